@@ -1,0 +1,49 @@
+import { readFileSync } from "node:fs";
+import type { z } from "zod";
+import { ConfigSchema, type RiposteConfig } from "./schema.js";
+
+/** A configuration that failed validation; the message names every bad setting. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(
+    message: string,
+    readonly issues: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join(".") : "(root)";
+    return `${path}: ${issue.message}`;
+  });
+}
+
+/** Validate a configuration object, filling defaults. `origin` names it in errors. */
+export function parseConfig(value: unknown, origin = "configuration"): RiposteConfig {
+  const result = ConfigSchema.safeParse(value ?? {});
+  if (!result.success) {
+    const issues = describeIssues(result.error);
+    throw new ConfigError(`${origin} is invalid:\n  ${issues.join("\n  ")}`, issues);
+  }
+  return result.data;
+}
+
+/** Read, parse and validate a JSON configuration file; without a path, the defaults. */
+export function loadConfig(path?: string): RiposteConfig {
+  if (!path) return parseConfig({});
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(`cannot read configuration file ${path}: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`configuration file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseConfig(value, `configuration file ${path}`);
+}

@@ -1,0 +1,180 @@
+import { z } from "zod";
+import { DETECTION_IDS, type DetectionId } from "../model/catalog.js";
+import { REMEDIATION_MODES } from "../model/incident.js";
+
+/**
+ * Riposte's one configuration: every threshold, window, port, keyword, tag, trusted CIDR,
+ * protected principal and notification setting, with documented defaults. Secrets (Slack token,
+ * signing secret, dashboard token) never live here: they come from the environment or
+ * `sst.Secret`.
+ */
+
+export const DETECTION_MODES = ["auto", "approval", "notify", "off"] as const;
+export type DetectionMode = (typeof DETECTION_MODES)[number];
+
+const cidr = z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, "expected a CIDR such as 10.0.0.0/8 or 2001:db8::/32");
+const port = z.number().int().min(0).max(65535);
+const minutes = z.number().positive();
+
+export const DetectionSettingSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** Overrides the detection's default response; unset means the catalog default. */
+  mode: z.enum(DETECTION_MODES).optional(),
+});
+
+export const ConfigSchema = z
+  .object({
+    /** Per-detection switches and response modes, keyed by detection id. */
+    detections: z
+      .record(z.string(), DetectionSettingSchema)
+      .default({})
+      .superRefine((value, ctx) => {
+        for (const id of Object.keys(value)) {
+          if (!(DETECTION_IDS as readonly string[]).includes(id)) {
+            ctx.addIssue({
+              code: "custom",
+              path: [id],
+              message: `unknown detection id "${id}"; valid ids: ${DETECTION_IDS.join(", ")}`,
+            });
+          }
+        }
+      }),
+
+    thresholds: z
+      .object({
+        bruteForce: z
+          .object({ failures: z.number().int().min(2).default(3), windowMinutes: minutes.default(10) })
+          .prefault({}),
+        impossibleTravel: z
+          .object({
+            speedKmh: z.number().positive().default(900),
+            minDistanceKm: z.number().nonnegative().default(500),
+          })
+          .prefault({}),
+        unusualRegion: z.object({ lookbackDays: z.number().positive().default(7) }).prefault({}),
+        sgCreatedOpen: z.object({ windowMinutes: minutes.default(10) }).prefault({}),
+        sgRepeatedOpen: z
+          .object({ rules: z.number().int().min(2).default(3), windowMinutes: minutes.default(10) })
+          .prefault({}),
+        sgZombieRule: z.object({ hours: z.number().positive().default(24) }).prefault({}),
+        sgOpenThenConnection: z.object({ windowMinutes: minutes.default(15) }).prefault({}),
+        webScanning: z
+          .object({
+            requests: z.number().int().positive().default(100),
+            errorRatio: z.number().min(0).max(1).default(0.5),
+            windowSeconds: z.number().positive().default(60),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+
+    network: z
+      .object({
+        /** Ports that make a world-open rule risky (22, 3389, 3306, 5432 plus `extraRiskyPorts`). */
+        riskyPorts: z.array(port).default([22, 3389, 3306, 5432]),
+        extraRiskyPorts: z.array(port).default([]),
+        /** Words in a rule or group description that mark a rule as temporary. */
+        temporaryKeywords: z
+          .array(z.string().min(1))
+          .default(["temp", "tmp", "temporary", "debug", "test", "remove", "delete me"]),
+        /** CIDRs SSH may be restricted to; SSH opened to any other non-world range is reported. */
+        sshAllowedCidrs: z.array(cidr).default([]),
+      })
+      .prefault({}),
+
+    /** Tags that mark a resource as production. */
+    productionTags: z
+      .object({
+        keys: z.array(z.string()).default(["env", "environment"]),
+        values: z.array(z.string()).default(["prod", "production"]),
+      })
+      .prefault({}),
+
+    /** Source addresses that are ours (offices, VPN egress): lower risk, never "new". */
+    trustedCidrs: z.array(cidr).default([]),
+
+    protection: z
+      .object({
+        /** Resources carrying this tag are never changed: notify instead. */
+        tag: z.object({ key: z.string(), value: z.string() }).default({ key: "riposte:protect", value: "true" }),
+        /** ARN patterns (`*` wildcards) of principals never acted on (break-glass roles). */
+        principals: z.array(z.string()).default([]),
+        /** Riposte's own role name prefix: events caused by it are never acted on (loop prevention). */
+        toolRolePrefix: z.string().min(1).default("riposte-"),
+      })
+      .prefault({}),
+
+    scoring: z
+      .object({
+        /** Score at or above which remediation runs (below: notify only, or dismiss). */
+        remediateAt: z.number().min(0).max(100).default(40),
+        /** Score below which an incident is dismissed without notification. */
+        dismissBelow: z.number().min(0).max(100).default(10),
+        /** Lower bounds of P1, P2 and P3 (the rest is P4). */
+        priorities: z
+          .object({ P1: z.number().default(80), P2: z.number().default(60), P3: z.number().default(35) })
+          .prefault({}),
+        /** Working hours, for the off-hours factor. */
+        workingHours: z
+          .object({
+            start: z.number().int().min(0).max(23).default(8),
+            end: z.number().int().min(0).max(24).default(19),
+            timezone: z.string().default("UTC"),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+
+    approval: z
+      .object({
+        timeoutSeconds: z.number().int().positive().default(3600),
+        /** Slack user ids allowed to approve or reject. Empty means nobody can approve from Slack. */
+        slackApprovers: z.array(z.string()).default([]),
+      })
+      .prefault({}),
+
+    remediation: z
+      .object({
+        /** `dry-run` records the exact calls without sending them (the local default). */
+        mode: z.enum(REMEDIATION_MODES).default("dry-run"),
+        circuitBreaker: z
+          .object({ maxActions: z.number().int().positive().default(10), windowMinutes: minutes.default(10) })
+          .prefault({}),
+        denyPolicyMinutes: minutes.default(30),
+        /** WAF IP set that web scanners are added to. */
+        wafIpSet: z
+          .object({
+            name: z.string(),
+            id: z.string(),
+            scope: z.enum(["REGIONAL", "CLOUDFRONT"]),
+            region: z.string().optional(),
+          })
+          .optional(),
+      })
+      .prefault({}),
+
+    notify: z
+      .object({
+        slack: z.object({ channel: z.string().min(1) }).optional(),
+        sns: z.object({ topicArn: z.string().startsWith("arn:") }).optional(),
+        /** Base URL of the dashboard, for links in notifications. */
+        dashboardUrl: z.string().url().optional(),
+      })
+      .prefault({}),
+  })
+  .strict();
+
+export type RiposteConfig = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** All risky ports: the built-in list plus the configured extras. */
+export function riskyPorts(config: RiposteConfig): number[] {
+  return [...new Set([...config.network.riskyPorts, ...config.network.extraRiskyPorts])];
+}
+
+/** The configured mode for a detection, or undefined when the catalog default applies. */
+export function configuredMode(config: RiposteConfig, id: DetectionId): DetectionMode | undefined {
+  const setting = config.detections[id];
+  if (setting && !setting.enabled) return "off";
+  return setting?.mode;
+}

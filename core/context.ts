@@ -1,0 +1,52 @@
+import type { RiposteConfig } from "./config/schema.js";
+import type { Logger } from "./log.js";
+import type { Category } from "./model/catalog.js";
+import type { RemediationMode } from "./model/incident.js";
+import type { RiposteStore } from "./store/ports.js";
+
+/**
+ * What task handlers and domain services need from their runtime, injected so that the same
+ * handler runs as a Lambda (DynamoDB, AWS Step Functions) and in-process (SQLite, the local
+ * interpreter).
+ */
+
+/** Options every AWS SDK client is built with (`endpoint` points at moto or LocalStack). */
+export interface AwsClientOptions {
+  region?: string;
+  endpoint?: string;
+  maxAttempts?: number;
+  /** S3 needs path-style addressing behind a custom endpoint. */
+  forcePathStyle?: boolean;
+}
+
+/** Completes `.waitForTaskToken` tasks: AWS Step Functions on AWS, the interpreter locally. */
+export interface TaskCallbacks {
+  sendTaskSuccess(taskToken: string, output: unknown): Promise<void>;
+  sendTaskFailure(taskToken: string, error: string, cause?: string): Promise<void>;
+  sendTaskHeartbeat(taskToken: string): Promise<void>;
+}
+
+/** Starts a category's workflow; `name` is the incident id, so duplicates cannot start twice. */
+export interface WorkflowStarter {
+  start(category: Category, name: string, input: unknown): Promise<{ executionArn: string; started: boolean }>;
+}
+
+export interface Secrets {
+  slackBotToken?: string;
+  slackSigningSecret?: string;
+  /** Overrides Slack's API base URL (tests, proxies). */
+  slackApiUrl?: string;
+}
+
+export interface TaskDeps {
+  config: RiposteConfig;
+  store: RiposteStore;
+  logger: Logger;
+  /** The clock; injected so tests and replays control time. */
+  now: () => Date;
+  aws: AwsClientOptions;
+  /** Remediation mode in force: `dry-run` records calls without sending them. */
+  mode: RemediationMode;
+  secrets: Secrets;
+  callbacks: TaskCallbacks;
+}

@@ -1,0 +1,7 @@
+/** Shared types and schemas: the one place they live (used by core, functions, workflows, web). */
+export * from "./catalog.js";
+export * from "./event.js";
+export * from "./incident.js";
+export * from "./messages.js";
+export * from "./status.js";
+export * from "./tasks.js";

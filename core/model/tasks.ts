@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { EventEnvelopeSchema } from "./event.js";
+import {
+  AppliedActionSchema,
+  DecisionSchema,
+  DetectionIdSchema,
+  EnrichmentSchema,
+  FindingSchema,
+  IncidentSchema,
+  PlannedActionSchema,
+  ScoreSchema,
+  VerifyResultSchema,
+} from "./incident.js";
+import { INCIDENT_STATUSES } from "./status.js";
+
+/**
+ * The contract between the workflow (ASL in `workflows/`) and its task handlers
+ * (`functions/`): one input and one output schema per task. The same schemas validate payloads
+ * in Lambda and in the local interpreter.
+ *
+ * Tasks carry the incident without its evidence (`WorkingIncident`): Step Functions payloads are
+ * limited to 256 KB, and the evidence stays in the store.
+ */
+
+export const WorkingIncidentSchema = IncidentSchema.omit({ evidence: true });
+export type WorkingIncident = z.infer<typeof WorkingIncidentSchema>;
+
+/** Execution facts the ASL passes from `$states.context.Execution`. */
+export const ExecutionRefSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  startTime: z.string().optional(),
+});
+
+/**
+ * Workflow input: a finding (from the local runtime or the correlate function, which name the
+ * execution after the incident id), or one raw event selected by a stateless EventBridge rule.
+ */
+export const WorkflowInputSchema = z.union([
+  z.object({ finding: FindingSchema }),
+  z.object({ detection: DetectionIdSchema, event: EventEnvelopeSchema }),
+]);
+export type WorkflowInput = z.infer<typeof WorkflowInputSchema>;
+
+/** Open incident: store it as NEW (idempotent); a duplicate delivery ends the workflow. */
+export const OpenInputSchema = z.object({
+  input: WorkflowInputSchema,
+  execution: ExecutionRefSchema,
+});
+export const OpenOutputSchema = z.object({
+  incident: WorkingIncidentSchema,
+  duplicate: z.boolean(),
+});
+
+/** Enrich: context for the source, the principal and the resource. */
+export const EnrichInputSchema = z.object({ incident: WorkingIncidentSchema });
+export const EnrichOutputSchema = z.object({ enrichment: EnrichmentSchema });
+
+/** Score: risk score and the route the incident takes; moves the incident to TRIAGED. */
+export const ScoreInputSchema = z.object({
+  incident: WorkingIncidentSchema,
+  enrichment: EnrichmentSchema,
+});
+export const ScoreOutputSchema = z.object({ score: ScoreSchema, decision: DecisionSchema });
+
+export const NOTICE_KINDS = ["opened", "status", "escalation"] as const;
+
+/** Notify: Slack message (posted once, then updated in place) and SNS; never blocks the flow. */
+export const NotifyInputSchema = z.object({
+  incident: WorkingIncidentSchema,
+  kind: z.enum(NOTICE_KINDS),
+  status: z.enum(INCIDENT_STATUSES).optional(),
+  enrichment: EnrichmentSchema.optional(),
+  score: ScoreSchema.optional(),
+  decision: DecisionSchema.optional(),
+  error: z.unknown().optional(),
+});
+export const NotifyOutputSchema = z.object({
+  slack: z.object({ channel: z.string(), ts: z.string() }).optional(),
+  sns: z.object({ messageId: z.string() }).optional(),
+  /** Deliveries that failed (recorded on the incident and retried later, never thrown). */
+  failures: z.array(z.string()),
+});
+
+/**
+ * Request approval (`.waitForTaskToken`): the handler stores the token server-side under an
+ * approval id, posts the buttons and moves the incident to AWAITING_APPROVAL. The task's result
+ * is what SendTaskSuccess carries.
+ */
+export const RequestApprovalInputSchema = z.object({
+  incident: WorkingIncidentSchema,
+  decision: DecisionSchema,
+  taskToken: z.string().min(1),
+});
+export const RequestApprovalOutputSchema = z.object({ approvalId: z.string() });
+export const ApprovalResultSchema = z.object({
+  decision: z.enum(["approve", "reject"]),
+  approver: z.string(),
+  at: z.string(),
+  comment: z.string().optional(),
+});
+export type ApprovalResult = z.infer<typeof ApprovalResultSchema>;
+
+/** Remediate: moves the incident to PROCESSING, then applies (or dry-runs) the plan. */
+export const RemediateInputSchema = z.object({
+  incident: WorkingIncidentSchema,
+  plan: z.array(PlannedActionSchema),
+  approval: ApprovalResultSchema.optional(),
+});
+export const RemediateOutputSchema = z.object({ actions: z.array(AppliedActionSchema) });
+
+/** Verify: proof that the risk is gone. */
+export const VerifyInputSchema = z.object({
+  incident: WorkingIncidentSchema,
+  actions: z.array(AppliedActionSchema),
+});
+export const VerifyOutputSchema = VerifyResultSchema;
+
+/** Record: the final (or failure) status, with the reason, on the incident and its audit trail. */
+export const RecordInputSchema = z.object({
+  incidentId: z.string(),
+  status: z.enum(INCIDENT_STATUSES),
+  reason: z.string(),
+  by: z.string().default("workflow"),
+  /** `$states.errorOutput` on the failure path. */
+  error: z.unknown().optional(),
+});
+export const RecordOutputSchema = z.object({
+  incidentId: z.string(),
+  status: z.enum(INCIDENT_STATUSES),
+  version: z.number().int(),
+});
+
+export const TASK_NAMES = ["open", "enrich", "score", "notify", "approval", "remediate", "verify", "record"] as const;
+export type TaskName = (typeof TASK_NAMES)[number];

@@ -1,0 +1,117 @@
+import type { Category, Severity } from "../model/catalog.js";
+import type { Incident, IncidentSummary } from "../model/incident.js";
+import type { IncidentStatus } from "../model/status.js";
+import type { ApprovalResult } from "../model/tasks.js";
+
+/**
+ * The repository interface both runtimes share. Implementations: memory (tests), SQLite (the
+ * one-machine runtime) and DynamoDB (AWS). Every implementation passes the same contract suite.
+ */
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass back to get the next page. Absent on the last page. */
+  nextCursor?: string;
+}
+
+export interface IncidentQuery {
+  status?: IncidentStatus[];
+  category?: Category[];
+  severity?: Severity[];
+  /** ISO 8601 bounds on `createdAt` (inclusive). */
+  since?: string;
+  until?: string;
+  /** Case-insensitive substring of title, summary, principal, resource or source IP. */
+  text?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Fields other than status that tasks add to an incident. */
+export type IncidentPatch = Partial<
+  Pick<
+    Incident,
+    | "enrichment"
+    | "score"
+    | "decision"
+    | "actions"
+    | "verification"
+    | "approvals"
+    | "executionArn"
+    | "resolvedBy"
+    | "facts"
+  >
+>;
+
+export interface TransitionMeta {
+  at: string;
+  by: string;
+  reason?: string;
+}
+
+export interface AuditEntry {
+  incidentId: string;
+  at: string;
+  /** Who: a task name, an approver, `system`. */
+  actor: string;
+  /** What: `status.changed`, `approval.decided`, `action.applied`, `notify.failed`… */
+  action: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface PendingApproval {
+  id: string;
+  incidentId: string;
+  /** Step Functions task token; never leaves the server. */
+  taskToken: string;
+  createdAt: string;
+  expiresAt: string;
+  status: "pending" | "approved" | "rejected" | "expired";
+  result?: ApprovalResult;
+}
+
+export type StoreChange =
+  | { type: "incident.created"; incident: Incident }
+  | { type: "incident.changed"; incident: Incident; previousStatus: IncidentStatus };
+
+export type ChangeListener = (change: StoreChange) => void;
+
+export interface IncidentStore {
+  /** Store a new incident; idempotent on `id` (a duplicate returns the stored one, created=false). */
+  createIncident(incident: Incident): Promise<{ incident: Incident; created: boolean }>;
+  getIncident(id: string): Promise<Incident | undefined>;
+  listIncidents(query?: IncidentQuery): Promise<Page<IncidentSummary>>;
+  /**
+   * Move an incident to `to` with a conditional write: applied only when the move is allowed by
+   * `canTransition` (statuses never regress); `patch` is written in the same write.
+   */
+  transition(
+    id: string,
+    to: IncidentStatus,
+    meta: TransitionMeta,
+    patch?: IncidentPatch,
+  ): Promise<{ incident: Incident; applied: boolean }>;
+  /** Merge non-status fields; bumps `version`. */
+  patchIncident(id: string, patch: IncidentPatch): Promise<Incident>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+  listAudit(incidentId: string): Promise<AuditEntry[]>;
+}
+
+export interface ApprovalStore {
+  putApproval(approval: PendingApproval): Promise<void>;
+  getApproval(id: string): Promise<PendingApproval | undefined>;
+  /** Decide a pending approval exactly once; `applied` is false when it was already decided. */
+  decideApproval(
+    id: string,
+    status: Exclude<PendingApproval["status"], "pending">,
+    result: ApprovalResult,
+  ): Promise<{ approval: PendingApproval; applied: boolean }>;
+  listPendingApprovals(): Promise<PendingApproval[]>;
+}
+
+/** The change stream: every incident write emits one change, after it is durable. */
+export interface ChangeStream {
+  subscribe(listener: ChangeListener): () => void;
+}
+
+export type RiposteStore = IncidentStore & ApprovalStore & ChangeStream;

@@ -1,0 +1,33 @@
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { main } from "../main.js";
+
+describe("riposte serve", () => {
+  it("listens on the requested port, answers /api/health, and stops on a signal", async () => {
+    const stdout = new PassThrough();
+    let printed = "";
+    stdout.on("data", (chunk) => (printed += chunk));
+    let stop: (signal: string) => void = () => {};
+    const stopSignal = new Promise<string>((resolve) => (stop = resolve));
+    const running = main(["serve", "--port", "0", "--no-demo", "--log-level", "silent"], {
+      stdout,
+      stderr: new PassThrough(),
+      env: {},
+      cwd: process.cwd(),
+      stopSignal,
+    });
+    await expect.poll(() => printed, { timeout: 10_000 }).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+    const url = printed.match(/(http:\/\/127\.0\.0\.1:\d+)/)?.[1];
+
+    const response = await fetch(`${url}/api/health`);
+    const body = await response.json();
+    stop("SIGTERM");
+    const code = await running;
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(body).toMatchObject({ status: "ok", remediation: "dry-run" });
+    expect(code).toBe(0);
+    await expect(fetch(`${url}/api/health`)).rejects.toThrow();
+  });
+});

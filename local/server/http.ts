@@ -1,0 +1,81 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "../../core/log.js";
+import { serveStatic } from "./static.js";
+
+/** Headers on every response: no sniffing, no framing, a strict CSP for the dashboard. */
+export const SECURITY_HEADERS: Record<string, string> = {
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  "content-security-policy":
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin",
+};
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean;
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  /** Built dashboard (web/dist); absent means API only. */
+  webRoot?: string;
+  /** Tried in order; a handler returns true when it answered. */
+  routes: RouteHandler[];
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Start the local HTTP server; resolves once it listens. */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const server = createServer(async (req, res) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    const url = new URL(req.url ?? "/", "http://localhost");
+    try {
+      for (const route of options.routes) {
+        if (await route(req, res, url)) return;
+      }
+      if (req.method === "GET" && options.webRoot && !url.pathname.startsWith("/api/")) {
+        if (await serveStatic(options.webRoot, url.pathname, res)) return;
+      }
+      sendJson(res, 404, { error: "not found", path: url.pathname });
+    } catch (error) {
+      options.logger.error("request failed", { method: req.method, path: url.pathname, error });
+      if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
+      else res.destroy();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    server,
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
