@@ -1,6 +1,9 @@
 /** Shared types and schemas: the one place they live (used by core, functions, workflows, web). */
+
+export * from "./api.js";
 export * from "./catalog.js";
 export * from "./event.js";
+export * from "./history.js";
 export * from "./incident.js";
 export * from "./messages.js";
 export * from "./status.js";

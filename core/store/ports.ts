@@ -1,4 +1,5 @@
 import type { Category, Severity } from "../model/catalog.js";
+import type { ExecutionStatus, HistoryEvent } from "../model/history.js";
 import type { Incident, IncidentSummary } from "../model/incident.js";
 import type { IncidentStatus } from "../model/status.js";
 import type { ApprovalResult } from "../model/tasks.js";
@@ -115,3 +116,30 @@ export interface ChangeStream {
 }
 
 export type RiposteStore = IncidentStore & ApprovalStore & ChangeStream;
+
+/** An execution of the local Step Functions interpreter, persisted so it survives restarts. */
+export interface StoredExecution {
+  executionArn: string;
+  name: string;
+  stateMachineArn: string;
+  status: ExecutionStatus;
+  startDate: string;
+  stopDate?: string;
+  input: unknown;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  incidentId?: string;
+  /** The interpreter's resumable state (opaque JSON): where it is, variables, pending tokens. */
+  checkpoint?: unknown;
+}
+
+/** Local-only: on AWS, Step Functions keeps executions and their history itself. */
+export interface ExecutionStore {
+  /** Insert or replace an execution record. */
+  putExecution(execution: StoredExecution): Promise<void>;
+  getExecution(executionArn: string): Promise<StoredExecution | undefined>;
+  listExecutions(filter?: { status?: ExecutionStatus }): Promise<StoredExecution[]>;
+  appendHistory(executionArn: string, events: HistoryEvent[]): Promise<void>;
+  getHistory(executionArn: string): Promise<HistoryEvent[]>;
+}

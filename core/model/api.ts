@@ -1,0 +1,92 @@
+import type { Category, Severity } from "./catalog.js";
+import type { ExecutionSummary, HistoryEvent } from "./history.js";
+import type { Incident, IncidentSummary } from "./incident.js";
+import type { IncidentStatus } from "./status.js";
+
+/**
+ * The dashboard REST API's response shapes, served by `riposte serve` and by the api function on
+ * AWS alike. All routes need `Authorization: Bearer <token>` except /api/health.
+ *
+ *   GET  /api/health                          → HealthResponse
+ *   GET  /api/incidents?status=&category=&severity=&since=&until=&q=&limit=&cursor=
+ *                                             → IncidentListResponse
+ *   GET  /api/incidents/:id                   → IncidentDetailResponse
+ *   POST /api/incidents/:id/approval          ← ApprovalRequest → ApprovalResponse
+ *   GET  /api/incidents/:id/audit?format=json|csv
+ *   GET  /api/stats                           → StatsResponse
+ *   POST /api/events                          → EventsAcceptedResponse (202)
+ *   WS   /ws?token=…                          → LiveMessage stream (see messages.ts)
+ */
+
+export interface HealthResponse {
+  status: "ok" | "degraded";
+  version: string;
+  startedAt: string;
+  remediation: "dry-run" | "live" | "off";
+  /** Per event source: how far behind it is. */
+  sources?: { name: string; lagSeconds?: number; lastEventAt?: string; error?: string }[];
+}
+
+export interface IncidentListResponse {
+  items: IncidentSummary[];
+  nextCursor?: string;
+}
+
+export interface IncidentAuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface IncidentDetailResponse {
+  incident: Incident;
+  audit: IncidentAuditEntry[];
+  execution?: ExecutionSummary & {
+    history: HistoryEvent[];
+    /** The state machine definition (ASL), for drawing the graph. */
+    definition?: unknown;
+  };
+}
+
+export interface ApprovalRequest {
+  decision: "approve" | "reject";
+  comment?: string;
+}
+
+export interface ApprovalResponse {
+  incidentId: string;
+  decision: "approve" | "reject";
+  approver: string;
+  at: string;
+}
+
+export interface CountBy<K extends string> {
+  key: K;
+  count: number;
+}
+
+export interface StatsResponse {
+  total: number;
+  byStatus: CountBy<IncidentStatus>[];
+  byCategory: CountBy<Category>[];
+  bySeverity: CountBy<Severity>[];
+  /** Seconds from creation to the final status, over incidents that reached one. */
+  timeToRespond: { mean?: number; p90?: number; count: number };
+  /** Incidents created per time bucket (ISO start of bucket). */
+  overTime: { bucket: string; count: number }[];
+  topPrincipals: { key: string; count: number }[];
+  topResources: { key: string; count: number }[];
+}
+
+export interface EventsAcceptedResponse {
+  accepted: number;
+  rejected: number;
+  errors: { index: number; error: string }[];
+}
+
+export interface ApiError {
+  error: string;
+  /** Per-field problems for a bad body. */
+  issues?: string[];
+}
