@@ -3,6 +3,7 @@
 export * from "./api.js";
 export * from "./catalog.js";
 export * from "./event.js";
+export * from "./facts.js";
 export * from "./history.js";
 export * from "./incident.js";
 export * from "./messages.js";
