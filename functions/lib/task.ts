@@ -10,8 +10,6 @@ import type { TaskName } from "../../core/model/tasks.js";
  * with SQLite-backed deps, the Lambda entry (`lambdaHandler`) with AWS-backed ones.
  */
 
-export type Task<I, O> = (input: unknown) => Promise<O> & { readonly __input?: I };
-
 export interface TaskDefinition<IS extends z.ZodType, OS extends z.ZodType> {
   name: TaskName;
   input: IS;
