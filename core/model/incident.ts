@@ -213,6 +213,15 @@ export const IncidentSchema = FindingSchema.extend({
   transitions: z.array(TransitionSchema).default([]),
   /** Step Functions execution ARN (or the local interpreter's equivalent). */
   executionArn: z.string().optional(),
+  /** Where the incident was announced, so notices are updated in place (Slack `chat.update`). */
+  notifications: z
+    .object({
+      slack: z.object({ channel: z.string(), ts: z.string() }).optional(),
+      snsMessageIds: z.array(z.string()).optional(),
+      /** Deliveries that failed, to retry later. */
+      failures: z.array(z.object({ at: isoTime, channel: z.string(), error: z.string() })).optional(),
+    })
+    .optional(),
   /** Id of the incident whose later event resolved this one. */
   resolvedBy: z.string().optional(),
 });

@@ -22,6 +22,8 @@ export interface IncidentQuery {
   /** ISO 8601 bounds on `createdAt` (inclusive). */
   since?: string;
   until?: string;
+  /** Exact resource (group id, bucket…), e.g. to find the incidents a later event resolves. */
+  resource?: string;
   /** Case-insensitive substring of title, summary, principal, resource or source IP. */
   text?: string;
   limit?: number;
