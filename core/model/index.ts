@@ -1,5 +1,6 @@
 /** Shared types and schemas: the one place they live (used by core, functions, workflows, web). */
 
+export * from "./actions.js";
 export * from "./api.js";
 export * from "./catalog.js";
 export * from "./event.js";

@@ -1,0 +1,36 @@
+/**
+ * Remediation action ids: the keys of the action registry (`core/remediation/`) and what each
+ * detection's default response names (`core/detections/`). Kebab-case, stable.
+ */
+export const REMEDIATION_ACTION_IDS = [
+  /** Revoke exactly the offending world-open security group rules. */
+  "revoke-sg-rules",
+  /** PutPublicAccessBlock (all four settings) on the bucket. */
+  "s3-block-public-access",
+  /** PutPublicAccessBlock at account level (S3 Control). */
+  "s3-account-block-public-access",
+  /** Remove public statements from the bucket policy, or restore the last known good one. */
+  "s3-remove-public-policy",
+  /** Private bucket ACL. */
+  "s3-private-acl",
+  /** Private object ACL. */
+  "s3-private-object-acl",
+  /** DeleteBucketWebsite. */
+  "s3-delete-website",
+  /** Restore or restrict the bucket's CORS configuration. */
+  "s3-restrict-cors",
+  /** Time-boxed inline deny policy on the user (expires by `aws:CurrentTime`). */
+  "iam-deny-temporarily",
+  /** Deny sessions issued before now (`aws:TokenIssueTime`) on the user or role. */
+  "iam-revoke-sessions",
+  /** UpdateAccessKey Inactive. */
+  "iam-deactivate-access-key",
+  /** StartLogging on the stopped trail. */
+  "cloudtrail-start-logging",
+  /** Add the client IP to the configured WAF IP set. */
+  "waf-block-ip",
+  /** Add a network ACL deny entry for the client IP. */
+  "nacl-deny-ip",
+] as const;
+
+export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];
