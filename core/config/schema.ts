@@ -9,6 +9,16 @@ import { REMEDIATION_MODES } from "../model/incident.js";
  * `sst.Secret`.
  */
 
+/** Whether `name` is a time zone this runtime knows (Intl throws RangeError otherwise). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const DETECTION_MODES = ["auto", "approval", "notify", "off"] as const;
 export type DetectionMode = (typeof DETECTION_MODES)[number];
 
@@ -113,15 +123,44 @@ export const ConfigSchema = z
         /** Lower bounds of P1, P2 and P3 (the rest is P4). */
         priorities: z
           .object({ P1: z.number().default(80), P2: z.number().default(60), P3: z.number().default(35) })
-          .prefault({}),
+          .prefault({})
+          .refine((p) => p.P1 > p.P2 && p.P2 > p.P3, "expected P1 > P2 > P3"),
         /** Working hours, for the off-hours factor. */
         workingHours: z
           .object({
             start: z.number().int().min(0).max(23).default(8),
             end: z.number().int().min(0).max(24).default(19),
-            timezone: z.string().default("UTC"),
+            timezone: z.string().default("UTC").refine(isTimeZone, "expected an IANA time zone such as Europe/Paris"),
+            /** Working days, 0 = Sunday … 6 = Saturday. */
+            days: z.array(z.number().int().min(0).max(6)).default([1, 2, 3, 4, 5]),
           })
           .prefault({}),
+        /** Points each factor adds (negative: removes); the score is their sum, clamped to 0–100. */
+        weights: z
+          .object({
+            /** Base points by the detection's severity. */
+            severity: z
+              .object({
+                info: z.number().default(5),
+                low: z.number().default(15),
+                medium: z.number().default(35),
+                high: z.number().default(55),
+                critical: z.number().default(70),
+              })
+              .prefault({}),
+            production: z.number().default(15),
+            newIp: z.number().default(10),
+            newAsn: z.number().default(5),
+            newDevice: z.number().default(10),
+            impossibleTravel: z.number().default(20),
+            root: z.number().default(15),
+            repeatOffence: z.number().default(10),
+            trustedCidr: z.number().default(-15),
+            offHours: z.number().default(10),
+          })
+          .prefault({}),
+        /** How far back earlier incidents of the same principal count as a repeat offence. */
+        repeatLookbackDays: z.number().positive().default(30),
       })
       .prefault({}),
 
@@ -129,7 +168,11 @@ export const ConfigSchema = z
       .object({
         timeoutSeconds: z.number().int().positive().default(3600),
         /** Slack user ids allowed to approve or reject. Empty means nobody can approve from Slack. */
-        slackApprovers: z.array(z.string()).default([]),
+        slackApprovers: z
+          .array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, "expected a Slack user id such as U0123ABCD"))
+          .default([]),
+        /** Whether the (authenticated) dashboard may approve and reject too. */
+        allowDashboard: z.boolean().default(true),
       })
       .prefault({}),
 
@@ -155,7 +198,16 @@ export const ConfigSchema = z
 
     notify: z
       .object({
-        slack: z.object({ channel: z.string().min(1) }).optional(),
+        slack: z
+          .object({
+            /** Channel id or name the incident messages go to. */
+            channel: z.string().min(1),
+            /** Retries of a failed Slack call (with backoff) before it is recorded as failed. */
+            retries: z.number().int().min(0).max(5).default(2),
+            /** Per-request timeout, so a hanging Slack never holds the workflow. */
+            timeoutMs: z.number().int().positive().default(5000),
+          })
+          .optional(),
         sns: z.object({ topicArn: z.string().startsWith("arn:") }).optional(),
         /** Base URL of the dashboard, for links in notifications. */
         dashboardUrl: z.string().url().optional(),

@@ -216,7 +216,14 @@ export const IncidentSchema = FindingSchema.extend({
   /** Where the incident was announced, so notices are updated in place (Slack `chat.update`). */
   notifications: z
     .object({
-      slack: z.object({ channel: z.string(), ts: z.string() }).optional(),
+      slack: z
+        .object({
+          channel: z.string(),
+          ts: z.string(),
+          /** How many of `transitions` the message's thread already lists. */
+          transitionsPosted: z.number().int().nonnegative().optional(),
+        })
+        .optional(),
       snsMessageIds: z.array(z.string()).optional(),
       /** Deliveries that failed, to retry later. */
       failures: z.array(z.object({ at: isoTime, channel: z.string(), error: z.string() })).optional(),

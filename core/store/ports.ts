@@ -24,6 +24,8 @@ export interface IncidentQuery {
   until?: string;
   /** Exact resource (group id, bucket…), e.g. to find the incidents a later event resolves. */
   resource?: string;
+  /** Exact principal (ARN or name as the finding reports it), e.g. for a principal's history. */
+  principal?: string;
   /** Case-insensitive substring of title, summary, principal, resource or source IP. */
   text?: string;
   limit?: number;
@@ -43,6 +45,7 @@ export type IncidentPatch = Partial<
     | "executionArn"
     | "resolvedBy"
     | "facts"
+    | "notifications"
   >
 >;
 

@@ -30,6 +30,7 @@ export function matchesQuery(incident: IncidentSummary & { summary?: string }, q
   if (query.category?.length && !query.category.includes(incident.category)) return false;
   if (query.severity?.length && !query.severity.includes(incident.severity)) return false;
   if (query.resource !== undefined && incident.resource !== query.resource) return false;
+  if (query.principal !== undefined && incident.principal !== query.principal) return false;
   if (query.since && incident.createdAt < query.since) return false;
   if (query.until && incident.createdAt > query.until) return false;
   if (query.text) {
