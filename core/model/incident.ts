@@ -252,4 +252,9 @@ export type IncidentSummary = Pick<
   | "resource"
   | "sourceIp"
   | "mode"
-> & { score?: number; priority?: Priority };
+> & {
+  score?: number;
+  priority?: Priority;
+  /** When the incident first reached a final status (the end of "time to respond"). */
+  respondedAt?: string;
+};

@@ -1,36 +1,36 @@
 import { NotFound } from "../errors.js";
+import type { Logger } from "../log.js";
 import type { Incident } from "../model/incident.js";
-import { canTransition } from "../model/status.js";
+import type { ApprovalResult } from "../model/tasks.js";
+import { compareNewestFirst, decodeCursor, encodeCursor, isAfterCursor } from "./cursor.js";
+import { ChangeEmitter } from "./emitter.js";
+import { pageLimit } from "./limits.js";
 import type {
-  ApprovalStore,
   AuditEntry,
   ChangeListener,
-  ChangeStream,
   IncidentPatch,
   IncidentQuery,
-  IncidentStore,
+  Page,
   PendingApproval,
   RiposteStore,
-  StoreChange,
+  TransitionMeta,
 } from "./ports.js";
 import { matchesQuery, summarize } from "./summary.js";
-
-const DEFAULT_PAGE = 50;
+import { applyPatch, applyTransition } from "./writes.js";
 
 /** An in-memory store for tests and library use; same contract as SQLite and DynamoDB. */
-export class MemoryStore implements IncidentStore, ApprovalStore, ChangeStream, RiposteStore {
+export class MemoryStore implements RiposteStore {
   private readonly incidents = new Map<string, Incident>();
   private readonly audit = new Map<string, AuditEntry[]>();
   private readonly approvals = new Map<string, PendingApproval>();
-  private readonly listeners = new Set<ChangeListener>();
+  private readonly changes: ChangeEmitter;
 
-  subscribe(listener: ChangeListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  constructor(options: { logger?: Logger } = {}) {
+    this.changes = new ChangeEmitter(options.logger);
   }
 
-  private emit(change: StoreChange): void {
-    for (const listener of this.listeners) listener(structuredClone(change));
+  subscribe(listener: ChangeListener): () => void {
+    return this.changes.subscribe(listener);
   }
 
   async createIncident(incident: Incident) {
@@ -38,7 +38,7 @@ export class MemoryStore implements IncidentStore, ApprovalStore, ChangeStream, 
     if (existing) return { incident: structuredClone(existing), created: false };
     const stored = structuredClone(incident);
     this.incidents.set(stored.id, stored);
-    this.emit({ type: "incident.created", incident: stored });
+    this.changes.emit({ type: "incident.created", incident: stored });
     return { incident: structuredClone(stored), created: true };
   }
 
@@ -48,17 +48,17 @@ export class MemoryStore implements IncidentStore, ApprovalStore, ChangeStream, 
   }
 
   async listIncidents(query: IncidentQuery = {}) {
-    const limit = query.limit ?? DEFAULT_PAGE;
-    // Newest first; the cursor is the index of the next item.
-    const all = [...this.incidents.values()]
+    const limit = pageLimit(query.limit);
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const matching = [...this.incidents.values()]
+      .filter((incident) => !after || isAfterCursor(incident, after))
       .filter((incident) => matchesQuery({ ...summarize(incident), summary: incident.summary }, query))
-      .sort((a, b) =>
-        a.createdAt === b.createdAt ? b.id.localeCompare(a.id) : b.createdAt.localeCompare(a.createdAt),
-      );
-    const start = query.cursor ? Number.parseInt(query.cursor, 10) : 0;
-    const items = all.slice(start, start + limit).map(summarize);
-    const next = start + limit;
-    return next < all.length ? { items, nextCursor: String(next) } : { items };
+      .sort(compareNewestFirst);
+    const items = matching.slice(0, limit).map(summarize);
+    const last = items.at(-1);
+    const page: Page<(typeof items)[number]> = { items };
+    if (matching.length > limit && last) page.nextCursor = encodeCursor(last);
+    return page;
   }
 
   private mustGet(id: string): Incident {
@@ -67,36 +67,20 @@ export class MemoryStore implements IncidentStore, ApprovalStore, ChangeStream, 
     return incident;
   }
 
-  async transition(
-    id: string,
-    to: Incident["status"],
-    meta: { at: string; by: string; reason?: string },
-    patch: IncidentPatch = {},
-  ) {
+  async transition(id: string, to: Incident["status"], meta: TransitionMeta, patch: IncidentPatch = {}) {
     const current = this.mustGet(id);
-    if (!canTransition(current.status, to)) return { incident: structuredClone(current), applied: false };
-    const previousStatus = current.status;
-    const next: Incident = {
-      ...current,
-      ...structuredClone(patch),
-      status: to,
-      version: current.version + 1,
-      updatedAt: meta.at,
-      transitions: [
-        ...current.transitions,
-        { from: previousStatus, to, at: meta.at, by: meta.by, reason: meta.reason },
-      ],
-    };
+    const next = applyTransition(current, to, meta, patch);
+    if (!next) return { incident: structuredClone(current), applied: false };
     this.incidents.set(id, next);
-    this.emit({ type: "incident.changed", incident: next, previousStatus });
+    this.changes.emit({ type: "incident.changed", incident: next, previousStatus: current.status });
     return { incident: structuredClone(next), applied: true };
   }
 
   async patchIncident(id: string, patch: IncidentPatch) {
     const current = this.mustGet(id);
-    const next: Incident = { ...current, ...structuredClone(patch), version: current.version + 1 };
+    const next = applyPatch(current, patch);
     this.incidents.set(id, next);
-    this.emit({ type: "incident.changed", incident: next, previousStatus: current.status });
+    this.changes.emit({ type: "incident.changed", incident: next, previousStatus: current.status });
     return structuredClone(next);
   }
 
@@ -106,8 +90,13 @@ export class MemoryStore implements IncidentStore, ApprovalStore, ChangeStream, 
     this.audit.set(entry.incidentId, entries);
   }
 
+  /** Oldest first; entries with the same time keep the order they were appended in. */
   async listAudit(incidentId: string) {
-    return structuredClone(this.audit.get(incidentId) ?? []);
+    const entries = structuredClone(this.audit.get(incidentId) ?? []);
+    return entries
+      .map((entry, index) => ({ entry, index }))
+      .sort((a, b) => (a.entry.at === b.entry.at ? a.index - b.index : a.entry.at < b.entry.at ? -1 : 1))
+      .map(({ entry }) => entry);
   }
 
   async putApproval(approval: PendingApproval) {
@@ -119,20 +108,19 @@ export class MemoryStore implements IncidentStore, ApprovalStore, ChangeStream, 
     return approval ? structuredClone(approval) : undefined;
   }
 
-  async decideApproval(
-    id: string,
-    status: Exclude<PendingApproval["status"], "pending">,
-    result: PendingApproval["result"] & {},
-  ) {
+  async decideApproval(id: string, status: Exclude<PendingApproval["status"], "pending">, result: ApprovalResult) {
     const approval = this.approvals.get(id);
     if (!approval) throw new NotFound(`approval ${id} does not exist`);
     if (approval.status !== "pending") return { approval: structuredClone(approval), applied: false };
-    const decided: PendingApproval = { ...approval, status, result };
+    const decided: PendingApproval = { ...approval, status, result: structuredClone(result) };
     this.approvals.set(id, decided);
     return { approval: structuredClone(decided), applied: true };
   }
 
   async listPendingApprovals() {
-    return [...this.approvals.values()].filter((a) => a.status === "pending").map((a) => structuredClone(a));
+    return [...this.approvals.values()]
+      .filter((approval) => approval.status === "pending")
+      .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1))
+      .map((approval) => structuredClone(approval));
   }
 }

@@ -1,4 +1,5 @@
 import type { Incident, IncidentSummary } from "../model/incident.js";
+import { isFinalStatus } from "../model/status.js";
 import type { IncidentQuery } from "./ports.js";
 
 /** The list/live projection of an incident. */
@@ -21,7 +22,13 @@ export function summarize(incident: Incident): IncidentSummary {
     mode: incident.mode,
     score: incident.score?.value,
     priority: incident.score?.priority,
+    respondedAt: respondedAt(incident),
   };
+}
+
+/** When the incident first reached a final status, from its transitions. */
+export function respondedAt(incident: Pick<Incident, "transitions">): string | undefined {
+  return incident.transitions.find((transition) => isFinalStatus(transition.to))?.at;
 }
 
 /** Whether an incident satisfies a query's filters (pagination aside). */
