@@ -1,0 +1,114 @@
+import { closeSync, mkdirSync, openSync } from "node:fs";
+import { dirname, join } from "node:path";
+import Database from "better-sqlite3";
+
+/**
+ * The SQLite file behind the one-machine runtime: WAL (readers never block the writer), a busy
+ * timeout so a second connection waits instead of failing, and versioned migrations.
+ */
+
+export type SqliteDatabase = Database.Database;
+
+export interface OpenDatabaseOptions {
+  /**
+   * `full` (default) fsyncs every commit before it returns, so a change is emitted only once it
+   * survives a power cut; `normal` trades that last guarantee for speed.
+   */
+  synchronous?: "full" | "normal";
+  /** How long a writer waits for another connection's lock. */
+  busyTimeoutMs?: number;
+}
+
+/** The store's file inside a data directory. */
+export const DATABASE_FILE = "riposte.db";
+
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE incidents (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    principal TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    body TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX incidents_by_time ON incidents (created_at, id);
+  CREATE INDEX incidents_by_status ON incidents (status, created_at, id);
+  CREATE INDEX incidents_by_resource ON incidents (resource, created_at, id);
+  CREATE INDEX incidents_by_principal ON incidents (principal, created_at, id);
+
+  CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    body TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX audit_by_incident ON audit (incident_id, at, seq);
+
+  CREATE TABLE approvals (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    body TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX approvals_by_status ON approvals (status, created_at, id);
+
+  CREATE TABLE executions (
+    execution_arn TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    start_date TEXT NOT NULL,
+    incident_id TEXT,
+    body TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX executions_by_status ON executions (status, start_date);
+
+  CREATE TABLE execution_history (
+    execution_arn TEXT NOT NULL,
+    event_id INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (execution_arn, event_id)
+  ) STRICT, WITHOUT ROWID;
+  `,
+];
+
+/** Create the file owner-only (it holds approval task tokens) before SQLite opens it. */
+function createPrivately(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, "a", 0o600));
+}
+
+function migrate(db: SqliteDatabase, file: string): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `${file} was written by a newer Riposte (schema ${current}, this one knows ${MIGRATIONS.length}); upgrade Riposte or use another --data-dir`,
+    );
+  }
+  db.transaction(() => {
+    for (let version = current; version < MIGRATIONS.length; version++) {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    }
+  }).immediate();
+}
+
+/** Open (creating and migrating as needed) a SQLite database; `:memory:` works for tests. */
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
+  if (file !== ":memory:") createPrivately(file);
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+  migrate(db, file);
+  return db;
+}
+
+/** The database file inside a data directory. */
+export function databaseFileIn(dataDir: string): string {
+  return join(dataDir, DATABASE_FILE);
+}

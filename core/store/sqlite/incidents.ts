@@ -1,0 +1,177 @@
+import { NotFound } from "../../errors.js";
+import type { Incident, IncidentSummary } from "../../model/incident.js";
+import type { IncidentStatus } from "../../model/status.js";
+import { decodeCursor, encodeCursor } from "../cursor.js";
+import type { ChangeEmitter } from "../emitter.js";
+import { pageLimit } from "../limits.js";
+import type { AuditEntry, IncidentPatch, IncidentQuery, Page, TransitionMeta } from "../ports.js";
+import { matchesQuery, summarize } from "../summary.js";
+import { applyPatch, applyTransition } from "../writes.js";
+import type { SqliteDatabase } from "./database.js";
+
+/** What the list reads without parsing whole incidents: the summary plus the text `q` searches. */
+type ListRow = IncidentSummary & { summary?: string };
+
+interface IncidentRow {
+  body: string;
+}
+
+/** Incidents and their audit trail in SQLite. Reads and writes are synchronous, so each is atomic. */
+export class SqliteIncidents {
+  private readonly insert;
+  private readonly update;
+  private readonly selectBody;
+  private readonly insertAudit;
+  private readonly selectAudit;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly changes: ChangeEmitter,
+  ) {
+    this.insert = db.prepare(
+      `INSERT INTO incidents (id, created_at, status, version, category, severity, resource, principal, summary, body)
+       VALUES (@id, @createdAt, @status, @version, @category, @severity, @resource, @principal, @summary, @body)
+       ON CONFLICT (id) DO NOTHING`,
+    );
+    this.update = db.prepare(
+      `UPDATE incidents SET status = @status, version = @version, summary = @summary, body = @body
+       WHERE id = @id AND version = @expectedVersion`,
+    );
+    this.selectBody = db.prepare<[string], IncidentRow>("SELECT body FROM incidents WHERE id = ?");
+    this.insertAudit = db.prepare("INSERT INTO audit (incident_id, at, body) VALUES (?, ?, ?)");
+    this.selectAudit = db.prepare<[string], IncidentRow>(
+      "SELECT body FROM audit WHERE incident_id = ? ORDER BY at, seq",
+    );
+  }
+
+  private row(incident: Incident) {
+    const listRow: ListRow = { ...summarize(incident), summary: incident.summary };
+    return {
+      id: incident.id,
+      createdAt: incident.createdAt,
+      status: incident.status,
+      version: incident.version,
+      category: incident.category,
+      severity: incident.severity,
+      resource: incident.resource,
+      principal: incident.principal,
+      summary: JSON.stringify(listRow),
+      body: JSON.stringify(incident),
+    };
+  }
+
+  private read(id: string): Incident | undefined {
+    const row = this.selectBody.get(id);
+    return row ? (JSON.parse(row.body) as Incident) : undefined;
+  }
+
+  create(incident: Incident): { incident: Incident; created: boolean } {
+    const stored = structuredClone(incident);
+    const outcome = this.db
+      .transaction(() => {
+        const inserted = this.insert.run(this.row(stored)).changes === 1;
+        return inserted ? { incident: stored, created: true } : { incident: this.read(stored.id)!, created: false };
+      })
+      .immediate();
+    if (outcome.created) this.changes.emit({ type: "incident.created", incident: outcome.incident });
+    return outcome;
+  }
+
+  get(id: string): Incident | undefined {
+    return this.read(id);
+  }
+
+  /** Read, apply the shared write rule, and write back only over the version that was read. */
+  private write(
+    id: string,
+    next: (current: Incident) => Incident | undefined,
+  ): { incident: Incident; applied: boolean; previousStatus: IncidentStatus } {
+    const outcome = this.db
+      .transaction(() => {
+        const current = this.read(id);
+        if (!current) throw new NotFound(`incident ${id} does not exist`);
+        const updated = next(current);
+        if (!updated) return { incident: current, applied: false, previousStatus: current.status };
+        const written = this.update.run({ ...this.row(updated), expectedVersion: current.version }).changes;
+        // The immediate transaction holds the write lock, so the version cannot have moved.
+        if (written !== 1) throw new Error(`incident ${id} changed during a locked write`);
+        return { incident: updated, applied: true, previousStatus: current.status };
+      })
+      .immediate();
+    if (outcome.applied) {
+      this.changes.emit({
+        type: "incident.changed",
+        incident: outcome.incident,
+        previousStatus: outcome.previousStatus,
+      });
+    }
+    return outcome;
+  }
+
+  transition(id: string, to: IncidentStatus, meta: TransitionMeta, patch?: IncidentPatch) {
+    const { incident, applied } = this.write(id, (current) => applyTransition(current, to, meta, patch));
+    return { incident, applied };
+  }
+
+  patch(id: string, patch: IncidentPatch): Incident {
+    return this.write(id, (current) => applyPatch(current, patch)).incident;
+  }
+
+  list(query: IncidentQuery): Page<IncidentSummary> {
+    const limit = pageLimit(query.limit);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const anyOf = (column: string, values: readonly string[] | undefined) => {
+      if (!values?.length) return;
+      where.push(`${column} IN (${values.map(() => "?").join(", ")})`);
+      params.push(...values);
+    };
+    anyOf("status", query.status);
+    anyOf("category", query.category);
+    anyOf("severity", query.severity);
+    const compare = (condition: string, value: string | undefined) => {
+      if (value === undefined) return;
+      where.push(condition);
+      params.push(value);
+    };
+    compare("created_at >= ?", query.since || undefined);
+    compare("created_at <= ?", query.until || undefined);
+    compare("resource = ?", query.resource);
+    compare("principal = ?", query.principal);
+    let after = query.cursor ? decodeCursor(query.cursor) : undefined;
+
+    // SQL narrows by the indexed filters; `matchesQuery` stays the one authority (text search,
+    // filters added later), so rows are read in batches until a page is full.
+    const batch = Math.min(1000, limit + 1);
+    const matches: ListRow[] = [];
+    while (matches.length <= limit) {
+      const clauses = after ? [...where, "(created_at, id) < (?, ?)"] : where;
+      const sql = `SELECT summary FROM incidents ${clauses.length ? `WHERE ${clauses.join(" AND ")}` : ""}
+        ORDER BY created_at DESC, id DESC LIMIT ${batch}`;
+      const rows = this.db
+        .prepare<unknown[], { summary: string }>(sql)
+        .all(...params, ...(after ? [after.createdAt, after.id] : []));
+      for (const row of rows) {
+        const item = JSON.parse(row.summary) as ListRow;
+        if (matchesQuery(item, query)) matches.push(item);
+      }
+      const last = rows.at(-1);
+      if (rows.length < batch || !last) break;
+      const lastItem = JSON.parse(last.summary) as ListRow;
+      after = { createdAt: lastItem.createdAt, id: lastItem.id };
+    }
+    const items = matches.slice(0, limit).map(({ summary: _text, ...item }) => item);
+    const page: Page<IncidentSummary> = { items };
+    const lastReturned = items.at(-1);
+    if (matches.length > limit && lastReturned) page.nextCursor = encodeCursor(lastReturned);
+    return page;
+  }
+
+  appendAudit(entry: AuditEntry): void {
+    this.insertAudit.run(entry.incidentId, entry.at, JSON.stringify(entry));
+  }
+
+  listAudit(incidentId: string): AuditEntry[] {
+    return this.selectAudit.all(incidentId).map((row) => JSON.parse(row.body) as AuditEntry);
+  }
+}

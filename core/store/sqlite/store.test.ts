@@ -1,0 +1,123 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { describeExecutionStoreContract } from "../contract/execution-store.contract.js";
+import { makeIncident } from "../contract/fixtures.js";
+import { describeRiposteStoreContract } from "../contract/riposte-store.contract.js";
+import { SqliteStore } from "./store.js";
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "riposte-sqlite-"));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describeRiposteStoreContract("sqlite store (file)", async () => {
+  const dataDir = tempDir();
+  const handles = [new SqliteStore({ dataDir })];
+  return {
+    store: handles[0]!,
+    peer: () => {
+      const peer = new SqliteStore({ dataDir });
+      handles.push(peer);
+      return peer;
+    },
+    close: async () => {
+      for (const handle of handles) handle.close();
+    },
+  };
+});
+
+describeExecutionStoreContract("sqlite execution store (file)", async () => {
+  const dataDir = tempDir();
+  const handles = [new SqliteStore({ dataDir })];
+  handles[0]!.close();
+  const first = new SqliteStore({ dataDir });
+  handles.push(first);
+  return {
+    store: first,
+    reopen: async () => {
+      first.close();
+      const reopened = new SqliteStore({ dataDir });
+      handles.push(reopened);
+      return reopened;
+    },
+    close: async () => {
+      for (const handle of handles) handle.close();
+    },
+  };
+});
+
+describe("sqlite store file", () => {
+  it("creates the database owner-only, in WAL mode, inside a new data directory", () => {
+    const dataDir = join(tempDir(), "nested", "data");
+
+    const store = new SqliteStore({ dataDir });
+    const journal = store.db.pragma("journal_mode", { simple: true });
+    const mode = statSync(store.file).mode & 0o777;
+    store.close();
+
+    expect(journal).toBe("wal");
+    expect(mode).toBe(0o600);
+  });
+
+  it("refuses a database written by a newer schema, naming the file", () => {
+    const file = join(tempDir(), "riposte.db");
+    const newer = new Database(file);
+    newer.pragma("user_version = 999");
+    newer.close();
+
+    expect(() => new SqliteStore({ file })).toThrow(/newer Riposte.*schema 999/);
+  });
+
+  it("keeps incidents across a restart", async () => {
+    const dataDir = tempDir();
+    const incident = makeIncident();
+    const first = new SqliteStore({ dataDir });
+    await first.createIncident(incident);
+    await first.transition(incident.id, "TRIAGED", { at: "2026-03-01T00:00:00.000Z", by: "score" });
+    first.close();
+
+    const second = new SqliteStore({ dataDir });
+    const stored = await second.getIncident(incident.id);
+    second.close();
+
+    expect(stored).toMatchObject({ id: incident.id, status: "TRIAGED", version: 2 });
+  });
+});
+
+describe("sqlite store across processes", () => {
+  it("never regresses a status when separate processes race on the same file", async () => {
+    const dataDir = tempDir();
+    const store = new SqliteStore({ dataDir });
+    const incidents = Array.from({ length: 20 }, () => makeIncident());
+    for (const incident of incidents) await store.createIncident(incident);
+    const writer = fileURLToPath(new URL("./race-writer.fixture.ts", import.meta.url));
+    const run = (order: string) =>
+      new Promise<number>((resolve, reject) => {
+        const child = spawn(process.execPath, ["--import", "tsx", writer, store.file, order], { stdio: "inherit" });
+        child.on("error", reject);
+        child.on("exit", (code) => resolve(code ?? -1));
+      });
+
+    const codes = await Promise.all([run("forward"), run("backward"), run("forward")]);
+    const stored = await Promise.all(incidents.map((incident) => store.getIncident(incident.id)));
+    store.close();
+
+    expect(codes).toEqual([0, 0, 0]);
+    for (const incident of stored) {
+      expect(incident?.status).toBe("MITIGATED");
+      const chain = incident?.transitions ?? [];
+      expect(incident?.version).toBe(chain.length);
+      for (let index = 1; index < chain.length; index++) expect(chain[index]?.from).toBe(chain[index - 1]?.to);
+    }
+  });
+});

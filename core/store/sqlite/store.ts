@@ -1,0 +1,131 @@
+import type { Logger } from "../../log.js";
+import type { Incident } from "../../model/incident.js";
+import type { IncidentStatus } from "../../model/status.js";
+import type { ApprovalResult } from "../../model/tasks.js";
+import { ChangeEmitter } from "../emitter.js";
+import type {
+  AuditEntry,
+  ChangeListener,
+  ExecutionStore,
+  IncidentPatch,
+  IncidentQuery,
+  PendingApproval,
+  RiposteStore,
+  StoredExecution,
+  TransitionMeta,
+} from "../ports.js";
+import { SqliteApprovals } from "./approvals.js";
+import { databaseFileIn, type OpenDatabaseOptions, openDatabase, type SqliteDatabase } from "./database.js";
+import { SqliteExecutionStore } from "./executions.js";
+import { SqliteIncidents } from "./incidents.js";
+
+export interface SqliteStoreOptions extends OpenDatabaseOptions {
+  /** The database file (`:memory:` for a throwaway store); or give `dataDir`. */
+  file?: string;
+  /** A directory; the store lives in `<dataDir>/riposte.db`. */
+  dataDir?: string;
+  logger?: Logger;
+}
+
+/**
+ * The one-machine store: incidents, audit trail, approvals, executions and their history in one
+ * SQLite file. Changes are emitted in-process after each commit. `db` is exposed so other local
+ * components (correlation state, the action ledger) can keep their tables in the same file.
+ */
+export class SqliteStore implements RiposteStore, ExecutionStore {
+  readonly file: string;
+  readonly db: SqliteDatabase;
+  private readonly changes: ChangeEmitter;
+  private readonly incidents: SqliteIncidents;
+  private readonly approvals: SqliteApprovals;
+  private readonly executions: SqliteExecutionStore;
+
+  constructor(options: SqliteStoreOptions) {
+    const file = options.file ?? (options.dataDir ? databaseFileIn(options.dataDir) : undefined);
+    if (!file) throw new Error("SqliteStore needs a file or a dataDir");
+    this.file = file;
+    this.db = openDatabase(file, options);
+    this.changes = new ChangeEmitter(options.logger);
+    this.incidents = new SqliteIncidents(this.db, this.changes);
+    this.approvals = new SqliteApprovals(this.db);
+    this.executions = new SqliteExecutionStore(this.db);
+  }
+
+  subscribe(listener: ChangeListener) {
+    return this.changes.subscribe(listener);
+  }
+
+  async createIncident(incident: Incident) {
+    return this.incidents.create(incident);
+  }
+
+  async getIncident(id: string) {
+    return this.incidents.get(id);
+  }
+
+  async listIncidents(query: IncidentQuery = {}) {
+    return this.incidents.list(query);
+  }
+
+  async transition(id: string, to: IncidentStatus, meta: TransitionMeta, patch?: IncidentPatch) {
+    return this.incidents.transition(id, to, meta, patch);
+  }
+
+  async patchIncident(id: string, patch: IncidentPatch) {
+    return this.incidents.patch(id, patch);
+  }
+
+  async appendAudit(entry: AuditEntry) {
+    this.incidents.appendAudit(entry);
+  }
+
+  async listAudit(incidentId: string) {
+    return this.incidents.listAudit(incidentId);
+  }
+
+  async putApproval(approval: PendingApproval) {
+    this.approvals.put(approval);
+  }
+
+  async getApproval(id: string) {
+    return this.approvals.get(id);
+  }
+
+  async decideApproval(id: string, status: Exclude<PendingApproval["status"], "pending">, result: ApprovalResult) {
+    return this.approvals.decideOnce(id, status, result);
+  }
+
+  async listPendingApprovals() {
+    return this.approvals.listPending();
+  }
+
+  putExecution(execution: StoredExecution) {
+    return this.executions.putExecution(execution);
+  }
+
+  getExecution(executionArn: string) {
+    return this.executions.getExecution(executionArn);
+  }
+
+  listExecutions(filter?: Parameters<ExecutionStore["listExecutions"]>[0]) {
+    return this.executions.listExecutions(filter);
+  }
+
+  appendHistory(...args: Parameters<ExecutionStore["appendHistory"]>) {
+    return this.executions.appendHistory(...args);
+  }
+
+  getHistory(executionArn: string) {
+    return this.executions.getHistory(executionArn);
+  }
+
+  /** Close the database (checkpointing the WAL). Further calls fail. */
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Open the SQLite store in a data directory (created owner-only when missing). */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(options);
+}
