@@ -1,0 +1,8 @@
+/** Enrichment: context for an incident's source address, principal and resource. */
+export { enrichIncident } from "./enrich.js";
+export { type PrincipalHistory, principalHistory } from "./history.js";
+export { describeLive, type LiveResult } from "./live.js";
+export { describePrincipal, type PrincipalIdentity, parsePrincipalArn } from "./principal.js";
+export { type ResourceContext, type ResourceRef, resourceContext, resourceFromFacts } from "./resource.js";
+export { describeSource, type SourceContext } from "./source.js";
+export { isProductionTagged, isProtectedTagged, normaliseTags, type Tags } from "./tags.js";

@@ -1,0 +1,13 @@
+import { enrichIncident } from "../core/enrich/enrich.js";
+import { EnrichInputSchema, EnrichOutputSchema } from "../core/model/tasks.js";
+import { defineTask } from "./lib/task.js";
+
+/** Enrich: context for the source address, the principal and the resource; never fails on a lookup. */
+export const enrichTask = defineTask({
+  name: "enrich",
+  input: EnrichInputSchema,
+  output: EnrichOutputSchema,
+  async run({ incident }, deps) {
+    return { enrichment: await enrichIncident(incident, deps) };
+  },
+});
