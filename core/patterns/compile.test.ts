@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { compilePattern } from "./compile.js";
+import { InvalidPattern } from "./errors.js";
+
+function problemOf(pattern: unknown): { path: string; problem: string } {
+  try {
+    compilePattern(pattern);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidPattern);
+    const invalid = error as InvalidPattern;
+    return { path: invalid.path, problem: invalid.problem };
+  }
+  throw new Error("expected the pattern to be rejected");
+}
+
+describe("compilePattern validation", () => {
+  it.each([
+    ["a non-object pattern", [], "", /must be a JSON object/],
+    ["invalid JSON text", "{nope", "", /not valid JSON/],
+    ["an empty pattern", {}, "", /empty objects are not allowed/],
+    ["an empty nested object", { detail: {} }, "detail", /empty objects/],
+    ["a scalar field", { source: "aws.ec2" }, "source", /must be an object or an array/],
+    ["an empty value list", { source: [] }, "source", /empty arrays are not allowed/],
+    ["a nested array value", { source: [["aws.ec2"]] }, "source[0]", /match value must be/],
+    ["two keys in one operator", { a: [{ prefix: "x", suffix: "y" }] }, "a[0]", /only one key/],
+    ["an unknown operator", { a: [{ contains: "x" }] }, "a[0]", /unrecognized match type "contains"/],
+    ["a numeric prefix", { a: [{ prefix: 5 }] }, "a[0].prefix", /prefix match pattern must be a string/],
+    ["a bad prefix modifier", { a: [{ prefix: { wildcard: "x" } }] }, "a[0].prefix", /equals-ignore-case/],
+    ["a non-boolean exists", { a: [{ exists: "yes" }] }, "a[0].exists", /either true or false/],
+    ["a CIDR that is not one", { a: [{ cidr: "10.0.0.0/33" }] }, "a[0].cidr", /not a CIDR range/],
+    ["consecutive wildcards", { a: [{ wildcard: "a**b" }] }, "a[0].wildcard", /consecutive wildcard/],
+    ["a bad wildcard escape", { a: [{ wildcard: "a\\b" }] }, "a[0].wildcard", /backslash/],
+    [
+      "a mixed anything-but list",
+      { a: [{ "anything-but": ["x", 1] }] },
+      "a[0].anything-but",
+      /all strings or all numbers/,
+    ],
+    ["an empty anything-but list", { a: [{ "anything-but": [] }] }, "a[0].anything-but", /at least one value/],
+    ["anything-but null", { a: [{ "anything-but": null }] }, "a[0].anything-but", /must be a string, a number/],
+    ["anything-but numeric", { a: [{ "anything-but": { numeric: [">", 1] } }] }, "a[0].anything-but", /unsupported/],
+    ["an empty anything-but prefix", { a: [{ "anything-but": { prefix: "" } }] }, "a[0].anything-but.prefix", /empty/],
+    ["a numeric that is not a list", { a: [{ numeric: 5 }] }, "a[0].numeric", /must be a non-empty array/],
+    ["a bad numeric operator", { a: [{ numeric: ["!=", 5] }] }, "a[0].numeric", /unrecognized numeric range operator/],
+    ["a numeric range out of order", { a: [{ numeric: ["<", 5, ">", 1] }] }, "a[0].numeric", /too many elements/],
+    ["an inverted numeric range", { a: [{ numeric: [">", 9, "<", 1] }] }, "a[0].numeric", /lower bound/],
+    ["a numeric value out of range", { a: [{ numeric: [">", 6e9] }] }, "a[0].numeric", /outside the supported range/],
+    ["a non-numeric bound", { a: [{ numeric: [">", "1"] }] }, "a[0].numeric", /must be numeric/],
+    ["$or with one branch", { $or: [{ a: ["x"] }] }, "$or", /at least 2 objects/],
+    ["$or that is not an array", { $or: { a: ["x"] } }, "$or", /array of objects/],
+    ["$or with a scalar branch", { $or: [{ a: ["x"] }, "b"] }, "$or[1]", /only JSON objects/],
+    ["an operator name as a field inside $or", { $or: [{ prefix: ["x"] }, { b: ["y"] }] }, "$or[0].prefix", /operator/],
+  ])("rejects %s, naming where", (_name, pattern, path, problem) => {
+    const rejected = problemOf(pattern);
+
+    expect(rejected.path).toBe(path);
+    expect(rejected.problem).toMatch(problem);
+  });
+
+  it("accepts every documented operator together", () => {
+    const pattern = {
+      source: ["aws.ec2", { prefix: "aws." }, { suffix: "ec2" }, { "equals-ignore-case": "AWS.EC2" }],
+      detail: {
+        a: [{ "anything-but": { prefix: "init" } }, { "anything-but": [1, 2] }, { wildcard: "x*y" }],
+        b: [{ numeric: [">", 0, "<=", 5] }, { cidr: "2001:db8::/32" }, { exists: true }, null, true, 3],
+        $or: [{ c: [{ exists: false }] }, { d: [{ "anything-but": { wildcard: ["*.png", "*.jpg"] } }] }],
+      },
+    };
+
+    const compiled = compilePattern(pattern);
+
+    expect(compiled.source).toEqual(pattern);
+    expect(compiled.source).not.toBe(pattern);
+  });
+
+  it("accepts the pattern as JSON text", () => {
+    expect(compilePattern('{"source":["aws.s3"]}').source).toEqual({ source: ["aws.s3"] });
+  });
+
+  it("names the path in the error message", () => {
+    expect(() => compilePattern({ detail: { eventName: [{ prefix: 1 }] } })).toThrow(
+      "invalid event pattern at detail.eventName[0].prefix: prefix match pattern must be a string",
+    );
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { compilePattern } from "./compile.js";
+import { matches } from "./match.js";
+import { PatternIndex } from "./pattern-index.js";
+
+const ct = (source: string, eventName: string, extra: Record<string, unknown> = {}) => ({
+  source,
+  "detail-type": "AWS API Call via CloudTrail",
+  detail: { eventName, ...extra },
+});
+
+describe("PatternIndex", () => {
+  it("returns the keys of exactly the matching patterns, in registration order", () => {
+    const index = new PatternIndex<string>();
+    index.add("any-ec2", compilePattern({ source: ["aws.ec2"] }));
+    index.add(
+      "authorize",
+      compilePattern({ source: ["aws.ec2"], detail: { eventName: ["AuthorizeSecurityGroupIngress"] } }),
+    );
+    index.add("s3", compilePattern({ source: ["aws.s3"], detail: { eventName: ["PutBucketPolicy"] } }));
+    index.add(
+      "prefix-source",
+      compilePattern({ source: [{ prefix: "aws." }], detail: { eventName: ["PutBucketPolicy"] } }),
+    );
+    index.add("by-type", compilePattern({ "detail-type": ["AWS API Call via CloudTrail"] }));
+
+    expect(index.match(ct("aws.ec2", "AuthorizeSecurityGroupIngress"))).toEqual(["any-ec2", "authorize", "by-type"]);
+    expect(index.match(ct("aws.s3", "PutBucketPolicy"))).toEqual(["s3", "prefix-source", "by-type"]);
+    expect(index.match(ct("aws.iam", "CreateUser"))).toEqual(["by-type"]);
+    expect(index.match({ source: "custom" })).toEqual([]);
+    expect(index.size).toBe(5);
+  });
+
+  it("keeps every condition of an indexed pattern, not just source and eventName", () => {
+    const index = new PatternIndex<string>();
+    index.add(
+      "failed",
+      compilePattern({ source: ["aws.s3"], detail: { eventName: ["PutBucketAcl"], errorCode: [{ exists: true }] } }),
+    );
+
+    expect(index.match(ct("aws.s3", "PutBucketAcl"))).toEqual([]);
+    expect(index.match(ct("aws.s3", "PutBucketAcl", { errorCode: "AccessDenied" }))).toEqual(["failed"]);
+  });
+
+  it("agrees with matching every pattern one by one, including array-valued fields", () => {
+    const patterns = [
+      { source: ["aws.ec2", "aws.s3"], detail: { eventName: ["A", "B"] } },
+      { source: ["aws.ec2"], detail: { eventName: [{ prefix: "A" }] } },
+      { source: ["aws.ec2"], $or: [{ detail: { eventName: ["A"] } }, { detail: { eventName: ["C"] } }] },
+      { detail: { eventName: ["B"] } },
+      { source: ["aws.ec2"], detail: { eventName: ["A", { exists: false }] } },
+    ].map((pattern) => compilePattern(pattern));
+    const index = new PatternIndex<number>();
+    for (const [key, pattern] of patterns.entries()) index.add(key, pattern);
+    const events = [
+      ct("aws.ec2", "A"),
+      ct("aws.s3", "B"),
+      ct("aws.ec2", "C"),
+      { source: "aws.ec2", detail: {} },
+      { source: ["aws.s3", "aws.ec2"], detail: { eventName: ["C", "B"] } },
+      { source: "aws.ec2", detail: [{ eventName: "A" }] },
+      "not an object",
+    ];
+
+    for (const event of events) {
+      const expected = patterns.flatMap((pattern, key) => (matches(pattern, event) ? [key] : []));
+      expect(index.match(event)).toEqual(expected);
+    }
+  });
+});

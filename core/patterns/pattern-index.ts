@@ -1,0 +1,107 @@
+import type { CompiledPattern, FieldCondition, ObjectCondition } from "./compile.js";
+import { matches } from "./match.js";
+
+/**
+ * Many compiled patterns, matched against one event at a time. Patterns that pin `source` and
+ * `detail.eventName` to exact strings (every CloudTrail detection does) are bucketed by those
+ * values, so an event is only tested against the few patterns that can match it: the cost per
+ * event depends on the bucket size, not on how many patterns are registered.
+ */
+export class PatternIndex<K> {
+  private readonly entries: { key: K; pattern: CompiledPattern }[] = [];
+  /** source → eventName → entry indexes; `*` holds the source's patterns with no eventName pin. */
+  private readonly bySource = new Map<string, Map<string, number[]>>();
+  private readonly unindexed: number[] = [];
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Register a pattern under `key` (keys need not be unique). */
+  add(key: K, pattern: CompiledPattern): void {
+    const index = this.entries.push({ key, pattern }) - 1;
+    const sources = exactValues(pattern.root, ["source"]);
+    if (!sources) {
+      this.unindexed.push(index);
+      return;
+    }
+    const eventNames = exactValues(pattern.root, ["detail", "eventName"]) ?? ["*"];
+    for (const source of sources) {
+      let byName = this.bySource.get(source);
+      if (!byName) {
+        byName = new Map();
+        this.bySource.set(source, byName);
+      }
+      for (const name of eventNames) {
+        const bucket = byName.get(name);
+        if (bucket) bucket.push(index);
+        else byName.set(name, [index]);
+      }
+    }
+  }
+
+  /** The keys of every pattern that matches `event`, in registration order. */
+  match(event: unknown): K[] {
+    const candidates = this.candidates(event);
+    const keys: K[] = [];
+    for (const index of candidates) {
+      const entry = this.entries[index]!;
+      if (matches(entry.pattern, event)) keys.push(entry.key);
+    }
+    return keys;
+  }
+
+  /** Entry indexes worth testing against `event` (a superset of the matches). */
+  private candidates(event: unknown): number[] {
+    const record = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
+    const lists: number[][] = [this.unindexed];
+    for (const source of stringsIn(record.source)) {
+      const byName = this.bySource.get(source);
+      if (!byName) continue;
+      const detail = record.detail;
+      if (Array.isArray(detail)) {
+        // Unusual shape: names may hide in any element, so every pattern of the source is a candidate.
+        lists.push(...byName.values());
+        continue;
+      }
+      const eventName =
+        typeof detail === "object" && detail !== null ? (detail as Record<string, unknown>).eventName : undefined;
+      for (const name of stringsIn(eventName)) {
+        const named = byName.get(name);
+        if (named) lists.push(named);
+      }
+      const any = byName.get("*");
+      if (any) lists.push(any);
+    }
+    const nonEmpty = lists.filter((list) => list.length > 0);
+    if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
+    return [...new Set(nonEmpty.flat())].sort((a, b) => a - b);
+  }
+}
+
+/** The strings a field holds: itself, or the strings of an array (flattened). */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flat(Number.POSITIVE_INFINITY).filter((item) => typeof item === "string");
+  return [];
+}
+
+/**
+ * The exact strings a pattern requires at `path`, when every way of matching the pattern requires
+ * one of them there; undefined when the pattern does not pin the field (or pins it only inside a
+ * `$or`, or with other operators).
+ */
+function exactValues(root: ObjectCondition, path: readonly string[]): string[] | undefined {
+  let condition: ObjectCondition | undefined = root;
+  for (let depth = 0; depth < path.length; depth++) {
+    const key = path[depth]!;
+    const field: FieldCondition | undefined = condition?.fields.find((candidate) => candidate.key === key);
+    if (!field) return undefined;
+    if (depth === path.length - 1) {
+      if (!field.leaf?.exactStrings || field.leaf.absent) return undefined;
+      return field.leaf.exactStrings;
+    }
+    condition = field.child;
+  }
+  return undefined;
+}
