@@ -1,0 +1,72 @@
+/**
+ * Single-table design (table `Incidents` in `stacks/storage.ts`: `pk`/`sk` strings, TTL on
+ * `expiresAt`, stream NEW_AND_OLD_IMAGES).
+ *
+ *   item            pk                   sk                         notes
+ *   incident        INCIDENT#<id>        INCIDENT                   summary attributes + `doc` (JSON)
+ *   evidence chunk  INCIDENT#<id>        INCIDENT#EVIDENCE#<nnnn>   only for evidence over ~300 KB
+ *   audit entry     INCIDENT#<id>        AUDIT#<at>#<seq>           oldest first by sort key
+ *   approval        APPROVAL#<id>        APPROVAL                   `expiresAt` TTL after it is useless
+ *   ws connection   CONNECTIONS          CONNECTION#<id>            `expiresAt` TTL (API Gateway: 2 h max)
+ *
+ * Global secondary indexes, all ranged by `listSk` = `<createdAt>#<id>` (newest first when read
+ * backwards) and projecting the summary attributes:
+ *
+ *   byTime       gsi1pk = INCIDENTS                   every incident
+ *   byStatus     gsi2pk = STATUS#<status>             incidents; APPROVALS#pending for pending approvals
+ *   byResource   gsi3pk = RESOURCE#<resource>         sparse: incidents with a resource
+ *   byPrincipal  gsi4pk = PRINCIPAL#<principal>       sparse: incidents with a principal
+ *
+ * Index reads are eventually consistent (a DynamoDB property); reads by key are strongly consistent.
+ */
+
+export const INCIDENT_SK = "INCIDENT";
+export const EVIDENCE_SK_PREFIX = "INCIDENT#EVIDENCE#";
+export const AUDIT_SK_PREFIX = "AUDIT#";
+export const APPROVAL_SK = "APPROVAL";
+export const CONNECTIONS_PK = "CONNECTIONS";
+export const CONNECTION_SK_PREFIX = "CONNECTION#";
+export const PENDING_APPROVALS = "APPROVALS#pending";
+export const ALL_INCIDENTS = "INCIDENTS";
+
+export const incidentPk = (id: string) => `INCIDENT#${id}`;
+export const approvalPk = (id: string) => `APPROVAL#${id}`;
+export const evidenceSk = (index: number) => `${EVIDENCE_SK_PREFIX}${String(index).padStart(4, "0")}`;
+export const listSk = (createdAt: string, id: string) => `${createdAt}#${id}`;
+export const statusKey = (status: string) => `STATUS#${status}`;
+export const resourceKey = (resource: string) => `RESOURCE#${resource}`;
+export const principalKey = (principal: string) => `PRINCIPAL#${principal}`;
+
+/** Attributes every index projects: enough to build an `IncidentSummary` and run `matchesQuery`. */
+export const SUMMARY_ATTRIBUTES = [
+  "id",
+  "detection",
+  "category",
+  "severity",
+  "title",
+  "status",
+  "version",
+  "createdAt",
+  "updatedAt",
+  "account",
+  "region",
+  "principal",
+  "resource",
+  "sourceIp",
+  "mode",
+  "score",
+  "priority",
+  "respondedAt",
+  "summary",
+] as const;
+
+export type IndexName = "byTime" | "byStatus" | "byResource" | "byPrincipal";
+
+/** The GSIs the stack must declare (hash key attribute per index; range key is always `listSk`). */
+export const INDEXES: Record<IndexName, { hashKey: string; rangeKey: "listSk"; projection: readonly string[] }> = {
+  byTime: { hashKey: "gsi1pk", rangeKey: "listSk", projection: SUMMARY_ATTRIBUTES },
+  // Pending approvals share this index; `approval` carries their document.
+  byStatus: { hashKey: "gsi2pk", rangeKey: "listSk", projection: [...SUMMARY_ATTRIBUTES, "approval"] },
+  byResource: { hashKey: "gsi3pk", rangeKey: "listSk", projection: SUMMARY_ATTRIBUTES },
+  byPrincipal: { hashKey: "gsi4pk", rangeKey: "listSk", projection: SUMMARY_ATTRIBUTES },
+};
