@@ -1,0 +1,260 @@
+import type { ContextBlock, KnownBlock, MrkdwnElement, SectionBlock } from "@slack/web-api";
+import type { ApprovalRecord, Transition } from "../model/incident.js";
+import type { WorkingIncident } from "../model/tasks.js";
+import {
+  describePrincipalDetail,
+  describeResourceDetail,
+  describeRoute,
+  describeSourceDetail,
+  PRIORITY_EMOJI,
+  STATUS_EMOJI,
+  signedPoints,
+  trustedHeadline,
+} from "./format.js";
+import { SLACK_LIMITS } from "./limits.js";
+import { consoleLink, dashboardLink } from "./links.js";
+import { escapeMrkdwn, escapeMrkdwnLine, mrkdwnCode, plainText, truncateEscaped } from "./mrkdwn.js";
+
+/**
+ * The incident's Slack message in Block Kit: one message per incident, re-rendered from the
+ * incident on every change (so `chat.update` shows the current state), plus the thread replies.
+ * All finding text goes through `mrkdwn.ts`; mrkdwn objects are `verbatim` (no auto-linking).
+ */
+
+export const APPROVAL_BLOCK_ID = "riposte.approval";
+export const APPROVE_ACTION_ID = "riposte.approve";
+export const REJECT_ACTION_ID = "riposte.reject";
+
+const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
+
+export interface RenderOptions {
+  /** Pending approval whose id the buttons carry (never the task token). */
+  approvalId?: string;
+  dashboardUrl?: string;
+}
+
+export interface RenderedMessage {
+  /** Notification fallback: trusted fields only (it is shown in push notifications). */
+  text: string;
+  blocks: KnownBlock[];
+}
+
+const md = (text: string): MrkdwnElement => ({ type: "mrkdwn", text: text || " ", verbatim: true });
+
+function section(text: string): SectionBlock {
+  return { type: "section", text: md(truncateEscaped(text, SLACK_LIMITS.sectionText)) };
+}
+
+function context(texts: string[]): ContextBlock {
+  return {
+    type: "context",
+    elements: texts
+      .slice(0, SLACK_LIMITS.contextElements)
+      .map((text) => md(truncateEscaped(text, SLACK_LIMITS.contextText))),
+  };
+}
+
+/** `<!date^…>` renders in each reader's time zone; the fallback is the ISO time. */
+export function slackDate(iso: string): string {
+  const epoch = Math.floor(Date.parse(iso) / 1000);
+  if (!Number.isFinite(epoch)) return escapeMrkdwnLine(iso);
+  return `<!date^${epoch}^{date_short_pretty} {time}|${new Date(epoch * 1000).toISOString()}>`;
+}
+
+/** Who decided: a Slack user id becomes a mention; anything else is shown as text. */
+export function approverMention(approval: Pick<ApprovalRecord, "approver" | "via">): string {
+  if (approval.via === "slack" && SLACK_USER.test(approval.approver)) return `<@${approval.approver}>`;
+  if (approval.via === "timeout") return "timeout";
+  return escapeMrkdwnLine(approval.approver, 100);
+}
+
+function field(label: string, value: string): MrkdwnElement {
+  return md(truncateEscaped(`*${label}*\n${value || "-"}`, SLACK_LIMITS.fieldText));
+}
+
+function fields(incident: WorkingIncident): SectionBlock {
+  const { enrichment, score } = incident;
+  const withDetail = (code: string, detail: string) => (detail ? `${code}\n${escapeMrkdwnLine(detail, 300)}` : code);
+  const items = [
+    field("Status", `${STATUS_EMOJI[incident.status]} \`${incident.status}\``),
+    field("Severity", `${incident.severity}${score ? ` · score *${score.value}*/100 (${score.priority})` : ""}`),
+    field(
+      "Principal",
+      withDetail(mrkdwnCode(incident.principal || "unknown", 600), describePrincipalDetail(enrichment?.principal)),
+    ),
+    field(
+      "Source",
+      withDetail(mrkdwnCode(incident.sourceIp ?? "unknown", 200), describeSourceDetail(enrichment?.source)),
+    ),
+    field(
+      "Resource",
+      withDetail(mrkdwnCode(incident.resource || "none", 600), describeResourceDetail(enrichment?.resource)),
+    ),
+    field("Account / region", `${mrkdwnCode(incident.account, 40)} / ${mrkdwnCode(incident.region, 40)}`),
+    field("Detection", `${mrkdwnCode(incident.detection)} (${incident.category})`),
+    field("Mode", incident.mode === "live" ? "live" : `${incident.mode} (no change is sent)`),
+  ];
+  if (incident.userAgent) items.push(field("User agent", mrkdwnCode(incident.userAgent, 1000)));
+  return { type: "section", fields: items.slice(0, SLACK_LIMITS.sectionFields) };
+}
+
+function scoreSection(incident: WorkingIncident): SectionBlock | undefined {
+  const score = incident.score;
+  if (!score) return undefined;
+  const lines = score.factors.map(
+    (factor) => `• ${signedPoints(factor.points)}  ${escapeMrkdwnLine(factor.label, 200)}`,
+  );
+  return section(`*Why ${score.value}/100 (${score.priority})*\n${lines.join("\n")}`);
+}
+
+function responseSection(incident: WorkingIncident): SectionBlock | undefined {
+  const decision = incident.decision;
+  if (!decision) return undefined;
+  const plan = decision.plan.map(
+    (action) =>
+      `• ${escapeMrkdwnLine(action.description, 400)}${action.destructive ? " _(destructive)_" : ""} — ${mrkdwnCode(action.action, 60)}`,
+  );
+  const head = `*Planned response: ${describeRoute(decision.route)}*\n${escapeMrkdwn(decision.reason, 600)}`;
+  return section(plan.length > 0 ? `${head}\n${plan.join("\n")}` : head);
+}
+
+function actionsSection(incident: WorkingIncident): SectionBlock | undefined {
+  if (incident.actions.length === 0 && !incident.verification) return undefined;
+  const lines = incident.actions.map(
+    (action) =>
+      `• ${mrkdwnCode(action.action, 60)} on ${mrkdwnCode(action.target, 200)}: *${action.outcome}*${action.mode === "dry-run" ? " (dry-run)" : ""}${action.error ? ` — ${escapeMrkdwnLine(action.error, 300)}` : ""}`,
+  );
+  const verification = incident.verification;
+  if (verification) {
+    const failed = verification.checks.filter((check) => !check.ok).map((check) => escapeMrkdwnLine(check.name, 200));
+    lines.push(
+      verification.verified
+        ? "✅ Verified: the risk is gone."
+        : `❌ Not verified: ${failed.join(", ") || "checks failed"}`,
+    );
+  }
+  return section(`*Actions*\n${lines.join("\n")}`);
+}
+
+function approvalButtons(incident: WorkingIncident, approvalId: string): KnownBlock {
+  const plan = incident.decision?.plan.map((action) => action.description).join("; ") || "the planned remediation";
+  return {
+    type: "actions",
+    block_id: APPROVAL_BLOCK_ID,
+    elements: [
+      {
+        type: "button",
+        action_id: APPROVE_ACTION_ID,
+        text: { type: "plain_text", text: "Approve" },
+        style: "primary",
+        value: approvalId,
+        confirm: {
+          title: { type: "plain_text", text: "Approve this remediation?" },
+          text: { type: "plain_text", text: plainText(`Riposte will: ${plan}`, SLACK_LIMITS.confirmText) },
+          confirm: { type: "plain_text", text: "Approve" },
+          deny: { type: "plain_text", text: "Cancel" },
+        },
+      },
+      {
+        type: "button",
+        action_id: REJECT_ACTION_ID,
+        text: { type: "plain_text", text: "Reject" },
+        style: "danger",
+        value: approvalId,
+      },
+    ],
+  };
+}
+
+function approvalLines(incident: WorkingIncident): string[] {
+  return incident.approvals.map((approval) => {
+    const verb =
+      approval.decision === "approve" ? "✅ Approved" : approval.decision === "reject" ? "🚫 Rejected" : "⌛ Timed out";
+    const comment = approval.comment ? ` — “${escapeMrkdwnLine(approval.comment, 300)}”` : "";
+    return `${verb} by ${approverMention(approval)} (${approval.via}) ${slackDate(approval.at)}${comment}`;
+  });
+}
+
+function footer(incident: WorkingIncident, options: RenderOptions): ContextBlock {
+  const parts = [`Incident ${mrkdwnCode(incident.id, 120)} · ${slackDate(incident.time)}`];
+  const dashboard = dashboardLink(options.dashboardUrl, incident.id);
+  if (dashboard) parts.push(`<${dashboard}|Open in Riposte>`);
+  const console = consoleLink(incident);
+  if (console) parts.push(`<${console.url}|${console.label}>`);
+  return context([parts.join(" · ")]);
+}
+
+/** The incident message: header, facts, score with its factors, planned response, buttons, outcome. */
+export function incidentMessage(incident: WorkingIncident, options: RenderOptions = {}): RenderedMessage {
+  const priority = incident.score?.priority;
+  const header = `${priority ? `${PRIORITY_EMOJI[priority]} ${priority} · ` : ""}${incident.title}`;
+  const blocks: (KnownBlock | undefined)[] = [
+    { type: "header", text: { type: "plain_text", text: plainText(header, SLACK_LIMITS.headerText) } },
+    fields(incident),
+    section(escapeMrkdwn(incident.summary || incident.title, 2000)),
+    scoreSection(incident),
+    responseSection(incident),
+  ];
+  const awaiting = incident.status === "AWAITING_APPROVAL" && incident.approvals.length === 0;
+  if (awaiting && options.approvalId) blocks.push(approvalButtons(incident, options.approvalId));
+  else if (awaiting) blocks.push(context(["Awaiting approval on the dashboard."]));
+  const decided = approvalLines(incident);
+  if (decided.length > 0) blocks.push(context(decided));
+  blocks.push(actionsSection(incident));
+  if (incident.enrichment?.errors.length) {
+    blocks.push(context([`Enrichment degraded: ${escapeMrkdwnLine(incident.enrichment.errors.join("; "), 1500)}`]));
+  }
+  blocks.push(footer(incident, options));
+  return {
+    text: `Riposte: ${trustedHeadline(incident)} (${incident.id})`,
+    blocks: blocks.filter((block): block is KnownBlock => block !== undefined).slice(0, SLACK_LIMITS.blocksPerMessage),
+  };
+}
+
+/** A thread reply listing transitions: "`NEW` → `TRIAGED` by score: reason". */
+export function transitionsReply(transitions: Transition[]): RenderedMessage | undefined {
+  if (transitions.length === 0) return undefined;
+  const lines = transitions.map((t) => {
+    const from = t.from ? `\`${t.from}\` → ` : "";
+    const reason = t.reason ? `: ${escapeMrkdwnLine(t.reason, 400)}` : "";
+    return `${STATUS_EMOJI[t.to]} ${from}\`${t.to}\` by ${escapeMrkdwnLine(t.by, 100)} ${slackDate(t.at)}${reason}`;
+  });
+  const last = transitions.at(-1)?.to;
+  return { text: `Riposte: status ${last}`, blocks: [section(lines.join("\n"))] };
+}
+
+/** A thread reply for an escalation: what failed, in plain words. */
+export function escalationReply(incident: WorkingIncident, error: unknown): RenderedMessage {
+  const detail = describeError(error);
+  return {
+    text: `Riposte escalation: ${trustedHeadline(incident)}`,
+    blocks: [
+      section(
+        `🚨 *Escalation: ${incident.status}* — the workflow needs a human.${detail ? `\n${escapeMrkdwn(detail, 2500)}` : ""}`,
+      ),
+    ],
+  };
+}
+
+/** A thread reply with a note already rendered as mrkdwn (approval decided…). */
+export function noteReply(mrkdwn: string, fallback: string): RenderedMessage {
+  return { text: fallback, blocks: [section(mrkdwn)] };
+}
+
+/** `$states.errorOutput` (`{ Error, Cause }`) or any thrown value as text. */
+export function describeError(error: unknown): string {
+  if (error === undefined || error === null) return "";
+  if (typeof error === "string") return error;
+  if (typeof error === "object") {
+    const record = error as { Error?: unknown; Cause?: unknown; error?: unknown; message?: unknown };
+    const name = record.Error ?? record.error;
+    const cause = record.Cause ?? record.message;
+    const parts = [name, cause].filter((part) => typeof part === "string" && part !== "") as string[];
+    if (parts.length > 0) return parts.join(": ");
+  }
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}

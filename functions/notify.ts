@@ -1,0 +1,11 @@
+import { NotifyInputSchema, NotifyOutputSchema } from "../core/model/tasks.js";
+import { notifyIncident } from "../core/notify/notify.js";
+import { defineTask } from "./lib/task.js";
+
+/** Notify: the incident's Slack message (posted once, updated in place) and SNS; never blocks the flow. */
+export const notifyTask = defineTask({
+  name: "notify",
+  input: NotifyInputSchema,
+  output: NotifyOutputSchema,
+  run: (input, deps) => notifyIncident(input, deps),
+});
