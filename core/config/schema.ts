@@ -193,6 +193,30 @@ export const ConfigSchema = z
             region: z.string().optional(),
           })
           .optional(),
+        /** Network ACL that web scanners get a deny entry in (when no WAF IP set is configured). */
+        networkAcl: z
+          .object({
+            id: z.string().regex(/^acl-[0-9a-f]{8,17}$/, "expected a network ACL id such as acl-0123456789abcdef0"),
+            region: z.string().optional(),
+            /** Rule numbers Riposte may use; deny entries must come before the ACL's allow entries. */
+            ruleNumbers: z
+              .object({
+                first: z.number().int().min(1).max(32766).default(1),
+                last: z.number().int().min(1).max(32766).default(99),
+              })
+              .prefault({})
+              .refine((range) => range.first <= range.last, "expected first <= last"),
+          })
+          .optional(),
+        /** What an unanswered approval does, unless the plan is destructive or on production (those reject). */
+        onApprovalTimeout: z.enum(["approve", "reject"]).default("reject"),
+        /** Re-reads before a verification counts as failed (AWS reads can lag behind writes). */
+        verify: z
+          .object({
+            attempts: z.number().int().min(1).max(10).default(3),
+            delaySeconds: z.number().min(0).max(60).default(2),
+          })
+          .prefault({}),
       })
       .prefault({}),
 
