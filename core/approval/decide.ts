@@ -1,0 +1,160 @@
+import { z } from "zod";
+import type { TaskDeps } from "../context.js";
+import { ApprovalAlreadyDecided, InvalidInput, NotAnApprover, NotFound } from "../errors.js";
+import type { ApprovalResponse } from "../model/api.js";
+import type { ApprovalRecord } from "../model/incident.js";
+import type { ApprovalResult } from "../model/tasks.js";
+import { approverMention, noteReply, slackDate } from "../notify/blocks.js";
+import { escapeMrkdwnLine } from "../notify/mrkdwn.js";
+import { notifyIncident } from "../notify/notify.js";
+import type { PendingApproval } from "../store/ports.js";
+
+export const DecideApprovalArgsSchema = z
+  .object({
+    approvalId: z.string().min(1).max(200).optional(),
+    incidentId: z.string().min(1).max(200).optional(),
+    decision: z.enum(["approve", "reject"]),
+    approver: z.string().trim().min(1).max(200),
+    comment: z.string().max(1000).optional(),
+    via: z.enum(["slack", "dashboard"]),
+  })
+  .refine((args) => args.approvalId !== undefined || args.incidentId !== undefined, {
+    message: "approvalId or incidentId is required",
+  });
+export type DecideApprovalArgs = z.input<typeof DecideApprovalArgsSchema>;
+
+function describeDecided(approval: PendingApproval): string {
+  const by = approval.result ? ` by ${approval.result.approver} at ${approval.result.at}` : "";
+  return `approval ${approval.id} was already ${approval.status}${by}`;
+}
+
+/** The approval a decision is about: by id, or the incident's pending one (dashboard). */
+async function resolveApproval(
+  args: { approvalId?: string; incidentId?: string },
+  deps: TaskDeps,
+): Promise<PendingApproval> {
+  if (args.approvalId) {
+    const approval = await deps.store.getApproval(args.approvalId);
+    if (!approval || (args.incidentId !== undefined && approval.incidentId !== args.incidentId)) {
+      throw new NotFound(`approval ${args.approvalId} does not exist`);
+    }
+    return approval;
+  }
+  const incidentId = args.incidentId as string;
+  const pending = (await deps.store.listPendingApprovals())
+    .filter((approval) => approval.incidentId === incidentId)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  if (pending) return pending;
+  const incident = await deps.store.getIncident(incidentId);
+  if (!incident) throw new NotFound(`incident ${incidentId} does not exist`);
+  const last = incident.approvals.at(-1);
+  if (last)
+    throw new ApprovalAlreadyDecided(
+      `incident ${incidentId} was already decided: ${last.decision} by ${last.approver} at ${last.at}`,
+    );
+  throw new NotFound(`incident ${incidentId} has no pending approval`);
+}
+
+function mayDecide(approver: string, via: "slack" | "dashboard", deps: TaskDeps): boolean {
+  if (via === "slack") return deps.config.approval.slackApprovers.includes(approver);
+  return deps.config.approval.allowDashboard;
+}
+
+/** Update the Slack message (who decided, buttons gone) and thread it; never fails the decision. */
+async function announce(record: ApprovalRecord, incidentId: string, deps: TaskDeps): Promise<void> {
+  const incident = await deps.store.getIncident(incidentId);
+  if (!incident) return;
+  const verb = record.decision === "approve" ? "✅ Approved" : "🚫 Rejected";
+  const comment = record.comment ? ` — “${escapeMrkdwnLine(record.comment, 500)}”` : "";
+  const note = noteReply(
+    `${verb} by ${approverMention(record)} via ${record.via} ${slackDate(record.at)}${comment}`,
+    `Riposte: ${record.decision === "approve" ? "approved" : "rejected"} (${incidentId})`,
+  );
+  await notifyIncident({ incident, kind: "status" }, deps, { note, sns: false });
+}
+
+/**
+ * Decide a pending approval, once: from a Slack button (the approver is the clicking user's id,
+ * checked against `config.approval.slackApprovers`) or from the authenticated dashboard. Resumes
+ * the waiting workflow with `{ decision, approver, at, comment }`, records the decision on the
+ * incident and in its audit trail, and updates the Slack message with who decided.
+ *
+ * Throws `NotFound`, `NotAnApprover` (also audited) or `ApprovalAlreadyDecided` (a second click,
+ * an expired request); nothing changes in those cases.
+ */
+export async function decideApproval(raw: DecideApprovalArgs, deps: TaskDeps): Promise<ApprovalResponse> {
+  const parsed = DecideApprovalArgsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(args)"}: ${issue.message}`);
+    throw new InvalidInput(`approval decision is invalid: ${issues.join("; ")}`);
+  }
+  const args = parsed.data;
+  const approval = await resolveApproval(args, deps);
+  const at = deps.now().toISOString();
+
+  if (!mayDecide(args.approver, args.via, deps)) {
+    await deps.store.appendAudit({
+      incidentId: approval.incidentId,
+      at,
+      actor: args.approver,
+      action: "approval.refused",
+      detail: { approvalId: approval.id, decision: args.decision, via: args.via, reason: "not an approver" },
+    });
+    throw new NotAnApprover(`${args.approver} may not decide approvals via ${args.via}`);
+  }
+  if (approval.status !== "pending") throw new ApprovalAlreadyDecided(describeDecided(approval));
+  if (Date.parse(approval.expiresAt) < deps.now().getTime()) {
+    throw new ApprovalAlreadyDecided(`approval ${approval.id} expired at ${approval.expiresAt}`);
+  }
+
+  const result: ApprovalResult = {
+    decision: args.decision,
+    approver: args.approver,
+    at,
+    ...(args.comment ? { comment: args.comment } : {}),
+  };
+  // The store's conditional write makes the approval single use, even with concurrent clicks.
+  const decided = await deps.store.decideApproval(
+    approval.id,
+    args.decision === "approve" ? "approved" : "rejected",
+    result,
+  );
+  if (!decided.applied) throw new ApprovalAlreadyDecided(describeDecided(decided.approval));
+
+  try {
+    await deps.callbacks.sendTaskSuccess(approval.taskToken, result);
+  } catch (error) {
+    // Typically the task already timed out and the workflow took the policy's default.
+    await deps.store.appendAudit({
+      incidentId: approval.incidentId,
+      at,
+      actor: args.approver,
+      action: "approval.delivery-failed",
+      detail: { approvalId: approval.id, decision: args.decision, via: args.via, error: (error as Error).message },
+    });
+    deps.logger.error("approval could not resume the workflow", { incidentId: approval.incidentId, error });
+    throw error;
+  }
+
+  const record: ApprovalRecord = { id: approval.id, ...result, via: args.via };
+  const incident = await deps.store.getIncident(approval.incidentId);
+  if (incident) await deps.store.patchIncident(incident.id, { approvals: [...incident.approvals, record] });
+  await deps.store.appendAudit({
+    incidentId: approval.incidentId,
+    at,
+    actor: args.approver,
+    action: "approval.decided",
+    detail: {
+      approvalId: approval.id,
+      decision: args.decision,
+      via: args.via,
+      ...(args.comment ? { comment: args.comment } : {}),
+    },
+  });
+  try {
+    await announce(record, approval.incidentId, deps);
+  } catch (error) {
+    deps.logger.warn("approval announcement failed", { incidentId: approval.incidentId, error });
+  }
+  return { incidentId: approval.incidentId, decision: args.decision, approver: args.approver, at };
+}

@@ -1,0 +1,213 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { makeDeps, makeIncident } from "../../test/notify/fixtures.js";
+import { buttonClick, type FakeSlack, interaction, startFakeSlack } from "../../test/support/fake-slack.js";
+import type { Decision } from "../model/incident.js";
+import { handleSlackInteraction } from "./interaction.js";
+import { requestApproval } from "./request.js";
+import { signSlackRequest } from "./signature.js";
+
+const SIGNING_SECRET = "riposte-test-signing-secret-0123456789";
+const APPROVER = "U0APPROVER";
+const TOKEN = "task-token-never-sent-to-slack";
+
+const decision: Decision = {
+  route: "approval",
+  reason: "key deactivation needs approval",
+  plan: [
+    {
+      action: "iam-deactivate-access-key",
+      target: "AKIAEXAMPLE",
+      description: "Deactivate access key AKIAEXAMPLE of alice",
+      destructive: true,
+      calls: [],
+      permissions: ["iam:UpdateAccessKey"],
+    },
+  ],
+};
+
+let slack: FakeSlack;
+beforeAll(async () => {
+  slack = await startFakeSlack();
+});
+afterAll(async () => {
+  await slack.close();
+});
+afterEach(() => {
+  slack.calls.length = 0;
+  slack.messages.length = 0;
+});
+
+async function setup(secrets: { slackSigningSecret?: string } = { slackSigningSecret: SIGNING_SECRET }) {
+  const deps = makeDeps({
+    config: { notify: { slack: { channel: "#security", retries: 0 } }, approval: { slackApprovers: [APPROVER] } },
+    overrides: { secrets: { slackBotToken: slack.token, slackApiUrl: slack.apiUrl, ...secrets } },
+  });
+  const incident = makeIncident({ status: "TRIAGED", decision });
+  await deps.store.createIncident(incident);
+  const { approvalId } = await requestApproval({ incident, decision, taskToken: TOKEN }, deps);
+  const main = slack.messages.find((message) => message.threadTs === undefined);
+  const now = Math.floor(deps.now().getTime() / 1000);
+  const click = (userId: string, actionId = "riposte.approve", value = approvalId, timestamp = now) =>
+    interaction({
+      signingSecret: SIGNING_SECRET,
+      timestamp,
+      payload: buttonClick({ userId, actionId, value, channel: main?.channel, messageTs: main?.ts }),
+    });
+  return { deps, incident, approvalId, click, now, main };
+}
+
+const ephemerals = () => slack.callsTo("chat.postEphemeral").map((call) => String(call.args.text));
+
+describe("handleSlackInteraction", () => {
+  it("approves for a configured approver and shows who decided", async () => {
+    const { deps, click, approvalId, main } = await setup();
+
+    const response = await handleSlackInteraction(click(APPROVER), deps);
+
+    expect(response.status).toBe(200);
+    expect(deps.callbacks.successes).toEqual([
+      { token: TOKEN, output: { decision: "approve", approver: APPROVER, at: deps.now().toISOString() } },
+    ]);
+    expect((await deps.store.getApproval(approvalId))?.status).toBe("approved");
+    expect(JSON.stringify(slack.message(main?.channel ?? "", main?.ts ?? "")?.blocks)).toContain(
+      `Approved by <@${APPROVER}>`,
+    );
+  });
+
+  it("rejects with the Reject button", async () => {
+    const { deps, click } = await setup();
+
+    await handleSlackInteraction(click(APPROVER, "riposte.reject"), deps);
+
+    expect(deps.callbacks.successes[0]?.output).toMatchObject({ decision: "reject", approver: APPROVER });
+  });
+
+  it("answers a second click politely and changes nothing", async () => {
+    const { deps, click } = await setup();
+    const request = click(APPROVER);
+    await handleSlackInteraction(request, deps);
+
+    const replay = await handleSlackInteraction(request, deps);
+    const other = await handleSlackInteraction(click(APPROVER, "riposte.reject"), deps);
+
+    expect([replay.status, other.status]).toEqual([200, 200]);
+    expect(deps.callbacks.successes).toHaveLength(1);
+    expect(ephemerals()).toEqual([
+      expect.stringMatching(
+        new RegExp(`^This was already approved by <@${APPROVER}> <!date\\^\\d+\\^.*Nothing was changed\\.$`),
+      ),
+      expect.stringContaining("already approved"),
+    ]);
+  });
+
+  it("refuses a user who is not an approver, tells them, and audits it", async () => {
+    const { deps, click, approvalId, incident } = await setup();
+
+    const response = await handleSlackInteraction(click("U0MALLORY"), deps);
+
+    expect(response.status).toBe(200);
+    expect(deps.callbacks.successes).toHaveLength(0);
+    expect((await deps.store.getApproval(approvalId))?.status).toBe("pending");
+    expect(ephemerals()).toEqual([expect.stringContaining("not on Riposte's approver list")]);
+    expect(slack.callsTo("chat.postEphemeral")[0]?.args.user).toBe("U0MALLORY");
+    expect((await deps.store.listAudit(incident.id)).at(-1)).toMatchObject({
+      action: "approval.refused",
+      actor: "U0MALLORY",
+    });
+  });
+
+  it("refuses a stale request (captured and replayed after five minutes)", async () => {
+    const { deps, click, now } = await setup();
+
+    const response = await handleSlackInteraction(click(APPROVER, "riposte.approve", undefined, now - 301), deps);
+
+    expect(response).toMatchObject({ status: 401, body: "invalid request signature" });
+    expect(deps.callbacks.successes).toHaveLength(0);
+  });
+
+  it("refuses a tampered request (the clicking user changed after signing)", async () => {
+    const { deps, click } = await setup();
+    const signed = click("U0MALLORY");
+    const tampered = { ...signed, body: signed.body.replace("U0MALLORY", APPROVER) };
+
+    const response = await handleSlackInteraction(tampered, deps);
+
+    expect(response.status).toBe(401);
+    expect(deps.callbacks.successes).toHaveLength(0);
+  });
+
+  it("refuses a request signed with another secret or not signed at all", async () => {
+    const { deps, click } = await setup();
+    const signed = click(APPROVER);
+    const forged = interaction({
+      signingSecret: "guess",
+      timestamp: Number(signed.headers["x-slack-request-timestamp"]),
+      payload: {},
+    });
+
+    const wrongKey = await handleSlackInteraction({ headers: forged.headers, body: signed.body }, deps);
+    const unsigned = await handleSlackInteraction({ headers: {}, body: signed.body }, deps);
+
+    expect([wrongKey.status, unsigned.status]).toEqual([401, 401]);
+    expect(deps.callbacks.successes).toHaveLength(0);
+  });
+
+  it("reads the signature headers case-insensitively", async () => {
+    const { deps, click } = await setup();
+    const signed = click(APPROVER);
+    const headers = Object.fromEntries(
+      Object.entries(signed.headers).map(([key, value]) => [key.toUpperCase(), value]),
+    );
+
+    const response = await handleSlackInteraction({ headers, body: signed.body }, deps);
+
+    expect(response.status).toBe(200);
+    expect(deps.callbacks.successes).toHaveLength(1);
+  });
+
+  it("is unavailable without a signing secret", async () => {
+    const { deps, click } = await setup({});
+
+    const response = await handleSlackInteraction(click(APPROVER), deps);
+
+    expect(response.status).toBe(503);
+    expect(deps.callbacks.successes).toHaveLength(0);
+  });
+
+  it("says so when the approval no longer exists", async () => {
+    const { deps, click } = await setup();
+
+    const response = await handleSlackInteraction(
+      click(APPROVER, "riposte.approve", "appr-00000000-0000-0000-0000-000000000000"),
+      deps,
+    );
+
+    expect(response.status).toBe(200);
+    expect(ephemerals()).toEqual([expect.stringContaining("no longer exists")]);
+  });
+
+  it("ignores other interactions and refuses malformed ones", async () => {
+    const { deps, now } = await setup();
+    const shortcut = interaction({
+      signingSecret: SIGNING_SECRET,
+      timestamp: now,
+      payload: { type: "shortcut", callback_id: "x" },
+    });
+    const otherButton = interaction({
+      signingSecret: SIGNING_SECRET,
+      timestamp: now,
+      payload: buttonClick({ userId: APPROVER, actionId: "something.else", value: "x" }),
+    });
+    const badBody = "payload=%7Bnot-json";
+    const malformed = {
+      headers: interaction({ signingSecret: SIGNING_SECRET, timestamp: now, payload: {} }).headers,
+      body: badBody,
+    };
+    malformed.headers["x-slack-signature"] = signSlackRequest(SIGNING_SECRET, now, badBody);
+
+    expect((await handleSlackInteraction(shortcut, deps)).status).toBe(200);
+    expect((await handleSlackInteraction(otherButton, deps)).status).toBe(200);
+    expect((await handleSlackInteraction(malformed, deps)).status).toBe(400);
+    expect(deps.callbacks.successes).toHaveLength(0);
+  });
+});

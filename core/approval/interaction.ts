@@ -1,0 +1,142 @@
+import { z } from "zod";
+import type { TaskDeps } from "../context.js";
+import { ApprovalAlreadyDecided, NotAnApprover, NotFound } from "../errors.js";
+import { APPROVE_ACTION_ID, approverMention, REJECT_ACTION_ID, slackDate } from "../notify/blocks.js";
+import { slackApi } from "../notify/slack.js";
+import { decideApproval } from "./decide.js";
+import { InvalidSlackSignature, verifySlackSignature } from "./signature.js";
+
+/**
+ * `POST /slack/interactions`: Slack calls it when someone clicks Approve or Reject. The request
+ * is authenticated by its signature alone; the clicking user must be a configured approver.
+ * Slack wants a 200 within three seconds; what the user needs to know is told in an ephemeral
+ * message (only they see it), and the incident message itself shows who decided.
+ */
+
+export interface SlackHttpRequest {
+  headers: Record<string, string | undefined>;
+  /** The raw body exactly as received (form-encoded `payload=…`). */
+  body: string;
+}
+
+export interface SlackHttpResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body: string;
+}
+
+const APPROVAL_ID = /^[A-Za-z0-9_-]{8,128}$/;
+
+const BlockActionsSchema = z.object({
+  type: z.literal("block_actions"),
+  user: z.object({ id: z.string().min(1).max(64), username: z.string().optional(), name: z.string().optional() }),
+  channel: z.object({ id: z.string() }).optional(),
+  container: z.object({ channel_id: z.string().optional(), message_ts: z.string().optional() }).optional(),
+  message: z.object({ ts: z.string(), thread_ts: z.string().optional() }).optional(),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).min(1),
+});
+type BlockActions = z.infer<typeof BlockActionsSchema>;
+
+const TEXT = { "content-type": "text/plain; charset=utf-8" };
+const reply = (status: number, body = ""): SlackHttpResponse => ({ status, headers: TEXT, body });
+
+function header(headers: Record<string, string | undefined>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+function parsePayload(body: string): unknown {
+  const payload = new URLSearchParams(body).get("payload");
+  if (payload === null) return undefined;
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+}
+
+async function tell(payload: BlockActions, text: string, deps: TaskDeps): Promise<void> {
+  const channel = payload.channel?.id ?? payload.container?.channel_id;
+  const api = slackApi(deps);
+  if (!channel || !api) return;
+  try {
+    await api.postEphemeral({ channel, user: payload.user.id, text });
+  } catch (error) {
+    deps.logger.warn("ephemeral reply failed", { error });
+  }
+}
+
+async function alreadyDecidedText(approvalId: string, deps: TaskDeps): Promise<string> {
+  const approval = await deps.store.getApproval(approvalId).catch(() => undefined);
+  const result = approval?.result;
+  if (!approval || !result || approval.status === "expired" || approval.status === "pending") {
+    return "This approval request has expired; nothing was changed.";
+  }
+  // Slack user ids become mentions; any other approver (dashboard, riposte) is escaped text.
+  const by = approverMention({ approver: result.approver, via: "slack" });
+  return `This was already ${approval.status} by ${by} ${slackDate(result.at)}. Nothing was changed.`;
+}
+
+/** Verify, parse and act on a Slack interaction request. */
+export async function handleSlackInteraction(request: SlackHttpRequest, deps: TaskDeps): Promise<SlackHttpResponse> {
+  const signingSecret = deps.secrets.slackSigningSecret;
+  if (!signingSecret) return reply(503, "Slack interactivity is not configured");
+  try {
+    verifySlackSignature({
+      signingSecret,
+      timestamp: header(request.headers, "x-slack-request-timestamp"),
+      signature: header(request.headers, "x-slack-signature"),
+      body: request.body,
+      now: deps.now(),
+    });
+  } catch (error) {
+    if (!(error instanceof InvalidSlackSignature)) throw error;
+    deps.logger.warn("slack request refused", { reason: error.message });
+    return reply(401, "invalid request signature");
+  }
+
+  const raw = parsePayload(request.body);
+  if (typeof raw !== "object" || raw === null) return reply(400, "expected a form field payload with JSON");
+  if ((raw as { type?: unknown }).type !== "block_actions") return reply(200);
+  const parsed = BlockActionsSchema.safeParse(raw);
+  if (!parsed.success) return reply(400, "unexpected block_actions payload");
+  const payload = parsed.data;
+  const action = payload.actions.find(
+    (item) => item.action_id === APPROVE_ACTION_ID || item.action_id === REJECT_ACTION_ID,
+  );
+  if (!action) return reply(200);
+  if (!action.value || !APPROVAL_ID.test(action.value)) return reply(400, "unexpected approval id");
+
+  try {
+    await decideApproval(
+      {
+        approvalId: action.value,
+        decision: action.action_id === APPROVE_ACTION_ID ? "approve" : "reject",
+        approver: payload.user.id,
+        via: "slack",
+      },
+      deps,
+    );
+  } catch (error) {
+    if (error instanceof NotAnApprover) {
+      await tell(
+        payload,
+        "You are not on Riposte's approver list, so your click was not counted. Nothing was changed.",
+        deps,
+      );
+    } else if (error instanceof ApprovalAlreadyDecided) {
+      await tell(payload, await alreadyDecidedText(action.value, deps), deps);
+    } else if (error instanceof NotFound) {
+      await tell(payload, "This approval request no longer exists. Nothing was changed.", deps);
+    } else {
+      deps.logger.error("approval from Slack failed", { error });
+      await tell(
+        payload,
+        "Your decision was recorded, but the workflow could not be resumed. See the dashboard.",
+        deps,
+      );
+    }
+  }
+  return reply(200);
+}

@@ -1,0 +1,14 @@
+import { requestApproval } from "../core/approval/request.js";
+import { RequestApprovalInputSchema, RequestApprovalOutputSchema } from "../core/model/tasks.js";
+import { defineTask } from "./lib/task.js";
+
+/**
+ * Request approval (`.waitForTaskToken`): store the token under an approval id, show the
+ * buttons, move to AWAITING_APPROVAL. The workflow resumes when someone decides.
+ */
+export const approvalTask = defineTask({
+  name: "approval",
+  input: RequestApprovalInputSchema,
+  output: RequestApprovalOutputSchema,
+  run: (input, deps) => requestApproval(input, deps),
+});
