@@ -52,8 +52,11 @@ describe("escapeMrkdwn", () => {
 });
 
 describe("mrkdwnCode", () => {
-  it("keeps identifiers exact inside a code span", () => {
-    expect(mrkdwnCode("arn:aws:iam::123456789012:user/ops_admin")).toBe("`arn:aws:iam::123456789012:user/ops_admin`");
+  it("shows identifiers in a code span, formatting characters as look-alikes", () => {
+    expect(mrkdwnCode("arn:aws:iam::123456789012:user/ops_admin")).toBe(
+      "`arn:aws:iam::123456789012:user/ops\u02cdadmin`",
+    );
+    expect(mrkdwnCode("*x* ~y~")).toBe("`\u2217x\u2217 \u223cy\u223c`");
   });
 
   it("cannot be broken out of with a backtick or a control sequence", () => {

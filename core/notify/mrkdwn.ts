@@ -70,11 +70,14 @@ export function escapeMrkdwnLine(text: string, max = Number.POSITIVE_INFINITY): 
 }
 
 /**
- * An identifier (ARN, address, user agent) as inline code: exact characters, no formatting.
- * Only backticks (which would end the span) are replaced; `<`, `>` and `&` become entities.
+ * An identifier (ARN, address, user agent) as inline code, one line. Formatting characters get
+ * their look-alikes here too: Slack documents no guarantee that a code span suppresses them.
  */
 export function mrkdwnCode(text: string, max = Number.POSITIVE_INFINITY): string {
-  const inner = neutraliseMentions(escapeEntities(stripControl(text).replace(/\n+/g, " ").replace(/`/g, "\u02cb")));
+  const flat = stripControl(text).replace(/\n+/g, " ");
+  const inner = neutraliseMentions(
+    escapeEntities(flat).replace(/[*_~`]/g, (char) => FORMATTING_LOOKALIKES[char] ?? char),
+  );
   if (inner.length === 0) return "`-`";
   return `\`${truncateEscaped(inner, Math.max(1, max - 2))}\``;
 }
