@@ -1,0 +1,44 @@
+import type { z } from "zod";
+import type { Resolution } from "../types.js";
+
+/**
+ * Reading an incident's facts for an action: facts come from event text, so every value an
+ * action puts into an AWS call or a description is validated first.
+ */
+
+/** Parse facts with a schema; the failure names the facts and the first problems. */
+export function readFacts<T>(schema: z.ZodType<T>, facts: unknown, what: string): Resolution<T> {
+  const parsed = schema.safeParse(facts);
+  if (parsed.success) return { ok: true, target: parsed.data };
+  const problems = parsed.error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join(".") || "(facts)"}: ${issue.message}`)
+    .join("; ");
+  return { ok: false, reason: `the incident's facts do not name ${what} (${problems})` };
+}
+
+export const ok = <T>(target: T): Resolution<T> => ({ ok: true, target });
+export const notApplicable = <T>(reason: string): Resolution<T> => ({ ok: false, reason });
+
+/** AWS resource id patterns, checked before an id reaches a call or a message. */
+export const ID_PATTERNS = {
+  securityGroup: /^sg-[0-9a-f]{8,17}$/,
+  securityGroupRule: /^sgr-[0-9a-f]{8,17}$/,
+  instance: /^i-[0-9a-f]{8,17}$/,
+  networkAcl: /^acl-[0-9a-f]{8,17}$/,
+  /** S3 bucket naming rules (general purpose buckets). */
+  bucket: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  /** IAM user and role names. */
+  iamName: /^[\w+=,.@-]{1,128}$/,
+  accessKey: /^(AKIA|ASIA)[A-Z0-9]{12,124}$/,
+  account: /^\d{12}$/,
+  region: /^[a-z]{2}(-[a-z]+)+-\d+$/,
+  /** CloudTrail trail names. */
+  trailName: /^[A-Za-z0-9][\w.-]{2,127}$/,
+} as const;
+
+/** A number list from facts (ports), keeping only integers in 0-65535. */
+export function portList(value: unknown): number[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((v): v is number => Number.isInteger(v) && v >= 0 && v <= 65535);
+}

@@ -1,0 +1,66 @@
+import type { Resolution } from "../types.js";
+import { ID_PATTERNS, notApplicable, ok } from "./facts.js";
+
+/**
+ * Who an IAM action acts on, from identity facts (CloudTrail `userIdentity`) or a GuardDuty
+ * finding's access key details. The root user cannot carry policies and CloudTrail hides the
+ * names of users that do not exist; both are refused with a reason.
+ */
+
+export type IamPrincipal = { kind: "user"; name: string } | { kind: "role"; name: string };
+
+/** CloudTrail writes this instead of the user name of a failed sign-in to a user that does not exist. */
+const HIDDEN_NAME = "HIDDEN_DUE_TO_SECURITY_REASONS";
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function lastPathSegment(arn: string, marker: string): string | undefined {
+  const at = arn.indexOf(marker);
+  if (at < 0) return undefined;
+  return arn
+    .slice(at + marker.length)
+    .split("/")
+    .filter(Boolean)
+    .at(-1);
+}
+
+function roleFromSessionArn(arn: string): string | undefined {
+  // arn:aws:sts::123456789012:assumed-role/RoleName/session-name
+  const match = /:assumed-role\/([^/]+)\//.exec(arn);
+  return match?.[1];
+}
+
+function named(kind: IamPrincipal["kind"], name: string | undefined): Resolution<IamPrincipal> {
+  if (!name) return notApplicable(`the incident's facts name no IAM ${kind}`);
+  if (name === HIDDEN_NAME) return notApplicable("CloudTrail hides the user name (no such user exists)");
+  if (!ID_PATTERNS.iamName.test(name)) return notApplicable(`the ${kind} name in the facts is not a valid IAM name`);
+  if (kind === "role" && name.startsWith("AWSServiceRoleFor")) {
+    return notApplicable(`${name} is a service-linked role: its sessions cannot be revoked`);
+  }
+  return ok({ kind, name });
+}
+
+/** The IAM user or role behind an incident's actor. */
+export function resolvePrincipal(facts: Record<string, unknown>): Resolution<IamPrincipal> {
+  const type = text(facts.principalType) ?? text(facts.userType);
+  const arn = text(facts.principalArn) ?? "";
+  if (type === "Root" || arn.endsWith(":root")) {
+    return notApplicable(
+      "the root user cannot carry IAM policies: secure it by hand (rotate its password, check its MFA)",
+    );
+  }
+  if (type === "AssumedRole" || arn.includes(":assumed-role/")) {
+    return named("role", text(facts.roleName) ?? roleFromSessionArn(arn) ?? (type ? text(facts.userName) : undefined));
+  }
+  if (type === "IAMUser" || arn.includes(":user/") || (type === undefined && text(facts.userName))) {
+    return named("user", text(facts.userName) ?? lastPathSegment(arn, ":user/"));
+  }
+  return notApplicable(`IAM policies cannot be put on a ${type ?? "unknown"} principal`);
+}
+
+/** ARN of a user or role in an account (for protected-principal patterns). */
+export function principalArn(principal: IamPrincipal, account: string): string {
+  return `arn:aws:iam::${account}:${principal.kind}/${principal.name}`;
+}

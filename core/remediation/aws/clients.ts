@@ -1,0 +1,63 @@
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { S3Client } from "@aws-sdk/client-s3";
+import { S3ControlClient } from "@aws-sdk/client-s3-control";
+import { STSClient } from "@aws-sdk/client-sts";
+import { WAFV2Client } from "@aws-sdk/client-wafv2";
+import type { AwsClientOptions } from "../../context.js";
+import type { ServiceName } from "./operations.js";
+
+/** The smallest client surface remediation uses: `send(command)`. */
+export interface SendingClient {
+  send(command: unknown): Promise<unknown>;
+}
+
+/** Extra client settings (credentials for tests against an emulator). */
+export type ExtraClientConfig = Record<string, unknown>;
+
+/**
+ * Builds SDK v3 clients, one per service and region, from the runtime's `AwsClientOptions`.
+ * A custom endpoint (`endpoint`, else `AWS_ENDPOINT_URL`) means an emulator: S3 then needs
+ * path-style addressing and S3 Control must not prefix the host with the account id. The SDK's
+ * own retries are off (`maxAttempts: 1`): the gateway retries, once, with its own backoff.
+ */
+export function createClientFactory(
+  options: AwsClientOptions,
+  extra: ExtraClientConfig = {},
+): (service: ServiceName, region: string) => SendingClient {
+  const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL ?? undefined;
+  const cache = new Map<string, SendingClient>();
+  const build = (service: ServiceName, region: string): SendingClient => {
+    const base = { region, maxAttempts: 1, ...(endpoint ? { endpoint } : {}), ...extra };
+    switch (service) {
+      case "ec2":
+        return new EC2Client(base);
+      case "s3":
+        return new S3Client({
+          ...base,
+          forcePathStyle: options.forcePathStyle ?? Boolean(endpoint),
+          followRegionRedirects: true,
+        });
+      case "s3control":
+        return new S3ControlClient({ ...base, disableHostPrefix: Boolean(endpoint) });
+      case "iam":
+        return new IAMClient(base);
+      case "cloudtrail":
+        return new CloudTrailClient(base);
+      case "wafv2":
+        return new WAFV2Client(base);
+      case "sts":
+        return new STSClient(base);
+    }
+  };
+  return (service, region) => {
+    const key = `${service}:${region}`;
+    let client = cache.get(key);
+    if (!client) {
+      client = build(service, region);
+      cache.set(key, client);
+    }
+    return client;
+  };
+}

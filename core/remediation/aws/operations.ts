@@ -1,0 +1,165 @@
+import {
+  GetTrailCommand,
+  GetTrailStatusCommand,
+  ListTagsCommand as ListTrailTagsCommand,
+  StartLoggingCommand,
+} from "@aws-sdk/client-cloudtrail";
+import {
+  CreateNetworkAclEntryCommand,
+  DescribeInstancesCommand,
+  DescribeNetworkAclsCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+  RevokeSecurityGroupIngressCommand,
+} from "@aws-sdk/client-ec2";
+import {
+  DeleteUserPolicyCommand,
+  GetAccessKeyLastUsedCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  GetUserCommand,
+  GetUserPolicyCommand,
+  ListAccessKeysCommand,
+  PutRolePolicyCommand,
+  PutUserPolicyCommand,
+  UpdateAccessKeyCommand,
+} from "@aws-sdk/client-iam";
+import {
+  DeleteBucketCorsCommand,
+  DeleteBucketPolicyCommand,
+  DeleteBucketWebsiteCommand,
+  GetBucketAclCommand,
+  GetBucketCorsCommand,
+  GetBucketPolicyCommand,
+  GetBucketPolicyStatusCommand,
+  GetBucketTaggingCommand,
+  GetBucketWebsiteCommand,
+  GetObjectAclCommand,
+  GetPublicAccessBlockCommand,
+  PutBucketAclCommand,
+  PutBucketCorsCommand,
+  PutBucketPolicyCommand,
+  PutObjectAclCommand,
+  PutPublicAccessBlockCommand,
+} from "@aws-sdk/client-s3";
+import {
+  GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
+  PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand,
+} from "@aws-sdk/client-s3-control";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { GetIPSetCommand, UpdateIPSetCommand } from "@aws-sdk/client-wafv2";
+
+/**
+ * Every AWS operation remediation may send, with the SDK command that sends it and the IAM
+ * action that authorises it. Calls are data (`AwsCall`: service, operation, params), so a dry-run
+ * records exactly what a live run sends, and the IAM policy is generated from this table. The IAM
+ * names differ from the operation names in places (S3 public access block, CORS), per the S3
+ * and IAM service authorization references.
+ */
+
+interface Operation {
+  /** The SDK command class (each takes its own input type). */
+  command: new (
+    input: never,
+  ) => unknown;
+  /** The IAM action the call needs; null for calls every principal may make. */
+  iam: string | null;
+  /** Whether the call changes anything (dry-run records these instead of sending them). */
+  write: boolean;
+}
+
+function read<C>(command: C, iam: string | null) {
+  return { command, iam, write: false } as const;
+}
+
+function write<C>(command: C, iam: string) {
+  return { command, iam, write: true } as const;
+}
+
+export const OPERATIONS = {
+  ec2: {
+    DescribeSecurityGroupRules: read(DescribeSecurityGroupRulesCommand, "ec2:DescribeSecurityGroupRules"),
+    DescribeSecurityGroups: read(DescribeSecurityGroupsCommand, "ec2:DescribeSecurityGroups"),
+    DescribeInstances: read(DescribeInstancesCommand, "ec2:DescribeInstances"),
+    DescribeNetworkAcls: read(DescribeNetworkAclsCommand, "ec2:DescribeNetworkAcls"),
+    RevokeSecurityGroupIngress: write(RevokeSecurityGroupIngressCommand, "ec2:RevokeSecurityGroupIngress"),
+    CreateNetworkAclEntry: write(CreateNetworkAclEntryCommand, "ec2:CreateNetworkAclEntry"),
+  },
+  s3: {
+    GetPublicAccessBlock: read(GetPublicAccessBlockCommand, "s3:GetBucketPublicAccessBlock"),
+    PutPublicAccessBlock: write(PutPublicAccessBlockCommand, "s3:PutBucketPublicAccessBlock"),
+    GetBucketPolicy: read(GetBucketPolicyCommand, "s3:GetBucketPolicy"),
+    GetBucketPolicyStatus: read(GetBucketPolicyStatusCommand, "s3:GetBucketPolicyStatus"),
+    PutBucketPolicy: write(PutBucketPolicyCommand, "s3:PutBucketPolicy"),
+    DeleteBucketPolicy: write(DeleteBucketPolicyCommand, "s3:DeleteBucketPolicy"),
+    GetBucketAcl: read(GetBucketAclCommand, "s3:GetBucketAcl"),
+    PutBucketAcl: write(PutBucketAclCommand, "s3:PutBucketAcl"),
+    GetObjectAcl: read(GetObjectAclCommand, "s3:GetObjectAcl"),
+    PutObjectAcl: write(PutObjectAclCommand, "s3:PutObjectAcl"),
+    GetBucketWebsite: read(GetBucketWebsiteCommand, "s3:GetBucketWebsite"),
+    DeleteBucketWebsite: write(DeleteBucketWebsiteCommand, "s3:DeleteBucketWebsite"),
+    GetBucketCors: read(GetBucketCorsCommand, "s3:GetBucketCORS"),
+    PutBucketCors: write(PutBucketCorsCommand, "s3:PutBucketCORS"),
+    // DeleteBucketCors is authorised by s3:PutBucketCORS (there is no s3:DeleteBucketCORS).
+    DeleteBucketCors: write(DeleteBucketCorsCommand, "s3:PutBucketCORS"),
+    GetBucketTagging: read(GetBucketTaggingCommand, "s3:GetBucketTagging"),
+  },
+  s3control: {
+    GetPublicAccessBlock: read(GetAccountPublicAccessBlockCommand, "s3:GetAccountPublicAccessBlock"),
+    PutPublicAccessBlock: write(PutAccountPublicAccessBlockCommand, "s3:PutAccountPublicAccessBlock"),
+  },
+  iam: {
+    GetUser: read(GetUserCommand, "iam:GetUser"),
+    GetRole: read(GetRoleCommand, "iam:GetRole"),
+    GetUserPolicy: read(GetUserPolicyCommand, "iam:GetUserPolicy"),
+    GetRolePolicy: read(GetRolePolicyCommand, "iam:GetRolePolicy"),
+    PutUserPolicy: write(PutUserPolicyCommand, "iam:PutUserPolicy"),
+    PutRolePolicy: write(PutRolePolicyCommand, "iam:PutRolePolicy"),
+    DeleteUserPolicy: write(DeleteUserPolicyCommand, "iam:DeleteUserPolicy"),
+    ListAccessKeys: read(ListAccessKeysCommand, "iam:ListAccessKeys"),
+    GetAccessKeyLastUsed: read(GetAccessKeyLastUsedCommand, "iam:GetAccessKeyLastUsed"),
+    UpdateAccessKey: write(UpdateAccessKeyCommand, "iam:UpdateAccessKey"),
+  },
+  cloudtrail: {
+    GetTrail: read(GetTrailCommand, "cloudtrail:GetTrail"),
+    GetTrailStatus: read(GetTrailStatusCommand, "cloudtrail:GetTrailStatus"),
+    ListTags: read(ListTrailTagsCommand, "cloudtrail:ListTags"),
+    StartLogging: write(StartLoggingCommand, "cloudtrail:StartLogging"),
+  },
+  wafv2: {
+    GetIPSet: read(GetIPSetCommand, "wafv2:GetIPSet"),
+    UpdateIPSet: write(UpdateIPSetCommand, "wafv2:UpdateIPSet"),
+  },
+  sts: {
+    // Needs no permission: every principal may ask who it is.
+    GetCallerIdentity: read(GetCallerIdentityCommand, null),
+  },
+} as const satisfies Record<string, Record<string, Operation>>;
+
+export type ServiceName = keyof typeof OPERATIONS;
+export type OperationName<S extends ServiceName> = keyof (typeof OPERATIONS)[S] & string;
+
+type CommandOf<S extends ServiceName, O extends OperationName<S>> = (typeof OPERATIONS)[S][O] extends {
+  command: infer C;
+}
+  ? C
+  : never;
+
+/** The SDK input type of an operation. */
+export type InputOf<S extends ServiceName, O extends OperationName<S>> =
+  CommandOf<S, O> extends abstract new (...args: infer A) => unknown ? NonNullable<A[0]> : never;
+
+/** The SDK output type of an operation. */
+export type OutputOf<S extends ServiceName, O extends OperationName<S>> =
+  CommandOf<S, O> extends new (
+    input: never,
+  ) => { resolveMiddleware(...args: never[]): (...args: never[]) => Promise<{ output: infer Out }> }
+    ? Out
+    : never;
+
+/** The table entry of `service:operation`; throws on an operation remediation does not use. */
+export function operationOf(service: string, operation: string): Operation {
+  const entry = (OPERATIONS as Record<string, Record<string, Operation>>)[service]?.[operation];
+  if (!entry) throw new Error(`remediation does not use the AWS operation ${service}:${operation}`);
+  return entry;
+}

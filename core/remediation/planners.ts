@@ -1,0 +1,51 @@
+import { InvalidInput } from "../errors.js";
+import { REMEDIATION_ACTION_IDS, type RemediationActionId } from "../model/actions.js";
+import { startLoggingPlanner } from "./actions/cloudtrail.plan.js";
+import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
+import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-policies.plan.js";
+import { naclDenyIpPlanner } from "./actions/nacl.plan.js";
+import { privateBucketAclPlanner, privateObjectAclPlanner } from "./actions/s3-acl.plan.js";
+import { restrictCorsPlanner } from "./actions/s3-cors.plan.js";
+import { removePublicPolicyPlanner } from "./actions/s3-policy.plan.js";
+import { blockAccountPublicAccessPlanner, blockBucketPublicAccessPlanner } from "./actions/s3-public-access.plan.js";
+import { deleteWebsitePlanner } from "./actions/s3-website.plan.js";
+import { revokeSgRulesPlanner } from "./actions/security-group.plan.js";
+import { wafBlockIpPlanner } from "./actions/waf.plan.js";
+import { type AnyPlanner, erasePlanner } from "./types.js";
+
+/**
+ * The planning half of every action, keyed by id: what the static plan (shown to approvers and
+ * recorded in dry-run) is built from. `registry.ts` holds the whole actions.
+ */
+export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
+  "revoke-sg-rules": erasePlanner(revokeSgRulesPlanner),
+  "s3-block-public-access": erasePlanner(blockBucketPublicAccessPlanner),
+  "s3-account-block-public-access": erasePlanner(blockAccountPublicAccessPlanner),
+  "s3-remove-public-policy": erasePlanner(removePublicPolicyPlanner),
+  "s3-private-acl": erasePlanner(privateBucketAclPlanner),
+  "s3-private-object-acl": erasePlanner(privateObjectAclPlanner),
+  "s3-delete-website": erasePlanner(deleteWebsitePlanner),
+  "s3-restrict-cors": erasePlanner(restrictCorsPlanner),
+  "iam-deny-temporarily": erasePlanner(denyTemporarilyPlanner),
+  "iam-revoke-sessions": erasePlanner(revokeSessionsPlanner),
+  "iam-deactivate-access-key": erasePlanner(deactivateAccessKeyPlanner),
+  "cloudtrail-start-logging": erasePlanner(startLoggingPlanner),
+  "waf-block-ip": erasePlanner(wafBlockIpPlanner),
+  "nacl-deny-ip": erasePlanner(naclDenyIpPlanner),
+};
+
+/** Whether `id` names a remediation action. */
+export function isActionId(id: string): id is RemediationActionId {
+  return (REMEDIATION_ACTION_IDS as readonly string[]).includes(id);
+}
+
+/** The error for an id no action has, listing the valid ones. */
+export function unknownAction(id: string): InvalidInput {
+  return new InvalidInput(`unknown remediation action "${id}"; valid actions: ${REMEDIATION_ACTION_IDS.join(", ")}`);
+}
+
+/** The planner of an action; unknown ids fail with the list of valid ones. */
+export function getPlanner(id: string): AnyPlanner {
+  if (!isActionId(id)) throw unknownAction(id);
+  return PLANNERS[id];
+}

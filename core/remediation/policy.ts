@@ -1,0 +1,163 @@
+import { configuredMode, type RiposteConfig } from "../config/schema.js";
+import type { Decision, Enrichment, PlannedAction, RemediationMode, Score } from "../model/incident.js";
+import type { WorkingIncident } from "../model/tasks.js";
+import { principalArn } from "./actions/iam-principal.js";
+import { CannotPlan } from "./errors.js";
+import { actorArns, causedByTool, isProduction, protectedPrincipal, protectedResource } from "./guardrails.js";
+import { getPlanner } from "./planners.js";
+import { chooseActions, defaultModeOfAction, defaultResponse } from "./responses.js";
+import type { IncidentView } from "./types.js";
+
+/**
+ * Remediation policy: what would be done about an incident (the plan), and whether it is done
+ * automatically, after approval, or not at all (the decision). The plan is computed from the
+ * incident's facts alone, without reading AWS; the remediate task re-reads live before acting.
+ */
+
+export interface PlanExplanation {
+  plan: PlannedAction[];
+  /** Why actions were left out or adjusted, in plain words. */
+  notes: string[];
+  /** ARNs of the IAM principals the plan acts on (checked against protected principals). */
+  principalTargets: string[];
+}
+
+/** The plan for an incident, with the reasons for anything left out. */
+export function explainPlan(incident: IncidentView, config: RiposteConfig, now: Date = new Date()): PlanExplanation {
+  const chosen = chooseActions(incident, config);
+  const notes = [...chosen.notes];
+  const plan: PlannedAction[] = [];
+  const principalTargets: string[] = [];
+  for (const id of chosen.actions) {
+    const planner = getPlanner(id);
+    const resolved = planner.resolve(incident, config);
+    if (!resolved.ok) {
+      notes.push(`${id}: ${resolved.reason}`);
+      continue;
+    }
+    const ctx = { config, now, incident, target: resolved.target };
+    try {
+      const calls = planner.plan({ ...ctx, state: planner.assume(ctx) });
+      plan.push({
+        action: id,
+        target: planner.label(resolved.target),
+        description: planner.describe(ctx),
+        destructive: planner.destructive,
+        calls,
+        permissions: [...planner.permissions],
+      });
+    } catch (error) {
+      if (!(error instanceof CannotPlan)) throw error;
+      notes.push(`${id}: ${error.message}`);
+      continue;
+    }
+    const target = resolved.target as { kind?: unknown; name?: unknown; userNameHint?: unknown };
+    if ((target.kind === "user" || target.kind === "role") && typeof target.name === "string") {
+      principalTargets.push(principalArn({ kind: target.kind, name: target.name }, incident.account));
+    } else if (typeof target.userNameHint === "string") {
+      principalTargets.push(principalArn({ kind: "user", name: target.userNameHint }, incident.account));
+    }
+  }
+  return { plan, notes, principalTargets };
+}
+
+/** The remediation plan for an incident (empty when no remediation exists or applies). */
+export function planRemediation(
+  incident: WorkingIncident,
+  config: RiposteConfig,
+  now: Date = new Date(),
+): PlannedAction[] {
+  return explainPlan(incident, config, now).plan;
+}
+
+export interface DecideArgs {
+  incident: WorkingIncident;
+  enrichment: Enrichment;
+  score: Score;
+  config: RiposteConfig;
+  mode: RemediationMode;
+  /** The clock for time-boxed plans; defaults to now. */
+  now?: Date;
+}
+
+function route(route: Decision["route"], reason: string, plan: PlannedAction[] = []): Decision {
+  return { route, reason, plan };
+}
+
+/**
+ * How an incident is handled once scored. The rules apply in this order, first match wins:
+ *
+ *  1. remediation mode `off`                                  → notify
+ *  2. the detection's mode (configured, else its default): `off` → dismiss, `notify` → notify
+ *  3. score below `scoring.dismissBelow`                       → dismiss
+ *  4. score below `scoring.remediateAt`                        → notify
+ *  5. no remediation plan (none exists, or none applies)       → notify, saying why
+ *  6. the event was caused by Riposte's own role (loop)        → dismiss
+ *  7. a protected resource or principal                        → notify, saying which
+ *  8. mode `approval`, a destructive action, or a production target → approval, with a timeout;
+ *     an unanswered approval rejects for destructive or production plans, else does what
+ *     `remediation.onApprovalTimeout` says
+ *  9. otherwise                                                 → auto
+ */
+export function decide(args: DecideArgs): Decision {
+  const { incident, enrichment, score, config, mode } = args;
+  const detection = incident.detection;
+  if (mode === "off") return route("notify", "remediation is off (remediation mode off): notify only");
+
+  const explained = explainPlan(incident, config, args.now ?? new Date());
+  const actionMode =
+    detection === "guardduty-finding" && explained.plan[0]
+      ? defaultModeOfAction(explained.plan[0].action as Parameters<typeof defaultModeOfAction>[0])
+      : defaultResponse(detection).mode;
+  const configured = configuredMode(config, detection);
+  const detectionMode = configured ?? actionMode;
+  if (detectionMode === "off") return route("dismiss", `detection ${detection} is switched off`);
+  if (detectionMode === "notify") {
+    if (configured) return route("notify", `detection ${detection} is set to notify only`);
+    return route("notify", explained.notes.join("; ") || `detection ${detection} is notify only by default`);
+  }
+
+  const { dismissBelow, remediateAt } = config.scoring;
+  if (score.value < dismissBelow) {
+    return route("dismiss", `score ${score.value} is below the dismissal threshold ${dismissBelow}`);
+  }
+  if (score.value < remediateAt) {
+    return route("notify", `score ${score.value} is below the remediation threshold ${remediateAt}: notify only`);
+  }
+  if (explained.plan.length === 0) {
+    return route("notify", explained.notes.join("; ") || `no remediation applies to ${detection}: notify only`);
+  }
+
+  const loop = causedByTool(incident, config, enrichment);
+  if (loop) return route("dismiss", loop);
+  const actions = explained.plan.map((p) => p.action).join(", ");
+  const guarded =
+    protectedResource(incident, config, enrichment) ??
+    protectedPrincipal([...actorArns(incident, enrichment), ...explained.principalTargets], config);
+  if (guarded) return route("notify", `${guarded}: notify instead of ${actions}`);
+
+  const destructive = explained.plan.filter((p) => p.destructive).map((p) => p.action);
+  const production = isProduction(incident, config, enrichment);
+  const needs = [
+    ...(detectionMode === "approval" ? [`detection ${detection} requires approval`] : []),
+    ...destructive.map((action) => `${action} is destructive`),
+    ...(production ? ["the target is production-tagged"] : []),
+  ];
+  if (needs.length > 0) {
+    const strict = destructive.length > 0 || production;
+    return {
+      route: "approval",
+      reason: `approval needed: ${needs.join("; ")}`,
+      plan: explained.plan,
+      approval: {
+        timeoutSeconds: config.approval.timeoutSeconds,
+        onTimeout: strict ? "reject" : config.remediation.onApprovalTimeout,
+      },
+    };
+  }
+  return route(
+    "auto",
+    `score ${score.value} reaches ${remediateAt} and ${actions} may run automatically`,
+    explained.plan,
+  );
+}
