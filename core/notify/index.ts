@@ -1,0 +1,21 @@
+/** Notifications: Slack Block Kit messages (escaped, within limits) and SNS notices. */
+export {
+  APPROVAL_BLOCK_ID,
+  APPROVE_ACTION_ID,
+  approverMention,
+  describeError,
+  escalationReply,
+  incidentMessage,
+  noteReply,
+  REJECT_ACTION_ID,
+  type RenderedMessage,
+  type RenderOptions,
+  slackDate,
+  transitionsReply,
+} from "./blocks.js";
+export { SLACK_LIMITS, SNS_LIMITS } from "./limits.js";
+export { consoleLink, dashboardLink } from "./links.js";
+export { escapeMrkdwn, escapeMrkdwnLine, mrkdwnCode, plainText, stripControl, truncateEscaped } from "./mrkdwn.js";
+export { type NoticeOptions, type NotifyInput, type NotifyResult, notifyIncident } from "./notify.js";
+export { type SlackApi, SlackCallFailed, type SlackMessage, slackApi } from "./slack.js";
+export { jsonNotice, type NoticeKind, plainTextNotice, publishInput, publishNotice, smsNotice } from "./sns.js";

@@ -1,0 +1,43 @@
+import type { TaskDeps } from "../context.js";
+import type { Decision, Enrichment, Score } from "../model/incident.js";
+import type { WorkingIncident } from "../model/tasks.js";
+import { decide } from "../remediation/policy.js";
+import { scoreIncident } from "./score.js";
+
+/**
+ * Triage: score the incident, decide its route (remediation policy), and record both with the
+ * move to TRIAGED in one write, plus an audit entry. A retry after the move changes nothing.
+ */
+export async function triageIncident(
+  incident: WorkingIncident,
+  enrichment: Enrichment,
+  deps: TaskDeps,
+): Promise<{ score: Score; decision: Decision }> {
+  const score = scoreIncident({ incident, enrichment, config: deps.config });
+  const decision = decide({ incident, enrichment, score, config: deps.config, mode: deps.mode, now: deps.now() });
+  const at = deps.now().toISOString();
+  const reason = `score ${score.value} (${score.priority}): ${decision.route} — ${decision.reason}`;
+  const moved = await deps.store.transition(
+    incident.id,
+    "TRIAGED",
+    { at, by: "score", reason },
+    { enrichment, score, decision },
+  );
+  if (moved.applied) {
+    await deps.store.appendAudit({
+      incidentId: incident.id,
+      at,
+      actor: "score",
+      action: "incident.triaged",
+      detail: {
+        score: score.value,
+        priority: score.priority,
+        factors: score.factors.map((factor) => `${factor.id} ${factor.points}`),
+        route: decision.route,
+        reason: decision.reason,
+        actions: decision.plan.map((action) => action.action),
+      },
+    });
+  }
+  return { score, decision };
+}
