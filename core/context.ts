@@ -2,6 +2,7 @@ import type { RiposteConfig } from "./config/schema.js";
 import type { Logger } from "./log.js";
 import type { Category } from "./model/catalog.js";
 import type { RemediationMode } from "./model/incident.js";
+import type { ActionLedger } from "./remediation/breaker.js";
 import type { RiposteStore } from "./store/ports.js";
 
 /**
@@ -49,4 +50,6 @@ export interface TaskDeps {
   mode: RemediationMode;
   secrets: Secrets;
   callbacks: TaskCallbacks;
+  /** Remediation's action ledger (circuit breaker, expiring changes); in-memory when absent. */
+  ledger?: ActionLedger;
 }
