@@ -1,0 +1,132 @@
+import { randomUUID } from "node:crypto";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import type { AwsClientOptions } from "../../core/context.js";
+import type { Logger } from "../../core/log.js";
+import { StateFailure } from "./errors.js";
+import { isObject } from "./load-fields.js";
+
+/**
+ * The service integrations a Task can call locally. `lambda:invoke` and Lambda function ARNs
+ * resolve to in-process functions (the same handlers the Lambda functions run); `sns:publish`
+ * goes through a publisher (the SDK against AWS or an emulator, or a test double). Results and
+ * errors have the shapes Step Functions gives them.
+ */
+
+/** An in-process stand-in for a Lambda function: JSON in, JSON out, errors by `name`. */
+export type LocalFunction = (payload: unknown) => Promise<unknown>;
+
+/** Finds the function for a FunctionName (name, full or partial ARN, optionally qualified). */
+export type FunctionResolver = (functionName: string) => LocalFunction | undefined;
+
+export interface SnsPublishParams {
+  TopicArn?: string;
+  TargetArn?: string;
+  PhoneNumber?: string;
+  Message: string;
+  Subject?: string;
+  MessageStructure?: string;
+  MessageAttributes?: Record<string, unknown>;
+  MessageGroupId?: string;
+  MessageDeduplicationId?: string;
+}
+
+export type SnsPublisher = (params: SnsPublishParams) => Promise<{ MessageId: string }>;
+
+/** `my-fn`, `123456789012:function:my-fn`, `arn:aws:lambda:…:function:my-fn[:alias]` → `my-fn`. */
+export function functionNameOf(value: string): string {
+  const match = /(?:^|:)function:([^:]+)/.exec(value);
+  return match?.[1] ?? value;
+}
+
+function sdkMetadata(status: number): Record<string, unknown> {
+  return {
+    SdkHttpMetadata: { HttpStatusCode: status, HttpHeaders: { "Content-Type": "application/json" } },
+    SdkResponseMetadata: { RequestId: randomUUID() },
+  };
+}
+
+/** JSON round trip: the function sees a copy, as over the wire, and returns JSON only. */
+function overTheWire(value: unknown): unknown {
+  return value === undefined ? null : JSON.parse(JSON.stringify(value));
+}
+
+/** A Lambda function error as Step Functions reports it: `errorType` as the error name. */
+export function functionError(error: unknown): StateFailure {
+  const errorType = error instanceof Error ? error.name || "Error" : "Error";
+  const errorMessage = error instanceof Error ? error.message : String(error);
+  const trace = error instanceof Error ? (error.stack ?? "").split("\n").slice(1, 11) : [];
+  return new StateFailure(errorType, JSON.stringify({ errorType, errorMessage, trace }));
+}
+
+async function callFunction(fn: LocalFunction, payload: unknown): Promise<unknown> {
+  try {
+    return overTheWire(await fn(overTheWire(payload)));
+  } catch (error) {
+    throw functionError(error);
+  }
+}
+
+function resolve(functions: FunctionResolver, name: unknown): LocalFunction {
+  if (typeof name !== "string" || name.length === 0) {
+    throw new StateFailure("Lambda.InvalidParameterValueException", "FunctionName must be a non-empty string");
+  }
+  const fn = functions(name);
+  if (!fn) throw new StateFailure("Lambda.ResourceNotFoundException", `Function not found: ${name}`);
+  return fn;
+}
+
+/** `arn:aws:states:::lambda:invoke`: the result carries the function's return value as `Payload`. */
+export async function invokeLambdaIntegration(
+  functions: FunctionResolver,
+  args: unknown,
+  logger: Logger,
+): Promise<unknown> {
+  if (!isObject(args)) throw new StateFailure("Lambda.InvalidParameterValueException", "Arguments must be an object");
+  const fn = resolve(functions, args.FunctionName);
+  if (args.InvocationType === "Event") {
+    // Asynchronous invocation: accepted, not awaited; its failure is the function's own business.
+    void callFunction(fn, args.Payload ?? {}).catch((error: StateFailure) =>
+      logger.warn("asynchronous function invocation failed", { function: args.FunctionName, error: error.error }),
+    );
+    return { Payload: "", StatusCode: 202, ...sdkMetadata(202) };
+  }
+  if (args.InvocationType === "DryRun") return { Payload: "", StatusCode: 204, ...sdkMetadata(204) };
+  const payload = await callFunction(fn, args.Payload ?? {});
+  return { ExecutedVersion: "$LATEST", Payload: payload, StatusCode: 200, ...sdkMetadata(200) };
+}
+
+/** A Task whose Resource is a function ARN: the result is the function's return value itself. */
+export async function invokeLambdaFunction(functions: FunctionResolver, arn: string, args: unknown): Promise<unknown> {
+  return callFunction(resolve(functions, arn), args);
+}
+
+/** `arn:aws:states:::sns:publish`. */
+export async function publishToSns(publisher: SnsPublisher | undefined, args: unknown): Promise<unknown> {
+  if (!isObject(args)) throw new StateFailure("SNS.InvalidParameterException", "Arguments must be an object");
+  if (args.Message === undefined) throw new StateFailure("SNS.InvalidParameterException", "Message is required");
+  if (!publisher) throw new StateFailure("SNS.ServiceUnavailable", "no SNS publisher is configured locally");
+  const params = {
+    ...args,
+    Message: typeof args.Message === "string" ? args.Message : JSON.stringify(args.Message),
+  } as SnsPublishParams;
+  try {
+    const { MessageId } = await publisher(params);
+    return { MessageId, ...sdkMetadata(200) };
+  } catch (error) {
+    const name = error instanceof Error ? error.name : "ServiceException";
+    throw new StateFailure(`SNS.${name}`, error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** An SNS publisher on the AWS SDK (`endpoint` may point at an emulator). */
+export function createSnsPublisher(options: AwsClientOptions): SnsPublisher {
+  const client = new SNSClient({
+    region: options.region,
+    endpoint: options.endpoint,
+    maxAttempts: options.maxAttempts,
+  });
+  return async (params) => {
+    const response = await client.send(new PublishCommand(params as ConstructorParameters<typeof PublishCommand>[0]));
+    return { MessageId: response.MessageId ?? "" };
+  };
+}

@@ -1,0 +1,135 @@
+import jsonata from "jsonata";
+import { STATES_ERRORS, StateFailure } from "./errors.js";
+import { type FunctionEnvironment, registerStepFunctionsFunctions } from "./functions.js";
+
+/**
+ * JSONata in ASL fields: a string that starts with `{%` and ends with `%}` is an expression; any
+ * other value is a template whose nested strings may be expressions (Arguments, Output, Assign,
+ * ItemSelector…). Templates are compiled once, when the definition is loaded, so syntax errors
+ * fail the load and evaluation pays no parsing.
+ */
+
+export interface StatesBinding {
+  input: unknown;
+  result?: unknown;
+  errorOutput?: unknown;
+  context: unknown;
+}
+
+export interface EvalScope {
+  states: StatesBinding;
+  /** Every variable visible here, outer scopes first (inner ones shadow nothing: names are unique). */
+  variables: Record<string, unknown>;
+}
+
+/** Evaluates a compiled field; failures are `States.QueryEvaluationError` naming state and field. */
+export type Template = (scope: EvalScope) => Promise<unknown>;
+
+/** Where a template sits, for messages and for the `$states` members it may use. */
+export interface TemplateSite {
+  state: string;
+  field: string;
+  /** `$states.result` is readable (Output/Assign of Task, Parallel and Map). */
+  result?: boolean;
+  /** `$states.errorOutput` is readable (a Catch's Output/Assign). */
+  errorOutput?: boolean;
+}
+
+const EXPRESSION = /^\{%([\s\S]*)%\}$/;
+// Guardrails like the service's: a runaway expression fails its state instead of hanging the server.
+const EVALUATION_OPTIONS = { timeout: 1000, stack: 2000 };
+
+export function isExpression(value: unknown): value is string {
+  return typeof value === "string" && EXPRESSION.test(value);
+}
+
+/** Turn a JSONata result into plain JSON; `undefined` and functions are evaluation errors. */
+function toJson(value: unknown, describe: () => string): unknown {
+  if (value === undefined) throw new Error(`${describe()} returned nothing (undefined)`);
+  if (value === null || typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error(`${describe()} returned a number JSON cannot hold`);
+    return value;
+  }
+  if (typeof value === "function" || (typeof value === "object" && "_jsonata_lambda" in (value as object))) {
+    throw new Error(`${describe()} returned a function, which is not JSON`);
+  }
+  if (Array.isArray(value)) return value.map((item) => toJson(item, describe));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (item !== undefined) out[key] = toJson(item, describe);
+  }
+  return out;
+}
+
+function jsonataMessage(error: unknown): string {
+  if (error && typeof error === "object" && "message" in error) return String((error as { message: unknown }).message);
+  return String(error);
+}
+
+/** Problems a definition loader reports for one expression (syntax, unavailable `$states` members). */
+export function checkExpression(source: string, site: TemplateSite): string[] {
+  const problems: string[] = [];
+  const where = `state "${site.state}", field ${site.field}`;
+  if (!site.result && /\$states\.result\b/.test(source)) {
+    problems.push(`${where}: $states.result is only available in the Output and Assign of a Task, Parallel or Map`);
+  }
+  if (!site.errorOutput && /\$states\.errorOutput\b/.test(source)) {
+    problems.push(`${where}: $states.errorOutput is only available in a Catch's Output and Assign`);
+  }
+  if (/\$eval\s*\(/.test(source)) problems.push(`${where}: $eval is not available in Step Functions`);
+  return problems;
+}
+
+function compileExpression(text: string, site: TemplateSite, env: FunctionEnvironment): Template {
+  const source = (EXPRESSION.exec(text)?.[1] ?? "").trim();
+  const expression = jsonata(source, EVALUATION_OPTIONS);
+  registerStepFunctionsFunctions(expression, env);
+  const describe = () => `the JSONata expression '${source}' in field ${site.field} of state "${site.state}"`;
+  return async (scope) => {
+    let value: unknown;
+    try {
+      value = await expression.evaluate(scope.states.input, { ...scope.variables, states: scope.states });
+      return toJson(value, describe);
+    } catch (error) {
+      throw new StateFailure(
+        STATES_ERRORS.queryEvaluationError,
+        `${describe()} failed: ${jsonataMessage(error)}`,
+        site.field,
+      );
+    }
+  };
+}
+
+/**
+ * Compile a field's value. Throws the JSONata syntax error (with its position) for the loader to
+ * report against the state.
+ */
+export function compileTemplate(value: unknown, site: TemplateSite, env: FunctionEnvironment): Template {
+  if (isExpression(value)) return compileExpression(value, site, env);
+  if (Array.isArray(value)) {
+    const items = value.map((item, index) => compileTemplate(item, { ...site, field: `${site.field}[${index}]` }, env));
+    return async (scope) => Promise.all(items.map((item) => item(scope)));
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).map(
+      ([key, item]) => [key, compileTemplate(item, { ...site, field: `${site.field}.${key}` }, env)] as const,
+    );
+    return async (scope) => {
+      const out: Record<string, unknown> = {};
+      for (const [key, template] of entries) out[key] = await template(scope);
+      return out;
+    };
+  }
+  return async () => value;
+}
+
+/** Every JSONata expression string inside a value, with the field path it sits at. */
+export function collectExpressions(value: unknown, field: string): { field: string; source: string }[] {
+  if (isExpression(value)) return [{ field, source: value }];
+  if (Array.isArray(value)) return value.flatMap((item, index) => collectExpressions(item, `${field}[${index}]`));
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([key, item]) => collectExpressions(item, `${field}.${key}`));
+  }
+  return [];
+}

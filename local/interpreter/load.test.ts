@@ -1,0 +1,169 @@
+import { describe, expect, it } from "vitest";
+import { InvalidDefinition } from "./errors.js";
+import { loadDefinition } from "./load.js";
+
+const env = { now: () => 0, random: () => 0.5 };
+
+function problemsOf(definition: unknown): string[] {
+  try {
+    loadDefinition(definition, env);
+  } catch (error) {
+    if (error instanceof InvalidDefinition) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+function machine(states: Record<string, unknown>, startAt = Object.keys(states)[0]): Record<string, unknown> {
+  return { QueryLanguage: "JSONata", StartAt: startAt, States: states };
+}
+
+const lambda = { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Arguments: { FunctionName: "f" } };
+
+describe("loadDefinition", () => {
+  it("compiles a valid JSONata machine with defaults filled in", () => {
+    const compiled = loadDefinition(
+      machine({
+        Call: { ...lambda, Retry: [{ ErrorEquals: ["TransientError"] }], Next: "Done" },
+        Done: { Type: "Succeed" },
+      }),
+      env,
+    );
+
+    const call = compiled.states.get("Call");
+    expect(call?.type).toBe("Task");
+    expect(call?.type === "Task" && call.retry[0]).toMatchObject({
+      intervalSeconds: 1,
+      maxAttempts: 3,
+      backoffRate: 2,
+      jitterStrategy: "NONE",
+    });
+    expect(compiled.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it.each([
+    [
+      "a JSONPath machine",
+      { StartAt: "A", States: { A: { Type: "Pass", End: true } } },
+      /state "A": QueryLanguage JSONPath/,
+    ],
+    [
+      "a JSONPath field",
+      machine({ A: { Type: "Pass", ResultPath: "$.x", End: true } }),
+      /state "A": ResultPath is JSONPath/,
+    ],
+    [
+      "a .$ key",
+      machine({ A: { ...lambda, Arguments: { "FunctionName.$": "$.f" }, End: true } }),
+      /Arguments\.FunctionName\.\$ uses the JSONPath/,
+    ],
+    [
+      "an unknown resource",
+      machine({ A: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", End: true } }),
+      /state "A": Resource "arn:aws:states:::dynamodb:putItem" is not supported/,
+    ],
+    [
+      "a distributed map",
+      machine({
+        M: {
+          Type: "Map",
+          ItemReader: { Resource: "arn:aws:states:::s3:getObject" },
+          ItemProcessor: { StartAt: "X", States: { X: { Type: "Pass", End: true } } },
+          End: true,
+        },
+      }),
+      /state "M": ItemReader belongs to a distributed Map/,
+    ],
+    [
+      "an unknown field",
+      machine({ A: { Type: "Pass", Seconds: 3, End: true } }),
+      /state "A": field Seconds is not supported/,
+    ],
+    ["a missing transition", machine({ A: { Type: "Pass", Next: "Nowhere" } }), /state "A": transition to "Nowhere"/],
+    [
+      "an unreachable state",
+      machine({ A: { Type: "Succeed" }, B: { Type: "Succeed" } }),
+      /state "B": is not reachable/,
+    ],
+    ["Next and End together", machine({ A: { Type: "Pass", Next: "A", End: true } }), /has both Next and End/],
+    [
+      "States.ALL not last",
+      machine({
+        A: {
+          ...lambda,
+          Retry: [{ ErrorEquals: ["States.ALL"] }, { ErrorEquals: ["X"] }],
+          End: true,
+        },
+      }),
+      /States\.ALL must appear alone, in the last entry/,
+    ],
+    [
+      "a bad jitter strategy",
+      machine({ A: { ...lambda, Retry: [{ ErrorEquals: ["X"], JitterStrategy: "SOME" }], End: true } }),
+      /JitterStrategy must be FULL or NONE/,
+    ],
+    [
+      "a JSONata syntax error",
+      machine({ A: { Type: "Pass", Output: "{% $states.input. %}", End: true } }),
+      /state "A": Output is not valid JSONata/,
+    ],
+    [
+      "$states.result outside Output/Assign of a task",
+      machine({ A: { Type: "Pass", Output: "{% $states.result %}", End: true } }),
+      /\$states\.result is only available/,
+    ],
+    [
+      "$states.errorOutput outside a Catch",
+      machine({ A: { ...lambda, Output: "{% $states.errorOutput %}", End: true } }),
+      /\$states\.errorOutput is only available in a Catch/,
+    ],
+    ["$eval", machine({ A: { Type: "Pass", Output: "{% $eval('1') %}", End: true } }), /\$eval is not available/],
+    [
+      "a callback task without the token",
+      machine({ A: { ...lambda, Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", End: true } }),
+      /must pass \$states\.context\.Task\.Token/,
+    ],
+    [
+      "an inner scope assigning an outer variable",
+      machine({
+        A: { Type: "Pass", Assign: { total: 1 }, Next: "P" },
+        P: {
+          Type: "Parallel",
+          Branches: [{ StartAt: "B", States: { B: { Type: "Pass", Assign: { total: 2 }, End: true } } }],
+          End: true,
+        },
+      }),
+      /state "B": assigns \$total, which state "A" of an enclosing scope also assigns/,
+    ],
+    ["a reserved variable", machine({ A: { Type: "Pass", Assign: { states: 1 }, End: true } }), /"states" is reserved/],
+    [
+      "JSONPath choice rules",
+      machine({
+        C: { Type: "Choice", Choices: [{ Variable: "$.x", NumericEquals: 1, Next: "D" }], Default: "D" },
+        D: { Type: "Succeed" },
+      }),
+      /Condition must be a JSONata expression/,
+    ],
+  ])("refuses %s, naming the state", (_label, definition, expected) => {
+    const problems = problemsOf(definition);
+
+    expect(problems.join("\n")).toMatch(expected);
+  });
+
+  it("reports every problem of a definition at once", () => {
+    const problems = problemsOf(
+      machine({
+        A: { Type: "Pass", InputPath: "$", Next: "Gone" },
+        B: { Type: "Task", Resource: "arn:aws:states:::glue:startJobRun", End: true },
+      }),
+    );
+
+    expect(problems.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("allows sibling branches to use the same variable name", () => {
+    const branch = { StartAt: "B", States: { B: { Type: "Pass", Assign: { local: 1 }, End: true } } };
+
+    expect(problemsOf(machine({ P: { Type: "Parallel", Branches: [branch, branch], End: true } }))).toEqual([]);
+  });
+});
