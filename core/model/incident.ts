@@ -227,6 +227,8 @@ export const IncidentSchema = FindingSchema.extend({
       snsMessageIds: z.array(z.string()).optional(),
       /** Deliveries that failed, to retry later. */
       failures: z.array(z.object({ at: isoTime, channel: z.string(), error: z.string() })).optional(),
+      /** Channels whose latest notice has not been delivered yet (cleared by a later delivery). */
+      pending: z.array(z.object({ channel: z.string(), kind: z.string(), since: isoTime })).optional(),
     })
     .optional(),
   /** Id of the incident whose later event resolved this one. */

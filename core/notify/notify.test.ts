@@ -6,6 +6,7 @@ import { type FakeSlack, startFakeSlack } from "../../test/support/fake-slack.js
 import type { ConfigInput } from "../config/schema.js";
 import type { Incident } from "../model/incident.js";
 import { notifyIncident } from "./notify.js";
+import { redeliverPendingNotices } from "./redeliver.js";
 
 const sns = mockClient(SNSClient);
 let slack: FakeSlack;
@@ -362,5 +363,62 @@ describe("notifyIncident: SNS", () => {
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(input?.MessageGroupId).toBe(incident.id);
     expect(input?.MessageDeduplicationId).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("pending notices", () => {
+  const topicArn = "arn:aws:sns:us-east-1:123456789012:alerts";
+
+  it("marks an undelivered notice pending and clears it on the next delivery", async () => {
+    const deps = slackDeps();
+    const incident = scored();
+    await deps.store.createIncident(incident);
+    slack.fail("*", { status: 503 });
+    await notifyIncident({ incident, kind: "opened" }, deps);
+    const pending = (await deps.store.getIncident(incident.id))?.notifications?.pending;
+    slack.heal();
+
+    await notifyIncident({ incident, kind: "status" }, deps);
+
+    expect(pending).toEqual([{ channel: "slack", kind: "opened", since: deps.now().toISOString() }]);
+    expect((await deps.store.getIncident(incident.id))?.notifications?.pending).toBeUndefined();
+  });
+
+  it("keeps the strongest undelivered kind", async () => {
+    const deps = slackDeps();
+    const incident = scored({ status: "FAILED" });
+    await deps.store.createIncident(incident);
+    slack.fail("*", { status: 503 });
+
+    await notifyIncident({ incident, kind: "escalation", error: "boom" }, deps);
+    await notifyIncident({ incident, kind: "status" }, deps);
+
+    expect((await deps.store.getIncident(incident.id))?.notifications?.pending).toEqual([
+      { channel: "slack", kind: "escalation", since: deps.now().toISOString() },
+    ]);
+  });
+
+  it("is retried by the sweep once the channel is back, and only to that channel", async () => {
+    sns.on(PublishCommand).resolves({ MessageId: "sns-ok" });
+    const deps = slackDeps({ notify: { slack: { channel: "#security", retries: 0 }, sns: { topicArn } } });
+    const incident = scored({ createdAt: deps.now().toISOString() });
+    const quiet = scored({ id: "quiet-incident", createdAt: deps.now().toISOString() });
+    await deps.store.createIncident(incident);
+    await deps.store.createIncident(quiet);
+    slack.fail("*", { status: 503 });
+    await notifyIncident({ incident, kind: "opened" }, deps);
+
+    const whileDown = await redeliverPendingNotices(deps);
+    slack.heal();
+    const publishesBefore = sns.commandCalls(PublishCommand).length;
+    const back = await redeliverPendingNotices(deps);
+    const again = await redeliverPendingNotices(deps);
+
+    expect(whileDown).toEqual({ retried: [incident.id], stillFailing: [incident.id] });
+    expect(back).toEqual({ retried: [incident.id], stillFailing: [] });
+    expect(again).toEqual({ retried: [], stillFailing: [] });
+    expect(sns.commandCalls(PublishCommand).length).toBe(publishesBefore);
+    expect(slack.messages.filter((message) => message.threadTs === undefined)).toHaveLength(1);
+    expect((await deps.store.getIncident(incident.id))?.notifications?.pending).toBeUndefined();
   });
 });

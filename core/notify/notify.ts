@@ -25,6 +25,32 @@ export interface NoticeOptions {
   note?: RenderedMessage;
   /** Publish to SNS too (default true). */
   sns?: boolean;
+  /** Deliver only to these channels (redelivery of pending notices). */
+  channels?: Channel[];
+}
+
+export type Channel = "slack" | "sns";
+type Pending = NonNullable<Notifications["pending"]>[number];
+
+/** An undelivered escalation outranks an opening notice, which outranks a status update. */
+const KIND_RANK: Record<string, number> = { status: 0, opened: 1, escalation: 2 };
+
+function updatePending(
+  pending: Pending[] | undefined,
+  outcome: Map<Channel, boolean>,
+  kind: string,
+  at: string,
+): Pending[] | undefined {
+  const next = new Map((pending ?? []).map((entry) => [entry.channel, entry]));
+  for (const [channel, delivered] of outcome) {
+    const earlier = next.get(channel);
+    if (delivered) next.delete(channel);
+    else {
+      const strongest = earlier && (KIND_RANK[earlier.kind] ?? 0) > (KIND_RANK[kind] ?? 0) ? earlier.kind : kind;
+      next.set(channel, { channel, kind: strongest, since: earlier?.since ?? at });
+    }
+  }
+  return next.size > 0 ? [...next.values()] : undefined;
 }
 
 /** Keep the recorded lists bounded: an incident lives in one store item / one SQLite row. */
@@ -127,17 +153,22 @@ export async function notifyIncident(
   const failures: { channel: string; error: string }[] = [];
   const result: NotifyResult = { failures: [] };
 
-  if (deps.config.notify.slack) {
+  const wanted = (channel: Channel) => options.channels === undefined || options.channels.includes(channel);
+  const outcome = new Map<Channel, boolean>();
+
+  if (deps.config.notify.slack && wanted("slack")) {
     try {
       await deliverSlack(incident, input, deps, options, notifications);
+      outcome.set("slack", true);
     } catch (error) {
       failures.push({ channel: "slack", error: describeFailure(error) });
+      outcome.set("slack", false);
     }
     if (notifications.slack) result.slack = { channel: notifications.slack.channel, ts: notifications.slack.ts };
   }
 
   const sns = deps.config.notify.sns;
-  if (sns && options.sns !== false) {
+  if (sns && options.sns !== false && wanted("sns")) {
     try {
       const messageId = await publishNotice(sns.topicArn, incident, input.kind, deps.aws, {
         dashboardUrl: deps.config.notify.dashboardUrl,
@@ -145,12 +176,17 @@ export async function notifyIncident(
       });
       notifications.snsMessageIds = [...(notifications.snsMessageIds ?? []), messageId].slice(-KEEP_MESSAGE_IDS);
       result.sns = { messageId };
+      outcome.set("sns", true);
     } catch (error) {
       failures.push({ channel: "sns", error: describeFailure(error) });
+      outcome.set("sns", false);
     }
   }
 
   const at = deps.now().toISOString();
+  const pending = updatePending(notifications.pending, outcome, input.kind, at);
+  if (pending) notifications.pending = pending;
+  else delete notifications.pending;
   if (failures.length > 0) {
     notifications.failures = [...(notifications.failures ?? []), ...failures.map((f) => ({ at, ...f }))].slice(
       -KEEP_FAILURES,
