@@ -1,35 +1,46 @@
-import { createResource, Match, Switch } from "solid-js";
+import { createMemoryHistory, MemoryRouter, Route, Router } from "@solidjs/router";
+import type { JSX } from "solid-js";
+import { Layout } from "./components/Layout.js";
+import { type AppContextValue, type AppDeps, AppProvider } from "./context.js";
+import { AuditPage } from "./pages/AuditPage.js";
+import { IncidentPage } from "./pages/IncidentPage.js";
+import { IncidentsPage } from "./pages/IncidentsPage.js";
+import { NotFoundPage } from "./pages/NotFoundPage.js";
+import { OverviewPage } from "./pages/OverviewPage.js";
+import { SettingsPage } from "./pages/SettingsPage.js";
 
-interface Health {
-  status: string;
-  version: string;
-  remediation: string;
-}
-
-async function fetchHealth(): Promise<Health> {
-  const response = await fetch("/api/health");
-  if (!response.ok) throw new Error(`health check answered ${response.status}`);
-  return (await response.json()) as Health;
-}
-
-/** The dashboard shell; the incident console grows in `pages/` and `components/`. */
-export function App(props: { loadHealth?: () => Promise<Health> }) {
-  const [health] = createResource(props.loadHealth ?? fetchHealth);
+function routes(): JSX.Element {
   return (
-    <main>
-      <h1>Riposte</h1>
-      <p role="status">
-        <Switch fallback="Connecting…">
-          <Match when={health.state === "errored"}>Server unreachable</Match>
-          <Match when={health.state === "ready" && health()}>
-            {(h) => (
-              <>
-                Riposte {h().version} · remediation <strong>{h().remediation}</strong>
-              </>
-            )}
-          </Match>
-        </Switch>
-      </p>
-    </main>
+    <>
+      <Route path="/" component={IncidentsPage} />
+      <Route path="/incidents/:id" component={IncidentPage} />
+      <Route path="/overview" component={OverviewPage} />
+      <Route path="/audit" component={AuditPage} />
+      <Route path="/settings" component={SettingsPage} />
+      <Route path="*" component={NotFoundPage} />
+    </>
+  );
+}
+
+/**
+ * The dashboard. In the browser it routes on the real URL; tests pass `initialPath` to route in
+ * memory, and fakes through `deps` (fetch, WebSocket, storage).
+ */
+export function App(props: { deps?: AppDeps; value?: AppContextValue; initialPath?: string }) {
+  if (props.initialPath !== undefined) {
+    const history = createMemoryHistory();
+    history.set({ value: props.initialPath });
+    return (
+      <AppProvider deps={props.deps} value={props.value}>
+        <MemoryRouter history={history} root={Layout}>
+          {routes()}
+        </MemoryRouter>
+      </AppProvider>
+    );
+  }
+  return (
+    <AppProvider deps={props.deps} value={props.value}>
+      <Router root={Layout}>{routes()}</Router>
+    </AppProvider>
   );
 }
