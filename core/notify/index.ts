@@ -18,5 +18,6 @@ export { consoleLink, dashboardLink } from "./links.js";
 export { escapeMrkdwn, escapeMrkdwnLine, mrkdwnCode, plainText, stripControl, truncateEscaped } from "./mrkdwn.js";
 export { type Channel, type NoticeOptions, type NotifyInput, type NotifyResult, notifyIncident } from "./notify.js";
 export { type RedeliveryReport, redeliverPendingNotices } from "./redeliver.js";
+export { slackSecretsFromEnv } from "./secrets.js";
 export { type SlackApi, SlackCallFailed, type SlackMessage, slackApi } from "./slack.js";
 export { jsonNotice, type NoticeKind, plainTextNotice, publishInput, publishNotice, smsNotice } from "./sns.js";
