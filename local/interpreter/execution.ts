@@ -138,7 +138,11 @@ export class ExecutionRunner implements Run {
         }
       }
       if (ending) await this.end(ending);
-      else await this.flush();
+      else {
+        // Halted: this last write is the checkpoint a restart resumes from; nothing may follow it.
+        this.closing = true;
+        await this.flush();
+      }
       return this.record;
     } finally {
       stopDeadline();
