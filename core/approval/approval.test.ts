@@ -5,6 +5,7 @@ import type { ConfigInput } from "../config/schema.js";
 import { ApprovalAlreadyDecided, InvalidInput, NotAnApprover, NotFound } from "../errors.js";
 import type { Decision, Incident } from "../model/incident.js";
 import { decideApproval } from "./decide.js";
+import { expireApprovals } from "./expire.js";
 import { requestApproval } from "./request.js";
 
 const APPROVER = "U0APPROVER";
@@ -276,5 +277,37 @@ describe("decideApproval", () => {
       decideApproval({ approvalId, decision: "approve", approver: APPROVER, via: "slack" }, d),
     ).rejects.toThrow("Task Timed Out");
     expect((await d.store.listAudit(incident.id)).at(-1)).toMatchObject({ action: "approval.delivery-failed" });
+  });
+});
+
+describe("expireApprovals", () => {
+  it("closes unanswered requests, records the timeout and updates the message", async () => {
+    const d = deps();
+    const incident = await triaged(d);
+    const { approvalId } = await requestApproval({ incident, decision, taskToken: TOKEN }, d);
+    const early = await expireApprovals(d);
+    const later = new Date(d.now().getTime() + 601_000);
+    d.now = () => later;
+
+    const expired = await expireApprovals(d);
+    const again = await expireApprovals(d);
+
+    expect(early).toEqual([]);
+    expect(expired).toEqual([approvalId]);
+    expect(again).toEqual([]);
+    expect((await d.store.getApproval(approvalId))?.status).toBe("expired");
+    const stored = await d.store.getIncident(incident.id);
+    expect(stored?.approvals).toEqual([
+      expect.objectContaining({ id: approvalId, decision: "timeout", approver: "timeout", via: "timeout" }),
+    ]);
+    expect(stored?.approvals[0]?.comment).toContain("the policy's default (reject) applies");
+    expect((await d.store.listAudit(incident.id)).at(-1)).toMatchObject({
+      action: "approval.expired",
+      actor: "timeout",
+    });
+    const main = slack.messages.find((message) => message.threadTs === undefined);
+    expect(buttonsOf(main)).toEqual([]);
+    expect(JSON.stringify(main?.blocks)).toContain("No decision in time");
+    expect(d.callbacks.successes).toEqual([]);
   });
 });

@@ -168,9 +168,9 @@ function approvalButtons(incident: WorkingIncident, approvalId: string): KnownBl
 
 function approvalLines(incident: WorkingIncident): string[] {
   return incident.approvals.map((approval) => {
-    const verb =
-      approval.decision === "approve" ? "✅ Approved" : approval.decision === "reject" ? "🚫 Rejected" : "⌛ Timed out";
     const comment = approval.comment ? ` — “${escapeMrkdwnLine(approval.comment, 300)}”` : "";
+    if (approval.decision === "timeout") return `⌛ No decision in time ${slackDate(approval.at)}${comment}`;
+    const verb = approval.decision === "approve" ? "✅ Approved" : "🚫 Rejected";
     return `${verb} by ${approverMention(approval)} (${approval.via}) ${slackDate(approval.at)}${comment}`;
   });
 }

@@ -1,0 +1,57 @@
+import type { TaskDeps } from "../context.js";
+import type { ApprovalRecord } from "../model/incident.js";
+import { noteReply, slackDate } from "../notify/blocks.js";
+import { notifyIncident } from "../notify/notify.js";
+
+/**
+ * Approval requests nobody answered in time. Step Functions times the waiting task out and the
+ * workflow applies the policy's default; this sweep closes the request on our side: the approval
+ * is marked expired (its buttons stop working), the incident records a `timeout` decision, the
+ * audit trail says so, and the Slack message shows it. Run it on the same schedule as the
+ * notice redelivery sweep.
+ */
+export async function expireApprovals(deps: TaskDeps): Promise<string[]> {
+  const now = deps.now();
+  const at = now.toISOString();
+  const expired: string[] = [];
+  for (const approval of await deps.store.listPendingApprovals()) {
+    if (Date.parse(approval.expiresAt) > now.getTime()) continue;
+    const incident = await deps.store.getIncident(approval.incidentId);
+    const onTimeout = incident?.decision?.approval?.onTimeout ?? "reject";
+    const comment = `no decision by ${approval.expiresAt}: the policy's default (${onTimeout}) applies`;
+    const closed = await deps.store.decideApproval(approval.id, "expired", {
+      decision: onTimeout,
+      approver: "timeout",
+      at,
+      comment,
+    });
+    if (!closed.applied) continue;
+    expired.push(approval.id);
+    await deps.store.appendAudit({
+      incidentId: approval.incidentId,
+      at,
+      actor: "timeout",
+      action: "approval.expired",
+      detail: { approvalId: approval.id, expiresAt: approval.expiresAt, onTimeout },
+    });
+    if (!incident) continue;
+    const record: ApprovalRecord = {
+      id: approval.id,
+      decision: "timeout",
+      approver: "timeout",
+      at,
+      comment,
+      via: "timeout",
+    };
+    await deps.store.patchIncident(incident.id, { approvals: [...incident.approvals, record] });
+    const updated = await deps.store.getIncident(incident.id);
+    if (!updated) continue;
+    const note = noteReply(
+      `⌛ No decision in time ${slackDate(at)}: the policy's default (*${onTimeout}*) applies.`,
+      "Riposte: approval timed out",
+    );
+    await notifyIncident({ incident: updated, kind: "status" }, deps, { note, sns: false });
+  }
+  if (expired.length > 0) deps.logger.info("approval requests expired", { approvals: expired.length });
+  return expired;
+}
