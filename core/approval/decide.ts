@@ -4,9 +4,10 @@ import { ApprovalAlreadyDecided, InvalidInput, NotAnApprover, NotFound } from ".
 import type { ApprovalResponse } from "../model/api.js";
 import type { ApprovalRecord } from "../model/incident.js";
 import type { ApprovalResult } from "../model/tasks.js";
-import { approverMention, noteReply, slackDate } from "../notify/blocks.js";
 import { escapeMrkdwnLine } from "../notify/mrkdwn.js";
 import { notifyIncident } from "../notify/notify.js";
+import { noteReply } from "../notify/replies.js";
+import { approverMention, slackDate } from "../notify/slack-text.js";
 import type { PendingApproval } from "../store/ports.js";
 
 export const DecideApprovalArgsSchema = z

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { TaskDeps } from "../context.js";
 import { ApprovalAlreadyDecided, NotAnApprover, NotFound } from "../errors.js";
-import { APPROVE_ACTION_ID, approverMention, REJECT_ACTION_ID, slackDate } from "../notify/blocks.js";
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../notify/blocks.js";
 import { slackApi } from "../notify/slack.js";
+import { approverMention, slackDate } from "../notify/slack-text.js";
 import { decideApproval } from "./decide.js";
 import { InvalidSlackSignature, verifySlackSignature } from "./signature.js";
 

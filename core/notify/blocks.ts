@@ -1,5 +1,4 @@
 import type { ContextBlock, KnownBlock, MrkdwnElement, SectionBlock } from "@slack/web-api";
-import type { ApprovalRecord, Transition } from "../model/incident.js";
 import type { WorkingIncident } from "../model/tasks.js";
 import {
   describePrincipalDetail,
@@ -14,10 +13,11 @@ import {
 import { SLACK_LIMITS } from "./limits.js";
 import { consoleLink, dashboardLink } from "./links.js";
 import { escapeMrkdwn, escapeMrkdwnLine, mrkdwnCode, plainText, truncateEscaped } from "./mrkdwn.js";
+import { approverMention, context, md, type RenderedMessage, section, slackDate } from "./slack-text.js";
 
 /**
  * The incident's Slack message in Block Kit: one message per incident, re-rendered from the
- * incident on every change (so `chat.update` shows the current state), plus the thread replies.
+ * incident on every change (so `chat.update` shows the current state).
  * All finding text goes through `mrkdwn.ts`; mrkdwn objects are `verbatim` (no auto-linking).
  */
 
@@ -25,47 +25,10 @@ export const APPROVAL_BLOCK_ID = "riposte.approval";
 export const APPROVE_ACTION_ID = "riposte.approve";
 export const REJECT_ACTION_ID = "riposte.reject";
 
-const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
-
 export interface RenderOptions {
   /** Pending approval whose id the buttons carry (never the task token). */
   approvalId?: string;
   dashboardUrl?: string;
-}
-
-export interface RenderedMessage {
-  /** Notification fallback: trusted fields only (it is shown in push notifications). */
-  text: string;
-  blocks: KnownBlock[];
-}
-
-const md = (text: string): MrkdwnElement => ({ type: "mrkdwn", text: text || " ", verbatim: true });
-
-function section(text: string): SectionBlock {
-  return { type: "section", text: md(truncateEscaped(text, SLACK_LIMITS.sectionText)) };
-}
-
-function context(texts: string[]): ContextBlock {
-  return {
-    type: "context",
-    elements: texts
-      .slice(0, SLACK_LIMITS.contextElements)
-      .map((text) => md(truncateEscaped(text, SLACK_LIMITS.contextText))),
-  };
-}
-
-/** `<!date^…>` renders in each reader's time zone; the fallback is the ISO time. */
-export function slackDate(iso: string): string {
-  const epoch = Math.floor(Date.parse(iso) / 1000);
-  if (!Number.isFinite(epoch)) return escapeMrkdwnLine(iso);
-  return `<!date^${epoch}^{date_short_pretty} {time}|${new Date(epoch * 1000).toISOString()}>`;
-}
-
-/** Who decided: a Slack user id becomes a mention; anything else is shown as text. */
-export function approverMention(approval: Pick<ApprovalRecord, "approver" | "via">): string {
-  if (approval.via === "slack" && SLACK_USER.test(approval.approver)) return `<@${approval.approver}>`;
-  if (approval.via === "timeout") return "timeout";
-  return escapeMrkdwnLine(approval.approver, 100);
 }
 
 function field(label: string, value: string): MrkdwnElement {
@@ -209,52 +172,4 @@ export function incidentMessage(incident: WorkingIncident, options: RenderOption
     text: `Riposte: ${trustedHeadline(incident)} (${incident.id})`,
     blocks: blocks.filter((block): block is KnownBlock => block !== undefined).slice(0, SLACK_LIMITS.blocksPerMessage),
   };
-}
-
-/** A thread reply listing transitions: "`NEW` → `TRIAGED` by score: reason". */
-export function transitionsReply(transitions: Transition[]): RenderedMessage | undefined {
-  if (transitions.length === 0) return undefined;
-  const lines = transitions.map((t) => {
-    const from = t.from ? `\`${t.from}\` → ` : "";
-    const reason = t.reason ? `: ${escapeMrkdwnLine(t.reason, 400)}` : "";
-    return `${STATUS_EMOJI[t.to]} ${from}\`${t.to}\` by ${escapeMrkdwnLine(t.by, 100)} ${slackDate(t.at)}${reason}`;
-  });
-  const last = transitions.at(-1)?.to;
-  return { text: `Riposte: status ${last}`, blocks: [section(lines.join("\n"))] };
-}
-
-/** A thread reply for an escalation: what failed, in plain words. */
-export function escalationReply(incident: WorkingIncident, error: unknown): RenderedMessage {
-  const detail = describeError(error);
-  return {
-    text: `Riposte escalation: ${trustedHeadline(incident)}`,
-    blocks: [
-      section(
-        `🚨 *Escalation: ${incident.status}* — the workflow needs a human.${detail ? `\n${escapeMrkdwn(detail, 2500)}` : ""}`,
-      ),
-    ],
-  };
-}
-
-/** A thread reply with a note already rendered as mrkdwn (approval decided…). */
-export function noteReply(mrkdwn: string, fallback: string): RenderedMessage {
-  return { text: fallback, blocks: [section(mrkdwn)] };
-}
-
-/** `$states.errorOutput` (`{ Error, Cause }`) or any thrown value as text. */
-export function describeError(error: unknown): string {
-  if (error === undefined || error === null) return "";
-  if (typeof error === "string") return error;
-  if (typeof error === "object") {
-    const record = error as { Error?: unknown; Cause?: unknown; error?: unknown; message?: unknown };
-    const name = record.Error ?? record.error;
-    const cause = record.Cause ?? record.message;
-    const parts = [name, cause].filter((part) => typeof part === "string" && part !== "") as string[];
-    if (parts.length > 0) return parts.join(": ");
-  }
-  try {
-    return JSON.stringify(error);
-  } catch {
-    return String(error);
-  }
 }

@@ -83,3 +83,21 @@ export function trustedHeadline(incident: WorkingIncident): string {
   const priority = incident.score?.priority ?? "P?";
   return `${priority} ${incident.severity} ${incident.detection} ${incident.status}`;
 }
+
+/** `$states.errorOutput` (`{ Error, Cause }`) or any thrown value as text. */
+export function describeError(error: unknown): string {
+  if (error === undefined || error === null) return "";
+  if (typeof error === "string") return error;
+  if (typeof error === "object") {
+    const record = error as { Error?: unknown; Cause?: unknown; error?: unknown; message?: unknown };
+    const name = record.Error ?? record.error;
+    const cause = record.Cause ?? record.message;
+    const parts = [name, cause].filter((part) => typeof part === "string" && part !== "") as string[];
+    if (parts.length > 0) return parts.join(": ");
+  }
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}

@@ -2,8 +2,10 @@ import type { z } from "zod";
 import type { TaskDeps } from "../context.js";
 import type { Incident } from "../model/incident.js";
 import type { NotifyInputSchema, NotifyOutputSchema, WorkingIncident } from "../model/tasks.js";
-import { escalationReply, incidentMessage, type RenderedMessage, transitionsReply } from "./blocks.js";
+import { incidentMessage } from "./blocks.js";
+import { escalationReply, transitionsReply } from "./replies.js";
 import { SlackCallFailed, slackApi } from "./slack.js";
+import type { RenderedMessage } from "./slack-text.js";
 import { publishNotice } from "./sns.js";
 
 /**

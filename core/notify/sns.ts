@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { type MessageAttributeValue, PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import type { AwsClientOptions } from "../context.js";
 import type { NOTICE_KINDS, WorkingIncident } from "../model/tasks.js";
-import { describeError } from "./blocks.js";
 import {
+  describeError,
   describePrincipalDetail,
   describeResourceDetail,
   describeRoute,
