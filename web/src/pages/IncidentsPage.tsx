@@ -1,5 +1,5 @@
 import { useSearchParams } from "@solidjs/router";
-import { createMemo, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, on, Show } from "solid-js";
 import { IncidentFilters } from "../components/IncidentFilters.js";
 import { IncidentList } from "../components/IncidentList.js";
 import { useApp } from "../context.js";
@@ -9,8 +9,28 @@ import { createMatcher, filterToParams, type IncidentFilter, parseFilter, sortIn
 export function IncidentsPage() {
   const app = useApp();
   const [params, setParams] = useSearchParams();
-  const filter = createMemo(() => parseFilter(params));
-  const setFilter = (next: IncidentFilter) => setParams(filterToParams(next), { replace: true });
+  // The filter lives here and is mirrored to the URL. URL updates land asynchronously, so
+  // reading the filter back from the URL would drop the first of two quick clicks; the URL is
+  // only adopted when it changes by itself (back/forward, a link from the overview).
+  const [filter, setFilterSignal] = createSignal(parseFilter(params));
+  const pendingWrites: string[] = [];
+  const serialise = (value: IncidentFilter) => JSON.stringify(filterToParams(value));
+  createEffect(
+    on(
+      () => serialise(parseFilter(params)),
+      (fromUrl) => {
+        const index = pendingWrites.indexOf(fromUrl);
+        if (index >= 0) pendingWrites.splice(0, index + 1);
+        else if (fromUrl !== serialise(filter())) setFilterSignal(parseFilter(params));
+      },
+      { defer: true },
+    ),
+  );
+  const setFilter = (next: IncidentFilter) => {
+    setFilterSignal(next);
+    pendingWrites.push(serialise(next));
+    setParams(filterToParams(next), { replace: true });
+  };
 
   // Filtering reads raw objects (no proxy tracking per field); `revision` says when to redo it.
   const ids = createMemo(() => {
@@ -29,7 +49,7 @@ export function IncidentsPage() {
     <section class="page incidents-page" aria-labelledby="incidents-heading">
       <header class="page-header">
         <h1 id="incidents-heading">Incidents</h1>
-        <p class="muted" aria-live="polite">
+        <p class="muted">
           Showing {ids().length.toLocaleString("en")} of {total().toLocaleString("en")}
           <Show when={app.incidents.state.syncing}> · syncing…</Show>
           <Show when={app.incidents.state.error}>{(error) => <span class="error-text"> · {error()}</span>}</Show>

@@ -1,4 +1,4 @@
-import { createResource, onCleanup, Show } from "solid-js";
+import { createSignal, onCleanup, Show } from "solid-js";
 import type { StatsResponse } from "../../../core/model/api.js";
 import { SeverityBadge, StatusBadge } from "../components/Badges.js";
 import { BarChart } from "../components/BarChart.js";
@@ -11,7 +11,18 @@ const listHref = (key: string, value: string) => `/?${new URLSearchParams({ [key
 /** Counts, response times, incidents over time and the most frequent principals and resources. */
 export function OverviewPage() {
   const app = useApp();
-  const [stats, { refetch }] = createResource<StatsResponse>(() => app.api.stats());
+  const [stats, setStats] = createSignal<StatsResponse>();
+  const [error, setError] = createSignal<string>();
+  // A failed refresh keeps the last numbers on screen, with the error above them.
+  const refetch = async () => {
+    try {
+      setStats(await app.api.stats());
+      setError(undefined);
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+  void refetch();
   // Live changes refresh the numbers, at most every two seconds.
   let timer: ReturnType<typeof setTimeout> | undefined;
   onCleanup(
@@ -29,15 +40,15 @@ export function OverviewPage() {
       <header class="page-header">
         <h1 id="overview-heading">Overview</h1>
       </header>
-      <Show when={stats.error}>
+      <Show when={error()}>
         <p class="error-text" role="alert">
-          Could not load statistics: {stats.error instanceof Error ? stats.error.message : String(stats.error)}
+          Could not load statistics: {error()}
         </p>
       </Show>
       <Show
-        when={stats.latest}
+        when={stats()}
         fallback={
-          <Show when={!stats.error}>
+          <Show when={!error()}>
             <p class="muted">Loading…</p>
           </Show>
         }
