@@ -107,6 +107,18 @@ describe("enrich → score → notify → approval handlers", () => {
     expect(await d.store.listAudit(incident.id)).toHaveLength(1);
   });
 
+  it("leaves an incident a later event already resolved alone", async () => {
+    const d = deps();
+    const incident = makeIncident({ id: "resolved-1", status: "RESOLVED" });
+    await d.store.createIncident(incident);
+    const { enrichment } = await enrichTask.create(d)({ incident: working(incident) });
+
+    const { decision } = await scoreTask.create(d)({ incident: working(incident), enrichment });
+
+    expect(decision).toEqual({ route: "dismiss", reason: "incident already RESOLVED: nothing to do", plan: [] });
+    expect((await d.store.getIncident(incident.id))?.status).toBe("RESOLVED");
+  });
+
   it("refuses malformed input with a named error", async () => {
     const d = deps();
 

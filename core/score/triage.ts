@@ -1,12 +1,14 @@
 import type { TaskDeps } from "../context.js";
 import type { Decision, Enrichment, Score } from "../model/incident.js";
+import { isFinalStatus } from "../model/status.js";
 import type { WorkingIncident } from "../model/tasks.js";
 import { decide } from "../remediation/policy.js";
 import { scoreIncident } from "./score.js";
 
 /**
  * Triage: score the incident, decide its route (remediation policy), and record both with the
- * move to TRIAGED in one write, plus an audit entry. A retry after the move changes nothing.
+ * move to TRIAGED in one write, plus an audit entry. A retry after the move returns what was
+ * recorded; an incident a later event already settled (RESOLVED…) is left alone.
  */
 export async function triageIncident(
   incident: WorkingIncident,
@@ -23,6 +25,16 @@ export async function triageIncident(
     { at, by: "score", reason },
     { enrichment, score, decision },
   );
+  if (!moved.applied) {
+    const current = moved.incident;
+    if (isFinalStatus(current.status)) {
+      return {
+        score,
+        decision: { route: "dismiss", reason: `incident already ${current.status}: nothing to do`, plan: [] },
+      };
+    }
+    if (current.score && current.decision) return { score: current.score, decision: current.decision };
+  }
   if (moved.applied) {
     await deps.store.appendAudit({
       incidentId: incident.id,
