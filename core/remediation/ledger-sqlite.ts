@@ -10,7 +10,7 @@ export class SqliteActionLedger implements ActionLedger {
   private readonly statements;
   private readonly reserveTx;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS remediation_ledger (
         id TEXT PRIMARY KEY,

@@ -37,8 +37,11 @@ export interface PlanContext<T, S> extends TargetContext<T> {
   state: S;
 }
 
-/** A live read of the target: its state and tags, or why it no longer exists. */
-export type Snapshot<S> = { state: S; tags?: Record<string, string> } | { gone: string };
+/**
+ * A live read of the target: its state and the tags of every resource it touches (checked for
+ * the protection tag before anything changes), or why it no longer exists.
+ */
+export type Snapshot<S> = { state: S; tags: Record<string, string>[] } | { gone: string };
 
 export interface LiveContext<T> extends TargetContext<T> {
   aws: AwsGateway;
@@ -87,6 +90,8 @@ export interface RemediationAction<T, S> extends ActionPlanner<T, S> {
   apply(ctx: LiveContext<T> & { calls: AwsCall[] }): Promise<void>;
   /** Read live and prove the risk is gone. */
   verify(ctx: LiveContext<T>): Promise<VerifyCheck[]>;
+  /** For changes that undo themselves later: when, and what the cleanup needs (see `sweep.ts`). */
+  expiry?(target: T, calls: AwsCall[]): { at: string; detail: Record<string, string> } | undefined;
 }
 
 /** Any planner or action, with its target and state types erased for the registries. */

@@ -34,7 +34,7 @@ const ValidRuleSchema = SgRuleSchema.extend({
     .string()
     .refine((c) => parseCidr(c)?.version === 6, "not an IPv6 CIDR")
     .optional(),
-});
+}).refine((rule) => rule.ruleId || rule.cidrIpv4 || rule.cidrIpv6, "a rule needs its id or its source range");
 
 const RulesFactsSchema = z.looseObject({
   groupId: z.string().regex(ID_PATTERNS.securityGroup),
@@ -87,7 +87,10 @@ export function matchingRules(target: SgTarget, state: SgState, ports: readonly 
     (live) =>
       !live.egress &&
       target.rules.some((wanted) =>
-        wanted.ruleId && live.ruleId ? wanted.ruleId === live.ruleId : sameRuleShape(wanted, live),
+        wanted.ruleId && live.ruleId
+          ? wanted.ruleId === live.ruleId
+          : // A shape without a source range could match rules that reference groups: never by shape.
+            (wanted.cidrIpv4 !== undefined || wanted.cidrIpv6 !== undefined) && sameRuleShape(wanted, live),
       ),
   );
 }

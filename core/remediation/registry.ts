@@ -1,0 +1,41 @@
+import type { RemediationActionId } from "../model/actions.js";
+import { startLogging } from "./actions/cloudtrail.js";
+import { deactivateAccessKey } from "./actions/iam-access-key.js";
+import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
+import { naclDenyIp } from "./actions/nacl.js";
+import { privateBucketAcl, privateObjectAcl } from "./actions/s3-acl.js";
+import { restrictCors } from "./actions/s3-cors.js";
+import { removePublicPolicy } from "./actions/s3-policy.js";
+import { blockAccountPublicAccess, blockBucketPublicAccess } from "./actions/s3-public-access.js";
+import { deleteWebsite } from "./actions/s3-website.js";
+import { revokeSgRules } from "./actions/security-group.js";
+import { wafBlockIp } from "./actions/waf.js";
+import { isActionId, unknownAction } from "./planners.js";
+import { type AnyAction, eraseAction } from "./types.js";
+
+/**
+ * The action registry: every remediation by id, as data (house style item 8). Unknown ids fail
+ * with the list of valid ones.
+ */
+export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
+  "revoke-sg-rules": eraseAction(revokeSgRules),
+  "s3-block-public-access": eraseAction(blockBucketPublicAccess),
+  "s3-account-block-public-access": eraseAction(blockAccountPublicAccess),
+  "s3-remove-public-policy": eraseAction(removePublicPolicy),
+  "s3-private-acl": eraseAction(privateBucketAcl),
+  "s3-private-object-acl": eraseAction(privateObjectAcl),
+  "s3-delete-website": eraseAction(deleteWebsite),
+  "s3-restrict-cors": eraseAction(restrictCors),
+  "iam-deny-temporarily": eraseAction(denyTemporarily),
+  "iam-revoke-sessions": eraseAction(revokeSessions),
+  "iam-deactivate-access-key": eraseAction(deactivateAccessKey),
+  "cloudtrail-start-logging": eraseAction(startLogging),
+  "waf-block-ip": eraseAction(wafBlockIp),
+  "nacl-deny-ip": eraseAction(naclDenyIp),
+};
+
+/** The action registered under `id`; unknown ids fail with the list of valid ones. */
+export function getAction(id: string): AnyAction {
+  if (!isActionId(id)) throw unknownAction(id);
+  return ACTIONS[id];
+}
