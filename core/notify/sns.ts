@@ -28,7 +28,10 @@ function line(text: string | undefined, max = 500): string {
   const flat = stripControl(text ?? "")
     .replace(/\n+/g, " ")
     .trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  if (flat.length <= max) return flat;
+  const code = flat.charCodeAt(max - 2);
+  // Never end on half of a surrogate pair.
+  return `${flat.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 2 : max - 1)}…`;
 }
 
 function heading(kind: NoticeKind): string {
