@@ -237,6 +237,32 @@ export const ConfigSchema = z
         dashboardUrl: z.string().url().optional(),
       })
       .prefault({}),
+
+    /** The dashboard API and live push (the local server and the AWS api function). */
+    api: z
+      .object({
+        /** Browser origins (`scheme://host[:port]`) allowed to call the API besides its own; never a wildcard. */
+        allowedOrigins: z
+          .array(z.string().regex(/^https?:\/\/[^/*\s]+\/?$/, "expected an origin such as https://dash.example.com"))
+          .default([]),
+        /** Host names the local server answers to besides loopback (a defence against DNS rebinding). */
+        allowedHosts: z.array(z.string().min(1)).default([]),
+        /** Largest request body, except event intake. */
+        maxBodyBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(64 * 1024),
+        /** Largest `POST /api/events` body (after gzip decoding). */
+        maxEventsBodyBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(5 * 1024 * 1024),
+        /** Seconds between WebSocket heartbeats; a client silent for two of them is dropped. */
+        heartbeatSeconds: z.number().min(1).max(300).default(15),
+      })
+      .prefault({}),
   })
   .strict();
 
