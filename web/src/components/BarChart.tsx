@@ -7,7 +7,6 @@ export interface ChartPoint {
 }
 
 const HEIGHT = 160;
-const LABEL_SPACE = 22;
 
 function bucketLabel(iso: string, spanMs: number): string {
   const date = new Date(iso);
@@ -34,7 +33,7 @@ export function BarChart(props: { points: ChartPoint[]; label: string }) {
     <Show when={props.points.length} fallback={<p class="muted">No incidents in this period.</p>}>
       <figure class="chart">
         <svg
-          viewBox={`0 0 ${width()} ${HEIGHT + LABEL_SPACE}`}
+          viewBox={`0 0 ${width()} ${HEIGHT}`}
           preserveAspectRatio="none"
           role="img"
           aria-label={props.label}
@@ -54,21 +53,23 @@ export function BarChart(props: { points: ChartPoint[]; label: string }) {
                   >
                     <title>{`${point.bucket}: ${point.count}`}</title>
                   </rect>
-                  <Show when={index() % labelEvery() === 0}>
-                    <text
-                      x={index() * barWidth() + barWidth() / 2}
-                      y={HEIGHT + 15}
-                      text-anchor="middle"
-                      class="chart-label"
-                    >
-                      {bucketLabel(point.bucket, span())}
-                    </text>
-                  </Show>
                 </g>
               );
             }}
           </For>
         </svg>
+        {/* Axis labels are HTML: SVG text would stretch with the chart's width. */}
+        <div class="chart-labels" aria-hidden="true">
+          <For each={props.points}>
+            {(point, index) => (
+              <Show when={index() % labelEvery() === 0}>
+                <span style={{ left: `${((index() + 0.5) / props.points.length) * 100}%` }}>
+                  {bucketLabel(point.bucket, span())}
+                </span>
+              </Show>
+            )}
+          </For>
+        </div>
         <figcaption class="muted">Peak {max()} per bucket (UTC)</figcaption>
         <table class="sr-only">
           <caption>{props.label}</caption>

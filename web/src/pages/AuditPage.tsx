@@ -21,6 +21,7 @@ const DECIDED = new Set([
 /** How many incidents' decisions are loaded for search; the page says when there are more. */
 export const DECISION_LIMIT = 300;
 const RANGES: TimeRange[] = ["24h", "7d", "30d", "any"];
+const PAGE = 25;
 
 /**
  * Auditor view: search incidents (server-side, across title, summary, principal, resource and
@@ -82,20 +83,25 @@ export function AuditPage() {
     setRows([]);
     setDecisionError(undefined);
     const picked = ids.slice(0, DECISION_LIMIT);
-    const details = await mapLimited(picked, 4, async (id) => {
-      if (mine !== decisionRun) return undefined;
+    // Rows appear as their details arrive, kept in newest-first order.
+    const slots: (DecisionRow | undefined)[] = new Array(picked.length);
+    await mapLimited(picked, 4, async (id) => {
+      if (mine !== decisionRun) return;
       try {
         const detail = await app.api.getIncident(id);
-        if (mine === decisionRun) setLoaded((count) => count + 1);
-        return decisionRow(detail.incident);
+        if (mine !== decisionRun) return;
+        slots[picked.indexOf(id)] = decisionRow(detail.incident);
+        setLoaded((count) => count + 1);
+        setRows(slots.filter((row): row is DecisionRow => row !== undefined));
       } catch (error) {
         if (mine === decisionRun) setDecisionError(error instanceof Error ? error.message : String(error));
-        return undefined;
       }
     });
-    if (mine === decisionRun) setRows(details.filter((row): row is DecisionRow => row !== undefined));
   };
   const matchingRows = createMemo(() => rows().filter((row) => matchesDecision(row, query())));
+  // Long result lists are shown a page at a time; the count above says how many match.
+  const [shown, setShown] = createSignal(PAGE);
+  createEffect(on([query, range], () => setShown(PAGE)));
 
   createEffect(on([query, range], () => void search()));
   // Decisions load once the incident store has synced, and again when the window changes.
@@ -179,7 +185,7 @@ export function AuditPage() {
                 </tr>
               </thead>
               <tbody>
-                <For each={matchingRows()}>
+                <For each={matchingRows().slice(0, shown())}>
                   {(row) => (
                     <tr>
                       <td>
@@ -233,6 +239,11 @@ export function AuditPage() {
               </tbody>
             </table>
           </div>
+          <Show when={matchingRows().length > shown()}>
+            <button type="button" class="button" onClick={() => setShown(shown() + PAGE)}>
+              Show {Math.min(PAGE, matchingRows().length - shown())} more
+            </button>
+          </Show>
         </Show>
       </section>
 

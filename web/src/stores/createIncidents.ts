@@ -42,7 +42,7 @@ export interface IncidentsOptions {
 }
 
 export function createIncidents(options: IncidentsOptions): IncidentsStore {
-  const pageSize = options.pageSize ?? 500;
+  const pageSize = options.pageSize ?? 1000;
   const maxIncidents = options.maxIncidents ?? 50_000;
   const [state, setState] = createStore<IncidentsState>({ items: [], syncing: false });
   const [revision, setRevision] = createSignal(0);
