@@ -40,7 +40,11 @@ export function createClientFactory(
           followRegionRedirects: true,
         });
       case "s3control":
-        return new S3ControlClient({ ...base, disableHostPrefix: Boolean(endpoint) });
+        // S3 Control's endpoint rules put the account id in front of the host, which an emulator
+        // endpoint (an IP address and port) cannot take: behind one, send to it as given.
+        return new S3ControlClient(
+          endpoint ? { ...base, disableHostPrefix: true, endpointProvider: () => ({ url: new URL(endpoint) }) } : base,
+        );
       case "iam":
         return new IAMClient(base);
       case "cloudtrail":
