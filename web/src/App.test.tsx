@@ -117,3 +117,23 @@ describe("App", () => {
     expect(await screen.findByRole("heading", { name: "Settings", level: 1 })).toBeInTheDocument();
   });
 });
+
+describe("App background resync", () => {
+  it("refreshes summaries once live changes settle, picking up fields messages do not carry", async () => {
+    const { server } = renderApp({ summaries: [summary({ id: "s", title: "Scored later" })], deps: { settleMs: 20 } });
+    FakeSocket.latest().open();
+    await screen.findByText("Scored later");
+    server.summaries[0] = summary({ id: "s", title: "Scored later", status: "TRIAGED", version: 2, score: 77 });
+
+    FakeSocket.latest().send({
+      v: 1,
+      type: "incident.changed",
+      id: "s",
+      status: "TRIAGED",
+      version: 2,
+      at: "2026-03-01T10:00:05Z",
+    });
+
+    expect(await screen.findByText("score 77")).toBeInTheDocument();
+  });
+});

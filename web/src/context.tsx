@@ -29,6 +29,11 @@ export interface AppDeps {
   backoffMs?: readonly number[];
   /** How long live messages are gathered before one store update (bursts stay smooth). */
   flushMs?: number;
+  /**
+   * Quiet time after live changes before a background resync. Change messages carry only the
+   * status; the resync brings the rest of each summary (score, priority) and heals any gap.
+   */
+  settleMs?: number;
   /** Delay before the first REST sync when the live connection has not opened yet. */
   initialSyncDelayMs?: number;
   healthIntervalMs?: number;
@@ -132,6 +137,7 @@ export function createAppState(deps: AppDeps = {}): AppContextValue {
   // transitions then costs a handful of list refreshes instead of one per message.
   let buffer: LiveMessage[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  let settleTimer: ReturnType<typeof setTimeout> | undefined;
   const flush = () => {
     flushTimer = undefined;
     const messages = buffer;
@@ -158,7 +164,11 @@ export function createAppState(deps: AppDeps = {}): AppContextValue {
     // A few unknown ids are fetched one by one; many mean we missed a stretch, so resync.
     if (unknown.size > 20) void sync();
     else for (const id of unknown) void fetchUnknown(id);
-    if (changed.size) for (const listener of changeListeners) listener(changed);
+    if (changed.size) {
+      for (const listener of changeListeners) listener(changed);
+      clearTimeout(settleTimer);
+      settleTimer = setTimeout(() => void sync(), deps.settleMs ?? 3000);
+    }
   };
 
   live.subscribe((message) => {
@@ -178,6 +188,7 @@ export function createAppState(deps: AppDeps = {}): AppContextValue {
   onCleanup(() => {
     clearTimeout(initialSync);
     clearTimeout(flushTimer);
+    clearTimeout(settleTimer);
   });
 
   return {

@@ -47,6 +47,9 @@ export function createIncidents(options: IncidentsOptions): IncidentsStore {
   const [state, setState] = createStore<IncidentsState>({ items: [], syncing: false });
   const [revision, setRevision] = createSignal(0);
   const indexById = new Map<string, number>();
+  // Ids whose stored summary came partly from a change message (status only): a REST summary of
+  // the same version is still worth taking, for the fields the message did not carry.
+  const partial = new Set<string>();
   const bump = () => setRevision((value) => value + 1);
 
   function upsertOne(summary: IncidentSummary): boolean {
@@ -57,7 +60,9 @@ export function createIncidents(options: IncidentsOptions): IncidentsStore {
       return true;
     }
     const current = unwrap(state.items)[index]!;
-    if (summary.version <= current.version) return false;
+    if (summary.version < current.version) return false;
+    if (summary.version === current.version && !partial.has(summary.id)) return false;
+    partial.delete(summary.id);
     setState("items", index, reconcile(summary));
     return true;
   }
@@ -131,6 +136,7 @@ export function createIncidents(options: IncidentsOptions): IncidentsStore {
       if (index === undefined) return { unknownId: message.id };
       const current = unwrap(state.items)[index]!;
       if (message.version <= current.version) return {};
+      partial.add(message.id);
       setState(
         "items",
         index,

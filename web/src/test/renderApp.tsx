@@ -31,6 +31,7 @@ export function renderApp(
         storage,
         pageUrl: "http://127.0.0.1:8787/",
         flushMs: 0,
+        settleMs: 60_000,
         backoffMs: [20],
         initialSyncDelayMs: 10_000,
         healthIntervalMs: 60_000,
