@@ -24,6 +24,8 @@ export interface HttpServerOptions {
   webRoot?: string;
   /** Tried in order; a handler returns true when it answered. */
   routes: RouteHandler[];
+  /** Which `Host` headers to answer (DNS-rebinding defence); others get 403. Default: any. */
+  allowHost?: (host: string | undefined) => boolean;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -46,6 +48,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const server = createServer(async (req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (options.allowHost && !options.allowHost(req.headers.host)) {
+      sendJson(res, 403, { error: "host not allowed" });
+      return;
+    }
     try {
       for (const route of options.routes) {
         if (await route(req, res, url)) return;

@@ -1,0 +1,111 @@
+import { createTokenChecker } from "../../core/api/auth.js";
+import { normaliseOrigin } from "../../core/api/cors.js";
+import { createApi } from "../../core/api/index.js";
+import type { ApiLimits, ApiOptions, ApiToken } from "../../core/api/types.js";
+import type { Logger } from "../../core/log.js";
+import type { HealthResponse } from "../../core/model/api.js";
+import type { RemediationMode } from "../../core/model/incident.js";
+import type { ChangeStream, IncidentStore } from "../../core/store/ports.js";
+import { VERSION } from "../cli/version.js";
+import { hostPolicy } from "./hosts.js";
+import { type RunningServer, startHttpServer } from "./http.js";
+import { attachLiveHub, type LiveHub } from "./live.js";
+import { serveApi } from "./node-adapter.js";
+
+export { resolveDashboardToken } from "../../core/api/auth.js";
+export { hostPolicy } from "./hosts.js";
+export type { LiveHub } from "./live.js";
+
+export interface LocalServerOptions {
+  /** Address to bind; 127.0.0.1 unless the operator says otherwise. */
+  host?: string;
+  port: number;
+  store: Pick<IncidentStore, "getIncident" | "listIncidents" | "listAudit"> & ChangeStream;
+  /** The dashboard token (see `resolveDashboardToken`), or several named ones. */
+  token: string | ApiToken[];
+  intake?: ApiOptions["intake"];
+  decideApproval?: ApiOptions["decideApproval"];
+  executions?: ApiOptions["executions"];
+  slack?: ApiOptions["slack"];
+  /** `GET /api/health`; by default: ok, this version, the start time and `remediation`. */
+  health?: ApiOptions["health"];
+  remediation?: RemediationMode;
+  /** The built dashboard (web/dist); absent means API only. */
+  webRoot?: string;
+  allowedOrigins?: string[];
+  allowedHosts?: string[];
+  limits?: Partial<ApiLimits>;
+  heartbeatSeconds?: number;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface LocalServer extends RunningServer {
+  live: LiveHub;
+  /** The dashboard address with the token in the fragment (never sent to the server, read once). */
+  dashboardUrl(token: string): string;
+}
+
+/**
+ * `riposte serve`'s HTTP side: the dashboard API (`core/api`), the live WebSocket on `/ws`, the
+ * Slack interactions endpoint and the built dashboard, with the host, origin and token checks.
+ */
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const host = options.host ?? "127.0.0.1";
+  const tokens: ApiToken[] =
+    typeof options.token === "string" ? [{ token: options.token, principal: "dashboard" }] : options.token;
+  if (!tokens.some((entry) => entry.token.length > 0)) throw new Error("startLocalServer needs a dashboard token");
+  const startedAt = (options.now?.() ?? new Date()).toISOString();
+  const defaultHealth = (): HealthResponse => ({
+    status: "ok",
+    version: VERSION,
+    startedAt,
+    remediation: options.remediation ?? "dry-run",
+  });
+  const api = createApi({
+    store: options.store,
+    tokens,
+    health: options.health ?? defaultHealth,
+    intake: options.intake,
+    decideApproval: options.decideApproval,
+    executions: options.executions,
+    slack: options.slack,
+    allowedOrigins: options.allowedOrigins,
+    limits: options.limits,
+    logger: options.logger,
+    now: options.now,
+  });
+  const hostAllowed = hostPolicy(host, options.allowedHosts);
+  const http = await startHttpServer({
+    host,
+    port: options.port,
+    logger: options.logger,
+    webRoot: options.webRoot,
+    allowHost: hostAllowed,
+    routes: [
+      async (req, res, url) => {
+        if (!url.pathname.startsWith("/api/") && !url.pathname.startsWith("/slack/")) return false;
+        await serveApi(api, req, res, url);
+        return true;
+      },
+    ],
+  });
+  const live = attachLiveHub(http.server, {
+    changes: options.store,
+    checkToken: createTokenChecker(tokens),
+    hostAllowed,
+    allowedOrigins: new Set((options.allowedOrigins ?? []).flatMap((origin) => normaliseOrigin(origin) ?? [])),
+    heartbeatMs: (options.heartbeatSeconds ?? 15) * 1000,
+    logger: options.logger,
+    now: options.now,
+  });
+  return {
+    ...http,
+    live,
+    dashboardUrl: (token) => `${http.url}/#token=${encodeURIComponent(token)}`,
+    async close() {
+      live.close();
+      await http.close();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { type WebSocket, WebSocketServer } from "ws";
+import { bearerToken } from "../../core/api/auth.js";
+import { normaliseOrigin } from "../../core/api/cors.js";
+import { heartbeatMessage, toLiveMessage } from "../../core/api/live.js";
+import type { Logger } from "../../core/log.js";
+import type { ChangeStream } from "../../core/store/ports.js";
+
+/**
+ * Live push for `riposte serve`: a `ws` server on `/ws`. Clients authenticate with the dashboard
+ * token (`Authorization: Bearer` or `?token=`, since browsers cannot set headers on WebSocket),
+ * from the server's own origin or an allowed one. Every store change is broadcast in write order;
+ * heartbeats (a message and a ping) every interval, and a client that missed a pong is dropped.
+ */
+export interface LiveHubOptions {
+  changes: ChangeStream;
+  checkToken: (token: string | undefined) => string | undefined;
+  hostAllowed: (host: string | undefined) => boolean;
+  allowedOrigins: ReadonlySet<string>;
+  heartbeatMs: number;
+  logger: Logger;
+  now?: () => Date;
+  /** A client this far behind (bytes queued) is dropped; it reconnects and resyncs over REST. */
+  maxBufferedBytes?: number;
+}
+
+export interface LiveHub {
+  /** Connected clients. */
+  readonly clients: number;
+  close(): void;
+}
+
+const PATH = "/ws";
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  const body = JSON.stringify({ error: reason });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function originAllowed(req: IncomingMessage, allowed: ReadonlySet<string>): boolean {
+  const origin = req.headers.origin;
+  // Non-browser clients send no Origin; browsers always do, and a foreign page must not connect.
+  if (origin === undefined) return true;
+  const normalised = normaliseOrigin(origin);
+  const own = req.headers.host ? normaliseOrigin(`http://${req.headers.host}`) : undefined;
+  return normalised !== undefined && (normalised === own || allowed.has(normalised));
+}
+
+/** Attach the live hub to an HTTP server's upgrade requests. */
+export function attachLiveHub(server: Server, options: LiveHubOptions): LiveHub {
+  const now = options.now ?? (() => new Date());
+  const maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, perMessageDeflate: false });
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname !== PATH) return refuse(socket, 404, "Not Found");
+    if (!options.hostAllowed(req.headers.host)) return refuse(socket, 403, "Forbidden");
+    if (!originAllowed(req, options.allowedOrigins)) return refuse(socket, 403, "Forbidden");
+    const token = bearerToken(req.headers.authorization) ?? url.searchParams.get("token") ?? undefined;
+    if (!options.checkToken(token)) return refuse(socket, 401, "Unauthorized");
+    wss.handleUpgrade(req, socket, head, (client) => wss.emit("connection", client, req));
+  };
+
+  wss.on("connection", (client: WebSocket) => {
+    alive.set(client, true);
+    client.on("pong", () => alive.set(client, true));
+    client.on("error", (error) => options.logger.debug("live client error", { error }));
+    // Clients have nothing to say; messages are ignored (maxPayload bounds them).
+    client.send(JSON.stringify(heartbeatMessage(now())));
+  });
+
+  const send = (text: string) => {
+    for (const client of wss.clients) {
+      if (client.readyState !== client.OPEN) continue;
+      if (client.bufferedAmount > maxBuffered) {
+        options.logger.warn("live client too slow; dropped", { buffered: client.bufferedAmount });
+        client.terminate();
+        continue;
+      }
+      client.send(text);
+    }
+  };
+
+  const unsubscribe = options.changes.subscribe((change) => send(JSON.stringify(toLiveMessage(change))));
+
+  const heartbeat = setInterval(() => {
+    const message = JSON.stringify(heartbeatMessage(now()));
+    for (const client of wss.clients) {
+      if (!alive.get(client)) {
+        client.terminate();
+        continue;
+      }
+      alive.set(client, false);
+      client.ping();
+      if (client.readyState === client.OPEN) client.send(message);
+    }
+  }, options.heartbeatMs);
+  heartbeat.unref();
+
+  server.on("upgrade", onUpgrade);
+
+  return {
+    get clients() {
+      return wss.clients.size;
+    },
+    close() {
+      clearInterval(heartbeat);
+      unsubscribe();
+      server.off("upgrade", onUpgrade);
+      for (const client of wss.clients) client.close(1001, "server shutting down");
+      // Clients that do not answer the close handshake are cut shortly after.
+      setTimeout(() => {
+        for (const client of wss.clients) client.terminate();
+      }, 1000).unref();
+      wss.close();
+    },
+  };
+}

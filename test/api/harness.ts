@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { silentLogger } from "../../core/log.js";
+import { SqliteStore } from "../../core/store/sqlite/store.js";
+import { type LocalServer, type LocalServerOptions, startLocalServer } from "../../local/server/index.js";
+
+export const TOKEN = "test-dashboard-token-0123456789";
+
+export interface Harness {
+  server: LocalServer;
+  store: SqliteStore;
+  url: string;
+  /** fetch against the server with the dashboard token unless `auth: false`. */
+  call(path: string, init?: RequestInit & { auth?: boolean }): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/** A real `riposte serve` HTTP side on 127.0.0.1 over a SQLite file in a temporary directory. */
+export async function startHarness(overrides: Partial<LocalServerOptions> = {}): Promise<Harness> {
+  const dataDir = mkdtempSync(join(tmpdir(), "riposte-api-"));
+  const store = new SqliteStore({ dataDir, synchronous: "normal" });
+  const server = await startLocalServer({
+    port: 0,
+    store,
+    token: TOKEN,
+    logger: silentLogger,
+    ...overrides,
+  });
+  return {
+    server,
+    store,
+    url: server.url,
+    call(path, init = {}) {
+      const { auth = true, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (auth) headers.set("authorization", `Bearer ${TOKEN}`);
+      return fetch(`${server.url}${path}`, { ...rest, headers });
+    },
+    async stop() {
+      await server.close();
+      store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
