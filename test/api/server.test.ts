@@ -106,7 +106,7 @@ describe("local server: HTTP API", () => {
     expect(seen).toHaveLength(5);
     expect(new Set(seen).size).toBe(5);
     expect(invalid.status).toBe(400);
-    expect((await invalid.json()).issues).toEqual([
+    expect(((await invalid.json()) as { issues: string[] }).issues).toEqual([
       "since: expected an ISO 8601 date or time",
       "limit: expected a whole number",
     ]);
@@ -136,7 +136,7 @@ describe("local server: HTTP API", () => {
     const good = await post(JSON.stringify({ Records: [] }));
 
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).error).toMatch(/^request body is not valid JSON/);
+    expect(((await malformed.json()) as { error: string }).error).toMatch(/^request body is not valid JSON/);
     expect(scalar.status).toBe(400);
     expect(oversized.status).toBe(413);
     expect(await oversized.json()).toEqual({ error: "request body is larger than 4096 bytes" });
