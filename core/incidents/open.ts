@@ -1,0 +1,75 @@
+import type { TaskDeps } from "../context.js";
+import type { Finding, Incident, RemediationMode } from "../model/incident.js";
+import type { WorkingIncident } from "../model/tasks.js";
+import { incidentIdFor } from "./id.js";
+import { resolveEarlierIncidents } from "./resolve.js";
+
+/**
+ * Opening an incident: the first step of every workflow. The incident is created NEW,
+ * idempotently (its id derives from the finding's events), and a delivery that finds it already
+ * opened by another execution is a duplicate. A retry of the same execution is not: it finds its
+ * own incident and carries on.
+ */
+
+export interface ExecutionRef {
+  /** The execution ARN (the local interpreter's or Step Functions'). */
+  id: string;
+  name: string;
+}
+
+/** A new incident for a finding: NEW, with its creating transition. */
+export function newIncident(
+  finding: Finding,
+  options: { executionArn: string; mode: RemediationMode; now: Date },
+): Incident {
+  const at = options.now.toISOString();
+  return {
+    ...finding,
+    id: incidentIdFor(finding),
+    status: "NEW",
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    mode: options.mode,
+    actions: [],
+    approvals: [],
+    transitions: [{ from: null, to: "NEW", at, by: "open", reason: `detected by ${finding.detection}` }],
+    executionArn: options.executionArn,
+  };
+}
+
+/** The incident as tasks carry it: without its evidence (which stays in the store). */
+export function workingIncident(incident: Incident): WorkingIncident {
+  const { evidence: _evidence, ...working } = incident;
+  return working;
+}
+
+export async function openIncident(
+  finding: Finding,
+  execution: ExecutionRef,
+  deps: TaskDeps,
+): Promise<{ incident: WorkingIncident; duplicate: boolean }> {
+  const now = deps.now();
+  const candidate = newIncident(finding, { executionArn: execution.id, mode: deps.mode, now });
+  const { incident, created } = await deps.store.createIncident(candidate);
+  // Found, but opened by another execution (or none): never handle one incident twice.
+  const duplicate = !created && incident.executionArn !== execution.id;
+  if (duplicate) {
+    deps.logger.info("duplicate delivery: the incident is already handled", {
+      incidentId: incident.id,
+      executionArn: incident.executionArn,
+    });
+    return { incident: workingIncident(incident), duplicate: true };
+  }
+  if (created) {
+    await deps.store.appendAudit({
+      incidentId: incident.id,
+      at: now.toISOString(),
+      actor: "open",
+      action: "incident.opened",
+      detail: { detection: incident.detection, executionArn: execution.id, eventIds: incident.eventIds },
+    });
+  }
+  await resolveEarlierIncidents(incident, deps);
+  return { incident: workingIncident(incident), duplicate: false };
+}

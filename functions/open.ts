@@ -1,0 +1,20 @@
+import { findingFromRuleEvent } from "../core/incidents/from-event.js";
+import { openIncident } from "../core/incidents/open.js";
+import { OpenInputSchema, OpenOutputSchema } from "../core/model/tasks.js";
+import { defineTask } from "./lib/task.js";
+
+/**
+ * Open: the workflow's first task. The input is a finding (local runtime, correlate function) or
+ * one event a deployed rule selected; the incident is stored NEW, idempotently, and a duplicate
+ * delivery is reported so the workflow ends without doing anything.
+ */
+export const openTask = defineTask({
+  name: "open",
+  input: OpenInputSchema,
+  output: OpenOutputSchema,
+  run: ({ input, execution }, deps) => {
+    const finding =
+      "finding" in input ? input.finding : findingFromRuleEvent(input.detection, input.event, deps.config);
+    return openIncident(finding, execution, deps);
+  },
+});
