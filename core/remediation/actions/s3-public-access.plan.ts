@@ -19,12 +19,7 @@ export interface AccountTarget {
 export const blockBucketPublicAccessPlanner: ActionPlanner<BucketTarget, PublicAccessBlockState> = {
   id: "s3-block-public-access",
   description: "Turn on all four S3 public access block settings on the bucket.",
-  permissions: [
-    "s3:GetBucketPublicAccessBlock",
-    "s3:PutBucketPublicAccessBlock",
-    "s3:GetBucketPolicyStatus",
-    "s3:GetBucketTagging",
-  ],
+  permissions: ["s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock", "s3:GetBucketTagging"],
   destructive: false,
   resolve: (incident) => resolveBucket(incident.facts),
   label: (target) => target.bucket,

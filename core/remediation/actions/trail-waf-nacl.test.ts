@@ -190,18 +190,16 @@ describe("nacl-deny-ip", () => {
   });
 
   it("fails when the range has no free rule number", async () => {
-    aws.ec2
-      .on(DescribeNetworkAclsCommand)
-      .resolves(
-        entries(
-          [10, 11, 12].map((RuleNumber) => ({
-            ...allowAll,
-            RuleNumber,
-            RuleAction: "deny" as const,
-            Ipv6CidrBlock: `2001:db8::${RuleNumber}/128`,
-          })),
-        ),
-      );
+    aws.ec2.on(DescribeNetworkAclsCommand).resolves(
+      entries(
+        [10, 11, 12].map((RuleNumber) => ({
+          ...allowAll,
+          RuleNumber,
+          RuleAction: "deny" as const,
+          Ipv6CidrBlock: `2001:db8::${RuleNumber}/128`,
+        })),
+      ),
+    );
 
     const { applied } = await runPlanned(scanning, aclConfig);
 

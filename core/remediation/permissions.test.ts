@@ -1,0 +1,348 @@
+import { GetTrailCommand, GetTrailStatusCommand, ListTagsCommand } from "@aws-sdk/client-cloudtrail";
+import {
+  DescribeInstancesCommand,
+  DescribeNetworkAclsCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+} from "@aws-sdk/client-ec2";
+import {
+  GetAccessKeyLastUsedCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  GetUserCommand,
+  GetUserPolicyCommand,
+  ListAccessKeysCommand,
+} from "@aws-sdk/client-iam";
+import {
+  GetBucketAclCommand,
+  GetBucketCorsCommand,
+  GetBucketPolicyCommand,
+  GetBucketPolicyStatusCommand,
+  GetBucketTaggingCommand,
+  GetBucketWebsiteCommand,
+  GetObjectAclCommand,
+  GetPublicAccessBlockCommand,
+} from "@aws-sdk/client-s3";
+import { GetPublicAccessBlockCommand as GetAccountBlockCommand } from "@aws-sdk/client-s3-control";
+import { GetIPSetCommand } from "@aws-sdk/client-wafv2";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { config, incident } from "../../test/remediation/fixtures.js";
+import { mockAws, runPlanned } from "../../test/remediation/mock-aws.js";
+import { silentLogger } from "../log.js";
+import { REMEDIATION_ACTION_IDS, type RemediationActionId } from "../model/actions.js";
+import { MemoryStore } from "../store/memory.js";
+import { createAwsGateway } from "./aws/gateway.js";
+import { MemoryActionLedger } from "./breaker.js";
+import { permissionsFor, policyFor } from "./permissions.js";
+import { getAction } from "./registry.js";
+import { sweepExpiredChanges } from "./sweep.js";
+
+/**
+ * Every SDK command an action sends (reading, changing, verifying, cleaning up) must be covered
+ * by its declared permissions, and every declared permission must be used: the generated policy
+ * is then exactly what the actions need. Commands map to IAM actions by AWS's naming rule
+ * (`<prefix>:<Operation>`), except where the S3 service authorization reference names them
+ * differently — listed here on their own, independent of the implementation's table.
+ */
+
+const aws = mockAws();
+afterAll(() => aws.restore());
+
+const IAM_PREFIX: Record<string, string> = {
+  ec2: "ec2",
+  s3: "s3",
+  s3control: "s3",
+  iam: "iam",
+  cloudtrail: "cloudtrail",
+  wafv2: "wafv2",
+  sts: "sts",
+};
+
+const IAM_NAME_EXCEPTIONS: Record<string, string> = {
+  "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
+  "s3:PutPublicAccessBlock": "s3:PutBucketPublicAccessBlock",
+  "s3:GetBucketCors": "s3:GetBucketCORS",
+  "s3:PutBucketCors": "s3:PutBucketCORS",
+  "s3:DeleteBucketCors": "s3:PutBucketCORS",
+  "s3control:GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
+  "s3control:PutPublicAccessBlock": "s3:PutAccountPublicAccessBlock",
+};
+
+/** `ec2:RevokeSecurityGroupIngressCommand` → `ec2:RevokeSecurityGroupIngress`, by AWS's rules. */
+function iamActionOf(sent: string): string {
+  const [service = "", command = ""] = sent.split(":");
+  const key = `${service}:${command.replace(/Command$/, "")}`;
+  return IAM_NAME_EXCEPTIONS[key] ?? `${IAM_PREFIX[service]}:${command.replace(/Command$/, "")}`;
+}
+
+const KEY = "AKIAABCDEFGHIJKLMNOP";
+const BUCKET = "exposed-bucket";
+const wafConfig = config({
+  remediation: {
+    wafIpSet: { name: "scanners", id: "set-1", scope: "REGIONAL" },
+    networkAcl: { id: "acl-0123456789abcdef0" },
+  },
+});
+const aclOnlyConfig = config({ remediation: { networkAcl: { id: "acl-0123456789abcdef0" } } });
+const publicPolicy = (withPartner: boolean) =>
+  JSON.stringify({
+    Statement: [
+      { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" },
+      ...(withPartner
+        ? [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::210987654321:root" }, Action: "s3:*", Resource: "*" }]
+        : []),
+    ],
+  });
+const publicGrant = {
+  Grantee: { Type: "Group" as const, URI: "http://acs.amazonaws.com/groups/global/AllUsers" },
+  Permission: "READ" as const,
+};
+const user = { User: { UserName: "alice", UserId: "AIDA", Arn: "arn", Path: "/", CreateDate: new Date() } };
+
+/** Scenarios that together take every path of an action that sends something. */
+const SCENARIOS: Record<
+  RemediationActionId,
+  { incident: ReturnType<typeof incident>; config?: ReturnType<typeof config>; mock: () => void }[]
+> = {
+  "revoke-sg-rules": [
+    {
+      incident: incident("sg-ssh-open-world", {
+        groupId: "sg-0123456789abcdef0",
+        rules: [{ ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" }],
+      }),
+      mock: () => {
+        aws.ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: "sg-0123456789abcdef0" }] });
+        aws.ec2.on(DescribeSecurityGroupRulesCommand).resolves({
+          SecurityGroupRules: [
+            {
+              SecurityGroupRuleId: "sgr-00000000000000001",
+              GroupId: "sg-0123456789abcdef0",
+              IsEgress: false,
+              IpProtocol: "tcp",
+              FromPort: 22,
+              ToPort: 22,
+              CidrIpv4: "0.0.0.0/0",
+            },
+          ],
+        });
+      },
+    },
+    {
+      incident: incident("guardduty-finding", {
+        findingId: "f",
+        findingType: "Recon:EC2/PortProbeUnprotectedPort",
+        instanceId: "i-0123456789abcdef0",
+      }),
+      mock: () => {
+        SCENARIOS["revoke-sg-rules"][0]?.mock();
+        aws.ec2.on(DescribeInstancesCommand).resolves({
+          Reservations: [
+            {
+              Instances: [{ InstanceId: "i-0123456789abcdef0", SecurityGroups: [{ GroupId: "sg-0123456789abcdef0" }] }],
+            },
+          ],
+        });
+      },
+    },
+  ],
+  "s3-block-public-access": [
+    {
+      incident: incident("s3-public-access-block-disabled", { bucket: BUCKET }),
+      mock: () => aws.s3.on(GetPublicAccessBlockCommand).resolves({}),
+    },
+  ],
+  "s3-account-block-public-access": [
+    {
+      incident: incident("s3-public-access-block-disabled", { bucket: BUCKET, accountLevel: true }),
+      mock: () => aws.s3control.on(GetAccountBlockCommand).resolves({}),
+    },
+  ],
+  "s3-remove-public-policy": [
+    {
+      incident: incident("s3-bucket-policy-public", { bucket: BUCKET }),
+      mock: () => {
+        aws.s3.on(GetBucketPolicyCommand).resolves({ Policy: publicPolicy(true) });
+        aws.s3.on(GetBucketPolicyStatusCommand).resolves({ PolicyStatus: { IsPublic: false } });
+      },
+    },
+    {
+      incident: incident("s3-bucket-policy-public", { bucket: BUCKET }),
+      mock: () => {
+        aws.s3.on(GetBucketPolicyCommand).resolves({ Policy: publicPolicy(false) });
+        aws.s3.on(GetBucketPolicyStatusCommand).resolves({});
+      },
+    },
+  ],
+  "s3-private-acl": [
+    {
+      incident: incident("s3-bucket-acl-public", { bucket: BUCKET }),
+      mock: () => aws.s3.on(GetBucketAclCommand).resolves({ Grants: [publicGrant] }),
+    },
+  ],
+  "s3-private-object-acl": [
+    {
+      incident: incident("s3-object-acl-public", { bucket: BUCKET, key: "k" }),
+      mock: () => aws.s3.on(GetObjectAclCommand).resolves({ Grants: [publicGrant] }),
+    },
+  ],
+  "s3-delete-website": [
+    {
+      incident: incident("s3-website-enabled", { bucket: BUCKET }),
+      mock: () => aws.s3.on(GetBucketWebsiteCommand).resolves({ IndexDocument: { Suffix: "i" } }),
+    },
+  ],
+  "s3-restrict-cors": [
+    {
+      incident: incident("s3-cors-permissive", { bucket: BUCKET }),
+      mock: () =>
+        aws.s3.on(GetBucketCorsCommand).resolves({ CORSRules: [{ AllowedOrigins: ["*"], AllowedMethods: ["GET"] }] }),
+    },
+    {
+      incident: incident("s3-cors-permissive", { bucket: BUCKET }),
+      mock: () =>
+        aws.s3.on(GetBucketCorsCommand).resolves({
+          CORSRules: [
+            { AllowedOrigins: ["*"], AllowedMethods: ["GET"] },
+            { AllowedOrigins: ["https://a.example"], AllowedMethods: ["GET"] },
+          ],
+        }),
+    },
+  ],
+  "iam-deny-temporarily": [
+    {
+      incident: incident("console-login-brute-force", { principalType: "IAMUser", userName: "alice" }),
+      mock: () => aws.iam.on(GetUserCommand).resolves(user),
+    },
+  ],
+  "iam-revoke-sessions": [
+    {
+      incident: incident("impossible-travel", { principalType: "IAMUser", userName: "alice" }),
+      mock: () => aws.iam.on(GetUserCommand).resolves(user),
+    },
+    {
+      incident: incident("impossible-travel", { principalType: "AssumedRole", roleName: "app" }),
+      mock: () =>
+        aws.iam
+          .on(GetRoleCommand)
+          .resolves({ Role: { RoleName: "app", RoleId: "R", Arn: "a", Path: "/", CreateDate: new Date() } }),
+    },
+  ],
+  "iam-deactivate-access-key": [
+    {
+      incident: incident("access-key-anomalous-use", { principalType: "IAMUser", accessKeyId: KEY }),
+      mock: () => {
+        aws.iam.on(GetAccessKeyLastUsedCommand).resolves({ UserName: "alice" });
+        aws.iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ AccessKeyId: KEY, Status: "Active" }] });
+        aws.iam.on(GetUserCommand).resolves(user);
+      },
+    },
+  ],
+  "cloudtrail-start-logging": [
+    {
+      incident: incident("cloudtrail-tampering", { eventName: "StopLogging", trailName: "trail-1" }),
+      mock: () => {
+        aws.cloudtrail
+          .on(GetTrailCommand)
+          .resolves({ Trail: { TrailARN: "arn:aws:cloudtrail:us-east-1:123456789012:trail/trail-1" } });
+        aws.cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
+        aws.cloudtrail.on(ListTagsCommand).resolves({});
+      },
+    },
+  ],
+  "waf-block-ip": [
+    {
+      incident: incident("web-scanning", { clientIp: "203.0.113.7" }),
+      config: wafConfig,
+      mock: () =>
+        aws.wafv2.on(GetIPSetCommand).resolves({
+          IPSet: { Name: "scanners", Id: "set-1", ARN: "a", IPAddressVersion: "IPV4", Addresses: [] },
+          LockToken: "t",
+        }),
+    },
+  ],
+  "nacl-deny-ip": [
+    {
+      incident: incident("web-scanning", { clientIp: "203.0.113.7" }),
+      config: aclOnlyConfig,
+      mock: () =>
+        aws.ec2
+          .on(DescribeNetworkAclsCommand)
+          .resolves({ NetworkAcls: [{ NetworkAclId: "acl-0123456789abcdef0", Entries: [] }] }),
+    },
+  ],
+};
+
+async function commandsUsedBy(id: RemediationActionId): Promise<string[]> {
+  const used = new Set<string>();
+  for (const scenario of SCENARIOS[id]) {
+    aws.reset();
+    scenario.mock();
+    const cfg = scenario.config ?? config();
+    const { planned, applied } = await runPlanned(scenario.incident, cfg, { approved: true });
+    expect(planned.action).toBe(id);
+    expect(applied.outcome).toBe("applied");
+    const action = getAction(id);
+    const resolved = action.resolve(scenario.incident, cfg);
+    if (!resolved.ok) throw new Error(resolved.reason);
+    const gateway = createAwsGateway({ aws: { maxAttempts: 1 }, region: "us-east-1", logger: silentLogger });
+    await action.verify({
+      config: cfg,
+      now: new Date(),
+      incident: scenario.incident,
+      target: resolved.target,
+      aws: gateway,
+      logger: silentLogger,
+    });
+    if (id === "iam-deny-temporarily") {
+      const ledger = new MemoryActionLedger();
+      const entry = { id: "e", at: "2026-01-01T00:00:00Z", action: id, target: "user alice", incidentId: "i" };
+      await ledger.record(entry);
+      await ledger.setExpiry("e", "2026-01-01T00:30:00Z", { userName: "alice" });
+      aws.iam.on(GetUserPolicyCommand).resolves({ PolicyDocument: "{}" });
+      const deps = {
+        config: cfg,
+        store: new MemoryStore(),
+        logger: silentLogger,
+        now: () => new Date("2026-01-02T00:00:00Z"),
+        aws: {},
+        mode: "live" as const,
+        secrets: {},
+        callbacks: {} as never,
+        ledger,
+      };
+      await sweepExpiredChanges(deps, { gateway });
+    }
+    for (const sent of aws.sent()) used.add(iamActionOf(sent));
+  }
+  return [...used].sort();
+}
+
+describe("declared permissions", () => {
+  beforeEach(() => aws.reset());
+
+  it.each(REMEDIATION_ACTION_IDS.map((id) => [id]))(
+    "%s declares exactly the IAM actions its commands need",
+    async (id) => {
+      const used = await commandsUsedBy(id);
+
+      expect(used.length).toBeGreaterThan(0);
+      expect([...getAction(id).permissions].sort()).toEqual(used);
+    },
+  );
+
+  it("generates a policy with exactly the declared permissions, without wildcards", () => {
+    const everything = policyFor();
+    const declared = [...new Set(REMEDIATION_ACTION_IDS.flatMap((id) => getAction(id).permissions))].sort();
+
+    expect(everything.Statement).toHaveLength(1);
+    expect(everything.Statement[0]?.Action).toEqual(declared);
+    expect(everything.Statement[0]?.Action.some((a) => a.includes("*"))).toBe(false);
+    expect(policyFor(["waf-block-ip"]).Statement[0]?.Action).toEqual(["wafv2:GetIPSet", "wafv2:UpdateIPSet"]);
+  });
+
+  it("fails on an unknown action with the list of valid ones", () => {
+    expect(() => permissionsFor(["revoke-everything"])).toThrow(
+      /unknown remediation action "revoke-everything"; valid actions: revoke-sg-rules, /,
+    );
+  });
+});
