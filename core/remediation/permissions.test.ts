@@ -8,7 +8,6 @@ import {
 import {
   GetAccessKeyLastUsedCommand,
   GetRoleCommand,
-  GetRolePolicyCommand,
   GetUserCommand,
   GetUserPolicyCommand,
   ListAccessKeysCommand,
@@ -18,7 +17,6 @@ import {
   GetBucketCorsCommand,
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
-  GetBucketTaggingCommand,
   GetBucketWebsiteCommand,
   GetObjectAclCommand,
   GetPublicAccessBlockCommand,
