@@ -1,0 +1,106 @@
+import { gzipSync } from "node:zlib";
+import { describe, expect, it, vi } from "vitest";
+import { silentLogger } from "../core/log.js";
+import { makeIncident } from "../core/store/contract/fixtures.js";
+import { MemoryStore } from "../core/store/memory.js";
+import { createApiHandler } from "./api.js";
+
+const TOKEN = "aws-dashboard-token-0123456789";
+
+function setup() {
+  const store = new MemoryStore();
+  const intake = vi.fn(async (_body: unknown) => ({ accepted: 1, rejected: 0, errors: [] }));
+  const handler = createApiHandler(() => ({
+    store,
+    tokens: [{ token: TOKEN, principal: "dashboard" }],
+    health: () => ({ status: "ok", version: "1", startedAt: "2026-01-01T00:00:00.000Z", remediation: "live" }),
+    intake,
+    allowedOrigins: ["https://d111.cloudfront.net"],
+    logger: silentLogger,
+  }));
+  return { store, intake, handler };
+}
+
+const event = (method: string, rawPath: string, extra: Record<string, unknown> = {}) => ({
+  version: "2.0",
+  rawPath,
+  rawQueryString: "",
+  headers: { host: "abc.execute-api.eu-west-1.amazonaws.com", authorization: `Bearer ${TOKEN}` },
+  requestContext: { http: { method }, stage: "$default" },
+  isBase64Encoded: false,
+  ...extra,
+});
+
+describe("api Lambda handler (HTTP API payload v2)", () => {
+  it("serves the same list as the local server, with query string and CORS for the dashboard site", async () => {
+    const { store, handler } = setup();
+    await store.createIncident(makeIncident({ severity: "critical" }));
+    await store.createIncident(makeIncident({ severity: "low" }));
+
+    const result = await handler(
+      event("GET", "/api/incidents", {
+        rawQueryString: "severity=critical&limit=10",
+        headers: {
+          host: "abc.execute-api.eu-west-1.amazonaws.com",
+          authorization: `Bearer ${TOKEN}`,
+          origin: "https://d111.cloudfront.net",
+        },
+      }),
+    );
+
+    expect(result.statusCode).toBe(200);
+    expect(result.headers["access-control-allow-origin"]).toBe("https://d111.cloudfront.net");
+    expect(JSON.parse(result.body).items.map((item: { severity: string }) => item.severity)).toEqual(["critical"]);
+  });
+
+  it("decodes base64 bodies (gzip included) and strips a named stage from the path", async () => {
+    const { intake, handler } = setup();
+    const body = gzipSync(JSON.stringify({ Records: [{ eventName: "StopLogging" }] })).toString("base64");
+
+    const result = await handler(
+      event("POST", "/prod/api/events", {
+        body,
+        isBase64Encoded: true,
+        headers: {
+          host: "abc.execute-api.eu-west-1.amazonaws.com",
+          authorization: `Bearer ${TOKEN}`,
+          "content-type": "application/json",
+          "content-encoding": "gzip",
+        },
+        requestContext: { http: { method: "POST" }, stage: "prod" },
+      }),
+    );
+
+    expect(result.statusCode).toBe(202);
+    expect(intake).toHaveBeenCalledWith({ Records: [{ eventName: "StopLogging" }] });
+  });
+
+  it("refuses a request without the token", async () => {
+    const { handler } = setup();
+
+    const result = await handler(
+      event("GET", "/api/stats", { headers: { host: "abc.execute-api.eu-west-1.amazonaws.com" } }),
+    );
+
+    expect(result.statusCode).toBe(401);
+  });
+
+  it("retries building its dependencies after a failure instead of caching it", async () => {
+    let attempts = 0;
+    const handler = createApiHandler(() => {
+      attempts += 1;
+      if (attempts === 1) throw new Error("secret not readable yet");
+      return {
+        store: new MemoryStore(),
+        tokens: [{ token: TOKEN, principal: "dashboard" }],
+        health: () => ({ status: "ok" as const, version: "1", startedAt: "x", remediation: "live" as const }),
+        logger: silentLogger,
+      };
+    });
+
+    await expect(handler(event("GET", "/api/health"))).rejects.toThrow("secret not readable yet");
+    const second = await handler(event("GET", "/api/health"));
+
+    expect(second.statusCode).toBe(200);
+  });
+});
