@@ -22,6 +22,9 @@ describe("format", () => {
     expect(formatRelative("2026-03-01T11:59:50Z", now)).toBe("just now");
     expect(formatRelative("2026-03-01T11:55:00Z", now)).toBe("5 min ago");
     expect(formatRelative("2026-02-27T12:00:00Z", now)).toBe("2 d ago");
+    // A little ahead (a coarse clock, a server clock that runs fast) still reads as now.
+    expect(formatRelative("2026-03-01T12:00:20Z", now)).toBe("just now");
+    expect(formatRelative("2026-03-01T13:00:00Z", now)).toBe("in the future");
   });
 
   it("pretty-prints JSON held in strings and keeps other text as is", () => {

@@ -42,7 +42,8 @@ export function formatRelative(iso: string | undefined, nowMs: number): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return "";
   const seconds = Math.round((nowMs - ms) / 1000);
-  if (seconds < 0) return "in the future";
+  // The clock used here ticks every few seconds and the server's may run a little ahead.
+  if (seconds < -300) return "in the future";
   if (seconds < 45) return "just now";
   if (seconds < 3600) return `${Math.max(1, Math.round(seconds / 60))} min ago`;
   if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
