@@ -378,6 +378,23 @@ export function describeRiposteStoreContract(label: string, open: () => Promise<
       expect(third.nextCursor).toBeUndefined();
     });
 
+    it("pages one by one through a text search", async () => {
+      const { store, close } = await open();
+      const incidents = await seed(store);
+
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 10; page++) {
+        const result = await store.listIncidents({ text: "SG-0ABC", limit: 1, cursor });
+        ids.push(...result.items.map((item) => item.id));
+        cursor = result.nextCursor;
+        if (!cursor) break;
+      }
+      await close();
+
+      expect(ids.sort()).toEqual([0, 2, 3, 4, 6].map((index) => incidents[index]!.id).sort());
+    });
+
     it("keeps a cursor valid while newer incidents arrive", async () => {
       const { store, close } = await open();
       const incidents = await seed(store);

@@ -216,7 +216,8 @@ export class DynamoStore implements RiposteStore {
             ExpressionAttributeNames: plan.names,
             ExpressionAttributeValues: plan.values,
             ScanIndexForward: false,
-            Limit: Math.min(1000, limit + 1),
+            // DynamoDB counts items before the filter: read wide when a filter or text search drops some.
+            Limit: plan.filter || query.text ? 1000 : Math.min(1000, limit + 1),
             ExclusiveStartKey: start,
           }),
         ),

@@ -142,7 +142,8 @@ export class SqliteIncidents {
 
     // SQL narrows by the indexed filters; `matchesQuery` stays the one authority (text search,
     // filters added later), so rows are read in batches until a page is full.
-    const batch = Math.min(1000, limit + 1);
+    // Without a text search SQL does all the filtering, so one row past the page is enough.
+    const batch = query.text ? 500 : Math.min(1000, limit + 1);
     const matches: ListRow[] = [];
     while (matches.length <= limit) {
       const clauses = after ? [...where, "(created_at, id) < (?, ?)"] : where;
