@@ -1,6 +1,6 @@
 import type { RiposteConfig } from "../config/schema.js";
 import type { Enrichment } from "../model/incident.js";
-import { quoted } from "./actions/s3-target.js";
+import { quoted } from "./actions/facts.js";
 import type { IncidentView } from "./types.js";
 
 /**
@@ -101,9 +101,12 @@ export function protectedResource(
   return undefined;
 }
 
+/** Whether tags mark a resource as production (`productionTags`). */
+export function tagsProduction(tags: Record<string, string> | undefined, config: RiposteConfig): boolean {
+  return config.productionTags.keys.some((key) => tagMatches(tags, key, config.productionTags.values));
+}
+
 /** Production target: enrichment says so, or the facts' tags match `productionTags`. */
 export function isProduction(incident: IncidentView, config: RiposteConfig, enrichment?: Enrichment): boolean {
-  if (enrichment?.resource?.production === true) return true;
-  const tags = factTags(incident);
-  return config.productionTags.keys.some((key) => tagMatches(tags, key, config.productionTags.values));
+  return enrichment?.resource?.production === true || tagsProduction(factTags(incident), config);
 }

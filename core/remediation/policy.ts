@@ -53,9 +53,11 @@ export function explainPlan(incident: IncidentView, config: RiposteConfig, now: 
     }
     const target = resolved.target as { kind?: unknown; name?: unknown; userNameHint?: unknown };
     if ((target.kind === "user" || target.kind === "role") && typeof target.name === "string") {
-      principalTargets.push(principalArn({ kind: target.kind, name: target.name }, incident.account));
+      principalTargets.push(principalArn({ kind: target.kind, name: target.name }, incident.account, incident.region));
     } else if (typeof target.userNameHint === "string") {
-      principalTargets.push(principalArn({ kind: "user", name: target.userNameHint }, incident.account));
+      principalTargets.push(
+        principalArn({ kind: "user", name: target.userNameHint }, incident.account, incident.region),
+      );
     }
   }
   return { plan, notes, principalTargets };

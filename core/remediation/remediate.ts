@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { TaskDeps } from "../context.js";
 import type { AppliedAction, PlannedAction } from "../model/incident.js";
 import type { RemediateInputSchema } from "../model/tasks.js";
-import { quoted } from "./actions/s3-target.js";
+import { quoted } from "./actions/facts.js";
 import { type AwsGateway, createAwsGateway } from "./aws/gateway.js";
 import { createCircuitBreaker, defaultLedger } from "./breaker.js";
 import { actorArns, causedByTool, protectedPrincipal, protectedResource } from "./guardrails.js";

@@ -2,13 +2,13 @@ import type { RiposteConfig } from "../config/schema.js";
 import { RemediationNotAllowed, TransientError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { AppliedAction, AwsCall, PlannedAction } from "../model/incident.js";
-import { quoted } from "./actions/s3-target.js";
+import { quoted } from "./actions/facts.js";
 import { AwsCallError, hasCode } from "./aws/errors.js";
 import type { AwsGateway } from "./aws/gateway.js";
 import { operationOf } from "./aws/operations.js";
 import type { ActionLedger, CircuitBreaker, LedgerEntry } from "./breaker.js";
 import { CannotPlan } from "./errors.js";
-import { tagsProtect } from "./guardrails.js";
+import { isProduction, tagsProduction, tagsProtect } from "./guardrails.js";
 import { getAction } from "./registry.js";
 import type { AnyAction, IncidentView, LiveContext } from "./types.js";
 
@@ -65,6 +65,15 @@ function writesSince(aws: AwsGateway, start: number): AwsCall[] {
   return aws.sent.slice(start).filter((call) => operationOf(call.service, call.operation).write);
 }
 
+/** Why an action may not run without approval, if it may not. */
+function approvalReason(action: AnyAction, env: ActionEnv): string | undefined {
+  if (action.destructive) return `${action.id} is destructive: it runs only after approval`;
+  if (isProduction(env.incident, env.config, env.incident.enrichment)) {
+    return "the target is production-tagged: it changes only after approval";
+  }
+  return undefined;
+}
+
 /** Run one planned action; throws only `TransientError` (retry the task) and `RemediationNotAllowed`. */
 export async function runAction(planned: PlannedAction, env: ActionEnv): Promise<AppliedAction> {
   const action = getAction(planned.action);
@@ -77,6 +86,10 @@ export async function runAction(planned: PlannedAction, env: ActionEnv): Promise
       `the plan targets ${quoted(planned.target)} but the incident's facts name ${quoted(label)}: nothing was done`,
     );
   }
+  // Approval is always required for destructive actions and production targets, whatever
+  // route the workflow took: checked here again, on the facts now and on live tags below.
+  const unapproved = !env.approved && approvalReason(action, env);
+  if (unapproved) return recorded(planned, env, "skipped", { error: unapproved });
   const ctx = { config: env.config, now: env.now, incident: env.incident, target };
   if (env.mode === "dry-run") {
     const state = action.assume(ctx);
@@ -110,6 +123,12 @@ async function runLive(
       return recorded(planned, env, "skipped", {
         before,
         error: `${label} is protected (tag ${key}=${value}): not changed`,
+      });
+    }
+    if (!env.approved && read.tags.some((tags) => tagsProduction(tags, env.config))) {
+      return recorded(planned, env, "skipped", {
+        before,
+        error: `${label} is production-tagged: it changes only after approval`,
       });
     }
     let calls = action.plan({ ...live, state: read.state });

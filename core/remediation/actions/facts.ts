@@ -42,3 +42,9 @@ export function portList(value: unknown): number[] {
   if (!Array.isArray(value)) return [];
   return value.filter((v): v is number => Number.isInteger(v) && v >= 0 && v <= 65535);
 }
+
+/** Quote text from an event (object keys) for a description: escaped, one line, bounded. */
+export function quoted(text: string, max = 120): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  return JSON.stringify(cut);
+}

@@ -60,7 +60,14 @@ export function resolvePrincipal(facts: Record<string, unknown>): Resolution<Iam
   return notApplicable(`IAM policies cannot be put on a ${type ?? "unknown"} principal`);
 }
 
+/** The ARN partition of a region (`aws`, `aws-cn`, `aws-us-gov`). */
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
 /** ARN of a user or role in an account (for protected-principal patterns). */
-export function principalArn(principal: IamPrincipal, account: string): string {
-  return `arn:aws:iam::${account}:${principal.kind}/${principal.name}`;
+export function principalArn(principal: IamPrincipal, account: string, region = ""): string {
+  return `arn:${partitionOf(region)}:iam::${account}:${principal.kind}/${principal.name}`;
 }

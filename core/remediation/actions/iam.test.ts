@@ -179,6 +179,16 @@ describe("iam-deactivate-access-key", () => {
     expect(applied).toMatchObject({ outcome: "applied", after: { state: { status: "Inactive" } } });
   });
 
+  it("never deactivates a key without approval, even if the workflow asks", async () => {
+    const { applied } = await runPlanned(misuse, config());
+
+    expect(applied).toMatchObject({
+      outcome: "skipped",
+      error: "iam-deactivate-access-key is destructive: it runs only after approval",
+    });
+    expect(aws.sent()).toEqual([]);
+  });
+
   it("counts a deleted key as gone", async () => {
     aws.iam.on(GetAccessKeyLastUsedCommand).resolves({ UserName: "bob" });
     aws.iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [] });

@@ -1,7 +1,8 @@
 import { type AclGrant, type AclOwner, isPublicGrant } from "../analysis/acl.js";
 import { awsCall, liveValue } from "../aws/calls.js";
 import type { ActionPlanner } from "../types.js";
-import { quoted, resolveBucket } from "./s3-target.js";
+import { quoted } from "./facts.js";
+import { resolveBucket } from "./s3-target.js";
 
 /**
  * `s3-private-acl` and `s3-private-object-acl`: remove the grants to AllUsers and

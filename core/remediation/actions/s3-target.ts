@@ -10,12 +10,6 @@ export function resolveBucket(facts: Record<string, unknown>): Resolution<{ buck
   return ok({ bucket });
 }
 
-/** Quote text from an event (object keys) for a description: escaped, one line, bounded. */
-export function quoted(text: string, max = 120): string {
-  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  return JSON.stringify(cut);
-}
-
 /** Every S3 public access block setting on. */
 export const ALL_BLOCKED = {
   BlockPublicAcls: true,

@@ -122,6 +122,18 @@ describe("revoke-sg-rules", () => {
     expect(aws.inputs("RevokeSecurityGroupIngressCommand")).toEqual([]);
   });
 
+  it("changes a production-tagged group only after approval", async () => {
+    groupHas([sshWorld], [sshWorld], { Environment: "production" });
+    aws.ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+
+    const automatic = await runPlanned(sgIncident, config());
+    const approved = await runPlanned(sgIncident, config(), { approved: true });
+
+    expect(automatic.applied).toMatchObject({ outcome: "skipped", error: expect.stringMatching(/production-tagged/) });
+    expect(approved.applied.outcome).toBe("applied");
+    expect(aws.inputs("RevokeSecurityGroupIngressCommand")).toHaveLength(1);
+  });
+
   it("sends nothing in dry-run and records the exact call from the facts", async () => {
     const { applied } = await runPlanned(
       incident("sg-ssh-open-world", sshOpenFacts("sgr-0abc0abc0abc0abc0")),
