@@ -66,3 +66,22 @@ export async function sweepExpiredChanges(
   }
   return result;
 }
+
+/**
+ * Run the sweep every `everyMs` (the local runtime's timer; on AWS a scheduled function calls
+ * `sweepExpiredChanges` instead). Returns a function that stops it. Failures are logged, never thrown.
+ */
+export function scheduleSweep(deps: TaskDeps, everyMs = 60_000): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    sweepExpiredChanges(deps)
+      .catch((error: unknown) => deps.logger.warn("sweep of expired changes failed", { error: messageOf(error) }))
+      .finally(() => {
+        running = false;
+      });
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
