@@ -1,0 +1,144 @@
+import Database from "better-sqlite3";
+import type { CorrelationStore, PutOptions, StoredItem, Timer } from "./store.js";
+
+/**
+ * Correlation state in SQLite (the one-machine runtime), in its own tables so it can share the
+ * database file of the incident store. Given a path, it opens the file in WAL mode; given an open
+ * `Database`, it uses it as configured. Values are JSON text.
+ */
+export class SqliteCorrelationStore implements CorrelationStore {
+  private readonly db: Database.Database;
+  private readonly owned: boolean;
+  private readonly statements;
+
+  constructor(database: string | Database.Database) {
+    this.owned = typeof database === "string";
+    this.db = typeof database === "string" ? new Database(database) : database;
+    if (this.owned) {
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("synchronous = NORMAL");
+    }
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS riposte_correlation_items (
+        key TEXT PRIMARY KEY, value TEXT NOT NULL, version INTEGER NOT NULL, expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS riposte_correlation_items_expiry ON riposte_correlation_items (expires_at);
+      CREATE TABLE IF NOT EXISTS riposte_correlation_sets (
+        key TEXT NOT NULL, member TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (key, member)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS riposte_correlation_sets_expiry ON riposte_correlation_sets (expires_at);
+      CREATE TABLE IF NOT EXISTS riposte_correlation_timers (
+        id TEXT PRIMARY KEY, due_at INTEGER NOT NULL, payload TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS riposte_correlation_timers_due ON riposte_correlation_timers (due_at, id);
+    `);
+    this.statements = {
+      get: this.db.prepare<[string], { value: string; version: number; expires_at: number }>(
+        "SELECT value, version, expires_at FROM riposte_correlation_items WHERE key = ?",
+      ),
+      upsert: this.db.prepare(
+        "INSERT INTO riposte_correlation_items (key, value, version, expires_at) VALUES (?, ?, ?, ?) " +
+          "ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = excluded.version, expires_at = excluded.expires_at",
+      ),
+      delete: this.db.prepare("DELETE FROM riposte_correlation_items WHERE key = ?"),
+      member: this.db.prepare<[string, string], { expires_at: number }>(
+        "SELECT expires_at FROM riposte_correlation_sets WHERE key = ? AND member = ?",
+      ),
+      addMember: this.db.prepare(
+        "INSERT INTO riposte_correlation_sets (key, member, expires_at) VALUES (?, ?, ?) " +
+          "ON CONFLICT (key, member) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)",
+      ),
+      count: this.db.prepare<[string, number], { n: number }>(
+        "SELECT count(*) AS n FROM riposte_correlation_sets WHERE key = ? AND expires_at > ?",
+      ),
+      members: this.db.prepare<[string, number], { member: string }>(
+        "SELECT member FROM riposte_correlation_sets WHERE key = ? AND expires_at > ? ORDER BY member",
+      ),
+      removeMember: this.db.prepare("DELETE FROM riposte_correlation_sets WHERE key = ? AND member = ?"),
+      schedule: this.db.prepare(
+        "INSERT INTO riposte_correlation_timers (id, due_at, payload) VALUES (?, ?, ?) " +
+          "ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload",
+      ),
+      cancel: this.db.prepare("DELETE FROM riposte_correlation_timers WHERE id = ?"),
+      due: this.db.prepare<[number, number], { id: string; due_at: number; payload: string }>(
+        "SELECT id, due_at, payload FROM riposte_correlation_timers WHERE due_at <= ? ORDER BY due_at, id LIMIT ?",
+      ),
+      sweepItems: this.db.prepare("DELETE FROM riposte_correlation_items WHERE expires_at <= ?"),
+      sweepSets: this.db.prepare("DELETE FROM riposte_correlation_sets WHERE expires_at <= ?"),
+    };
+  }
+
+  async get<T>(key: string, now: number): Promise<StoredItem<T> | undefined> {
+    const row = this.statements.get.get(key);
+    if (!row || row.expires_at <= now) return undefined;
+    return { value: JSON.parse(row.value) as T, version: row.version, expiresAt: row.expires_at };
+  }
+
+  async put<T>(key: string, value: T, options: PutOptions): Promise<boolean> {
+    const write = this.db.transaction(() => {
+      const row = this.statements.get.get(key);
+      const version = row && row.expires_at > options.now ? row.version : 0;
+      if (options.ifVersion !== undefined && version !== options.ifVersion) return false;
+      this.statements.upsert.run(key, JSON.stringify(value), version + 1, options.expiresAt);
+      return true;
+    });
+    return write.immediate();
+  }
+
+  async delete(key: string): Promise<void> {
+    this.statements.delete.run(key);
+  }
+
+  async addToSet(key: string, members: readonly string[], options: { now: number; expiresAt: number }) {
+    const add = this.db.transaction(() => {
+      const added: string[] = [];
+      for (const member of members) {
+        const row = this.statements.member.get(key, member);
+        if (!row || row.expires_at <= options.now) added.push(member);
+        this.statements.addMember.run(key, member, options.expiresAt);
+      }
+      return { added, size: this.statements.count.get(key, options.now)?.n ?? 0 };
+    });
+    return add.immediate();
+  }
+
+  async members(key: string, now: number): Promise<string[]> {
+    return this.statements.members.all(key, now).map((row) => row.member);
+  }
+
+  async removeFromSet(key: string, members: readonly string[]): Promise<void> {
+    const remove = this.db.transaction(() => {
+      for (const member of members) this.statements.removeMember.run(key, member);
+    });
+    remove();
+  }
+
+  async schedule(timer: Timer): Promise<void> {
+    this.statements.schedule.run(timer.id, timer.dueAt, JSON.stringify(timer.payload ?? null));
+  }
+
+  async cancel(id: string): Promise<void> {
+    this.statements.cancel.run(id);
+  }
+
+  async takeDue(upTo: number, limit = 1000): Promise<Timer[]> {
+    const take = this.db.transaction(() => {
+      const rows = this.statements.due.all(upTo, limit);
+      for (const row of rows) this.statements.cancel.run(row.id);
+      return rows.map((row) => ({ id: row.id, dueAt: row.due_at, payload: JSON.parse(row.payload) as unknown }));
+    });
+    return take.immediate();
+  }
+
+  async sweep(now: number): Promise<number> {
+    const sweep = this.db.transaction(
+      () => this.statements.sweepItems.run(now).changes + this.statements.sweepSets.run(now).changes,
+    );
+    return sweep();
+  }
+
+  /** Close the database if this store opened it. */
+  close(): void {
+    if (this.owned) this.db.close();
+  }
+}

@@ -1,0 +1,132 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { MemoryCorrelationStore } from "./memory.js";
+import { SqliteCorrelationStore } from "./sqlite.js";
+import { type CorrelationStore, updateItem } from "./store.js";
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+const implementations: [string, () => CorrelationStore][] = [
+  ["memory", () => new MemoryCorrelationStore()],
+  [
+    "sqlite file",
+    () => {
+      const store = new SqliteCorrelationStore(join(mkdtempSync(join(tmpdir(), "riposte-corr-")), "state.db"));
+      cleanups.push(() => store.close());
+      return store;
+    },
+  ],
+  [
+    "sqlite database",
+    () => {
+      const db = new Database(":memory:");
+      cleanups.push(() => db.close());
+      return new SqliteCorrelationStore(db);
+    },
+  ],
+];
+
+describe.each(implementations)("%s correlation store", (_name, create) => {
+  it("stores items until they expire in event time", async () => {
+    const store = create();
+
+    await store.put("k", { n: 1 }, { now: 100, expiresAt: 200 });
+
+    expect((await store.get("k", 150))?.value).toEqual({ n: 1 });
+    expect(await store.get("k", 200)).toBeUndefined();
+  });
+
+  it("writes conditionally on the version, treating expired items as absent", async () => {
+    const store = create();
+
+    expect(await store.put("k", "a", { now: 0, expiresAt: 100, ifVersion: 0 })).toBe(true);
+    expect(await store.put("k", "b", { now: 0, expiresAt: 100, ifVersion: 0 })).toBe(false);
+    const current = await store.get<string>("k", 0);
+    expect(await store.put("k", "c", { now: 0, expiresAt: 100, ifVersion: current!.version })).toBe(true);
+    expect(await store.put("k", "d", { now: 0, expiresAt: 100, ifVersion: current!.version })).toBe(false);
+    expect(await store.put("k", "e", { now: 150, expiresAt: 300, ifVersion: 0 })).toBe(true);
+    expect((await store.get("k", 150))?.value).toBe("e");
+  });
+
+  it("returns copies: changing a value read does not change what is stored", async () => {
+    const store = create();
+    await store.put("k", { list: [1] }, { now: 0, expiresAt: 10 });
+
+    const read = await store.get<{ list: number[] }>("k", 0);
+    read!.value.list.push(2);
+
+    expect((await store.get("k", 0))?.value).toEqual({ list: [1] });
+  });
+
+  it("updates with retries through updateItem", async () => {
+    const store = create();
+
+    await updateItem<number>(store, "count", 0, 100, (n) => (n ?? 0) + 1);
+    await updateItem<number>(store, "count", 0, 100, (n) => (n ?? 0) + 1);
+
+    expect((await store.get("count", 0))?.value).toBe(2);
+  });
+
+  it("reports which set members are new, refreshing the expiry of known ones", async () => {
+    const store = create();
+
+    const first = await store.addToSet("ips", ["a", "b"], { now: 0, expiresAt: 100 });
+    const second = await store.addToSet("ips", ["b", "c"], { now: 50, expiresAt: 200 });
+    const third = await store.addToSet("ips", ["a", "b"], { now: 150, expiresAt: 300 });
+
+    expect(first).toEqual({ added: ["a", "b"], size: 2 });
+    expect(second).toEqual({ added: ["c"], size: 3 });
+    expect(third.added).toEqual(["a"]);
+    expect((await store.members("ips", 150)).sort()).toEqual(["a", "b", "c"]);
+    await store.removeFromSet("ips", ["c"]);
+    expect((await store.members("ips", 150)).sort()).toEqual(["a", "b"]);
+  });
+
+  it("hands out due timers once, earliest first, and forgets cancelled ones", async () => {
+    const store = create();
+    await store.schedule({ id: "t2", dueAt: 20, payload: { group: "sg-2" } });
+    await store.schedule({ id: "t1", dueAt: 10, payload: { group: "sg-1" } });
+    await store.schedule({ id: "t3", dueAt: 30, payload: null });
+    await store.schedule({ id: "t1", dueAt: 25, payload: { group: "sg-1b" } });
+    await store.cancel("t3");
+
+    const early = await store.takeDue(15);
+    const due = await store.takeDue(40);
+    const again = await store.takeDue(40);
+
+    expect(early).toEqual([]);
+    expect(due).toEqual([
+      { id: "t2", dueAt: 20, payload: { group: "sg-2" } },
+      { id: "t1", dueAt: 25, payload: { group: "sg-1b" } },
+    ]);
+    expect(again).toEqual([]);
+  });
+
+  it("sweeps what expired", async () => {
+    const store = create();
+    await store.put("old", 1, { now: 0, expiresAt: 10 });
+    await store.put("new", 1, { now: 0, expiresAt: 100 });
+    await store.addToSet("s", ["x"], { now: 0, expiresAt: 10 });
+
+    const removed = await store.sweep(50);
+
+    expect(removed).toBe(2);
+    expect((await store.get("new", 50))?.value).toBe(1);
+  });
+});
+
+describe("MemoryCorrelationStore", () => {
+  it("sweeps on its own as writes accumulate, so memory follows live state", async () => {
+    const store = new MemoryCorrelationStore(100);
+
+    for (let t = 0; t < 1000; t++) await store.put(`k${t}`, t, { now: t, expiresAt: t + 10 });
+
+    expect(store.size).toBeLessThan(120);
+  });
+});
