@@ -28,6 +28,8 @@ export function BarChart(props: { points: ChartPoint[]; label: string }) {
   });
   const width = () => Math.max(300, props.points.length * 18);
   const barWidth = () => width() / Math.max(1, props.points.length);
+  // A few buckets must not turn into slabs: bars stay narrow and centred in their slot.
+  const drawn = () => Math.max(1, Math.min(barWidth() - 2, 40));
   const labelEvery = () => Math.max(1, Math.ceil(props.points.length / 12));
   return (
     <Show when={props.points.length} fallback={<p class="muted">No incidents in this period.</p>}>
@@ -45,9 +47,9 @@ export function BarChart(props: { points: ChartPoint[]; label: string }) {
               return (
                 <g>
                   <rect
-                    x={index() * barWidth() + 1}
+                    x={index() * barWidth() + (barWidth() - drawn()) / 2}
                     y={HEIGHT - h()}
-                    width={Math.max(1, barWidth() - 2)}
+                    width={drawn()}
                     height={h()}
                     class="chart-bar"
                   >

@@ -1,10 +1,16 @@
-import { createSignal, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import { useApp } from "../context.js";
 import type { AuditFormat } from "../lib/api.js";
 import { auditFileName, saveBlob } from "../lib/download.js";
 
 /** Download an incident's audit trail as JSON or CSV (authenticated fetch, then save). */
-export function ExportButtons(props: { incidentId: string; save?: (blob: Blob, name: string) => void }) {
+export function ExportButtons(props: {
+  incidentId: string;
+  /** Short buttons for table cells; `label` names the incident for screen readers. */
+  compact?: boolean;
+  label?: string;
+  save?: (blob: Blob, name: string) => void;
+}) {
   const app = useApp();
   const [error, setError] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);
@@ -22,12 +28,24 @@ export function ExportButtons(props: { incidentId: string; save?: (blob: Blob, n
   };
   return (
     <div class="button-row">
-      <button type="button" class="button" disabled={busy()} onClick={() => download("json")}>
-        Export audit (JSON)
-      </button>
-      <button type="button" class="button" disabled={busy()} onClick={() => download("csv")}>
-        Export audit (CSV)
-      </button>
+      <For each={["json", "csv"] as const}>
+        {(format) => (
+          <button
+            type="button"
+            class="button"
+            classList={{ small: props.compact }}
+            disabled={busy()}
+            aria-label={
+              props.compact
+                ? `Export audit trail of ${props.label ?? props.incidentId} as ${format.toUpperCase()}`
+                : undefined
+            }
+            onClick={() => download(format)}
+          >
+            {props.compact ? format.toUpperCase() : `Export audit (${format.toUpperCase()})`}
+          </button>
+        )}
+      </For>
       <Show when={error()}>
         <span class="error-text" role="alert">
           {error()}

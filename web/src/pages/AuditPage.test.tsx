@@ -54,7 +54,9 @@ describe("AuditPage", () => {
     expect(within(decisions).getByText(/carol@example\.com via slack/)).toBeInTheDocument();
     expect(within(decisions).getByText("“verified with owner”")).toBeInTheDocument();
 
-    fireEvent.click(within(decisions).getByRole("button", { name: "Export audit (CSV)" }));
+    fireEvent.click(
+      within(decisions).getByRole("button", { name: "Export audit trail of Bucket policy made public as CSV" }),
+    );
     await waitFor(() =>
       expect(server.requests.some((request) => request.path === "/api/incidents/approved/audit?format=csv")).toBe(true),
     );

@@ -231,7 +231,7 @@ export function AuditPage() {
                         </For>
                       </td>
                       <td>
-                        <ExportButtons incidentId={row.id} />
+                        <ExportButtons incidentId={row.id} compact label={row.title} />
                       </td>
                     </tr>
                   )}
