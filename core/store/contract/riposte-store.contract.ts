@@ -23,7 +23,22 @@ function recordChanges(store: RiposteStore): StoreChange[] {
   return changes;
 }
 
-export function describeRiposteStoreContract(label: string, open: () => Promise<StoreHarness>): void {
+export interface ContractOptions {
+  /**
+   * Whether the backend applies a conditional write atomically under concurrent requests, as
+   * DynamoDB, SQLite and dynalite (per-key locks) do. moto's threaded server checks the
+   * condition and writes in separate steps without a lock, so racing writers can both win there;
+   * the race tests are skipped for it rather than written to its quirk.
+   */
+  atomicConditionalWrites?: boolean;
+}
+
+export function describeRiposteStoreContract(
+  label: string,
+  open: () => Promise<StoreHarness>,
+  options: ContractOptions = {},
+): void {
+  const racing = it.skipIf(options.atomicConditionalWrites === false);
   describe(`${label}: incidents`, () => {
     it("creates an incident once and returns the stored one on a duplicate", async () => {
       const { store, close } = await open();
@@ -129,10 +144,11 @@ export function describeRiposteStoreContract(label: string, open: () => Promise<
     it("names the missing incident when a write targets an unknown id", async () => {
       const { store, close } = await open();
 
-      const transition = store.transition("ghost", "TRIAGED", { at: at(1), by: "score" });
-      const patch = store.patchIncident("ghost", { executionArn: "arn" });
-      await expect(transition).rejects.toMatchObject({ name: "NotFound", message: expect.stringContaining("ghost") });
-      await expect(patch).rejects.toMatchObject({ name: "NotFound" });
+      await expect(store.transition("ghost", "TRIAGED", { at: at(1), by: "score" })).rejects.toMatchObject({
+        name: "NotFound",
+        message: expect.stringContaining("ghost"),
+      });
+      await expect(store.patchIncident("ghost", { executionArn: "arn" })).rejects.toMatchObject({ name: "NotFound" });
       await close();
     });
 
@@ -163,37 +179,40 @@ export function describeRiposteStoreContract(label: string, open: () => Promise<
       ]);
     });
 
-    it("never regresses a status under concurrent writers, and every applied write gets its own version", async () => {
-      const { store, peer, close } = await open();
-      const other = peer();
-      const incident = makeIncident();
-      await store.createIncident(incident);
-      const targets: IncidentStatus[] = [
-        "TRIAGED",
-        "AWAITING_APPROVAL",
-        "PROCESSING",
-        "MITIGATED",
-        "PROCESSING",
-        "TRIAGED",
-      ];
+    racing(
+      "never regresses a status under concurrent writers, and every applied write gets its own version",
+      async () => {
+        const { store, peer, close } = await open();
+        const other = peer();
+        const incident = makeIncident();
+        await store.createIncident(incident);
+        const targets: IncidentStatus[] = [
+          "TRIAGED",
+          "AWAITING_APPROVAL",
+          "PROCESSING",
+          "MITIGATED",
+          "PROCESSING",
+          "TRIAGED",
+        ];
 
-      const results = await Promise.all(
-        targets.flatMap((to, index) => [
-          store.transition(incident.id, to, { at: at(10 + index), by: `writer-a-${index}` }),
-          other.transition(incident.id, to, { at: at(10 + index), by: `writer-b-${index}` }),
-        ]),
-      );
-      const stored = await store.getIncident(incident.id);
-      await close();
+        const results = await Promise.all(
+          targets.flatMap((to, index) => [
+            store.transition(incident.id, to, { at: at(10 + index), by: `writer-a-${index}` }),
+            other.transition(incident.id, to, { at: at(10 + index), by: `writer-b-${index}` }),
+          ]),
+        );
+        const stored = await store.getIncident(incident.id);
+        await close();
 
-      const applied = results.filter((result) => result.applied);
-      expect(stored?.status).toBe("MITIGATED");
-      expect(stored?.version).toBe(1 + applied.length);
-      expect(new Set(applied.map((result) => result.incident.version)).size).toBe(applied.length);
-      const chain = stored?.transitions ?? [];
-      expect(chain).toHaveLength(1 + applied.length);
-      for (let index = 1; index < chain.length; index++) expect(chain[index]?.from).toBe(chain[index - 1]?.to);
-    });
+        const applied = results.filter((result) => result.applied);
+        expect(stored?.status).toBe("MITIGATED");
+        expect(stored?.version).toBe(1 + applied.length);
+        expect(new Set(applied.map((result) => result.incident.version)).size).toBe(applied.length);
+        const chain = stored?.transitions ?? [];
+        expect(chain).toHaveLength(1 + applied.length);
+        for (let index = 1; index < chain.length; index++) expect(chain[index]?.from).toBe(chain[index - 1]?.to);
+      },
+    );
 
     it("refuses a late retry to PROCESSING from another writer once MITIGATED", async () => {
       const { store, peer, close } = await open();
@@ -211,7 +230,7 @@ export function describeRiposteStoreContract(label: string, open: () => Promise<
       expect(stored?.status).toBe("MITIGATED");
     });
 
-    it("loses no field when writers patch different fields at the same time", async () => {
+    racing("loses no field when writers patch different fields at the same time", async () => {
       const { store, peer, close } = await open();
       const other = peer();
       const incident = makeIncident();
@@ -385,14 +404,14 @@ export function describeRiposteStoreContract(label: string, open: () => Promise<
       const ids: string[] = [];
       let cursor: string | undefined;
       for (let page = 0; page < 10; page++) {
-        const result = await store.listIncidents({ text: "SG-0ABC", limit: 1, cursor });
+        const result = await store.listIncidents({ text: "203.0.113", limit: 1, cursor });
         ids.push(...result.items.map((item) => item.id));
         cursor = result.nextCursor;
         if (!cursor) break;
       }
       await close();
 
-      expect(ids.sort()).toEqual([0, 2, 3, 4, 6].map((index) => incidents[index]!.id).sort());
+      expect(ids.sort()).toEqual([0, 1, 2, 4, 5, 6].map((index) => incidents[index]!.id).sort());
     });
 
     it("keeps a cursor valid while newer incidents arrive", async () => {
@@ -475,7 +494,7 @@ export function describeRiposteStoreContract(label: string, open: () => Promise<
       expect(stored).toEqual(first.approval);
     });
 
-    it("lets exactly one of two racing decisions win", async () => {
+    racing("lets exactly one of two racing decisions win", async () => {
       const { store, peer, close } = await open();
       const other = peer();
       await store.putApproval(pending("ap-race"));
