@@ -49,11 +49,22 @@ export interface EndToEnd {
   stored: Incident;
 }
 
-/** Store the incident, plan it, remediate it and verify it, as the workflow would. */
-export async function runEndToEnd(incident: WorkingIncident, deps: TaskDeps, gateway: AwsGateway): Promise<EndToEnd> {
+/**
+ * Store the incident, plan it, remediate it and verify it, as the workflow would; `approvedBy`
+ * stands for a person approving the plan (destructive actions need one).
+ */
+export async function runEndToEnd(
+  incident: WorkingIncident,
+  deps: TaskDeps,
+  gateway: AwsGateway,
+  options: { approvedBy?: string } = {},
+): Promise<EndToEnd> {
   await deps.store.createIncident({ ...incident, evidence: [] });
   const plan = planRemediation(incident, deps.config, deps.now());
-  const { actions } = await remediate({ incident, plan }, deps, { gateway });
+  const approval = options.approvedBy
+    ? { decision: "approve" as const, approver: options.approvedBy, at: deps.now().toISOString() }
+    : undefined;
+  const { actions } = await remediate({ incident, plan, ...(approval ? { approval } : {}) }, deps, { gateway });
   const verification = await verifyRemediation({ incident, actions }, deps, { gateway, sleep: noSleep });
   const stored = await deps.store.getIncident(incident.id);
   if (!stored) throw new Error("incident vanished from the store");

@@ -80,6 +80,7 @@ describe.skipIf(!motoAvailable())(motoSuite("IAM actions"), () => {
       incident("impossible-travel", { principalType: "AssumedRole", roleName: "app-role" }),
       taskDeps(config()),
       motoGateway(moto.endpoint),
+      { approvedBy: "U0APPROVER" },
     );
 
     const { PolicyDocument } = await iam.send(
@@ -102,6 +103,7 @@ describe.skipIf(!motoAvailable())(motoSuite("IAM actions"), () => {
       incident("access-key-anomalous-use", { principalType: "IAMUser", userName: "someone-else", accessKeyId: keyId }),
       taskDeps(config()),
       motoGateway(moto.endpoint),
+      { approvedBy: "U0APPROVER" },
     );
 
     const keys = await iam.send(new ListAccessKeysCommand({ UserName: "alice" }));
@@ -109,6 +111,22 @@ describe.skipIf(!motoAvailable())(motoSuite("IAM actions"), () => {
     expect(status).toEqual({ [keyId]: "Inactive", [other.AccessKey?.AccessKeyId as string]: "Active" });
     expect(result.actions[0]?.calls[0]?.params).toEqual({ UserName: "alice", AccessKeyId: keyId, Status: "Inactive" });
     expect(result.verification.verified).toBe(true);
+  });
+
+  it("leaves the key active when nobody approved its deactivation", async () => {
+    const suspect = await iam.send(new CreateAccessKeyCommand({ UserName: "alice" }));
+    const keyId = suspect.AccessKey?.AccessKeyId as string;
+
+    const result = await runEndToEnd(
+      incident("access-key-anomalous-use", { principalType: "IAMUser", userName: "alice", accessKeyId: keyId }),
+      taskDeps(config()),
+      motoGateway(moto.endpoint),
+    );
+
+    const keys = await iam.send(new ListAccessKeysCommand({ UserName: "alice" }));
+    expect(keys.AccessKeyMetadata?.[0]?.Status).toBe("Active");
+    expect(result.actions[0]).toMatchObject({ outcome: "skipped", error: expect.stringMatching(/destructive/) });
+    expect(result.verification.verified).toBe(false);
   });
 
   it("never puts a policy on a protected user", async () => {

@@ -52,8 +52,8 @@ describe.skipIf(!motoAvailable())(motoSuite("S3 actions"), () => {
   });
   afterAll(async () => moto?.stop());
 
-  const run = (detection: Parameters<typeof incident>[0], facts: Record<string, unknown>) =>
-    runEndToEnd(incident(detection, facts), taskDeps(config()), motoGateway(moto.endpoint));
+  const run = (detection: Parameters<typeof incident>[0], facts: Record<string, unknown>, approvedBy?: string) =>
+    runEndToEnd(incident(detection, facts), taskDeps(config()), motoGateway(moto.endpoint), { approvedBy });
 
   it("turns on all four public access block settings", async () => {
     const result = await run("s3-public-access-block-disabled", { bucket: BUCKET });
@@ -70,7 +70,7 @@ describe.skipIf(!motoAvailable())(motoSuite("S3 actions"), () => {
   });
 
   it("turns on the account-level block through S3 Control", async () => {
-    const result = await run("s3-public-access-block-disabled", { bucket: BUCKET, accountLevel: true });
+    const result = await run("s3-public-access-block-disabled", { bucket: BUCKET, accountLevel: true }, "U0APPROVER");
 
     const control = new S3ControlClient({
       ...motoClientConfig(moto.endpoint, REGION),
