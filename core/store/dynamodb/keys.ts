@@ -8,6 +8,7 @@
  *   audit entry     INCIDENT#<id>        AUDIT#<at>#<seq>           oldest first by sort key
  *   approval        APPROVAL#<id>        APPROVAL                   `expiresAt` TTL after it is useless
  *   ws connection   CONNECTIONS          CONNECTION#<id>            `expiresAt` TTL (API Gateway: 2 h max)
+ *   correlation     CORR#… CORRSET#… CORRTIMER#… CORRDUE    see `correlation.ts` (event-time expiry + TTL)
  *
  * Global secondary indexes, all ranged by `listSk` = `<createdAt>#<id>` (newest first when read
  * backwards) and projecting the summary attributes:
