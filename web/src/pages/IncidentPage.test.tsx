@@ -161,8 +161,12 @@ describe("IncidentPage", () => {
       at: "2026-03-01T10:11:00Z",
     });
 
-    await waitFor(() => expect(screen.queryByRole("heading", { name: "Approval needed" })).not.toBeInTheDocument());
-    expect(document.querySelector(".incident-header .badge.status")).toHaveTextContent("mitigated");
+    await waitFor(() =>
+      expect(document.querySelector(".incident-header .badge.status")).toHaveTextContent("mitigated"),
+    );
+    // The confirmation stays while the workflow moves on.
+    expect(within(panel).getByText(/Approved by dashboard/)).toBeInTheDocument();
+    expect(within(panel).queryByRole("button", { name: "Approve" })).not.toBeInTheDocument();
     expect(screen.getByRole("cell", { name: "change ticket CHG-42" })).toBeInTheDocument();
   });
 

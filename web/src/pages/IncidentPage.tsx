@@ -47,6 +47,7 @@ export function IncidentPage() {
   const [error, setError] = createSignal<string>();
   const [missing, setMissing] = createSignal(false);
   const [loading, setLoading] = createSignal(true);
+  const [decidedHere, setDecidedHere] = createSignal<string>();
   let controller: AbortController | undefined;
 
   const load = async (id: string) => {
@@ -160,12 +161,16 @@ export function IncidentPage() {
             <nav class="section-nav" aria-label="Sections">
               <For each={SECTIONS}>{([id, label]) => <a href={`#${id}`}>{label}</a>}</For>
             </nav>
-            <Show when={current().status === "AWAITING_APPROVAL"}>
+            {/* After a decision the panel stays, showing who decided, while the workflow moves on. */}
+            <Show when={current().status === "AWAITING_APPROVAL" || decidedHere() === current().id}>
               <ApprovalPanel
                 incident={current()}
                 remediation={app.health.health()?.remediation}
                 decide={(request) => app.api.decide(current().id, request)}
-                onDecided={() => void load(current().id)}
+                onDecided={() => {
+                  setDecidedHere(current().id);
+                  void load(current().id);
+                }}
               />
             </Show>
             <p class="summary">{current().summary}</p>

@@ -34,7 +34,7 @@ export function ApprovalPanel(props: {
 
   return (
     <section class="card approval" aria-labelledby="approval-heading">
-      <h2 id="approval-heading">Approval needed</h2>
+      <h2 id="approval-heading">{done() ? "Approval recorded" : "Approval needed"}</h2>
       <Show
         when={!done()}
         fallback={
