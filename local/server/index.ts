@@ -85,7 +85,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     routes: [
       async (req, res, url) => {
         if (!url.pathname.startsWith("/api/") && !url.pathname.startsWith("/slack/")) return false;
-        await serveApi(api, req, res, url);
+        await serveApi(api, req, res, url, options.logger);
         return true;
       },
     ],

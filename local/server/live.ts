@@ -58,11 +58,15 @@ export function attachLiveHub(server: Server, options: LiveHubOptions): LiveHub 
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? "/", "http://localhost");
+    const refused = (status: number, reason: string, why: string) => {
+      options.logger.warn("live connection refused", { why, remote: req.socket.remoteAddress });
+      refuse(socket, status, reason);
+    };
     if (url.pathname !== PATH) return refuse(socket, 404, "Not Found");
-    if (!options.hostAllowed(req.headers.host)) return refuse(socket, 403, "Forbidden");
-    if (!originAllowed(req, options.allowedOrigins)) return refuse(socket, 403, "Forbidden");
+    if (!options.hostAllowed(req.headers.host)) return refused(403, "Forbidden", "host");
+    if (!originAllowed(req, options.allowedOrigins)) return refused(403, "Forbidden", "origin");
     const token = bearerToken(req.headers.authorization) ?? url.searchParams.get("token") ?? undefined;
-    if (!options.checkToken(token)) return refuse(socket, 401, "Unauthorized");
+    if (!options.checkToken(token)) return refused(401, "Unauthorized", token ? "invalid token" : "missing token");
     wss.handleUpgrade(req, socket, head, (client) => wss.emit("connection", client, req));
   };
 

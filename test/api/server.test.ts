@@ -3,6 +3,7 @@ import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../../core/log.js";
 import type { EventsAcceptedResponse, IncidentListResponse } from "../../core/model/api.js";
 import { makeIncident } from "../../core/store/contract/fixtures.js";
 import { type Harness, startHarness, TOKEN } from "./harness.js";
@@ -74,6 +75,19 @@ describe("local server: HTTP API", () => {
     }
 
     expect(statuses).toEqual(new Array(routes.length * 2).fill(401));
+  });
+
+  it("logs refused requests at warn with the caller's address, and never the token", async () => {
+    const lines: string[] = [];
+    harness = await startHarness({ logger: createLogger({ level: "warn", sink: (line) => lines.push(line) }) });
+
+    await harness.call("/api/incidents", { auth: false, headers: { authorization: "Bearer guessed-token" } });
+    await harness.call("/api/incidents");
+
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ level: "warn", msg: "api request refused", status: 401, remote: "127.0.0.1" }),
+    ]);
+    expect(lines.join("\n")).not.toContain("guessed-token");
   });
 
   it("answers a foreign Host header with 403 (DNS rebinding) and a loopback one normally", async () => {
