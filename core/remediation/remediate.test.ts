@@ -95,6 +95,31 @@ describe("remediate", () => {
     expect(aws.sent()).toEqual(["sts:GetCallerIdentityCommand"]);
   });
 
+  it("says so, and changes nothing, when the credentials cannot be used", async () => {
+    aws.sts
+      .on(GetCallerIdentityCommand)
+      .rejects(Object.assign(new Error("expired"), { name: "ExpiredToken", $metadata: { httpStatusCode: 403 } }));
+    const deps = await stored(sg);
+
+    const { actions } = await remediate({ incident: sg, plan: planRemediation(sg, deps.config, NOW) }, deps);
+
+    expect(actions[0]).toMatchObject({
+      outcome: "skipped",
+      error: expect.stringMatching(/credentials cannot be used.*ExpiredToken/),
+    });
+  });
+
+  it("judges production on the enrichment stored since the workflow copied the incident", async () => {
+    const deps = await stored(sg, config(), { mode: "dry-run" });
+    await deps.store.patchIncident(sg.id, {
+      enrichment: { errors: [], resource: { type: "sg", id: GROUP, tags: {}, production: true, protected: false } },
+    });
+
+    const { actions } = await remediate({ incident: sg, plan: planRemediation(sg, deps.config, NOW) }, deps);
+
+    expect(actions[0]).toMatchObject({ outcome: "skipped", error: expect.stringMatching(/production-tagged/) });
+  });
+
   it("keeps one record per action and target when the task is retried", async () => {
     const deps = await stored(sg, config(), { mode: "dry-run" });
     const plan = planRemediation(sg, deps.config, NOW);

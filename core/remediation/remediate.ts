@@ -3,6 +3,7 @@ import type { TaskDeps } from "../context.js";
 import type { AppliedAction, PlannedAction } from "../model/incident.js";
 import type { RemediateInputSchema } from "../model/tasks.js";
 import { quoted } from "./actions/facts.js";
+import { AwsCallError } from "./aws/errors.js";
 import { type AwsGateway, createAwsGateway } from "./aws/gateway.js";
 import { createCircuitBreaker, defaultLedger } from "./breaker.js";
 import { actorArns, causedByTool, protectedPrincipal, protectedResource } from "./guardrails.js";
@@ -41,7 +42,13 @@ function refusal(input: RemediateInput, deps: TaskDeps): string | undefined {
 /** Which account the live credentials act in; a plan for another account is not run. */
 async function accountMismatch(gateway: AwsGateway, account: string): Promise<string | undefined> {
   if (!/^\d{12}$/.test(account)) return undefined;
-  const identity = await gateway.send("sts", "GetCallerIdentity", {});
+  let identity: { Account?: string };
+  try {
+    identity = await gateway.send("sts", "GetCallerIdentity", {});
+  } catch (error) {
+    if (error instanceof AwsCallError) return `the AWS credentials cannot be used (${error.message})`;
+    throw error;
+  }
   if (!identity.Account || identity.Account === account) return undefined;
   return `the incident is in account ${account} but the credentials act in ${identity.Account}: cross-account remediation is not set up`;
 }
@@ -51,17 +58,22 @@ export async function remediate(
   deps: TaskDeps,
   options: RemediateOptions = {},
 ): Promise<{ actions: AppliedAction[] }> {
-  const { incident, plan, approval } = input;
+  const { plan, approval } = input;
   const now = deps.now();
   const at = now.toISOString();
   const mode = deps.mode === "live" ? "live" : "dry-run";
   const reason = approval ? `approved by ${quoted(approval.approver)}` : "automatic remediation";
-  const moved = await deps.store.transition(incident.id, "PROCESSING", { at, by: "remediate", reason });
+  const moved = await deps.store.transition(input.incident.id, "PROCESSING", { at, by: "remediate", reason });
+  // The facts the plan was made from, with the enrichment the store has by now (the workflow's
+  // copy of the incident may predate it): protection and production are judged on both.
+  const incident = { ...input.incident, enrichment: moved.incident.enrichment ?? input.incident.enrichment };
   const audit = (action: string, detail: Record<string, unknown>) =>
     deps.store.appendAudit({ incidentId: incident.id, at, actor: "remediate", action, detail });
 
   let refused =
-    moved.incident.status === "PROCESSING" ? refusal(input, deps) : `the incident is already ${moved.incident.status}`;
+    moved.incident.status === "PROCESSING"
+      ? refusal({ ...input, incident }, deps)
+      : `the incident is already ${moved.incident.status}`;
   const gateway =
     mode === "live" && !refused
       ? (options.gateway ??
