@@ -33,6 +33,13 @@ export const POLICY_PERMISSIONS = [
   "s3:GetBucketTagging",
 ] as const;
 
+/** Policy facts as JSON text: CloudTrail records `bucketPolicy` as an object, detections may keep it so. */
+export function policyText(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "object" && value !== null) return JSON.stringify(value);
+  return undefined;
+}
+
 function restoreOrDelete(target: BucketPolicyTarget, region: string): AwsCall {
   return target.previousPolicy
     ? awsCall("s3", "PutBucketPolicy", { Bucket: target.bucket, Policy: target.previousPolicy }, region)
@@ -48,11 +55,10 @@ export const removePublicPolicyPlanner: ActionPlanner<BucketPolicyTarget, Bucket
   resolve(incident) {
     const bucket = resolveBucket(incident.facts);
     if (!bucket.ok) return bucket;
-    const { policy, previousPolicy } = incident.facts;
+    const policy = policyText(incident.facts.policy);
+    const previousPolicy = policyText(incident.facts.previousPolicy);
     const good =
-      typeof previousPolicy === "string" && parsePolicy(previousPolicy) && !isPublicPolicy(previousPolicy)
-        ? previousPolicy
-        : undefined;
+      previousPolicy && parsePolicy(previousPolicy) && !isPublicPolicy(previousPolicy) ? previousPolicy : undefined;
     return {
       ok: true,
       target: {
@@ -72,8 +78,8 @@ export const removePublicPolicyPlanner: ActionPlanner<BucketPolicyTarget, Bucket
   },
 
   assume({ incident }) {
-    const policy = incident.facts.policy;
-    if (typeof policy === "string" && parsePolicy(policy)) return { policy };
+    const policy = policyText(incident.facts.policy);
+    if (policy && parsePolicy(policy)) return { policy };
     return policy === undefined ? {} : { unknown: true };
   },
 

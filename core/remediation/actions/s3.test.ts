@@ -119,6 +119,18 @@ describe("s3-remove-public-policy", () => {
     expect(JSON.parse(put?.Policy ?? "{}").Statement).toEqual([partnerStatement]);
   });
 
+  it("reads the policy the event set whether the facts hold it as text or as CloudTrail's object", async () => {
+    const current = { Version: "2012-10-17", Statement: [publicStatement, partnerStatement] };
+
+    const { planned } = await runPlanned(
+      incident("s3-bucket-policy-public", { bucket: BUCKET, policy: current }),
+      config(),
+      { mode: "dry-run" },
+    );
+
+    expect(JSON.parse(planned.calls[0]?.params.Policy as string).Statement).toEqual([partnerStatement]);
+  });
+
   it("restores the last known good policy instead of deleting when nothing else remains", async () => {
     const current = policy([publicStatement]);
     const previous = policy([partnerStatement]);
