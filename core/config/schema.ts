@@ -61,7 +61,37 @@ export const ConfigSchema = z
             minDistanceKm: z.number().nonnegative().default(500),
           })
           .prefault({}),
-        unusualRegion: z.object({ lookbackDays: z.number().positive().default(7) }).prefault({}),
+        unusualRegion: z
+          .object({
+            lookbackDays: z.number().positive().default(7),
+            /** Services whose events CloudTrail records in one region whatever the caller's (never "unusual"). */
+            globalServices: z
+              .array(z.string().min(1))
+              .default([
+                "iam.amazonaws.com",
+                "sts.amazonaws.com",
+                "signin.amazonaws.com",
+                "organizations.amazonaws.com",
+                "cloudfront.amazonaws.com",
+                "route53.amazonaws.com",
+                "route53domains.amazonaws.com",
+                "support.amazonaws.com",
+                "health.amazonaws.com",
+                "trustedadvisor.amazonaws.com",
+                "account.amazonaws.com",
+                "billingconsole.amazonaws.com",
+                "ce.amazonaws.com",
+                "budgets.amazonaws.com",
+                "globalaccelerator.amazonaws.com",
+                "shield.amazonaws.com",
+                "waf.amazonaws.com",
+                "notifications.amazonaws.com",
+                "sso.amazonaws.com",
+              ]),
+          })
+          .prefault({}),
+        /** How long a principal's (or key's) known IPs, devices, countries and ASNs are remembered. */
+        baseline: z.object({ days: z.number().positive().default(90) }).prefault({}),
         sgCreatedOpen: z.object({ windowMinutes: minutes.default(10) }).prefault({}),
         sgRepeatedOpen: z
           .object({ rules: z.number().int().min(2).default(3), windowMinutes: minutes.default(10) })
@@ -73,6 +103,36 @@ export const ConfigSchema = z
             requests: z.number().int().positive().default(100),
             errorRatio: z.number().min(0).max(1).default(0.5),
             windowSeconds: z.number().positive().default(60),
+            /** Case-insensitive substrings of user agents that identify scanners. */
+            scannerUserAgents: z
+              .array(z.string().min(2))
+              .default([
+                "sqlmap",
+                "nikto",
+                "nmap",
+                "masscan",
+                "zgrab",
+                "nuclei",
+                "dirbuster",
+                "gobuster",
+                "feroxbuster",
+                "ffuf",
+                "wpscan",
+                "acunetix",
+                "nessus",
+                "openvas",
+                "w3af",
+                "whatweb",
+                "wfuzz",
+                "hydra",
+                "zmeu",
+                "jorgee",
+                "netsparker",
+                "arachni",
+                "skipfish",
+                "commix",
+                "xsstrike",
+              ]),
           })
           .prefault({}),
       })
