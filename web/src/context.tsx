@@ -138,6 +138,7 @@ export function createAppState(deps: AppDeps = {}): AppContextValue {
   let buffer: LiveMessage[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let settleTimer: ReturnType<typeof setTimeout> | undefined;
+  let settlePendingSince: number | undefined;
   const flush = () => {
     flushTimer = undefined;
     const messages = buffer;
@@ -166,8 +167,17 @@ export function createAppState(deps: AppDeps = {}): AppContextValue {
     else for (const id of unknown) void fetchUnknown(id);
     if (changed.size) {
       for (const listener of changeListeners) listener(changed);
+      // Debounced, but a steady stream of changes still resyncs at least every 15 s.
       clearTimeout(settleTimer);
-      settleTimer = setTimeout(() => void sync(), deps.settleMs ?? 3000);
+      settlePendingSince ??= nowMs();
+      const waited = nowMs() - settlePendingSince;
+      settleTimer = setTimeout(
+        () => {
+          settlePendingSince = undefined;
+          void sync();
+        },
+        Math.max(0, Math.min(deps.settleMs ?? 3000, 15_000 - waited)),
+      );
     }
   };
 
