@@ -28,6 +28,46 @@ describe("GuardDuty finding types", () => {
     expect(guardDutyAction({ findingType, ...facts }).action).toBe(action);
   });
 
+  it("reads the key owner's type from the finding's principal", () => {
+    const roleSession = incident(
+      "guardduty-finding",
+      {
+        findingId: "f",
+        findingType: "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
+        accessKeyId: "ASIAABCDEFGHIJKLMNOP",
+        userName: "app-role",
+      },
+      { principal: "AssumedRole/app-role" },
+    );
+    const rootKey = incident(
+      "guardduty-finding",
+      {
+        findingId: "f",
+        findingType: "UnauthorizedAccess:IAMUser/MaliciousIPCaller",
+        accessKeyId: "AKIAABCDEFGHIJKLMNOP",
+        userName: "root",
+      },
+      { principal: "Root/root" },
+    );
+    const unknownOwner = incident(
+      "guardduty-finding",
+      {
+        findingId: "f",
+        findingType: "CredentialAccess:IAMUser/AnomalousBehavior",
+        accessKeyId: "ASIAABCDEFGHIJKLMNOP",
+        userName: "who",
+      },
+      { principal: "" },
+    );
+
+    expect(explainPlan(roleSession, config()).plan[0]?.calls[0]).toMatchObject({
+      operation: "PutRolePolicy",
+      params: { RoleName: "app-role" },
+    });
+    expect(explainPlan(rootKey, config()).notes.join()).toMatch(/root access keys/);
+    expect(explainPlan(unknownOwner, config()).notes.join()).toMatch(/cannot tell whether the temporary key/);
+  });
+
   it("never repeats a malformed finding type in its note", () => {
     expect(guardDutyAction({ findingType: "<script>x</script>" }).note).toBe(
       "the GuardDuty finding type is missing or malformed: notify only",

@@ -1,6 +1,7 @@
 import { awsCall, liveValue } from "../aws/calls.js";
 import type { ActionPlanner } from "../types.js";
 import { ID_PATTERNS, notApplicable, ok } from "./facts.js";
+import { principalTypeOf } from "./iam-principal.js";
 
 /**
  * `iam-deactivate-access-key`: UpdateAccessKey Inactive. The key's owner is read live
@@ -35,7 +36,7 @@ export const deactivateAccessKeyPlanner: ActionPlanner<AccessKeyTarget, AccessKe
         `${key} is a temporary (STS) credential: it cannot be deactivated, revoke its sessions instead`,
       );
     }
-    if (facts.principalType === "Root" || facts.userType === "Root") {
+    if (principalTypeOf(facts, incident.principal) === "Root") {
       return notApplicable("root access keys can only be managed by the root user: remove them by hand");
     }
     const hint = [facts.targetUserName, facts.userName].find(

@@ -33,7 +33,7 @@ export const denyTemporarilyPlanner: ActionPlanner<UserTarget, DenyState> = {
   permissions: ["iam:GetUser", "iam:GetUserPolicy", "iam:PutUserPolicy", "iam:DeleteUserPolicy"],
   destructive: false,
   resolve(incident) {
-    const principal = resolvePrincipal(incident.facts);
+    const principal = resolvePrincipal(incident.facts, incident.principal);
     if (!principal.ok) return principal;
     if (principal.target.kind !== "user") {
       return { ok: false, reason: `a temporary deny is for IAM users; ${principal.target.name} is a role` };
@@ -71,7 +71,7 @@ export const revokeSessionsPlanner: ActionPlanner<IamPrincipal, RevokeState> = {
   ],
   // Every current session of the role (legitimate ones too) stops working.
   destructive: true,
-  resolve: (incident) => resolvePrincipal(incident.facts),
+  resolve: (incident) => resolvePrincipal(incident.facts, incident.principal),
   label: (target) => `${target.kind} ${target.name}`,
   describe: ({ target }) =>
     `Revoke the active sessions of IAM ${target.kind} ${target.name}: the inline policy ${REVOKE_SESSIONS_POLICY} denies every action to credentials issued before now; new sign-ins are not affected.`,

@@ -42,10 +42,24 @@ function named(kind: IamPrincipal["kind"], name: string | undefined): Resolution
   return ok({ kind, name });
 }
 
-/** The IAM user or role behind an incident's actor. */
-export function resolvePrincipal(facts: Record<string, unknown>): Resolution<IamPrincipal> {
-  const type = text(facts.principalType) ?? text(facts.userType);
+const TYPED_PRINCIPAL = /^(Root|IAMUser|AssumedRole|FederatedUser|AWSAccount|AWSService)\/(.+)$/;
+
+/**
+ * The principal's type: identity facts' `principalType` (CloudTrail), a GuardDuty `userType`,
+ * or the `<userType>/<userName>` form GuardDuty findings give as the incident's principal.
+ */
+export function principalTypeOf(facts: Record<string, unknown>, principal = ""): string | undefined {
+  return text(facts.principalType) ?? text(facts.userType) ?? TYPED_PRINCIPAL.exec(principal)?.[1];
+}
+
+/** The IAM user or role behind an incident's actor (`principal`: the incident's, as a fallback). */
+export function resolvePrincipal(facts: Record<string, unknown>, principal = ""): Resolution<IamPrincipal> {
+  const type = principalTypeOf(facts, principal);
   const arn = text(facts.principalArn) ?? "";
+  const key = text(facts.accessKeyId);
+  if (type === undefined && key?.startsWith("ASIA")) {
+    return notApplicable(`cannot tell whether the temporary key ${key} belongs to a user or a role`);
+  }
   if (type === "Root" || arn.endsWith(":root")) {
     return notApplicable(
       "the root user cannot carry IAM policies: secure it by hand (rotate its password, check its MFA)",
