@@ -11,7 +11,7 @@ import { principalTypeOf } from "./iam-principal.js";
 
 export interface AccessKeyTarget {
   accessKeyId: string;
-  /** The owner the facts suggest (the key's target user, else the actor). */
+  /** The owner the facts suggest: the user acting with the key (else the user a key was made for). */
   userNameHint?: string;
 }
 
@@ -39,7 +39,7 @@ export const deactivateAccessKeyPlanner: ActionPlanner<AccessKeyTarget, AccessKe
     if (principalTypeOf(facts, incident.principal) === "Root") {
       return notApplicable("root access keys can only be managed by the root user: remove them by hand");
     }
-    const hint = [facts.targetUserName, facts.userName].find(
+    const hint = [facts.userName, facts.targetUserName].find(
       (name): name is string => typeof name === "string" && ID_PATTERNS.iamName.test(name),
     );
     return ok({ accessKeyId: key, ...(hint ? { userNameHint: hint } : {}) });
