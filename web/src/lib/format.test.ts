@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, formatRelative, formatTime, prettyJson } from "./format.js";
+import { formatDuration, formatRelative, formatTime, prettyJson, wrapLabel } from "./format.js";
 
 describe("format", () => {
   it("shows times in UTC and leaves non-dates alone", () => {
@@ -30,5 +30,14 @@ describe("format", () => {
   it("pretty-prints JSON held in strings and keeps other text as is", () => {
     expect(prettyJson('{"a":1}')).toBe('{\n  "a": 1\n}');
     expect(prettyJson("<script>")).toBe("<script>");
+  });
+
+  it("wraps labels at spaces into at most two lines, cutting the rest", () => {
+    expect(wrapLabel("Verify the fix", 30)).toEqual(["Verify the fix"]);
+    expect(wrapLabel("Approval timed out: apply the policy's default", 30)).toEqual([
+      "Approval timed out: apply the",
+      "policy's default",
+    ]);
+    expect(wrapLabel("a".repeat(70), 30)).toEqual(["a".repeat(30), `${"a".repeat(29)}…`]);
   });
 });

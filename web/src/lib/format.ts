@@ -82,3 +82,22 @@ export function truncate(text: string, max: number): string {
 export function humanize(value: string): string {
   return value.toLowerCase().replace(/[_-]+/g, " ");
 }
+
+/** Break a label into at most `maxLines` lines of about `width` characters, at spaces when it can. */
+export function wrapLabel(text: string, width: number, maxLines = 2): string[] {
+  const lines: string[] = [];
+  let rest = text.trim();
+  while (rest && lines.length < maxLines) {
+    if (rest.length <= width) {
+      lines.push(rest);
+      rest = "";
+      break;
+    }
+    const cut = rest.lastIndexOf(" ", width);
+    const at = cut > width / 2 ? cut : width;
+    lines.push(rest.slice(0, at).trim());
+    rest = rest.slice(at).trim();
+  }
+  if (rest) lines[lines.length - 1] = truncate(`${lines[lines.length - 1]} ${rest}`, width);
+  return lines;
+}

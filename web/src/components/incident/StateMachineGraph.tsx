@@ -1,10 +1,11 @@
 import { createMemo, For, Show } from "solid-js";
 import { buildStateGraph, type GraphEdge, type GraphNode } from "../../lib/asl-graph.js";
-import { truncate } from "../../lib/format.js";
+import { wrapLabel } from "../../lib/format.js";
 import { edgeKey, type PathTaken } from "../../lib/history.js";
 
 const NODE_W = 196;
-const NODE_H = 40;
+const NODE_H = 50;
+const LINE_CHARS = 30;
 const GAP_X = 36;
 const GAP_Y = 46;
 const PAD = 24;
@@ -74,8 +75,9 @@ export function StateMachineGraph(props: { definition: unknown; path: PathTaken 
                     viewBox="0 0 10 10"
                     refX="9"
                     refY="5"
-                    markerWidth="7"
-                    markerHeight="7"
+                    markerWidth="8"
+                    markerHeight="8"
+                    markerUnits="userSpaceOnUse"
                     orient="auto"
                   >
                     <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
@@ -85,8 +87,9 @@ export function StateMachineGraph(props: { definition: unknown; path: PathTaken 
                     viewBox="0 0 10 10"
                     refX="9"
                     refY="5"
-                    markerWidth="7"
-                    markerHeight="7"
+                    markerWidth="8"
+                    markerHeight="8"
+                    markerUnits="userSpaceOnUse"
                     orient="auto"
                   >
                     <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head taken" />
@@ -124,10 +127,19 @@ export function StateMachineGraph(props: { definition: unknown; path: PathTaken 
                       >
                         <title>{`${node.name} (${node.type})${node.comment ? ` — ${node.comment}` : ""}`}</title>
                         <rect width={NODE_W} height={NODE_H} rx={node.type === "Choice" ? 18 : 6} />
-                        <text x={NODE_W / 2} y={NODE_H / 2 - 3} text-anchor="middle" class="node-name">
-                          {truncate(node.name, 28)}
-                        </text>
-                        <text x={NODE_W / 2} y={NODE_H / 2 + 12} text-anchor="middle" class="node-type">
+                        <For each={wrapLabel(node.name, LINE_CHARS)}>
+                          {(line, index) => (
+                            <text
+                              x={NODE_W / 2}
+                              y={(wrapLabel(node.name, LINE_CHARS).length > 1 ? 15 : 21) + index() * 13}
+                              text-anchor="middle"
+                              class="node-name"
+                            >
+                              {line}
+                            </text>
+                          )}
+                        </For>
+                        <text x={NODE_W / 2} y={NODE_H - 7} text-anchor="middle" class="node-type">
                           {node.type}
                         </text>
                       </g>
