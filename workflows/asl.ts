@@ -72,6 +72,8 @@ export function lambdaTask(task: TaskName, options: TaskOptions): AslState {
     Comment: options.comment,
     Resource: `arn:aws:states:::lambda:invoke${options.callback ? ".waitForTaskToken" : ""}`,
     Arguments: { FunctionName: placeholder(task), Payload: options.payload },
+    // The function's own answer (a callback's is what SendTaskSuccess carried), not Lambda's envelope.
+    Output: jsonata(options.callback ? "$states.result" : "$states.result.Payload"),
     TimeoutSeconds: options.timeoutSeconds,
     ...(options.assign ? { Assign: options.assign } : {}),
     Retry: options.retryTimeout === false ? [transientRetry] : [transientRetry, timeoutRetry],

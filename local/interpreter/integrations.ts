@@ -45,9 +45,14 @@ function sdkMetadata(status: number): Record<string, unknown> {
   };
 }
 
-/** JSON round trip: the function sees a copy, as over the wire, and returns JSON only. */
-function overTheWire(value: unknown): unknown {
-  return value === undefined ? null : JSON.parse(JSON.stringify(value));
+/** A resource's answer and its JSON text (made once: the history records it as is). */
+export interface Answer {
+  value: unknown;
+  text: string;
+}
+
+function answer(value: unknown): Answer {
+  return { value, text: JSON.stringify(value) };
 }
 
 /** A Lambda function error as Step Functions reports it: `errorType` as the error name. */
@@ -58,12 +63,19 @@ export function functionError(error: unknown): StateFailure {
   return new StateFailure(errorType, JSON.stringify({ errorType, errorMessage, trace }));
 }
 
-async function callFunction(fn: LocalFunction, payload: unknown): Promise<unknown> {
+/**
+ * Call a function as over the wire: it gets its own copy of the payload (parsed from JSON text)
+ * and its return value is copied back through JSON, so neither side shares objects.
+ */
+async function callFunction(fn: LocalFunction, payload: () => unknown): Promise<Answer> {
+  let result: unknown;
   try {
-    return overTheWire(await fn(overTheWire(payload)));
+    result = await fn(payload());
   } catch (error) {
     throw functionError(error);
   }
+  const text = JSON.stringify(result ?? null);
+  return { value: JSON.parse(text), text };
 }
 
 function resolve(functions: FunctionResolver, name: unknown): LocalFunction {
@@ -75,33 +87,47 @@ function resolve(functions: FunctionResolver, name: unknown): LocalFunction {
   return fn;
 }
 
-/** `arn:aws:states:::lambda:invoke`: the result carries the function's return value as `Payload`. */
+/**
+ * `arn:aws:states:::lambda:invoke`: the result carries the function's return value as `Payload`.
+ * `argsText` is the Arguments' JSON text; the function's copy of its payload is parsed from it.
+ */
 export async function invokeLambdaIntegration(
   functions: FunctionResolver,
   args: unknown,
+  argsText: string,
   logger: Logger,
-): Promise<unknown> {
+): Promise<Answer> {
   if (!isObject(args)) throw new StateFailure("Lambda.InvalidParameterValueException", "Arguments must be an object");
   const fn = resolve(functions, args.FunctionName);
+  const payload = () => (JSON.parse(argsText) as { Payload?: unknown }).Payload ?? {};
   if (args.InvocationType === "Event") {
     // Asynchronous invocation: accepted, not awaited; its failure is the function's own business.
-    void callFunction(fn, args.Payload ?? {}).catch((error: StateFailure) =>
+    void callFunction(fn, payload).catch((error: StateFailure) =>
       logger.warn("asynchronous function invocation failed", { function: args.FunctionName, error: error.error }),
     );
-    return { Payload: "", StatusCode: 202, ...sdkMetadata(202) };
+    return answer({ Payload: "", StatusCode: 202, ...sdkMetadata(202) });
   }
-  if (args.InvocationType === "DryRun") return { Payload: "", StatusCode: 204, ...sdkMetadata(204) };
-  const payload = await callFunction(fn, args.Payload ?? {});
-  return { ExecutedVersion: "$LATEST", Payload: payload, StatusCode: 200, ...sdkMetadata(200) };
+  if (args.InvocationType === "DryRun") return answer({ Payload: "", StatusCode: 204, ...sdkMetadata(204) });
+  const result = await callFunction(fn, payload);
+  const metadata = sdkMetadata(200);
+  return {
+    value: { ExecutedVersion: "$LATEST", Payload: result.value, StatusCode: 200, ...metadata },
+    // The envelope around the payload's text, without serialising the payload twice.
+    text: `{"ExecutedVersion":"$LATEST","Payload":${result.text},"StatusCode":200,${JSON.stringify(metadata).slice(1)}`,
+  };
 }
 
 /** A Task whose Resource is a function ARN: the result is the function's return value itself. */
-export async function invokeLambdaFunction(functions: FunctionResolver, arn: string, args: unknown): Promise<unknown> {
-  return callFunction(resolve(functions, arn), args);
+export async function invokeLambdaFunction(
+  functions: FunctionResolver,
+  arn: string,
+  argsText: string,
+): Promise<Answer> {
+  return callFunction(resolve(functions, arn), () => JSON.parse(argsText));
 }
 
 /** `arn:aws:states:::sns:publish`. */
-export async function publishToSns(publisher: SnsPublisher | undefined, args: unknown): Promise<unknown> {
+export async function publishToSns(publisher: SnsPublisher | undefined, args: unknown): Promise<Answer> {
   if (!isObject(args)) throw new StateFailure("SNS.InvalidParameterException", "Arguments must be an object");
   if (args.Message === undefined) throw new StateFailure("SNS.InvalidParameterException", "Message is required");
   if (!publisher) throw new StateFailure("SNS.ServiceUnavailable", "no SNS publisher is configured locally");
@@ -111,7 +137,7 @@ export async function publishToSns(publisher: SnsPublisher | undefined, args: un
   } as SnsPublishParams;
   try {
     const { MessageId } = await publisher(params);
-    return { MessageId, ...sdkMetadata(200) };
+    return answer({ MessageId, ...sdkMetadata(200) });
   } catch (error) {
     const name = error instanceof Error ? error.name : "ServiceException";
     throw new StateFailure(`SNS.${name}`, error instanceof Error ? error.message : String(error));

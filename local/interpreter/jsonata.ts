@@ -43,7 +43,14 @@ export function isExpression(value: unknown): value is string {
   return typeof value === "string" && EXPRESSION.test(value);
 }
 
-/** Turn a JSONata result into plain JSON; `undefined` and functions are evaluation errors. */
+const isSequence = (value: unknown[]) => (value as { sequence?: unknown }).sequence === true;
+
+/**
+ * Turn a JSONata result into plain JSON: `undefined` and functions are evaluation errors, and
+ * JSONata's sequences become plain arrays (a flagged array fed back into JSONata would be
+ * flattened differently; between states Step Functions passes JSON text). Parts that already
+ * are plain JSON are returned as they are, not copied: state data is never mutated in place.
+ */
 function toJson(value: unknown, describe: () => string): unknown {
   if (value === undefined) throw new Error(`${describe()} returned nothing (undefined)`);
   if (value === null || typeof value === "string" || typeof value === "boolean") return value;
@@ -54,12 +61,31 @@ function toJson(value: unknown, describe: () => string): unknown {
   if (typeof value === "function" || (typeof value === "object" && "_jsonata_lambda" in (value as object))) {
     throw new Error(`${describe()} returned a function, which is not JSON`);
   }
-  if (Array.isArray(value)) return value.map((item) => toJson(item, describe));
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    if (item !== undefined) out[key] = toJson(item, describe);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined = isSequence(value) ? [] : undefined;
+    for (let index = 0; index < value.length; index++) {
+      const item = value[index];
+      const json = toJson(item, describe);
+      if (copy === undefined && json !== item) copy = value.slice(0, index);
+      copy?.push(json);
+    }
+    return copy ?? value;
   }
-  return out;
+  const record = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(record)) {
+    const item = record[key];
+    const json = item === undefined ? undefined : toJson(item, describe);
+    if (copy === undefined && json !== item) {
+      copy = {};
+      for (const earlier of Object.keys(record)) {
+        if (earlier === key) break;
+        copy[earlier] = record[earlier];
+      }
+    }
+    if (copy !== undefined && json !== undefined) copy[key] = json;
+  }
+  return copy ?? record;
 }
 
 function jsonataMessage(error: unknown): string {

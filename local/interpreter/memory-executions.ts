@@ -2,8 +2,9 @@ import type { ExecutionStatus, HistoryEvent } from "../../core/model/history.js"
 import type { ExecutionStore, StoredExecution } from "../../core/store/ports.js";
 
 /**
- * Executions and history in memory, for interpreter tests and benchmarks. Values are cloned in
- * and out, like a real store: nothing the interpreter mutates later leaks into what was stored.
+ * Executions and history in memory, for interpreter tests and benchmarks. Executions are cloned
+ * in and out, like a real store (the interpreter keeps changing its checkpoint); history is
+ * cloned on the way out.
  */
 export class MemoryExecutionStore implements ExecutionStore {
   private readonly executions = new Map<string, StoredExecution>();
@@ -24,9 +25,10 @@ export class MemoryExecutionStore implements ExecutionStore {
       .map((execution) => structuredClone(execution));
   }
 
+  /** Events are kept as given: the interpreter never changes an event once it is appended. */
   async appendHistory(executionArn: string, events: HistoryEvent[]): Promise<void> {
     const list = this.history.get(executionArn) ?? [];
-    list.push(...structuredClone(events));
+    list.push(...events);
     this.history.set(executionArn, list);
   }
 

@@ -1,9 +1,8 @@
 import type { FrameData } from "./checkpoint.js";
 import { STATES_ERRORS } from "./errors.js";
-import { jsonField } from "./history.js";
 import type { State, StateGraph } from "./model.js";
 import { type Cancellation, Cancelled, type Run } from "./run.js";
-import { ensureWithinLimit, exitedDetails, type Scope, type StateResult } from "./scope.js";
+import { exitState, type Scope, type StateResult } from "./scope.js";
 import type { FrameOutcome } from "./states/children.js";
 import { runChoice, runFail, runPass, runSucceed, runWait } from "./states/flow.js";
 import { runMap } from "./states/map.js";
@@ -39,10 +38,16 @@ function dispatch(run: Run, state: State, frame: FrameData, scope: Scope, cancel
   }
 }
 
+// The JSON text of a frame's current input, when the previous state's exit already made it.
+const inputTexts = new WeakMap<FrameData, string>();
+
 function enter(run: Run, state: State, frame: FrameData): void {
+  const input = inputTexts.get(frame) ?? JSON.stringify(frame.input ?? null);
+  inputTexts.delete(frame);
   frame.lastEventId = run.history.add(`${state.type}StateEntered`, frame.lastEventId, {
     name: state.name,
-    ...jsonField("input", frame.input),
+    input,
+    inputDetails: { truncated: false },
   });
   frame.step = {
     enteredAt: run.services.clock.now(),
@@ -71,9 +76,10 @@ export async function runFrame(
       }
       if (!frame.step) enter(run, state, frame);
       let result: StateResult;
+      let exit: NonNullable<StateResult["exit"]>;
       try {
         result = await dispatch(run, state, frame, scope, cancel);
-        if (result.next !== undefined) ensureWithinLimit(result.output, "output", state.name);
+        exit = result.exit ?? exitState(state.name, result);
       } catch (error) {
         if (error instanceof Cancelled) throw error;
         const failure = asFailure(error);
@@ -81,11 +87,7 @@ export async function runFrame(
         return { ok: false, error: failure.error, cause: failure.cause };
       }
       Object.assign(scope.vars, result.assigned);
-      frame.lastEventId = run.history.add(
-        `${state.type}StateExited`,
-        frame.lastEventId,
-        exitedDetails(state.name, result),
-      );
+      frame.lastEventId = run.history.add(`${state.type}StateExited`, frame.lastEventId, exit.details);
       frame.step = undefined;
       if (result.next === undefined) {
         run.touch();
@@ -93,6 +95,7 @@ export async function runFrame(
       }
       frame.state = result.next;
       frame.input = result.output;
+      inputTexts.set(frame, exit.outputText);
       run.touch();
     }
   } finally {

@@ -1,6 +1,5 @@
 import type { FrameData } from "./checkpoint.js";
 import { STATES_ERRORS, StateFailure } from "./errors.js";
-import { jsonField } from "./history.js";
 import type { EvalScope, StatesBinding, Template } from "./jsonata.js";
 import type { State } from "./model.js";
 import type { Run } from "./run.js";
@@ -66,8 +65,10 @@ export function evalScope(
 // Step Functions' payload quota: 256 KiB of UTF-8 JSON per state input, output, result and variable.
 export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
 
-export function ensureWithinLimit(value: unknown, what: string, state: string): void {
-  const bytes = Buffer.byteLength(JSON.stringify(value ?? null), "utf8");
+/** Refuse JSON text over the payload quota (a UTF-8 character is at most 3 bytes per UTF-16 unit). */
+export function checkSize(text: string, what: string, state: string): void {
+  if (text.length * 3 <= PAYLOAD_LIMIT_BYTES) return;
+  const bytes = Buffer.byteLength(text, "utf8");
   if (bytes > PAYLOAD_LIMIT_BYTES) {
     throw new StateFailure(
       STATES_ERRORS.dataLimitExceeded,
@@ -76,45 +77,61 @@ export function ensureWithinLimit(value: unknown, what: string, state: string): 
   }
 }
 
+/** A value's JSON text, checked against the payload quota (the text is reused for history). */
+export function jsonText(value: unknown, what: string, state: string): string {
+  const text = JSON.stringify(value ?? null);
+  checkSize(text, what, state);
+  return text;
+}
+
+export function ensureWithinLimit(value: unknown, what: string, state: string): void {
+  jsonText(value, what, state);
+}
+
 export interface StateResult {
   output: unknown;
   /** Absent: the frame ends here (End, Succeed). */
   next?: string;
   assigned: Record<string, unknown>;
+  /** The exit event's details, when made where a size failure is still the state's to catch. */
+  exit?: { details: Record<string, unknown>; outputText: string };
 }
 
 /**
  * Evaluate a state's (or a catcher's) Output and Assign against the same binding: both see the
- * variables as they were on entry, and neither sees the other's values.
+ * variables as they were on entry, and neither sees the other's values. Sizes are checked when
+ * the state exits (`exitState`), where the JSON text is made once.
  */
 export async function outputAndAssign(
   scope: EvalScope,
   output: Template | undefined,
   assign: Template | undefined,
   fallback: unknown,
-  state: string,
 ): Promise<{ output: unknown; assigned: Record<string, unknown> }> {
   const [value, assigned] = await Promise.all([
     output ? output(scope) : Promise.resolve(fallback),
     assign ? (assign(scope) as Promise<Record<string, unknown>>) : Promise.resolve({}),
   ]);
-  ensureWithinLimit(value, "output", state);
-  for (const [name, variable] of Object.entries(assigned)) ensureWithinLimit(variable, `variable $${name}`, state);
   return { output: value, assigned };
 }
 
-/** `stateExitedEventDetails`: the output and each assigned variable as JSON text. */
-export function exitedDetails(name: string, result: StateResult): Record<string, unknown> {
-  const assignedVariables = Object.fromEntries(
-    Object.entries(result.assigned).map(([key, value]) => [key, JSON.stringify(value)]),
-  );
-  return {
-    name,
-    ...jsonField("output", result.output),
-    ...(Object.keys(assignedVariables).length > 0
-      ? { assignedVariables, assignedVariablesDetails: { truncated: false } }
-      : {}),
-  };
+/**
+ * The `stateExitedEventDetails` of a state that ended with `result`: its output and each assigned
+ * variable as JSON text, each within the payload quota. Returns the output's text too, which the
+ * next state's "entered" event reuses.
+ */
+export function exitState(name: string, result: StateResult): { details: Record<string, unknown>; outputText: string } {
+  const outputText = jsonText(result.output, "output", name);
+  const assignedVariables: Record<string, string> = {};
+  for (const [key, value] of Object.entries(result.assigned)) {
+    assignedVariables[key] = jsonText(value, `variable $${key}`, name);
+  }
+  const details: Record<string, unknown> = { name, output: outputText, outputDetails: { truncated: false } };
+  if (Object.keys(assignedVariables).length > 0) {
+    details.assignedVariables = assignedVariables;
+    details.assignedVariablesDetails = { truncated: false };
+  }
+  return { details, outputText };
 }
 
 /** A number-valued field (TimeoutSeconds, Seconds, MaxConcurrency…) evaluated and range-checked. */

@@ -8,7 +8,7 @@ import { evalScope, integerField, outputAndAssign, type Scope, type StateResult 
 
 export async function runPass(run: Run, state: PassState, frame: FrameData, scope: Scope): Promise<StateResult> {
   const binding = evalScope(run, frame, state, scope);
-  const { output, assigned } = await outputAndAssign(binding, state.output, state.assign, frame.input, state.name);
+  const { output, assigned } = await outputAndAssign(binding, state.output, state.assign, frame.input);
   return { output, next: state.next, assigned };
 }
 
@@ -30,8 +30,8 @@ export async function runChoice(run: Run, state: ChoiceState, frame: FrameData, 
     }
     if (!verdict) continue;
     const [base, chosen] = await Promise.all([
-      outputAndAssign(binding, state.output, state.assign, frame.input, state.name),
-      outputAndAssign(binding, rule.output, rule.assign, undefined, state.name),
+      outputAndAssign(binding, state.output, state.assign, frame.input),
+      outputAndAssign(binding, rule.output, rule.assign, undefined),
     ]);
     return {
       output: rule.output ? chosen.output : base.output,
@@ -42,7 +42,7 @@ export async function runChoice(run: Run, state: ChoiceState, frame: FrameData, 
   if (state.default === undefined) {
     throw new StateFailure(STATES_ERRORS.noChoiceMatched, `No Choice rule of state "${state.name}" matched.`);
   }
-  const { output, assigned } = await outputAndAssign(binding, state.output, state.assign, frame.input, state.name);
+  const { output, assigned } = await outputAndAssign(binding, state.output, state.assign, frame.input);
   return { output, next: state.default, assigned };
 }
 
@@ -75,18 +75,12 @@ export async function runWait(
     run.touch();
   }
   await sleepUntil(run, step.waitUntil, cancel);
-  const { output, assigned } = await outputAndAssign(binding, state.output, state.assign, frame.input, state.name);
+  const { output, assigned } = await outputAndAssign(binding, state.output, state.assign, frame.input);
   return { output, next: state.next, assigned };
 }
 
 export async function runSucceed(run: Run, state: SucceedState, frame: FrameData, scope: Scope): Promise<StateResult> {
-  const { output } = await outputAndAssign(
-    evalScope(run, frame, state, scope),
-    state.output,
-    undefined,
-    frame.input,
-    state.name,
-  );
+  const { output } = await outputAndAssign(evalScope(run, frame, state, scope), state.output, undefined, frame.input);
   return { output, assigned: {} };
 }
 

@@ -3,7 +3,7 @@ import { STATES_ERRORS, StateFailure } from "../errors.js";
 import type { MapState, ParallelState, TaskState } from "../model.js";
 import { findCatcher, findRetrier, retryDelayMs } from "../retriers.js";
 import { type Cancellation, Cancelled, type Run, sleepUntil } from "../run.js";
-import { evalScope, outputAndAssign, type Scope, type StateResult } from "../scope.js";
+import { evalScope, exitState, outputAndAssign, type Scope, type StateResult } from "../scope.js";
 
 /**
  * Retry and Catch around one attempt of a Task, Parallel or Map: a failure is retried by the
@@ -43,8 +43,9 @@ async function caught(
   if (!catcher) return undefined;
   const errorOutput = { Error: failure.error, Cause: failure.cause };
   const binding = evalScope(run, frame, state, scope, { errorOutput });
-  const { output, assigned } = await outputAndAssign(binding, catcher.output, catcher.assign, errorOutput, state.name);
-  return { output, next: catcher.next, assigned };
+  const { output, assigned } = await outputAndAssign(binding, catcher.output, catcher.assign, errorOutput);
+  const result: StateResult = { output, next: catcher.next, assigned };
+  return { ...result, exit: exitState(state.name, result) };
 }
 
 /**
@@ -69,8 +70,10 @@ export async function withRecovery(
     try {
       const result = await attempt();
       const binding = evalScope(run, frame, state, scope, { result });
-      const { output, assigned } = await outputAndAssign(binding, state.output, state.assign, result, state.name);
-      return { output, next: state.next, assigned };
+      const { output, assigned } = await outputAndAssign(binding, state.output, state.assign, result);
+      const done: StateResult = { output, next: state.next, assigned };
+      // Inside the try: an output over the quota is States.DataLimitExceeded, which Catch may name.
+      return { ...done, exit: exitState(state.name, done) };
     } catch (error) {
       if (error instanceof Cancelled) throw error;
       const failure = asFailure(error);

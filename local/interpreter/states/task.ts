@@ -1,10 +1,9 @@
 import type { FrameData, TaskWait } from "../checkpoint.js";
 import { STATES_ERRORS, StateFailure } from "../errors.js";
-import { jsonField } from "../history.js";
-import { invokeLambdaFunction, invokeLambdaIntegration, publishToSns } from "../integrations.js";
+import { type Answer, invokeLambdaFunction, invokeLambdaIntegration, publishToSns } from "../integrations.js";
 import type { TaskState } from "../model.js";
 import { type Cancellation, Cancelled, type Run } from "../run.js";
-import { ensureWithinLimit, evalScope, integerField, type Scope, type StateResult } from "../scope.js";
+import { checkSize, evalScope, integerField, jsonText, type Scope, type StateResult } from "../scope.js";
 import { withRecovery } from "./recovery.js";
 
 /**
@@ -18,13 +17,13 @@ function describe(state: TaskState, family: TaskWait["family"]): Record<string, 
   return family === "Task" ? { resourceType: state.resource.resourceType, resource: state.resource.resource } : {};
 }
 
-function invoke(run: Run, state: TaskState, args: unknown): Promise<unknown> {
+function invoke(run: Run, state: TaskState, args: unknown, argsText: string): Promise<Answer> {
   const { functions, sns, logger } = run.services;
   switch (state.resource.kind) {
     case "lambda-invoke":
-      return invokeLambdaIntegration(functions, args, logger);
+      return invokeLambdaIntegration(functions, args, argsText, logger);
     case "lambda-function":
-      return invokeLambdaFunction(functions, state.resource.arn, args);
+      return invokeLambdaFunction(functions, state.resource.arn, argsText);
     case "sns-publish":
       return publishToSns(sns, args);
   }
@@ -98,10 +97,11 @@ function recordFailure(run: Run, frame: FrameData, state: TaskState, wait: TaskW
   });
 }
 
-function recordSuccess(run: Run, frame: FrameData, state: TaskState, wait: TaskWait, output: unknown): void {
+function recordSuccess(run: Run, frame: FrameData, state: TaskState, wait: TaskWait, outputText: string): void {
   frame.lastEventId = run.history.add(`${wait.family}Succeeded`, frame.lastEventId, {
     ...describe(state, wait.family),
-    ...jsonField("output", output),
+    output: outputText,
+    outputDetails: { truncated: false },
   });
 }
 
@@ -118,8 +118,7 @@ async function awaitCallback(
   try {
     const output = await withDeadlines(run, wait, cancel, (beat) => tokens.wait(wait.token, beat), true);
     tokens.release(wait.token, "closed");
-    ensureWithinLimit(output, "callback output", state.name);
-    recordSuccess(run, frame, state, wait, output);
+    recordSuccess(run, frame, state, wait, jsonText(output, "callback output", state.name));
     return output;
   } catch (error) {
     if (error instanceof Cancelled) {
@@ -144,18 +143,23 @@ async function attempt(run: Run, state: TaskState, frame: FrameData, scope: Scop
   const args = state.arguments ? await state.arguments(binding) : frame.input;
   const timeoutSeconds = await integerField(state.timeoutSeconds, binding, "TimeoutSeconds", state.name, 1);
   const heartbeatSeconds = await integerField(state.heartbeatSeconds, binding, "HeartbeatSeconds", state.name, 1);
-  ensureWithinLimit(args, "Arguments", state.name);
+  const argsText = jsonText(args, "Arguments", state.name);
   const family = state.resource.kind === "lambda-function" ? "LambdaFunction" : "Task";
   const scheduled =
     family === "Task"
       ? {
           ...describe(state, family),
           region: run.services.region,
-          parameters: JSON.stringify(args),
+          parameters: argsText,
           ...(timeoutSeconds ? { timeoutInSeconds: timeoutSeconds } : {}),
           ...(heartbeatSeconds ? { heartbeatInSeconds: heartbeatSeconds } : {}),
         }
-      : { resource: state.resource.arn, ...jsonField("input", args), timeoutInSeconds: timeoutSeconds };
+      : {
+          resource: state.resource.arn,
+          input: argsText,
+          inputDetails: { truncated: false },
+          timeoutInSeconds: timeoutSeconds,
+        };
   frame.lastEventId = run.history.add(`${family}Scheduled`, frame.lastEventId, scheduled);
   const now = clock.now();
   const wait: TaskWait = {
@@ -175,9 +179,12 @@ async function attempt(run: Run, state: TaskState, frame: FrameData, scope: Scop
   }
   frame.lastEventId = run.history.add(`${family}Started`, frame.lastEventId, describe(state, family));
   let response: unknown;
+  let responseText: string;
   try {
-    response = await withDeadlines(run, wait, cancel, () => invoke(run, state, args), false);
-    ensureWithinLimit(response, "result", state.name);
+    const answer = await withDeadlines(run, wait, cancel, () => invoke(run, state, args, argsText), false);
+    response = answer.value;
+    responseText = answer.text;
+    checkSize(responseText, "result", state.name);
   } catch (error) {
     if (error instanceof Cancelled) {
       if (token && error.reason.kind === "halt") tokens.detach(token);
@@ -190,12 +197,13 @@ async function attempt(run: Run, state: TaskState, frame: FrameData, scope: Scop
     throw failure;
   }
   if (!token || !step) {
-    recordSuccess(run, frame, state, wait, response);
+    recordSuccess(run, frame, state, wait, responseText);
     return response;
   }
   frame.lastEventId = run.history.add("TaskSubmitted", frame.lastEventId, {
     ...describe(state, family),
-    ...jsonField("output", response),
+    output: responseText,
+    outputDetails: { truncated: false },
   });
   wait.submitted = true;
   run.touch();
