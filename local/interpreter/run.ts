@@ -123,23 +123,6 @@ export interface Run {
   flush(): Promise<void>;
 }
 
-/** Await `promise`, but give up with `Cancelled` when `cancel` fires first. */
-export function guard<T>(promise: Promise<T>, cancel: Cancellation): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const stop = cancel.onCancel((reason) => reject(new Cancelled(reason)));
-    promise.then(
-      (value) => {
-        stop();
-        resolve(value);
-      },
-      (error: unknown) => {
-        stop();
-        reject(error);
-      },
-    );
-  });
-}
-
 /** Wait until `atMs` on the run's clock; a waiting runner does not count as busy. */
 export async function sleepUntil(run: Run, atMs: number, cancel: Cancellation): Promise<void> {
   cancel.throwIfCancelled();
