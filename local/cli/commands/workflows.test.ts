@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CATEGORIES } from "../../../core/model/catalog.js";
+import { placeholder } from "../../../workflows/functions.js";
 import { main } from "../main.js";
 
 function capture(cwd: string) {
@@ -34,7 +35,7 @@ describe("riposte workflows export", () => {
     expect(c.out().trim().split("\n")).toEqual(CATEGORIES.map((category) => join(dir, "asl", `${category}.asl.json`)));
     const network = JSON.parse(await readFile(join(dir, "asl", "network.asl.json"), "utf8"));
     expect(network.QueryLanguage).toBe("JSONata");
-    expect(JSON.stringify(network)).toContain("${RemediateFunction}");
+    expect(JSON.stringify(network)).toContain(placeholder("remediate"));
   });
 
   it.each([
