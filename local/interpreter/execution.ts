@@ -22,6 +22,8 @@ export class ExecutionRunner implements Run {
   private persisting: Promise<void> = Promise.resolve();
   private scheduled = false;
   private closing = false;
+  // Set when shutdown stopped waiting for this execution: nothing it does later is written.
+  private abandoned = false;
 
   constructor(
     readonly services: Services,
@@ -48,6 +50,7 @@ export class ExecutionRunner implements Run {
   }
 
   flush(): Promise<void> {
+    if (this.abandoned) return this.persisting;
     const write = this.persisting.then(() => this.persist());
     // A failed write is logged; the next one retries with the then-current state.
     this.persisting = write.catch((error: unknown) =>
@@ -148,6 +151,16 @@ export class ExecutionRunner implements Run {
       stopDeadline();
       this.cancellation.dispose();
     }
+  }
+
+  /**
+   * Stop writing for good: the last checkpoint written stands, and a restart resumes from it (a
+   * task still running now runs again then). For shutdown, when a task does not finish in time.
+   */
+  async abandon(): Promise<void> {
+    this.closing = true;
+    await this.persisting;
+    this.abandoned = true;
   }
 
   get status(): ExecutionStatus {

@@ -256,3 +256,44 @@ describe("stopping and timing out", () => {
     expect(record).toMatchObject({ status: "SUCCEEDED", output: 42 });
   });
 });
+
+describe("close", () => {
+  it("gives up on a task that does not finish within the grace period; the restart runs it again", async () => {
+    const executions = new MemoryExecutionStore();
+    const clock = new ManualClock();
+    const definition = single({
+      Type: "Task",
+      Resource: "arn:aws:states:::lambda:invoke",
+      Arguments: { FunctionName: "work" },
+      Output: "{% $states.result.Payload %}",
+    });
+    let hung = 0;
+    const before = createHarness({
+      executions,
+      clock,
+      functions: {
+        work: () => {
+          hung++;
+          return new Promise(() => {});
+        },
+      },
+    });
+    const { stateMachineArn } = before.interpreter.createStateMachine("work", definition);
+    const { executionArn } = await before.interpreter.startExecution({ stateMachineArn });
+    await new Promise((resolve) => setImmediate(resolve));
+
+    await before.interpreter.close({ graceMs: 10 });
+    const halted = await executions.getExecution(executionArn);
+    const after = createHarness({ executions, clock, functions: { work: async () => "done" } });
+    after.interpreter.createStateMachine("work", definition);
+    await after.interpreter.resume();
+    await after.settle();
+
+    expect(hung).toBe(1);
+    expect(halted?.status).toBe("RUNNING");
+    expect(await after.interpreter.describeExecution(executionArn)).toMatchObject({
+      status: "SUCCEEDED",
+      output: "done",
+    });
+  });
+});

@@ -348,16 +348,31 @@ export class Interpreter implements TaskCallbacks {
 
   /**
    * Shut down: take no new executions, stop every running one at its next step (checkpointed,
-   * still RUNNING) and wait until all of them are durable. `resume()` on a new interpreter
-   * continues them.
+   * still RUNNING) and wait until all of them are durable. A task already running is let finish
+   * (its work is not repeated), for at most `graceMs`; an execution still busy then keeps its
+   * last checkpoint, and its task runs again after the restart. `resume()` on a new interpreter
+   * continues them all.
    */
-  async close(): Promise<void> {
+  async close(options: { graceMs?: number } = {}): Promise<void> {
     this.closed = true;
     const runners = [...this.running.values()];
     for (const runner of runners) runner.cancellation.cancel({ kind: "halt" });
     await Promise.all([...this.starting.values()].map((start) => start.catch(() => {})));
     await Promise.all(runners.map((runner) => runner.flush().catch(() => {})));
-    await this.whenHalted();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), options.graceMs ?? 30_000);
+    });
+    const outcome = await Promise.race([this.whenHalted().then(() => "halted" as const), grace]);
+    clearTimeout(timer);
+    if (outcome === "late") {
+      const late = [...this.running.entries()];
+      this.services.logger.warn("shutting down with tasks still running; they run again after a restart", {
+        executions: late.map(([arn]) => arn),
+      });
+      await Promise.all(late.map(([, runner]) => runner.abandon()));
+      for (const [arn] of late) this.running.delete(arn);
+    }
   }
 
   private async whenHalted(): Promise<void> {

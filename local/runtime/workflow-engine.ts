@@ -43,8 +43,11 @@ export interface LocalWorkflowEngine {
   startFinding(finding: Finding): Promise<{ incidentId: string; executionArn: string; started: boolean }>;
   /** Continue executions left running by a previous process (call once at start-up). */
   resume(): Promise<number>;
-  /** Stop at the next step; what runs is checkpointed and resumes after a restart. */
-  close(): Promise<void>;
+  /**
+   * Stop at the next step; what runs is checkpointed and resumes after a restart. A running task
+   * is let finish for at most `graceMs` (30 s by default).
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 export function createLocalWorkflowEngine(options: LocalWorkflowEngineOptions): LocalWorkflowEngine {
@@ -108,6 +111,6 @@ export function createLocalWorkflowEngine(options: LocalWorkflowEngineOptions): 
       return { incidentId, executionArn, started };
     },
     resume: () => interpreter.resume(),
-    close: () => interpreter.close(),
+    close: (closeOptions) => interpreter.close(closeOptions),
   };
 }
