@@ -24,7 +24,11 @@ export const CLOUDTRAIL_DETAIL_TYPES: readonly string[] = [
 
 /** Whether a value looks like a CloudTrail record (the fields every record carries). */
 export function isCloudTrailRecord(value: Record<string, unknown>): boolean {
-  return typeof value.eventSource === "string" && typeof value.eventName === "string" && "eventTime" in value;
+  return (
+    typeof value.eventSource === "string" &&
+    typeof value.eventName === "string" &&
+    ("eventTime" in value || "eventVersion" in value || "userIdentity" in value)
+  );
 }
 
 /** `signin.amazonaws.com` → `aws.signin`. */

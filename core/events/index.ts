@@ -10,7 +10,7 @@ export { type InputFile, listInputFiles } from "./files.js";
 export { CONFIG_DETAIL_TYPE, GUARDDUTY_DETAIL_TYPE } from "./findings.js";
 export { FLOW_DETAIL_TYPE, FLOW_SOURCE } from "./flow-logs.js";
 export { DEFAULT_LATENESS_MS, DEFAULT_MAX_BUFFERED, type OrderOptions, orderByEventTime } from "./order.js";
-export { type ReadOptions, readEventBatches, readEventFiles } from "./read.js";
+export { parseLogText, type ReadOptions, readEventBatches, readEventFiles } from "./read.js";
 export { isoTime, parseEventTime } from "./time.js";
 export type { ReadError, ReadItem } from "./types.js";
 export { ALB_DETAIL_TYPE, ALB_SOURCE, WAF_DETAIL_TYPE, WAF_SOURCE } from "./web-logs.js";

@@ -90,6 +90,11 @@ function decode(buffer: Buffer): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** Parse the text of one log file (any supported format) as if read from `file`. */
+export function parseLogText(text: string, file: string): ReadItem[] {
+  return [...parseText(file, text)].flat();
+}
+
 function* parseText(file: string, text: string): Iterable<ReadItem[]> {
   const parser = new FileParser(file, logFileFacts(file));
   let out: ReadItem[] = [];

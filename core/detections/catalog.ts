@@ -1,0 +1,87 @@
+import { parseConfig } from "../config/load.js";
+import type { RiposteConfig } from "../config/schema.js";
+import { DETECTION_IDS, type DetectionId } from "../model/catalog.js";
+import { identityCorrelators } from "./identity/correlated.js";
+import { IDENTITY_STATELESS } from "./identity/stateless.js";
+import { cloudtrailTampering } from "./logging/tampering.js";
+import { webScanning } from "./logging/web-scanning.js";
+import { networkCorrelators } from "./network/correlated.js";
+import { NETWORK_STATELESS } from "./network/stateless.js";
+import { guardDutyLoopPrevention, loopPrevention, mergePatterns } from "./pattern-helpers.js";
+import { STORAGE_STATELESS } from "./storage/stateless.js";
+import { guardDutyFinding } from "./threat/guardduty.js";
+import type { EventPattern, StatefulDetection, StatelessDetection } from "./types.js";
+
+/**
+ * The 34 detections: data (title, category, severity, ATT&CK technique, response, texts) plus the
+ * smallest code each needs. Ids and order follow `core/model/catalog.ts`.
+ */
+
+export type DetectionSpec = StatelessDetection | StatefulDetection;
+
+/** A catalog entry: the spec plus its EventBridge pattern under the default configuration. */
+export type DetectionDefinition = DetectionSpec & { readonly pattern: EventPattern };
+
+/**
+ * Fresh detection specs. Stateful ones may keep small in-process caches (which never change
+ * results), so every engine gets its own set.
+ */
+export function createDetectionSpecs(): DetectionSpec[] {
+  const byId = new Map<DetectionId, DetectionSpec>();
+  for (const spec of [
+    ...IDENTITY_STATELESS,
+    ...identityCorrelators(),
+    cloudtrailTampering,
+    webScanning,
+    ...NETWORK_STATELESS,
+    ...networkCorrelators(),
+    ...STORAGE_STATELESS,
+    guardDutyFinding,
+  ]) {
+    if (byId.has(spec.id)) throw new Error(`detection ${spec.id} is defined twice`);
+    byId.set(spec.id, spec);
+  }
+  return DETECTION_IDS.map((id) => {
+    const spec = byId.get(id);
+    if (!spec) throw new Error(`detection ${id} has no definition`);
+    return spec;
+  });
+}
+
+/** The pattern that selects a detection's candidate events, loop prevention included. */
+export function detectionPattern(spec: DetectionSpec, config: RiposteConfig): EventPattern {
+  const pattern = spec.buildPattern(config);
+  switch (spec.loopPrevention ?? "cloudtrail") {
+    case "cloudtrail":
+      return mergePatterns(pattern, loopPrevention(config));
+    case "guardduty":
+      return mergePatterns(pattern, guardDutyLoopPrevention(config));
+    default:
+      return pattern;
+  }
+}
+
+/** The events a stateful detection only learns from (no loop prevention: they never fire). */
+export function statePattern(spec: DetectionSpec, config: RiposteConfig): EventPattern | undefined {
+  return spec.stateful && spec.buildStatePattern ? spec.buildStatePattern(config) : undefined;
+}
+
+const DEFAULT_CONFIG = parseConfig({});
+
+export const CATALOG: readonly DetectionDefinition[] = Object.freeze(
+  createDetectionSpecs().map((spec) => Object.freeze({ ...spec, pattern: detectionPattern(spec, DEFAULT_CONFIG) })),
+);
+
+const BY_ID = new Map<string, DetectionDefinition>(CATALOG.map((definition) => [definition.id, definition]));
+
+/** The catalog entry of a detection id; throws naming the valid ids for an unknown one. */
+export function getDetection(id: DetectionId | string): DetectionDefinition {
+  const definition = BY_ID.get(id);
+  if (!definition) throw new Error(`unknown detection id "${id}"; valid ids: ${DETECTION_IDS.join(", ")}`);
+  return definition;
+}
+
+/** Whether a detection runs under `config` (`detections.<id>.enabled`, default true). */
+export function isEnabled(id: DetectionId, config: RiposteConfig): boolean {
+  return config.detections[id]?.enabled !== false;
+}

@@ -1,0 +1,89 @@
+import type { RiposteConfig } from "../config/schema.js";
+import type { CorrelationStore } from "../correlation/store.js";
+import type { Location } from "../geo/locate.js";
+import type { Logger } from "../log.js";
+import type { RemediationActionId } from "../model/actions.js";
+import type { Category, DetectionId, Severity } from "../model/catalog.js";
+import type { EventEnvelope, SecurityEvent } from "../model/event.js";
+import type { Finding } from "../model/incident.js";
+import type { ResourceDescriber } from "./describe.js";
+import type { NetworkChange, NetworkTracker } from "./network/tracker.js";
+
+/** An EventBridge event pattern (JSON object). */
+export type EventPattern = Record<string, unknown>;
+
+/** What a detection does by default once it fires (a detection's configured mode overrides it). */
+export interface DetectionResponse {
+  mode: "auto" | "approval" | "notify";
+  /** Remediation action id; absent when the response is notify only (or mapped per finding type). */
+  action?: RemediationActionId;
+}
+
+/** The part of a finding a detection computes; the rest comes from the catalog entry. */
+export type FindingDraft = Omit<Finding, "detection" | "category" | "title" | "severity" | "evidence" | "facts"> & {
+  severity?: Severity;
+  facts: Record<string, unknown>;
+  evidence?: unknown[];
+};
+
+export interface DetectionText {
+  id: DetectionId;
+  title: string;
+  category: Category;
+  severity: Severity;
+  attack: { id: string; name: string };
+  /** What the detection means, in a sentence or two. */
+  description: string;
+  /** Why it matters. */
+  why: string;
+  /** How to tune it (the settings that change it, and what to do about noise). */
+  tuning: string;
+  response: DetectionResponse;
+  /**
+   * How events made by Riposte's own role are kept out: on the CloudTrail principal (default),
+   * on the access key's user of a GuardDuty finding, or not applicable (no principal in the event).
+   */
+  loopPrevention?: "cloudtrail" | "guardduty" | "not-applicable";
+}
+
+/** Everything a stateful detection may use while handling one event. */
+export interface CorrelationContext {
+  config: RiposteConfig;
+  state: CorrelationStore;
+  /** Event time of the event being processed (epoch ms); all expiry is relative to it. */
+  now: number;
+  locate(ip: string): Location;
+  logger: Logger;
+  describe?: ResourceDescriber;
+  /** Security group knowledge shared by the network detections. */
+  tracker: NetworkTracker;
+  /** What this event changed in that knowledge (EC2 events only). */
+  networkChange?: NetworkChange;
+}
+
+/** A detection that looks at one event at a time: a pattern plus the check the pattern cannot express. */
+export interface StatelessDetection extends DetectionText {
+  stateful: false;
+  /** The candidate events, loop prevention excluded (added by `detectionPattern`). */
+  buildPattern(config: RiposteConfig): EventPattern;
+  /** The finding in a candidate event, or undefined when the event does not qualify. */
+  evaluate(envelope: EventEnvelope, config: RiposteConfig): FindingDraft | undefined;
+}
+
+/** A detection that correlates events through the correlation store. */
+export interface StatefulDetection extends DetectionText {
+  stateful: true;
+  /** Events that may complete a finding (loop prevention added by `detectionPattern`). */
+  buildPattern(config: RiposteConfig): EventPattern;
+  /**
+   * Events that only update state (e.g. revocations, which must be seen even when Riposte made
+   * them). Without loop prevention: they never fire.
+   */
+  buildStatePattern?(config: RiposteConfig): EventPattern;
+  /** Handle a candidate (`trigger`: it matched `buildPattern`) and return findings. */
+  correlate(event: SecurityEvent, context: CorrelationContext, trigger: boolean): Promise<FindingDraft[]>;
+  /** A timer this detection scheduled fell due (`payload` as scheduled). */
+  onTimer?(payload: unknown, context: CorrelationContext): Promise<FindingDraft[]>;
+  /** Evaluate what is pending at the end of input (e.g. rules still open), at `context.now`. */
+  finish?(context: CorrelationContext): Promise<FindingDraft[]>;
+}
