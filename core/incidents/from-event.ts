@@ -1,5 +1,5 @@
 import type { RiposteConfig } from "../config/schema.js";
-import { InvalidInput } from "../errors.js";
+import { findingFromEvent } from "../detections/stateless.js";
 import type { DetectionId } from "../model/catalog.js";
 import type { EventEnvelope } from "../model/event.js";
 import type { Finding } from "../model/incident.js";
@@ -8,11 +8,11 @@ import { NoFinding } from "./errors.js";
 /**
  * The finding in one event a deployed EventBridge rule selected (`{ detection, event }` input):
  * the detection's stateless logic runs on it, since the rule's pattern is only a pre-filter.
+ * An event that holds no finding (it fails the detection's own check, the detection is off or
+ * stateful) is `NoFinding`, which ends the workflow quietly.
  */
 export function findingFromRuleEvent(detection: DetectionId, event: EventEnvelope, config: RiposteConfig): Finding {
-  void config;
-  void event;
-  throw new InvalidInput(`workflow input for ${detection}: events from EventBridge rules are not supported yet`);
+  const finding = findingFromEvent(detection, event, config);
+  if (!finding) throw new NoFinding(`event ${event.id} holds no ${detection} finding`);
+  return finding;
 }
-
-export { NoFinding };
