@@ -9,6 +9,7 @@ import type { IncidentDetailResponse, IncidentListResponse } from "../../core/mo
 import type { IncidentSummary } from "../../core/model/incident.js";
 import { FINAL_STATUSES } from "../../core/model/status.js";
 import { freePort } from "../support/moto.js";
+import { seriousViolations } from "./support/axe.js";
 import { type Browser, chromiumAvailable, launchBrowser } from "./support/browser.js";
 import { publicBucketPolicy, rootConsoleLogin, sshOpenToWorld, stopLogging } from "./support/events.js";
 import { buildDashboard, type RiposteProcess, startRiposte } from "./support/serve.js";
@@ -96,8 +97,10 @@ async function connectionState(text: string, timeout = 30_000) {
   await page.getByTestId("connection-state").filter({ hasText: text }).waitFor({ timeout });
 }
 
+/** Save a full-page screenshot and check the page with axe (no serious or critical violation). */
 async function screenshot(name: string) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  expect(await seriousViolations(page), `accessibility of ${name}`).toEqual([]);
 }
 
 describe("dashboard in a browser against riposte serve", () => {
@@ -276,7 +279,7 @@ describe("dashboard in a browser against riposte serve", () => {
     expect(await page.getByText(/Live updates are interrupted/).count()).toBe(0);
   }, 150_000);
 
-  it("saves screenshots of the overview, audit and settings pages, in both themes", async (context) => {
+  it("saves screenshots of the overview, audit and settings pages, in both themes, and checks them with axe", async (context) => {
     if (skipReason) return context.skip(skipReason);
 
     await page.getByRole("link", { name: "Overview" }).click();

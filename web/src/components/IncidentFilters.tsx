@@ -125,12 +125,13 @@ export function IncidentFilters(props: { filter: IncidentFilter; onChange: (filt
         <button
           type="button"
           class="button"
-          aria-label={`Sort direction: ${props.filter.direction === "desc" ? "descending" : "ascending"}`}
+          title="Change the sort direction"
           onClick={() =>
             props.onChange({ ...props.filter, direction: props.filter.direction === "desc" ? "asc" : "desc" })
           }
         >
-          {props.filter.direction === "desc" ? "↓ desc" : "↑ asc"}
+          <span aria-hidden="true">{props.filter.direction === "desc" ? "↓ " : "↑ "}</span>
+          {props.filter.direction === "desc" ? "Descending" : "Ascending"}
         </button>
         <Show when={isFiltered(props.filter)}>
           <button
