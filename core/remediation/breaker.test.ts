@@ -1,7 +1,10 @@
 import Database from "better-sqlite3";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { config } from "../../test/remediation/fixtures.js";
+import { type DynamoServer, startDynalite, uniqueTableName } from "../../test/support/dynalite.js";
+import { createTable } from "../store/dynamodb/table.js";
 import { type ActionLedger, createCircuitBreaker, type LedgerEntry, MemoryActionLedger } from "./breaker.js";
+import { DynamoActionLedger } from "./ledger-dynamodb.js";
 import { SqliteActionLedger } from "./ledger-sqlite.js";
 
 const entry = (id: string, at: string): LedgerEntry => ({
@@ -12,12 +15,37 @@ const entry = (id: string, at: string): LedgerEntry => ({
   incidentId: `inc-${id}`,
 });
 
+let dynamo: DynamoServer;
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(async () => dynamo?.stop());
+
+async function dynamoLedger(): Promise<ActionLedger> {
+  const tableName = uniqueTableName();
+  const client = dynamo.client();
+  await createTable(client, tableName);
+  return new DynamoActionLedger({ client, tableName });
+}
+
 describe.each([
-  ["memory", () => new MemoryActionLedger()],
-  ["sqlite", () => new SqliteActionLedger(new Database(":memory:"))],
-] as [string, () => ActionLedger][])("%s action ledger", (_name, make) => {
+  ["memory", async () => new MemoryActionLedger()],
+  ["sqlite", async () => new SqliteActionLedger(new Database(":memory:"))],
+  ["dynamodb", dynamoLedger],
+] as [string, () => Promise<ActionLedger>][])("%s action ledger", (_name, make) => {
+  it("never admits more than max when reservations race", async () => {
+    const ledger = await make();
+    const limit = { since: "2026-01-01T00:00:00.000Z", max: 3 };
+
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => ledger.reserve(entry(`r${i}`, "2026-01-01T00:01:00.000Z"), limit)),
+    );
+
+    expect(results.filter((r) => r.allowed)).toHaveLength(3);
+  });
+
   it("admits up to max entries newer than the window start, then refuses", async () => {
-    const ledger = make();
+    const ledger = await make();
     const limit = { since: "2026-01-01T00:00:00.000Z", max: 2 };
 
     const results = [
@@ -32,7 +60,7 @@ describe.each([
   });
 
   it("admits a retried entry again without counting it twice", async () => {
-    const ledger = make();
+    const ledger = await make();
     const limit = { since: "2026-01-01T00:00:00.000Z", max: 1 };
     await ledger.reserve(entry("a", "2026-01-01T00:01:00.000Z"), limit);
 
@@ -44,7 +72,7 @@ describe.each([
   });
 
   it("lists expiring entries once due, until cleared", async () => {
-    const ledger = make();
+    const ledger = await make();
     await ledger.record(entry("deny", "2026-01-01T00:00:00.000Z"));
     await ledger.setExpiry("deny", "2026-01-01T00:30:00.000Z", { userName: "alice" });
 

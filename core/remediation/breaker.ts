@@ -21,6 +21,11 @@ export interface LedgerEntry {
   detail?: Record<string, string>;
 }
 
+/** ISO times in one form (`…:00.000Z`), so ledgers can compare them as text. */
+export function normaliseTime(iso: string): string {
+  return new Date(iso).toISOString();
+}
+
 /** The ledger port; implementations: memory (below, also the fallback) and SQLite (`ledger-sqlite.ts`). */
 export interface ActionLedger {
   /**
@@ -58,12 +63,20 @@ export class MemoryActionLedger implements ActionLedger {
 
   async setExpiry(id: string, expiresAt: string, detail?: Record<string, string>) {
     const entry = this.entries.get(id);
-    if (entry) this.entries.set(id, { ...entry, expiresAt, cleared: false, ...(detail ? { detail } : {}) });
+    if (entry) {
+      this.entries.set(id, {
+        ...entry,
+        expiresAt: normaliseTime(expiresAt),
+        cleared: false,
+        ...(detail ? { detail } : {}),
+      });
+    }
   }
 
   async due(at: string) {
+    const upto = normaliseTime(at);
     return [...this.entries.values()]
-      .filter((e) => e.expiresAt !== undefined && e.expiresAt <= at && !e.cleared)
+      .filter((e) => e.expiresAt !== undefined && e.expiresAt <= upto && !e.cleared)
       .map(({ cleared: _cleared, ...entry }) => structuredClone(entry));
   }
 

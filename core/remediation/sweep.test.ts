@@ -54,7 +54,7 @@ describe("sweepExpiredChanges", () => {
 
     expect(result.pending).toEqual(["d1"]);
     expect(aws.inputs("DeleteUserPolicyCommand")).toEqual([]);
-    expect((await ledger.due("2026-03-02T11:30:00Z")).map((e) => e.expiresAt)).toEqual(["2026-03-02T11:30:00Z"]);
+    expect((await ledger.due("2026-03-02T11:30:00Z")).map((e) => e.expiresAt)).toEqual(["2026-03-02T11:30:00.000Z"]);
   });
 
   it("does nothing outside live mode, and keeps going past a failing entry", async () => {
