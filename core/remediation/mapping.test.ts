@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { config, incident, sshOpenFacts } from "../../test/remediation/fixtures.js";
+import { CATALOG } from "../detections/catalog.js";
 import { parseIp } from "../net/ip.js";
 import { canonicalIp } from "./actions/block-ip.js";
 import { guardDutyAction } from "./guardduty.js";
 import { actorArns, causedByTool, protectedPrincipal, wildcardMatch } from "./guardrails.js";
 import { explainPlan } from "./policy.js";
 import { getAction } from "./registry.js";
-import { DEFAULT_RESPONSES } from "./responses.js";
+import { defaultModeOfAction, defaultResponse } from "./responses.js";
 
 describe("GuardDuty finding types", () => {
   it.each([
@@ -76,12 +77,17 @@ describe("GuardDuty finding types", () => {
 });
 
 describe("default responses", () => {
-  it("name only registered actions and give key and session actions approval", () => {
-    for (const response of Object.values(DEFAULT_RESPONSES))
-      if (response.action) expect(getAction(response.action).id).toBe(response.action);
-    expect(DEFAULT_RESPONSES["access-key-anomalous-use"].mode).toBe("approval");
-    expect(DEFAULT_RESPONSES["impossible-travel"].mode).toBe("approval");
-    expect(DEFAULT_RESPONSES["console-login-brute-force"]).toEqual({ mode: "auto", action: "iam-deny-temporarily" });
+  it("come from the detection catalog and name only registered actions", () => {
+    for (const definition of CATALOG) {
+      if (definition.response.action) expect(getAction(definition.response.action).id).toBe(definition.response.action);
+    }
+    expect(defaultResponse("access-key-anomalous-use")).toEqual({
+      mode: "approval",
+      action: "iam-deactivate-access-key",
+    });
+    expect(defaultResponse("impossible-travel").mode).toBe("approval");
+    expect(defaultResponse("console-login-brute-force")).toEqual({ mode: "auto", action: "iam-deny-temporarily" });
+    expect(defaultModeOfAction("revoke-sg-rules")).toBe("auto");
   });
 });
 

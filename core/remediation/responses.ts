@@ -1,77 +1,29 @@
-import type { DetectionMode, RiposteConfig } from "../config/schema.js";
+import type { RiposteConfig } from "../config/schema.js";
+import { CATALOG, getDetection } from "../detections/catalog.js";
+import type { DetectionResponse } from "../detections/types.js";
 import type { RemediationActionId } from "../model/actions.js";
 import type { DetectionId } from "../model/catalog.js";
 import { guardDutyAction } from "./guardduty.js";
 import type { IncidentView } from "./types.js";
 
 /**
- * Which remediation each detection gets, and in which mode by default (issue 5's defaults:
- * security-group and S3 exposure and CloudTrail restart `auto`; the brute-force deny `auto`; key
- * deactivation and session revocation `approval`; everything else notify only). The detection
- * catalog (`core/detections/catalog.ts`, `response`) is meant to carry the same defaults; this
- * table is the remediation side's copy until it does.
+ * Which remediation each detection gets, and in which mode by default: the detection catalog's
+ * `response` (issue 5's defaults: security-group and S3 exposure and CloudTrail restart `auto`;
+ * the brute-force deny `auto`; key deactivation and session revocation `approval`; everything
+ * else notify only). GuardDuty findings have no single action: it depends on the finding type.
  */
 
-export interface DetectionResponse {
-  mode: Exclude<DetectionMode, "off">;
-  action?: RemediationActionId;
-}
+export type { DetectionResponse };
 
-const notifyOnly: DetectionResponse = { mode: "notify" };
-const revokeRules: DetectionResponse = { mode: "auto", action: "revoke-sg-rules" };
-
-export const DEFAULT_RESPONSES: Readonly<Record<DetectionId, DetectionResponse>> = {
-  "root-account-usage": notifyOnly,
-  "console-login-failure": notifyOnly,
-  "console-login-brute-force": { mode: "auto", action: "iam-deny-temporarily" },
-  "console-login-new-ip": notifyOnly,
-  "console-login-new-device": notifyOnly,
-  "mfa-deactivated": notifyOnly,
-  "credential-change": notifyOnly,
-  "access-key-created": notifyOnly,
-  "access-key-anomalous-use": { mode: "approval", action: "iam-deactivate-access-key" },
-  "impossible-travel": { mode: "approval", action: "iam-revoke-sessions" },
-  "unusual-region": notifyOnly,
-  "cloudtrail-tampering": { mode: "auto", action: "cloudtrail-start-logging" },
-  "web-scanning": { mode: "auto", action: "waf-block-ip" },
-  "sg-ssh-open-world": revokeRules,
-  "sg-rule-modified-open": revokeRules,
-  "sg-created-open": revokeRules,
-  "sg-high-risk-port-open": revokeRules,
-  "sg-temporary-rule": revokeRules,
-  "sg-prod-tag-violation": revokeRules,
-  // Not world-open, only outside the allowed ranges: a person confirms.
-  "sg-ssh-restricted-cidr": { mode: "approval", action: "revoke-sg-rules" },
-  "sg-zombie-rule": revokeRules,
-  "sg-open-then-connection": revokeRules,
-  "ec2-launched-with-open-sg": revokeRules,
-  "sg-repeated-open": revokeRules,
-  "config-sg-open-to-world": revokeRules,
-  // Resolves earlier incidents; there is nothing left to remediate.
-  "sg-risk-resolved": notifyOnly,
-  "s3-object-acl-public": { mode: "auto", action: "s3-private-object-acl" },
-  "s3-bucket-policy-public": { mode: "auto", action: "s3-remove-public-policy" },
-  "s3-public-access-block-disabled": { mode: "auto", action: "s3-block-public-access" },
-  "s3-website-enabled": { mode: "auto", action: "s3-delete-website" },
-  "s3-cors-permissive": { mode: "auto", action: "s3-restrict-cors" },
-  // Restores the last known good policy, which a person should see first.
-  "s3-bucket-policy-deleted": { mode: "approval", action: "s3-remove-public-policy" },
-  "s3-bucket-acl-public": { mode: "auto", action: "s3-private-acl" },
-  // The action depends on the finding type (guardduty.ts); the mode on the action.
-  "guardduty-finding": { mode: "auto" },
-};
-
-/** The default response of a detection. */
+/** The default response of a detection (the catalog's). */
 export function defaultResponse(id: DetectionId): DetectionResponse {
-  return DEFAULT_RESPONSES[id];
+  return getDetection(id).response;
 }
 
-/** The default mode an action runs in when a GuardDuty finding maps to it. */
+/** The default mode an action runs in when a GuardDuty finding maps to it (the mode detections give it). */
 export function defaultModeOfAction(action: RemediationActionId): DetectionResponse["mode"] {
-  const modes = Object.values(DEFAULT_RESPONSES)
-    .filter((response) => response.action === action)
-    .map((response) => response.mode);
-  return modes.includes("auto") ? "auto" : modes.includes("approval") ? "approval" : "approval";
+  const modes = CATALOG.filter((definition) => definition.response.action === action).map((d) => d.response.mode);
+  return modes.includes("auto") ? "auto" : "approval";
 }
 
 export interface ChosenActions {
