@@ -157,14 +157,14 @@ const SCENARIOS: Record<
   ],
   "s3-remove-public-policy": [
     {
-      incident: incident("s3-bucket-policy-public", { bucket: BUCKET }),
+      incident: incident("s3-bucket-policy-public", { bucket: BUCKET, policy: publicPolicy(true) }),
       mock: () => {
         aws.s3.on(GetBucketPolicyCommand).resolves({ Policy: publicPolicy(true) });
         aws.s3.on(GetBucketPolicyStatusCommand).resolves({ PolicyStatus: { IsPublic: false } });
       },
     },
     {
-      incident: incident("s3-bucket-policy-public", { bucket: BUCKET }),
+      incident: incident("s3-bucket-policy-public", { bucket: BUCKET, policy: publicPolicy(true) }),
       mock: () => {
         aws.s3.on(GetBucketPolicyCommand).resolves({ Policy: publicPolicy(false) });
         aws.s3.on(GetBucketPolicyStatusCommand).resolves({});

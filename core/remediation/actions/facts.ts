@@ -20,12 +20,12 @@ export function readFacts<T>(schema: z.ZodType<T>, facts: unknown, what: string)
 export const ok = <T>(target: T): Resolution<T> => ({ ok: true, target });
 export const notApplicable = <T>(reason: string): Resolution<T> => ({ ok: false, reason });
 
-/** AWS resource id patterns, checked before an id reaches a call or a message. */
+/** AWS resource id shapes (letters and digits only), checked before an id reaches a call or a message. */
 export const ID_PATTERNS = {
-  securityGroup: /^sg-[0-9a-f]{8,17}$/,
-  securityGroupRule: /^sgr-[0-9a-f]{8,17}$/,
-  instance: /^i-[0-9a-f]{8,17}$/,
-  networkAcl: /^acl-[0-9a-f]{8,17}$/,
+  securityGroup: /^sg-[0-9a-z]{1,32}$/,
+  securityGroupRule: /^sgr-[0-9a-z]{1,32}$/,
+  instance: /^i-[0-9a-z]{1,32}$/,
+  networkAcl: /^acl-[0-9a-z]{1,32}$/,
   /** S3 bucket naming rules (general purpose buckets). */
   bucket: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
   /** IAM user and role names. */

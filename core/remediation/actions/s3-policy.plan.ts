@@ -2,6 +2,7 @@ import type { AwsCall } from "../../model/incident.js";
 import { isPublicPolicy, parsePolicy, splitPublicStatements } from "../analysis/bucket-policy.js";
 import { awsCall, liveValue } from "../aws/calls.js";
 import type { ActionPlanner } from "../types.js";
+import { notApplicable } from "./facts.js";
 import { resolveBucket } from "./s3-target.js";
 
 /**
@@ -59,6 +60,11 @@ export const removePublicPolicyPlanner: ActionPlanner<BucketPolicyTarget, Bucket
     const previousPolicy = policyText(incident.facts.previousPolicy);
     const good =
       previousPolicy && parsePolicy(previousPolicy) && !isPublicPolicy(previousPolicy) ? previousPolicy : undefined;
+    if (policy === undefined && good === undefined) {
+      return notApplicable(
+        "neither the policy set nor a last known good policy is known: nothing to restore or remove",
+      );
+    }
     return {
       ok: true,
       target: {

@@ -13,6 +13,7 @@ import {
 } from "../analysis/sg-rules.js";
 import { awsCall, liveValue } from "../aws/calls.js";
 import type { ActionPlanner, PlanContext } from "../types.js";
+import { canonicalIp } from "./block-ip.js";
 import { ID_PATTERNS, notApplicable, ok, portList, readFacts } from "./facts.js";
 
 /**
@@ -36,13 +37,29 @@ const ValidRuleSchema = SgRuleSchema.extend({
     .optional(),
 }).refine((rule) => rule.ruleId || rule.cidrIpv4 || rule.cidrIpv6, "a rule needs its id or its source range");
 
+/** An IPv6 range recorded in the IPv4 field (some log shapes do) is read as IPv6. */
+function rangeInItsField(rule: unknown): unknown {
+  if (typeof rule !== "object" || rule === null) return rule;
+  const { cidrIpv4, cidrIpv6, ...rest } = rule as Record<string, unknown>;
+  if (typeof cidrIpv4 === "string" && cidrIpv4.includes(":") && cidrIpv6 === undefined)
+    return { ...rest, cidrIpv6: cidrIpv4 };
+  return rule;
+}
+
 const RulesFactsSchema = z.looseObject({
   groupId: z.string().regex(ID_PATTERNS.securityGroup),
-  rules: z.array(ValidRuleSchema).min(1),
+  rules: z.array(z.preprocess(rangeInItsField, ValidRuleSchema)),
+  riskyPorts: z.array(z.unknown()).optional(),
 });
 
+/**
+ * The offending rules of a group; or, when the event does not name them (an AWS Config
+ * evaluation), the group's world-open rules on the watched ports; or those of an instance's
+ * groups (a GuardDuty port probe). `ports` empty means every risky port.
+ */
 export type SgTarget =
   | { kind: "rules"; groupId: string; rules: SgRule[] }
+  | { kind: "group"; groupId: string; ports: number[] }
   | { kind: "instance"; instanceId: string; ports: number[] };
 
 /** A rule as EC2 describes it now. */
@@ -69,14 +86,18 @@ function resolveRules(facts: unknown): ReturnType<ActionPlanner<SgTarget, SgStat
   if (!read.ok) return read;
   // World-open risk is judged on ingress; egress rules are evidence, never revoked here.
   const rules = read.target.rules.filter((rule) => rule.egress !== true);
-  if (rules.length === 0) return notApplicable(`no offending ingress rule is recorded for ${read.target.groupId}`);
+  if (read.target.rules.length > 0 && rules.length === 0) {
+    return notApplicable(`only egress rules are recorded for ${read.target.groupId}`);
+  }
+  if (rules.length === 0)
+    return ok({ kind: "group", groupId: read.target.groupId, ports: portList(read.target.riskyPorts) });
   return ok({ kind: "rules", groupId: read.target.groupId, rules });
 }
 
 /** The ingress rules of `state` the target names (by id when both sides know it, else by shape). */
 export function matchingRules(target: SgTarget, state: SgState, ports: readonly number[]): LiveSgRule[] {
   const groups = state.groups ?? [];
-  if (target.kind === "instance") {
+  if (target.kind !== "rules") {
     return groups.flatMap((group) =>
       group.rules.filter((rule) => !rule.egress && isWorldOpenRule(rule) && exposedPorts(rule, ports).length > 0),
     );
@@ -95,13 +116,19 @@ export function matchingRules(target: SgTarget, state: SgState, ports: readonly 
   );
 }
 
+/** A CIDR as EC2 writes it (network address, compressed IPv6): `1.2.3.4/0` becomes `0.0.0.0/0`. */
+function cidrText(text: string): string {
+  const cidr = parseCidr(text);
+  return cidr ? `${canonicalIp(cidr.network, cidr.version)}/${cidr.prefix}` : text;
+}
+
 function ipPermission(rule: SgRule) {
   const protocol = normaliseProtocol(rule.ipProtocol);
   return {
     IpProtocol: protocol,
     ...(protocol === "-1" ? {} : { FromPort: rule.fromPort, ToPort: rule.toPort }),
-    ...(rule.cidrIpv4 ? { IpRanges: [{ CidrIp: rule.cidrIpv4 }] } : {}),
-    ...(rule.cidrIpv6 ? { Ipv6Ranges: [{ CidrIpv6: rule.cidrIpv6 }] } : {}),
+    ...(rule.cidrIpv4 ? { IpRanges: [{ CidrIp: cidrText(rule.cidrIpv4) }] } : {}),
+    ...(rule.cidrIpv6 ? { Ipv6Ranges: [{ CidrIpv6: cidrText(rule.cidrIpv6) }] } : {}),
   };
 }
 
@@ -128,9 +155,9 @@ function revokeCalls(groupId: string, rules: LiveSgRule[], region: string): AwsC
   return calls;
 }
 
-/** The ports an instance target watches: the probed ones, else every risky port. */
+/** The ports a group or instance target watches: the named ones, else every risky port. */
 export function targetPorts(target: SgTarget, configPorts: readonly number[]): number[] {
-  return target.kind === "instance" && target.ports.length > 0 ? target.ports : [...configPorts];
+  return target.kind !== "rules" && target.ports.length > 0 ? target.ports : [...configPorts];
 }
 
 export const revokeSgRulesPlanner: ActionPlanner<SgTarget, SgState> = {
@@ -155,9 +182,9 @@ export const revokeSgRulesPlanner: ActionPlanner<SgTarget, SgState> = {
   },
 
   label(target) {
-    if (target.kind === "instance") {
+    if (target.kind !== "rules") {
       const ports = target.ports.length > 0 ? target.ports.join(", ") : "risky ports";
-      return `${target.instanceId} (world-open ${ports})`;
+      return `${target.kind === "instance" ? target.instanceId : target.groupId} (world-open ${ports})`;
     }
     return `${target.groupId} (${target.rules.map(describeRule).join("; ")})`;
   },
@@ -167,12 +194,16 @@ export const revokeSgRulesPlanner: ActionPlanner<SgTarget, SgState> = {
       const ports = targetPorts(target, riskyPorts(config)).join(", ");
       return `Revoke the world-open ingress rules on ports ${ports} of the security groups of ${target.instanceId}, leaving their other rules untouched.`;
     }
+    if (target.kind === "group") {
+      const ports = targetPorts(target, riskyPorts(config)).join(", ");
+      return `Revoke the world-open ingress rules on ports ${ports} of ${target.groupId}, leaving its other rules untouched.`;
+    }
     const count = target.rules.length;
     return `Revoke ${count} ingress rule${count === 1 ? "" : "s"} on ${target.groupId} (${target.rules.map(describeRule).join("; ")}), leaving its other rules untouched.`;
   },
 
   assume({ target }) {
-    if (target.kind === "instance") return {};
+    if (target.kind !== "rules") return {};
     return {
       groups: [
         {
@@ -192,9 +223,12 @@ export const revokeSgRulesPlanner: ActionPlanner<SgTarget, SgState> = {
           "ec2",
           "RevokeSecurityGroupIngress",
           {
-            GroupId: liveValue(
-              `DescribeInstances(${target.kind === "instance" ? target.instanceId : "?"}).SecurityGroups`,
-            ),
+            GroupId:
+              target.kind === "group"
+                ? target.groupId
+                : liveValue(
+                    `DescribeInstances(${target.kind === "instance" ? target.instanceId : "?"}).SecurityGroups`,
+                  ),
             SecurityGroupRuleIds: liveValue(
               "DescribeSecurityGroupRules: world-open ingress rules on the watched ports",
             ),

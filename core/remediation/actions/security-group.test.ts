@@ -156,6 +156,19 @@ describe("revoke-sg-rules", () => {
     });
   });
 
+  it("revokes a group's world-open risky rules when the event names the group only (AWS Config)", async () => {
+    groupHas([sshWorld, httpsWorld, sshOffice, rule("sgr-00000000000000004", 5432, "::/0")], [httpsWorld, sshOffice]);
+    aws.ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    const config_ = incident("config-sg-open-to-world", { groupId: GROUP, rules: [], describeRules: true });
+
+    const { planned } = await runPlanned(config_, config());
+
+    expect(planned.target).toBe(`${GROUP} (world-open risky ports)`);
+    expect(aws.inputs("RevokeSecurityGroupIngressCommand")).toEqual([
+      { GroupId: GROUP, SecurityGroupRuleIds: ["sgr-00000000000000001", "sgr-00000000000000004"] },
+    ]);
+  });
+
   it("revokes the world-open rules on the probed port of an instance's groups", async () => {
     aws.ec2.on(DescribeInstancesCommand).resolves({
       Reservations: [{ Instances: [{ InstanceId: "i-0123456789abcdef0", SecurityGroups: [{ GroupId: GROUP }] }] }],

@@ -49,7 +49,7 @@ async function rulesOf(ctx: LiveContext<SgTarget>, groupIds: string[]): Promise<
 async function snapshot(ctx: LiveContext<SgTarget>): Promise<Snapshot<SgState>> {
   const { target } = ctx;
   const region = ctx.incident.region;
-  if (target.kind === "rules") {
+  if (target.kind !== "instance") {
     return goneOr(GROUP_GONE, `security group ${target.groupId} no longer exists`, async () => {
       const described = await ctx.aws.send("ec2", "DescribeSecurityGroups", { GroupIds: [target.groupId] }, region);
       const group = described.SecurityGroups?.[0];
