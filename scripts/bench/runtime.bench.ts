@@ -1,12 +1,15 @@
 /**
- * The local runtime's workflows under load: 1,000 incidents (the five categories in turn, each
- * routed to automatic remediation, dry-run) timed from intake (the workflow start the detection
- * step makes) to the final status appearing in the store's change stream.
+ * The local runtime's workflows under load: 1,000 incidents, each routed to automatic
+ * remediation (dry-run), timed from intake to the final status appearing in the store's change
+ * stream.
  *
- *  - "runtime": the real task handlers and the SQLite store `riposte serve` uses (a temporary
- *    data directory, WAL, synchronous=full).
- *  - "engine alone": the same workflows with every function answering a recorded answer at once
- *    and in-memory stores: what the interpreter itself costs (JSONata, history, checkpoints).
+ *  - "runtime": raw CloudTrail records (a security group opened to the world, a bucket policy
+ *    made public, CloudTrail logging stopped, in turn) normalised and run through the detection
+ *    engine, then the workflows with the real task handlers and the SQLite store `riposte serve`
+ *    uses (a temporary data directory, WAL, synchronous=full). Intake is the record's arrival.
+ *  - "engine alone": findings straight into the same workflows, every function answering a
+ *    recorded answer at once, in-memory stores: what the interpreter itself costs (JSONata,
+ *    history, checkpoints). Intake is the workflow start.
  *
  * Each runs a burst (all 1,000 at once: throughput) and then a steady stream at half that
  * throughput (latency p50/p99 while the runtime keeps up). Nothing may be lost: every incident
@@ -17,7 +20,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseConfig } from "../../core/config/load.js";
+import type { RiposteConfig } from "../../core/config/schema.js";
 import type { TaskDeps } from "../../core/context.js";
+import { SqliteCorrelationStore } from "../../core/correlation/sqlite.js";
+import { createDetectionEngine } from "../../core/detections/engine.js";
+import { normalizeRecords } from "../../core/events/index.js";
 import { silentLogger } from "../../core/log.js";
 import type { Finding } from "../../core/model/incident.js";
 import { isFinalStatus } from "../../core/model/status.js";
@@ -30,16 +37,26 @@ import type { LocalFunction } from "../../local/interpreter/integrations.js";
 import { MemoryExecutionStore } from "../../local/interpreter/memory-executions.js";
 import { localFunctionName } from "../../local/runtime/tasks.js";
 import { createLocalWorkflowEngine } from "../../local/runtime/workflow-engine.js";
+import { authorizeIngress, cloudtrail, identity, publicReadPolicy, s3 } from "../../test/fixtures/events/cloudtrail.js";
 import { FINDINGS } from "../../test/workflows/fixtures.js";
 
 const INCIDENTS = 1_000;
 const PRINCIPALS = 50;
+
+/** How an incident enters: the item the batch holds, and what turns it into workflow starts. */
+type Intake = (
+  item: unknown,
+  start: (finding: Finding) => Promise<{ incidentId: string; executionArn: string }>,
+) => Promise<{ incidentId: string; executionArn: string }[]>;
 
 interface Setup {
   name: string;
   store: RiposteStore;
   executions: ExecutionStore;
   handlers?: Partial<Record<TaskName, LocalFunction>>;
+  /** The batch of `count` items (records or findings). */
+  items(count: number, batch: string): unknown[];
+  intake: Intake;
   close(): void;
 }
 
@@ -56,13 +73,59 @@ function deps(store: RiposteStore): Omit<TaskDeps, "callbacks"> {
   };
 }
 
+// Batches an hour apart in event time, from accounts of their own: no correlation across them
+// (a world-open rule still open a day later would be a zombie-rule finding).
+const BATCHES: Record<string, number> = { "warm-up": 0, burst: 1, steady: 2 };
+const worldOpenSsh = { from: 22, to: 22, cidrs: ["0.0.0.0/0"] };
+
+/**
+ * One raw CloudTrail record per incident, three stateless detections taking turns. Each comes
+ * from its own account and actor a second apart (an organisation's trail): several world-open
+ * rules within one account and window would add a correlated finding (`sg-repeated-open`) to the
+ * one each record makes, and the bench counts one incident per record.
+ */
+function records(count: number, batch: string): unknown[] {
+  const slot = BATCHES[batch] ?? 3;
+  const base = Date.UTC(2026, 2, 1) + slot * 3_600_000;
+  return Array.from({ length: count }, (_, index) => {
+    const id = `${batch}-${index}`;
+    const account = String(200_000_000_000 + slot * 10_000 + index);
+    const user = { ...identity.user(`user-${id}`), accountId: account, arn: `arn:aws:iam::${account}:user/user-${id}` };
+    const options = { user, time: new Date(base + index * 1000).toISOString().replace(".000Z", "Z") };
+    const record =
+      index % 3 === 0
+        ? authorizeIngress(`sg-${(slot * 10_000 + index).toString(16).padStart(17, "0")}`, [worldOpenSsh], options)
+        : index % 3 === 1
+          ? s3("PutBucketPolicy", `bucket-${id}`, { policy: publicReadPolicy(`bucket-${id}`) }, options)
+          : cloudtrail("StopLogging", { name: `trail-${id}` }, options);
+    return { ...record, recipientAccountId: account };
+  });
+}
+
 function runtimeSetup(): Setup {
   const dir = mkdtempSync(join(tmpdir(), "riposte-bench-runtime-"));
   const sqlite = openSqliteStore({ dataDir: dir });
+  const config: RiposteConfig = parseConfig({});
+  const detection = createDetectionEngine({ config, state: new SqliteCorrelationStore(sqlite.db) });
+  // One engine, events in arrival order: detection is serialised, as the runtime's intake does.
+  let queue: Promise<unknown> = Promise.resolve();
+  const detect = (record: unknown) => {
+    const found = queue.then(async () => {
+      const all = [];
+      for (const event of normalizeRecords(record).events) all.push(...(await detection.process(event)));
+      return all;
+    });
+    queue = found.catch(() => {});
+    return found;
+  };
   return {
-    name: "runtime: real handlers, SQLite store (WAL, synchronous=full)",
+    name: "runtime: CloudTrail records → detection → workflows, real handlers, SQLite store (WAL, synchronous=full)",
     store: sqlite,
     executions: sqlite,
+    items: records,
+    async intake(record, start) {
+      return Promise.all((await detect(record)).map(start));
+    },
     close() {
       sqlite.close();
       rmSync(dir, { recursive: true, force: true });
@@ -97,10 +160,12 @@ async function recordedAnswers(): Promise<Partial<Record<TaskName, LocalFunction
 
 async function engineAloneSetup(): Promise<Setup> {
   return {
-    name: "engine alone: recorded answers, in-memory stores",
+    name: "engine alone: findings, recorded answers, in-memory stores",
     store: new MemoryStore(),
     executions: new MemoryExecutionStore(),
     handlers: await recordedAnswers(),
+    items: findings,
+    intake: async (finding, start) => [await start(finding as Finding)],
     close() {},
   };
 }
@@ -122,29 +187,29 @@ function percentile(sorted: number[], p: number): number {
 interface PhaseResult {
   latencies: number[];
   elapsedMs: number;
-  mitigated: number;
+  /** Final statuses seen, by status. */
+  finals: Map<string, number>;
   succeeded: number;
 }
 
-/** Start `batch` on a fresh engine over `setup`'s stores, incident i at `startAt(i)` ms. */
-async function phase(setup: Setup, batch: Finding[], startAt: (index: number) => number): Promise<PhaseResult> {
+/** Feed `batch` to a fresh engine over `setup`'s stores, item i at `startAt(i)` ms. */
+async function phase(setup: Setup, batch: unknown[], startAt: (index: number) => number): Promise<PhaseResult> {
   const engine = createLocalWorkflowEngine({
     deps: deps(setup.store),
     executions: setup.executions,
     handlers: setup.handlers,
   });
-  // The recorded answers name one incident; the store still sees every incident's own writes.
-  const startedAt = new Map<string, number>();
+  const arrivedAt = new Map<string, number>();
   const latencies: number[] = [];
-  let mitigated = 0;
+  const finals = new Map<string, number>();
   let finished = () => {};
   const all = new Promise<void>((resolve) => (finished = resolve));
   const arrived = (id: string, status: string) => {
-    const start = startedAt.get(id);
+    const start = arrivedAt.get(id);
     if (start === undefined) return;
     latencies.push(performance.now() - start);
-    if (status === "MITIGATED") mitigated++;
-    startedAt.delete(id);
+    finals.set(status, (finals.get(status) ?? 0) + 1);
+    arrivedAt.delete(id);
     if (latencies.length === batch.length) finished();
   };
   const unsubscribe = setup.store.subscribe((change) => {
@@ -153,23 +218,32 @@ async function phase(setup: Setup, batch: Finding[], startAt: (index: number) =>
     }
   });
   const begin = performance.now();
-  const executions = await Promise.all(
-    batch.map(async (finding, index) => {
+  const executions: string[] = [];
+  await Promise.all(
+    batch.map(async (item, index) => {
       const wait = begin + startAt(index) - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const at = performance.now();
-      const started = engine.startFinding(finding);
-      const { incidentId, executionArn } = await started;
-      if (!startedAt.has(incidentId)) startedAt.set(incidentId, at);
-      if (setup.handlers) {
-        // Recorded answers do not write the incident: its execution ending is its final status.
-        void engine.interpreter
-          .waitForExecution(executionArn)
-          .then((record) => arrived(incidentId, record.status === "SUCCEEDED" ? "MITIGATED" : record.status));
+      const started = await setup.intake(item, async (finding) => {
+        const { incidentId, executionArn } = await engine.startFinding(finding);
+        // The first delivery's arrival counts; a final status seen before this line cannot be lost.
+        if (!arrivedAt.has(incidentId)) arrivedAt.set(incidentId, at);
+        return { incidentId, executionArn };
+      });
+      for (const { incidentId, executionArn } of started) {
+        executions.push(executionArn);
+        if (setup.handlers) {
+          // Recorded answers do not write the incident: its execution ending is its final status.
+          void engine.interpreter
+            .waitForExecution(executionArn)
+            .then((record) => arrived(incidentId, record.status === "SUCCEEDED" ? "MITIGATED" : record.status));
+        }
       }
-      return executionArn;
     }),
   );
+  if (executions.length !== batch.length) {
+    throw new Error(`${batch.length} items made ${executions.length} incidents; the bench expects one each`);
+  }
   await all;
   const elapsedMs = performance.now() - begin;
   unsubscribe();
@@ -178,18 +252,22 @@ async function phase(setup: Setup, batch: Finding[], startAt: (index: number) =>
     if ((await engine.interpreter.waitForExecution(arn)).status === "SUCCEEDED") succeeded++;
   }
   await engine.close();
-  return { latencies, elapsedMs, mitigated, succeeded };
+  return { latencies, elapsedMs, finals, succeeded };
 }
 
 function report(label: string, result: PhaseResult, count: number): void {
   const sorted = [...result.latencies].sort((a, b) => a - b);
+  const finals = [...result.finals].map(([status, n]) => `${status} ${n}`).join(", ");
   process.stdout.write(
     `  ${label}: ${count} incidents in ${(result.elapsedMs / 1000).toFixed(2)} s = ` +
       `${((count * 1000) / result.elapsedMs).toFixed(0)} incidents/s; intake → final status ` +
       `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, ` +
-      `max ${(sorted.at(-1) ?? 0).toFixed(1)} ms; MITIGATED ${result.mitigated}/${count} (lost ${count - result.mitigated}), ` +
+      `max ${(sorted.at(-1) ?? 0).toFixed(1)} ms; final ${finals}; lost ${count - result.latencies.length}; ` +
       `executions succeeded ${result.succeeded}/${count}\n`,
   );
+  if ((result.finals.get("MITIGATED") ?? 0) !== count || result.succeeded !== count) {
+    throw new Error(`${label}: every incident must end MITIGATED with its execution SUCCEEDED`);
+  }
 }
 
 export async function run(): Promise<void> {
@@ -198,11 +276,11 @@ export async function run(): Promise<void> {
     try {
       process.stdout.write(`${setup.name}\n`);
       // Warm-up: compiles the JSONata, loads the handlers' modules and data, warms the JIT.
-      await phase(setup, findings(100, "warm-up"), () => 0);
-      const burst = await phase(setup, findings(INCIDENTS, "burst"), () => 0);
+      await phase(setup, setup.items(100, "warm-up"), () => 0);
+      const burst = await phase(setup, setup.items(INCIDENTS, "burst"), () => 0);
       report("burst, all at once", burst, INCIDENTS);
       const rate = (INCIDENTS * 1000) / burst.elapsedMs / 2;
-      const steady = await phase(setup, findings(INCIDENTS, "steady"), (index) => (index * 1000) / rate);
+      const steady = await phase(setup, setup.items(INCIDENTS, "steady"), (index) => (index * 1000) / rate);
       report(`steady, ${rate.toFixed(0)}/s (half the burst throughput)`, steady, INCIDENTS);
     } finally {
       setup.close();
