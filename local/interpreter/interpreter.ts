@@ -250,13 +250,21 @@ export class Interpreter implements TaskCallbacks {
 
   /** Resolves with the execution's record once it has ended (at once if it already has). */
   async waitForExecution(executionArn: string): Promise<StoredExecution> {
-    const closed = new Promise<StoredExecution>((resolve) => {
-      const waiters = this.closeWaiters.get(executionArn) ?? [];
-      waiters.push(resolve);
-      this.closeWaiters.set(executionArn, waiters);
-    });
-    const record = await this.describeExecution(executionArn);
-    return record.status === "RUNNING" ? closed : record;
+    // Listen before reading, so an end between the two is not missed; stop listening if it was read.
+    let resolveClosed: (record: StoredExecution) => void = () => {};
+    const closed = new Promise<StoredExecution>((resolve) => (resolveClosed = resolve));
+    const waiters = this.closeWaiters.get(executionArn) ?? [];
+    waiters.push(resolveClosed);
+    this.closeWaiters.set(executionArn, waiters);
+    try {
+      const record = await this.describeExecution(executionArn);
+      if (record.status === "RUNNING") return await closed;
+      return record;
+    } finally {
+      const left = (this.closeWaiters.get(executionArn) ?? []).filter((waiter) => waiter !== resolveClosed);
+      if (left.length > 0) this.closeWaiters.set(executionArn, left);
+      else this.closeWaiters.delete(executionArn);
+    }
   }
 
   /** StopExecution: the execution ends ABORTED with the given error and cause. */
