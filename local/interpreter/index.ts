@@ -30,4 +30,3 @@ export {
   type StartExecutionResult,
 } from "./interpreter.js";
 export { loadDefinition } from "./load.js";
-export { MemoryExecutionStore } from "./memory-executions.js";

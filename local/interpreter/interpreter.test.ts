@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { MemoryExecutionStore } from "../../core/store/memory-executions.js";
 import { ManualClock } from "./clock.js";
-import { MemoryExecutionStore } from "./memory-executions.js";
 import { createHarness, single, types } from "./testing.js";
 
 const approval = {

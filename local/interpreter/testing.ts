@@ -1,9 +1,9 @@
 import type { HistoryEvent } from "../../core/model/history.js";
+import { MemoryExecutionStore } from "../../core/store/memory-executions.js";
 import type { StoredExecution } from "../../core/store/ports.js";
 import { ManualClock } from "./clock.js";
 import { functionNameOf, type LocalFunction, type SnsPublisher } from "./integrations.js";
 import { Interpreter } from "./interpreter.js";
-import { MemoryExecutionStore } from "./memory-executions.js";
 
 /**
  * A test harness: an interpreter on a manual clock and an in-memory store, with functions given

@@ -6,10 +6,10 @@ import type { Finding, RemediationMode } from "../../core/model/incident.js";
 import type { HistoryEvent, Incident, TaskName } from "../../core/model/index.js";
 import { MemoryActionLedger } from "../../core/remediation/breaker.js";
 import { MemoryStore } from "../../core/store/memory.js";
+import { MemoryExecutionStore } from "../../core/store/memory-executions.js";
 import type { StoredExecution } from "../../core/store/ports.js";
 import { ManualClock } from "../../local/interpreter/clock.js";
 import type { LocalFunction } from "../../local/interpreter/integrations.js";
-import { MemoryExecutionStore } from "../../local/interpreter/memory-executions.js";
 import { createLocalWorkflowEngine, type LocalWorkflowEngine } from "../../local/runtime/workflow-engine.js";
 import type { FakeSlack } from "../support/fake-slack.js";
 
