@@ -244,6 +244,7 @@ export const configSgOpenToWorld: StatelessDetection = {
   severity: "high",
   attack: FIREWALL,
   stateful: false,
+  loopPrevention: "not-applicable",
   description:
     "An AWS Config rule evaluating security groups (restricted-ssh, restricted-common-ports, vpc-sg-open-only-to-authorized-ports…) turned a group NON_COMPLIANT.",
   why: "Config catches exposure however it happened — console, CloudFormation, a change made before Riposte was watching.",
