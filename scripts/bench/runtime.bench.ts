@@ -6,7 +6,8 @@
  *  - "runtime": raw CloudTrail records (a security group opened to the world, a bucket policy
  *    made public, CloudTrail logging stopped, in turn) normalised and run through the detection
  *    engine, then the workflows with the real task handlers and the SQLite store `riposte serve`
- *    uses (a temporary data directory, WAL, synchronous=full). Intake is the record's arrival.
+ *    uses (a temporary data directory, WAL; synchronous=full, its default, which fsyncs every
+ *    commit, and synchronous=normal, to show that cost). Intake is the record's arrival.
  *  - "engine alone": findings straight into the same workflows, every function answering a
  *    recorded answer at once, in-memory stores: what the interpreter itself costs (JSONata,
  *    history, checkpoints). Intake is the workflow start.
@@ -102,9 +103,9 @@ function records(count: number, batch: string): unknown[] {
   });
 }
 
-function runtimeSetup(): Setup {
+function runtimeSetup(synchronous: "full" | "normal"): Setup {
   const dir = mkdtempSync(join(tmpdir(), "riposte-bench-runtime-"));
-  const sqlite = openSqliteStore({ dataDir: dir });
+  const sqlite = openSqliteStore({ dataDir: dir, synchronous });
   const config: RiposteConfig = parseConfig({});
   const detection = createDetectionEngine({ config, state: new SqliteCorrelationStore(sqlite.db) });
   // One engine, events in arrival order: detection is serialised, as the runtime's intake does.
@@ -119,7 +120,7 @@ function runtimeSetup(): Setup {
     return found;
   };
   return {
-    name: "runtime: CloudTrail records → detection → workflows, real handlers, SQLite store (WAL, synchronous=full)",
+    name: `runtime: CloudTrail records → detection → workflows, real handlers, SQLite store (WAL, synchronous=${synchronous})`,
     store: sqlite,
     executions: sqlite,
     items: records,
@@ -271,7 +272,9 @@ function report(label: string, result: PhaseResult, count: number): void {
 }
 
 export async function run(): Promise<void> {
-  for (const make of [runtimeSetup, engineAloneSetup]) {
+  // synchronous=full (the store's default) fsyncs every commit; normal shows what that costs.
+  const setups = [() => runtimeSetup("full"), () => runtimeSetup("normal"), engineAloneSetup];
+  for (const make of setups) {
     const setup = await make();
     try {
       process.stdout.write(`${setup.name}\n`);
