@@ -1,19 +1,179 @@
-import { type Command, EXIT } from "../command.js";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { loadConfig } from "../../../core/config/load.js";
+import { CATALOG, detectionPattern, statePattern } from "../../../core/detections/catalog.js";
+import { renderDetectionReference } from "../../../core/detections/reference.js";
+import { terminalSafe } from "../../../core/detections/report.js";
+import { type CompiledPattern, compilePattern } from "../../../core/patterns/compile.js";
+import { InvalidPattern } from "../../../core/patterns/errors.js";
+import { matches } from "../../../core/patterns/match.js";
+import { type CliIo, type Command, EXIT, UsageError } from "../command.js";
 
-const usage = `Usage: riposte rules list [--format table|json]
+const usage = `Usage: riposte rules list [--format table|json|markdown] [--config FILE]
        riposte rules test <pattern.json> <events...> [--format text|jsonl]
 
-List the detection catalog, or test an EventBridge pattern against events.
+list  Print the detection catalog. --format json prints
+      [{"id","title","category","severity","attack","stateful","pattern"}], where pattern is the
+      EventBridge pattern a deployed rule uses (loop prevention included; for stateful detections,
+      the candidate events routed to the correlate function). --format markdown prints the
+      detection reference (docs/detections.md).
+
+test  EventBridge's TestEventPattern on this machine: for each event (EventBridge envelopes: a
+      file of one, a JSON array, or JSON Lines) print whether the pattern matches. --format jsonl
+      prints {"index","match"} per event. An invalid pattern exits 2 naming the problem; events
+      that are not EventBridge events are reported on stderr and exit 1.
 `;
 
-// Wired by the foundation; the detection engine (issue 3) gives it its behaviour.
+/** The fields TestEventPattern requires of an event. */
+const REQUIRED_FIELDS = ["id", "account", "source", "time", "region", "resources", "detail-type"];
+
+function option<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${name} must be one of ${allowed.join(", ")} (got "${String(value)}")`);
+}
+
+function list(values: Record<string, unknown>, io: CliIo): number {
+  const format = option("format", values.format, ["table", "json", "markdown"] as const, "table");
+  const config = loadConfig(typeof values.config === "string" ? resolve(io.cwd, values.config) : undefined);
+  if (format === "markdown") {
+    io.stdout.write(renderDetectionReference());
+    return EXIT.ok;
+  }
+  const entries = CATALOG.map((definition) => {
+    const fire = detectionPattern(definition, config);
+    const learn = statePattern(definition, config);
+    return {
+      id: definition.id,
+      title: definition.title,
+      category: definition.category,
+      severity: definition.severity,
+      attack: definition.attack,
+      stateful: definition.stateful,
+      pattern: learn ? { $or: [fire, learn] } : fire,
+      response: definition.response,
+    };
+  });
+  if (format === "json") {
+    const json = entries.map(({ response: _response, ...entry }) => entry);
+    io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const rows = entries.map((entry) => [
+    entry.id,
+    entry.category,
+    entry.severity,
+    entry.attack.id,
+    entry.stateful ? "stateful" : "stateless",
+    entry.response.action ? `${entry.response.mode}: ${entry.response.action}` : entry.response.mode,
+  ]);
+  const header = ["ID", "CATEGORY", "SEVERITY", "ATT&CK", "KIND", "RESPONSE"];
+  const widths = header.map((title, index) => Math.max(title.length, ...rows.map((row) => row[index]!.length)));
+  for (const row of [header, ...rows]) {
+    io.stdout.write(
+      `${row
+        .map((value, index) => value.padEnd(widths[index]!))
+        .join("  ")
+        .trimEnd()}\n`,
+    );
+  }
+  return EXIT.ok;
+}
+
+/** The events of one file: a JSON object, a JSON array, or JSON Lines. */
+interface ParsedEvent {
+  value?: unknown;
+  error?: string;
+  position: number;
+}
+
+function parseEvents(text: string): ParsedEvent[] {
+  const trimmed = text.trim();
+  try {
+    const whole = JSON.parse(trimmed) as unknown;
+    if (Array.isArray(whole)) return whole.map((value, index) => ({ value, position: index + 1 }));
+    return [{ value: whole, position: 1 }];
+  } catch {
+    // Not one document: JSON Lines.
+  }
+  return text.split("\n").flatMap((line, index): ParsedEvent[] => {
+    if (line.trim() === "") return [];
+    try {
+      return [{ value: JSON.parse(line) as unknown, position: index + 1 }];
+    } catch (error) {
+      return [{ error: `invalid JSON: ${(error as Error).message}`, position: index + 1 }];
+    }
+  });
+}
+
+function eventProblem(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return "not a JSON object";
+  const missing = REQUIRED_FIELDS.filter((field) => !(field in value));
+  if (missing.length === 0) return undefined;
+  const hint =
+    "eventSource" in value && "eventName" in value
+      ? " (this looks like a CloudTrail record: EventBridge delivers it as the detail of an event)"
+      : "";
+  return `not an EventBridge event: missing ${missing.join(", ")}${hint}`;
+}
+
+async function test(values: Record<string, unknown>, files: string[], io: CliIo): Promise<number> {
+  const format = option("format", values.format, ["text", "jsonl"] as const, "text");
+  const [patternFile, ...eventFiles] = files;
+  if (!patternFile) throw new UsageError("missing the pattern file");
+  if (eventFiles.length === 0) throw new UsageError("missing the event files");
+  let pattern: CompiledPattern;
+  try {
+    pattern = compilePattern(await readFile(resolve(io.cwd, patternFile), "utf8"));
+  } catch (error) {
+    const reason = error instanceof InvalidPattern ? error.message : `cannot read: ${(error as Error).message}`;
+    io.stderr.write(`riposte rules: ${terminalSafe(patternFile)}: ${terminalSafe(reason)}\n`);
+    return EXIT.usage;
+  }
+  let index = 0;
+  let unreadable = 0;
+  for (const file of eventFiles) {
+    let text: string;
+    try {
+      text = await readFile(resolve(io.cwd, file), "utf8");
+    } catch (error) {
+      io.stderr.write(
+        `riposte rules: ${terminalSafe(file)}:0: cannot read: ${terminalSafe((error as Error).message)}\n`,
+      );
+      unreadable++;
+      continue;
+    }
+    for (const entry of parseEvents(text)) {
+      const problem = entry.error ?? eventProblem(entry.value);
+      if (problem) {
+        io.stderr.write(`riposte rules: ${terminalSafe(file)}:${entry.position}: ${terminalSafe(problem)}\n`);
+        unreadable++;
+        continue;
+      }
+      const match = matches(pattern, entry.value);
+      if (format === "jsonl") io.stdout.write(`${JSON.stringify({ index, match })}\n`);
+      else io.stdout.write(`${index}\t${match ? "match" : "no match"}\t${terminalSafe(file)}:${entry.position}\n`);
+      index++;
+    }
+  }
+  return unreadable > 0 ? EXIT.inputError : EXIT.ok;
+}
+
 export const rulesCommand: Command = {
   name: "rules",
   summary: "list detections; test EventBridge patterns",
   usage,
-  options: { format: { type: "string" } },
-  async run(_args, io) {
-    io.stderr.write("riposte rules: the detection engine is not available in this build\n");
-    return EXIT.inputError;
+  options: { format: { type: "string" }, config: { type: "string" } },
+  async run({ values, positionals }, io) {
+    const [sub, ...rest] = positionals;
+    if (sub === "list") {
+      if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+      return list(values, io);
+    }
+    if (sub === "test") {
+      if (values.config !== undefined) throw new UsageError("--config applies to rules list only");
+      return test(values, rest, io);
+    }
+    throw new UsageError(sub ? `unknown subcommand "${sub}"` : "missing subcommand (list or test)");
   },
 };

@@ -1,24 +1,128 @@
-import { type Command, EXIT } from "../command.js";
+import { resolve } from "node:path";
+import { loadConfig } from "../../../core/config/load.js";
+import {
+  atLeast,
+  findingJson,
+  summaryText,
+  tableHeader,
+  tableRow,
+  terminalSafe,
+} from "../../../core/detections/report.js";
+import { type ScanProgress, scanFiles } from "../../../core/detections/scan.js";
+import { createLogger } from "../../../core/log.js";
+import { SEVERITIES, type Severity } from "../../../core/model/catalog.js";
+import { type CliIo, type Command, EXIT, UsageError } from "../command.js";
 
 const usage = `Usage: riposte scan [options] <file|dir>...
 
-Run every detection over exported logs (CloudTrail, GuardDuty, VPC Flow Logs, WAF, ALB).
+Run every detection over exported logs, in event-time order: CloudTrail log files (.json,
+.json.gz, AWSLogs/ directories), JSON Lines of CloudTrail records, EventBridge events, GuardDuty
+findings, AWS Config compliance changes, VPC Flow Logs, WAF logs and ALB access logs.
 
 Options:
-  --format FORMAT     table (default) or jsonl
+  --format FORMAT     table (default): findings and a summary; jsonl: one JSON object per finding
   --fail-on SEVERITY  exit 3 when a finding of this severity or higher exists
-  --config FILE       configuration file
+                      (info, low, medium, high, critical)
+  --config FILE       configuration file (thresholds, trusted CIDRs, detections on/off)
   -h, --help          show this help
+
+Unreadable files and records are reported on stderr (file:position: reason) and counted; the
+scan goes on. Exit status: 0 all input read, 1 some input unreadable, 2 usage error, 3 findings
+at or above --fail-on (this takes precedence over 1).
 `;
 
-// Wired by the foundation; the detection engine (issue 3) gives it its behaviour.
+const FORMATS = ["table", "jsonl"] as const;
+
+function option<T extends string>(name: string, value: unknown, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${name} must be one of ${allowed.join(", ")} (got "${String(value)}")`);
+}
+
+/** A one-line progress bar on stderr, redrawn at most five times a second, only on a terminal. */
+function progressBar(io: CliIo) {
+  const enabled = io.stderr.isTTY === true;
+  const started = Date.now();
+  let drawn = false;
+  let last = 0;
+  return {
+    update(progress: ScanProgress) {
+      const now = Date.now();
+      if (!enabled || now - last < 200 || now - started < 500) return;
+      last = now;
+      const ratio = progress.totalBytes > 0 ? Math.min(1, progress.bytesRead / progress.totalBytes) : 0;
+      const width = 30;
+      const filled = Math.round(ratio * width);
+      const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
+      io.stderr.write(
+        `\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${Math.round(ratio * 100)}%  ${mb(progress.bytesRead)}/${mb(progress.totalBytes)} MB  ${progress.events} events  ${progress.findings} findings\u001b[K`,
+      );
+      drawn = true;
+    },
+    clear() {
+      if (drawn) io.stderr.write("\r\u001b[K");
+      drawn = false;
+    },
+  };
+}
+
 export const scanCommand: Command = {
   name: "scan",
   summary: "triage exported logs offline",
   usage,
   options: { format: { type: "string" }, "fail-on": { type: "string" }, config: { type: "string" } },
-  async run(_args, io) {
-    io.stderr.write("riposte scan: the detection engine is not available in this build\n");
-    return EXIT.inputError;
+  async run({ values, positionals }, io) {
+    if (positionals.length === 0) throw new UsageError("missing the files or directories to scan");
+    const format = option("format", values.format, FORMATS) ?? "table";
+    const failOn: Severity | undefined = option("fail-on", values["fail-on"], SEVERITIES);
+    const config = loadConfig(typeof values.config === "string" ? resolve(io.cwd, values.config) : undefined);
+    const paths = positionals.map((path) => resolve(io.cwd, path));
+    // Errors name the paths as the user typed them.
+    const shown = new Map(paths.map((path, index) => [path, positionals[index]!]));
+    const display = (file: string) => {
+      for (const [absolute, typed] of shown) {
+        if (file === absolute) return typed;
+        if (file.startsWith(`${absolute}/`)) return `${typed.replace(/\/$/, "")}${file.slice(absolute.length)}`;
+      }
+      return file;
+    };
+
+    const bar = progressBar(io);
+    let failing = false;
+    let headerPrinted = false;
+    const summary = await scanFiles({
+      paths,
+      config,
+      logger: createLogger({ level: "error", sink: (line) => io.stderr.write(`${line}\n`) }),
+      onFinding(finding) {
+        if (failOn && atLeast(finding.severity, failOn)) failing = true;
+        bar.clear();
+        if (format === "jsonl") {
+          io.stdout.write(`${JSON.stringify(findingJson(finding))}\n`);
+          return;
+        }
+        if (!headerPrinted) {
+          io.stdout.write(`${tableHeader()}\n`);
+          headerPrinted = true;
+        }
+        io.stdout.write(`${tableRow(finding)}\n`);
+      },
+      onError(error) {
+        bar.clear();
+        io.stderr.write(
+          `riposte scan: ${terminalSafe(display(error.file))}:${error.position}: ${terminalSafe(error.reason)}\n`,
+        );
+      },
+      onProgress: (progress) => bar.update(progress),
+    });
+    bar.clear();
+    if (format === "table") io.stdout.write(`${summaryText(summary)}\n`);
+    else if (summary.unreadableFiles + summary.unreadableRecords > 0) {
+      io.stderr.write(
+        `riposte scan: ${summary.unreadableRecords} unreadable records, ${summary.unreadableFiles} unreadable files\n`,
+      );
+    }
+    if (failing) return EXIT.findings;
+    return summary.unreadableFiles + summary.unreadableRecords > 0 ? EXIT.inputError : EXIT.ok;
   },
 };

@@ -1,0 +1,91 @@
+import { CATEGORIES } from "../model/catalog.js";
+import { CATALOG, type DetectionDefinition } from "./catalog.js";
+
+/**
+ * The detection reference (`docs/detections.md`), generated from the catalog so it never drifts:
+ * `npx riposte rules list --format markdown > docs/detections.md`. A test fails when the file
+ * differs from what the catalog generates.
+ */
+
+const CATEGORY_TITLES: Record<string, string> = {
+  identity: "Identity",
+  logging: "Logging",
+  network: "Network",
+  storage: "Storage",
+  threat: "Threat",
+};
+
+const LOOP_TEXT: Record<string, string> = {
+  cloudtrail:
+    "events whose CloudTrail principal is a session of a role named with `protection.toolRolePrefix` never match.",
+  guardduty: "findings about an access key of a role named with `protection.toolRolePrefix` never match.",
+  "not-applicable": "not applicable: the events carry no principal.",
+};
+
+function responseText(definition: DetectionDefinition): string {
+  const { mode, action } = definition.response;
+  if (definition.id === "guardduty-finding") return `${mode}; the action depends on the finding type`;
+  return action ? `${mode}: \`${action}\`` : `${mode} (no remediation)`;
+}
+
+function section(definition: DetectionDefinition): string {
+  const lines = [
+    `### \`${definition.id}\` — ${definition.title}`,
+    "",
+    `| severity | ATT&CK | kind | default response |`,
+    `| --- | --- | --- | --- |`,
+    `| ${definition.severity} | [${definition.attack.id}](https://attack.mitre.org/techniques/${definition.attack.id.replace(".", "/")}/) ${definition.attack.name} | ${definition.stateful ? "stateful (correlated)" : "stateless (one event)"} | ${responseText(definition)} |`,
+    "",
+    `**What it means.** ${definition.description}`,
+    "",
+    `**Why it matters.** ${definition.why}`,
+    "",
+    `**Tuning.** ${definition.tuning}`,
+    "",
+    `**Loop prevention.** ${LOOP_TEXT[definition.loopPrevention ?? "cloudtrail"]}`,
+    "",
+    "<details><summary>EventBridge pattern (default configuration)</summary>",
+    "",
+    "```json",
+    JSON.stringify(definition.pattern, null, 2),
+    "```",
+    "",
+    "</details>",
+  ];
+  return lines.join("\n");
+}
+
+/** The whole reference, as Markdown. */
+export function renderDetectionReference(): string {
+  const out = [
+    "# Detection reference",
+    "",
+    "<!-- Generated from core/detections/catalog.ts by `npx riposte rules list --format markdown`; do not edit. -->",
+    "",
+    `Riposte ships ${CATALOG.length} detections. Each one is an EventBridge pattern (the same one a deployed rule uses) and, when one event is not enough, a correlator over Riposte's correlation state. Thresholds, windows, ports, keywords, tags and trusted ranges come from the configuration (\`riposte config check\` prints every setting with its default); each detection can be turned off or given another response mode under \`detections.<id>\`.`,
+    "",
+    "| id | title | category | severity | ATT&CK | kind | default response |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...CATALOG.map(
+      (definition) =>
+        `| [\`${definition.id}\`](#${definition.id}--${anchor(definition.title)}) | ${definition.title} | ${definition.category} | ${definition.severity} | ${definition.attack.id} | ${definition.stateful ? "stateful" : "stateless"} | ${responseText(definition)} |`,
+    ),
+  ];
+  for (const category of CATEGORIES) {
+    out.push("", `## ${CATEGORY_TITLES[category]}`, "");
+    out.push(
+      CATALOG.filter((definition) => definition.category === category)
+        .map(section)
+        .join("\n\n"),
+    );
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/** GitHub's heading anchor for "`id` — Title" is "id--title" (punctuation dropped, spaces as dashes). */
+function anchor(title: string): string {
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, "")
+    .replace(/ /g, "-");
+}
