@@ -5,6 +5,7 @@ import { type Logger, silentLogger } from "../log.js";
 import type { DetectionId } from "../model/catalog.js";
 import type { SecurityEvent } from "../model/event.js";
 import type { Finding } from "../model/incident.js";
+import { cidrContains, parseCidr, parseIp } from "../net/ip.js";
 import { compilePattern } from "../patterns/compile.js";
 import { PatternIndex } from "../patterns/pattern-index.js";
 import { createDetectionSpecs, type DetectionSpec, detectionPattern, statePattern } from "./catalog.js";
@@ -89,13 +90,21 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
     }
     return location;
   };
+  const trusted = config.trustedCidrs.map((text) => parseCidr(text)).filter((cidr) => cidr !== undefined);
+  const isTrusted = (ip: string): boolean => {
+    if (trusted.length === 0) return false;
+    const parsed = parseIp(ip);
+    return parsed !== undefined && trusted.some((cidr) => cidrContains(cidr, parsed));
+  };
   let latest: number | undefined;
+  let checkedTimersAt = Number.NEGATIVE_INFINITY;
 
   const contextAt = (now: number): CorrelationContext => ({
     config,
     state,
     now,
     locate: cachedLocate,
+    isTrusted,
     logger,
     describe: options.describe,
     tracker,
@@ -140,8 +149,12 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
       }
       const findings: Finding[] = [];
       if (latest === undefined || event.epochMs > latest) latest = event.epochMs;
-      // Deadlines strictly before this event: an event at the deadline can still meet it.
-      findings.push(...(await runDueTimers(latest - 1)));
+      // Deadlines strictly before this event (an event at the deadline can still meet it),
+      // checked once per second of event time.
+      if (latest - checkedTimersAt >= 1000) {
+        checkedTimersAt = latest;
+        findings.push(...(await runDueTimers(latest - 1)));
+      }
 
       const entries = index.match(event.envelope);
       if (entries.length === 0) return findings;
@@ -172,6 +185,7 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
         for (const spec of trackerUsers) if (!stateful.has(spec)) stateful.set(spec, false);
       }
       for (const [spec, trigger] of stateful) {
+        if (spec.skip?.(event, context, trigger)) continue;
         findings.push(...(await guard(spec, event, () => spec.correlate(event, context, trigger))));
       }
 

@@ -53,6 +53,8 @@ export interface CorrelationContext {
   /** Event time of the event being processed (epoch ms); all expiry is relative to it. */
   now: number;
   locate(ip: string): Location;
+  /** Whether an address is in `trustedCidrs` (precompiled by the engine). */
+  isTrusted(ip: string): boolean;
   logger: Logger;
   describe?: ResourceDescriber;
   /** Security group knowledge shared by the network detections. */
@@ -80,6 +82,11 @@ export interface StatefulDetection extends DetectionText {
    * them). Without loop prevention: they never fire.
    */
   buildStatePattern?(config: RiposteConfig): EventPattern;
+  /**
+   * Optional cheap, synchronous test: true when the event certainly changes nothing (already
+   * known from an in-process cache), so the engine can skip the store round trip.
+   */
+  skip?(event: SecurityEvent, context: CorrelationContext, trigger: boolean): boolean;
   /** Handle a candidate (`trigger`: it matched `buildPattern`) and return findings. */
   correlate(event: SecurityEvent, context: CorrelationContext, trigger: boolean): Promise<FindingDraft[]>;
   /** A timer this detection scheduled fell due (`payload` as scheduled). */

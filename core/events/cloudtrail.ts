@@ -58,7 +58,10 @@ export function fromCloudTrailRecord(record: Record<string, unknown>, context: R
   const id =
     text(record.eventID) ||
     stableId("cloudtrail", context.positional ? context.origin : undefined, JSON.stringify(record));
-  const time = isoTime(epochMs);
+  // Canonical CloudTrail times are already ISO 8601 UTC: reuse them rather than reformat.
+  const raw = record.eventTime;
+  const time =
+    typeof raw === "string" && raw.length === 20 && raw[10] === "T" && raw[19] === "Z" ? raw : isoTime(epochMs);
   const envelope: EventEnvelope = {
     version: "0",
     id,

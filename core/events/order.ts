@@ -1,4 +1,3 @@
-import type { SecurityEvent } from "../model/event.js";
 import type { ReadItem } from "./types.js";
 
 /**
@@ -12,11 +11,6 @@ export interface OrderOptions {
   maxBuffered?: number;
 }
 
-interface Entry {
-  event: SecurityEvent;
-  seq: number;
-}
-
 export const DEFAULT_LATENESS_MS = 30 * 60 * 1000;
 export const DEFAULT_MAX_BUFFERED = 100_000;
 
@@ -26,9 +20,8 @@ export async function* orderByEventTime(
 ): AsyncIterable<ReadItem[]> {
   const lateness = options.latenessMs ?? DEFAULT_LATENESS_MS;
   const maxBuffered = options.maxBuffered ?? DEFAULT_MAX_BUFFERED;
-  const heap = new MinHeap();
+  const heap = new EventHeap();
   let newest = Number.NEGATIVE_INFINITY;
-  let seq = 0;
   for await (const batch of batches) {
     const out: ReadItem[] = [];
     for (const item of batch) {
@@ -36,64 +29,87 @@ export async function* orderByEventTime(
         out.push(item);
         continue;
       }
-      heap.push({ event: item.event, seq: seq++ });
+      heap.push(item);
       if (item.event.epochMs > newest) newest = item.event.epochMs;
     }
     const watermark = newest - lateness;
-    while (heap.size > 0 && (heap.peek()!.event.epochMs <= watermark || heap.size > maxBuffered)) {
-      out.push({ event: heap.pop()!.event });
-    }
+    while (heap.size > 0 && (heap.peekTime() <= watermark || heap.size > maxBuffered)) out.push(heap.pop()!);
     if (out.length > 0) yield out;
   }
   const rest: ReadItem[] = [];
-  while (heap.size > 0) rest.push({ event: heap.pop()!.event });
+  while (heap.size > 0) rest.push(heap.pop()!);
   if (rest.length > 0) yield rest;
 }
 
-const before = (a: Entry, b: Entry): boolean =>
-  a.event.epochMs < b.event.epochMs || (a.event.epochMs === b.event.epochMs && a.seq < b.seq);
+type EventItem = Extract<ReadItem, { event: unknown }>;
 
-class MinHeap {
-  private readonly items: Entry[] = [];
+/**
+ * A binary min-heap on (event time, arrival order), in parallel arrays so that nothing is
+ * allocated per event; it moves a hole instead of swapping.
+ */
+class EventHeap {
+  private readonly items: EventItem[] = [];
+  private readonly times: number[] = [];
+  private readonly order: number[] = [];
+  private arrivals = 0;
 
   get size(): number {
     return this.items.length;
   }
 
-  peek(): Entry | undefined {
-    return this.items[0];
+  peekTime(): number {
+    return this.times[0] ?? Number.POSITIVE_INFINITY;
   }
 
-  push(entry: Entry): void {
-    const items = this.items;
-    items.push(entry);
-    let i = items.length - 1;
+  private before(timeA: number, orderA: number, timeB: number, orderB: number): boolean {
+    return timeA < timeB || (timeA === timeB && orderA < orderB);
+  }
+
+  push(item: EventItem): void {
+    const { items, times, order } = this;
+    const time = item.event.epochMs;
+    const arrival = this.arrivals++;
+    let i = items.length;
+    items.push(item);
+    times.push(time);
+    order.push(arrival);
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(items[i]!, items[parent]!)) break;
-      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      if (!this.before(time, arrival, times[parent]!, order[parent]!)) break;
+      items[i] = items[parent]!;
+      times[i] = times[parent]!;
+      order[i] = order[parent]!;
       i = parent;
     }
+    items[i] = item;
+    times[i] = time;
+    order[i] = arrival;
   }
 
-  pop(): Entry | undefined {
-    const items = this.items;
+  pop(): EventItem | undefined {
+    const { items, times, order } = this;
     const top = items[0];
     const last = items.pop();
-    if (items.length > 0 && last) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let smallest = i;
-        if (left < items.length && before(items[left]!, items[smallest]!)) smallest = left;
-        if (right < items.length && before(items[right]!, items[smallest]!)) smallest = right;
-        if (smallest === i) break;
-        [items[i], items[smallest]] = [items[smallest]!, items[i]!];
-        i = smallest;
-      }
+    const lastTime = times.pop()!;
+    const lastOrder = order.pop()!;
+    const length = items.length;
+    if (length === 0 || last === undefined) return top;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= length) break;
+      const right = left + 1;
+      const child =
+        right < length && this.before(times[right]!, order[right]!, times[left]!, order[left]!) ? right : left;
+      if (!this.before(times[child]!, order[child]!, lastTime, lastOrder)) break;
+      items[i] = items[child]!;
+      times[i] = times[child]!;
+      order[i] = order[child]!;
+      i = child;
     }
+    items[i] = last;
+    times[i] = lastTime;
+    order[i] = lastOrder;
     return top;
   }
 }

@@ -1,3 +1,4 @@
+import { parseIp } from "../net/ip.js";
 import { InvalidPattern } from "./errors.js";
 import {
   anyLeaf,
@@ -148,7 +149,14 @@ function compileLeaf(values: unknown[], path: string, fieldPath: string[]): Leaf
     }
     throw new InvalidPattern(itemPath, "match value must be a string, number, true, false, or null");
   });
-  if (allExactStrings) leaf.exactStrings = exactStrings;
+  if (allExactStrings) {
+    leaf.exactStrings = exactStrings;
+    // Many plain strings (event names, sources): one set lookup instead of a matcher each.
+    if (exactStrings.length > 2 && !exactStrings.some((text) => parseIp(text))) {
+      const set = new Set(exactStrings);
+      leaf.matchers = [(value) => typeof value === "string" && set.has(value)];
+    }
+  }
   return leaf;
 }
 
@@ -216,6 +224,10 @@ function anythingButExcluded(operand: unknown, path: string): ValueMatcher {
     const matchers = operand.map((value) =>
       typeof value === "number" ? numberOperand(value, path) : exactMatcher(value as string),
     );
+    if (strings && !operand.some((text) => parseIp(text as string))) {
+      const set = new Set(operand as string[]);
+      return (value) => typeof value === "string" && set.has(value);
+    }
     return (value) => matchers.some((matcher) => matcher(value));
   }
   if (isPlainObject(operand)) {

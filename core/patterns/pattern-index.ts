@@ -19,6 +19,7 @@ export class PatternIndex<K> {
 
   /** Register a pattern under `key` (keys need not be unique). */
   add(key: K, pattern: CompiledPattern): void {
+    this.merged.clear();
     const index = this.entries.push({ key, pattern }) - 1;
     const sources = exactValues(pattern.root, ["source"]);
     if (!sources) {
@@ -51,8 +52,29 @@ export class PatternIndex<K> {
     return keys;
   }
 
+  /** Candidate lists for plain CloudTrail-shaped events, by source and eventName (bounded). */
+  private readonly merged = new Map<string, number[]>();
+
   /** Entry indexes worth testing against `event` (a superset of the matches). */
   private candidates(event: unknown): number[] {
+    const record = event as { source?: unknown; detail?: { eventName?: unknown } } | null;
+    const source = record?.source;
+    const detail = record?.detail;
+    const name = typeof detail === "object" && detail !== null && !Array.isArray(detail) ? detail.eventName : undefined;
+    if (typeof source !== "string" || Array.isArray(detail) || (name !== undefined && typeof name !== "string")) {
+      return this.computeCandidates(event);
+    }
+    const key = name === undefined ? `${source}\u0000` : `${source}\u0000${name}`;
+    let list = this.merged.get(key);
+    if (!list) {
+      list = this.computeCandidates(event);
+      if (this.merged.size >= 10_000) this.merged.clear();
+      this.merged.set(key, list);
+    }
+    return list;
+  }
+
+  private computeCandidates(event: unknown): number[] {
     const record = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
     const lists: number[][] = [this.unindexed];
     for (const source of stringsIn(record.source)) {
