@@ -241,6 +241,48 @@ describe("createDetectionEngine", () => {
     ]);
   });
 
+  it("processBatch finds what process finds one event at a time, in the same order", async () => {
+    const records = [
+      createSecurityGroup("sg-b", "b", {}, { time: at(0) }),
+      authorizeIngress("sg-b", open22, { time: at(1) }),
+      ...[2, 3, 4].map((minute) => consoleLogin(false, { time: at(minute) })),
+      iam("ListUsers", null, null, { time: at(5), ip: IP.london }),
+      iam("ListUsers", null, null, { time: at(6), ip: IP.china }),
+      revokeIngress("sg-b", open22, { time: at(7) }),
+    ];
+    const one = createDetectionEngine({ config: parseConfig({}), state: new MemoryCorrelationStore() });
+    const batch = createDetectionEngine({ config: parseConfig({}), state: new MemoryCorrelationStore() });
+    const list = events(records);
+
+    const separately = [];
+    for (const event of list) separately.push(...(await one.process(event)));
+    const together = await batch.processBatch(list);
+
+    expect(ids(together)).toEqual(ids(separately));
+    expect(ids(together)).toEqual(
+      expect.arrayContaining([
+        "sg-created-open",
+        "console-login-brute-force",
+        "access-key-anomalous-use",
+        "sg-risk-resolved",
+      ]),
+    );
+  });
+
+  it("hands out a fresh array for every event, even when nothing fired", async () => {
+    const engine = createDetectionEngine({ config: parseConfig({}), state: new MemoryCorrelationStore() });
+    const [a, b] = events([
+      record("ec2.amazonaws.com", "DescribeVpcs", null, null),
+      record("ec2.amazonaws.com", "DescribeVpcs", null, null),
+    ]);
+
+    const first = await engine.process(a!);
+    first.push({} as never);
+    const second = await engine.process(b!);
+
+    expect(second).toEqual([]);
+  });
+
   it("reports the latest event time and finishes with nothing when nothing was read", async () => {
     const engine = createDetectionEngine({ config: parseConfig({}), state: new MemoryCorrelationStore() });
 

@@ -7,6 +7,7 @@ import type { ReadError } from "../events/types.js";
 import { incidentIdFor } from "../incidents/id.js";
 import { type Logger, silentLogger } from "../log.js";
 import type { Severity } from "../model/catalog.js";
+import type { SecurityEvent } from "../model/event.js";
 import type { Finding } from "../model/incident.js";
 import { createDetectionEngine } from "./engine.js";
 
@@ -96,6 +97,7 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
     },
   });
   for await (const batch of orderByEventTime(batches, options.order)) {
+    const events: SecurityEvent[] = [];
     for (const item of batch) {
       if ("error" in item) {
         if (item.error.position === 0) summary.unreadableFiles++;
@@ -103,10 +105,11 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
         options.onError(item.error);
         continue;
       }
-      summary.events++;
+      events.push(item.event);
       if (first === undefined || item.event.epochMs < first) first = item.event.epochMs;
-      await report(await engine.process(item.event));
     }
+    summary.events += events.length;
+    if (events.length > 0) await report(await engine.processBatch(events));
     progress.events = summary.events;
     progress.findings = summary.findings;
     options.onProgress?.(progress);

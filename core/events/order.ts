@@ -4,14 +4,16 @@ import type { ReadItem } from "./types.js";
  * Re-orders a stream of events by event time with bounded memory. Files are read roughly in
  * time order, but records inside and across files interleave; events are held in a heap and
  * released once they are older than the newest time seen minus `latenessMs`, or when more than
- * `maxBuffered` are held. Errors pass through at once. Ties keep their arrival order.
+ * `maxBuffered` are held. Errors pass through at once. Ties keep their arrival order. The default
+ * lateness (15 min) covers CloudTrail's delivery delay (typically about 5 min) with files read in
+ * delivery order; longer windows cost memory and garbage collection.
  */
 export interface OrderOptions {
   latenessMs?: number;
   maxBuffered?: number;
 }
 
-export const DEFAULT_LATENESS_MS = 30 * 60 * 1000;
+export const DEFAULT_LATENESS_MS = 15 * 60 * 1000;
 export const DEFAULT_MAX_BUFFERED = 100_000;
 
 export async function* orderByEventTime(

@@ -24,8 +24,15 @@ export function matches(compiled: CompiledPattern, event: unknown): boolean {
 }
 
 function matchObject(condition: ObjectCondition, value: unknown, root: unknown): boolean {
-  for (const field of condition.fields) {
-    const fieldValue = member(value, field.key);
+  // Resolve the object once; every field then costs one own-property lookup.
+  const object =
+    typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  const fields = condition.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    const fieldValue = object !== undefined && hasOwn.call(object, field.key) ? object[field.key] : undefined;
     if (field.leaf) {
       if (!matchLeaf(field.leaf, fieldValue, root)) return false;
     } else if (field.child) {
@@ -33,7 +40,9 @@ function matchObject(condition: ObjectCondition, value: unknown, root: unknown):
     }
   }
   for (const alternatives of condition.ors) {
-    if (!alternatives.some((alternative) => matchObject(alternative, value, root))) return false;
+    let any = false;
+    for (let i = 0; i < alternatives.length && !any; i++) any = matchObject(alternatives[i]!, value, root);
+    if (!any) return false;
   }
   return true;
 }
@@ -58,15 +67,16 @@ function forEachElement(array: unknown[], visit: (element: unknown) => void): vo
 }
 
 function matchLeaf(leaf: LeafCondition, value: unknown, root: unknown): boolean {
-  if (value !== undefined && leaf.matchers.length > 0) {
+  const matchers = leaf.matchers;
+  if (value !== undefined && matchers.length > 0) {
     if (Array.isArray(value)) {
       let found = false;
       forEachElement(value, (element) => {
-        if (!found && leaf.matchers.some((matcher) => matcher(element))) found = true;
+        if (!found && matchers.some((matcher) => matcher(element))) found = true;
       });
       if (found) return true;
-    } else if (leaf.matchers.some((matcher) => matcher(value))) {
-      return true;
+    } else {
+      for (let i = 0; i < matchers.length; i++) if (matchers[i]!(value)) return true;
     }
   }
   return leaf.absent && !hasLeafValue(root, leaf.path);
