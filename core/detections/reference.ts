@@ -28,13 +28,28 @@ function responseText(definition: DetectionDefinition): string {
   return action ? `${mode}: \`${action}\`` : `${mode} (no remediation)`;
 }
 
+/** A Markdown table with padded columns (the layout the project's formatter keeps). */
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((title, index) => Math.max(3, title.length, ...rows.map((row) => row[index]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, index) => cell.padEnd(widths[index]!)).join(" | ")} |`;
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)];
+}
+
 function section(definition: DetectionDefinition): string {
   const lines = [
     `### \`${definition.id}\` — ${definition.title}`,
     "",
-    `| severity | ATT&CK | kind | default response |`,
-    `| --- | --- | --- | --- |`,
-    `| ${definition.severity} | [${definition.attack.id}](https://attack.mitre.org/techniques/${definition.attack.id.replace(".", "/")}/) ${definition.attack.name} | ${definition.stateful ? "stateful (correlated)" : "stateless (one event)"} | ${responseText(definition)} |`,
+    ...table(
+      ["severity", "ATT&CK", "kind", "default response"],
+      [
+        [
+          definition.severity,
+          `[${definition.attack.id}](https://attack.mitre.org/techniques/${definition.attack.id.replace(".", "/")}/) ${definition.attack.name}`,
+          definition.stateful ? "stateful (correlated)" : "stateless (one event)",
+          responseText(definition),
+        ],
+      ],
+    ),
     "",
     `**What it means.** ${definition.description}`,
     "",
@@ -64,11 +79,17 @@ export function renderDetectionReference(): string {
     "",
     `Riposte ships ${CATALOG.length} detections. Each one is an EventBridge pattern (the same one a deployed rule uses) and, when one event is not enough, a correlator over Riposte's correlation state. Thresholds, windows, ports, keywords, tags and trusted ranges come from the configuration (\`riposte config check\` prints every setting with its default); each detection can be turned off or given another response mode under \`detections.<id>\`.`,
     "",
-    "| id | title | category | severity | ATT&CK | kind | default response |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
-    ...CATALOG.map(
-      (definition) =>
-        `| [\`${definition.id}\`](#${definition.id}--${anchor(definition.title)}) | ${definition.title} | ${definition.category} | ${definition.severity} | ${definition.attack.id} | ${definition.stateful ? "stateful" : "stateless"} | ${responseText(definition)} |`,
+    ...table(
+      ["id", "title", "category", "severity", "ATT&CK", "kind", "default response"],
+      CATALOG.map((definition) => [
+        `[\`${definition.id}\`](#${definition.id}--${anchor(definition.title)})`,
+        definition.title,
+        definition.category,
+        definition.severity,
+        definition.attack.id,
+        definition.stateful ? "stateful" : "stateless",
+        responseText(definition),
+      ]),
     ),
   ];
   for (const category of CATEGORIES) {
