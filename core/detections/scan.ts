@@ -50,6 +50,8 @@ export interface ScanOptions {
   state?: CorrelationStore;
   order?: OrderOptions;
   read?: Pick<ReadOptions, "wholeFileLimit">;
+  /** Stops reading (e.g. the output pipe closed); the summary covers what was read. */
+  signal?: AbortSignal;
 }
 
 export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
@@ -97,6 +99,7 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
     },
   });
   for await (const batch of orderByEventTime(batches, options.order)) {
+    if (options.signal?.aborted) break;
     const events: SecurityEvent[] = [];
     for (const item of batch) {
       if ("error" in item) {
@@ -114,7 +117,7 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
     progress.findings = summary.findings;
     options.onProgress?.(progress);
   }
-  await report(await engine.finish());
+  if (!options.signal?.aborted) await report(await engine.finish());
   if (first !== undefined && engine.latestTime !== undefined) {
     summary.firstEvent = new Date(first).toISOString();
     summary.lastEvent = new Date(engine.latestTime).toISOString();

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
+import { PassThrough, Writable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { authorizeIngress, consoleLogin, createSecurityGroup, IP } from "../../../test/fixtures/events/cloudtrail.js";
@@ -152,6 +152,22 @@ describe("riposte scan", () => {
     expect(await main(argv, c.io)).toBe(2);
     expect(c.err()).toMatch(message);
     expect(c.err()).toContain("Usage: riposte scan");
+  });
+
+  it("stops quietly when the reader of its output goes away (scan … | head)", async () => {
+    let lines = 0;
+    const stdout = new Writable({
+      write(_chunk, _encoding, callback) {
+        lines++;
+        callback(lines > 1 ? Object.assign(new Error("write EPIPE"), { code: "EPIPE" }) : null);
+      },
+    });
+    const c = capture();
+
+    const code = await main(["scan", "--format", "jsonl", fixtureDir()], { ...c.io, stdout });
+
+    expect(code).toBe(0);
+    expect(lines).toBe(2);
   });
 
   it("draws no progress bar when stderr is not a terminal", async () => {

@@ -88,14 +88,25 @@ export const scanCommand: Command = {
     };
 
     const bar = progressBar(io);
+    // A reader that goes away (`scan … | head`) ends the scan quietly, as with any Unix filter.
+    // Other output errors (a full disk) stop it too, and are reported. The listener stays: writes
+    // still buffered may fail after the scan returns.
+    const stop = new AbortController();
+    let outputError: NodeJS.ErrnoException | undefined;
+    io.stdout.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") outputError ??= error;
+      stop.abort();
+    });
     let failing = false;
     let headerPrinted = false;
     const summary = await scanFiles({
       paths,
       config,
       logger: createLogger({ level: "error", sink: (line) => io.stderr.write(`${line}\n`) }),
+      signal: stop.signal,
       onFinding(finding) {
         if (failOn && atLeast(finding.severity, failOn)) failing = true;
+        if (stop.signal.aborted) return;
         bar.clear();
         if (format === "jsonl") {
           io.stdout.write(`${JSON.stringify(findingJson(finding))}\n`);
@@ -116,6 +127,11 @@ export const scanCommand: Command = {
       onProgress: (progress) => bar.update(progress),
     });
     bar.clear();
+    if (outputError) {
+      io.stderr.write(`riposte scan: cannot write the output: ${terminalSafe(outputError.message)}\n`);
+      return EXIT.inputError;
+    }
+    if (stop.signal.aborted) return failing ? EXIT.findings : EXIT.ok;
     if (format === "table") io.stdout.write(`${summaryText(summary)}\n`);
     else if (summary.unreadableFiles + summary.unreadableRecords > 0) {
       io.stderr.write(
