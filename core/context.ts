@@ -18,6 +18,11 @@ export interface AwsClientOptions {
   maxAttempts?: number;
   /** S3 needs path-style addressing behind a custom endpoint. */
   forcePathStyle?: boolean;
+  /**
+   * Remediation in other accounts (org-wide mode): clients for a target account other than the
+   * credentials' own assume this role there (sts:AssumeRole with the external id).
+   */
+  assumeRole?: { roleName: string; externalId?: string; sessionName?: string };
 }
 
 /** Completes `.waitForTaskToken` tasks: AWS Step Functions on AWS, the interpreter locally. */

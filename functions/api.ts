@@ -1,5 +1,6 @@
 import { fromHttpApiEvent, type HttpApiEvent, type HttpApiResult, toHttpApiResult } from "../core/api/http-api.js";
 import { type Api, type ApiOptions, createApi } from "../core/api/index.js";
+import { awsApiOptions } from "./lib/api-options.js";
 
 /**
  * The dashboard REST API on AWS: API Gateway HTTP API (payload v2) → `core/api`, the same routes
@@ -20,3 +21,6 @@ export function createApiHandler(resolveOptions: () => ApiOptions | Promise<ApiO
     return toHttpApiResult(await (await api).handle(fromHttpApiEvent(event)));
   };
 }
+
+/** The Lambda entry point on AWS (HTTP API routes `/api/*`). */
+export const handler = createApiHandler(awsApiOptions);

@@ -1,5 +1,6 @@
 import { requestApproval } from "../core/approval/request.js";
 import { RequestApprovalInputSchema, RequestApprovalOutputSchema } from "../core/model/tasks.js";
+import { lambdaTask } from "./lib/lambda.js";
 import { defineTask } from "./lib/task.js";
 
 /**
@@ -12,3 +13,6 @@ export const approvalTask = defineTask({
   output: RequestApprovalOutputSchema,
   run: (input, deps) => requestApproval(input, deps),
 });
+
+/** The Lambda entry point on AWS. */
+export const handler = lambdaTask(approvalTask);

@@ -1,6 +1,7 @@
 import { findingFromRuleEvent } from "../core/incidents/from-event.js";
 import { openIncident } from "../core/incidents/open.js";
 import { OpenInputSchema, OpenOutputSchema } from "../core/model/tasks.js";
+import { lambdaTask } from "./lib/lambda.js";
 import { defineTask } from "./lib/task.js";
 
 /**
@@ -18,3 +19,6 @@ export const openTask = defineTask({
     return openIncident(finding, execution, deps);
   },
 });
+
+/** The Lambda entry point on AWS. */
+export const handler = lambdaTask(openTask);

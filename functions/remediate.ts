@@ -1,5 +1,6 @@
 import { RemediateInputSchema, RemediateOutputSchema } from "../core/model/tasks.js";
 import { remediate } from "../core/remediation/remediate.js";
+import { lambdaTask } from "./lib/lambda.js";
 import { defineTask } from "./lib/task.js";
 
 /**
@@ -13,3 +14,6 @@ export const remediateTask = defineTask({
   output: RemediateOutputSchema,
   run: (input, deps) => remediate(input, deps),
 });
+
+/** The Lambda entry point on AWS. */
+export const handler = lambdaTask(remediateTask);

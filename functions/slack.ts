@@ -1,5 +1,6 @@
 import { handleSlackInteraction } from "../core/approval/interaction.js";
 import type { TaskDeps } from "../core/context.js";
+import { awsTaskDeps } from "./lib/aws-deps.js";
 
 /**
  * The Lambda behind `POST /slack/interactions` on AWS (API Gateway HTTP API, payload v2). The
@@ -36,3 +37,6 @@ export function createSlackHandler(resolveDeps: () => TaskDeps | Promise<TaskDep
     return { statusCode: response.status, headers: response.headers, body: response.body };
   };
 }
+
+/** The Lambda entry point on AWS (HTTP API route `POST /slack/interactions`). */
+export const handler = createSlackHandler(awsTaskDeps);

@@ -1,5 +1,6 @@
 import { VerifyInputSchema, VerifyOutputSchema } from "../core/model/tasks.js";
 import { verifyRemediation } from "../core/remediation/verify.js";
+import { lambdaTask } from "./lib/lambda.js";
 import { defineTask } from "./lib/task.js";
 
 /** Verify: reads every remediated target again and proves the risk is gone (`verified: false` otherwise). */
@@ -9,3 +10,6 @@ export const verifyTask = defineTask({
   output: VerifyOutputSchema,
   run: (input, deps) => verifyRemediation(input, deps),
 });
+
+/** The Lambda entry point on AWS. */
+export const handler = lambdaTask(verifyTask);

