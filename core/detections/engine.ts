@@ -6,13 +6,13 @@ import type { DetectionId } from "../model/catalog.js";
 import type { SecurityEvent } from "../model/event.js";
 import type { Finding } from "../model/incident.js";
 import { cidrContains, parseCidr, parseIp } from "../net/ip.js";
-import { compilePattern } from "../patterns/compile.js";
-import { PatternIndex } from "../patterns/pattern-index.js";
-import { createDetectionSpecs, type DetectionSpec, detectionPattern, statePattern } from "./catalog.js";
+import type { DetectionSpec } from "./catalog.js";
 import type { ResourceDescriber } from "./describe.js";
 import { completeFinding } from "./draft.js";
-import { NetworkTracker, trackerPattern } from "./network/tracker.js";
-import { BucketHistoryTracker, bucketHistoryPattern, withPrevious } from "./storage/history.js";
+import { activeEntries, buildEngineIndex, classifyEntries, enabledSpecs, type IndexEntry } from "./engine-index.js";
+import { NetworkTracker } from "./network/tracker.js";
+import type { PreparedEvent } from "./prepared.js";
+import { BucketHistoryTracker, withPrevious } from "./storage/history.js";
 import type { CorrelationContext, FindingDraft, StatefulDetection } from "./types.js";
 
 /**
@@ -52,11 +52,23 @@ export interface DetectionEngine {
   readonly latestTime: number | undefined;
 }
 
-type Role = "trigger" | "state" | "tracker" | "history";
+/**
+ * The engine as `riposte scan` drives it with reader threads: events matched and prepared on
+ * another thread (`PreparedEvent`), rebuilt here only when a detection needs the whole record.
+ */
+export interface PreparedDetectionEngine extends DetectionEngine {
+  /** Same as `processBatch` on the events these were prepared from. */
+  processPrepared(events: readonly PreparedEvent[]): Promise<Finding[]>;
+  /** The index signature the reader threads must match with (see `buildEngineIndex`). */
+  readonly indexSignature: string;
+}
 
-interface IndexEntry {
-  role: Role;
-  spec?: DetectionSpec;
+/** What the engine keeps per distinct list of matched entries (a prepared event names its list). */
+interface EntryList {
+  entries: IndexEntry[];
+  skippable: boolean;
+  /** For `skippable` lists: each stateful detection concerned and whether it may fire. */
+  stateful: [StatefulDetection, boolean][];
 }
 
 const LOCATION_CACHE_LIMIT = 50_000;
@@ -64,25 +76,22 @@ const NO_FINDINGS: Finding[] = [];
 const DAY = 24 * 60 * 60 * 1000;
 
 export function createDetectionEngine(options: DetectionEngineOptions): DetectionEngine {
+  return createPreparedDetectionEngine(options);
+}
+
+/** `createDetectionEngine`, able to take prepared events too. */
+export function createPreparedDetectionEngine(options: DetectionEngineOptions): PreparedDetectionEngine {
   const { config, state } = options;
   const logger = options.logger ?? silentLogger;
-  const only = options.detections ? new Set(options.detections) : undefined;
-  const specs = createDetectionSpecs().filter(
-    (spec) => config.detections[spec.id]?.enabled !== false && (!only || only.has(spec.id)),
-  );
+  const {
+    specs,
+    index,
+    entries: allEntries,
+    trackerUsers,
+    usesHistory,
+    signature,
+  } = buildEngineIndex(enabledSpecs(config, options.detections), config);
   const byId = new Map(specs.map((spec) => [spec.id, spec]));
-
-  const index = new PatternIndex<IndexEntry>();
-  for (const spec of specs) {
-    index.add({ role: "trigger", spec }, compilePattern(detectionPattern(spec, config)));
-    // Detections that learn from the tracked EC2 events are called through the tracker's entry.
-    const learn = statePattern(spec, config);
-    if (learn && !learnsFromTracker(spec)) index.add({ role: "state", spec }, compilePattern(learn));
-  }
-  const trackerUsers = specs.filter(learnsFromTracker);
-  if (trackerUsers.length > 0) index.add({ role: "tracker" }, compilePattern(trackerPattern()));
-  const usesHistory = specs.some((spec) => spec.category === "storage");
-  if (usesHistory) index.add({ role: "history" }, compilePattern(bucketHistoryPattern()));
 
   const tracker = new NetworkTracker(state, config);
   const history = new BucketHistoryTracker(state);
@@ -194,21 +203,30 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
     return findings;
   }
 
+  /** Note the event time; due timers are checked once per second of event time. */
+  function advance(epochMs: number): Promise<Finding[]> | undefined {
+    if (latest === undefined || epochMs > latest) latest = epochMs;
+    // Deadlines strictly before this event (an event at the deadline can still meet it).
+    if (latest - checkedTimersAt < 1000) return undefined;
+    checkedTimersAt = latest;
+    return runDueTimers(latest - 1);
+  }
+
   /**
    * One event: synchronous when nothing needs the store (no stateful detection left after its
    * cache-backed skip, no tracked change, no timer check), so the common event costs no promise.
    */
   function processNow(event: SecurityEvent): Finding[] | Promise<Finding[]> {
     if (options.dedupe) return processDeduped(event);
-    if (latest === undefined || event.epochMs > latest) latest = event.epochMs;
-    let timers: Promise<Finding[]> | undefined;
-    // Deadlines strictly before this event (an event at the deadline can still meet it),
-    // checked once per second of event time.
-    if (latest - checkedTimersAt >= 1000) {
-      checkedTimersAt = latest;
-      timers = runDueTimers(latest - 1);
-    }
-    const entries = index.match(event.envelope);
+    const timers = advance(event.epochMs);
+    return processMatches(event, activeEntries(index.match(event.envelope), event.envelope.detail), timers);
+  }
+
+  function processMatches(
+    event: SecurityEvent,
+    entries: readonly IndexEntry[],
+    timers: Promise<Finding[]> | undefined,
+  ): Finding[] | Promise<Finding[]> {
     if (entries.length === 0) return timers ?? NO_FINDINGS;
     const context = contextAt(event.epochMs);
     const needsStore =
@@ -222,19 +240,55 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
     ])();
   }
 
+  const entryLists = new Map<readonly number[], EntryList>();
+  function entryListOf(ids: readonly number[]): EntryList {
+    let list = entryLists.get(ids);
+    if (!list) {
+      const entries = ids.map((id) => {
+        const entry = allEntries[id];
+        if (!entry) throw new Error(`prepared event names index entry ${id}, which this engine does not have`);
+        return entry;
+      });
+      const skippable = classifyEntries(entries) === "skippable";
+      list = { entries, skippable, stateful: skippable ? [...statefulOf(entries, false)] : [] };
+      // Lists are interned by the reader, so this stays as small as the variety of lists.
+      if (entryLists.size >= 10_000) entryLists.clear();
+      entryLists.set(ids, list);
+    }
+    return list;
+  }
+
+  /**
+   * A prepared event: the same as `processNow` on the event it was prepared from, but the record
+   * is rebuilt only when some detection needs it — not when the view settles every `skip`.
+   */
+  function processPreparedNow(prepared: PreparedEvent): Finding[] | Promise<Finding[]> {
+    if (options.dedupe) return processDeduped(prepared.materialize());
+    const timers = advance(prepared.epochMs);
+    if (prepared.entryIds.length === 0) return timers ?? NO_FINDINGS;
+    const list = entryListOf(prepared.entryIds);
+    if (list.skippable) {
+      const view = prepared.view();
+      if (view && !(usesHistory && view.envelope.detail.eventName === "DeleteBucketPolicy")) {
+        const context = contextAt(prepared.epochMs);
+        if (list.stateful.every(([spec, trigger]) => spec.skip!(view, context, trigger))) {
+          return timers ?? NO_FINDINGS;
+        }
+      }
+    }
+    return processMatches(prepared.materialize(), list.entries, timers);
+  }
+
   async function processDeduped(event: SecurityEvent): Promise<Finding[]> {
     const { added } = await state.addToSet("seen-events", [`${event.id}|${event.epochMs}`], {
       now: event.epochMs,
       expiresAt: event.epochMs + DAY,
     });
     if (added.length === 0) return [];
-    if (latest === undefined || event.epochMs > latest) latest = event.epochMs;
     const findings: Finding[] = [];
-    if (latest - checkedTimersAt >= 1000) {
-      checkedTimersAt = latest;
-      findings.push(...(await runDueTimers(latest - 1)));
-    }
-    const entries = index.match(event.envelope);
+    const timers = advance(event.epochMs);
+    if (timers) findings.push(...(await timers));
+    const entries = activeEntries(index.match(event.envelope), event.envelope.detail);
     if (entries.length === 0) return findings;
     return [...findings, ...(await processMatched(event, entries, contextAt(event.epochMs)))];
   }
@@ -243,6 +297,8 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
     get latestTime() {
       return latest;
     },
+
+    indexSignature: signature,
 
     async process(event) {
       const result = await processNow(event);
@@ -260,6 +316,16 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
       return findings;
     },
 
+    async processPrepared(events) {
+      const findings: Finding[] = [];
+      for (const event of events) {
+        const result = processPreparedNow(event);
+        const found = Array.isArray(result) ? result : await result;
+        if (found.length > 0) findings.push(...found);
+      }
+      return findings;
+    },
+
     async finish() {
       if (latest === undefined) return [];
       const findings = await runDueTimers(latest);
@@ -270,8 +336,4 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
       return findings;
     },
   };
-}
-
-function learnsFromTracker(spec: DetectionSpec): spec is StatefulDetection {
-  return spec.stateful && spec.buildStatePattern === trackerPattern;
 }

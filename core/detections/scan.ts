@@ -1,21 +1,30 @@
+import { availableParallelism } from "node:os";
 import type { RiposteConfig } from "../config/schema.js";
 import { MemoryCorrelationStore } from "../correlation/memory.js";
 import type { CorrelationStore } from "../correlation/store.js";
-import { type OrderOptions, orderByEventTime } from "../events/order.js";
-import { type ReadOptions, readEventBatches } from "../events/read.js";
-import type { ReadError } from "../events/types.js";
+import { type InputFile, listInputFiles } from "../events/files.js";
+import { type OrderOptions, orderByEventTime, TimeOrder } from "../events/order.js";
+import { type ReadOptions, readListedFiles } from "../events/read.js";
+import type { ReadError, ReadItem } from "../events/types.js";
 import { incidentIdFor } from "../incidents/id.js";
 import { type Logger, silentLogger } from "../log.js";
 import type { Severity } from "../model/catalog.js";
 import type { SecurityEvent } from "../model/event.js";
 import type { Finding } from "../model/incident.js";
-import { createDetectionEngine } from "./engine.js";
+import { createPreparedDetectionEngine } from "./engine.js";
+import type { PreparedEvent } from "./prepared.js";
+import type { PreparedItem } from "./prepared-batch.js";
+import { ReadersUnavailable, readPrepared } from "./scan-readers.js";
 
 /**
  * Offline triage (`riposte scan`): read files and directories, order events by event time with
  * bounded memory, run every detection, and hand each finding and each unreadable record to the
  * caller as they come. A finding reported twice (the same detection over the same events, e.g. a
  * duplicated log file) is reported once.
+ *
+ * Large inputs are read by reader threads (`scan-readers.ts`: read, decompress, parse, normalise
+ * and match there) while this thread orders the events and runs the detections, rebuilding a
+ * record only when a detection needs it. Both ways yield the same findings in the same order.
  */
 
 export interface ScanProgress {
@@ -52,14 +61,29 @@ export interface ScanOptions {
   read?: Pick<ReadOptions, "wholeFileLimit">;
   /** Stops reading (e.g. the output pipe closed); the summary covers what was read. */
   signal?: AbortSignal;
+  /**
+   * Reader threads (0: read in this thread). Default: up to two when the input is at least
+   * `PARALLEL_MIN_BYTES` and the machine has more than one core.
+   */
+  readers?: number;
+}
+
+/** Below this much input, starting reader threads costs more than it saves. */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+
+function defaultReaders(files: readonly InputFile[]): number {
+  const bytes = files.reduce((total, file) => total + file.size, 0);
+  const cores = availableParallelism();
+  return bytes >= PARALLEL_MIN_BYTES && cores > 1 ? Math.min(2, cores) : 0;
 }
 
 export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
-  const engine = createDetectionEngine({
+  const engine = createPreparedDetectionEngine({
     config: options.config,
     state: options.state ?? new MemoryCorrelationStore(),
     logger: options.logger ?? silentLogger,
   });
+  const logger = options.logger ?? silentLogger;
   const summary: ScanSummary = {
     files: 0,
     events: 0,
@@ -86,36 +110,111 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
       await options.onFinding(finding);
     }
   };
-
-  const batches = readEventBatches(options.paths, {
-    ...options.read,
-    onListed: (files) => {
-      summary.files = files.length;
-      progress.files = files.length;
-      progress.totalBytes = files.reduce((total, file) => total + file.size, 0);
-    },
-    onBytes: (bytes) => {
-      progress.bytesRead += bytes;
-    },
-  });
-  for await (const batch of orderByEventTime(batches, options.order)) {
-    if (options.signal?.aborted) break;
-    const events: SecurityEvent[] = [];
-    for (const item of batch) {
-      if ("error" in item) {
-        if (item.error.position === 0) summary.unreadableFiles++;
-        else summary.unreadableRecords++;
-        options.onError(item.error);
-        continue;
-      }
-      events.push(item.event);
-      if (first === undefined || item.event.epochMs < first) first = item.event.epochMs;
-    }
-    summary.events += events.length;
-    if (events.length > 0) await report(await engine.processBatch(events));
+  const readError = (error: ReadError) => {
+    if (error.position === 0) summary.unreadableFiles++;
+    else summary.unreadableRecords++;
+    options.onError(error);
+  };
+  const counted = (events: number, time: number | undefined) => {
+    summary.events += events;
+    if (time !== undefined && (first === undefined || time < first)) first = time;
     progress.events = summary.events;
     progress.findings = summary.findings;
-    options.onProgress?.(progress);
+  };
+
+  const { files, errors } = await listInputFiles(options.paths);
+  summary.files = files.length;
+  progress.files = files.length;
+  progress.totalBytes = files.reduce((total, file) => total + file.size, 0);
+  const onBytes = (bytes: number) => {
+    progress.bytesRead += bytes;
+  };
+  const listingErrors: { error: ReadError }[] = errors.map((error) => ({ error }));
+
+  const readers = options.readers ?? defaultReaders(files);
+  let parallel: AsyncIterator<PreparedItem[]> | undefined;
+  let firstBatch: IteratorResult<PreparedItem[]> | undefined;
+  if (readers > 0 && files.length > 0) {
+    parallel = readPrepared({
+      files,
+      config: options.config,
+      readers,
+      signature: engine.indexSignature,
+      wholeFileLimit: options.read?.wholeFileLimit,
+      onBytes,
+    })[Symbol.asyncIterator]();
+    try {
+      firstBatch = await parallel.next();
+    } catch (error) {
+      if (!(error instanceof ReadersUnavailable)) throw error;
+      logger.warn("reading in one thread", { reason: error.message });
+      parallel = undefined;
+    }
+  }
+
+  if (parallel && firstBatch) {
+    // Reader threads: prepared events, ordered here exactly as `orderByEventTime` orders events.
+    const order = new TimeOrder<PreparedItem>(options.order);
+    const handle = async (batch: PreparedItem[]) => {
+      const events: PreparedEvent[] = [];
+      let earliest: number | undefined;
+      for (const item of batch) {
+        if ("error" in item) {
+          readError(item.error);
+          continue;
+        }
+        events.push(item);
+        if (earliest === undefined || item.epochMs < earliest) earliest = item.epochMs;
+      }
+      counted(events.length, earliest);
+      if (events.length > 0) await report(await engine.processPrepared(events));
+      progress.findings = summary.findings;
+      options.onProgress?.(progress);
+    };
+    const batches = withFirst(listingErrors, firstBatch, parallel);
+    try {
+      for await (const batch of batches) {
+        if (options.signal?.aborted) break;
+        const out: PreparedItem[] = [];
+        for (const item of batch) {
+          if ("error" in item) out.push(item);
+          else order.add(item, item.epochMs);
+        }
+        order.release(out);
+        if (out.length > 0) await handle(out);
+      }
+      if (!options.signal?.aborted) {
+        const rest: PreparedItem[] = [];
+        order.drain(rest);
+        if (rest.length > 0) await handle(rest);
+      }
+    } finally {
+      await parallel.return?.();
+    }
+  } else {
+    const read = async function* (): AsyncIterable<ReadItem[]> {
+      if (listingErrors.length > 0) yield listingErrors;
+      for await (const batch of readListedFiles(files, { wholeFileLimit: options.read?.wholeFileLimit, onBytes })) {
+        yield batch.items;
+      }
+    };
+    for await (const batch of orderByEventTime(read(), options.order)) {
+      if (options.signal?.aborted) break;
+      const events: SecurityEvent[] = [];
+      let earliest: number | undefined;
+      for (const item of batch) {
+        if ("error" in item) {
+          readError(item.error);
+          continue;
+        }
+        events.push(item.event);
+        if (earliest === undefined || item.event.epochMs < earliest) earliest = item.event.epochMs;
+      }
+      counted(events.length, earliest);
+      if (events.length > 0) await report(await engine.processBatch(events));
+      progress.findings = summary.findings;
+      options.onProgress?.(progress);
+    }
   }
   if (!options.signal?.aborted) await report(await engine.finish());
   if (first !== undefined && engine.latestTime !== undefined) {
@@ -123,4 +222,20 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
     summary.lastEvent = new Date(engine.latestTime).toISOString();
   }
   return summary;
+}
+
+/** The listing errors, the batch already taken, then the rest. */
+async function* withFirst(
+  listingErrors: { error: ReadError }[],
+  first: IteratorResult<PreparedItem[]>,
+  rest: AsyncIterator<PreparedItem[]>,
+): AsyncIterable<PreparedItem[]> {
+  if (listingErrors.length > 0) yield listingErrors;
+  if (first.done) return;
+  yield first.value;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) return;
+    yield next.value;
+  }
 }

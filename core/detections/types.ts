@@ -84,9 +84,17 @@ export interface StatefulDetection extends DetectionText {
   buildStatePattern?(config: RiposteConfig): EventPattern;
   /**
    * Optional cheap, synchronous test: true when the event certainly changes nothing (already
-   * known from an in-process cache), so the engine can skip the store round trip.
+   * known from an in-process cache), so the engine can skip the store round trip. It may read
+   * only `event.epochMs` and the record fields of `VIEW_FIELDS` (`event-view.ts`): a reader
+   * thread sends just those.
    */
   skip?(event: SecurityEvent, context: CorrelationContext, trigger: boolean): boolean;
+  /**
+   * True when `correlate` does nothing — no finding, no state read or written — for an event
+   * that changed nothing the network tracker knows (`context.networkChange` undefined), so the
+   * engine can leave such events out for it.
+   */
+  requiresNetworkChange?: boolean;
   /** Handle a candidate (`trigger`: it matched `buildPattern`) and return findings. */
   correlate(event: SecurityEvent, context: CorrelationContext, trigger: boolean): Promise<FindingDraft[]>;
   /** A timer this detection scheduled fell due (`payload` as scheduled). */

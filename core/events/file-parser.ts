@@ -1,6 +1,7 @@
 import { DEFAULT_FLOW_FIELDS, fromFlowLine, looksLikeFlowLine, parseFlowHeader } from "./flow-logs.js";
+import { recordSlices } from "./json-slices.js";
 import { normalizeValue } from "./normalize.js";
-import type { ReadItem, RecordContext } from "./types.js";
+import type { ReadItem, RecordContext, RecordSlice } from "./types.js";
 import { fromAlbLine, type LogFileFacts, looksLikeAlbLine } from "./web-logs.js";
 
 /**
@@ -21,6 +22,14 @@ type Mode =
   | { kind: "alb" }
   | { kind: "unknown" };
 
+/**
+ * Where each emitted item's event came from, index for index with the output (`undefined` for
+ * errors and for events not normalised from JSON text): lets another thread rebuild the event.
+ */
+export interface SliceSink {
+  slices: (RecordSlice | undefined)[];
+}
+
 export class FileParser {
   private mode: Mode = { kind: "undecided" };
   private firstJsonLine: { text: string; value: unknown; line: number } | undefined;
@@ -28,7 +37,13 @@ export class FileParser {
   constructor(
     private readonly file: string,
     private readonly facts: LogFileFacts,
+    private readonly sink?: SliceSink,
   ) {}
+
+  private push(out: ReadItem[], item: ReadItem, slice?: RecordSlice): void {
+    out.push(item);
+    this.sink?.slices.push(slice);
+  }
 
   /** Feed one line (without its newline); `line` is 1-based. */
   line(text: string, line: number, out: ReadItem[]): void {
@@ -64,9 +79,9 @@ export class FileParser {
     }
     if (this.firstJsonLine) {
       // The file was a single JSON line: a document, whose records get their own positions.
-      const { value, line } = this.firstJsonLine;
+      const { text, value, line } = this.firstJsonLine;
       this.firstJsonLine = undefined;
-      this.emitDocument(value, out, line);
+      this.emitDocument(value, out, line, text);
     }
   }
 
@@ -104,7 +119,7 @@ export class FileParser {
       return;
     }
     this.mode = { kind: "unknown" };
-    out.push({
+    this.push(out, {
       error: {
         file: this.file,
         position: 0,
@@ -121,7 +136,7 @@ export class FileParser {
     if (this.firstJsonLine) {
       const held = this.firstJsonLine;
       this.firstJsonLine = undefined;
-      this.emitLine(held.value, held.line, out);
+      this.emitLine(held.value, held.line, out, held.text);
     }
     const trimmed = text.trim();
     if (trimmed === "") return;
@@ -129,28 +144,34 @@ export class FileParser {
     try {
       value = JSON.parse(trimmed);
     } catch (error) {
-      out.push({ error: { file: this.file, position: line, reason: `invalid JSON: ${(error as Error).message}` } });
+      this.push(out, {
+        error: { file: this.file, position: line, reason: `invalid JSON: ${(error as Error).message}` },
+      });
       return;
     }
-    this.emitLine(value, line, out);
+    this.emitLine(value, line, out, trimmed);
   }
 
-  private emitLine(value: unknown, line: number, out: ReadItem[]): void {
+  private emitLine(value: unknown, line: number, out: ReadItem[], text: string): void {
     const context = this.context(line);
-    normalizeValue(value, context, (result) => {
-      if ("event" in result) out.push({ event: result.event });
-      else out.push({ error: { file: this.file, position: line, reason: result.error } });
+    const slice = this.sink ? sliceOf(text, value, line) : undefined;
+    normalizeValue(value, context, (result, index) => {
+      if ("event" in result) this.push(out, { event: result.event }, slice?.(index));
+      else this.push(out, { error: { file: this.file, position: line, reason: result.error } });
     });
   }
 
-  private emitDocument(value: unknown, out: ReadItem[], fallbackLine: number): void {
+  private emitDocument(value: unknown, out: ReadItem[], fallbackLine: number, text: string): void {
     const many = Array.isArray(value) || (typeof value === "object" && value !== null && "Records" in value);
+    const slice = this.sink ? sliceOf(text, value, fallbackLine) : undefined;
     normalizeValue(value, this.context(fallbackLine), (result, index) => {
       const position = many ? index + 1 : fallbackLine;
       if ("event" in result) {
         if (many) result.event.origin = { file: this.file, position };
-        out.push({ event: result.event });
-      } else out.push({ error: { file: this.file, position, reason: result.error } });
+        const found = slice?.(index);
+        if (found && many) found.position = position;
+        this.push(out, { event: result.event }, found);
+      } else this.push(out, { error: { file: this.file, position, reason: result.error } });
     });
   }
 
@@ -161,11 +182,13 @@ export class FileParser {
     } catch (error) {
       // Perhaps JSON Lines whose first line is damaged: keep every line that reads.
       if (!this.salvageLines(text, out)) {
-        out.push({ error: { file: this.file, position: 0, reason: `invalid JSON: ${(error as Error).message}` } });
+        this.push(out, {
+          error: { file: this.file, position: 0, reason: `invalid JSON: ${(error as Error).message}` },
+        });
       }
       return;
     }
-    this.emitDocument(value, out, 1);
+    this.emitDocument(value, out, 1, text);
   }
 
   private salvageLines(text: string, out: ReadItem[]): boolean {
@@ -179,9 +202,11 @@ export class FileParser {
     });
     if (!parsed.some((entry) => entry.ok)) return false;
     parsed.forEach((entry, index) => {
-      if (entry.ok) this.emitLine(entry.value, index + 1, out);
+      if (entry.ok) this.emitLine(entry.value, index + 1, out, lines[index]!);
       else if (!entry.blank) {
-        out.push({ error: { file: this.file, position: index + 1, reason: `invalid JSON: ${entry.reason}` } });
+        this.push(out, {
+          error: { file: this.file, position: index + 1, reason: `invalid JSON: ${entry.reason}` },
+        });
       }
     });
     return true;
@@ -191,14 +216,37 @@ export class FileParser {
     if (text.trim() === "") return;
     const result = fromFlowLine(text, fields, this.context(line), this.facts);
     if (!result) return;
-    if ("event" in result) out.push({ event: result.event });
-    else out.push({ error: { file: this.file, position: line, reason: result.error } });
+    if ("event" in result) this.push(out, { event: result.event });
+    else this.push(out, { error: { file: this.file, position: line, reason: result.error } });
   }
 
   private albLine(text: string, line: number, out: ReadItem[]): void {
     if (text.trim() === "") return;
     const result = fromAlbLine(text, this.context(line), this.facts);
-    if ("event" in result) out.push({ event: result.event });
-    else out.push({ error: { file: this.file, position: line, reason: result.error } });
+    if ("event" in result) this.push(out, { event: result.event });
+    else this.push(out, { error: { file: this.file, position: line, reason: result.error } });
   }
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * The slice of `text` each record of `value` was normalised from, by the record index that
+ * `normalizeValue` reports; undefined where one index may stand for several records (an array
+ * element that is itself a `Records` document) or the text cannot be sliced.
+ */
+function sliceOf(text: string, value: unknown, line: number): (index: number) => RecordSlice | undefined {
+  if (isPlainObject(value) && !Array.isArray(value.Records)) {
+    return () => ({ text, start: 0, end: text.length, contextPosition: line });
+  }
+  const bounds = recordSlices(text, value);
+  if (!bounds) return () => undefined;
+  const records = (Array.isArray(value) ? value : (value as { Records: unknown[] }).Records) as unknown[];
+  const nested = Array.isArray(value);
+  return (index) => {
+    const record = records[index];
+    if (!isPlainObject(record) || (nested && Array.isArray(record.Records))) return undefined;
+    return { text, start: bounds[2 * index]!, end: bounds[2 * index + 1]!, contextPosition: line };
+  };
 }

@@ -20,37 +20,64 @@ export async function* orderByEventTime(
   batches: AsyncIterable<ReadItem[]>,
   options: OrderOptions = {},
 ): AsyncIterable<ReadItem[]> {
-  const lateness = options.latenessMs ?? DEFAULT_LATENESS_MS;
-  const maxBuffered = options.maxBuffered ?? DEFAULT_MAX_BUFFERED;
-  const heap = new EventHeap();
-  let newest = Number.NEGATIVE_INFINITY;
+  const order = new TimeOrder<ReadItem>(options);
   for await (const batch of batches) {
     const out: ReadItem[] = [];
     for (const item of batch) {
-      if ("error" in item) {
-        out.push(item);
-        continue;
-      }
-      heap.push(item);
-      if (item.event.epochMs > newest) newest = item.event.epochMs;
+      if ("error" in item) out.push(item);
+      else order.add(item, item.event.epochMs);
     }
-    const watermark = newest - lateness;
-    while (heap.size > 0 && (heap.peekTime() <= watermark || heap.size > maxBuffered)) out.push(heap.pop()!);
+    order.release(out);
     if (out.length > 0) yield out;
   }
   const rest: ReadItem[] = [];
-  while (heap.size > 0) rest.push(heap.pop()!);
+  order.drain(rest);
   if (rest.length > 0) yield rest;
 }
 
-type EventItem = Extract<ReadItem, { event: unknown }>;
+/**
+ * The re-ordering buffer itself, for any item with a time: add a batch's items, then release
+ * what is due. `orderByEventTime` is this over read items.
+ */
+export class TimeOrder<T> {
+  private readonly heap = new TimeHeap<T>();
+  private readonly lateness: number;
+  private readonly maxBuffered: number;
+  private newest = Number.NEGATIVE_INFINITY;
+
+  constructor(options: OrderOptions = {}) {
+    this.lateness = options.latenessMs ?? DEFAULT_LATENESS_MS;
+    this.maxBuffered = options.maxBuffered ?? DEFAULT_MAX_BUFFERED;
+  }
+
+  get size(): number {
+    return this.heap.size;
+  }
+
+  add(item: T, time: number): void {
+    this.heap.push(item, time);
+    if (time > this.newest) this.newest = time;
+  }
+
+  /** Appends to `out`, in order, the items older than the newest time minus the lateness (or over the cap). */
+  release(out: T[]): void {
+    const heap = this.heap;
+    const watermark = this.newest - this.lateness;
+    while (heap.size > 0 && (heap.peekTime() <= watermark || heap.size > this.maxBuffered)) out.push(heap.pop()!);
+  }
+
+  /** Appends every item left, in order. */
+  drain(out: T[]): void {
+    while (this.heap.size > 0) out.push(this.heap.pop()!);
+  }
+}
 
 /**
  * A binary min-heap on (event time, arrival order), in parallel arrays so that nothing is
  * allocated per event; it moves a hole instead of swapping.
  */
-class EventHeap {
-  private readonly items: EventItem[] = [];
+class TimeHeap<T> {
+  private readonly items: T[] = [];
   private readonly times: number[] = [];
   private readonly order: number[] = [];
   private arrivals = 0;
@@ -67,9 +94,8 @@ class EventHeap {
     return timeA < timeB || (timeA === timeB && orderA < orderB);
   }
 
-  push(item: EventItem): void {
+  push(item: T, time: number): void {
     const { items, times, order } = this;
-    const time = item.event.epochMs;
     const arrival = this.arrivals++;
     let i = items.length;
     items.push(item);
@@ -88,7 +114,7 @@ class EventHeap {
     order[i] = arrival;
   }
 
-  pop(): EventItem | undefined {
+  pop(): T | undefined {
     const { items, times, order } = this;
     const top = items[0];
     const last = items.pop();

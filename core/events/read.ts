@@ -2,9 +2,9 @@ import { createReadStream } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import { createGunzip, gunzipSync } from "node:zlib";
-import { FileParser } from "./file-parser.js";
+import { FileParser, type SliceSink } from "./file-parser.js";
 import { describeFsError, type InputFile, listInputFiles, logFileFacts } from "./files.js";
-import type { ReadItem } from "./types.js";
+import type { ReadItem, RecordSlice } from "./types.js";
 
 /**
  * Streams every supported file format into events. Files up to `wholeFileLimit` bytes (on disk)
@@ -39,11 +39,30 @@ export async function* readEventBatches(
   paths: readonly string[],
   options: ReadOptions = {},
 ): AsyncIterable<ReadItem[]> {
-  const limit = options.wholeFileLimit ?? DEFAULT_WHOLE_FILE_LIMIT;
   const { files, errors } = await listInputFiles(paths);
   options.onListed?.(files);
   if (errors.length > 0) yield errors.map((error) => ({ error }));
+  for await (const batch of readListedFiles(files, options)) yield batch.items;
+}
 
+/** A batch of one file's items; with `capture`, where each event came from (index for index). */
+export interface FileBatch {
+  /** Index of the file in the list read. */
+  file: number;
+  items: ReadItem[];
+  slices?: (RecordSlice | undefined)[];
+}
+
+/**
+ * The batches of listed files, in order, tagged with their file. The batches are the same with
+ * or without `capture`, so a reader on another thread yields exactly what this one would.
+ */
+export async function* readListedFiles(
+  files: readonly InputFile[],
+  options: Pick<ReadOptions, "onBytes" | "wholeFileLimit"> & { capture?: boolean } = {},
+): AsyncIterable<FileBatch> {
+  const limit = options.wholeFileLimit ?? DEFAULT_WHOLE_FILE_LIMIT;
+  const capture = options.capture === true;
   const load = (file: InputFile | undefined): Promise<Loaded> | undefined =>
     file === undefined ? undefined : file.size > limit ? Promise.resolve({ stream: true }) : loadWhole(file.path);
 
@@ -53,16 +72,19 @@ export async function* readEventBatches(
     const loaded = await pending!;
     // Start decompressing the next file while this one is parsed.
     pending = load(files[index + 1]);
+    let batches: Iterable<FileBatch> | AsyncIterable<FileBatch>;
     if ("text" in loaded) {
       options.onBytes?.(file.size);
-      yield* parseText(file.path, loaded.text);
+      batches = parseText(file.path, loaded.text, index, capture);
     } else if ("error" in loaded && !loaded.error.startsWith("gzip:")) {
       options.onBytes?.(file.size);
-      yield [{ error: { file: file.path, position: 0, reason: loaded.error } }];
+      const items: ReadItem[] = [{ error: { file: file.path, position: 0, reason: loaded.error } }];
+      batches = [capture ? { file: index, items, slices: [undefined] } : { file: index, items }];
     } else {
       // Large, or a damaged gzip: stream it to keep whatever can be decompressed.
-      yield* streamFile(file.path, options.onBytes);
+      batches = streamFile(file.path, index, capture, options.onBytes);
     }
+    yield* batches;
   }
 }
 
@@ -91,11 +113,12 @@ function decode(buffer: Buffer): string {
 
 /** Parse the text of one log file (any supported format) as if read from `file`. */
 export function parseLogText(text: string, file: string): ReadItem[] {
-  return [...parseText(file, text)].flat();
+  return [...parseText(file, text, 0, false)].flatMap((batch) => batch.items);
 }
 
-function* parseText(file: string, text: string): Iterable<ReadItem[]> {
-  const parser = new FileParser(file, logFileFacts(file));
+function* parseText(file: string, text: string, fileIndex: number, capture: boolean): Iterable<FileBatch> {
+  const sink: SliceSink | undefined = capture ? { slices: [] } : undefined;
+  const parser = new FileParser(file, logFileFacts(file), sink);
   let out: ReadItem[] = [];
   let start = 0;
   let line = 0;
@@ -107,15 +130,27 @@ function* parseText(file: string, text: string): Iterable<ReadItem[]> {
     parser.line(raw, line, out);
     start = end + 1;
     if (out.length >= 4096) {
-      yield out;
+      yield batchOf(fileIndex, out, sink);
       out = [];
     }
   }
   parser.end(out);
-  if (out.length > 0) yield out;
+  if (out.length > 0) yield batchOf(fileIndex, out, sink);
 }
 
-async function* streamFile(file: string, onBytes?: (bytes: number) => void): AsyncIterable<ReadItem[]> {
+function batchOf(file: number, items: ReadItem[], sink: SliceSink | undefined): FileBatch {
+  if (!sink) return { file, items };
+  const slices = sink.slices;
+  sink.slices = [];
+  return { file, items, slices };
+}
+
+async function* streamFile(
+  file: string,
+  fileIndex: number,
+  capture: boolean,
+  onBytes?: (bytes: number) => void,
+): AsyncIterable<FileBatch> {
   let gzipped: boolean;
   try {
     const handle = await open(file, "r");
@@ -127,14 +162,16 @@ async function* streamFile(file: string, onBytes?: (bytes: number) => void): Asy
       await handle.close();
     }
   } catch (error) {
-    yield [{ error: { file, position: 0, reason: describeFsError(error) } }];
+    const items: ReadItem[] = [{ error: { file, position: 0, reason: describeFsError(error) } }];
+    yield capture ? { file: fileIndex, items, slices: [undefined] } : { file: fileIndex, items };
     return;
   }
   const raw = createReadStream(file, { highWaterMark: 1024 * 1024 });
   raw.on("data", (chunk) => onBytes?.(chunk.length));
   const stream = gzipped ? raw.pipe(createGunzip({ chunkSize: 1024 * 1024 })) : raw;
   if (gzipped) raw.on("error", (error) => stream.destroy(error));
-  const parser = new FileParser(file, logFileFacts(file));
+  const sink: SliceSink | undefined = capture ? { slices: [] } : undefined;
+  const parser = new FileParser(file, logFileFacts(file), sink);
   const decoder = new StringDecoder("utf8");
   let carry = "";
   let line = 0;
@@ -156,7 +193,7 @@ async function* streamFile(file: string, onBytes?: (bytes: number) => void): Asy
         end = text.indexOf("\n", start);
       }
       carry = text.slice(start);
-      if (out.length > 0) yield out;
+      if (out.length > 0) yield batchOf(fileIndex, out, sink);
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "";
@@ -165,12 +202,13 @@ async function* streamFile(file: string, onBytes?: (bytes: number) => void): Asy
         ? `${gzipped ? "gzip" : "read"}: ${(error as Error).message}`
         : describeFsError(error);
     raw.destroy();
-    yield [{ error: { file, position: line, reason: `${reason} (after line ${line})` } }];
+    sink?.slices.push(undefined);
+    yield batchOf(fileIndex, [{ error: { file, position: line, reason: `${reason} (after line ${line})` } }], sink);
     return;
   }
   const out: ReadItem[] = [];
   const rest = carry + decoder.end();
   if (rest.length > 0) parser.line(rest, line + 1, out);
   parser.end(out);
-  if (out.length > 0) yield out;
+  if (out.length > 0) yield batchOf(fileIndex, out, sink);
 }

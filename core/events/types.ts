@@ -19,3 +19,16 @@ export interface RecordContext {
 
 /** A record normalised to an event, or the reason it could not be. */
 export type Normalized = { event: SecurityEvent } | { error: string };
+
+/**
+ * The JSON text an event was normalised from (`text.slice(start, end)`), with the normalisation
+ * context's position and, when the event's origin was set afterwards (a record's index in a
+ * document), that position: enough to rebuild the same event from the text alone.
+ */
+export interface RecordSlice {
+  text: string;
+  start: number;
+  end: number;
+  contextPosition: number;
+  position?: number;
+}

@@ -1,4 +1,5 @@
 import type { CompiledPattern, LeafCondition, ObjectCondition } from "./compile.js";
+import type { ValueMatcher } from "./values.js";
 
 /**
  * Matching with EventBridge's semantics:
@@ -20,10 +21,15 @@ function member(value: unknown, key: string): unknown {
 
 /** Whether `event` matches the compiled pattern. */
 export function matches(compiled: CompiledPattern, event: unknown): boolean {
-  return matchObject(compiled.root, event, event);
+  return matchObject(compiled.root, event, event, false);
 }
 
-function matchObject(condition: ObjectCondition, value: unknown, root: unknown): boolean {
+/**
+ * `viaArray`: an array was crossed on the way to `value`. Until one is, the path from the root
+ * to `value` is a single chain, so `exists: false` can look at the value at hand instead of
+ * walking every branch from the root again.
+ */
+function matchObject(condition: ObjectCondition, value: unknown, root: unknown, viaArray: boolean): boolean {
   // Resolve the object once; every field then costs one own-property lookup.
   const object =
     typeof value === "object" && value !== null && !Array.isArray(value)
@@ -34,29 +40,81 @@ function matchObject(condition: ObjectCondition, value: unknown, root: unknown):
     const field = fields[i]!;
     const fieldValue = object !== undefined && hasOwn.call(object, field.key) ? object[field.key] : undefined;
     if (field.leaf) {
-      if (!matchLeaf(field.leaf, fieldValue, root)) return false;
+      if (!matchLeaf(field.leaf, fieldValue, root, viaArray)) return false;
     } else if (field.child) {
-      if (!matchChild(field.child, fieldValue, root)) return false;
+      if (!matchChild(field.child, fieldValue, root, viaArray)) return false;
     }
   }
-  for (const alternatives of condition.ors) {
+  const ors = condition.ors;
+  for (let i = 0; i < ors.length; i++) {
+    const alternatives = ors[i]!;
     let any = false;
-    for (let i = 0; i < alternatives.length && !any; i++) any = matchObject(alternatives[i]!, value, root);
+    for (let j = 0; j < alternatives.length && !any; j++) any = matchObject(alternatives[j]!, value, root, viaArray);
     if (!any) return false;
   }
   return true;
 }
 
-function matchChild(condition: ObjectCondition, value: unknown, root: unknown): boolean {
-  if (!Array.isArray(value)) return matchObject(condition, value, root);
-  let elements = 0;
-  let found = false;
-  forEachElement(value, (element) => {
-    elements++;
-    if (!found && matchObject(condition, element, root)) found = true;
-  });
+function matchChild(condition: ObjectCondition, value: unknown, root: unknown, viaArray: boolean): boolean {
+  if (!Array.isArray(value)) return matchObject(condition, value, root, viaArray);
+  const state = { elements: 0 };
+  if (someElement(value, condition, root, state)) return true;
   // An empty array has no values: the nested fields are absent.
-  return elements === 0 ? matchObject(condition, undefined, root) : found;
+  return state.elements === 0 ? matchObject(condition, undefined, root, true) : false;
+}
+
+/** Whether some (flattened) element of `array` matches; counts the elements visited. */
+function someElement(
+  array: unknown[],
+  condition: ObjectCondition,
+  root: unknown,
+  state: { elements: number },
+): boolean {
+  for (let i = 0; i < array.length; i++) {
+    const element = array[i];
+    if (Array.isArray(element)) {
+      if (someElement(element, condition, root, state)) return true;
+    } else {
+      state.elements++;
+      if (matchObject(condition, element, root, true)) return true;
+    }
+  }
+  return false;
+}
+
+function matchLeaf(leaf: LeafCondition, value: unknown, root: unknown, viaArray: boolean): boolean {
+  const matchers = leaf.matchers;
+  if (value !== undefined && matchers.length > 0) {
+    if (Array.isArray(value)) {
+      if (someLeafMatches(value, matchers)) return true;
+    } else {
+      for (let i = 0; i < matchers.length; i++) if (matchers[i]!(value)) return true;
+    }
+  }
+  if (!leaf.absent) return false;
+  return viaArray ? !hasLeafValue(root, leaf.path) : !holdsLeaf(value);
+}
+
+function someLeafMatches(array: unknown[], matchers: readonly ValueMatcher[]): boolean {
+  for (let i = 0; i < array.length; i++) {
+    const element = array[i];
+    if (Array.isArray(element)) {
+      if (someLeafMatches(element, matchers)) return true;
+    } else {
+      for (let j = 0; j < matchers.length; j++) if (matchers[j]!(element)) return true;
+    }
+  }
+  return false;
+}
+
+const isLeaf = (value: unknown): boolean => value === null || typeof value !== "object";
+
+/** Whether a field's value is, or (as an array, at any depth) holds, a leaf value. */
+function holdsLeaf(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (!Array.isArray(value)) return isLeaf(value);
+  for (let i = 0; i < value.length; i++) if (holdsLeaf(value[i])) return true;
+  return false;
 }
 
 function forEachElement(array: unknown[], visit: (element: unknown) => void): void {
@@ -64,22 +122,6 @@ function forEachElement(array: unknown[], visit: (element: unknown) => void): vo
     if (Array.isArray(element)) forEachElement(element, visit);
     else visit(element);
   }
-}
-
-function matchLeaf(leaf: LeafCondition, value: unknown, root: unknown): boolean {
-  const matchers = leaf.matchers;
-  if (value !== undefined && matchers.length > 0) {
-    if (Array.isArray(value)) {
-      let found = false;
-      forEachElement(value, (element) => {
-        if (!found && matchers.some((matcher) => matcher(element))) found = true;
-      });
-      if (found) return true;
-    } else {
-      for (let i = 0; i < matchers.length; i++) if (matchers[i]!(value)) return true;
-    }
-  }
-  return leaf.absent && !hasLeafValue(root, leaf.path);
 }
 
 /** Whether any leaf value (string, number, boolean, null) sits at `path`, through any arrays. */

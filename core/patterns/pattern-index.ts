@@ -7,6 +7,8 @@ import { matches } from "./match.js";
  * values, so an event is only tested against the few patterns that can match it: the cost per
  * event depends on the bucket size, not on how many patterns are registered.
  */
+const NO_NAME = Symbol("no eventName");
+
 export class PatternIndex<K> {
   private readonly entries: { key: K; pattern: CompiledPattern }[] = [];
   /** source → eventName → entry indexes; `*` holds the source's patterns with no eventName pin. */
@@ -20,6 +22,7 @@ export class PatternIndex<K> {
   /** Register a pattern under `key` (keys need not be unique). */
   add(key: K, pattern: CompiledPattern): void {
     this.merged.clear();
+    this.mergedLists = 0;
     const index = this.entries.push({ key, pattern }) - 1;
     const sources = exactValues(pattern.root, ["source"]);
     if (!sources) {
@@ -45,15 +48,19 @@ export class PatternIndex<K> {
   match(event: unknown): K[] {
     const candidates = this.candidates(event);
     const keys: K[] = [];
-    for (const index of candidates) {
-      const entry = this.entries[index]!;
+    for (let i = 0; i < candidates.length; i++) {
+      const entry = this.entries[candidates[i]!]!;
       if (matches(entry.pattern, event)) keys.push(entry.key);
     }
     return keys;
   }
 
-  /** Candidate lists for plain CloudTrail-shaped events, by source and eventName (bounded). */
-  private readonly merged = new Map<string, number[]>();
+  /**
+   * Candidate lists for plain CloudTrail-shaped events, by source then eventName (`NO_NAME` for
+   * none); bounded in size.
+   */
+  private readonly merged = new Map<string, Map<string | typeof NO_NAME, number[]>>();
+  private mergedLists = 0;
 
   /** Entry indexes worth testing against `event` (a superset of the matches). */
   private candidates(event: unknown): number[] {
@@ -64,12 +71,22 @@ export class PatternIndex<K> {
     if (typeof source !== "string" || Array.isArray(detail) || (name !== undefined && typeof name !== "string")) {
       return this.computeCandidates(event);
     }
-    const key = name === undefined ? `${source}\u0000` : `${source}\u0000${name}`;
-    let list = this.merged.get(key);
+    let byName = this.merged.get(source);
+    const key = name ?? NO_NAME;
+    let list = byName?.get(key);
     if (!list) {
       list = this.computeCandidates(event);
-      if (this.merged.size >= 10_000) this.merged.clear();
-      this.merged.set(key, list);
+      if (this.mergedLists >= 10_000) {
+        this.merged.clear();
+        this.mergedLists = 0;
+        byName = undefined;
+      }
+      if (!byName) {
+        byName = new Map();
+        this.merged.set(source, byName);
+      }
+      byName.set(key, list);
+      this.mergedLists++;
     }
     return list;
   }

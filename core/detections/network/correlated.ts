@@ -55,6 +55,7 @@ export const sgCreatedOpen: StatefulDetection = {
   response: { mode: "auto", action: "revoke-sg-rules" },
   buildPattern: openingPattern,
   buildStatePattern: trackerPattern,
+  requiresNetworkChange: true,
   async correlate(event, context, trigger) {
     const change = context.networkChange;
     const group = change?.group;
@@ -100,6 +101,7 @@ export const sgProdTagViolation: StatefulDetection = {
   response: { mode: "auto", action: "revoke-sg-rules" },
   buildPattern: () => apiCalls("aws.ec2", [...OPENING_CALLS, "CreateTags"], NO_ERROR),
   buildStatePattern: trackerPattern,
+  requiresNetworkChange: true,
   async correlate(event, context, trigger) {
     const change = context.networkChange;
     const group = change?.group;
@@ -143,6 +145,7 @@ export const ec2LaunchedWithOpenSg: StatefulDetection = {
   response: { mode: "auto", action: "revoke-sg-rules" },
   buildPattern: () => apiCalls("aws.ec2", ["RunInstances"], NO_ERROR),
   buildStatePattern: trackerPattern,
+  requiresNetworkChange: true,
   async correlate(event, context, trigger) {
     const change = context.networkChange;
     if (!trigger || !change?.launched) return [];
@@ -193,6 +196,7 @@ export const sgRepeatedOpen: StatefulDetection = {
   response: { mode: "auto", action: "revoke-sg-rules" },
   buildPattern: openingPattern,
   buildStatePattern: trackerPattern,
+  requiresNetworkChange: true,
   async correlate(event, context, trigger) {
     const change = context.networkChange;
     if (!trigger || !change || change.opened.length === 0 || !change.groupId) return [];
@@ -266,6 +270,7 @@ export const sgZombieRule: StatefulDetection = {
   response: { mode: "auto", action: "revoke-sg-rules" },
   buildPattern: openingPattern,
   buildStatePattern: trackerPattern,
+  requiresNetworkChange: true,
   async correlate(_event, context, trigger) {
     const change = context.networkChange;
     if (!change?.groupId) return [];
@@ -452,6 +457,7 @@ export const sgRiskResolved: StatefulDetection = {
   buildPattern: () =>
     apiCalls("aws.ec2", ["RevokeSecurityGroupIngress", "ModifySecurityGroupRules", "DeleteSecurityGroup"], NO_ERROR),
   buildStatePattern: trackerPattern,
+  requiresNetworkChange: true,
   async correlate(event, context, trigger) {
     const change = context.networkChange;
     if (!trigger || !change?.groupId || change.removed.length === 0) return [];

@@ -102,6 +102,21 @@ function tagsFrom(list: unknown): Record<string, string> {
   return tags;
 }
 
+/**
+ * Whether `observe` certainly leaves the event alone — returns undefined without reading or
+ * writing state — so the engine need not call it: a failed call, or tags put on resources none
+ * of which is a security group (most CreateTags calls tag instances and volumes).
+ */
+export function trackerIgnores(record: Json): boolean {
+  if (record.errorCode) return true;
+  const name = record.eventName;
+  if (name !== "CreateTags" && name !== "DeleteTags") return false;
+  for (const resource of items(at(record, "requestParameters", "resourcesSet"))) {
+    if (str(at(resource, "resourceId")).startsWith("sg-")) return false;
+  }
+  return true;
+}
+
 export class NetworkTracker {
   constructor(
     private readonly state: CorrelationStore,

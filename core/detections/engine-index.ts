@@ -1,0 +1,101 @@
+import type { RiposteConfig } from "../config/schema.js";
+import type { DetectionId } from "../model/catalog.js";
+import { compilePattern } from "../patterns/compile.js";
+import { PatternIndex } from "../patterns/pattern-index.js";
+import { createDetectionSpecs, type DetectionSpec, detectionPattern, statePattern } from "./catalog.js";
+import { trackerIgnores, trackerPattern } from "./network/tracker.js";
+import type { Json } from "./record.js";
+import { bucketHistoryPattern } from "./storage/history.js";
+import type { StatefulDetection } from "./types.js";
+
+/**
+ * The patterns an engine matches, as one index. Built the same way wherever it is built (the
+ * engine, or a reader thread that matches on its behalf), so entries can be named by `id`, their
+ * registration number.
+ */
+
+export type Role = "trigger" | "state" | "tracker" | "history";
+
+export interface IndexEntry {
+  /** Registration number: the same for the same configuration and detections. */
+  id: number;
+  role: Role;
+  spec?: DetectionSpec;
+}
+
+/**
+ * What the engine must do with an event whose matched entries are these:
+ * - `none`: nothing matched;
+ * - `skippable`: only stateful detections that have a `skip` (the event's view may settle it);
+ * - `full`: something needs the whole event (a stateless check, a tracker, no `skip`).
+ */
+export type EntryClass = "none" | "skippable" | "full";
+
+export interface EngineIndex {
+  specs: DetectionSpec[];
+  index: PatternIndex<IndexEntry>;
+  entries: IndexEntry[];
+  trackerUsers: StatefulDetection[];
+  usesHistory: boolean;
+  /** Names every entry in order: two indexes with the same signature number entries alike. */
+  signature: string;
+}
+
+/** The enabled detections (all, or `only` those), in catalog order, each with fresh caches. */
+export function enabledSpecs(config: RiposteConfig, only?: readonly DetectionId[]): DetectionSpec[] {
+  const wanted = only ? new Set(only) : undefined;
+  return createDetectionSpecs().filter(
+    (spec) => config.detections[spec.id]?.enabled !== false && (!wanted || wanted.has(spec.id)),
+  );
+}
+
+export function buildEngineIndex(specs: DetectionSpec[], config: RiposteConfig): EngineIndex {
+  const index = new PatternIndex<IndexEntry>();
+  const entries: IndexEntry[] = [];
+  const add = (role: Role, pattern: Record<string, unknown>, spec?: DetectionSpec) => {
+    const entry: IndexEntry = spec ? { id: entries.length, role, spec } : { id: entries.length, role };
+    entries.push(entry);
+    index.add(entry, compilePattern(pattern));
+  };
+  for (const spec of specs) {
+    add("trigger", detectionPattern(spec, config), spec);
+    // Detections that learn from the tracked EC2 events are called through the tracker's entry.
+    const learn = statePattern(spec, config);
+    if (learn && !learnsFromTracker(spec)) add("state", learn, spec);
+  }
+  const trackerUsers = specs.filter(learnsFromTracker);
+  if (trackerUsers.length > 0) add("tracker", trackerPattern());
+  const usesHistory = specs.some((spec) => spec.category === "storage");
+  if (usesHistory) add("history", bucketHistoryPattern());
+  const signature = entries.map((entry) => `${entry.role}:${entry.spec?.id ?? ""}`).join(",");
+  return { specs, index, entries, trackerUsers, usesHistory, signature };
+}
+
+export function learnsFromTracker(spec: DetectionSpec): spec is StatefulDetection {
+  return spec.stateful && spec.buildStatePattern === trackerPattern;
+}
+
+/** See `EntryClass`. */
+export function classifyEntries(entries: readonly IndexEntry[]): EntryClass {
+  if (entries.length === 0) return "none";
+  for (const entry of entries) {
+    if (entry.role === "tracker" || entry.role === "history") return "full";
+    const spec = entry.spec;
+    if (!spec?.stateful || !spec.skip) return "full";
+  }
+  return "skippable";
+}
+
+/**
+ * The entries that can do anything with this event: when the network tracker ignores it (see
+ * `trackerIgnores`), neither the tracker nor the detections that need a network change can, so
+ * they are left out. Processing the rest gives exactly the findings and state of processing all.
+ */
+export function activeEntries(entries: IndexEntry[], record: Json): IndexEntry[] {
+  let tracked = false;
+  for (const entry of entries) if (entry.role === "tracker") tracked = true;
+  if (!tracked || !trackerIgnores(record)) return entries;
+  return entries.filter(
+    (entry) => entry.role !== "tracker" && !(entry.spec?.stateful && entry.spec.requiresNetworkChange),
+  );
+}

@@ -1,0 +1,195 @@
+import type { FileBatch } from "../events/read.js";
+import type { ReadError } from "../events/types.js";
+import type { SecurityEvent } from "../model/event.js";
+import { activeEntries, classifyEntries, type EngineIndex } from "./engine-index.js";
+import { writeView } from "./event-view.js";
+import { CopiedEvent, type PreparedEvent, SlicedEvent } from "./prepared.js";
+
+/**
+ * One read batch as a reader thread posts it: flat typed arrays and one copy of each text, so
+ * that crossing threads costs little per event. `encodeBatch` runs on the reader (it normalises,
+ * matches and slices); `BatchDecoder` turns messages back into items on the engine's thread, in
+ * the same order and with the same batch boundaries as reading in-thread gives.
+ */
+
+const ERROR = 0;
+const SLICED = 1;
+const COPIED = 2;
+
+export interface PreparedBatchMessage {
+  /** Index of the file in the whole scan's file list. */
+  file: number;
+  count: number;
+  kinds: Uint8Array;
+  times: Float64Array;
+  /** Texts the slices refer to; `null` first: the last text of this reader's previous batch. */
+  texts: (string | null)[];
+  textIndex: Int32Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  contextPositions: Float64Array;
+  /** -1: none. */
+  positions: Float64Array;
+  /** Distinct lists of matched entry ids, and each event's list. */
+  lists: number[][];
+  listIndex: Int32Array;
+  /** `VIEW_WIDTH` values per event that has a view (see `writeView`); `viewIndex` is the offset, or -1. */
+  views: unknown[];
+  viewIndex: Int32Array;
+  errors: ReadError[];
+  copies: SecurityEvent[];
+}
+
+/** An item of a decoded batch: a prepared event, or an unreadable record passed through. */
+export type PreparedItem = PreparedEvent | { error: ReadError };
+
+/** Encodes batches of one reader (it remembers the last text sent). */
+export class BatchEncoder {
+  private lastText: string | undefined;
+
+  constructor(private readonly engineIndex: EngineIndex) {}
+
+  encode(batch: FileBatch, file: number): { message: PreparedBatchMessage; transfer: ArrayBuffer[] } {
+    const { items, slices } = batch;
+    const count = items.length;
+    const kinds = new Uint8Array(count);
+    const times = new Float64Array(count);
+    const textIndex = new Int32Array(count);
+    const starts = new Int32Array(count);
+    const ends = new Int32Array(count);
+    const contextPositions = new Float64Array(count);
+    const positions = new Float64Array(count);
+    const listIndex = new Int32Array(count);
+    const viewIndex = new Int32Array(count).fill(-1);
+    const texts: (string | null)[] = [];
+    const lists: number[][] = [];
+    const listNumbers = new Map<string, number>();
+    const skippable: boolean[] = [];
+    const views: unknown[] = [];
+    const errors: ReadError[] = [];
+    const copies: SecurityEvent[] = [];
+    let current: string | undefined = this.lastText;
+    let currentIndex = -1;
+
+    for (let i = 0; i < count; i++) {
+      const item = items[i]!;
+      if ("error" in item) {
+        kinds[i] = ERROR;
+        errors.push(item.error);
+        continue;
+      }
+      const event = item.event;
+      times[i] = event.epochMs;
+      const entries = activeEntries(this.engineIndex.index.match(event.envelope), event.envelope.detail);
+      let key = "";
+      for (const entry of entries) key += `${entry.id},`;
+      let number = listNumbers.get(key);
+      if (number === undefined) {
+        number = lists.length;
+        lists.push(entries.map((entry) => entry.id));
+        skippable.push(classifyEntries(entries) === "skippable");
+        listNumbers.set(key, number);
+      }
+      listIndex[i] = number;
+      const slice = slices?.[i];
+      if (!slice) {
+        kinds[i] = COPIED;
+        copies.push(event);
+        continue;
+      }
+      kinds[i] = SLICED;
+      if (skippable[number]) {
+        viewIndex[i] = views.length;
+        writeView(event.envelope.detail, views);
+      }
+      if (slice.text !== current || currentIndex < 0) {
+        if (slice.text === current && texts.length === 0) texts.push(null);
+        else texts.push(slice.text);
+        current = slice.text;
+        currentIndex = texts.length - 1;
+      }
+      textIndex[i] = currentIndex;
+      starts[i] = slice.start;
+      ends[i] = slice.end;
+      contextPositions[i] = slice.contextPosition;
+      positions[i] = slice.position ?? -1;
+    }
+    this.lastText = current;
+    const message: PreparedBatchMessage = {
+      file,
+      count,
+      kinds,
+      times,
+      texts,
+      textIndex,
+      starts,
+      ends,
+      contextPositions,
+      positions,
+      lists,
+      listIndex,
+      views,
+      viewIndex,
+      errors,
+      copies,
+    };
+    const transfer = [kinds, times, textIndex, starts, ends, contextPositions, positions, listIndex, viewIndex].map(
+      (array) => array.buffer as ArrayBuffer,
+    );
+    return { message, transfer };
+  }
+}
+
+/** Decodes the batches of every reader (one per reader for the texts; lists are shared). */
+export class BatchDecoder {
+  private readonly interned = new Map<string, number[]>();
+  private readonly lastTexts = new Map<number, string>();
+
+  /** The items of `message` (posted by reader `reader`), reading from file `path`. */
+  decode(message: PreparedBatchMessage, reader: number, path: string): PreparedItem[] {
+    const texts = message.texts.map((text) => text ?? this.lastTexts.get(reader));
+    if (texts.length > 0) this.lastTexts.set(reader, texts[texts.length - 1]!);
+    const lists = message.lists.map((list) => this.intern(list));
+    const out: PreparedItem[] = new Array(message.count);
+    let error = 0;
+    let copy = 0;
+    for (let i = 0; i < message.count; i++) {
+      const kind = message.kinds[i];
+      if (kind === ERROR) {
+        out[i] = { error: message.errors[error++]! };
+        continue;
+      }
+      const entryIds = lists[message.listIndex[i]!]!;
+      if (kind === COPIED) {
+        out[i] = new CopiedEvent(message.copies[copy++]!, entryIds);
+        continue;
+      }
+      const text = texts[message.textIndex[i]!];
+      if (text === undefined) throw new Error("a prepared batch refers to a text this reader never sent");
+      const viewOffset = message.viewIndex[i]!;
+      out[i] = new SlicedEvent(
+        message.times[i]!,
+        entryIds,
+        path,
+        text,
+        message.starts[i]!,
+        message.ends[i]!,
+        message.contextPositions[i]!,
+        message.positions[i]!,
+        viewOffset >= 0 ? message.views : undefined,
+        viewOffset,
+      );
+    }
+    return out;
+  }
+
+  private intern(list: number[]): number[] {
+    const key = list.join(",");
+    let interned = this.interned.get(key);
+    if (!interned) {
+      interned = list;
+      this.interned.set(key, list);
+    }
+    return interned;
+  }
+}

@@ -1,0 +1,72 @@
+import { normalizeObject } from "../events/normalize.js";
+import type { SecurityEvent } from "../model/event.js";
+import { viewEvent } from "./event-view.js";
+
+/**
+ * An event read, normalised and matched on a reader thread, as the engine receives it: its time,
+ * the index entries its envelope matched, optionally the view `skip` checks read, and a way to
+ * rebuild the whole event — from the JSON text it was normalised from (parsed again only if a
+ * detection needs the record), or as a copy when it did not come from JSON text.
+ */
+export interface PreparedEvent {
+  readonly epochMs: number;
+  /** Ids of the matched index entries (`IndexEntry.id`); interned, one array per distinct list. */
+  readonly entryIds: readonly number[];
+  /** An event holding only the view fields, when the reader sent them. */
+  view(): SecurityEvent | undefined;
+  /** The event exactly as the reader normalised it (the engine asks once). */
+  materialize(): SecurityEvent;
+}
+
+/** Rebuilds an event from the JSON text it was normalised from (see `RecordSlice`). */
+export class SlicedEvent implements PreparedEvent {
+  constructor(
+    readonly epochMs: number,
+    readonly entryIds: readonly number[],
+    private readonly file: string,
+    private readonly text: string,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly contextPosition: number,
+    /** Position set on the event after normalising it; -1 for none. */
+    private readonly position: number,
+    private readonly views: readonly unknown[] | undefined,
+    private readonly viewOffset: number,
+  ) {}
+
+  view(): SecurityEvent | undefined {
+    return this.views ? viewEvent(this.views, this.viewOffset, this.epochMs) : undefined;
+  }
+
+  materialize(): SecurityEvent {
+    const text = this.start === 0 && this.end === this.text.length ? this.text : this.text.slice(this.start, this.end);
+    const value = JSON.parse(text) as Record<string, unknown>;
+    const result = normalizeObject(value, {
+      origin: { file: this.file, position: this.contextPosition },
+      positional: true,
+    });
+    if ("error" in result) throw new Error(`a prepared record no longer normalises: ${result.error}`);
+    if (this.position >= 0) result.event.origin = { file: this.file, position: this.position };
+    return result.event;
+  }
+}
+
+/** An event sent whole (flow and ALB lines, records that could not be sliced); its own view. */
+export class CopiedEvent implements PreparedEvent {
+  readonly epochMs: number;
+
+  constructor(
+    private readonly event: SecurityEvent,
+    readonly entryIds: readonly number[],
+  ) {
+    this.epochMs = event.epochMs;
+  }
+
+  view(): SecurityEvent {
+    return this.event;
+  }
+
+  materialize(): SecurityEvent {
+    return this.event;
+  }
+}
