@@ -13,12 +13,30 @@ export default $config({
     };
   },
   async run() {
+    const { deployment } = await import("./stacks/config");
     const { table } = await import("./stacks/storage");
-    const { alerts } = await import("./stacks/notify");
     await import("./stacks/secrets");
+    const { alerts } = await import("./stacks/notify");
+    const { httpApi, realtimeApi } = await import("./stacks/gateways");
+    const { dashboard } = await import("./stacks/web");
+    const { stateMachines } = await import("./stacks/workflows");
+    await import("./stacks/realtime");
+    const { rules } = await import("./stacks/detection");
+    await import("./stacks/maintenance");
+    const { organizationOutputs } = await import("./stacks/organization");
     return {
+      configuration: deployment.source,
+      dashboard: dashboard.url,
+      api: httpApi.url,
+      realtime: realtimeApi.url,
+      slackInteractionsUrl: $interpolate`${httpApi.url}/slack/interactions`,
       table: table.name,
       alertsTopic: alerts.arn,
+      rules: String(rules.length),
+      ...Object.fromEntries(
+        Object.entries(stateMachines).map(([category, machine]) => [`${category}Workflow`, machine.arn]),
+      ),
+      ...organizationOutputs,
     };
   },
 });

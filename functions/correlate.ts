@@ -12,7 +12,7 @@ import { awsRuntime } from "./lib/aws-deps.js";
 import { startFinding } from "./lib/findings.js";
 import { lazily } from "./lib/lazy.js";
 import { parseQueueMessage, requeueStart } from "./lib/queue.js";
-import { linked } from "./lib/resources.js";
+import { linked, stateMachineArns } from "./lib/resources.js";
 import { sfnWorkflowStarter } from "./lib/sfn.js";
 
 /**
@@ -125,7 +125,7 @@ export const awsCorrelateDeps = lazily(async (): Promise<CorrelateDeps> => {
   return {
     ruleEngine: createDetectionEngine({ config, state, logger, describe, detections: stateful, dedupe: true }),
     intakeEngine: createDetectionEngine({ config, state, logger, describe, dedupe: true }),
-    starter: sfnWorkflowStarter(runtime.sfn, linked("Workflows")),
+    starter: sfnWorkflowStarter(runtime.sfn, stateMachineArns()),
     requeue: (finding) => requeueStart(sqs, queueUrl, finding),
     logger,
   };

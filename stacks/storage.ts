@@ -1,8 +1,12 @@
-// The incident store: one DynamoDB table (single-table design), with TTL for correlation state
-// and a stream that drives the live WebSocket broadcast.
-export const table = new sst.aws.Dynamo("Incidents", {
-  fields: { pk: "string", sk: "string" },
-  primaryIndex: { hashKey: "pk", rangeKey: "sk" },
-  stream: "new-and-old-images",
-  ttl: "expiresAt",
+import { incidentTableArgs } from "../core/deploy/table";
+
+// The incident store: one DynamoDB table (single-table design: incidents, audit, approvals,
+// correlation state, the action ledger, WebSocket connections), with TTL and the stream that
+// drives the live broadcast. Its keys and indexes come from the store's own layout.
+export const table = new sst.aws.Dynamo("IncidentTable", {
+  ...incidentTableArgs(),
+  deletionProtection: $app.protect,
 });
+
+// What functions read at run time (`Resource.Incidents.name`); permissions are granted per function.
+export const incidents = new sst.Linkable("Incidents", { properties: { name: table.name } });

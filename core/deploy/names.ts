@@ -46,3 +46,8 @@ export function roleName(toolRolePrefix: string, stage: string, purpose: string)
 export function stageName(stage: string, name: string, max: number): string {
   return fitName(`${stage}-${name}`.replace(/[^\w.-]/g, "-"), max);
 }
+
+/** The logical name (and link name) of a category's state machine: `network` → `NetworkWorkflow`. */
+export function workflowLogicalName(category: string): string {
+  return `${pascalCase(category)}Workflow`;
+}

@@ -2,6 +2,7 @@ import { Resource } from "sst/resource";
 import { z } from "zod";
 import { parseConfig } from "../../core/config/load.js";
 import type { RiposteConfig } from "../../core/config/schema.js";
+import { workflowLogicalName } from "../../core/deploy/names.js";
 import { CATEGORIES, type Category } from "../../core/model/catalog.js";
 
 /**
@@ -19,17 +20,9 @@ const SettingsSchema = z.object({
 
 const STATE_MACHINE_ARN = /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w.-]{1,80}$/;
 
-const WorkflowsSchema = z.object(
-  Object.fromEntries(CATEGORIES.map((category) => [category, z.string().regex(STATE_MACHINE_ARN)])) as Record<
-    Category,
-    z.ZodString
-  >,
-);
-
 const SCHEMAS = {
   Settings: SettingsSchema,
   Incidents: z.object({ name: z.string().min(3) }),
-  Workflows: WorkflowsSchema,
   CorrelateQueue: z.object({ url: z.string().url() }),
   SlackBotToken: z.object({ value: z.string() }),
   SlackSigningSecret: z.object({ value: z.string() }),
@@ -81,4 +74,24 @@ export function deployedConfig(source?: LinkSource): RiposteConfig {
     throw new Error(`the Settings link's config is not JSON: ${(error as Error).message}`);
   }
   return parseConfig(raw, "the deployed configuration (Settings link)");
+}
+
+/** Every category's deployed state machine ARN, from the state machines' own links. */
+export function stateMachineArns(source: LinkSource = sstLinks()): Record<Category, string> {
+  const arns = {} as Record<Category, string>;
+  for (const category of CATEGORIES) {
+    const name = workflowLogicalName(category);
+    let value: unknown;
+    try {
+      value = source[name];
+    } catch (error) {
+      throw new Error(`the ${name} link is not available: ${(error as Error).message}`);
+    }
+    const arn = (value as { arn?: unknown } | undefined)?.arn;
+    if (typeof arn !== "string" || !STATE_MACHINE_ARN.test(arn)) {
+      throw new Error(`the ${name} link is missing or has no state machine ARN`);
+    }
+    arns[category] = arn;
+  }
+  return arns;
 }

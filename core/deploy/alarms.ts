@@ -1,0 +1,45 @@
+/**
+ * CloudWatch alarm definitions (metric math), as plain data the stacks pass to
+ * `aws.cloudwatch.MetricAlarm`. Missing datapoints count as zero, so a quiet workflow is OK.
+ */
+
+export interface MetricQuery<Dimension> {
+  id: string;
+  expression?: string;
+  label?: string;
+  returnData?: boolean;
+  metric?: {
+    namespace: string;
+    metricName: string;
+    dimensions: Record<string, Dimension>;
+    period: number;
+    stat: "Sum" | "Maximum";
+  };
+}
+
+/** Step Functions metrics that mean an execution did not finish well. */
+export const WORKFLOW_PROBLEM_METRICS = ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"] as const;
+
+/** Failed + timed out + aborted executions of one state machine, per 5 minutes. */
+export function workflowProblemQueries<Arn>(stateMachineArn: Arn): MetricQuery<Arn>[] {
+  const ids = WORKFLOW_PROBLEM_METRICS.map((name) => name.replace("Executions", "").toLowerCase());
+  return [
+    ...WORKFLOW_PROBLEM_METRICS.map((metricName, index) => ({
+      id: ids[index]!,
+      returnData: false,
+      metric: {
+        namespace: "AWS/States",
+        metricName,
+        dimensions: { StateMachineArn: stateMachineArn },
+        period: 300,
+        stat: "Sum" as const,
+      },
+    })),
+    {
+      id: "problems",
+      expression: ids.map((id) => `FILL(${id}, 0)`).join(" + "),
+      label: "executions failed, timed out or aborted",
+      returnData: true,
+    },
+  ];
+}

@@ -1,0 +1,73 @@
+import { type IamPolicyDocument, policyFor } from "../remediation/permissions.js";
+import type { DeployedRule } from "./rules.js";
+
+/**
+ * Org-wide mode: member accounts of one AWS Organization forward their events to a central bus in
+ * the deployment account (where the same rules run), and remediation in a member account goes
+ * through a role there that the remediation functions assume with an external id. The stacks
+ * create the bus and its policy; these documents are what each member account needs, printed as
+ * stack outputs.
+ */
+
+/** The central bus's resource policy: any principal of the organization may put events on it. */
+export function organizationBusPolicy(busArn: string, organizationId: string) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "OrganizationMembersPutEvents",
+        Effect: "Allow",
+        Principal: "*",
+        Action: "events:PutEvents",
+        Resource: busArn,
+        Condition: { StringEquals: { "aws:PrincipalOrgID": organizationId } },
+      },
+    ],
+  };
+}
+
+function detailTypesIn(pattern: unknown, into: Set<string>): void {
+  if (Array.isArray(pattern)) {
+    for (const item of pattern) detailTypesIn(item, into);
+    return;
+  }
+  if (pattern === null || typeof pattern !== "object") return;
+  for (const [key, value] of Object.entries(pattern)) {
+    if (key === "detail-type" && Array.isArray(value)) {
+      for (const type of value) if (typeof type === "string") into.add(type);
+    } else detailTypesIn(value, into);
+  }
+}
+
+/**
+ * The pattern of the forwarding rule in each member account: every AWS event type some deployed
+ * rule matches (Riposte's own log sources never travel through EventBridge).
+ */
+export function memberForwardingPattern(rules: readonly DeployedRule[]): {
+  source: unknown[];
+  "detail-type": string[];
+} {
+  const types = new Set<string>();
+  for (const rule of rules) detailTypesIn(JSON.parse(rule.pattern), types);
+  return { source: [{ prefix: "aws." }], "detail-type": [...types].sort() };
+}
+
+/** The member role's trust policy: only Riposte's remediation roles, only with the external id. */
+export function memberRoleTrustPolicy(remediationRoleArns: readonly string[], externalId: string) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { AWS: [...remediationRoleArns] },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "sts:ExternalId": externalId } },
+      },
+    ],
+  };
+}
+
+/** The member role's permissions: the remediation actions' declared permissions, no wildcards. */
+export function memberRolePolicy(): IamPolicyDocument {
+  return policyFor();
+}

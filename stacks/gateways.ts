@@ -1,0 +1,15 @@
+import { retentionName } from "../core/deploy/functions";
+import { config } from "./config";
+
+// The dashboard's two endpoints. Their routes are added where their functions are defined
+// (stacks/realtime.ts); the site is built with their URLs. CORS is the API's own business
+// (exact origins, never a wildcard), so API Gateway adds no CORS of its own.
+const retention = retentionName(config.aws.logRetentionDays);
+
+export const httpApi = new sst.aws.ApiGatewayV2("Api", { cors: false, accessLog: { retention } });
+export const realtimeApi = new sst.aws.ApiGatewayWebSocket("RealtimeApi", { accessLog: { retention } });
+
+// What the WebSocket functions read (`Resource.Realtime`); posting rights are granted per function.
+export const realtime = new sst.Linkable("Realtime", {
+  properties: { url: realtimeApi.url, managementEndpoint: realtimeApi.managementEndpoint },
+});

@@ -1,0 +1,75 @@
+import { type AccessStatement, accessFor, type DeployedFunction, type ResourceRef } from "../../core/deploy/access";
+import {
+  FUNCTION_SPECS,
+  GEO_PACKAGES,
+  installedVersions,
+  type LinkName,
+  retentionName,
+} from "../../core/deploy/functions";
+import { roleName } from "../../core/deploy/names";
+import { accessContext, config } from "../config";
+
+/**
+ * `sst.aws.Function` arguments for a deployed function, from its spec (`core/deploy/functions`)
+ * and its generated access (`core/deploy/access`): Node 22 on ARM, bundled, JSON logs, linked only
+ * to the resources it reads, and an IAM role named with the tool's role prefix (loop prevention)
+ * holding exactly the statements its code needs.
+ */
+
+export type ResourceArns = Partial<Record<Exclude<ResourceRef, "*">, $util.Input<$util.Input<string>[]>>>;
+export type Links = Partial<Record<LinkName, unknown>>;
+
+/** SST permissions from access statements, each reference resolved; throws naming a missing one. */
+export function permissionsOf(
+  statements: readonly AccessStatement[],
+  arns: ResourceArns,
+  owner: string,
+): sst.aws.FunctionPermissionArgs[] {
+  return statements.map((statement) => ({
+    actions: [...statement.actions],
+    resources: $util
+      .all(
+        statement.resources.map((ref) => {
+          if (ref === "*") return ["*"];
+          const resolved = arns[ref];
+          if (resolved === undefined) throw new Error(`${owner}: no ARN given for ${ref} (${statement.sid})`);
+          return resolved;
+        }),
+      )
+      .apply((lists) => lists.flat()),
+  }));
+}
+
+function linksOf(fn: DeployedFunction, links: Links): unknown[] {
+  return FUNCTION_SPECS[fn].links.flatMap((name) => {
+    const link = links[name];
+    if (link === undefined) throw new Error(`${FUNCTION_SPECS[fn].logicalName}: the ${name} link is not available`);
+    return Array.isArray(link) ? link : [link];
+  });
+}
+
+/** The arguments of `new sst.aws.Function(FUNCTION_SPECS[fn].logicalName, …)`. */
+export function functionArgs(
+  fn: DeployedFunction,
+  options: { links: Links; arns: ResourceArns; environment?: Record<string, $util.Input<string>> },
+): sst.aws.FunctionArgs {
+  const spec = FUNCTION_SPECS[fn];
+  return {
+    handler: spec.handler,
+    description: `Riposte: ${spec.description}`,
+    runtime: "nodejs22.x",
+    architecture: "arm64",
+    memory: `${spec.memoryMb} MB`,
+    timeout: `${spec.timeoutSeconds} seconds`,
+    link: linksOf(fn, options.links),
+    permissions: permissionsOf(accessFor(fn, accessContext), options.arns, spec.logicalName),
+    environment: { NODE_OPTIONS: "--enable-source-maps", ...options.environment },
+    logging: { format: "json", retention: retentionName(config.aws.logRetentionDays) },
+    ...(spec.geo ? { nodejs: { install: installedVersions(GEO_PACKAGES) } } : {}),
+    transform: {
+      role: (args) => {
+        args.name = roleName(config.protection.toolRolePrefix, $app.stage, spec.logicalName);
+      },
+    },
+  };
+}

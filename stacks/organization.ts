@@ -1,0 +1,35 @@
+import { roleName } from "../core/deploy/names";
+import { memberForwardingPattern, memberRolePolicy, memberRoleTrustPolicy } from "../core/deploy/organization";
+import { config } from "./config";
+import { organizationBus, rules } from "./detection";
+
+// Org-wide mode: what each member account needs, as outputs to apply there (a StackSet or a
+// script): a rule forwarding its events to the central bus, and the role remediation assumes.
+const organization = config.aws.organization;
+const partition = aws.getPartitionOutput().partition;
+const account = aws.getCallerIdentityOutput().accountId;
+
+export const organizationOutputs =
+  organization && organizationBus
+    ? {
+        organizationBusArn: organizationBus.arn,
+        memberForwardingPattern: JSON.stringify(memberForwardingPattern(rules)),
+        ...(organization.memberRole
+          ? {
+              memberRoleName: organization.memberRole.name,
+              memberRolePolicy: JSON.stringify(memberRolePolicy()),
+              memberRoleTrustPolicy: $util.all([partition, account]).apply(([p, id]) =>
+                JSON.stringify(
+                  memberRoleTrustPolicy(
+                    ["Remediate", "Verify", "SweepExpiredChanges"].map(
+                      (purpose) =>
+                        `arn:${p}:iam::${id}:role/${roleName(config.protection.toolRolePrefix, $app.stage, purpose)}`,
+                    ),
+                    organization.memberRole!.externalId,
+                  ),
+                ),
+              ),
+            }
+          : {}),
+      }
+    : {};

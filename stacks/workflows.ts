@@ -1,0 +1,98 @@
+import { workflowRoleAccess } from "../core/deploy/access";
+import { workflowProblemQueries } from "../core/deploy/alarms";
+import { roleName, stageName, workflowLogicalName } from "../core/deploy/names";
+import { policyDocument, serviceTrustPolicy } from "../core/deploy/policy";
+import { deployedDefinition, type TaskFunctionArns } from "../core/deploy/workflows";
+import { CATEGORIES, type Category } from "../core/model/catalog";
+import { stateMachineName } from "../workflows/index";
+import { config } from "./config";
+import {
+  approvalFunction,
+  enrichFunction,
+  notifyFunction,
+  openFunction,
+  recordFunction,
+  remediateFunction,
+  scoreFunction,
+  verifyFunction,
+} from "./functions";
+import { alerts } from "./notify";
+
+// One Standard state machine per category, deployed from workflows/' ASL with the task function
+// ARNs substituted (Express cannot wait for an approval's task token). Logged and traced; an
+// alarm tells the alerts topic about executions that fail, time out or are aborted.
+
+// State machines become linkable (`Resource.<Category>Workflow.arn`) with data only: starting
+// them is granted explicitly to the functions that do.
+sst.Linkable.wrap(aws.sfn.StateMachine, (machine) => ({ properties: { arn: machine.arn, name: machine.name } }));
+
+const account = aws.getCallerIdentityOutput().accountId;
+const taskFunctions = [
+  openFunction,
+  enrichFunction,
+  scoreFunction,
+  notifyFunction,
+  approvalFunction,
+  remediateFunction,
+  verifyFunction,
+  recordFunction,
+];
+const taskArns = $util.all({
+  open: openFunction.arn,
+  enrich: enrichFunction.arn,
+  score: scoreFunction.arn,
+  notify: notifyFunction.arn,
+  approval: approvalFunction.arn,
+  remediate: remediateFunction.arn,
+  verify: verifyFunction.arn,
+  record: recordFunction.arn,
+});
+
+const role = new aws.iam.Role("WorkflowsRole", {
+  name: roleName(config.protection.toolRolePrefix, $app.stage, "Workflows"),
+  assumeRolePolicy: account.apply((id) => JSON.stringify(serviceTrustPolicy("states.amazonaws.com", id))),
+});
+const rolePolicy = new aws.iam.RolePolicy("WorkflowsPolicy", {
+  role: role.id,
+  policy: $util
+    .all(taskFunctions.map((fn) => fn.arn))
+    .apply((arns) =>
+      JSON.stringify(policyDocument(workflowRoleAccess(), (ref) => (ref === "taskFunctions" ? arns : undefined))),
+    ),
+});
+
+function stateMachine(category: Category) {
+  const logicalName = workflowLogicalName(category);
+  const name = stageName($app.stage, stateMachineName(category), 80);
+  const logs = new aws.cloudwatch.LogGroup(`${logicalName}Logs`, {
+    name: `/aws/vendedlogs/states/${name}`,
+    retentionInDays: config.aws.logRetentionDays,
+  });
+  const machine = new aws.sfn.StateMachine(
+    logicalName,
+    {
+      name,
+      type: "STANDARD",
+      roleArn: role.arn,
+      definition: taskArns.apply((arns) => JSON.stringify(deployedDefinition(category, arns as TaskFunctionArns))),
+      // Transitions without payloads: incident data stays in the store and the execution history.
+      loggingConfiguration: { level: "ALL", includeExecutionData: false, logDestination: $interpolate`${logs.arn}:*` },
+      tracingConfiguration: { enabled: true },
+    },
+    { dependsOn: [rolePolicy] },
+  );
+  new aws.cloudwatch.MetricAlarm(`${logicalName}Alarm`, {
+    alarmDescription: `Riposte ${$app.stage}: ${category} workflow executions failed, timed out or were aborted`,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    threshold: 1,
+    evaluationPeriods: 1,
+    treatMissingData: "notBreaching",
+    metricQueries: workflowProblemQueries(machine.arn),
+    alarmActions: [alerts.arn],
+  });
+  return machine;
+}
+
+export const stateMachines: Record<Category, aws.sfn.StateMachine> = Object.fromEntries(
+  CATEGORIES.map((category) => [category, stateMachine(category)]),
+) as Record<Category, aws.sfn.StateMachine>;
