@@ -8,11 +8,11 @@ import type { Logger } from "../core/log.js";
 import type { SecurityEvent } from "../core/model/event.js";
 import type { Finding } from "../core/model/incident.js";
 import { DynamoCorrelationStore } from "../core/store/dynamodb/correlation.js";
-import { awsRuntime } from "./lib/aws-deps.js";
+import { type AwsRuntime, awsRuntime } from "./lib/aws-deps.js";
 import { startFinding } from "./lib/findings.js";
 import { lazily } from "./lib/lazy.js";
 import { parseQueueMessage, requeueStart } from "./lib/queue.js";
-import { linked, stateMachineArns } from "./lib/resources.js";
+import { type LinkSource, linked, stateMachineArns } from "./lib/resources.js";
 import { sfnWorkflowStarter } from "./lib/sfn.js";
 
 /**
@@ -112,23 +112,28 @@ export function createCorrelateHandler(resolveDeps: () => CorrelateDeps | Promis
   };
 }
 
-/** The correlate function's deps on AWS, built once per container. */
-export const awsCorrelateDeps = lazily(async (): Promise<CorrelateDeps> => {
-  const runtime = await awsRuntime();
+/** The correlate function's deps over the container's AWS runtime. */
+export function correlateDepsFor(
+  runtime: AwsRuntime,
+  options: { links?: LinkSource; sqs?: SQSClient } = {},
+): CorrelateDeps {
   const { config, logger } = runtime;
   const state = new DynamoCorrelationStore({ client: runtime.dynamo, tableName: runtime.tableName });
   // Live lookups only where remediation is live, as in the rest of Riposte.
   const describe = config.remediation.mode === "live" ? ec2Describer(runtime.deps.aws) : undefined;
   const stateful = CATALOG.filter((definition) => definition.stateful).map((definition) => definition.id);
-  const sqs = new SQSClient({});
-  const queueUrl = linked("CorrelateQueue").url;
+  const sqs = options.sqs ?? new SQSClient({});
+  const queueUrl = linked("CorrelateQueue", options.links).url;
   return {
     ruleEngine: createDetectionEngine({ config, state, logger, describe, detections: stateful, dedupe: true }),
     intakeEngine: createDetectionEngine({ config, state, logger, describe, dedupe: true }),
-    starter: sfnWorkflowStarter(runtime.sfn, stateMachineArns()),
+    starter: sfnWorkflowStarter(runtime.sfn, stateMachineArns(options.links)),
     requeue: (finding) => requeueStart(sqs, queueUrl, finding),
     logger,
   };
-});
+}
+
+/** The correlate function's deps on AWS, built once per container. */
+export const awsCorrelateDeps = lazily(async () => correlateDepsFor(await awsRuntime()));
 
 export const handler = createCorrelateHandler(awsCorrelateDeps);

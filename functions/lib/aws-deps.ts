@@ -3,6 +3,7 @@ import { SFNClient } from "@aws-sdk/client-sfn";
 import type { RiposteConfig } from "../../core/config/schema.js";
 import type { AwsClientOptions, TaskDeps } from "../../core/context.js";
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../../core/log.js";
+import { slackSecretsFromEnv } from "../../core/notify/secrets.js";
 import { DynamoActionLedger } from "../../core/remediation/ledger-dynamodb.js";
 import { DynamoStore } from "../../core/store/dynamodb/store.js";
 import { lazily } from "./lazy.js";
@@ -66,6 +67,8 @@ export function buildAwsRuntime(options: AwsRuntimeOptions = {}): AwsRuntime {
   const sfn = options.sfn ?? new SFNClient({});
   const slackBotToken = optionalSecret("SlackBotToken", links);
   const slackSigningSecret = optionalSecret("SlackSigningSecret", links);
+  // A proxy in front of Slack, as locally (SLACK_API_URL); validated there.
+  const { slackApiUrl } = slackSecretsFromEnv({ SLACK_API_URL: env.SLACK_API_URL });
   const deps: TaskDeps = {
     config,
     store: new DynamoStore({ client: dynamo, tableName, logger }),
@@ -73,7 +76,11 @@ export function buildAwsRuntime(options: AwsRuntimeOptions = {}): AwsRuntime {
     now: options.now ?? (() => new Date()),
     aws: awsClientOptions(config, env),
     mode: config.remediation.mode,
-    secrets: { ...(slackBotToken ? { slackBotToken } : {}), ...(slackSigningSecret ? { slackSigningSecret } : {}) },
+    secrets: {
+      ...(slackBotToken ? { slackBotToken } : {}),
+      ...(slackSigningSecret ? { slackSigningSecret } : {}),
+      ...(slackApiUrl ? { slackApiUrl } : {}),
+    },
     callbacks: sfnCallbacks(sfn),
     ledger: new DynamoActionLedger({ client: dynamo, tableName }),
   };

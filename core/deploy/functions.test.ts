@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { LOG_RETENTION_DAYS } from "../config/schema.js";
+import { DEPLOYED_FUNCTIONS } from "./access.js";
+import { FUNCTION_SPECS, GEO_PACKAGES, installedVersions, LINKS, retentionName } from "./functions.js";
+
+const root = join(import.meta.dirname, "..", "..");
+
+describe("FUNCTION_SPECS", () => {
+  it.each(DEPLOYED_FUNCTIONS)("%s: its handler module exists and exports the handler", async (fn) => {
+    const [file, exported] = FUNCTION_SPECS[fn].handler.split(".") as [string, string];
+
+    const module = (await import(join(root, `${file}.ts`))) as Record<string, unknown>;
+
+    expect(typeof module[exported]).toBe("function");
+  });
+
+  it("gives every function a unique PascalCase name, a Lambda-valid size and time, and known links", () => {
+    const names = DEPLOYED_FUNCTIONS.map((fn) => FUNCTION_SPECS[fn].logicalName);
+
+    expect(new Set(names).size).toBe(names.length);
+    for (const fn of DEPLOYED_FUNCTIONS) {
+      const spec = FUNCTION_SPECS[fn];
+      expect(spec.logicalName).toMatch(/^[A-Z][A-Za-z0-9]*$/);
+      expect(spec.memoryMb).toBeGreaterThanOrEqual(128);
+      expect(spec.timeoutSeconds).toBeLessThanOrEqual(900);
+      for (const link of spec.links) expect(LINKS).toContain(link);
+    }
+    // API Gateway gives an integration 30 seconds.
+    expect(FUNCTION_SPECS.api.timeoutSeconds).toBeLessThan(30);
+    expect(FUNCTION_SPECS.slack.timeoutSeconds).toBeLessThan(30);
+  });
+
+  it("ships the geolocation data with exactly the functions that locate addresses", () => {
+    const geo = DEPLOYED_FUNCTIONS.filter((fn) => FUNCTION_SPECS[fn].geo);
+
+    expect(geo).toEqual(["enrich", "correlate"]);
+    expect(Object.keys(installedVersions(GEO_PACKAGES, root))).toEqual([...GEO_PACKAGES]);
+    for (const version of Object.values(installedVersions(GEO_PACKAGES, root))) expect(version).toMatch(/^\d+\.\d+/);
+  });
+
+  it("names every retention period the configuration accepts", () => {
+    for (const days of LOG_RETENTION_DAYS) expect(retentionName(days)).toMatch(/^\d+ (day|week|month|year)s?$/);
+    expect(() => retentionName(2)).toThrow(/not a CloudWatch Logs retention period/);
+  });
+});
+
+describe("stacks/", () => {
+  const stacks = readdirSync(join(root, "stacks"))
+    .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))
+    .map((file) => readFileSync(join(root, "stacks", file), "utf8"))
+    .join("\n");
+
+  it("creates each deployed function once, as an explicit sst.aws.Function under its spec's name", () => {
+    const created = [...stacks.matchAll(/new sst\.aws\.Function\(\s*"(\w+)",\s*functionArgs\("(\w+)"/g)].map(
+      (match) => [match[1], match[2]],
+    );
+
+    expect(created.map(([, fn]) => fn).sort()).toEqual([...DEPLOYED_FUNCTIONS].sort());
+    for (const [name, fn] of created) expect(name).toBe(FUNCTION_SPECS[fn as keyof typeof FUNCTION_SPECS].logicalName);
+  });
+
+  it("never links a component whose link grants a wildcard action", () => {
+    // sst.aws.Dynamo, SnsTopic, Queue, Bucket and StepFunctions links grant `<service>:*`.
+    expect(stacks).not.toMatch(/link:\s*\[[^\]]*\b(table|alerts|candidates)\b/);
+    expect(stacks).not.toMatch(/"(dynamodb|sns|sqs|states|s3):\*"/);
+  });
+});

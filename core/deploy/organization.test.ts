@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../config/load.js";
+import { compilePattern } from "../patterns/compile.js";
+import { matches } from "../patterns/match.js";
+import { policyFor } from "../remediation/permissions.js";
+import {
+  memberForwardingPattern,
+  memberRolePolicy,
+  memberRoleTrustPolicy,
+  organizationBusPolicy,
+} from "./organization.js";
+import { deployedRules } from "./rules.js";
+
+describe("org-wide mode", () => {
+  it("lets only principals of the organization put events on the central bus", () => {
+    const policy = organizationBusPolicy(
+      "arn:aws:events:eu-west-1:123456789012:event-bus/prod-riposte",
+      "o-a1b2c3d4e5",
+    );
+
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({
+        Action: "events:PutEvents",
+        Resource: "arn:aws:events:eu-west-1:123456789012:event-bus/prod-riposte",
+        Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+      }),
+    ]);
+  });
+
+  it("forwards every AWS event type a deployed rule matches, and no Riposte log source", () => {
+    const pattern = memberForwardingPattern(deployedRules(parseConfig({})));
+    const forward = compilePattern(pattern);
+    const event = (source: string, detailType: string) => ({ source, "detail-type": detailType, detail: {} });
+
+    expect(pattern["detail-type"]).toEqual(
+      expect.arrayContaining(["AWS API Call via CloudTrail", "GuardDuty Finding", "Config Rules Compliance Change"]),
+    );
+    expect(matches(forward, event("aws.ec2", "AWS API Call via CloudTrail"))).toBe(true);
+    expect(matches(forward, event("aws.signin", "AWS Console Sign In via CloudTrail"))).toBe(true);
+    expect(matches(forward, event("riposte.waf", "WAF Log Record"))).toBe(false);
+    expect(matches(forward, event("aws.ec2", "EC2 Instance State-change Notification"))).toBe(false);
+  });
+
+  it("trusts only Riposte's remediation roles, with the external id, and grants the declared permissions", () => {
+    const trust = memberRoleTrustPolicy(["arn:aws:iam::123456789012:role/riposte-prod-Remediate"], "ext-42");
+
+    expect(trust.Statement[0]).toEqual({
+      Effect: "Allow",
+      Principal: { AWS: ["arn:aws:iam::123456789012:role/riposte-prod-Remediate"] },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "sts:ExternalId": "ext-42" } },
+    });
+    expect(memberRolePolicy()).toEqual(policyFor());
+    expect(
+      memberRolePolicy()
+        .Statement.flatMap((s) => s.Action)
+        .some((a) => a.includes("*")),
+    ).toBe(false);
+  });
+});

@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../config/load.js";
+import { CATALOG, detectionPattern, getDetection } from "../detections/catalog.js";
+import { DETECTION_IDS } from "../model/catalog.js";
+import { WorkflowInputSchema } from "../model/tasks.js";
+import { compilePattern } from "../patterns/compile.js";
+import { deployedRules, hasLoopPrevention, MAX_PATTERN_CHARS, workflowInputTemplate } from "./rules.js";
+
+/** Events of these sources carry no principal: there is no actor to keep out. */
+const NO_ACTOR_SOURCES = new Set(["aws.config", "riposte.vpcflow", "riposte.waf", "riposte.alb"]);
+
+function sourcesOf(pattern: Record<string, unknown>): string[] {
+  return ((pattern.source as unknown[] | undefined) ?? []).filter(
+    (value): value is string => typeof value === "string",
+  );
+}
+
+describe("deployedRules", () => {
+  const config = parseConfig({});
+  const rules = deployedRules(config);
+
+  it("deploys exactly one rule per detection, stateless ones to their workflow, stateful ones to the correlate queue", () => {
+    expect(rules.map((rule) => rule.detection).sort()).toEqual([...DETECTION_IDS].sort());
+    for (const rule of rules) {
+      const definition = getDetection(rule.detection);
+      expect(rule.stateful).toBe(definition.stateful);
+      expect(rule.target.kind).toBe(definition.stateful ? "correlate" : "workflow");
+      if (rule.target.kind === "workflow") expect(rule.target.category).toBe(definition.category);
+    }
+    expect(rules.filter((rule) => !rule.stateful)).toHaveLength(CATALOG.filter((d) => !d.stateful).length);
+  });
+
+  it("gives every rule a unique PascalCase logical name", () => {
+    const names = rules.map((rule) => rule.logicalName);
+
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^[A-Z][A-Za-z0-9]*$/);
+  });
+
+  it("deploys only patterns Riposte's matcher compiles and EventBridge's size quota accepts", () => {
+    for (const rule of rules) {
+      expect(() => compilePattern(JSON.parse(rule.pattern)), rule.detection).not.toThrow();
+      expect(rule.pattern.length, rule.detection).toBeLessThanOrEqual(MAX_PATTERN_CHARS);
+    }
+  });
+
+  it("keeps Riposte's own role out of every rule whose events have an actor", () => {
+    for (const rule of rules) {
+      const fire = detectionPattern(getDetection(rule.detection), config);
+      const actorless = sourcesOf(fire).length > 0 && sourcesOf(fire).every((source) => NO_ACTOR_SOURCES.has(source));
+      if (actorless) continue;
+      expect(hasLoopPrevention(fire, "riposte-"), rule.detection).toBe(true);
+      // The deployed pattern holds the firing pattern (stateful rules add what they learn from).
+      expect(hasLoopPrevention(JSON.parse(rule.pattern), "riposte-"), rule.detection).toBe(true);
+    }
+    const exempt = rules.filter((rule) => !hasLoopPrevention(JSON.parse(rule.pattern), "riposte-"));
+    expect(exempt.map((rule) => rule.detection).sort()).toEqual([
+      "config-sg-open-to-world",
+      "sg-open-then-connection",
+      "web-scanning",
+    ]);
+  });
+
+  it("follows the configured role prefix and leaves disabled detections undeployed", () => {
+    const custom = parseConfig({
+      protection: { toolRolePrefix: "secops-auto-" },
+      detections: { "root-account-usage": { enabled: false } },
+    });
+
+    const customRules = deployedRules(custom);
+
+    expect(customRules.map((rule) => rule.detection)).not.toContain("root-account-usage");
+    expect(customRules).toHaveLength(DETECTION_IDS.length - 1);
+    const rule = customRules.find((candidate) => candidate.detection === "sg-ssh-open-world");
+    expect(hasLoopPrevention(JSON.parse(rule?.pattern ?? "{}"), "secops-auto-")).toBe(true);
+    expect(hasLoopPrevention(JSON.parse(rule?.pattern ?? "{}"), "riposte-")).toBe(false);
+  });
+});
+
+describe("workflowInputTemplate", () => {
+  it("becomes the workflow input once EventBridge inserts the event", () => {
+    const event = {
+      version: "0",
+      id: "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
+      "detail-type": "AWS API Call via CloudTrail",
+      source: "aws.ec2",
+      account: "123456789012",
+      time: "2026-03-10T14:29:00Z",
+      region: "us-east-1",
+      resources: [],
+      detail: { eventName: "AuthorizeSecurityGroupIngress", userAgent: 'quote " and <angle> brackets' },
+    };
+
+    const input = JSON.parse(
+      workflowInputTemplate("sg-ssh-open-world").replace("<aws.events.event.json>", JSON.stringify(event)),
+    );
+
+    expect(WorkflowInputSchema.parse(input)).toEqual({ detection: "sg-ssh-open-world", event });
+  });
+
+  it("refuses an id that is not a catalog-style constant", () => {
+    expect(() => workflowInputTemplate('x","evil":"1' as never)).toThrow(/cannot be templated/);
+  });
+});
