@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { validateAsl } from "../../test/workflows/asl-validator.js";
-import { placeholdersIn, workflowDefinition } from "../../workflows/index.js";
+import { placeholder, placeholdersIn, workflowDefinition } from "../../workflows/index.js";
 import { CATEGORIES } from "../model/catalog.js";
 import { TASK_NAMES, type TaskName } from "../model/tasks.js";
 import { FUNCTION_SPECS } from "./functions.js";
@@ -35,7 +35,7 @@ describe("deployedDefinition", () => {
   });
 
   it("refuses a value that is not a Lambda function ARN", () => {
-    expect(() => deployedDefinition("network", { ...ARNS, verify: "${VerifyFunction}" })).toThrow(
+    expect(() => deployedDefinition("network", { ...ARNS, verify: placeholder("verify") })).toThrow(
       /verify function ARN .* is not a Lambda function ARN/,
     );
     expect(() =>

@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import type { DetectionEngine } from "../core/detections/engine.js";
+import { silentLogger } from "../core/log.js";
+import type { SecurityEvent } from "../core/model/event.js";
+import type { Finding } from "../core/model/incident.js";
+import { FINDINGS } from "../test/workflows/fixtures.js";
+import { type CorrelateDeps, createCorrelateHandler } from "./correlate.js";
+
+const envelope = (id: string, time: string) => ({
+  version: "0",
+  id: `eb-${id}`,
+  "detail-type": "AWS API Call via CloudTrail",
+  source: "aws.ec2",
+  account: "123456789012",
+  time,
+  region: "eu-west-1",
+  resources: [],
+  detail: {
+    eventVersion: "1.08",
+    eventID: id,
+    eventTime: time,
+    eventSource: "ec2.amazonaws.com",
+    eventName: "AuthorizeSecurityGroupIngress",
+    awsRegion: "eu-west-1",
+    sourceIPAddress: "203.0.113.7",
+    recipientAccountId: "123456789012",
+    userIdentity: { type: "IAMUser", arn: "arn:aws:iam::123456789012:user/alice" },
+  },
+});
+
+function fakeEngine(name: string, seen: string[], findingsFor: (event: SecurityEvent) => Finding[] = () => []) {
+  return {
+    async process(event: SecurityEvent) {
+      seen.push(`${name}:${event.id}`);
+      if (event.id === "explodes") throw new Error("DynamoDB unavailable");
+      return findingsFor(event);
+    },
+  } as unknown as DetectionEngine;
+}
+
+function setup(options: { findingsFor?: (event: SecurityEvent) => Finding[]; startFails?: boolean } = {}) {
+  const seen: string[] = [];
+  const started: string[] = [];
+  const requeued: Finding[] = [];
+  const deps: CorrelateDeps = {
+    ruleEngine: fakeEngine("rule", seen, options.findingsFor),
+    intakeEngine: fakeEngine("intake", seen, options.findingsFor),
+    starter: {
+      async start(_category, name) {
+        if (options.startFails) throw Object.assign(new Error("throttled"), { name: "ThrottlingException" });
+        started.push(name);
+        return { executionArn: `arn:${name}`, started: true };
+      },
+    },
+    requeue: async (finding) => void requeued.push(finding),
+    logger: silentLogger,
+  };
+  return { seen, started, requeued, handler: createCorrelateHandler(() => deps) };
+}
+
+const message = (messageId: string, body: unknown) => ({ messageId, body: JSON.stringify(body) });
+
+describe("correlate function", () => {
+  it("processes the batch in event-time order, rule deliveries and intake events each with their engine", async () => {
+    const { seen, handler } = setup();
+
+    const result = await handler({
+      Records: [
+        message("m1", envelope("late", "2026-03-10T14:31:00Z")),
+        message("m2", { riposte: "intake", event: envelope("early", "2026-03-10T14:29:00Z") }),
+        message("m3", envelope("middle", "2026-03-10T14:30:00Z")),
+      ],
+    });
+
+    expect(seen).toEqual(["intake:early", "rule:middle", "rule:late"]);
+    expect(result).toEqual({ batchItemFailures: [] });
+  });
+
+  it("starts one workflow per finding, named after its incident", async () => {
+    const { started, handler } = setup({ findingsFor: () => [FINDINGS.network] });
+
+    await handler({ Records: [message("m1", envelope("e1", "2026-03-10T14:29:00Z"))] });
+
+    expect(started).toEqual([expect.stringMatching(/^sg-ssh-open-world-[0-9a-f]{20}$/)]);
+  });
+
+  it("queues a finding whose workflow cannot start yet, and fails a start message that still cannot", async () => {
+    const { requeued, handler } = setup({ findingsFor: () => [FINDINGS.storage], startFails: true });
+
+    const result = await handler({
+      Records: [
+        message("m1", envelope("e1", "2026-03-10T14:29:00Z")),
+        message("m2", { riposte: "start", finding: FINDINGS.identity }),
+      ],
+    });
+
+    expect(requeued.map((finding) => finding.detection)).toEqual(["s3-public-access-block-disabled"]);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: "m2" }] });
+  });
+
+  it("drops a malformed message without failing the others", async () => {
+    const { seen, handler } = setup();
+
+    const result = await handler({
+      Records: [{ messageId: "bad", body: "{not json" }, message("m1", envelope("e1", "2026-03-10T14:29:00Z"))],
+    });
+
+    expect(seen).toEqual(["rule:e1"]);
+    expect(result.batchItemFailures).toEqual([]);
+  });
+
+  it("returns the failed event and every later one to the queue when the state store fails", async () => {
+    const { seen, handler } = setup();
+
+    const result = await handler({
+      Records: [
+        message("m1", envelope("e1", "2026-03-10T14:29:00Z")),
+        message("m2", envelope("explodes", "2026-03-10T14:30:00Z")),
+        message("m3", envelope("e3", "2026-03-10T14:31:00Z")),
+      ],
+    });
+
+    expect(seen).toEqual(["rule:e1", "rule:explodes"]);
+    expect(result.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(["m2", "m3"]);
+  });
+});
