@@ -329,11 +329,87 @@ export const ConfigSchema = z
       })
       .prefault({}),
 
+    /** The one-machine runtime (`riposte serve`): the durable intake, the detection loop and its periodic jobs. */
+    runtime: z
+      .object({
+        /** Events the detection loop takes from the intake queue per transaction. */
+        batchSize: z.number().int().min(1).max(10_000).default(500),
+        /** Milliseconds the loop waits after events arrive, so events arriving together are ordered by event time together. */
+        settleMs: z.number().int().min(0).max(10_000).default(50),
+        /** Hours a processed event's id is remembered, so a redelivered event (SQS, overlapping polls) is not detected twice. */
+        dedupeHours: z.number().positive().default(24),
+        /** Seconds between the periodic jobs: approval expiry, notice redelivery, expired changes, correlation state expiry. */
+        jobsSeconds: z.number().int().min(1).max(3600).default(60),
+        /** Seconds a task still running at shutdown may take to finish; after that it runs again after the restart. */
+        shutdownGraceSeconds: z.number().min(0).max(600).default(20),
+        /** Seconds the demo storyline takes to replay (the dashboard fills within the first minute). */
+        demoSeconds: z.number().min(0).max(600).default(40),
+      })
+      .prefault({}),
+
+    /** Live event sources of `riposte serve` besides `POST /api/events`; each resumes from a persisted position. */
+    sources: z
+      .object({
+        /** A directory of CloudTrail log files (`AWSLogs/…` trees included); new files are read as they appear. */
+        watch: z
+          .object({
+            dir: z.string().min(1).optional(),
+            /** Seconds between scans of the directory. */
+            pollSeconds: z.number().min(0.1).max(3600).default(5),
+            /** A file is read once its size and modification time stayed the same this long (it is fully written). */
+            settleSeconds: z.number().min(0).max(600).default(2),
+          })
+          .prefault({}),
+        /** An SQS queue an EventBridge rule delivers events to; messages are deleted once their events are persisted. */
+        sqs: z
+          .object({
+            queueUrl: z.string().url().optional(),
+            /** Long-poll wait of each ReceiveMessage (0–20 s). */
+            waitSeconds: z.number().int().min(0).max(20).default(20),
+            /** Messages per ReceiveMessage (1–10). */
+            maxMessages: z.number().int().min(1).max(10).default(10),
+          })
+          .prefault({}),
+        /** Polling CloudTrail LookupEvents (management events) of the account the credentials belong to. */
+        cloudtrailPoll: z
+          .object({
+            enabled: z.boolean().default(false),
+            /** Regions to poll; empty means the SDK's region (`AWS_REGION`). */
+            regions: z
+              .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "expected a region such as eu-west-1"))
+              .default([]),
+            /** Seconds between polls (LookupEvents allows two requests per second per account and region). */
+            intervalSeconds: z.number().min(1).max(3600).default(60),
+            /** Each poll looks this far behind the newest event seen: CloudTrail delivers events minutes late. */
+            overlapMinutes: z
+              .number()
+              .min(0)
+              .max(24 * 60)
+              .default(20),
+            /** How far back the first poll of a new data directory reads. */
+            initialLookbackMinutes: z
+              .number()
+              .min(0)
+              .max(90 * 24 * 60)
+              .default(60),
+            /** Include read-only calls (Describe*, List*…), which the access key and region detections learn from. */
+            includeReadOnly: z.boolean().default(true),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+
     /** The AWS deployment (`stacks/`) and remediation in other accounts; the local runtime ignores it. */
     aws: z
       .object({
         /** Encrypt the alerts topic with a customer-managed KMS key (alarms and functions are granted its use). */
         encryptAlerts: z.boolean().default(false),
+        /**
+         * Let the rules that learn from every API call (the baselines of anomalous key use, impossible
+         * travel and unusual regions) also receive read-only calls (Get/List/Describe): more events,
+         * better baselines. Needs a trail logging read management events.
+         */
+        readOnlyManagementEvents: z.boolean().default(true),
         /** How long function and workflow logs are kept, in days (a CloudWatch Logs retention value). */
         logRetentionDays: z
           .number()

@@ -1,9 +1,13 @@
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "../../../core/config/load.js";
+import { resolveDashboardToken } from "../../../core/api/auth.js";
+import { loadConfig, parseConfig } from "../../../core/config/load.js";
+import type { RiposteConfig } from "../../../core/config/schema.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "../../../core/log.js";
 import { REMEDIATION_MODES, type RemediationMode } from "../../../core/model/incident.js";
-import { sendJson, startHttpServer } from "../../server/http.js";
+import { startRuntime } from "../../runtime/runtime.js";
+import { SourceConfigError } from "../../sources/index.js";
 import { type Command, EXIT, UsageError } from "../command.js";
 import { VERSION } from "../version.js";
 
@@ -14,12 +18,19 @@ Run Riposte on this machine: intake, detections, workflows, store and the dashbo
 Options:
   --host HOST               address to bind (default 127.0.0.1)
   --port PORT               port to listen on (default 8787)
-  --data-dir DIR            where the SQLite store lives (default ./.riposte)
+  --data-dir DIR            where the SQLite files live (default ./.riposte)
   --config FILE             configuration file (JSON; see riposte config check)
   --no-demo                 do not replay the demo storyline into an empty store
-  --remediate MODE          dry-run (default), live or off
+  --remediate MODE          dry-run (the default), live or off; overrides remediation.mode
   --log-level LEVEL         debug, info (default), warn, error or silent
+  --watch DIR               read CloudTrail log files appearing in DIR (sources.watch.dir)
+  --sqs-url URL             read EventBridge events from an SQS queue (sources.sqs.queueUrl)
+  --cloudtrail-poll         poll CloudTrail LookupEvents of the account (sources.cloudtrailPoll)
   -h, --help                show this help
+
+The dashboard token is RIPOSTE_DASHBOARD_TOKEN when set, else a new one printed at start.
+Live remediation and the AWS sources use the standard AWS credential chain, AWS_REGION and
+AWS_ENDPOINT_URL.
 `;
 
 export interface ServeOptions {
@@ -28,15 +39,21 @@ export interface ServeOptions {
   dataDir: string;
   configPath?: string;
   demo: boolean;
-  remediate: RemediationMode;
+  /** Absent: the configuration's `remediation.mode` (dry-run by default). */
+  remediate?: RemediationMode;
   logLevel: LogLevel;
+  watch?: string;
+  sqsUrl?: string;
+  cloudtrailPoll: boolean;
 }
 
-function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
   if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`--${name} must be one of ${allowed.join(", ")} (got "${String(value)}")`);
 }
+
+const text = (value: unknown) => (typeof value === "string" ? value : undefined);
 
 /** Validate serve's flags into options; bad values are usage errors naming the flag. */
 export function parseServeOptions(values: Record<string, unknown>): ServeOptions {
@@ -44,15 +61,45 @@ export function parseServeOptions(values: Record<string, unknown>): ServeOptions
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port must be an integer from 0 to 65535 (got "${String(values.port)}")`);
   }
+  const sqsUrl = text(values["sqs-url"]);
+  if (sqsUrl !== undefined && !/^https?:\/\/\S+$/.test(sqsUrl)) {
+    throw new UsageError(
+      `--sqs-url must be a queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/riposte (got "${sqsUrl}")`,
+    );
+  }
   return {
-    host: typeof values.host === "string" ? values.host : "127.0.0.1",
+    host: text(values.host) ?? "127.0.0.1",
     port,
-    dataDir: typeof values["data-dir"] === "string" ? values["data-dir"] : "./.riposte",
-    configPath: typeof values.config === "string" ? values.config : undefined,
+    dataDir: text(values["data-dir"]) ?? "./.riposte",
+    configPath: text(values.config),
     demo: values["no-demo"] !== true,
-    remediate: oneOf("remediate", values.remediate, REMEDIATION_MODES, "dry-run"),
-    logLevel: oneOf("log-level", values["log-level"], LOG_LEVELS, "info"),
+    remediate: oneOf("remediate", values.remediate, REMEDIATION_MODES),
+    logLevel: oneOf("log-level", values["log-level"], LOG_LEVELS) ?? "info",
+    watch: text(values.watch),
+    sqsUrl,
+    cloudtrailPoll: values["cloudtrail-poll"] === true,
   };
+}
+
+/** The configuration with the flags folded in (flags win), validated again as one. */
+export function effectiveConfig(config: RiposteConfig, options: ServeOptions): RiposteConfig {
+  const sources = config.sources;
+  return parseConfig(
+    {
+      ...config,
+      remediation: { ...config.remediation, mode: options.remediate ?? config.remediation.mode },
+      sources: {
+        ...sources,
+        watch: { ...sources.watch, ...(options.watch ? { dir: resolve(options.watch) } : {}) },
+        sqs: { ...sources.sqs, ...(options.sqsUrl ? { queueUrl: options.sqsUrl } : {}) },
+        cloudtrailPoll: {
+          ...sources.cloudtrailPoll,
+          enabled: sources.cloudtrailPoll.enabled || options.cloudtrailPoll,
+        },
+      },
+    },
+    "the configuration with the serve flags",
+  );
 }
 
 const webRoot = fileURLToPath(new URL("../../../web/dist", import.meta.url));
@@ -69,36 +116,47 @@ export const serveCommand: Command = {
     "no-demo": { type: "boolean" },
     remediate: { type: "string" },
     "log-level": { type: "string" },
+    watch: { type: "string" },
+    "sqs-url": { type: "string" },
+    "cloudtrail-poll": { type: "boolean" },
   },
   async run({ values, positionals }, io) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const options = parseServeOptions(values);
-    const config = loadConfig(options.configPath);
+    const config = effectiveConfig(loadConfig(options.configPath), options);
     const logger = createLogger({ level: options.logLevel, fields: { service: "riposte" } });
-    const startedAt = new Date().toISOString();
-    const server = await startHttpServer({
-      host: options.host,
-      port: options.port,
-      logger,
-      webRoot: existsSync(webRoot) ? webRoot : undefined,
-      routes: [
-        (req, res, url) => {
-          if (req.method !== "GET" || url.pathname !== "/api/health") return false;
-          sendJson(res, 200, {
-            status: "ok",
-            version: VERSION,
-            startedAt,
-            remediation: options.remediate ?? config.remediation.mode,
-          });
-          return true;
-        },
-      ],
-    });
-    logger.info("listening", { url: server.url });
-    io.stdout.write(`Riposte ${VERSION} listening on ${server.url}\n`);
-    const signal = await (io.stopSignal ?? new Promise<string>(() => {}));
+    const { token, generated, weak } = resolveDashboardToken(io.env);
+    if (weak) logger.warn("RIPOSTE_DASHBOARD_TOKEN is short; use at least 16 random characters");
+    const stopSignal = io.stopSignal ?? new Promise<string>(() => {});
+    let runtime: Awaited<ReturnType<typeof startRuntime>>;
+    try {
+      runtime = await startRuntime({
+        host: options.host,
+        port: options.port,
+        dataDir: resolve(io.cwd, options.dataDir),
+        config,
+        demo: options.demo,
+        token,
+        env: io.env,
+        logger,
+        webRoot: existsSync(webRoot) ? webRoot : undefined,
+      });
+    } catch (error) {
+      if (error instanceof SourceConfigError) throw new UsageError(error.message);
+      throw error;
+    }
+    io.stdout.write(`Riposte ${VERSION} listening on ${runtime.url} (remediation: ${runtime.mode})\n`);
+    io.stdout.write(
+      generated
+        ? `Dashboard: ${runtime.dashboardUrl}\n`
+        : `Dashboard: ${runtime.url}/#token=… (the token in RIPOSTE_DASHBOARD_TOKEN)\n`,
+    );
+    if (!existsSync(webRoot))
+      io.stdout.write("(the dashboard is not built: run npm run build:web, or use npm start)\n");
+    const signal = await stopSignal;
     logger.info("stopping", { signal });
-    await server.close();
+    await runtime.close();
+    logger.info("stopped");
     return EXIT.ok;
   },
 };

@@ -1,0 +1,90 @@
+import { closeSync, mkdirSync, openSync } from "node:fs";
+import { dirname, join } from "node:path";
+import Database from "better-sqlite3";
+
+/**
+ * The detection side of the one-machine runtime lives in its own SQLite file next to the
+ * incident store: the intake queue (inbox), the findings waiting for their workflow (outbox),
+ * the sources' positions and the correlation state. One file, so that a batch of events, the
+ * state it changed and the findings it produced commit together — and a separate one, because
+ * that transaction spans the engine's awaits, which must never swallow the incident store's
+ * own writes (they announce changes once durable).
+ */
+
+export type DetectionDatabase = Database.Database;
+
+/** The detection file inside a data directory. */
+export const DETECTION_DATABASE_FILE = "detection.db";
+
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE inbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_key TEXT NOT NULL UNIQUE,
+    epoch_ms INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    body TEXT,
+    processed_at INTEGER,
+    error TEXT
+  ) STRICT;
+  CREATE INDEX inbox_pending ON inbox (epoch_ms, seq) WHERE processed_at IS NULL;
+  CREATE INDEX inbox_processed ON inbox (processed_at) WHERE processed_at IS NOT NULL;
+
+  CREATE TABLE outbox (
+    incident_id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    body TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE source_positions (
+    source TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (source, key)
+  ) STRICT, WITHOUT ROWID;
+  `,
+];
+
+export interface OpenDetectionDatabaseOptions {
+  /** `full` (default) fsyncs every commit: an accepted event survives a power cut. */
+  synchronous?: "full" | "normal";
+}
+
+function migrate(db: DetectionDatabase, file: string): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `${file} was written by a newer Riposte (schema ${current}, this one knows ${MIGRATIONS.length}); upgrade Riposte or use another --data-dir`,
+    );
+  }
+  db.transaction(() => {
+    for (let version = current; version < MIGRATIONS.length; version++) {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    }
+  }).immediate();
+}
+
+/**
+ * Open (creating owner-only and migrating as needed) the detection database of a data
+ * directory; `:memory:` for tests.
+ */
+export function openDetectionDatabase(
+  dataDirOrMemory: string,
+  options: OpenDetectionDatabaseOptions = {},
+): DetectionDatabase {
+  const file = dataDirOrMemory === ":memory:" ? ":memory:" : join(dataDirOrMemory, DETECTION_DATABASE_FILE);
+  if (file !== ":memory:") {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // Raw events hold addresses and identities: readable by the owner only.
+    closeSync(openSync(file, "a", 0o600));
+  }
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+  db.pragma("busy_timeout = 5000");
+  migrate(db, file);
+  return db;
+}

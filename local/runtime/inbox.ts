@@ -1,0 +1,126 @@
+import type { SecurityEvent } from "../../core/model/event.js";
+import type { DetectionDatabase } from "./detection-db.js";
+import type { AsyncLock } from "./lock.js";
+
+/**
+ * The durable intake queue: every accepted event is a row before anyone is told it was
+ * accepted, and the detection loop takes pending rows in event-time order. An event is known by
+ * its id and time, so a redelivery (an SQS retry, an overlapping poll, a client re-posting after
+ * a lost answer) is recognised for as long as processed rows are kept (`runtime.dedupeHours`).
+ */
+
+export interface InboxEntry {
+  seq: number;
+  event: SecurityEvent;
+  source: string;
+  receivedAt: number;
+}
+
+export interface AddResult {
+  /** Events new to the inbox. */
+  added: number;
+  /** Events it already held (pending or processed within the dedupe window). */
+  duplicates: number;
+}
+
+/** What the inbox stores an event under: its id and its time (a finding updated later is a new event). */
+export function eventKey(event: Pick<SecurityEvent, "id" | "epochMs">): string {
+  return `${event.id}|${event.epochMs}`;
+}
+
+export class EventInbox {
+  private readonly statements;
+  private readonly insertAll;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly db: DetectionDatabase,
+    private readonly lock: AsyncLock,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.statements = {
+      insert: db.prepare(
+        "INSERT OR IGNORE INTO inbox (event_key, epoch_ms, received_at, source, body) VALUES (?, ?, ?, ?, ?)",
+      ),
+      pending: db.prepare<[number], { seq: number; source: string; received_at: number; body: string }>(
+        "SELECT seq, source, received_at, body FROM inbox WHERE processed_at IS NULL ORDER BY epoch_ms, seq LIMIT ?",
+      ),
+      done: db.prepare("UPDATE inbox SET processed_at = ?, body = NULL, error = ? WHERE seq = ?"),
+      count: db.prepare<[], { n: number; oldest: number | null }>(
+        "SELECT count(*) AS n, min(received_at) AS oldest FROM inbox WHERE processed_at IS NULL",
+      ),
+      prune: db.prepare("DELETE FROM inbox WHERE processed_at IS NOT NULL AND processed_at < ?"),
+      failed: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM inbox WHERE error IS NOT NULL"),
+    };
+    this.insertAll = db.transaction((events: readonly SecurityEvent[], source: string, also?: () => void) => {
+      const receivedAt = this.now();
+      let added = 0;
+      for (const event of events) {
+        const info = this.statements.insert.run(
+          eventKey(event),
+          Math.round(event.epochMs),
+          receivedAt,
+          source,
+          JSON.stringify(event),
+        );
+        added += info.changes;
+      }
+      also?.();
+      return { added, duplicates: events.length - added };
+    });
+  }
+
+  /**
+   * Persist events in one transaction (fsynced before this resolves), with `also` — a source's
+   * new position — in the same transaction, so a position never runs ahead of its events.
+   */
+  async add(events: readonly SecurityEvent[], source: string, also?: () => void): Promise<AddResult> {
+    if (events.length === 0 && !also) return { added: 0, duplicates: 0 };
+    const result = await this.lock.run(() => this.insertAll.immediate(events, source, also));
+    if (result.added > 0) for (const listener of this.listeners) listener();
+    return result;
+  }
+
+  /** Be told when events arrive (the detection loop wakes up). */
+  onArrival(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The oldest pending events by event time (call with the lock held). */
+  takePending(limit: number): InboxEntry[] {
+    return this.statements.pending.all(limit).map((row) => ({
+      seq: row.seq,
+      source: row.source,
+      receivedAt: row.received_at,
+      event: JSON.parse(row.body) as SecurityEvent,
+    }));
+  }
+
+  /** Mark events processed (call inside the detection transaction); `error` dead-letters one. */
+  markProcessed(seqs: readonly number[], error?: string): void {
+    const at = this.now();
+    for (const seq of seqs) this.statements.done.run(at, error ?? null, seq);
+  }
+
+  /** Pending events and when the oldest of them arrived. */
+  backlog(): { pending: number; oldestReceivedAt?: number } {
+    const row = this.statements.count.get();
+    return { pending: row?.n ?? 0, ...(row?.oldest != null ? { oldestReceivedAt: row.oldest } : {}) };
+  }
+
+  /** Events set aside because detection kept failing on them. */
+  deadLettered(): number {
+    return this.statements.failed.get()?.n ?? 0;
+  }
+
+  /** Forget processed events older than `keepMs` (their ids stop deduplicating). */
+  async prune(keepMs: number): Promise<number> {
+    return this.lock.run(() => this.statements.prune.run(this.now() - keepMs).changes);
+  }
+
+  /** The database, for the loop's transaction. */
+  get database(): DetectionDatabase {
+    return this.db;
+  }
+}

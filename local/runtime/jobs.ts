@@ -1,0 +1,86 @@
+import { expireApprovals } from "../../core/approval/expire.js";
+import type { TaskDeps } from "../../core/context.js";
+import type { CorrelationStore } from "../../core/correlation/store.js";
+import type { Logger } from "../../core/log.js";
+import { redeliverPendingNotices } from "../../core/notify/redeliver.js";
+import { scheduleSweep } from "../../core/remediation/sweep.js";
+import type { EventInbox } from "./inbox.js";
+import type { AsyncLock } from "./lock.js";
+
+/**
+ * The periodic work of `riposte serve`, each on its own timer that stops on shutdown: closing
+ * approvals nobody answered, redelivering notices Slack or SNS missed, removing expired
+ * temporary denies (live mode), expiring correlation state (in event time) and forgetting
+ * processed events past the dedupe window. A run never overlaps the previous one of its job,
+ * and a failure is logged, never thrown.
+ */
+
+export interface JobsOptions {
+  deps: TaskDeps;
+  inbox: EventInbox;
+  lock: AsyncLock;
+  state: CorrelationStore;
+  /** Newest event time processed (correlation state expires in event time). */
+  latestEventMs: () => number | undefined;
+  everyMs: number;
+  dedupeMs: number;
+  logger: Logger;
+}
+
+export interface Jobs {
+  /** Run every job once now (start-up, tests). */
+  runAll(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Job {
+  name: string;
+  run(): Promise<unknown>;
+}
+
+export function startJobs(options: JobsOptions): Jobs {
+  const { deps, logger } = options;
+  const jobs: Job[] = [
+    { name: "expire approvals", run: () => expireApprovals(deps) },
+    { name: "redeliver notices", run: () => redeliverPendingNotices(deps) },
+    {
+      name: "expire correlation state",
+      run: async () => {
+        const latest = options.latestEventMs();
+        if (latest === undefined) return 0;
+        return options.lock.run(() => options.state.sweep(latest));
+      },
+    },
+    { name: "forget old events", run: () => options.inbox.prune(options.dedupeMs) },
+  ];
+  const inFlight = new Map<string, Promise<unknown>>();
+
+  function runJob(job: Job): Promise<unknown> {
+    const current = inFlight.get(job.name);
+    if (current) return current;
+    const run = job
+      .run()
+      .catch((error: unknown) => logger.warn("periodic job failed", { job: job.name, error }))
+      .finally(() => inFlight.delete(job.name));
+    inFlight.set(job.name, run);
+    return run;
+  }
+
+  const timer = setInterval(() => {
+    for (const job of jobs) void runJob(job);
+  }, options.everyMs);
+  timer.unref();
+  // The sweep of expired changes has its own timer (it is a no-op unless remediation is live).
+  const stopSweep = scheduleSweep(deps, options.everyMs);
+
+  return {
+    async runAll() {
+      await Promise.all(jobs.map(runJob));
+    },
+    async stop() {
+      clearInterval(timer);
+      stopSweep();
+      await Promise.all(inFlight.values());
+    },
+  };
+}

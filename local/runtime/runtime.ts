@@ -1,0 +1,238 @@
+import { performance } from "node:perf_hooks";
+import { storeExecutionReader } from "../../core/api/executions.js";
+import { decideApproval } from "../../core/approval/decide.js";
+import { handleSlackInteraction } from "../../core/approval/interaction.js";
+import type { RiposteConfig } from "../../core/config/schema.js";
+import type { TaskDeps } from "../../core/context.js";
+import { SqliteCorrelationStore } from "../../core/correlation/sqlite.js";
+import { ec2Describer } from "../../core/detections/describe-ec2.js";
+import { createDetectionEngine } from "../../core/detections/engine.js";
+import type { Logger } from "../../core/log.js";
+import type { HealthResponse } from "../../core/model/api.js";
+import type { RemediationMode } from "../../core/model/incident.js";
+import { slackSecretsFromEnv } from "../../core/notify/secrets.js";
+import { SqliteActionLedger } from "../../core/remediation/ledger-sqlite.js";
+import { openSqliteStore, type SqliteStore } from "../../core/store/sqlite/store.js";
+import { VERSION } from "../cli/version.js";
+import { createDemoSource, type DemoSource } from "../demo/player.js";
+import { type LocalServer, startLocalServer } from "../server/index.js";
+import { configuredSources, type EventSource, type SourceClients } from "../sources/index.js";
+import type { SourceContext } from "../sources/source.js";
+import { localAwsOptions } from "./aws-options.js";
+import { openDetectionDatabase } from "./detection-db.js";
+import { createDetectionLoop, type DetectionLoop } from "./detection-loop.js";
+import { localHealth } from "./health.js";
+import { EventInbox } from "./inbox.js";
+import { createInboxIntake } from "./intake.js";
+import { type Jobs, startJobs } from "./jobs.js";
+import { AsyncLock } from "./lock.js";
+import { FindingOutbox } from "./outbox.js";
+import { SourcePositions } from "./positions.js";
+import { createLocalWorkflowEngine, type LocalWorkflowEngine } from "./workflow-engine.js";
+
+/**
+ * `riposte serve` assembled: the SQLite store and the detection database in the data directory,
+ * the durable intake (inbox) fed by `POST /api/events`, the live sources and the demo, the one
+ * detection loop, the workflows in the local interpreter with the real task handlers, the
+ * periodic jobs, and the HTTP/WebSocket server with the dashboard. `close()` shuts it down in
+ * the order that loses nothing: intake and sources first, then detection, jobs, workflows
+ * (checkpointed), and the databases last.
+ */
+
+export interface RuntimeOptions {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** The validated configuration; the serve flags are already folded into it. */
+  config: RiposteConfig;
+  /** Replay the demo storyline into an empty store. */
+  demo: boolean;
+  /** The dashboard token (see `resolveDashboardToken`). */
+  token: string;
+  env: Record<string, string | undefined>;
+  logger: Logger;
+  /** The built dashboard (web/dist), if there is one. */
+  webRoot?: string;
+  /** SQLite durability; `full` (fsync every commit) unless a benchmark says otherwise. */
+  synchronous?: "full" | "normal";
+  /** Clients for the live sources (tests point them at emulators). */
+  clients?: SourceClients;
+}
+
+export interface Runtime {
+  url: string;
+  /** The dashboard link, with the token in its fragment. */
+  dashboardUrl: string;
+  mode: RemediationMode;
+  store: SqliteStore;
+  workflows: LocalWorkflowEngine;
+  detection: DetectionLoop;
+  sources: readonly EventSource[];
+  demo?: DemoSource;
+  server: LocalServer;
+  health(): HealthResponse;
+  /** Milliseconds from the start of `startRuntime` until it was serving. */
+  startupMs: number;
+  /** Executions resumed from a previous run. */
+  resumed: number;
+  close(): Promise<void>;
+}
+
+/** Start everything; on failure, whatever was opened is closed again before the error is thrown. */
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const began = performance.now();
+  const { config, logger } = options;
+  const mode = config.remediation.mode;
+  const aws = localAwsOptions(options.env);
+  const closers: (() => Promise<void> | void)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        logger.error("shutdown step failed", { error });
+      }
+    }
+  };
+
+  try {
+    const store = openSqliteStore({ dataDir: options.dataDir, synchronous: options.synchronous, logger });
+    closers.push(() => store.close());
+    const detectionDb = openDetectionDatabase(options.dataDir, { synchronous: options.synchronous });
+    closers.push(() => {
+      if (detectionDb.open) detectionDb.close();
+    });
+    const lock = new AsyncLock();
+    const inbox = new EventInbox(detectionDb, lock);
+    const outbox = new FindingOutbox(detectionDb);
+    const positions = new SourcePositions(detectionDb, lock);
+    const state = new SqliteCorrelationStore(detectionDb);
+
+    const deps: Omit<TaskDeps, "callbacks"> = {
+      config,
+      store,
+      logger,
+      now: () => new Date(),
+      aws,
+      mode,
+      secrets: slackSecretsFromEnv(options.env),
+      ledger: new SqliteActionLedger(store.db),
+    };
+    const workflows = createLocalWorkflowEngine({ deps, executions: store, region: aws.region });
+    closers.push(() => workflows.close({ graceMs: config.runtime.shutdownGraceSeconds * 1000 }));
+
+    const describe = mode === "live" ? ec2Describer(aws) : undefined;
+    const detection = createDetectionLoop({
+      inbox,
+      outbox,
+      lock,
+      createEngine: () => createDetectionEngine({ config, state, logger, describe }),
+      start: (finding) => workflows.startFinding(finding),
+      batchSize: config.runtime.batchSize,
+      settleMs: config.runtime.settleMs,
+      logger: logger.child({ component: "detection" }),
+    });
+    closers.push(() => detection.stop());
+    inbox.onArrival(() => detection.wake());
+
+    // Executions of the previous run continue (an incident awaiting approval keeps waiting),
+    // then findings and events it left queued are worked off.
+    const resumed = await workflows.resume();
+    if (resumed > 0) logger.info("executions resumed", { executions: resumed });
+    detection.start();
+
+    const jobs: Jobs = startJobs({
+      deps: workflows.deps,
+      inbox,
+      lock,
+      state,
+      latestEventMs: () => detection.stats().latestEventMs,
+      everyMs: config.runtime.jobsSeconds * 1000,
+      dedupeMs: config.runtime.dedupeHours * 3_600_000,
+      logger: logger.child({ component: "jobs" }),
+    });
+    closers.push(() => jobs.stop());
+
+    const context: SourceContext = { inbox, positions, logger, now: Date.now };
+    const sources: EventSource[] = configuredSources(config, context, aws, options.clients);
+    let demo: DemoSource | undefined;
+    if (options.demo) {
+      demo = createDemoSource({
+        ...context,
+        durationMs: config.runtime.demoSeconds * 1000,
+        shouldStart: async () =>
+          (await store.listIncidents({ limit: 1 })).items.length === 0 && inbox.backlog().pending === 0,
+        store,
+        decide: (decision) =>
+          decideApproval({ ...decision, approver: "demo (scripted)", via: "dashboard" }, workflows.deps),
+      });
+    }
+    const live = demo ? [...sources, demo] : sources;
+
+    const startedAt = new Date().toISOString();
+    const health = localHealth({
+      version: VERSION,
+      startedAt,
+      mode,
+      inbox,
+      loop: detection,
+      sources: () => live.map((source) => source.status()),
+      now: Date.now,
+    });
+    const server = await startLocalServer({
+      host: options.host,
+      port: options.port,
+      store,
+      token: options.token,
+      intake: createInboxIntake(inbox),
+      decideApproval: (decision) => decideApproval(decision, workflows.deps),
+      executions: storeExecutionReader(store, (arn) => {
+        try {
+          return workflows.interpreter.describeStateMachine(arn).definition;
+        } catch {
+          return undefined; // a machine of another configuration: the history still shows
+        }
+      }),
+      slack: (request) => handleSlackInteraction(request, workflows.deps),
+      health,
+      remediation: mode,
+      webRoot: options.webRoot,
+      allowedOrigins: config.api.allowedOrigins,
+      allowedHosts: config.api.allowedHosts,
+      limits: { maxBodyBytes: config.api.maxBodyBytes, maxEventsBodyBytes: config.api.maxEventsBodyBytes },
+      heartbeatSeconds: config.api.heartbeatSeconds,
+      logger: logger.child({ component: "server" }),
+    });
+    // Intake stops first on shutdown: the server, then every source.
+    closers.push(async () => {
+      await Promise.all(live.map((source) => source.stop()));
+    });
+    closers.push(() => server.close());
+    for (const source of live) source.start();
+
+    const startupMs = Math.round(performance.now() - began);
+    logger.info("riposte ready", { url: server.url, mode, startupMs, sources: live.map((source) => source.name) });
+    let closing: Promise<void> | undefined;
+    return {
+      url: server.url,
+      dashboardUrl: server.dashboardUrl(options.token),
+      mode,
+      store,
+      workflows,
+      detection,
+      sources,
+      demo,
+      server,
+      health,
+      startupMs,
+      resumed,
+      close() {
+        closing ??= closeAll();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
