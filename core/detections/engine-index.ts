@@ -81,9 +81,19 @@ export function classifyEntries(entries: readonly IndexEntry[]): EntryClass {
   for (const entry of entries) {
     if (entry.role === "tracker" || entry.role === "history") return "full";
     const spec = entry.spec;
-    if (!spec?.stateful || !spec.skip) return "full";
+    if (!spec?.stateful || !spec.skip || !spec.skipFacts || spec.skipFactCount === undefined) return "full";
   }
   return "skippable";
+}
+
+/** The stateful detections the entries concern, each once in entry order, and whether it may fire. */
+export function statefulEntries(entries: readonly IndexEntry[]): Map<StatefulDetection, boolean> {
+  const stateful = new Map<StatefulDetection, boolean>();
+  for (const entry of entries) {
+    const spec = entry.spec;
+    if (spec?.stateful) stateful.set(spec, (stateful.get(spec) ?? false) || entry.role === "trigger");
+  }
+  return stateful;
 }
 
 /**

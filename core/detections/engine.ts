@@ -9,7 +9,14 @@ import { cidrContains, parseCidr, parseIp } from "../net/ip.js";
 import type { DetectionSpec } from "./catalog.js";
 import type { ResourceDescriber } from "./describe.js";
 import { completeFinding } from "./draft.js";
-import { activeEntries, buildEngineIndex, classifyEntries, enabledSpecs, type IndexEntry } from "./engine-index.js";
+import {
+  activeEntries,
+  buildEngineIndex,
+  classifyEntries,
+  enabledSpecs,
+  type IndexEntry,
+  statefulEntries,
+} from "./engine-index.js";
 import { NetworkTracker } from "./network/tracker.js";
 import type { PreparedEvent } from "./prepared.js";
 import { BucketHistoryTracker, withPrevious } from "./storage/history.js";
@@ -69,6 +76,8 @@ interface EntryList {
   skippable: boolean;
   /** For `skippable` lists: each stateful detection concerned and whether it may fire. */
   stateful: [StatefulDetection, boolean][];
+  /** Where each one's skip facts start in the event's facts. */
+  factOffsets: number[];
 }
 
 const LOCATION_CACHE_LIMIT = 50_000;
@@ -167,11 +176,7 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
 
   /** The stateful detections an event concerns (`true`: it may fire), before skips. */
   function statefulOf(entries: readonly IndexEntry[], tracked: boolean): Map<StatefulDetection, boolean> {
-    const stateful = new Map<StatefulDetection, boolean>();
-    for (const entry of entries) {
-      const spec = entry.spec;
-      if (spec?.stateful) stateful.set(spec, (stateful.get(spec) ?? false) || entry.role === "trigger");
-    }
+    const stateful = statefulEntries(entries);
     // Detections that learn from tracked EC2 events see every change, even ones they do not fire on.
     if (tracked) for (const spec of trackerUsers) if (!stateful.has(spec)) stateful.set(spec, false);
     return stateful;
@@ -189,7 +194,7 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     }
     const findings = statelessFindings(event, entries);
     for (const [spec, trigger] of statefulOf(entries, context.networkChange !== undefined)) {
-      if (spec.skip?.(event, context, trigger)) continue;
+      if (skips(spec, event, context, trigger)) continue;
       findings.push(...(await guard(spec, event, () => spec.correlate(event, context, trigger))));
     }
     if (usesHistory && findings.some((finding) => finding.category === "storage")) {
@@ -231,7 +236,7 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     const context = contextAt(event.epochMs);
     const needsStore =
       entries.some((entry) => entry.role === "tracker" || entry.role === "history") ||
-      [...statefulOf(entries, false)].some(([spec, trigger]) => !spec.skip?.(event, context, trigger)) ||
+      [...statefulOf(entries, false)].some(([spec, trigger]) => !skips(spec, event, context, trigger)) ||
       (usesHistory && (event.envelope.detail as { eventName?: unknown }).eventName === "DeleteBucketPolicy");
     if (!needsStore && !timers) return statelessFindings(event, entries);
     return (async () => [
@@ -250,7 +255,14 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
         return entry;
       });
       const skippable = classifyEntries(entries) === "skippable";
-      list = { entries, skippable, stateful: skippable ? [...statefulOf(entries, false)] : [] };
+      const stateful = skippable ? [...statefulEntries(entries)] : [];
+      const factOffsets: number[] = [];
+      let offset = 0;
+      for (const [spec] of stateful) {
+        factOffsets.push(offset);
+        offset += spec.skipFactCount!;
+      }
+      list = { entries, skippable, stateful, factOffsets };
       // Lists are interned by the reader, so this stays as small as the variety of lists.
       if (entryLists.size >= 10_000) entryLists.clear();
       entryLists.set(ids, list);
@@ -258,9 +270,23 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     return list;
   }
 
+  /** A context for `skip` checks only (they keep nothing of it): one object, its time updated. */
+  const skipContext = contextAt(0);
+
+  function skipsAll(list: EntryList, facts: readonly string[], epochMs: number): boolean {
+    skipContext.now = epochMs;
+    const { stateful, factOffsets } = list;
+    for (let i = 0; i < stateful.length; i++) {
+      const [spec, trigger] = stateful[i]!;
+      if (!spec.skip!(facts, factOffsets[i]!, skipContext, trigger)) return false;
+    }
+    return true;
+  }
+
   /**
    * A prepared event: the same as `processNow` on the event it was prepared from, but the record
-   * is rebuilt only when some detection needs it — not when the view settles every `skip`.
+   * is rebuilt only when some detection needs it — not when its skip facts settle every `skip`.
+   * (The reader sends no facts for a DeleteBucketPolicy call, which needs the bucket history.)
    */
   function processPreparedNow(prepared: PreparedEvent): Finding[] | Promise<Finding[]> {
     if (options.dedupe) return processDeduped(prepared.materialize());
@@ -268,13 +294,8 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     if (prepared.entryIds.length === 0) return timers ?? NO_FINDINGS;
     const list = entryListOf(prepared.entryIds);
     if (list.skippable) {
-      const view = prepared.view();
-      if (view && !(usesHistory && view.envelope.detail.eventName === "DeleteBucketPolicy")) {
-        const context = contextAt(prepared.epochMs);
-        if (list.stateful.every(([spec, trigger]) => spec.skip!(view, context, trigger))) {
-          return timers ?? NO_FINDINGS;
-        }
-      }
+      const facts = prepared.skipFacts();
+      if (facts && skipsAll(list, facts, prepared.epochMs)) return timers ?? NO_FINDINGS;
     }
     return processMatches(prepared.materialize(), list.entries, timers);
   }
@@ -336,4 +357,10 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
       return findings;
     },
   };
+}
+
+/** Whether a stateful detection's `skip` settles the event (false without one). */
+function skips(spec: StatefulDetection, event: SecurityEvent, context: CorrelationContext, trigger: boolean): boolean {
+  if (!spec.skip || !spec.skipFacts) return false;
+  return spec.skip(spec.skipFacts(event.envelope.detail), 0, context, trigger);
 }

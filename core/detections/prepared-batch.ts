@@ -1,9 +1,10 @@
 import type { FileBatch } from "../events/read.js";
 import type { ReadError } from "../events/types.js";
 import type { SecurityEvent } from "../model/event.js";
-import { activeEntries, classifyEntries, type EngineIndex } from "./engine-index.js";
-import { writeView } from "./event-view.js";
+import { activeEntries, classifyEntries, type EngineIndex, statefulEntries } from "./engine-index.js";
 import { CopiedEvent, type PreparedEvent, SlicedEvent } from "./prepared.js";
+import type { Json } from "./record.js";
+import type { StatefulDetection } from "./types.js";
 
 /**
  * One read batch as a reader thread posts it: flat typed arrays and one copy of each text, so
@@ -33,9 +34,11 @@ export interface PreparedBatchMessage {
   /** Distinct lists of matched entry ids, and each event's list. */
   lists: number[][];
   listIndex: Int32Array;
-  /** `VIEW_WIDTH` values per event that has a view (see `writeView`); `viewIndex` is the offset, or -1. */
-  views: unknown[];
-  viewIndex: Int32Array;
+  /** Distinct skip facts; each event's facts as indexes into them, from `factsStart` (-1: none) to `factsEnd`. */
+  factTable: string[];
+  factCodes: Int32Array;
+  factsStart: Int32Array;
+  factsEnd: Int32Array;
   errors: ReadError[];
   copies: SecurityEvent[];
 }
@@ -60,12 +63,17 @@ export class BatchEncoder {
     const contextPositions = new Float64Array(count);
     const positions = new Float64Array(count);
     const listIndex = new Int32Array(count);
-    const viewIndex = new Int32Array(count).fill(-1);
+    const factsStart = new Int32Array(count).fill(-1);
+    const factsEnd = new Int32Array(count);
     const texts: (string | null)[] = [];
     const lists: number[][] = [];
     const listNumbers = new Map<string, number>();
-    const skippable: boolean[] = [];
-    const views: unknown[] = [];
+    /** Per list: the detections whose skip facts to send, or undefined (the list is not skippable). */
+    const skippers: (StatefulDetection[] | undefined)[] = [];
+    const factTable: string[] = [];
+    const factNumbers = new Map<string, number>();
+    let factCodes = new Int32Array(count * 4);
+    let factCount = 0;
     const errors: ReadError[] = [];
     const copies: SecurityEvent[] = [];
     let current: string | undefined = this.lastText;
@@ -87,7 +95,7 @@ export class BatchEncoder {
       if (number === undefined) {
         number = lists.length;
         lists.push(entries.map((entry) => entry.id));
-        skippable.push(classifyEntries(entries) === "skippable");
+        skippers.push(classifyEntries(entries) === "skippable" ? [...statefulEntries(entries).keys()] : undefined);
         listNumbers.set(key, number);
       }
       listIndex[i] = number;
@@ -98,9 +106,29 @@ export class BatchEncoder {
         continue;
       }
       kinds[i] = SLICED;
-      if (skippable[number]) {
-        viewIndex[i] = views.length;
-        writeView(event.envelope.detail, views);
+      const detections = skippers[number];
+      const record = event.envelope.detail as Json;
+      // A deleted bucket policy needs the bucket history, whatever the skips say.
+      if (detections && !(this.engineIndex.usesHistory && record.eventName === "DeleteBucketPolicy")) {
+        factsStart[i] = factCount;
+        for (const detection of detections) {
+          const found = detection.skipFacts!(record);
+          if (found.length !== detection.skipFactCount) throw new Error(`${detection.id}: skipFacts count mismatch`);
+          for (const fact of found) {
+            let code = factNumbers.get(fact);
+            if (code === undefined) {
+              code = factTable.push(fact) - 1;
+              factNumbers.set(fact, code);
+            }
+            if (factCount === factCodes.length) {
+              const grown = new Int32Array(factCodes.length * 2 + 16);
+              grown.set(factCodes);
+              factCodes = grown;
+            }
+            factCodes[factCount++] = code;
+          }
+        }
+        factsEnd[i] = factCount;
       }
       if (slice.text !== current || currentIndex < 0) {
         if (slice.text === current && texts.length === 0) texts.push(null);
@@ -128,14 +156,26 @@ export class BatchEncoder {
       positions,
       lists,
       listIndex,
-      views,
-      viewIndex,
+      factTable,
+      factCodes: factCodes.slice(0, factCount),
+      factsStart,
+      factsEnd,
       errors,
       copies,
     };
-    const transfer = [kinds, times, textIndex, starts, ends, contextPositions, positions, listIndex, viewIndex].map(
-      (array) => array.buffer as ArrayBuffer,
-    );
+    const transfer = [
+      kinds,
+      times,
+      textIndex,
+      starts,
+      ends,
+      contextPositions,
+      positions,
+      listIndex,
+      message.factCodes,
+      factsStart,
+      factsEnd,
+    ].map((array) => array.buffer as ArrayBuffer);
     return { message, transfer };
   }
 }
@@ -166,7 +206,7 @@ export class BatchDecoder {
       }
       const text = texts[message.textIndex[i]!];
       if (text === undefined) throw new Error("a prepared batch refers to a text this reader never sent");
-      const viewOffset = message.viewIndex[i]!;
+
       out[i] = new SlicedEvent(
         message.times[i]!,
         entryIds,
@@ -176,8 +216,10 @@ export class BatchDecoder {
         message.ends[i]!,
         message.contextPositions[i]!,
         message.positions[i]!,
-        viewOffset >= 0 ? message.views : undefined,
-        viewOffset,
+        message.factTable,
+        message.factCodes,
+        message.factsStart[i]!,
+        message.factsEnd[i]!,
       );
     }
     return out;

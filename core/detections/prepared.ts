@@ -1,19 +1,21 @@
 import { normalizeObject } from "../events/normalize.js";
 import type { SecurityEvent } from "../model/event.js";
-import { viewEvent } from "./event-view.js";
 
 /**
  * An event read, normalised and matched on a reader thread, as the engine receives it: its time,
- * the index entries its envelope matched, optionally the view `skip` checks read, and a way to
- * rebuild the whole event — from the JSON text it was normalised from (parsed again only if a
- * detection needs the record), or as a copy when it did not come from JSON text.
+ * the index entries its envelope matched, optionally the facts its detections' `skip` decide on,
+ * and a way to rebuild the whole event — from the JSON text it was normalised from (parsed again
+ * only if a detection needs the record), or as a copy when it did not come from JSON text.
  */
 export interface PreparedEvent {
   readonly epochMs: number;
   /** Ids of the matched index entries (`IndexEntry.id`); interned, one array per distinct list. */
   readonly entryIds: readonly number[];
-  /** An event holding only the view fields, when the reader sent them. */
-  view(): SecurityEvent | undefined;
+  /**
+   * The skip facts of the stateful detections its entries concern (`skipFacts(record)` of each,
+   * in `statefulEntries` order, one after the other), when the reader sent them.
+   */
+  skipFacts(): readonly string[] | undefined;
   /** The event exactly as the reader normalised it (the engine asks once). */
   materialize(): SecurityEvent;
 }
@@ -30,12 +32,20 @@ export class SlicedEvent implements PreparedEvent {
     private readonly contextPosition: number,
     /** Position set on the event after normalising it; -1 for none. */
     private readonly position: number,
-    private readonly views: readonly unknown[] | undefined,
-    private readonly viewOffset: number,
+    /** The batch's distinct facts, and each event's facts as indexes into them. */
+    private readonly factTable: readonly string[] | undefined,
+    private readonly factCodes: Int32Array | undefined,
+    private readonly factsStart: number,
+    private readonly factsEnd: number,
   ) {}
 
-  view(): SecurityEvent | undefined {
-    return this.views ? viewEvent(this.views, this.viewOffset, this.epochMs) : undefined;
+  skipFacts(): readonly string[] | undefined {
+    const codes = this.factCodes;
+    if (!codes || this.factsStart < 0) return undefined;
+    const table = this.factTable!;
+    const facts = new Array<string>(this.factsEnd - this.factsStart);
+    for (let i = this.factsStart; i < this.factsEnd; i++) facts[i - this.factsStart] = table[codes[i]!]!;
+    return facts;
   }
 
   materialize(): SecurityEvent {
@@ -51,7 +61,7 @@ export class SlicedEvent implements PreparedEvent {
   }
 }
 
-/** An event sent whole (flow and ALB lines, records that could not be sliced); its own view. */
+/** An event sent whole (flow and ALB lines, records that could not be sliced). */
 export class CopiedEvent implements PreparedEvent {
   readonly epochMs: number;
 
@@ -62,8 +72,8 @@ export class CopiedEvent implements PreparedEvent {
     this.epochMs = event.epochMs;
   }
 
-  view(): SecurityEvent {
-    return this.event;
+  skipFacts(): undefined {
+    return undefined;
   }
 
   materialize(): SecurityEvent {

@@ -8,6 +8,7 @@ import type { EventEnvelope, SecurityEvent } from "../model/event.js";
 import type { Finding } from "../model/incident.js";
 import type { ResourceDescriber } from "./describe.js";
 import type { NetworkChange, NetworkTracker } from "./network/tracker.js";
+import type { Json } from "./record.js";
 
 /** An EventBridge event pattern (JSON object). */
 export type EventPattern = Record<string, unknown>;
@@ -83,12 +84,18 @@ export interface StatefulDetection extends DetectionText {
    */
   buildStatePattern?(config: RiposteConfig): EventPattern;
   /**
-   * Optional cheap, synchronous test: true when the event certainly changes nothing (already
-   * known from an in-process cache), so the engine can skip the store round trip. It may read
-   * only `event.epochMs` and the record fields of `VIEW_FIELDS` (`event-view.ts`): a reader
-   * thread sends just those.
+   * What `skip` decides on: `skipFactCount` strings computed from the record alone, so that a
+   * reader thread can compute them and send them instead of the record. Required with `skip`.
    */
-  skip?(event: SecurityEvent, context: CorrelationContext, trigger: boolean): boolean;
+  skipFacts?(record: Json): string[];
+  skipFactCount?: number;
+  /**
+   * Optional cheap, synchronous test on the facts (`facts[at]` onwards, as `skipFacts` returned
+   * them) at `context.now`, the event's time: true when the event certainly changes nothing
+   * (already known from an in-process cache), so the engine can skip the store round trip —
+   * and, for an event read on a reader thread, rebuilding the record.
+   */
+  skip?(facts: readonly string[], at: number, context: CorrelationContext, trigger: boolean): boolean;
   /**
    * True when `correlate` does nothing — no finding, no state read or written — for an event
    * that changed nothing the network tracker knows (`context.networkChange` undefined), so the

@@ -203,9 +203,10 @@ export function createAccessKeyAnomalousUse(): StatefulDetection {
         sourceIPAddress: [{ exists: true }],
       },
     }),
-    skip(event, context) {
-      const record = event.envelope.detail as Json;
-      const seen = confirmed.get(`${str(at(record, "userIdentity", "accessKeyId"))}|${str(record.sourceIPAddress)}`);
+    skipFacts: (record) => [`${str(at(record, "userIdentity", "accessKeyId"))}|${str(record.sourceIPAddress)}`],
+    skipFactCount: 1,
+    skip(facts, index, context) {
+      const seen = confirmed.get(facts[index]!);
       return seen !== undefined && context.now - seen < DAY && context.now >= seen;
     },
     async correlate(event, context) {
@@ -288,14 +289,13 @@ export function createImpossibleTravel(): StatefulDetection {
         ],
       },
     }),
-    skip(event, context) {
-      const record = event.envelope.detail as Json;
-      const ip = str(record.sourceIPAddress);
+    skipFacts: (record) => [str(record.sourceIPAddress), keyOf(record)],
+    skipFactCount: 2,
+    skip(facts, index, context) {
+      const ip = facts[index]!;
       if (!ip || context.locate(ip).kind !== "public") return true;
-      const cached = recent.get(keyOf(record));
-      return (
-        cached !== undefined && cached.ip === ip && event.epochMs >= cached.at && event.epochMs - cached.at < 60_000
-      );
+      const cached = recent.get(facts[index + 1]!);
+      return cached !== undefined && cached.ip === ip && context.now >= cached.at && context.now - cached.at < 60_000;
     },
     async correlate(event, context) {
       const record = event.envelope.detail as Json;
@@ -385,10 +385,11 @@ export function createUnusualRegion(): StatefulDetection {
         userIdentity: { type: [{ "anything-but": "AWSService" }] },
       },
     }),
-    skip(event, context) {
-      const record = event.envelope.detail as Json;
+    skipFacts: (record) => [`${accountOf(record)}|${str(record.awsRegion)}`],
+    skipFactCount: 1,
+    skip(facts, index, context) {
       // Seen recently and written: the region is not unusual and the store is current enough.
-      const last = written.get(`${accountOf(record)}|${str(record.awsRegion)}`);
+      const last = written.get(facts[index]!);
       return last !== undefined && context.now >= last && context.now - last < REGION_WRITE_INTERVAL;
     },
     async correlate(event, context, trigger) {
