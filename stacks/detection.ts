@@ -56,6 +56,8 @@ function deployRule(rule: DeployedRule, bus?: aws.cloudwatch.EventBus) {
     name: stageName($app.stage, `riposte-${rule.detection}`, 64),
     description: `Riposte ${rule.detection} (${rule.stateful ? "candidates for correlation" : "starts the workflow"})`,
     eventPattern: rule.pattern,
+    // Read-only calls (Get/List/Describe) reach only rules in this state.
+    state: rule.readOnlyEvents ? "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" : "ENABLED",
     ...(bus ? { eventBusName: bus.name } : {}),
   });
   const delivery = {

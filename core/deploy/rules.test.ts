@@ -77,6 +77,19 @@ describe("deployedRules", () => {
   });
 });
 
+describe("read-only management events", () => {
+  it("go to exactly the rules that learn from every API call, unless switched off", () => {
+    const wanting = (config: ReturnType<typeof parseConfig>) =>
+      deployedRules(config)
+        .filter((rule) => rule.readOnlyEvents)
+        .map((rule) => rule.detection)
+        .sort();
+
+    expect(wanting(parseConfig({}))).toEqual(["access-key-anomalous-use", "impossible-travel", "unusual-region"]);
+    expect(wanting(parseConfig({ aws: { readOnlyManagementEvents: false } }))).toEqual([]);
+  });
+});
+
 describe("workflowInputTemplate", () => {
   it("becomes the workflow input once EventBridge inserts the event", () => {
     const event = {

@@ -3,6 +3,7 @@ import { eventBridgeRules } from "../detections/rules.js";
 import type { EventPattern } from "../detections/types.js";
 import type { Category, DetectionId } from "../model/catalog.js";
 import { compilePattern } from "../patterns/compile.js";
+import { matches } from "../patterns/match.js";
 import { pascalCase } from "./names.js";
 
 /**
@@ -24,6 +25,11 @@ export interface DeployedRule {
   /** The event pattern, as EventBridge takes it (JSON text). */
   pattern: string;
   target: RuleTarget;
+  /**
+   * The rule also receives read-only management events (Get/List/Describe): EventBridge delivers
+   * those only to rules in the `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` state.
+   */
+  readOnlyEvents: boolean;
 }
 
 /** EventBridge's default quota on the size of an event pattern, in characters. */
@@ -51,6 +57,43 @@ function checkedPattern(detection: DetectionId, pattern: EventPattern): string {
   return text;
 }
 
+/**
+ * A read-only API call as EventBridge delivers it (an IAM user's access key, from the internet):
+ * a rule whose pattern matches it wants read-only management events.
+ */
+const READ_ONLY_CALL = {
+  version: "0",
+  id: "00000000-0000-4000-8000-000000000000",
+  "detail-type": "AWS API Call via CloudTrail",
+  source: "aws.ec2",
+  account: "111122223333",
+  time: "2026-01-01T00:00:00Z",
+  region: "eu-west-1",
+  resources: [],
+  detail: {
+    eventVersion: "1.09",
+    eventSource: "ec2.amazonaws.com",
+    eventName: "DescribeInstances",
+    eventType: "AwsApiCall",
+    readOnly: true,
+    awsRegion: "eu-west-1",
+    sourceIPAddress: "198.51.100.7",
+    userAgent: "aws-cli/2",
+    userIdentity: {
+      type: "IAMUser",
+      arn: "arn:aws:iam::111122223333:user/reader",
+      accountId: "111122223333",
+      accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+      userName: "reader",
+    },
+  },
+};
+
+/** Whether a pattern selects read-only API calls. */
+export function selectsReadOnlyCalls(pattern: EventPattern): boolean {
+  return matches(compilePattern(pattern), READ_ONLY_CALL);
+}
+
 /** Every rule a deployment of `config` creates, in catalog order. */
 export function deployedRules(config: RiposteConfig): DeployedRule[] {
   return eventBridgeRules(config).map((rule) => ({
@@ -62,6 +105,7 @@ export function deployedRules(config: RiposteConfig): DeployedRule[] {
     target: rule.stateful
       ? { kind: "correlate" }
       : { kind: "workflow", category: rule.category, inputTemplate: workflowInputTemplate(rule.detection) },
+    readOnlyEvents: config.aws.readOnlyManagementEvents && selectsReadOnlyCalls(rule.pattern),
   }));
 }
 
