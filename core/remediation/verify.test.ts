@@ -53,7 +53,7 @@ describe("verifyRemediation", () => {
     const result = await verifyRemediation({ incident: sg, actions: [applied("dry-run")] }, deps);
 
     expect(result.verified).toBe(true);
-    expect(result.checks[0]?.detail).toMatch(/1 calls recorded, none sent/);
+    expect(result.checks[0]?.detail).toMatch(/^1 call recorded, none sent/);
     expect(aws.sent()).toEqual([]);
   });
 

@@ -81,7 +81,7 @@ export async function verifyRemediation(
           {
             name: "dry-run",
             ok: true,
-            detail: `${applied.calls.length} calls recorded, none sent: nothing to verify live`,
+            detail: `${applied.calls.length} ${applied.calls.length === 1 ? "call" : "calls"} recorded, none sent: nothing to verify live`,
           },
         ]),
       );

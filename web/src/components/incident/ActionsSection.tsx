@@ -93,9 +93,11 @@ export function ActionsSection(props: { decision?: Decision; actions: AppliedAct
                   <span class="badge outcome" data-outcome={action.outcome}>
                     {action.outcome}
                   </span>{" "}
-                  <span class="badge mode" data-mode={action.mode}>
-                    {action.mode}
-                  </span>{" "}
+                  <Show when={action.mode !== action.outcome}>
+                    <span class="badge mode" data-mode={action.mode}>
+                      {action.mode}
+                    </span>{" "}
+                  </Show>
                   <time datetime={action.at}>{formatTime(action.at)}</time>
                 </p>
                 <Show when={action.error}>
