@@ -82,4 +82,14 @@ describe("computeStats", () => {
     ]);
     expect(stats.topResources).toEqual([{ key: "sg-1", count: 2 }]);
   });
+  it("handles more incidents than a call stack holds arguments", () => {
+    const many = Array.from({ length: 300_000 }, (_, index) =>
+      summary({ createdAt: new Date(Date.UTC(2026, 0, 1) + index * 1000).toISOString() }),
+    );
+
+    const stats = computeStats(many);
+
+    expect(stats.total).toBe(300_000);
+    expect(stats.overTime[0]).toEqual({ bucket: "2026-01-01T00:00:00.000Z", count: 86_400 });
+  });
 });

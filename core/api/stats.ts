@@ -50,8 +50,13 @@ const round = (value: number) => Math.round(value * 1000) / 1000;
 function overTime(incidents: IncidentSummary[], bucket: Bucket | undefined): StatsResponse["overTime"] {
   const times = incidents.map((incident) => Date.parse(incident.createdAt)).filter(Number.isFinite);
   if (times.length === 0) return [];
-  const first = Math.min(...times);
-  const last = Math.max(...times);
+  // A loop, not Math.min(...times): spreading a large array overflows the call stack.
+  let first = times[0]!;
+  let last = first;
+  for (const time of times) {
+    if (time < first) first = time;
+    if (time > last) last = time;
+  }
   const size = (bucket ?? (last - first <= 3 * DAY ? "hour" : "day")) === "hour" ? HOUR : DAY;
   const start = (time: number) => time - (time % size);
   const counts = new Map<number, number>();

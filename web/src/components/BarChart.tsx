@@ -34,43 +34,46 @@ export function BarChart(props: { points: ChartPoint[]; label: string }) {
   return (
     <Show when={props.points.length} fallback={<p class="muted">No incidents in this period.</p>}>
       <figure class="chart">
-        <svg
-          viewBox={`0 0 ${width()} ${HEIGHT}`}
-          preserveAspectRatio="none"
-          role="img"
-          aria-label={props.label}
-          class="bar-chart"
-        >
-          <For each={props.points}>
-            {(point, index) => {
-              const h = () => (point.count / max()) * HEIGHT;
-              return (
-                <g>
-                  <rect
-                    x={index() * barWidth() + (barWidth() - drawn()) / 2}
-                    y={HEIGHT - h()}
-                    width={drawn()}
-                    height={h()}
-                    class="chart-bar"
-                  >
-                    <title>{`${point.bucket}: ${point.count}`}</title>
-                  </rect>
-                </g>
-              );
-            }}
-          </For>
-        </svg>
-        {/* Axis labels are HTML: SVG text would stretch with the chart's width. */}
-        <div class="chart-labels" aria-hidden="true">
-          <For each={props.points}>
-            {(point, index) => (
-              <Show when={index() % labelEvery() === 0}>
-                <span style={{ left: `${((index() + 0.5) / props.points.length) * 100}%` }}>
-                  {bucketLabel(point.bucket, span())}
-                </span>
-              </Show>
-            )}
-          </For>
+        {/* A few buckets must not stretch into slabs across the page: the plot grows with them. */}
+        <div class="chart-plot" style={{ "max-width": `${Math.max(6, props.points.length) * 56}px` }}>
+          <svg
+            viewBox={`0 0 ${width()} ${HEIGHT}`}
+            preserveAspectRatio="none"
+            role="img"
+            aria-label={props.label}
+            class="bar-chart"
+          >
+            <For each={props.points}>
+              {(point, index) => {
+                const h = () => (point.count / max()) * HEIGHT;
+                return (
+                  <g>
+                    <rect
+                      x={index() * barWidth() + (barWidth() - drawn()) / 2}
+                      y={HEIGHT - h()}
+                      width={drawn()}
+                      height={h()}
+                      class="chart-bar"
+                    >
+                      <title>{`${point.bucket}: ${point.count}`}</title>
+                    </rect>
+                  </g>
+                );
+              }}
+            </For>
+          </svg>
+          {/* Axis labels are HTML: SVG text would stretch with the chart's width. */}
+          <div class="chart-labels" aria-hidden="true">
+            <For each={props.points}>
+              {(point, index) => (
+                <Show when={index() % labelEvery() === 0}>
+                  <span style={{ left: `${((index() + 0.5) / props.points.length) * 100}%` }}>
+                    {bucketLabel(point.bucket, span())}
+                  </span>
+                </Show>
+              )}
+            </For>
+          </div>
         </div>
         <figcaption class="muted">Peak {max()} per bucket (UTC)</figcaption>
         <table class="sr-only">
