@@ -1,3 +1,4 @@
+import { dashboardTokenProblem } from "../core/deploy/secrets";
 import { config } from "./config";
 
 // Secrets are set per stage: `npx sst secret set <Name> <value> --stage <stage>`. The Slack ones are
@@ -7,3 +8,10 @@ const slackRequired = config.notify.slack !== undefined;
 export const slackBotToken = new sst.Secret("SlackBotToken", slackRequired ? undefined : "");
 export const slackSigningSecret = new sst.Secret("SlackSigningSecret", slackRequired ? undefined : "");
 export const dashboardToken = new sst.Secret("DashboardToken");
+
+// The dashboard and its API face the internet: a short token fails the deploy, the way SST fails
+// one whose secret is unset (an error from the value's apply). The message never holds the value.
+dashboardToken.value.apply((value) => {
+  const problem = dashboardTokenProblem(value);
+  if (problem) throw new $util.ResourceError(problem, dashboardToken, true);
+});
