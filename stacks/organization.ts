@@ -1,10 +1,17 @@
 import { roleName } from "../core/deploy/names";
-import { memberForwardingPattern, memberRolePolicy, memberRoleTrustPolicy } from "../core/deploy/organization";
+import {
+  memberForwardingPattern,
+  memberForwardingRolePolicy,
+  memberForwardingRuleState,
+  memberRolePolicy,
+  memberRoleTrustPolicy,
+} from "../core/deploy/organization";
 import { config } from "./config";
 import { organizationBus, rules } from "./detection";
 
 // Org-wide mode: what each member account needs, as outputs to apply there (a StackSet or a
-// script): a rule forwarding its events to the central bus, and the role remediation assumes.
+// script): a rule forwarding its events to the central bus (in the given state, sending with a
+// role allowed the given policy), and the role remediation assumes.
 const organization = config.aws.organization;
 const partition = aws.getPartitionOutput().partition;
 const account = aws.getCallerIdentityOutput().accountId;
@@ -14,6 +21,8 @@ export const organizationOutputs =
     ? {
         organizationBusArn: organizationBus.arn,
         memberForwardingPattern: JSON.stringify(memberForwardingPattern(rules)),
+        memberForwardingRuleState: memberForwardingRuleState(rules),
+        memberForwardingRolePolicy: organizationBus.arn.apply((arn) => JSON.stringify(memberForwardingRolePolicy(arn))),
         ...(organization.memberRole
           ? {
               memberRoleName: organization.memberRole.name,

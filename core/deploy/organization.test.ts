@@ -5,6 +5,8 @@ import { matches } from "../patterns/match.js";
 import { policyFor } from "../remediation/permissions.js";
 import {
   memberForwardingPattern,
+  memberForwardingRolePolicy,
+  memberForwardingRuleState,
   memberRolePolicy,
   memberRoleTrustPolicy,
   organizationBusPolicy,
@@ -56,5 +58,22 @@ describe("org-wide mode", () => {
         .Statement.flatMap((s) => s.Action)
         .some((a) => a.includes("*")),
     ).toBe(false);
+  });
+
+  it("has members forward read-only calls exactly when a central rule wants them", () => {
+    const withReadOnly = deployedRules(parseConfig({}));
+    const withoutReadOnly = deployedRules(parseConfig({ aws: { readOnlyManagementEvents: false } }));
+
+    expect(withReadOnly.some((rule) => rule.readOnlyEvents)).toBe(true);
+    expect(memberForwardingRuleState(withReadOnly)).toBe("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS");
+    expect(memberForwardingRuleState(withoutReadOnly)).toBe("ENABLED");
+  });
+
+  it("lets the members' forwarding role put events on the central bus only", () => {
+    const bus = "arn:aws:events:eu-west-1:123456789012:event-bus/prod-riposte-organization";
+
+    expect(memberForwardingRolePolicy(bus).Statement).toEqual([
+      { Sid: "ForwardToRiposte", Effect: "Allow", Action: "events:PutEvents", Resource: bus },
+    ]);
   });
 });

@@ -52,6 +52,29 @@ export function memberForwardingPattern(rules: readonly DeployedRule[]): {
   return { source: [{ prefix: "aws." }], "detail-type": [...types].sort() };
 }
 
+/**
+ * The state of the forwarding rule in each member account: read-only calls (Get/List/Describe)
+ * reach a rule only in the `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` state, so members must
+ * forward them whenever a central rule wants them.
+ */
+export function memberForwardingRuleState(
+  rules: readonly DeployedRule[],
+): "ENABLED" | "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" {
+  return rules.some((rule) => rule.readOnlyEvents) ? "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" : "ENABLED";
+}
+
+/**
+ * The permissions of the role the member's forwarding rule sends with (EventBridge needs one for
+ * a bus in another account of an organization): putting events on the central bus, nothing else.
+ * Its trust policy lets `events.amazonaws.com` assume it, for the member account only.
+ */
+export function memberForwardingRolePolicy(busArn: string) {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "ForwardToRiposte", Effect: "Allow", Action: "events:PutEvents", Resource: busArn }],
+  };
+}
+
 /** The member role's trust policy: only Riposte's remediation roles, only with the external id. */
 export function memberRoleTrustPolicy(remediationRoleArns: readonly string[], externalId: string) {
   return {
