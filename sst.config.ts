@@ -24,6 +24,7 @@ export default $config({
     const { rules } = await import("./stacks/detection");
     await import("./stacks/maintenance");
     const { organizationOutputs } = await import("./stacks/organization");
+    const { forwardedRegions } = await import("./stacks/regions");
     return {
       configuration: deployment.source,
       dashboard: dashboard.url,
@@ -33,6 +34,7 @@ export default $config({
       table: table.name,
       alertsTopic: alerts.arn,
       rules: String(rules.length),
+      watchedRegions: forwardedRegions.apply((forwardings) => forwardings.map((f) => f.region).join(",")),
       ...Object.fromEntries(
         Object.entries(stateMachines).map(([category, machine]) => [`${category}Workflow`, machine.arn]),
       ),

@@ -410,6 +410,15 @@ export const ConfigSchema = z
          * better baselines. Needs a trail logging read management events.
          */
         readOnlyManagementEvents: z.boolean().default(true),
+        /**
+         * Other regions to watch: each gets a rule forwarding the events the detections need to the
+         * home region's default bus. Add us-east-1 when deploying elsewhere: IAM, STS and console
+         * sign-in calls arrive there.
+         */
+        watchRegions: z
+          .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "expected an AWS region name such as us-east-1"))
+          .max(30)
+          .default([]),
         /** How long function and workflow logs are kept, in days (a CloudWatch Logs retention value). */
         logRetentionDays: z
           .number()

@@ -1,0 +1,51 @@
+import { roleName, stageName } from "../core/deploy/names";
+import { serviceTrustPolicy } from "../core/deploy/policy";
+import { defaultBusArn, forwardingRule, regionForwardingRolePolicy, regionForwardings } from "../core/deploy/regions";
+import { config } from "./config";
+import { rules } from "./detection";
+
+// Other regions (aws.watchRegions): one rule in each forwarding the events the detections need to
+// this region's default bus, where the detection rules run on them. Without it a deployment
+// outside us-east-1 never sees IAM, STS or console sign-in calls.
+const home = aws.getRegionOutput().region;
+const account = aws.getCallerIdentityOutput().accountId;
+const partition = aws.getPartitionOutput().partition;
+const homeBus = $util.all([partition, home, account]).apply(([p, region, id]) => defaultBusArn(p, region, id));
+
+export const forwardedRegions = home.apply((region) => regionForwardings(config, region, rules));
+
+// The regions are configuration, known before any resource: resources are declared from the list
+// the configuration gives, and a region equal to the home one is refused when the plan resolves.
+const regions = [...new Set(config.aws.watchRegions)];
+if (regions.length > 0 && rules.length > 0) {
+  const forwardingRole = new aws.iam.Role("RegionForwardingRole", {
+    name: roleName(config.protection.toolRolePrefix, $app.stage, "RegionForwarding"),
+    assumeRolePolicy: account.apply((id) => JSON.stringify(serviceTrustPolicy("events.amazonaws.com", id))),
+  });
+  new aws.iam.RolePolicy("RegionForwardingPolicy", {
+    role: forwardingRole.id,
+    policy: homeBus.apply((arn) => JSON.stringify(regionForwardingRolePolicy(arn))),
+  });
+  const forwarding = forwardingRule(rules);
+  for (const region of regions) {
+    const name = `Forward${region.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`;
+    const rule = new aws.cloudwatch.EventRule(`${name}Rule`, {
+      region,
+      name: stageName($app.stage, "riposte-forward", 64),
+      description: `Riposte: forward the events its detections need from ${region} to the home region`,
+      eventPattern: home.apply((homeRegion) => {
+        if (homeRegion === region) {
+          throw new Error(`aws.watchRegions lists ${region}, the region Riposte is deployed to: remove it`);
+        }
+        return forwarding.pattern;
+      }),
+      state: forwarding.state,
+    });
+    new aws.cloudwatch.EventTarget(`${name}Target`, {
+      region,
+      rule: rule.name,
+      arn: homeBus,
+      roleArn: forwardingRole.arn,
+    });
+  }
+}
