@@ -13,10 +13,20 @@ export class ConfigError extends Error {
   }
 }
 
+/** A key as written in a setting's path (quoted when it is not a plain name). */
+const keyText = (key: PropertyKey) =>
+  typeof key === "number" || (typeof key === "string" && /^[\w:-]+$/.test(key))
+    ? String(key)
+    : JSON.stringify(String(key));
+
 function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join(".") : "(root)";
-    return `${path}: ${issue.message}`;
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(keyText);
+    // One line per unknown key, named by its full path (a typo such as remediation.mdoe).
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => `${[...path, keyText(key)].join(".")}: unknown setting`);
+    }
+    return [`${path.length > 0 ? path.join(".") : "(root)"}: ${issue.message}`];
   });
 }
 

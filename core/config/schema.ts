@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DETECTION_IDS, type DetectionId } from "../model/catalog.js";
 import { REMEDIATION_MODES } from "../model/incident.js";
+import { parseCidr } from "../net/ip.js";
 
 /**
  * Riposte's one configuration: every threshold, window, port, keyword, tag, trusted CIDR,
@@ -27,23 +28,26 @@ export const LOG_RETENTION_DAYS: readonly number[] = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
-const cidr = z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, "expected a CIDR such as 10.0.0.0/8 or 2001:db8::/32");
+// A malformed range would never match anything (inAnyCidr skips it), so it is refused here.
+const cidr = z
+  .string()
+  .refine((text) => parseCidr(text) !== undefined, "expected a CIDR such as 10.0.0.0/8 or 2001:db8::/32");
 const port = z.number().int().min(0).max(65535);
 const minutes = z.number().positive();
 
-export const DetectionSettingSchema = z.object({
+export const DetectionSettingSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Overrides the detection's default response; unset means the catalog default. */
   mode: z.enum(DETECTION_MODES).optional(),
 });
 
-export const ConfigSchema = z
-  .object({
-    /** Per-detection switches and response modes, keyed by detection id. */
-    detections: z
-      .record(z.string(), DetectionSettingSchema)
-      .default({})
-      .superRefine((value, ctx) => {
+export const ConfigSchema = z.strictObject({
+  /** Per-detection switches and response modes, keyed by detection id. */
+  detections: z
+    .record(z.string(), DetectionSettingSchema)
+    .default({})
+    .superRefine(
+      (value, ctx) => {
         for (const id of Object.keys(value)) {
           if (!(DETECTION_IDS as readonly string[]).includes(id)) {
             ctx.addIssue({
@@ -53,409 +57,421 @@ export const ConfigSchema = z
             });
           }
         }
-      }),
+      }, // Also when a setting inside is bad, so every bad setting is named at once.
+      { when: (payload) => typeof payload.value === "object" && payload.value !== null },
+    ),
 
-    thresholds: z
-      .object({
-        bruteForce: z
-          .object({ failures: z.number().int().min(2).default(3), windowMinutes: minutes.default(10) })
-          .prefault({}),
-        impossibleTravel: z
-          .object({
-            speedKmh: z.number().positive().default(900),
-            minDistanceKm: z.number().nonnegative().default(500),
-          })
-          .prefault({}),
-        unusualRegion: z
-          .object({
-            lookbackDays: z.number().positive().default(7),
-            /** Services whose events CloudTrail records in one region whatever the caller's (never "unusual"). */
-            globalServices: z
-              .array(z.string().min(1))
-              .default([
-                "iam.amazonaws.com",
-                "sts.amazonaws.com",
-                "signin.amazonaws.com",
-                "organizations.amazonaws.com",
-                "cloudfront.amazonaws.com",
-                "route53.amazonaws.com",
-                "route53domains.amazonaws.com",
-                "support.amazonaws.com",
-                "health.amazonaws.com",
-                "trustedadvisor.amazonaws.com",
-                "account.amazonaws.com",
-                "billingconsole.amazonaws.com",
-                "ce.amazonaws.com",
-                "budgets.amazonaws.com",
-                "globalaccelerator.amazonaws.com",
-                "shield.amazonaws.com",
-                "waf.amazonaws.com",
-                "notifications.amazonaws.com",
-                "sso.amazonaws.com",
-              ]),
-          })
-          .prefault({}),
-        /** How long a principal's (or key's) known IPs, devices, countries and ASNs are remembered. */
-        baseline: z.object({ days: z.number().positive().default(90) }).prefault({}),
-        sgCreatedOpen: z.object({ windowMinutes: minutes.default(10) }).prefault({}),
-        sgRepeatedOpen: z
-          .object({ rules: z.number().int().min(2).default(3), windowMinutes: minutes.default(10) })
-          .prefault({}),
-        sgZombieRule: z.object({ hours: z.number().positive().default(24) }).prefault({}),
-        sgOpenThenConnection: z.object({ windowMinutes: minutes.default(15) }).prefault({}),
-        webScanning: z
-          .object({
-            requests: z.number().int().positive().default(100),
-            errorRatio: z.number().min(0).max(1).default(0.5),
-            windowSeconds: z.number().positive().default(60),
-            /** Case-insensitive substrings of user agents that identify scanners. */
-            scannerUserAgents: z
-              .array(z.string().min(2))
-              .default([
-                "sqlmap",
-                "nikto",
-                "nmap",
-                "masscan",
-                "zgrab",
-                "nuclei",
-                "dirbuster",
-                "gobuster",
-                "feroxbuster",
-                "ffuf",
-                "wpscan",
-                "acunetix",
-                "nessus",
-                "openvas",
-                "w3af",
-                "whatweb",
-                "wfuzz",
-                "hydra",
-                "zmeu",
-                "jorgee",
-                "netsparker",
-                "arachni",
-                "skipfish",
-                "commix",
-                "xsstrike",
-              ]),
-          })
-          .prefault({}),
-      })
-      .prefault({}),
+  thresholds: z
+    .strictObject({
+      bruteForce: z
+        .strictObject({ failures: z.number().int().min(2).default(3), windowMinutes: minutes.default(10) })
+        .prefault({}),
+      impossibleTravel: z
+        .strictObject({
+          speedKmh: z.number().positive().default(900),
+          minDistanceKm: z.number().nonnegative().default(500),
+        })
+        .prefault({}),
+      unusualRegion: z
+        .strictObject({
+          lookbackDays: z.number().positive().default(7),
+          /** Services whose events CloudTrail records in one region whatever the caller's (never "unusual"). */
+          globalServices: z
+            .array(z.string().min(1))
+            .default([
+              "iam.amazonaws.com",
+              "sts.amazonaws.com",
+              "signin.amazonaws.com",
+              "organizations.amazonaws.com",
+              "cloudfront.amazonaws.com",
+              "route53.amazonaws.com",
+              "route53domains.amazonaws.com",
+              "support.amazonaws.com",
+              "health.amazonaws.com",
+              "trustedadvisor.amazonaws.com",
+              "account.amazonaws.com",
+              "billingconsole.amazonaws.com",
+              "ce.amazonaws.com",
+              "budgets.amazonaws.com",
+              "globalaccelerator.amazonaws.com",
+              "shield.amazonaws.com",
+              "waf.amazonaws.com",
+              "notifications.amazonaws.com",
+              "sso.amazonaws.com",
+            ]),
+        })
+        .prefault({}),
+      /** How long a principal's (or key's) known IPs, devices, countries and ASNs are remembered. */
+      baseline: z.strictObject({ days: z.number().positive().default(90) }).prefault({}),
+      sgCreatedOpen: z.strictObject({ windowMinutes: minutes.default(10) }).prefault({}),
+      sgRepeatedOpen: z
+        .strictObject({ rules: z.number().int().min(2).default(3), windowMinutes: minutes.default(10) })
+        .prefault({}),
+      sgZombieRule: z.strictObject({ hours: z.number().positive().default(24) }).prefault({}),
+      sgOpenThenConnection: z.strictObject({ windowMinutes: minutes.default(15) }).prefault({}),
+      webScanning: z
+        .strictObject({
+          requests: z.number().int().positive().default(100),
+          errorRatio: z.number().min(0).max(1).default(0.5),
+          windowSeconds: z.number().positive().default(60),
+          /** Case-insensitive substrings of user agents that identify scanners. */
+          scannerUserAgents: z
+            .array(z.string().min(2))
+            .default([
+              "sqlmap",
+              "nikto",
+              "nmap",
+              "masscan",
+              "zgrab",
+              "nuclei",
+              "dirbuster",
+              "gobuster",
+              "feroxbuster",
+              "ffuf",
+              "wpscan",
+              "acunetix",
+              "nessus",
+              "openvas",
+              "w3af",
+              "whatweb",
+              "wfuzz",
+              "hydra",
+              "zmeu",
+              "jorgee",
+              "netsparker",
+              "arachni",
+              "skipfish",
+              "commix",
+              "xsstrike",
+            ]),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
 
-    network: z
-      .object({
-        /** Ports that make a world-open rule risky (22, 3389, 3306, 5432 plus `extraRiskyPorts`). */
-        riskyPorts: z.array(port).default([22, 3389, 3306, 5432]),
-        extraRiskyPorts: z.array(port).default([]),
-        /** Words in a rule or group description that mark a rule as temporary. */
-        temporaryKeywords: z
-          .array(z.string().min(1))
-          .default(["temp", "tmp", "temporary", "debug", "test", "remove", "delete me"]),
-        /** CIDRs SSH may be restricted to; SSH opened to any other non-world range is reported. */
-        sshAllowedCidrs: z.array(cidr).default([]),
-      })
-      .prefault({}),
+  network: z
+    .strictObject({
+      /** Ports that make a world-open rule risky (22, 3389, 3306, 5432 plus `extraRiskyPorts`). */
+      riskyPorts: z.array(port).default([22, 3389, 3306, 5432]),
+      extraRiskyPorts: z.array(port).default([]),
+      /** Words in a rule or group description that mark a rule as temporary. */
+      temporaryKeywords: z
+        .array(z.string().min(1))
+        .default(["temp", "tmp", "temporary", "debug", "test", "remove", "delete me"]),
+      /** CIDRs SSH may be restricted to; SSH opened to any other non-world range is reported. */
+      sshAllowedCidrs: z.array(cidr).default([]),
+    })
+    .prefault({}),
 
-    /** Tags that mark a resource as production. */
-    productionTags: z
-      .object({
-        keys: z.array(z.string()).default(["env", "environment"]),
-        values: z.array(z.string()).default(["prod", "production"]),
-      })
-      .prefault({}),
+  /** Tags that mark a resource as production. */
+  productionTags: z
+    .strictObject({
+      keys: z.array(z.string()).default(["env", "environment"]),
+      values: z.array(z.string()).default(["prod", "production"]),
+    })
+    .prefault({}),
 
-    /** Source addresses that are ours (offices, VPN egress): lower risk, never "new". */
-    trustedCidrs: z.array(cidr).default([]),
+  /** Source addresses that are ours (offices, VPN egress): lower risk, never "new". */
+  trustedCidrs: z.array(cidr).default([]),
 
-    protection: z
-      .object({
-        /** Resources carrying this tag are never changed: notify instead. */
-        tag: z.object({ key: z.string(), value: z.string() }).default({ key: "riposte:protect", value: "true" }),
-        /** ARN patterns (`*` wildcards) of principals never acted on (break-glass roles). */
-        principals: z.array(z.string()).default([]),
-        /** Riposte's own role name prefix: events caused by it are never acted on (loop prevention). */
-        toolRolePrefix: z.string().min(1).default("riposte-"),
-      })
-      .prefault({}),
+  protection: z
+    .strictObject({
+      /** Resources carrying this tag are never changed: notify instead. */
+      tag: z
+        .strictObject({ key: z.string().min(1), value: z.string() })
+        .default({ key: "riposte:protect", value: "true" }),
+      /** ARN patterns (`*` wildcards) of principals never acted on (break-glass roles). */
+      principals: z.array(z.string().min(1)).default([]),
+      /** Riposte's own role name prefix: events caused by it are never acted on (loop prevention). */
+      toolRolePrefix: z.string().min(1).default("riposte-"),
+    })
+    .prefault({}),
 
-    scoring: z
-      .object({
-        /** Score at or above which remediation runs (below: notify only, or dismiss). */
-        remediateAt: z.number().min(0).max(100).default(40),
-        /** Score below which an incident is dismissed without notification. */
-        dismissBelow: z.number().min(0).max(100).default(10),
-        /** Lower bounds of P1, P2 and P3 (the rest is P4). */
-        priorities: z
-          .object({ P1: z.number().default(80), P2: z.number().default(60), P3: z.number().default(35) })
-          .prefault({})
-          .refine((p) => p.P1 > p.P2 && p.P2 > p.P3, "expected P1 > P2 > P3"),
-        /** Working hours, for the off-hours factor. */
-        workingHours: z
-          .object({
-            start: z.number().int().min(0).max(23).default(8),
-            end: z.number().int().min(0).max(24).default(19),
-            timezone: z.string().default("UTC").refine(isTimeZone, "expected an IANA time zone such as Europe/Paris"),
-            /** Working days, 0 = Sunday … 6 = Saturday. */
-            days: z.array(z.number().int().min(0).max(6)).default([1, 2, 3, 4, 5]),
-          })
-          .prefault({}),
-        /** Points each factor adds (negative: removes); the score is their sum, clamped to 0–100. */
-        weights: z
-          .object({
-            /** Base points by the detection's severity. */
-            severity: z
-              .object({
-                info: z.number().default(5),
-                low: z.number().default(15),
-                medium: z.number().default(35),
-                high: z.number().default(55),
-                critical: z.number().default(70),
-              })
-              .prefault({}),
-            production: z.number().default(15),
-            newIp: z.number().default(10),
-            newAsn: z.number().default(5),
-            newDevice: z.number().default(10),
-            impossibleTravel: z.number().default(20),
-            root: z.number().default(15),
-            repeatOffence: z.number().default(10),
-            trustedCidr: z.number().default(-15),
-            offHours: z.number().default(10),
-          })
-          .prefault({}),
-        /** How far back earlier incidents of the same principal count as a repeat offence. */
-        repeatLookbackDays: z.number().positive().default(30),
-      })
-      .prefault({}),
+  scoring: z
+    .strictObject({
+      /** Score at or above which remediation runs (below: notify only, or dismiss). */
+      remediateAt: z.number().min(0).max(100).default(40),
+      /** Score below which an incident is dismissed without notification. */
+      dismissBelow: z.number().min(0).max(100).default(10),
+      /** Lower bounds of P1, P2 and P3 (the rest is P4). */
+      priorities: z
+        .strictObject({ P1: z.number().default(80), P2: z.number().default(60), P3: z.number().default(35) })
+        .prefault({})
+        .refine((p) => p.P1 > p.P2 && p.P2 > p.P3, "expected P1 > P2 > P3"),
+      /** Working hours, for the off-hours factor. */
+      workingHours: z
+        .strictObject({
+          start: z.number().int().min(0).max(23).default(8),
+          end: z.number().int().min(0).max(24).default(19),
+          timezone: z.string().default("UTC").refine(isTimeZone, "expected an IANA time zone such as Europe/Paris"),
+          /** Working days, 0 = Sunday … 6 = Saturday. */
+          days: z.array(z.number().int().min(0).max(6)).default([1, 2, 3, 4, 5]),
+        })
+        .prefault({}),
+      /** Points each factor adds (negative: removes); the score is their sum, clamped to 0–100. */
+      weights: z
+        .strictObject({
+          /** Base points by the detection's severity. */
+          severity: z
+            .strictObject({
+              info: z.number().default(5),
+              low: z.number().default(15),
+              medium: z.number().default(35),
+              high: z.number().default(55),
+              critical: z.number().default(70),
+            })
+            .prefault({}),
+          production: z.number().default(15),
+          newIp: z.number().default(10),
+          newAsn: z.number().default(5),
+          newDevice: z.number().default(10),
+          impossibleTravel: z.number().default(20),
+          root: z.number().default(15),
+          repeatOffence: z.number().default(10),
+          trustedCidr: z.number().default(-15),
+          offHours: z.number().default(10),
+        })
+        .prefault({}),
+      /** How far back earlier incidents of the same principal count as a repeat offence. */
+      repeatLookbackDays: z.number().positive().default(30),
+    })
+    .prefault({}),
 
-    approval: z
-      .object({
-        timeoutSeconds: z.number().int().positive().default(3600),
-        /** Slack user ids allowed to approve or reject. Empty means nobody can approve from Slack. */
-        slackApprovers: z
-          .array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, "expected a Slack user id such as U0123ABCD"))
-          .default([]),
-        /** Whether the (authenticated) dashboard may approve and reject too. */
-        allowDashboard: z.boolean().default(true),
-      })
-      .prefault({}),
+  approval: z
+    .strictObject({
+      timeoutSeconds: z.number().int().positive().default(3600),
+      /** Slack user ids allowed to approve or reject. Empty means nobody can approve from Slack. */
+      slackApprovers: z
+        .array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, "expected a Slack user id such as U0123ABCD"))
+        .default([]),
+      /** Whether the (authenticated) dashboard may approve and reject too. */
+      allowDashboard: z.boolean().default(true),
+    })
+    .prefault({}),
 
-    remediation: z
-      .object({
-        /** `dry-run` records the exact calls without sending them (the local default). */
-        mode: z.enum(REMEDIATION_MODES).default("dry-run"),
-        circuitBreaker: z
-          .object({ maxActions: z.number().int().positive().default(10), windowMinutes: minutes.default(10) })
-          .prefault({}),
-        denyPolicyMinutes: minutes.default(30),
-        /** WAF IP set that web scanners are added to. */
-        wafIpSet: z
-          .object({
-            name: z.string(),
-            id: z.string(),
-            scope: z.enum(["REGIONAL", "CLOUDFRONT"]),
-            region: z.string().optional(),
-          })
-          .optional(),
-        /** Network ACL that web scanners get a deny entry in (when no WAF IP set is configured). */
-        networkAcl: z
-          .object({
-            id: z.string().regex(/^acl-[0-9a-f]{8,17}$/, "expected a network ACL id such as acl-0123456789abcdef0"),
-            region: z.string().optional(),
-            /** Rule numbers Riposte may use; deny entries must come before the ACL's allow entries. */
-            ruleNumbers: z
-              .object({
-                first: z.number().int().min(1).max(32766).default(1),
-                last: z.number().int().min(1).max(32766).default(99),
-              })
-              .prefault({})
-              .refine((range) => range.first <= range.last, "expected first <= last"),
-          })
-          .optional(),
-        /** What an unanswered approval does, unless the plan is destructive or on production (those reject). */
-        onApprovalTimeout: z.enum(["approve", "reject"]).default("reject"),
-        /** Re-reads before a verification counts as failed (AWS reads can lag behind writes). */
-        verify: z
-          .object({
-            attempts: z.number().int().min(1).max(10).default(3),
-            delaySeconds: z.number().min(0).max(60).default(2),
-          })
-          .prefault({}),
-      })
-      .prefault({}),
+  remediation: z
+    .strictObject({
+      /** `dry-run` records the exact calls without sending them (the local default). */
+      mode: z.enum(REMEDIATION_MODES).default("dry-run"),
+      circuitBreaker: z
+        .strictObject({ maxActions: z.number().int().positive().default(10), windowMinutes: minutes.default(10) })
+        .prefault({}),
+      denyPolicyMinutes: minutes.default(30),
+      /** WAF IP set that web scanners are added to. */
+      wafIpSet: z
+        .strictObject({
+          name: z.string(),
+          id: z.string(),
+          scope: z.enum(["REGIONAL", "CLOUDFRONT"]),
+          region: z.string().optional(),
+        })
+        .optional(),
+      /** Network ACL that web scanners get a deny entry in (when no WAF IP set is configured). */
+      networkAcl: z
+        .strictObject({
+          id: z.string().regex(/^acl-[0-9a-f]{8,17}$/, "expected a network ACL id such as acl-0123456789abcdef0"),
+          region: z.string().optional(),
+          /** Rule numbers Riposte may use; deny entries must come before the ACL's allow entries. */
+          ruleNumbers: z
+            .strictObject({
+              first: z.number().int().min(1).max(32766).default(1),
+              last: z.number().int().min(1).max(32766).default(99),
+            })
+            .prefault({})
+            .refine((range) => range.first <= range.last, "expected first <= last"),
+        })
+        .optional(),
+      /** What an unanswered approval does, unless the plan is destructive or on production (those reject). */
+      onApprovalTimeout: z.enum(["approve", "reject"]).default("reject"),
+      /** Re-reads before a verification counts as failed (AWS reads can lag behind writes). */
+      verify: z
+        .strictObject({
+          attempts: z.number().int().min(1).max(10).default(3),
+          delaySeconds: z.number().min(0).max(60).default(2),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
 
-    notify: z
-      .object({
-        slack: z
-          .object({
-            /** Channel id or name the incident messages go to. */
-            channel: z.string().min(1),
-            /** Retries of a failed Slack call (with backoff) before it is recorded as failed. */
-            retries: z.number().int().min(0).max(5).default(2),
-            /** Per-request timeout, so a hanging Slack never holds the workflow. */
-            timeoutMs: z.number().int().positive().default(5000),
-          })
-          .optional(),
-        sns: z.object({ topicArn: z.string().startsWith("arn:") }).optional(),
-        /** Base URL of the dashboard, for links in notifications. */
-        dashboardUrl: z.string().url().optional(),
-      })
-      .prefault({}),
+  notify: z
+    .strictObject({
+      slack: z
+        .strictObject({
+          /** Channel id or name the incident messages go to. */
+          channel: z.string().min(1),
+          /** Retries of a failed Slack call (with backoff) before it is recorded as failed. */
+          retries: z.number().int().min(0).max(5).default(2),
+          /** Per-request timeout, so a hanging Slack never holds the workflow. */
+          timeoutMs: z.number().int().positive().default(5000),
+        })
+        .optional(),
+      sns: z
+        .strictObject({
+          topicArn: z
+            .string()
+            .regex(
+              /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[\w-]{1,256}$/,
+              "expected an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:riposte-alerts",
+            ),
+        })
+        .optional(),
+      /** Base URL of the dashboard, for links in notifications. */
+      dashboardUrl: z.string().url().optional(),
+    })
+    .prefault({}),
 
-    /** The dashboard API and live push (the local server and the AWS api function). */
-    api: z
-      .object({
-        /** Browser origins (`scheme://host[:port]`) allowed to call the API besides its own; never a wildcard. */
-        allowedOrigins: z
-          .array(z.string().regex(/^https?:\/\/[^/*\s]+\/?$/, "expected an origin such as https://dash.example.com"))
-          .default([]),
-        /** Host names the local server answers to besides loopback (a defence against DNS rebinding). */
-        allowedHosts: z.array(z.string().min(1)).default([]),
-        /** Largest request body, except event intake. */
-        maxBodyBytes: z
-          .number()
-          .int()
-          .min(1024)
-          .default(64 * 1024),
-        /** Largest `POST /api/events` body (after gzip decoding). */
-        maxEventsBodyBytes: z
-          .number()
-          .int()
-          .min(1024)
-          .default(5 * 1024 * 1024),
-        /** Seconds between WebSocket heartbeats; a client silent for two of them is dropped. */
-        heartbeatSeconds: z.number().min(1).max(300).default(15),
-      })
-      .prefault({}),
+  /** The dashboard API and live push (the local server and the AWS api function). */
+  api: z
+    .strictObject({
+      /** Browser origins (`scheme://host[:port]`) allowed to call the API besides its own; never a wildcard. */
+      allowedOrigins: z
+        .array(z.string().regex(/^https?:\/\/[^/*\s]+\/?$/, "expected an origin such as https://dash.example.com"))
+        .default([]),
+      /** Host names the local server answers to besides loopback (a defence against DNS rebinding). */
+      allowedHosts: z.array(z.string().min(1)).default([]),
+      /** Largest request body, except event intake. */
+      maxBodyBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(64 * 1024),
+      /** Largest `POST /api/events` body (after gzip decoding). */
+      maxEventsBodyBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(5 * 1024 * 1024),
+      /** Seconds between WebSocket heartbeats; a client silent for two of them is dropped. */
+      heartbeatSeconds: z.number().min(1).max(300).default(15),
+    })
+    .prefault({}),
 
-    /** The one-machine runtime (`riposte serve`): the durable intake, the detection loop and its periodic jobs. */
-    runtime: z
-      .object({
-        /** Events the detection loop takes from the intake queue per transaction. */
-        batchSize: z.number().int().min(1).max(10_000).default(500),
-        /** Milliseconds the loop waits after events arrive, so events arriving together are ordered by event time together. */
-        settleMs: z.number().int().min(0).max(10_000).default(50),
-        /** Hours a processed event's id is remembered, so a redelivered event (SQS, overlapping polls) is not detected twice. */
-        dedupeHours: z.number().positive().default(24),
-        /** Seconds between the periodic jobs: approval expiry, notice redelivery, expired changes, correlation state expiry. */
-        jobsSeconds: z.number().int().min(1).max(3600).default(60),
-        /** Seconds a task still running at shutdown may take to finish; after that it runs again after the restart. */
-        shutdownGraceSeconds: z.number().min(0).max(600).default(20),
-        /** Seconds the demo storyline takes to replay (the dashboard fills within the first minute). */
-        demoSeconds: z.number().min(0).max(600).default(40),
-      })
-      .prefault({}),
+  /** The one-machine runtime (`riposte serve`): the durable intake, the detection loop and its periodic jobs. */
+  runtime: z
+    .strictObject({
+      /** Events the detection loop takes from the intake queue per transaction. */
+      batchSize: z.number().int().min(1).max(10_000).default(500),
+      /** Milliseconds the loop waits after events arrive, so events arriving together are ordered by event time together. */
+      settleMs: z.number().int().min(0).max(10_000).default(50),
+      /** Hours a processed event's id is remembered, so a redelivered event (SQS, overlapping polls) is not detected twice. */
+      dedupeHours: z.number().positive().default(24),
+      /** Seconds between the periodic jobs: approval expiry, notice redelivery, expired changes, correlation state expiry. */
+      jobsSeconds: z.number().int().min(1).max(3600).default(60),
+      /** Seconds a task still running at shutdown may take to finish; after that it runs again after the restart. */
+      shutdownGraceSeconds: z.number().min(0).max(600).default(20),
+      /** Seconds the demo storyline takes to replay (the dashboard fills within the first minute). */
+      demoSeconds: z.number().min(0).max(600).default(40),
+    })
+    .prefault({}),
 
-    /** Live event sources of `riposte serve` besides `POST /api/events`; each resumes from a persisted position. */
-    sources: z
-      .object({
-        /** A directory of CloudTrail log files (`AWSLogs/…` trees included); new files are read as they appear. */
-        watch: z
-          .object({
-            dir: z.string().min(1).optional(),
-            /** Seconds between scans of the directory. */
-            pollSeconds: z.number().min(0.1).max(3600).default(5),
-            /** A file is read once its size and modification time stayed the same this long (it is fully written). */
-            settleSeconds: z.number().min(0).max(600).default(2),
-          })
-          .prefault({}),
-        /** An SQS queue an EventBridge rule delivers events to; messages are deleted once their events are persisted. */
-        sqs: z
-          .object({
-            queueUrl: z.string().url().optional(),
-            /** Long-poll wait of each ReceiveMessage (0–20 s). */
-            waitSeconds: z.number().int().min(0).max(20).default(20),
-            /** Messages per ReceiveMessage (1–10). */
-            maxMessages: z.number().int().min(1).max(10).default(10),
-          })
-          .prefault({}),
-        /** Polling CloudTrail LookupEvents (management events) of the account the credentials belong to. */
-        cloudtrailPoll: z
-          .object({
-            enabled: z.boolean().default(false),
-            /** Regions to poll; empty means the SDK's region (`AWS_REGION`). */
-            regions: z
-              .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "expected a region such as eu-west-1"))
-              .default([]),
-            /** Seconds between polls (LookupEvents allows two requests per second per account and region). */
-            intervalSeconds: z.number().min(1).max(3600).default(60),
-            /** Each poll looks this far behind the newest event seen: CloudTrail delivers events minutes late. */
-            overlapMinutes: z
-              .number()
-              .min(0)
-              .max(24 * 60)
-              .default(20),
-            /** How far back the first poll of a new data directory reads. */
-            initialLookbackMinutes: z
-              .number()
-              .min(0)
-              .max(90 * 24 * 60)
-              .default(60),
-            /** Include read-only calls (Describe*, List*…), which the access key and region detections learn from. */
-            includeReadOnly: z.boolean().default(true),
-          })
-          .prefault({}),
-      })
-      .prefault({}),
+  /** Live event sources of `riposte serve` besides `POST /api/events`; each resumes from a persisted position. */
+  sources: z
+    .strictObject({
+      /** A directory of CloudTrail log files (`AWSLogs/…` trees included); new files are read as they appear. */
+      watch: z
+        .strictObject({
+          dir: z.string().min(1).optional(),
+          /** Seconds between scans of the directory. */
+          pollSeconds: z.number().min(0.1).max(3600).default(5),
+          /** A file is read once its size and modification time stayed the same this long (it is fully written). */
+          settleSeconds: z.number().min(0).max(600).default(2),
+        })
+        .prefault({}),
+      /** An SQS queue an EventBridge rule delivers events to; messages are deleted once their events are persisted. */
+      sqs: z
+        .strictObject({
+          queueUrl: z.string().url().optional(),
+          /** Long-poll wait of each ReceiveMessage (0–20 s). */
+          waitSeconds: z.number().int().min(0).max(20).default(20),
+          /** Messages per ReceiveMessage (1–10). */
+          maxMessages: z.number().int().min(1).max(10).default(10),
+        })
+        .prefault({}),
+      /** Polling CloudTrail LookupEvents (management events) of the account the credentials belong to. */
+      cloudtrailPoll: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          /** Regions to poll; empty means the SDK's region (`AWS_REGION`). */
+          regions: z
+            .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "expected a region such as eu-west-1"))
+            .default([]),
+          /** Seconds between polls (LookupEvents allows two requests per second per account and region). */
+          intervalSeconds: z.number().min(1).max(3600).default(60),
+          /** Each poll looks this far behind the newest event seen: CloudTrail delivers events minutes late. */
+          overlapMinutes: z
+            .number()
+            .min(0)
+            .max(24 * 60)
+            .default(20),
+          /** How far back the first poll of a new data directory reads. */
+          initialLookbackMinutes: z
+            .number()
+            .min(0)
+            .max(90 * 24 * 60)
+            .default(60),
+          /** Include read-only calls (Describe*, List*…), which the access key and region detections learn from. */
+          includeReadOnly: z.boolean().default(true),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
 
-    /** The AWS deployment (`stacks/`) and remediation in other accounts; the local runtime ignores it. */
-    aws: z
-      .object({
-        /** Encrypt the alerts topic with a customer-managed KMS key (alarms and functions are granted its use). */
-        encryptAlerts: z.boolean().default(false),
-        /**
-         * Let the rules that learn from every API call (the baselines of anomalous key use, impossible
-         * travel and unusual regions) also receive read-only calls (Get/List/Describe): more events,
-         * better baselines. Needs a trail logging read management events.
-         */
-        readOnlyManagementEvents: z.boolean().default(true),
-        /**
-         * Other regions to watch: each gets a rule forwarding the events the detections need to the
-         * home region's default bus. Add us-east-1 when deploying elsewhere: IAM, STS and console
-         * sign-in calls arrive there.
-         */
-        watchRegions: z
-          .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "expected an AWS region name such as us-east-1"))
-          .max(30)
-          .default([]),
-        /** How long function and workflow logs are kept, in days (a CloudWatch Logs retention value). */
-        logRetentionDays: z
-          .number()
-          .int()
-          .refine((days) => LOG_RETENTION_DAYS.includes(days), `expected one of ${LOG_RETENTION_DAYS.join(", ")}`)
-          .default(30),
-        /** Candidate events of stateful detections reach the correlate function in SQS batches. */
-        correlate: z
-          .object({
-            batchSize: z.number().int().min(1).max(1000).default(100),
-            /** Concurrent correlate functions (SQS event source maximum concurrency, at least 2). */
-            maxConcurrency: z.number().int().min(2).max(1000).default(2),
-          })
-          .prefault({}),
-        /**
-         * Org-wide mode: member accounts of this AWS Organization forward their events to a central
-         * bus in the deployment account, and remediation acts in a member account through a role there.
-         */
-        organization: z
-          .object({
-            id: z.string().regex(/^o-[a-z0-9]{10,32}$/, "expected an AWS Organizations id such as o-a1b2c3d4e5"),
-            /** The role assumed in member accounts; its name must start with `protection.toolRolePrefix`. */
-            memberRole: z
-              .object({
-                name: z.string().regex(/^[\w+=,.@-]{1,64}$/, "expected an IAM role name"),
-                /** Required by the member role's trust policy (sts:ExternalId), against the confused deputy. */
-                externalId: z
-                  .string()
-                  .regex(/^[\w+=,.@:/-]{2,1224}$/, "expected 2 to 1224 characters of [A-Za-z0-9+=,.@:/_-]"),
-              })
-              .optional(),
-          })
-          .optional(),
-      })
-      .prefault({}),
-  })
-  .strict();
+  /** The AWS deployment (`stacks/`) and remediation in other accounts; the local runtime ignores it. */
+  aws: z
+    .strictObject({
+      /** Encrypt the alerts topic with a customer-managed KMS key (alarms and functions are granted its use). */
+      encryptAlerts: z.boolean().default(false),
+      /**
+       * Let the rules that learn from every API call (the baselines of anomalous key use, impossible
+       * travel and unusual regions) also receive read-only calls (Get/List/Describe): more events,
+       * better baselines. Needs a trail logging read management events.
+       */
+      readOnlyManagementEvents: z.boolean().default(true),
+      /**
+       * Other regions to watch: each gets a rule forwarding the events the detections need to the
+       * home region's default bus. Add us-east-1 when deploying elsewhere: IAM, STS and console
+       * sign-in calls arrive there.
+       */
+      watchRegions: z
+        .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "expected an AWS region name such as us-east-1"))
+        .max(30)
+        .default([]),
+      /** How long function and workflow logs are kept, in days (a CloudWatch Logs retention value). */
+      logRetentionDays: z
+        .number()
+        .int()
+        .refine((days) => LOG_RETENTION_DAYS.includes(days), `expected one of ${LOG_RETENTION_DAYS.join(", ")}`)
+        .default(30),
+      /** Candidate events of stateful detections reach the correlate function in SQS batches. */
+      correlate: z
+        .strictObject({
+          batchSize: z.number().int().min(1).max(1000).default(100),
+          /** Concurrent correlate functions (SQS event source maximum concurrency, at least 2). */
+          maxConcurrency: z.number().int().min(2).max(1000).default(2),
+        })
+        .prefault({}),
+      /**
+       * Org-wide mode: member accounts of this AWS Organization forward their events to a central
+       * bus in the deployment account, and remediation acts in a member account through a role there.
+       */
+      organization: z
+        .strictObject({
+          id: z.string().regex(/^o-[a-z0-9]{10,32}$/, "expected an AWS Organizations id such as o-a1b2c3d4e5"),
+          /** The role assumed in member accounts; its name must start with `protection.toolRolePrefix`. */
+          memberRole: z
+            .strictObject({
+              name: z.string().regex(/^[\w+=,.@-]{1,64}$/, "expected an IAM role name"),
+              /** Required by the member role's trust policy (sts:ExternalId), against the confused deputy. */
+              externalId: z
+                .string()
+                .regex(/^[\w+=,.@:/-]{2,1224}$/, "expected 2 to 1224 characters of [A-Za-z0-9+=,.@:/_-]"),
+            })
+            .optional(),
+        })
+        .optional(),
+    })
+    .prefault({}),
+});
 
 export type RiposteConfig = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
