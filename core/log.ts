@@ -19,6 +19,8 @@ export interface Logger {
 
 export type LogSink = (line: string) => void;
 
+const RESERVED = new Set(["time", "level", "msg"]);
+
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 function serialiseError(value: unknown): unknown {
@@ -32,8 +34,11 @@ export function createLogger(options: { level?: LogLevel; fields?: LogFields; si
   const sink: LogSink = options.sink ?? ((line) => process.stderr.write(`${line}\n`));
   const write = (at: Exclude<LogLevel, "silent">, message: string, fields?: LogFields) => {
     if (rank[at] < rank[level]) return;
-    const record: LogFields = { time: new Date().toISOString(), level: at, msg: message, ...base };
-    for (const [key, value] of Object.entries(fields ?? {})) record[key] = serialiseError(value);
+    const record: LogFields = { time: new Date().toISOString(), level: at, msg: message };
+    for (const [key, value] of [...Object.entries(base), ...Object.entries(fields ?? {})]) {
+      // A field never replaces the line's own time, level or message (filters rely on them).
+      record[RESERVED.has(key) ? `field_${key}` : key] = serialiseError(value);
+    }
     sink(JSON.stringify(record));
   };
   return {
