@@ -78,7 +78,7 @@ describe.skipIf(!motoAvailable())("SQS source (moto)", () => {
     return { harness, source };
   }
 
-  it("persists the events of EventBridge envelopes, then deletes their messages", async () => {
+  it("persists the events of EventBridge envelopes (also wrapped in SNS notifications), then deletes their messages", async () => {
     queueUrl = await newQueue();
     await client.send(
       new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: envelope(consoleLogin(false, { eventId: "q-1" })) }),
@@ -89,16 +89,25 @@ describe.skipIf(!motoAvailable())("SQS source (moto)", () => {
         MessageBody: envelope(createSecurityGroup("sg-9", "db", {}, { eventId: "q-2" })),
       }),
     );
+    // An SNS topic between the rule and the queue (raw delivery off) wraps the envelope.
+    const wrapped = {
+      Type: "Notification",
+      MessageId: "5f0e6a4c-9c1b-5d0e-8c43-0a4c3b9e1d2f",
+      TopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:riposte-events`,
+      Message: envelope(consoleLogin(true, { eventId: "q-sns" })),
+      Timestamp: "2024-05-01T10:00:01.000Z",
+    };
+    await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(wrapped) }));
 
     const { harness, source } = start(queueUrl);
-    await waitFor("both events", () => harness.pending().length === 2);
+    await waitFor("the three events", () => harness.pending().length === 3);
 
     expect(
       harness
         .pending()
         .map((event) => event.id)
         .sort(),
-    ).toEqual(["q-1", "q-2"]);
+    ).toEqual(["q-1", "q-2", "q-sns"]);
     let left = -1;
     for (let attempt = 0; attempt < 100 && left !== 0; attempt++) {
       left = await messagesInQueue(queueUrl);
