@@ -234,8 +234,27 @@ describe.skipIf(!motoAvailable())("SQS source (moto)", () => {
     await client.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
   });
 
-  it("reports a queue it cannot read as the source's error", async () => {
+  it("is caught up (no lag) once it emptied the queue, even while the next long poll waits", async () => {
+    queueUrl = await newQueue();
+    await client.send(
+      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: envelope(consoleLogin(false, { eventId: "q-8" })) }),
+    );
+    await new Promise((done) => setTimeout(done, 1500)); // the message waits a while in the queue
     const harness = openSourceHarness();
+    const source = createSqsSource({ ...harness.context, queueUrl, client, waitSeconds: 20, maxMessages: 10 });
+    running.push({ harness, source });
+    source.start();
+
+    await waitFor("the event", () => harness.pending().length === 1);
+    await new Promise((done) => setTimeout(done, 1000)); // the next receive is waiting on an empty queue
+
+    expect(source.status().lagSeconds).toBe(0);
+  });
+
+  it("reports a queue it cannot read as the source's error, and lag growing since it last could", async () => {
+    const harness = openSourceHarness();
+    const clock = { offset: 0 };
+    harness.context.now = () => Date.now() + clock.offset;
     const missing = `${moto.endpoint}/${ACCOUNT}/no-such-queue`;
     const source = createSqsSource({
       ...harness.context,
@@ -249,7 +268,9 @@ describe.skipIf(!motoAvailable())("SQS source (moto)", () => {
     source.start();
 
     await waitFor("an error", () => source.status().error !== undefined);
+    clock.offset = 90_000;
 
     expect(source.status().error).toMatch(/NonExistentQueue|QueueDoesNotExist/);
+    expect(source.status().lagSeconds).toBeGreaterThanOrEqual(90);
   });
 });

@@ -103,20 +103,26 @@ export function createSqsSource(options: SqsSourceOptions): EventSource {
     await options.inbox.add(events, SOURCE);
     if (usable.length > 0) await deleteMessages(usable);
     health.delivered(newestOf(events));
+    // A full batch may leave more waiting: behind since the oldest message received. A partial
+    // one emptied the queue: caught up (the lag must not keep growing during the next long poll).
     const sent = messages.map((message) => Number(message.Attributes?.SentTimestamp)).filter(Number.isFinite);
-    health.behind(sent.length > 0 ? Math.min(...sent) : undefined);
+    health.behind(messages.length >= options.maxMessages && sent.length > 0 ? Math.min(...sent) : undefined);
     logger.debug("messages received", { messages: messages.length, events: events.length });
   }
 
   async function loop(): Promise<void> {
     let backoff = 1000;
+    // While the queue cannot be read, the runtime is behind since it last could (or since start).
+    let readAt = options.now();
     while (!abort.signal.aborted) {
       try {
         await receiveOnce();
+        readAt = options.now();
         backoff = 1000;
       } catch (error) {
         if (abort.signal.aborted) return;
         health.failed(error);
+        health.behind(readAt);
         logger.warn("cannot read the queue; retrying", { error: describe(error), retryInMs: backoff });
         await pause(backoff, abort.signal);
         backoff = Math.min(backoff * 2, maxBackoff);
