@@ -253,6 +253,18 @@ describe("CloudTrail LookupEvents source (fake CloudTrail endpoint)", () => {
     expect(harness.pending()).toHaveLength(60);
   });
 
+  it("counts lag from its start while the first poll of a region fails", async () => {
+    const { harness, clock } = clockedHarness();
+    trail.throttled.add(trail.requests.length + 1);
+
+    const { source } = await pollOnce(harness);
+    clock.now = T0 + 45_000;
+
+    expect(source.status().error).toMatch(/ThrottlingException/);
+    expect(source.status().lagSeconds).toBe(45);
+    expect(harness.context.positions.get(CLOUDTRAIL_POLL_SOURCE, "us-east-1")).toBeUndefined();
+  });
+
   it("asks for write calls only when read-only events are excluded", async () => {
     const { harness } = clockedHarness();
     trail.events.push({

@@ -95,17 +95,18 @@ export function createCloudTrailPollSource(options: CloudTrailPollOptions): Even
     logger.debug("LookupEvents window read", { region, from: new Date(start).toISOString(), events: total });
   }
 
-  function behindSince(): number | undefined {
-    let oldest: number | undefined;
+  /** The end of the oldest window read completely; a region never read counts from the start. */
+  function behindSince(startedAt: number): number {
+    let oldest = Number.POSITIVE_INFINITY;
     for (const region of options.regions) {
-      const until = options.positions.get<PollPosition>(CLOUDTRAIL_POLL_SOURCE, region)?.polledUntil;
-      if (until === undefined) return undefined;
-      oldest = Math.min(oldest ?? until, until);
+      const until = options.positions.get<PollPosition>(CLOUDTRAIL_POLL_SOURCE, region)?.polledUntil ?? startedAt;
+      oldest = Math.min(oldest, until);
     }
     return oldest;
   }
 
   async function loop(): Promise<void> {
+    const startedAt = options.now();
     while (!abort.signal.aborted) {
       let failed = false;
       for (const region of options.regions) {
@@ -123,7 +124,7 @@ export function createCloudTrailPollSource(options: CloudTrailPollOptions): Even
         }
       }
       if (!failed) health.recovered();
-      health.behind(behindSince());
+      health.behind(behindSince(startedAt));
       await pause(options.intervalMs, abort.signal);
     }
   }
