@@ -79,7 +79,7 @@ describe.skipIf(!motoAvailable())("SQS source (moto)", () => {
   }
 
   it("persists the events of EventBridge envelopes (also wrapped in SNS notifications), then deletes their messages", async () => {
-    queueUrl = await newQueue();
+    queueUrl = await newQueue(30); // no redelivery wanted here, however slow the machine
     await client.send(
       new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: envelope(consoleLogin(false, { eventId: "q-1" })) }),
     );
@@ -214,6 +214,8 @@ describe.skipIf(!motoAvailable())("SQS source (moto)", () => {
   });
 
   it("resumes after a restart with what arrived while it was stopped", async () => {
+    // A short visibility timeout: stopping abandons a long poll in flight, and a message the queue
+    // hands to it anyway comes back only once that timeout passes (delayed, never lost).
     queueUrl = await newQueue();
     await client.send(
       new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: envelope(consoleLogin(false, { eventId: "q-6" })) }),
@@ -235,7 +237,7 @@ describe.skipIf(!motoAvailable())("SQS source (moto)", () => {
   });
 
   it("is caught up (no lag) once it emptied the queue, even while the next long poll waits", async () => {
-    queueUrl = await newQueue();
+    queueUrl = await newQueue(30); // no redelivery wanted here, however slow the machine
     await client.send(
       new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: envelope(consoleLogin(false, { eventId: "q-8" })) }),
     );
