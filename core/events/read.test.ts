@@ -30,6 +30,28 @@ function tempDir(): string {
 }
 
 describe("readEventFiles", () => {
+  it("reads a whole gzip file even when its trailer's size field understates the content", async () => {
+    // Arrange: two gzip members, so the trailer names only the small second one, and a large
+    // first member (more than the 64 KiB minimum output chunk).
+    const root = tempDir();
+    const records = Array.from({ length: 400 }, (_, n) =>
+      consoleLogin(true, { time: `2024-05-01T10:${String(n % 60).padStart(2, "0")}:00Z` }),
+    );
+    const lines = records.map((record) => JSON.stringify(record));
+    const first = gzipSync(`${lines.slice(0, 399).join("\n")}\n`);
+    const second = gzipSync(`${lines[399]}\n`);
+    const file = join(root, "members.jsonl.gz");
+    writeFileSync(file, Buffer.concat([first, second]));
+    expect(lines.slice(0, 399).join("\n").length).toBeGreaterThan(64 * 1024);
+
+    // Act
+    const { events, errors } = await readAll([file]);
+
+    // Assert
+    expect(errors).toEqual([]);
+    expect(events).toHaveLength(400);
+  });
+
   it("reads CloudTrail log files (.json.gz) in the AWSLogs layout, walking directories, skipping digests", async () => {
     const root = tempDir();
     const dir = join(root, "AWSLogs", ACCOUNT, "CloudTrail", "us-east-1", "2024", "05", "01");
