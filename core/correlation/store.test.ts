@@ -129,4 +129,32 @@ describe("MemoryCorrelationStore", () => {
 
     expect(store.size).toBeLessThan(120);
   });
+
+  it("copies values in and out, so neither the writer nor a reader can change what is stored", async () => {
+    const store = new MemoryCorrelationStore();
+    const written = { ip: "192.0.2.1", places: ["GB", { asn: 1 }], missing: undefined };
+
+    await store.put("k", written, { now: 0, expiresAt: 10 });
+    written.places.push("US");
+    const read = (await store.get<typeof written>("k", 1))!.value;
+    (read.places[1] as { asn: number }).asn = 2;
+
+    expect(read).toEqual({ ip: "192.0.2.1", places: ["GB", { asn: 2 }], missing: undefined });
+    expect("missing" in read).toBe(true);
+    expect((await store.get("k", 1))?.value).toEqual({ ip: "192.0.2.1", places: ["GB", { asn: 1 }] });
+  });
+
+  it("copies values that are not plain JSON data as structuredClone does (dates, cycles), and refuses functions", async () => {
+    const store = new MemoryCorrelationStore();
+    const cyclic: Record<string, unknown> = { at: new Date(5) };
+    cyclic.self = cyclic;
+
+    await store.put("k", cyclic, { now: 0, expiresAt: 10 });
+    const read = (await store.get<Record<string, unknown>>("k", 1))!.value;
+
+    expect(read.at).toBeInstanceOf(Date);
+    expect((read.at as Date).getTime()).toBe(5);
+    expect(read.self).toBe(read);
+    await expect(store.put("f", { run: () => 1 }, { now: 0, expiresAt: 10 })).rejects.toThrow();
+  });
 });
