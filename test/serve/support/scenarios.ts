@@ -1,10 +1,11 @@
 import type { Category, DetectionId } from "../../../core/model/catalog.js";
 import type { IncidentStatus } from "../../../core/model/status.js";
+import { guardDutyEnvelope, guardDutyFinding } from "../../fixtures/events/cloudtrail.js";
 import { SCENARIOS } from "../../fixtures/events/scenarios.js";
 
 /**
  * One realistic scenario per category from the detection fixtures, with the status its workflow
- * ends in under the default configuration (remediation dry-run). The GuardDuty Tor finding waits
+ * ends in under the default configuration (remediation dry-run). The high-severity GuardDuty Tor finding waits
  * for approval (deactivating an access key is destructive).
  */
 export interface ServeScenario {
@@ -56,7 +57,9 @@ export const CATEGORY_SCENARIOS: ServeScenario[] = [
   {
     detection: "guardduty-finding",
     category: "threat",
-    records: scenario("guardduty-finding", "finding via EventBridge"),
+    // High severity, so it scores above the remediation threshold on its own (a medium one only
+    // does after an earlier finding on the same key).
+    records: [guardDutyEnvelope(guardDutyFinding("UnauthorizedAccess:IAMUser/TorIPCaller", 8))],
     final: "AWAITING_APPROVAL",
     awaitsApproval: true,
   },
