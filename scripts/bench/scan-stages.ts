@@ -1,0 +1,108 @@
+/**
+ * Where `riposte scan`'s time goes, one stage at a time in one thread:
+ * `npx tsx scripts/bench/scan-stages.ts` (corpus of RIPOSTE_BENCH_MB megabytes, default 30, made
+ * as `scan.bench.ts` makes it). Prints CPU microseconds per event of each stage a reader thread
+ * runs (gunzip, JSON.parse, slicing, normalising, matching, preparing for the engine thread) and
+ * of the engine thread's work (ordering and detections over the prepared events). Not part of
+ * `npm run bench`: it explains the ratio that `scan.bench.ts` measures.
+ */
+import { readFileSync, rmSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import { parseConfig } from "../../core/config/load.js";
+import { MemoryCorrelationStore } from "../../core/correlation/memory.js";
+import { createPreparedDetectionEngine } from "../../core/detections/engine.js";
+import { activeEntries, buildEngineIndex, enabledSpecs } from "../../core/detections/engine-index.js";
+import type { PreparedEvent } from "../../core/detections/prepared.js";
+import { BatchDecoder, BatchEncoder, type PreparedBatchMessage } from "../../core/detections/prepared-batch.js";
+import { listInputFiles } from "../../core/events/files.js";
+import { recordSlices } from "../../core/events/json-slices.js";
+import { normalizeValue } from "../../core/events/normalize.js";
+import { TimeOrder } from "../../core/events/order.js";
+import { readListedFiles } from "../../core/events/read.js";
+import type { SecurityEvent } from "../../core/model/event.js";
+import { generateCorpus } from "./scan.bench.js";
+
+const cpuMs = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+
+async function main(): Promise<void> {
+  const megabytes = Number(process.env.RIPOSTE_BENCH_MB ?? 30);
+  const corpus = generateCorpus(megabytes);
+  try {
+    const { files } = await listInputFiles([corpus.dir]);
+    const config = parseConfig({});
+    const engineIndex = buildEngineIndex(enabledSpecs(config), config);
+    const stages: Record<string, number> = {};
+    const add = (stage: string, ms: number) => {
+      stages[stage] = (stages[stage] ?? 0) + ms;
+    };
+    let events = 0;
+    // Stage by stage, as a reader runs them (the first round warms the code up and is not counted).
+    for (let round = 0; round < 2; round++) {
+      for (const file of files) {
+        let started = cpuMs();
+        const text = gunzipSync(readFileSync(file.path)).toString("utf8");
+        const lap = (stage: string) => {
+          const now = cpuMs();
+          if (round === 1) add(stage, now - started);
+          started = now;
+        };
+        lap("read and gunzip");
+        const value = JSON.parse(text) as unknown;
+        lap("JSON.parse");
+        recordSlices(text, value);
+        lap("record slices");
+        const normalized: SecurityEvent[] = [];
+        normalizeValue(value, { origin: { file: file.path, position: 1 }, positional: true }, (result) => {
+          if ("event" in result) normalized.push(result.event);
+        });
+        lap("normalise");
+        for (const event of normalized) activeEntries(engineIndex.index.match(event.envelope), event.envelope.detail);
+        lap("pattern matching");
+        if (round === 1) events += normalized.length;
+      }
+    }
+    // The whole reader (read, parse, slice, normalise, match, encode), less the stages above.
+    const messages: PreparedBatchMessage[] = [];
+    let started = cpuMs();
+    for await (const batch of readListedFiles(files, { capture: true })) void batch;
+    const readOnly = cpuMs() - started;
+    const encoder = new BatchEncoder(engineIndex);
+    started = cpuMs();
+    for await (const batch of readListedFiles(files, { capture: true })) {
+      messages.push(encoder.encode(batch, batch.file).message);
+    }
+    add("preparing for the engine thread", cpuMs() - started - readOnly - stages["pattern matching"]!);
+
+    // The engine thread: decode, order by event time, run every detection.
+    for (let round = 0; round < 2; round++) {
+      const engine = createPreparedDetectionEngine({ config, state: new MemoryCorrelationStore() });
+      const decoder = new BatchDecoder();
+      const order = new TimeOrder<PreparedEvent>();
+      started = cpuMs();
+      for (const message of messages) {
+        const items = decoder.decode(message, 0, files[message.file]!.path);
+        for (const item of items) if (!("error" in item)) order.add(item, item.epochMs);
+        const due: PreparedEvent[] = [];
+        order.release(due);
+        if (due.length > 0) await engine.processPrepared(due);
+      }
+      const rest: PreparedEvent[] = [];
+      order.drain(rest);
+      await engine.processPrepared(rest);
+      await engine.finish();
+      add(round === 0 ? "engine thread (first run)" : "engine thread (second run)", cpuMs() - started);
+    }
+
+    process.stdout.write(`${files.length} files, ${events.toLocaleString("en-US")} events; CPU µs per event:\n`);
+    for (const [stage, ms] of Object.entries(stages)) {
+      process.stdout.write(`  ${stage}: ${((ms * 1000) / events).toFixed(2)}\n`);
+    }
+  } finally {
+    rmSync(corpus.dir, { recursive: true, force: true });
+  }
+}
+
+await main();
