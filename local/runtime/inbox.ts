@@ -28,10 +28,21 @@ export function eventKey(event: Pick<SecurityEvent, "id" | "epochMs">): string {
   return `${event.id}|${event.epochMs}`;
 }
 
+interface PendingAdd {
+  events: readonly SecurityEvent[];
+  source: string;
+  also?: () => void;
+  resolve(result: AddResult): void;
+  reject(error: unknown): void;
+}
+
 export class EventInbox {
   private readonly statements;
-  private readonly insertAll;
+  private readonly insertOne;
+  private readonly insertGroup;
   private readonly listeners = new Set<() => void>();
+  private readonly queue: PendingAdd[] = [];
+  private flushing = false;
 
   constructor(
     private readonly db: DetectionDatabase,
@@ -52,7 +63,7 @@ export class EventInbox {
       prune: db.prepare("DELETE FROM inbox WHERE processed_at IS NOT NULL AND processed_at < ?"),
       failed: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM inbox WHERE error IS NOT NULL"),
     };
-    this.insertAll = db.transaction((events: readonly SecurityEvent[], source: string, also?: () => void) => {
+    this.insertOne = (events: readonly SecurityEvent[], source: string, also?: () => void): AddResult => {
       const receivedAt = this.now();
       let added = 0;
       for (const event of events) {
@@ -67,18 +78,53 @@ export class EventInbox {
       }
       also?.();
       return { added, duplicates: events.length - added };
-    });
+    };
+    this.insertGroup = db.transaction((group: readonly PendingAdd[]) =>
+      group.map((entry) => this.insertOne(entry.events, entry.source, entry.also)),
+    );
   }
 
   /**
    * Persist events in one transaction (fsynced before this resolves), with `also` — a source's
-   * new position — in the same transaction, so a position never runs ahead of its events.
+   * new position — in the same transaction, so a position never runs ahead of its events. Adds
+   * that arrive while a commit is under way are committed together (one fsync for the group).
    */
-  async add(events: readonly SecurityEvent[], source: string, also?: () => void): Promise<AddResult> {
-    if (events.length === 0 && !also) return { added: 0, duplicates: 0 };
-    const result = await this.lock.run(() => this.insertAll.immediate(events, source, also));
-    if (result.added > 0) for (const listener of this.listeners) listener();
-    return result;
+  add(events: readonly SecurityEvent[], source: string, also?: () => void): Promise<AddResult> {
+    if (events.length === 0 && !also) return Promise.resolve({ added: 0, duplicates: 0 });
+    const added = new Promise<AddResult>((resolve, reject) => {
+      this.queue.push({ events, source, also, resolve, reject });
+    });
+    if (!this.flushing) void this.flush();
+    return added.then((result) => {
+      if (result.added > 0) for (const listener of this.listeners) listener();
+      return result;
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        await this.lock.run(() => {
+          const group = this.queue.splice(0);
+          try {
+            const results = this.insertGroup.immediate(group);
+            for (const [index, entry] of group.entries()) entry.resolve(results[index]!);
+          } catch {
+            // One failing member (a position that cannot be written) must not sink the others.
+            for (const entry of group) {
+              try {
+                entry.resolve(this.insertGroup.immediate([entry])[0]!);
+              } catch (error) {
+                entry.reject(error);
+              }
+            }
+          }
+        });
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 
   /** Be told when events arrive (the detection loop wakes up). */
