@@ -102,11 +102,11 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export async function api<T>(
   url: string,
   path: string,
-  init: { method?: string; body?: unknown } = {},
+  init: { method?: string; body?: unknown; token?: string } = {},
 ): Promise<{ status: number; body: T }> {
   const response = await fetch(`${url}${path}`, {
     method: init.method ?? "GET",
-    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+    headers: { authorization: `Bearer ${init.token ?? TOKEN}`, "content-type": "application/json" },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const text = await response.text();
@@ -124,12 +124,12 @@ export async function postRecords(url: string, records: unknown[]): Promise<void
   }
 }
 
-export async function listIncidents(url: string): Promise<IncidentListResponse["items"]> {
+export async function listIncidents(url: string, token = TOKEN): Promise<IncidentListResponse["items"]> {
   const items: IncidentListResponse["items"] = [];
   let cursor: string | undefined;
   do {
     const query = `/api/incidents?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-    const { status, body } = await api<IncidentListResponse>(url, query);
+    const { status, body } = await api<IncidentListResponse>(url, query, { token });
     if (status !== 200) throw new Error(`GET ${query} answered ${status}: ${JSON.stringify(body)}`);
     items.push(...body.items);
     cursor = body.nextCursor;

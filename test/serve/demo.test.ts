@@ -1,0 +1,123 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import type { HealthResponse } from "../../core/model/api.js";
+import { CATEGORIES } from "../../core/model/catalog.js";
+import type { IncidentSummary } from "../../core/model/incident.js";
+import { demoStoryline } from "../../local/demo/storyline.js";
+import { listIncidents, postRecords, type Served, serve, sleep, stopAll, tempDir, waitFor } from "./support/riposte.js";
+import { CATEGORY_SCENARIOS } from "./support/scenarios.js";
+
+/**
+ * `riposte serve` with the demo, as `npm start` runs it (no RIPOSTE_DASHBOARD_TOKEN), paced
+ * faster through the configuration's `runtime.demoSeconds`: the printed dashboard link carries
+ * the token in its fragment, the storyline opens incidents of every category along every
+ * workflow path, and the demo never replays into a store that already has incidents.
+ */
+
+const dirs: { path: string; remove(): void }[] = [];
+afterAll(async () => {
+  await stopAll();
+  for (const dir of dirs) dir.remove();
+});
+
+function newDir() {
+  const dir = tempDir("riposte-serve-demo-");
+  dirs.push(dir);
+  return dir.path;
+}
+
+function fastDemoConfig(dataDir: string): string {
+  const path = join(dataDir, "..", `${dataDir.split("/").at(-1)}.config.json`);
+  writeFileSync(path, JSON.stringify({ runtime: { demoSeconds: 8 } }));
+  dirs.push({ path, remove: () => {} });
+  return path;
+}
+
+function inboxRows(dataDir: string): number {
+  const db = new Database(join(dataDir, "detection.db"), { readonly: true });
+  try {
+    return (db.prepare("SELECT count(*) AS n FROM inbox").get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+function dashboardToken(served: Served): { url: string; token: string } {
+  const match = served.output().match(/Dashboard: (http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)\s/);
+  if (!match) throw new Error(`no dashboard link with #token= printed:\n${served.output()}`);
+  return { url: match[1]!, token: match[2]! };
+}
+
+const expectedDetections = new Set(
+  demoStoryline("any-run", Date.now()).flatMap((step) => (step.kind === "records" ? step.expect : [])),
+);
+
+describe("riposte serve with the demo", () => {
+  it("prints the dashboard link with the token and fills the store with every category and workflow path", async () => {
+    const dataDir = newDir();
+    const config = fastDemoConfig(dataDir);
+    let served = await serve({ dataDir, demo: true, noToken: true, configPath: config, logLevel: "info" });
+    const { url, token } = dashboardToken(served);
+    expect(url).toBe(served.url);
+    expect(token.length).toBeGreaterThanOrEqual(16);
+
+    const items = await waitFor(
+      "the demo's incidents on every path",
+      async () => {
+        const list = await listIncidents(served.url, token);
+        const statuses = new Set(list.map((item) => item.status));
+        const detections = new Set(list.map((item) => item.detection));
+        const done =
+          [...expectedDetections].every((id) => detections.has(id)) &&
+          ["AWAITING_APPROVAL", "MITIGATED", "NOTIFIED", "DISMISSED"].every((s) => statuses.has(s as never)) &&
+          !list.some((item) => ["NEW", "TRIAGED", "PROCESSING"].includes(item.status));
+        return done ? list : undefined;
+      },
+      45_000,
+      served.output,
+    );
+    expect(new Set(items.map((item) => item.category))).toEqual(new Set(CATEGORIES));
+    // The scripted rejection: decided in the dashboard's path, by "demo (scripted)".
+    const rejected = items.filter((item: IncidentSummary) => item.status === "DISMISSED");
+    expect(rejected.length).toBeGreaterThan(0);
+
+    // The demo source reports itself in /api/health.
+    const health = (await (await fetch(`${served.url}/api/health`)).json()) as HealthResponse;
+    expect(health.sources?.map((source) => source.name)).toContain("demo");
+
+    // Restarted on the same (now non-empty) store, the demo does not play again.
+    await waitFor("the demo to finish", async () =>
+      served.output().includes("demo storyline finished") ? true : undefined,
+    );
+    const count = (await listIncidents(served.url, token)).length;
+    expect((await served.stop("SIGTERM")).code).toBe(0);
+    const rows = inboxRows(dataDir);
+    served = await serve({ dataDir, demo: true, noToken: true, configPath: config });
+    await sleep(3_000);
+    const { token: second } = dashboardToken(served);
+    expect(inboxRows(dataDir)).toBe(rows);
+    expect((await listIncidents(served.url, second)).length).toBe(count);
+    expect(inboxRows(dataDir)).toBe(rows);
+    expect((await served.stop("SIGTERM")).code).toBe(0);
+  }, 70_000);
+
+  it("does not start on a store that already has incidents", async () => {
+    const dataDir = newDir();
+    const config = fastDemoConfig(dataDir);
+    let served = await serve({ dataDir, configPath: config });
+    await postRecords(served.url, CATEGORY_SCENARIOS[0]!.records);
+    await waitFor("the posted incident", async () =>
+      (await listIncidents(served.url)).length === 1 ? true : undefined,
+    );
+    expect((await served.stop("SIGTERM")).code).toBe(0);
+
+    served = await serve({ dataDir, demo: true, configPath: config, logLevel: "info" });
+    await sleep(3_000); // a third of the demo's duration: its first steps would have played
+    expect(inboxRows(dataDir)).toBe(1);
+    expect((await listIncidents(served.url)).length).toBe(1);
+    expect(served.output()).not.toMatch(/demo storyline starting/);
+    expect((await served.stop("SIGTERM")).code).toBe(0);
+  }, 40_000);
+});
