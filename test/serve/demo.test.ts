@@ -29,9 +29,8 @@ function newDir() {
 }
 
 function fastDemoConfig(dataDir: string): string {
-  const path = join(dataDir, "..", `${dataDir.split("/").at(-1)}.config.json`);
+  const path = join(dataDir, "config.json"); // removed with the data directory
   writeFileSync(path, JSON.stringify({ runtime: { demoSeconds: 8 } }));
-  dirs.push({ path, remove: () => {} });
   return path;
 }
 
