@@ -100,6 +100,18 @@ export function createDemoSource(options: DemoSourceOptions): DemoSource {
     if (!abort.signal.aborted) logger.info("demo storyline finished");
   }
 
+  /**
+   * A run stopped part-way keeps its pacing when it carries on: the schedule moves so that the
+   * next step is due now, instead of every step that fell due while it was stopped arriving at once.
+   */
+  function resumed(run: DemoRun): DemoRun {
+    const next = demoStoryline(run.runId, run.endsAt)[run.next];
+    if (!next) return run;
+    const now = options.now();
+    if (run.startedAt + next.at * options.durationMs >= now) return run;
+    return { ...run, startedAt: now - next.at * options.durationMs };
+  }
+
   async function begin(): Promise<void> {
     let run = options.positions.get<DemoRun>(DEMO_SOURCE, POSITION_KEY);
     if (!run) {
@@ -108,6 +120,9 @@ export function createDemoSource(options: DemoSourceOptions): DemoSource {
       run = { runId: randomUUID(), endsAt: now, startedAt: now, next: 0 };
       await options.positions.set(DEMO_SOURCE, POSITION_KEY, run);
       logger.info("demo storyline starting", { seconds: options.durationMs / 1000 });
+    } else {
+      run = resumed(run);
+      logger.info("demo storyline resuming", { step: run.next + 1, seconds: options.durationMs / 1000 });
     }
     await play(run);
   }
