@@ -37,7 +37,26 @@ export function parseConfig(value: unknown, origin = "configuration"): RiposteCo
     const issues = describeIssues(result.error);
     throw new ConfigError(`${origin} is invalid:\n  ${issues.join("\n  ")}`, issues);
   }
+  const issues = crossIssues(result.data);
+  if (issues.length > 0) throw new ConfigError(`${origin} is invalid:\n  ${issues.join("\n  ")}`, issues);
   return result.data;
+}
+
+/** Settings each valid alone but not together. */
+function crossIssues(config: RiposteConfig): string[] {
+  const issues: string[] = [];
+  // The LookupEvents poll reads each window again from `overlapMinutes` before its end, up to
+  // one interval later; the inbox recognises an event read twice only while it remembers it.
+  const poll = config.sources.cloudtrailPoll;
+  const rereadMinutes = poll.overlapMinutes + poll.intervalSeconds / 60;
+  if (config.runtime.dedupeHours * 60 < rereadMinutes) {
+    issues.push(
+      `runtime.dedupeHours: ${config.runtime.dedupeHours} h is shorter than the CloudTrail poll's overlap plus interval ` +
+        `(sources.cloudtrailPoll.overlapMinutes + intervalSeconds: ${Math.round(rereadMinutes * 10) / 10} min), ` +
+        "so events it reads twice would be detected twice",
+    );
+  }
+  return issues;
 }
 
 /** Read, parse and validate a JSON configuration file; without a path, the defaults. */

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "./load.js";
+
+/**
+ * Settings valid one by one but not together: the CloudTrail LookupEvents poll reads the end of
+ * each window again (`overlapMinutes`, up to one `intervalSeconds` later), and only the inbox's
+ * memory of processed events (`runtime.dedupeHours`) keeps those events from being detected twice.
+ */
+describe("configuration: settings checked together", () => {
+  function issuesOf(value: unknown): string[] {
+    try {
+      parseConfig(value);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.issues;
+      throw error;
+    }
+    return [];
+  }
+
+  it("accepts the defaults and a memory just longer than the poll's overlap plus interval", () => {
+    expect(issuesOf({})).toEqual([]);
+    expect(
+      issuesOf({
+        runtime: { dedupeHours: 0.5 },
+        sources: { cloudtrailPoll: { enabled: true, overlapMinutes: 20, intervalSeconds: 600 } },
+      }),
+    ).toEqual([]);
+  });
+
+  it("refuses a dedupe memory shorter than the poll reads again, naming both settings", () => {
+    const issues = issuesOf({
+      runtime: { dedupeHours: 0.25 },
+      sources: { cloudtrailPoll: { enabled: true, overlapMinutes: 20, intervalSeconds: 60 } },
+    });
+
+    expect(issues).toEqual([
+      "runtime.dedupeHours: 0.25 h is shorter than the CloudTrail poll's overlap plus interval " +
+        "(sources.cloudtrailPoll.overlapMinutes + intervalSeconds: 21 min), so events it reads twice would be detected twice",
+    ]);
+  });
+
+  it("refuses it even with the poll off in the file, since --cloudtrail-poll can turn it on", () => {
+    expect(() => parseConfig({ runtime: { dedupeHours: 0.1 } }, "configuration file x.json")).toThrow(
+      /^configuration file x\.json is invalid:\n {2}runtime\.dedupeHours: 0\.1 h is shorter/,
+    );
+  });
+});
