@@ -192,14 +192,35 @@ function storeCostOf(count: PathCount): number {
   );
 }
 
+/** A Markdown table with its columns padded to width, as the formatter (Biome) prints it. */
+export function markdownTable(headers: string[], align: ("left" | "right")[], rows: string[][]): string {
+  const widths = headers.map((header, column) =>
+    Math.max(3, header.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells
+      .map((cell, column) =>
+        align[column] === "right" ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
+      )
+      .join(" | ")} |`;
+  const rule = `| ${widths.map((width, column) => (align[column] === "right" ? `${"-".repeat(width - 1)}:` : "-".repeat(width))).join(" | ")} |`;
+  return [line(headers), rule, ...rows.map(line)].join("\n");
+}
+
 /** The README's cost table and arithmetic (a test keeps the README in step with it). */
 export function costReport(): string {
   const costs = workflowCosts();
   const store = storeCostPerIncident();
-  const rows = costs.map(
-    (cost) =>
-      `| ${cost.path} | ${cost.transitions} | ${cost.lambdaInvocations} | ${cost.gbSeconds.toFixed(2)} | ${dollars(cost.stepFunctions * 1000)} | ${dollars(cost.lambda * 1000)} | ${dollars(storeCostOf(cost) * 1000)} | ${dollars((cost.total + storeCostOf(cost)) * 1000)} |`,
-  );
+  const rows = costs.map((cost) => [
+    cost.path,
+    String(cost.transitions),
+    String(cost.lambdaInvocations),
+    cost.gbSeconds.toFixed(2),
+    dollars(cost.stepFunctions * 1000),
+    dollars(cost.lambda * 1000),
+    dollars(storeCostOf(cost) * 1000),
+    dollars((cost.total + storeCostOf(cost)) * 1000),
+  ]);
   const example = costs.find((cost) => cost.path === "automatic, live")!;
   const perTask = (Object.entries(example.invocations) as [TaskName, number][])
     .map(
@@ -208,9 +229,20 @@ export function costReport(): string {
     .join(" + ");
   const { writes, reads, unitsPerRequest } = STORE_REQUESTS_PER_INCIDENT;
   return [
-    "| workflow path | state transitions | Lambda invocations | GB-s | Step Functions | Lambda | DynamoDB | total |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ...rows,
+    markdownTable(
+      [
+        "workflow path",
+        "state transitions",
+        "Lambda invocations",
+        "GB-s",
+        "Step Functions",
+        "Lambda",
+        "DynamoDB",
+        "total",
+      ],
+      ["left", "right", "right", "right", "right", "right", "right", "right"],
+      rows,
+    ),
     "",
     `Costs per 1,000 executions of the path. Prices: ${PRICES.region} list prices (written into \`core/deploy/costs.ts\`, not fetched at run time; check the AWS pricing pages) — Step Functions Standard $0.025 per 1,000 state transitions, Lambda $0.20 per million requests and $${PRICES.lambdaArmGbSecond} per GB-second on Arm, DynamoDB on-demand $0.625 per million write and $0.125 per million read request units. Lambda durations are assumptions for warm invocations (${(Object.entries(ASSUMED_DURATION_MS) as [TaskName, number][]).map(([task, ms]) => `${task} ${ms} ms`).join(", ")}), not measurements; store requests are those counted in \`test/deploy/sdk-permissions.test.ts\`, with items assumed up to 2 KB.`,
     "",
