@@ -45,3 +45,26 @@ describe("configuration: settings checked together", () => {
     );
   });
 });
+
+describe("configuration: SNS topic", () => {
+  const topic = (topicArn: string) => parseConfig({ notify: { sns: { topicArn } } }).notify.sns?.topicArn;
+
+  it("accepts standard and FIFO topic ARNs, in every partition", () => {
+    expect(topic("arn:aws:sns:eu-west-1:123456789012:riposte-alerts")).toBe(
+      "arn:aws:sns:eu-west-1:123456789012:riposte-alerts",
+    );
+    expect(topic("arn:aws:sns:eu-west-1:123456789012:riposte-alerts.fifo")).toMatch(/\.fifo$/);
+    expect(topic("arn:aws-us-gov:sns:us-gov-west-1:123456789012:alerts")).toBeDefined();
+  });
+
+  it("refuses what is not a topic ARN, naming the setting", () => {
+    for (const bad of [
+      "riposte-alerts",
+      "arn:aws:sns:eu-west-1:123456789012:alerts.json",
+      "arn:aws:sqs:eu-west-1:123456789012:alerts",
+      "arn:aws:sns:eu-west-1:12345:alerts",
+    ]) {
+      expect(() => topic(bad), bad).toThrow(/notify\.sns\.topicArn: expected an SNS topic ARN/);
+    }
+  });
+});

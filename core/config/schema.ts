@@ -310,7 +310,7 @@ export const ConfigSchema = z.strictObject({
           topicArn: z
             .string()
             .regex(
-              /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[\w-]{1,256}$/,
+              /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:(?:[\w-]{1,256}|[\w-]{1,251}\.fifo)$/,
               "expected an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:riposte-alerts",
             ),
         })
