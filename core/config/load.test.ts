@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "./load.js";
 
@@ -66,5 +67,15 @@ describe("configuration: SNS topic", () => {
     ]) {
       expect(() => topic(bad), bad).toThrow(/notify\.sns\.topicArn: expected an SNS topic ARN/);
     }
+  });
+});
+
+describe("configuration: the README's example", () => {
+  it("is a valid configuration file", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const example = /### An example configuration\s+```json\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(example, "README has an example configuration").toBeDefined();
+    const config = parseConfig(JSON.parse(example!), "README example");
+    expect(config.remediation.mode).toBe("dry-run");
   });
 });
