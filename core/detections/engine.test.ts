@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { detect, ids, of } from "../../test/detections/harness.js";
 import {
+  albLine,
   authorizeIngress,
   consoleLogin,
   createSecurityGroup,
@@ -164,6 +165,33 @@ describe("stateful findings", () => {
 
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ resource: IP.germany, sourceIp: IP.germany, facts: { scanner: "nikto" } });
+  });
+
+  it("web scanning skips scanners in trustedCidrs (IPv4 and IPv6) and still reports the others", async () => {
+    const trustedV6 = "2001:db8::7";
+    const untrustedV6 = "2001:db9::7";
+    const requests = [IP.office, IP.germany, trustedV6, untrustedV6].map((ip, i) =>
+      wafRecord(ip, Date.parse(at(i)), "BLOCK", "Nikto/2.5.0"),
+    );
+
+    const findings = of(
+      await detect(requests, { config: { trustedCidrs: ["10.0.0.0/8", "2001:db8::/32"] } }),
+      "web-scanning",
+    );
+
+    expect(findings.map((finding) => finding.sourceIp)).toEqual([IP.germany, untrustedV6]);
+  });
+
+  it("web scanning does not count a trusted client's client errors towards a burst", async () => {
+    const burst = (ip: string) =>
+      Array.from({ length: 120 }, (_, i) => albLine(new Date(Date.parse(at(0)) + i * 400).toISOString(), ip, 404));
+    const config = { trustedCidrs: ["10.0.0.0/8", "2001:db8::/32"] };
+
+    const trusted = of(await detect([...burst(IP.office), ...burst("2001:db8::7")], { config }), "web-scanning");
+    const untrusted = of(await detect(burst(IP.germany), { config }), "web-scanning");
+
+    expect(trusted).toEqual([]);
+    expect(untrusted.map((finding) => finding.facts)).toEqual([expect.objectContaining({ requests: 100 })]);
   });
 
   it("carries GuardDuty's facts for remediation", async () => {

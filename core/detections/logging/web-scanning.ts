@@ -97,7 +97,8 @@ export const webScanning: StatefulDetection = {
   buildPattern: () => ({ source: [WAF_SOURCE, ALB_SOURCE] }),
   async correlate(event, context) {
     const request = requestOf(event);
-    if (!request?.clientIp) return [];
+    // Trusted clients (your own scanners, health checks) neither fire nor count towards a burst.
+    if (!request?.clientIp || context.isTrusted(request.clientIp)) return [];
     const settings = context.config.thresholds.webScanning;
     const window = settings.windowSeconds * 1000;
     const findings: FindingDraft[] = [];
