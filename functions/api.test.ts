@@ -85,6 +85,39 @@ describe("api Lambda handler (HTTP API payload v2)", () => {
     expect(result.statusCode).toBe(401);
   });
 
+  it("sends the strict security headers of a JSON API on answers, refusals and preflights", async () => {
+    const { handler } = setup();
+    const expected = {
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+      "x-frame-options": "DENY",
+      "referrer-policy": "no-referrer",
+      "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+    };
+
+    const answer = await handler(event("GET", "/api/incidents"));
+    const refusal = await handler(
+      event("GET", "/api/stats", { headers: { host: "abc.execute-api.eu-west-1.amazonaws.com" } }),
+    );
+    const preflight = await handler(
+      event("OPTIONS", "/api/incidents", {
+        headers: {
+          host: "abc.execute-api.eu-west-1.amazonaws.com",
+          origin: "https://d111.cloudfront.net",
+          "access-control-request-method": "GET",
+        },
+        requestContext: { http: { method: "OPTIONS" }, stage: "$default" },
+      }),
+    );
+
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers).toMatchObject(expected);
+    expect(refusal.statusCode).toBe(401);
+    expect(refusal.headers).toMatchObject(expected);
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers).toMatchObject(expected);
+  });
+
   it("retries building its dependencies after a failure instead of caching it", async () => {
     let attempts = 0;
     const handler = createApiHandler(() => {

@@ -1,7 +1,7 @@
 import { bearerToken, createTokenChecker } from "./auth.js";
 import { checkCors, normaliseOrigin } from "./cors.js";
 import { HttpError, httpErrorOf } from "./http-error.js";
-import { json } from "./respond.js";
+import { API_HEADERS, json } from "./respond.js";
 import { ROUTES, type Route } from "./routes.js";
 import { type ApiLimits, type ApiOptions, type ApiRequest, type ApiResponse, DEFAULT_LIMITS } from "./types.js";
 
@@ -62,7 +62,9 @@ export function createApi(options: ApiOptions): Api {
     try {
       const cors = checkCors(request, allowedOrigins);
       corsHeaders = cors.headers;
-      if (cors.preflight) return { status: cors.preflight.status, headers: cors.preflight.headers, body: "" };
+      if (cors.preflight) {
+        return { status: cors.preflight.status, headers: { ...API_HEADERS, ...cors.preflight.headers }, body: "" };
+      }
       const method = request.method.toUpperCase();
       const { route, params, allowed } = match(method, request.path);
       if (!route) {

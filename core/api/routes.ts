@@ -7,7 +7,7 @@ import { auditCsv, auditExport } from "./audit-trail.js";
 import { bodyText, jsonBody } from "./body.js";
 import { HttpError } from "./http-error.js";
 import { parseIncidentQuery } from "./query.js";
-import { json, text } from "./respond.js";
+import { API_HEADERS, json, text } from "./respond.js";
 import { type Bucket, computeStats } from "./stats.js";
 import type { ApiLimits, ApiOptions, ApiRequest, ApiResponse } from "./types.js";
 
@@ -143,7 +143,7 @@ async function slackInteraction(context: RouteContext): Promise<ApiResponse> {
   const answer = await slack({ headers: context.request.headers, body });
   return {
     status: answer.status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...answer.headers },
+    headers: { "content-type": "application/json; charset=utf-8", ...API_HEADERS, ...answer.headers },
     body: answer.body,
   };
 }

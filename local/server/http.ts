@@ -1,17 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { API_HEADERS, SECURITY_HEADERS } from "../../core/api/respond.js";
 import type { Logger } from "../../core/log.js";
 import { serveStatic } from "./static.js";
 
-/** Headers on every response: no sniffing, no framing, a strict CSP for the dashboard. */
-export const SECURITY_HEADERS: Record<string, string> = {
-  "x-content-type-options": "nosniff",
-  "x-frame-options": "DENY",
-  "referrer-policy": "no-referrer",
+/**
+ * Headers on every response: the shared security headers with the dashboard's CSP. JSON answers
+ * (the API's and this server's own) replace them with `API_HEADERS`, as the AWS api function sends.
+ */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  ...SECURITY_HEADERS,
   "content-security-policy":
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  "cross-origin-opener-policy": "same-origin",
-  "cross-origin-resource-policy": "same-origin",
 };
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean;
@@ -32,6 +32,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   const text = JSON.stringify(body);
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
+    ...API_HEADERS,
     "content-length": Buffer.byteLength(text),
   });
   res.end(text);
@@ -46,7 +47,7 @@ export interface RunningServer {
 /** Start the local HTTP server; resolves once it listens. */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const server = createServer(async (req, res) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(PAGE_HEADERS)) res.setHeader(name, value);
     const url = new URL(req.url ?? "/", "http://localhost");
     if (options.allowHost && !options.allowHost(req.headers.host)) {
       sendJson(res, 403, { error: "host not allowed" });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { Api } from "../../core/api/index.js";
+import { json } from "../../core/api/respond.js";
 import type { ApiRequest, ApiResponse } from "../../core/api/types.js";
 import type { Logger } from "../../core/log.js";
 
@@ -70,11 +71,7 @@ export async function serveApi(
   const body = hasBody ? await readBody(req, limit) : undefined;
   if (body === "too-large") {
     res.setHeader("connection", "close");
-    send(res, {
-      status: 413,
-      headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
-      body: JSON.stringify({ error: `request body is larger than ${limit} bytes` }),
-    });
+    send(res, json(413, { error: `request body is larger than ${limit} bytes` }));
     res.once("finish", () => req.socket.destroySoon());
     return;
   }

@@ -3,6 +3,7 @@ import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { API_HEADERS } from "../../core/api/respond.js";
 import { createLogger } from "../../core/log.js";
 import type { EventsAcceptedResponse, IncidentListResponse } from "../../core/model/api.js";
 import { makeIncident } from "../../core/store/contract/fixtures.js";
@@ -50,9 +51,27 @@ describe("local server: HTTP API", () => {
 
     expect(response.status).toBe(200);
     expect(response.headers.get("x-frame-options")).toBe("DENY");
-    expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(response.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(response.headers.get("cache-control")).toBe("no-store");
     expect(body).toMatchObject({ status: "ok", remediation: "live" });
+  });
+
+  it("sends the AWS api function's security headers on every JSON answer, its own refusals included", async () => {
+    harness = await startHarness({ limits: { maxEventsBodyBytes: 16 } });
+
+    const answers = [
+      await harness.call("/api/incidents"),
+      await harness.call("/api/incidents", { auth: false }),
+      await harness.call("/api/events", { method: "POST", body: "x".repeat(64) }),
+      await harness.call("/nothing-here"),
+    ];
+
+    expect(answers.map((answer) => answer.status)).toEqual([200, 401, 413, 404]);
+    for (const answer of answers) {
+      expect(Object.fromEntries(Object.keys(API_HEADERS).map((name) => [name, answer.headers.get(name)]))).toEqual(
+        API_HEADERS,
+      );
+    }
   });
 
   it("refuses missing and wrong tokens on every protected route", async () => {
@@ -171,6 +190,9 @@ describe("local server: HTTP API", () => {
 
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("<title>Riposte</title>");
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    expect(page.headers.get("cache-control")).toBe("no-cache");
     expect(missingApi.status).toBe(404);
     expect(missingApi.headers.get("content-type")).toContain("application/json");
   });
