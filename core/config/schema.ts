@@ -184,6 +184,12 @@ export const ConfigSchema = z.strictObject({
       principals: z.array(z.string().min(1)).default([]),
       /** Riposte's own role name prefix: events caused by it are never acted on (loop prevention). */
       toolRolePrefix: z.string().min(1).default("riposte-"),
+      /**
+       * ARN patterns (`*` wildcards) of other identities Riposte remediates as: events they cause
+       * are detected and notified but never remediated (loop prevention). `riposte serve
+       * --remediate live` adds the identity its credentials act as.
+       */
+      toolPrincipals: z.array(z.string().min(1)).default([]),
     })
     .prefault({}),
 

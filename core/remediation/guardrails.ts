@@ -53,7 +53,24 @@ export function causedByTool(
     (name): name is string => name !== undefined,
   );
   const own = roleNames.find((name) => name.startsWith(prefix));
-  return own ? `the event was caused by Riposte's own role ${quoted(own)} (loop prevention)` : undefined;
+  if (own) return `the event was caused by Riposte's own role ${quoted(own)} (loop prevention)`;
+  const tool = toolPrincipal(actorArns(incident, enrichment), config);
+  return tool ? `the event was caused by Riposte: ${tool} (loop prevention)` : undefined;
+}
+
+/** The first of `arns` that is a role of Riposte's own (name starting with `protection.toolRolePrefix`). */
+export function ownRole(arns: readonly string[], config: RiposteConfig): string | undefined {
+  const own = arns.find((arn) => roleNameOf(arn)?.startsWith(config.protection.toolRolePrefix));
+  return own ? `${quoted(own)} is Riposte's own role` : undefined;
+}
+
+/** The first of `arns` that is an identity Riposte remediates as (`protection.toolPrincipals`). */
+export function toolPrincipal(arns: readonly string[], config: RiposteConfig): string | undefined {
+  for (const pattern of config.protection.toolPrincipals) {
+    const hit = arns.find((arn) => wildcardMatch(pattern, arn));
+    if (hit) return `${quoted(hit)} is an identity Riposte remediates as (${quoted(pattern)})`;
+  }
+  return undefined;
 }
 
 /** The first protected-principal pattern any of `arns` matches. */

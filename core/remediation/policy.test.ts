@@ -57,6 +57,17 @@ describe("decide", () => {
       },
     ],
     [
+      "event caused by an identity Riposte remediates as (local live credentials)",
+      "dismiss",
+      /caused by Riposte: "arn:aws:iam::123456789012:user\/ops-laptop" is an identity Riposte remediates as/,
+      {
+        incident: incident("sg-ssh-open-world", sshOpenFacts(), {
+          principal: `arn:aws:iam::${ACCOUNT}:user/ops-laptop`,
+        }),
+        config: config({ protection: { toolPrincipals: [`arn:aws:iam::${ACCOUNT}:user/ops-laptop`] } }),
+      },
+    ],
+    [
       "protected resource by enrichment tag",
       "notify",
       /protected \(tag riposte:protect=true\): notify instead of revoke-sg-rules/,

@@ -8,7 +8,7 @@ import type { AwsGateway } from "./aws/gateway.js";
 import { operationOf } from "./aws/operations.js";
 import type { ActionLedger, CircuitBreaker, LedgerEntry } from "./breaker.js";
 import { CannotPlan } from "./errors.js";
-import { isProduction, tagsProduction, tagsProtect } from "./guardrails.js";
+import { isProduction, ownRole, protectedPrincipal, tagsProduction, tagsProtect, toolPrincipal } from "./guardrails.js";
 import { getAction } from "./registry.js";
 import type { AnyAction, IncidentView, LiveContext } from "./types.js";
 
@@ -125,6 +125,12 @@ async function runLive(
         error: `${label} is protected (tag ${key}=${value}): not changed`,
       });
     }
+    const principals = read.principals ?? [];
+    const guarded =
+      protectedPrincipal(principals, env.config) ??
+      ownRole(principals, env.config) ??
+      toolPrincipal(principals, env.config);
+    if (guarded) return recorded(planned, env, "skipped", { before, error: `${guarded}: not changed` });
     if (!env.approved && read.tags.some((tags) => tagsProduction(tags, env.config))) {
       return recorded(planned, env, "skipped", {
         before,

@@ -41,7 +41,12 @@ export interface PlanContext<T, S> extends TargetContext<T> {
  * A live read of the target: its state and the tags of every resource it touches (checked for
  * the protection tag before anything changes), or why it no longer exists.
  */
-export type Snapshot<S> = { state: S; tags: Record<string, string>[] } | { gone: string };
+/**
+ * A target read live: its state, the tags of it and what it belongs to, and the ARNs of the IAM
+ * principals it is or belongs to (a user, a key's owner), so the guardrails judge what IAM says
+ * and not only what the event claimed.
+ */
+export type Snapshot<S> = { state: S; tags: Record<string, string>[]; principals?: string[] } | { gone: string };
 
 export interface LiveContext<T> extends TargetContext<T> {
   aws: AwsGateway;

@@ -11,6 +11,7 @@ import type { Logger } from "../../core/log.js";
 import type { HealthResponse } from "../../core/model/api.js";
 import type { RemediationMode } from "../../core/model/incident.js";
 import { slackSecretsFromEnv } from "../../core/notify/secrets.js";
+import { createAwsGateway } from "../../core/remediation/aws/gateway.js";
 import { SqliteActionLedger } from "../../core/remediation/ledger-sqlite.js";
 import { openSqliteStore, type SqliteStore } from "../../core/store/sqlite/store.js";
 import { VERSION } from "../cli/version.js";
@@ -27,6 +28,7 @@ import { createInboxIntake } from "./intake.js";
 import { type Jobs, startJobs } from "./jobs.js";
 import { AsyncLock } from "./lock.js";
 import { FindingOutbox } from "./outbox.js";
+import { type CallerIdentity, withOwnIdentity } from "./own-identity.js";
 import { SourcePositions } from "./positions.js";
 import { createLocalWorkflowEngine, type LocalWorkflowEngine } from "./workflow-engine.js";
 
@@ -57,6 +59,8 @@ export interface RuntimeOptions {
   synchronous?: "full" | "normal";
   /** Clients for the live sources (tests point them at emulators). */
   clients?: SourceClients;
+  /** Who live remediation acts as (STS GetCallerIdentity unless a test says). */
+  callerIdentity?: CallerIdentity;
 }
 
 export interface Runtime {
@@ -81,9 +85,23 @@ export interface Runtime {
 /** Start everything; on failure, whatever was opened is closed again before the error is thrown. */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const began = performance.now();
-  const { config, logger } = options;
-  const mode = config.remediation.mode;
+  const { logger } = options;
+  const mode = options.config.remediation.mode;
   const aws = localAwsOptions(options.env);
+  const config =
+    mode === "live"
+      ? await withOwnIdentity(
+          options.config,
+          options.callerIdentity ??
+            (() =>
+              createAwsGateway({ aws, region: aws.region ?? "us-east-1", logger }).send(
+                "sts",
+                "GetCallerIdentity",
+                {},
+              )),
+          logger,
+        )
+      : options.config;
   const closers: (() => Promise<void> | void)[] = [];
   const closeAll = async () => {
     for (const close of closers.splice(0).reverse()) {

@@ -23,7 +23,11 @@ async function snapshot(ctx: LiveContext<AccessKeyTarget>): Promise<Snapshot<Acc
     const key = keys.AccessKeyMetadata?.find((k) => k.AccessKeyId === keyId);
     if (!key) gone(`access key ${keyId} no longer exists`);
     const user = await ctx.aws.send("iam", "GetUser", { UserName: owner });
-    return { state: { userName: owner, status: key.Status }, tags: [tagMap(user.User?.Tags)] };
+    return {
+      state: { userName: owner, status: key.Status },
+      tags: [tagMap(user.User?.Tags)],
+      principals: user.User?.Arn ? [user.User.Arn] : [],
+    };
   });
 }
 

@@ -23,7 +23,7 @@ const NO_ENTITY = ["NoSuchEntity", "NoSuchEntityException"];
 async function readPrincipal(
   ctx: LiveContext<IamPrincipal>,
   policyName: string,
-): Promise<{ tags: Record<string, string>; document?: string }> {
+): Promise<{ tags: Record<string, string>; arn?: string; document?: string }> {
   const { kind, name } = ctx.target;
   if (kind === "user") {
     const user = await ctx.aws.send("iam", "GetUser", { UserName: name });
@@ -32,7 +32,7 @@ async function readPrincipal(
       NO_ENTITY,
       undefined,
     );
-    return { tags: tagMap(user.User?.Tags), document: policy?.PolicyDocument };
+    return { tags: tagMap(user.User?.Tags), arn: user.User?.Arn, document: policy?.PolicyDocument };
   }
   const role = await ctx.aws.send("iam", "GetRole", { RoleName: name });
   if (role.Role?.Path?.startsWith("/aws-service-role/")) {
@@ -43,14 +43,16 @@ async function readPrincipal(
     NO_ENTITY,
     undefined,
   );
-  return { tags: tagMap(role.Role?.Tags), document: policy?.PolicyDocument };
+  return { tags: tagMap(role.Role?.Tags), arn: role.Role?.Arn, document: policy?.PolicyDocument };
 }
+
+const arns = (arn: string | undefined): string[] => (arn ? [arn] : []);
 
 async function denySnapshot(ctx: LiveContext<UserTarget>): Promise<Snapshot<DenyState>> {
   return goneOr(NO_ENTITY, `user ${ctx.target.name} no longer exists`, async () => {
     const read = await readPrincipal(ctx, TEMPORARY_DENY_POLICY);
     const until = deniedUntil(read.document);
-    return { state: until ? { deniedUntil: until } : {}, tags: [read.tags] };
+    return { state: until ? { deniedUntil: until } : {}, tags: [read.tags], principals: arns(read.arn) };
   });
 }
 
@@ -58,7 +60,7 @@ async function revokeSnapshot(ctx: LiveContext<IamPrincipal>): Promise<Snapshot<
   return goneOr(NO_ENTITY, `${ctx.target.kind} ${ctx.target.name} no longer exists`, async () => {
     const read = await readPrincipal(ctx, REVOKE_SESSIONS_POLICY);
     const before = revokedBefore(read.document);
-    return { state: before ? { revokedBefore: before } : {}, tags: [read.tags] };
+    return { state: before ? { revokedBefore: before } : {}, tags: [read.tags], principals: arns(read.arn) };
   });
 }
 

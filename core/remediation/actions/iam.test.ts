@@ -179,6 +179,39 @@ describe("iam-deactivate-access-key", () => {
     expect(applied).toMatchObject({ outcome: "applied", after: { state: { status: "Inactive" } } });
   });
 
+  it("leaves a key alone when IAM names a protected principal as its owner, whatever the event claimed", async () => {
+    aws.iam.on(GetAccessKeyLastUsedCommand).resolves({ UserName: "break-glass-bob" });
+    aws.iam
+      .on(ListAccessKeysCommand)
+      .resolves({ AccessKeyMetadata: [{ AccessKeyId: KEY, Status: "Active", UserName: "break-glass-bob" }] });
+    aws.iam.on(GetUserCommand).resolves({
+      User: { ...user().User, UserName: "break-glass-bob", Arn: "arn:aws:iam::123456789012:user/break-glass-bob" },
+    });
+    const guarded = config({ protection: { principals: ["arn:aws:iam::*:user/break-glass-*"] } });
+
+    const { applied } = await runPlanned(misuse, guarded, { approved: true });
+
+    expect(applied).toMatchObject({
+      outcome: "skipped",
+      error: expect.stringMatching(/break-glass-bob" is a protected principal .*: not changed/),
+    });
+    expect(aws.inputs("UpdateAccessKeyCommand")).toEqual([]);
+  });
+
+  it("never deactivates a key of an identity Riposte itself remediates as", async () => {
+    aws.iam.on(GetAccessKeyLastUsedCommand).resolves({ UserName: "alice" });
+    aws.iam
+      .on(ListAccessKeysCommand)
+      .resolves({ AccessKeyMetadata: [{ AccessKeyId: KEY, Status: "Active", UserName: "alice" }] });
+    aws.iam.on(GetUserCommand).resolves(user());
+    const own = config({ protection: { toolPrincipals: ["arn:aws:iam::123456789012:user/alice"] } });
+
+    const { applied } = await runPlanned(misuse, own, { approved: true });
+
+    expect(applied).toMatchObject({ outcome: "skipped", error: expect.stringMatching(/Riposte remediates as/) });
+    expect(aws.inputs("UpdateAccessKeyCommand")).toEqual([]);
+  });
+
   it("never deactivates a key without approval, even if the workflow asks", async () => {
     const { applied } = await runPlanned(misuse, config());
 
