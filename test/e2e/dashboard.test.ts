@@ -18,7 +18,7 @@ import { buildDashboard, type RiposteProcess, startRiposte } from "./support/ser
  * The dashboard in Debian's Chromium against the real `riposte serve`: events posted to the API
  * become incidents that appear and advance live, one is approved from the UI, an XSS payload in a
  * user agent stays text, and the live connection survives a server restart. Screenshots of the
- * main pages go to test-results/screenshots/. Without Debian's Chromium the suite skips, saying
+ * main pages, at desktop and phone width, go to test-results/screenshots/. Without Debian's Chromium the suite skips, saying
  * so; CI installs it and sets RIPOSTE_REQUIRE_E2E=1, which turns that skip into a failure.
  */
 
@@ -99,11 +99,33 @@ async function connectionState(text: string, timeout = 30_000) {
   await page.getByTestId("connection-state").filter({ hasText: text }).waitFor({ timeout });
 }
 
-/** Save a full-page screenshot and check the page with axe (no serious or critical violation). */
-async function screenshot(name: string) {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  expect(await seriousViolations(page), `accessibility of ${name}`).toEqual([]);
+/** Close the open toasts with their own Dismiss buttons. */
+async function dismissToasts() {
+  const buttons = page.locator(".toasts .toast").getByRole("button", { name: "Dismiss" });
+  for (let open = await buttons.count(); open > 0; open = await buttons.count()) {
+    // A toast can time out on its own between the count and the click: then the click finds none.
+    await buttons
+      .first()
+      .click({ timeout: 2_000 })
+      .catch(async (error: unknown) => {
+        if ((await buttons.count()) >= open) throw error;
+      });
+  }
 }
+
+/**
+ * Check the page with axe (no serious or critical violation), toasts included, then close the
+ * toasts and save a full-page screenshot of what they covered.
+ */
+async function screenshot(name: string) {
+  expect(await seriousViolations(page), `accessibility of ${name}`).toEqual([]);
+  await dismissToasts();
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** How far the page is wider than the window (0: nothing needs sideways scrolling). */
+const horizontalOverflow = () =>
+  inPage<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
 
 describe("dashboard in a browser against riposte serve", () => {
   beforeAll(async () => {
@@ -296,6 +318,28 @@ describe("dashboard in a browser against riposte serve", () => {
     expect(await page.locator("li[data-id]").count()).toBeGreaterThan(before);
     expect(await page.getByText(/Live updates are interrupted/).count()).toBe(0);
   }, 150_000);
+
+  it("fits a phone's screen: the incidents list and an incident page, without sideways scrolling", async (context) => {
+    if (skipReason) return context.skip(skipReason);
+    const id = ids.get("sg-ssh-open-world");
+    expect(id).toBeDefined();
+    const wide = page.viewportSize()!;
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.getByRole("link", { name: "Incidents" }).click();
+      await page.locator(`li[data-id="${id}"]`).waitFor();
+      expect(await horizontalOverflow(), "the incidents list is wider than a phone").toBe(0);
+      await screenshot("phone-incidents");
+      await page.locator(`li[data-id="${id}"] a`).click();
+      await page.getByRole("heading", { level: 1 }).waitFor();
+      await expect.poll(() => page.locator("g.node.visited").count()).toBeGreaterThan(3);
+      expect(await horizontalOverflow(), "the incident page is wider than a phone").toBe(0);
+      await screenshot("phone-incident");
+    } finally {
+      await page.setViewportSize(wide);
+    }
+  }, 60_000);
 
   it("saves screenshots of the overview, audit and settings pages, in both themes, and checks them with axe", async (context) => {
     if (skipReason) return context.skip(skipReason);

@@ -61,7 +61,8 @@ export function StateMachineGraph(props: { definition: unknown; path: PathTaken 
             : "The execution has not entered any state yet.";
         return (
           <figure class="graph">
-            <div class="graph-scroll">
+            {/* Focusable: on a narrow screen the graph scrolls, and a keyboard user must be able to scroll it. */}
+            <section class="graph-scroll" tabindex="0" aria-label="Workflow graph">
               <svg
                 viewBox={`0 0 ${width()} ${height()}`}
                 width={width()}
@@ -147,7 +148,7 @@ export function StateMachineGraph(props: { definition: unknown; path: PathTaken 
                   }}
                 </For>
               </svg>
-            </div>
+            </section>
             <figcaption class="muted">{summary()}</figcaption>
           </figure>
         );
