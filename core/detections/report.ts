@@ -81,6 +81,11 @@ export function summaryText(summary: ScanSummary): string {
       `Unreadable: ${summary.unreadableRecords} record${summary.unreadableRecords === 1 ? "" : "s"}, ${summary.unreadableFiles} file${summary.unreadableFiles === 1 ? "" : "s"} (details on stderr).`,
     );
   }
+  if (summary.lateEvents > 0) {
+    lines.push(
+      `Late: ${summary.lateEvents} event${summary.lateEvents === 1 ? "" : "s"} processed out of event-time order (details on stderr).`,
+    );
+  }
   if (summary.findings === 0) {
     lines.push("No findings.");
     return lines.join("\n");

@@ -3,7 +3,7 @@ import type { RiposteConfig } from "../config/schema.js";
 import { MemoryCorrelationStore } from "../correlation/memory.js";
 import type { CorrelationStore } from "../correlation/store.js";
 import { type InputFile, listInputFiles } from "../events/files.js";
-import { type OrderOptions, orderByEventTime, TimeOrder } from "../events/order.js";
+import { type OrderOptions, type OrderStats, orderByEventTime, TimeOrder } from "../events/order.js";
 import { type ReadOptions, readListedFiles } from "../events/read.js";
 import type { ReadError, ReadItem } from "../events/types.js";
 import { incidentIdFor } from "../incidents/id.js";
@@ -42,6 +42,11 @@ export interface ScanSummary {
   /** Records that could not be read (position > 0) and files that could not be read at all. */
   unreadableRecords: number;
   unreadableFiles: number;
+  /**
+   * Events that arrived later than the ordering window (or buffer) allows and were processed
+   * out of event-time order: stateful detections may have missed or mis-ordered them.
+   */
+  lateEvents: number;
   bySeverity: Partial<Record<Severity, number>>;
   byDetection: Record<string, { severity: Severity; count: number }>;
   /** Event time span of the input (ISO), when it had events. */
@@ -90,6 +95,7 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
     findings: 0,
     unreadableRecords: 0,
     unreadableFiles: 0,
+    lateEvents: 0,
     bySeverity: {},
     byDetection: {},
   };
@@ -191,6 +197,7 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
     } finally {
       await parallel.return?.();
     }
+    summary.lateEvents = order.late;
   } else {
     const read = async function* (): AsyncIterable<ReadItem[]> {
       if (listingErrors.length > 0) yield listingErrors;
@@ -198,7 +205,8 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
         yield batch.items;
       }
     };
-    for await (const batch of orderByEventTime(read(), options.order)) {
+    const ordering: OrderStats = { late: 0 };
+    for await (const batch of orderByEventTime(read(), options.order, ordering)) {
       if (options.signal?.aborted) break;
       const events: SecurityEvent[] = [];
       let earliest: number | undefined;
@@ -215,6 +223,7 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
       progress.findings = summary.findings;
       options.onProgress?.(progress);
     }
+    summary.lateEvents = ordering.late;
   }
   if (!options.signal?.aborted) await report(await engine.finish());
   if (first !== undefined && engine.latestTime !== undefined) {

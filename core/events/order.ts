@@ -6,7 +6,9 @@ import type { ReadItem } from "./types.js";
  * released once they are older than the newest time seen minus `latenessMs`, or when more than
  * `maxBuffered` are held. Errors pass through at once. Ties keep their arrival order. The default
  * lateness (15 min) covers CloudTrail's delivery delay (typically about 5 min) with files read in
- * delivery order; longer windows cost memory and garbage collection.
+ * delivery order; longer windows cost memory and garbage collection. An event that arrives after a
+ * later one was released (beyond the window or the buffer bound) is released at once, out of
+ * order, and counted as late.
  */
 export interface OrderOptions {
   latenessMs?: number;
@@ -16,9 +18,16 @@ export interface OrderOptions {
 export const DEFAULT_LATENESS_MS = 15 * 60 * 1000;
 export const DEFAULT_MAX_BUFFERED = 100_000;
 
+/** What the ordering could not do, for the caller to report. */
+export interface OrderStats {
+  /** Events released out of event-time order: a later event had already been released. */
+  late: number;
+}
+
 export async function* orderByEventTime(
   batches: AsyncIterable<ReadItem[]>,
   options: OrderOptions = {},
+  stats?: OrderStats,
 ): AsyncIterable<ReadItem[]> {
   const order = new TimeOrder<ReadItem>(options);
   for await (const batch of batches) {
@@ -28,6 +37,7 @@ export async function* orderByEventTime(
       else order.add(item, item.event.epochMs);
     }
     order.release(out);
+    if (stats) stats.late = order.late;
     if (out.length > 0) yield out;
   }
   const rest: ReadItem[] = [];
@@ -44,6 +54,9 @@ export class TimeOrder<T> {
   private readonly lateness: number;
   private readonly maxBuffered: number;
   private newest = Number.NEGATIVE_INFINITY;
+  /** The latest time released so far: an item added before it can only be released out of order. */
+  private released = Number.NEGATIVE_INFINITY;
+  private lateItems = 0;
 
   constructor(options: OrderOptions = {}) {
     this.lateness = options.latenessMs ?? DEFAULT_LATENESS_MS;
@@ -54,21 +67,41 @@ export class TimeOrder<T> {
     return this.heap.size;
   }
 
+  /** Items added after a later item had been released (so released out of time order). */
+  get late(): number {
+    return this.lateItems;
+  }
+
   add(item: T, time: number): void {
     this.heap.push(item, time);
     if (time > this.newest) this.newest = time;
+    else if (time < this.released) this.lateItems++;
   }
 
   /** Appends to `out`, in order, the items older than the newest time minus the lateness (or over the cap). */
   release(out: T[]): void {
     const heap = this.heap;
     const watermark = this.newest - this.lateness;
-    while (heap.size > 0 && (heap.peekTime() <= watermark || heap.size > this.maxBuffered)) out.push(heap.pop()!);
+    let time = heap.peekTime();
+    let last = this.released;
+    while (heap.size > 0 && (time <= watermark || heap.size > this.maxBuffered)) {
+      out.push(heap.pop()!);
+      last = time;
+      time = heap.peekTime();
+    }
+    // Items come out in time order, so the last one is the latest (late items sort before it).
+    if (last > this.released) this.released = last;
   }
 
   /** Appends every item left, in order. */
   drain(out: T[]): void {
-    while (this.heap.size > 0) out.push(this.heap.pop()!);
+    const heap = this.heap;
+    let last = this.released;
+    while (heap.size > 0) {
+      last = heap.peekTime();
+      out.push(heap.pop()!);
+    }
+    if (last > this.released) this.released = last;
   }
 }
 

@@ -110,6 +110,57 @@ describe("riposte scan", () => {
     ]);
   });
 
+  it("counts events that came too late to be ordered, in the summary and once on stderr, and still exits 0", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "riposte-scan-late-"));
+    const login = (time: string) => JSON.stringify(consoleLogin(false, { time, ip: IP.germany }));
+    // Read in name order: b's 10:05 arrives after a's 11:00 was processed (more than 15 min later).
+    writeFileSync(
+      join(dir, "a.jsonl"),
+      [login("2024-05-01T10:00:00Z"), login("2024-05-01T11:00:00Z"), login("2024-05-01T11:30:00Z")].join("\n"),
+    );
+    writeFileSync(join(dir, "b.jsonl"), login("2024-05-01T10:05:00Z"));
+    const table = capture();
+    const jsonl = capture();
+
+    const tableCode = await main(["scan", dir], table.io);
+    const jsonlCode = await main(["scan", "--format", "jsonl", dir], jsonl.io);
+
+    expect([tableCode, jsonlCode]).toEqual([0, 0]);
+    expect(table.out()).toContain("Late: 1 event processed out of event-time order (details on stderr).");
+    const warning = expect.stringMatching(
+      /^riposte scan: 1 event arrived later than the ordering window allows \(15 min .*\) and was processed out of event-time order; stateful detections may miss or mis-order them\. Scan such inputs separately/,
+    );
+    expect(table.err().trim().split("\n")).toEqual([warning]);
+    expect(jsonl.err().trim().split("\n")).toEqual([warning]);
+    const lines = jsonl
+      .out()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(4);
+    expect(Object.keys(lines[0])).toEqual([
+      "detection",
+      "category",
+      "severity",
+      "time",
+      "eventIds",
+      "account",
+      "region",
+      "principal",
+      "resource",
+      "summary",
+    ]);
+  });
+
+  it("says nothing about late events when every event could be ordered", async () => {
+    const c = capture();
+
+    await main(["scan", fixtureDir()], c.io);
+
+    expect(c.out()).not.toContain("Late:");
+    expect(c.err()).toBe("");
+  });
+
   it("exits 3 with --fail-on when a finding reaches the severity, and 0 when none does", async () => {
     const dir = fixtureDir();
     const high = capture();

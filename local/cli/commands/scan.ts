@@ -9,6 +9,7 @@ import {
   terminalSafe,
 } from "../../../core/detections/report.js";
 import { type ScanProgress, scanFiles } from "../../../core/detections/scan.js";
+import { DEFAULT_LATENESS_MS, DEFAULT_MAX_BUFFERED } from "../../../core/events/index.js";
 import { createLogger } from "../../../core/log.js";
 import { SEVERITIES, type Severity } from "../../../core/model/catalog.js";
 import { type CliIo, type Command, EXIT, UsageError } from "../command.js";
@@ -27,8 +28,9 @@ Options:
   -h, --help          show this help
 
 Unreadable files and records are reported on stderr (file:position: reason) and counted; the
-scan goes on. Exit status: 0 all input read, 1 some input unreadable, 2 usage error, 3 findings
-at or above --fail-on (this takes precedence over 1).
+scan goes on. Events that arrive more than ${DEFAULT_LATENESS_MS / 60_000} min behind newer ones are processed out of
+event-time order and counted in one warning on stderr. Exit status: 0 all input read, 1 some
+input unreadable, 2 usage error, 3 findings at or above --fail-on (this takes precedence over 1).
 `;
 
 const FORMATS = ["table", "jsonl"] as const;
@@ -37,6 +39,17 @@ function option<T extends string>(name: string, value: unknown, allowed: readonl
   if (value === undefined) return undefined;
   if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`--${name} must be one of ${allowed.join(", ")} (got "${String(value)}")`);
+}
+
+/** The one warning about events that came too late to be put in event-time order. */
+function lateEventsWarning(count: number): string {
+  const events = count === 1 ? "1 event" : `${count} events`;
+  return (
+    `riposte scan: ${events} arrived later than the ordering window allows (${DEFAULT_LATENESS_MS / 60_000} min behind ` +
+    `the newest event read, or past ${DEFAULT_MAX_BUFFERED.toLocaleString("en-US")} buffered events) and ${count === 1 ? "was" : "were"} processed out of ` +
+    "event-time order; stateful detections may miss or mis-order them. Scan such inputs separately " +
+    "(e.g. one account, region or log source at a time).\n"
+  );
 }
 
 /** A one-line progress bar on stderr, redrawn at most five times a second, only on a terminal. */
@@ -138,6 +151,7 @@ export const scanCommand: Command = {
         `riposte scan: ${summary.unreadableRecords} unreadable records, ${summary.unreadableFiles} unreadable files\n`,
       );
     }
+    if (summary.lateEvents > 0) io.stderr.write(lateEventsWarning(summary.lateEvents));
     if (failing) return EXIT.findings;
     return summary.unreadableFiles + summary.unreadableRecords > 0 ? EXIT.inputError : EXIT.ok;
   },
