@@ -1,5 +1,6 @@
 import { CATEGORIES } from "../model/catalog.js";
 import { CATALOG, type DetectionDefinition } from "./catalog.js";
+import { trackerPattern } from "./network/tracker.js";
 
 /**
  * The detection reference (`docs/detections.md`), generated from the catalog so it never drifts:
@@ -19,8 +20,12 @@ const LOOP_TEXT: Record<string, string> = {
   cloudtrail:
     "events whose CloudTrail principal is a session of a role named with `protection.toolRolePrefix` never match.",
   guardduty: "findings about an access key of a role named with `protection.toolRolePrefix` never match.",
-  "not-applicable": "not applicable: the events carry no principal.",
+  "not-applicable": "not applicable: the events it fires on carry no principal.",
 };
+
+/** The security group correlators' deployed rules also take the tracker's events, from anyone. */
+const TRACKER_TEXT =
+  " Its deployed rule also has a second branch beside the pattern below: the security group tracker's EC2 calls, from every principal, Riposte's own role included (its revocations must close the rules they close). Those calls only update the tracker and never fire, and a rule Riposte's role opened is never the cause of a finding.";
 
 function responseText(definition: DetectionDefinition): string {
   const { mode, action } = definition.response;
@@ -57,7 +62,7 @@ function section(definition: DetectionDefinition): string {
     "",
     `**Tuning.** ${definition.tuning}`,
     "",
-    `**Loop prevention.** ${LOOP_TEXT[definition.loopPrevention ?? "cloudtrail"]}`,
+    `**Loop prevention.** ${LOOP_TEXT[definition.loopPrevention ?? "cloudtrail"]}${definition.stateful && definition.buildStatePattern === trackerPattern ? TRACKER_TEXT : ""}`,
     "",
     "<details><summary>EventBridge pattern (default configuration)</summary>",
     "",
