@@ -1,5 +1,6 @@
 import type { AccessContext } from "../core/deploy/access";
 import { loadDeployConfig, packageVersion } from "../core/deploy/config";
+import { actionsInUse } from "../core/remediation/responses";
 
 // The stage's configuration (riposte.config.<stage>.json, riposte.config.json or RIPOSTE_CONFIG),
 // validated before anything is created: rules, policies and functions all derive from it.
@@ -11,4 +12,5 @@ export const accessContext: AccessContext = {
   mode: config.remediation.mode,
   encryptAlerts: config.aws.encryptAlerts,
   crossAccount: config.aws.organization?.memberRole !== undefined,
+  actions: actionsInUse(config),
 };

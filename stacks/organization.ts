@@ -6,7 +6,7 @@ import {
   memberRolePolicy,
   memberRoleTrustPolicy,
 } from "../core/deploy/organization";
-import { config } from "./config";
+import { accessContext, config } from "./config";
 import { organizationBus, rules } from "./detection";
 
 // Org-wide mode: what each member account needs, as outputs to apply there (a StackSet or a
@@ -26,7 +26,7 @@ export const organizationOutputs =
         ...(organization.memberRole
           ? {
               memberRoleName: organization.memberRole.name,
-              memberRolePolicy: JSON.stringify(memberRolePolicy()),
+              memberRolePolicy: JSON.stringify(memberRolePolicy(accessContext.actions)),
               memberRoleTrustPolicy: $util.all([partition, account]).apply(([p, id]) =>
                 JSON.stringify(
                   memberRoleTrustPolicy(

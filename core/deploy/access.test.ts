@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { parseConfig } from "../config/load.js";
+import { CATALOG } from "../detections/catalog.js";
+import { REMEDIATION_ACTION_IDS } from "../model/actions.js";
 import { REMEDIATION_MODES } from "../model/incident.js";
 import { OPERATIONS } from "../remediation/aws/operations.js";
 import { permissionsFor } from "../remediation/permissions.js";
 import { PLANNERS } from "../remediation/planners.js";
+import { actionsInUse, chooseActions } from "../remediation/responses.js";
+import type { IncidentView } from "../remediation/types.js";
 import {
   type AccessContext,
   accessFor,
@@ -16,10 +21,15 @@ import { IAM_ACTION, policyDocument } from "./policy.js";
 
 const CONTEXTS: AccessContext[] = REMEDIATION_MODES.flatMap((mode) =>
   [false, true].flatMap((encryptAlerts) =>
-    [false, true].map((crossAccount) => ({ mode, encryptAlerts, crossAccount })),
+    [false, true].map((crossAccount) => ({ mode, encryptAlerts, crossAccount, actions: REMEDIATION_ACTION_IDS })),
   ),
 );
-const LIVE: AccessContext = { mode: "live", encryptAlerts: false, crossAccount: false };
+const LIVE: AccessContext = {
+  mode: "live",
+  encryptAlerts: false,
+  crossAccount: false,
+  actions: REMEDIATION_ACTION_IDS,
+};
 const DRY_RUN: AccessContext = { ...LIVE, mode: "dry-run" };
 
 const fakeArns = (ref: Exclude<ResourceRef, "*">) => [`arn:aws:test:eu-west-1:123456789012:${ref}`];
@@ -46,10 +56,7 @@ describe("generated access", () => {
 
   it("resolves into policy documents with every resource named", () => {
     for (const fn of DEPLOYED_FUNCTIONS) {
-      const document = policyDocument(
-        accessFor(fn, { mode: "live", encryptAlerts: true, crossAccount: true }),
-        fakeArns,
-      );
+      const document = policyDocument(accessFor(fn, { ...LIVE, encryptAlerts: true, crossAccount: true }), fakeArns);
       expect(document.Statement.length, fn).toBeGreaterThan(0);
       for (const statement of document.Statement) expect(statement.Resource.length).toBeGreaterThan(0);
     }
@@ -71,7 +78,7 @@ describe("generated access", () => {
       ...permissionsFor(Object.keys(PLANNERS)),
     ]);
     for (const fn of DEPLOYED_FUNCTIONS) {
-      for (const statement of accessFor(fn, { mode: "live", encryptAlerts: true, crossAccount: true })) {
+      for (const statement of accessFor(fn, { ...LIVE, encryptAlerts: true, crossAccount: true })) {
         if (!statement.resources.includes("*")) continue;
         for (const action of statement.actions) expect(allowedOnAnyResource.has(action), `${fn} ${action}`).toBe(true);
       }
@@ -136,5 +143,101 @@ describe("generated access", () => {
     expect(rulesRoleAccess()).toEqual([
       { sid: "StartWorkflows", actions: ["states:StartExecution"], resources: ["stateMachines"] },
     ]);
+  });
+});
+
+describe("remediation grants follow the configuration", () => {
+  const grants = (input: Record<string, unknown>) => {
+    const config = parseConfig({ remediation: { mode: "live" }, ...input });
+    const context: AccessContext = { ...LIVE, actions: actionsInUse(config) };
+    return {
+      actions: context.actions,
+      remediate: actionsOf(accessFor("remediate", context)),
+      verify: actionsOf(accessFor("verify", context)),
+      sweep: actionsOf(accessFor("sweep", context)),
+    };
+  };
+
+  it("grants the default responses, and no WAF or network ACL writes while neither is configured", () => {
+    const { actions, remediate } = grants({});
+
+    expect(actions).toEqual(
+      expect.arrayContaining(["revoke-sg-rules", "s3-block-public-access", "s3-account-block-public-access"]),
+    );
+    expect(actions).toEqual(expect.arrayContaining(["iam-deactivate-access-key", "iam-revoke-sessions"]));
+    expect(actions).not.toContain("waf-block-ip");
+    expect(actions).not.toContain("nacl-deny-ip");
+    expect(remediate).not.toContain("wafv2:UpdateIPSet");
+    expect(remediate).not.toContain("ec2:CreateNetworkAclEntry");
+  });
+
+  it("grants the WAF IP set or the network ACL only when configured", () => {
+    const waf = grants({
+      remediation: { mode: "live", wafIpSet: { name: "blocked", id: "a1b2c3", scope: "REGIONAL" } },
+    });
+    const nacl = grants({ remediation: { mode: "live", networkAcl: { id: "acl-0123456789abcdef0" } } });
+
+    expect(waf.remediate).toContain("wafv2:UpdateIPSet");
+    expect(waf.remediate).not.toContain("ec2:CreateNetworkAclEntry");
+    expect(nacl.remediate).toContain("ec2:CreateNetworkAclEntry");
+    expect(nacl.remediate).not.toContain("wafv2:UpdateIPSet");
+  });
+
+  it("drops what switched-off and notify-only detections would need", () => {
+    const quiet = grants({
+      detections: {
+        "console-login-brute-force": { enabled: false },
+        "cloudtrail-tampering": { mode: "notify" },
+        "guardduty-finding": { mode: "off" },
+      },
+    });
+
+    expect(quiet.actions).not.toContain("iam-deny-temporarily");
+    expect(quiet.sweep).toEqual(actionsOf(accessFor("sweep", DRY_RUN)));
+    expect(quiet.actions).not.toContain("cloudtrail-start-logging");
+    expect(quiet.remediate).not.toContain("cloudtrail:StartLogging");
+  });
+
+  it("grants nothing outside Riposte with every detection notify only", () => {
+    const detections = Object.fromEntries(CATALOG.map((definition) => [definition.id, { mode: "notify" as const }]));
+    const none = grants({ detections });
+
+    expect(none.actions).toEqual([]);
+    expect(none.remediate).toEqual(actionsOf(accessFor("remediate", DRY_RUN)));
+    expect(none.verify).toEqual(actionsOf(accessFor("verify", DRY_RUN)));
+  });
+
+  it.each([
+    ["GuardDuty on", {}],
+    ["GuardDuty off", { "guardduty-finding": { enabled: false } }],
+  ])("covers every action any incident can be given, whatever its facts (%s)", (_, detections) => {
+    const config = parseConfig({
+      detections,
+      remediation: { mode: "live", networkAcl: { id: "acl-0123456789abcdef0" } },
+    });
+    const used = actionsInUse(config);
+    const facts = [
+      {},
+      { accountLevel: true },
+      { accessKeyId: "AKIAABCDEFGHIJKLMNOP" },
+      { accessKeyId: "ASIAABCDEFGHIJKLMNOP" },
+      ...[
+        "Stealth:IAMUser/CloudTrailLoggingDisabled",
+        "Policy:S3/AccountBlockPublicAccessDisabled",
+        "Policy:S3/BucketAnonymousAccessGranted",
+        "Recon:EC2/PortProbeUnprotectedPort",
+        "UnauthorizedAccess:IAMUser/MaliciousIPCaller",
+        "CredentialAccess:IAMUser/AnomalousBehavior",
+      ].flatMap((findingType) => [
+        { findingType, accessKeyId: "AKIAABCDEFGHIJKLMNOP" },
+        { findingType, accessKeyId: "ASIAABCDEFGHIJKLMNOP" },
+      ]),
+    ];
+    for (const definition of CATALOG) {
+      for (const fact of facts) {
+        const chosen = chooseActions({ detection: definition.id, facts: fact } as unknown as IncidentView, config);
+        for (const action of chosen.actions) expect(used, `${definition.id} ${JSON.stringify(fact)}`).toContain(action);
+      }
+    }
   });
 });

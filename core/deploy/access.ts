@@ -1,7 +1,7 @@
+import type { RemediationActionId } from "../model/actions.js";
 import type { RemediationMode } from "../model/incident.js";
 import { OPERATIONS } from "../remediation/aws/operations.js";
 import { permissionsFor } from "../remediation/permissions.js";
-import { PLANNERS } from "../remediation/planners.js";
 
 /**
  * What each deployed function may do, generated from what it does: an IAM statement per kind of
@@ -61,6 +61,8 @@ export interface AccessContext {
   encryptAlerts: boolean;
   /** Remediation acts in member accounts through an assumed role. */
   crossAccount: boolean;
+  /** The remediation actions the configuration can run (`actionsInUse`): only theirs are granted. */
+  actions: readonly RemediationActionId[];
 }
 
 const statement = (sid: string, actions: string[], resources: ResourceRef[]): AccessStatement => ({
@@ -105,12 +107,12 @@ function publish(context: AccessContext): AccessStatement[] {
 }
 
 /** Read calls of the remediation actions (what verification sends), from the operations table. */
-function remediationReads(): string[] {
+function remediationReads(actions: readonly RemediationActionId[]): string[] {
   const reads = new Set<string>();
   for (const operations of Object.values(OPERATIONS)) {
     for (const operation of Object.values(operations)) if (!operation.write && operation.iam) reads.add(operation.iam);
   }
-  return permissionsFor(Object.keys(PLANNERS)).filter((permission) => reads.has(permission));
+  return permissionsFor(actions).filter((permission) => reads.has(permission));
 }
 
 function live(context: AccessContext, statements: () => AccessStatement[]): AccessStatement[] {
@@ -149,25 +151,34 @@ export function accessFor(fn: DeployedFunction, context: AccessContext): AccessS
       return [
         storeRead(),
         storeWrite(),
-        ...live(context, () => [
-          statement("Remediate", permissionsFor(Object.keys(PLANNERS)), ["*"]),
-          ...assumeMemberRole(context),
-        ]),
+        ...live(context, () =>
+          context.actions.length > 0
+            ? [statement("Remediate", permissionsFor(context.actions), ["*"]), ...assumeMemberRole(context)]
+            : [],
+        ),
       ];
     case "verify":
       return [
         storeRead(),
         storeWrite(),
-        ...live(context, () => [statement("ReadBack", remediationReads(), ["*"]), ...assumeMemberRole(context)]),
+        ...live(context, () =>
+          context.actions.length > 0
+            ? [statement("ReadBack", remediationReads(context.actions), ["*"]), ...assumeMemberRole(context)]
+            : [],
+        ),
       ];
     case "sweep":
       return [
         storeRead(),
         storeWrite(),
-        ...live(context, () => [
-          statement("RemoveExpiredDenies", ["iam:GetUserPolicy", "iam:DeleteUserPolicy"], ["*"]),
-          ...assumeMemberRole(context),
-        ]),
+        ...live(context, () =>
+          context.actions.includes("iam-deny-temporarily")
+            ? [
+                statement("RemoveExpiredDenies", ["iam:GetUserPolicy", "iam:DeleteUserPolicy"], ["*"]),
+                ...assumeMemberRole(context),
+              ]
+            : [],
+        ),
       ];
     case "api":
       return [storeRead(), storeWrite(), callbacks(), readExecutions(), queueEvents()];

@@ -1,3 +1,4 @@
+import type { RemediationActionId } from "../model/actions.js";
 import { type IamPolicyDocument, policyFor } from "../remediation/permissions.js";
 import type { DeployedRule } from "./rules.js";
 
@@ -90,7 +91,10 @@ export function memberRoleTrustPolicy(remediationRoleArns: readonly string[], ex
   };
 }
 
-/** The member role's permissions: the remediation actions' declared permissions, no wildcards. */
-export function memberRolePolicy(): IamPolicyDocument {
-  return policyFor();
+/**
+ * The member role's permissions: the declared permissions of the remediation actions the
+ * configuration can run (`actionsInUse`; all of them when not given), no wildcard actions.
+ */
+export function memberRolePolicy(actions?: readonly RemediationActionId[]): IamPolicyDocument {
+  return policyFor(actions);
 }

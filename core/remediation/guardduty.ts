@@ -11,10 +11,14 @@ import type { RemediationActionId } from "../model/actions.js";
 interface Mapping {
   pattern: RegExp;
   action: RemediationActionId | ((facts: Record<string, unknown>) => RemediationActionId | undefined);
+  /** For an `action` that depends on the facts: every action it can answer. */
+  possible?: readonly RemediationActionId[];
   what: string;
   /** Why nothing applies when `action` finds none. */
   without?: string;
 }
+
+const CREDENTIAL_ACTIONS = ["iam-deactivate-access-key", "iam-revoke-sessions"] as const;
 
 function credentialAction(facts: Record<string, unknown>): RemediationActionId | undefined {
   const key = facts.accessKeyId;
@@ -48,6 +52,7 @@ const MAPPINGS: readonly Mapping[] = [
   {
     pattern: /^Policy:IAMUser\/RootCredentialUsage$/,
     action: () => undefined,
+    possible: [],
     what: "secure the root user",
     without: "the root user cannot carry IAM policies",
   },
@@ -55,15 +60,24 @@ const MAPPINGS: readonly Mapping[] = [
     pattern:
       /^(UnauthorizedAccess|CredentialAccess|Exfiltration|Impact|PrivilegeEscalation|Persistence|InitialAccess|PenTest):IAMUser\//,
     action: credentialAction,
+    possible: CREDENTIAL_ACTIONS,
     what: "disable the credentials it names",
     without: "it names no access key",
   },
   {
     pattern: /^CredentialAccess:/,
     action: credentialAction,
+    possible: CREDENTIAL_ACTIONS,
     what: "disable the credentials it names",
     without: "it names no access key",
   },
+];
+
+/** Every action some GuardDuty finding can map to. */
+export const GUARDDUTY_ACTIONS: readonly RemediationActionId[] = [
+  ...new Set(
+    MAPPINGS.flatMap((mapping) => (typeof mapping.action === "function" ? (mapping.possible ?? []) : [mapping.action])),
+  ),
 ];
 
 /** Finding types are GuardDuty's, but only a well-formed one is repeated in a reason. */

@@ -1,9 +1,9 @@
-import type { RiposteConfig } from "../config/schema.js";
+import { configuredMode, type RiposteConfig } from "../config/schema.js";
 import { CATALOG, getDetection } from "../detections/catalog.js";
 import type { DetectionResponse } from "../detections/types.js";
-import type { RemediationActionId } from "../model/actions.js";
+import { REMEDIATION_ACTION_IDS, type RemediationActionId } from "../model/actions.js";
 import type { DetectionId } from "../model/catalog.js";
-import { guardDutyAction } from "./guardduty.js";
+import { GUARDDUTY_ACTIONS, guardDutyAction } from "./guardduty.js";
 import type { IncidentView } from "./types.js";
 
 /**
@@ -59,4 +59,39 @@ export function chooseActions(incident: IncidentView, config: RiposteConfig): Ch
     action = "nacl-deny-ip";
   }
   return { actions: action ? [action] : [], notes };
+}
+
+/** The actions `chooseActions` may turn `action` into under `config`. */
+function variantsOf(action: RemediationActionId, config: RiposteConfig): RemediationActionId[] {
+  switch (action) {
+    case "s3-block-public-access":
+      return [action, "s3-account-block-public-access"];
+    case "iam-deactivate-access-key":
+      return [action, "iam-revoke-sessions"];
+    case "waf-block-ip":
+    case "nacl-deny-ip":
+      if (config.remediation.wafIpSet) return ["waf-block-ip"];
+      return config.remediation.networkAcl ? ["nacl-deny-ip"] : [];
+    default:
+      return [action];
+  }
+}
+
+/**
+ * Every action some incident can get under `config`: the responses of the detections not switched
+ * off or to notify only, with the variants the facts can choose (account-level block, temporary
+ * keys, WAF or network ACL as configured). The deployed remediation roles are granted these
+ * actions' permissions and no others.
+ */
+export function actionsInUse(config: RiposteConfig): RemediationActionId[] {
+  if (config.remediation.mode === "off") return [];
+  const used = new Set<RemediationActionId>();
+  for (const definition of CATALOG) {
+    const guardDuty = definition.id === "guardduty-finding";
+    const mode = configuredMode(config, definition.id) ?? (guardDuty ? "auto" : definition.response.mode);
+    if (mode === "off" || mode === "notify") continue;
+    const actions = guardDuty ? GUARDDUTY_ACTIONS : definition.response.action ? [definition.response.action] : [];
+    for (const action of actions) for (const variant of variantsOf(action, config)) used.add(variant);
+  }
+  return REMEDIATION_ACTION_IDS.filter((id) => used.has(id));
 }

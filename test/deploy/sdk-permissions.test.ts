@@ -3,6 +3,7 @@ import { parseConfig } from "../../core/config/load.js";
 import { type AccessContext, accessFor, actionsOf, type DeployedFunction } from "../../core/deploy/access.js";
 import { runtimeConfig } from "../../core/deploy/config.js";
 import { workflowLogicalName } from "../../core/deploy/names.js";
+import { REMEDIATION_ACTION_IDS } from "../../core/model/actions.js";
 import { CATEGORIES } from "../../core/model/catalog.js";
 import type { Finding } from "../../core/model/incident.js";
 import { createTable } from "../../core/store/dynamodb/table.js";
@@ -25,7 +26,12 @@ const SIGNING_SECRET = "signing-secret-for-the-permission-suite";
 const APPROVER = "U0APPROVER";
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:riposte-test-Alerts`;
 const QUEUE = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/riposte-test-Candidates`;
-const CONTEXT: AccessContext = { mode: "live", encryptAlerts: false, crossAccount: false };
+const CONTEXT: AccessContext = {
+  mode: "live",
+  encryptAlerts: false,
+  crossAccount: false,
+  actions: REMEDIATION_ACTION_IDS,
+};
 const machineArn = (category: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:test-riposte-${category}`;
 
 let dynamo: DynamoServer;
