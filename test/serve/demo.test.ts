@@ -5,15 +5,26 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { HealthResponse } from "../../core/model/api.js";
 import { CATEGORIES } from "../../core/model/catalog.js";
 import type { IncidentSummary } from "../../core/model/incident.js";
-import { demoStoryline } from "../../local/demo/storyline.js";
-import { listIncidents, postRecords, type Served, serve, sleep, stopAll, tempDir, waitFor } from "./support/riposte.js";
+import { DEMO_GROUP, demoStoryline } from "../../local/demo/storyline.js";
+import {
+  incidentDetail,
+  listIncidents,
+  postRecords,
+  type Served,
+  serve,
+  sleep,
+  stopAll,
+  tempDir,
+  waitFor,
+} from "./support/riposte.js";
 import { CATEGORY_SCENARIOS } from "./support/scenarios.js";
 
 /**
  * `riposte serve` with the demo, as `npm start` runs it (no RIPOSTE_DASHBOARD_TOKEN), paced
  * faster through the configuration's `runtime.demoSeconds`: the printed dashboard link carries
- * the token in its fragment, the storyline opens incidents of every category along every
- * workflow path, and the demo never replays into a store that already has incidents.
+ * the token in its fragment, the storyline opens its 20 incidents of every category along every
+ * workflow path (a later revoke resolving an earlier one included), and the demo never replays
+ * into a store that already has incidents.
  */
 
 const dirs: { path: string; remove(): void }[] = [];
@@ -69,18 +80,62 @@ describe("riposte serve with the demo", () => {
         const statuses = new Set(list.map((item) => item.status));
         const detections = new Set(list.map((item) => item.detection));
         const done =
+          served.output().includes("demo storyline finished") &&
           [...expectedDetections].every((id) => detections.has(id)) &&
-          ["AWAITING_APPROVAL", "MITIGATED", "NOTIFIED", "DISMISSED"].every((s) => statuses.has(s as never)) &&
+          ["AWAITING_APPROVAL", "MITIGATED", "NOTIFIED", "DISMISSED", "RESOLVED"].every((s) =>
+            statuses.has(s as never),
+          ) &&
           !list.some((item) => ["NEW", "TRIAGED", "PROCESSING"].includes(item.status));
         return done ? list : undefined;
       },
       45_000,
       served.output,
     );
+    // What the README promises: 20 incidents across all five categories. The storyline is
+    // deterministic (virtual event times, one scripted decision), so the tally is exact.
+    expect(items.length, JSON.stringify(items.map((item) => [item.detection, item.status]))).toBe(20);
     expect(new Set(items.map((item) => item.category))).toEqual(new Set(CATEGORIES));
-    // The scripted rejection: decided in the dashboard's path, by "demo (scripted)".
+    const tally: Record<string, number> = {};
+    for (const item of items) tally[item.status] = (tally[item.status] ?? 0) + 1;
+    expect(tally).toEqual({ NOTIFIED: 9, MITIGATED: 6, AWAITING_APPROVAL: 3, DISMISSED: 1, RESOLVED: 1 });
+    // The scripted rejection: svc-reports' anomalous key use, decided on the dashboard's path by "demo (scripted)".
     const rejected = items.filter((item: IncidentSummary) => item.status === "DISMISSED");
-    expect(rejected.length).toBeGreaterThan(0);
+    expect(rejected.map((item) => [item.detection, item.principal])).toEqual([
+      ["access-key-anomalous-use", expect.stringContaining("svc-reports")],
+    ]);
+    const decision = (await incidentDetail(served.url, rejected[0]!.id, token)).incident.approvals;
+    expect(decision.map((a) => [a.decision, a.approver, a.via])).toEqual([["reject", "demo (scripted)", "dashboard"]]);
+
+    // Bob revokes both world-open rules (sg-risk-resolved, itself notify-only): the production-tag
+    // violation, still waiting for approval, becomes RESOLVED by that incident; the SSH and RDP
+    // incidents were already mitigated (dry-run) and keep that outcome.
+    const onGroup = (detection: string) =>
+      items.filter((item) => item.detection === detection && item.resource === DEMO_GROUP.groupId);
+    const [revoked] = onGroup("sg-risk-resolved");
+    expect(revoked?.status).toBe("NOTIFIED");
+    const [tagViolation] = onGroup("sg-prod-tag-violation");
+    expect(tagViolation?.status).toBe("RESOLVED");
+    const resolved = await incidentDetail(served.url, tagViolation!.id, token);
+    expect(resolved.incident.resolvedBy).toBe(revoked!.id);
+    expect(resolved.incident.transitions.map((t) => t.to)).toContain("AWAITING_APPROVAL");
+    // Its waiting approval is closed so the workflow ends: it neither remediates nor overwrites RESOLVED.
+    const actions = resolved.audit.map((entry) => entry.action);
+    expect(
+      actions.filter((action) => action.startsWith("action.")),
+      actions.join(", "),
+    ).toEqual([]);
+    expect(resolved.audit).toContainEqual(
+      expect.objectContaining({
+        action: "status.kept",
+        detail: expect.objectContaining({ requested: "DISMISSED", status: "RESOLVED" }),
+      }),
+    );
+    for (const detection of ["sg-ssh-open-world", "sg-high-risk-port-open"]) {
+      expect(
+        onGroup(detection).map((item) => item.status),
+        detection,
+      ).toEqual(["MITIGATED"]);
+    }
 
     // The demo source reports itself in /api/health.
     const health = (await (await fetch(`${served.url}/api/health`)).json()) as HealthResponse;

@@ -21,8 +21,8 @@ import { CATEGORY_SCENARIOS } from "./support/scenarios.js";
  * Crash and restart of `riposte serve` on the same data directory: SIGKILL while an incident
  * awaits approval and a burst of accepted events is still queued in the inbox, SIGKILL again
  * while that burst is being worked off, then a clean restart. Every accepted event's incident
- * exists and finishes, and nothing ran twice. SIGTERM: exits 0 and the work it had is finished
- * or picks up after the restart.
+ * exists and finishes, and nothing ran twice. SIGTERM or SIGINT (Ctrl-C): exits 0 and the work
+ * it had is finished or picks up after the restart.
  */
 
 const dirs: { remove(): void }[] = [];
@@ -168,14 +168,16 @@ describe("riposte serve after a crash (SIGKILL) and a restart", () => {
   }, 90_000);
 });
 
-describe("riposte serve stopped with SIGTERM", () => {
-  it("exits 0 and the work it had is finished or picked up after the restart, once", async () => {
+// SIGINT is what Ctrl-C sends.
+describe.each(["SIGTERM", "SIGINT"] as const)("riposte serve stopped with %s", (signal) => {
+  it("logs stopping and stopped, exits 0, and the work it had is finished or picked up after the restart, once", async () => {
     const dataDir = newDir();
     let served = await serve({ dataDir, logLevel: "info" });
     const groups = await burst(served.url, 20, 2, 100);
-    const stopped = await served.stop("SIGTERM");
+    const stopped = await served.stop(signal);
     expect(stopped, served.output().slice(-2000)).toEqual({ code: 0, signal: null });
-    expect(served.output()).toMatch(/"msg":"stopped"|stopped/);
+    expect(served.output()).toMatch(new RegExp(`"msg":"stopping".*"signal":"${signal}"`));
+    expect(served.output()).toMatch(/"msg":"stopped"/);
     expect(inboxCounts(dataDir).total).toBe(groups.length);
 
     served = await serve({ dataDir });

@@ -137,8 +137,10 @@ export async function listIncidents(url: string, token = TOKEN): Promise<Inciden
   return items;
 }
 
-export async function incidentDetail(url: string, id: string): Promise<IncidentDetailResponse> {
-  const { status, body } = await api<IncidentDetailResponse>(url, `/api/incidents/${encodeURIComponent(id)}`);
+export async function incidentDetail(url: string, id: string, token = TOKEN): Promise<IncidentDetailResponse> {
+  const { status, body } = await api<IncidentDetailResponse>(url, `/api/incidents/${encodeURIComponent(id)}`, {
+    token,
+  });
   if (status !== 200) throw new Error(`GET /api/incidents/${id} answered ${status}: ${JSON.stringify(body)}`);
   return body;
 }
