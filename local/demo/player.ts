@@ -37,7 +37,7 @@ export interface DemoSourceOptions extends SourceContext {
   shouldStart: () => Promise<boolean>;
   /** Finds the incident a scripted decision is about. */
   store: Pick<IncidentStore, "listIncidents">;
-  /** Decides an approval (the dashboard's path, with the approver "demo"). */
+  /** Decides an approval (the dashboard's path, with the approver "demo (scripted)"). */
   decide: (decision: DemoDecision) => Promise<unknown>;
 }
 

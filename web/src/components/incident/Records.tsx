@@ -7,36 +7,39 @@ import { StatusBadge } from "../Badges.js";
 export function ApprovalsList(props: { approvals: ApprovalRecord[] }) {
   return (
     <Show when={props.approvals.length} fallback={<p class="muted">No approvals recorded.</p>}>
-      <table class="table">
-        <thead>
-          <tr>
-            <th scope="col">Decision</th>
-            <th scope="col">By</th>
-            <th scope="col">Via</th>
-            <th scope="col">When</th>
-            <th scope="col">Comment</th>
-          </tr>
-        </thead>
-        <tbody>
-          <For each={props.approvals}>
-            {(approval) => (
-              <tr>
-                <td>
-                  <span class="badge decision" data-decision={approval.decision}>
-                    {approval.decision}
-                  </span>
-                </td>
-                <td class="break">{approval.approver}</td>
-                <td>{approval.via}</td>
-                <td>
-                  <time datetime={approval.at}>{formatTime(approval.at)}</time>
-                </td>
-                <td class="break">{approval.comment ?? ""}</td>
-              </tr>
-            )}
-          </For>
-        </tbody>
-      </table>
+      {/* Scrolls sideways on a phone instead of squeezing names to a letter per line; focusable so keyboards can scroll it. */}
+      <section class="table-scroll" tabindex="0" aria-label="Approvals table">
+        <table class="table approvals">
+          <thead>
+            <tr>
+              <th scope="col">Decision</th>
+              <th scope="col">By</th>
+              <th scope="col">Via</th>
+              <th scope="col">When</th>
+              <th scope="col">Comment</th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={props.approvals}>
+              {(approval) => (
+                <tr>
+                  <td>
+                    <span class="badge decision" data-decision={approval.decision}>
+                      {approval.decision}
+                    </span>
+                  </td>
+                  <td class="break">{approval.approver}</td>
+                  <td>{approval.via}</td>
+                  <td>
+                    <time datetime={approval.at}>{formatTime(approval.at)}</time>
+                  </td>
+                  <td class="break">{approval.comment ?? ""}</td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </section>
     </Show>
   );
 }
