@@ -49,8 +49,8 @@ export interface RuntimeOptions {
   config: RiposteConfig;
   /** Replay the demo storyline into an empty store. */
   demo: boolean;
-  /** The dashboard token (see `resolveDashboardToken`). */
-  token: string;
+  /** The dashboard token (see `resolveDashboardToken`), or one per person (`resolveDashboardTokens`). */
+  token: Parameters<typeof startLocalServer>[0]["token"];
   env: Record<string, string | undefined>;
   logger: Logger;
   /** The built dashboard (web/dist), if there is one. */
@@ -65,7 +65,7 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   url: string;
-  /** The dashboard link, with the token in its fragment. */
+  /** The dashboard link, with the token in its fragment (a single token; with named ones, none). */
   dashboardUrl: string;
   mode: RemediationMode;
   store: SqliteStore;
@@ -233,7 +233,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     let closing: Promise<void> | undefined;
     return {
       url: server.url,
-      dashboardUrl: server.dashboardUrl(options.token),
+      dashboardUrl: typeof options.token === "string" ? server.dashboardUrl(options.token) : `${server.url}/`,
       mode,
       store,
       workflows,
