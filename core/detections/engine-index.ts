@@ -6,7 +6,7 @@ import { createDetectionSpecs, type DetectionSpec, detectionPattern, statePatter
 import { trackerIgnores, trackerPattern } from "./network/tracker.js";
 import type { Json } from "./record.js";
 import { bucketHistoryPattern } from "./storage/history.js";
-import type { StatefulDetection } from "./types.js";
+import type { EventPattern, StatefulDetection } from "./types.js";
 
 /**
  * The patterns an engine matches, as one index. Built the same way wherever it is built (the
@@ -14,7 +14,8 @@ import type { StatefulDetection } from "./types.js";
  * registration number.
  */
 
-export type Role = "trigger" | "state" | "tracker" | "history";
+/** `extra`: a pattern matched like the others, then dropped (see `buildEngineIndex`). */
+export type Role = "trigger" | "state" | "tracker" | "history" | "extra";
 
 export interface IndexEntry {
   /** Registration number: the same for the same configuration and detections. */
@@ -49,8 +50,17 @@ export function enabledSpecs(config: RiposteConfig, only?: readonly DetectionId[
   );
 }
 
-export function buildEngineIndex(specs: DetectionSpec[], config: RiposteConfig): EngineIndex {
-  const index = new PatternIndex<IndexEntry>();
+/**
+ * `extraPatterns` are registered after the detections' and matched on every event like them, but
+ * `index.match` drops them from what it returns, so they change no finding and no state. Only for
+ * measuring how matching scales with the number of patterns (`npm run bench -- scan`).
+ */
+export function buildEngineIndex(
+  specs: DetectionSpec[],
+  config: RiposteConfig,
+  extraPatterns: readonly EventPattern[] = [],
+): EngineIndex {
+  const index = extraPatterns.length > 0 ? new IndexWithExtras() : new PatternIndex<IndexEntry>();
   const entries: IndexEntry[] = [];
   const add = (role: Role, pattern: Record<string, unknown>, spec?: DetectionSpec) => {
     const entry: IndexEntry = spec ? { id: entries.length, role, spec } : { id: entries.length, role };
@@ -67,8 +77,18 @@ export function buildEngineIndex(specs: DetectionSpec[], config: RiposteConfig):
   if (trackerUsers.length > 0) add("tracker", trackerPattern());
   const usesHistory = specs.some((spec) => spec.category === "storage");
   if (usesHistory) add("history", bucketHistoryPattern());
+  for (const pattern of extraPatterns) add("extra", pattern);
   const signature = entries.map((entry) => `${entry.role}:${entry.spec?.id ?? ""}`).join(",");
   return { specs, index, entries, trackerUsers, usesHistory, signature };
+}
+
+/** An index whose `extra` entries are matched, then left out of the result. */
+class IndexWithExtras extends PatternIndex<IndexEntry> {
+  override match(event: unknown): IndexEntry[] {
+    const keys = super.match(event);
+    for (const key of keys) if (key.role === "extra") return keys.filter((entry) => entry.role !== "extra");
+    return keys;
+  }
 }
 
 export function learnsFromTracker(spec: DetectionSpec): spec is StatefulDetection {

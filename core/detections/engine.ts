@@ -20,7 +20,7 @@ import {
 import { NetworkTracker } from "./network/tracker.js";
 import type { PreparedEvent } from "./prepared.js";
 import { BucketHistoryTracker, withPrevious } from "./storage/history.js";
-import type { CorrelationContext, FindingDraft, StatefulDetection } from "./types.js";
+import type { CorrelationContext, EventPattern, FindingDraft, StatefulDetection } from "./types.js";
 
 /**
  * The detection engine: every enabled detection over a stream of events in event-time order.
@@ -43,6 +43,8 @@ export interface DetectionEngineOptions {
    * receives one delivery per matching rule). Keyed on event id and time, for a day of event time.
    */
   dedupe?: boolean;
+  /** Patterns matched and then ignored, for benchmarks only (see `buildEngineIndex`). */
+  extraPatterns?: readonly EventPattern[];
 }
 
 export interface DetectionEngine {
@@ -99,7 +101,7 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     trackerUsers,
     usesHistory,
     signature,
-  } = buildEngineIndex(enabledSpecs(config, options.detections), config);
+  } = buildEngineIndex(enabledSpecs(config, options.detections), config, options.extraPatterns);
   const byId = new Map(specs.map((spec) => [spec.id, spec]));
 
   const tracker = new NetworkTracker(state, config);

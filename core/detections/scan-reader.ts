@@ -4,6 +4,7 @@ import type { InputFile } from "../events/files.js";
 import { readListedFiles } from "../events/read.js";
 import { buildEngineIndex, enabledSpecs } from "./engine-index.js";
 import { BatchEncoder } from "./prepared-batch.js";
+import type { EventPattern } from "./types.js";
 
 /**
  * A reader thread of `riposte scan` (started by `scan-readers.ts`): reads its share of the
@@ -18,6 +19,7 @@ export interface ReaderData {
   fileNumbers: number[];
   wholeFileLimit?: number;
   maxInFlight: number;
+  extraPatterns?: readonly EventPattern[];
 }
 
 export type ReaderMessage =
@@ -27,7 +29,7 @@ export type ReaderMessage =
   | { type: "failed"; reason: string };
 
 async function run(port: NonNullable<typeof parentPort>, data: ReaderData): Promise<void> {
-  const engineIndex = buildEngineIndex(enabledSpecs(data.config), data.config);
+  const engineIndex = buildEngineIndex(enabledSpecs(data.config), data.config, data.extraPatterns);
   const encoder = new BatchEncoder(engineIndex);
   let acknowledged = 0;
   let wake: (() => void) | undefined;

@@ -5,6 +5,7 @@ import type { RiposteConfig } from "../config/schema.js";
 import type { InputFile } from "../events/files.js";
 import { BatchDecoder, type PreparedBatchMessage, type PreparedItem } from "./prepared-batch.js";
 import type { ReaderData, ReaderMessage } from "./scan-reader.js";
+import type { EventPattern } from "./types.js";
 
 /**
  * Reader threads for `riposte scan`: file i goes to reader i mod n, each reader reads, normalises
@@ -22,6 +23,8 @@ export interface ReaderPoolOptions {
   onBytes?: (bytes: number) => void;
   /** Batches a reader may post ahead of the engine (bounds memory). */
   maxInFlight?: number;
+  /** See `ScanOptions.extraPatterns`. */
+  extraPatterns?: readonly EventPattern[];
 }
 
 /** The readers could not be started (no thread support, a loader missing): read in-thread. */
@@ -108,6 +111,7 @@ export async function* readPrepared(options: ReaderPoolOptions): AsyncIterable<P
         fileNumbers,
         wholeFileLimit: options.wholeFileLimit,
         maxInFlight: options.maxInFlight ?? 4,
+        extraPatterns: options.extraPatterns,
       };
       readers.push(new Reader(startReader(data)));
     }

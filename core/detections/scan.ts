@@ -15,6 +15,7 @@ import { createPreparedDetectionEngine } from "./engine.js";
 import type { PreparedEvent } from "./prepared.js";
 import type { PreparedItem } from "./prepared-batch.js";
 import { ReadersUnavailable, readPrepared } from "./scan-readers.js";
+import type { EventPattern } from "./types.js";
 
 /**
  * Offline triage (`riposte scan`): read files and directories, order events by event time with
@@ -71,6 +72,8 @@ export interface ScanOptions {
    * `PARALLEL_MIN_BYTES` and the machine has more than one core.
    */
   readers?: number;
+  /** Patterns matched and then ignored, for benchmarks only (see `buildEngineIndex`). */
+  extraPatterns?: readonly EventPattern[];
 }
 
 /** Below this much input, starting reader threads costs more than it saves. */
@@ -87,6 +90,7 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
     config: options.config,
     state: options.state ?? new MemoryCorrelationStore(),
     logger: options.logger ?? silentLogger,
+    extraPatterns: options.extraPatterns,
   });
   const logger = options.logger ?? silentLogger;
   const summary: ScanSummary = {
@@ -146,6 +150,7 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
       config: options.config,
       readers,
       signature: engine.indexSignature,
+      extraPatterns: options.extraPatterns,
       wholeFileLimit: options.read?.wholeFileLimit,
       onBytes,
     })[Symbol.asyncIterator]();
