@@ -1,9 +1,13 @@
 import { gzipSync } from "node:zlib";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../core/log.js";
 import { makeIncident } from "../core/store/contract/fixtures.js";
 import { MemoryStore } from "../core/store/memory.js";
+import { makeDeps } from "../test/notify/fixtures.js";
 import { createApiHandler } from "./api.js";
+import { apiOptionsFor } from "./lib/api-options.js";
+import { buildAwsRuntime } from "./lib/aws-deps.js";
 
 const TOKEN = "aws-dashboard-token-0123456789";
 
@@ -135,5 +139,80 @@ describe("api Lambda handler (HTTP API payload v2)", () => {
     const second = await handler(event("GET", "/api/health"));
 
     expect(second.statusCode).toBe(200);
+  });
+});
+
+describe("api Lambda handler with the deployed links (DashboardUsers)", () => {
+  const ALICE = "alice-dashboard-token-0123456789";
+  const BOB = "bob-dashboard-token-9876543210ab";
+
+  /** The api function as deployed: options from the links, over a memory store and recorded callbacks. */
+  async function deployed(users: string | undefined) {
+    const links = {
+      Settings: { config: "{}", version: "1.2.3", stage: "prod" },
+      Incidents: { name: "riposte-prod-IncidentTable-abc" },
+      CorrelateQueue: { url: "https://sqs.eu-west-1.amazonaws.com/123456789012/riposte-prod-correlate" },
+      DashboardToken: { value: TOKEN },
+      ...(users === undefined ? {} : { DashboardUsers: { value: users } }),
+    };
+    const deps = makeDeps();
+    const runtime = { ...buildAwsRuntime({ links, env: { RIPOSTE_LOG_LEVEL: "silent" } }), deps };
+    const incident = makeIncident({ status: "AWAITING_APPROVAL" });
+    await deps.store.createIncident(incident);
+    await deps.store.putApproval({
+      id: "appr-1",
+      incidentId: incident.id,
+      taskToken: "task-token-1",
+      createdAt: "2026-01-01T00:00:00.000Z",
+      expiresAt: "2999-01-01T00:00:00.000Z",
+      status: "pending",
+    });
+    const handler = createApiHandler(() =>
+      apiOptionsFor(runtime, { links, env: {}, sqs: new SQSClient({ region: "eu-west-1" }) }),
+    );
+    const approve = (token: string) =>
+      handler(
+        event("POST", `/api/incidents/${incident.id}/approval`, {
+          headers: {
+            host: "abc.execute-api.eu-west-1.amazonaws.com",
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+          },
+          body: JSON.stringify({ decision: "approve", comment: "checked" }),
+        }),
+      );
+    return { deps, incident, handler, approve };
+  }
+
+  it("records the person whose token approved, and still takes DashboardToken as 'dashboard'", async () => {
+    const { deps, incident, handler, approve } = await deployed(`alice@example.com=${ALICE}\nbob=${BOB}`);
+
+    const byBob = await approve(BOB);
+    const shared = await handler(event("GET", `/api/incidents/${incident.id}`));
+    const wrong = await approve(`${ALICE}x`);
+
+    expect(byBob.statusCode).toBe(200);
+    expect(JSON.parse(byBob.body)).toMatchObject({ decision: "approve", approver: "bob" });
+    expect((await deps.store.getIncident(incident.id))?.approvals).toMatchObject([
+      { decision: "approve", approver: "bob", via: "dashboard" },
+    ]);
+    expect(deps.callbacks.successes).toMatchObject([{ token: "task-token-1", output: { approver: "bob" } }]);
+    expect(shared.statusCode).toBe(200);
+    expect(wrong.statusCode).toBe(401);
+  });
+
+  it("takes only DashboardToken when DashboardUsers is unset, and fails closed when it is malformed", async () => {
+    const unset = await deployed(undefined);
+    const malformed = await deployed(`alice=${ALICE},bob=${ALICE}`);
+
+    const byAlice = await unset.approve(ALICE);
+    const byShared = await unset.approve(TOKEN);
+
+    expect(byAlice.statusCode).toBe(401);
+    expect(byShared.statusCode).toBe(200);
+    expect(JSON.parse(byShared.body)).toMatchObject({ approver: "dashboard" });
+    await expect(malformed.approve(ALICE)).rejects.toThrow(
+      /^the DashboardUsers secret: entries 1 and 2 have the same token$/,
+    );
   });
 });

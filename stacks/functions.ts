@@ -1,7 +1,7 @@
 import { config } from "./config";
 import { functionArgs, type Links, type ResourceArns } from "./lib/function";
 import { alertsKey, noticesTopicArn } from "./notify";
-import { dashboardToken, slackBotToken, slackSigningSecret } from "./secrets";
+import { dashboardToken, dashboardUsers, slackBotToken, slackSigningSecret } from "./secrets";
 import { settings } from "./settings";
 import { incidents, table } from "./storage";
 
@@ -14,6 +14,7 @@ export const links: Links = {
   SlackBotToken: slackBotToken,
   SlackSigningSecret: slackSigningSecret,
   DashboardToken: dashboardToken,
+  DashboardUsers: dashboardUsers,
 };
 
 // Org-wide mode: the role remediation assumes in member accounts (same name in each).

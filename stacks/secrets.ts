@@ -1,4 +1,4 @@
-import { dashboardTokenProblem } from "../core/deploy/secrets";
+import { dashboardTokenProblem, dashboardUsersProblem } from "../core/deploy/secrets";
 import { config } from "./config";
 
 // Secrets are set per stage: `npx sst secret set <Name> <value> --stage <stage>`. The Slack ones are
@@ -8,10 +8,18 @@ const slackRequired = config.notify.slack !== undefined;
 export const slackBotToken = new sst.Secret("SlackBotToken", slackRequired ? undefined : "");
 export const slackSigningSecret = new sst.Secret("SlackSigningSecret", slackRequired ? undefined : "");
 export const dashboardToken = new sst.Secret("DashboardToken");
+// Optional: one dashboard token per person (`name=token` pairs), so approvals record who gave them.
+export const dashboardUsers = new sst.Secret("DashboardUsers", "");
 
 // The dashboard and its API face the internet: a short token fails the deploy, the way SST fails
 // one whose secret is unset (an error from the value's apply). The message never holds the value.
 dashboardToken.value.apply((value) => {
   const problem = dashboardTokenProblem(value);
   if (problem) throw new $util.ResourceError(problem, dashboardToken, true);
+});
+
+// A malformed DashboardUsers fails the deploy rather than every API call; empty means none.
+$util.all([dashboardUsers.value, dashboardToken.value]).apply(([users, shared]) => {
+  const problem = dashboardUsersProblem(users, shared);
+  if (problem) throw new $util.ResourceError(problem, dashboardUsers, true);
 });

@@ -32,6 +32,12 @@ describe("FUNCTION_SPECS", () => {
     expect(FUNCTION_SPECS.slack.timeoutSeconds).toBeLessThan(30);
   });
 
+  it("links the per-person dashboard tokens only to the functions that check tokens", () => {
+    const linked = DEPLOYED_FUNCTIONS.filter((fn) => FUNCTION_SPECS[fn].links.includes("DashboardUsers"));
+
+    expect(linked).toEqual(["api", "wsConnect"]);
+  });
+
   it("ships the geolocation data with exactly the functions that locate addresses", () => {
     const geo = DEPLOYED_FUNCTIONS.filter((fn) => FUNCTION_SPECS[fn].geo);
 

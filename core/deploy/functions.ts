@@ -17,6 +17,7 @@ export const LINKS = [
   "SlackBotToken",
   "SlackSigningSecret",
   "DashboardToken",
+  "DashboardUsers",
 ] as const;
 export type LinkName = (typeof LINKS)[number];
 
@@ -65,6 +66,7 @@ export const FUNCTION_SPECS: Readonly<Record<DeployedFunction, FunctionSpec>> = 
   api: spec("Api", "functions/api.handler", "Dashboard REST API and event intake", 29, 512, false, [
     ...SLACK_LINKS,
     "DashboardToken",
+    "DashboardUsers",
     "CorrelateQueue",
   ]),
   slack: spec("SlackInteractions", "functions/slack.handler", "Slack Approve / Reject buttons", 10, 512, false, [
@@ -80,9 +82,11 @@ export const FUNCTION_SPECS: Readonly<Record<DeployedFunction, FunctionSpec>> = 
     true,
     [...TASK_LINKS, "Workflows", "CorrelateQueue"],
   ),
+  // The per-person tokens go only to the two functions that check tokens.
   wsConnect: spec("WsConnect", "functions/websocket/connect.handler", "Dashboard WebSocket $connect", 10, 256, false, [
     "Incidents",
     "DashboardToken",
+    "DashboardUsers",
     "Realtime",
   ]),
   wsDisconnect: spec(

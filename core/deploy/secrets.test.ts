@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MIN_TOKEN_LENGTH } from "../api/auth.js";
-import { dashboardTokenProblem } from "./secrets.js";
+import { dashboardTokenProblem, dashboardUsersProblem } from "./secrets.js";
 
 describe("DashboardToken check at deploy time", () => {
   it("accepts a token of the minimum length and longer", () => {
@@ -26,5 +26,35 @@ describe("DashboardToken check at deploy time", () => {
 
     expect(problem).toBeDefined();
     expect(problem).not.toContain(value.slice(0, MIN_TOKEN_LENGTH - 1));
+  });
+});
+
+describe("DashboardUsers check at deploy time", () => {
+  const SHARED = "shared-dashboard-token-0123";
+  const ALICE = "alice-token-0123456789abcdef";
+
+  it("accepts an empty value (no named users) and well-formed name=token pairs", () => {
+    expect(dashboardUsersProblem("", SHARED)).toBeUndefined();
+    expect(dashboardUsersProblem(`alice=${ALICE}\nbob@example.com=${ALICE}-bob`, SHARED)).toBeUndefined();
+  });
+
+  it("refuses a malformed entry, a duplicate, or the DashboardToken reused, without repeating a token", () => {
+    const problems = [
+      dashboardUsersProblem(`alice=${ALICE},${ALICE}`, SHARED),
+      dashboardUsersProblem(`alice=${ALICE.slice(0, 15)}`, SHARED),
+      dashboardUsersProblem(`alice=${ALICE},bob=${ALICE}`, SHARED),
+      dashboardUsersProblem(`alice=${SHARED}`, SHARED),
+    ];
+
+    expect(problems).toEqual([
+      expect.stringMatching(/^the DashboardUsers secret: entry 2 is not name=token \(the format: name=token pairs/),
+      expect.stringMatching(/entry 1: the token is too short: it must be at least 16 characters/),
+      expect.stringMatching(/entries 1 and 2 have the same token/),
+      expect.stringMatching(/entry 1 has the same token as the DashboardToken secret/),
+    ]);
+    for (const problem of problems) {
+      expect(problem).not.toContain(ALICE.slice(0, 15));
+      expect(problem).not.toContain(SHARED);
+    }
   });
 });

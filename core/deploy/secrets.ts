@@ -1,4 +1,4 @@
-import { MIN_TOKEN_LENGTH } from "../api/auth.js";
+import { DashboardTokensError, dashboardTokens, MIN_TOKEN_LENGTH } from "../api/auth.js";
 
 /**
  * Deploy-time checks of secret values. The dashboard and its API face the internet, so a short
@@ -11,4 +11,24 @@ export function dashboardTokenProblem(value: string): string | undefined {
   const length = value.trim().length;
   if (length >= MIN_TOKEN_LENGTH) return undefined;
   return `the DashboardToken secret is ${length === 0 ? "empty" : "too short"}: it must be at least ${MIN_TOKEN_LENGTH} characters (set one with: npx sst secret set DashboardToken "$(openssl rand -base64 32)" --stage <stage>)`;
+}
+
+/**
+ * What is wrong with a DashboardUsers value (`name=token` pairs, one per person; empty means none),
+ * checked with the functions' own parser against the DashboardToken too; undefined when it will do.
+ */
+export function dashboardUsersProblem(users: string, sharedToken: string): string | undefined {
+  try {
+    dashboardTokens({
+      users,
+      shared: sharedToken,
+      names: { users: "the DashboardUsers secret", shared: "the DashboardToken secret" },
+    });
+    return undefined;
+  } catch (error) {
+    if (error instanceof DashboardTokensError) {
+      return `${error.message} (the format: name=token pairs separated by commas or newlines)`;
+    }
+    throw error;
+  }
 }

@@ -5,10 +5,11 @@ import type { ApiOptions } from "../../core/api/types.js";
 import { decideApproval } from "../../core/approval/decide.js";
 import { type AwsRuntime, awsRuntime } from "./aws-deps.js";
 import { queueIntake } from "./intake.js";
-import { type LinkSource, linked, sstLinks } from "./resources.js";
+import { type LinkSource, linked, linkedDashboardTokens, sstLinks } from "./resources.js";
 
 /**
- * The dashboard API's dependencies on AWS: the DynamoDB store, the dashboard token, executions
+ * The dashboard API's dependencies on AWS: the DynamoDB store, the dashboard tokens (one per
+ * person from DashboardUsers, and the shared DashboardToken as "dashboard"), executions
  * read from Step Functions, intake through the correlate queue, and approvals decided with the
  * task deps. Browser origins: the configured ones plus `RIPOSTE_ALLOWED_ORIGINS` (the stacks set
  * the dashboard site's URL there).
@@ -30,7 +31,7 @@ export function apiOptionsFor(
   const startedAt = new Date().toISOString();
   return {
     store: deps.store,
-    tokens: [{ token: linked("DashboardToken", links).value, principal: "dashboard" }],
+    tokens: linkedDashboardTokens(links),
     health: () => ({ status: "ok", version: runtime.version, startedAt, remediation: config.remediation.mode }),
     intake: queueIntake(options.sqs ?? new SQSClient({}), linked("CorrelateQueue", links).url),
     decideApproval: (decision) => decideApproval(decision, deps),

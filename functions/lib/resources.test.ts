@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
-import { deployedConfig, linked, optionalSecret, stateMachineArns } from "./resources.js";
+import { deployedConfig, linked, linkedDashboardTokens, optionalSecret, stateMachineArns } from "./resources.js";
 
 const machine = (name: string) => ({ arn: `arn:aws:states:eu-west-1:123456789012:stateMachine:prod-riposte-${name}` });
 
@@ -27,6 +27,24 @@ describe("linked resources", () => {
     expect(optionalSecret("SlackBotToken", { SlackBotToken: { value: " xoxb-1 " } })).toBe("xoxb-1");
     expect(optionalSecret("SlackBotToken", { SlackBotToken: { value: "  " } })).toBeUndefined();
     expect(optionalSecret("SlackSigningSecret", {})).toBeUndefined();
+  });
+
+  it("reads the dashboard's tokens: DashboardUsers by name (absent or blank: none) and DashboardToken", () => {
+    const shared = { DashboardToken: { value: "shared-token-0123456789" } };
+    const alice = "alice-token-0123456789abcdef";
+
+    expect(linkedDashboardTokens({ ...shared, DashboardUsers: { value: `alice=${alice}` } })).toEqual([
+      { principal: "alice", token: alice },
+      { principal: "dashboard", token: "shared-token-0123456789" },
+    ]);
+    expect(linkedDashboardTokens({ ...shared, DashboardUsers: { value: " " } })).toEqual([
+      { principal: "dashboard", token: "shared-token-0123456789" },
+    ]);
+    expect(linkedDashboardTokens(shared)).toHaveLength(1);
+    expect(() => linkedDashboardTokens({ ...shared, DashboardUsers: { value: "alice" } })).toThrow(
+      "the DashboardUsers secret: entry 1 is not name=token",
+    );
+    expect(() => linkedDashboardTokens({ DashboardUsers: { value: `alice=${alice}` } })).toThrow(/DashboardToken link/);
   });
 
   it("validates the deployed configuration with the schema", () => {

@@ -1,5 +1,7 @@
 import { Resource } from "sst/resource";
 import { z } from "zod";
+import { dashboardTokens } from "../../core/api/auth.js";
+import type { ApiToken } from "../../core/api/types.js";
 import { parseConfig } from "../../core/config/load.js";
 import type { RiposteConfig } from "../../core/config/schema.js";
 import { workflowLogicalName } from "../../core/deploy/names.js";
@@ -27,6 +29,7 @@ const SCHEMAS = {
   SlackBotToken: z.object({ value: z.string() }),
   SlackSigningSecret: z.object({ value: z.string() }),
   DashboardToken: z.object({ value: z.string().min(1) }),
+  DashboardUsers: z.object({ value: z.string() }),
 } as const;
 
 export type LinkedName = keyof typeof SCHEMAS;
@@ -54,7 +57,10 @@ export function linked<N extends LinkedName>(name: N, source: LinkSource = sstLi
 }
 
 /** A secret's value, or undefined when it is unset or blank (`sst secret set` never ran). */
-export function optionalSecret(name: "SlackBotToken" | "SlackSigningSecret", source?: LinkSource): string | undefined {
+export function optionalSecret(
+  name: "SlackBotToken" | "SlackSigningSecret" | "DashboardUsers",
+  source?: LinkSource,
+): string | undefined {
   let value: string;
   try {
     value = linked(name, source).value.trim();
@@ -62,6 +68,19 @@ export function optionalSecret(name: "SlackBotToken" | "SlackSigningSecret", sou
     return undefined;
   }
   return value.length > 0 ? value : undefined;
+}
+
+/**
+ * The dashboard's tokens: one per person from the DashboardUsers secret (`name=token` pairs; unset
+ * or unlinked means none) and the DashboardToken secret as "dashboard". A malformed DashboardUsers
+ * throws naming the secret and the entry, never a token (the deploy refuses one first).
+ */
+export function linkedDashboardTokens(source: LinkSource = sstLinks()): ApiToken[] {
+  return dashboardTokens({
+    users: optionalSecret("DashboardUsers", source),
+    shared: linked("DashboardToken", source).value,
+    names: { users: "the DashboardUsers secret", shared: "the DashboardToken secret" },
+  });
 }
 
 /** The deployed configuration, validated again with the same schema as at deploy time. */

@@ -6,10 +6,12 @@ import { createTokenChecker } from "../../core/api/auth.js";
 import { normaliseOrigin } from "../../core/api/cors.js";
 import { createLogger } from "../../core/log.js";
 import { DynamoConnections } from "../../core/store/dynamodb/connections.js";
+import { linkedDashboardTokens } from "../lib/resources.js";
 
 /**
  * What the WebSocket functions need on AWS, read once per container from the linked resources:
- * `Incidents` (the table: `name`), `DashboardToken` (secret: `value`) and `Realtime` (the
+ * `Incidents` (the table: `name`), `DashboardToken` (secret: `value`), `DashboardUsers` (secret,
+ * one token per person; linked to `$connect` only, which checks tokens) and `Realtime` (the
  * WebSocket API: `managementEndpoint`); `RIPOSTE_ALLOWED_ORIGINS` (comma-separated origins, e.g.
  * the dashboard's site URL) optionally restricts browser origins.
  */
@@ -53,7 +55,7 @@ function build() {
   const linked = readLinked();
   const client = new DynamoDBClient({});
   return {
-    checkToken: createTokenChecker([{ token: linked.DashboardToken.value, principal: "dashboard" }]),
+    checkToken: createTokenChecker(linkedDashboardTokens()),
     connections: new DynamoConnections({ client, tableName: linked.Incidents.name }),
     management: new ApiGatewayManagementApiClient({ endpoint: linked.Realtime.managementEndpoint }),
     allowedOrigins: allowedOrigins(process.env.RIPOSTE_ALLOWED_ORIGINS),

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { resolveDashboardToken } from "../../../core/api/auth.js";
+import { DashboardTokensError, resolveDashboardToken, resolveDashboardTokens } from "../../../core/api/auth.js";
+import type { ApiToken } from "../../../core/api/types.js";
 import { loadConfig, parseConfig } from "../../../core/config/load.js";
 import type { RiposteConfig } from "../../../core/config/schema.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "../../../core/log.js";
@@ -29,6 +30,9 @@ Options:
   -h, --help                show this help
 
 The dashboard token is RIPOSTE_DASHBOARD_TOKEN when set, else a new one printed at start.
+RIPOSTE_DASHBOARD_TOKENS gives each person a token, so approvals record who gave them:
+name=token pairs separated by commas or newlines (RIPOSTE_DASHBOARD_TOKEN, if also set, is
+"dashboard"); each person enters their own token in the dashboard's Settings.
 Live remediation and the AWS sources use the standard AWS credential chain, AWS_REGION and
 AWS_ENDPOINT_URL.
 `;
@@ -102,6 +106,25 @@ export function effectiveConfig(config: RiposteConfig, options: ServeOptions): R
   );
 }
 
+/**
+ * The dashboard's tokens: one per person from RIPOSTE_DASHBOARD_TOKENS when set (a malformed
+ * value is a usage error naming the entry), else the single RIPOSTE_DASHBOARD_TOKEN or a new one.
+ */
+function dashboardAccess(env: Record<string, string | undefined>): {
+  token: string | ApiToken[];
+  generated: boolean;
+  weak: boolean;
+} {
+  let named: ReturnType<typeof resolveDashboardTokens>;
+  try {
+    named = resolveDashboardTokens(env);
+  } catch (error) {
+    if (error instanceof DashboardTokensError) throw new UsageError(error.message);
+    throw error;
+  }
+  return named ? { token: named.tokens, generated: false, weak: named.weak } : resolveDashboardToken(env);
+}
+
 const webRoot = fileURLToPath(new URL("../../../web/dist", import.meta.url));
 
 export const serveCommand: Command = {
@@ -125,7 +148,7 @@ export const serveCommand: Command = {
     const options = parseServeOptions(values);
     const config = effectiveConfig(loadConfig(options.configPath), options);
     const logger = createLogger({ level: options.logLevel, fields: { service: "riposte" } });
-    const { token, generated, weak } = resolveDashboardToken(io.env);
+    const { token, generated, weak } = dashboardAccess(io.env);
     if (weak) logger.warn("RIPOSTE_DASHBOARD_TOKEN is short; use at least 16 random characters");
     const stopSignal = io.stopSignal ?? new Promise<string>(() => {});
     let runtime: Awaited<ReturnType<typeof startRuntime>>;
@@ -147,9 +170,11 @@ export const serveCommand: Command = {
     }
     io.stdout.write(`Riposte ${VERSION} listening on ${runtime.url} (remediation: ${runtime.mode})\n`);
     io.stdout.write(
-      generated
-        ? `Dashboard: ${runtime.dashboardUrl}\n`
-        : `Dashboard: ${runtime.url}/#token=… (the token in RIPOSTE_DASHBOARD_TOKEN)\n`,
+      Array.isArray(token)
+        ? `Dashboard: ${runtime.url}/ (open it and enter your own token from RIPOSTE_DASHBOARD_TOKENS in Settings)\n`
+        : generated
+          ? `Dashboard: ${runtime.dashboardUrl}\n`
+          : `Dashboard: ${runtime.url}/#token=… (the token in RIPOSTE_DASHBOARD_TOKEN)\n`,
     );
     if (!existsSync(webRoot))
       io.stdout.write("(the dashboard is not built: run npm run build:web, or use npm start)\n");
