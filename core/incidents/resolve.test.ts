@@ -80,6 +80,11 @@ describe("resolveEarlierIncidents", () => {
     await resolveEarlierIncidents(opened(revocation([ssh]), later), deps);
 
     expect((await deps.store.getApproval("appr-1"))?.status).toBe("rejected");
+    const closed = await deps.store.getIncident(earlier.id);
+    expect(closed?.approvals).toEqual([
+      expect.objectContaining({ id: "appr-1", decision: "reject", approver: "riposte", via: "riposte" }),
+    ]);
+    expect((await deps.store.listAudit(earlier.id)).map((entry) => entry.action)).toContain("approval.decided");
     expect(deps.callbacks.successes).toEqual([
       { token: "token-1", output: expect.objectContaining({ decision: "reject", approver: "riposte" }) },
     ]);

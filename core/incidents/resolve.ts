@@ -69,6 +69,20 @@ async function closePendingApprovals(incidentId: string, resolverId: string, at:
     };
     const decided = await deps.store.decideApproval(approval.id, "rejected", result);
     if (!decided.applied) continue;
+    // Auditors see the closure where they see every decision: on the incident and in its trail.
+    const incident = await deps.store.getIncident(incidentId);
+    if (incident) {
+      await deps.store.patchIncident(incidentId, {
+        approvals: [...incident.approvals, { id: approval.id, ...result, via: "riposte" }],
+      });
+    }
+    await deps.store.appendAudit({
+      incidentId,
+      at,
+      actor: "riposte",
+      action: "approval.decided",
+      detail: { approvalId: approval.id, decision: "reject", via: "riposte", comment: result.comment },
+    });
     try {
       await deps.callbacks.sendTaskSuccess(approval.taskToken, result);
     } catch (error) {

@@ -178,7 +178,8 @@ export const ApprovalRecordSchema = z.object({
   approver: z.string(),
   at: isoTime,
   comment: z.string().optional(),
-  via: z.enum(["slack", "dashboard", "timeout"]),
+  /** `riposte`: closed by Riposte itself (a later event resolved the incident). */
+  via: z.enum(["slack", "dashboard", "timeout", "riposte"]),
 });
 export type ApprovalRecord = z.infer<typeof ApprovalRecordSchema>;
 
