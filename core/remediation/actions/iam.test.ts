@@ -144,6 +144,7 @@ describe("iam-revoke-sessions", () => {
     const { applied } = await runPlanned(travel, config(), { now: NOW, approved: true });
 
     expect(applied.outcome).toBe("already-done");
+    expect(aws.inputs("PutRolePolicyCommand")).toEqual([]);
   });
 
   it("fails on a service-linked role", async () => {
@@ -220,6 +221,19 @@ describe("iam-deactivate-access-key", () => {
       error: "iam-deactivate-access-key is destructive: it runs only after approval",
     });
     expect(aws.sent()).toEqual([]);
+  });
+
+  it("is already done when the key is already Inactive", async () => {
+    aws.iam.on(GetAccessKeyLastUsedCommand).resolves({ UserName: "bob" });
+    aws.iam
+      .on(ListAccessKeysCommand)
+      .resolves({ AccessKeyMetadata: [{ AccessKeyId: KEY, Status: "Inactive", UserName: "bob" }] });
+    aws.iam.on(GetUserCommand).resolves(user());
+
+    const { applied } = await runPlanned(misuse, config(), { approved: true });
+
+    expect(applied).toMatchObject({ outcome: "already-done", before: { state: { status: "Inactive" } } });
+    expect(aws.inputs("UpdateAccessKeyCommand")).toEqual([]);
   });
 
   it("counts a deleted key as gone", async () => {

@@ -105,6 +105,19 @@ describe("s3-block-public-access", () => {
     ]);
     expect(applied).toMatchObject({ action: "s3-account-block-public-access", destructive: true });
   });
+
+  it("is already done when the account already blocks all four", async () => {
+    aws.s3control.on(GetAccountBlockCommand).resolves({ PublicAccessBlockConfiguration: ALL_ON });
+
+    const { applied } = await runPlanned(
+      incident("s3-public-access-block-disabled", { bucket: BUCKET, accountLevel: true }),
+      config(),
+      { approved: true },
+    );
+
+    expect(applied).toMatchObject({ action: "s3-account-block-public-access", outcome: "already-done" });
+    expect(aws.inputs("PutPublicAccessBlockCommand")).toEqual([]);
+  });
 });
 
 describe("s3-remove-public-policy", () => {
@@ -216,6 +229,30 @@ describe("s3 ACL actions", () => {
     ]);
   });
 
+  it("is already done when the bucket ACL has no public grant", async () => {
+    aws.s3.on(GetBucketAclCommand).resolves({ Owner: OWNER, Grants: [ownerGrant, logGrant] });
+
+    const { applied } = await runPlanned(
+      incident("s3-bucket-acl-public", { bucket: BUCKET, acl: "public-read" }),
+      config(),
+    );
+
+    expect(applied.outcome).toBe("already-done");
+    expect(aws.inputs("PutBucketAclCommand")).toEqual([]);
+  });
+
+  it("is already done when the object ACL has no public grant", async () => {
+    aws.s3.on(GetObjectAclCommand).resolves({ Owner: OWNER, Grants: [ownerGrant] });
+
+    const { applied } = await runPlanned(
+      incident("s3-object-acl-public", { bucket: BUCKET, key: "a/b.txt" }),
+      config(),
+    );
+
+    expect(applied.outcome).toBe("already-done");
+    expect(aws.inputs("PutObjectAclCommand")).toEqual([]);
+  });
+
   it("records the object ACL call with a live marker in dry-run", async () => {
     const { applied } = await runPlanned(
       incident("s3-object-acl-public", { bucket: BUCKET, key: "a/b.txt" }),
@@ -296,5 +333,21 @@ describe("s3-delete-website and s3-restrict-cors", () => {
 
     expect(aws.inputs("DeleteBucketCorsCommand")).toEqual([{ Bucket: BUCKET }]);
     expect(aws.inputs("PutBucketCorsCommand")).toEqual([]);
+  });
+
+  it("is already done when no CORS rule allows every origin, or there is no CORS configuration", async () => {
+    const app = { AllowedOrigins: ["https://app.example.com"], AllowedMethods: ["GET"] };
+    aws.s3
+      .on(GetBucketCorsCommand)
+      .resolvesOnce({ CORSRules: [app] })
+      .rejects(notFound("NoSuchCORSConfiguration"));
+    const permissive = incident("s3-cors-permissive", { bucket: BUCKET });
+
+    const restricted = await runPlanned(permissive, config());
+    const none = await runPlanned(permissive, config());
+
+    expect([restricted.applied.outcome, none.applied.outcome]).toEqual(["already-done", "already-done"]);
+    expect(aws.inputs("PutBucketCorsCommand")).toEqual([]);
+    expect(aws.inputs("DeleteBucketCorsCommand")).toEqual([]);
   });
 });

@@ -124,6 +124,7 @@ describe("waf-block-ip", () => {
     const { applied } = await runPlanned(scanning, wafConfig);
 
     expect(applied.outcome).toBe("already-done");
+    expect(aws.inputs("UpdateIPSetCommand")).toEqual([]);
   });
 
   it("fails, naming it, when the configured IP set does not exist", async () => {
@@ -187,6 +188,22 @@ describe("nacl-deny-ip", () => {
       },
     ]);
     expect(applied.outcome).toBe("applied");
+  });
+
+  it("is already done when a deny entry for the address is already there", async () => {
+    aws.ec2
+      .on(DescribeNetworkAclsCommand)
+      .resolves(
+        entries([
+          allowAll,
+          { RuleNumber: 12, Egress: false, RuleAction: "deny", Protocol: "-1", Ipv6CidrBlock: "2001:db8::7/128" },
+        ]),
+      );
+
+    const { applied } = await runPlanned(scanning, aclConfig);
+
+    expect(applied.outcome).toBe("already-done");
+    expect(aws.inputs("CreateNetworkAclEntryCommand")).toEqual([]);
   });
 
   it("fails when the range has no free rule number", async () => {
