@@ -1,22 +1,29 @@
 /**
- * The local runtime's workflows under load: 1,000 incidents, each routed to automatic
- * remediation (dry-run), timed from intake to the final status appearing in the store's change
- * stream.
+ * The local runtime under load: 1,000 incidents, each routed to automatic remediation
+ * (dry-run), timed from intake to the final status appearing in the store's change stream.
  *
- *  - "runtime": raw CloudTrail records (a security group opened to the world, a bucket policy
- *    made public, CloudTrail logging stopped, in turn) normalised and run through the detection
- *    engine, then the workflows with the real task handlers and the SQLite store `riposte serve`
- *    uses (a temporary data directory, WAL; synchronous=full, its default, which fsyncs every
- *    commit, and synchronous=normal, to show that cost). Intake is the record's arrival.
- *  - "engine alone": findings straight into the same workflows, every function answering a
- *    recorded answer at once, in-memory stores: what the interpreter itself costs (JSONata,
- *    history, checkpoints). Intake is the workflow start.
+ *  - "serve path": what `riposte serve` runs (`startRuntime`: a temporary data directory, no
+ *    demo, dry-run, port 0). Each raw CloudTrail record (a security group opened to the world, a
+ *    bucket policy made public, CloudTrail logging stopped, in turn) is one `POST /api/events`
+ *    over 127.0.0.1; it goes through the durable inbox (fsynced before the 202), the detection
+ *    loop and the workflows with the real task handlers into the SQLite store (WAL,
+ *    synchronous=full). Intake is the moment the POST is sent; the 202's own latency is shown
+ *    as "accepted". Run with the default `runtime.settleMs` (50 ms, the loop's wait before each
+ *    batch) and with 0, to show what that wait costs.
+ *  - baseline "detection → workflows": the same records through the detection engine and the
+ *    workflows directly, without HTTP, inbox or detection loop. Intake is the record's arrival.
+ *  - baseline "engine alone": findings straight into the same workflows, every function
+ *    answering a recorded answer at once, in-memory stores: what the interpreter itself costs
+ *    (JSONata, history, checkpoints). Intake is the workflow start.
  *
- * Each runs a burst (all 1,000 at once: throughput) and then a steady stream at half that
- * throughput (latency p50/p99 while the runtime keeps up). Nothing may be lost: every incident
- * must reach MITIGATED and every execution SUCCEEDED. `npm run bench runtime`.
+ * Each runs a burst (all 1,000 at once, for the serve path 1,000 POSTs over 64 keep-alive
+ * connections: throughput) and then a steady stream (latency p50/p99 while the runtime keeps
+ * up): at half the serve path's burst throughput for the first three, so their latencies
+ * compare, and at half its own for the engine alone. Nothing may be lost: every
+ * incident must reach MITIGATED and every execution SUCCEEDED. `npm run bench -- runtime`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -36,6 +43,7 @@ import { MemoryExecutionStore } from "../../core/store/memory-executions.js";
 import type { ExecutionStore, RiposteStore } from "../../core/store/ports.js";
 import { openSqliteStore } from "../../core/store/sqlite/store.js";
 import type { LocalFunction } from "../../local/interpreter/integrations.js";
+import { type Runtime, startRuntime } from "../../local/runtime/runtime.js";
 import { localFunctionName } from "../../local/runtime/tasks.js";
 import { createLocalWorkflowEngine } from "../../local/runtime/workflow-engine.js";
 import { authorizeIngress, cloudtrail, identity, publicReadPolicy, s3 } from "../../test/fixtures/events/cloudtrail.js";
@@ -43,6 +51,11 @@ import { FINDINGS } from "../../test/workflows/fixtures.js";
 
 const INCIDENTS = 1_000;
 const PRINCIPALS = 50;
+const TOKEN = "bench-runtime-token-0123456789abcdef";
+/** The detection loop's wait before each batch unless configured (`runtime.settleMs`). */
+const DEFAULT_SETTLE_MS = parseConfig({}).runtime.settleMs;
+/** How long the serve path may take to finish a phase's incidents after the last POST was answered. */
+const FINISH_TIMEOUT_MS = 120_000;
 
 /** How an incident enters: the item the batch holds, and what turns it into workflow starts. */
 type Intake = (
@@ -92,7 +105,8 @@ function records(count: number, batch: string): unknown[] {
     const id = `${batch}-${index}`;
     const account = String(200_000_000_000 + slot * 10_000 + index);
     const user = { ...identity.user(`user-${id}`), accountId: account, arn: `arn:aws:iam::${account}:user/user-${id}` };
-    const options = { user, time: new Date(base + index * 1000).toISOString().replace(".000Z", "Z") };
+    const time = new Date(base + index * 1000).toISOString().replace(".000Z", "Z");
+    const options = { user, time, eventId: `bench-${id}` };
     const record =
       index % 3 === 0
         ? authorizeIngress(`sg-${(slot * 10_000 + index).toString(16).padStart(17, "0")}`, [worldOpenSsh], options)
@@ -120,7 +134,7 @@ function runtimeSetup(synchronous: "full" | "normal"): Setup {
     return found;
   };
   return {
-    name: `runtime: CloudTrail records → detection → workflows, real handlers, SQLite store (WAL, synchronous=${synchronous})`,
+    name: `baseline, detection → workflows (no HTTP, inbox or detection loop): CloudTrail records, real handlers, SQLite store (WAL, synchronous=${synchronous})`,
     store: sqlite,
     executions: sqlite,
     items: records,
@@ -191,6 +205,9 @@ interface PhaseResult {
   /** Final statuses seen, by status. */
   finals: Map<string, number>;
   succeeded: number;
+  /** Serve path: POST sent → 202 received, and POSTs not answered 202 with the event accepted. */
+  accepted?: number[];
+  refused?: number;
 }
 
 /** Feed `batch` to a fresh engine over `setup`'s stores, item i at `startAt(i)` ms. */
@@ -256,37 +273,217 @@ async function phase(setup: Setup, batch: unknown[], startAt: (index: number) =>
   return { latencies, elapsedMs, finals, succeeded };
 }
 
-function report(label: string, result: PhaseResult, count: number): void {
+/** One `POST /api/events` with a CloudTrail body; resolves with whether the one record was accepted. */
+function postRecord(url: URL, agent: Agent, record: unknown): Promise<boolean> {
+  const body = JSON.stringify({ Records: [record] });
+  return new Promise((resolve) => {
+    const req = request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: "POST",
+        path: "/api/events",
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => {
+          try {
+            resolve(res.statusCode === 202 && (JSON.parse(text) as { accepted?: number }).accepted === 1);
+          } catch {
+            resolve(false);
+          }
+        });
+      },
+    );
+    req.on("error", () => resolve(false));
+    req.end(body);
+  });
+}
+
+/**
+ * POST `batch` to a running `riposte serve` runtime, record i at `startAt(i)` ms, and time each
+ * from its POST being sent to its incident's final status in the store's change stream (the
+ * incident names the record's event id).
+ */
+async function servePhase(
+  runtime: Runtime,
+  batch: unknown[],
+  startAt: (index: number) => number,
+): Promise<PhaseResult> {
+  const url = new URL(runtime.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const accepted: number[] = [];
+  const finals = new Map<string, number>();
+  const executions: string[] = [];
+  let refused = 0;
+  let finished = () => {};
+  const all = new Promise<void>((resolve) => (finished = resolve));
+  const unsubscribe = runtime.store.subscribe((change) => {
+    if (change.type !== "incident.changed" || !isFinalStatus(change.incident.status)) return;
+    const at = performance.now();
+    for (const eventId of change.incident.eventIds) {
+      const sent = sentAt.get(eventId);
+      if (sent === undefined) continue;
+      sentAt.delete(eventId);
+      latencies.push(at - sent);
+      finals.set(change.incident.status, (finals.get(change.incident.status) ?? 0) + 1);
+      if (change.incident.executionArn) executions.push(change.incident.executionArn);
+      if (latencies.length === batch.length) finished();
+    }
+  });
+  const begin = performance.now();
+  await Promise.all(
+    batch.map(async (record, index) => {
+      const wait = begin + startAt(index) - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const sent = performance.now();
+      sentAt.set((record as { eventID: string }).eventID, sent);
+      if (await postRecord(url, agent, record)) accepted.push(performance.now() - sent);
+      else refused++;
+    }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, FINISH_TIMEOUT_MS)))]);
+  clearTimeout(timer);
+  const elapsedMs = performance.now() - begin;
+  unsubscribe();
+  agent.destroy();
+  let succeeded = 0;
+  for (const arn of executions) {
+    if ((await runtime.workflows.interpreter.waitForExecution(arn)).status === "SUCCEEDED") succeeded++;
+  }
+  return { latencies, elapsedMs, finals, succeeded, accepted, refused };
+}
+
+/** `riposte serve` in this process: a temporary data directory, no demo, dry-run, port 0. */
+async function serveRuntime(settleMs: number): Promise<{ runtime: Runtime; close(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), "riposte-bench-serve-"));
+  const runtime = await startRuntime({
+    host: "127.0.0.1",
+    port: 0,
+    dataDir,
+    config: parseConfig({ remediation: { mode: "dry-run" }, runtime: { settleMs } }),
+    demo: false,
+    token: TOKEN,
+    env: { AWS_REGION: "us-east-1" },
+    logger: silentLogger,
+    synchronous: "full",
+  });
+  return {
+    runtime,
+    async close() {
+      await runtime.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What a phase measured, for the ratios. */
+interface Figures {
+  throughput: number;
+  p50: number;
+  p99: number;
+}
+
+function report(label: string, result: PhaseResult, count: number): Figures {
   const sorted = [...result.latencies].sort((a, b) => a - b);
+  const figures = {
+    throughput: (count * 1000) / result.elapsedMs,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+  };
   const finals = [...result.finals].map(([status, n]) => `${status} ${n}`).join(", ");
+  let accepted = "";
+  if (result.accepted) {
+    const answered = [...result.accepted].sort((a, b) => a - b);
+    accepted =
+      `; accepted (202) p50 ${percentile(answered, 50).toFixed(1)} ms, p99 ${percentile(answered, 99).toFixed(1)} ms, ` +
+      `refused ${result.refused ?? 0}`;
+  }
   process.stdout.write(
     `  ${label}: ${count} incidents in ${(result.elapsedMs / 1000).toFixed(2)} s = ` +
-      `${((count * 1000) / result.elapsedMs).toFixed(0)} incidents/s; intake → final status ` +
-      `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, ` +
-      `max ${(sorted.at(-1) ?? 0).toFixed(1)} ms; final ${finals}; lost ${count - result.latencies.length}; ` +
+      `${figures.throughput.toFixed(0)} incidents/s; intake → final status ` +
+      `p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, ` +
+      `max ${(sorted.at(-1) ?? 0).toFixed(1)} ms${accepted}; final ${finals}; lost ${count - result.latencies.length}; ` +
       `executions succeeded ${result.succeeded}/${count}\n`,
   );
   if ((result.finals.get("MITIGATED") ?? 0) !== count || result.succeeded !== count) {
     throw new Error(`${label}: every incident must end MITIGATED with its execution SUCCEEDED`);
   }
+  return figures;
+}
+
+interface Run {
+  burst: Figures;
+  steady: Figures;
+}
+
+/**
+ * Warm-up (compiles the JSONata, loads the handlers' modules and data, warms the JIT), a burst,
+ * then a steady stream at `rate` per second (default: half the burst throughput).
+ */
+async function measure(
+  name: string,
+  items: (count: number, batch: string) => unknown[],
+  phaseOf: (batch: unknown[], startAt: (index: number) => number) => Promise<PhaseResult>,
+  steadyRate?: number,
+): Promise<Run> {
+  process.stdout.write(`${name}\n`);
+  await phaseOf(items(100, "warm-up"), () => 0);
+  const burst = report("burst, all at once", await phaseOf(items(INCIDENTS, "burst"), () => 0), INCIDENTS);
+  const rate = steadyRate ?? burst.throughput / 2;
+  const steady = await phaseOf(items(INCIDENTS, "steady"), (index) => (index * 1000) / rate);
+  const label = steadyRate === undefined ? "half the burst throughput" : "half the serve path's burst throughput";
+  return { burst, steady: report(`steady, ${rate.toFixed(0)}/s (${label})`, steady, INCIDENTS) };
+}
+
+async function measureServe(settleMs: number, steadyRate?: number): Promise<Run> {
+  const served = await serveRuntime(settleMs);
+  try {
+    const name =
+      `serve path (riposte serve in-process): POST /api/events over 127.0.0.1 → durable inbox → detection loop ` +
+      `(runtime.settleMs ${settleMs}${settleMs === DEFAULT_SETTLE_MS ? ", the default" : ""}) → workflows, real handlers, ` +
+      "SQLite store (WAL, synchronous=full)";
+    return await measure(name, records, (batch, startAt) => servePhase(served.runtime, batch, startAt), steadyRate);
+  } finally {
+    await served.close();
+  }
+}
+
+async function measureSetup(setup: Setup, steadyRate?: number): Promise<Run> {
+  try {
+    return await measure(setup.name, setup.items, (batch, startAt) => phase(setup, batch, startAt), steadyRate);
+  } finally {
+    setup.close();
+  }
+}
+
+function ratios(label: string, run: Run, baseline: Run): void {
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  process.stdout.write(
+    `  ${label}: burst throughput ${ratio(run.burst.throughput, baseline.burst.throughput)}, ` +
+      `steady p50 ${ratio(run.steady.p50, baseline.steady.p50)}, steady p99 ${ratio(run.steady.p99, baseline.steady.p99)}\n`,
+  );
 }
 
 export async function run(): Promise<void> {
-  // synchronous=full (the store's default) fsyncs every commit; normal shows what that costs.
-  const setups = [() => runtimeSetup("full"), () => runtimeSetup("normal"), engineAloneSetup];
-  for (const make of setups) {
-    const setup = await make();
-    try {
-      process.stdout.write(`${setup.name}\n`);
-      // Warm-up: compiles the JSONata, loads the handlers' modules and data, warms the JIT.
-      await phase(setup, setup.items(100, "warm-up"), () => 0);
-      const burst = await phase(setup, setup.items(INCIDENTS, "burst"), () => 0);
-      report("burst, all at once", burst, INCIDENTS);
-      const rate = (INCIDENTS * 1000) / burst.elapsedMs / 2;
-      const steady = await phase(setup, setup.items(INCIDENTS, "steady"), (index) => (index * 1000) / rate);
-      report(`steady, ${rate.toFixed(0)}/s (half the burst throughput)`, steady, INCIDENTS);
-    } finally {
-      setup.close();
-    }
-  }
+  const serve = await measureServe(DEFAULT_SETTLE_MS);
+  // The same steady rate for the serve path without the wait and the direct baseline: comparable latencies.
+  const rate = serve.burst.throughput / 2;
+  const unsettled = await measureServe(0, rate);
+  const direct = await measureSetup(runtimeSetup("full"), rate);
+  await measureSetup(await engineAloneSetup());
+  process.stdout.write("ratios against the detection → workflows baseline (same run, same steady rate)\n");
+  ratios(`serve path, settleMs ${DEFAULT_SETTLE_MS}`, serve, direct);
+  ratios("serve path, settleMs 0", unsettled, direct);
 }
