@@ -1,4 +1,5 @@
 import type { RiposteConfig } from "./config/schema.js";
+import type { PrincipalBaselines } from "./enrich/baselines.js";
 import type { Logger } from "./log.js";
 import type { Category } from "./model/catalog.js";
 import type { RemediationMode } from "./model/incident.js";
@@ -57,4 +58,6 @@ export interface TaskDeps {
   callbacks: TaskCallbacks;
   /** Remediation's action ledger (circuit breaker, expiring changes); in-memory when absent. */
   ledger?: ActionLedger;
+  /** The detections' per-principal sign-in baselines, read by enrichment; earlier incidents only when absent. */
+  baselines?: PrincipalBaselines;
 }

@@ -1,4 +1,4 @@
-import type { CorrelationStore, PutOptions, StoredItem, Timer } from "./store.js";
+import type { CorrelationStore, DatedMember, PutOptions, StoredItem, Timer } from "./store.js";
 
 /**
  * In-process correlation state (`riposte scan`, tests). Values are copied in and out, so callers
@@ -43,9 +43,15 @@ function copyValue<T>(value: T): T {
   }
 }
 
+/** A set member: until when it counts, and since when (event time) in its current run. */
+interface SetEntry {
+  expiresAt: number;
+  firstSeen: number;
+}
+
 export class MemoryCorrelationStore implements CorrelationStore {
   private readonly items = new Map<string, { value: unknown; version: number; expiresAt: number }>();
-  private readonly sets = new Map<string, Map<string, number>>();
+  private readonly sets = new Map<string, Map<string, SetEntry>>();
   private readonly timers = new Map<string, Timer>();
   private readonly due = new TimerHeap();
   private writes = 0;
@@ -85,12 +91,17 @@ export class MemoryCorrelationStore implements CorrelationStore {
     }
     const added: string[] = [];
     for (const member of members) {
-      const expiry = set.get(member);
-      if (expiry === undefined || expiry <= options.now) added.push(member);
-      set.set(member, Math.max(expiry ?? 0, options.expiresAt));
+      const entry = set.get(member);
+      if (entry === undefined || entry.expiresAt <= options.now) {
+        added.push(member);
+        set.set(member, { expiresAt: Math.max(entry?.expiresAt ?? 0, options.expiresAt), firstSeen: options.now });
+      } else {
+        if (options.expiresAt > entry.expiresAt) entry.expiresAt = options.expiresAt;
+        if (options.now < entry.firstSeen) entry.firstSeen = options.now;
+      }
     }
     let size = 0;
-    for (const expiry of set.values()) if (expiry > options.now) size++;
+    for (const entry of set.values()) if (entry.expiresAt > options.now) size++;
     this.wrote(options.now);
     return { added, size };
   }
@@ -98,7 +109,15 @@ export class MemoryCorrelationStore implements CorrelationStore {
   async members(key: string, now: number): Promise<string[]> {
     const set = this.sets.get(key);
     if (!set) return [];
-    return [...set].filter(([, expiry]) => expiry > now).map(([member]) => member);
+    return [...set].filter(([, entry]) => entry.expiresAt > now).map(([member]) => member);
+  }
+
+  async datedMembers(key: string, now: number): Promise<DatedMember[]> {
+    const set = this.sets.get(key);
+    if (!set) return [];
+    return [...set]
+      .filter(([, entry]) => entry.expiresAt > now)
+      .map(([member, entry]) => ({ member, firstSeen: entry.firstSeen }));
   }
 
   async removeFromSet(key: string, members: readonly string[]): Promise<void> {
@@ -141,8 +160,8 @@ export class MemoryCorrelationStore implements CorrelationStore {
       }
     }
     for (const [key, set] of this.sets) {
-      for (const [member, expiry] of set) {
-        if (expiry <= now) {
+      for (const [member, entry] of set) {
+        if (entry.expiresAt <= now) {
           set.delete(member);
           removed++;
         }

@@ -1,5 +1,13 @@
 import Database from "better-sqlite3";
-import type { CorrelationStore, PutOptions, StoredItem, Timer } from "./store.js";
+import type { CorrelationStore, DatedMember, PutOptions, StoredItem, Timer } from "./store.js";
+
+/** Databases written before set members had a first-seen time get the column (NULL: unknown). */
+function addFirstSeenColumn(db: Database.Database): void {
+  const columns = db.pragma("table_info(riposte_correlation_sets)") as { name: string }[];
+  if (!columns.some((column) => column.name === "first_seen")) {
+    db.exec("ALTER TABLE riposte_correlation_sets ADD COLUMN first_seen INTEGER");
+  }
+}
 
 /**
  * Correlation state in SQLite (the one-machine runtime), in its own tables so it can share the
@@ -24,7 +32,8 @@ export class SqliteCorrelationStore implements CorrelationStore {
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS riposte_correlation_items_expiry ON riposte_correlation_items (expires_at);
       CREATE TABLE IF NOT EXISTS riposte_correlation_sets (
-        key TEXT NOT NULL, member TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (key, member)
+        key TEXT NOT NULL, member TEXT NOT NULL, expires_at INTEGER NOT NULL, first_seen INTEGER,
+        PRIMARY KEY (key, member)
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS riposte_correlation_sets_expiry ON riposte_correlation_sets (expires_at);
       CREATE TABLE IF NOT EXISTS riposte_correlation_timers (
@@ -32,6 +41,7 @@ export class SqliteCorrelationStore implements CorrelationStore {
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS riposte_correlation_timers_due ON riposte_correlation_timers (due_at, id);
     `);
+    addFirstSeenColumn(this.db);
     this.statements = {
       get: this.db.prepare<[string], { value: string; version: number; expires_at: number }>(
         "SELECT value, version, expires_at FROM riposte_correlation_items WHERE key = ?",
@@ -44,15 +54,21 @@ export class SqliteCorrelationStore implements CorrelationStore {
       member: this.db.prepare<[string, string], { expires_at: number }>(
         "SELECT expires_at FROM riposte_correlation_sets WHERE key = ? AND member = ?",
       ),
+      // A member expired by `now` starts a new run; min() keeps NULL (stored before first_seen existed).
       addMember: this.db.prepare(
-        "INSERT INTO riposte_correlation_sets (key, member, expires_at) VALUES (?, ?, ?) " +
-          "ON CONFLICT (key, member) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)",
+        "INSERT INTO riposte_correlation_sets (key, member, expires_at, first_seen) VALUES (?, ?, ?, ?) " +
+          "ON CONFLICT (key, member) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at), " +
+          "first_seen = CASE WHEN expires_at <= excluded.first_seen THEN excluded.first_seen " +
+          "ELSE min(first_seen, excluded.first_seen) END",
       ),
       count: this.db.prepare<[string, number], { n: number }>(
         "SELECT count(*) AS n FROM riposte_correlation_sets WHERE key = ? AND expires_at > ?",
       ),
       members: this.db.prepare<[string, number], { member: string }>(
         "SELECT member FROM riposte_correlation_sets WHERE key = ? AND expires_at > ? ORDER BY member",
+      ),
+      datedMembers: this.db.prepare<[string, number], { member: string; first_seen: number | null }>(
+        "SELECT member, first_seen FROM riposte_correlation_sets WHERE key = ? AND expires_at > ? ORDER BY member",
       ),
       removeMember: this.db.prepare("DELETE FROM riposte_correlation_sets WHERE key = ? AND member = ?"),
       schedule: this.db.prepare(
@@ -95,7 +111,7 @@ export class SqliteCorrelationStore implements CorrelationStore {
       for (const member of members) {
         const row = this.statements.member.get(key, member);
         if (!row || row.expires_at <= options.now) added.push(member);
-        this.statements.addMember.run(key, member, options.expiresAt);
+        this.statements.addMember.run(key, member, options.expiresAt, options.now);
       }
       return { added, size: this.statements.count.get(key, options.now)?.n ?? 0 };
     });
@@ -104,6 +120,14 @@ export class SqliteCorrelationStore implements CorrelationStore {
 
   async members(key: string, now: number): Promise<string[]> {
     return this.statements.members.all(key, now).map((row) => row.member);
+  }
+
+  async datedMembers(key: string, now: number): Promise<DatedMember[]> {
+    return this.statements.datedMembers
+      .all(key, now)
+      .map((row) =>
+        row.first_seen === null ? { member: row.member } : { member: row.member, firstSeen: row.first_seen },
+      );
   }
 
   async removeFromSet(key: string, members: readonly string[]): Promise<void> {

@@ -88,6 +88,22 @@ describe.each(implementations)("%s correlation store", (_name, create) => {
     expect((await store.members("ips", 150)).sort()).toEqual(["a", "b"]);
   });
 
+  it("dates each member by its earliest add, and starts over when it had expired", async () => {
+    const store = create();
+    const byMember = async (now: number) =>
+      Object.fromEntries((await store.datedMembers("ips", now)).map((entry) => [entry.member, entry.firstSeen]));
+
+    await store.addToSet("ips", ["a", "b"], { now: 1000, expiresAt: 1100 });
+    await store.addToSet("ips", ["a", "c"], { now: 1050, expiresAt: 1150 });
+    // A late event: older than what the set holds, so it is the earliest sighting of "c".
+    await store.addToSet("ips", ["c"], { now: 1020, expiresAt: 1120 });
+    // "b" expired at 1100: seen again, it is new again.
+    await store.addToSet("ips", ["b"], { now: 1120, expiresAt: 1220 });
+
+    expect(await byMember(1120)).toEqual({ a: 1000, b: 1120, c: 1020 });
+    expect(await byMember(1150)).toEqual({ b: 1120 });
+  });
+
   it("hands out due timers once, earliest first, and forgets cancelled ones", async () => {
     const store = create();
     await store.schedule({ id: "t2", dueAt: 20, payload: { group: "sg-2" } });
@@ -156,5 +172,28 @@ describe("MemoryCorrelationStore", () => {
     expect((read.at as Date).getTime()).toBe(5);
     expect(read.self).toBe(read);
     await expect(store.put("f", { run: () => 1 }, { now: 0, expiresAt: 10 })).rejects.toThrow();
+  });
+});
+
+describe("SqliteCorrelationStore", () => {
+  it("opens a database from before first-seen times: its members stay undated, new ones are dated", async () => {
+    // Arrange: the set table as earlier versions created it, with one member.
+    const db = new Database(":memory:");
+    cleanups.push(() => db.close());
+    db.exec(`
+      CREATE TABLE riposte_correlation_sets (
+        key TEXT NOT NULL, member TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (key, member)
+      ) WITHOUT ROWID;
+      INSERT INTO riposte_correlation_sets VALUES ('ips', 'old', 5000);
+    `);
+
+    // Act
+    const store = new SqliteCorrelationStore(db);
+    const refreshed = await store.addToSet("ips", ["old", "new"], { now: 1000, expiresAt: 6000 });
+
+    // Assert
+    expect(refreshed).toEqual({ added: ["new"], size: 2 });
+    expect(await store.datedMembers("ips", 1000)).toEqual([{ member: "new", firstSeen: 1000 }, { member: "old" }]);
+    expect(await store.members("ips", 5500)).toEqual(["new", "old"]);
   });
 });

@@ -25,6 +25,17 @@ export interface PutOptions {
   ifVersion?: number;
 }
 
+/** A set member with the event time it joined the set. */
+export interface DatedMember {
+  member: string;
+  /**
+   * The earliest add of the member's current run (re-adding an expired member starts a new run);
+   * undefined for members stored before these times were kept (present since some earlier time).
+   * On DynamoDB a late add, older than the member's latest one, does not move it earlier.
+   */
+  firstSeen?: number;
+}
+
 export interface Timer {
   id: string;
   dueAt: number;
@@ -51,6 +62,8 @@ export interface CorrelationStore {
   }>;
   /** The unexpired members of a set. */
   members(key: string, now: number): Promise<string[]>;
+  /** The unexpired members of a set with when each joined: what a baseline held before a given event. */
+  datedMembers(key: string, now: number): Promise<DatedMember[]>;
   removeFromSet(key: string, members: readonly string[]): Promise<void>;
   /** Create or replace a timer. */
   schedule(timer: Timer): Promise<void>;

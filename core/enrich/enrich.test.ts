@@ -8,6 +8,10 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { FIXED_NOW, makeDeps, makeIncident } from "../../test/notify/fixtures.js";
+import { MemoryCorrelationStore } from "../correlation/memory.js";
+import { principalStateKey, signInBaselineKey } from "../detections/identity/correlated.js";
+import { scoreFactors } from "../score/factors.js";
+import { correlationBaselines, type PrincipalBaselines } from "./baselines.js";
 import { enrichIncident } from "./enrich.js";
 
 const ec2 = mockClient(EC2Client);
@@ -94,6 +98,7 @@ describe("enrichIncident: principal", () => {
     await deps.store.createIncident(
       makeIncident({
         id: "earlier-1",
+        eventIds: ["earlier-event-1"],
         principal,
         sourceIp: "8.8.4.4",
         userAgent: "Mozilla/5.0 (Macintosh)",
@@ -121,7 +126,7 @@ describe("enrichIncident: principal", () => {
 
   it("does not call an address new when it was seen before, nor without any history", async () => {
     const deps = makeDeps();
-    await deps.store.createIncident(makeIncident({ id: "earlier", sourceIp: "8.8.8.8" }));
+    await deps.store.createIncident(makeIncident({ id: "earlier", eventIds: ["earlier-event"], sourceIp: "8.8.8.8" }));
 
     const seen = await enrichIncident(makeIncident({ id: "now", sourceIp: "8.8.8.8" }), deps);
     const fresh = await enrichIncident(makeIncident({ id: "x", principal: "arn:aws:iam::1:user/new" }), makeDeps());
@@ -170,6 +175,108 @@ describe("enrichIncident: principal", () => {
 
     expect(enrichment.principal?.type).toBe("iam-user");
     expect(enrichment.errors).toEqual(["principal history: Error: store unavailable"]);
+  });
+});
+
+describe("enrichIncident: principal baselines from the correlation store", () => {
+  const ACCOUNT = "123456789012";
+  const ALICE = `arn:aws:iam::${ACCOUNT}:user/alice`;
+  const EVENT_TIME = Date.parse("2026-03-10T14:29:00.000Z");
+  const DAY = 86_400_000;
+  const KNOWN_IP = "81.2.69.142";
+  const OTHER_IP = "89.160.20.112";
+  const FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
+  const CHROME = "Mozilla/5.0 (Macintosh) Chrome/120.0";
+
+  /** Alice signed in from the known address with Chrome a week ago; the detections then added the incident's own sign-in. */
+  async function aliceBaseline(ip: string, userAgent: string): Promise<MemoryCorrelationStore> {
+    const state = new MemoryCorrelationStore();
+    const principal = principalStateKey(ACCOUNT, ALICE);
+    const sightings: [string, string, number][] = [
+      [KNOWN_IP, CHROME, EVENT_TIME - 7 * DAY],
+      [ip, userAgent, EVENT_TIME],
+    ];
+    for (const [address, agent, now] of sightings) {
+      const options = { now, expiresAt: now + 90 * DAY };
+      await state.addToSet(signInBaselineKey("ip", principal), [address], options);
+      await state.addToSet(signInBaselineKey("device", principal), [agent], options);
+    }
+    return state;
+  }
+
+  const newDeviceSignIn = (sourceIp: string, userAgent: string) =>
+    makeIncident({
+      id: `console-login-new-device-${sourceIp}`,
+      detection: "console-login-new-device",
+      category: "identity",
+      severity: "low",
+      principal: ALICE,
+      account: ACCOUNT,
+      sourceIp,
+      userAgent,
+      facts: { principalType: "IAMUser", userName: "alice" },
+    });
+
+  it("knows an address the principal signed in from before, with no earlier incident", async () => {
+    const deps = makeDeps({ overrides: { baselines: correlationBaselines(await aliceBaseline(KNOWN_IP, FIREFOX)) } });
+    const incident = newDeviceSignIn(KNOWN_IP, FIREFOX);
+
+    const enrichment = await enrichIncident(incident, deps);
+    const factors = scoreFactors({ incident, enrichment, config: deps.config }).map((factor) => factor.id);
+
+    expect(enrichment.principal).toMatchObject({
+      firstSeen: new Date(EVENT_TIME - 7 * DAY).toISOString(),
+      knownIps: [KNOWN_IP],
+      knownDevices: 1,
+      newIp: false,
+      newAsn: false,
+      newDevice: true,
+      priorIncidents: 0,
+    });
+    expect(factors).not.toContain("new-ip");
+    expect(factors).toContain("new-device");
+  });
+
+  it("calls the incident's own address new although its sign-in is already in the baseline", async () => {
+    const deps = makeDeps({ overrides: { baselines: correlationBaselines(await aliceBaseline(OTHER_IP, CHROME)) } });
+    const incident = { ...newDeviceSignIn(OTHER_IP, CHROME), detection: "impossible-travel" as const };
+
+    const enrichment = await enrichIncident(incident, deps);
+    const factors = scoreFactors({ incident, enrichment, config: deps.config }).map((factor) => factor.id);
+
+    expect(enrichment.principal).toMatchObject({ knownIps: [KNOWN_IP], newIp: true, newAsn: true, newDevice: false });
+    expect(factors).toEqual(expect.arrayContaining(["new-ip", "new-asn"]));
+    expect(factors).not.toContain("new-device");
+  });
+
+  it("does not count another detection's incident on the same sign-in as history", async () => {
+    const deps = makeDeps({ overrides: { baselines: correlationBaselines(await aliceBaseline(OTHER_IP, FIREFOX)) } });
+    const incident = newDeviceSignIn(OTHER_IP, FIREFOX);
+    await deps.store.createIncident({
+      ...incident,
+      id: "console-login-new-ip-same-sign-in",
+      detection: "console-login-new-ip",
+    });
+
+    const enrichment = await enrichIncident(incident, deps);
+
+    expect(enrichment.principal?.knownIps).toEqual([KNOWN_IP]);
+    expect(enrichment.principal?.newIp).toBe(true);
+  });
+
+  it("falls back to earlier incidents when the baselines cannot be read", async () => {
+    const failing: PrincipalBaselines = {
+      before: async () => {
+        throw new Error("throttled");
+      },
+    };
+    const deps = makeDeps({ overrides: { baselines: failing } });
+    await deps.store.createIncident(makeIncident({ id: "earlier", eventIds: ["earlier-event"], sourceIp: "8.8.8.8" }));
+
+    const enrichment = await enrichIncident(makeIncident({ id: "now", sourceIp: "8.8.8.8" }), deps);
+
+    expect(enrichment.errors).toEqual(["principal baseline: Error: throttled"]);
+    expect(enrichment.principal).toMatchObject({ knownIps: ["8.8.8.8"], newIp: false, priorIncidents: 1 });
   });
 });
 

@@ -1,6 +1,7 @@
 import type { TaskDeps } from "../context.js";
 import type { Enrichment } from "../model/incident.js";
 import type { WorkingIncident } from "../model/tasks.js";
+import type { PrincipalBaseline } from "./baselines.js";
 import { principalHistory } from "./history.js";
 import { describeLive } from "./live.js";
 import { describePrincipal } from "./principal.js";
@@ -11,6 +12,14 @@ function failure(step: string, error: unknown): string {
   const name = error instanceof Error ? error.name : "Error";
   const message = error instanceof Error ? error.message : String(error);
   return `${step}: ${name}: ${message}`;
+}
+
+/** The detections' sign-in baseline of the incident's principal before its event, when the runtime has one. */
+async function signInBaseline(incident: WorkingIncident, deps: TaskDeps): Promise<PrincipalBaseline | undefined> {
+  const principal = incident.principal || (typeof incident.facts.userName === "string" ? incident.facts.userName : "");
+  const time = Date.parse(incident.time);
+  if (!deps.baselines || !principal || Number.isNaN(time)) return undefined;
+  return deps.baselines.before(incident.account, principal, time);
 }
 
 async function enrichResource(
@@ -51,9 +60,15 @@ export async function enrichIncident(incident: WorkingIncident, deps: TaskDeps):
   let principal: Enrichment["principal"];
   try {
     const identity = describePrincipal(incident);
+    let signIns: PrincipalBaseline | undefined;
+    try {
+      signIns = await signInBaseline(incident, deps);
+    } catch (error) {
+      errors.push(failure("principal baseline", error));
+    }
     let history = {};
     try {
-      history = await principalHistory(incident, source, deps);
+      history = await principalHistory(incident, source, deps, signIns);
     } catch (error) {
       errors.push(failure("principal history", error));
     }

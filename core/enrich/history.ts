@@ -2,6 +2,7 @@ import type { TaskDeps } from "../context.js";
 import { locate } from "../geo/locate.js";
 import type { Enrichment, IncidentSummary } from "../model/incident.js";
 import type { WorkingIncident } from "../model/tasks.js";
+import type { PrincipalBaseline } from "./baselines.js";
 import type { SourceContext } from "./source.js";
 
 export type PrincipalHistory = Pick<
@@ -51,9 +52,26 @@ async function otherIncidents(incident: WorkingIncident, deps: TaskDeps): Promis
   return page.items.filter((item) => item.principal === incident.principal && item.id !== incident.id);
 }
 
-async function userAgentsOf(items: IncidentSummary[], deps: TaskDeps): Promise<string[]> {
+/**
+ * What the newest of the other incidents knew: their user agents, and which of them came from
+ * this incident's own events (another detection on the same sign-in), whose address and device
+ * are this event's, not history.
+ */
+async function openNewest(
+  incident: WorkingIncident,
+  items: IncidentSummary[],
+  deps: TaskDeps,
+): Promise<{ userAgents: string[]; sameEvent: Set<string> }> {
   const incidents = await Promise.all(items.slice(0, DEVICE_LOOKUPS).map((item) => deps.store.getIncident(item.id)));
-  return incidents.flatMap((item) => (item?.userAgent ? [item.userAgent] : []));
+  const own = new Set(incident.eventIds);
+  const sameEvent = new Set<string>();
+  const userAgents: string[] = [];
+  for (const item of incidents) {
+    if (!item) continue;
+    if (item.eventIds.some((id) => own.has(id))) sameEvent.add(item.id);
+    else if (item.userAgent) userAgents.push(item.userAgent.trim());
+  }
+  return { userAgents, sameEvent };
 }
 
 function asnOf(ip: string): number | undefined {
@@ -61,29 +79,40 @@ function asnOf(ip: string): number | undefined {
 }
 
 /**
- * The principal's recent history, from the incident store (earlier incidents: addresses, user
- * agents, first appearance) and from any baseline the detection attached. "New" is only claimed
- * when there is a history to compare with; an unknown principal is not "new" on every axis.
+ * The principal's recent history, from the detections' sign-in baselines as they were before this
+ * incident's event (`signIns`, when the runtime has them), the incident store (earlier incidents:
+ * addresses, user agents, first appearance) and any baseline the detection attached. "New" is
+ * only claimed when there is a history to compare with; an unknown principal is not "new" on
+ * every axis.
  */
 export async function principalHistory(
   incident: WorkingIncident,
   source: SourceContext | undefined,
   deps: TaskDeps,
+  signIns?: PrincipalBaseline,
 ): Promise<PrincipalHistory> {
   const baseline = baselineFrom(incident.facts);
   const others = incident.principal ? await otherIncidents(incident, deps) : [];
   const lookbackStart = new Date(deps.now().getTime() - deps.config.scoring.repeatLookbackDays * 86_400_000);
   const priorIncidents = others.filter((item) => new Date(item.createdAt) >= lookbackStart).length;
+  const newest = await openNewest(incident, others, deps);
+  const earlier = others.filter((item) => !newest.sameEvent.has(item.id));
 
-  const seen = [baseline.firstSeen, incident.time, ...others.map((item) => item.createdAt)].filter(
+  const seen = [baseline.firstSeen, signIns?.firstSeen, incident.time, ...others.map((item) => item.createdAt)].filter(
     (value): value is string => typeof value === "string" && !Number.isNaN(Date.parse(value)),
   );
   const firstSeen = seen.sort((a, b) => Date.parse(a) - Date.parse(b))[0];
 
   const knownIps = [
-    ...new Set([...baseline.knownIps, ...others.flatMap((item) => (item.sourceIp ? [item.sourceIp] : []))]),
+    ...new Set([
+      ...baseline.knownIps,
+      ...(signIns?.knownIps ?? []),
+      ...earlier.flatMap((item) => (item.sourceIp ? [item.sourceIp] : [])),
+    ]),
   ];
-  const knownAgents = [...new Set([...baseline.knownUserAgents, ...(await userAgentsOf(others, deps))])];
+  const knownAgents = [
+    ...new Set([...baseline.knownUserAgents, ...(signIns?.knownDevices ?? []), ...newest.userAgents]),
+  ];
 
   const ip = source?.ip;
   const comparable = source !== undefined && (source.kind === "public" || source.kind === "aws") && !source.trusted;
@@ -97,7 +126,7 @@ export async function principalHistory(
     (comparable && source.geo?.asn !== undefined && knownIps.length > 0
       ? !knownIps.some((known) => asnOf(known) === source.geo?.asn)
       : undefined);
-  const agent = incident.userAgent;
+  const agent = incident.userAgent?.trim();
   const newDevice =
     baseline.newDevice ??
     (incident.detection === "console-login-new-device" ? true : undefined) ??

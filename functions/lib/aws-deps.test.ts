@@ -1,6 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
+import { principalStateKey, signInBaselineKey } from "../../core/detections/identity/correlated.js";
 import { silentLogger } from "../../core/log.js";
+import { DynamoCorrelationStore } from "../../core/store/dynamodb/correlation.js";
+import { createTable } from "../../core/store/dynamodb/table.js";
+import { startDynalite, uniqueTableName } from "../../test/support/dynalite.js";
 import { recordTask } from "../record.js";
 import { awsClientOptions, buildAwsRuntime } from "./aws-deps.js";
 import { lambdaTask } from "./lambda.js";
@@ -28,6 +32,33 @@ describe("the AWS runtime", () => {
     expect(runtime.deps.secrets).toEqual({ slackBotToken: "xoxb-1", slackApiUrl: "http://127.0.0.1:9/api/" });
     expect(runtime.deps.aws).toEqual({ region: "eu-west-1" });
     expect(runtime.deps.ledger).toBeDefined();
+  });
+
+  it("reads the detections' sign-in baselines from the correlation state in the table", async () => {
+    // Arrange: the new-IP detection's baseline of alice, written through the correlate function's store.
+    const server = await startDynalite();
+    try {
+      const tableName = uniqueTableName();
+      await createTable(server.client(), tableName);
+      const alice = "arn:aws:iam::123456789012:user/alice";
+      const state = new DynamoCorrelationStore({ client: server.client(), tableName });
+      const key = signInBaselineKey("ip", principalStateKey("123456789012", alice));
+      await state.addToSet(key, ["81.2.69.142"], { now: Date.parse("2026-03-01T09:00:00Z"), expiresAt: 9e12 });
+      await state.addToSet(key, ["89.160.20.112"], { now: Date.parse("2026-03-10T14:29:00Z"), expiresAt: 9e12 });
+
+      // Act
+      const runtime = buildAwsRuntime({
+        links: { ...links({}), Incidents: { name: tableName } },
+        env: {},
+        dynamo: server.client(),
+      });
+      const baseline = await runtime.deps.baselines?.before("123456789012", alice, Date.parse("2026-03-10T14:29:00Z"));
+
+      // Assert
+      expect(baseline).toEqual({ firstSeen: "2026-03-01T09:00:00.000Z", knownIps: ["81.2.69.142"], knownDevices: [] });
+    } finally {
+      await server.stop();
+    }
   });
 
   it("names the broken setting when the links or environment are wrong", () => {

@@ -2,18 +2,21 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import type { RiposteConfig } from "../../core/config/schema.js";
 import type { AwsClientOptions, TaskDeps } from "../../core/context.js";
+import { correlationBaselines } from "../../core/enrich/baselines.js";
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../../core/log.js";
 import { slackSecretsFromEnv } from "../../core/notify/secrets.js";
 import { DynamoActionLedger } from "../../core/remediation/ledger-dynamodb.js";
+import { DynamoCorrelationStore } from "../../core/store/dynamodb/correlation.js";
 import { DynamoStore } from "../../core/store/dynamodb/store.js";
 import { lazily } from "./lazy.js";
 import { deployedConfig, type LinkSource, linked, optionalSecret, sstLinks } from "./resources.js";
 import { sfnCallbacks } from "./sfn.js";
 
 /**
- * The task handlers' dependencies on AWS: the DynamoDB store, correlation-free ledger and Step
- * Functions callbacks over one set of SDK clients, the deployed configuration and the Slack
- * secrets from the linked resources. Built once per container, on first use.
+ * The task handlers' dependencies on AWS: the DynamoDB store, ledger, the detections' sign-in
+ * baselines (read only, from the correlation state in the same table) and Step Functions
+ * callbacks over one set of SDK clients, the deployed configuration and the Slack secrets from
+ * the linked resources. Built once per container, on first use.
  */
 
 export interface AwsRuntime {
@@ -83,6 +86,7 @@ export function buildAwsRuntime(options: AwsRuntimeOptions = {}): AwsRuntime {
     },
     callbacks: sfnCallbacks(sfn),
     ledger: new DynamoActionLedger({ client: dynamo, tableName }),
+    baselines: correlationBaselines(new DynamoCorrelationStore({ client: dynamo, tableName })),
   };
   return { deps, config, tableName, stage: settings.stage, version: settings.version, dynamo, sfn, logger };
 }

@@ -7,6 +7,7 @@ import type { TaskDeps } from "../../core/context.js";
 import { SqliteCorrelationStore } from "../../core/correlation/sqlite.js";
 import { ec2Describer } from "../../core/detections/describe-ec2.js";
 import { createDetectionEngine } from "../../core/detections/engine.js";
+import { correlationBaselines } from "../../core/enrich/baselines.js";
 import type { Logger } from "../../core/log.js";
 import type { HealthResponse } from "../../core/model/api.js";
 import type { RemediationMode } from "../../core/model/incident.js";
@@ -135,6 +136,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       mode,
       secrets: slackSecretsFromEnv(options.env),
       ledger: new SqliteActionLedger(store.db),
+      baselines: correlationBaselines(state),
     };
     const workflows = createLocalWorkflowEngine({ deps, executions: store, region: aws.region });
     closers.push(() => workflows.close({ graceMs: config.runtime.shutdownGraceSeconds * 1000 }));

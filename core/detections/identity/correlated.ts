@@ -23,8 +23,21 @@ const consoleLogins = (result: "Success" | "Failure") => ({
   },
 });
 
+/** Whose state it is: the account and the principal (its ARN, or the user name when there is none). */
+export function principalStateKey(account: string, principal: string): string {
+  return `${account}|${principal}`;
+}
+
 function principalKey(record: Json): string {
-  return `${accountOf(record)}|${principalOf(record) || str(at(record, "userIdentity", "userName"))}`;
+  return principalStateKey(accountOf(record), principalOf(record) || str(at(record, "userIdentity", "userName")));
+}
+
+/**
+ * The baseline of a principal's successful console sign-ins (`principalStateKey`): a set of the
+ * addresses or user agents seen, kept `thresholds.baseline.days`. Enrichment reads it too.
+ */
+export function signInBaselineKey(which: "ip" | "device", principal: string): string {
+  return `${which}s|${principal}`;
 }
 
 const baselineExpiry = (context: CorrelationContext) => context.now + context.config.thresholds.baseline.days * DAY;
@@ -95,7 +108,7 @@ function newBaselineMember(
     const value = which === "ip" ? str(record.sourceIPAddress) : str(record.userAgent).trim();
     if (!value) return undefined;
     if (which === "ip" && context.locate(value).kind === "invalid") return undefined;
-    const { added, size } = await context.state.addToSet(`${which}s|${principalKey(record)}`, [value], {
+    const { added, size } = await context.state.addToSet(signInBaselineKey(which, principalKey(record)), [value], {
       now: context.now,
       expiresAt: baselineExpiry(context),
     });

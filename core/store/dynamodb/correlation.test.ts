@@ -1,3 +1,4 @@
+import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DynamoServer, startDynalite, uniqueTableName } from "../../../test/support/dynalite.js";
 import { updateItem } from "../../correlation/store.js";
@@ -72,6 +73,42 @@ describe("DynamoCorrelationStore (dynalite)", () => {
     expect((await store.members("ips", 150)).sort()).toEqual(["a", "b", "c"]);
     await store.removeFromSet("ips", ["c"]);
     expect((await store.members("ips", 150)).sort()).toEqual(["a", "b"]);
+  });
+
+  it("dates each member by its earliest add, and starts over when it had expired", async () => {
+    const { store } = await open();
+    const byMember = async (now: number) =>
+      Object.fromEntries((await store.datedMembers("ips", now)).map((entry) => [entry.member, entry.firstSeen]));
+
+    await store.addToSet("ips", ["a", "b"], { now: 1000, expiresAt: 1100 });
+    await store.addToSet("ips", ["a", "c"], { now: 1050, expiresAt: 1150 });
+    // "b" expired at 1100 (DynamoDB's TTL has not removed it yet): seen again, it is new again.
+    await store.addToSet("ips", ["b"], { now: 1120, expiresAt: 1220 });
+
+    expect(await byMember(1120)).toEqual({ a: 1000, b: 1120, c: 1050 });
+    expect(await byMember(1150)).toEqual({ b: 1120 });
+  });
+
+  it("keeps members stored before first-seen times undated when they are seen again", async () => {
+    // Arrange: a member as earlier versions wrote it (no firstSeenMs).
+    const tableName = uniqueTableName();
+    await createTable(server.client(), tableName);
+    const doc = DynamoDBDocumentClient.from(server.client());
+    await doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { pk: "CORRSET#ips", sk: "M#old", expiresAtMs: 5000, expiresAt: 100, setMember: "old" },
+      }),
+    );
+    const store = new DynamoCorrelationStore({ client: server.client(), tableName });
+
+    // Act
+    const refreshed = await store.addToSet("ips", ["old", "new"], { now: 1000, expiresAt: 6000 });
+    await store.addToSet("ips", ["old"], { now: 2000, expiresAt: 7000 });
+
+    // Assert
+    expect(refreshed.added).toEqual(["new"]);
+    expect(await store.datedMembers("ips", 2000)).toEqual([{ member: "new", firstSeen: 1000 }, { member: "old" }]);
   });
 
   it("hands out due timers once, earliest first, and forgets cancelled or rescheduled ones", async () => {

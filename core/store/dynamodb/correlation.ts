@@ -7,14 +7,14 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { CorrelationStore, PutOptions, StoredItem, Timer } from "../../correlation/store.js";
+import type { CorrelationStore, DatedMember, PutOptions, StoredItem, Timer } from "../../correlation/store.js";
 import { asStoreError, isConditionFailure } from "./errors.js";
 
 /**
  * Correlation state for stateful detections on DynamoDB, in the store's table:
  *
  *   item        pk CORR#<key>          sk ITEM          value (JSON), version, expiresAtMs
- *   set member  pk CORRSET#<key>       sk M#<member>    expiresAtMs
+ *   set member  pk CORRSET#<key>       sk M#<member>    expiresAtMs, firstSeenMs (null: stored before it existed)
  *   timer       pk CORRTIMER#<id>      sk TIMER         dueAt, dueSk, payload (the live timer)
  *   due entry   pk CORRDUE             sk <dueAt>#<id>  id (the queue; stale entries are skipped)
  *
@@ -114,18 +114,21 @@ export class DynamoCorrelationStore implements CorrelationStore {
           new UpdateCommand({
             TableName: this.table,
             Key: { pk: setPk(key), sk: `M#${member}` },
-            UpdateExpression: "SET expiresAtMs = :expires, expiresAt = :ttl, setMember = :member",
+            UpdateExpression:
+              "SET expiresAtMs = :expires, expiresAt = :ttl, setMember = :member, firstSeenMs = if_not_exists(firstSeenMs, :now)",
             ConditionExpression: "attribute_not_exists(expiresAtMs) OR expiresAtMs < :expires",
             ExpressionAttributeValues: {
               ":expires": options.expiresAt,
               ":ttl": ttlFor(options.expiresAt, TTL_GRACE_SECONDS),
               ":member": member,
+              ":now": options.now,
             },
             ReturnValues: "ALL_OLD",
           }),
         );
         const previous = Attributes?.expiresAtMs as number | undefined;
         if (previous === undefined || previous <= options.now) added.push(member);
+        await this.correctFirstSeen(key, member, Attributes, options.now);
       } catch (error) {
         // A later expiry is already stored: the member is present.
         if (!isConditionFailure(error)) throw asStoreError(error);
@@ -134,8 +137,39 @@ export class DynamoCorrelationStore implements CorrelationStore {
     return { added, size: (await this.members(key, options.now)).length };
   }
 
+  /**
+   * The rare second write after an add: a member re-added after it expired starts a new run at
+   * `now`, and one stored before first-seen times were kept goes back to unknown (null), not `now`.
+   */
+  private async correctFirstSeen(
+    key: string,
+    member: string,
+    previous: Record<string, unknown> | undefined,
+    now: number,
+  ): Promise<void> {
+    if (!previous) return;
+    // What the add left: the stored time, or `now` where there was none (if_not_exists).
+    const written = previous.firstSeenMs === undefined ? now : previous.firstSeenMs;
+    const wanted = (previous.expiresAtMs as number) <= now ? now : (previous.firstSeenMs ?? null);
+    if (written === wanted) return;
+    await this.send(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: setPk(key), sk: `M#${member}` },
+          UpdateExpression: "SET firstSeenMs = :firstSeen",
+          ExpressionAttributeValues: { ":firstSeen": wanted },
+        }),
+      ),
+    );
+  }
+
   async members(key: string, now: number): Promise<string[]> {
-    const members: string[] = [];
+    return (await this.datedMembers(key, now)).map((entry) => entry.member);
+  }
+
+  async datedMembers(key: string, now: number): Promise<DatedMember[]> {
+    const members: DatedMember[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.send(() =>
@@ -150,7 +184,14 @@ export class DynamoCorrelationStore implements CorrelationStore {
           }),
         ),
       );
-      for (const item of page.Items ?? []) members.push(item.setMember as string);
+      for (const item of page.Items ?? []) {
+        const firstSeen = item.firstSeenMs;
+        members.push(
+          typeof firstSeen === "number"
+            ? { member: item.setMember as string, firstSeen }
+            : { member: item.setMember as string },
+        );
+      }
       start = page.LastEvaluatedKey;
     } while (start);
     return members;
