@@ -52,6 +52,19 @@ export function existingDeny(entries: readonly NaclEntry[], target: BlockedAddre
   );
 }
 
+/** The lowest-numbered inbound allow entry that lets `target` in, if any (it wins over later denies). */
+export function firstAllow(entries: readonly NaclEntry[], target: BlockedAddress): NaclEntry | undefined {
+  return entries
+    .filter((entry) => !entry.egress && entry.action === "allow" && entryMatches(entry, target.ip))
+    .sort((a, b) => a.ruleNumber - b.ruleNumber)[0];
+}
+
+/** Whether `deny` is evaluated before every allow that admits the address. */
+export function denyTakesEffect(entries: readonly NaclEntry[], deny: NaclEntry, target: BlockedAddress): boolean {
+  const allow = firstAllow(entries, target);
+  return allow === undefined || deny.ruleNumber < allow.ruleNumber;
+}
+
 export const naclDenyIpPlanner: ActionPlanner<NaclTarget, NaclState> = {
   id: "nacl-deny-ip",
   description: "Add an inbound deny entry for the client address to the configured network ACL.",
@@ -78,7 +91,8 @@ export const naclDenyIpPlanner: ActionPlanner<NaclTarget, NaclState> = {
     `Add an inbound deny entry for ${target.cidr} (all traffic) to network ACL ${target.aclId} at the lowest free rule number in ${target.first}-${target.last}.`,
   assume: () => ({}),
   plan({ target, state }) {
-    if (state.entries && existingDeny(state.entries, target)) return [];
+    const present = state.entries && existingDeny(state.entries, target);
+    if (state.entries && present && denyTakesEffect(state.entries, present, target)) return [];
     let ruleNumber: number | ReturnType<typeof liveValue> = liveValue(
       `DescribeNetworkAcls: lowest free inbound rule number in ${target.first}-${target.last}`,
     );
@@ -89,6 +103,14 @@ export const naclDenyIpPlanner: ActionPlanner<NaclTarget, NaclState> = {
       if (free > target.last) {
         throw new CannotPlan(
           `network ACL ${target.aclId} has no free inbound rule number in ${target.first}-${target.last}`,
+        );
+      }
+      // Entries are evaluated lowest number first: a deny after an allow that admits the address
+      // would change nothing.
+      const allow = firstAllow(state.entries, target);
+      if (allow && allow.ruleNumber < free) {
+        throw new CannotPlan(
+          `inbound rule ${allow.ruleNumber} of network ACL ${target.aclId} allows ${target.cidr} before any free rule number in ${target.first}-${target.last} (lowest free: ${free}): configure remediation.networkAcl.ruleNumbers below ${allow.ruleNumber}`,
         );
       }
       ruleNumber = free;

@@ -206,6 +206,35 @@ describe("nacl-deny-ip", () => {
     expect(aws.inputs("CreateNetworkAclEntryCommand")).toEqual([]);
   });
 
+  it("adds a deny before an earlier allow when the deny already there comes after it", async () => {
+    const earlyAllow = { ...allowAll, RuleNumber: 11, Ipv6CidrBlock: "2001:db8::/64" };
+    const lateDeny = { ...allowAll, RuleNumber: 50, RuleAction: "deny" as const, Ipv6CidrBlock: "2001:db8::7/128" };
+    aws.ec2
+      .on(DescribeNetworkAclsCommand)
+      .resolvesOnce(entries([allowAll, earlyAllow, lateDeny]))
+      .resolves(entries([allowAll, earlyAllow, lateDeny, { ...lateDeny, RuleNumber: 10 }]));
+
+    const { applied } = await runPlanned(scanning, aclConfig);
+
+    expect(aws.inputs("CreateNetworkAclEntryCommand")).toEqual([
+      expect.objectContaining({ RuleNumber: 10, RuleAction: "deny", Ipv6CidrBlock: "2001:db8::7/128" }),
+    ]);
+    expect(applied.outcome).toBe("applied");
+  });
+
+  it("refuses to add a deny that an earlier allow would make useless, saying which", async () => {
+    const earlyAllow = { ...allowAll, RuleNumber: 5, Ipv6CidrBlock: "2001:db8::/32" };
+    aws.ec2.on(DescribeNetworkAclsCommand).resolves(entries([allowAll, earlyAllow]));
+
+    const { applied } = await runPlanned(scanning, aclConfig);
+
+    expect(applied).toMatchObject({
+      outcome: "failed",
+      error: expect.stringMatching(/inbound rule 5 .* allows 2001:db8::7\/128 before any free rule number in 10-12/),
+    });
+    expect(aws.inputs("CreateNetworkAclEntryCommand")).toEqual([]);
+  });
+
   it("fails when the range has no free rule number", async () => {
     aws.ec2.on(DescribeNetworkAclsCommand).resolves(
       entries(
