@@ -7,6 +7,20 @@ import { describe, expect, it } from "vitest";
 import { authorizeIngress, consoleLogin, createSecurityGroup, IP } from "../../../test/fixtures/events/cloudtrail.js";
 import { main } from "../main.js";
 
+/** The fields of a `--format jsonl` finding, in order (issue 3's contract). */
+const FINDING_FIELDS = [
+  "detection",
+  "category",
+  "severity",
+  "time",
+  "eventIds",
+  "account",
+  "region",
+  "principal",
+  "resource",
+  "summary",
+];
+
 function capture(cwd = process.cwd()) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -51,18 +65,7 @@ describe("riposte scan", () => {
       "sg-ssh-open-world",
     ]);
     for (const line of lines) {
-      expect(Object.keys(line)).toEqual([
-        "detection",
-        "category",
-        "severity",
-        "time",
-        "eventIds",
-        "account",
-        "region",
-        "principal",
-        "resource",
-        "summary",
-      ]);
+      expect(Object.keys(line)).toEqual(FINDING_FIELDS);
       expect(["info", "low", "medium", "high", "critical"]).toContain(line.severity);
     }
     expect(lines.find((line) => line.detection === "sg-ssh-open-world")).toMatchObject({
@@ -138,18 +141,7 @@ describe("riposte scan", () => {
       .split("\n")
       .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(4);
-    expect(Object.keys(lines[0])).toEqual([
-      "detection",
-      "category",
-      "severity",
-      "time",
-      "eventIds",
-      "account",
-      "region",
-      "principal",
-      "resource",
-      "summary",
-    ]);
+    expect(Object.keys(lines[0])).toEqual(FINDING_FIELDS);
   });
 
   it("says nothing about late events when every event could be ordered", async () => {
