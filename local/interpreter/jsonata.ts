@@ -93,10 +93,33 @@ function jsonataMessage(error: unknown): string {
   return String(error);
 }
 
-/** Problems a definition loader reports for one expression (syntax, unavailable `$states` members). */
+// A `$` reference outside string and regex literals: `$$`, `$name…`, or a lone `$` (the context).
+const REFERENCE = /\/(?:\\.|[^\\/])*\/[a-zA-Z]*|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|(\$\$|\$[A-Za-z0-9_$]*)/g;
+
+/**
+ * Step Functions evaluates an expression with no context value: state data is reached through
+ * `$states` and variables only, and an expression that refers to the context (`$`, as in `$.x`)
+ * or the root (`$$`) is refused when the state machine is created. Literals are skipped, so a `$`
+ * inside a string or regex is fine.
+ */
+function contextReferences(source: string): string[] {
+  const found = new Set<string>();
+  for (const match of source.matchAll(REFERENCE)) {
+    const reference = match[1];
+    if (reference === "$" || reference === "$$") found.add(reference);
+  }
+  return [...found];
+}
+
+/** Problems a definition loader reports for one expression (unavailable `$states` members, `$eval`, `$`/`$$`). */
 export function checkExpression(source: string, site: TemplateSite): string[] {
   const problems: string[] = [];
   const where = `state "${site.state}", field ${site.field}`;
+  for (const reference of contextReferences(source)) {
+    problems.push(
+      `${where}: refers to ${reference}, which Step Functions does not provide in JSONata; use $states.input or a variable`,
+    );
+  }
   if (!site.result && /\$states\.result\b/.test(source)) {
     problems.push(`${where}: $states.result is only available in the Output and Assign of a Task, Parallel or Map`);
   }
@@ -115,7 +138,7 @@ function compileExpression(text: string, site: TemplateSite, env: FunctionEnviro
   return async (scope) => {
     let value: unknown;
     try {
-      value = await expression.evaluate(scope.states.input, { ...scope.variables, states: scope.states });
+      value = await expression.evaluate(undefined, { ...scope.variables, states: scope.states });
       return toJson(value, describe);
     } catch (error) {
       throw new StateFailure(

@@ -119,6 +119,22 @@ describe("loadDefinition", () => {
     ],
     ["$eval", machine({ A: { Type: "Pass", Output: "{% $eval('1') %}", End: true } }), /\$eval is not available/],
     [
+      "the context value $ (Step Functions gives none)",
+      machine({ A: { Type: "Pass", Output: { x: "{% $.x %}" }, End: true } }),
+      /state "A", field Output\.x: refers to \$, which Step Functions does not provide/,
+    ],
+    ["the root $$", machine({ A: { Type: "Pass", Output: "{% $$.x %}", End: true } }), /refers to \$\$/],
+    [
+      "?? (JSONata 2.1, newer than the 2.0.6 Step Functions runs)",
+      machine({ A: { Type: "Pass", Output: "{% $states.input.x ?? 1 %}", End: true } }),
+      /state "A": Output is not valid JSONata/,
+    ],
+    [
+      "?: (JSONata 2.1)",
+      machine({ A: { Type: "Pass", Output: "{% $states.input.x ?: 1 %}", End: true } }),
+      /state "A": Output is not valid JSONata/,
+    ],
+    [
       "a callback task without the token",
       machine({ A: { ...lambda, Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", End: true } }),
       /must pass \$states\.context\.Task\.Token/,
@@ -159,6 +175,12 @@ describe("loadDefinition", () => {
     );
 
     expect(problems.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("accepts $ inside string and regex literals, variables and $states", () => {
+    const output = "{% $states.input.price & ' $' & $replace($name, /\\$\\d/, '$$') %}";
+
+    expect(problemsOf(machine({ A: { Type: "Pass", Assign: { name: "x" }, Output: output, End: true } }))).toEqual([]);
   });
 
   it("allows sibling branches to use the same variable name", () => {

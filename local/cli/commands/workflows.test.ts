@@ -5,7 +5,9 @@ import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CATEGORIES } from "../../../core/model/catalog.js";
 import { placeholder } from "../../../workflows/functions.js";
+import { allWorkflows } from "../../../workflows/index.js";
 import { main } from "../main.js";
+import { refusedDefinitions } from "./workflows.js";
 
 function capture(cwd: string) {
   const stdout = new PassThrough();
@@ -60,5 +62,19 @@ describe("riposte workflows export", () => {
 
     expect(code).toBe(1);
     expect(c.err()).toContain("cannot write to taken");
+  });
+
+  it("checks every definition as Step Functions would before writing, and names what it refuses", () => {
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "A",
+      States: { A: { Type: "Pass", Output: "{% $.x ?? 1 %}", End: true } },
+    };
+
+    expect(refusedDefinitions(allWorkflows())).toEqual([]);
+    expect(refusedDefinitions([{ name: "riposte-bad", definition }])).toEqual([
+      'riposte-bad: state "A", field Output: refers to $, which Step Functions does not provide in JSONata; use $states.input or a variable',
+      expect.stringMatching(/^riposte-bad: state "A": Output is not valid JSONata/),
+    ]);
   });
 });
