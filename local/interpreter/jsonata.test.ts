@@ -50,4 +50,21 @@ describe("ASL JSONata templates", () => {
 
     await expect(template(scope({}))).rejects.toMatchObject({ error: "States.QueryEvaluationError" });
   });
+
+  it("fails a runaway recursion with States.QueryEvaluationError instead of exhausting the process", async () => {
+    const template = compileTemplate("{% ($loop := function($n) { $loop($n + 1) + 1 }; $loop(0)) %}", site, env);
+
+    await expect(template(scope({}))).rejects.toMatchObject({
+      error: "States.QueryEvaluationError",
+      cause: expect.stringContaining("stack overflow"),
+    });
+  });
+
+  it("gives each evaluation its own budget: many evaluations of one expression all succeed", async () => {
+    const template = compileTemplate("{% $sum([1..100]) %}", site, env);
+
+    const results = await Promise.all(Array.from({ length: 50 }, () => template(scope({}))));
+
+    expect(results).toEqual(Array.from({ length: 50 }, () => 5050));
+  });
 });

@@ -37,7 +37,53 @@ export interface TemplateSite {
 
 const EXPRESSION = /^\{%([\s\S]*)%\}$/;
 // Guardrails like the service's: a runaway expression fails its state instead of hanging the server.
-const EVALUATION_OPTIONS = { timeout: 1000, stack: 2000 };
+const EVALUATION_TIMEOUT_MS = 1000;
+const EVALUATION_MAX_DEPTH = 2000;
+const GUARD = "__riposte_guard";
+
+interface Guard {
+  started: number;
+  depth: number;
+}
+
+type JsonataEnvironment = { lookup(name: string): unknown; isParallelCall?: boolean };
+
+function checkGuard(guard: Guard): void {
+  if (guard.depth > EVALUATION_MAX_DEPTH) {
+    throw new Error("stack overflow: check for a non-terminating recursive function");
+  }
+  if (Date.now() - guard.started > EVALUATION_TIMEOUT_MS) {
+    throw new Error(`evaluation took longer than ${EVALUATION_TIMEOUT_MS} ms: check for an infinite loop`);
+  }
+}
+
+/**
+ * JSONata 2.0.6 has no timeout or depth option (2.1 added them); it calls these hooks on entering
+ * and leaving every sub-expression. Each evaluation binds its own guard, found through the
+ * environment, so evaluations of one compiled expression never share a budget.
+ */
+function installGuard(expression: jsonata.Expression): void {
+  const guardOf = (environment: JsonataEnvironment) =>
+    environment.isParallelCall ? undefined : (environment.lookup(GUARD) as Guard | undefined);
+  expression.assign(
+    Symbol.for("jsonata.__evaluate_entry") as unknown as string,
+    (_expr: unknown, _input: unknown, environment: JsonataEnvironment) => {
+      const guard = guardOf(environment);
+      if (!guard) return;
+      guard.depth++;
+      checkGuard(guard);
+    },
+  );
+  expression.assign(
+    Symbol.for("jsonata.__evaluate_exit") as unknown as string,
+    (_expr: unknown, _input: unknown, environment: JsonataEnvironment) => {
+      const guard = guardOf(environment);
+      if (!guard) return;
+      guard.depth--;
+      checkGuard(guard);
+    },
+  );
+}
 
 export function isExpression(value: unknown): value is string {
   return typeof value === "string" && EXPRESSION.test(value);
@@ -132,13 +178,15 @@ export function checkExpression(source: string, site: TemplateSite): string[] {
 
 function compileExpression(text: string, site: TemplateSite, env: FunctionEnvironment): Template {
   const source = (EXPRESSION.exec(text)?.[1] ?? "").trim();
-  const expression = jsonata(source, EVALUATION_OPTIONS);
+  const expression = jsonata(source);
+  installGuard(expression);
   registerStepFunctionsFunctions(expression, env);
   const describe = () => `the JSONata expression '${source}' in field ${site.field} of state "${site.state}"`;
   return async (scope) => {
     let value: unknown;
     try {
-      value = await expression.evaluate(undefined, { ...scope.variables, states: scope.states });
+      const guard: Guard = { started: Date.now(), depth: 0 };
+      value = await expression.evaluate(undefined, { ...scope.variables, states: scope.states, [GUARD]: guard });
       return toJson(value, describe);
     } catch (error) {
       throw new StateFailure(
