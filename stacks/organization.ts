@@ -26,7 +26,14 @@ export const organizationOutputs =
         ...(organization.memberRole
           ? {
               memberRoleName: organization.memberRole.name,
-              memberRolePolicy: JSON.stringify(memberRolePolicy(accessContext.actions)),
+              memberRolePolicy: partition.apply((p) =>
+                JSON.stringify(
+                  memberRolePolicy(accessContext.actions, {
+                    partition: p,
+                    toolRolePrefix: config.protection.toolRolePrefix,
+                  }),
+                ),
+              ),
               memberRoleTrustPolicy: $util.all([partition, account]).apply(([p, id]) =>
                 JSON.stringify(
                   memberRoleTrustPolicy(

@@ -1,10 +1,9 @@
 import { workflowRoleAccess } from "../core/deploy/access";
 import { workflowProblemQueries } from "../core/deploy/alarms";
-import { roleName, stageName, workflowLogicalName } from "../core/deploy/names";
+import { roleName, workflowLogicalName } from "../core/deploy/names";
 import { policyDocument, serviceTrustPolicy } from "../core/deploy/policy";
-import { deployedDefinition, type TaskFunctionArns } from "../core/deploy/workflows";
+import { deployedDefinition, deployedStateMachineName, type TaskFunctionArns } from "../core/deploy/workflows";
 import { CATEGORIES, type Category } from "../core/model/catalog";
-import { stateMachineName } from "../workflows/index";
 import { config } from "./config";
 import {
   approvalFunction,
@@ -63,7 +62,7 @@ const rolePolicy = new aws.iam.RolePolicy("WorkflowsPolicy", {
 
 function stateMachine(category: Category) {
   const logicalName = workflowLogicalName(category);
-  const name = stageName($app.stage, stateMachineName(category), 80);
+  const name = deployedStateMachineName($app.stage, category);
   const logs = new aws.cloudwatch.LogGroup(`${logicalName}Logs`, {
     name: `/aws/vendedlogs/states/${name}`,
     retentionInDays: config.aws.logRetentionDays,

@@ -26,6 +26,7 @@ export function permissionsOf(
   owner: string,
 ): sst.aws.FunctionPermissionArgs[] {
   return statements.map((statement) => ({
+    ...(statement.effect === "Deny" ? { effect: "deny" as const } : {}),
     actions: [...statement.actions],
     resources: $util
       .all(
@@ -37,6 +38,13 @@ export function permissionsOf(
         }),
       )
       .apply((lists) => lists.flat()),
+    ...(statement.condition
+      ? {
+          conditions: Object.entries(statement.condition).flatMap(([test, keys]) =>
+            Object.entries(keys).map(([variable, values]) => ({ test, variable, values })),
+          ),
+        }
+      : {}),
   }));
 }
 
