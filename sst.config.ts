@@ -21,7 +21,7 @@ export default $config({
     const { dashboard } = await import("./stacks/web");
     const { stateMachines } = await import("./stacks/workflows");
     await import("./stacks/realtime");
-    const { rules } = await import("./stacks/detection");
+    const { rules, intakeOnly } = await import("./stacks/detection");
     await import("./stacks/maintenance");
     const { organizationOutputs } = await import("./stacks/organization");
     const { forwardedRegions } = await import("./stacks/regions");
@@ -34,6 +34,7 @@ export default $config({
       table: table.name,
       alertsTopic: alerts.arn,
       rules: String(rules.length),
+      intakeOnlyDetections: intakeOnly.join(","),
       watchedRegions: forwardedRegions.apply((forwardings) => forwardings.map((f) => f.region).join(",")),
       ...Object.fromEntries(
         Object.entries(stateMachines).map(([category, machine]) => [`${category}Workflow`, machine.arn]),

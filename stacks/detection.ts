@@ -2,7 +2,7 @@ import { rulesRoleAccess } from "../core/deploy/access";
 import { roleName, stageName } from "../core/deploy/names";
 import { organizationBusPolicy } from "../core/deploy/organization";
 import { policyDocument, serviceTrustPolicy } from "../core/deploy/policy";
-import { type DeployedRule, deployedRules } from "../core/deploy/rules";
+import { type DeployedRule, deployedRules, intakeOnlyDetections } from "../core/deploy/rules";
 import { config } from "./config";
 import { links, storeArns } from "./functions";
 import { functionArgs } from "./lib/function";
@@ -16,7 +16,10 @@ import { stateMachines } from "./workflows";
 // state in DynamoDB and starts workflows named after the incident. Org-wide mode adds a central
 // bus that member accounts forward their events to, with the same rules on it.
 
+// Rules select AWS sources only (anyone with events:PutEvents can forge any other source): the
+// detections that read only Riposte's own log records see what is posted to the API intake.
 export const rules = deployedRules(config);
+export const intakeOnly = intakeOnlyDetections(config);
 const account = aws.getCallerIdentityOutput().accountId;
 const machines = Object.values(stateMachines);
 

@@ -94,19 +94,86 @@ export function selectsReadOnlyCalls(pattern: EventPattern): boolean {
   return matches(compilePattern(pattern), READ_ONLY_CALL);
 }
 
-/** Every rule a deployment of `config` creates, in catalog order. */
+/**
+ * Only AWS services can put events whose `source` starts with `aws.` (PutEvents refuses that
+ * prefix); any other source, Riposte's own log records (`riposte.waf`, `riposte.alb`,
+ * `riposte.vpcflow`) included, can be forged by anyone allowed `events:PutEvents` on the bus —
+ * every principal of the organization, for the org bus. A forged WAF record could steer WAF or
+ * network ACL blocks, so deployed rules select `aws.` sources only; those logs reach Riposte
+ * through the API intake, which checks a token.
+ */
+const AWS_SOURCE = "aws.";
+const ANY_AWS_SOURCE = [{ prefix: AWS_SOURCE }];
+
+function awsSourcesOf(values: unknown): unknown[] {
+  if (!Array.isArray(values)) return [];
+  return values.filter(
+    (value) =>
+      (typeof value === "string" && value.startsWith(AWS_SOURCE)) ||
+      (typeof value === "object" &&
+        value !== null &&
+        typeof (value as { prefix?: unknown }).prefix === "string" &&
+        (value as { prefix: string }).prefix.startsWith(AWS_SOURCE)),
+  );
+}
+
+/** The pattern with only AWS sources (a `source` condition added where it had none); undefined when none is left. */
+export function awsSourcesOnly(pattern: EventPattern): EventPattern | undefined {
+  const result: Record<string, unknown> = { ...pattern };
+  const branches = result.$or as Record<string, unknown>[] | undefined;
+  if ("source" in result) {
+    const sources = awsSourcesOf(result.source);
+    if (sources.length === 0) return undefined;
+    result.source = sources;
+  }
+  if (Array.isArray(branches)) {
+    const kept = branches.flatMap((branch) => {
+      if (!("source" in branch)) return [branch];
+      const sources = awsSourcesOf(branch.source);
+      return sources.length > 0 ? [{ ...branch, source: sources }] : [];
+    });
+    if (kept.length === 0) return undefined;
+    // A branch without a source is bounded by the top level's, or by its own added here.
+    const bounded =
+      "source" in result
+        ? kept
+        : kept.map((branch) => ("source" in branch ? branch : { source: ANY_AWS_SOURCE, ...branch }));
+    const { $or: _, ...rest } = result;
+    // EventBridge wants two alternatives or more: a lone one joins the top level.
+    if (bounded.length === 1 && Object.keys(bounded[0]!).every((key) => !(key in rest))) {
+      return { ...rest, ...bounded[0] } as EventPattern;
+    }
+    result.$or = bounded;
+    return result as EventPattern;
+  }
+  return ("source" in result ? result : { source: ANY_AWS_SOURCE, ...result }) as EventPattern;
+}
+
+/** Enabled detections no EventBridge rule serves: they see only events posted to the API intake. */
+export function intakeOnlyDetections(config: RiposteConfig): DetectionId[] {
+  return eventBridgeRules(config)
+    .filter((rule) => awsSourcesOnly(rule.pattern) === undefined)
+    .map((rule) => rule.detection);
+}
+
+/** Every rule a deployment of `config` creates, in catalog order: AWS sources only. */
 export function deployedRules(config: RiposteConfig): DeployedRule[] {
-  return eventBridgeRules(config).map((rule) => ({
-    detection: rule.detection,
-    category: rule.category,
-    stateful: rule.stateful,
-    logicalName: pascalCase(rule.detection),
-    pattern: checkedPattern(rule.detection, rule.pattern),
-    target: rule.stateful
-      ? { kind: "correlate" }
-      : { kind: "workflow", category: rule.category, inputTemplate: workflowInputTemplate(rule.detection) },
-    readOnlyEvents: config.aws.readOnlyManagementEvents && selectsReadOnlyCalls(rule.pattern),
-  }));
+  return eventBridgeRules(config)
+    .flatMap((rule) => {
+      const pattern = awsSourcesOnly(rule.pattern);
+      return pattern ? [{ ...rule, pattern }] : [];
+    })
+    .map((rule) => ({
+      detection: rule.detection,
+      category: rule.category,
+      stateful: rule.stateful,
+      logicalName: pascalCase(rule.detection),
+      pattern: checkedPattern(rule.detection, rule.pattern),
+      target: rule.stateful
+        ? { kind: "correlate" }
+        : { kind: "workflow", category: rule.category, inputTemplate: workflowInputTemplate(rule.detection) },
+      readOnlyEvents: config.aws.readOnlyManagementEvents && selectsReadOnlyCalls(rule.pattern),
+    }));
 }
 
 /**
