@@ -1,15 +1,17 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 
 // The SST v4 app. No top-level imports (the CLI rejects them): run() imports the stacks, one file
-// per concern, and returns the outputs. Production keeps its data and cannot be removed by accident.
+// per concern, and returns the outputs. Protected stages (core/deploy/stages.ts: prod, production)
+// keep their data and cannot be removed by accident.
 export default $config({
-  app(input) {
-    const production = input?.stage === "production";
+  async app(input) {
+    const { isProtectedStage } = await import("./core/deploy/stages");
+    const protect = isProtectedStage(input?.stage ?? "");
     return {
       name: "riposte",
       home: "aws",
-      removal: production ? "retain" : "remove",
-      protect: production,
+      removal: protect ? "retain" : "remove",
+      protect,
     };
   },
   async run() {
