@@ -12,6 +12,9 @@ import {
   hasLoopPrevention,
   intakeOnlyDetections,
   MAX_PATTERN_CHARS,
+  ruleArnPatterns,
+  ruleName,
+  rulesQueuePolicy,
   workflowInputTemplate,
 } from "./rules.js";
 
@@ -132,6 +135,68 @@ describe("forged events", () => {
 
     expect(rule?.pattern).not.toContain("riposte.vpcflow");
     expect(rule?.pattern).toContain("aws.ec2");
+  });
+});
+
+describe("the queues' policies", () => {
+  const where = {
+    partition: "aws",
+    region: "eu-west-1",
+    account: "123456789012",
+    stage: "prod",
+    organizationBusName: "prod-riposte-organization",
+  };
+  /** IAM's ArnLike: `*` any run of characters, `?` one, each colon-separated part on its own. */
+  const arnLike = (pattern: string, arn: string) => {
+    const parts = pattern.split(":");
+    const values = arn.split(":");
+    return (
+      parts.length === values.length &&
+      parts.every((part, index) =>
+        new RegExp(
+          `^${part
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+        ).test(values[index]!),
+      )
+    );
+  };
+  const ruleArns = (stage: string) =>
+    deployedRules(parseConfig({})).flatMap((rule) => [
+      `arn:aws:events:eu-west-1:123456789012:rule/${ruleName(stage, rule.detection)}`,
+      `arn:aws:events:eu-west-1:123456789012:rule/${stage}-riposte-organization/${ruleName(stage, rule.detection)}`,
+    ]);
+
+  it("admit every rule of the stage, on both buses, and no other stage's", () => {
+    const patterns = ruleArnPatterns(where);
+    const admitted = (arn: string) => patterns.some((pattern) => arnLike(pattern, arn));
+
+    for (const arn of ruleArns("prod")) expect(admitted(arn), arn).toBe(true);
+    for (const arn of ruleArns("dev")) expect(admitted(arn), arn).toBe(false);
+    expect(admitted("arn:aws:events:eu-west-1:123456789012:rule/prod-other-rule")).toBe(false);
+    expect(admitted("arn:aws:events:eu-west-1:999999999999:rule/prod-riposte-root-account-usage")).toBe(false);
+  });
+
+  it("stay small however many rules there are, far under SQS's 8 KB", () => {
+    const policy = JSON.stringify(
+      rulesQueuePolicy("arn:aws:sqs:eu-west-1:123456789012:prod-Candidates", ruleArnPatterns(where)),
+    );
+
+    expect(ruleArns("prod").length).toBeGreaterThan(60);
+    expect(policy.length).toBeLessThan(1024);
+    expect(JSON.parse(policy).Statement[0].Condition).toEqual({
+      ArnLike: {
+        "aws:SourceArn": [
+          "arn:aws:events:eu-west-1:123456789012:rule/prod-riposte-*",
+          "arn:aws:events:eu-west-1:123456789012:rule/prod-riposte-organization/prod-riposte-*",
+        ],
+      },
+    });
+  });
+
+  it("refuse a stage too long for the rule names to keep their prefix", () => {
+    expect(() => ruleArnPatterns({ ...where, stage: "s".repeat(50) })).toThrow(/too long for rule names/);
   });
 });
 

@@ -4,7 +4,7 @@ import type { EventPattern } from "../detections/types.js";
 import type { Category, DetectionId } from "../model/catalog.js";
 import { compilePattern } from "../patterns/compile.js";
 import { matches } from "../patterns/match.js";
-import { pascalCase } from "./names.js";
+import { pascalCase, stageName } from "./names.js";
 
 /**
  * The EventBridge rules a deployment creates, from the detection catalog: one per enabled
@@ -197,4 +197,51 @@ export function hasLoopPrevention(pattern: unknown, prefix: string): boolean {
     if (hasLoopPrevention(value, prefix)) return true;
   }
   return false;
+}
+
+/** EventBridge rule names: at most 64 characters. */
+const RULE_NAME_MAX = 64;
+
+/** The name of a detection's rule in a stage (the same on the default and the org bus). */
+export function ruleName(stage: string, detection: DetectionId): string {
+  return stageName(stage, `riposte-${detection}`, RULE_NAME_MAX);
+}
+
+/**
+ * The ARN patterns (`ArnLike`) of every detection rule of a stage, on the default bus and on the
+ * org bus when there is one: what the queues' policies admit, in a few hundred bytes however many
+ * rules there are (listing each rule's ARN took about 7.5 KB of SQS's 8 KB in org mode).
+ */
+export function ruleArnPatterns(where: {
+  partition: string;
+  region: string;
+  account: string;
+  stage: string;
+  organizationBusName?: string;
+}): string[] {
+  const prefix = ruleName(where.stage, "" as DetectionId);
+  // A name cut to fit keeps its first 55 characters (names.ts fitName), so the prefix must fit in them.
+  if (prefix.length > RULE_NAME_MAX - 9) throw new Error(`stage "${where.stage}" is too long for rule names`);
+  const base = `arn:${where.partition}:events:${where.region}:${where.account}:rule/`;
+  return [
+    `${base}${prefix}*`,
+    ...(where.organizationBusName ? [`${base}${where.organizationBusName}/${prefix}*`] : []),
+  ];
+}
+
+/** A queue's policy: EventBridge may send to it only for the stage's detection rules. */
+export function rulesQueuePolicy(queueArn: string, rulePatterns: readonly string[]) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "RiposteRules",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: queueArn,
+        Condition: { ArnLike: { "aws:SourceArn": [...rulePatterns] } },
+      },
+    ],
+  };
 }
