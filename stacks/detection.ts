@@ -33,7 +33,7 @@ const region = aws.getRegionOutput().region;
 const machines = Object.values(stateMachines);
 
 const rulesRole = new aws.iam.Role("RulesRole", {
-  name: roleName(config.protection.toolRolePrefix, $app.stage, "Rules"),
+  name: region.apply((r) => roleName(config.protection.toolRolePrefix, $app.stage, r, "Rules")),
   assumeRolePolicy: account.apply((id) => JSON.stringify(serviceTrustPolicy("events.amazonaws.com", id))),
 });
 new aws.iam.RolePolicy("RulesPolicy", {

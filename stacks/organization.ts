@@ -15,6 +15,7 @@ import { organizationBus, rules } from "./detection";
 const organization = config.aws.organization;
 const partition = aws.getPartitionOutput().partition;
 const account = aws.getCallerIdentityOutput().accountId;
+const region = aws.getRegionOutput().region;
 
 export const organizationOutputs =
   organization && organizationBus
@@ -34,12 +35,12 @@ export const organizationOutputs =
                   }),
                 ),
               ),
-              memberRoleTrustPolicy: $util.all([partition, account]).apply(([p, id]) =>
+              memberRoleTrustPolicy: $util.all([partition, account, region]).apply(([p, id, r]) =>
                 JSON.stringify(
                   memberRoleTrustPolicy(
                     ["Remediate", "Verify", "SweepExpiredChanges"].map(
                       (purpose) =>
-                        `arn:${p}:iam::${id}:role/${roleName(config.protection.toolRolePrefix, $app.stage, purpose)}`,
+                        `arn:${p}:iam::${id}:role/${roleName(config.protection.toolRolePrefix, $app.stage, r, purpose)}`,
                     ),
                     organization.memberRole!.externalId,
                   ),

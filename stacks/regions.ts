@@ -19,7 +19,7 @@ export const forwardedRegions = home.apply((region) => regionForwardings(config,
 const regions = [...new Set(config.aws.watchRegions)];
 if (regions.length > 0 && rules.length > 0) {
   const forwardingRole = new aws.iam.Role("RegionForwardingRole", {
-    name: roleName(config.protection.toolRolePrefix, $app.stage, "RegionForwarding"),
+    name: home.apply((r) => roleName(config.protection.toolRolePrefix, $app.stage, r, "RegionForwarding")),
     assumeRolePolicy: account.apply((id) => JSON.stringify(serviceTrustPolicy("events.amazonaws.com", id))),
   });
   new aws.iam.RolePolicy("RegionForwardingPolicy", {

@@ -26,6 +26,7 @@ import { alerts } from "./notify";
 sst.Linkable.wrap(aws.sfn.StateMachine, (machine) => ({ properties: { arn: machine.arn, name: machine.name } }));
 
 const account = aws.getCallerIdentityOutput().accountId;
+const region = aws.getRegionOutput().region;
 const taskFunctions = [
   openFunction,
   enrichFunction,
@@ -48,7 +49,7 @@ const taskArns = $util.all({
 });
 
 const role = new aws.iam.Role("WorkflowsRole", {
-  name: roleName(config.protection.toolRolePrefix, $app.stage, "Workflows"),
+  name: region.apply((r) => roleName(config.protection.toolRolePrefix, $app.stage, r, "Workflows")),
   assumeRolePolicy: account.apply((id) => JSON.stringify(serviceTrustPolicy("states.amazonaws.com", id))),
 });
 const rolePolicy = new aws.iam.RolePolicy("WorkflowsPolicy", {

@@ -9,6 +9,8 @@ import {
 import { roleName } from "../../core/deploy/names";
 import { accessContext, config } from "../config";
 
+const homeRegion = aws.getRegionOutput().region;
+
 /**
  * `sst.aws.Function` arguments for a deployed function, from its spec (`core/deploy/functions`)
  * and its generated access (`core/deploy/access`): Node 22 on ARM, bundled, JSON logs, linked only
@@ -76,7 +78,9 @@ export function functionArgs(
     ...(spec.geo ? { nodejs: { install: installedVersions(GEO_PACKAGES) } } : {}),
     transform: {
       role: (args) => {
-        args.name = roleName(config.protection.toolRolePrefix, $app.stage, spec.logicalName);
+        args.name = homeRegion.apply((region) =>
+          roleName(config.protection.toolRolePrefix, $app.stage, region, spec.logicalName),
+        );
       },
     },
   };
