@@ -9,6 +9,7 @@ import {
   ruleArnPatterns,
   ruleName,
   rulesQueuePolicy,
+  TARGET_RETRY_POLICY,
 } from "../core/deploy/rules";
 import { config } from "./config";
 import { links, storeArns } from "./functions";
@@ -93,7 +94,7 @@ function deployRule(rule: DeployedRule, bus?: aws.cloudwatch.EventBus) {
   const delivery = {
     rule: eventRule.name,
     ...(bus ? { eventBusName: bus.name } : {}),
-    retryPolicy: { maximumEventAgeInSeconds: 24 * 3600, maximumRetryAttempts: 185 },
+    retryPolicy: { ...TARGET_RETRY_POLICY },
     deadLetterConfig: { arn: undelivered.arn },
   };
   // A target is created only once the queues it sends to (its own, the dead letters) admit it.

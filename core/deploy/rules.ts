@@ -199,6 +199,12 @@ export function hasLoopPrevention(pattern: unknown, prefix: string): boolean {
   return false;
 }
 
+/**
+ * How every rule target is retried: EventBridge's maximum (24 hours, 185 attempts); what still
+ * fails goes to a dead-letter queue in the rule's region (EventBridge requires the same region).
+ */
+export const TARGET_RETRY_POLICY = { maximumEventAgeInSeconds: 24 * 3600, maximumRetryAttempts: 185 } as const;
+
 /** EventBridge rule names: at most 64 characters. */
 const RULE_NAME_MAX = 64;
 
