@@ -17,10 +17,14 @@ export const GATEWAY_THROTTLING: Readonly<Record<"http" | "websocket", StageThro
   websocket: { throttlingRateLimit: 10, throttlingBurstLimit: 20 },
 };
 
-/** A `transform.stage` for an SST gateway: its default route settings throttle every route. */
+/**
+ * A `transform.stage` for an SST gateway: its default route settings throttle every route. SST
+ * types a transform as returning `undefined` (it edits the arguments in place).
+ */
 export function throttledStage(kind: keyof typeof GATEWAY_THROTTLING) {
-  return (args: { defaultRouteSettings?: unknown }): void => {
+  return (args: { defaultRouteSettings?: unknown }): undefined => {
     const existing = (args.defaultRouteSettings ?? {}) as Record<string, unknown>;
     args.defaultRouteSettings = { ...existing, ...GATEWAY_THROTTLING[kind] };
+    return undefined;
   };
 }
