@@ -20,13 +20,13 @@ const account = aws.getCallerIdentityOutput().accountId;
 const partition = aws.getPartitionOutput().partition;
 const homeBus = $util.all([partition, home, account]).apply(([p, region, id]) => defaultBusArn(p, region, id));
 
-export const forwardedRegions = home.apply((region) => regionForwardings(config, region, rules));
-
 // Outside us-east-1 (its partition's global-events region) without watching it, every identity
-// detection would be silently blind: the deploy stops, naming aws.watchRegions.
-$util.all([partition, home]).apply(([p, region]) => {
+// detection would be silently blind: the deploy stops, naming aws.watchRegions. The check sits in
+// an output the app returns, so its error always surfaces.
+export const forwardedRegions = $util.all([partition, home]).apply(([p, region]) => {
   const problem = globalEventsProblem(config, { partition: p, homeRegion: region }, rules);
   if (problem) throw new Error(problem);
+  return regionForwardings(config, region, rules);
 });
 
 // The regions are configuration, known before any resource: resources are declared from the list
