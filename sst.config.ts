@@ -1,15 +1,17 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 
 // The SST v4 app. No top-level imports (the CLI rejects them): run() imports the stacks, one file
-// per concern, and returns the outputs. Production keeps its data and cannot be removed by accident.
+// per concern, and returns the outputs. Protected stages (core/deploy/stages.ts: prod, production)
+// keep their data and cannot be removed by accident.
 export default $config({
-  app(input) {
-    const production = input?.stage === "production";
+  async app(input) {
+    const { isProtectedStage } = await import("./core/deploy/stages");
+    const protect = isProtectedStage(input?.stage ?? "");
     return {
       name: "riposte",
       home: "aws",
-      removal: production ? "retain" : "remove",
-      protect: production,
+      removal: protect ? "retain" : "remove",
+      protect,
     };
   },
   async run() {
@@ -21,7 +23,7 @@ export default $config({
     const { dashboard } = await import("./stacks/web");
     const { stateMachines } = await import("./stacks/workflows");
     await import("./stacks/realtime");
-    const { rules } = await import("./stacks/detection");
+    const { rules, intakeOnly } = await import("./stacks/detection");
     await import("./stacks/maintenance");
     const { organizationOutputs } = await import("./stacks/organization");
     const { forwardedRegions } = await import("./stacks/regions");
@@ -34,6 +36,7 @@ export default $config({
       table: table.name,
       alertsTopic: alerts.arn,
       rules: String(rules.length),
+      intakeOnlyDetections: intakeOnly.join(","),
       watchedRegions: forwardedRegions.apply((forwardings) => forwardings.map((f) => f.region).join(",")),
       ...Object.fromEntries(
         Object.entries(stateMachines).map(([category, machine]) => [`${category}Workflow`, machine.arn]),

@@ -12,5 +12,6 @@ export const accessContext: AccessContext = {
   mode: config.remediation.mode,
   encryptAlerts: config.aws.encryptAlerts,
   crossAccount: config.aws.organization?.memberRole !== undefined,
+  organizationId: config.aws.organization?.id,
   actions: actionsInUse(config),
 };

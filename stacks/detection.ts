@@ -2,7 +2,15 @@ import { rulesRoleAccess } from "../core/deploy/access";
 import { roleName, stageName } from "../core/deploy/names";
 import { organizationBusPolicy } from "../core/deploy/organization";
 import { policyDocument, serviceTrustPolicy } from "../core/deploy/policy";
-import { type DeployedRule, deployedRules } from "../core/deploy/rules";
+import {
+  type DeployedRule,
+  deployedRules,
+  intakeOnlyDetections,
+  ruleArnPatterns,
+  ruleName,
+  rulesQueuePolicy,
+  TARGET_RETRY_POLICY,
+} from "../core/deploy/rules";
 import { config } from "./config";
 import { links, storeArns } from "./functions";
 import { functionArgs } from "./lib/function";
@@ -16,12 +24,17 @@ import { stateMachines } from "./workflows";
 // state in DynamoDB and starts workflows named after the incident. Org-wide mode adds a central
 // bus that member accounts forward their events to, with the same rules on it.
 
+// Rules select AWS sources only (anyone with events:PutEvents can forge any other source): the
+// detections that read only Riposte's own log records see what is posted to the API intake.
 export const rules = deployedRules(config);
+export const intakeOnly = intakeOnlyDetections(config);
 const account = aws.getCallerIdentityOutput().accountId;
+const partition = aws.getPartitionOutput().partition;
+const region = aws.getRegionOutput().region;
 const machines = Object.values(stateMachines);
 
 const rulesRole = new aws.iam.Role("RulesRole", {
-  name: roleName(config.protection.toolRolePrefix, $app.stage, "Rules"),
+  name: region.apply((r) => roleName(config.protection.toolRolePrefix, $app.stage, r, "Rules")),
   assumeRolePolicy: account.apply((id) => JSON.stringify(serviceTrustPolicy("events.amazonaws.com", id))),
 });
 new aws.iam.RolePolicy("RulesPolicy", {
@@ -50,10 +63,28 @@ if (organizationBus && config.aws.organization) {
   });
 }
 
+// Only the stage's detection rules may queue events, or report undelivered ones: matched by their
+// name prefix (a list of every rule's ARN nearly filled SQS's 8 KB policy limit in org mode).
+const rulePatterns = $util
+  .all([partition, region, account, organizationBus?.name])
+  .apply(([p, r, a, busName]) =>
+    ruleArnPatterns({ partition: p, region: r, account: a, stage: $app.stage, organizationBusName: busName }),
+  );
+function rulesOnlyPolicy(name: string, queue: aws.sqs.Queue) {
+  return new aws.sqs.QueuePolicy(name, {
+    queueUrl: queue.url,
+    policy: $util
+      .all([queue.arn, rulePatterns])
+      .apply(([arn, patterns]) => JSON.stringify(rulesQueuePolicy(arn, patterns))),
+  });
+}
+const candidatesPolicy = rulesOnlyPolicy("CandidatesPolicy", candidates);
+const undeliveredPolicy = rulesOnlyPolicy("UndeliveredEventsPolicy", undelivered);
+
 function deployRule(rule: DeployedRule, bus?: aws.cloudwatch.EventBus) {
   const suffix = bus ? "Organization" : "";
   const eventRule = new aws.cloudwatch.EventRule(`${rule.logicalName}${suffix}Rule`, {
-    name: stageName($app.stage, `riposte-${rule.detection}`, 64),
+    name: ruleName($app.stage, rule.detection),
     description: `Riposte ${rule.detection} (${rule.stateful ? "candidates for correlation" : "starts the workflow"})`,
     eventPattern: rule.pattern,
     // Read-only calls (Get/List/Describe) reach only rules in this state.
@@ -63,52 +94,33 @@ function deployRule(rule: DeployedRule, bus?: aws.cloudwatch.EventBus) {
   const delivery = {
     rule: eventRule.name,
     ...(bus ? { eventBusName: bus.name } : {}),
-    retryPolicy: { maximumEventAgeInSeconds: 24 * 3600, maximumRetryAttempts: 185 },
+    retryPolicy: { ...TARGET_RETRY_POLICY },
     deadLetterConfig: { arn: undelivered.arn },
   };
+  // A target is created only once the queues it sends to (its own, the dead letters) admit it.
   if (rule.target.kind === "workflow") {
-    new aws.cloudwatch.EventTarget(`${rule.logicalName}${suffix}Target`, {
-      ...delivery,
-      arn: stateMachines[rule.target.category].arn,
-      roleArn: rulesRole.arn,
-      inputTransformer: { inputTemplate: rule.target.inputTemplate },
-    });
+    new aws.cloudwatch.EventTarget(
+      `${rule.logicalName}${suffix}Target`,
+      {
+        ...delivery,
+        arn: stateMachines[rule.target.category].arn,
+        roleArn: rulesRole.arn,
+        inputTransformer: { inputTemplate: rule.target.inputTemplate },
+      },
+      { dependsOn: [undeliveredPolicy] },
+    );
   } else {
-    new aws.cloudwatch.EventTarget(`${rule.logicalName}${suffix}Target`, { ...delivery, arn: candidates.arn });
+    new aws.cloudwatch.EventTarget(
+      `${rule.logicalName}${suffix}Target`,
+      { ...delivery, arn: candidates.arn },
+      { dependsOn: [candidatesPolicy, undeliveredPolicy] },
+    );
   }
   return eventRule;
 }
 
-const deployed = [
-  ...rules.map((rule) => deployRule(rule)),
-  ...(organizationBus ? rules.map((rule) => deployRule(rule, organizationBus)) : []),
-];
-
-// Only these rules may queue events, or report undelivered ones.
-const ruleArns = $util.all(deployed.map((rule) => rule.arn));
-for (const [name, queue] of [
-  ["CandidatesPolicy", candidates],
-  ["UndeliveredEventsPolicy", undelivered],
-] as const) {
-  new aws.sqs.QueuePolicy(name, {
-    queueUrl: queue.url,
-    policy: $util.all([queue.arn, ruleArns]).apply(([arn, arns]) =>
-      JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "RiposteRules",
-            Effect: "Allow",
-            Principal: { Service: "events.amazonaws.com" },
-            Action: "sqs:SendMessage",
-            Resource: arn,
-            Condition: { ArnEquals: { "aws:SourceArn": arns } },
-          },
-        ],
-      }),
-    ),
-  });
-}
+for (const rule of rules) deployRule(rule);
+if (organizationBus) for (const rule of rules) deployRule(rule, organizationBus);
 
 export const correlateFunction = new sst.aws.Function(
   "Correlate",

@@ -1,3 +1,5 @@
+import { toolIdentityArns } from "../core/deploy/access";
+import { stateMachineArns } from "../core/deploy/workflows";
 import { config } from "./config";
 import { functionArgs, type Links, type ResourceArns } from "./lib/function";
 import { alertsKey, noticesTopicArn } from "./notify";
@@ -19,6 +21,9 @@ export const links: Links = {
 
 // Org-wide mode: the role remediation assumes in member accounts (same name in each).
 const memberRole = config.aws.organization?.memberRole;
+const partition = aws.getPartitionOutput().partition;
+const region = aws.getRegionOutput().region;
+const account = aws.getCallerIdentityOutput().accountId;
 
 export const storeArns: ResourceArns = {
   table: [table.arn],
@@ -26,9 +31,12 @@ export const storeArns: ResourceArns = {
   tableStream: [table.nodes.table.streamArn],
   alertsTopic: [noticesTopicArn],
   ...(alertsKey ? { alertsKey: [alertsKey.arn] } : {}),
-  ...(memberRole
-    ? { memberRoles: [$interpolate`arn:${aws.getPartitionOutput().partition}:iam::*:role/${memberRole.name}`] }
-    : {}),
+  // Named, not read from the state machines: those depend on the task functions' ARNs.
+  stateMachines: $util
+    .all([partition, region, account])
+    .apply(([p, r, a]) => stateMachineArns({ partition: p, region: r, account: a, stage: $app.stage })),
+  toolIdentities: partition.apply((p) => toolIdentityArns(p, config.protection.toolRolePrefix)),
+  ...(memberRole ? { memberRoles: [$interpolate`arn:${partition}:iam::*:role/${memberRole.name}`] } : {}),
 };
 
 const task = { links, arns: storeArns };

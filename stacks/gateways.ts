@@ -1,13 +1,22 @@
 import { retentionName } from "../core/deploy/functions";
+import { throttledStage } from "../core/deploy/gateways";
 import { config } from "./config";
 
 // The dashboard's two endpoints. Their routes are added where their functions are defined
 // (stacks/realtime.ts); the site is built with their URLs. CORS is the API's own business
-// (exact origins, never a wildcard), so API Gateway adds no CORS of its own.
+// (exact origins, never a wildcard), so API Gateway adds no CORS of its own. Every route is
+// throttled (core/deploy/gateways.ts): both face the internet.
 const retention = retentionName(config.aws.logRetentionDays);
 
-export const httpApi = new sst.aws.ApiGatewayV2("Api", { cors: false, accessLog: { retention } });
-export const realtimeApi = new sst.aws.ApiGatewayWebSocket("RealtimeApi", { accessLog: { retention } });
+export const httpApi = new sst.aws.ApiGatewayV2("Api", {
+  cors: false,
+  accessLog: { retention },
+  transform: { stage: throttledStage("http") },
+});
+export const realtimeApi = new sst.aws.ApiGatewayWebSocket("RealtimeApi", {
+  accessLog: { retention },
+  transform: { stage: throttledStage("websocket") },
+});
 
 // What the WebSocket functions read (`Resource.Realtime`); posting rights are granted per function.
 export const realtime = new sst.Linkable("Realtime", {

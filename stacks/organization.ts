@@ -15,6 +15,7 @@ import { organizationBus, rules } from "./detection";
 const organization = config.aws.organization;
 const partition = aws.getPartitionOutput().partition;
 const account = aws.getCallerIdentityOutput().accountId;
+const region = aws.getRegionOutput().region;
 
 export const organizationOutputs =
   organization && organizationBus
@@ -26,13 +27,20 @@ export const organizationOutputs =
         ...(organization.memberRole
           ? {
               memberRoleName: organization.memberRole.name,
-              memberRolePolicy: JSON.stringify(memberRolePolicy(accessContext.actions)),
-              memberRoleTrustPolicy: $util.all([partition, account]).apply(([p, id]) =>
+              memberRolePolicy: partition.apply((p) =>
+                JSON.stringify(
+                  memberRolePolicy(accessContext.actions, {
+                    partition: p,
+                    toolRolePrefix: config.protection.toolRolePrefix,
+                  }),
+                ),
+              ),
+              memberRoleTrustPolicy: $util.all([partition, account, region]).apply(([p, id, r]) =>
                 JSON.stringify(
                   memberRoleTrustPolicy(
                     ["Remediate", "Verify", "SweepExpiredChanges"].map(
                       (purpose) =>
-                        `arn:${p}:iam::${id}:role/${roleName(config.protection.toolRolePrefix, $app.stage, purpose)}`,
+                        `arn:${p}:iam::${id}:role/${roleName(config.protection.toolRolePrefix, $app.stage, r, purpose)}`,
                     ),
                     organization.memberRole!.externalId,
                   ),

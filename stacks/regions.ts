@@ -1,6 +1,14 @@
 import { roleName, stageName } from "../core/deploy/names";
 import { serviceTrustPolicy } from "../core/deploy/policy";
-import { defaultBusArn, forwardingRule, regionForwardingRolePolicy, regionForwardings } from "../core/deploy/regions";
+import {
+  defaultBusArn,
+  forwardingDeadLetterPolicy,
+  forwardingDelivery,
+  forwardingRule,
+  globalEventsProblem,
+  regionForwardingRolePolicy,
+  regionForwardings,
+} from "../core/deploy/regions";
 import { config } from "./config";
 import { rules } from "./detection";
 
@@ -12,14 +20,21 @@ const account = aws.getCallerIdentityOutput().accountId;
 const partition = aws.getPartitionOutput().partition;
 const homeBus = $util.all([partition, home, account]).apply(([p, region, id]) => defaultBusArn(p, region, id));
 
-export const forwardedRegions = home.apply((region) => regionForwardings(config, region, rules));
+// Outside us-east-1 (its partition's global-events region) without watching it, every identity
+// detection would be silently blind: the deploy stops, naming aws.watchRegions. The check sits in
+// an output the app returns, so its error always surfaces.
+export const forwardedRegions = $util.all([partition, home]).apply(([p, region]) => {
+  const problem = globalEventsProblem(config, { partition: p, homeRegion: region }, rules);
+  if (problem) throw new Error(problem);
+  return regionForwardings(config, region, rules);
+});
 
 // The regions are configuration, known before any resource: resources are declared from the list
 // the configuration gives, and a region equal to the home one is refused when the plan resolves.
 const regions = [...new Set(config.aws.watchRegions)];
 if (regions.length > 0 && rules.length > 0) {
   const forwardingRole = new aws.iam.Role("RegionForwardingRole", {
-    name: roleName(config.protection.toolRolePrefix, $app.stage, "RegionForwarding"),
+    name: home.apply((r) => roleName(config.protection.toolRolePrefix, $app.stage, r, "RegionForwarding")),
     assumeRolePolicy: account.apply((id) => JSON.stringify(serviceTrustPolicy("events.amazonaws.com", id))),
   });
   new aws.iam.RolePolicy("RegionForwardingPolicy", {
@@ -41,11 +56,29 @@ if (regions.length > 0 && rules.length > 0) {
       }),
       state: forwarding.state,
     });
-    new aws.cloudwatch.EventTarget(`${name}Target`, {
+    // Events the home bus refused are kept in this region (EventBridge wants the rule's region).
+    const deadLetters = new aws.sqs.Queue(`${name}DeadLetters`, {
       region,
-      rule: rule.name,
-      arn: homeBus,
-      roleArn: forwardingRole.arn,
+      messageRetentionSeconds: 14 * 24 * 3600,
+      sqsManagedSseEnabled: true,
     });
+    const deadLettersPolicy = new aws.sqs.QueuePolicy(`${name}DeadLettersPolicy`, {
+      region,
+      queueUrl: deadLetters.url,
+      policy: $util
+        .all([deadLetters.arn, rule.arn])
+        .apply(([queueArn, ruleArn]) => JSON.stringify(forwardingDeadLetterPolicy(queueArn, ruleArn))),
+    });
+    new aws.cloudwatch.EventTarget(
+      `${name}Target`,
+      {
+        region,
+        rule: rule.name,
+        arn: homeBus,
+        roleArn: forwardingRole.arn,
+        ...forwardingDelivery(deadLetters.arn),
+      },
+      { dependsOn: [deadLettersPolicy] },
+    );
   }
 }

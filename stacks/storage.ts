@@ -1,3 +1,4 @@
+import { isProtectedStage } from "../core/deploy/stages";
 import { incidentTableArgs } from "../core/deploy/table";
 
 // The incident store: one DynamoDB table (single-table design: incidents, audit, approvals,
@@ -5,7 +6,7 @@ import { incidentTableArgs } from "../core/deploy/table";
 // drives the live broadcast. Its keys and indexes come from the store's own layout.
 export const table = new sst.aws.Dynamo("IncidentTable", {
   ...incidentTableArgs(),
-  deletionProtection: $app.protect,
+  deletionProtection: isProtectedStage($app.stage),
 });
 
 // What functions read at run time (`Resource.Incidents.name`); permissions are granted per function.

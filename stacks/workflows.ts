@@ -1,10 +1,9 @@
 import { workflowRoleAccess } from "../core/deploy/access";
 import { workflowProblemQueries } from "../core/deploy/alarms";
-import { roleName, stageName, workflowLogicalName } from "../core/deploy/names";
+import { roleName, workflowLogicalName } from "../core/deploy/names";
 import { policyDocument, serviceTrustPolicy } from "../core/deploy/policy";
-import { deployedDefinition, type TaskFunctionArns } from "../core/deploy/workflows";
+import { deployedDefinition, deployedStateMachineName, type TaskFunctionArns } from "../core/deploy/workflows";
 import { CATEGORIES, type Category } from "../core/model/catalog";
-import { stateMachineName } from "../workflows/index";
 import { config } from "./config";
 import {
   approvalFunction,
@@ -27,6 +26,7 @@ import { alerts } from "./notify";
 sst.Linkable.wrap(aws.sfn.StateMachine, (machine) => ({ properties: { arn: machine.arn, name: machine.name } }));
 
 const account = aws.getCallerIdentityOutput().accountId;
+const region = aws.getRegionOutput().region;
 const taskFunctions = [
   openFunction,
   enrichFunction,
@@ -49,7 +49,7 @@ const taskArns = $util.all({
 });
 
 const role = new aws.iam.Role("WorkflowsRole", {
-  name: roleName(config.protection.toolRolePrefix, $app.stage, "Workflows"),
+  name: region.apply((r) => roleName(config.protection.toolRolePrefix, $app.stage, r, "Workflows")),
   assumeRolePolicy: account.apply((id) => JSON.stringify(serviceTrustPolicy("states.amazonaws.com", id))),
 });
 const rolePolicy = new aws.iam.RolePolicy("WorkflowsPolicy", {
@@ -63,7 +63,7 @@ const rolePolicy = new aws.iam.RolePolicy("WorkflowsPolicy", {
 
 function stateMachine(category: Category) {
   const logicalName = workflowLogicalName(category);
-  const name = stageName($app.stage, stateMachineName(category), 80);
+  const name = deployedStateMachineName($app.stage, category);
   const logs = new aws.cloudwatch.LogGroup(`${logicalName}Logs`, {
     name: `/aws/vendedlogs/states/${name}`,
     retentionInDays: config.aws.logRetentionDays,

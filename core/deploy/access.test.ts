@@ -13,15 +13,25 @@ import {
   accessFor,
   actionsOf,
   DEPLOYED_FUNCTIONS,
+  iamWritesOf,
   type ResourceRef,
   rulesRoleAccess,
+  toolIdentityArns,
   workflowRoleAccess,
 } from "./access.js";
+import { memberRolePolicy } from "./organization.js";
 import { IAM_ACTION, policyDocument } from "./policy.js";
 
+const ORGANIZATION = "o-a1b2c3d4e5";
 const CONTEXTS: AccessContext[] = REMEDIATION_MODES.flatMap((mode) =>
   [false, true].flatMap((encryptAlerts) =>
-    [false, true].map((crossAccount) => ({ mode, encryptAlerts, crossAccount, actions: REMEDIATION_ACTION_IDS })),
+    [false, true].map((crossAccount) => ({
+      mode,
+      encryptAlerts,
+      crossAccount,
+      organizationId: ORGANIZATION,
+      actions: REMEDIATION_ACTION_IDS,
+    })),
   ),
 );
 const LIVE: AccessContext = {
@@ -56,7 +66,10 @@ describe("generated access", () => {
 
   it("resolves into policy documents with every resource named", () => {
     for (const fn of DEPLOYED_FUNCTIONS) {
-      const document = policyDocument(accessFor(fn, { ...LIVE, encryptAlerts: true, crossAccount: true }), fakeArns);
+      const document = policyDocument(
+        accessFor(fn, { ...LIVE, encryptAlerts: true, crossAccount: true, organizationId: ORGANIZATION }),
+        fakeArns,
+      );
       expect(document.Statement.length, fn).toBeGreaterThan(0);
       for (const statement of document.Statement) expect(statement.Resource.length).toBeGreaterThan(0);
     }
@@ -65,9 +78,6 @@ describe("generated access", () => {
 
   it("uses a `*` resource only where IAM has no resource type or targets are per incident", () => {
     const allowedOnAnyResource = new Set([
-      "states:SendTaskSuccess",
-      "states:SendTaskFailure",
-      "states:SendTaskHeartbeat",
       "ec2:DescribeSecurityGroups",
       "ec2:DescribeNetworkInterfaces",
       "s3:GetBucketTagging",
@@ -78,7 +88,12 @@ describe("generated access", () => {
       ...permissionsFor(Object.keys(PLANNERS)),
     ]);
     for (const fn of DEPLOYED_FUNCTIONS) {
-      for (const statement of accessFor(fn, { ...LIVE, encryptAlerts: true, crossAccount: true })) {
+      for (const statement of accessFor(fn, {
+        ...LIVE,
+        encryptAlerts: true,
+        crossAccount: true,
+        organizationId: ORGANIZATION,
+      })) {
         if (!statement.resources.includes("*")) continue;
         for (const action of statement.actions) expect(allowedOnAnyResource.has(action), `${fn} ${action}`).toBe(true);
       }
@@ -105,8 +120,40 @@ describe("generated access", () => {
     expect(verify).toContain("s3:GetBucketPolicyStatus");
   });
 
+  it("completes approval tasks from every function that does, on Riposte's state machines only", () => {
+    const callbackActions = ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"];
+
+    const completers = DEPLOYED_FUNCTIONS.filter((fn) =>
+      actionsOf(accessFor(fn, LIVE)).includes("states:SendTaskSuccess"),
+    );
+
+    // open closes approvals of incidents it resolves; approval, those of incidents already final.
+    expect(completers).toEqual(["open", "approval", "api", "slack"]);
+    for (const fn of completers) {
+      const statements = accessFor(fn, LIVE).filter((s) => s.actions.some((a) => callbackActions.includes(a)));
+      expect(statements, fn).toEqual([
+        { sid: "CompleteApprovalTasks", actions: callbackActions, resources: ["stateMachines"] },
+      ]);
+    }
+  });
+
+  it("assumes member-account roles only inside the configured organization", () => {
+    const org = { ...LIVE, crossAccount: true, organizationId: ORGANIZATION };
+
+    for (const fn of ["remediate", "verify", "sweep"] as const) {
+      const assume = accessFor(fn, org).find((s) => s.actions.includes("sts:AssumeRole"));
+      expect(assume, fn).toEqual({
+        sid: "AssumeMemberRole",
+        actions: ["sts:AssumeRole"],
+        resources: ["memberRoles"],
+        condition: { StringEquals: { "aws:ResourceOrgID": [ORGANIZATION] } },
+      });
+    }
+    expect(() => accessFor("remediate", { ...org, organizationId: undefined })).toThrow(/aws\.organization\.id/);
+  });
+
   it("assumes member-account roles only in org-wide mode, and only where remediation runs", () => {
-    const org = { ...LIVE, crossAccount: true };
+    const org = { ...LIVE, crossAccount: true, organizationId: ORGANIZATION };
 
     for (const fn of DEPLOYED_FUNCTIONS) {
       const assumes = actionsOf(accessFor(fn, org)).includes("sts:AssumeRole");
@@ -142,6 +189,68 @@ describe("generated access", () => {
     expect(invoke?.resources).toEqual(["taskFunctions"]);
     expect(rulesRoleAccess()).toEqual([
       { sid: "StartWorkflows", actions: ["states:StartExecution"], resources: ["stateMachines"] },
+    ]);
+  });
+});
+
+describe("no role changes Riposte's own identities", () => {
+  const prefix = "riposte-";
+  const resolve = (ref: Exclude<ResourceRef, "*">) =>
+    ref === "toolIdentities" ? toolIdentityArns("aws", prefix) : fakeArns(ref);
+
+  it("denies every IAM write a function may make on the tool's roles and users, and only then", () => {
+    let guarded = 0;
+    for (const context of CONTEXTS) {
+      for (const fn of DEPLOYED_FUNCTIONS) {
+        const statements = accessFor(fn, context);
+        const writes = iamWritesOf(statements);
+        const denies = policyDocument(statements, resolve).Statement.filter((s) => s.Effect === "Deny");
+
+        if (writes.length === 0) {
+          expect(denies, fn).toEqual([]);
+          continue;
+        }
+        guarded += 1;
+        expect(denies, `${fn} ${JSON.stringify(context)}`).toEqual([
+          {
+            Sid: "NeverChangeRiposteIdentities",
+            Effect: "Deny",
+            Action: writes,
+            Resource: ["arn:aws:iam::*:role/riposte-*", "arn:aws:iam::*:user/riposte-*"],
+          },
+        ]);
+      }
+    }
+    expect(guarded).toBeGreaterThan(0);
+  });
+
+  it("covers the role-policy, user-policy and access-key writes of live remediation and the sweep", () => {
+    const remediate = accessFor("remediate", LIVE);
+    const sweep = accessFor("sweep", LIVE);
+    const denied = (statements: ReturnType<typeof accessFor>) =>
+      statements.find((s) => s.effect === "Deny")?.actions ?? [];
+
+    expect(denied(remediate)).toEqual(
+      expect.arrayContaining(["iam:PutUserPolicy", "iam:UpdateAccessKey", "iam:DeleteUserPolicy"]),
+    );
+    expect(denied(remediate)).toEqual(iamWritesOf(remediate));
+    expect(denied(sweep)).toEqual(["iam:DeleteUserPolicy"]);
+    expect(accessFor("remediate", DRY_RUN).some((s) => s.effect === "Deny")).toBe(false);
+  });
+
+  it("puts the same Deny in the member accounts' role", () => {
+    const policy = memberRolePolicy(REMEDIATION_ACTION_IDS, { partition: "aws", toolRolePrefix: prefix });
+    const allowed = policy.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => s.Action);
+    const deny = policy.Statement.filter((s) => s.Effect === "Deny");
+
+    expect(allowed).toEqual(permissionsFor(REMEDIATION_ACTION_IDS));
+    expect(deny).toEqual([
+      {
+        Sid: "NeverChangeRiposteIdentities",
+        Effect: "Deny",
+        Action: allowed.filter((a) => a.startsWith("iam:") && !/^iam:(Get|List)/.test(a)),
+        Resource: ["arn:aws:iam::*:role/riposte-*", "arn:aws:iam::*:user/riposte-*"],
+      },
     ]);
   });
 });

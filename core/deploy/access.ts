@@ -46,12 +46,19 @@ export type ResourceRef =
   | "correlateQueue"
   | "realtimeConnections"
   | "memberRoles"
+  | "toolIdentities"
   | "*";
+
+/** A condition block as IAM writes it: operator → context key → values. */
+export type AccessCondition = Record<string, Record<string, string[]>>;
 
 export interface AccessStatement {
   sid: string;
+  /** Absent: Allow. */
+  effect?: "Deny";
   actions: string[];
   resources: ResourceRef[];
+  condition?: AccessCondition;
 }
 
 export interface AccessContext {
@@ -61,15 +68,18 @@ export interface AccessContext {
   encryptAlerts: boolean;
   /** Remediation acts in member accounts through an assumed role. */
   crossAccount: boolean;
+  /** The organization those accounts belong to (`aws.organization.id`): roles outside it are never assumed. */
+  organizationId?: string;
   /** The remediation actions the configuration can run (`actionsInUse`): only theirs are granted. */
   actions: readonly RemediationActionId[];
 }
 
-const statement = (sid: string, actions: string[], resources: ResourceRef[]): AccessStatement => ({
-  sid,
-  actions,
-  resources,
-});
+const statement = (
+  sid: string,
+  actions: string[],
+  resources: ResourceRef[],
+  condition?: AccessCondition,
+): AccessStatement => ({ sid, actions, resources, ...(condition ? { condition } : {}) });
 
 const storeRead = () => statement("ReadStore", ["dynamodb:GetItem", "dynamodb:Query"], ["table", "tableIndexes"]);
 const storeWrite = () =>
@@ -78,12 +88,12 @@ const storeWrite = () =>
     ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"],
     ["table"],
   );
-// SendTask* act on a task token; IAM has no resource type for them.
+// SendTask* are authorised on the state machine whose execution issued the token.
 const callbacks = () =>
   statement(
     "CompleteApprovalTasks",
     ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"],
-    ["*"],
+    ["stateMachines"],
   );
 const startWorkflows = () => statement("StartWorkflows", ["states:StartExecution"], ["stateMachines"]);
 const readExecutions = () =>
@@ -119,8 +129,15 @@ function live(context: AccessContext, statements: () => AccessStatement[]): Acce
   return context.mode === "live" ? statements() : [];
 }
 
+// The member role's name is the same in every account: only accounts of the organization count.
 function assumeMemberRole(context: AccessContext): AccessStatement[] {
-  return context.crossAccount ? [statement("AssumeMemberRole", ["sts:AssumeRole"], ["memberRoles"])] : [];
+  if (!context.crossAccount) return [];
+  if (!context.organizationId) throw new Error("aws.organization.id is required to assume member-account roles");
+  return [
+    statement("AssumeMemberRole", ["sts:AssumeRole"], ["memberRoles"], {
+      StringEquals: { "aws:ResourceOrgID": [context.organizationId] },
+    }),
+  ];
 }
 
 // Live lookups for detections (security group tags, interface groups) and for enrichment.
@@ -133,8 +150,12 @@ const describeBuckets = () =>
     ["*"],
   );
 
-/** The statements of a function's policy, in a stable order. */
+/** The statements of a function's policy, in a stable order; IAM writers never on Riposte's own identities. */
 export function accessFor(fn: DeployedFunction, context: AccessContext): AccessStatement[] {
+  return withSelfProtection(grantsOf(fn, context));
+}
+
+function grantsOf(fn: DeployedFunction, context: AccessContext): AccessStatement[] {
   switch (fn) {
     case "open":
       return [storeRead(), storeWrite(), callbacks()];
@@ -144,9 +165,11 @@ export function accessFor(fn: DeployedFunction, context: AccessContext): AccessS
     case "record":
       return [storeRead(), storeWrite()];
     case "notify":
-    case "approval":
     case "notices":
       return [storeRead(), storeWrite(), ...publish(context)];
+    // An incident already final when approval is asked for completes its own task (core/approval/request.ts).
+    case "approval":
+      return [storeRead(), storeWrite(), ...publish(context), callbacks()];
     case "remediate":
       return [
         storeRead(),
@@ -248,7 +271,37 @@ export function rulesRoleAccess(): AccessStatement[] {
   return [startWorkflows()];
 }
 
-/** Every action of a set of statements, sorted and unique. */
+/** IAM's read and list operations; every other IAM action changes an identity or its permissions. */
+const IAM_READ = /^iam:(Get|List|Simulate|Generate)/;
+
+/** The IAM actions of `statements` that change identities (remediation's user policies, keys…). */
+export function iamWritesOf(statements: readonly AccessStatement[]): string[] {
+  return actionsOf(statements.filter((s) => s.effect !== "Deny")).filter(
+    (action) => action.startsWith("iam:") && !IAM_READ.test(action),
+  );
+}
+
+/**
+ * A role that may change IAM identities must not change Riposte's own: otherwise remediation
+ * (or whoever steers it with a crafted event) could rewrite its own permissions, or another
+ * Riposte role's. The Deny names exactly the IAM writes the role was allowed, on every role and
+ * user named with the tool's prefix (`toolIdentities`), and an explicit Deny wins over any Allow.
+ */
+export function withSelfProtection(statements: readonly AccessStatement[]): AccessStatement[] {
+  const writes = iamWritesOf(statements);
+  if (writes.length === 0) return [...statements];
+  return [
+    ...statements,
+    { sid: "NeverChangeRiposteIdentities", effect: "Deny", actions: writes, resources: ["toolIdentities"] },
+  ];
+}
+
+/** The ARNs `toolIdentities` stands for: every role and user whose name starts with the prefix, in any account. */
+export function toolIdentityArns(partition: string, toolRolePrefix: string): string[] {
+  return [`arn:${partition}:iam::*:role/${toolRolePrefix}*`, `arn:${partition}:iam::*:user/${toolRolePrefix}*`];
+}
+
+/** Every action a set of statements allows, sorted and unique (Deny statements take nothing away here). */
 export function actionsOf(statements: readonly AccessStatement[]): string[] {
-  return [...new Set(statements.flatMap((s) => s.actions))].sort();
+  return [...new Set(statements.filter((s) => s.effect !== "Deny").flatMap((s) => s.actions))].sort();
 }

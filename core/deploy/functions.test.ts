@@ -32,11 +32,14 @@ describe("FUNCTION_SPECS", () => {
     expect(FUNCTION_SPECS.slack.timeoutSeconds).toBeLessThan(30);
   });
 
-  it("links the per-person dashboard tokens only to the functions that check tokens", () => {
-    const linked = DEPLOYED_FUNCTIONS.filter((fn) => FUNCTION_SPECS[fn].links.includes("DashboardUsers"));
+  it.each(["DashboardUsers", "DashboardToken"] as const)(
+    "links the dashboard tokens (%s) only to the functions that check tokens",
+    (secret) => {
+      const linked = DEPLOYED_FUNCTIONS.filter((fn) => FUNCTION_SPECS[fn].links.includes(secret));
 
-    expect(linked).toEqual(["api", "wsConnect"]);
-  });
+      expect(linked).toEqual(["api", "wsConnect"]);
+    },
+  );
 
   it("ships the geolocation data with exactly the functions that locate addresses", () => {
     const geo = DEPLOYED_FUNCTIONS.filter((fn) => FUNCTION_SPECS[fn].geo);

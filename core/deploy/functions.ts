@@ -82,7 +82,7 @@ export const FUNCTION_SPECS: Readonly<Record<DeployedFunction, FunctionSpec>> = 
     true,
     [...TASK_LINKS, "Workflows", "CorrelateQueue"],
   ),
-  // The per-person tokens go only to the two functions that check tokens.
+  // The dashboard tokens go only to the two functions that check tokens (api and wsConnect).
   wsConnect: spec("WsConnect", "functions/websocket/connect.handler", "Dashboard WebSocket $connect", 10, 256, false, [
     "Incidents",
     "DashboardToken",
@@ -96,7 +96,7 @@ export const FUNCTION_SPECS: Readonly<Record<DeployedFunction, FunctionSpec>> = 
     10,
     256,
     false,
-    ["Incidents", "DashboardToken", "Realtime"],
+    ["Incidents", "Realtime"],
   ),
   wsBroadcast: spec(
     "WsBroadcast",
@@ -105,7 +105,7 @@ export const FUNCTION_SPECS: Readonly<Record<DeployedFunction, FunctionSpec>> = 
     60,
     512,
     false,
-    ["Incidents", "DashboardToken", "Realtime"],
+    ["Incidents", "Realtime"],
   ),
   wsHeartbeat: spec(
     "WsHeartbeat",
@@ -114,7 +114,7 @@ export const FUNCTION_SPECS: Readonly<Record<DeployedFunction, FunctionSpec>> = 
     55,
     256,
     false,
-    ["Incidents", "DashboardToken", "Realtime"],
+    ["Incidents", "Realtime"],
   ),
   sweep: spec(
     "SweepExpiredChanges",

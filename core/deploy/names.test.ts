@@ -9,18 +9,33 @@ describe("names", () => {
   });
 
   it("starts every role name with the tool prefix and keeps it within IAM's 64 characters", () => {
-    expect(roleName("riposte-", "prod", "Remediate")).toBe("riposte-prod-Remediate");
+    expect(roleName("riposte-", "prod", "eu-west-1", "Remediate")).toBe("riposte-prod-eu-west-1-Remediate");
 
-    const long = roleName("riposte-", "a-very-long-stage-name-for-a-feature-branch-deploy", "SweepExpiredChanges");
+    const long = roleName(
+      "riposte-",
+      "a-very-long-stage-name-for-a-feature-branch-deploy",
+      "ap-southeast-2",
+      "SweepExpiredChanges",
+    );
 
     expect(long.length).toBeLessThanOrEqual(64);
     expect(long.startsWith("riposte-a-very-long")).toBe(true);
     expect(long).toMatch(/-[0-9a-f]{8}$/);
-    expect(roleName("riposte-", "x".repeat(80), "A")).not.toBe(roleName("riposte-", "x".repeat(80), "B"));
+    expect(roleName("riposte-", "x".repeat(80), "eu-west-1", "A")).not.toBe(
+      roleName("riposte-", "x".repeat(80), "eu-west-1", "B"),
+    );
+  });
+
+  it("gives a stage deployed in two regions distinct roles (IAM names are account-wide)", () => {
+    for (const stage of ["prod", "a-very-long-stage-name-for-a-feature-branch-deploy-x"]) {
+      expect(roleName("riposte-", stage, "eu-west-1", "Remediate")).not.toBe(
+        roleName("riposte-", stage, "us-east-1", "Remediate"),
+      );
+    }
   });
 
   it("refuses a prefix that leaves no room for a role name", () => {
-    expect(() => roleName("p".repeat(60), "prod", "Remediate")).toThrow(/leaves no room/);
+    expect(() => roleName("p".repeat(60), "prod", "eu-west-1", "Remediate")).toThrow(/leaves no room/);
   });
 
   it("scopes names to the stage and cuts them with a hash, keeping them distinct", () => {

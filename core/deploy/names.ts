@@ -30,11 +30,12 @@ export function pascalCase(id: string): string {
 const ROLE_NAME_MAX = 64;
 
 /**
- * The IAM role of a deployed function or service role: `<toolRolePrefix><stage>-<purpose>`, so
- * that events it causes carry a session issuer the loop prevention clause ignores.
+ * The IAM role of a deployed function or service role: `<toolRolePrefix><stage>-<region>-<purpose>`,
+ * so that events it causes carry a session issuer the loop prevention clause ignores. IAM is
+ * global: the region keeps a stage deployed in two regions from claiming the same role.
  */
-export function roleName(toolRolePrefix: string, stage: string, purpose: string): string {
-  const name = `${toolRolePrefix}${stage}-${purpose}`.replace(/[^\w+=,.@-]/g, "-");
+export function roleName(toolRolePrefix: string, stage: string, region: string, purpose: string): string {
+  const name = `${toolRolePrefix}${stage}-${region}-${purpose}`.replace(/[^\w+=,.@-]/g, "-");
   const fitted = fitName(name, ROLE_NAME_MAX);
   if (!fitted.startsWith(toolRolePrefix)) {
     throw new Error(`protection.toolRolePrefix "${toolRolePrefix}" leaves no room for a role name`);

@@ -1,5 +1,7 @@
 import type { RemediationActionId } from "../model/actions.js";
-import { type IamPolicyDocument, policyFor } from "../remediation/permissions.js";
+import { policyFor } from "../remediation/permissions.js";
+import { type AccessStatement, toolIdentityArns, withSelfProtection } from "./access.js";
+import { type PolicyDocument, policyDocument } from "./policy.js";
 import type { DeployedRule } from "./rules.js";
 
 /**
@@ -93,8 +95,19 @@ export function memberRoleTrustPolicy(remediationRoleArns: readonly string[], ex
 
 /**
  * The member role's permissions: the declared permissions of the remediation actions the
- * configuration can run (`actionsInUse`; all of them when not given), no wildcard actions.
+ * configuration can run (`actionsInUse`), no wildcard actions, and none of its IAM writes on a
+ * role or user named with the tool's prefix (itself included) in that account.
  */
-export function memberRolePolicy(actions?: readonly RemediationActionId[]): IamPolicyDocument {
-  return policyFor(actions);
+export function memberRolePolicy(
+  actions: readonly RemediationActionId[] | undefined,
+  self: { partition: string; toolRolePrefix: string },
+): PolicyDocument {
+  const allowed: AccessStatement[] = policyFor(actions).Statement.map((s) => ({
+    sid: s.Sid,
+    actions: s.Action,
+    resources: ["*"],
+  }));
+  return policyDocument(withSelfProtection(allowed), (ref) =>
+    ref === "toolIdentities" ? toolIdentityArns(self.partition, self.toolRolePrefix) : undefined,
+  );
 }

@@ -1,4 +1,4 @@
-import type { AccessStatement, ResourceRef } from "./access.js";
+import type { AccessCondition, AccessStatement, ResourceRef } from "./access.js";
 
 /**
  * IAM policy documents from access statements: each reference resolved to its ARNs. Used for the
@@ -8,9 +8,10 @@ import type { AccessStatement, ResourceRef } from "./access.js";
 
 export interface PolicyStatement {
   Sid: string;
-  Effect: "Allow";
+  Effect: "Allow" | "Deny";
   Action: string[];
   Resource: string[];
+  Condition?: AccessCondition;
 }
 
 export interface PolicyDocument {
@@ -38,7 +39,13 @@ export function policyDocument(
         if (!arns || arns.length === 0) throw new Error(`${statement.sid}: no ARN for the ${ref} resource`);
         return [...arns];
       });
-      return { Sid: statement.sid, Effect: "Allow", Action: [...statement.actions], Resource: resources };
+      return {
+        Sid: statement.sid,
+        Effect: statement.effect ?? "Allow",
+        Action: [...statement.actions],
+        Resource: resources,
+        ...(statement.condition ? { Condition: statement.condition } : {}),
+      };
     }),
   };
 }

@@ -1,6 +1,7 @@
 import type { RiposteConfig } from "../config/schema.js";
 import { memberForwardingPattern, memberForwardingRuleState } from "./organization.js";
 import type { DeployedRule } from "./rules.js";
+import { TARGET_RETRY_POLICY } from "./rules.js";
 
 /**
  * Watching other regions. EventBridge delivers a CloudTrail management event in the region where
@@ -52,4 +53,87 @@ export function regionForwardingRolePolicy(busArn: string) {
     Version: "2012-10-17",
     Statement: [{ Sid: "ForwardToHomeRegion", Effect: "Allow", Action: "events:PutEvents", Resource: busArn }],
   };
+}
+
+/** How the forwarding target in a watched region delivers: retried, then kept in that region's queue. */
+export function forwardingDelivery<Arn>(deadLetterQueueArn: Arn) {
+  return { retryPolicy: { ...TARGET_RETRY_POLICY }, deadLetterConfig: { arn: deadLetterQueueArn } };
+}
+
+/** The policy of a watched region's dead-letter queue: only that region's forwarding rule sends to it. */
+export function forwardingDeadLetterPolicy(queueArn: string, forwardingRuleArn: string) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "UndeliveredForwarding",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: queueArn,
+        Condition: { ArnEquals: { "aws:SourceArn": forwardingRuleArn } },
+      },
+    ],
+  };
+}
+
+/**
+ * Where each partition's global services (IAM, STS, console sign-in, Organizations…) deliver their
+ * events to EventBridge: a deployment elsewhere sees them only by watching that region.
+ */
+export const GLOBAL_EVENTS_REGION: Readonly<Record<string, string>> = {
+  aws: "us-east-1",
+  "aws-us-gov": "us-gov-west-1",
+  "aws-cn": "cn-north-1",
+};
+
+const GLOBAL_DETAIL_TYPES = new Set(["AWS Console Sign In via CloudTrail"]);
+
+/** The event sources and types a pattern names positively (`anything-but` names nothing it wants). */
+function namedValues(pattern: unknown, into: { sources: Set<string>; types: Set<string> }): void {
+  if (Array.isArray(pattern)) {
+    for (const item of pattern) namedValues(item, into);
+    return;
+  }
+  if (pattern === null || typeof pattern !== "object") return;
+  for (const [key, value] of Object.entries(pattern)) {
+    if ((key === "source" || key === "eventSource" || key === "detail-type") && Array.isArray(value)) {
+      for (const item of value) {
+        if (typeof item !== "string") continue;
+        if (key === "detail-type") into.types.add(item);
+        else into.sources.add(key === "source" ? `${item.slice(4)}.amazonaws.com` : item);
+      }
+    } else namedValues(value, into);
+  }
+}
+
+/** The deployed detections whose events come from a global service (so arrive in its region only). */
+export function globalEventDetections(config: RiposteConfig, rules: readonly DeployedRule[]): string[] {
+  const global = new Set(config.thresholds.unusualRegion.globalServices);
+  return rules
+    .filter((rule) => {
+      const named = { sources: new Set<string>(), types: new Set<string>() };
+      namedValues(JSON.parse(rule.pattern), named);
+      return [...named.sources].some((s) => global.has(s)) || [...named.types].some((t) => GLOBAL_DETAIL_TYPES.has(t));
+    })
+    .map((rule) => rule.detection);
+}
+
+/**
+ * A deployment outside its partition's global-events region that does not watch that region never
+ * sees IAM, STS or console sign-in events: its identity detections would be silently blind. The
+ * problem names the setting and the detections; none when the deployment sees those events.
+ */
+export function globalEventsProblem(
+  config: RiposteConfig,
+  where: { partition: string; homeRegion: string },
+  rules: readonly DeployedRule[],
+): string | undefined {
+  const globalRegion = GLOBAL_EVENTS_REGION[where.partition];
+  if (!globalRegion || where.homeRegion === globalRegion || config.aws.watchRegions.includes(globalRegion)) {
+    return undefined;
+  }
+  const blind = globalEventDetections(config, rules);
+  if (blind.length === 0) return undefined;
+  return `aws.watchRegions must include ${globalRegion}: Riposte is deployed to ${where.homeRegion}, and IAM, STS and console sign-in events arrive only in ${globalRegion}, so ${blind.join(", ")} would miss every one of them`;
 }

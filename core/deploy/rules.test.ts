@@ -1,10 +1,22 @@
 import { describe, expect, it } from "vitest";
+import { SCENARIOS } from "../../test/fixtures/events/scenarios.js";
 import { parseConfig } from "../config/load.js";
 import { CATALOG, detectionPattern, getDetection } from "../detections/catalog.js";
+import { normalizeRecords } from "../events/index.js";
 import { DETECTION_IDS } from "../model/catalog.js";
 import { WorkflowInputSchema } from "../model/tasks.js";
 import { compilePattern } from "../patterns/compile.js";
-import { deployedRules, hasLoopPrevention, MAX_PATTERN_CHARS, workflowInputTemplate } from "./rules.js";
+import { matches } from "../patterns/match.js";
+import {
+  deployedRules,
+  hasLoopPrevention,
+  intakeOnlyDetections,
+  MAX_PATTERN_CHARS,
+  ruleArnPatterns,
+  ruleName,
+  rulesQueuePolicy,
+  workflowInputTemplate,
+} from "./rules.js";
 
 /** Events of these sources carry no principal: there is no actor to keep out. */
 const NO_ACTOR_SOURCES = new Set(["aws.config", "riposte.vpcflow", "riposte.waf", "riposte.alb"]);
@@ -19,8 +31,10 @@ describe("deployedRules", () => {
   const config = parseConfig({});
   const rules = deployedRules(config);
 
-  it("deploys exactly one rule per detection, stateless ones to their workflow, stateful ones to the correlate queue", () => {
-    expect(rules.map((rule) => rule.detection).sort()).toEqual([...DETECTION_IDS].sort());
+  it("deploys exactly one rule per detection an AWS event can fire, stateless ones to their workflow, stateful ones to the correlate queue", () => {
+    expect(rules.map((rule) => rule.detection).sort()).toEqual(
+      DETECTION_IDS.filter((id) => !intakeOnlyDetections(config).includes(id)).sort(),
+    );
     for (const rule of rules) {
       const definition = getDetection(rule.detection);
       expect(rule.stateful).toBe(definition.stateful);
@@ -28,6 +42,7 @@ describe("deployedRules", () => {
       if (rule.target.kind === "workflow") expect(rule.target.category).toBe(definition.category);
     }
     expect(rules.filter((rule) => !rule.stateful)).toHaveLength(CATALOG.filter((d) => !d.stateful).length);
+    expect(intakeOnlyDetections(config)).toEqual(["web-scanning"]);
   });
 
   it("gives every rule a unique PascalCase logical name", () => {
@@ -54,11 +69,7 @@ describe("deployedRules", () => {
       expect(hasLoopPrevention(JSON.parse(rule.pattern), "riposte-"), rule.detection).toBe(true);
     }
     const exempt = rules.filter((rule) => !hasLoopPrevention(JSON.parse(rule.pattern), "riposte-"));
-    expect(exempt.map((rule) => rule.detection).sort()).toEqual([
-      "config-sg-open-to-world",
-      "sg-open-then-connection",
-      "web-scanning",
-    ]);
+    expect(exempt.map((rule) => rule.detection).sort()).toEqual(["config-sg-open-to-world", "sg-open-then-connection"]);
   });
 
   it("follows the configured role prefix and leaves disabled detections undeployed", () => {
@@ -70,10 +81,122 @@ describe("deployedRules", () => {
     const customRules = deployedRules(custom);
 
     expect(customRules.map((rule) => rule.detection)).not.toContain("root-account-usage");
-    expect(customRules).toHaveLength(DETECTION_IDS.length - 1);
+    expect(customRules).toHaveLength(DETECTION_IDS.length - 1 - intakeOnlyDetections(custom).length);
     const rule = customRules.find((candidate) => candidate.detection === "sg-ssh-open-world");
     expect(hasLoopPrevention(JSON.parse(rule?.pattern ?? "{}"), "secops-auto-")).toBe(true);
     expect(hasLoopPrevention(JSON.parse(rule?.pattern ?? "{}"), "riposte-")).toBe(false);
+  });
+});
+
+describe("forged events", () => {
+  const rules = deployedRules(parseConfig({}));
+  // Every scenario's AWS events, as EventBridge delivers them.
+  const envelopes = SCENARIOS.flatMap(
+    (scenario) =>
+      normalizeRecords(scenario.records.filter((record) => typeof record === "object" && record !== null)).events,
+  ).map((event) => event.envelope as unknown as Record<string, unknown>);
+  const selectedBy = (event: Record<string, unknown>) =>
+    rules.filter((rule) => matches(compilePattern(JSON.parse(rule.pattern)), event)).map((rule) => rule.detection);
+
+  it("select no rule: anyone allowed events:PutEvents chooses any source but aws.", () => {
+    const sample = {
+      version: "0",
+      id: "forged-1",
+      account: "111122223333",
+      time: "2026-03-10T14:29:00Z",
+      region: "us-east-1",
+      resources: [],
+    };
+    const forgeries = [
+      {
+        ...sample,
+        source: "riposte.waf",
+        "detail-type": "WAF Log Record",
+        detail: { action: "ALLOW", httpRequest: {} },
+      },
+      { ...sample, source: "riposte.vpcflow", "detail-type": "VPC Flow Log Record", detail: { action: "ACCEPT" } },
+      {
+        ...sample,
+        source: "forged.app",
+        "detail-type": "AWS API Call via CloudTrail",
+        detail: { userIdentity: { type: "Root" }, eventName: "ConsoleLogin", eventSource: "signin.amazonaws.com" },
+      },
+    ];
+
+    for (const forged of forgeries) expect(selectedBy(forged), forged.source).toEqual([]);
+    expect(envelopes.filter((envelope) => selectedBy(envelope).length > 0).length).toBeGreaterThan(100);
+    for (const envelope of envelopes) {
+      expect(selectedBy({ ...envelope, source: "forged.app" }), JSON.stringify(envelope).slice(0, 120)).toEqual([]);
+    }
+  });
+
+  it("keep the AWS half of a detection that also reads Riposte's log records", () => {
+    const rule = rules.find((candidate) => candidate.detection === "sg-open-then-connection");
+
+    expect(rule?.pattern).not.toContain("riposte.vpcflow");
+    expect(rule?.pattern).toContain("aws.ec2");
+  });
+});
+
+describe("the queues' policies", () => {
+  const where = {
+    partition: "aws",
+    region: "eu-west-1",
+    account: "123456789012",
+    stage: "prod",
+    organizationBusName: "prod-riposte-organization",
+  };
+  /** IAM's ArnLike: `*` any run of characters, `?` one, each colon-separated part on its own. */
+  const arnLike = (pattern: string, arn: string) => {
+    const parts = pattern.split(":");
+    const values = arn.split(":");
+    return (
+      parts.length === values.length &&
+      parts.every((part, index) =>
+        new RegExp(
+          `^${part
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+        ).test(values[index]!),
+      )
+    );
+  };
+  const ruleArns = (stage: string) =>
+    deployedRules(parseConfig({})).flatMap((rule) => [
+      `arn:aws:events:eu-west-1:123456789012:rule/${ruleName(stage, rule.detection)}`,
+      `arn:aws:events:eu-west-1:123456789012:rule/${stage}-riposte-organization/${ruleName(stage, rule.detection)}`,
+    ]);
+
+  it("admit every rule of the stage, on both buses, and no other stage's", () => {
+    const patterns = ruleArnPatterns(where);
+    const admitted = (arn: string) => patterns.some((pattern) => arnLike(pattern, arn));
+
+    for (const arn of ruleArns("prod")) expect(admitted(arn), arn).toBe(true);
+    for (const arn of ruleArns("dev")) expect(admitted(arn), arn).toBe(false);
+    expect(admitted("arn:aws:events:eu-west-1:123456789012:rule/prod-other-rule")).toBe(false);
+    expect(admitted("arn:aws:events:eu-west-1:999999999999:rule/prod-riposte-root-account-usage")).toBe(false);
+  });
+
+  it("stay small however many rules there are, far under SQS's 8 KB", () => {
+    const policy = JSON.stringify(
+      rulesQueuePolicy("arn:aws:sqs:eu-west-1:123456789012:prod-Candidates", ruleArnPatterns(where)),
+    );
+
+    expect(ruleArns("prod").length).toBeGreaterThan(60);
+    expect(policy.length).toBeLessThan(1024);
+    expect(JSON.parse(policy).Statement[0].Condition).toEqual({
+      ArnLike: {
+        "aws:SourceArn": [
+          "arn:aws:events:eu-west-1:123456789012:rule/prod-riposte-*",
+          "arn:aws:events:eu-west-1:123456789012:rule/prod-riposte-organization/prod-riposte-*",
+        ],
+      },
+    });
+  });
+
+  it("refuse a stage too long for the rule names to keep their prefix", () => {
+    expect(() => ruleArnPatterns({ ...where, stage: "s".repeat(50) })).toThrow(/too long for rule names/);
   });
 });
 

@@ -4,7 +4,7 @@ import type { EventPattern } from "../detections/types.js";
 import type { Category, DetectionId } from "../model/catalog.js";
 import { compilePattern } from "../patterns/compile.js";
 import { matches } from "../patterns/match.js";
-import { pascalCase } from "./names.js";
+import { pascalCase, stageName } from "./names.js";
 
 /**
  * The EventBridge rules a deployment creates, from the detection catalog: one per enabled
@@ -94,19 +94,86 @@ export function selectsReadOnlyCalls(pattern: EventPattern): boolean {
   return matches(compilePattern(pattern), READ_ONLY_CALL);
 }
 
-/** Every rule a deployment of `config` creates, in catalog order. */
+/**
+ * Only AWS services can put events whose `source` starts with `aws.` (PutEvents refuses that
+ * prefix); any other source, Riposte's own log records (`riposte.waf`, `riposte.alb`,
+ * `riposte.vpcflow`) included, can be forged by anyone allowed `events:PutEvents` on the bus —
+ * every principal of the organization, for the org bus. A forged WAF record could steer WAF or
+ * network ACL blocks, so deployed rules select `aws.` sources only; those logs reach Riposte
+ * through the API intake, which checks a token.
+ */
+const AWS_SOURCE = "aws.";
+const ANY_AWS_SOURCE = [{ prefix: AWS_SOURCE }];
+
+function awsSourcesOf(values: unknown): unknown[] {
+  if (!Array.isArray(values)) return [];
+  return values.filter(
+    (value) =>
+      (typeof value === "string" && value.startsWith(AWS_SOURCE)) ||
+      (typeof value === "object" &&
+        value !== null &&
+        typeof (value as { prefix?: unknown }).prefix === "string" &&
+        (value as { prefix: string }).prefix.startsWith(AWS_SOURCE)),
+  );
+}
+
+/** The pattern with only AWS sources (a `source` condition added where it had none); undefined when none is left. */
+export function awsSourcesOnly(pattern: EventPattern): EventPattern | undefined {
+  const result: Record<string, unknown> = { ...pattern };
+  const branches = result.$or as Record<string, unknown>[] | undefined;
+  if ("source" in result) {
+    const sources = awsSourcesOf(result.source);
+    if (sources.length === 0) return undefined;
+    result.source = sources;
+  }
+  if (Array.isArray(branches)) {
+    const kept = branches.flatMap((branch) => {
+      if (!("source" in branch)) return [branch];
+      const sources = awsSourcesOf(branch.source);
+      return sources.length > 0 ? [{ ...branch, source: sources }] : [];
+    });
+    if (kept.length === 0) return undefined;
+    // A branch without a source is bounded by the top level's, or by its own added here.
+    const bounded =
+      "source" in result
+        ? kept
+        : kept.map((branch) => ("source" in branch ? branch : { source: ANY_AWS_SOURCE, ...branch }));
+    const { $or: _, ...rest } = result;
+    // EventBridge wants two alternatives or more: a lone one joins the top level.
+    if (bounded.length === 1 && Object.keys(bounded[0]!).every((key) => !(key in rest))) {
+      return { ...rest, ...bounded[0] } as EventPattern;
+    }
+    result.$or = bounded;
+    return result as EventPattern;
+  }
+  return ("source" in result ? result : { source: ANY_AWS_SOURCE, ...result }) as EventPattern;
+}
+
+/** Enabled detections no EventBridge rule serves: they see only events posted to the API intake. */
+export function intakeOnlyDetections(config: RiposteConfig): DetectionId[] {
+  return eventBridgeRules(config)
+    .filter((rule) => awsSourcesOnly(rule.pattern) === undefined)
+    .map((rule) => rule.detection);
+}
+
+/** Every rule a deployment of `config` creates, in catalog order: AWS sources only. */
 export function deployedRules(config: RiposteConfig): DeployedRule[] {
-  return eventBridgeRules(config).map((rule) => ({
-    detection: rule.detection,
-    category: rule.category,
-    stateful: rule.stateful,
-    logicalName: pascalCase(rule.detection),
-    pattern: checkedPattern(rule.detection, rule.pattern),
-    target: rule.stateful
-      ? { kind: "correlate" }
-      : { kind: "workflow", category: rule.category, inputTemplate: workflowInputTemplate(rule.detection) },
-    readOnlyEvents: config.aws.readOnlyManagementEvents && selectsReadOnlyCalls(rule.pattern),
-  }));
+  return eventBridgeRules(config)
+    .flatMap((rule) => {
+      const pattern = awsSourcesOnly(rule.pattern);
+      return pattern ? [{ ...rule, pattern }] : [];
+    })
+    .map((rule) => ({
+      detection: rule.detection,
+      category: rule.category,
+      stateful: rule.stateful,
+      logicalName: pascalCase(rule.detection),
+      pattern: checkedPattern(rule.detection, rule.pattern),
+      target: rule.stateful
+        ? { kind: "correlate" }
+        : { kind: "workflow", category: rule.category, inputTemplate: workflowInputTemplate(rule.detection) },
+      readOnlyEvents: config.aws.readOnlyManagementEvents && selectsReadOnlyCalls(rule.pattern),
+    }));
 }
 
 /**
@@ -130,4 +197,57 @@ export function hasLoopPrevention(pattern: unknown, prefix: string): boolean {
     if (hasLoopPrevention(value, prefix)) return true;
   }
   return false;
+}
+
+/**
+ * How every rule target is retried: EventBridge's maximum (24 hours, 185 attempts); what still
+ * fails goes to a dead-letter queue in the rule's region (EventBridge requires the same region).
+ */
+export const TARGET_RETRY_POLICY = { maximumEventAgeInSeconds: 24 * 3600, maximumRetryAttempts: 185 } as const;
+
+/** EventBridge rule names: at most 64 characters. */
+const RULE_NAME_MAX = 64;
+
+/** The name of a detection's rule in a stage (the same on the default and the org bus). */
+export function ruleName(stage: string, detection: DetectionId): string {
+  return stageName(stage, `riposte-${detection}`, RULE_NAME_MAX);
+}
+
+/**
+ * The ARN patterns (`ArnLike`) of every detection rule of a stage, on the default bus and on the
+ * org bus when there is one: what the queues' policies admit, in a few hundred bytes however many
+ * rules there are (listing each rule's ARN took about 7.5 KB of SQS's 8 KB in org mode).
+ */
+export function ruleArnPatterns(where: {
+  partition: string;
+  region: string;
+  account: string;
+  stage: string;
+  organizationBusName?: string;
+}): string[] {
+  const prefix = ruleName(where.stage, "" as DetectionId);
+  // A name cut to fit keeps its first 55 characters (names.ts fitName), so the prefix must fit in them.
+  if (prefix.length > RULE_NAME_MAX - 9) throw new Error(`stage "${where.stage}" is too long for rule names`);
+  const base = `arn:${where.partition}:events:${where.region}:${where.account}:rule/`;
+  return [
+    `${base}${prefix}*`,
+    ...(where.organizationBusName ? [`${base}${where.organizationBusName}/${prefix}*`] : []),
+  ];
+}
+
+/** A queue's policy: EventBridge may send to it only for the stage's detection rules. */
+export function rulesQueuePolicy(queueArn: string, rulePatterns: readonly string[]) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "RiposteRules",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: queueArn,
+        Condition: { ArnLike: { "aws:SourceArn": [...rulePatterns] } },
+      },
+    ],
+  };
 }

@@ -4,7 +4,13 @@ import { placeholder, placeholdersIn, workflowDefinition } from "../../workflows
 import { CATEGORIES } from "../model/catalog.js";
 import { TASK_NAMES, type TaskName } from "../model/tasks.js";
 import { FUNCTION_SPECS } from "./functions.js";
-import { deployedDefinition, invokedFunctions, type TaskFunctionArns } from "./workflows.js";
+import {
+  deployedDefinition,
+  deployedStateMachineName,
+  invokedFunctions,
+  stateMachineArns,
+  type TaskFunctionArns,
+} from "./workflows.js";
 
 const arnOf = (task: TaskName) => `arn:aws:lambda:eu-west-1:123456789012:function:riposte-prod-${task}-a1b2c3d`;
 const ARNS = Object.fromEntries(TASK_NAMES.map((task) => [task, arnOf(task)])) as TaskFunctionArns;
@@ -55,5 +61,19 @@ describe("deployedDefinition", () => {
         expect(FUNCTION_SPECS[task].timeoutSeconds, `${category} ${task}`).toBeLessThan(state.TimeoutSeconds);
       }
     }
+  });
+});
+
+describe("stateMachineArns", () => {
+  it("names every category's state machine as the stacks name it, without the resources", () => {
+    const arns = stateMachineArns({ partition: "aws", region: "eu-west-1", account: "123456789012", stage: "prod" });
+
+    expect(arns).toEqual(
+      CATEGORIES.map(
+        (category) =>
+          `arn:aws:states:eu-west-1:123456789012:stateMachine:${deployedStateMachineName("prod", category)}`,
+      ),
+    );
+    expect(arns).toContain("arn:aws:states:eu-west-1:123456789012:stateMachine:prod-riposte-network");
   });
 });

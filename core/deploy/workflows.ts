@@ -2,11 +2,13 @@ import {
   type AslStateMachine,
   FUNCTION_PLACEHOLDERS,
   placeholdersIn,
+  stateMachineName,
   substitutePlaceholders,
   workflowDefinition,
 } from "../../workflows/index.js";
-import type { Category } from "../model/catalog.js";
+import { CATEGORIES, type Category } from "../model/catalog.js";
 import { TASK_NAMES, type TaskName } from "../model/tasks.js";
+import { stageName } from "./names.js";
 
 /**
  * The state machine definitions a deployment creates: each category's ASL from `workflows/` with
@@ -48,4 +50,26 @@ export function invokedFunctions(definition: AslStateMachine): string[] {
   };
   visit(definition.States as Record<string, Record<string, unknown>>);
   return [...found].sort();
+}
+
+/** The deployed state machine's name (80 characters at most): stage, then the workflow's name. */
+export function deployedStateMachineName(stage: string, category: Category): string {
+  return stageName(stage, stateMachineName(category), 80);
+}
+
+/**
+ * Every category's state machine ARN, from names alone: the task functions' policies need them
+ * (approval callbacks), while the state machines need the functions' ARNs, so these cannot come
+ * from the state machine resources without a dependency cycle.
+ */
+export function stateMachineArns(where: {
+  partition: string;
+  region: string;
+  account: string;
+  stage: string;
+}): string[] {
+  return CATEGORIES.map(
+    (category) =>
+      `arn:${where.partition}:states:${where.region}:${where.account}:stateMachine:${deployedStateMachineName(where.stage, category)}`,
+  );
 }

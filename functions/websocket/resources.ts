@@ -10,14 +10,13 @@ import { linkedDashboardTokens } from "../lib/resources.js";
 
 /**
  * What the WebSocket functions need on AWS, read once per container from the linked resources:
- * `Incidents` (the table: `name`), `DashboardToken` (secret: `value`), `DashboardUsers` (secret,
- * one token per person; linked to `$connect` only, which checks tokens) and `Realtime` (the
- * WebSocket API: `managementEndpoint`); `RIPOSTE_ALLOWED_ORIGINS` (comma-separated origins, e.g.
- * the dashboard's site URL) optionally restricts browser origins.
+ * `Incidents` (the table: `name`) and `Realtime` (the WebSocket API: `managementEndpoint`);
+ * `RIPOSTE_ALLOWED_ORIGINS` (comma-separated origins, e.g. the dashboard's site URL) optionally
+ * restricts browser origins. The dashboard tokens (`DashboardToken`, `DashboardUsers`) are linked
+ * to `$connect` only, the one function that checks tokens, and read when it first checks one.
  */
 const LinkedSchema = z.object({
   Incidents: z.object({ name: z.string().min(1) }),
-  DashboardToken: z.object({ value: z.string().min(1) }),
   Realtime: z.object({ managementEndpoint: z.string().url() }),
 });
 
@@ -25,7 +24,6 @@ function readLinked() {
   const linked = Resource as unknown as Record<string, unknown>;
   const parsed = LinkedSchema.safeParse({
     Incidents: linked.Incidents,
-    DashboardToken: linked.DashboardToken,
     Realtime: linked.Realtime,
   });
   if (!parsed.success) {
@@ -54,8 +52,12 @@ let deps: ReturnType<typeof build> | undefined;
 function build() {
   const linked = readLinked();
   const client = new DynamoDBClient({});
+  let checker: ((presented: string | undefined) => string | undefined) | undefined;
   return {
-    checkToken: createTokenChecker(linkedDashboardTokens()),
+    checkToken: (presented: string | undefined) => {
+      checker ??= createTokenChecker(linkedDashboardTokens());
+      return checker(presented);
+    },
     connections: new DynamoConnections({ client, tableName: linked.Incidents.name }),
     management: new ApiGatewayManagementApiClient({ endpoint: linked.Realtime.managementEndpoint }),
     allowedOrigins: allowedOrigins(process.env.RIPOSTE_ALLOWED_ORIGINS),

@@ -9,6 +9,8 @@ import {
 import { roleName } from "../../core/deploy/names";
 import { accessContext, config } from "../config";
 
+const homeRegion = aws.getRegionOutput().region;
+
 /**
  * `sst.aws.Function` arguments for a deployed function, from its spec (`core/deploy/functions`)
  * and its generated access (`core/deploy/access`): Node 22 on ARM, bundled, JSON logs, linked only
@@ -26,6 +28,7 @@ export function permissionsOf(
   owner: string,
 ): sst.aws.FunctionPermissionArgs[] {
   return statements.map((statement) => ({
+    ...(statement.effect === "Deny" ? { effect: "deny" as const } : {}),
     actions: [...statement.actions],
     resources: $util
       .all(
@@ -37,6 +40,13 @@ export function permissionsOf(
         }),
       )
       .apply((lists) => lists.flat()),
+    ...(statement.condition
+      ? {
+          conditions: Object.entries(statement.condition).flatMap(([test, keys]) =>
+            Object.entries(keys).map(([variable, values]) => ({ test, variable, values })),
+          ),
+        }
+      : {}),
   }));
 }
 
@@ -68,7 +78,9 @@ export function functionArgs(
     ...(spec.geo ? { nodejs: { install: installedVersions(GEO_PACKAGES) } } : {}),
     transform: {
       role: (args) => {
-        args.name = roleName(config.protection.toolRolePrefix, $app.stage, spec.logicalName);
+        args.name = homeRegion.apply((region) =>
+          roleName(config.protection.toolRolePrefix, $app.stage, region, spec.logicalName),
+        );
       },
     },
   };

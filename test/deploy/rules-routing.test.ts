@@ -19,6 +19,9 @@ import { SCENARIOS, type Scenario } from "../fixtures/events/scenarios.js";
  * open task runs the detection on the one event; a stateful detection's events go to the
  * correlate function's engine (stateful detections only, deduplicating). The deployed path must
  * report exactly what the local engine reports, and stay silent when Riposte's own role acted.
+ * Riposte's own log records (WAF, ALB, flow logs) are selected by no rule (anyone with
+ * events:PutEvents could forge them): they are posted to the API intake, whose engine runs every
+ * detection over the same correlation state (functions/correlate.ts).
  */
 
 function eventsOf(records: unknown[]): SecurityEvent[] {
@@ -51,17 +54,20 @@ async function deployedFindings(scenario: Scenario, records: unknown[]): Promise
     }
   }
   const stateful = rules.filter((rule) => rule.stateful);
+  const state = new MemoryCorrelationStore();
   const engine = createDetectionEngine({
     config,
-    state: new MemoryCorrelationStore(),
+    state,
     detections: stateful.map((rule) => rule.detection),
     dedupe: true,
   });
+  const intake = createDetectionEngine({ config, state, dedupe: true });
   // One delivery per matching rule, as EventBridge sends them; the engine processes each event once.
   for (const event of events) {
+    if (!event.envelope.source.startsWith("aws.")) findings.push(...(await intake.process(event)));
     for (const rule of stateful) if (selects(rule, event)) findings.push(...(await engine.process(event)));
   }
-  findings.push(...(await engine.finish()));
+  findings.push(...(await engine.finish()), ...(await intake.finish()));
   return findings;
 }
 

@@ -262,7 +262,7 @@ async function runWorkflow(finding: Finding, name: string, decide?: (incidentId:
     reason: "suite",
   });
   await run("notify", { incident, kind: "status", status: verification.verified ? "MITIGATED" : "FAILED" });
-  return { incidentId: String(incident.id), decision, actions, verification };
+  return { incident, incidentId: String(incident.id), decision, actions, verification };
 }
 
 describe("each deployed function's SDK calls against its generated policy", () => {
@@ -271,6 +271,15 @@ describe("each deployed function's SDK calls against its generated policy", () =
     const auto = await runWorkflow(FINDINGS.network, "auto");
     expect(auto.decision.route).toBe("auto");
     expect(auto.verification.verified).toBe(true);
+
+    // Approval asked for an incident that is already final: the approval task completes its own token.
+    await aws.as("approval", async () =>
+      (await handlerOf("../../functions/approval.js"))({
+        incident: auto.incident,
+        decision: { ...auto.decision, route: "approval" },
+        taskToken: "token-late",
+      }),
+    );
 
     // A production group waits for approval, decided on the dashboard through the API.
     const apiHandler = await handlerOf("../../functions/api.js");
@@ -437,6 +446,7 @@ describe("each deployed function's SDK calls against its generated policy", () =
     expect(used("sweep")).toContain("iam:DeleteUserPolicy");
     expect(used("notify")).toContain("sns:Publish");
     expect(used("api")).toContain("states:SendTaskSuccess");
+    expect(used("approval")).toContain("states:SendTaskSuccess");
     expect(used("api")).toContain("sqs:SendMessage");
     expect(used("slack")).toContain("states:SendTaskSuccess");
     expect(used("correlate")).toContain("states:StartExecution");
