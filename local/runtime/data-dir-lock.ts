@@ -130,7 +130,7 @@ export function lockDataDir(dataDir: string, options: LockOptions): DataDirLock 
   createIfMissing(file);
   const db = new Database(file, { timeout: 0 });
   try {
-    if (!tryTake(db)) throw new DataDirInUseError(dataDir, holderOf(db, pid));
+    if (!tryTake(db)) throw new DataDirInUseError(dataDir, holderOf(db));
     db.exec(SCHEMA);
     const previous = readOwner(db);
     db.prepare(
@@ -177,14 +177,14 @@ function isRunning(owner: DataDirOwner): boolean {
 
 /**
  * The holder, for the message of the one that lost. The lock is held before the holder's row is
- * committed, so for a moment the row still names the previous owner (gone, or released) or this
- * very process (lost in the commit window): wait briefly for the holder's own row.
+ * committed, so for a moment the row still names the previous owner (gone, or released) or, after
+ * losing in the commit window, this very process (`notMine`): wait briefly for the holder's row.
  */
-function holderOf(db: Database.Database, self: number): DataDirOwner | undefined {
+function holderOf(db: Database.Database, notMine?: number): DataDirOwner | undefined {
   db.pragma("busy_timeout = 200");
   for (let attempt = 0; attempt < 40; attempt++) {
     const owner = readOwner(db);
-    if (owner && owner.pid !== self && !owner.releasedAt && isRunning(owner)) return owner;
+    if (owner && owner.pid !== notMine && !owner.releasedAt && isRunning(owner)) return owner;
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
   }
   return undefined;
