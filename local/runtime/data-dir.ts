@@ -20,6 +20,8 @@ export class DataDirUnusableError extends Error {
   constructor(
     readonly path: string,
     readonly problem: string,
+    /** The system's error code (EACCES, EROFS, ENOTDIR…), when there is one. */
+    readonly code?: string,
   ) {
     super(`${path} ${problem}`);
   }
@@ -34,6 +36,8 @@ const ERRNO_WORDS: Record<string, string> = {
   ENOSPC: "no space left on device",
   EDQUOT: "disk quota exceeded",
 };
+
+const codeOf = (error: unknown) => (error as NodeJS.ErrnoException).code;
 
 function described(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
@@ -50,21 +54,25 @@ function ensureWritable(dataDir: string): void {
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new DataDirUnusableError(dataDir, `cannot be created as a data directory: ${described(error)}`);
+    throw new DataDirUnusableError(
+      dataDir,
+      `cannot be created as a data directory: ${described(error)}`,
+      codeOf(error),
+    );
   }
   const probe = join(dataDir, `.riposte-write-test-${process.pid}`);
   try {
     closeSync(openSync(probe, "wx", 0o600));
     rmSync(probe, { force: true });
   } catch (error) {
-    throw new DataDirUnusableError(dataDir, `is not writable: ${described(error)}`);
+    throw new DataDirUnusableError(dataDir, `is not writable: ${described(error)}`, codeOf(error));
   }
   for (const file of databaseFiles(dataDir)) {
     for (const part of [file, `${file}-wal`, `${file}-shm`]) {
       try {
         if (existsSync(part)) accessSync(part, constants.R_OK | constants.W_OK);
       } catch (error) {
-        throw new DataDirUnusableError(part, `is not writable: ${described(error)}`);
+        throw new DataDirUnusableError(part, `is not writable: ${described(error)}`, codeOf(error));
       }
     }
   }

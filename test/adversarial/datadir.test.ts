@@ -232,7 +232,7 @@ describe("a data directory that cannot be written", () => {
 
       expect(code).toBe(2);
       expect(failureLine(server.output())).toBe(
-        `riposte serve: ${dataDir} cannot be created as a data directory: a part of the path is a file, not a directory (ENOTDIR); fix its permissions, or give another --data-dir`,
+        `riposte serve: ${dataDir} cannot be created as a data directory: a part of the path is a file, not a directory (ENOTDIR); give another --data-dir`,
       );
     },
     PER_START_MS,
@@ -258,7 +258,7 @@ describe("a data directory that cannot be written", () => {
 
       expect(code).toBe(2);
       expect(failureLine(server.output())).toBe(
-        `riposte serve: ${dataDir} is not writable: read-only file system (EROFS); fix its permissions, or give another --data-dir`,
+        `riposte serve: ${dataDir} is not writable: read-only file system (EROFS); give a --data-dir on a writable file system`,
       );
     },
     PER_START_MS,

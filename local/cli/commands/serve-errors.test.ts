@@ -17,14 +17,20 @@ describe("startupFailure", () => {
   });
 
   it("names an unwritable data directory and the problem, exit 2", () => {
-    const failure = startupFailure(
-      new DataDirUnusableError("/srv/riposte", "is not writable: read-only file system (EROFS)"),
+    const readOnly = startupFailure(
+      new DataDirUnusableError("/srv/riposte", "is not writable: read-only file system (EROFS)", "EROFS"),
+    );
+    const denied = startupFailure(
+      new DataDirUnusableError("/srv/riposte/riposte.db", "is not writable: permission denied (EACCES)", "EACCES"),
     );
 
-    expect(failure).toEqual({
-      line: "/srv/riposte is not writable: read-only file system (EROFS); fix its permissions, or give another --data-dir",
+    expect(readOnly).toEqual({
+      line: "/srv/riposte is not writable: read-only file system (EROFS); give a --data-dir on a writable file system",
       code: 2,
     });
+    expect(denied?.line).toBe(
+      "/srv/riposte/riposte.db is not writable: permission denied (EACCES); fix its permissions, or give another --data-dir",
+    );
   });
 
   it("names a damaged database and the flag that moves it aside, exit 1", () => {

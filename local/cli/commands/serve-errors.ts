@@ -3,6 +3,13 @@ import { DataDirUnusableError } from "../../runtime/data-dir.js";
 import { DataDirInUseError } from "../../runtime/data-dir-lock.js";
 import { EXIT } from "../command.js";
 
+/** What to do about a data directory that cannot be created or written. */
+function remedy(code: string | undefined): string {
+  if (code === "EACCES" || code === "EPERM") return "fix its permissions, or give another --data-dir";
+  if (code === "EROFS") return "give a --data-dir on a writable file system";
+  return "give another --data-dir";
+}
+
 /**
  * Start-up failures of `riposte serve` that are the situation's fault, not Riposte's: each
  * becomes one line naming the file or directory and what to do, with its exit code (2 for the
@@ -14,7 +21,7 @@ export function startupFailure(error: unknown): { line: string; code: number } |
     return { line: `${error.message}; stop it first, or give another --data-dir`, code: EXIT.usage };
   }
   if (error instanceof DataDirUnusableError) {
-    return { line: `${error.message}; fix its permissions, or give another --data-dir`, code: EXIT.usage };
+    return { line: `${error.message}; ${remedy(error.code)}`, code: EXIT.usage };
   }
   if (error instanceof CorruptDatabaseError) {
     return {
