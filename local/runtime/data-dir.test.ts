@@ -78,6 +78,16 @@ describe("prepareDataDir", () => {
     expect(preparing).toThrow(dataDir);
   });
 
+  it("names a damaged lock file instead of guessing it away", () => {
+    const dataDir = newDir();
+    writeFileSync(join(dataDir, "riposte.lock"), "not a database, not a lock: some text long enough to fill a header");
+
+    const preparing = () => prepare(dataDir);
+
+    expect(preparing).toThrow(DataDirUnusableError);
+    expect(preparing).toThrow(`${join(dataDir, "riposte.lock")} is damaged (file is not a database)`);
+  });
+
   it("moves only the damaged database aside when asked, and says so in the log", () => {
     const dataDir = populated();
     garbleMiddlePage(join(dataDir, "riposte.db"));

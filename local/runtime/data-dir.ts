@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import type { Logger } from "../../core/log.js";
 import { databaseFileIn } from "../../core/store/sqlite/database.js";
 import { assertIntact, CorruptDatabaseError, namingCorruption } from "../../core/store/sqlite/integrity.js";
-import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
+import { type DataDirLock, LOCK_FILE, lockDataDir } from "./data-dir-lock.js";
 import { DETECTION_DATABASE_FILE } from "./detection-db.js";
 
 /**
@@ -124,6 +124,19 @@ export function moveCorruptDatabasesAside(dataDir: string, logger: Logger, now =
   return moved;
 }
 
+/** A damaged lock file is not guessed away: deleting one that another starter just took is a race. */
+export const DAMAGED_LOCK = "EDAMAGEDLOCK";
+
+function lockOrExplain(dataDir: string, version: string): DataDirLock {
+  const file = join(dataDir, LOCK_FILE);
+  try {
+    return namingCorruption(file, () => lockDataDir(dataDir, { version }));
+  } catch (error) {
+    if (!(error instanceof CorruptDatabaseError)) throw error;
+    throw new DataDirUnusableError(file, `is damaged (${error.problem})`, DAMAGED_LOCK);
+  }
+}
+
 export interface PrepareDataDirOptions {
   dataDir: string;
   version: string;
@@ -139,7 +152,7 @@ export interface PrepareDataDirOptions {
 export function prepareDataDir(options: PrepareDataDirOptions): DataDirLock {
   const { dataDir, logger } = options;
   ensureWritable(dataDir);
-  const lock = lockDataDir(dataDir, { version: options.version });
+  const lock = lockOrExplain(dataDir, options.version);
   const previous = lock.uncleanPrevious;
   if (previous) {
     logger.warn("the previous riposte serve on this data directory did not stop cleanly (killed or crashed)", {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CorruptDatabaseError } from "../../../core/store/sqlite/integrity.js";
-import { DataDirUnusableError } from "../../runtime/data-dir.js";
+import { DAMAGED_LOCK, DataDirUnusableError } from "../../runtime/data-dir.js";
 import { DataDirInUseError } from "../../runtime/data-dir-lock.js";
 import { startupFailure } from "./serve-errors.js";
 
@@ -31,6 +31,17 @@ describe("startupFailure", () => {
     expect(denied?.line).toBe(
       "/srv/riposte/riposte.db is not writable: permission denied (EACCES); fix its permissions, or give another --data-dir",
     );
+  });
+
+  it("says a damaged lock file may be deleted, exit 2", () => {
+    const failure = startupFailure(
+      new DataDirUnusableError("/srv/riposte/riposte.lock", "is damaged (file is not a database)", DAMAGED_LOCK),
+    );
+
+    expect(failure).toEqual({
+      line: "/srv/riposte/riposte.lock is damaged (file is not a database); delete it (it only records which riposte serve runs) and start again",
+      code: 2,
+    });
   });
 
   it("names a damaged database and the flag that moves it aside, exit 1", () => {

@@ -1,5 +1,5 @@
 import { CorruptDatabaseError } from "../../../core/store/sqlite/integrity.js";
-import { DataDirUnusableError } from "../../runtime/data-dir.js";
+import { DAMAGED_LOCK, DataDirUnusableError } from "../../runtime/data-dir.js";
 import { DataDirInUseError } from "../../runtime/data-dir-lock.js";
 import { EXIT } from "../command.js";
 
@@ -7,6 +7,7 @@ import { EXIT } from "../command.js";
 function remedy(code: string | undefined): string {
   if (code === "EACCES" || code === "EPERM") return "fix its permissions, or give another --data-dir";
   if (code === "EROFS") return "give a --data-dir on a writable file system";
+  if (code === DAMAGED_LOCK) return "delete it (it only records which riposte serve runs) and start again";
   return "give another --data-dir";
 }
 
