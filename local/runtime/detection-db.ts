@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
+import { assertIntact, namingCorruption } from "../../core/store/sqlite/integrity.js";
 
 /**
  * The detection side of the one-machine runtime lives in its own SQLite file next to the
@@ -69,7 +70,7 @@ function migrate(db: DetectionDatabase, file: string): void {
 
 /**
  * Open (creating owner-only and migrating as needed) the detection database of a data
- * directory; `:memory:` for tests.
+ * directory; `:memory:` for tests. A damaged file is a `CorruptDatabaseError` naming it.
  */
 export function openDetectionDatabase(
   dataDirOrMemory: string,
@@ -81,10 +82,17 @@ export function openDetectionDatabase(
     // Raw events hold addresses and identities: readable by the owner only.
     closeSync(openSync(file, "a", 0o600));
   }
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
-  db.pragma("busy_timeout = 5000");
-  migrate(db, file);
-  return db;
+  const db = namingCorruption(file, () => new Database(file));
+  try {
+    namingCorruption(file, () => db.pragma("journal_mode = WAL"));
+    db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+    db.pragma("busy_timeout = 5000");
+    // A damaged file is refused, naming it, before anything is written to it.
+    if (file !== ":memory:") assertIntact(db, file);
+    namingCorruption(file, () => migrate(db, file));
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }

@@ -21,6 +21,7 @@ import { type LocalServer, startLocalServer } from "../server/index.js";
 import { configuredSources, type EventSource, type SourceClients } from "../sources/index.js";
 import type { SourceContext } from "../sources/source.js";
 import { localAwsOptions } from "./aws-options.js";
+import { prepareDataDir } from "./data-dir.js";
 import { openDetectionDatabase } from "./detection-db.js";
 import { createDetectionLoop, type DetectionLoop } from "./detection-loop.js";
 import { localHealth } from "./health.js";
@@ -62,6 +63,8 @@ export interface RuntimeOptions {
   clients?: SourceClients;
   /** Who live remediation acts as (STS GetCallerIdentity unless a test says). */
   callerIdentity?: CallerIdentity;
+  /** Move a damaged database aside and start with an empty one, instead of refusing to start. */
+  resetCorruptDatabases?: boolean;
 }
 
 export interface Runtime {
@@ -115,6 +118,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
 
   try {
+    // Held alone, writable, damaged databases refused or moved aside; released last on close.
+    const dataDir = prepareDataDir({ ...options, version: VERSION });
+    closers.push(() => dataDir.release());
     const store = openSqliteStore({ dataDir: options.dataDir, synchronous: options.synchronous, logger });
     closers.push(() => store.close());
     const detectionDb = openDetectionDatabase(options.dataDir, { synchronous: options.synchronous });

@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
+import { assertIntact, namingCorruption } from "./integrity.js";
 
 /**
  * The SQLite file behind the one-machine runtime: WAL (readers never block the writer), a busy
@@ -97,15 +98,24 @@ function migrate(db: SqliteDatabase, file: string): void {
   }).immediate();
 }
 
-/** Open (creating and migrating as needed) a SQLite database; `:memory:` works for tests. */
+/**
+ * Open (creating and migrating as needed) a SQLite database; `:memory:` works for tests. A
+ * damaged file is refused with a `CorruptDatabaseError` naming it (see integrity.ts).
+ */
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
   if (file !== ":memory:") createPrivately(file);
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
-  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-  migrate(db, file);
-  return db;
+  const db = namingCorruption(file, () => new Database(file));
+  try {
+    namingCorruption(file, () => db.pragma("journal_mode = WAL"));
+    db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    if (file !== ":memory:") assertIntact(db, file);
+    namingCorruption(file, () => migrate(db, file));
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }
 
 /** The database file inside a data directory. */

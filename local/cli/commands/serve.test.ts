@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { main } from "../main.js";
@@ -9,7 +12,9 @@ describe("riposte serve", () => {
     stdout.on("data", (chunk) => (printed += chunk));
     let stop: (signal: string) => void = () => {};
     const stopSignal = new Promise<string>((resolve) => (stop = resolve));
-    const running = main(["serve", "--port", "0", "--no-demo", "--log-level", "silent"], {
+    // Its own data directory: ./.riposte may be held by a riposte serve someone is running.
+    const dataDir = mkdtempSync(join(tmpdir(), "riposte-serve-cli-"));
+    const running = main(["serve", "--port", "0", "--no-demo", "--log-level", "silent", "--data-dir", dataDir], {
       stdout,
       stderr: new PassThrough(),
       env: {},
@@ -29,5 +34,6 @@ describe("riposte serve", () => {
     expect(body).toMatchObject({ status: "ok", remediation: "dry-run" });
     expect(code).toBe(0);
     await expect(fetch(`${url}/api/health`)).rejects.toThrow();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 });

@@ -11,6 +11,7 @@ import { startRuntime } from "../../runtime/runtime.js";
 import { SourceConfigError } from "../../sources/index.js";
 import { type Command, EXIT, UsageError } from "../command.js";
 import { VERSION } from "../version.js";
+import { startupFailure } from "./serve-errors.js";
 
 const usage = `Usage: riposte serve [options]
 
@@ -27,6 +28,8 @@ Options:
   --watch DIR               read CloudTrail log files appearing in DIR (sources.watch.dir)
   --sqs-url URL             read EventBridge events from an SQS queue (sources.sqs.queueUrl)
   --cloudtrail-poll         poll CloudTrail LookupEvents of the account (sources.cloudtrailPoll)
+  --reset-corrupt-db        a damaged database in the data directory is renamed
+                            <file>.corrupt-<time> and an empty one started (default: refuse)
   -h, --help                show this help
 
 The dashboard token is RIPOSTE_DASHBOARD_TOKEN when set, else a new one printed at start.
@@ -35,6 +38,10 @@ name=token pairs separated by commas or newlines (RIPOSTE_DASHBOARD_TOKEN, if al
 "dashboard"); each person enters their own token in the dashboard's Settings.
 Live remediation and the AWS sources use the standard AWS credential chain, AWS_REGION and
 AWS_ENDPOINT_URL.
+
+One data directory serves one riposte serve at a time. Exit codes: 0 stopped by SIGINT/SIGTERM;
+1 a database in the data directory is damaged; 2 a bad flag or configuration, or the data
+directory is in use by another riposte serve or not writable; 70 an internal error.
 `;
 
 export interface ServeOptions {
@@ -49,6 +56,7 @@ export interface ServeOptions {
   watch?: string;
   sqsUrl?: string;
   cloudtrailPoll: boolean;
+  resetCorruptDatabases: boolean;
 }
 
 function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T | undefined {
@@ -82,6 +90,7 @@ export function parseServeOptions(values: Record<string, unknown>): ServeOptions
     watch: text(values.watch),
     sqsUrl,
     cloudtrailPoll: values["cloudtrail-poll"] === true,
+    resetCorruptDatabases: values["reset-corrupt-db"] === true,
   };
 }
 
@@ -142,6 +151,7 @@ export const serveCommand: Command = {
     watch: { type: "string" },
     "sqs-url": { type: "string" },
     "cloudtrail-poll": { type: "boolean" },
+    "reset-corrupt-db": { type: "boolean" },
   },
   async run({ values, positionals }, io) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
@@ -163,10 +173,14 @@ export const serveCommand: Command = {
         env: io.env,
         logger,
         webRoot: existsSync(webRoot) ? webRoot : undefined,
+        resetCorruptDatabases: options.resetCorruptDatabases,
       });
     } catch (error) {
       if (error instanceof SourceConfigError) throw new UsageError(error.message);
-      throw error;
+      const failure = startupFailure(error);
+      if (!failure) throw error;
+      io.stderr.write(`riposte serve: ${failure.line}\n`);
+      return failure.code;
     }
     io.stdout.write(`Riposte ${VERSION} listening on ${runtime.url} (remediation: ${runtime.mode})\n`);
     io.stdout.write(
