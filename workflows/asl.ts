@@ -25,8 +25,12 @@ export const jsonata = (expression: string): string => `{% ${expression} %}`;
  */
 export const THROTTLING_ERRORS = ["Lambda.TooManyRequestsException", ...THROTTLING_ERROR_NAMES];
 
-/** Other errors worth retrying: the Lambda service's transient faults and our own TransientError. */
+/**
+ * Other errors worth retrying: the Lambda service's transient faults (the four AWS's "Handle Lambda
+ * service exceptions" names) and our own TransientError.
+ */
 export const TRANSIENT_ERRORS = [
+  "Lambda.ClientExecutionTimeoutException",
   "Lambda.ServiceException",
   "Lambda.AWSLambdaException",
   "Lambda.SdkClientException",

@@ -65,7 +65,13 @@ describe.each(CATEGORIES)("the %s workflow", (category) => {
         JitterStrategy: "FULL",
       });
       expect(retry[1], name).toEqual({
-        ErrorEquals: TRANSIENT_ERRORS,
+        ErrorEquals: [
+          "Lambda.ClientExecutionTimeoutException",
+          "Lambda.ServiceException",
+          "Lambda.AWSLambdaException",
+          "Lambda.SdkClientException",
+          "TransientError",
+        ],
         IntervalSeconds: 2,
         MaxAttempts: 4,
         BackoffRate: 2,
