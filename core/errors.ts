@@ -29,7 +29,15 @@ export class VerificationFailed extends RiposteError {
 
 /** A passing fault (throttling, 5xx, timeouts) worth retrying with backoff. */
 export class TransientError extends RiposteError {
-  override readonly name = "TransientError";
+  override readonly name: string = "TransientError";
+}
+
+/**
+ * AWS kept throttling a call after the client's own retries: a transient fault, but one that may
+ * last minutes (an account-wide API rate), so the workflows retry it far longer than others.
+ */
+export class Throttled extends TransientError {
+  override readonly name: string = "Throttled";
 }
 
 /** The named incident, approval or execution does not exist. */
@@ -49,3 +57,6 @@ export class NotAnApprover extends RiposteError {
 
 /** Error names the workflows retry on, besides the Lambda service's own. */
 export const TRANSIENT_ERROR_NAMES = ["TransientError"] as const;
+
+/** Error names the workflows retry on for minutes (throttling), besides Lambda's own. */
+export const THROTTLING_ERROR_NAMES = ["Throttled"] as const;

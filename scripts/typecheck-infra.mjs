@@ -2,20 +2,31 @@
 // Type-check sst.config.ts and stacks/ against the real SST v4 platform types, offline.
 //
 // `sst install` unpacks .sst/platform and installs the providers from npm, but first insists on
-// the Pulumi CLI, which it downloads from GitHub (unreachable here). When no real pulumi is
-// installed, we read the version SST pins from its own download error and put a placeholder at
-// ~/.config/sst/bin/pulumi that reports that version. Nothing is deployed; this only type-checks.
+// the Pulumi CLI, which it downloads from GitHub (unreachable here). sst install runs with a
+// private HOME (a temp directory, removed afterwards; see private-home.mjs), so whatever it puts
+// there never reaches the user's home. When pulumi cannot be downloaded, we read the version SST
+// pins from its own download error and put a placeholder that reports that version at the private
+// ~/.config/sst/bin/pulumi. Nothing is deployed; this only type-checks.
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createPrivateHome } from "./private-home.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const pulumiPath = join(homedir(), ".config", "sst", "bin", "pulumi");
 const PLACEHOLDER_MARK = "riposte: placeholder pulumi for offline type-checking";
+const privateHome = createPrivateHome(process.env);
+process.on("exit", () => privateHome.remove());
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    privateHome.remove();
+    process.exit(130);
+  });
+}
+const pulumiPath = join(privateHome.home, ".config", "sst", "bin", "pulumi");
 const env = {
-  ...process.env,
+  ...privateHome.env,
   SST_NO_BUN: "1",
   SST_STAGE: process.env.SST_STAGE ?? "typecheck",
   SST_TELEMETRY_DISABLED: "1",
@@ -41,8 +52,15 @@ function sstInstall() {
   return { ok: result.status === 0, output: `${result.stdout ?? ""}${result.stderr ?? ""}`, error: result.error };
 }
 
-function isPlaceholder() {
-  return existsSync(pulumiPath) && readFileSync(pulumiPath, "utf8").includes(PLACEHOLDER_MARK);
+function isPlaceholder(path) {
+  return existsSync(path) && readFileSync(path, "utf8").includes(PLACEHOLDER_MARK);
+}
+
+/** Earlier versions of this script wrote the placeholder into the real home: say so (read only). */
+function warnAboutOldPlaceholder() {
+  const old = join(homedir(), ".config", "sst", "bin", "pulumi");
+  if (isPlaceholder(old))
+    log(`${old} is a placeholder pulumi left by an earlier version of this script; delete it before a real sst deploy`);
 }
 
 function writePlaceholder(version) {
@@ -60,8 +78,7 @@ function ensurePlatform() {
   let attempt = sstInstall();
   if (!attempt.ok) {
     const pinned = attempt.output.match(/pulumi\/releases\/download\/(v\d+\.\d+\.\d+)\//)?.[1];
-    const realPulumi = existsSync(pulumiPath) && !isPlaceholder();
-    if (!pinned || realPulumi) {
+    if (!pinned) {
       process.stderr.write(attempt.output);
       throw new Error(`sst install failed${attempt.error ? `: ${attempt.error.message}` : ""}`);
     }
@@ -76,11 +93,14 @@ function ensurePlatform() {
   log("platform installed");
 }
 
+warnAboutOldPlaceholder();
 try {
   ensurePlatform();
 } catch (error) {
   log(error.message);
   process.exit(1);
+} finally {
+  privateHome.remove();
 }
 // The stacks import pure builders from core/. Those are type-checked by tsconfig.json in the Node
 // environment they run in; here the SST platform's globals (bun-types among them) differ, so only

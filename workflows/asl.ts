@@ -1,4 +1,4 @@
-import { TRANSIENT_ERROR_NAMES } from "../core/errors.js";
+import { THROTTLING_ERROR_NAMES, TRANSIENT_ERROR_NAMES } from "../core/errors.js";
 import type { TaskName } from "../core/model/tasks.js";
 import { placeholder } from "./functions.js";
 
@@ -19,16 +19,40 @@ export interface AslStateMachine {
 /** A JSONata expression as ASL writes it. */
 export const jsonata = (expression: string): string => `{% ${expression} %}`;
 
-/** Errors worth retrying: the Lambda service's transient faults and our own TransientError. */
+/**
+ * Throttling: Lambda refusing invocations (function or account concurrency) and AWS throttling a
+ * task's own calls after the SDK's retries (`Throttled`). Rates recover in minutes, not seconds.
+ */
+export const THROTTLING_ERRORS = ["Lambda.TooManyRequestsException", ...THROTTLING_ERROR_NAMES];
+
+/**
+ * Other errors worth retrying: the Lambda service's transient faults (the four AWS's "Handle Lambda
+ * service exceptions" names) and our own TransientError.
+ */
 export const TRANSIENT_ERRORS = [
+  "Lambda.ClientExecutionTimeoutException",
   "Lambda.ServiceException",
   "Lambda.AWSLambdaException",
   "Lambda.SdkClientException",
-  "Lambda.TooManyRequestsException",
   ...TRANSIENT_ERROR_NAMES,
 ];
 
-const transientRetry = {
+/**
+ * Waits of 5, 10, 20, 40, 80 s, then 120 s (the cap) for the remaining 7 retries: at most 995 s
+ * (16.6 min) in all, about half that on average with full jitter, which also spreads the retries
+ * of many executions throttled at once.
+ */
+export const throttlingRetry = {
+  ErrorEquals: THROTTLING_ERRORS,
+  IntervalSeconds: 5,
+  MaxAttempts: 12,
+  BackoffRate: 2,
+  MaxDelaySeconds: 120,
+  JitterStrategy: "FULL",
+};
+
+/** Waits of 2, 4, 8, 16 s at most (30 s in all): a fault that outlasts them is not passing. */
+export const transientRetry = {
   ErrorEquals: TRANSIENT_ERRORS,
   IntervalSeconds: 2,
   MaxAttempts: 4,
@@ -76,7 +100,10 @@ export function lambdaTask(task: TaskName, options: TaskOptions): AslState {
     Output: jsonata(options.callback ? "$states.result" : "$states.result.Payload"),
     TimeoutSeconds: options.timeoutSeconds,
     ...(options.assign ? { Assign: options.assign } : {}),
-    Retry: options.retryTimeout === false ? [transientRetry] : [transientRetry, timeoutRetry],
+    Retry:
+      options.retryTimeout === false
+        ? [throttlingRetry, transientRetry]
+        : [throttlingRetry, transientRetry, timeoutRetry],
     Catch: [
       ...(options.catches ?? []),
       { ErrorEquals: ["States.ALL"], Next: options.failureTarget, Assign: FAILURE_ASSIGN },

@@ -13,7 +13,7 @@ import { threatWorkflow } from "./threat.js";
  */
 
 export type { AslState, AslStateMachine } from "./asl.js";
-export { TRANSIENT_ERRORS } from "./asl.js";
+export { THROTTLING_ERRORS, TRANSIENT_ERRORS, throttlingRetry, transientRetry } from "./asl.js";
 export {
   FUNCTION_PLACEHOLDERS,
   type FunctionPlaceholder,

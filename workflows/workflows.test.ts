@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { CATEGORIES } from "../core/model/catalog.js";
 import { TASK_NAMES } from "../core/model/tasks.js";
 import { loadDefinition } from "../local/interpreter/load.js";
+import type { Retrier } from "../local/interpreter/model.js";
+import { retryDelayMs } from "../local/interpreter/retriers.js";
 import { validateAsl } from "../test/workflows/asl-validator.js";
 import type { AslState } from "./asl.js";
 import { exportWorkflows } from "./export.js";
@@ -13,6 +15,7 @@ import {
   FUNCTION_PLACEHOLDERS,
   placeholdersIn,
   substitutePlaceholders,
+  THROTTLING_ERRORS,
   TRANSIENT_ERRORS,
   workflowDefinition,
 } from "./index.js";
@@ -47,16 +50,55 @@ describe.each(CATEGORIES)("the %s workflow", (category) => {
     }
   });
 
-  it("gives every task a timeout, a retry on the transient errors with backoff and jitter, and a catch-all", () => {
+  it("gives every task a timeout, retries with backoff and jitter (throttling for minutes), and a catch-all", () => {
     for (const [name, state] of tasks(definition.States)) {
       const retry = state.Retry as Record<string, unknown>[];
       const catches = state.Catch as { ErrorEquals: string[]; Next: string }[];
 
       expect(state.TimeoutSeconds, name).toBeDefined();
-      expect(retry[0], name).toMatchObject({ ErrorEquals: TRANSIENT_ERRORS, JitterStrategy: "FULL" });
-      expect(retry[0]?.MaxDelaySeconds, name).toBeGreaterThan(0);
+      expect(retry[0], name).toEqual({
+        ErrorEquals: ["Lambda.TooManyRequestsException", "Throttled"],
+        IntervalSeconds: 5,
+        MaxAttempts: 12,
+        BackoffRate: 2,
+        MaxDelaySeconds: 120,
+        JitterStrategy: "FULL",
+      });
+      expect(retry[1], name).toEqual({
+        ErrorEquals: [
+          "Lambda.ClientExecutionTimeoutException",
+          "Lambda.ServiceException",
+          "Lambda.AWSLambdaException",
+          "Lambda.SdkClientException",
+          "TransientError",
+        ],
+        IntervalSeconds: 2,
+        MaxAttempts: 4,
+        BackoffRate: 2,
+        MaxDelaySeconds: 30,
+        JitterStrategy: "FULL",
+      });
       expect(catches.at(-1)?.ErrorEquals, name).toEqual(["States.ALL"]);
     }
+  });
+
+  it("retries throttling for minutes in the local interpreter: at most 995 s of waits, each at most 120 s", () => {
+    // Arrange: the retriers as the interpreter loaded them, and the longest draw of full jitter.
+    const compiled = loadDefinition(definition, { now: () => 0, random: () => 0.5 });
+    const remediate = compiled.states.get("Remediate the target") as { retry: Retrier[] };
+    const throttling = remediate.retry[0]!;
+
+    // Act
+    const waits = Array.from({ length: throttling.maxAttempts }, (_, retry) =>
+      retryDelayMs(throttling, retry, () => 1),
+    );
+
+    // Assert
+    expect(throttling.errorEquals).toEqual(THROTTLING_ERRORS);
+    expect(throttling.jitterStrategy).toBe("FULL");
+    expect(Math.max(...waits)).toBe(120_000);
+    expect(waits.reduce((total, wait) => total + wait, 0)).toBe(995_000);
+    expect(THROTTLING_ERRORS.filter((error) => TRANSIENT_ERRORS.includes(error))).toEqual([]);
   });
 
   it("sends every task failure to one failure path (opening and the failure path itself excepted)", () => {

@@ -24,6 +24,7 @@ const STATUS_BY_NAME: Record<string, number> = {
   NotFound: 404,
   ApprovalAlreadyDecided: 409,
   TransientError: 503,
+  Throttled: 503,
 };
 
 /** The HTTP form of an error, or undefined for an unexpected one (a 500, logged, never shown). */

@@ -1,3 +1,4 @@
+import type { BigIntStats, Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { ReadError } from "./types.js";
@@ -8,6 +9,11 @@ import type { LogFileFacts } from "./web-logs.js";
  * (the `AWSLogs/…` layout), keeping log-like files and skipping CloudTrail digest files. Files
  * are ordered by the delivery timestamp AWS puts in log file names (`_20230710T1200Z_`), so a
  * tree of many regions and days is read roughly in time order.
+ *
+ * Symbolic links are followed (to files and to directories). Every directory and file is taken
+ * once, by device and inode, so a link back to an enclosing directory is reported once as a loop
+ * instead of being walked forever, and a file reached by two ways is not read (and counted) twice.
+ * FIFOs, devices and sockets are reported and never opened: reading one blocks or never ends.
  */
 
 export interface InputFile {
@@ -18,46 +24,96 @@ export interface InputFile {
 const LOG_FILE = /\.(json|jsonl|ndjson|log|txt)(\.gz)?$|\.gz$/i;
 const DELIVERY_TIME = /_(\d{8}T\d{4}Z)_/;
 
-export async function listInputFiles(paths: readonly string[]): Promise<{ files: InputFile[]; errors: ReadError[] }> {
-  const files: InputFile[] = [];
-  const errors: ReadError[] = [];
-  for (const path of paths) {
-    let info: Awaited<ReturnType<typeof stat>>;
-    try {
-      info = await stat(path);
-    } catch (error) {
-      errors.push({ file: path, position: 0, reason: describeFsError(error) });
-      continue;
-    }
-    if (info.isDirectory()) await walk(path, files, errors);
-    else files.push({ path, size: info.size });
-  }
-  return { files: sortByDeliveryTime(files), errors };
+/** What a listing has seen so far: device and inode of every directory walked and file kept. */
+interface Listing {
+  files: InputFile[];
+  errors: ReadError[];
+  seen: Set<string>;
 }
 
-async function walk(dir: string, files: InputFile[], errors: ReadError[]): Promise<void> {
-  let entries: import("node:fs").Dirent[];
+export async function listInputFiles(paths: readonly string[]): Promise<{ files: InputFile[]; errors: ReadError[] }> {
+  const listing: Listing = { files: [], errors: [], seen: new Set() };
+  for (const path of paths) {
+    let info: BigIntStats;
+    try {
+      info = await stat(path, { bigint: true });
+    } catch (error) {
+      listing.errors.push({ file: path, position: 0, reason: describeFsError(error) });
+      continue;
+    }
+    if (info.isDirectory()) await walk(path, info, [], listing);
+    else take(path, info, listing);
+  }
+  return { files: sortByDeliveryTime(listing.files), errors: listing.errors };
+}
+
+/** `enclosing`: device and inode of the directories above `dir` in this walk (a link back is a loop). */
+async function walk(dir: string, info: BigIntStats, enclosing: string[], listing: Listing): Promise<void> {
+  const key = identity(info);
+  if (enclosing.includes(key)) {
+    listing.errors.push({ file: dir, position: 0, reason: "symbolic link loop: leads back to an enclosing directory" });
+    return;
+  }
+  // Reached before by another way (two links to one directory, or a directory named twice).
+  if (listing.seen.has(key)) return;
+  listing.seen.add(key);
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
-    errors.push({ file: dir, position: 0, reason: describeFsError(error) });
+    listing.errors.push({ file: dir, position: 0, reason: describeFsError(error) });
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const inside = [...enclosing, key];
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.name.startsWith(".")) continue;
-    if (entry.isDirectory()) {
-      if (entry.name === "CloudTrail-Digest") continue;
-      await walk(path, files, errors);
-    } else if (entry.isFile() && LOG_FILE.test(entry.name)) {
-      try {
-        files.push({ path, size: (await stat(path)).size });
-      } catch (error) {
-        errors.push({ file: path, position: 0, reason: describeFsError(error) });
-      }
+    if (entry.isDirectory() && entry.name === "CloudTrail-Digest") continue;
+    if (!entry.isDirectory() && !entry.isSymbolicLink() && !LOG_FILE.test(entry.name)) continue;
+    let target: BigIntStats;
+    try {
+      // Follows a symbolic link; a dangling or looping link is an error, named here.
+      target = await stat(path, { bigint: true });
+    } catch (error) {
+      if (entry.isSymbolicLink() || LOG_FILE.test(entry.name))
+        listing.errors.push({ file: path, position: 0, reason: describeFsError(error, entry.isSymbolicLink()) });
+      continue;
     }
+    if (target.isDirectory()) {
+      if (entry.name !== "CloudTrail-Digest") await walk(path, target, inside, listing);
+    } else if (LOG_FILE.test(entry.name)) take(path, target, listing);
   }
+}
+
+/** Keep a regular file (once); report anything else named like input, which is never opened. */
+function take(path: string, info: BigIntStats, listing: Listing): void {
+  if (!info.isFile()) {
+    listing.errors.push({ file: path, position: 0, reason: `${specialFileKind(info)}: not a regular file, skipped` });
+    return;
+  }
+  const key = identity(info);
+  if (listing.seen.has(key)) return;
+  listing.seen.add(key);
+  listing.files.push({ path, size: Number(info.size) });
+}
+
+function identity(info: BigIntStats): string {
+  return `${info.dev}:${info.ino}`;
+}
+
+/** What a file that is not a regular file or a directory is, in words. */
+export function specialFileKind(info: {
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSocket(): boolean;
+}): string {
+  if (info.isFIFO()) return "a FIFO (named pipe)";
+  if (info.isCharacterDevice()) return "a character device";
+  if (info.isBlockDevice()) return "a block device";
+  if (info.isSocket()) return "a socket";
+  return "a special file";
 }
 
 /** Stable sort: files without a delivery time first (as given), then by delivery time. */
@@ -77,9 +133,11 @@ export function logFileFacts(path: string): LogFileFacts {
   return { account: "", region: "" };
 }
 
-export function describeFsError(error: unknown): string {
+export function describeFsError(error: unknown, symbolicLink = false): string {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such file or directory";
+  if (code === "ENOENT")
+    return symbolicLink ? "dangling symbolic link (its target does not exist)" : "no such file or directory";
+  if (code === "ELOOP") return "symbolic link loop";
   if (code === "EACCES" || code === "EPERM") return "permission denied";
   if (code === "EISDIR") return "is a directory";
   return (error as Error).message;

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +15,7 @@ import {
 } from "../../test/fixtures/events/cloudtrail.js";
 import type { SecurityEvent } from "../model/event.js";
 import { type ReadError, type ReadItem, readEventFiles } from "./index.js";
+import { readListedFiles } from "./read.js";
 
 async function readAll(paths: string[], options = {}): Promise<{ events: SecurityEvent[]; errors: ReadError[] }> {
   const events: SecurityEvent[] = [];
@@ -181,6 +183,61 @@ describe("readEventFiles", () => {
       expect.stringMatching(/unrecognised file format/),
     ]);
   });
+
+  it("reports an empty or truncated .gz file as unreadable, naming it, and reads the next file", async () => {
+    // Arrange: 0 bytes (a download that never arrived) and a file cut inside the gzip header.
+    const dir = tempDir();
+    const empty = join(dir, "empty.json.gz");
+    const cut = join(dir, "cut.json.gz");
+    const good = join(dir, "good.json");
+    writeFileSync(empty, "");
+    writeFileSync(cut, gzipSync(JSON.stringify({ Records: [consoleLogin(true)] })).subarray(0, 5));
+    writeFileSync(good, JSON.stringify(consoleLogin(true)));
+
+    // Act
+    const { events, errors } = await readAll([empty, cut, good]);
+
+    // Assert
+    expect(events).toHaveLength(1);
+    expect(errors).toEqual([
+      { file: empty, position: 0, reason: "gzip: empty file (0 bytes): truncated or not written" },
+      { file: cut, position: 0, reason: "gzip: truncated (5 bytes)" },
+    ]);
+  });
+
+  it("reads a .gz file that holds plain text (a download decompressed on the way) as text", async () => {
+    const dir = tempDir();
+    const plain = join(dir, "plain.json.gz");
+    writeFileSync(plain, JSON.stringify(consoleLogin(true)));
+
+    const { events, errors } = await readAll([plain]);
+
+    expect(errors).toEqual([]);
+    expect(events).toHaveLength(1);
+  });
+
+  it.each([
+    ["read whole", undefined],
+    ["streamed", 0],
+  ])(
+    "never opens a listed file that became a FIFO for reading (%s): reports it instead of blocking",
+    async (_, limit) => {
+      // Arrange: listed as a regular file, then replaced by a pipe no one writes to.
+      const pipe = join(tempDir(), "swapped.json");
+      execFileSync("mkfifo", [pipe]);
+
+      // Act
+      const items: ReadItem[] = [];
+      for await (const batch of readListedFiles([{ path: pipe, size: 1 }], { wholeFileLimit: limit })) {
+        items.push(...batch.items);
+      }
+
+      // Assert
+      expect(items).toEqual([
+        { error: { file: pipe, position: 0, reason: "a FIFO (named pipe): not a regular file, skipped" } },
+      ]);
+    },
+  );
 
   it("streams files above the whole-file limit, line by line, with the same results", async () => {
     const dir = tempDir();

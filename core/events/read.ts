@@ -1,9 +1,9 @@
-import { createReadStream } from "node:fs";
-import { open, readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import { createGunzip, gunzipSync } from "node:zlib";
 import { FileParser, type SliceSink } from "./file-parser.js";
-import { describeFsError, type InputFile, listInputFiles, logFileFacts } from "./files.js";
+import { describeFsError, type InputFile, listInputFiles, logFileFacts, specialFileKind } from "./files.js";
 import type { ReadItem, RecordSlice } from "./types.js";
 
 /**
@@ -25,7 +25,8 @@ export interface ReadOptions {
 
 const DEFAULT_WHOLE_FILE_LIMIT = 32 * 1024 * 1024;
 
-type Loaded = { text: string } | { error: string } | { stream: true };
+/** `salvage`: a damaged gzip, streamed to keep whatever can be decompressed. */
+type Loaded = { text: string } | { error: string; salvage?: true } | { stream: true };
 
 const isGzip = (buffer: Buffer): boolean => buffer.length >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
 
@@ -76,7 +77,7 @@ export async function* readListedFiles(
     if ("text" in loaded) {
       options.onBytes?.(file.size);
       batches = parseText(file.path, loaded.text, index, capture);
-    } else if ("error" in loaded && !loaded.error.startsWith("gzip:")) {
+    } else if ("error" in loaded && !loaded.salvage) {
       options.onBytes?.(file.size);
       const items: ReadItem[] = [{ error: { file: file.path, position: 0, reason: loaded.error } }];
       batches = [capture ? { file: index, items, slices: [undefined] } : { file: index, items }];
@@ -88,19 +89,61 @@ export async function* readListedFiles(
   }
 }
 
+/**
+ * Opens a listed file for reading, refusing what is not (or is no longer) a regular file: a FIFO
+ * put in its place after listing would block the read forever. Non-blocking, so opening a FIFO
+ * returns at once; for a regular file the flag changes nothing.
+ */
+async function openRegular(path: string): Promise<FileHandle> {
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new NotRegularFile(`${specialFileKind(info)}: not a regular file, skipped`);
+    return handle;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+class NotRegularFile extends Error {
+  override name = "NotRegularFile";
+}
+
+/** The smallest gzip file: a 10-byte header and an 8-byte trailer. */
+const GZIP_MIN_BYTES = 18;
+
+/**
+ * A file named `.gz` that cannot be gzip data: empty, or cut off inside the header. (A `.gz` file
+ * holding plain text is read as text: some downloads decompress and keep the name.)
+ */
+function truncatedGzip(path: string, buffer: Buffer): string | undefined {
+  if (!/\.gz$/i.test(path)) return undefined;
+  if (buffer.length === 0) return "gzip: empty file (0 bytes): truncated or not written";
+  if (buffer[0] === 0x1f && buffer.length < GZIP_MIN_BYTES) return `gzip: truncated (${buffer.length} bytes)`;
+  return undefined;
+}
+
 async function loadWhole(path: string): Promise<Loaded> {
   let buffer: Buffer;
   try {
-    buffer = await readFile(path);
+    const handle = await openRegular(path);
+    try {
+      buffer = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
-    return { error: describeFsError(error) };
+    return { error: error instanceof NotRegularFile ? error.message : describeFsError(error) };
   }
+  const truncated = truncatedGzip(path, buffer);
+  if (truncated) return { error: truncated };
   if (isGzip(buffer)) {
     try {
       // Synchronous on purpose: zlib's thread-pool version is twice as slow on whole files.
       buffer = gunzipSync(buffer, { chunkSize: outputChunkSize(buffer) });
     } catch (error) {
-      return { error: `gzip: ${(error as Error).message}` };
+      return { error: `gzip: ${(error as Error).message}`, salvage: true };
     }
   }
   return { text: decode(buffer) };
@@ -162,21 +205,25 @@ async function* streamFile(
   onBytes?: (bytes: number) => void,
 ): AsyncIterable<FileBatch> {
   let gzipped: boolean;
+  let handle: FileHandle;
   try {
-    const handle = await open(file, "r");
+    handle = await openRegular(file);
     try {
       const head = Buffer.alloc(2);
       const { bytesRead } = await handle.read(head, 0, 2, 0);
       gzipped = isGzip(head.subarray(0, bytesRead));
-    } finally {
+    } catch (error) {
       await handle.close();
+      throw error;
     }
   } catch (error) {
-    const items: ReadItem[] = [{ error: { file, position: 0, reason: describeFsError(error) } }];
+    const reason = error instanceof NotRegularFile ? error.message : describeFsError(error);
+    const items: ReadItem[] = [{ error: { file, position: 0, reason } }];
     yield capture ? { file: fileIndex, items, slices: [undefined] } : { file: fileIndex, items };
     return;
   }
-  const raw = createReadStream(file, { highWaterMark: 1024 * 1024 });
+  // Reads the handle checked above (from the start; it closes it at the end).
+  const raw = handle.createReadStream({ start: 0, highWaterMark: 1024 * 1024 });
   raw.on("data", (chunk) => onBytes?.(chunk.length));
   const stream = gzipped ? raw.pipe(createGunzip({ chunkSize: 1024 * 1024 })) : raw;
   if (gzipped) raw.on("error", (error) => stream.destroy(error));
@@ -215,6 +262,9 @@ async function* streamFile(
     sink?.slices.push(undefined);
     yield batchOf(fileIndex, [{ error: { file, position: line, reason: `${reason} (after line ${line})` } }], sink);
     return;
+  } finally {
+    // Closes the file also when the caller stops reading early (the gunzip end alone would not).
+    raw.destroy();
   }
   const out: ReadItem[] = [];
   const rest = carry + decoder.end();

@@ -1,5 +1,6 @@
 import { isWorldOpen } from "../../net/ip.js";
 import { at, isObject, type Json, list, str } from "../record.js";
+import type { EventPattern } from "../types.js";
 
 /**
  * What S3 calls in CloudTrail make public. A bucket policy statement is public when it allows a
@@ -124,6 +125,37 @@ export function publicGrants(record: Json): string[] {
     }
   }
   return grants;
+}
+
+/** The S3 headers that grant object (and bucket) permissions to a list of grantees. */
+const GRANT_HEADERS = [
+  "x-amz-grant-read",
+  "x-amz-grant-read-acp",
+  "x-amz-grant-write",
+  "x-amz-grant-write-acp",
+  "x-amz-grant-full-control",
+];
+
+/**
+ * `requestParameters` conditions for a request that may set a public ACL (a superset of what
+ * `publicGrants` reports): a public canned ACL, a grant header naming a public group (its value
+ * is a grantee list such as `uri="http://acs…/AllUsers", id="…"`), or an ACL body granting one.
+ * Object writes without such an ACL, almost all of them, then never leave EventBridge. CloudTrail
+ * logs the header names in lower case, as the SDKs send them.
+ */
+export function publicAclRequest(): EventPattern {
+  // The group's path only (a little wider than the URI; evaluation checks the URI): the rule's
+  // pattern must stay under EventBridge's 2048 characters.
+  const naming = PUBLIC_GROUPS.map((uri) => ({ wildcard: `*${new URL(uri).pathname}*` }));
+  return {
+    requestParameters: {
+      $or: [
+        { "x-amz-acl": [...PUBLIC_CANNED_ACLS] },
+        ...GRANT_HEADERS.map((header) => ({ [header]: naming })),
+        { AccessControlPolicy: { AccessControlList: { Grant: { Grantee: { URI: [...PUBLIC_GROUPS] } } } } },
+      ],
+    },
+  };
 }
 
 function groupName(uri: string): string {

@@ -4,6 +4,7 @@ import {
   bucketOf,
   disabledBlockSettings,
   permissiveCorsRules,
+  publicAclRequest,
   publicGrants,
   publicStatements,
   requestedCors,
@@ -38,7 +39,9 @@ export const s3ObjectAclPublic: StatelessDetection = {
   tuning:
     "PutObject and CopyObject are data events: the trail must log S3 data events for them to be seen. Buckets that must serve public objects belong behind CloudFront instead.",
   response: { mode: "auto", action: "s3-private-object-acl" },
-  buildPattern: () => apiCalls("aws.s3", ["PutObjectAcl", "PutObject", "CopyObject"], NO_ERROR),
+  // Filtered on the ACL in the pattern: otherwise EventBridge would deliver every object write.
+  buildPattern: () =>
+    apiCalls("aws.s3", ["PutObjectAcl", "PutObject", "CopyObject"], { ...NO_ERROR, ...publicAclRequest() }),
   evaluate(envelope) {
     const record = envelope.detail as Json;
     const grants = publicGrants(record);

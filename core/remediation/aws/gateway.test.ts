@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TransientError } from "../../errors.js";
+import { Throttled, TransientError } from "../../errors.js";
 import { silentLogger } from "../../log.js";
 import { awsCall, liveValue } from "./calls.js";
 import { AwsCallError } from "./errors.js";
@@ -81,6 +81,22 @@ describe("AWS gateway", () => {
     await expect(failure).rejects.toBeInstanceOf(TransientError);
     await expect(failure).rejects.toThrow(/ec2:RevokeSecurityGroupIngress failed after 3 attempts: SlowDown/);
     expect(sleeps).toHaveLength(2);
+  });
+
+  it("names a failure that was throttling to the end Throttled (the workflows ride it out for minutes)", async () => {
+    const throttled = () => {
+      throw sdkError("ThrottlingException", 400);
+    };
+    const failing = () => {
+      throw sdkError("InternalError", 500);
+    };
+    const afterThrottling = gatewayWith([throttled, throttled], 2).gateway.sendCall(revoke);
+    const afterFault = gatewayWith([throttled, failing], 2).gateway.sendCall(revoke);
+
+    await expect(afterThrottling).rejects.toMatchObject({ name: "Throttled" });
+    await expect(afterThrottling).rejects.toBeInstanceOf(TransientError);
+    await expect(afterFault).rejects.toMatchObject({ name: "TransientError" });
+    await expect(afterFault).rejects.not.toBeInstanceOf(Throttled);
   });
 
   it("never retries a client error, and names AWS's code", async () => {

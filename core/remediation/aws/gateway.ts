@@ -1,17 +1,17 @@
 import type { AwsClientOptions } from "../../context.js";
-import { TransientError } from "../../errors.js";
+import { Throttled, TransientError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import type { AwsCall } from "../../model/incident.js";
 import { hasLiveValues } from "./calls.js";
 import { createClientFactory, type ExtraClientConfig, type SendingClient } from "./clients.js";
-import { AwsCallError, errorCode, isTransient, messageOf } from "./errors.js";
+import { AwsCallError, errorCode, isThrottling, isTransient, messageOf } from "./errors.js";
 import { type InputOf, type OperationName, type OutputOf, operationOf, type ServiceName } from "./operations.js";
 
 /**
  * The one way remediation talks to AWS: calls are data (`AwsCall`), sent through SDK v3 clients,
  * retried with capped exponential backoff and full jitter when AWS throttles or faults, and kept
- * in `sent` for the audit trail. Errors that outlast the retries become `TransientError` (the
- * workflow retries the task); others become `AwsCallError` with AWS's code.
+ * in `sent` for the audit trail. Errors that outlast the retries become `TransientError`, or
+ * `Throttled` for throttling (the workflow retries the task); others become `AwsCallError`.
  */
 export interface AwsGateway {
   /** Send one typed call; `region` defaults to the gateway's. */
@@ -71,12 +71,11 @@ export function createAwsGateway(options: GatewayOptions): AwsGateway {
       } catch (error) {
         if (!isTransient(error)) throw new AwsCallError(name, errorCode(error), messageOf(error), { cause: error });
         if (attempt >= attempts) {
-          throw new TransientError(
-            `${name} failed after ${attempts} attempts: ${errorCode(error) ?? messageOf(error)}`,
-            {
-              cause: error,
-            },
-          );
+          // Throttling gets its own name: the workflows ride it out for minutes, not seconds.
+          const Failure = isThrottling(error) ? Throttled : TransientError;
+          throw new Failure(`${name} failed after ${attempts} attempts: ${errorCode(error) ?? messageOf(error)}`, {
+            cause: error,
+          });
         }
         const delay = backoffDelay(attempt);
         options.logger.warn("aws call retried", { call: name, attempt, delayMs: delay, code: errorCode(error) });

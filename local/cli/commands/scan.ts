@@ -28,7 +28,9 @@ Options:
   -h, --help          show this help
 
 Unreadable files and records are reported on stderr (file:position: reason) and counted; the
-scan goes on. Events that arrive more than ${DEFAULT_LATENESS_MS / 60_000} min behind newer ones are processed out of
+scan goes on. Symbolic links are followed (a loop is reported once); a file reached twice is read
+once. FIFOs, devices and sockets are reported and never opened; an empty or truncated .gz is
+unreadable. Events that arrive more than ${DEFAULT_LATENESS_MS / 60_000} min behind newer ones are processed out of
 event-time order and counted in one warning on stderr. Exit status: 0 all input read, 1 some
 input unreadable, 2 usage error, 3 findings at or above --fail-on (this takes precedence over 1).
 `;
