@@ -108,18 +108,41 @@ export class MemoryStore implements RiposteStore {
     return approval ? structuredClone(approval) : undefined;
   }
 
-  async decideApproval(id: string, status: Exclude<PendingApproval["status"], "pending">, result: ApprovalResult) {
+  async decideApproval(
+    id: string,
+    status: Exclude<PendingApproval["status"], "pending">,
+    result: ApprovalResult,
+    options: { resume?: boolean } = {},
+  ) {
     const approval = this.approvals.get(id);
     if (!approval) throw new NotFound(`approval ${id} does not exist`);
     if (approval.status !== "pending") return { approval: structuredClone(approval), applied: false };
-    const decided: PendingApproval = { ...approval, status, result: structuredClone(result) };
+    const decided: PendingApproval = {
+      ...approval,
+      status,
+      result: structuredClone(result),
+      ...(options.resume ? { resumePending: true } : {}),
+    };
     this.approvals.set(id, decided);
     return { approval: structuredClone(decided), applied: true };
   }
 
   async listPendingApprovals() {
+    return this.approvalsWhere((approval) => approval.status === "pending");
+  }
+
+  async listApprovalsToResume() {
+    return this.approvalsWhere((approval) => approval.resumePending === true);
+  }
+
+  async clearApprovalResume(id: string) {
+    const approval = this.approvals.get(id);
+    if (approval) delete approval.resumePending;
+  }
+
+  private approvalsWhere(keep: (approval: PendingApproval) => boolean) {
     return [...this.approvals.values()]
-      .filter((approval) => approval.status === "pending")
+      .filter(keep)
       .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1))
       .map((approval) => structuredClone(approval));
   }

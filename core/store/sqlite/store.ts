@@ -91,12 +91,25 @@ export class SqliteStore implements RiposteStore, ExecutionStore {
     return this.approvals.get(id);
   }
 
-  async decideApproval(id: string, status: Exclude<PendingApproval["status"], "pending">, result: ApprovalResult) {
-    return this.approvals.decideOnce(id, status, result);
+  async decideApproval(
+    id: string,
+    status: Exclude<PendingApproval["status"], "pending">,
+    result: ApprovalResult,
+    options: { resume?: boolean } = {},
+  ) {
+    return this.approvals.decideOnce(id, status, result, options.resume === true);
   }
 
   async listPendingApprovals() {
     return this.approvals.listPending();
+  }
+
+  async listApprovalsToResume() {
+    return this.approvals.listToResume();
+  }
+
+  async clearApprovalResume(id: string) {
+    this.approvals.clearResume(id);
   }
 
   putExecution(execution: StoredExecution) {
