@@ -8,6 +8,7 @@ import { pageLimit } from "./limits.js";
 import type {
   AuditEntry,
   ChangeListener,
+  DecideOptions,
   IncidentPatch,
   IncidentQuery,
   Page,
@@ -16,7 +17,7 @@ import type {
   TransitionMeta,
 } from "./ports.js";
 import { matchesQuery, summarize } from "./summary.js";
-import { applyPatch, applyTransition } from "./writes.js";
+import { applyPatch, applyTransition, decidedApproval } from "./writes.js";
 
 /** An in-memory store for tests and library use; same contract as SQLite and DynamoDB. */
 export class MemoryStore implements RiposteStore {
@@ -112,17 +113,12 @@ export class MemoryStore implements RiposteStore {
     id: string,
     status: Exclude<PendingApproval["status"], "pending">,
     result: ApprovalResult,
-    options: { resume?: boolean } = {},
+    options: DecideOptions = {},
   ) {
     const approval = this.approvals.get(id);
     if (!approval) throw new NotFound(`approval ${id} does not exist`);
     if (approval.status !== "pending") return { approval: structuredClone(approval), applied: false };
-    const decided: PendingApproval = {
-      ...approval,
-      status,
-      result: structuredClone(result),
-      ...(options.resume ? { resumePending: true } : {}),
-    };
+    const decided = decidedApproval(approval, status, result, options);
     this.approvals.set(id, decided);
     return { approval: structuredClone(decided), applied: true };
   }

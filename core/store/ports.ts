@@ -74,6 +74,8 @@ export interface PendingApproval {
   expiresAt: string;
   status: "pending" | "approved" | "rejected" | "expired";
   result?: ApprovalResult;
+  /** How it was decided (set with a decision for the workflow). */
+  via?: "slack" | "dashboard" | "riposte";
   /**
    * The resume record: the decision still has to reach the waiting workflow. Written in the same
    * conditional write as the decision (`decideApproval(…, { resume: true })`), so no crash can
@@ -110,6 +112,12 @@ export interface IncidentStore {
   listAudit(incidentId: string): Promise<AuditEntry[]>;
 }
 
+/** A decision for the waiting workflow: `resume` writes the resume record, `via` says how it came. */
+export interface DecideOptions {
+  resume?: boolean;
+  via?: PendingApproval["via"];
+}
+
 export interface ApprovalStore {
   putApproval(approval: PendingApproval): Promise<void>;
   getApproval(id: string): Promise<PendingApproval | undefined>;
@@ -122,7 +130,7 @@ export interface ApprovalStore {
     id: string,
     status: Exclude<PendingApproval["status"], "pending">,
     result: ApprovalResult,
-    options?: { resume?: boolean },
+    options?: DecideOptions,
   ): Promise<{ approval: PendingApproval; applied: boolean }>;
   listPendingApprovals(): Promise<PendingApproval[]>;
   /** Decided approvals whose resume record is still there (oldest first). */

@@ -536,7 +536,7 @@ export function describeRiposteStoreContract(
       await store.putApproval(pending("ap-plain", at(3)));
       await store.putApproval(pending("ap-late", at(4)));
 
-      const decided = await store.decideApproval("ap-r2", "approved", result, { resume: true });
+      const decided = await store.decideApproval("ap-r2", "approved", result, { resume: true, via: "slack" });
       await store.decideApproval("ap-r1", "rejected", { ...result, decision: "reject" }, { resume: true });
       await store.decideApproval("ap-plain", "expired", { ...result, approver: "timeout" });
       await store.decideApproval("ap-late", "expired", { ...result, approver: "timeout" });
@@ -550,14 +550,14 @@ export function describeRiposteStoreContract(
       await close();
 
       expect(decided).toEqual({
-        approval: { ...pending("ap-r2", at(2)), status: "approved", result, resumePending: true },
+        approval: { ...pending("ap-r2", at(2)), status: "approved", result, via: "slack", resumePending: true },
         applied: true,
       });
       expect(lost.applied).toBe(false);
       expect(before.map((approval) => approval.id)).toEqual(["ap-r1", "ap-r2"]);
       expect(before[1]).toEqual(decided.approval);
       expect(after.map((approval) => approval.id)).toEqual(["ap-r1"]);
-      expect(cleared).toEqual({ ...pending("ap-r2", at(2)), status: "approved", result });
+      expect(cleared).toEqual({ ...pending("ap-r2", at(2)), status: "approved", result, via: "slack" });
     });
   });
 }

@@ -20,6 +20,7 @@ import { pageLimit } from "../limits.js";
 import type {
   AuditEntry,
   ChangeListener,
+  DecideOptions,
   IncidentPatch,
   IncidentQuery,
   Page,
@@ -28,7 +29,7 @@ import type {
   TransitionMeta,
 } from "../ports.js";
 import { matchesQuery } from "../summary.js";
-import { applyPatch, applyTransition } from "../writes.js";
+import { applyPatch, applyTransition, decidedApproval } from "../writes.js";
 import { asStoreError, isConditionFailure } from "./errors.js";
 import { type Item, incidentFromItems, incidentItem, incidentToItems, summaryFromItem } from "./items.js";
 import {
@@ -296,12 +297,12 @@ export class DynamoStore implements RiposteStore {
     id: string,
     status: Exclude<PendingApproval["status"], "pending">,
     result: ApprovalResult,
-    options: { resume?: boolean } = {},
+    options: DecideOptions = {},
   ) {
     const current = await this.getApproval(id);
     if (!current) throw new NotFound(`approval ${id} does not exist`);
     if (current.status !== "pending") return { approval: current, applied: false };
-    const decided: PendingApproval = { ...current, status, result, ...(options.resume ? { resumePending: true } : {}) };
+    const decided = decidedApproval(current, status, result, options);
     // One conditional item write: the decision and its resume record (the item moves from the
     // pending approvals to the ones to resume in the byStatus index) cannot be split by a crash.
     const index = options.resume

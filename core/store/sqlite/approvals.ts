@@ -1,6 +1,7 @@
 import { NotFound } from "../../errors.js";
 import type { ApprovalResult } from "../../model/tasks.js";
-import type { PendingApproval } from "../ports.js";
+import type { DecideOptions, PendingApproval } from "../ports.js";
+import { decidedApproval } from "../writes.js";
 import type { SqliteDatabase } from "./database.js";
 
 /**
@@ -58,14 +59,14 @@ export class SqliteApprovals {
     id: string,
     status: Exclude<PendingApproval["status"], "pending">,
     result: ApprovalResult,
-    resume: boolean,
+    options: DecideOptions,
   ) {
     return this.db
       .transaction(() => {
         const current = this.get(id);
         if (!current) throw new NotFound(`approval ${id} does not exist`);
-        const decided: PendingApproval = { ...current, status, result, ...(resume ? { resumePending: true } : {}) };
-        const applied = this.decide.run(status, JSON.stringify(decided), resume ? 1 : 0, id).changes === 1;
+        const decided = decidedApproval(current, status, result, options);
+        const applied = this.decide.run(status, JSON.stringify(decided), options.resume ? 1 : 0, id).changes === 1;
         return applied ? { approval: decided, applied } : { approval: current, applied };
       })
       .immediate();

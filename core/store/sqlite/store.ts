@@ -6,6 +6,7 @@ import { ChangeEmitter } from "../emitter.js";
 import type {
   AuditEntry,
   ChangeListener,
+  DecideOptions,
   ExecutionStore,
   IncidentPatch,
   IncidentQuery,
@@ -95,9 +96,9 @@ export class SqliteStore implements RiposteStore, ExecutionStore {
     id: string,
     status: Exclude<PendingApproval["status"], "pending">,
     result: ApprovalResult,
-    options: { resume?: boolean } = {},
+    options: DecideOptions = {},
   ) {
-    return this.approvals.decideOnce(id, status, result, options.resume === true);
+    return this.approvals.decideOnce(id, status, result, options);
   }
 
   async listPendingApprovals() {
