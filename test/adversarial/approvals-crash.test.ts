@@ -1,7 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import type { IncidentSummary } from "../../core/model/incident.js";
 import { sshOpenToWorld } from "../e2e/support/events.js";
@@ -25,7 +24,7 @@ import {
  * support/crash-at.mjs, SIGKILLs it right after a given SQLite write) and at varied moments after
  * the POSTs, sometimes again while it restarts. After the restart on the same data directory every
  * approved incident ends MITIGATED exactly once: one decision, one execution, one dry-run plan in
- * the audit trail and one ledger entry per action; and a second click answers truthfully.
+ * the audit trail per planned action; and a second click answers truthfully.
  */
 
 const HOOK = pathToFileURL(join(import.meta.dirname, "support", "crash-at.mjs")).href;
@@ -117,9 +116,8 @@ async function allMitigated(served: Served, ids: string[]): Promise<void> {
       return items.length === ids.length && items.every((item) => item.status === "MITIGATED") ? true : undefined;
     },
     20_000,
-    async () =>
-      `${JSON.stringify((await listIncidents(served.url)).filter((i) => ids.includes(i.id)).map((i) => [i.id, i.status]))}\n${served.output().slice(-3000)}`,
   ).catch(async (error: Error) => {
+    // Name the incidents left behind and what the process said.
     const statuses = (await listIncidents(served.url))
       .filter((i) => ids.includes(i.id))
       .map((i) => `${i.id}: ${i.status}`);
@@ -127,47 +125,39 @@ async function allMitigated(served: Served, ids: string[]): Promise<void> {
   });
 }
 
-/** Every incident decided once, run once, remediated (dry-run) once. */
-async function expectEachOnce(served: Served, dataDir: string, ids: string[]): Promise<void> {
-  const ledger = new Database(join(dataDir, "riposte.db"), { readonly: true });
-  try {
-    for (const id of ids) {
-      const detail = await incidentDetail(served.url, id);
-      const actions = detail.audit.map((entry) => entry.action);
-      const count = (action: string) => actions.filter((a) => a === action).length;
-      const trail = `${id}: ${actions.join(", ")}`;
-      expect(detail.incident.status, trail).toBe("MITIGATED");
-      expect(
-        detail.incident.approvals.map((a) => a.decision),
-        trail,
-      ).toEqual(["approve"]);
-      expect(count("approval.requested"), trail).toBe(1);
-      expect(count("approval.decided"), trail).toBe(1);
-      expect(count("approval.delivery-failed"), trail).toBe(0);
-      for (const action of new Set(actions.filter((a) => a.startsWith("action."))))
-        expect(count(action), trail).toBe(1);
-      expect(
-        actions.some((a) => a.startsWith("action.")),
-        trail,
-      ).toBe(true);
-      const history = detail.execution?.history ?? [];
-      expect(history.filter((h) => h.type === "ExecutionStarted").length, `${id} executions`).toBe(1);
-      expect(history.filter((h) => h.type === "ExecutionSucceeded").length, `${id} ends`).toBe(1);
-      expect(history.filter((h) => h.type === "TaskSubmitted").length, `${id} approval waits`).toBe(1);
-      expect(detail.incident.actions.length, trail).toBeGreaterThan(0);
-      expect(
-        detail.incident.actions.every((a) => a.mode === "dry-run"),
-        trail,
-      ).toBe(true);
-      const rows = ledger
-        .prepare(
-          "SELECT action, target, count(*) AS n FROM remediation_ledger WHERE incident_id = ? GROUP BY action, target",
-        )
-        .all(id) as { n: number }[];
-      for (const row of rows) expect(row.n, `${id} ledger ${JSON.stringify(row)}`).toBe(1);
-    }
-  } finally {
-    ledger.close();
+/**
+ * Every incident decided once, run once, remediated (dry-run) once: one decision on the incident
+ * and in the audit trail, one execution that waited once, each action audited once, and one
+ * dry-run result per planned action. (Dry-run never touches the action ledger; the audit is its record.)
+ */
+async function expectEachOnce(served: Served, ids: string[]): Promise<void> {
+  for (const id of ids) {
+    const detail = await incidentDetail(served.url, id);
+    const actions = detail.audit.map((entry) => entry.action);
+    const count = (action: string) => actions.filter((a) => a === action).length;
+    const trail = `${id}: ${actions.join(", ")}`;
+    const history = detail.execution?.history ?? [];
+
+    expect(detail.incident.status, trail).toBe("MITIGATED");
+    expect(
+      detail.incident.approvals.map((a) => a.decision),
+      trail,
+    ).toEqual(["approve"]);
+    expect([count("approval.requested"), count("approval.decided"), count("approval.delivery-failed")], trail).toEqual([
+      1, 1, 0,
+    ]);
+    expect(count("action.dry-run"), trail).toBe(detail.incident.decision?.plan.length);
+    for (const action of new Set(actions.filter((a) => a.startsWith("action.")))) expect(count(action), trail).toBe(1);
+    expect(
+      detail.incident.actions.map((a) => a.mode),
+      trail,
+    ).toEqual(detail.incident.decision?.plan.map(() => "dry-run"));
+    expect(
+      ["ExecutionStarted", "TaskSubmitted", "ExecutionSucceeded"].map(
+        (type) => history.filter((h) => h.type === type).length,
+      ),
+      `${id} history`,
+    ).toEqual([1, 1, 1]);
   }
 }
 
@@ -214,9 +204,9 @@ describe("approvals under kill -9 (riposte serve)", () => {
       await expectTruthfulSecondClick(served.url, id!);
     }
 
-    await expectEachOnce(served, where.dataDir, ids);
+    await expectEachOnce(served, ids);
     expect((await served.stop("SIGTERM")).code).toBe(0);
-  }, 150_000);
+  }, 240_000); // about a minute on an idle machine; this bound is for a loaded one
 
   it("is killed at varied moments after the approvals are posted, and while restarting: each approval once", async () => {
     const where = newDataDir();
@@ -251,7 +241,7 @@ describe("approvals under kill -9 (riposte serve)", () => {
       await allMitigated(served, ids);
     }
 
-    await expectEachOnce(served, where.dataDir, all);
+    await expectEachOnce(served, all);
     expect((await served.stop("SIGTERM")).code).toBe(0);
-  }, 150_000);
+  }, 240_000); // about a minute on an idle machine; this bound is for a loaded one
 });
