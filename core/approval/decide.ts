@@ -65,9 +65,11 @@ function mayDecide(approver: string, via: "slack" | "dashboard", deps: TaskDeps)
 
 /**
  * Decide a pending approval, once: from a Slack button (the approver is the clicking user's id,
- * checked against `config.approval.slackApprovers`) or from the authenticated dashboard. Resumes
- * the waiting workflow with `{ decision, approver, at, comment }`, records the decision on the
- * incident and in its audit trail, and updates the Slack message with who decided.
+ * checked against `config.approval.slackApprovers`) or from the authenticated dashboard. Saves
+ * the decision with its resume record (one store write), records it on the incident and in its
+ * audit trail, resumes the waiting workflow with `{ decision, approver, at, comment }`, and
+ * updates the Slack message with who decided. A crash anywhere after the save is finished by the
+ * next start (`resumeDecidedApprovals`).
  *
  * Throws `NotFound`, `NotAnApprover` (also audited) or `ApprovalAlreadyDecided` (a second click,
  * an expired request); nothing changes in those cases.
