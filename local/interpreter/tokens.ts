@@ -61,12 +61,6 @@ export class TaskTokens {
     if (!this.waiting.has(token)) this.waiting.set(token, {});
   }
 
-  /** Whether a callback for `token` would be accepted now (a task is, or is about to be, waiting). */
-  isWaiting(token: string): boolean {
-    const waiter = this.waiting.get(token);
-    return waiter !== undefined && waiter.settled === undefined;
-  }
-
   /** Wait for the callback; a callback that already arrived resolves at once. */
   wait(token: string, onHeartbeat: () => void): Promise<CallbackOutcome> {
     const waiter = this.waiting.get(token) ?? {};
