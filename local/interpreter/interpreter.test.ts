@@ -156,6 +156,38 @@ describe("restarts", () => {
     expect(history.map((e) => e.id)).toEqual(history.map((_, index) => index + 1));
   });
 
+  it("takes a callback sent right after resume(), before the resumed task is waiting again", async () => {
+    const executions = new MemoryExecutionStore();
+    const clock = new ManualClock();
+    const asked: string[] = [];
+    const before = createHarness({
+      executions,
+      clock,
+      functions: {
+        ask: async (p) => {
+          asked.push((p as { token: string }).token);
+          return {};
+        },
+      },
+    });
+    const { stateMachineArn } = before.interpreter.createStateMachine("approval", approval);
+    const { executionArn } = await before.interpreter.startExecution({ stateMachineArn, name: "inc-4" });
+    await before.settle(clock.now());
+    await before.interpreter.close();
+
+    const after = createHarness({ executions, clock, functions: { ask: async () => ({}) } });
+    after.interpreter.createStateMachine("approval", approval);
+    await after.interpreter.resume();
+    await after.interpreter.sendTaskSuccess(asked[0] ?? "", { decision: "approve" });
+    await after.interpreter.callbackTaken(asked[0] ?? "");
+    await after.settle();
+
+    expect(await after.interpreter.describeExecution(executionArn)).toMatchObject({
+      status: "SUCCEEDED",
+      output: { answer: "approve" },
+    });
+  });
+
   it("reports a callback as not taken when its task ended first", async () => {
     let token = "";
     const h = createHarness({
