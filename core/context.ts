@@ -31,6 +31,12 @@ export interface TaskCallbacks {
   sendTaskSuccess(taskToken: string, output: unknown): Promise<void>;
   sendTaskFailure(taskToken: string, error: string, cause?: string): Promise<void>;
   sendTaskHeartbeat(taskToken: string): Promise<void>;
+  /**
+   * Resolves once the execution has durably taken the callback sent for `taskToken` (a restart
+   * continues with it); rejects when it never will (the task ended first). Absent where the
+   * send itself is durable: AWS Step Functions stores an accepted SendTaskSuccess before it answers.
+   */
+  callbackTaken?(taskToken: string): Promise<void>;
 }
 
 /** Starts a category's workflow; `name` is the incident id, so duplicates cannot start twice. */

@@ -2,13 +2,10 @@ import { z } from "zod";
 import type { TaskDeps } from "../context.js";
 import { ApprovalAlreadyDecided, InvalidInput, NotAnApprover, NotFound } from "../errors.js";
 import type { ApprovalResponse } from "../model/api.js";
-import type { ApprovalRecord } from "../model/incident.js";
 import type { ApprovalResult } from "../model/tasks.js";
-import { escapeMrkdwnLine } from "../notify/mrkdwn.js";
-import { notifyIncident } from "../notify/notify.js";
-import { noteReply } from "../notify/replies.js";
-import { approverMention, slackDate } from "../notify/slack-text.js";
 import type { PendingApproval } from "../store/ports.js";
+import { announceDecision } from "./announce.js";
+import { deliverDecision, recordDecision } from "./resume.js";
 
 export const DecideApprovalArgsSchema = z
   .object({
@@ -26,7 +23,9 @@ export type DecideApprovalArgs = z.input<typeof DecideApprovalArgsSchema>;
 
 function describeDecided(approval: PendingApproval): string {
   const by = approval.result ? ` by ${approval.result.approver} at ${approval.result.at}` : "";
-  return `approval ${approval.id} was already ${approval.status}${by}`;
+  // After a crash the decision may be saved while the workflow has yet to take it: say so.
+  const resuming = approval.resumePending ? "; the workflow is resuming with that decision" : "";
+  return `approval ${approval.id} was already ${approval.status}${by}${resuming}`;
 }
 
 /** The approval a decision is about: by id, or the incident's pending one (dashboard). */
@@ -46,6 +45,9 @@ async function resolveApproval(
     .filter((approval) => approval.incidentId === incidentId)
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
   if (pending) return pending;
+  const resuming = (await deps.store.listApprovalsToResume()).filter((approval) => approval.incidentId === incidentId);
+  const saved = resuming.at(-1);
+  if (saved) throw new ApprovalAlreadyDecided(describeDecided(saved));
   const incident = await deps.store.getIncident(incidentId);
   if (!incident) throw new NotFound(`incident ${incidentId} does not exist`);
   const last = incident.approvals.at(-1);
@@ -61,24 +63,13 @@ function mayDecide(approver: string, via: "slack" | "dashboard", deps: TaskDeps)
   return deps.config.approval.allowDashboard;
 }
 
-/** Update the Slack message (who decided, buttons gone) and thread it; never fails the decision. */
-async function announce(record: ApprovalRecord, incidentId: string, deps: TaskDeps): Promise<void> {
-  const incident = await deps.store.getIncident(incidentId);
-  if (!incident) return;
-  const verb = record.decision === "approve" ? "✅ Approved" : "🚫 Rejected";
-  const comment = record.comment ? ` — “${escapeMrkdwnLine(record.comment, 500)}”` : "";
-  const note = noteReply(
-    `${verb} by ${approverMention(record)} via ${record.via} ${slackDate(record.at)}${comment}`,
-    `Riposte: ${record.decision === "approve" ? "approved" : "rejected"} (${incidentId})`,
-  );
-  await notifyIncident({ incident, kind: "status" }, deps, { note, sns: false });
-}
-
 /**
  * Decide a pending approval, once: from a Slack button (the approver is the clicking user's id,
- * checked against `config.approval.slackApprovers`) or from the authenticated dashboard. Resumes
- * the waiting workflow with `{ decision, approver, at, comment }`, records the decision on the
- * incident and in its audit trail, and updates the Slack message with who decided.
+ * checked against `config.approval.slackApprovers`) or from the authenticated dashboard. Saves
+ * the decision with its resume record (one store write), records it on the incident and in its
+ * audit trail, resumes the waiting workflow with `{ decision, approver, at, comment }`, and
+ * updates the Slack message with who decided. A crash anywhere after the save is finished by the
+ * next start (`resumeDecidedApprovals`).
  *
  * Throws `NotFound`, `NotAnApprover` (also audited) or `ApprovalAlreadyDecided` (a second click,
  * an expired request); nothing changes in those cases.
@@ -114,16 +105,19 @@ export async function decideApproval(raw: DecideApprovalArgs, deps: TaskDeps): P
     at,
     ...(args.comment ? { comment: args.comment } : {}),
   };
-  // The store's conditional write makes the approval single use, even with concurrent clicks.
+  // The store's conditional write makes the approval single use, even with concurrent clicks,
+  // and writes the resume record with it: from here a crash delays the decision, never loses it.
   const decided = await deps.store.decideApproval(
     approval.id,
     args.decision === "approve" ? "approved" : "rejected",
     result,
+    { resume: true, via: args.via },
   );
   if (!decided.applied) throw new ApprovalAlreadyDecided(describeDecided(decided.approval));
+  const firstRecord = await recordDecision(decided.approval, deps);
 
   try {
-    await deps.callbacks.sendTaskSuccess(approval.taskToken, result);
+    await deliverDecision(decided.approval, deps);
   } catch (error) {
     // Typically the task already timed out and the workflow took the policy's default.
     await deps.store.appendAudit({
@@ -137,25 +131,6 @@ export async function decideApproval(raw: DecideApprovalArgs, deps: TaskDeps): P
     throw error;
   }
 
-  const record: ApprovalRecord = { id: approval.id, ...result, via: args.via };
-  const incident = await deps.store.getIncident(approval.incidentId);
-  if (incident) await deps.store.patchIncident(incident.id, { approvals: [...incident.approvals, record] });
-  await deps.store.appendAudit({
-    incidentId: approval.incidentId,
-    at,
-    actor: args.approver,
-    action: "approval.decided",
-    detail: {
-      approvalId: approval.id,
-      decision: args.decision,
-      via: args.via,
-      ...(args.comment ? { comment: args.comment } : {}),
-    },
-  });
-  try {
-    await announce(record, approval.incidentId, deps);
-  } catch (error) {
-    deps.logger.warn("approval announcement failed", { incidentId: approval.incidentId, error });
-  }
+  if (firstRecord) await announceDecision(decided.approval, deps);
   return { incidentId: approval.incidentId, decision: args.decision, approver: args.approver, at };
 }

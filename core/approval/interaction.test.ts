@@ -100,6 +100,29 @@ describe("handleSlackInteraction", () => {
     ]);
   });
 
+  it("tells a click on a decision saved before a crash that it is being carried out", async () => {
+    const { deps, click, approvalId } = await setup();
+    const at = deps.now().toISOString();
+    await deps.store.decideApproval(
+      approvalId,
+      "approved",
+      { decision: "approve", approver: APPROVER, at },
+      { resume: true, via: "slack" },
+    );
+
+    const response = await handleSlackInteraction(click(APPROVER), deps);
+
+    expect(response.status).toBe(200);
+    expect(deps.callbacks.successes).toEqual([]);
+    expect(ephemerals()).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^This was already approved by <@${APPROVER}> <!date.*; Riposte is carrying out that decision now\\.$`,
+        ),
+      ),
+    ]);
+  });
+
   it("refuses a user who is not an approver, tells them, and audits it", async () => {
     const { deps, click, approvalId, incident } = await setup();
 

@@ -76,7 +76,10 @@ async function alreadyDecidedText(approvalId: string, deps: TaskDeps): Promise<s
   }
   // Slack user ids become mentions; any other approver (dashboard, riposte) is escaped text.
   const by = approverMention({ approver: result.approver, via: "slack" });
-  return `This was already ${approval.status} by ${by} ${slackDate(result.at)}. Nothing was changed.`;
+  const already = `This was already ${approval.status} by ${by} ${slackDate(result.at)}`;
+  // Saved but not yet taken by the workflow (after a restart): it is being carried out, not dropped.
+  if (approval.resumePending) return `${already}; Riposte is carrying out that decision now.`;
+  return `${already}. Nothing was changed.`;
 }
 
 /** Verify, parse and act on a Slack interaction request. */

@@ -4,6 +4,7 @@ import type { TaskDeps } from "../context.js";
 import { isFinalStatus } from "../model/status.js";
 import type { RequestApprovalInputSchema } from "../model/tasks.js";
 import { notifyIncident } from "../notify/notify.js";
+import { answerWithSavedDecision } from "./resume.js";
 
 export type RequestApprovalInput = z.output<typeof RequestApprovalInputSchema>;
 
@@ -29,7 +30,8 @@ async function supersedePending(incidentId: string, at: string, deps: TaskDeps):
  * The approval task (`.waitForTaskToken`): keep the task token server-side under a new approval
  * id, move the incident to AWAITING_APPROVAL, and show Approve / Reject buttons (carrying the
  * approval id, never the token) with the proposed action in plain words. The workflow resumes
- * when someone decides (`decideApproval`) or the task times out.
+ * when someone decides (`decideApproval`) or the task times out. When this task's decision is
+ * already saved (a restart ran the request again before the task was waiting), it answers at once.
  */
 export async function requestApproval(input: RequestApprovalInput, deps: TaskDeps): Promise<{ approvalId: string }> {
   const { incident, decision, taskToken } = input;
@@ -38,6 +40,13 @@ export async function requestApproval(input: RequestApprovalInput, deps: TaskDep
   const timeoutSeconds = decision.approval?.timeoutSeconds ?? deps.config.approval.timeoutSeconds;
   const approvalId = newApprovalId();
 
+  const saved = (await deps.store.listApprovalsToResume()).find(
+    (approval) => approval.incidentId === incident.id && approval.taskToken === taskToken,
+  );
+  if (saved) {
+    await answerWithSavedDecision(saved, deps);
+    return { approvalId: saved.id };
+  }
   await supersedePending(incident.id, at, deps);
   await deps.store.putApproval({
     id: approvalId,

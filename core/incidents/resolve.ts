@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { deliverDecision, recordDecision } from "../approval/resume.js";
 import type { TaskDeps } from "../context.js";
 import { type SgRule, SgRuleSchema } from "../model/facts.js";
 import type { Incident, IncidentSummary } from "../model/incident.js";
@@ -67,24 +68,12 @@ async function closePendingApprovals(incidentId: string, resolverId: string, at:
       at,
       comment: `resolved by a later event (incident ${resolverId})`,
     };
-    const decided = await deps.store.decideApproval(approval.id, "rejected", result);
+    const decided = await deps.store.decideApproval(approval.id, "rejected", result, { resume: true, via: "riposte" });
     if (!decided.applied) continue;
     // Auditors see the closure where they see every decision: on the incident and in its trail.
-    const incident = await deps.store.getIncident(incidentId);
-    if (incident) {
-      await deps.store.patchIncident(incidentId, {
-        approvals: [...incident.approvals, { id: approval.id, ...result, via: "riposte" }],
-      });
-    }
-    await deps.store.appendAudit({
-      incidentId,
-      at,
-      actor: "riposte",
-      action: "approval.decided",
-      detail: { approvalId: approval.id, decision: "reject", via: "riposte", comment: result.comment },
-    });
+    await recordDecision(decided.approval, deps);
     try {
-      await deps.callbacks.sendTaskSuccess(approval.taskToken, result);
+      await deliverDecision(decided.approval, deps);
     } catch (error) {
       // The waiting task may already be gone (timed out); the incident is RESOLVED either way.
       deps.logger.warn("could not close the approval of a resolved incident", { incidentId, error });

@@ -8,6 +8,7 @@ import { pageLimit } from "./limits.js";
 import type {
   AuditEntry,
   ChangeListener,
+  DecideOptions,
   IncidentPatch,
   IncidentQuery,
   Page,
@@ -16,7 +17,7 @@ import type {
   TransitionMeta,
 } from "./ports.js";
 import { matchesQuery, summarize } from "./summary.js";
-import { applyPatch, applyTransition } from "./writes.js";
+import { applyPatch, applyTransition, decidedApproval } from "./writes.js";
 
 /** An in-memory store for tests and library use; same contract as SQLite and DynamoDB. */
 export class MemoryStore implements RiposteStore {
@@ -108,18 +109,36 @@ export class MemoryStore implements RiposteStore {
     return approval ? structuredClone(approval) : undefined;
   }
 
-  async decideApproval(id: string, status: Exclude<PendingApproval["status"], "pending">, result: ApprovalResult) {
+  async decideApproval(
+    id: string,
+    status: Exclude<PendingApproval["status"], "pending">,
+    result: ApprovalResult,
+    options: DecideOptions = {},
+  ) {
     const approval = this.approvals.get(id);
     if (!approval) throw new NotFound(`approval ${id} does not exist`);
     if (approval.status !== "pending") return { approval: structuredClone(approval), applied: false };
-    const decided: PendingApproval = { ...approval, status, result: structuredClone(result) };
+    const decided = decidedApproval(approval, status, result, options);
     this.approvals.set(id, decided);
     return { approval: structuredClone(decided), applied: true };
   }
 
   async listPendingApprovals() {
+    return this.approvalsWhere((approval) => approval.status === "pending");
+  }
+
+  async listApprovalsToResume() {
+    return this.approvalsWhere((approval) => approval.resumePending === true);
+  }
+
+  async clearApprovalResume(id: string) {
+    const approval = this.approvals.get(id);
+    if (approval) delete approval.resumePending;
+  }
+
+  private approvalsWhere(keep: (approval: PendingApproval) => boolean) {
     return [...this.approvals.values()]
-      .filter((approval) => approval.status === "pending")
+      .filter(keep)
       .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1))
       .map((approval) => structuredClone(approval));
   }

@@ -74,6 +74,15 @@ export interface PendingApproval {
   expiresAt: string;
   status: "pending" | "approved" | "rejected" | "expired";
   result?: ApprovalResult;
+  /** How it was decided (set with a decision for the workflow). */
+  via?: "slack" | "dashboard" | "riposte";
+  /**
+   * The resume record: the decision still has to reach the waiting workflow. Written in the same
+   * conditional write as the decision (`decideApproval(…, { resume: true })`), so no crash can
+   * leave a decision that nobody delivers; cleared by `clearApprovalResume` once the workflow has
+   * taken it.
+   */
+  resumePending?: boolean;
 }
 
 export type StoreChange =
@@ -103,16 +112,36 @@ export interface IncidentStore {
   listAudit(incidentId: string): Promise<AuditEntry[]>;
 }
 
+/** A decision for the waiting workflow: `resume` writes the resume record, `via` says how it came. */
+export interface DecideOptions {
+  resume?: boolean;
+  via?: PendingApproval["via"];
+}
+
 export interface ApprovalStore {
   putApproval(approval: PendingApproval): Promise<void>;
   getApproval(id: string): Promise<PendingApproval | undefined>;
-  /** Decide a pending approval exactly once; `applied` is false when it was already decided. */
+  /**
+   * Decide a pending approval exactly once; `applied` is false when it was already decided.
+   * `resume`: the decision is for the waiting workflow, so a resume record (`resumePending`) is
+   * written with it, atomically (one transaction in SQLite, one conditional item write in DynamoDB).
+   */
   decideApproval(
     id: string,
     status: Exclude<PendingApproval["status"], "pending">,
     result: ApprovalResult,
+    options?: DecideOptions,
   ): Promise<{ approval: PendingApproval; applied: boolean }>;
   listPendingApprovals(): Promise<PendingApproval[]>;
+  /** Decided approvals whose resume record is still there (oldest first). */
+  listApprovalsToResume(): Promise<PendingApproval[]>;
+  /**
+   * The workflow has taken the decision: drop the resume record (idempotent). What "taken"
+   * means is the runtime's: on AWS, Step Functions accepted SendTaskSuccess (it keeps the
+   * decision durably from then on); locally, the interpreter wrote it to the execution's
+   * checkpoint (`TaskCallbacks.callbackTaken`); on either, the task is gone and nothing waits.
+   */
+  clearApprovalResume(id: string): Promise<void>;
 }
 
 /** The change stream: every incident write emits one change, after it is durable. */

@@ -1,6 +1,7 @@
 import type { Incident } from "../model/incident.js";
 import { canTransition, type IncidentStatus } from "../model/status.js";
-import type { IncidentPatch, TransitionMeta } from "./ports.js";
+import type { ApprovalResult } from "../model/tasks.js";
+import type { DecideOptions, IncidentPatch, PendingApproval, TransitionMeta } from "./ports.js";
 
 /**
  * The write rules every store applies, kept in one place so memory, SQLite and DynamoDB agree:
@@ -47,4 +48,20 @@ export function applyTransition(
 /** The incident with non-status fields merged. */
 export function applyPatch(current: Incident, patch: IncidentPatch): Incident {
   return { ...current, ...cleanPatch(patch), version: current.version + 1 };
+}
+
+/** The approval once decided: status and result, and with `resume` its resume record. */
+export function decidedApproval(
+  current: PendingApproval,
+  status: Exclude<PendingApproval["status"], "pending">,
+  result: ApprovalResult,
+  options: DecideOptions = {},
+): PendingApproval {
+  return {
+    ...current,
+    status,
+    result: structuredClone(result),
+    ...(options.via ? { via: options.via } : {}),
+    ...(options.resume ? { resumePending: true } : {}),
+  };
 }

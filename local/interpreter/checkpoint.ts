@@ -7,6 +7,9 @@
 
 export const CHECKPOINT_VERSION = 1;
 
+/** What a callback brought (SendTaskSuccess's output or SendTaskFailure's error), as JSON. */
+export type CallbackOutcome = { output: unknown } | { error: string; cause: string };
+
 export interface TaskWait {
   /** The task token handed to the callback resource (`.waitForTaskToken`). */
   token: string;
@@ -19,6 +22,11 @@ export interface TaskWait {
   scheduledEventId: number;
   /** History event family: `Task` (integrations) or `LambdaFunction` (a function ARN). */
   family: "Task" | "LambdaFunction";
+  /**
+   * The callback, once taken: written durably before the task goes on, so a restart continues
+   * with it instead of waiting for a callback that was already delivered.
+   */
+  callback?: CallbackOutcome;
 }
 
 export type ChildData =

@@ -59,6 +59,16 @@ export class ExecutionRunner implements Run {
     return write;
   }
 
+  async checkpointNow(): Promise<boolean> {
+    if (this.abandoned) return false;
+    try {
+      await this.flush();
+      return true;
+    } catch {
+      return false; // logged by flush
+    }
+  }
+
   private async persist(): Promise<void> {
     const { activity } = this.services;
     activity.enter();

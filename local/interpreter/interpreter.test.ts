@@ -107,6 +107,105 @@ describe("restarts", () => {
     expect(history.map((e) => e.id)).toEqual(history.map((_, index) => index + 1));
   });
 
+  it("continues with a callback it took before a crash, and accepts no second one", async () => {
+    // A store that stops writing at the "crash", like a killed process: nothing later is durable.
+    class CrashingStore extends MemoryExecutionStore {
+      crashed = false;
+      override async putExecution(...args: Parameters<MemoryExecutionStore["putExecution"]>) {
+        if (!this.crashed) await super.putExecution(...args);
+      }
+      override async appendHistory(...args: Parameters<MemoryExecutionStore["appendHistory"]>) {
+        if (!this.crashed) await super.appendHistory(...args);
+      }
+    }
+    const executions = new CrashingStore();
+    const clock = new ManualClock();
+    const asked: string[] = [];
+    const before = createHarness({
+      executions,
+      clock,
+      functions: {
+        ask: async (p) => {
+          asked.push((p as { token: string }).token);
+          return {};
+        },
+      },
+    });
+    const { stateMachineArn } = before.interpreter.createStateMachine("approval", approval);
+    const { executionArn } = await before.interpreter.startExecution({ stateMachineArn, name: "inc-2" });
+    await before.settle(clock.now());
+
+    await before.interpreter.sendTaskSuccess(asked[0] ?? "", { decision: "approve" });
+    await before.interpreter.callbackTaken(asked[0] ?? "");
+    executions.crashed = true;
+    const after = createHarness({ executions: new MemoryExecutionStore(), clock });
+    const copy = after.executions;
+    for (const record of await executions.listExecutions()) await copy.putExecution(record);
+    await copy.appendHistory(executionArn, await executions.getHistory(executionArn));
+    after.interpreter.createStateMachine("approval", approval);
+    await after.interpreter.resume();
+    await expect(after.interpreter.sendTaskSuccess(asked[0] ?? "", { decision: "reject" })).rejects.toMatchObject({
+      name: "TaskDoesNotExist",
+    });
+    await after.settle();
+    const record = await after.interpreter.describeExecution(executionArn);
+    const history = await after.interpreter.getExecutionHistory(executionArn);
+
+    expect(record).toMatchObject({ status: "SUCCEEDED", output: { answer: "approve" } });
+    expect(types(history).filter((t) => t === "TaskSucceeded")).toHaveLength(1);
+    expect(history.map((e) => e.id)).toEqual(history.map((_, index) => index + 1));
+  });
+
+  it("takes a callback sent right after resume(), before the resumed task is waiting again", async () => {
+    const executions = new MemoryExecutionStore();
+    const clock = new ManualClock();
+    const asked: string[] = [];
+    const before = createHarness({
+      executions,
+      clock,
+      functions: {
+        ask: async (p) => {
+          asked.push((p as { token: string }).token);
+          return {};
+        },
+      },
+    });
+    const { stateMachineArn } = before.interpreter.createStateMachine("approval", approval);
+    const { executionArn } = await before.interpreter.startExecution({ stateMachineArn, name: "inc-4" });
+    await before.settle(clock.now());
+    await before.interpreter.close();
+
+    const after = createHarness({ executions, clock, functions: { ask: async () => ({}) } });
+    after.interpreter.createStateMachine("approval", approval);
+    await after.interpreter.resume();
+    await after.interpreter.sendTaskSuccess(asked[0] ?? "", { decision: "approve" });
+    await after.interpreter.callbackTaken(asked[0] ?? "");
+    await after.settle();
+
+    expect(await after.interpreter.describeExecution(executionArn)).toMatchObject({
+      status: "SUCCEEDED",
+      output: { answer: "approve" },
+    });
+  });
+
+  it("reports a callback as not taken when its task ended first", async () => {
+    let token = "";
+    const h = createHarness({
+      functions: {
+        ask: async (p) => {
+          token = (p as { token: string }).token;
+          await h.interpreter.sendTaskSuccess(token, { decision: "approve" });
+          throw Object.assign(new Error("Slack is down"), { name: "SlackDown" });
+        },
+      },
+    });
+
+    const { record } = await h.run(approval);
+
+    expect(record).toMatchObject({ status: "FAILED", error: "SlackDown" });
+    await expect(h.interpreter.callbackTaken(token)).rejects.toMatchObject({ name: "TaskDoesNotExist" });
+  });
+
   it("keeps the original deadline of a Wait across a restart", async () => {
     const executions = new MemoryExecutionStore();
     const clock = new ManualClock();

@@ -292,6 +292,15 @@ export class Interpreter implements TaskCallbacks {
   }
 
   /**
+   * Resolves once the execution has written the callback sent for `taskToken` to its checkpoint
+   * (a restart continues with it); rejects with TaskDoesNotExist when it never will: no callback
+   * was accepted, or the task ended or the interpreter halted first.
+   */
+  callbackTaken(taskToken: string): Promise<void> {
+    return this.services.tokens.whenTaken(taskToken);
+  }
+
+  /**
    * Continue every RUNNING execution of a registered state machine from its checkpoint (call once
    * at start-up). An execution whose checkpoint cannot be used ends FAILED with States.Runtime.
    * Returns how many were resumed.
@@ -320,9 +329,10 @@ export class Interpreter implements TaskCallbacks {
   }
 
   // Callbacks may arrive as soon as resume() returns, before each runner reaches its wait.
+  // A task that already took its callback accepts no other.
   private registerTokens(frame: FrameData): void {
     const step = frame.step;
-    if (step?.task?.token) this.services.tokens.register(step.task.token);
+    if (step?.task?.token && !step.task.callback) this.services.tokens.register(step.task.token);
     for (const child of step?.children ?? []) if (child.status === "running") this.registerTokens(child.frame);
   }
 

@@ -121,6 +121,8 @@ export interface Run {
   touch(): void;
   /** Persist the checkpoint and pending history now. */
   flush(): Promise<void>;
+  /** Persist now and say whether it was written (false: the write failed, or shutdown gave up on the execution). */
+  checkpointNow(): Promise<boolean>;
 }
 
 /** Wait until `atMs` on the run's clock; a waiting runner does not count as busy. */

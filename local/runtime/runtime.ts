@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import { storeExecutionReader } from "../../core/api/executions.js";
 import { decideApproval } from "../../core/approval/decide.js";
 import { handleSlackInteraction } from "../../core/approval/interaction.js";
+import { resumeDecidedApprovals } from "../../core/approval/resume.js";
 import type { RiposteConfig } from "../../core/config/schema.js";
 import type { TaskDeps } from "../../core/context.js";
 import { SqliteCorrelationStore } from "../../core/correlation/sqlite.js";
@@ -165,6 +166,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // then findings and events it left queued are worked off.
     const resumed = await workflows.resume();
     if (resumed > 0) logger.info("executions resumed", { executions: resumed });
+    // Decisions a crash saved but did not hand over: now that every waiting task's token is
+    // registered again, and before anyone can decide, each reaches its workflow once.
+    const decisions = await resumeDecidedApprovals(workflows.deps);
+    if (decisions > 0) logger.info("approval decisions resumed", { approvals: decisions });
     detection.start();
 
     const jobs: Jobs = startJobs({

@@ -528,5 +528,36 @@ export function describeRiposteStoreContract(
       expect(listed.map((approval) => approval.id)).toEqual(["ap-a", "ap-b"]);
       expect(missing).toBeUndefined();
     });
+
+    it("writes a resume record with a decision for the workflow, lists it until cleared, and clears once", async () => {
+      const { store, close } = await open();
+      await store.putApproval(pending("ap-r2", at(2)));
+      await store.putApproval(pending("ap-r1", at(1)));
+      await store.putApproval(pending("ap-plain", at(3)));
+      await store.putApproval(pending("ap-late", at(4)));
+
+      const decided = await store.decideApproval("ap-r2", "approved", result, { resume: true, via: "slack" });
+      await store.decideApproval("ap-r1", "rejected", { ...result, decision: "reject" }, { resume: true });
+      await store.decideApproval("ap-plain", "expired", { ...result, approver: "timeout" });
+      await store.decideApproval("ap-late", "expired", { ...result, approver: "timeout" });
+      const lost = await store.decideApproval("ap-late", "approved", result, { resume: true });
+      const before = await store.listApprovalsToResume();
+      await store.clearApprovalResume("ap-r2");
+      await store.clearApprovalResume("ap-r2");
+      await store.clearApprovalResume("ap-none");
+      const after = await store.listApprovalsToResume();
+      const cleared = await store.getApproval("ap-r2");
+      await close();
+
+      expect(decided).toEqual({
+        approval: { ...pending("ap-r2", at(2)), status: "approved", result, via: "slack", resumePending: true },
+        applied: true,
+      });
+      expect(lost.applied).toBe(false);
+      expect(before.map((approval) => approval.id)).toEqual(["ap-r1", "ap-r2"]);
+      expect(before[1]).toEqual(decided.approval);
+      expect(after.map((approval) => approval.id)).toEqual(["ap-r1"]);
+      expect(cleared).toEqual({ ...pending("ap-r2", at(2)), status: "approved", result, via: "slack" });
+    });
   });
 }

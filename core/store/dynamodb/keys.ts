@@ -14,7 +14,8 @@
  * backwards) and projecting the summary attributes:
  *
  *   byTime       gsi1pk = INCIDENTS                   every incident
- *   byStatus     gsi2pk = STATUS#<status>             incidents; APPROVALS#pending for pending approvals
+ *   byStatus     gsi2pk = STATUS#<status>             incidents; APPROVALS#pending for pending approvals,
+ *                                                      APPROVALS#resume for decisions not yet resumed
  *   byResource   gsi3pk = RESOURCE#<resource>         sparse: incidents with a resource
  *   byPrincipal  gsi4pk = PRINCIPAL#<principal>       sparse: incidents with a principal
  *
@@ -28,6 +29,8 @@ export const APPROVAL_SK = "APPROVAL";
 export const CONNECTIONS_PK = "CONNECTIONS";
 export const CONNECTION_SK_PREFIX = "CONNECTION#";
 export const PENDING_APPROVALS = "APPROVALS#pending";
+/** Decided approvals whose decision the waiting workflow has not taken yet (the resume record). */
+export const APPROVALS_TO_RESUME = "APPROVALS#resume";
 export const ALL_INCIDENTS = "INCIDENTS";
 
 export const incidentPk = (id: string) => `INCIDENT#${id}`;

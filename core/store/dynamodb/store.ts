@@ -20,6 +20,7 @@ import { pageLimit } from "../limits.js";
 import type {
   AuditEntry,
   ChangeListener,
+  DecideOptions,
   IncidentPatch,
   IncidentQuery,
   Page,
@@ -28,11 +29,12 @@ import type {
   TransitionMeta,
 } from "../ports.js";
 import { matchesQuery } from "../summary.js";
-import { applyPatch, applyTransition } from "../writes.js";
+import { applyPatch, applyTransition, decidedApproval } from "../writes.js";
 import { asStoreError, isConditionFailure } from "./errors.js";
 import { type Item, incidentFromItems, incidentItem, incidentToItems, summaryFromItem } from "./items.js";
 import {
   APPROVAL_SK,
+  APPROVALS_TO_RESUME,
   AUDIT_SK_PREFIX,
   approvalPk,
   INCIDENT_SK,
@@ -272,7 +274,9 @@ export class DynamoStore implements RiposteStore {
       ...(Number.isFinite(expiresAt) ? { expiresAt: expiresAt + this.approvalRetention } : {}),
       ...(approval.status === "pending"
         ? { gsi2pk: PENDING_APPROVALS, listSk: listSk(approval.createdAt, approval.id) }
-        : {}),
+        : approval.resumePending
+          ? { gsi2pk: APPROVALS_TO_RESUME, listSk: listSk(approval.createdAt, approval.id) }
+          : {}),
     };
   }
 
@@ -289,20 +293,38 @@ export class DynamoStore implements RiposteStore {
     return Item ? (JSON.parse(Item.approval as string) as PendingApproval) : undefined;
   }
 
-  async decideApproval(id: string, status: Exclude<PendingApproval["status"], "pending">, result: ApprovalResult) {
+  async decideApproval(
+    id: string,
+    status: Exclude<PendingApproval["status"], "pending">,
+    result: ApprovalResult,
+    options: DecideOptions = {},
+  ) {
     const current = await this.getApproval(id);
     if (!current) throw new NotFound(`approval ${id} does not exist`);
     if (current.status !== "pending") return { approval: current, applied: false };
-    const decided: PendingApproval = { ...current, status, result };
+    const decided = decidedApproval(current, status, result, options);
+    // One conditional item write: the decision and its resume record (the item moves from the
+    // pending approvals to the ones to resume in the byStatus index) cannot be split by a crash.
+    const index = options.resume
+      ? {
+          expression: "SET #status = :status, approval = :approval, gsi2pk = :resume",
+          values: { ":resume": APPROVALS_TO_RESUME },
+        }
+      : { expression: "SET #status = :status, approval = :approval REMOVE gsi2pk, listSk", values: {} };
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: approvalPk(id), sk: APPROVAL_SK },
-          UpdateExpression: "SET #status = :status, approval = :approval REMOVE gsi2pk, listSk",
+          UpdateExpression: index.expression,
           ConditionExpression: "#status = :pending",
           ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ":status": status, ":approval": JSON.stringify(decided), ":pending": "pending" },
+          ExpressionAttributeValues: {
+            ":status": status,
+            ":approval": JSON.stringify(decided),
+            ":pending": "pending",
+            ...index.values,
+          },
         }),
       );
     } catch (error) {
@@ -312,6 +334,38 @@ export class DynamoStore implements RiposteStore {
       return { approval: winner, applied: false };
     }
     return { approval: decided, applied: true };
+  }
+
+  async listApprovalsToResume() {
+    const items = await this.queryAll({
+      IndexName: "byStatus",
+      KeyConditionExpression: "gsi2pk = :resume",
+      ExpressionAttributeValues: { ":resume": APPROVALS_TO_RESUME },
+    });
+    // The index is eventually consistent: each one is read again before it is trusted.
+    const approvals = await Promise.all(
+      items.map((item) => this.getApproval((JSON.parse(item.approval as string) as PendingApproval).id)),
+    );
+    return approvals.filter((approval): approval is PendingApproval => approval?.resumePending === true);
+  }
+
+  async clearApprovalResume(id: string) {
+    const current = await this.getApproval(id);
+    if (!current?.resumePending) return;
+    const { resumePending: _, ...cleared } = current;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: approvalPk(id), sk: APPROVAL_SK },
+          UpdateExpression: "SET approval = :approval REMOVE gsi2pk, listSk",
+          ConditionExpression: "gsi2pk = :resume",
+          ExpressionAttributeValues: { ":approval": JSON.stringify(cleared), ":resume": APPROVALS_TO_RESUME },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw asStoreError(error); // already cleared: nothing to do
+    }
   }
 
   async listPendingApprovals() {

@@ -75,6 +75,11 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (execution_arn, event_id)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 2: the approval's resume record, written in the decision's transaction (see approvals.ts).
+  `
+  ALTER TABLE approvals ADD COLUMN resume_pending INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX approvals_to_resume ON approvals (created_at, id) WHERE resume_pending = 1;
+  `,
 ];
 
 /** Create the file owner-only (it holds approval task tokens) before SQLite opens it. */

@@ -6,6 +6,7 @@ import { ChangeEmitter } from "../emitter.js";
 import type {
   AuditEntry,
   ChangeListener,
+  DecideOptions,
   ExecutionStore,
   IncidentPatch,
   IncidentQuery,
@@ -91,12 +92,25 @@ export class SqliteStore implements RiposteStore, ExecutionStore {
     return this.approvals.get(id);
   }
 
-  async decideApproval(id: string, status: Exclude<PendingApproval["status"], "pending">, result: ApprovalResult) {
-    return this.approvals.decideOnce(id, status, result);
+  async decideApproval(
+    id: string,
+    status: Exclude<PendingApproval["status"], "pending">,
+    result: ApprovalResult,
+    options: DecideOptions = {},
+  ) {
+    return this.approvals.decideOnce(id, status, result, options);
   }
 
   async listPendingApprovals() {
     return this.approvals.listPending();
+  }
+
+  async listApprovalsToResume() {
+    return this.approvals.listToResume();
+  }
+
+  async clearApprovalResume(id: string) {
+    this.approvals.clearResume(id);
   }
 
   putExecution(execution: StoredExecution) {

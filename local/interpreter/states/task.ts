@@ -1,4 +1,4 @@
-import type { FrameData, TaskWait } from "../checkpoint.js";
+import type { CallbackOutcome, FrameData, TaskWait } from "../checkpoint.js";
 import { STATES_ERRORS, StateFailure } from "../errors.js";
 import { type Answer, invokeLambdaFunction, invokeLambdaIntegration, publishToSns } from "../integrations.js";
 import type { TaskState } from "../model.js";
@@ -105,7 +105,11 @@ function recordSuccess(run: Run, frame: FrameData, state: TaskState, wait: TaskW
   });
 }
 
-/** Wait for the callback of a submitted `.waitForTaskToken` task. */
+/**
+ * Wait for the callback of a submitted `.waitForTaskToken` task. The callback is written to the
+ * checkpoint before the task goes on and only then reported taken, so a decision that was
+ * delivered is never waited for again after a restart, and one that was not is still awaited.
+ */
 async function awaitCallback(
   run: Run,
   state: TaskState,
@@ -114,12 +118,10 @@ async function awaitCallback(
   cancel: Cancellation,
 ): Promise<unknown> {
   const { tokens } = run.services;
-  tokens.register(wait.token);
+  if (!wait.callback) tokens.register(wait.token);
+  let outcome: CallbackOutcome;
   try {
-    const output = await withDeadlines(run, wait, cancel, (beat) => tokens.wait(wait.token, beat), true);
-    tokens.release(wait.token, "closed");
-    recordSuccess(run, frame, state, wait, jsonText(output, "callback output", state.name));
-    return output;
+    outcome = wait.callback ?? (await withDeadlines(run, wait, cancel, (beat) => tokens.wait(wait.token, beat), true));
   } catch (error) {
     if (error instanceof Cancelled) {
       // Halting keeps the task waiting in the checkpoint; anything else ends it.
@@ -132,6 +134,18 @@ async function awaitCallback(
     recordFailure(run, frame, state, wait, failure);
     throw failure;
   }
+  if (!wait.callback) {
+    wait.callback = outcome;
+    if (await run.checkpointNow()) tokens.taken(wait.token);
+  }
+  tokens.release(wait.token, "closed");
+  if ("error" in outcome) {
+    const failure = new StateFailure(outcome.error, outcome.cause);
+    recordFailure(run, frame, state, wait, failure);
+    throw failure;
+  }
+  recordSuccess(run, frame, state, wait, jsonText(outcome.output, "callback output", state.name));
+  return outcome.output;
 }
 
 async function attempt(run: Run, state: TaskState, frame: FrameData, scope: Scope, cancel: Cancellation) {
