@@ -195,6 +195,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       startedAt,
       mode,
       inbox,
+      outbox,
       loop: detection,
       sources: () => live.map((source) => source.status()),
       now: Date.now,
