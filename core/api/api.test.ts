@@ -2,6 +2,7 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it, vi } from "vitest";
 import { ApprovalAlreadyDecided, NotAnApprover, NotFound } from "../errors.js";
 import { silentLogger } from "../log.js";
+import type { HealthResponse } from "../model/api.js";
 import { HOSTILE_TEXT, makeIncident } from "../store/contract/fixtures.js";
 import { MemoryStore } from "../store/memory.js";
 import { MemoryExecutionStore } from "../store/memory-executions.js";
@@ -69,6 +70,50 @@ describe("api: authentication and routing", () => {
     expect(missing.headers["www-authenticate"]).toBe('Bearer realm="riposte"');
     expect(good.status).toBe(200);
     expect(good.headers["cache-control"]).toBe("no-store");
+  });
+
+  it("shows health without a valid token as status and counts only, and in full with one", async () => {
+    // Arrange: a health answer with source names, error text and dead-lettered findings.
+    const detailed: HealthResponse = {
+      ...health,
+      status: "degraded",
+      counts: {
+        pendingEvents: 3,
+        queuedFindings: 1,
+        deadLetteredEvents: 0,
+        deadLetteredFindings: 1,
+        sources: 2,
+        failingSources: 1,
+      },
+      sources: [
+        { name: "intake", lagSeconds: 0 },
+        { name: "watch /home/ops/trails", error: "EACCES: permission denied, scandir '/home/ops/trails'" },
+      ],
+      deadLetters: [
+        {
+          incidentId: "sg-ssh-open-world-1",
+          detection: "sg-ssh-open-world",
+          failedAt: health.startedAt,
+          reason: "InvalidExecutionInput: too large",
+        },
+      ],
+    };
+    const { call } = setup({ health: () => detailed });
+
+    // Act
+    const anonymous = await call("GET", "/api/health");
+    const wrong = await call("GET", "/api/health", { headers: { authorization: "Bearer nope" } });
+    const holder = await call("GET", "/api/health", { headers: AUTH });
+
+    // Assert
+    expect([anonymous.status, wrong.status, holder.status]).toEqual([200, 200, 200]);
+    const publicView = { ...health, status: "degraded", counts: detailed.counts };
+    expect(JSON.parse(anonymous.body)).toEqual(publicView);
+    expect(JSON.parse(wrong.body)).toEqual(publicView);
+    for (const leak of ["/home/ops", "EACCES", "watch", "InvalidExecutionInput", "sg-ssh-open-world-1"]) {
+      expect(anonymous.body).not.toContain(leak);
+    }
+    expect(JSON.parse(holder.body)).toEqual(detailed);
   });
 
   it("answers 404 for unknown paths and 405 with Allow for the wrong method", async () => {

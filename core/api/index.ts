@@ -71,17 +71,22 @@ export function createApi(options: ApiOptions): Api {
         if (allowed.length) throw new HttpError(405, "method not allowed", undefined, { allow: allowed.join(", ") });
         throw new HttpError(404, "not found");
       }
-      let principal = "anonymous";
-      if (route.auth) {
-        const presented = bearerToken(request.headers.authorization);
-        const known = checkToken(presented);
-        if (!known) {
-          const problem = presented ? "invalid bearer token" : "missing bearer token";
-          throw new HttpError(401, problem, undefined, { "www-authenticate": 'Bearer realm="riposte"' });
-        }
-        principal = known;
+      const presented = bearerToken(request.headers.authorization);
+      const known = checkToken(presented);
+      if (route.auth && !known) {
+        const problem = presented ? "invalid bearer token" : "missing bearer token";
+        throw new HttpError(401, problem, undefined, { "www-authenticate": 'Bearer realm="riposte"' });
       }
-      const response = await route.handle({ request, params: decodeParams(params), principal, options, limits, now });
+      const principal = known ?? "anonymous";
+      const response = await route.handle({
+        request,
+        params: decodeParams(params),
+        principal,
+        authenticated: known !== undefined,
+        options,
+        limits,
+        now,
+      });
       const answer = { ...response, headers: { ...response.headers, ...corsHeaders } };
       return method === "HEAD" ? { ...answer, body: "" } : answer;
     } catch (error) {

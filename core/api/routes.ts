@@ -5,6 +5,7 @@ import { MAX_PAGE_SIZE } from "../store/limits.js";
 import type { IncidentQuery } from "../store/ports.js";
 import { auditCsv, auditExport } from "./audit-trail.js";
 import { bodyText, jsonBody } from "./body.js";
+import { publicHealth } from "./health.js";
 import { HttpError } from "./http-error.js";
 import { parseIncidentQuery } from "./query.js";
 import { API_HEADERS, json, text } from "./respond.js";
@@ -16,6 +17,8 @@ export interface RouteContext {
   request: ApiRequest;
   params: string[];
   principal: string;
+  /** A valid bearer token came with the request (on routes that do not require one, too). */
+  authenticated: boolean;
   options: ApiOptions;
   limits: ApiLimits;
   now: () => Date;
@@ -157,7 +160,10 @@ export const ROUTES: readonly Route[] = [
     pattern: /^\/api\/health$/,
     auth: false,
     limit: "maxBodyBytes",
-    handle: async ({ options }) => json(200, await options.health()),
+    handle: async ({ options, authenticated }) => {
+      const health = await options.health();
+      return json(200, authenticated ? health : publicHealth(health));
+    },
   },
   {
     method: "GET",

@@ -367,6 +367,33 @@ export const ConfigSchema = z.strictObject({
       shutdownGraceSeconds: z.number().min(0).max(600).default(20),
       /** Seconds the demo storyline takes to replay (the dashboard fills within the first minute). */
       demoSeconds: z.number().min(0).max(600).default(40),
+      /**
+       * Largest record `POST /api/events` accepts, as JSON (bytes): well under the 256 KiB Step
+       * Functions input quota a finding (which carries its records as evidence) must fit in.
+       */
+      maxEventBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(192 * 1024)
+        .default(64 * 1024),
+      /**
+       * Largest single string (value or key) in an accepted record (bytes). 32 KiB holds the
+       * largest policy document AWS takes as a string (a KMS key policy), so no real change can
+       * be padded past it to be refused.
+       */
+      maxEventFieldBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(192 * 1024)
+        .default(32 * 1024),
+      /** Minutes an accepted event's time may lie ahead of this machine's clock. */
+      maxEventFutureMinutes: z
+        .number()
+        .min(0)
+        .max(24 * 60)
+        .default(15),
     })
     .prefault({}),
 

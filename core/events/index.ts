@@ -5,6 +5,7 @@ import { normalizeValue } from "./normalize.js";
  * Event intake: every supported input shape → `SecurityEvent` (the EventBridge envelope that
  * patterns match, plus the raw record for evidence).
  */
+export { type EventBounds, eventBoundsProblem } from "./bounds.js";
 export { CLOUDTRAIL_DETAIL_TYPES, sourceForEventSource } from "./cloudtrail.js";
 export { type InputFile, listInputFiles } from "./files.js";
 export { CONFIG_DETAIL_TYPE, GUARDDUTY_DETAIL_TYPE } from "./findings.js";
@@ -23,13 +24,17 @@ export { ALB_DETAIL_TYPE, ALB_SOURCE, WAF_DETAIL_TYPE, WAF_SOURCE } from "./web-
 export function normalizeRecords(
   value: unknown,
   origin?: string,
+  /** Why an event is refused after all (intake bounds), reported under its record's index. */
+  refuse?: (event: SecurityEvent) => string | undefined,
 ): { events: SecurityEvent[]; errors: { index: number; error: string }[] } {
   const events: SecurityEvent[] = [];
   const errors: { index: number; error: string }[] = [];
   let position = 0;
   normalizeValue(value, { positional: false }, (result, index) => {
     position++;
-    if ("event" in result) {
+    const refused = "event" in result ? refuse?.(result.event) : undefined;
+    if (refused !== undefined) errors.push({ index, error: refused });
+    else if ("event" in result) {
       if (origin) result.event.origin = { file: origin, position };
       events.push(result.event);
     } else errors.push({ index, error: result.error });

@@ -18,13 +18,43 @@ import type { IncidentStatus } from "./status.js";
  *   WS   /ws?token=…                          → LiveMessage stream (see messages.ts)
  */
 
+/** What anyone may know of the intake: numbers only, no names, paths or error text. */
+export interface HealthCounts {
+  /** Events accepted and not yet through detection. */
+  pendingEvents: number;
+  /** Findings waiting for their workflow to start. */
+  queuedFindings: number;
+  /** Events set aside because detection kept failing on them. */
+  deadLetteredEvents: number;
+  /** Findings set aside because their workflow can never start (input too large or invalid). */
+  deadLetteredFindings: number;
+  /** Live event sources, and how many of them report an error. */
+  sources: number;
+  failingSources: number;
+}
+
+/** A finding set aside because its workflow can never start. */
+export interface DeadLetterSummary {
+  incidentId: string;
+  detection: string;
+  failedAt: string;
+  reason: string;
+}
+
+/**
+ * Without a valid token: status, version, start time, mode and `counts`. With one, also each
+ * source by name (with its error) and the latest dead-lettered findings with their reasons.
+ */
 export interface HealthResponse {
   status: "ok" | "degraded";
   version: string;
   startedAt: string;
   remediation: "dry-run" | "live" | "off";
-  /** Per event source: how far behind it is. */
+  counts?: HealthCounts;
+  /** Per event source: how far behind it is (token holders only). */
   sources?: { name: string; lagSeconds?: number; lastEventAt?: string; error?: string }[];
+  /** The most recently dead-lettered findings, newest first (token holders only). */
+  deadLetters?: DeadLetterSummary[];
 }
 
 export interface IncidentListResponse {

@@ -5,7 +5,8 @@ import { assertIntact, namingCorruption } from "../../core/store/sqlite/integrit
 
 /**
  * The detection side of the one-machine runtime lives in its own SQLite file next to the
- * incident store: the intake queue (inbox), the findings waiting for their workflow (outbox),
+ * incident store: the intake queue (inbox), the findings waiting for their workflow (outbox, with
+ * those set aside because it can never start),
  * the sources' positions and the correlation state. One file, so that a batch of events, the
  * state it changed and the findings it produced commit together — and a separate one, because
  * that transaction spans the engine's awaits, which must never swallow the incident store's
@@ -45,6 +46,14 @@ const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL,
     PRIMARY KEY (source, key)
   ) STRICT, WITHOUT ROWID;
+  `,
+  // A finding whose workflow can never start (its input is over the 256 KiB quota, or invalid)
+  // stays in the outbox, set aside with the reason, as an event the engine fails on stays in the
+  // inbox: kept for the operator, out of the way of the findings behind it.
+  `
+  ALTER TABLE outbox ADD COLUMN failed_at INTEGER;
+  ALTER TABLE outbox ADD COLUMN error TEXT;
+  CREATE INDEX outbox_dead_letters ON outbox (failed_at) WHERE error IS NOT NULL;
   `,
 ];
 

@@ -3,8 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { DetectionEngine } from "../../core/detections/engine.js";
+import { incidentIdFor } from "../../core/incidents/id.js";
 import { silentLogger } from "../../core/log.js";
 import type { SecurityEvent } from "../../core/model/event.js";
+import type { Finding } from "../../core/model/incident.js";
+import { InvalidExecutionInput } from "../interpreter/errors.js";
 import { type DetectionDatabase, openDetectionDatabase } from "./detection-db.js";
 import { createDetectionLoop, type DetectionLoop } from "./detection-loop.js";
 import { EventInbox } from "./inbox.js";
@@ -109,5 +112,120 @@ describe("detection loop: the settle wait", () => {
 
     // Assert
     expect(detected).toEqual(["first", "second", "third"]);
+  });
+});
+
+/**
+ * A finding whose workflow can never start (its input over the 256 KiB quota) is set aside with
+ * the reason, and the findings behind it start; a transient failure keeps it queued and retried.
+ */
+describe("detection loop: findings whose workflow cannot start", () => {
+  function finding(eventId: string): Finding {
+    return { detection: "sg-ssh-open-world", category: "network", eventIds: [eventId] } as unknown as Finding;
+  }
+
+  /** One finding per event; `start` decides per event id what starting its workflow does. */
+  function setUpStarts(dir: string, start: (eventId: string) => Promise<void>) {
+    const db = openDetectionDatabase(dir);
+    const lock = new AsyncLock();
+    const inbox = new EventInbox(db, lock);
+    const outbox = new FindingOutbox(db);
+    const started: string[] = [];
+    const engine: DetectionEngine = {
+      process: async (item) => [finding(item.id)],
+      processBatch: async (items) => items.map((item) => finding(item.id)),
+      finish: async () => [],
+      latestTime: undefined,
+    };
+    const loop = createDetectionLoop({
+      inbox,
+      outbox,
+      lock,
+      createEngine: () => engine,
+      start: async (item) => {
+        const eventId = item.eventIds[0]!;
+        await start(eventId);
+        started.push(eventId);
+        return { incidentId: incidentIdFor(item), started: true };
+      },
+      batchSize: 500,
+      settleMs: 0,
+      retryDelayMs: 1,
+      logger: silentLogger,
+    });
+    inbox.onArrival(() => loop.wake());
+    loop.start();
+    opened.push({ db, dir, loop });
+    return { inbox, outbox, loop, started };
+  }
+
+  const tooLarge = () => new InvalidExecutionInput("the execution input exceeds the 256 KiB payload quota");
+
+  it("dead-letters a finding whose input is too large, with the reason, and starts the ones behind it", async () => {
+    // Arrange
+    const dir = mkdtempSync(join(tmpdir(), "riposte-detection-loop-"));
+    const { inbox, outbox, loop, started } = setUpStarts(dir, async (eventId) => {
+      if (eventId === "poison") throw tooLarge();
+    });
+
+    // Act
+    await inbox.add([event("poison", T0), ...[1, 2, 3, 4, 5].map((n) => event(`valid-${n}`, T0 + n))], "api");
+    await loop.drained();
+
+    // Assert
+    expect(started).toEqual(["valid-1", "valid-2", "valid-3", "valid-4", "valid-5"]);
+    expect(outbox.size()).toBe(0);
+    expect(outbox.deadLettered()).toBe(1);
+    expect(outbox.recentDeadLetters(10)).toEqual([
+      {
+        incidentId: incidentIdFor(finding("poison")),
+        detection: "sg-ssh-open-world",
+        failedAt: expect.any(Number),
+        reason: "InvalidExecutionInput: the execution input exceeds the 256 KiB payload quota",
+      },
+    ]);
+    expect(loop.stats()).toMatchObject({ started: 5, deadLetteredFindings: 1 });
+    expect(loop.stats().lastError).toBeUndefined();
+  });
+
+  it("keeps a dead-lettered finding set aside after a restart on the same database", async () => {
+    // Arrange: a first run dead-letters the poison finding.
+    const dir = mkdtempSync(join(tmpdir(), "riposte-detection-loop-"));
+    const first = setUpStarts(dir, async (eventId) => {
+      if (eventId === "poison") throw tooLarge();
+    });
+    await first.inbox.add([event("poison", T0)], "api");
+    await first.loop.drained();
+    await first.loop.stop();
+
+    // Act: a second process on the same data, whose starts would all succeed.
+    const second = setUpStarts(dir, async () => {});
+    await second.inbox.add([event("after-restart", T0 + 1)], "api");
+    await second.loop.drained();
+
+    // Assert: the poison is not retried, the new finding starts.
+    expect(second.started).toEqual(["after-restart"]);
+    expect(second.outbox.deadLettered()).toBe(1);
+  });
+
+  it("keeps a finding queued through transient failures and starts it, in order, once they clear", async () => {
+    // Arrange: the first two starts of `flaky` fail as a closing interpreter or a full disk would.
+    const dir = mkdtempSync(join(tmpdir(), "riposte-detection-loop-"));
+    let failures = 0;
+    const { inbox, outbox, loop, started } = setUpStarts(dir, async (eventId) => {
+      if (eventId === "flaky" && failures < 2) {
+        failures++;
+        throw Object.assign(new Error("database is locked"), { name: "SqliteError" });
+      }
+    });
+
+    // Act
+    await inbox.add([event("flaky", T0), event("behind", T0 + 1)], "api");
+    await loop.drained();
+
+    // Assert: retried, nothing set aside, the order kept.
+    expect(failures).toBe(2);
+    expect(started).toEqual(["flaky", "behind"]);
+    expect(outbox.deadLettered()).toBe(0);
   });
 });

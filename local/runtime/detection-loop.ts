@@ -5,6 +5,7 @@ import { describe, pause } from "../sources/source.js";
 import type { EventInbox } from "./inbox.js";
 import type { AsyncLock } from "./lock.js";
 import type { FindingOutbox } from "./outbox.js";
+import { isPermanentStartError } from "./start-errors.js";
 
 /**
  * The one detection loop of `riposte serve`. It takes pending events from the inbox in event-time
@@ -17,6 +18,9 @@ import type { FindingOutbox } from "./outbox.js";
  * A batch that fails is rolled back and retried one event at a time; an event the engine keeps
  * failing on is set aside (dead-lettered, logged), so one bad record never stops the loop. A
  * database failure (disk full, I/O error) sets nothing aside: the loop retries until it clears.
+ * Likewise a finding whose workflow can never start (input over the 256 KiB quota, invalid) is
+ * dead-lettered in the outbox with the reason and the findings behind it start; a transient start
+ * failure keeps it queued and is retried with backoff.
  */
 
 export interface DetectionLoopOptions {
@@ -41,7 +45,10 @@ export interface DetectionLoopStats {
   processed: number;
   findings: number;
   started: number;
+  /** Events set aside since start (the engine kept failing on them). */
   deadLettered: number;
+  /** Findings set aside since start (their workflow can never start). */
+  deadLetteredFindings: number;
   /** Newest event time processed (epoch ms): correlation state expires relative to it. */
   latestEventMs?: number;
   lastError?: string;
@@ -70,7 +77,13 @@ export function createDetectionLoop(options: DetectionLoopOptions): DetectionLoo
   const db = inbox.database;
   const maxAttempts = options.maxAttempts ?? 3;
   const baseDelay = options.retryDelayMs ?? 1000;
-  const stats: DetectionLoopStats = { processed: 0, findings: 0, started: 0, deadLettered: 0 };
+  const stats: DetectionLoopStats = {
+    processed: 0,
+    findings: 0,
+    started: 0,
+    deadLettered: 0,
+    deadLetteredFindings: 0,
+  };
   let engine = options.createEngine();
   let running: Promise<void> | undefined;
   let again = false;
@@ -137,7 +150,10 @@ export function createDetectionLoop(options: DetectionLoopOptions): DetectionLoo
     });
   }
 
-  /** Start the workflows of queued findings; a failure leaves the rest queued for the next round. */
+  /**
+   * Start the workflows of queued findings. A permanent failure sets that finding aside and goes
+   * on; a transient one leaves it and the rest queued for the next round.
+   */
   async function startQueued(): Promise<boolean> {
     for (const { incidentId, finding } of outbox.list()) {
       try {
@@ -148,6 +164,16 @@ export function createDetectionLoop(options: DetectionLoopOptions): DetectionLoo
           detection: finding.detection,
         });
       } catch (error) {
+        if (isPermanentStartError(error)) {
+          await lock.run(() => outbox.deadLetter(incidentId, describe(error)));
+          stats.deadLetteredFindings++;
+          logger.error("finding set aside: its workflow can never start", {
+            incidentId,
+            detection: finding.detection,
+            error,
+          });
+          continue;
+        }
         stats.lastError = describe(error);
         logger.warn("workflow not started; it stays queued", { incidentId, error });
         return false;

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { normalizeRecords } from "../../core/events/index.js";
+import { incidentIdFor } from "../../core/incidents/id.js";
+import type { Finding } from "../../core/model/incident.js";
 import { consoleLogin } from "../../test/fixtures/events/cloudtrail.js";
 import type { SourceStatus } from "../sources/source.js";
 import { type DetectionDatabase, openDetectionDatabase } from "./detection-db.js";
@@ -10,6 +12,7 @@ import type { DetectionLoop, DetectionLoopStats } from "./detection-loop.js";
 import { localHealth } from "./health.js";
 import { EventInbox } from "./inbox.js";
 import { AsyncLock } from "./lock.js";
+import { FindingOutbox } from "./outbox.js";
 
 /**
  * The intake entry of `/api/health`: its lag is how long the oldest event not yet detected has
@@ -33,7 +36,8 @@ function setUp(sources: () => SourceStatus[] = () => []) {
   databases.push(db);
   const clock = { now: T0 };
   const inbox = new EventInbox(db, new AsyncLock(), () => clock.now);
-  const stats: DetectionLoopStats = { processed: 0, findings: 0, started: 0, deadLettered: 0 };
+  const outbox = new FindingOutbox(db, () => clock.now);
+  const stats: DetectionLoopStats = { processed: 0, findings: 0, started: 0, deadLettered: 0, deadLetteredFindings: 0 };
   const loop: DetectionLoop = {
     start() {},
     wake() {},
@@ -46,11 +50,12 @@ function setUp(sources: () => SourceStatus[] = () => []) {
     startedAt: new Date(T0).toISOString(),
     mode: "dry-run",
     inbox,
+    outbox,
     loop,
     sources,
     now: () => clock.now,
   });
-  return { inbox, stats, clock, health };
+  return { inbox, outbox, stats, clock, health };
 }
 
 describe("/api/health: the intake queue", () => {
@@ -62,6 +67,14 @@ describe("/api/health: the intake queue", () => {
       version: "9.9.9",
       startedAt: new Date(T0).toISOString(),
       remediation: "dry-run",
+      counts: {
+        pendingEvents: 0,
+        queuedFindings: 0,
+        deadLetteredEvents: 0,
+        deadLetteredFindings: 0,
+        sources: 1,
+        failingSources: 0,
+      },
       sources: [{ name: "intake", lagSeconds: 0 }],
     });
   });
@@ -105,5 +118,44 @@ describe("/api/health: the intake queue", () => {
 
     stats.lastError = undefined;
     expect(health().status).toBe("ok");
+  });
+
+  it("counts pending events, queued and dead-lettered findings, and lists the dead letters newest first", async () => {
+    // Arrange: two events pending, three findings queued, two of them then set aside.
+    const { inbox, outbox, clock, health } = setUp(() => [{ name: "sqs queue", error: "ECONNREFUSED" }]);
+    await inbox.add(events("pending-a", "pending-b"), "test");
+    const finding = (eventId: string) =>
+      ({ detection: "sg-ssh-open-world", category: "network", eventIds: [eventId] }) as unknown as Finding;
+    outbox.put([finding("one"), finding("two"), finding("three")]);
+    outbox.deadLetter(incidentIdFor(finding("one")), "InvalidExecutionInput: the execution input exceeds 256 KiB");
+    clock.now = T0 + 1000;
+    outbox.deadLetter(incidentIdFor(finding("two")), "InvalidName: invalid execution name");
+
+    // Act
+    const body = health();
+
+    // Assert
+    expect(body.counts).toEqual({
+      pendingEvents: 2,
+      queuedFindings: 1,
+      deadLetteredEvents: 0,
+      deadLetteredFindings: 2,
+      sources: 2,
+      failingSources: 1,
+    });
+    expect(body.deadLetters).toEqual([
+      {
+        incidentId: incidentIdFor(finding("two")),
+        detection: "sg-ssh-open-world",
+        failedAt: new Date(T0 + 1000).toISOString(),
+        reason: "InvalidName: invalid execution name",
+      },
+      {
+        incidentId: incidentIdFor(finding("one")),
+        detection: "sg-ssh-open-world",
+        failedAt: new Date(T0).toISOString(),
+        reason: "InvalidExecutionInput: the execution input exceeds 256 KiB",
+      },
+    ]);
   });
 });

@@ -19,8 +19,11 @@ afterEach(async () => {
   for (const client of clients.splice(0)) client.destroy();
 });
 
-async function health(runtime: Runtime): Promise<HealthResponse> {
-  const response = await fetch(`${runtime.url}/api/health`);
+/** The health answer; with the token (the default) in full, without it status and counts only. */
+async function health(runtime: Runtime, token: string | null = TOKEN): Promise<HealthResponse> {
+  const response = await fetch(`${runtime.url}/api/health`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
   expect(response.status).toBe(200);
   return (await response.json()) as HealthResponse;
 }
@@ -82,6 +85,16 @@ describe("GET /api/health of riposte serve", () => {
     expect(queue?.error).toMatch(/ECONNREFUSED|connect/i);
     // The queue is named, never its URL with the account.
     expect(JSON.stringify(body)).not.toContain("123456789012");
+    // Without the token: the status and counts, no names, paths or error text.
+    const open = await health(runtime, null);
+    expect(open).toEqual({
+      status: "degraded",
+      version: body.version,
+      startedAt: body.startedAt,
+      remediation: "dry-run",
+      counts: expect.objectContaining({ sources: 3, failingSources: 1 }),
+    });
+    expect(JSON.stringify(open)).not.toContain(watched);
   });
 
   it("is ok with the lag of the intake alone when no live source is configured", async () => {
@@ -99,7 +112,12 @@ describe("GET /api/health of riposte serve", () => {
 
     const body = await health(runtime);
 
-    expect(body).toMatchObject({ status: "ok", remediation: "dry-run", sources: [{ name: "intake", lagSeconds: 0 }] });
+    expect(body).toMatchObject({
+      status: "ok",
+      remediation: "dry-run",
+      counts: { pendingEvents: 0, queuedFindings: 0, deadLetteredFindings: 0, sources: 1, failingSources: 0 },
+      sources: [{ name: "intake", lagSeconds: 0 }],
+    });
     expect(body.sources).toHaveLength(1);
   });
 });

@@ -3,21 +3,28 @@ import type { RemediationMode } from "../../core/model/incident.js";
 import type { SourceStatus } from "../sources/source.js";
 import type { DetectionLoop } from "./detection-loop.js";
 import type { EventInbox } from "./inbox.js";
+import type { FindingOutbox } from "./outbox.js";
 
 export interface HealthSources {
   version: string;
   startedAt: string;
   mode: RemediationMode;
   inbox: EventInbox;
+  outbox: FindingOutbox;
   loop: DetectionLoop;
   sources: () => SourceStatus[];
   now: () => number;
 }
 
+/** Dead-lettered findings listed in full (to token holders); the count is always exact. */
+const DEAD_LETTERS_LISTED = 20;
+
 /**
- * `GET /api/health` for `riposte serve`: the intake queue first (lag: how long its oldest pending
- * event has waited; the newest event time detected), then each live source. Any source with an
- * error makes the status `degraded`.
+ * `GET /api/health` for `riposte serve`: the counts (pending events, queued and dead-lettered
+ * findings, failing sources), then the intake queue (lag: how long its oldest pending event has
+ * waited; the newest event time detected), each live source, and the latest dead-lettered
+ * findings. Any source with an error makes the status `degraded`. The API shows callers without
+ * a token the status and counts only (`publicHealth`).
  */
 export function localHealth(parts: HealthSources): () => HealthResponse {
   return () => {
@@ -31,12 +38,25 @@ export function localHealth(parts: HealthSources): () => HealthResponse {
       ...(stats.lastError ? { error: stats.lastError } : {}),
     };
     const sources = [intake, ...parts.sources()];
+    const deadLetters = parts.outbox.recentDeadLetters(DEAD_LETTERS_LISTED).map((entry) => ({
+      ...entry,
+      failedAt: new Date(entry.failedAt).toISOString(),
+    }));
     return {
       status: sources.some((source) => source.error) ? "degraded" : "ok",
       version: parts.version,
       startedAt: parts.startedAt,
       remediation: parts.mode,
+      counts: {
+        pendingEvents: backlog.pending,
+        queuedFindings: parts.outbox.size(),
+        deadLetteredEvents: parts.inbox.deadLettered(),
+        deadLetteredFindings: parts.outbox.deadLettered(),
+        sources: sources.length,
+        failingSources: sources.filter((source) => source.error).length,
+      },
       sources,
+      ...(deadLetters.length > 0 ? { deadLetters } : {}),
     };
   };
 }

@@ -10,7 +10,8 @@ import type { AsyncLock } from "./lock.js";
 /**
  * The periodic work of `riposte serve`, each on its own timer that stops on shutdown: closing
  * approvals nobody answered, redelivering notices Slack or SNS missed, removing expired
- * temporary denies (live mode), expiring correlation state (in event time) and forgetting
+ * temporary denies (live mode), expiring correlation state (in event time, never ahead of the
+ * wall clock: one future-dated event must not expire the windows of the events after it) and forgetting
  * processed events past the dedupe window. A run never overlaps the previous one of its job,
  * and a failure is logged, never thrown.
  */
@@ -25,6 +26,8 @@ export interface JobsOptions {
   everyMs: number;
   dedupeMs: number;
   logger: Logger;
+  /** The wall clock, epoch ms (tests move it). */
+  now?: () => number;
 }
 
 export interface Jobs {
@@ -38,8 +41,16 @@ interface Job {
   run(): Promise<unknown>;
 }
 
+/**
+ * Where the correlation sweep expires state up to: the newest event time processed, but never
+ * past the wall clock, since an event time is whatever the record says.
+ */
+export function sweepTime(latestEventMs: number, nowMs: number): number {
+  return Math.min(latestEventMs, nowMs);
+}
+
 export function startJobs(options: JobsOptions): Jobs {
-  const { deps, logger } = options;
+  const { deps, logger, now = Date.now } = options;
   const jobs: Job[] = [
     { name: "expire approvals", run: () => expireApprovals(deps) },
     { name: "redeliver notices", run: () => redeliverPendingNotices(deps) },
@@ -48,7 +59,7 @@ export function startJobs(options: JobsOptions): Jobs {
       run: async () => {
         const latest = options.latestEventMs();
         if (latest === undefined) return 0;
-        return options.lock.run(() => options.state.sweep(latest));
+        return options.lock.run(() => options.state.sweep(sweepTime(latest, now())));
       },
     },
     { name: "forget old events", run: () => options.inbox.prune(options.dedupeMs) },

@@ -27,7 +27,7 @@ import { openDetectionDatabase } from "./detection-db.js";
 import { createDetectionLoop, type DetectionLoop } from "./detection-loop.js";
 import { localHealth } from "./health.js";
 import { EventInbox } from "./inbox.js";
-import { createInboxIntake } from "./intake.js";
+import { createInboxIntake, intakeBounds } from "./intake.js";
 import { type Jobs, startJobs } from "./jobs.js";
 import { AsyncLock } from "./lock.js";
 import { FindingOutbox } from "./outbox.js";
@@ -206,6 +206,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       startedAt,
       mode,
       inbox,
+      outbox,
       loop: detection,
       sources: () => live.map((source) => source.status()),
       now: Date.now,
@@ -215,7 +216,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       port: options.port,
       store,
       token: options.token,
-      intake: createInboxIntake(inbox),
+      intake: createInboxIntake(inbox, { bounds: intakeBounds(config.runtime) }),
       decideApproval: (decision) => decideApproval(decision, workflows.deps),
       executions: storeExecutionReader(store, (arn) => {
         try {

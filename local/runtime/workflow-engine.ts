@@ -6,7 +6,7 @@ import type { TaskName } from "../../core/model/tasks.js";
 import type { ExecutionStore } from "../../core/store/ports.js";
 import { allWorkflows, stateMachineName, substitutePlaceholders } from "../../workflows/index.js";
 import type { Clock } from "../interpreter/clock.js";
-import { ExecutionAlreadyExists } from "../interpreter/errors.js";
+import { ExecutionAlreadyExists, StateMachineDoesNotExist } from "../interpreter/errors.js";
 import { createSnsPublisher, type LocalFunction, type SnsPublisher } from "../interpreter/integrations.js";
 import { Interpreter } from "../interpreter/interpreter.js";
 import { localFunctionArns, localFunctions } from "./tasks.js";
@@ -77,7 +77,9 @@ export function createLocalWorkflowEngine(options: LocalWorkflowEngineOptions): 
   }
   const stateMachineArn = (category: Category) => {
     const arn = machines.get(category);
-    if (!arn) throw new Error(`no workflow for category ${category}; categories: ${CATEGORIES.join(", ")}`);
+    if (!arn) {
+      throw new StateMachineDoesNotExist(`no workflow for category ${category}; categories: ${CATEGORIES.join(", ")}`);
+    }
     return arn;
   };
 

@@ -7,6 +7,7 @@ import { CATEGORIES } from "../../core/model/catalog.js";
 import type { IncidentSummary } from "../../core/model/incident.js";
 import { DEMO_GROUP, demoStoryline } from "../../local/demo/storyline.js";
 import {
+  api,
   incidentDetail,
   listIncidents,
   postRecords,
@@ -141,8 +142,8 @@ describe("riposte serve with the demo", () => {
       ).toEqual(["MITIGATED"]);
     }
 
-    // The demo source reports itself in /api/health.
-    const health = (await (await fetch(`${served.url}/api/health`)).json()) as HealthResponse;
+    // The demo source reports itself in /api/health (to the token's holder: names are detail).
+    const health = (await api<HealthResponse>(served.url, "/api/health", { token })).body;
     expect(health.sources?.map((source) => source.name)).toContain("demo");
 
     // Restarted on the same (now non-empty) store, the demo does not play again.

@@ -139,7 +139,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const incidentPath = (id: string) => `/api/incidents/${encodeURIComponent(id)}`;
 
   return {
-    health: () => json<HealthResponse>("health", "/api/health", {}, false),
+    // The token, when there is one, gets the detail (source names and errors, dead letters).
+    health: () => json<HealthResponse>("health", "/api/health"),
     listIncidents: (query = {}, signal) =>
       json<IncidentListResponse>("incident list", `/api/incidents${listQueryString(query)}`, { signal }),
     getIncident: (id, signal) => json<IncidentDetailResponse>("incident", incidentPath(id), { signal }),

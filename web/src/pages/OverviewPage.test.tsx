@@ -44,4 +44,30 @@ describe("OverviewPage", () => {
 
     expect(await screen.findByRole("alert")).toHaveTextContent(/Could not load statistics/);
   });
+
+  it("shows how many findings the server set aside, linking to why", async () => {
+    // Arrange: two dead-lettered findings on the server.
+    const deadLetters = ["a", "b"].map((n) => ({
+      incidentId: `sg-ssh-open-world-${n}`,
+      detection: "sg-ssh-open-world",
+      failedAt: "2026-03-01T10:00:00Z",
+      reason: "InvalidExecutionInput: the execution input exceeds the 256 KiB payload quota",
+    }));
+
+    // Act
+    renderApp({ path: "/overview", stats: STATS, deadLetters });
+
+    // Assert
+    const notice = await screen.findByText(/2 findings could not start a workflow/);
+    expect(notice).toHaveAttribute("role", "status");
+    expect(within(notice).getByRole("link", { name: "See why in Settings" })).toHaveAttribute("href", "/settings");
+  });
+
+  it("shows no notice while nothing is set aside", async () => {
+    renderApp({ path: "/overview", stats: STATS });
+
+    // Health has answered once the mode shows.
+    expect(await screen.findByText("DRY-RUN")).toBeInTheDocument();
+    expect(screen.queryByText(/could not start a workflow/)).not.toBeInTheDocument();
+  });
 });

@@ -3,6 +3,7 @@ import type { StatsResponse } from "../../../core/model/api.js";
 import { SeverityBadge, StatusBadge } from "../components/Badges.js";
 import { BarChart } from "../components/BarChart.js";
 import { CountBars } from "../components/CountBars.js";
+import { DeadLetterNotice } from "../components/DeadLetterNotice.js";
 import { useApp } from "../context.js";
 import { formatDuration, humanize } from "../lib/format.js";
 
@@ -40,6 +41,7 @@ export function OverviewPage() {
       <header class="page-header">
         <h1 id="overview-heading">Overview</h1>
       </header>
+      <DeadLetterNotice />
       <Show when={error()}>
         <p class="error-text" role="alert">
           Could not load statistics: {error()}

@@ -37,4 +37,23 @@ describe("SettingsPage", () => {
 
     expect(document.documentElement.dataset.theme).toBe("dark");
   });
+
+  it("lists the findings set aside with their reasons (health gives them to the token's holder)", async () => {
+    renderApp({
+      path: "/settings",
+      deadLetters: [
+        {
+          incidentId: "sg-ssh-open-world-a",
+          detection: "sg-ssh-open-world",
+          failedAt: "2026-03-01T10:00:00Z",
+          reason: "InvalidExecutionInput: the execution input exceeds the 256 KiB payload quota",
+        },
+      ],
+    });
+
+    const section = await screen.findByRole("region", { name: "Findings set aside" });
+
+    expect(section).toHaveTextContent("sg-ssh-open-world-a");
+    expect(section).toHaveTextContent("InvalidExecutionInput: the execution input exceeds the 256 KiB payload quota");
+  });
 });

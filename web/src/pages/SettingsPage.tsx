@@ -75,6 +75,23 @@ export function SettingsPage() {
         </Show>
       </section>
 
+      <Show when={app.health.health()?.deadLetters?.length}>
+        <section class="card" aria-labelledby="dead-letters-heading">
+          <h2 id="dead-letters-heading">Findings set aside</h2>
+          <p class="muted">Their workflow can never start; the latest are listed with the reason.</p>
+          <ul>
+            <For each={app.health.health()?.deadLetters ?? []}>
+              {(entry) => (
+                <li>
+                  <code>{entry.incidentId}</code> · {formatTime(entry.failedAt)} ·{" "}
+                  <span class="error-text break">{entry.reason}</span>
+                </li>
+              )}
+            </For>
+          </ul>
+        </section>
+      </Show>
+
       <form class="card settings-form" onSubmit={save} aria-labelledby="connection-heading">
         <h2 id="connection-heading">Connection</h2>
         <label class="field">

@@ -1,4 +1,9 @@
-import type { ApprovalRequest, IncidentDetailResponse, StatsResponse } from "../../../core/model/api.js";
+import type {
+  ApprovalRequest,
+  DeadLetterSummary,
+  IncidentDetailResponse,
+  StatsResponse,
+} from "../../../core/model/api.js";
 import type { Incident, IncidentSummary } from "../../../core/model/incident.js";
 import type { LiveMessage } from "../../../core/model/messages.js";
 import { summarize } from "../../../core/store/summary.js";
@@ -14,6 +19,8 @@ export interface FakeServerOptions {
   summaries?: IncidentSummary[];
   details?: IncidentDetailResponse[];
   stats?: StatsResponse;
+  /** Findings the server set aside (health counts; listed to a token holder). */
+  deadLetters?: DeadLetterSummary[];
 }
 
 export interface FakeServer {
@@ -45,11 +52,22 @@ export function createFakeServer(options: FakeServerOptions = {}): FakeServer {
       server.requests.push({ method, path: `${url.pathname}${url.search}`, auth, body });
       if (server.down) throw new TypeError("fetch failed");
       if (url.pathname === "/api/health") {
+        const deadLetters = options.deadLetters ?? [];
         return json(200, {
           status: "ok",
           version: "9.9.9",
           startedAt: "2026-03-01T00:00:00Z",
           remediation: options.remediation ?? "dry-run",
+          counts: {
+            pendingEvents: 0,
+            queuedFindings: 0,
+            deadLetteredEvents: 0,
+            deadLetteredFindings: deadLetters.length,
+            sources: 1,
+            failingSources: 0,
+          },
+          // Like the server: the detail only for the token's holder.
+          ...(auth === `Bearer ${token}` && deadLetters.length > 0 ? { deadLetters } : {}),
         });
       }
       if (auth !== `Bearer ${token}`) return json(401, { error: "missing or invalid token" });
