@@ -6,6 +6,7 @@ import { normaliseOrigin } from "../../core/api/cors.js";
 import { heartbeatMessage, toLiveMessage } from "../../core/api/live.js";
 import type { Logger } from "../../core/log.js";
 import type { ChangeStream } from "../../core/store/ports.js";
+import { requestUrl } from "./http.js";
 
 /**
  * Live push for `riposte serve`: a `ws` server on `/ws`. Clients authenticate with the dashboard
@@ -33,10 +34,14 @@ export interface LiveHub {
 
 const PATH = "/ws";
 
-function refuse(socket: Duplex, status: number, reason: string): void {
+/** Answer an upgrade request with an HTTP error and close the socket once it is written. */
+function refuse(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}): void {
   const body = JSON.stringify({ error: reason });
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json\r\n${extra.join("")}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    // The server sockets allow half-open connections: a client that never closes would linger.
+    () => socket.destroy(),
   );
 }
 
@@ -57,16 +62,22 @@ export function attachLiveHub(server: Server, options: LiveHubOptions): LiveHub 
   const alive = new WeakMap<WebSocket, boolean>();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const refused = (status: number, reason: string, why: string) => {
-      options.logger.warn("live connection refused", { why, remote: req.socket.remoteAddress });
-      refuse(socket, status, reason);
+    // node:http stops watching an upgraded socket: without this, a client reset would crash.
+    socket.on("error", (error) => options.logger.debug("live socket error", { error }));
+    const remote = req.socket?.remoteAddress;
+    const refused = (status: number, reason: string, why: string, headers?: Record<string, string>) => {
+      options.logger.warn("live connection refused", { why, remote });
+      refuse(socket, status, reason, headers);
     };
+    const url = requestUrl(req.url);
+    if (!url) return refuse(socket, 400, "Bad Request");
     if (url.pathname !== PATH) return refuse(socket, 404, "Not Found");
     if (!options.hostAllowed(req.headers.host)) return refused(403, "Forbidden", "host");
     if (!originAllowed(req, options.allowedOrigins)) return refused(403, "Forbidden", "origin");
     const token = bearerToken(req.headers.authorization) ?? url.searchParams.get("token") ?? undefined;
-    if (!options.checkToken(token)) return refused(401, "Unauthorized", token ? "invalid token" : "missing token");
+    if (!options.checkToken(token)) {
+      return refused(401, "Unauthorized", token ? "invalid token" : "missing token");
+    }
     wss.handleUpgrade(req, socket, head, (client) => wss.emit("connection", client, req));
   };
 
