@@ -9,6 +9,7 @@ export { bearerToken, createTokenChecker, generateToken, MIN_TOKEN_LENGTH, resol
 export { storeExecutionReader } from "./executions.js";
 export { heartbeatMessage, toLiveMessage } from "./live.js";
 export { sfnExecutionReader } from "./sfn-executions.js";
+export { type AuthThrottle, clientKey, createAuthThrottle } from "./throttle.js";
 export * from "./types.js";
 
 /**
@@ -57,6 +58,24 @@ export function createApi(options: ApiOptions): Api {
   const allowedOrigins = new Set((options.allowedOrigins ?? []).flatMap((origin) => normaliseOrigin(origin) ?? []));
   const now = options.now ?? (() => new Date());
 
+  /** The principal of the request's bearer token; a wrong one counts against the client's address. */
+  function authenticate(request: ApiRequest): string {
+    const { throttle } = options;
+    const { client } = request;
+    const wait = throttle && client !== undefined ? throttle.retryAfter(client) : undefined;
+    if (wait !== undefined) {
+      throw new HttpError(429, "too many wrong tokens from this address; retry later", undefined, {
+        "retry-after": String(wait),
+      });
+    }
+    const presented = bearerToken(request.headers.authorization);
+    const known = checkToken(presented);
+    if (known) return known;
+    if (presented && throttle && client !== undefined) throttle.failed(client);
+    const problem = presented ? "invalid bearer token" : "missing bearer token";
+    throw new HttpError(401, problem, undefined, { "www-authenticate": 'Bearer realm="riposte"' });
+  }
+
   async function handle(request: ApiRequest): Promise<ApiResponse> {
     let corsHeaders: Record<string, string> = {};
     try {
@@ -72,15 +91,7 @@ export function createApi(options: ApiOptions): Api {
         throw new HttpError(404, "not found");
       }
       let principal = "anonymous";
-      if (route.auth) {
-        const presented = bearerToken(request.headers.authorization);
-        const known = checkToken(presented);
-        if (!known) {
-          const problem = presented ? "invalid bearer token" : "missing bearer token";
-          throw new HttpError(401, problem, undefined, { "www-authenticate": 'Bearer realm="riposte"' });
-        }
-        principal = known;
-      }
+      if (route.auth) principal = authenticate(request);
       const response = await route.handle({ request, params: decodeParams(params), principal, options, limits, now });
       const answer = { ...response, headers: { ...response.headers, ...corsHeaders } };
       return method === "HEAD" ? { ...answer, body: "" } : answer;

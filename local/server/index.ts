@@ -1,6 +1,7 @@
 import { createTokenChecker } from "../../core/api/auth.js";
 import { normaliseOrigin } from "../../core/api/cors.js";
 import { createApi } from "../../core/api/index.js";
+import { type AuthThrottle, createAuthThrottle } from "../../core/api/throttle.js";
 import type { ApiLimits, ApiOptions, ApiToken } from "../../core/api/types.js";
 import type { Logger } from "../../core/log.js";
 import type { HealthResponse } from "../../core/model/api.js";
@@ -36,6 +37,8 @@ export interface LocalServerOptions {
   allowedHosts?: string[];
   limits?: Partial<ApiLimits>;
   heartbeatSeconds?: number;
+  /** Wrong tokens per client address, for the API and the live socket alike; default 20 a minute. */
+  throttle?: AuthThrottle;
   logger: Logger;
   now?: () => Date;
 }
@@ -62,9 +65,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     startedAt,
     remediation: options.remediation ?? "dry-run",
   });
+  const throttle = options.throttle ?? createAuthThrottle();
   const api = createApi({
     store: options.store,
     tokens,
+    throttle,
     health: options.health ?? defaultHealth,
     intake: options.intake,
     decideApproval: options.decideApproval,
@@ -93,6 +98,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const live = attachLiveHub(http.server, {
     changes: options.store,
     checkToken: createTokenChecker(tokens),
+    throttle,
     hostAllowed,
     allowedOrigins: new Set((options.allowedOrigins ?? []).flatMap((origin) => normaliseOrigin(origin) ?? [])),
     heartbeatMs: (options.heartbeatSeconds ?? 15) * 1000,

@@ -4,6 +4,7 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { bearerToken } from "../../core/api/auth.js";
 import { normaliseOrigin } from "../../core/api/cors.js";
 import { heartbeatMessage, toLiveMessage } from "../../core/api/live.js";
+import type { AuthThrottle } from "../../core/api/throttle.js";
 import type { Logger } from "../../core/log.js";
 import type { ChangeStream } from "../../core/store/ports.js";
 import { requestUrl } from "./http.js";
@@ -19,6 +20,8 @@ export interface LiveHubOptions {
   checkToken: (token: string | undefined) => string | undefined;
   hostAllowed: (host: string | undefined) => boolean;
   allowedOrigins: ReadonlySet<string>;
+  /** Wrong tokens per client address, shared with the REST API. */
+  throttle?: AuthThrottle;
   heartbeatMs: number;
   logger: Logger;
   now?: () => Date;
@@ -74,8 +77,11 @@ export function attachLiveHub(server: Server, options: LiveHubOptions): LiveHub 
     if (url.pathname !== PATH) return refuse(socket, 404, "Not Found");
     if (!options.hostAllowed(req.headers.host)) return refused(403, "Forbidden", "host");
     if (!originAllowed(req, options.allowedOrigins)) return refused(403, "Forbidden", "origin");
+    const wait = remote !== undefined ? options.throttle?.retryAfter(remote) : undefined;
+    if (wait !== undefined) return refused(429, "Too Many Requests", "throttled", { "retry-after": String(wait) });
     const token = bearerToken(req.headers.authorization) ?? url.searchParams.get("token") ?? undefined;
     if (!options.checkToken(token)) {
+      if (token && remote !== undefined) options.throttle?.failed(remote);
       return refused(401, "Unauthorized", token ? "invalid token" : "missing token");
     }
     wss.handleUpgrade(req, socket, head, (client) => wss.emit("connection", client, req));

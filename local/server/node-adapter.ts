@@ -50,7 +50,7 @@ function headersOf(req: IncomingMessage): Record<string, string | undefined> {
   return headers;
 }
 
-/** Refused requests (bad token, foreign origin) at warn, with the caller's address; the rest at debug. */
+/** Refused requests (bad token, foreign origin, throttled) at warn, with the caller's address; the rest at debug. */
 function logRequest(
   logger: Logger,
   fields: { method: string; path: string; remote?: string },
@@ -58,7 +58,7 @@ function logRequest(
   started: number,
 ) {
   const line = { ...fields, status, ms: Math.round(performance.now() - started) };
-  if (status === 401 || status === 403) logger.warn("api request refused", line);
+  if (status === 401 || status === 403 || status === 429) logger.warn("api request refused", line);
   else logger.debug("api request", line);
 }
 
@@ -102,6 +102,7 @@ export async function serveApi(
     query: url.searchParams,
     headers: headersOf(req),
     scheme: "http",
+    ...(remote ? { client: remote } : {}),
     ...(body ? { body } : {}),
   };
   send(res, await api.handle(request));

@@ -1,9 +1,18 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_THROTTLE } from "../../core/api/throttle.js";
 import { startHarness } from "../api/harness.js";
-import { type Served, serve, sleep, stopAll, tempDir } from "../serve/support/riposte.js";
-import { chunkedFlood, getFrom, halfOpenUpgrade, rawExchange, sendAndReset, unfinishedHeaders } from "./wire.js";
+import { type Served, serve, sleep, stopAll, TOKEN, tempDir } from "../serve/support/riposte.js";
+import {
+  chunkedFlood,
+  getFrom,
+  halfOpenUpgrade,
+  liveFrom,
+  rawExchange,
+  sendAndReset,
+  unfinishedHeaders,
+} from "./wire.js";
 
 /**
  * `riposte serve` against a hostile client on the same machine: a real server process, real
@@ -95,6 +104,37 @@ describe("riposte serve against hostile clients", () => {
 
     expect(answer.status).toBe(408);
     await stillServing();
+  });
+
+  it("answers wrong tokens from one address with 429 after the limit, REST and WebSocket alike; other addresses are unaffected", async () => {
+    const attacker = "127.0.0.2";
+    const guesses: number[] = [];
+    // Half the allowance over the live socket, half over REST: both count against the address.
+    for (let guess = 0; guess < DEFAULT_THROTTLE.maxFailures / 2; guess++) {
+      guesses.push((await liveFrom(served.url, `wrong-token-${guess}`, attacker)) as number);
+    }
+    for (let guess = DEFAULT_THROTTLE.maxFailures / 2; guess < DEFAULT_THROTTLE.maxFailures; guess++) {
+      guesses.push(
+        (await getFrom(served.url, "/api/incidents", { token: `wrong-token-${guess}`, localAddress: attacker })).status,
+      );
+    }
+
+    const throttled = await getFrom(served.url, "/api/incidents", { token: "wrong-token-x", localAddress: attacker });
+    // While throttled no token is checked, else the answer would tell which guess was right.
+    const rightButThrottled = await getFrom(served.url, "/api/incidents", { token: TOKEN, localAddress: attacker });
+    const liveThrottled = await liveFrom(served.url, TOKEN, attacker);
+    const otherClient = await getFrom(served.url, "/api/incidents", { token: TOKEN });
+    const otherClientWrong = await getFrom(served.url, "/api/incidents", { token: "wrong-token-y" });
+    const otherLive = await liveFrom(served.url, TOKEN);
+
+    expect(guesses).toEqual(new Array(DEFAULT_THROTTLE.maxFailures).fill(401));
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers["retry-after"])).toBeGreaterThan(0);
+    expect(rightButThrottled.status).toBe(429);
+    expect(liveThrottled).toBe(429);
+    expect(otherClient.status).toBe(200);
+    expect(otherClientWrong.status).toBe(401);
+    expect(otherLive).toBe("open");
   });
 });
 
