@@ -7,12 +7,20 @@ import { serveStatic } from "./static.js";
 /**
  * Headers on every response: the shared security headers with the dashboard's CSP. JSON answers
  * (the API's and this server's own) replace them with `API_HEADERS`, as the AWS api function sends.
+ * The live socket is allowed on the page's own host only, named exactly: CSP Level 3 lets 'self'
+ * match ws:/wss: on the same host, but older browsers do not, and a bare `ws:` would allow any host.
  */
-export const PAGE_HEADERS: Readonly<Record<string, string>> = {
-  ...SECURITY_HEADERS,
-  "content-security-policy":
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-};
+export function pageHeaders(host: string | undefined): Record<string, string> {
+  const live =
+    host !== undefined && HOST_HEADER.test(host) ? ` ws://${host.toLowerCase()} wss://${host.toLowerCase()}` : "";
+  return {
+    ...SECURITY_HEADERS,
+    "content-security-policy": `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'${live}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+  };
+}
+
+// A host name or IP literal with an optional port: what may be written into a CSP source.
+const HOST_HEADER = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)(?::\d{1,5})?$/i;
 
 /**
  * Connection limits against clients that hold sockets open (slowloris): headers must arrive
@@ -63,11 +71,11 @@ export interface RunningServer {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const { logger } = options;
   const answer = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    for (const [name, value] of Object.entries(PAGE_HEADERS)) res.setHeader(name, value);
     if (options.allowHost && !options.allowHost(req.headers.host)) {
       sendJson(res, 403, { error: "host not allowed" });
       return;
     }
+    for (const [name, value] of Object.entries(pageHeaders(req.headers.host))) res.setHeader(name, value);
     for (const route of options.routes) {
       if (await route(req, res, url)) return;
     }

@@ -145,6 +145,21 @@ describe("local server pages and files (in process)", () => {
 
   afterAll(() => web.remove());
 
+  it("names the page's own WebSocket origin in connect-src, never any ws: host", async () => {
+    const harness = await startHarness({ webRoot: web.path });
+    try {
+      const own = new URL(harness.url).host;
+      const page = await getFrom(harness.url, "/");
+      const csp = String(page.headers["content-security-policy"]);
+
+      expect(page.status).toBe(200);
+      expect(csp).toContain(`connect-src 'self' ws://${own} wss://${own};`);
+      expect(csp).not.toMatch(/\sws:\s|\swss:\s/);
+    } finally {
+      await harness.stop();
+    }
+  });
+
   it("closes a refused WebSocket upgrade even when the client keeps its side open", async () => {
     const harness = await startHarness();
     const socket = await halfOpenUpgrade(Number(new URL(harness.url).port));
