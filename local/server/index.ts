@@ -8,7 +8,7 @@ import type { HealthResponse } from "../../core/model/api.js";
 import type { RemediationMode } from "../../core/model/incident.js";
 import type { ChangeStream, IncidentStore } from "../../core/store/ports.js";
 import { VERSION } from "../cli/version.js";
-import { hostPolicy } from "./hosts.js";
+import { hostPolicy, isLoopbackAddress } from "./hosts.js";
 import { type RunningServer, startHttpServer } from "./http.js";
 import { attachLiveHub, type LiveHub } from "./live.js";
 import { serveApi } from "./node-adapter.js";
@@ -47,6 +47,17 @@ export interface LocalServer extends RunningServer {
   live: LiveHub;
   /** The dashboard address with the token in the fragment (never sent to the server, read once). */
   dashboardUrl(token: string): string;
+}
+
+/** Bound beyond loopback, the server is on the network as plain HTTP: say so once, loudly. */
+function warnExposed(logger: Logger, url: string, allowedHosts: readonly string[]): void {
+  logger.warn(
+    "listening on a non-loopback address: the dashboard, its API, the live socket and /slack/interactions are reachable from the network over plain HTTP (no TLS: tokens and incidents cross it readable); the dashboard token is the only protection. Bind 127.0.0.1, or put a TLS proxy in front and set api.allowedHosts",
+    {
+      url,
+      hostCheck: allowedHosts.length > 0 ? "api.allowedHosts" : "off (any Host header is answered)",
+    },
+  );
 }
 
 /**
@@ -105,6 +116,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     logger: options.logger,
     now: options.now,
   });
+  if (!isLoopbackAddress(host)) warnExposed(options.logger, http.url, options.allowedHosts ?? []);
   return {
     ...http,
     live,

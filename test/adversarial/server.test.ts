@@ -1,5 +1,7 @@
+import { spawn } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_THROTTLE } from "../../core/api/throttle.js";
 import { startHarness } from "../api/harness.js";
@@ -135,6 +137,44 @@ describe("riposte serve against hostile clients", () => {
     expect(otherClient.status).toBe(200);
     expect(otherClientWrong.status).toBe(401);
     expect(otherLive).toBe("open");
+  });
+
+  it("does not warn about exposure on loopback", () => {
+    expect(served.output()).not.toContain("non-loopback");
+  });
+});
+
+describe("riposte serve --host 0.0.0.0", () => {
+  it("warns at start that it is reachable from the network without TLS, tokens its only protection", async () => {
+    const dir = tempDir("riposte-adversarial-any-");
+    const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+    // Port 0 on every interface, only to read the start-up lines: no traffic is sent to it.
+    const child = spawn(
+      process.execPath,
+      ["bin/riposte.mjs", "serve", "--host", "0.0.0.0", "--port", "0", "--no-demo", "--data-dir", dir.path],
+      { cwd: repoRoot, env: { ...process.env, RIPOSTE_DASHBOARD_TOKEN: TOKEN }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    try {
+      await expect.poll(() => output, { timeout: 20_000 }).toMatch(/listening on http:\/\/0\.0\.0\.0:\d+/);
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+      dir.remove();
+    }
+
+    const warning = output
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { level: string; msg: string; hostCheck?: string })
+      .find((line) => line.msg.includes("non-loopback"));
+    expect(warning?.level).toBe("warn");
+    expect(warning?.msg).toMatch(/no TLS/);
+    expect(warning?.msg).toMatch(/token is the only protection/);
+    expect(warning?.hostCheck).toMatch(/^off/);
   });
 });
 
