@@ -9,6 +9,7 @@ export { bearerToken, createTokenChecker, generateToken, MIN_TOKEN_LENGTH, resol
 export { storeExecutionReader } from "./executions.js";
 export { heartbeatMessage, toLiveMessage } from "./live.js";
 export { sfnExecutionReader } from "./sfn-executions.js";
+export { type AuthThrottle, clientKey, createAuthThrottle } from "./throttle.js";
 export * from "./types.js";
 
 /**
@@ -57,6 +58,35 @@ export function createApi(options: ApiOptions): Api {
   const allowedOrigins = new Set((options.allowedOrigins ?? []).flatMap((origin) => normaliseOrigin(origin) ?? []));
   const now = options.now ?? (() => new Date());
 
+  /** The principal of the request's bearer token; a wrong one counts against the client's address. */
+  function authenticate(request: ApiRequest): string {
+    const { throttle } = options;
+    const { client } = request;
+    const wait = throttle && client !== undefined ? throttle.retryAfter(client) : undefined;
+    if (wait !== undefined) {
+      throw new HttpError(429, "too many wrong tokens from this address; retry later", undefined, {
+        "retry-after": String(wait),
+      });
+    }
+    const presented = bearerToken(request.headers.authorization);
+    const known = checkToken(presented);
+    if (known) return known;
+    if (presented && throttle && client !== undefined) throttle.failed(client);
+    const problem = presented ? "invalid bearer token" : "missing bearer token";
+    throw new HttpError(401, problem, undefined, { "www-authenticate": 'Bearer realm="riposte"' });
+  }
+
+  /** The principal of a token given where none is required; undefined when absent, wrong or throttled. */
+  function optionalPrincipal(request: ApiRequest): string | undefined {
+    if (!bearerToken(request.headers.authorization)) return undefined;
+    try {
+      return authenticate(request);
+    } catch (error) {
+      if (error instanceof HttpError) return undefined;
+      throw error;
+    }
+  }
+
   async function handle(request: ApiRequest): Promise<ApiResponse> {
     let corsHeaders: Record<string, string> = {};
     try {
@@ -71,18 +101,14 @@ export function createApi(options: ApiOptions): Api {
         if (allowed.length) throw new HttpError(405, "method not allowed", undefined, { allow: allowed.join(", ") });
         throw new HttpError(404, "not found");
       }
-      const presented = bearerToken(request.headers.authorization);
-      const known = checkToken(presented);
-      if (route.auth && !known) {
-        const problem = presented ? "invalid bearer token" : "missing bearer token";
-        throw new HttpError(401, problem, undefined, { "www-authenticate": 'Bearer realm="riposte"' });
-      }
-      const principal = known ?? "anonymous";
+      // Routes without `auth` still read a token (health shows its holder more), so a wrong one
+      // counts against the address there too: no route is a free oracle for guessing tokens.
+      const principal = route.auth ? authenticate(request) : optionalPrincipal(request);
       const response = await route.handle({
         request,
         params: decodeParams(params),
-        principal,
-        authenticated: known !== undefined,
+        principal: principal ?? "anonymous",
+        authenticated: principal !== undefined,
         options,
         limits,
         now,

@@ -2,6 +2,7 @@ import type { Logger } from "../log.js";
 import type { ApprovalResponse, EventsAcceptedResponse, HealthResponse } from "../model/api.js";
 import type { ExecutionSummary, HistoryEvent } from "../model/history.js";
 import type { IncidentStore } from "../store/ports.js";
+import type { AuthThrottle } from "./throttle.js";
 
 /**
  * The framework-neutral request and response the API speaks. The local server (node:http) and
@@ -18,6 +19,8 @@ export interface ApiRequest {
   body?: Uint8Array;
   /** `http` or `https`: with the `host` header, the request's own origin for the CORS check. */
   scheme: "http" | "https";
+  /** The caller's network address, when the adapter knows it (keys the wrong-token throttle). */
+  client?: string;
 }
 
 export interface ApiResponse {
@@ -71,6 +74,8 @@ export interface ApiOptions {
   store: Pick<IncidentStore, "getIncident" | "listIncidents" | "listAudit">;
   /** Bearer tokens accepted; compared in constant time. */
   tokens: ApiToken[];
+  /** Wrong tokens per client address (`ApiRequest.client`); past its limit, 429 without a check. */
+  throttle?: AuthThrottle;
   health: () => HealthResponse | Promise<HealthResponse>;
   /** `POST /api/events`: normalise, detect and start workflows (wired by the runtime). */
   intake?: (body: unknown) => Promise<EventsAcceptedResponse>;

@@ -8,7 +8,8 @@ import { isIP } from "node:net";
 
 const LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1"];
 
-function isLoopbackAddress(host: string): boolean {
+/** Whether an address or name to bind is this machine only (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackAddress(host: string): boolean {
   if (host === "localhost") return true;
   if (isIP(host) === 4) return host.startsWith("127.");
   return host === "::1";

@@ -7,12 +7,26 @@ import { serveStatic } from "./static.js";
 /**
  * Headers on every response: the shared security headers with the dashboard's CSP. JSON answers
  * (the API's and this server's own) replace them with `API_HEADERS`, as the AWS api function sends.
+ * The live socket is allowed on the page's own host only, named exactly: CSP Level 3 lets 'self'
+ * match ws:/wss: on the same host, but older browsers do not, and a bare `ws:` would allow any host.
  */
-export const PAGE_HEADERS: Readonly<Record<string, string>> = {
-  ...SECURITY_HEADERS,
-  "content-security-policy":
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-};
+export function pageHeaders(host: string | undefined): Record<string, string> {
+  const live =
+    host !== undefined && HOST_HEADER.test(host) ? ` ws://${host.toLowerCase()} wss://${host.toLowerCase()}` : "";
+  return {
+    ...SECURITY_HEADERS,
+    "content-security-policy": `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'${live}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+  };
+}
+
+// A host name or IP literal with an optional port: what may be written into a CSP source.
+const HOST_HEADER = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)(?::\d{1,5})?$/i;
+
+/**
+ * Connection limits against clients that hold sockets open (slowloris): headers must arrive
+ * within 10 s and a whole request (a 5 MB events body included) within 60 s; node checks every 2 s.
+ */
+export const CONNECTION_LIMITS = { headersTimeout: 10_000, requestTimeout: 60_000, connectionsCheckingInterval: 2_000 };
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean;
 
@@ -38,6 +52,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/** The URL of a request target, or undefined when it is not one (`GET http://[ HTTP/1.1`). */
+export function requestUrl(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? "/", "http://localhost");
+  } catch {
+    return undefined;
+  }
+}
+
 export interface RunningServer {
   server: Server;
   url: string;
@@ -46,23 +69,29 @@ export interface RunningServer {
 
 /** Start the local HTTP server; resolves once it listens. */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
-  const server = createServer(async (req, res) => {
-    for (const [name, value] of Object.entries(PAGE_HEADERS)) res.setHeader(name, value);
-    const url = new URL(req.url ?? "/", "http://localhost");
+  const { logger } = options;
+  const answer = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (options.allowHost && !options.allowHost(req.headers.host)) {
       sendJson(res, 403, { error: "host not allowed" });
       return;
     }
+    for (const [name, value] of Object.entries(pageHeaders(req.headers.host))) res.setHeader(name, value);
+    for (const route of options.routes) {
+      if (await route(req, res, url)) return;
+    }
+    if (req.method === "GET" && options.webRoot && !url.pathname.startsWith("/api/")) {
+      if (await serveStatic(options.webRoot, url.pathname, res)) return;
+    }
+    sendJson(res, 404, { error: "not found", path: url.pathname });
+  };
+  // Whatever a request does, the process stays up: a failure is logged and answered 500.
+  const server = createServer(CONNECTION_LIMITS, async (req, res) => {
+    const url = requestUrl(req.url);
     try {
-      for (const route of options.routes) {
-        if (await route(req, res, url)) return;
-      }
-      if (req.method === "GET" && options.webRoot && !url.pathname.startsWith("/api/")) {
-        if (await serveStatic(options.webRoot, url.pathname, res)) return;
-      }
-      sendJson(res, 404, { error: "not found", path: url.pathname });
+      if (!url) return sendJson(res, 400, { error: "the request target is not a valid URL" });
+      await answer(req, res, url);
     } catch (error) {
-      options.logger.error("request failed", { method: req.method, path: url.pathname, error });
+      logger.error("request failed", { method: req.method, path: url?.pathname, error });
       if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
       else res.destroy();
     }

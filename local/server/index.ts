@@ -1,13 +1,14 @@
 import { createTokenChecker } from "../../core/api/auth.js";
 import { normaliseOrigin } from "../../core/api/cors.js";
 import { createApi } from "../../core/api/index.js";
+import { type AuthThrottle, createAuthThrottle } from "../../core/api/throttle.js";
 import type { ApiLimits, ApiOptions, ApiToken } from "../../core/api/types.js";
 import type { Logger } from "../../core/log.js";
 import type { HealthResponse } from "../../core/model/api.js";
 import type { RemediationMode } from "../../core/model/incident.js";
 import type { ChangeStream, IncidentStore } from "../../core/store/ports.js";
 import { VERSION } from "../cli/version.js";
-import { hostPolicy } from "./hosts.js";
+import { hostPolicy, isLoopbackAddress } from "./hosts.js";
 import { type RunningServer, startHttpServer } from "./http.js";
 import { attachLiveHub, type LiveHub } from "./live.js";
 import { serveApi } from "./node-adapter.js";
@@ -36,6 +37,8 @@ export interface LocalServerOptions {
   allowedHosts?: string[];
   limits?: Partial<ApiLimits>;
   heartbeatSeconds?: number;
+  /** Wrong tokens per client address, for the API and the live socket alike; default 20 a minute. */
+  throttle?: AuthThrottle;
   logger: Logger;
   now?: () => Date;
 }
@@ -44,6 +47,17 @@ export interface LocalServer extends RunningServer {
   live: LiveHub;
   /** The dashboard address with the token in the fragment (never sent to the server, read once). */
   dashboardUrl(token: string): string;
+}
+
+/** Bound beyond loopback, the server is on the network as plain HTTP: say so once, loudly. */
+function warnExposed(logger: Logger, url: string, allowedHosts: readonly string[]): void {
+  logger.warn(
+    "listening on a non-loopback address: the dashboard, its API, the live socket and /slack/interactions are reachable from the network over plain HTTP (no TLS: tokens and incidents cross it readable); the dashboard token is the only protection. Bind 127.0.0.1, or put a TLS proxy in front and set api.allowedHosts",
+    {
+      url,
+      hostCheck: allowedHosts.length > 0 ? "api.allowedHosts" : "off (any Host header is answered)",
+    },
+  );
 }
 
 /**
@@ -62,9 +76,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     startedAt,
     remediation: options.remediation ?? "dry-run",
   });
+  const throttle = options.throttle ?? createAuthThrottle();
   const api = createApi({
     store: options.store,
     tokens,
+    throttle,
     health: options.health ?? defaultHealth,
     intake: options.intake,
     decideApproval: options.decideApproval,
@@ -93,12 +109,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const live = attachLiveHub(http.server, {
     changes: options.store,
     checkToken: createTokenChecker(tokens),
+    throttle,
     hostAllowed,
     allowedOrigins: new Set((options.allowedOrigins ?? []).flatMap((origin) => normaliseOrigin(origin) ?? [])),
     heartbeatMs: (options.heartbeatSeconds ?? 15) * 1000,
     logger: options.logger,
     now: options.now,
   });
+  if (!isLoopbackAddress(host)) warnExposed(options.logger, http.url, options.allowedHosts ?? []);
   return {
     ...http,
     live,

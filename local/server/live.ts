@@ -4,8 +4,10 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { bearerToken } from "../../core/api/auth.js";
 import { normaliseOrigin } from "../../core/api/cors.js";
 import { heartbeatMessage, toLiveMessage } from "../../core/api/live.js";
+import type { AuthThrottle } from "../../core/api/throttle.js";
 import type { Logger } from "../../core/log.js";
 import type { ChangeStream } from "../../core/store/ports.js";
+import { requestUrl } from "./http.js";
 
 /**
  * Live push for `riposte serve`: a `ws` server on `/ws`. Clients authenticate with the dashboard
@@ -18,6 +20,8 @@ export interface LiveHubOptions {
   checkToken: (token: string | undefined) => string | undefined;
   hostAllowed: (host: string | undefined) => boolean;
   allowedOrigins: ReadonlySet<string>;
+  /** Wrong tokens per client address, shared with the REST API. */
+  throttle?: AuthThrottle;
   heartbeatMs: number;
   logger: Logger;
   now?: () => Date;
@@ -33,10 +37,14 @@ export interface LiveHub {
 
 const PATH = "/ws";
 
-function refuse(socket: Duplex, status: number, reason: string): void {
+/** Answer an upgrade request with an HTTP error and close the socket once it is written. */
+function refuse(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}): void {
   const body = JSON.stringify({ error: reason });
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json\r\n${extra.join("")}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    // The server sockets allow half-open connections: a client that never closes would linger.
+    () => socket.destroy(),
   );
 }
 
@@ -57,16 +65,25 @@ export function attachLiveHub(server: Server, options: LiveHubOptions): LiveHub 
   const alive = new WeakMap<WebSocket, boolean>();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const refused = (status: number, reason: string, why: string) => {
-      options.logger.warn("live connection refused", { why, remote: req.socket.remoteAddress });
-      refuse(socket, status, reason);
+    // node:http stops watching an upgraded socket: without this, a client reset would crash.
+    socket.on("error", (error) => options.logger.debug("live socket error", { error }));
+    const remote = req.socket?.remoteAddress;
+    const refused = (status: number, reason: string, why: string, headers?: Record<string, string>) => {
+      options.logger.warn("live connection refused", { why, remote });
+      refuse(socket, status, reason, headers);
     };
+    const url = requestUrl(req.url);
+    if (!url) return refuse(socket, 400, "Bad Request");
     if (url.pathname !== PATH) return refuse(socket, 404, "Not Found");
     if (!options.hostAllowed(req.headers.host)) return refused(403, "Forbidden", "host");
     if (!originAllowed(req, options.allowedOrigins)) return refused(403, "Forbidden", "origin");
+    const wait = remote !== undefined ? options.throttle?.retryAfter(remote) : undefined;
+    if (wait !== undefined) return refused(429, "Too Many Requests", "throttled", { "retry-after": String(wait) });
     const token = bearerToken(req.headers.authorization) ?? url.searchParams.get("token") ?? undefined;
-    if (!options.checkToken(token)) return refused(401, "Unauthorized", token ? "invalid token" : "missing token");
+    if (!options.checkToken(token)) {
+      if (token && remote !== undefined) options.throttle?.failed(remote);
+      return refused(401, "Unauthorized", token ? "invalid token" : "missing token");
+    }
     wss.handleUpgrade(req, socket, head, (client) => wss.emit("connection", client, req));
   };
 

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
+import { pipeline } from "node:stream/promises";
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -38,7 +39,9 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
       "content-length": info.size,
       "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
     });
-    createReadStream(path).pipe(res);
+    // pipeline, not pipe: a read error (or a client gone) closes both ends instead of crashing
+    // the process with an unhandled 'error'; the headers are sent, so the answer is cut short.
+    pipeline(createReadStream(path), res).catch(() => res.destroy());
     return true;
   }
   return false;
