@@ -4,11 +4,8 @@ import { ApprovalAlreadyDecided, InvalidInput, NotAnApprover, NotFound } from ".
 import type { ApprovalResponse } from "../model/api.js";
 import type { ApprovalRecord } from "../model/incident.js";
 import type { ApprovalResult } from "../model/tasks.js";
-import { escapeMrkdwnLine } from "../notify/mrkdwn.js";
-import { notifyIncident } from "../notify/notify.js";
-import { noteReply } from "../notify/replies.js";
-import { approverMention, slackDate } from "../notify/slack-text.js";
 import type { PendingApproval } from "../store/ports.js";
+import { announceDecision } from "./follow-up.js";
 
 export const DecideApprovalArgsSchema = z
   .object({
@@ -61,29 +58,26 @@ function mayDecide(approver: string, via: "slack" | "dashboard", deps: TaskDeps)
   return deps.config.approval.allowDashboard;
 }
 
-/** Update the Slack message (who decided, buttons gone) and thread it; never fails the decision. */
-async function announce(record: ApprovalRecord, incidentId: string, deps: TaskDeps): Promise<void> {
-  const incident = await deps.store.getIncident(incidentId);
-  if (!incident) return;
-  const verb = record.decision === "approve" ? "✅ Approved" : "🚫 Rejected";
-  const comment = record.comment ? ` — “${escapeMrkdwnLine(record.comment, 500)}”` : "";
-  const note = noteReply(
-    `${verb} by ${approverMention(record)} via ${record.via} ${slackDate(record.at)}${comment}`,
-    `Riposte: ${record.decision === "approve" ? "approved" : "rejected"} (${incidentId})`,
-  );
-  await notifyIncident({ incident, kind: "status" }, deps, { note, sns: false });
-}
+/** Tells Slack who decided; by default right away, from a Slack click as a follow-up (see follow-up.ts). */
+export type Announce = (record: ApprovalRecord, incidentId: string) => Promise<void>;
 
 /**
  * Decide a pending approval, once: from a Slack button (the approver is the clicking user's id,
  * checked against `config.approval.slackApprovers`) or from the authenticated dashboard. Resumes
  * the waiting workflow with `{ decision, approver, at, comment }`, records the decision on the
- * incident and in its audit trail, and updates the Slack message with who decided.
+ * incident and in its audit trail, then updates the Slack message with who decided (`announce`:
+ * inline by default; a Slack click passes one that only queues it, to answer Slack in time).
  *
  * Throws `NotFound`, `NotAnApprover` (also audited) or `ApprovalAlreadyDecided` (a second click,
  * an expired request); nothing changes in those cases.
  */
-export async function decideApproval(raw: DecideApprovalArgs, deps: TaskDeps): Promise<ApprovalResponse> {
+export async function decideApproval(
+  raw: DecideApprovalArgs,
+  deps: TaskDeps,
+  announce: Announce = async (record, incidentId) => {
+    await announceDecision(record, incidentId, deps);
+  },
+): Promise<ApprovalResponse> {
   const parsed = DecideApprovalArgsSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(args)"}: ${issue.message}`);
@@ -153,7 +147,7 @@ export async function decideApproval(raw: DecideApprovalArgs, deps: TaskDeps): P
     },
   });
   try {
-    await announce(record, approval.incidentId, deps);
+    await announce(record, approval.incidentId);
   } catch (error) {
     deps.logger.warn("approval announcement failed", { incidentId: approval.incidentId, error });
   }

@@ -23,6 +23,7 @@ export const DEPLOYED_FUNCTIONS = [
   "record",
   "api",
   "slack",
+  "slackFollowUp",
   "correlate",
   "wsConnect",
   "wsDisconnect",
@@ -44,6 +45,7 @@ export type ResourceRef =
   | "executions"
   | "taskFunctions"
   | "correlateQueue"
+  | "slackFollowUps"
   | "realtimeConnections"
   | "memberRoles"
   | "*";
@@ -183,7 +185,22 @@ export function accessFor(fn: DeployedFunction, context: AccessContext): AccessS
     case "api":
       return [storeRead(), storeWrite(), callbacks(), readExecutions(), queueEvents()];
     case "slack":
-      return [storeRead(), storeWrite(), callbacks()];
+      return [
+        storeRead(),
+        storeWrite(),
+        callbacks(),
+        statement("QueueSlackFollowUps", ["sqs:SendMessage"], ["slackFollowUps"]),
+      ];
+    case "slackFollowUp":
+      return [
+        storeRead(),
+        storeWrite(),
+        statement(
+          "ConsumeSlackFollowUps",
+          ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+          ["slackFollowUps"],
+        ),
+      ];
     case "correlate":
       return [
         storeRead(),

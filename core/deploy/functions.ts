@@ -13,6 +13,7 @@ export const LINKS = [
   "Incidents",
   "Workflows",
   "CorrelateQueue",
+  "SlackFollowUps",
   "Realtime",
   "SlackBotToken",
   "SlackSigningSecret",
@@ -72,7 +73,17 @@ export const FUNCTION_SPECS: Readonly<Record<DeployedFunction, FunctionSpec>> = 
   slack: spec("SlackInteractions", "functions/slack.handler", "Slack Approve / Reject buttons", 10, 512, false, [
     ...SLACK_LINKS,
     "SlackSigningSecret",
+    "SlackFollowUps",
   ]),
+  slackFollowUp: spec(
+    "SlackFollowUp",
+    "functions/slack-follow-up.handler",
+    "Slack messages after a button click",
+    25,
+    512,
+    false,
+    SLACK_LINKS,
+  ),
   correlate: spec(
     "Correlate",
     "functions/correlate.handler",

@@ -26,6 +26,7 @@ const SCHEMAS = {
   Settings: SettingsSchema,
   Incidents: z.object({ name: z.string().min(3) }),
   CorrelateQueue: z.object({ url: z.string().url() }),
+  SlackFollowUps: z.object({ url: z.string().url() }),
   SlackBotToken: z.object({ value: z.string() }),
   SlackSigningSecret: z.object({ value: z.string() }),
   DashboardToken: z.object({ value: z.string().min(1) }),

@@ -31,6 +31,7 @@ import { AsyncLock } from "./lock.js";
 import { FindingOutbox } from "./outbox.js";
 import { type CallerIdentity, withOwnIdentity } from "./own-identity.js";
 import { SourcePositions } from "./positions.js";
+import { backgroundSlackFollowUps } from "./slack-follow-ups.js";
 import { createLocalWorkflowEngine, type LocalWorkflowEngine } from "./workflow-engine.js";
 
 /**
@@ -199,6 +200,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       sources: () => live.map((source) => source.status()),
       now: Date.now,
     });
+    // Drained after the server closes (closers run in reverse): no click is left half-told.
+    const slackFollowUps = backgroundSlackFollowUps(workflows.deps, logger.child({ component: "slack" }));
+    closers.push(() => slackFollowUps.drain());
     const server = await startLocalServer({
       host: options.host,
       port: options.port,
@@ -213,7 +217,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           return undefined; // a machine of another configuration: the history still shows
         }
       }),
-      slack: (request) => handleSlackInteraction(request, workflows.deps),
+      slack: (request) => handleSlackInteraction(request, workflows.deps, slackFollowUps.send),
       health,
       remediation: mode,
       webRoot: options.webRoot,

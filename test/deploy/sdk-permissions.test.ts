@@ -26,6 +26,7 @@ const SIGNING_SECRET = "signing-secret-for-the-permission-suite";
 const APPROVER = "U0APPROVER";
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:riposte-test-Alerts`;
 const QUEUE = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/riposte-test-Candidates`;
+const FOLLOW_UPS = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/riposte-test-SlackFollowUps`;
 const CONTEXT: AccessContext = {
   mode: "live",
   encryptAlerts: false,
@@ -189,6 +190,7 @@ beforeAll(async () => {
     SlackSigningSecret: { value: SIGNING_SECRET },
     DashboardToken: { value: TOKEN },
     CorrelateQueue: { url: QUEUE },
+    SlackFollowUps: { url: FOLLOW_UPS },
     Realtime: { url: "wss://ws.example/$default", managementEndpoint: "https://ws.example/$default" },
     ...Object.fromEntries(CATEGORIES.map((category) => [workflowLogicalName(category), { arn: machineArn(category) }])),
   };
@@ -306,6 +308,16 @@ describe("each deployed function's SDK calls against its generated policy", () =
         slackHandler({ headers: request.headers, body: request.body, requestContext: { http: { method: "POST" } } }),
       )) as { statusCode: number };
       expect(answer.statusCode).toBe(200);
+      // The Slack messages come after the answer, from the SlackFollowUp function reading the queue.
+      const queued = aws.calls.filter((call) => call.fn === "slack" && call.input.QueueUrl === FOLLOW_UPS);
+      const followUpHandler = await handlerOf("../../functions/slack-follow-up.js");
+      const followed = (await aws.as("slackFollowUp", () =>
+        followUpHandler({
+          Records: queued.map((call, i) => ({ messageId: `m-${i}`, body: String(call.input.MessageBody) })),
+        }),
+      )) as { batchItemFailures: unknown[] };
+      expect(queued.length).toBeGreaterThan(0);
+      expect(followed.batchItemFailures).toEqual([]);
     });
 
     // The dashboard reads incidents and executions, and posts events for intake.
@@ -421,6 +433,7 @@ describe("each deployed function's SDK calls against its generated policy", () =
       "record",
       "api",
       "slack",
+      "slackFollowUp",
       "correlate",
       "wsConnect",
       "wsDisconnect",
@@ -439,13 +452,14 @@ describe("each deployed function's SDK calls against its generated policy", () =
     expect(used("api")).toContain("states:SendTaskSuccess");
     expect(used("api")).toContain("sqs:SendMessage");
     expect(used("slack")).toContain("states:SendTaskSuccess");
+    expect(used("slack")).toContain("sqs:SendMessage");
     expect(used("correlate")).toContain("states:StartExecution");
     expect(used("wsBroadcast")).toContain("execute-api:ManageConnections");
     for (const call of aws.calls) {
       if (call.service === "dynamodb")
         expect(call.input.TableName ?? Object.keys((call.input.RequestItems as object) ?? {})[0]).toBe(table);
       if (call.service === "sns") expect(call.input.TopicArn).toBe(TOPIC);
-      if (call.service === "sqs") expect(call.input.QueueUrl).toBe(QUEUE);
+      if (call.service === "sqs") expect(call.input.QueueUrl).toBe(call.fn === "slack" ? FOLLOW_UPS : QUEUE);
       if (call.operation === "StartExecution") expect(CATEGORIES.map(machineArn)).toContain(call.input.stateMachineArn);
     }
   });
