@@ -50,10 +50,16 @@ function decodeParams(params: string[]): string[] {
   });
 }
 
+const INTAKE_NOT_CONFIGURED =
+  "event intake is switched off: it needs its own token (RIPOSTE_INTAKE_TOKEN for riposte serve, the IntakeToken secret on AWS); dashboard tokens do not authorize it";
+
 /** Build the API over its injected dependencies. */
 export function createApi(options: ApiOptions): Api {
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const checkToken = createTokenChecker(options.tokens);
+  // Intake drives remediation of real resources: it has its own credential, never a dashboard token.
+  const intakeTokens = (options.intakeTokens ?? []).filter((entry) => entry.token.length > 0);
+  const checkIntakeToken = createTokenChecker(intakeTokens);
   const allowedOrigins = new Set((options.allowedOrigins ?? []).flatMap((origin) => normaliseOrigin(origin) ?? []));
   const now = options.now ?? (() => new Date());
 
@@ -73,8 +79,10 @@ export function createApi(options: ApiOptions): Api {
       }
       let principal = "anonymous";
       if (route.auth) {
+        const intake = route.credential === "intake";
+        if (intake && intakeTokens.length === 0) throw new HttpError(503, INTAKE_NOT_CONFIGURED);
         const presented = bearerToken(request.headers.authorization);
-        const known = checkToken(presented);
+        const known = (intake ? checkIntakeToken : checkToken)(presented);
         if (!known) {
           const problem = presented ? "invalid bearer token" : "missing bearer token";
           throw new HttpError(401, problem, undefined, { "www-authenticate": 'Bearer realm="riposte"' });

@@ -19,6 +19,7 @@ export const LINKS = [
   "SlackSigningSecret",
   "DashboardToken",
   "DashboardUsers",
+  "IntakeToken",
 ] as const;
 export type LinkName = (typeof LINKS)[number];
 
@@ -68,6 +69,7 @@ export const FUNCTION_SPECS: Readonly<Record<DeployedFunction, FunctionSpec>> = 
     ...SLACK_LINKS,
     "DashboardToken",
     "DashboardUsers",
+    "IntakeToken",
     "CorrelateQueue",
   ]),
   slack: spec("SlackInteractions", "functions/slack.handler", "Slack Approve / Reject buttons", 10, 512, false, [

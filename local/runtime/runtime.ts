@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { storeExecutionReader } from "../../core/api/executions.js";
+import { intakeTokens } from "../../core/api/intake-token.js";
 import { decideApproval } from "../../core/approval/decide.js";
 import { handleSlackInteraction } from "../../core/approval/interaction.js";
 import type { RiposteConfig } from "../../core/config/schema.js";
@@ -200,6 +201,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       sources: () => live.map((source) => source.status()),
       now: Date.now,
     });
+    const dashboardTokens =
+      typeof options.token === "string" ? [{ token: options.token, principal: "dashboard" }] : options.token;
     // Drained after the server closes (closers run in reverse): no click is left half-told.
     const slackFollowUps = backgroundSlackFollowUps(workflows.deps, logger.child({ component: "slack" }));
     closers.push(() => slackFollowUps.drain());
@@ -209,6 +212,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       store,
       token: options.token,
       intake: createInboxIntake(inbox),
+      intakeTokens: intakeTokens(options.env.RIPOSTE_INTAKE_TOKEN, "RIPOSTE_INTAKE_TOKEN", dashboardTokens),
       decideApproval: (decision) => decideApproval(decision, workflows.deps),
       executions: storeExecutionReader(store, (arn) => {
         try {

@@ -22,6 +22,7 @@ import { awsError, fakeAws, iamActionOf, type RecordedCall } from "./fake-aws.js
 const ACCOUNT = "123456789012";
 const REGION = "eu-west-1";
 const TOKEN = "dashboard-token-for-the-permission-suite";
+const INTAKE_TOKEN = "intake-token-for-the-permission-suite";
 const SIGNING_SECRET = "signing-secret-for-the-permission-suite";
 const APPROVER = "U0APPROVER";
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:riposte-test-Alerts`;
@@ -189,6 +190,7 @@ beforeAll(async () => {
     SlackBotToken: { value: slack.token },
     SlackSigningSecret: { value: SIGNING_SECRET },
     DashboardToken: { value: TOKEN },
+    IntakeToken: { value: INTAKE_TOKEN },
     CorrelateQueue: { url: QUEUE },
     SlackFollowUps: { url: FOLLOW_UPS },
     Realtime: { url: "wss://ws.example/$default", managementEndpoint: "https://ws.example/$default" },
@@ -224,7 +226,7 @@ const api = (method: string, rawPath: string, body?: unknown) => ({
   rawQueryString: "",
   headers: {
     host: "api.example",
-    authorization: `Bearer ${TOKEN}`,
+    authorization: `Bearer ${rawPath === "/api/events" ? INTAKE_TOKEN : TOKEN}`,
     ...(body ? { "content-type": "application/json" } : {}),
   },
   requestContext: { http: { method }, stage: "$default" },

@@ -11,7 +11,7 @@ import { isFinalStatus } from "../../core/model/status.js";
 import { type Runtime, startRuntime } from "../../local/runtime/runtime.js";
 import { publicBucketPolicy, rootConsoleLogin, sshOpenToWorld, stopLogging } from "../e2e/support/events.js";
 import { consoleLogin, IP, identity, record, s3 } from "../fixtures/events/cloudtrail.js";
-import { api, listIncidents, TOKEN, tempDir, waitFor } from "./support/riposte.js";
+import { api, INTAKE_TOKEN, listIncidents, TOKEN, tempDir, waitFor } from "./support/riposte.js";
 
 /**
  * Issue 7: a burst of 10,000 distinct CloudTrail events posted concurrently to the real
@@ -222,7 +222,7 @@ describe("riposte serve under a burst of 10,000 events", () => {
       config: CONFIG,
       demo: false,
       token: TOKEN,
-      env: {},
+      env: { RIPOSTE_INTAKE_TOKEN: INTAKE_TOKEN },
       logger: silentLogger,
     });
     expect(runtime.mode).toBe("dry-run");

@@ -15,6 +15,8 @@ import type { LiveMessage } from "../../../core/model/messages.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 export const TOKEN = "serve-e2e-token-3f9a1c7b5d2e8f60";
+/** `POST /api/events` takes only this (RIPOSTE_INTAKE_TOKEN), never the dashboard token. */
+export const INTAKE_TOKEN = "serve-e2e-intake-token-8c41d07e92b3";
 
 export interface Served {
   url: string;
@@ -51,6 +53,7 @@ export async function serve(args: ServeArgs, timeoutMs = 30_000): Promise<Served
   const env: Record<string, string | undefined> = { ...process.env, ...args.env };
   if (args.noToken) delete env.RIPOSTE_DASHBOARD_TOKEN;
   else env.RIPOSTE_DASHBOARD_TOKEN = TOKEN;
+  env.RIPOSTE_INTAKE_TOKEN ??= INTAKE_TOKEN;
   const child = spawn(process.execPath, argv, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
   let text = "";
   const collect = (chunk: Buffer) => {
@@ -106,7 +109,10 @@ export async function api<T>(
 ): Promise<{ status: number; body: T }> {
   const response = await fetch(`${url}${path}`, {
     method: init.method ?? "GET",
-    headers: { authorization: `Bearer ${init.token ?? TOKEN}`, "content-type": "application/json" },
+    headers: {
+      authorization: `Bearer ${init.token ?? (path === "/api/events" ? INTAKE_TOKEN : TOKEN)}`,
+      "content-type": "application/json",
+    },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const text = await response.text();
