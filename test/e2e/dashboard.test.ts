@@ -143,7 +143,14 @@ describe("dashboard in a browser against riposte serve", () => {
     dataDir = mkdtempSync(join(tmpdir(), "riposte-e2e-"));
     configPath = join(dataDir, "riposte.config.json");
     // One detection needs a person's approval, so the test can approve it from the UI.
-    writeFileSync(configPath, JSON.stringify({ detections: { "sg-ssh-open-world": { mode: "approval" } } }));
+    // The scenarios come in through POST /api/events: trusted here, so the automatic ones stay automatic.
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        detections: { "sg-ssh-open-world": { mode: "approval" } },
+        remediation: { autoRemediateIntake: true },
+      }),
+    );
     port = await freePort();
     server = await startRiposte({ port, dataDir, token: TOKEN, configPath });
     browser = await launchBrowser();

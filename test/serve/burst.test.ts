@@ -29,7 +29,11 @@ const EVENTS = 10_000;
 const CONCURRENCY = 200;
 
 /** Stateful detections see the failures; the per-failure notice is off, as its tuning suggests. */
-const CONFIG = parseConfig({ detections: { "console-login-failure": { enabled: false } } });
+// The burst comes in through POST /api/events; its automatic incidents stay automatic.
+const CONFIG = parseConfig({
+  detections: { "console-login-failure": { enabled: false } },
+  remediation: { autoRemediateIntake: true },
+});
 
 type Json = Record<string, unknown>;
 const isoSeconds = (at: Date) => at.toISOString().replace(/\.\d{3}Z$/, "Z");
