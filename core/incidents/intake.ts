@@ -14,7 +14,8 @@ export const INTAKE_SOURCE = "api";
 
 /** The ids a finding may list an event under (its own id, and the record's event id). */
 export function eventKeys(event: SecurityEvent): string[] {
-  return [event.id, eventIdOf(event.envelope)];
+  // Marking must never fail a detection batch, even for an event stored without its envelope.
+  return event.envelope ? [event.id, eventIdOf(event.envelope)] : [event.id];
 }
 
 /** Findings of a posted event, every one marked. */
