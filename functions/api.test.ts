@@ -10,6 +10,7 @@ import { apiOptionsFor } from "./lib/api-options.js";
 import { buildAwsRuntime } from "./lib/aws-deps.js";
 
 const TOKEN = "aws-dashboard-token-0123456789";
+const INTAKE = "aws-intake-token-0123456789";
 
 function setup() {
   const store = new MemoryStore();
@@ -17,6 +18,7 @@ function setup() {
   const handler = createApiHandler(() => ({
     store,
     tokens: [{ token: TOKEN, principal: "dashboard" }],
+    intakeTokens: [{ token: INTAKE, principal: "intake" }],
     health: () => ({ status: "ok", version: "1", startedAt: "2026-01-01T00:00:00.000Z", remediation: "live" }),
     intake,
     allowedOrigins: ["https://d111.cloudfront.net"],
@@ -67,7 +69,7 @@ describe("api Lambda handler (HTTP API payload v2)", () => {
         isBase64Encoded: true,
         headers: {
           host: "abc.execute-api.eu-west-1.amazonaws.com",
-          authorization: `Bearer ${TOKEN}`,
+          authorization: `Bearer ${INTAKE}`,
           "content-type": "application/json",
           "content-encoding": "gzip",
         },
@@ -147,8 +149,9 @@ describe("api Lambda handler with the deployed links (DashboardUsers)", () => {
   const BOB = "bob-dashboard-token-9876543210ab";
 
   /** The api function as deployed: options from the links, over a memory store and recorded callbacks. */
-  async function deployed(users: string | undefined) {
+  async function deployed(users: string | undefined, intakeToken?: string) {
     const links = {
+      ...(intakeToken === undefined ? {} : { IntakeToken: { value: intakeToken } }),
       Settings: { config: "{}", version: "1.2.3", stage: "prod" },
       Incidents: { name: "riposte-prod-IncidentTable-abc" },
       CorrelateQueue: { url: "https://sqs.eu-west-1.amazonaws.com/123456789012/riposte-prod-correlate" },
@@ -181,7 +184,18 @@ describe("api Lambda handler with the deployed links (DashboardUsers)", () => {
           body: JSON.stringify({ decision: "approve", comment: "checked" }),
         }),
       );
-    return { deps, incident, handler, approve };
+    const post = (token: string) =>
+      handler(
+        event("POST", "/api/events", {
+          headers: {
+            host: "abc.execute-api.eu-west-1.amazonaws.com",
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+          },
+          body: JSON.stringify({ Records: [] }),
+        }),
+      );
+    return { deps, incident, handler, approve, post };
   }
 
   it("records the person whose token approved, and still takes DashboardToken as 'dashboard'", async () => {
@@ -213,6 +227,23 @@ describe("api Lambda handler with the deployed links (DashboardUsers)", () => {
     expect(JSON.parse(byShared.body)).toMatchObject({ approver: "dashboard" });
     await expect(malformed.approve(ALICE)).rejects.toThrow(
       /^the DashboardUsers secret: entries 1 and 2 have the same token$/,
+    );
+  });
+
+  it("takes events only with the IntakeToken secret, never a dashboard token; without it intake is off", async () => {
+    const withIntake = await deployed(`bob=${BOB}`, INTAKE);
+    const without = await deployed(undefined);
+
+    const byIntake = await withIntake.post(INTAKE);
+    const byShared = await withIntake.post(TOKEN);
+    const byBob = await withIntake.post(BOB);
+    const off = await without.post(TOKEN);
+
+    expect([byIntake.statusCode, byShared.statusCode, byBob.statusCode]).toEqual([202, 401, 401]);
+    expect(off.statusCode).toBe(503);
+    expect(JSON.parse(off.body).error).toContain("IntakeToken");
+    await expect(deployed(undefined, TOKEN).then((again) => again.post(TOKEN))).rejects.toThrow(
+      /^the IntakeToken secret must differ from every dashboard token/,
     );
   });
 });

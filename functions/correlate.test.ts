@@ -98,6 +98,25 @@ describe("correlate function", () => {
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: "m2" }] });
   });
 
+  it("marks the findings of intake events (they wait for approval), not those of rule deliveries", async () => {
+    const { requeued, handler } = setup({
+      findingsFor: (event) => [{ ...FINDINGS.storage, eventIds: [event.id] }],
+      startFails: true,
+    });
+
+    await handler({
+      Records: [
+        message("m1", envelope("ruled", "2026-03-10T14:29:00Z")),
+        message("m2", { riposte: "intake", event: envelope("posted", "2026-03-10T14:30:00Z") }),
+      ],
+    });
+
+    expect(requeued.map((finding) => [finding.eventIds[0], finding.fromIntake])).toEqual([
+      ["ruled", undefined],
+      ["posted", true],
+    ]);
+  });
+
   it("drops a malformed message without failing the others", async () => {
     const { seen, handler } = setup();
 

@@ -4,6 +4,7 @@ import { CATALOG } from "../core/detections/catalog.js";
 import { ec2Describer } from "../core/detections/describe-ec2.js";
 import { createDetectionEngine, type DetectionEngine } from "../core/detections/engine.js";
 import { normalizeRecords } from "../core/events/index.js";
+import { markedFromIntake } from "../core/incidents/intake.js";
 import type { Logger } from "../core/log.js";
 import type { SecurityEvent } from "../core/model/event.js";
 import type { Finding } from "../core/model/incident.js";
@@ -78,8 +79,10 @@ export function createCorrelateHandler(resolveDeps: () => CorrelateDeps | Promis
     for (const [position, candidate] of candidates.entries()) {
       try {
         const engine = candidate.engine === "rule" ? deps.ruleEngine : deps.intakeEngine;
-        for (const finding of await engine.process(candidate.event))
-          findings.push({ messageId: candidate.messageId, finding });
+        const found = await engine.process(candidate.event);
+        // Events posted to the API intake: remediation waits for approval (remediation.autoRemediateIntake).
+        const marked = candidate.engine === "intake" ? markedFromIntake(found) : found;
+        for (const finding of marked) findings.push({ messageId: candidate.messageId, finding });
       } catch (error) {
         // The state store failed: this event and every later one go back to the queue, in order.
         deps.logger.error("correlation failed; the rest of the batch is retried", {

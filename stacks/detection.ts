@@ -140,7 +140,7 @@ new aws.lambda.EventSourceMapping("CorrelateCandidates", {
 });
 
 for (const [name, queue, what] of [
-  ["CorrelateDeadLettersAlarm", deadLetters, "events or findings the correlate function kept failing on"],
+  ["CorrelateDeadLettersAlarm", deadLetters, "events, findings or Slack follow-ups that kept failing"],
   ["UndeliveredEventsAlarm", undelivered, "events EventBridge could not deliver to a workflow or the queue"],
 ] as const) {
   new aws.cloudwatch.MetricAlarm(name, {

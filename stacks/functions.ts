@@ -3,7 +3,7 @@ import { stateMachineArns } from "../core/deploy/workflows";
 import { config } from "./config";
 import { functionArgs, type Links, type ResourceArns } from "./lib/function";
 import { alertsKey, noticesTopicArn } from "./notify";
-import { dashboardToken, dashboardUsers, slackBotToken, slackSigningSecret } from "./secrets";
+import { dashboardToken, dashboardUsers, intakeToken, slackBotToken, slackSigningSecret } from "./secrets";
 import { settings } from "./settings";
 import { incidents, table } from "./storage";
 
@@ -17,6 +17,7 @@ export const links: Links = {
   SlackSigningSecret: slackSigningSecret,
   DashboardToken: dashboardToken,
   DashboardUsers: dashboardUsers,
+  IntakeToken: intakeToken,
 };
 
 // Org-wide mode: the role remediation assumes in member accounts (same name in each).

@@ -18,3 +18,13 @@ export const candidates = new aws.sqs.Queue("Candidates", {
 
 // What the api and correlate functions read (`Resource.CorrelateQueue.url`); sending is granted per function.
 export const correlateQueue = new sst.Linkable("CorrelateQueue", { properties: { url: candidates.url } });
+
+// Slack follow-ups of a button click (message updates after the 3-second answer), retried on
+// failure, then kept in the correlate dead-letter queue (its alarm tells the alerts topic).
+export const slackFollowUps = new aws.sqs.Queue("SlackFollowUps", {
+  visibilityTimeoutSeconds: 6 * FUNCTION_SPECS.slackFollowUp.timeoutSeconds,
+  messageRetentionSeconds: 24 * 3600,
+  sqsManagedSseEnabled: true,
+  redrivePolicy: deadLetters.arn.apply((arn) => JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 3 })),
+});
+export const slackFollowUpsLink = new sst.Linkable("SlackFollowUps", { properties: { url: slackFollowUps.url } });

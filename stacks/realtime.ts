@@ -3,7 +3,7 @@ import { config } from "./config";
 import { links, storeArns } from "./functions";
 import { httpApi, realtime, realtimeApi } from "./gateways";
 import { functionArgs } from "./lib/function";
-import { candidates, correlateQueue } from "./queue";
+import { candidates, correlateQueue, slackFollowUps, slackFollowUpsLink } from "./queue";
 import { table } from "./storage";
 import { dashboard } from "./web";
 import { stateMachines } from "./workflows";
@@ -21,8 +21,21 @@ const apiArns = { ...storeArns, executions, correlateQueue: [candidates.arn] };
 export const apiFunction = new sst.aws.Function("Api", functionArgs("api", { links: apiLinks, arns: apiArns }));
 export const slackFunction = new sst.aws.Function(
   "SlackInteractions",
-  functionArgs("slack", { links: apiLinks, arns: apiArns }),
+  functionArgs("slack", {
+    links: { ...apiLinks, SlackFollowUps: slackFollowUpsLink },
+    arns: { ...apiArns, slackFollowUps: [slackFollowUps.arn] },
+  }),
 );
+export const slackFollowUpFunction = new sst.aws.Function(
+  "SlackFollowUp",
+  functionArgs("slackFollowUp", { links, arns: { ...storeArns, slackFollowUps: [slackFollowUps.arn] } }),
+);
+new aws.lambda.EventSourceMapping("SlackFollowUpsSource", {
+  eventSourceArn: slackFollowUps.arn,
+  functionName: slackFollowUpFunction.arn,
+  batchSize: 10,
+  functionResponseTypes: ["ReportBatchItemFailures"],
+});
 httpApi.route("ANY /api/{proxy+}", apiFunction.arn);
 httpApi.route("POST /slack/interactions", slackFunction.arn);
 

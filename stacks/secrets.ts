@@ -1,4 +1,4 @@
-import { dashboardTokenProblem, dashboardUsersProblem } from "../core/deploy/secrets";
+import { dashboardTokenProblem, dashboardUsersProblem, intakeTokenProblem } from "../core/deploy/secrets";
 import { config } from "./config";
 
 // Secrets are set per stage: `npx sst secret set <Name> <value> --stage <stage>`. The Slack ones are
@@ -10,6 +10,8 @@ export const slackSigningSecret = new sst.Secret("SlackSigningSecret", slackRequ
 export const dashboardToken = new sst.Secret("DashboardToken");
 // Optional: one dashboard token per person (`name=token` pairs), so approvals record who gave them.
 export const dashboardUsers = new sst.Secret("DashboardUsers", "");
+// Optional: the only token `POST /api/events` accepts (posted events drive remediation); empty: intake off.
+export const intakeToken = new sst.Secret("IntakeToken", "");
 
 // The dashboard and its API face the internet: a short token fails the deploy, the way SST fails
 // one whose secret is unset (an error from the value's apply). The message never holds the value.
@@ -22,4 +24,9 @@ dashboardToken.value.apply((value) => {
 $util.all([dashboardUsers.value, dashboardToken.value]).apply(([users, shared]) => {
   const problem = dashboardUsersProblem(users, shared);
   if (problem) throw new $util.ResourceError(problem, dashboardUsers, true);
+});
+
+$util.all([intakeToken.value, dashboardUsers.value, dashboardToken.value]).apply(([intake, users, shared]) => {
+  const problem = intakeTokenProblem(intake, users, shared);
+  if (problem) throw new $util.ResourceError(problem, intakeToken, true);
 });

@@ -12,6 +12,7 @@ import type { ApiOptions, ApiRequest } from "./types.js";
 
 const TOKEN = "test-token-0123456789";
 const AUTH = { authorization: `Bearer ${TOKEN}` };
+const INTAKE_TOKEN = "intake-token-0123456789";
 const health = {
   status: "ok" as const,
   version: "0.0.0",
@@ -24,6 +25,7 @@ function setup(overrides: Partial<ApiOptions> = {}) {
   const api = createApi({
     store,
     tokens: [{ token: TOKEN, principal: "dashboard:alice" }],
+    intakeTokens: [{ token: INTAKE_TOKEN, principal: "intake" }],
     health: () => health,
     logger: silentLogger,
     now: () => new Date("2026-06-01T00:00:00.000Z"),
@@ -395,6 +397,7 @@ describe("api: approvals", () => {
 });
 
 describe("api: events intake", () => {
+  const intakeHeaders = { authorization: `Bearer ${INTAKE_TOKEN}`, "content-type": "application/json" };
   const intakeOf = (accepted: number, rejected: number) =>
     vi.fn(async (_body: unknown) => ({
       accepted,
@@ -407,9 +410,9 @@ describe("api: events intake", () => {
     const { call } = setup({ intake });
     const body = JSON.stringify({ Records: [{ eventName: "A" }, { eventName: "B" }, 3] });
 
-    const plain = await call("POST", "/api/events", { headers: jsonHeaders, body });
+    const plain = await call("POST", "/api/events", { headers: intakeHeaders, body });
     const gzipped = await call("POST", "/api/events", {
-      headers: { ...jsonHeaders, "content-encoding": "gzip" },
+      headers: { ...intakeHeaders, "content-encoding": "gzip" },
       body: gzipSync(body),
     });
 
@@ -422,8 +425,8 @@ describe("api: events intake", () => {
   it("answers 400 when nothing was accepted or the body is not an object or array", async () => {
     const { call } = setup({ intake: intakeOf(0, 2) });
 
-    const rejected = await call("POST", "/api/events", { headers: jsonHeaders, body: "[1, 2]" });
-    const scalar = await call("POST", "/api/events", { headers: jsonHeaders, body: '"hello"' });
+    const rejected = await call("POST", "/api/events", { headers: intakeHeaders, body: "[1, 2]" });
+    const scalar = await call("POST", "/api/events", { headers: intakeHeaders, body: '"hello"' });
 
     expect(rejected.status).toBe(400);
     expect(JSON.parse(rejected.body)).toMatchObject({
@@ -438,17 +441,17 @@ describe("api: events intake", () => {
     const intake = intakeOf(1, 0);
     const { call } = setup({ intake, limits: { maxEventsBodyBytes: 10_000 } });
 
-    const big = await call("POST", "/api/events", { headers: jsonHeaders, body: `[${'"x",'.repeat(5000)}"x"]` });
+    const big = await call("POST", "/api/events", { headers: intakeHeaders, body: `[${'"x",'.repeat(5000)}"x"]` });
     const bomb = await call("POST", "/api/events", {
-      headers: { ...jsonHeaders, "content-encoding": "gzip" },
+      headers: { ...intakeHeaders, "content-encoding": "gzip" },
       body: gzipSync(`[${"0,".repeat(1_000_000)}0]`),
     });
     const brotli = await call("POST", "/api/events", {
-      headers: { ...jsonHeaders, "content-encoding": "br" },
+      headers: { ...intakeHeaders, "content-encoding": "br" },
       body: "{}",
     });
     const notGzip = await call("POST", "/api/events", {
-      headers: { ...jsonHeaders, "content-encoding": "gzip" },
+      headers: { ...intakeHeaders, "content-encoding": "gzip" },
       body: "{}",
     });
 
@@ -462,9 +465,36 @@ describe("api: events intake", () => {
   it("reports a server without intake as unavailable", async () => {
     const { call } = setup();
 
+    const response = await call("POST", "/api/events", { headers: intakeHeaders, body: "{}" });
+
+    expect(response.status).toBe(503);
+  });
+
+  it("takes only the intake token: a dashboard token is refused, and the intake token opens nothing else", async () => {
+    const intake = intakeOf(1, 0);
+    const { call } = setup({ intake });
+
+    const byDashboard = await call("POST", "/api/events", { headers: jsonHeaders, body: "{}" });
+    const readWithIntake = await call("GET", "/api/incidents", {
+      headers: { authorization: `Bearer ${INTAKE_TOKEN}` },
+    });
+    const byIntake = await call("POST", "/api/events", { headers: intakeHeaders, body: "{}" });
+
+    expect(byDashboard.status).toBe(401);
+    expect(readWithIntake.status).toBe(401);
+    expect(byIntake.status).toBe(202);
+    expect(intake).toHaveBeenCalledTimes(1);
+  });
+
+  it("is switched off, saying how to switch it on, when no intake token is configured", async () => {
+    const intake = intakeOf(1, 0);
+    const { call } = setup({ intake, intakeTokens: [] });
+
     const response = await call("POST", "/api/events", { headers: jsonHeaders, body: "{}" });
 
     expect(response.status).toBe(503);
+    expect(JSON.parse(response.body).error).toContain("RIPOSTE_INTAKE_TOKEN");
+    expect(intake).not.toHaveBeenCalled();
   });
 });
 

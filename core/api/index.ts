@@ -51,15 +51,21 @@ function decodeParams(params: string[]): string[] {
   });
 }
 
+const INTAKE_NOT_CONFIGURED =
+  "event intake is switched off: it needs its own token (RIPOSTE_INTAKE_TOKEN for riposte serve, the IntakeToken secret on AWS); dashboard tokens do not authorize it";
+
 /** Build the API over its injected dependencies. */
 export function createApi(options: ApiOptions): Api {
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const checkToken = createTokenChecker(options.tokens);
+  // Intake drives remediation of real resources: it has its own credential, never a dashboard token.
+  const intakeTokens = (options.intakeTokens ?? []).filter((entry) => entry.token.length > 0);
+  const checkIntakeToken = createTokenChecker(intakeTokens);
   const allowedOrigins = new Set((options.allowedOrigins ?? []).flatMap((origin) => normaliseOrigin(origin) ?? []));
   const now = options.now ?? (() => new Date());
 
   /** The principal of the request's bearer token; a wrong one counts against the client's address. */
-  function authenticate(request: ApiRequest): string {
+  function authenticate(request: ApiRequest, check: (presented: string | undefined) => string | undefined): string {
     const { throttle } = options;
     const { client } = request;
     const wait = throttle && client !== undefined ? throttle.retryAfter(client) : undefined;
@@ -69,7 +75,7 @@ export function createApi(options: ApiOptions): Api {
       });
     }
     const presented = bearerToken(request.headers.authorization);
-    const known = checkToken(presented);
+    const known = check(presented);
     if (known) return known;
     if (presented && throttle && client !== undefined) throttle.failed(client);
     const problem = presented ? "invalid bearer token" : "missing bearer token";
@@ -80,7 +86,7 @@ export function createApi(options: ApiOptions): Api {
   function optionalPrincipal(request: ApiRequest): string | undefined {
     if (!bearerToken(request.headers.authorization)) return undefined;
     try {
-      return authenticate(request);
+      return authenticate(request, checkToken);
     } catch (error) {
       if (error instanceof HttpError) return undefined;
       throw error;
@@ -103,7 +109,13 @@ export function createApi(options: ApiOptions): Api {
       }
       // Routes without `auth` still read a token (health shows its holder more), so a wrong one
       // counts against the address there too: no route is a free oracle for guessing tokens.
-      const principal = route.auth ? authenticate(request) : optionalPrincipal(request);
+      let principal: string | undefined;
+      if (route.credential === "intake") {
+        if (intakeTokens.length === 0) throw new HttpError(503, INTAKE_NOT_CONFIGURED);
+        principal = authenticate(request, checkIntakeToken);
+      } else {
+        principal = route.auth ? authenticate(request, checkToken) : optionalPrincipal(request);
+      }
       const response = await route.handle({
         request,
         params: decodeParams(params),

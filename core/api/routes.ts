@@ -29,6 +29,8 @@ export interface Route {
   pattern: RegExp;
   /** Bearer token required (everything but health and Slack's signed callbacks). */
   auth: boolean;
+  /** `intake`: only an intake token (`ApiOptions.intakeTokens`) will do, never a dashboard one. */
+  credential?: "intake";
   /** Which body limit applies. */
   limit: keyof ApiLimits;
   handle(context: RouteContext): Promise<ApiResponse>;
@@ -195,6 +197,13 @@ export const ROUTES: readonly Route[] = [
     handle: approve,
   },
   { method: "GET", pattern: /^\/api\/stats$/, auth: true, limit: "maxBodyBytes", handle: stats },
-  { method: "POST", pattern: /^\/api\/events$/, auth: true, limit: "maxEventsBodyBytes", handle: intakeEvents },
+  {
+    method: "POST",
+    pattern: /^\/api\/events$/,
+    auth: true,
+    credential: "intake",
+    limit: "maxEventsBodyBytes",
+    handle: intakeEvents,
+  },
   { method: "POST", pattern: /^\/slack\/interactions$/, auth: false, limit: "maxBodyBytes", handle: slackInteraction },
 ];

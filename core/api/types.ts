@@ -77,6 +77,11 @@ export interface ApiOptions {
   /** Wrong tokens per client address (`ApiRequest.client`); past its limit, 429 without a check. */
   throttle?: AuthThrottle;
   health: () => HealthResponse | Promise<HealthResponse>;
+  /**
+   * The only tokens `POST /api/events` accepts (principal "intake"): posted events drive live
+   * remediation, so a dashboard token never authorizes intake. None: intake answers 503.
+   */
+  intakeTokens?: ApiToken[];
   /** `POST /api/events`: normalise, detect and start workflows (wired by the runtime). */
   intake?: (body: unknown) => Promise<EventsAcceptedResponse>;
   /** `POST /api/incidents/:id/approval`. */

@@ -1,25 +1,24 @@
 import type { TaskDeps } from "../context.js";
-import { escapeMrkdwnLine } from "../notify/mrkdwn.js";
-import { notifyIncident } from "../notify/notify.js";
-import { noteReply } from "../notify/replies.js";
-import { approverMention, slackDate } from "../notify/slack-text.js";
+import type { ApprovalRecord } from "../model/incident.js";
 import type { PendingApproval } from "../store/ports.js";
+import { announceDecision } from "./follow-up.js";
 
-/** Update the Slack message (who decided, buttons gone) and thread it; never fails the decision. */
-export async function announceDecision(approval: PendingApproval, deps: TaskDeps): Promise<void> {
-  const result = approval.result;
-  if (!result) return;
-  const record = { ...result, via: approval.via ?? "riposte" };
+/** Tells Slack who decided; by default right away, from a Slack click as a follow-up (see follow-up.ts). */
+export type Announce = (record: ApprovalRecord, incidentId: string) => Promise<void>;
+
+/** The default: update the Slack message (who decided, buttons gone) and thread it, inline. */
+export const announceNow =
+  (deps: TaskDeps): Announce =>
+  async (record, incidentId) => {
+    await announceDecision(record, incidentId, deps);
+  };
+
+/** Announce a saved decision; a failure is logged and never fails the decision. */
+export async function announceSaved(approval: PendingApproval, deps: TaskDeps, announce: Announce): Promise<void> {
+  if (!approval.result) return;
+  const record: ApprovalRecord = { id: approval.id, ...approval.result, via: approval.via ?? "riposte" };
   try {
-    const incident = await deps.store.getIncident(approval.incidentId);
-    if (!incident) return;
-    const verb = record.decision === "approve" ? "✅ Approved" : "🚫 Rejected";
-    const comment = record.comment ? ` — “${escapeMrkdwnLine(record.comment, 500)}”` : "";
-    const note = noteReply(
-      `${verb} by ${approverMention(record)} via ${record.via} ${slackDate(record.at)}${comment}`,
-      `Riposte: ${record.decision === "approve" ? "approved" : "rejected"} (${approval.incidentId})`,
-    );
-    await notifyIncident({ incident, kind: "status" }, deps, { note, sns: false });
+    await announce(record, approval.incidentId);
   } catch (error) {
     deps.logger.warn("approval announcement failed", { incidentId: approval.incidentId, error });
   }

@@ -4,7 +4,7 @@ import { ApprovalAlreadyDecided, InvalidInput, NotAnApprover, NotFound } from ".
 import type { ApprovalResponse } from "../model/api.js";
 import type { ApprovalResult } from "../model/tasks.js";
 import type { PendingApproval } from "../store/ports.js";
-import { announceDecision } from "./announce.js";
+import { type Announce, announceNow, announceSaved } from "./announce.js";
 import { deliverDecision, recordDecision } from "./resume.js";
 
 export const DecideApprovalArgsSchema = z
@@ -68,13 +68,18 @@ function mayDecide(approver: string, via: "slack" | "dashboard", deps: TaskDeps)
  * checked against `config.approval.slackApprovers`) or from the authenticated dashboard. Saves
  * the decision with its resume record (one store write), records it on the incident and in its
  * audit trail, resumes the waiting workflow with `{ decision, approver, at, comment }`, and
- * updates the Slack message with who decided. A crash anywhere after the save is finished by the
- * next start (`resumeDecidedApprovals`).
+ * updates the Slack message with who decided (`announce`: inline by default; a Slack click passes
+ * one that only queues it, to answer Slack in time). A crash anywhere after the save is finished
+ * by the next start (`resumeDecidedApprovals`).
  *
  * Throws `NotFound`, `NotAnApprover` (also audited) or `ApprovalAlreadyDecided` (a second click,
  * an expired request); nothing changes in those cases.
  */
-export async function decideApproval(raw: DecideApprovalArgs, deps: TaskDeps): Promise<ApprovalResponse> {
+export async function decideApproval(
+  raw: DecideApprovalArgs,
+  deps: TaskDeps,
+  announce: Announce = announceNow(deps),
+): Promise<ApprovalResponse> {
   const parsed = DecideApprovalArgsSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(args)"}: ${issue.message}`);
@@ -131,6 +136,6 @@ export async function decideApproval(raw: DecideApprovalArgs, deps: TaskDeps): P
     throw error;
   }
 
-  if (firstRecord) await announceDecision(decided.approval, deps);
+  if (firstRecord) await announceSaved(decided.approval, deps, announce);
   return { incidentId: approval.incidentId, decision: args.decision, approver: args.approver, at };
 }

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { makeDeps, makeIncident } from "../../test/notify/fixtures.js";
 import { buttonClick, type FakeSlack, interaction, startFakeSlack } from "../../test/support/fake-slack.js";
 import type { Decision } from "../model/incident.js";
-import { handleSlackInteraction } from "./interaction.js";
+import { runSlackFollowUp, type SlackFollowUp } from "./follow-up.js";
+import { handleSlackInteraction as handleWith, type SlackHttpRequest } from "./interaction.js";
 import { requestApproval } from "./request.js";
 import { signSlackRequest } from "./signature.js";
 
@@ -54,6 +55,19 @@ async function setup(secrets: { slackSigningSecret?: string } = { slackSigningSe
       payload: buttonClick({ userId, actionId, value, channel: main?.channel, messageTs: main?.ts }),
     });
   return { deps, incident, approvalId, click, now, main };
+}
+
+/** Follow-ups queued by the handler, run once it has answered (as the SlackFollowUp function does). */
+const queued: SlackFollowUp[] = [];
+afterEach(() => {
+  queued.length = 0;
+});
+async function handleSlackInteraction(request: SlackHttpRequest, deps: ReturnType<typeof makeDeps>) {
+  const response = await handleWith(request, deps, async (followUp) => {
+    queued.push(followUp);
+  });
+  for (const followUp of queued.splice(0)) await runSlackFollowUp(followUp, deps);
+  return response;
 }
 
 const ephemerals = () => slack.callsTo("chat.postEphemeral").map((call) => String(call.args.text));
@@ -232,5 +246,63 @@ describe("handleSlackInteraction", () => {
     expect((await handleSlackInteraction(otherButton, deps)).status).toBe(200);
     expect((await handleSlackInteraction(malformed, deps)).status).toBe(400);
     expect(deps.callbacks.successes).toHaveLength(0);
+  });
+
+  it("answers before any Slack Web API call, with Slack held unanswered; the follow-up updates the message", async () => {
+    const { deps, click, approvalId, main } = await setup();
+    const before = slack.calls.length;
+    const running: Promise<void>[] = [];
+    const release = slack.hold();
+
+    // A follow-up starts at once (as on one machine), so Slack has the update in hand, held.
+    const response = await handleWith(click(APPROVER), deps, async (followUp) => {
+      running.push(runSlackFollowUp(followUp, deps));
+    });
+    const answeredBeforeSlack = slack.calls.length === before;
+    release();
+    await Promise.all(running);
+
+    expect(response.status).toBe(200);
+    expect(answeredBeforeSlack).toBe(true);
+    expect(deps.callbacks.successes).toHaveLength(1);
+    expect((await deps.store.getApproval(approvalId))?.status).toBe("approved");
+    expect(JSON.stringify(slack.message(main?.channel ?? "", main?.ts ?? "")?.blocks)).toContain(
+      `Approved by <@${APPROVER}>`,
+    );
+    expect(slack.replies(main?.channel ?? "", main?.ts ?? "").map((reply) => reply.text)).toContain(
+      `Riposte: approved (${(await deps.store.getApproval(approvalId))?.incidentId})`,
+    );
+  });
+
+  it("hands every Slack call to follow-ups: the decision, then who decided; a refusal, then the ephemeral", async () => {
+    const { deps, click, approvalId, incident } = await setup();
+    const before = slack.calls.length;
+    const handed: SlackFollowUp[] = [];
+    const handTo = async (followUp: SlackFollowUp) => {
+      handed.push(followUp);
+    };
+
+    await handleWith(click(APPROVER), deps, handTo);
+    await handleWith(click("U0MALLORY", "riposte.reject"), deps, handTo);
+
+    expect(slack.calls.length).toBe(before);
+    expect(handed).toEqual([
+      {
+        type: "announce",
+        incidentId: incident.id,
+        record: { id: approvalId, decision: "approve", approver: APPROVER, at: deps.now().toISOString(), via: "slack" },
+      },
+      expect.objectContaining({ type: "ephemeral", user: "U0MALLORY", text: expect.stringContaining("approver list") }),
+    ]);
+  });
+
+  it("still answers 200 with the decision made when the follow-up cannot be handed over", async () => {
+    const { deps, click, approvalId } = await setup();
+
+    const response = await handleWith(click(APPROVER), deps, () => Promise.reject(new Error("queue unavailable")));
+
+    expect(response.status).toBe(200);
+    expect((await deps.store.getApproval(approvalId))?.status).toBe("approved");
+    expect(deps.callbacks.successes).toHaveLength(1);
   });
 });

@@ -2,16 +2,17 @@ import { z } from "zod";
 import type { TaskDeps } from "../context.js";
 import { ApprovalAlreadyDecided, NotAnApprover, NotFound } from "../errors.js";
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../notify/blocks.js";
-import { slackApi } from "../notify/slack.js";
 import { approverMention, slackDate } from "../notify/slack-text.js";
 import { decideApproval } from "./decide.js";
+import type { SlackFollowUp, SlackFollowUps } from "./follow-up.js";
 import { InvalidSlackSignature, verifySlackSignature } from "./signature.js";
 
 /**
  * `POST /slack/interactions`: Slack calls it when someone clicks Approve or Reject. The request
  * is authenticated by its signature alone; the clicking user must be a configured approver.
- * Slack wants a 200 within three seconds; what the user needs to know is told in an ephemeral
- * message (only they see it), and the incident message itself shows who decided.
+ * Slack wants a 200 within three seconds, so the answer comes once the decision is durable and
+ * every Slack Web API call is a follow-up (`followUps`), done after the answer: the incident
+ * message showing who decided, and what the user needs to know in an ephemeral message.
  */
 
 export interface SlackHttpRequest {
@@ -57,15 +58,19 @@ function parsePayload(body: string): unknown {
   }
 }
 
-async function tell(payload: BlockActions, text: string, deps: TaskDeps): Promise<void> {
-  const channel = payload.channel?.id ?? payload.container?.channel_id;
-  const api = slackApi(deps);
-  if (!channel || !api) return;
+/** Queue a follow-up; failing to queue it is logged, never turned into an error for Slack. */
+async function hand(followUp: SlackFollowUp, followUps: SlackFollowUps, deps: TaskDeps): Promise<void> {
   try {
-    await api.postEphemeral({ channel, user: payload.user.id, text });
+    await followUps(followUp);
   } catch (error) {
-    deps.logger.warn("ephemeral reply failed", { error });
+    deps.logger.warn("Slack follow-up could not be queued", { type: followUp.type, error });
   }
+}
+
+async function tell(payload: BlockActions, text: string, followUps: SlackFollowUps, deps: TaskDeps): Promise<void> {
+  const channel = payload.channel?.id ?? payload.container?.channel_id;
+  if (!channel) return;
+  await hand({ type: "ephemeral", channel, user: payload.user.id, text }, followUps, deps);
 }
 
 async function alreadyDecidedText(approvalId: string, deps: TaskDeps): Promise<string> {
@@ -82,8 +87,12 @@ async function alreadyDecidedText(approvalId: string, deps: TaskDeps): Promise<s
   return `${already}. Nothing was changed.`;
 }
 
-/** Verify, parse and act on a Slack interaction request. */
-export async function handleSlackInteraction(request: SlackHttpRequest, deps: TaskDeps): Promise<SlackHttpResponse> {
+/** Verify, parse and act on a Slack interaction request; Slack is told things through `followUps`. */
+export async function handleSlackInteraction(
+  request: SlackHttpRequest,
+  deps: TaskDeps,
+  followUps: SlackFollowUps,
+): Promise<SlackHttpResponse> {
   const signingSecret = deps.secrets.slackSigningSecret;
   if (!signingSecret) return reply(503, "Slack interactivity is not configured");
   try {
@@ -121,23 +130,26 @@ export async function handleSlackInteraction(request: SlackHttpRequest, deps: Ta
         via: "slack",
       },
       deps,
+      (record, incidentId) => hand({ type: "announce", incidentId, record }, followUps, deps),
     );
   } catch (error) {
     if (error instanceof NotAnApprover) {
       await tell(
         payload,
         "You are not on Riposte's approver list, so your click was not counted. Nothing was changed.",
+        followUps,
         deps,
       );
     } else if (error instanceof ApprovalAlreadyDecided) {
-      await tell(payload, await alreadyDecidedText(action.value, deps), deps);
+      await tell(payload, await alreadyDecidedText(action.value, deps), followUps, deps);
     } else if (error instanceof NotFound) {
-      await tell(payload, "This approval request no longer exists. Nothing was changed.", deps);
+      await tell(payload, "This approval request no longer exists. Nothing was changed.", followUps, deps);
     } else {
       deps.logger.error("approval from Slack failed", { error });
       await tell(
         payload,
         "Your decision was recorded, but the workflow could not be resumed. See the dashboard.",
+        followUps,
         deps,
       );
     }

@@ -1,7 +1,7 @@
 import type { TaskDeps } from "../context.js";
 import type { ApprovalRecord } from "../model/incident.js";
 import type { PendingApproval } from "../store/ports.js";
-import { announceDecision } from "./announce.js";
+import { announceNow, announceSaved } from "./announce.js";
 
 /**
  * A saved decision reaching its workflow, whatever crashes in between. The decision and its
@@ -116,7 +116,7 @@ export async function resumeDecidedApprovals(deps: TaskDeps): Promise<number> {
     try {
       const firstRecord = await recordDecision(approval, deps);
       await deliverDecision(approval, deps);
-      if (firstRecord) await announceDecision(approval, deps);
+      if (firstRecord) await announceSaved(approval, deps, announceNow(deps));
       resumed++;
     } catch (error) {
       if (isTaskGone(error)) deps.logger.info("approval decision was already taken, or its task ended", log);

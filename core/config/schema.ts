@@ -289,6 +289,12 @@ export const ConfigSchema = z.strictObject({
         .optional(),
       /** What an unanswered approval does, unless the plan is destructive or on production (those reject). */
       onApprovalTimeout: z.enum(["approve", "reject"]).default("reject"),
+      /**
+       * Remediate incidents found in events posted to `POST /api/events` without approval, like any
+       * other. Off by default: whoever holds the intake token could otherwise make Riposte change
+       * real resources with made-up CloudTrail; such an incident waits for a human instead.
+       */
+      autoRemediateIntake: z.boolean().default(false),
       /** Re-reads before a verification counts as failed (AWS reads can lag behind writes). */
       verify: z
         .strictObject({

@@ -23,6 +23,7 @@ export const DEPLOYED_FUNCTIONS = [
   "record",
   "api",
   "slack",
+  "slackFollowUp",
   "correlate",
   "wsConnect",
   "wsDisconnect",
@@ -44,6 +45,7 @@ export type ResourceRef =
   | "executions"
   | "taskFunctions"
   | "correlateQueue"
+  | "slackFollowUps"
   | "realtimeConnections"
   | "memberRoles"
   | "toolIdentities"
@@ -206,7 +208,22 @@ function grantsOf(fn: DeployedFunction, context: AccessContext): AccessStatement
     case "api":
       return [storeRead(), storeWrite(), callbacks(), readExecutions(), queueEvents()];
     case "slack":
-      return [storeRead(), storeWrite(), callbacks()];
+      return [
+        storeRead(),
+        storeWrite(),
+        callbacks(),
+        statement("QueueSlackFollowUps", ["sqs:SendMessage"], ["slackFollowUps"]),
+      ];
+    case "slackFollowUp":
+      return [
+        storeRead(),
+        storeWrite(),
+        statement(
+          "ConsumeSlackFollowUps",
+          ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+          ["slackFollowUps"],
+        ),
+      ];
     case "correlate":
       return [
         storeRead(),

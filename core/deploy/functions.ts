@@ -13,11 +13,13 @@ export const LINKS = [
   "Incidents",
   "Workflows",
   "CorrelateQueue",
+  "SlackFollowUps",
   "Realtime",
   "SlackBotToken",
   "SlackSigningSecret",
   "DashboardToken",
   "DashboardUsers",
+  "IntakeToken",
 ] as const;
 export type LinkName = (typeof LINKS)[number];
 
@@ -67,12 +69,23 @@ export const FUNCTION_SPECS: Readonly<Record<DeployedFunction, FunctionSpec>> = 
     ...SLACK_LINKS,
     "DashboardToken",
     "DashboardUsers",
+    "IntakeToken",
     "CorrelateQueue",
   ]),
   slack: spec("SlackInteractions", "functions/slack.handler", "Slack Approve / Reject buttons", 10, 512, false, [
     ...SLACK_LINKS,
     "SlackSigningSecret",
+    "SlackFollowUps",
   ]),
+  slackFollowUp: spec(
+    "SlackFollowUp",
+    "functions/slack-follow-up.handler",
+    "Slack messages after a button click",
+    25,
+    512,
+    false,
+    SLACK_LINKS,
+  ),
   correlate: spec(
     "Correlate",
     "functions/correlate.handler",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MIN_TOKEN_LENGTH } from "../api/auth.js";
-import { dashboardTokenProblem, dashboardUsersProblem } from "./secrets.js";
+import { dashboardTokenProblem, dashboardUsersProblem, intakeTokenProblem } from "./secrets.js";
 
 describe("DashboardToken check at deploy time", () => {
   it("accepts a token of the minimum length and longer", () => {
@@ -56,5 +56,25 @@ describe("DashboardUsers check at deploy time", () => {
       expect(problem).not.toContain(ALICE.slice(0, 15));
       expect(problem).not.toContain(SHARED);
     }
+  });
+});
+
+describe("IntakeToken check at deploy time", () => {
+  const SHARED = "shared-dashboard-token-0123456789";
+  const BOB = "bob-dashboard-token-0123456789";
+
+  it("accepts none (intake off) or a long token of its own", () => {
+    expect(intakeTokenProblem("", `bob=${BOB}`, SHARED)).toBeUndefined();
+    expect(intakeTokenProblem("intake-token-0123456789", `bob=${BOB}`, SHARED)).toBeUndefined();
+  });
+
+  it("refuses a short one or one a dashboard user holds, naming the secret, never the value", () => {
+    const short = intakeTokenProblem("tiny-x9", "", SHARED);
+    const reused = intakeTokenProblem(BOB, `bob=${BOB}`, SHARED);
+
+    expect(short).toMatch(/^the IntakeToken secret is too short/);
+    expect(reused).toMatch(/^the IntakeToken secret must differ from every dashboard token/);
+    expect(`${short} ${reused}`).not.toContain(BOB);
+    expect(short).not.toContain("tiny-x9");
   });
 });

@@ -1,4 +1,5 @@
 import { DashboardTokensError, dashboardTokens, MIN_TOKEN_LENGTH } from "../api/auth.js";
+import { IntakeTokenError, intakeTokens } from "../api/intake-token.js";
 
 /**
  * Deploy-time checks of secret values. The dashboard and its API face the internet, so a short
@@ -29,6 +30,26 @@ export function dashboardUsersProblem(users: string, sharedToken: string): strin
     if (error instanceof DashboardTokensError) {
       return `${error.message} (the format: name=token pairs separated by commas or newlines)`;
     }
+    throw error;
+  }
+}
+
+/**
+ * What is wrong with an IntakeToken value (optional: empty leaves `POST /api/events` off), checked
+ * with the functions' own parser against the dashboard tokens; undefined when it will do.
+ */
+export function intakeTokenProblem(intake: string, users: string, sharedToken: string): string | undefined {
+  try {
+    const dashboard = dashboardTokens({
+      users,
+      shared: sharedToken,
+      names: { users: "the DashboardUsers secret", shared: "the DashboardToken secret" },
+    });
+    intakeTokens(intake, "the IntakeToken secret", dashboard);
+    return undefined;
+  } catch (error) {
+    if (error instanceof IntakeTokenError) return error.message;
+    if (error instanceof DashboardTokensError) return undefined; // reported for DashboardUsers
     throw error;
   }
 }

@@ -32,6 +32,11 @@ export const FindingSchema = z.object({
   facts: z.record(z.string(), z.unknown()).default({}),
   /** The raw records involved, exactly as read. */
   evidence: z.array(z.unknown()).default([]),
+  /**
+   * An event posted to `POST /api/events` took part (anyone with the intake token can post made-up
+   * CloudTrail): remediation waits for approval unless `remediation.autoRemediateIntake`.
+   */
+  fromIntake: z.boolean().optional(),
   /** For `sg-risk-resolved`: the earlier risk this finding removes. */
   resolves: z
     .object({

@@ -174,6 +174,25 @@ describe("decide", () => {
     expect(production.approval).toEqual({ timeoutSeconds: 3600, onTimeout: "reject" });
   });
 
+  it("asks for approval when posted events found the incident, rejecting on timeout, unless configured", () => {
+    const posted = { ...sgIncident, fromIntake: true };
+    const approveOnTimeout = config({ remediation: { onApprovalTimeout: "approve" } });
+    const allowed = config({ remediation: { autoRemediateIntake: true } });
+
+    const held = decide({ ...base, incident: posted, config: approveOnTimeout });
+    const trusted = decide({ ...base, incident: posted, config: allowed });
+    const other = decide(base);
+
+    expect(held).toMatchObject({
+      route: "approval",
+      reason: expect.stringContaining("the events were posted to POST /api/events"),
+      approval: { onTimeout: "reject" },
+    });
+    expect(held.plan.length).toBeGreaterThan(0);
+    expect(trusted.route).toBe("auto");
+    expect(other.route).toBe("auto");
+  });
+
   it("gives GuardDuty findings the mode of the action their type maps to", () => {
     const trailStopped = incident("guardduty-finding", {
       findingId: "f-1",

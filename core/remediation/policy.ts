@@ -96,8 +96,9 @@ function route(route: Decision["route"], reason: string, plan: PlannedAction[] =
  *  5. no remediation plan (none exists, or none applies)       → notify, saying why
  *  6. the event was caused by Riposte's own role (loop)        → dismiss
  *  7. a protected resource or principal                        → notify, saying which
- *  8. mode `approval`, a destructive action, or a production target → approval, with a timeout;
- *     an unanswered approval rejects for destructive or production plans, else does what
+ *  8. mode `approval`, a destructive action, a production target, or events posted to the
+ *     intake (`fromIntake`, unless `remediation.autoRemediateIntake`) → approval, with a timeout;
+ *     an unanswered approval rejects for destructive, production or intake plans, else does what
  *     `remediation.onApprovalTimeout` says
  *  9. otherwise                                                 → auto
  */
@@ -140,13 +141,15 @@ export function decide(args: DecideArgs): Decision {
 
   const destructive = explained.plan.filter((p) => p.destructive).map((p) => p.action);
   const production = isProduction(incident, config, enrichment);
+  const intake = incident.fromIntake === true && !config.remediation.autoRemediateIntake;
   const needs = [
     ...(detectionMode === "approval" ? [`detection ${detection} requires approval`] : []),
     ...destructive.map((action) => `${action} is destructive`),
     ...(production ? ["the target is production-tagged"] : []),
+    ...(intake ? ["the events were posted to POST /api/events (remediation.autoRemediateIntake is off)"] : []),
   ];
   if (needs.length > 0) {
-    const strict = destructive.length > 0 || production;
+    const strict = destructive.length > 0 || production || intake;
     return {
       route: "approval",
       reason: `approval needed: ${needs.join("; ")}`,

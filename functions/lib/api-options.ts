@@ -1,11 +1,12 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { normaliseOrigin } from "../../core/api/cors.js";
+import { intakeTokens } from "../../core/api/intake-token.js";
 import { sfnExecutionReader } from "../../core/api/sfn-executions.js";
 import type { ApiOptions } from "../../core/api/types.js";
 import { decideApproval } from "../../core/approval/decide.js";
 import { type AwsRuntime, awsRuntime } from "./aws-deps.js";
 import { queueIntake } from "./intake.js";
-import { type LinkSource, linked, linkedDashboardTokens, sstLinks } from "./resources.js";
+import { type LinkSource, linked, linkedDashboardTokens, optionalSecret, sstLinks } from "./resources.js";
 
 /**
  * The dashboard API's dependencies on AWS: the DynamoDB store, the dashboard tokens (one per
@@ -29,9 +30,12 @@ export function apiOptionsFor(
     if (!normaliseOrigin(origin)) throw new Error(`RIPOSTE_ALLOWED_ORIGINS: "${origin}" is not an origin`);
   }
   const startedAt = new Date().toISOString();
+  const tokens = linkedDashboardTokens(links);
   return {
     store: deps.store,
-    tokens: linkedDashboardTokens(links),
+    tokens,
+    // Unset IntakeToken: POST /api/events answers 503 (dashboard tokens never authorize it).
+    intakeTokens: intakeTokens(optionalSecret("IntakeToken", links), "the IntakeToken secret", tokens),
     health: () => ({ status: "ok", version: runtime.version, startedAt, remediation: config.remediation.mode }),
     intake: queueIntake(options.sqs ?? new SQSClient({}), linked("CorrelateQueue", links).url),
     decideApproval: (decision) => decideApproval(decision, deps),

@@ -26,10 +26,12 @@ const SCHEMAS = {
   Settings: SettingsSchema,
   Incidents: z.object({ name: z.string().min(3) }),
   CorrelateQueue: z.object({ url: z.string().url() }),
+  SlackFollowUps: z.object({ url: z.string().url() }),
   SlackBotToken: z.object({ value: z.string() }),
   SlackSigningSecret: z.object({ value: z.string() }),
   DashboardToken: z.object({ value: z.string().min(1) }),
   DashboardUsers: z.object({ value: z.string() }),
+  IntakeToken: z.object({ value: z.string() }),
 } as const;
 
 export type LinkedName = keyof typeof SCHEMAS;
@@ -58,7 +60,7 @@ export function linked<N extends LinkedName>(name: N, source: LinkSource = sstLi
 
 /** A secret's value, or undefined when it is unset or blank (`sst secret set` never ran). */
 export function optionalSecret(
-  name: "SlackBotToken" | "SlackSigningSecret" | "DashboardUsers",
+  name: "SlackBotToken" | "SlackSigningSecret" | "DashboardUsers" | "IntakeToken",
   source?: LinkSource,
 ): string | undefined {
   let value: string;

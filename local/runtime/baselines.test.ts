@@ -15,6 +15,7 @@ import { type Runtime, startRuntime } from "./runtime.js";
  */
 
 const TOKEN = "baselines-test-token-0123456789";
+const INTAKE_TOKEN = "baselines-intake-token-0123456789";
 const runtimes: Runtime[] = [];
 const dirs: string[] = [];
 
@@ -26,7 +27,7 @@ afterEach(async () => {
 async function post(runtime: Runtime, records: unknown[]): Promise<void> {
   const response = await fetch(`${runtime.url}/api/events`, {
     method: "POST",
-    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+    headers: { authorization: `Bearer ${INTAKE_TOKEN}`, "content-type": "application/json" },
     body: JSON.stringify({ Records: records }),
   });
   expect(response.status).toBe(202);
@@ -64,7 +65,7 @@ describe("principal baselines through the local runtime", () => {
       config: parseConfig({}),
       demo: false,
       token: TOKEN,
-      env: {},
+      env: { RIPOSTE_INTAKE_TOKEN: INTAKE_TOKEN },
       logger: silentLogger,
     });
     runtimes.push(runtime);

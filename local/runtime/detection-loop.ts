@@ -1,4 +1,5 @@
 import type { DetectionEngine } from "../../core/detections/engine.js";
+import { eventKeys, INTAKE_SOURCE, markFromIntake } from "../../core/incidents/intake.js";
 import type { Logger } from "../../core/log.js";
 import type { Finding } from "../../core/model/incident.js";
 import { describe, pause } from "../sources/source.js";
@@ -108,7 +109,10 @@ export function createDetectionLoop(options: DetectionLoopOptions): DetectionLoo
       const seqs = entries.map((entry) => entry.seq);
       db.exec("BEGIN IMMEDIATE");
       try {
-        const findings = await engine.processBatch(entries.map((entry) => entry.event));
+        const posted = new Set(
+          entries.filter((entry) => entry.source === INTAKE_SOURCE).flatMap((entry) => eventKeys(entry.event)),
+        );
+        const findings = markFromIntake(await engine.processBatch(entries.map((entry) => entry.event)), posted);
         outbox.put(findings);
         inbox.markProcessed(seqs);
         db.exec("COMMIT");

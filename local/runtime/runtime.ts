@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { storeExecutionReader } from "../../core/api/executions.js";
+import { intakeTokens } from "../../core/api/intake-token.js";
 import { decideApproval } from "../../core/approval/decide.js";
 import { handleSlackInteraction } from "../../core/approval/interaction.js";
 import { resumeDecidedApprovals } from "../../core/approval/resume.js";
@@ -33,6 +34,7 @@ import { AsyncLock } from "./lock.js";
 import { FindingOutbox } from "./outbox.js";
 import { type CallerIdentity, withOwnIdentity } from "./own-identity.js";
 import { SourcePositions } from "./positions.js";
+import { backgroundSlackFollowUps } from "./slack-follow-ups.js";
 import { createLocalWorkflowEngine, type LocalWorkflowEngine } from "./workflow-engine.js";
 
 /**
@@ -211,12 +213,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       sources: () => live.map((source) => source.status()),
       now: Date.now,
     });
+    const dashboardTokens =
+      typeof options.token === "string" ? [{ token: options.token, principal: "dashboard" }] : options.token;
+    // Drained after the server closes (closers run in reverse): no click is left half-told.
+    const slackFollowUps = backgroundSlackFollowUps(workflows.deps, logger.child({ component: "slack" }));
+    closers.push(() => slackFollowUps.drain());
     const server = await startLocalServer({
       host: options.host,
       port: options.port,
       store,
       token: options.token,
       intake: createInboxIntake(inbox, { bounds: intakeBounds(config.runtime) }),
+      intakeTokens: intakeTokens(options.env.RIPOSTE_INTAKE_TOKEN, "RIPOSTE_INTAKE_TOKEN", dashboardTokens),
       decideApproval: (decision) => decideApproval(decision, workflows.deps),
       executions: storeExecutionReader(store, (arn) => {
         try {
@@ -225,7 +233,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           return undefined; // a machine of another configuration: the history still shows
         }
       }),
-      slack: (request) => handleSlackInteraction(request, workflows.deps),
+      slack: (request) => handleSlackInteraction(request, workflows.deps, slackFollowUps.send),
       health,
       remediation: mode,
       webRoot: options.webRoot,

@@ -25,6 +25,8 @@ export interface LocalServerOptions {
   /** The dashboard token (see `resolveDashboardToken`), or several named ones. */
   token: string | ApiToken[];
   intake?: ApiOptions["intake"];
+  /** The only tokens `POST /api/events` accepts (RIPOSTE_INTAKE_TOKEN); none: intake refused. */
+  intakeTokens?: ApiOptions["intakeTokens"];
   decideApproval?: ApiOptions["decideApproval"];
   executions?: ApiOptions["executions"];
   slack?: ApiOptions["slack"];
@@ -83,6 +85,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     throttle,
     health: options.health ?? defaultHealth,
     intake: options.intake,
+    intakeTokens: options.intakeTokens,
     decideApproval: options.decideApproval,
     executions: options.executions,
     slack: options.slack,

@@ -12,6 +12,7 @@ import { startLocalServer } from "../../local/server/index.js";
 import { type BurstResult, burstBodies, incidentPerEventIntake, postBurst } from "../../test/api/burst.js";
 
 const TOKEN = "bench-token-0123456789abcdef";
+const INTAKE_TOKEN = "bench-intake-token-0123456789abcdef";
 const COUNT = 10_000;
 
 function describeBurst(label: string, result: BurstResult, count: number): number {
@@ -31,6 +32,7 @@ async function burst(synchronous: "full" | "normal"): Promise<{ health: number; 
     port: 0,
     store,
     token: TOKEN,
+    intakeTokens: [{ token: INTAKE_TOKEN, principal: "intake" }],
     logger: silentLogger,
     intake: incidentPerEventIntake(store),
   });
@@ -42,7 +44,7 @@ async function burst(synchronous: "full" | "normal"): Promise<{ health: number; 
     );
     const events = describeBurst(
       `events burst (sqlite ${synchronous})`,
-      await postBurst(server.url, "/api/events", TOKEN, burstBodies(COUNT, 0)),
+      await postBurst(server.url, "/api/events", INTAKE_TOKEN, burstBodies(COUNT, 0)),
       COUNT,
     );
     let stored = 0;

@@ -52,6 +52,7 @@ import { FINDINGS } from "../../test/workflows/fixtures.js";
 const INCIDENTS = 1_000;
 const PRINCIPALS = 50;
 const TOKEN = "bench-runtime-token-0123456789abcdef";
+const INTAKE_TOKEN = "bench-runtime-intake-token-0123456789";
 /** The detection loop's wait before each batch unless configured (`runtime.settleMs`). */
 const DEFAULT_SETTLE_MS = parseConfig({}).runtime.settleMs;
 /** How long the serve path may take to finish a phase's incidents after the last POST was answered. */
@@ -285,7 +286,7 @@ function postRecord(url: URL, agent: Agent, record: unknown): Promise<boolean> {
         method: "POST",
         path: "/api/events",
         headers: {
-          authorization: `Bearer ${TOKEN}`,
+          authorization: `Bearer ${INTAKE_TOKEN}`,
           "content-type": "application/json",
           "content-length": Buffer.byteLength(body),
         },
@@ -375,7 +376,7 @@ async function serveRuntime(settleMs: number): Promise<{ runtime: Runtime; close
     config: parseConfig({ remediation: { mode: "dry-run" }, runtime: { settleMs } }),
     demo: false,
     token: TOKEN,
-    env: { AWS_REGION: "us-east-1" },
+    env: { AWS_REGION: "us-east-1", RIPOSTE_INTAKE_TOKEN: INTAKE_TOKEN },
     logger: silentLogger,
     synchronous: "full",
   });

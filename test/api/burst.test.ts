@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { LiveMessage } from "../../core/model/messages.js";
 import { burstBodies, incidentPerEventIntake, postBurst } from "./burst.js";
-import { type Harness, startHarness, TOKEN } from "./harness.js";
+import { type Harness, INTAKE_TOKEN, startHarness, TOKEN } from "./harness.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -26,7 +26,7 @@ describe("local server under a burst", () => {
     });
     await new Promise((resolve) => socket.once("open", resolve));
 
-    const result = await postBurst(harness.url, "/api/events", TOKEN, burstBodies(10_000, 1_000));
+    const result = await postBurst(harness.url, "/api/events", INTAKE_TOKEN, burstBodies(10_000, 1_000));
     await expect.poll(() => createdMessages, { timeout: 20_000 }).toBe(10_000);
     const stored = new Set<string>();
     let cursor: string | undefined;

@@ -6,12 +6,14 @@ import { SqliteStore } from "../../core/store/sqlite/store.js";
 import { type LocalServer, type LocalServerOptions, startLocalServer } from "../../local/server/index.js";
 
 export const TOKEN = "test-dashboard-token-0123456789";
+/** `POST /api/events` takes only this, never the dashboard token. */
+export const INTAKE_TOKEN = "test-intake-token-0123456789";
 
 export interface Harness {
   server: LocalServer;
   store: SqliteStore;
   url: string;
-  /** fetch against the server with the dashboard token unless `auth: false`. */
+  /** fetch with the dashboard token (the intake token for `/api/events`) unless `auth: false`. */
   call(path: string, init?: RequestInit & { auth?: boolean }): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -24,6 +26,7 @@ export async function startHarness(overrides: Partial<LocalServerOptions> = {}):
     port: 0,
     store,
     token: TOKEN,
+    intakeTokens: [{ token: INTAKE_TOKEN, principal: "intake" }],
     logger: silentLogger,
     ...overrides,
   });
@@ -34,7 +37,7 @@ export async function startHarness(overrides: Partial<LocalServerOptions> = {}):
     call(path, init = {}) {
       const { auth = true, ...rest } = init;
       const headers = new Headers(rest.headers);
-      if (auth) headers.set("authorization", `Bearer ${TOKEN}`);
+      if (auth) headers.set("authorization", `Bearer ${path.startsWith("/api/events") ? INTAKE_TOKEN : TOKEN}`);
       return fetch(`${server.url}${path}`, { ...rest, headers });
     },
     async stop() {

@@ -7,7 +7,7 @@ import { API_HEADERS } from "../../core/api/respond.js";
 import { createLogger } from "../../core/log.js";
 import type { EventsAcceptedResponse, IncidentListResponse } from "../../core/model/api.js";
 import { makeIncident } from "../../core/store/contract/fixtures.js";
-import { type Harness, startHarness, TOKEN } from "./harness.js";
+import { type Harness, INTAKE_TOKEN, startHarness, TOKEN } from "./harness.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -163,7 +163,11 @@ describe("local server: HTTP API", () => {
     const lying = await rawRequest(harness.url, {
       method: "POST",
       path: "/api/events",
-      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "content-length": "100000" },
+      headers: {
+        authorization: `Bearer ${INTAKE_TOKEN}`,
+        "content-type": "application/json",
+        "content-length": "100000",
+      },
       body: "{}",
     });
     const good = await post(JSON.stringify({ Records: [] }));

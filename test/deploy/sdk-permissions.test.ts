@@ -22,10 +22,12 @@ import { awsError, fakeAws, iamActionOf, type RecordedCall } from "./fake-aws.js
 const ACCOUNT = "123456789012";
 const REGION = "eu-west-1";
 const TOKEN = "dashboard-token-for-the-permission-suite";
+const INTAKE_TOKEN = "intake-token-for-the-permission-suite";
 const SIGNING_SECRET = "signing-secret-for-the-permission-suite";
 const APPROVER = "U0APPROVER";
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:riposte-test-Alerts`;
 const QUEUE = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/riposte-test-Candidates`;
+const FOLLOW_UPS = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/riposte-test-SlackFollowUps`;
 const CONTEXT: AccessContext = {
   mode: "live",
   encryptAlerts: false,
@@ -188,7 +190,9 @@ beforeAll(async () => {
     SlackBotToken: { value: slack.token },
     SlackSigningSecret: { value: SIGNING_SECRET },
     DashboardToken: { value: TOKEN },
+    IntakeToken: { value: INTAKE_TOKEN },
     CorrelateQueue: { url: QUEUE },
+    SlackFollowUps: { url: FOLLOW_UPS },
     Realtime: { url: "wss://ws.example/$default", managementEndpoint: "https://ws.example/$default" },
     ...Object.fromEntries(CATEGORIES.map((category) => [workflowLogicalName(category), { arn: machineArn(category) }])),
   };
@@ -222,7 +226,7 @@ const api = (method: string, rawPath: string, body?: unknown) => ({
   rawQueryString: "",
   headers: {
     host: "api.example",
-    authorization: `Bearer ${TOKEN}`,
+    authorization: `Bearer ${rawPath === "/api/events" ? INTAKE_TOKEN : TOKEN}`,
     ...(body ? { "content-type": "application/json" } : {}),
   },
   requestContext: { http: { method }, stage: "$default" },
@@ -315,6 +319,16 @@ describe("each deployed function's SDK calls against its generated policy", () =
         slackHandler({ headers: request.headers, body: request.body, requestContext: { http: { method: "POST" } } }),
       )) as { statusCode: number };
       expect(answer.statusCode).toBe(200);
+      // The Slack messages come after the answer, from the SlackFollowUp function reading the queue.
+      const queued = aws.calls.filter((call) => call.fn === "slack" && call.input.QueueUrl === FOLLOW_UPS);
+      const followUpHandler = await handlerOf("../../functions/slack-follow-up.js");
+      const followed = (await aws.as("slackFollowUp", () =>
+        followUpHandler({
+          Records: queued.map((call, i) => ({ messageId: `m-${i}`, body: String(call.input.MessageBody) })),
+        }),
+      )) as { batchItemFailures: unknown[] };
+      expect(queued.length).toBeGreaterThan(0);
+      expect(followed.batchItemFailures).toEqual([]);
     });
 
     // The dashboard reads incidents and executions, and posts events for intake.
@@ -430,6 +444,7 @@ describe("each deployed function's SDK calls against its generated policy", () =
       "record",
       "api",
       "slack",
+      "slackFollowUp",
       "correlate",
       "wsConnect",
       "wsDisconnect",
@@ -449,13 +464,14 @@ describe("each deployed function's SDK calls against its generated policy", () =
     expect(used("approval")).toContain("states:SendTaskSuccess");
     expect(used("api")).toContain("sqs:SendMessage");
     expect(used("slack")).toContain("states:SendTaskSuccess");
+    expect(used("slack")).toContain("sqs:SendMessage");
     expect(used("correlate")).toContain("states:StartExecution");
     expect(used("wsBroadcast")).toContain("execute-api:ManageConnections");
     for (const call of aws.calls) {
       if (call.service === "dynamodb")
         expect(call.input.TableName ?? Object.keys((call.input.RequestItems as object) ?? {})[0]).toBe(table);
       if (call.service === "sns") expect(call.input.TopicArn).toBe(TOPIC);
-      if (call.service === "sqs") expect(call.input.QueueUrl).toBe(QUEUE);
+      if (call.service === "sqs") expect(call.input.QueueUrl).toBe(call.fn === "slack" ? FOLLOW_UPS : QUEUE);
       if (call.operation === "StartExecution") expect(CATEGORIES.map(machineArn)).toContain(call.input.stateMachineArn);
     }
   });

@@ -12,7 +12,7 @@ import { freePort } from "../support/moto.js";
 import { seriousViolations } from "./support/axe.js";
 import { type Browser, chromiumAvailable, launchBrowser } from "./support/browser.js";
 import { publicBucketPolicy, rootConsoleLogin, sshOpenToWorld, stopLogging } from "./support/events.js";
-import { buildDashboard, type RiposteProcess, startRiposte } from "./support/serve.js";
+import { buildDashboard, INTAKE_TOKEN, type RiposteProcess, startRiposte } from "./support/serve.js";
 
 /**
  * The dashboard in Debian's Chromium against the real `riposte serve`: events posted to the API
@@ -60,7 +60,11 @@ const ids = new Map<string, string>();
 async function api<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
   const response = await fetch(`${server!.url}${path}`, {
     ...init,
-    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...init.headers },
+    headers: {
+      authorization: `Bearer ${path === "/api/events" ? INTAKE_TOKEN : TOKEN}`,
+      "content-type": "application/json",
+      ...init.headers,
+    },
   });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
@@ -139,7 +143,14 @@ describe("dashboard in a browser against riposte serve", () => {
     dataDir = mkdtempSync(join(tmpdir(), "riposte-e2e-"));
     configPath = join(dataDir, "riposte.config.json");
     // One detection needs a person's approval, so the test can approve it from the UI.
-    writeFileSync(configPath, JSON.stringify({ detections: { "sg-ssh-open-world": { mode: "approval" } } }));
+    // The scenarios come in through POST /api/events: trusted here, so the automatic ones stay automatic.
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        detections: { "sg-ssh-open-world": { mode: "approval" } },
+        remediation: { autoRemediateIntake: true },
+      }),
+    );
     port = await freePort();
     server = await startRiposte({ port, dataDir, token: TOKEN, configPath });
     browser = await launchBrowser();

@@ -11,7 +11,7 @@ import { isFinalStatus } from "../../core/model/status.js";
 import { type Runtime, startRuntime } from "../../local/runtime/runtime.js";
 import { publicBucketPolicy, rootConsoleLogin, sshOpenToWorld, stopLogging } from "../e2e/support/events.js";
 import { consoleLogin, IP, identity, record, s3 } from "../fixtures/events/cloudtrail.js";
-import { api, listIncidents, TOKEN, tempDir, waitFor } from "./support/riposte.js";
+import { api, INTAKE_TOKEN, listIncidents, TOKEN, tempDir, waitFor } from "./support/riposte.js";
 
 /**
  * Issue 7: a burst of 10,000 distinct CloudTrail events posted concurrently to the real
@@ -29,7 +29,11 @@ const EVENTS = 10_000;
 const CONCURRENCY = 200;
 
 /** Stateful detections see the failures; the per-failure notice is off, as its tuning suggests. */
-const CONFIG = parseConfig({ detections: { "console-login-failure": { enabled: false } } });
+// The burst comes in through POST /api/events; its automatic incidents stay automatic.
+const CONFIG = parseConfig({
+  detections: { "console-login-failure": { enabled: false } },
+  remediation: { autoRemediateIntake: true },
+});
 
 type Json = Record<string, unknown>;
 const isoSeconds = (at: Date) => at.toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -222,7 +226,7 @@ describe("riposte serve under a burst of 10,000 events", () => {
       config: CONFIG,
       demo: false,
       token: TOKEN,
-      env: {},
+      env: { RIPOSTE_INTAKE_TOKEN: INTAKE_TOKEN },
       logger: silentLogger,
     });
     expect(runtime.mode).toBe("dry-run");

@@ -52,6 +52,10 @@ export interface FakeSlack {
   /** Make `method` (or every method, `*`) fail. */
   fail(method: string, failure?: FakeSlackFailure): void;
   heal(): void;
+  /** Hold every request unanswered until the returned release is called (Slack being slow). */
+  hold(): () => void;
+  /** Requests received while held, not answered yet. */
+  held(): number;
   callsTo(method: string): FakeSlackCall[];
   /** The current state of a message. */
   message(channel: string, ts: string): FakeSlackMessage | undefined;
@@ -177,6 +181,8 @@ export async function startFakeSlack(options: { token?: string } = {}): Promise<
   const calls: FakeSlackCall[] = [];
   const messages: FakeSlackMessage[] = [];
   const failures = new Map<string, FakeSlackFailure>();
+  let gate: Promise<void> | undefined;
+  let waiting = 0;
   let clock = 1_700_000_000;
   let sequence = 0;
 
@@ -255,6 +261,11 @@ export async function startFakeSlack(options: { token?: string } = {}): Promise<
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const method = url.pathname.replace(/^\/api\//, "");
     const body = await readBody(req);
+    if (gate) {
+      waiting += 1;
+      await gate;
+      waiting -= 1;
+    }
     let args: Json;
     try {
       args = parseArgs(req, body);
@@ -290,6 +301,17 @@ export async function startFakeSlack(options: { token?: string } = {}): Promise<
     heal() {
       failures.clear();
     },
+    hold() {
+      let release = () => {};
+      gate = new Promise<void>((resolve) => {
+        release = () => {
+          gate = undefined;
+          resolve();
+        };
+      });
+      return release;
+    },
+    held: () => waiting,
     callsTo: (method) => calls.filter((call) => call.method === method),
     message: (channel, ts) => find(channel, ts),
     replies: (channel, ts) => messages.filter((message) => message.channel === channel && message.threadTs === ts),

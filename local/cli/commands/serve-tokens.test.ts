@@ -13,6 +13,7 @@ import { main } from "../main.js";
 const ALICE = "alice-token-7f3a9c1e5b2d8f60";
 const BOB = "bob-token-2e8f60a9c1e5b7f3d4";
 const SHARED = "shared-token-5b2d8f607f3a9c1e";
+const INTAKE = "intake-token-9c1e5b2d8f607f3a";
 
 const dirs: { remove(): void }[] = [];
 afterEach(() => {
@@ -48,14 +49,20 @@ describe("riposte serve with RIPOSTE_DASHBOARD_TOKENS", () => {
     const served = start({
       RIPOSTE_DASHBOARD_TOKENS: `alice@example.com=${ALICE}\nbob=${BOB}`,
       RIPOSTE_DASHBOARD_TOKEN: SHARED,
+      RIPOSTE_INTAKE_TOKEN: INTAKE,
     });
     await expect.poll(() => served.stdout.text, { timeout: 15_000 }).toMatch(/Dashboard: /);
     const url = served.stdout.text.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)?.[1] as string;
     const scenario = CATEGORY_SCENARIOS.find((s) => s.awaitsApproval);
-    const posted = await api<{ accepted: number }>(url, "/api/events", {
+    const byDashboard = await api(url, "/api/events", {
       method: "POST",
       body: { Records: scenario?.records },
       token: ALICE,
+    });
+    const posted = await api<{ accepted: number }>(url, "/api/events", {
+      method: "POST",
+      body: { Records: scenario?.records },
+      token: INTAKE,
     });
     const waiting = await waitFor("an incident awaiting approval", async () => {
       const list = await api<{ items: { id: string; status: string }[] }>(url, "/api/incidents", { token: SHARED });
@@ -78,6 +85,7 @@ describe("riposte serve with RIPOSTE_DASHBOARD_TOKENS", () => {
     served.stop("SIGTERM");
     const code = await served.running;
 
+    expect(byDashboard.status).toBe(401);
     expect(posted.status).toBe(202);
     expect(refused.status).toBe(401);
     expect(approval.status).toBe(200);
@@ -87,7 +95,8 @@ describe("riposte serve with RIPOSTE_DASHBOARD_TOKENS", () => {
       `Dashboard: ${url}/ (open it and enter your own token from RIPOSTE_DASHBOARD_TOKENS in Settings)`,
     );
     expect(served.stdout.text).not.toContain("#token");
-    for (const token of [ALICE, BOB, SHARED]) expect(served.stdout.text + served.stderr.text).not.toContain(token);
+    for (const token of [ALICE, BOB, SHARED, INTAKE])
+      expect(served.stdout.text + served.stderr.text).not.toContain(token);
     expect(code).toBe(0);
   }, 30_000);
 
@@ -109,5 +118,15 @@ describe("riposte serve with RIPOSTE_DASHBOARD_TOKENS", () => {
       expect(output.stderr.text).not.toContain(ALICE);
       expect(output.stderr.text).not.toContain(BOB.slice(0, 15));
     }
+  });
+
+  it("refuses an intake token that is also a dashboard token, with exit 2 and without echoing it", async () => {
+    const served = start({ RIPOSTE_DASHBOARD_TOKEN: SHARED, RIPOSTE_INTAKE_TOKEN: SHARED });
+
+    const code = await served.running;
+
+    expect(code).toBe(2);
+    expect(served.stderr.text).toContain("RIPOSTE_INTAKE_TOKEN must differ from every dashboard token");
+    expect(served.stderr.text).not.toContain(SHARED);
   });
 });

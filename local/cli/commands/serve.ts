@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DashboardTokensError, resolveDashboardToken, resolveDashboardTokens } from "../../../core/api/auth.js";
+import { IntakeTokenError } from "../../../core/api/intake-token.js";
 import type { ApiToken } from "../../../core/api/types.js";
 import { loadConfig, parseConfig } from "../../../core/config/load.js";
 import type { RiposteConfig } from "../../../core/config/schema.js";
@@ -36,6 +37,9 @@ The dashboard token is RIPOSTE_DASHBOARD_TOKEN when set, else a new one printed 
 RIPOSTE_DASHBOARD_TOKENS gives each person a token, so approvals record who gave them:
 name=token pairs separated by commas or newlines (RIPOSTE_DASHBOARD_TOKEN, if also set, is
 "dashboard"); each person enters their own token in the dashboard's Settings.
+POST /api/events takes only RIPOSTE_INTAKE_TOKEN (at least 16 characters, unlike any dashboard
+token); without it event intake is off. Incidents from posted events wait for approval unless
+remediation.autoRemediateIntake is true.
 Live remediation and the AWS sources use the standard AWS credential chain, AWS_REGION and
 AWS_ENDPOINT_URL.
 
@@ -176,7 +180,7 @@ export const serveCommand: Command = {
         resetCorruptDatabases: options.resetCorruptDatabases,
       });
     } catch (error) {
-      if (error instanceof SourceConfigError) throw new UsageError(error.message);
+      if (error instanceof SourceConfigError || error instanceof IntakeTokenError) throw new UsageError(error.message);
       const failure = startupFailure(error);
       if (!failure) throw error;
       io.stderr.write(`riposte serve: ${failure.line}\n`);
@@ -190,6 +194,8 @@ export const serveCommand: Command = {
           ? `Dashboard: ${runtime.dashboardUrl}\n`
           : `Dashboard: ${runtime.url}/#token=… (the token in RIPOSTE_DASHBOARD_TOKEN)\n`,
     );
+    if (!io.env.RIPOSTE_INTAKE_TOKEN?.trim())
+      io.stdout.write("Event intake (POST /api/events) is off: set RIPOSTE_INTAKE_TOKEN to accept events\n");
     if (!existsSync(webRoot))
       io.stdout.write("(the dashboard is not built: run npm run build:web, or use npm start)\n");
     const signal = await stopSignal;

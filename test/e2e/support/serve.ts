@@ -40,6 +40,9 @@ async function waitHealthy(url: string, child: ChildProcess, output: () => strin
   throw new Error(`riposte serve did not answer ${url}/api/health within ${timeoutMs} ms:\n${output()}`);
 }
 
+/** What `POST /api/events` takes (RIPOSTE_INTAKE_TOKEN): never the dashboard token. */
+export const INTAKE_TOKEN = "e2e-intake-token-5d2e8f603f9a1c7b";
+
 /** Start `node bin/riposte.mjs serve --no-demo` and wait until /api/health answers. */
 export async function startRiposte(options: ServeOptions): Promise<RiposteProcess> {
   const args = ["bin/riposte.mjs", "serve", "--port", String(options.port), "--data-dir", options.dataDir, "--no-demo"];
@@ -47,7 +50,7 @@ export async function startRiposte(options: ServeOptions): Promise<RiposteProces
   args.push("--log-level", "warn");
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
-    env: { ...process.env, RIPOSTE_DASHBOARD_TOKEN: options.token },
+    env: { ...process.env, RIPOSTE_DASHBOARD_TOKEN: options.token, RIPOSTE_INTAKE_TOKEN: INTAKE_TOKEN },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let text = "";

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,8 @@ import type { LiveMessage } from "../../../core/model/messages.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 export const TOKEN = "serve-e2e-token-3f9a1c7b5d2e8f60";
+/** `POST /api/events` takes only this (RIPOSTE_INTAKE_TOKEN), never the dashboard token. */
+export const INTAKE_TOKEN = "serve-e2e-intake-token-8c41d07e92b3";
 
 export interface Served {
   url: string;
@@ -28,6 +30,10 @@ export interface Served {
 export interface ServeArgs {
   dataDir: string;
   demo?: boolean;
+  /**
+   * The configuration file. Without one, serve gets `remediation.autoRemediateIntake: true`: the
+   * tests post their scenarios to POST /api/events and follow the automatic path.
+   */
   configPath?: string;
   env?: Record<string, string>;
   /** Leave RIPOSTE_DASHBOARD_TOKEN unset (serve generates a token and prints it). */
@@ -42,15 +48,24 @@ export function tempDir(prefix: string): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+/** A configuration file (in the data directory) that remediates intake incidents automatically. */
+function trustedIntakeConfig(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, "trusted-intake.config.json");
+  writeFileSync(path, JSON.stringify({ remediation: { autoRemediateIntake: true } }));
+  return path;
+}
+
 /** Start `riposte serve`; resolves once it printed the URL it listens on. */
 export async function serve(args: ServeArgs, timeoutMs = 30_000): Promise<Served> {
   const argv = ["bin/riposte.mjs", "serve", "--port", "0", "--data-dir", args.dataDir];
   if (!args.demo) argv.push("--no-demo");
-  if (args.configPath) argv.push("--config", args.configPath);
+  argv.push("--config", args.configPath ?? trustedIntakeConfig(args.dataDir));
   argv.push("--log-level", args.logLevel ?? "warn");
   const env: Record<string, string | undefined> = { ...process.env, ...args.env };
   if (args.noToken) delete env.RIPOSTE_DASHBOARD_TOKEN;
   else env.RIPOSTE_DASHBOARD_TOKEN = TOKEN;
+  env.RIPOSTE_INTAKE_TOKEN ??= INTAKE_TOKEN;
   const child = spawn(process.execPath, argv, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
   let text = "";
   const collect = (chunk: Buffer) => {
@@ -106,7 +121,10 @@ export async function api<T>(
 ): Promise<{ status: number; body: T }> {
   const response = await fetch(`${url}${path}`, {
     method: init.method ?? "GET",
-    headers: { authorization: `Bearer ${init.token ?? TOKEN}`, "content-type": "application/json" },
+    headers: {
+      authorization: `Bearer ${init.token ?? (path === "/api/events" ? INTAKE_TOKEN : TOKEN)}`,
+      "content-type": "application/json",
+    },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const text = await response.text();
