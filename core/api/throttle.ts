@@ -35,8 +35,14 @@ interface Failures {
  * The throttling key of an address: IPv4 as is (also when IPv4-mapped), IPv6 by its /64, the
  * block one host usually gets, so a guesser cannot escape by moving through its own addresses.
  */
+/** The key all loopback addresses share. */
+export const LOOPBACK = "loopback";
+
 export function clientKey(address: string): string {
   const plain = address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1");
+  // Every local process may send from any of 127.0.0.0/8 (or ::1): one key, or a local guesser
+  // would get 20 tries a minute per address, 16 million addresses over.
+  if (/^127\./.test(plain) || plain === "::1" || /^0*:0*:0*:0*:0*:0*:0*:0*1$/.test(plain)) return LOOPBACK;
   if (isIP(plain) !== 6) return plain;
   const [head = "", tail = ""] = plain.toLowerCase().split("::");
   const headGroups = head ? head.split(":") : [];
