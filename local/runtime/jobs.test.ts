@@ -28,7 +28,7 @@ afterEach(async () => {
   }
 });
 
-function setUp(latestEventMs: number) {
+function setUp(latestEventMs: number, sweepLagMs = 0) {
   const dir = mkdtempSync(join(tmpdir(), "riposte-jobs-"));
   const db = openDetectionDatabase(dir);
   const lock = new AsyncLock();
@@ -40,6 +40,7 @@ function setUp(latestEventMs: number) {
     lock,
     state,
     latestEventMs: () => latestEventMs,
+    sweepLagMs,
     everyMs: 3_600_000,
     dedupeMs: 3_600_000,
     logger: silentLogger,
@@ -74,5 +75,20 @@ describe("periodic jobs: correlation state expiry", () => {
 
     expect(await state.get("replayed", LONG_AGO)).toMatchObject({ value: { failures: 1 } });
     expect(await state.get("replayed-expired", LONG_AGO)).toBeUndefined();
+  });
+  it("stays sweepLagMs behind the newest event, so a late event of a shuffled burst finds its window", async () => {
+    // Arrange: events up to NOW were processed; a brute-force count from 40 minutes earlier
+    // lives until 35 minutes before NOW, and its third failure has not arrived yet.
+    const { state, jobs } = setUp(NOW, 3_600_000);
+    const earlier = NOW - 40 * 60_000;
+    await state.put("brute-force#carol", { failures: 2 }, { now: earlier, expiresAt: earlier + 300_000 });
+    await state.put("brute-force#dave", { failures: 1 }, { now: NOW - 7_200_000, expiresAt: NOW - 3_600_001 });
+
+    // Act
+    await jobs.runAll();
+
+    // Assert: read at the late event's own time, the window is still there; older ones are swept.
+    expect(await state.get("brute-force#carol", earlier + 60_000)).toMatchObject({ value: { failures: 2 } });
+    expect(await state.get("brute-force#dave", LONG_AGO)).toBeUndefined();
   });
 });

@@ -23,6 +23,12 @@ export interface JobsOptions {
   state: CorrelationStore;
   /** Newest event time processed (correlation state expires in event time). */
   latestEventMs: () => number | undefined;
+  /**
+   * How far behind the newest event an event may still arrive and find its windows: events are
+   * processed as they come, not sorted across deliveries, so the sweep (garbage collection, never
+   * a verdict: reads judge expiry by each event's own time) stays this far behind.
+   */
+  sweepLagMs: number;
   everyMs: number;
   dedupeMs: number;
   logger: Logger;
@@ -43,10 +49,11 @@ interface Job {
 
 /**
  * Where the correlation sweep expires state up to: the newest event time processed, but never
- * past the wall clock, since an event time is whatever the record says.
+ * past the wall clock, since an event time is whatever the record says, and `lagMs` behind that,
+ * so an event that arrives late (a shuffled burst, a slow source) still finds its windows.
  */
-export function sweepTime(latestEventMs: number, nowMs: number): number {
-  return Math.min(latestEventMs, nowMs);
+export function sweepTime(latestEventMs: number, nowMs: number, lagMs: number): number {
+  return Math.min(latestEventMs, nowMs) - lagMs;
 }
 
 export function startJobs(options: JobsOptions): Jobs {
@@ -59,7 +66,7 @@ export function startJobs(options: JobsOptions): Jobs {
       run: async () => {
         const latest = options.latestEventMs();
         if (latest === undefined) return 0;
-        return options.lock.run(() => options.state.sweep(sweepTime(latest, now())));
+        return options.lock.run(() => options.state.sweep(sweepTime(latest, now(), options.sweepLagMs)));
       },
     },
     { name: "forget old events", run: () => options.inbox.prune(options.dedupeMs) },

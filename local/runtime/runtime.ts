@@ -182,6 +182,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       latestEventMs: () => detection.stats().latestEventMs,
       everyMs: config.runtime.jobsSeconds * 1000,
       dedupeMs: config.runtime.dedupeHours * 3_600_000,
+      // Events later than the dedupe window are not even recognised as repeats; within it they
+      // still find their correlation windows.
+      sweepLagMs: config.runtime.dedupeHours * 3_600_000,
       logger: logger.child({ component: "jobs" }),
     });
     closers.push(() => jobs.stop());
