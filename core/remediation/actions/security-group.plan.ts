@@ -3,14 +3,7 @@ import { riskyPorts } from "../../config/schema.js";
 import { type SgRule, SgRuleSchema, ThreatFactsSchema } from "../../model/facts.js";
 import type { AwsCall } from "../../model/incident.js";
 import { parseCidr } from "../../net/ip.js";
-import {
-  describeRule,
-  exposedPorts,
-  isValidProtocol,
-  isWorldOpenRule,
-  normaliseProtocol,
-  sameRuleShape,
-} from "../analysis/sg-rules.js";
+import { describeRule, exposesPorts, isValidProtocol, normaliseProtocol, sameRuleShape } from "../../risk/sg-rules.js";
 import { awsCall, liveValue } from "../aws/calls.js";
 import type { ActionPlanner, PlanContext } from "../types.js";
 import { canonicalIp } from "./block-ip.js";
@@ -98,9 +91,7 @@ function resolveRules(facts: unknown): ReturnType<ActionPlanner<SgTarget, SgStat
 export function matchingRules(target: SgTarget, state: SgState, ports: readonly number[]): LiveSgRule[] {
   const groups = state.groups ?? [];
   if (target.kind !== "rules") {
-    return groups.flatMap((group) =>
-      group.rules.filter((rule) => !rule.egress && isWorldOpenRule(rule) && exposedPorts(rule, ports).length > 0),
-    );
+    return groups.flatMap((group) => group.rules.filter((rule) => exposesPorts(rule, ports)));
   }
   const group = groups.find((g) => g.groupId === target.groupId);
   if (!group) return [];
