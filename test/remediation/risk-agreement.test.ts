@@ -1,7 +1,17 @@
 import { DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
-import { GetBucketPolicyCommand, GetBucketPolicyStatusCommand, GetBucketTaggingCommand } from "@aws-sdk/client-s3";
+import {
+  GetBucketAclCommand,
+  GetBucketCorsCommand,
+  GetBucketPolicyCommand,
+  GetBucketPolicyStatusCommand,
+  GetBucketTaggingCommand,
+} from "@aws-sdk/client-s3";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../core/log.js";
+import { privateBucketAcl } from "../../core/remediation/actions/s3-acl.js";
+import { privateBucketAclPlanner } from "../../core/remediation/actions/s3-acl.plan.js";
+import { restrictCors } from "../../core/remediation/actions/s3-cors.js";
+import { restrictCorsPlanner } from "../../core/remediation/actions/s3-cors.plan.js";
 import { removePublicPolicy } from "../../core/remediation/actions/s3-policy.js";
 import { removePublicPolicyPlanner } from "../../core/remediation/actions/s3-policy.plan.js";
 import { revokeSgRules } from "../../core/remediation/actions/security-group.js";
@@ -14,7 +24,7 @@ import { mockAws } from "./mock-aws.js";
 
 /**
  * What fired and what counts as fixed agree (issue 18): for generated security group rules and
- * bucket policies, detection's "exposed" (a finding from the CloudTrail record, through the
+ * bucket policies (and bucket ACLs and CORS rules), detection's "exposed" (a finding from the CloudTrail record, through the
  * engine) equals verification's "still exposed" (the live read judged by the action's verify)
  * and the plan's "something to revoke or remove". Each side is reached through its public
  * functions only. The generators are seeded, so a failure names a case that replays.
@@ -304,5 +314,124 @@ describe("bucket policies: detection, verification and plan agree", () => {
 
     expect(stillPublic).toBe(true);
     expect(detail).toBe('the policy could not be read: statement 1 Principal is neither "*" nor an object');
+  });
+});
+
+// ---------------------------------------------------------------- bucket ACLs and CORS
+
+/** A live S3 read: the bucket answers `command` with `answer`, and has no tags. */
+function s3Answers(command: typeof GetBucketAclCommand | typeof GetBucketCorsCommand, answer: object): void {
+  aws.reset();
+  aws.s3.on(GetBucketTaggingCommand).rejects(Object.assign(new Error("NoSuchTagSet"), { name: "NoSuchTagSet" }));
+  aws.s3.on(command).resolves(answer);
+}
+
+const liveContext = <T>(detection: "s3-bucket-acl-public" | "s3-cors-permissive", target: T) => ({
+  config: cfg,
+  now: new Date("2026-03-02T10:06:00Z"),
+  incident: incident(detection, { bucket: BUCKET }),
+  target,
+  aws: gateway(),
+  logger: silentLogger,
+});
+
+describe("bucket ACLs: detection, verification and plan agree", () => {
+  const URIS = [
+    "http://acs.amazonaws.com/groups/global/AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+    "https://acs.amazonaws.com/groups/global/AllUsers",
+    "http://acs.amazonaws.com/groups/s3/LogDelivery",
+  ];
+
+  it("judges the generated grant lists alike on every side", async () => {
+    const pick = picker(random(SEED + 2));
+    const disagreements: string[] = [];
+    let exposed = 0;
+    for (let i = 0; i < CASES / 2; i++) {
+      const grants = Array.from({ length: pick([1, 2, 3]) }, () => ({
+        uri: pick([...URIS, undefined]),
+        permission: pick(["READ", "WRITE", "FULL_CONTROL"] as const),
+      }));
+      const record = s3("PutBucketAcl", BUCKET, {
+        AccessControlPolicy: {
+          AccessControlList: {
+            Grant: grants.map((g) => ({
+              Grantee: g.uri ? { URI: g.uri, xsiType: "Group" } : { ID: "owner-id", xsiType: "CanonicalUser" },
+              Permission: g.permission,
+            })),
+          },
+          Owner: { ID: "owner-id" },
+        },
+      });
+      const detected = ids(await detect([record])).includes("s3-bucket-acl-public");
+      const sdkGrants = grants.map((g) => ({
+        Grantee: g.uri ? { Type: "Group" as const, URI: g.uri } : { Type: "CanonicalUser" as const, ID: "owner-id" },
+        Permission: g.permission,
+      }));
+      s3Answers(GetBucketAclCommand, { Owner: { ID: "owner-id" }, Grants: sdkGrants });
+      const checks = await privateBucketAcl.verify(liveContext("s3-bucket-acl-public", { bucket: BUCKET }));
+      const still = checks[0]?.ok === false;
+      const planned =
+        privateBucketAclPlanner.plan({
+          ...liveContext("s3-bucket-acl-public", { bucket: BUCKET }),
+          state: { owner: { ID: "owner-id" }, grants: sdkGrants },
+        }).length > 0;
+      if (detected) exposed++;
+      if (detected !== still || detected !== planned) {
+        disagreements.push(`${JSON.stringify(grants)}: detection ${detected}, verification ${still}, plan ${planned}`);
+      }
+    }
+
+    expect(disagreements).toEqual([]);
+    expect(exposed).toBeGreaterThan(CASES / 20);
+    expect(exposed).toBeLessThan(CASES / 2 - CASES / 20);
+  });
+});
+
+describe("CORS rules: detection, verification and plan agree", () => {
+  const ORIGINS = [
+    "*",
+    "https://*",
+    "HTTPS://*",
+    "http://*",
+    "https://*.example.com",
+    "https://app.example.com",
+    "http://localhost:3000",
+    "https://a.example.org",
+  ];
+
+  it("judges the generated CORS rules alike on every side", async () => {
+    const pick = picker(random(SEED + 3));
+    const disagreements: string[] = [];
+    let exposed = 0;
+    for (let i = 0; i < CASES / 2; i++) {
+      const rules = Array.from({ length: pick([1, 1, 2]) }, () => ({
+        origins: Array.from({ length: pick([1, 1, 2]) }, () => pick(ORIGINS)),
+        methods: pick([["GET"], ["GET", "PUT"]]),
+      }));
+      const record = s3("PutBucketCors", BUCKET, {
+        CORSConfiguration: {
+          CORSRule: rules.map((r) => ({ AllowedOrigin: r.origins, AllowedMethod: r.methods })),
+        },
+      });
+      const detected = ids(await detect([record])).includes("s3-cors-permissive");
+      const sdkRules = rules.map((r) => ({ AllowedOrigins: r.origins, AllowedMethods: r.methods }));
+      s3Answers(GetBucketCorsCommand, { CORSRules: sdkRules });
+      const checks = await restrictCors.verify(liveContext("s3-cors-permissive", { bucket: BUCKET }));
+      const still = checks[0]?.ok === false;
+      const planned =
+        restrictCorsPlanner.plan({
+          ...liveContext("s3-cors-permissive", { bucket: BUCKET }),
+          state: { rules: sdkRules },
+        }).length > 0;
+      if (detected) exposed++;
+      if (detected !== still || detected !== planned) {
+        disagreements.push(`${JSON.stringify(rules)}: detection ${detected}, verification ${still}, plan ${planned}`);
+      }
+    }
+
+    expect(disagreements).toEqual([]);
+    expect(exposed).toBeGreaterThan(CASES / 20);
+    expect(exposed).toBeLessThan(CASES / 2 - CASES / 20);
   });
 });
