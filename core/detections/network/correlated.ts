@@ -3,14 +3,7 @@ import { FLOW_SOURCE } from "../../events/flow-logs.js";
 import { isoTime } from "../../events/time.js";
 import type { DetectionId } from "../../model/catalog.js";
 import type { NetworkFacts, SgRule } from "../../model/facts.js";
-import {
-  describePorts,
-  describeRange,
-  exposedRiskyPorts,
-  normaliseProtocol,
-  ruleCoversPort,
-  ruleSignature,
-} from "../../risk/sg-rules.js";
+import { describePorts, describeRange, exposedRiskyPorts, ruleCoversPort, ruleSignature } from "../../risk/sg-rules.js";
 import { cloudTrailDraft, eventIdOf } from "../draft.js";
 import { apiCalls, NO_ERROR } from "../pattern-helpers.js";
 import { type Json, principalOf, quote, str } from "../record.js";
@@ -330,10 +323,9 @@ export const sgZombieRule: StatefulDetection = {
 const PROTOCOL_NAMES: Record<number, string> = { 6: "tcp", 17: "udp" };
 
 function ruleAllowsFlow(rule: SgRule, protocol: number, port: number): boolean {
-  const ruleProtocol = normaliseProtocol(rule.ipProtocol);
-  if (ruleProtocol === "-1") return true;
+  if (rule.ipProtocol === "-1" || rule.ipProtocol === "all") return true;
   const name = PROTOCOL_NAMES[protocol];
-  if (!name || ruleProtocol !== name) return false;
+  if (!name || (rule.ipProtocol !== name && rule.ipProtocol !== String(protocol))) return false;
   return ruleCoversPort(rule, port);
 }
 
