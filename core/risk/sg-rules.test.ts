@@ -94,6 +94,7 @@ describe("security group rule identity", () => {
     expect(ruleSignature({ ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "1.2.3.4/0" })).toBe(
       "tcp|22|22|0.0.0.0/0|",
     );
+    expect(ruleSignature({ ipProtocol: "6", fromPort: 22, toPort: 22, cidrIpv6: "0::0/0" })).toBe("tcp|22|22||::/0");
   });
 
   it("names protocols and describes rules in words", () => {

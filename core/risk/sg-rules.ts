@@ -1,6 +1,6 @@
 import { type RiposteConfig, riskyPorts } from "../config/schema.js";
 import type { SgRule } from "../model/facts.js";
-import { parseCidr } from "../net/ip.js";
+import { canonicalCidr, parseCidr } from "../net/ip.js";
 
 /**
  * Security group rule exposure: the one reading that detection facts, remediation plans and
@@ -65,14 +65,10 @@ export function exposesPorts(rule: SgRule, ports: readonly number[]): boolean {
   return rule.egress !== true && isWorldOpenRule(rule) && exposedPorts(rule, ports).length > 0;
 }
 
-/** IPv4 ranges keep their dotted text (`1.2.3.4/0` reads `0.0.0.0/0`); IPv6 ranges compare by value. */
-function canonicalCidr(cidr: string | undefined): string {
+/** A range as EC2 writes it (`1.2.3.4/0` is `0.0.0.0/0`, `0::0/0` is `::/0`); malformed text as given. */
+function rangeText(cidr: string | undefined): string {
   if (cidr === undefined) return "";
-  const parsed = parseCidr(cidr);
-  if (!parsed) return cidr.trim();
-  if (parsed.version === 6) return `v6:${parsed.network.toString(16)}/${parsed.prefix}`;
-  const dotted = [24n, 16n, 8n, 0n].map((shift) => String((parsed.network >> shift) & 0xffn)).join(".");
-  return `${dotted}/${parsed.prefix}`;
+  return canonicalCidr(cidr) ?? cidr.trim();
 }
 
 /** A missing and a negative bound read alike: every port (see above). */
@@ -87,7 +83,7 @@ function portText(port: number | undefined): string {
 export function ruleSignature(rule: SgRule): string {
   const protocol = normaliseProtocol(rule.ipProtocol);
   const ports = protocol === "-1" ? ["", ""] : [portText(rule.fromPort), portText(rule.toPort)];
-  return [protocol, ...ports, canonicalCidr(rule.cidrIpv4), canonicalCidr(rule.cidrIpv6)].join("|");
+  return [protocol, ...ports, rangeText(rule.cidrIpv4), rangeText(rule.cidrIpv6)].join("|");
 }
 
 /** Same protocol, ports and source range (rule ids and descriptions aside). */

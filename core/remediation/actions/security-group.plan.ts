@@ -2,11 +2,10 @@ import { z } from "zod";
 import { riskyPorts } from "../../config/schema.js";
 import { type SgRule, SgRuleSchema, ThreatFactsSchema } from "../../model/facts.js";
 import type { AwsCall } from "../../model/incident.js";
-import { parseCidr } from "../../net/ip.js";
+import { canonicalCidr, parseCidr } from "../../net/ip.js";
 import { describeRule, exposesPorts, isValidProtocol, normaliseProtocol, sameRuleShape } from "../../risk/sg-rules.js";
 import { awsCall, liveValue } from "../aws/calls.js";
 import type { ActionPlanner, PlanContext } from "../types.js";
-import { canonicalIp } from "./block-ip.js";
 import { ID_PATTERNS, notApplicable, ok, portList, readFacts } from "./facts.js";
 
 /**
@@ -109,8 +108,7 @@ export function matchingRules(target: SgTarget, state: SgState, ports: readonly 
 
 /** A CIDR as EC2 writes it (network address, compressed IPv6): `1.2.3.4/0` becomes `0.0.0.0/0`. */
 function cidrText(text: string): string {
-  const cidr = parseCidr(text);
-  return cidr ? `${canonicalIp(cidr.network, cidr.version)}/${cidr.prefix}` : text;
+  return canonicalCidr(text) ?? text;
 }
 
 function ipPermission(rule: SgRule) {
