@@ -31,6 +31,18 @@ describe("removesRisk", () => {
     [{ rules: [ssh, rdp] }, { rules: [ssh] }, false],
     [{ rules: [{ ...ssh, ruleId: "sgr-1" }] }, { rules: [{ ...rdp, ruleId: "sgr-1" }] }, true],
     [{ rules: [ssh] }, {}, true],
+    // Compared as EC2 and remediation compare rules (core/risk): protocol numbers, CIDRs as ranges.
+    [{ rules: [ssh] }, { rules: [{ ...ssh, ipProtocol: "6", cidrIpv4: "1.2.3.4/0" }] }, true],
+    [
+      { rules: [{ ...ssh, cidrIpv4: undefined, cidrIpv6: "::/0" }] },
+      { rules: [{ ...ssh, cidrIpv4: undefined, cidrIpv6: "0::0/0" }] },
+      true,
+    ],
+    [
+      { rules: [{ ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" }] },
+      { rules: [{ ipProtocol: "-1", fromPort: -1, toPort: -1, cidrIpv4: "0.0.0.0/0" }] },
+      true,
+    ],
   ])("earlier %j, removed %j → %s", (earlier, removed, expected) => {
     expect(removesRisk(earlier, removed)).toBe(expected);
   });

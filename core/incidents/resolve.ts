@@ -4,6 +4,7 @@ import type { TaskDeps } from "../context.js";
 import { type SgRule, SgRuleSchema } from "../model/facts.js";
 import type { Incident, IncidentSummary } from "../model/incident.js";
 import type { ApprovalResult } from "../model/tasks.js";
+import { sameRuleShape } from "../risk/sg-rules.js";
 
 /**
  * A later event can remove an earlier incident's risk (`sg-risk-resolved`: the world-open rule
@@ -18,15 +19,10 @@ const PAGE = 200;
 
 const RulesSchema = z.object({ rules: z.array(SgRuleSchema) }).passthrough();
 
+/** By id when both know it, else by shape as remediation matches rules (the shared risk model). */
 function sameRule(a: SgRule, b: SgRule): boolean {
   if (a.ruleId && b.ruleId) return a.ruleId === b.ruleId;
-  return (
-    a.ipProtocol === b.ipProtocol &&
-    (a.fromPort ?? null) === (b.fromPort ?? null) &&
-    (a.toPort ?? null) === (b.toPort ?? null) &&
-    (a.cidrIpv4 ?? null) === (b.cidrIpv4 ?? null) &&
-    (a.cidrIpv6 ?? null) === (b.cidrIpv6 ?? null)
-  );
+  return sameRuleShape(a, b);
 }
 
 /**

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { config, incident, sshOpenFacts } from "../../test/remediation/fixtures.js";
 import { CATALOG } from "../detections/catalog.js";
-import { parseIp } from "../net/ip.js";
-import { canonicalIp } from "./actions/block-ip.js";
+import { canonicalIp, parseIp } from "../net/ip.js";
 import { guardDutyAction } from "./guardduty.js";
 import { actorArns, causedByTool, protectedPrincipal, wildcardMatch } from "./guardrails.js";
 import { explainPlan } from "./policy.js";

@@ -6,15 +6,7 @@ import {
   revokeIngressByRuleId,
 } from "../../../test/fixtures/events/cloudtrail.js";
 import { parseConfig } from "../../config/load.js";
-import {
-  cidrWithin,
-  exposedRiskyPorts,
-  modifiedRules,
-  requestedRules,
-  ruleCoversPort,
-  ruleIsWorldOpen,
-  temporaryKeyword,
-} from "./sg-rules.js";
+import { cidrWithin, modifiedRules, requestedRules, temporaryKeyword } from "./sg-rules.js";
 
 const config = parseConfig({});
 
@@ -92,36 +84,7 @@ describe("reading security group rules from CloudTrail", () => {
   });
 });
 
-describe("rule semantics", () => {
-  it.each([
-    [{ ipProtocol: "tcp", cidrIpv4: "0.0.0.0/0" }, true],
-    [{ ipProtocol: "tcp", cidrIpv6: "::/0" }, true],
-    [{ ipProtocol: "tcp", cidrIpv4: "203.0.113.9/0" }, true],
-    [{ ipProtocol: "tcp", cidrIpv4: "0.0.0.0/1" }, false],
-    [{ ipProtocol: "tcp", cidrIpv4: "10.0.0.0/8" }, false],
-  ])("world-open %j is %s", (rule, expected) => {
-    expect(ruleIsWorldOpen(rule)).toBe(expected);
-  });
-
-  it.each([
-    [{ ipProtocol: "-1" }, 3389, true],
-    [{ ipProtocol: "tcp", fromPort: 20, toPort: 25 }, 22, true],
-    [{ ipProtocol: "6", fromPort: 22, toPort: 22 }, 22, true],
-    [{ ipProtocol: "udp", fromPort: 0, toPort: 100 }, 22, true],
-    [{ ipProtocol: "tcp", fromPort: 23, toPort: 80 }, 22, false],
-    [{ ipProtocol: "icmp", fromPort: -1, toPort: -1 }, 22, false],
-    [{ ipProtocol: "tcp" }, 5432, true],
-  ])("%j covers port %i: %s", (rule, port, expected) => {
-    expect(ruleCoversPort(rule, port)).toBe(expected);
-  });
-
-  it("lists the risky ports a rule exposes, including configured extras", () => {
-    const extra = parseConfig({ network: { extraRiskyPorts: [6379] } });
-
-    expect(exposedRiskyPorts({ ipProtocol: "tcp", fromPort: 3000, toPort: 7000 }, config)).toEqual([3306, 3389, 5432]);
-    expect(exposedRiskyPorts({ ipProtocol: "tcp", fromPort: 6379, toPort: 6379 }, extra)).toEqual([6379]);
-  });
-
+describe("approved ranges and temporary descriptions", () => {
   it("checks CIDR containment for approved ranges", () => {
     expect(cidrWithin("10.1.0.0/16", ["10.0.0.0/8"])).toBe(true);
     expect(cidrWithin("10.0.0.0/8", ["10.1.0.0/16"])).toBe(false);

@@ -1,6 +1,6 @@
-import { type RiposteConfig, riskyPorts } from "../../config/schema.js";
 import type { SgRule } from "../../model/facts.js";
-import { isWorldOpen, parseCidr } from "../../net/ip.js";
+import { parseCidr } from "../../net/ip.js";
+import { normaliseProtocol } from "../../risk/sg-rules.js";
 import { at, int, isObject, items, type Json, list, str } from "../record.js";
 
 /**
@@ -12,7 +12,7 @@ import { at, int, isObject, items, type Json, list, str } from "../record.js";
  * - RevokeSecurityGroupIngress by `securityGroupRuleIds`;
  * - ModifySecurityGroupRules: `requestParameters.ModifySecurityGroupRulesRequest` with one
  *   `SecurityGroupRule` entry or a list of them.
- * World-open means a /0 range (`0.0.0.0/0`, `::/0`, and the `a.b.c.d/0` anonymised logs write).
+ * Whether a rule is exposed is `core/risk/sg-rules.ts`'s judgement, shared with remediation.
  */
 
 export interface RuleSet {
@@ -22,9 +22,6 @@ export interface RuleSet {
   /** Rule ids a revoke named without describing the rules. */
   ruleIds: string[];
 }
-
-const ALL_PROTOCOLS = new Set(["-1", "all"]);
-const PORTED_PROTOCOLS = new Set(["tcp", "udp", "6", "17"]);
 
 function groupOf(params: unknown): string {
   return str(at(params, "groupId")) || str(at(params, "groupName"));
@@ -38,7 +35,7 @@ export function requestedRules(record: Json, egress: boolean): RuleSet {
   for (const permission of items(at(params, "ipPermissions"))) {
     if (!isObject(permission)) continue;
     const base = {
-      ipProtocol: normalizeProtocol(permission.ipProtocol),
+      ipProtocol: normaliseProtocol(permission.ipProtocol),
       fromPort: int(permission.fromPort),
       toPort: int(permission.toPort),
     };
@@ -55,7 +52,7 @@ export function requestedRules(record: Json, egress: boolean): RuleSet {
   const flatCidr = str(at(params, "cidrIp"));
   if (flatCidr) {
     const base = {
-      ipProtocol: normalizeProtocol(at(params, "ipProtocol")),
+      ipProtocol: normaliseProtocol(at(params, "ipProtocol")),
       fromPort: int(at(params, "fromPort")),
       toPort: int(at(params, "toPort")),
     };
@@ -92,9 +89,9 @@ function assignRuleIds(rules: SgRule[], created: unknown[]): void {
       const sameRange =
         (target.cidrIpv4 !== undefined && str(at(entry, "cidrIpv4")) === target.cidrIpv4) ||
         (target.cidrIpv6 !== undefined && str(at(entry, "cidrIpv6")) === target.cidrIpv6);
-      const sameProtocol = normalizeProtocol(at(entry, "ipProtocol")) === target.ipProtocol;
+      const sameProtocol = normaliseProtocol(at(entry, "ipProtocol")) === target.ipProtocol;
       const samePorts =
-        ALL_PROTOCOLS.has(target.ipProtocol) ||
+        target.ipProtocol === "-1" ||
         (int(at(entry, "fromPort")) === target.fromPort && int(at(entry, "toPort")) === target.toPort);
       if (sameRange && sameProtocol && samePorts) {
         target.ruleId = id;
@@ -113,7 +110,7 @@ export function modifiedRules(record: Json): RuleSet {
   for (const entry of list(at(request, "SecurityGroupRule"))) {
     const spec = at(entry, "SecurityGroupRule");
     if (!isObject(spec)) continue;
-    const modified: SgRule = { ipProtocol: normalizeProtocol(spec.IpProtocol) };
+    const modified: SgRule = { ipProtocol: normaliseProtocol(spec.IpProtocol) };
     const ruleId = str(at(entry, "SecurityGroupRuleId"));
     if (ruleId) modified.ruleId = ruleId;
     const from = int(spec.FromPort);
@@ -126,55 +123,6 @@ export function modifiedRules(record: Json): RuleSet {
     rules.push(modified);
   }
   return { groupId, rules, ruleIds: [] };
-}
-
-export function normalizeProtocol(value: unknown): string {
-  const text = typeof value === "number" ? String(value) : str(value).toLowerCase();
-  return text === "" ? "-1" : text;
-}
-
-export function ruleIsWorldOpen(rule: SgRule): boolean {
-  return (
-    (rule.cidrIpv4 !== undefined && isWorldOpen(rule.cidrIpv4)) ||
-    (rule.cidrIpv6 !== undefined && isWorldOpen(rule.cidrIpv6))
-  );
-}
-
-/** Whether the rule lets traffic to `port` in (all protocols, or TCP/UDP with a range covering it). */
-export function ruleCoversPort(rule: SgRule, port: number): boolean {
-  if (ALL_PROTOCOLS.has(rule.ipProtocol)) return true;
-  if (!PORTED_PROTOCOLS.has(rule.ipProtocol)) return false;
-  const from = rule.fromPort ?? -1;
-  const to = rule.toPort ?? -1;
-  // -1 (or no ports) on TCP/UDP means every port.
-  if (from < 0 || to < 0) return true;
-  return from <= port && port <= to;
-}
-
-/** The configured risky ports a rule exposes. */
-export function exposedRiskyPorts(rule: SgRule, config: RiposteConfig): number[] {
-  return riskyPorts(config)
-    .filter((port) => ruleCoversPort(rule, port))
-    .sort((a, b) => a - b);
-}
-
-/** `tcp/22`, `tcp/1000-2000`, `all traffic`, for summaries. */
-export function describePorts(rule: SgRule): string {
-  if (ALL_PROTOCOLS.has(rule.ipProtocol)) return "all traffic";
-  const protocol = rule.ipProtocol === "6" ? "tcp" : rule.ipProtocol === "17" ? "udp" : rule.ipProtocol;
-  const from = rule.fromPort;
-  const to = rule.toPort;
-  if (from === undefined || from < 0) return `${protocol}/all ports`;
-  return from === to || to === undefined ? `${protocol}/${from}` : `${protocol}/${from}-${to}`;
-}
-
-export function describeRange(rule: SgRule): string {
-  return rule.cidrIpv4 ?? rule.cidrIpv6 ?? "?";
-}
-
-/** A key identifying a rule by its content (for rules without an id). */
-export function ruleSignature(rule: SgRule): string {
-  return [rule.ipProtocol, rule.fromPort ?? "", rule.toPort ?? "", rule.cidrIpv4 ?? "", rule.cidrIpv6 ?? ""].join("|");
 }
 
 /** Whether `cidr` lies inside one of `allowed` (an allowed range, or a sub-range of one). */

@@ -1,18 +1,15 @@
 import type { RiposteConfig } from "../../config/schema.js";
 import type { EventEnvelope } from "../../model/event.js";
 import type { NetworkFacts, SgRule } from "../../model/facts.js";
-import { cloudTrailDraft, eventIdOf, eventTimeOf } from "../draft.js";
 import {
-  cidrWithin,
   describePorts,
   describeRange,
   exposedRiskyPorts,
-  modifiedRules,
-  requestedRules,
+  isWorldOpenRule,
   ruleCoversPort,
-  ruleIsWorldOpen,
-  temporaryKeyword,
-} from "../facts/sg-rules.js";
+} from "../../risk/sg-rules.js";
+import { cloudTrailDraft, eventIdOf, eventTimeOf } from "../draft.js";
+import { cidrWithin, modifiedRules, requestedRules, temporaryKeyword } from "../facts/sg-rules.js";
 import { apiCalls, NO_ERROR } from "../pattern-helpers.js";
 import { at, type Json, principalOf, quote, str } from "../record.js";
 import type { EventPattern, FindingDraft, StatelessDetection } from "../types.js";
@@ -76,7 +73,7 @@ export const sgSshOpenWorld: StatelessDetection = {
   evaluate(envelope) {
     const record = envelope.detail as Json;
     const { groupId, rules } = openingRules(record);
-    const offending = rules.filter((rule) => !rule.egress && ruleIsWorldOpen(rule) && ruleCoversPort(rule, 22));
+    const offending = rules.filter((rule) => !rule.egress && isWorldOpenRule(rule) && ruleCoversPort(rule, 22));
     if (offending.length === 0) return undefined;
     return networkDraft(
       envelope,
@@ -107,7 +104,7 @@ export const sgHighRiskPortOpen: StatelessDetection = {
     const { groupId, rules } = openingRules(record);
     const ports = new Set<number>();
     const offending = rules.filter((rule) => {
-      if (rule.egress || !ruleIsWorldOpen(rule)) return false;
+      if (rule.egress || !isWorldOpenRule(rule)) return false;
       const exposed = exposedRiskyPorts(rule, config).filter((port) => port !== 22);
       for (const port of exposed) ports.add(port);
       return exposed.length > 0;
@@ -140,7 +137,7 @@ export const sgRuleModifiedOpen: StatelessDetection = {
   evaluate(envelope, config) {
     const record = envelope.detail as Json;
     const { groupId, rules } = modifiedRules(record);
-    const offending = rules.filter((rule) => ruleIsWorldOpen(rule));
+    const offending = rules.filter((rule) => isWorldOpenRule(rule));
     if (offending.length === 0) return undefined;
     const riskyPorts = [...new Set(offending.flatMap((rule) => exposedRiskyPorts(rule, config)))].sort((a, b) => a - b);
     return networkDraft(
@@ -192,7 +189,7 @@ export const sgTemporaryRule: StatelessDetection = {
       return keyword !== undefined && !rule.egress;
     });
     if (temporary.length === 0) return undefined;
-    const worldOpen = temporary.some(ruleIsWorldOpen);
+    const worldOpen = temporary.some(isWorldOpenRule);
     const draft = networkDraft(
       envelope,
       groupId,
@@ -222,7 +219,7 @@ export const sgSshRestrictedCidr: StatelessDetection = {
     const { groupId, rules } = openingRules(record);
     const allowed = config.network.sshAllowedCidrs;
     const offending = rules.filter((rule) => {
-      if (rule.egress || ruleIsWorldOpen(rule) || !ruleCoversPort(rule, 22)) return false;
+      if (rule.egress || isWorldOpenRule(rule) || !ruleCoversPort(rule, 22)) return false;
       const range = rule.cidrIpv4 ?? rule.cidrIpv6;
       return range !== undefined && !cidrWithin(range, allowed);
     });
@@ -296,5 +293,5 @@ export const NETWORK_STATELESS: readonly StatelessDetection[] = [
 
 /** Whether a rule qualifies as world-open and risky under `config` (shared with stateful checks). */
 export function isRiskyWorldOpen(rule: SgRule, config: RiposteConfig): boolean {
-  return ruleIsWorldOpen(rule) && exposedRiskyPorts(rule, config).length > 0;
+  return isWorldOpenRule(rule) && exposedRiskyPorts(rule, config).length > 0;
 }

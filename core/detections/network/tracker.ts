@@ -2,8 +2,9 @@ import type { RiposteConfig } from "../../config/schema.js";
 import type { CorrelationStore } from "../../correlation/store.js";
 import type { SecurityEvent } from "../../model/event.js";
 import type { SgRule } from "../../model/facts.js";
+import { isWorldOpenRule, ruleSignature } from "../../risk/sg-rules.js";
 import { eventIdOf } from "../draft.js";
-import { modifiedRules, requestedRules, ruleIsWorldOpen, ruleSignature } from "../facts/sg-rules.js";
+import { modifiedRules, requestedRules } from "../facts/sg-rules.js";
 import { apiCalls, NO_ERROR } from "../pattern-helpers.js";
 import { accountOf, at, isObject, items, type Json, principalOf, str } from "../record.js";
 import type { EventPattern } from "../types.js";
@@ -210,7 +211,7 @@ export class NetworkTracker {
         const byTool = this.byTool(record);
         for (const rule of rules) {
           if (rule.ruleId) await this.rememberRule(account, region, groupId, rule, now);
-          if (!ruleIsWorldOpen(rule)) continue;
+          if (!isWorldOpenRule(rule)) continue;
           const signature = ruleSignature(rule);
           if (group.open.some((open) => ruleSignature(open.rule) === signature)) continue;
           const opened: OpenRule = { rule, openedAt: now, eventId: eventIdOf(event.envelope), principal, byTool };
@@ -235,7 +236,7 @@ export class NetworkTracker {
         // A successful revoke of a world-open rule Riposte had not seen still removed one.
         for (const rule of rules) {
           if (
-            ruleIsWorldOpen(rule) &&
+            isWorldOpenRule(rule) &&
             !change.removed.some((open) => ruleSignature(open.rule) === ruleSignature(rule))
           ) {
             change.removed.push({ rule, openedAt: Number.NaN, eventId: "", principal: "" });
@@ -257,9 +258,9 @@ export class NetworkTracker {
           const wasOpen = index >= 0 ? group.open[index] : undefined;
           if (wasOpen) {
             group.open.splice(index, 1);
-            if (!ruleIsWorldOpen(rule)) change.removed.push(wasOpen);
+            if (!isWorldOpenRule(rule)) change.removed.push(wasOpen);
           }
-          if (ruleIsWorldOpen(rule)) {
+          if (isWorldOpenRule(rule)) {
             const opened: OpenRule = wasOpen
               ? { ...wasOpen, rule }
               : { rule, openedAt: now, eventId: eventIdOf(event.envelope), principal, byTool: this.byTool(record) };

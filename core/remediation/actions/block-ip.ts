@@ -1,5 +1,5 @@
 import type { RiposteConfig } from "../../config/schema.js";
-import { inAnyCidr, parseIp } from "../../net/ip.js";
+import { canonicalIp, inAnyCidr, parseIp } from "../../net/ip.js";
 import type { IncidentView, Resolution } from "../types.js";
 import { notApplicable, ok } from "./facts.js";
 
@@ -8,29 +8,6 @@ export interface BlockedAddress {
   ip: string;
   cidr: string;
   version: 4 | 6;
-}
-
-/** Canonical text of a parsed address (RFC 5952 for IPv6; IPv4-mapped IPv6 is already IPv4). */
-export function canonicalIp(value: bigint, version: 4 | 6): string {
-  if (version === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join(".");
-  const groups: string[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(((value >> shift) & 0xffffn).toString(16));
-  // The longest run of two or more zero groups becomes "::" (the first one on a tie).
-  let best = { start: -1, length: 0 };
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== "0") {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === "0") j++;
-    if (j - i > best.length && j - i >= 2) best = { start: i, length: j - i };
-    i = j;
-  }
-  if (best.start < 0) return groups.join(":");
-  const head = groups.slice(0, best.start).join(":");
-  const tail = groups.slice(best.start + best.length).join(":");
-  return `${head}::${tail}`;
 }
 
 /** The scanner's address: facts' `clientIp`, else the incident's source IP; trusted ones are refused. */

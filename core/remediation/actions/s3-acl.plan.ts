@@ -1,4 +1,4 @@
-import { type AclGrant, type AclOwner, isPublicGrant } from "../analysis/acl.js";
+import { type AclGrant, type AclOwner, isPublicGrant } from "../../risk/acl.js";
 import { awsCall, liveValue } from "../aws/calls.js";
 import type { ActionPlanner } from "../types.js";
 import { quoted } from "./facts.js";

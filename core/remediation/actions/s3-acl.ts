@@ -1,4 +1,4 @@
-import { isPublicGrant } from "../analysis/acl.js";
+import { isPublicGrant } from "../../risk/acl.js";
 import type { LiveContext, RemediationAction, Snapshot } from "../types.js";
 import { bucketTags, check, goneOr, NO_BUCKET, sendAll } from "./live.js";
 import { type AclState, type ObjectTarget, privateBucketAclPlanner, privateObjectAclPlanner } from "./s3-acl.plan.js";

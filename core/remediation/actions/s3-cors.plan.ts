@@ -1,4 +1,4 @@
-import { type CorsRule, isPermissiveRule, normaliseCors } from "../analysis/cors.js";
+import { type CorsRule, isPermissiveRule, normaliseCors } from "../../risk/cors.js";
 import { awsCall, liveValue } from "../aws/calls.js";
 import type { ActionPlanner } from "../types.js";
 import { resolveBucket } from "./s3-target.js";

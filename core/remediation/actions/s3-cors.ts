@@ -1,4 +1,4 @@
-import { isPermissiveRule, normaliseCors } from "../analysis/cors.js";
+import { isPermissiveRule, normaliseCors } from "../../risk/cors.js";
 import type { LiveContext, RemediationAction, Snapshot } from "../types.js";
 import { bucketTags, check, goneOr, NO_BUCKET, sendAll, unlessAbsent } from "./live.js";
 import { type CorsState, type CorsTarget, restrictCorsPlanner } from "./s3-cors.plan.js";

@@ -1,5 +1,5 @@
 import type { AwsCall } from "../../model/incident.js";
-import { isPublicPolicy, parsePolicy, splitPublicStatements } from "../analysis/bucket-policy.js";
+import { isPublicPolicy, parsePolicy, splitPublicStatements } from "../../risk/resource-policy.js";
 import { awsCall, liveValue } from "../aws/calls.js";
 import type { ActionPlanner } from "../types.js";
 import { notApplicable } from "./facts.js";

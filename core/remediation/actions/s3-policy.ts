@@ -1,4 +1,4 @@
-import { isPublicPolicy, parsePolicy } from "../analysis/bucket-policy.js";
+import { isPublicStatement, readPolicy } from "../../risk/resource-policy.js";
 import type { LiveContext, RemediationAction, Snapshot, VerifyCheck } from "../types.js";
 import { bucketTags, check, goneOr, NO_BUCKET, sendAll, unlessAbsent } from "./live.js";
 import { type BucketPolicyState, type BucketPolicyTarget, removePublicPolicyPlanner } from "./s3-policy.plan.js";
@@ -36,6 +36,21 @@ async function policyStatusCheck(ctx: LiveContext<BucketPolicyTarget>): Promise<
   return check("S3 policy status not public", !isPublic, `IsPublic: ${isPublic}`);
 }
 
+/** The policy read back, judged by the shared risk model; an unreadable one fails, never guessed private. */
+function publicStatementCheck(policy: string | undefined): VerifyCheck {
+  const name = "no public statement in the bucket policy";
+  if (policy === undefined) return check(name, true, "the bucket has no policy");
+  const reading = readPolicy(policy);
+  if (!reading.ok) return check(name, false, `the policy could not be read: ${reading.problem}`);
+  const statements = reading.policy.Statement;
+  const isPublic = statements.some(isPublicStatement);
+  return check(
+    name,
+    !isPublic,
+    isPublic ? "a statement still grants access to everyone" : `${statements.length} statements, none public`,
+  );
+}
+
 export const removePublicPolicy: RemediationAction<BucketPolicyTarget, BucketPolicyState> = {
   ...removePublicPolicyPlanner,
   errors: { gone: NO_BUCKET },
@@ -45,20 +60,7 @@ export const removePublicPolicy: RemediationAction<BucketPolicyTarget, BucketPol
     const read = await snapshot(ctx);
     if ("gone" in read) return [check("target gone", true, read.gone)];
     const policy = read.state.policy;
-    const isPublic = isPublicPolicy(policy);
-    const statements = parsePolicy(policy)?.Statement.length ?? 0;
-    const checks = [
-      check(
-        "no public statement in the bucket policy",
-        !isPublic,
-        policy === undefined
-          ? "the bucket has no policy"
-          : isPublic
-            ? "a statement still grants access to everyone"
-            : `${statements} statements, none public`,
-      ),
-      await policyStatusCheck(ctx),
-    ];
+    const checks = [publicStatementCheck(policy), await policyStatusCheck(ctx)];
     if (ctx.target.restoreIfMissing) checks.push(check("last known good policy in place", policy !== undefined));
     return checks;
   },

@@ -2,18 +2,10 @@ import { z } from "zod";
 import { riskyPorts } from "../../config/schema.js";
 import { type SgRule, SgRuleSchema, ThreatFactsSchema } from "../../model/facts.js";
 import type { AwsCall } from "../../model/incident.js";
-import { parseCidr } from "../../net/ip.js";
-import {
-  describeRule,
-  exposedPorts,
-  isValidProtocol,
-  isWorldOpenRule,
-  normaliseProtocol,
-  sameRuleShape,
-} from "../analysis/sg-rules.js";
+import { canonicalCidr, parseCidr } from "../../net/ip.js";
+import { describeRule, exposesPorts, isValidProtocol, normaliseProtocol, sameRuleShape } from "../../risk/sg-rules.js";
 import { awsCall, liveValue } from "../aws/calls.js";
 import type { ActionPlanner, PlanContext } from "../types.js";
-import { canonicalIp } from "./block-ip.js";
 import { ID_PATTERNS, notApplicable, ok, portList, readFacts } from "./facts.js";
 
 /**
@@ -98,9 +90,7 @@ function resolveRules(facts: unknown): ReturnType<ActionPlanner<SgTarget, SgStat
 export function matchingRules(target: SgTarget, state: SgState, ports: readonly number[]): LiveSgRule[] {
   const groups = state.groups ?? [];
   if (target.kind !== "rules") {
-    return groups.flatMap((group) =>
-      group.rules.filter((rule) => !rule.egress && isWorldOpenRule(rule) && exposedPorts(rule, ports).length > 0),
-    );
+    return groups.flatMap((group) => group.rules.filter((rule) => exposesPorts(rule, ports)));
   }
   const group = groups.find((g) => g.groupId === target.groupId);
   if (!group) return [];
@@ -118,8 +108,7 @@ export function matchingRules(target: SgTarget, state: SgState, ports: readonly 
 
 /** A CIDR as EC2 writes it (network address, compressed IPv6): `1.2.3.4/0` becomes `0.0.0.0/0`. */
 function cidrText(text: string): string {
-  const cidr = parseCidr(text);
-  return cidr ? `${canonicalIp(cidr.network, cidr.version)}/${cidr.prefix}` : text;
+  return canonicalCidr(text) ?? text;
 }
 
 function ipPermission(rule: SgRule) {

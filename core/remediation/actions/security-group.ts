@@ -1,6 +1,6 @@
 import type { SecurityGroupRule } from "@aws-sdk/client-ec2";
 import { riskyPorts } from "../../config/schema.js";
-import { describeRule, exposedPorts, isWorldOpenRule } from "../analysis/sg-rules.js";
+import { describeRule, exposesPorts } from "../../risk/sg-rules.js";
 import type { LiveContext, RemediationAction, Snapshot } from "../types.js";
 import { check, gone, goneOr, sendAll, tagMap } from "./live.js";
 import {
@@ -90,7 +90,7 @@ export const revokeSgRules: RemediationAction<SgTarget, SgState> = {
     const ports = targetPorts(ctx.target, riskyPorts(ctx.config));
     const left = matchingRules(ctx.target, read.state, ports);
     const openRisky = (read.state.groups ?? []).flatMap((group) =>
-      group.rules.filter((rule) => !rule.egress && isWorldOpenRule(rule) && exposedPorts(rule, ports).length > 0),
+      group.rules.filter((rule) => exposesPorts(rule, ports)),
     );
     const where = (read.state.groups ?? []).map((g) => g.groupId).join(", ") || "no group";
     return [

@@ -1,4 +1,4 @@
-import { parsePolicy } from "./bucket-policy.js";
+import { parsePolicy } from "../../risk/resource-policy.js";
 
 /**
  * The inline deny policies Riposte puts on users and roles, and reading them back. Both deny

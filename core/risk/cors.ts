@@ -1,7 +1,10 @@
 /**
- * S3 CORS rules, in the SDK's shape. A rule is permissive when it allows every origin (`*`, or a
- * scheme with a bare `*` host). CloudTrail records CORS with singular keys (`CORSRule`,
- * `AllowedOrigin`); `normaliseCors` accepts both shapes.
+ * S3 CORS exposure. A rule is permissive when an AllowedOrigin lets every origin in: `*`, or a
+ * scheme with a bare `*` host (`https://*`). S3 allows one `*` in an origin, so
+ * `https://*.example.com` stays within one domain and is not permissive (S3 "CORS
+ * configuration": AllowedOrigin). Matching ignores case and surrounding space, so an odd spelling
+ * is never read as safe. CloudTrail records CORS with singular keys (`CORSRule`,
+ * `AllowedOrigin`), the SDK with plural ones; both are read.
  */
 
 export interface CorsRule {
@@ -37,20 +40,21 @@ function normaliseRule(value: unknown): CorsRule | undefined {
   return rule;
 }
 
-/**
- * CORS rules from facts or an API answer: `{ CORSRules: [...] }`, `{ CORSConfiguration: { CORSRule } }`,
- * `{ CORSRule: [...] }` or a bare list. Undefined when nothing rule-shaped is there.
- */
-export function normaliseCors(value: unknown): CorsRule[] | undefined {
-  if (value === undefined || value === null) return undefined;
+/** The raw rule list of `{ CORSRules }`, `{ CORSConfiguration: { CORSRule } }`, `{ CORSRule }` or a bare list. */
+export function rawCorsRules(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
   let list: unknown = value;
   if (typeof value === "object" && !Array.isArray(value)) {
     const v = value as Record<string, unknown>;
     const config = (v.CORSConfiguration ?? v) as Record<string, unknown>;
     list = config.CORSRules ?? config.CORSRule;
   }
-  const items = Array.isArray(list) ? list : list === undefined ? [] : [list];
-  const rules = items.map(normaliseRule);
+  return Array.isArray(list) ? list : list === undefined ? [] : [list];
+}
+
+/** CORS rules from facts or an API answer, in the SDK's shape; undefined when any rule is malformed or none is there. */
+export function normaliseCors(value: unknown): CorsRule[] | undefined {
+  const rules = rawCorsRules(value).map(normaliseRule);
   if (rules.length === 0 || rules.some((rule) => rule === undefined)) return undefined;
   return rules as CorsRule[];
 }
@@ -59,6 +63,15 @@ export function isPermissiveOrigin(origin: string): boolean {
   return /^(\*|https?:\/\/\*)$/i.test(origin.trim());
 }
 
+/** Whether a rule, in either key shape, allows any origin. */
+export function allowsAnyOrigin(rule: unknown): boolean {
+  if (typeof rule !== "object" || rule === null) return false;
+  const r = rule as Record<string, unknown>;
+  const origins = r.AllowedOrigins ?? r.AllowedOrigin;
+  const list = Array.isArray(origins) ? origins : [origins];
+  return list.some((origin) => typeof origin === "string" && isPermissiveOrigin(origin));
+}
+
 export function isPermissiveRule(rule: CorsRule): boolean {
-  return rule.AllowedOrigins.some(isPermissiveOrigin);
+  return allowsAnyOrigin(rule);
 }
