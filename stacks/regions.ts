@@ -1,5 +1,6 @@
 import { roleName, stageName } from "../core/deploy/names";
 import { serviceTrustPolicy } from "../core/deploy/policy";
+import { FORWARDING_DEAD_LETTERS_RETENTION_SECONDS } from "../core/deploy/queues";
 import {
   defaultBusArn,
   forwardingDeadLetterPolicy,
@@ -59,7 +60,7 @@ if (regions.length > 0 && rules.length > 0) {
     // Events the home bus refused are kept in this region (EventBridge wants the rule's region).
     const deadLetters = new aws.sqs.Queue(`${name}DeadLetters`, {
       region,
-      messageRetentionSeconds: 14 * 24 * 3600,
+      messageRetentionSeconds: FORWARDING_DEAD_LETTERS_RETENTION_SECONDS,
       sqsManagedSseEnabled: true,
     });
     const deadLettersPolicy = new aws.sqs.QueuePolicy(`${name}DeadLettersPolicy`, {

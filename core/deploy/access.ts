@@ -33,6 +33,11 @@ export const DEPLOYED_FUNCTIONS = [
 ] as const;
 export type DeployedFunction = (typeof DEPLOYED_FUNCTIONS)[number];
 
+/** The functions a deployment creates: the sweep of expired changes exists only in live mode. */
+export function functionsDeployed(mode: RemediationMode): DeployedFunction[] {
+  return DEPLOYED_FUNCTIONS.filter((fn) => fn !== "sweep" || mode === "live");
+}
+
 /** A resource a statement applies to, resolved to ARNs by the stacks. */
 export type ResourceRef =
   | "table"
