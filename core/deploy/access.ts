@@ -93,12 +93,14 @@ const storeWrite = () =>
     ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"],
     ["table"],
   );
-// SendTask* are authorised on the state machine whose execution issued the token.
+// SendTask* have no resource type in IAM (the service authorization reference): a statement naming
+// the state machines never matches them, and every approval would be refused. The task token, an
+// unguessable capability issued by one execution, is what limits which task they complete.
 const callbacks = () =>
   statement(
     "CompleteApprovalTasks",
     ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"],
-    ["stateMachines"],
+    ["*"],
   );
 const startWorkflows = () => statement("StartWorkflows", ["states:StartExecution"], ["stateMachines"]);
 const readExecutions = () =>
