@@ -83,6 +83,7 @@ describe("generated access", () => {
       "states:SendTaskSuccess",
       "states:SendTaskFailure",
       "states:SendTaskHeartbeat",
+      "dynamodb:ListStreams",
       "s3:GetBucketTagging",
       "s3:GetBucketPolicyStatus",
       "s3:GetBucketPublicAccessBlock",

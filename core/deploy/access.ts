@@ -236,9 +236,11 @@ function grantsOf(fn: DeployedFunction, context: AccessContext): AccessStatement
         statement("ListConnections", ["dynamodb:Query", "dynamodb:DeleteItem"], ["table"]),
         statement(
           "ReadTableStream",
-          ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
+          ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
           ["tableStream"],
         ),
+        // The event source mapping also lists streams, which IAM authorises on `*` only.
+        statement("ListTableStreams", ["dynamodb:ListStreams"], ["*"]),
         manageConnections(),
       ];
     case "wsHeartbeat":

@@ -5,7 +5,8 @@ import { accessContextOf } from "../../core/deploy/config.js";
 import { FUNCTION_SPECS } from "../../core/deploy/functions.js";
 import { deploymentPlan, functionPolicies } from "../../core/deploy/plan.js";
 import { type GeneratedNames, plannedResourceArns } from "../../core/deploy/plan-arns.js";
-import { decide, unknownActions } from "./simulate.js";
+import { invokedFunctions } from "../../core/deploy/workflows.js";
+import { actionsIn, decide, unknownActions, wildcardOnlyActionsOnArns } from "./simulate.js";
 
 /**
  * Least privilege, proven with the IAM policy simulator over the policies a deployment generates
@@ -92,6 +93,109 @@ describe("every generated policy names only actions AWS knows", () => {
     );
 
     expect(await unknownActions([typo])).toEqual(["ec2:RevokeSecurityGroupIngres"]);
+  });
+});
+
+describe("every statement naming ARNs can match", () => {
+  // IAM authorises an action without a resource type on `*` only: a statement naming ARNs for it
+  // never applies, and the call is denied in AWS however right the action's name.
+  it.each(Object.keys(CONTEXTS))("%s", async (context) => {
+    expect(await wildcardOnlyActionsOnArns(everyPolicy(CONTEXTS[context]!))).toEqual([]);
+  });
+
+  it("reports states:SendTaskSuccess scoped to a state machine", async () => {
+    const scoped = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "A",
+          Effect: "Allow",
+          Action: ["states:SendTaskSuccess"],
+          Resource: ["arn:aws:states:us-east-1:123456789012:stateMachine:x"],
+        },
+      ],
+    };
+
+    expect(await wildcardOnlyActionsOnArns([scoped])).toEqual(["A: states:SendTaskSuccess"]);
+  });
+});
+
+describe("the service roles", () => {
+  const plan = deploymentPlan({ config: parseConfig(CONTEXTS.live!), source: "test" }, place, names);
+  const role = (purpose: string) => plan.serviceRoles.find((r) => r.name.endsWith(`-${purpose}`))!;
+
+  it("let Step Functions invoke every function each workflow's ASL calls, and no other action", async () => {
+    const workflows = role("Workflows");
+    for (const machine of plan.stateMachines) {
+      for (const arn of invokedFunctions(machine.definition as never)) {
+        const decision = await decide(
+          {
+            principal: roleArn(workflows.name),
+            action: "lambda:InvokeFunction",
+            resource: arn,
+            resourceAccount: ACCOUNT,
+          },
+          [workflows.policy],
+        );
+        expect(decision, `${machine.name} → ${arn}`).toBe("Allowed");
+      }
+    }
+    const api = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${names.functionName("api")}`;
+    expect(
+      await decide(
+        {
+          principal: roleArn(workflows.name),
+          action: "lambda:InvokeFunction",
+          resource: api,
+          resourceAccount: ACCOUNT,
+        },
+        [workflows.policy],
+      ),
+    ).toBe("ImplicitlyDenied");
+    expect(actionsIn(workflows.policy)).not.toContain("iam:PassRole");
+  });
+
+  it("let EventBridge start exactly the state machines the rules target", async () => {
+    const rules = role("Rules");
+    const targets = new Set(plan.rules.flatMap((rule) => (rule.target.kind === "workflow" ? [rule.target.arn] : [])));
+    expect(targets.size).toBeGreaterThan(0);
+    for (const arn of targets) {
+      expect(
+        await decide(
+          { principal: roleArn(rules.name), action: "states:StartExecution", resource: arn, resourceAccount: ACCOUNT },
+          [rules.policy],
+        ),
+      ).toBe("Allowed");
+    }
+    const foreign = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:other-app`;
+    expect(
+      await decide(
+        {
+          principal: roleArn(rules.name),
+          action: "states:StartExecution",
+          resource: foreign,
+          resourceAccount: ACCOUNT,
+        },
+        [rules.policy],
+      ),
+    ).toBe("ImplicitlyDenied");
+  });
+
+  it("keep the member role, in its own account, off Riposte's identities", async () => {
+    const org = deploymentPlan(
+      { config: parseConfig(CONTEXTS["org member role, encrypted alerts, watched regions"]!), source: "test" },
+      place,
+      names,
+    );
+    const member = org.organization!.memberRole!;
+    const principal = roleArn(member.name, MEMBER);
+    const decideOn = (action: string, resource: string) =>
+      decide({ principal, action, resource, resourceAccount: MEMBER }, [member.policy]);
+
+    expect(await decideOn("iam:PutRolePolicy", roleArn("riposte-member-remediation", MEMBER))).toBe("ExplicitlyDenied");
+    expect(await decideOn("iam:PutUserPolicy", `arn:aws:iam::${MEMBER}:user/riposte-ci`)).toBe("ExplicitlyDenied");
+    expect(await decideOn("iam:PutUserPolicy", `arn:aws:iam::${MEMBER}:user/alice`)).toBe("Allowed");
+    expect(await decideOn("iam:CreateUser", `arn:aws:iam::${MEMBER}:user/attacker`)).toBe("ImplicitlyDenied");
   });
 });
 

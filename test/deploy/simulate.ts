@@ -66,3 +66,23 @@ export async function unknownActions(policies: Policy[]): Promise<string[]> {
   }
   return [...unknown].sort();
 }
+
+/**
+ * `Sid: action` for each Allow action without a resource type in the catalog that a statement
+ * grants on named ARNs only: IAM never matches such a statement, so the call is always denied.
+ */
+export async function wildcardOnlyActionsOnArns(policies: Policy[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const policy of policies) {
+    const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+    for (const statement of statements) {
+      const resources: string[] = [statement.Resource ?? []].flat();
+      if (statement.Effect !== "Allow" || !statement.Resource || resources.includes("*")) continue;
+      for (const action of [statement.Action].flat() as string[]) {
+        const [service, name] = action.split(":") as [string, string];
+        if (await isWildcardOnlyAction(service, name)) found.push(`${statement.Sid ?? "(no Sid)"}: ${action}`);
+      }
+    }
+  }
+  return found;
+}
