@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type ConfigInput, parseConfig } from "../../core/config/load.js";
+import { parseConfig } from "../../core/config/load.js";
+import type { ConfigInput } from "../../core/config/schema.js";
 import { accessFor, iamWritesOf } from "../../core/deploy/access.js";
 import { accessContextOf } from "../../core/deploy/config.js";
 import { FUNCTION_SPECS } from "../../core/deploy/functions.js";
