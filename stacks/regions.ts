@@ -7,6 +7,7 @@ import {
   forwardingDelivery,
   forwardingRule,
   globalEventsProblem,
+  homeRegionWatchedProblem,
   regionForwardingRolePolicy,
   regionForwardings,
 } from "../core/deploy/regions";
@@ -50,9 +51,8 @@ if (regions.length > 0 && rules.length > 0) {
       name: stageName($app.stage, "riposte-forward", 64),
       description: `Riposte: forward the events its detections need from ${region} to the home region`,
       eventPattern: home.apply((homeRegion) => {
-        if (homeRegion === region) {
-          throw new Error(`aws.watchRegions lists ${region}, the region Riposte is deployed to: remove it`);
-        }
+        const problem = homeRegionWatchedProblem(region, homeRegion);
+        if (problem) throw new Error(problem);
         return forwarding.pattern;
       }),
       state: forwarding.state,

@@ -32,6 +32,7 @@ import {
   forwardingDeadLetterPolicy,
   forwardingRule,
   globalEventsProblem,
+  homeRegionWatchedProblem,
   regionForwardingRolePolicy,
   watchedRegions,
 } from "./regions.js";
@@ -321,7 +322,10 @@ export function deploymentPlan(
   ];
 
   const forwarding = rules.length > 0 ? forwardingRule(rules) : undefined;
-  const problem = globalEventsProblem(config, { partition, homeRegion: region }, rules);
+  const problems = [
+    globalEventsProblem(config, { partition, homeRegion: region }, rules),
+    ...(rules.length > 0 ? config.aws.watchRegions.map((watched) => homeRegionWatchedProblem(watched, region)) : []),
+  ].filter((problem): problem is string => problem !== undefined);
   return {
     stage,
     region,
@@ -330,7 +334,7 @@ export function deploymentPlan(
     configuration: deployment.source,
     protectedStage: isProtectedStage(stage),
     remediationMode: config.remediation.mode,
-    problems: problem ? [problem] : [],
+    problems,
     functions,
     serviceRoles,
     rules: plannedRules,

@@ -156,6 +156,15 @@ describe("riposte deploy plan", () => {
     expect(err).toContain("aws.watchRegions must include us-east-1");
   });
 
+  it("exits 1 when aws.watchRegions lists the home region, as the deploy refuses it", async () => {
+    const config = configFile("home.json", { aws: { watchRegions: ["us-east-1"] } });
+
+    const { code, err } = await riposte(["deploy", "plan", "--region", "us-east-1", "--config", config]);
+
+    expect(code).toBe(1);
+    expect(err).toContain("aws.watchRegions lists us-east-1, the region Riposte is deployed to: remove it");
+  });
+
   it.each([
     [["deploy"], "missing subcommand"],
     [["deploy", "apply"], 'unknown subcommand "apply"'],
