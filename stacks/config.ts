@@ -1,6 +1,4 @@
-import type { AccessContext } from "../core/deploy/access";
-import { loadDeployConfig, packageVersion } from "../core/deploy/config";
-import { actionsInUse } from "../core/remediation/responses";
+import { accessContextOf, loadDeployConfig, packageVersion } from "../core/deploy/config";
 
 // The stage's configuration (riposte.config.<stage>.json, riposte.config.json or RIPOSTE_CONFIG),
 // validated before anything is created: rules, policies and functions all derive from it.
@@ -8,10 +6,5 @@ export const deployment = loadDeployConfig($app.stage);
 export const config = deployment.config;
 export const version = packageVersion();
 
-export const accessContext: AccessContext = {
-  mode: config.remediation.mode,
-  encryptAlerts: config.aws.encryptAlerts,
-  crossAccount: config.aws.organization?.memberRole !== undefined,
-  organizationId: config.aws.organization?.id,
-  actions: actionsInUse(config),
-};
+// What the generated policies depend on; `riposte deploy plan` derives the same from the same file.
+export const accessContext = accessContextOf(config);

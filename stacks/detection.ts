@@ -2,6 +2,7 @@ import { rulesRoleAccess } from "../core/deploy/access";
 import { roleName, stageName } from "../core/deploy/names";
 import { organizationBusPolicy } from "../core/deploy/organization";
 import { policyDocument, serviceTrustPolicy } from "../core/deploy/policy";
+import { QUEUE_NOT_EMPTY_ALARM, QUEUES } from "../core/deploy/queues";
 import {
   type DeployedRule,
   deployedRules,
@@ -47,8 +48,8 @@ new aws.iam.RolePolicy("RulesPolicy", {
 });
 
 // Events EventBridge could not deliver (after its retries) are kept here, and alarmed on.
-const undelivered = new aws.sqs.Queue("UndeliveredEvents", {
-  messageRetentionSeconds: 14 * 24 * 3600,
+const undelivered = new aws.sqs.Queue(QUEUES.undelivered.logicalName, {
+  messageRetentionSeconds: QUEUES.undelivered.messageRetentionSeconds,
   sqsManagedSseEnabled: true,
 });
 
@@ -139,21 +140,15 @@ new aws.lambda.EventSourceMapping("CorrelateCandidates", {
   scalingConfig: { maximumConcurrency: config.aws.correlate.maxConcurrency },
 });
 
-for (const [name, queue, what] of [
-  ["CorrelateDeadLettersAlarm", deadLetters, "events, findings or Slack follow-ups that kept failing"],
-  ["UndeliveredEventsAlarm", undelivered, "events EventBridge could not deliver to a workflow or the queue"],
+for (const [spec, queue] of [
+  [QUEUES.correlateDeadLetters, deadLetters],
+  [QUEUES.undelivered, undelivered],
 ] as const) {
-  new aws.cloudwatch.MetricAlarm(name, {
-    alarmDescription: `Riposte ${$app.stage}: ${what}`,
-    namespace: "AWS/SQS",
-    metricName: "ApproximateNumberOfMessagesVisible",
+  if (!spec.alarm) continue;
+  new aws.cloudwatch.MetricAlarm(spec.alarm.logicalName, {
+    alarmDescription: `Riposte ${$app.stage}: ${spec.alarm.what}`,
+    ...QUEUE_NOT_EMPTY_ALARM,
     dimensions: { QueueName: queue.name },
-    statistic: "Maximum",
-    period: 300,
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparisonOperator: "GreaterThanOrEqualToThreshold",
-    treatMissingData: "notBreaching",
     alarmActions: [alerts.arn],
   });
 }

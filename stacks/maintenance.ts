@@ -1,3 +1,4 @@
+import { functionsDeployed } from "../core/deploy/access";
 import { config } from "./config";
 import { links, storeArns } from "./functions";
 import { functionArgs } from "./lib/function";
@@ -7,10 +8,9 @@ import { functionArgs } from "./lib/function";
 export const noticesFunction = new sst.aws.Function("Notices", functionArgs("notices", { links, arns: storeArns }));
 new sst.aws.Cron("NoticesSchedule", { function: noticesFunction.arn, schedule: "rate(5 minutes)" });
 
-export const sweepFunction =
-  config.remediation.mode === "live"
-    ? new sst.aws.Function("SweepExpiredChanges", functionArgs("sweep", { links, arns: storeArns }))
-    : undefined;
+export const sweepFunction = functionsDeployed(config.remediation.mode).includes("sweep")
+  ? new sst.aws.Function("SweepExpiredChanges", functionArgs("sweep", { links, arns: storeArns }))
+  : undefined;
 if (sweepFunction) {
   new sst.aws.Cron("SweepExpiredChangesSchedule", { function: sweepFunction.arn, schedule: "rate(5 minutes)" });
 }

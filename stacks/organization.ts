@@ -1,9 +1,9 @@
-import { roleName } from "../core/deploy/names";
 import {
   memberForwardingPattern,
   memberForwardingRolePolicy,
   memberForwardingRuleState,
   memberRolePolicy,
+  memberRoleTrustedRoles,
   memberRoleTrustPolicy,
 } from "../core/deploy/organization";
 import { accessContext, config } from "./config";
@@ -38,10 +38,13 @@ export const organizationOutputs =
               memberRoleTrustPolicy: $util.all([partition, account, region]).apply(([p, id, r]) =>
                 JSON.stringify(
                   memberRoleTrustPolicy(
-                    ["Remediate", "Verify", "SweepExpiredChanges"].map(
-                      (purpose) =>
-                        `arn:${p}:iam::${id}:role/${roleName(config.protection.toolRolePrefix, $app.stage, r, purpose)}`,
-                    ),
+                    memberRoleTrustedRoles({
+                      partition: p,
+                      account: id,
+                      region: r,
+                      stage: $app.stage,
+                      toolRolePrefix: config.protection.toolRolePrefix,
+                    }),
                     organization.memberRole!.externalId,
                   ),
                 ),

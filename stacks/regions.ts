@@ -1,11 +1,13 @@
 import { roleName, stageName } from "../core/deploy/names";
 import { serviceTrustPolicy } from "../core/deploy/policy";
+import { FORWARDING_DEAD_LETTERS_RETENTION_SECONDS } from "../core/deploy/queues";
 import {
   defaultBusArn,
   forwardingDeadLetterPolicy,
   forwardingDelivery,
   forwardingRule,
   globalEventsProblem,
+  homeRegionWatchedProblem,
   regionForwardingRolePolicy,
   regionForwardings,
 } from "../core/deploy/regions";
@@ -49,9 +51,8 @@ if (regions.length > 0 && rules.length > 0) {
       name: stageName($app.stage, "riposte-forward", 64),
       description: `Riposte: forward the events its detections need from ${region} to the home region`,
       eventPattern: home.apply((homeRegion) => {
-        if (homeRegion === region) {
-          throw new Error(`aws.watchRegions lists ${region}, the region Riposte is deployed to: remove it`);
-        }
+        const problem = homeRegionWatchedProblem(region, homeRegion);
+        if (problem) throw new Error(problem);
         return forwarding.pattern;
       }),
       state: forwarding.state,
@@ -59,7 +60,7 @@ if (regions.length > 0 && rules.length > 0) {
     // Events the home bus refused are kept in this region (EventBridge wants the rule's region).
     const deadLetters = new aws.sqs.Queue(`${name}DeadLetters`, {
       region,
-      messageRetentionSeconds: 14 * 24 * 3600,
+      messageRetentionSeconds: FORWARDING_DEAD_LETTERS_RETENTION_SECONDS,
       sqsManagedSseEnabled: true,
     });
     const deadLettersPolicy = new aws.sqs.QueuePolicy(`${name}DeadLettersPolicy`, {

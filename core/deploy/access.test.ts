@@ -80,6 +80,10 @@ describe("generated access", () => {
     const allowedOnAnyResource = new Set([
       "ec2:DescribeSecurityGroups",
       "ec2:DescribeNetworkInterfaces",
+      "states:SendTaskSuccess",
+      "states:SendTaskFailure",
+      "states:SendTaskHeartbeat",
+      "dynamodb:ListStreams",
       "s3:GetBucketTagging",
       "s3:GetBucketPolicyStatus",
       "s3:GetBucketPublicAccessBlock",
@@ -120,7 +124,7 @@ describe("generated access", () => {
     expect(verify).toContain("s3:GetBucketPolicyStatus");
   });
 
-  it("completes approval tasks from every function that does, on Riposte's state machines only", () => {
+  it("completes approval tasks from every function that does (on `*`: SendTask* have no resource type)", () => {
     const callbackActions = ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"];
 
     const completers = DEPLOYED_FUNCTIONS.filter((fn) =>
@@ -131,9 +135,7 @@ describe("generated access", () => {
     expect(completers).toEqual(["open", "approval", "api", "slack"]);
     for (const fn of completers) {
       const statements = accessFor(fn, LIVE).filter((s) => s.actions.some((a) => callbackActions.includes(a)));
-      expect(statements, fn).toEqual([
-        { sid: "CompleteApprovalTasks", actions: callbackActions, resources: ["stateMachines"] },
-      ]);
+      expect(statements, fn).toEqual([{ sid: "CompleteApprovalTasks", actions: callbackActions, resources: ["*"] }]);
     }
   });
 

@@ -34,6 +34,11 @@ export const DEPLOYED_FUNCTIONS = [
 ] as const;
 export type DeployedFunction = (typeof DEPLOYED_FUNCTIONS)[number];
 
+/** The functions a deployment creates: the sweep of expired changes exists only in live mode. */
+export function functionsDeployed(mode: RemediationMode): DeployedFunction[] {
+  return DEPLOYED_FUNCTIONS.filter((fn) => fn !== "sweep" || mode === "live");
+}
+
 /** A resource a statement applies to, resolved to ARNs by the stacks. */
 export type ResourceRef =
   | "table"
@@ -90,12 +95,14 @@ const storeWrite = () =>
     ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"],
     ["table"],
   );
-// SendTask* are authorised on the state machine whose execution issued the token.
+// SendTask* have no resource type in IAM (the service authorization reference): a statement naming
+// the state machines never matches them, and every approval would be refused. The task token, an
+// unguessable capability issued by one execution, is what limits which task they complete.
 const callbacks = () =>
   statement(
     "CompleteApprovalTasks",
     ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"],
-    ["stateMachines"],
+    ["*"],
   );
 const startWorkflows = () => statement("StartWorkflows", ["states:StartExecution"], ["stateMachines"]);
 const readExecutions = () =>
@@ -246,9 +253,11 @@ function grantsOf(fn: DeployedFunction, context: AccessContext): AccessStatement
         statement("ListConnections", ["dynamodb:Query", "dynamodb:DeleteItem"], ["table"]),
         statement(
           "ReadTableStream",
-          ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
+          ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
           ["tableStream"],
         ),
+        // The event source mapping also lists streams, which IAM authorises on `*` only.
+        statement("ListTableStreams", ["dynamodb:ListStreams"], ["*"]),
         manageConnections(),
       ];
     case "wsHeartbeat":

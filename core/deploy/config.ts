@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError, loadConfig } from "../config/load.js";
 import type { RiposteConfig } from "../config/schema.js";
+import { actionsInUse } from "../remediation/responses.js";
+import type { AccessContext } from "./access.js";
 
 /**
  * The configuration a deployment is built from, read once when the stacks run: the same JSON file
@@ -52,6 +54,17 @@ export function deployProblems(config: RiposteConfig): string[] {
     );
   }
   return problems;
+}
+
+/** What the generated IAM policies depend on in a configuration (`accessFor`). */
+export function accessContextOf(config: RiposteConfig): AccessContext {
+  return {
+    mode: config.remediation.mode,
+    encryptAlerts: config.aws.encryptAlerts,
+    crossAccount: config.aws.organization?.memberRole !== undefined,
+    organizationId: config.aws.organization?.id,
+    actions: actionsInUse(config),
+  };
 }
 
 /** Load, validate and check the stage's configuration; throws `ConfigError` naming each problem. */

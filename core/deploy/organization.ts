@@ -1,6 +1,8 @@
 import type { RemediationActionId } from "../model/actions.js";
 import { policyFor } from "../remediation/permissions.js";
 import { type AccessStatement, toolIdentityArns, withSelfProtection } from "./access.js";
+import { FUNCTION_SPECS } from "./functions.js";
+import { roleName } from "./names.js";
 import { type PolicyDocument, policyDocument } from "./policy.js";
 import type { DeployedRule } from "./rules.js";
 
@@ -76,6 +78,23 @@ export function memberForwardingRolePolicy(busArn: string) {
     Version: "2012-10-17",
     Statement: [{ Sid: "ForwardToRiposte", Effect: "Allow", Action: "events:PutEvents", Resource: busArn }],
   };
+}
+
+/** The functions that act in member accounts through the member role: remediate, verify, sweep. */
+export const MEMBER_ROLE_USERS = ["remediate", "verify", "sweep"] as const;
+
+/** The ARNs of the roles the member role trusts: those functions' roles in the deployment account. */
+export function memberRoleTrustedRoles(where: {
+  partition: string;
+  account: string;
+  region: string;
+  stage: string;
+  toolRolePrefix: string;
+}): string[] {
+  return MEMBER_ROLE_USERS.map(
+    (fn) =>
+      `arn:${where.partition}:iam::${where.account}:role/${roleName(where.toolRolePrefix, where.stage, where.region, FUNCTION_SPECS[fn].logicalName)}`,
+  );
 }
 
 /** The member role's trust policy: only Riposte's remediation roles, only with the external id. */

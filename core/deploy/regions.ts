@@ -25,6 +25,13 @@ export function watchedRegions(config: RiposteConfig, homeRegion: string): strin
   return [...new Set(config.aws.watchRegions)].filter((region) => region !== homeRegion);
 }
 
+/** A watched region that is the home one: the deploy refuses it (its events already arrive). */
+export function homeRegionWatchedProblem(region: string, homeRegion: string): string | undefined {
+  return region === homeRegion
+    ? `aws.watchRegions lists ${region}, the region Riposte is deployed to: remove it`
+    : undefined;
+}
+
 /** One forwarding rule per watched region, built from the deployed rules. */
 export function regionForwardings(
   config: RiposteConfig,

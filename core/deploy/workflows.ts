@@ -23,16 +23,23 @@ const LAMBDA_ARN = /^arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]{1,64}
 
 /** The category's definition with the ARNs substituted; refuses an ARN that is not a function's. */
 export function deployedDefinition(category: Category, arns: TaskFunctionArns): AslStateMachine {
-  const values: Record<string, string> = {};
   for (const task of TASK_NAMES) {
     const arn = arns[task];
     if (!LAMBDA_ARN.test(arn)) throw new Error(`the ${task} function ARN "${arn}" is not a Lambda function ARN`);
-    values[FUNCTION_PLACEHOLDERS[task]] = arn;
   }
-  const definition = substitutePlaceholders(workflowDefinition(category), values);
+  const definition = plannedDefinition(category, arns);
   const left = placeholdersIn(definition);
   if (left.length > 0) throw new Error(`the ${category} workflow still has placeholders: ${left.join(", ")}`);
   return definition;
+}
+
+/**
+ * The same substitution, with ARNs that may still hold deploy-time placeholders (`${AccountId}`):
+ * what `riposte deploy plan` shows before the functions exist.
+ */
+export function plannedDefinition(category: Category, arns: TaskFunctionArns): AslStateMachine {
+  const values = Object.fromEntries(TASK_NAMES.map((task) => [FUNCTION_PLACEHOLDERS[task], arns[task]]));
+  return substitutePlaceholders(workflowDefinition(category), values);
 }
 
 /** Every Lambda function a definition invokes (its Task states' `Arguments.FunctionName`), sorted. */

@@ -2,13 +2,21 @@ import { parseArgs } from "node:util";
 import { ConfigError } from "../../core/config/load.js";
 import { type CliIo, type Command, EXIT, UsageError } from "./command.js";
 import { configCommand } from "./commands/config.js";
+import { deployCommand } from "./commands/deploy.js";
 import { rulesCommand } from "./commands/rules.js";
 import { scanCommand } from "./commands/scan.js";
 import { serveCommand } from "./commands/serve.js";
 import { workflowsCommand } from "./commands/workflows.js";
 import { VERSION } from "./version.js";
 
-export const COMMANDS: readonly Command[] = [serveCommand, scanCommand, rulesCommand, workflowsCommand, configCommand];
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  scanCommand,
+  rulesCommand,
+  workflowsCommand,
+  configCommand,
+  deployCommand,
+];
 
 function mainUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
 import { type AccessContext, accessFor, actionsOf, type DeployedFunction } from "../../core/deploy/access.js";
 import { runtimeConfig } from "../../core/deploy/config.js";
-import { workflowLogicalName } from "../../core/deploy/names.js";
+import { FUNCTION_SPECS } from "../../core/deploy/functions.js";
+import { roleName, workflowLogicalName } from "../../core/deploy/names.js";
+import { plannedResourceArns } from "../../core/deploy/plan-arns.js";
+import { policyDocument } from "../../core/deploy/policy.js";
 import { REMEDIATION_ACTION_IDS } from "../../core/model/actions.js";
 import { CATEGORIES } from "../../core/model/catalog.js";
 import type { Finding } from "../../core/model/incident.js";
@@ -11,6 +14,7 @@ import { type DynamoServer, startDynalite, uniqueTableName } from "../support/dy
 import { buttonClick, type FakeSlack, interaction, startFakeSlack } from "../support/fake-slack.js";
 import { another, FINDINGS } from "../workflows/fixtures.js";
 import { awsError, fakeAws, iamActionOf, type RecordedCall } from "./fake-aws.js";
+import { decide } from "./simulate.js";
 
 /**
  * Every deployed function's real Lambda entry point, run with the environment a deployment gives
@@ -35,6 +39,7 @@ const CONTEXT: AccessContext = {
   actions: REMEDIATION_ACTION_IDS,
 };
 const machineArn = (category: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:test-riposte-${category}`;
+const REALTIME_API = "a1b2c3d4e5";
 
 let dynamo: DynamoServer;
 let slack: FakeSlack;
@@ -430,6 +435,38 @@ describe("each deployed function's SDK calls against its generated policy", () =
     }
   });
 
+  it("made every call on a resource its generated policy allows, as the IAM simulator decides", async () => {
+    // The policies as the stacks resolve them for this deployment (stage "test"), names as the fakes use them.
+    const arns = plannedResourceArns(
+      parseConfig({}),
+      { partition: "aws", region: REGION, account: ACCOUNT, stage: "test" },
+      {
+        table,
+        tableStreamLabel: "2026-01-01T00:00:00.000",
+        alertsTopic: TOPIC.split(":").at(-1)!,
+        alertsKeyId: "unused",
+        candidatesQueue: QUEUE.split("/").at(-1)!,
+        slackFollowUpsQueue: FOLLOW_UPS.split("/").at(-1)!,
+        realtimeApiId: REALTIME_API,
+        functionName: (fn) => `riposte-test-${FUNCTION_SPECS[fn].logicalName}`,
+      },
+    );
+    const refused: string[] = [];
+    for (const call of aws.calls) {
+      const action = iamActionOf(call.service, call.operation);
+      if (action === null) continue;
+      const fn = call.fn as DeployedFunction;
+      const policy = policyDocument(accessFor(fn, CONTEXT), (ref) => arns[ref]);
+      const principal = `arn:aws:iam::${ACCOUNT}:role/${roleName("riposte-", "test", REGION, FUNCTION_SPECS[fn].logicalName)}`;
+      const resource = resourceOf(call);
+      const decision = await decide({ principal, action, resource, resourceAccount: ACCOUNT }, [policy]);
+      if (decision !== "Allowed") refused.push(`${fn}: ${action} on ${resource}: ${decision}`);
+    }
+
+    expect(aws.calls.length).toBeGreaterThan(50);
+    expect([...new Set(refused)]).toEqual([]);
+  });
+
   it("exercised every function, each on its own resources", () => {
     const used = (fn: string) =>
       new Set(aws.calls.filter((call) => call.fn === fn).map((call) => iamActionOf(call.service, call.operation)));
@@ -476,6 +513,38 @@ describe("each deployed function's SDK calls against its generated policy", () =
     }
   });
 });
+
+/** The ARN a recorded call acts on, from its input (as the service authorises it). */
+function resourceOf(call: RecordedCall): string {
+  const input = call.input as Record<string, string | undefined> & { RequestItems?: object };
+  switch (call.service) {
+    case "dynamodb": {
+      const arn = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${input.TableName ?? Object.keys(input.RequestItems ?? {})[0]}`;
+      return input.IndexName ? `${arn}/index/${input.IndexName}` : arn;
+    }
+    case "states":
+      // SendTask* name no resource (the token is the capability): the simulator checks them on `*`.
+      return input.stateMachineArn ?? input.executionArn ?? "*";
+    case "sns":
+      return String(input.TopicArn);
+    case "sqs": {
+      const [, , host, account, name] = String(input.QueueUrl).split("/");
+      return `arn:aws:sqs:${host?.split(".")[1]}:${account}:${name}`;
+    }
+    case "ec2":
+      return input.GroupId ? `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/${input.GroupId}` : "*";
+    case "iam":
+      return input.RoleName
+        ? `arn:aws:iam::${ACCOUNT}:role/${input.RoleName}`
+        : `arn:aws:iam::${ACCOUNT}:user/${input.UserName}`;
+    case "s3":
+      return `arn:aws:s3:::${input.Bucket}`;
+    case "execute-api":
+      return `arn:aws:execute-api:${REGION}:${ACCOUNT}:${REALTIME_API}/$default/POST/@connections/${input.ConnectionId}`;
+    default:
+      throw new Error(`no ARN rule for ${call.service}:${call.operation}`);
+  }
+}
 
 function cloudTrailIngress(eventID: string) {
   return {
