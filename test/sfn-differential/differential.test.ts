@@ -1,0 +1,334 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decideApproval } from "../../core/approval/decide.js";
+import { parseConfig } from "../../core/config/load.js";
+import type { ConfigInput } from "../../core/config/schema.js";
+import type { TaskDeps } from "../../core/context.js";
+import { incidentIdFor } from "../../core/incidents/id.js";
+import { silentLogger } from "../../core/log.js";
+import { CATEGORIES, type Category } from "../../core/model/catalog.js";
+import type { HistoryEvent } from "../../core/model/history.js";
+import type { Finding } from "../../core/model/incident.js";
+import type { TaskName } from "../../core/model/tasks.js";
+import { MemoryActionLedger } from "../../core/remediation/breaker.js";
+import { MemoryStore } from "../../core/store/memory.js";
+import type { FunctionResolver, LocalFunction } from "../../local/interpreter/integrations.js";
+import { createHarness } from "../../local/interpreter/testing.js";
+import { localFunctionArns, localFunctions } from "../../local/runtime/tasks.js";
+import { allWorkflows, substitutePlaceholders } from "../../workflows/index.js";
+import { type FakeSlack, startFakeSlack } from "../support/fake-slack.js";
+import { FINDINGS } from "../workflows/fixtures.js";
+import { createWorkflowHarness, SLACK_CHANNEL } from "../workflows/harness.js";
+import { type MotoEngine, probeMoto, startMotoEngine } from "./moto-engine.js";
+
+/**
+ * A second Step Functions engine in CI: every category's workflow runs the same incident through
+ * the local interpreter and through moto's (a port of LocalStack's), with the same task handlers,
+ * and both must give the same execution history (event types and state names, in order) and the
+ * same end (status, output, error). Paths: approve, reject, approval timeout, duplicate delivery,
+ * a task failing, and the plain automatic path.
+ *
+ * Time: the local side runs on a manual clock; moto runs on the wall clock, so the approval
+ * timeout is the policy's own setting, `approval.timeoutSeconds: 1` (the same definition on both
+ * sides: its TimeoutSeconds is read from the decision), and moto waits that one second.
+ */
+
+const ACCOUNT = "123456789012";
+const REGION = "us-east-1";
+const probe = probeMoto();
+
+/** A history as the comparison sees it: each event's type, with the state it names. */
+function shape(history: HistoryEvent[]): string[] {
+  return history.map((event) => {
+    const details = event.stateEnteredEventDetails ?? event.stateExitedEventDetails;
+    return details?.name === undefined ? event.type : `${event.type} ${String(details.name)}`;
+  });
+}
+
+interface End {
+  status: string;
+  output?: unknown;
+  error?: string;
+  /** A Lambda error's cause names its type and message; its trace (stack lines) differs by caller. */
+  cause?: unknown;
+}
+
+function causeOf(cause: string | undefined): unknown {
+  if (cause === undefined) return undefined;
+  try {
+    const { errorType, errorMessage } = JSON.parse(cause) as { errorType?: string; errorMessage?: string };
+    return errorType === undefined ? cause : { errorType, errorMessage };
+  } catch {
+    return cause;
+  }
+}
+
+interface Outcome {
+  history: string[];
+  end: End;
+  /** What the handlers wrote: the incident's statuses, each with its reason. */
+  transitions: string[];
+}
+
+async function transitionsOf(store: MemoryStore, incidentId: string): Promise<string[]> {
+  const incident = await store.getIncident(incidentId);
+  return (incident?.transitions ?? []).map((transition) => `${transition.to}: ${transition.reason ?? ""}`);
+}
+
+/**
+ * The category's finding with attacker-shaped text (quotes, a backslash, a newline, a JSONata
+ * delimiter) in fields every expression carries inlined on moto's side.
+ */
+function hostile(category: Category): Finding {
+  const base = FINDINGS[category];
+  return { ...base, userAgent: 'aws-cli/2.15.0 "quoted" back\\slash\nnew line {% $eval %}' };
+}
+
+const COMMENT = 'checked "twice"\\ by hand';
+
+/** What each path must show (the local interpreter's side; moto's must then equal it). */
+const MARKS: Record<Kind, { status: string; events: string[] }> = {
+  auto: { status: "SUCCEEDED", events: ["TaskStateEntered Verify the fix"] },
+  approve: { status: "SUCCEEDED", events: ["TaskSubmitted", "TaskStateEntered Remediate the target"] },
+  reject: { status: "SUCCEEDED", events: ["TaskSubmitted", "PassStateEntered Close as rejected"] },
+  timeout: {
+    status: "SUCCEEDED",
+    events: ["TaskTimedOut", "PassStateEntered Approval timed out: apply the policy's default"],
+  },
+  duplicate: { status: "SUCCEEDED", events: ["SucceedStateEntered Duplicate delivery: nothing to do"] },
+  failure: { status: "FAILED", events: ["TaskFailed", "FailStateEntered Workflow failed"] },
+};
+
+type Kind = "auto" | "approve" | "reject" | "timeout" | "duplicate" | "failure";
+
+interface Case {
+  config?: ConfigInput;
+  handlers?: Partial<Record<TaskName, LocalFunction>>;
+  decision?: "approve" | "reject";
+  /** Deliver the finding a second time (another execution name) and compare that execution. */
+  duplicate?: boolean;
+}
+
+const crashingVerify: LocalFunction = async () => {
+  throw new TypeError("Cannot read properties of undefined (reading 'checks')");
+};
+
+function caseFor(category: Category, kind: Kind): Case {
+  const approval: ConfigInput = { detections: { [FINDINGS[category].detection]: { mode: "approval" } } };
+  switch (kind) {
+    case "approve":
+    case "reject":
+      return { config: approval, decision: kind };
+    case "timeout":
+      return { config: { ...approval, approval: { timeoutSeconds: 1 } } };
+    case "duplicate":
+      return { duplicate: true };
+    case "failure":
+      return { handlers: { verify: crashingVerify } };
+    default:
+      return {};
+  }
+}
+
+function withVerifyOnce(config: ConfigInput = {}): ConfigInput {
+  return { ...config, remediation: { verify: { attempts: 1 }, ...config.remediation } };
+}
+
+async function runLocal(slack: FakeSlack, finding: Finding, c: Case): Promise<Outcome> {
+  const h = createWorkflowHarness({ slack, config: withVerifyOnce(c.config), handlers: c.handlers });
+  const { incidentId, executionArn: first } = await h.start(finding);
+  let executionArn = first;
+  if (c.decision) {
+    await h.settle(h.clock.now());
+    await decideApproval(
+      { incidentId, decision: c.decision, approver: "alice@example.com", comment: COMMENT, via: "dashboard" },
+      h.engine.deps,
+    );
+  }
+  await h.settle();
+  if (c.duplicate) {
+    const again = await h.engine.interpreter.startExecution({
+      stateMachineArn: h.engine.stateMachineArn(finding.category),
+      name: "eventbridge-delivery-2",
+      input: { finding },
+    });
+    await h.settle();
+    executionArn = again.executionArn;
+  }
+  const execution = await h.engine.interpreter.describeExecution(executionArn);
+  return {
+    history: shape(await h.engine.interpreter.getExecutionHistory(executionArn)),
+    end: {
+      status: execution.status,
+      output: execution.output,
+      error: execution.error,
+      cause: causeOf(execution.cause),
+    },
+    transitions: await transitionsOf(h.store, incidentId),
+  };
+}
+
+const WAIT_MS = 60_000;
+
+/** Poll moto until `done` holds; moto runs on its own threads and wall clock. */
+async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`moto: ${what} not reached in ${WAIT_MS} ms: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe.skipIf(probe.state !== "ready")(
+  `the workflows on moto's Step Functions engine${probe.state === "absent" ? ` (skipped: ${probe.reason})` : ""}`,
+  () => {
+    let engine: MotoEngine;
+    // Each case's handlers, with its own store and config, behind the one driver.
+    let functions: FunctionResolver = () => undefined;
+    const definitions = new Map<Category, unknown>();
+    let runs = 0;
+
+    /**
+     * moto quirk (5.2.1; getmoto/moto#10077, fixed upstream by #10093): once any execution has
+     * run, every StartExecution fails ("cannot pickle '_thread.RLock' object": the parser backend
+     * deep-copies the state machine, which holds the backend with the live executions). So each
+     * execution starts on a reset moto, on a state machine created for it from the same definition.
+     * Nothing is lost to the comparison: a case reads everything of an execution before the next
+     * starts, and the duplicate delivery's "already open" lives in the handlers' store, not in moto.
+     */
+    async function startOnMoto(category: Category, input: unknown): Promise<string> {
+      runs += 1;
+      await engine.reset();
+      const stateMachineArn = await engine.createStateMachine(`riposte-${category}`, definitions.get(category));
+      return engine.startExecution(stateMachineArn, `execution-${runs}`, input);
+    }
+
+    beforeAll(async () => {
+      process.env.AWS_ACCESS_KEY_ID = "testing";
+      process.env.AWS_SECRET_ACCESS_KEY = "testing";
+      engine = await startMotoEngine((name) => functions(name));
+      const arns = localFunctionArns(REGION, ACCOUNT);
+      for (const { category, definition } of allWorkflows()) {
+        definitions.set(category, substitutePlaceholders(definition, arns));
+      }
+    }, 120_000);
+
+    afterAll(async () => {
+      await engine?.stop();
+    });
+
+    async function runMoto(slack: FakeSlack, finding: Finding, c: Case): Promise<Outcome> {
+      const store = new MemoryStore();
+      const deps: TaskDeps = {
+        config: parseConfig({
+          ...withVerifyOnce(c.config),
+          notify: { slack: { channel: SLACK_CHANNEL, retries: 0 } },
+        }),
+        store,
+        logger: silentLogger,
+        now: () => new Date(),
+        aws: { region: REGION, maxAttempts: 1 },
+        mode: "dry-run",
+        secrets: { slackBotToken: slack.token, slackApiUrl: slack.apiUrl },
+        callbacks: engine.callbacks,
+        ledger: new MemoryActionLedger(),
+      };
+      functions = localFunctions(deps, c.handlers);
+      const incidentId = incidentIdFor(finding);
+      const first = await startOnMoto(finding.category, { finding });
+      let executionArn = first;
+      if (c.decision) {
+        await until(
+          "the approval request",
+          () => engine.getExecutionHistory(first),
+          (history) => history.some((event) => event.type === "TaskSubmitted"),
+        );
+        await decideApproval(
+          { incidentId, decision: c.decision, approver: "alice@example.com", comment: COMMENT, via: "dashboard" },
+          deps,
+        );
+      }
+      const finished = (d: { status: string }) => d.status !== "RUNNING";
+      await until("the end of the execution", () => engine.describeExecution(first), finished);
+      if (c.duplicate) {
+        // The same rule delivering again: another execution, the same store (see startOnMoto).
+        executionArn = await startOnMoto(finding.category, { finding });
+        await until("the end of the second delivery", () => engine.describeExecution(executionArn), finished);
+      }
+      const described = await engine.describeExecution(executionArn);
+      return {
+        history: shape(await engine.getExecutionHistory(executionArn)),
+        end: {
+          status: described.status,
+          output: described.output === undefined ? undefined : JSON.parse(described.output),
+          error: described.error,
+          cause: causeOf(described.cause),
+        },
+        transitions: await transitionsOf(store, incidentId),
+      };
+    }
+
+    it("hands JSONata a string variable with quotes, a backslash and a newline, and the start time, as the local interpreter does", async () => {
+      // The workflows' own variables are all objects; moto 5.2.1 wrote a top-level string
+      // variable as '"' + value + '"' (a quote in it broke the expression) and timestamps with
+      // isoformat's +00:00. The driver's encoder writes JSON text, timestamps as AWS's `…sssZ`.
+      const definition = {
+        QueryLanguage: "JSONata",
+        StartAt: "Keep",
+        States: {
+          Keep: {
+            Type: "Pass",
+            Assign: { text: "{% $states.input.text %}", started: "{% $states.context.Execution.StartTime %}" },
+            Next: "Show",
+          },
+          Show: { Type: "Pass", Output: { text: "{% $text %}", started: "{% $started %}" }, End: true },
+        },
+      };
+      const input = { text: 'say "hi" \\ then\nleave {% $eval %}' };
+      const local = await createHarness().run(definition, input);
+      await engine.reset();
+      const executionArn = await engine.startExecution(
+        await engine.createStateMachine("variables", definition),
+        "variables",
+        input,
+      );
+      const moto = await until(
+        "the end",
+        () => engine.describeExecution(executionArn),
+        (d) => d.status !== "RUNNING",
+      );
+
+      const AWS_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+      expect(local.record.output).toEqual({ text: input.text, started: expect.stringMatching(AWS_TIMESTAMP) });
+      expect(moto).toMatchObject({ status: "SUCCEEDED" });
+      expect(JSON.parse(moto.output ?? "null")).toEqual({
+        text: input.text,
+        started: expect.stringMatching(AWS_TIMESTAMP),
+      });
+    });
+
+    const KINDS: Kind[] = ["auto", "approve", "reject", "timeout", "duplicate", "failure"];
+
+    describe.each(CATEGORIES)("the %s workflow", (category) => {
+      it.each(KINDS)("%s: the same history and end on both engines", async (kind) => {
+        const c = caseFor(category, kind);
+        const localSlack = await startFakeSlack();
+        const motoSlack = await startFakeSlack();
+        try {
+          const local = await runLocal(localSlack, hostile(category), c);
+          const moto = await runMoto(motoSlack, hostile(category), c);
+
+          expect(local.end.status).toBe(MARKS[kind].status);
+          expect(local.history).toEqual(expect.arrayContaining(MARKS[kind].events));
+          expect(moto.history).toEqual(local.history);
+          expect(moto.end).toEqual(local.end);
+          expect(moto.transitions).toEqual(local.transitions);
+        } finally {
+          await localSlack.close();
+          await motoSlack.close();
+        }
+      });
+    });
+  },
+);
