@@ -36,11 +36,27 @@ const ACCOUNT = "123456789012";
 const REGION = "us-east-1";
 const probe = probeMoto();
 
-/** A history as the comparison sees it: each event's type, with the state it names. */
+/**
+ * Detail fields one engine gives and the other does not, where AWS does not settle which is right.
+ * TaskTimedOut's `cause` is optional in the API; moto 5.2.1 leaves it out for a callback that times
+ * out, the local interpreter says "The task timed out (TimeoutSeconds)."
+ */
+const UNSETTLED_FIELDS: Readonly<Record<string, readonly string[]>> = { TaskTimedOut: ["cause"] };
+
+/**
+ * A history as the comparison sees it: each event's type, the state it names, the event it follows
+ * (previousEventId) and the names of its detail fields. Values are left out: timestamps, tokens and
+ * execution names differ by engine; what the handlers made of them is compared through the incident.
+ */
 function shape(history: HistoryEvent[]): string[] {
   return history.map((event) => {
-    const details = event.stateEnteredEventDetails ?? event.stateExitedEventDetails;
-    return details?.name === undefined ? event.type : `${event.type} ${String(details.name)}`;
+    const [key, details] = Object.entries(event).find(([name]) => name.endsWith("EventDetails")) ?? [];
+    const fields = Object.keys((details as Record<string, unknown> | undefined) ?? {})
+      .filter((field) => !UNSETTLED_FIELDS[event.type]?.includes(field))
+      .sort();
+    const name = (details as { name?: unknown } | undefined)?.name;
+    const state = key === "stateEnteredEventDetails" || key === "stateExitedEventDetails" ? ` ${String(name)}` : "";
+    return `${event.type}${state} (after ${event.previousEventId}) [${fields.join(", ")}]`;
   });
 }
 
@@ -320,7 +336,9 @@ describe.skipIf(probe.state !== "ready")(
           const moto = await runMoto(motoSlack, hostile(category), c);
 
           expect(local.end.status).toBe(MARKS[kind].status);
-          expect(local.history).toEqual(expect.arrayContaining(MARKS[kind].events));
+          for (const mark of MARKS[kind].events) {
+            expect(local.history.some((event) => event.startsWith(`${mark} (`))).toBe(true);
+          }
           expect(moto.history).toEqual(local.history);
           expect(moto.end).toEqual(local.end);
           expect(moto.transitions).toEqual(local.transitions);
