@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decideApproval } from "../../core/approval/decide.js";
 import { parseConfig } from "../../core/config/load.js";
@@ -18,7 +19,7 @@ import { allWorkflows, substitutePlaceholders } from "../../workflows/index.js";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.js";
 import { FINDINGS } from "../workflows/fixtures.js";
 import { createWorkflowHarness, SLACK_CHANNEL } from "../workflows/harness.js";
-import { type MotoEngine, probeMoto, startMotoEngine } from "./moto-engine.js";
+import { MOTO_DRIVER, type MotoEngine, probeMoto, startMotoEngine } from "./moto-engine.js";
 
 /**
  * A second Step Functions engine in CI: every category's workflow runs the same incident through
@@ -334,6 +335,33 @@ describe.skipIf(probe.state !== "ready")(
         text: input.text,
         started: expect.stringMatching(AWS_TIMESTAMP),
       });
+    });
+
+    it("refuses a moto whose version or patched internals moved, naming what moved", () => {
+      // The driver's own pin checks, against this moto doctored three ways.
+      const script = [
+        "import importlib.util, sys",
+        "spec = importlib.util.spec_from_file_location('driver', sys.argv[1])",
+        "driver = importlib.util.module_from_spec(spec); spec.loader.exec_module(driver)",
+        "mods = driver._load()",
+        "def drift():",
+        "    try: driver.check_pins(*mods)",
+        "    except driver.Drift as error: print(error)",
+        "mods[0].__version__ = '5.3.0'; drift(); mods[0].__version__ = '5.2.1'",
+        "real = mods[4]._invoke_lambda_function",
+        "mods[4]._invoke_lambda_function = lambda parameters, region: None; drift()",
+        "mods[4]._invoke_lambda_function = real",
+        "del mods[1]._eval_jsonata; drift()",
+      ].join("\n");
+      const run = spawnSync("python3", ["-c", script, MOTO_DRIVER], { encoding: "utf8" });
+
+      expect(run.stdout.trim().split("\n")).toEqual([
+        expect.stringMatching(/^moto 5\.3\.0 is installed; this differential test pins moto 5\.2\.1/),
+        expect.stringMatching(
+          /lambda_eval_utils\._invoke_lambda_function takes \(parameters, region\), expected \(parameters, region, state_credentials\)$/,
+        ),
+        expect.stringMatching(/jsonata\._eval_jsonata \(the JSONata evaluator hook\) is gone$/),
+      ]);
     });
 
     const KINDS: Kind[] = ["approve", "reject", "timeout", "duplicate", "failure"];

@@ -13,7 +13,7 @@ import type { FunctionResolver } from "../../local/interpreter/integrations.js";
  * in-process handlers `functions` resolves). No port is opened: everything goes through the pipes.
  */
 
-const DRIVER = fileURLToPath(new URL("./moto_driver.py", import.meta.url));
+export const MOTO_DRIVER = fileURLToPath(new URL("./moto_driver.py", import.meta.url));
 
 export type MotoProbe =
   | { state: "ready"; version: string }
@@ -26,7 +26,7 @@ export type MotoProbe =
  * always throws, naming what moved: a differential against something else proves nothing.
  */
 export function probeMoto(): MotoProbe {
-  const run = spawnSync("python3", [DRIVER, "--check"], { encoding: "utf8" });
+  const run = spawnSync("python3", [MOTO_DRIVER, "--check"], { encoding: "utf8" });
   const line = (run.stdout ?? "").trim().split("\n").at(-1) ?? "";
   let report: { ready?: boolean; moto?: string; absent?: string; drift?: string } = {};
   try {
@@ -40,7 +40,7 @@ export function probeMoto(): MotoProbe {
   else {
     probe = {
       state: "absent",
-      reason: report.absent ?? `python3 ${DRIVER} --check failed: ${run.error?.message ?? run.stderr?.trim()}`,
+      reason: report.absent ?? `python3 ${MOTO_DRIVER} --check failed: ${run.error?.message ?? run.stderr?.trim()}`,
     };
   }
   if (probe.state === "drift") throw new Error(`moto drifted from the pinned version: ${probe.reason}`);
@@ -103,7 +103,7 @@ async function evaluate(expression: string): Promise<unknown> {
 }
 
 export async function startMotoEngine(functions: FunctionResolver, readyTimeoutMs = 60_000): Promise<MotoEngine> {
-  const child: ChildProcess = spawn("python3", [DRIVER], { stdio: ["pipe", "pipe", "pipe"] });
+  const child: ChildProcess = spawn("python3", [MOTO_DRIVER], { stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (chunk) => {
     stderr = (stderr + chunk).slice(-8000);
