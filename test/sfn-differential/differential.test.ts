@@ -31,6 +31,14 @@ import { MOTO_DRIVER, type MotoEngine, probeMoto, startMotoEngine } from "./moto
  * Time: the local side runs on a manual clock; moto runs on the wall clock, so the approval
  * timeout is the policy's own setting, `approval.timeoutSeconds: 1` (the same definition on both
  * sides: its TimeoutSeconds is read from the decision), and moto waits that one second.
+ *
+ * Known differences outside what is compared (values, not shapes), each checked against AWS:
+ * - lambda:invoke results: moto keeps only StatusCode/ExecutedVersion/Payload (it filters the
+ *   response to InvocationResponse); AWS and the local interpreter add SdkHttpMetadata and
+ *   SdkResponseMetadata. The workflows read `$states.result.Payload` only.
+ * - moto writes the JSON text in history events with Python's ", " and ": " separators; AWS
+ *   and the local interpreter write compact JSON.
+ * - A Lambda error's `trace`: the local interpreter records the stack, this driver sends [].
  */
 
 const ACCOUNT = "123456789012";

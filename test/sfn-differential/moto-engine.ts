@@ -136,7 +136,14 @@ export async function startMotoEngine(functions: FunctionResolver, readyTimeoutM
   };
 
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
-    const message = JSON.parse(line) as Message;
+    let message: Message;
+    try {
+      message = JSON.parse(line) as Message;
+    } catch {
+      // Not the protocol (a library printing to stdout): keep it with stderr for the failure report.
+      stderr = `${stderr}${line}\n`.slice(-8000);
+      return;
+    }
     if (message.ready) ready?.();
     else if (message.drift || message.absent) failed?.(new Error(String(message.drift ?? message.absent)));
     else if (message.call !== undefined) void answer(message);
