@@ -199,6 +199,9 @@ async function runLocal(slack: FakeSlack, finding: Finding, c: Case): Promise<Ou
 }
 
 const WAIT_MS = 60_000;
+// Above the suite's 30 s default: on a loaded 2-core machine one case (two engines, a Python
+// interpreter among them) has taken 18 s; moto's own wait (WAIT_MS) fails first, with what it saw.
+const CASE_TIMEOUT_MS = 90_000;
 
 /** Poll moto until `done` holds; moto runs on its own threads and wall clock. */
 async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
@@ -306,102 +309,114 @@ describe.skipIf(probe.state !== "ready")(
       return { executions, transitions: await transitionsOf(store, incidentId) };
     }
 
-    it("hands JSONata a string variable with quotes, a backslash and a newline, and the start time, as the local interpreter does", async () => {
-      // The workflows' own variables are all objects; moto 5.2.1 wrote a top-level string
-      // variable as '"' + value + '"' (a quote in it broke the expression) and timestamps with
-      // isoformat's +00:00. The driver's encoder writes JSON text, timestamps as AWS's `…sssZ`.
-      const definition = {
-        QueryLanguage: "JSONata",
-        StartAt: "Keep",
-        States: {
-          Keep: {
-            Type: "Pass",
-            Assign: { text: "{% $states.input.text %}", started: "{% $states.context.Execution.StartTime %}" },
-            Next: "Show",
+    it(
+      "hands JSONata a string variable with quotes, a backslash and a newline, and the start time, as the local interpreter does",
+      async () => {
+        // The workflows' own variables are all objects; moto 5.2.1 wrote a top-level string
+        // variable as '"' + value + '"' (a quote in it broke the expression) and timestamps with
+        // isoformat's +00:00. The driver's encoder writes JSON text, timestamps as AWS's `…sssZ`.
+        const definition = {
+          QueryLanguage: "JSONata",
+          StartAt: "Keep",
+          States: {
+            Keep: {
+              Type: "Pass",
+              Assign: { text: "{% $states.input.text %}", started: "{% $states.context.Execution.StartTime %}" },
+              Next: "Show",
+            },
+            Show: { Type: "Pass", Output: { text: "{% $text %}", started: "{% $started %}" }, End: true },
           },
-          Show: { Type: "Pass", Output: { text: "{% $text %}", started: "{% $started %}" }, End: true },
-        },
-      };
-      const input = { text: 'say "hi" \\ then\nleave {% $eval %}' };
-      const local = await createHarness().run(definition, input);
-      await engine.reset();
-      const executionArn = await engine.startExecution(
-        await engine.createStateMachine("variables", definition),
-        "variables",
-        input,
-      );
-      const moto = await until(
-        "the end",
-        () => engine.describeExecution(executionArn),
-        (d) => d.status !== "RUNNING",
-      );
+        };
+        const input = { text: 'say "hi" \\ then\nleave {% $eval %}' };
+        const local = await createHarness().run(definition, input);
+        await engine.reset();
+        const executionArn = await engine.startExecution(
+          await engine.createStateMachine("variables", definition),
+          "variables",
+          input,
+        );
+        const moto = await until(
+          "the end",
+          () => engine.describeExecution(executionArn),
+          (d) => d.status !== "RUNNING",
+        );
 
-      const AWS_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-      expect(local.record.output).toEqual({ text: input.text, started: expect.stringMatching(AWS_TIMESTAMP) });
-      expect(moto).toMatchObject({ status: "SUCCEEDED" });
-      expect(JSON.parse(moto.output ?? "null")).toEqual({
-        text: input.text,
-        started: expect.stringMatching(AWS_TIMESTAMP),
-      });
-    });
+        const AWS_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+        expect(local.record.output).toEqual({ text: input.text, started: expect.stringMatching(AWS_TIMESTAMP) });
+        expect(moto).toMatchObject({ status: "SUCCEEDED" });
+        expect(JSON.parse(moto.output ?? "null")).toEqual({
+          text: input.text,
+          started: expect.stringMatching(AWS_TIMESTAMP),
+        });
+      },
+      CASE_TIMEOUT_MS,
+    );
 
-    it("refuses a moto whose version or patched internals moved, naming what moved", () => {
-      // The driver's own pin checks, against this moto doctored three ways.
-      const script = [
-        "import importlib.util, sys",
-        "spec = importlib.util.spec_from_file_location('driver', sys.argv[1])",
-        "driver = importlib.util.module_from_spec(spec); spec.loader.exec_module(driver)",
-        "mods = driver._load()",
-        "def drift():",
-        "    try: driver.check_pins(*mods)",
-        "    except driver.Drift as error: print(error)",
-        "mods[0].__version__ = '5.3.0'; drift(); mods[0].__version__ = '5.2.1'",
-        "real = mods[4]._invoke_lambda_function",
-        "mods[4]._invoke_lambda_function = lambda parameters, region: None; drift()",
-        "mods[4]._invoke_lambda_function = real",
-        "del mods[1]._eval_jsonata; drift()",
-      ].join("\n");
-      const run = spawnSync("python3", ["-c", script, MOTO_DRIVER], { encoding: "utf8" });
+    it(
+      "refuses a moto whose version or patched internals moved, naming what moved",
+      () => {
+        // The driver's own pin checks, against this moto doctored three ways.
+        const script = [
+          "import importlib.util, sys",
+          "spec = importlib.util.spec_from_file_location('driver', sys.argv[1])",
+          "driver = importlib.util.module_from_spec(spec); spec.loader.exec_module(driver)",
+          "mods = driver._load()",
+          "def drift():",
+          "    try: driver.check_pins(*mods)",
+          "    except driver.Drift as error: print(error)",
+          "mods[0].__version__ = '5.3.0'; drift(); mods[0].__version__ = '5.2.1'",
+          "real = mods[4]._invoke_lambda_function",
+          "mods[4]._invoke_lambda_function = lambda parameters, region: None; drift()",
+          "mods[4]._invoke_lambda_function = real",
+          "del mods[1]._eval_jsonata; drift()",
+        ].join("\n");
+        const run = spawnSync("python3", ["-c", script, MOTO_DRIVER], { encoding: "utf8" });
 
-      expect(run.stdout.trim().split("\n")).toEqual([
-        expect.stringMatching(/^moto 5\.3\.0 is installed; this differential test pins moto 5\.2\.1/),
-        expect.stringMatching(
-          /lambda_eval_utils\._invoke_lambda_function takes \(parameters, region\), expected \(parameters, region, state_credentials\)$/,
-        ),
-        expect.stringMatching(/jsonata\._eval_jsonata \(the JSONata evaluator hook\) is gone$/),
-      ]);
-    });
+        expect(run.stdout.trim().split("\n")).toEqual([
+          expect.stringMatching(/^moto 5\.3\.0 is installed; this differential test pins moto 5\.2\.1/),
+          expect.stringMatching(
+            /lambda_eval_utils\._invoke_lambda_function takes \(parameters, region\), expected \(parameters, region, state_credentials\)$/,
+          ),
+          expect.stringMatching(/jsonata\._eval_jsonata \(the JSONata evaluator hook\) is gone$/),
+        ]);
+      },
+      CASE_TIMEOUT_MS,
+    );
 
     const KINDS: Kind[] = ["approve", "reject", "timeout", "duplicate", "failure"];
 
     describe.each(CATEGORIES)("the %s workflow", (category) => {
-      it.each(KINDS)("%s: the same history and end on both engines", async (kind) => {
-        const c = caseFor(category, kind);
-        const localSlack = await startFakeSlack();
-        const motoSlack = await startFakeSlack();
-        try {
-          // Side by side: nothing is shared (own Slack, store, clock), and the two engines use two cores.
-          const [local, moto] = await Promise.all([
-            runLocal(localSlack, hostile(category), c),
-            runMoto(motoSlack, hostile(category), c),
-          ]);
+      it.each(KINDS)(
+        "%s: the same history and end on both engines",
+        async (kind) => {
+          const c = caseFor(category, kind);
+          const localSlack = await startFakeSlack();
+          const motoSlack = await startFakeSlack();
+          try {
+            // Side by side: nothing is shared (own Slack, store, clock), and the two engines use two cores.
+            const [local, moto] = await Promise.all([
+              runLocal(localSlack, hostile(category), c),
+              runMoto(motoSlack, hostile(category), c),
+            ]);
 
-          const last = local.executions.at(-1) as Run;
-          expect(last.end.status).toBe(MARKS[kind].status);
-          for (const mark of MARKS[kind].events) {
-            expect(last.history.some((event) => event.startsWith(`${mark} (`))).toBe(true);
+            const last = local.executions.at(-1) as Run;
+            expect(last.end.status).toBe(MARKS[kind].status);
+            for (const mark of MARKS[kind].events) {
+              expect(last.history.some((event) => event.startsWith(`${mark} (`))).toBe(true);
+            }
+            if (kind === "duplicate") {
+              expect(local.executions[0]?.end).toMatchObject({ status: "SUCCEEDED", output: { status: "MITIGATED" } });
+            }
+            expect(moto.executions.map((run) => run.history)).toEqual(local.executions.map((run) => run.history));
+            expect(moto.executions.map((run) => run.end)).toEqual(local.executions.map((run) => run.end));
+            expect(moto.transitions).toEqual(local.transitions);
+          } finally {
+            await localSlack.close();
+            await motoSlack.close();
           }
-          if (kind === "duplicate") {
-            expect(local.executions[0]?.end).toMatchObject({ status: "SUCCEEDED", output: { status: "MITIGATED" } });
-          }
-          expect(moto.executions.map((run) => run.history)).toEqual(local.executions.map((run) => run.history));
-          expect(moto.executions.map((run) => run.end)).toEqual(local.executions.map((run) => run.end));
-          expect(moto.transitions).toEqual(local.transitions);
-        } finally {
-          await localSlack.close();
-          await motoSlack.close();
-        }
-      });
+        },
+        CASE_TIMEOUT_MS,
+      );
     });
   },
 );
