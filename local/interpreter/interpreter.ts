@@ -189,10 +189,11 @@ export class Interpreter implements TaskCallbacks {
       root: { state: registered.machine.startAt, input, vars: {}, lastEventId: 0 },
     };
     const runner = this.runner(registered, record, checkpoint);
-    runner.root.lastEventId = runner.history.add("ExecutionStarted", 0, {
+    // As Step Functions records it: ExecutionStartedEventDetails has no stateMachineArn, and the
+    // first state's entry links to no event (previousEventId 0), so root.lastEventId stays 0.
+    runner.history.add("ExecutionStarted", 0, {
       ...jsonField("input", input),
       roleArn: this.roleArn(registered.name),
-      stateMachineArn: registered.arn,
     });
     await runner.flush();
     this.launch(runner, executionArn);

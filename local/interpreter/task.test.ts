@@ -47,7 +47,15 @@ describe("Task: lambda:invoke", () => {
     const scheduled = history[2]?.taskScheduledEventDetails as Record<string, unknown>;
     expect(scheduled).toMatchObject({ resourceType: "lambda", resource: "invoke", region: "us-east-1" });
     expect(JSON.parse(scheduled.parameters as string)).toMatchObject({ Payload: { n: 1 } });
-    expect(history.map((e) => e.previousEventId)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    // As Step Functions links them (GetExecutionHistory's own example in the API reference): the
+    // first state's entry follows nothing (0), not ExecutionStarted.
+    expect(history.map((e) => e.previousEventId)).toEqual([0, 0, 2, 3, 4, 5, 6]);
+    // ExecutionStartedEventDetails has input, inputDetails and roleArn (no stateMachineArn).
+    expect(Object.keys(history[0]?.executionStartedEventDetails ?? {}).sort()).toEqual([
+      "input",
+      "inputDetails",
+      "roleArn",
+    ]);
   });
 
   it("gives the whole Lambda response when there is no Output", async () => {
