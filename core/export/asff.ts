@@ -10,10 +10,12 @@ import { UnexportableFinding } from "./errors.js";
 import {
   type AwsResource,
   affectedResource,
+  type ExportPlace,
   isAccountId,
   isRegionName,
   PARTITIONS,
   partitionOf,
+  placed,
   principalResource,
 } from "./resources.js";
 import { fitText, hasText, isWellFormed, wellFormed } from "./text.js";
@@ -128,24 +130,6 @@ function recommendation(finding: Finding, id: string, config: RiposteConfig): st
 export function eventTime(finding: Finding): string | undefined {
   const ms = Date.parse(finding.time);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-}
-
-/**
- * Where findings whose logs name no account or region (WAF, ALB and flow logs) belong: ASFF
- * needs both, and they choose the product ARN the findings are imported under.
- */
-export interface ExportPlace {
-  account?: string;
-  region?: string;
-}
-
-/** The finding with the fallback account and region where it has none. */
-export function placed(finding: Finding, place: ExportPlace = {}): Finding {
-  return {
-    ...finding,
-    account: finding.account || place.account || "",
-    region: finding.region || place.region || "",
-  };
 }
 
 /**

@@ -112,3 +112,21 @@ export function affectedResource(finding: Finding): AwsResource {
   }
   return { type: "Other", id: resource, name: resource };
 }
+
+/**
+ * Where findings whose logs name no account or region (WAF, ALB and flow logs) belong: ASFF
+ * needs both, and they choose the product ARN the findings are imported under.
+ */
+export interface ExportPlace {
+  account?: string;
+  region?: string;
+}
+
+/** The finding with the fallback account and region where it has none. */
+export function placed(finding: Finding, place: ExportPlace = {}): Finding {
+  return {
+    ...finding,
+    account: finding.account || place.account || "",
+    region: finding.region || place.region || "",
+  };
+}
