@@ -51,6 +51,13 @@ describe("toAsff", () => {
       Description: "alice opened port 22 to 0.0.0.0/0 on sg-0abc",
       Workflow: { Status: "NEW" },
       RecordState: "ACTIVE",
+      FindingProviderFields: {
+        Severity: { Label: "HIGH", Original: "high" },
+        Types: [
+          "Software and Configuration Checks/AWS Security Best Practices/Network Reachability",
+          "TTPs/Defense Evasion",
+        ],
+      },
     });
     expect(asff.Resources).toEqual([
       {
@@ -69,9 +76,13 @@ describe("toAsff", () => {
     const a = toAsff(finding({ eventIds: ["e-1", "e-2"] }), config);
     const again = toAsff(finding({ eventIds: ["e-2", "e-1"] }), config);
     const other = toAsff(finding({ eventIds: ["e-3"] }), config);
+    // Log lines without ids are named by file and line: another day's access.log:1 is another finding.
+    const otherDay = toAsff(finding({ eventIds: ["e-1", "e-2"], time: "2024-05-02T10:01:00Z" }), config);
+    const otherAccount = toAsff(finding({ eventIds: ["e-1", "e-2"], account: "210987654321" }), config);
 
     expect(again.Id).toBe(a.Id);
-    expect(other.Id).not.toBe(a.Id);
+    expect(new Set([a.Id, other.Id, otherDay.Id, otherAccount.Id]).size).toBe(4);
+    expect(a.ProductFields["riposte/incidentId"]).toMatch(/^sg-ssh-open-world-[0-9a-f]{20}$/);
   });
 
   it("names buckets, objects, keys, users and the account as ASFF resource types, in the right partition", () => {
@@ -144,8 +155,13 @@ describe("toAsff", () => {
     const unplaced = toAsff(finding({ account: "", region: "" }), config, place);
     const placedAlready = toAsff(finding(), config, place);
 
-    expect(unplaced).toMatchObject({ AwsAccountId: "210987654321", Region: "eu-west-1" });
-    expect(placedAlready).toMatchObject({ AwsAccountId: "123456789012", Region: "us-east-1" });
+    expect(unplaced).toMatchObject({
+      AwsAccountId: "210987654321",
+      ProductArn: "arn:aws:securityhub:eu-west-1:210987654321:product/210987654321/default",
+    });
+    expect(unplaced.Resources[0]).toMatchObject({ Region: "eu-west-1" });
+    expect(placedAlready).toMatchObject({ AwsAccountId: "123456789012" });
+    expect(placedAlready.Resources[0]).toMatchObject({ Region: "us-east-1" });
   });
 
   it("refuses, naming the problems, a finding Security Hub would reject", () => {
@@ -185,6 +201,16 @@ describe("validateAsff", () => {
     ["a lone surrogate", { Title: "a\ud800b" }, "Title has an unpaired surrogate"],
     ["a wrong schema version", { SchemaVersion: "2020-01-01" }, 'SchemaVersion must be "2018-10-08"'],
     ["a product ARN of another service", { ProductArn: "arn:aws:s3:::bucket" }, "ProductArn must be arn:"],
+    [
+      "provider fields with an unknown type",
+      { FindingProviderFields: { Types: ["Bad"], Severity: { Label: "HIGH" } } },
+      'FindingProviderFields.Types[0] namespace "Bad"',
+    ],
+    [
+      "a finding over 240 KB",
+      { UserDefinedFields: { big: "x".repeat(240 * 1024) } },
+      "the finding is larger than 240 KB",
+    ],
   ])("reports %s", (_name, change, problem) => {
     const asff: Record<string, unknown> = { ...toAsff(finding(), config), ...change };
     for (const [key, value] of Object.entries(change)) if (value === undefined) delete asff[key];

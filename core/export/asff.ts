@@ -7,6 +7,7 @@ import { PLANNERS } from "../remediation/planners.js";
 import { chooseActions } from "../remediation/responses.js";
 import { ASFF_TYPE_TAXONOMY, ASFF_TYPES, guardDutyTypes } from "./asff-types.js";
 import { UnexportableFinding } from "./errors.js";
+import { exportIdFor } from "./id.js";
 import {
   type AwsResource,
   affectedResource,
@@ -49,6 +50,8 @@ export const ASFF_LIMITS = {
   productFieldKey: 128,
   productFieldValue: 2048,
   recommendationText: 512,
+  /** BatchImportFindings rejects a finding larger than 240 KB. */
+  findingBytes: 240 * 1024,
 } as const;
 
 export const ASFF_SEVERITY_LABELS = ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
@@ -76,7 +79,6 @@ export interface AsffFinding {
   ProductArn: string;
   GeneratorId: string;
   AwsAccountId: string;
-  Region: string;
   Types: string[];
   CreatedAt: string;
   UpdatedAt: string;
@@ -89,6 +91,8 @@ export interface AsffFinding {
   Workflow: { Status: "NEW" };
   RecordState: "ACTIVE";
   ProductFields: Record<string, string>;
+  /** Where a provider states Severity and Types (the top-level ones are the customer's to change). */
+  FindingProviderFields: { Severity: { Label: AsffSeverityLabel; Original: string }; Types: string[] };
   Remediation?: { Recommendation: { Text: string } };
 }
 
@@ -101,13 +105,14 @@ function asffResource(resource: AwsResource, region: string): AsffResource {
   return { Type: resource.type, Id: wellFormed(resource.id), Partition: partitionOf(region), Region: region };
 }
 
-function productFields(finding: Finding, id: string): Record<string, string> {
+function productFields(finding: Finding): Record<string, string> {
   const value = (text: string) => fitText(text, ASFF_LIMITS.productFieldValue);
   const attack = getDetection(finding.detection).attack;
   const fields: Record<string, string> = {
     "riposte/detection": finding.detection,
     "riposte/category": finding.category,
-    "riposte/incidentId": id,
+    // The id the incident has in Riposte's store (`riposte serve`).
+    "riposte/incidentId": incidentIdFor(finding),
     "riposte/eventIds": value(finding.eventIds.join(",")),
     "riposte/eventCount": String(finding.eventIds.length),
     "riposte/attack": `${attack.id} ${attack.name}`,
@@ -138,7 +143,7 @@ export function eventTime(finding: Finding): string | undefined {
  */
 export function toAsff(original: Finding, config: RiposteConfig, place: ExportPlace = {}): AsffFinding {
   const finding = placed(original, place);
-  const id = incidentIdFor(finding);
+  const id = exportIdFor(finding);
   const problems: string[] = [];
   if (!isAccountId(finding.account)) problems.push(`account ${JSON.stringify(finding.account)} is not a 12-digit id`);
   if (!isRegionName(finding.region)) problems.push(`region ${JSON.stringify(finding.region)} is not an AWS region`);
@@ -161,7 +166,6 @@ export function toAsff(original: Finding, config: RiposteConfig, place: ExportPl
     ProductArn: defaultProductArn(finding.account, finding.region),
     GeneratorId: `riposte/${finding.detection}`,
     AwsAccountId: finding.account,
-    Region: finding.region,
     Types: [...types],
     CreatedAt: time,
     UpdatedAt: time,
@@ -173,7 +177,11 @@ export function toAsff(original: Finding, config: RiposteConfig, place: ExportPl
     Resources: resources.map((resource) => asffResource(resource, finding.region)),
     Workflow: { Status: "NEW" },
     RecordState: "ACTIVE",
-    ProductFields: productFields(finding, id),
+    ProductFields: productFields(finding),
+    FindingProviderFields: {
+      Severity: { Label: SEVERITY[finding.severity].Label, Original: finding.severity },
+      Types: [...types],
+    },
     ...(text ? { Remediation: { Recommendation: { Text: text } } } : {}),
   };
 }
@@ -200,6 +208,7 @@ const KNOWN_ATTRIBUTES = new Set([
   "Workflow",
   "RecordState",
   "ProductFields",
+  "FindingProviderFields",
   "Remediation",
   "SourceUrl",
   "UserDefinedFields",
@@ -322,6 +331,18 @@ function checkProductFields(problems: string[], value: unknown): void {
   }
 }
 
+function checkFindingProviderFields(problems: string[], value: unknown): void {
+  if (value === undefined) return;
+  if (!isObject(value)) {
+    problems.push("FindingProviderFields must be an object");
+    return;
+  }
+  const inner: string[] = [];
+  if (value.Types !== undefined) checkTypes(inner, value.Types);
+  if (value.Severity !== undefined) checkSeverity(inner, value.Severity);
+  problems.push(...inner.map((problem) => `FindingProviderFields.${problem}`));
+}
+
 function checkRemediation(problems: string[], value: unknown): void {
   if (value === undefined) return;
   if (!isObject(value) || !isObject(value.Recommendation)) {
@@ -376,7 +397,11 @@ export function validateAsff(value: unknown): string[] {
     problems.push(`RecordState must be one of ${RECORD_STATES.join(", ")}`);
   }
   checkProductFields(problems, value.ProductFields);
+  checkFindingProviderFields(problems, value.FindingProviderFields);
   checkRemediation(problems, value.Remediation);
+  if (new TextEncoder().encode(JSON.stringify(value)).length > ASFF_LIMITS.findingBytes) {
+    problems.push(`the finding is larger than ${ASFF_LIMITS.findingBytes / 1024} KB`);
+  }
   return problems;
 }
 

@@ -59,7 +59,7 @@ describe("toOcsf", () => {
       actor: { user: { uid: "arn:aws:iam::123456789012:user/alice", name: "alice" } },
       evidences: [{ src_endpoint: { ip: "203.0.113.7" } }],
     });
-    expect((event.finding_info as { uid: string }).uid).toMatch(/^console-login-failure-[0-9a-f]{20}$/);
+    expect((event.finding_info as { uid: string }).uid).toMatch(/^console-login-failure-[0-9a-f]{32}$/);
   });
 
   it("severity ids follow OCSF's scale, and remediation is named where Riposte has an action", () => {

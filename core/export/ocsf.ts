@@ -6,6 +6,7 @@ import { PLANNERS } from "../remediation/planners.js";
 import { chooseActions } from "../remediation/responses.js";
 import { ASFF_TYPES, guardDutyTypes } from "./asff-types.js";
 import { UnexportableFinding } from "./errors.js";
+import { exportIdFor } from "./id.js";
 import {
   affectedResource,
   type ExportPlace,
@@ -64,7 +65,7 @@ function principalUser(principal: string): Json {
  */
 export function toOcsf(original: Finding, options: OcsfOptions): Json {
   const finding = placed(original, options.place);
-  const id = incidentIdFor(finding);
+  const id = exportIdFor(finding);
   const time = Date.parse(finding.time);
   if (Number.isNaN(time)) {
     throw new UnexportableFinding("ocsf", id, [`time ${JSON.stringify(finding.time)} is not a timestamp`]);
@@ -129,6 +130,7 @@ export function toOcsf(original: Finding, options: OcsfOptions): Json {
       riposte: {
         detection: finding.detection,
         category: finding.category,
+        incidentId: incidentIdFor(finding),
         eventIds: finding.eventIds.map(text),
         ...(hasText(finding.resource) ? { resource: text(finding.resource) } : {}),
         ...(finding.userAgent ? { userAgent: text(finding.userAgent) } : {}),
@@ -418,6 +420,6 @@ export function validateOcsf(value: unknown): string[] {
 export function toValidOcsf(finding: Finding, options: OcsfOptions): Json {
   const event = toOcsf(finding, options);
   const problems = validateOcsf(event);
-  if (problems.length > 0) throw new UnexportableFinding("ocsf", incidentIdFor(finding), problems);
+  if (problems.length > 0) throw new UnexportableFinding("ocsf", exportIdFor(placed(finding, options.place)), problems);
   return event;
 }

@@ -101,7 +101,7 @@ describe("riposte scan --format asff", () => {
     expect(withoutCode).toBe(1);
     expect(JSON.parse(without.out())).toHaveLength(3);
     expect(without.err()).toMatch(
-      /^riposte scan: finding web-scanning-[0-9a-f]{20} cannot be exported as ASFF: account "" is not a 12-digit id; region "" is not an AWS region\n/,
+      /^riposte scan: finding web-scanning-[0-9a-f]{32} cannot be exported as ASFF: account "" is not a 12-digit id; region "" is not an AWS region\n/,
     );
     expect(without.err()).toContain("riposte scan: 1 finding could not be exported as ASFF\n");
     expect(placedCode).toBe(0);
@@ -112,7 +112,7 @@ describe("riposte scan --format asff", () => {
       findings.find((finding: { GeneratorId: string }) => finding.GeneratorId === "riposte/web-scanning"),
     ).toMatchObject({
       AwsAccountId: "123456789012",
-      Region: "eu-west-1",
+      ProductArn: "arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default",
     });
   });
 
