@@ -37,7 +37,7 @@ describe("toAsff", () => {
     expect(asff).toMatchObject({
       SchemaVersion: "2018-10-08",
       ProductArn: "arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default",
-      GeneratorId: "riposte/sg-ssh-open-world",
+      GeneratorId: "sg-ssh-open-world",
       AwsAccountId: "123456789012",
       Types: [
         "Software and Configuration Checks/AWS Security Best Practices/Network Reachability",

@@ -164,7 +164,7 @@ export function toAsff(original: Finding, config: RiposteConfig, place: ExportPl
     SchemaVersion: ASFF_SCHEMA_VERSION,
     Id: id,
     ProductArn: defaultProductArn(finding.account, finding.region),
-    GeneratorId: `riposte/${finding.detection}`,
+    GeneratorId: finding.detection,
     AwsAccountId: finding.account,
     Types: [...types],
     CreatedAt: time,

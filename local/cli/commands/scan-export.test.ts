@@ -64,9 +64,9 @@ describe("riposte scan --format asff", () => {
     const findings = JSON.parse(c.out());
     expect(Array.isArray(findings)).toBe(true);
     expect(findings.map((finding: { GeneratorId: string }) => finding.GeneratorId).sort()).toEqual([
-      "riposte/console-login-failure",
-      "riposte/sg-created-open",
-      "riposte/sg-ssh-open-world",
+      "console-login-failure",
+      "sg-created-open",
+      "sg-ssh-open-world",
     ]);
     for (const finding of findings) expect(validateAsff(finding)).toEqual([]);
     expect(c.out().split("\n")).toHaveLength(findings.length + 3);
@@ -108,9 +108,7 @@ describe("riposte scan --format asff", () => {
     const findings = JSON.parse(placed.out());
     expect(findings).toHaveLength(4);
     for (const finding of findings) expect(validateAsff(finding)).toEqual([]);
-    expect(
-      findings.find((finding: { GeneratorId: string }) => finding.GeneratorId === "riposte/web-scanning"),
-    ).toMatchObject({
+    expect(findings.find((finding: { GeneratorId: string }) => finding.GeneratorId === "web-scanning")).toMatchObject({
       AwsAccountId: "123456789012",
       ProductArn: "arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default",
     });
@@ -177,7 +175,7 @@ describe("riposte scan --format asff|ocsf over every firing detection scenario",
       expect(events, label).toHaveLength(findings.length);
       for (const finding of findings) {
         expect(validateAsff(finding), label).toEqual([]);
-        seen.add(finding.GeneratorId.replace("riposte/", ""));
+        seen.add(finding.GeneratorId);
       }
       for (const event of events) expect(validateOcsf(event), label).toEqual([]);
     }
