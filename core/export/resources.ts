@@ -114,7 +114,7 @@ export function affectedResource(finding: Finding): AwsResource {
 }
 
 /**
- * Where findings whose logs name no account or region (WAF, ALB and flow logs) belong: ASFF
+ * Where findings whose logs name no account or region (ALB access logs) belong: ASFF
  * needs both, and they choose the product ARN the findings are imported under.
  */
 export interface ExportPlace {

@@ -28,11 +28,11 @@ findings, AWS Config compliance changes, VPC Flow Logs, WAF logs and ALB access 
 
 Options:
   --format FORMAT     table (default): findings and a summary; jsonl: one JSON object per finding;
-                      asff: one JSON array of AWS Security Finding Format findings for Security Hub
-                      (BatchImportFindings takes at most ${ASFF_BATCH_LIMIT} per call, all of the
-                      calling account and region: split by ProductArn, ${ASFF_BATCH_LIMIT} at a time);
+                      asff: one JSON array of AWS Security Finding Format findings for Security
+                      Hub (BatchImportFindings takes at most ${ASFF_BATCH_LIMIT} per call, all of the calling
+                      account and region: split the array by ProductArn, ${ASFF_BATCH_LIMIT} at a time);
                       ocsf: one OCSF ${OCSF_VERSION} Detection Finding (class 2004) per line
-  --account ID        for asff and ocsf: the account of findings whose logs name none (WAF, ALB)
+  --account ID        for asff and ocsf: the account of findings whose logs name none (ALB logs)
   --region REGION     for asff and ocsf: the region of such findings
   --fail-on SEVERITY  exit 3 when a finding of this severity or higher exists
                       (info, low, medium, high, critical)
