@@ -234,7 +234,8 @@ describe("validateAsff", () => {
       const scenarioConfig = parseConfig(scenario.config ?? {});
       for (const found of await detect(scenario.records, { config: scenarioConfig })) {
         seen.add(found.detection);
-        // Some records name no account or region (ALB access logs, WAF records as read here): the scan's --account and --region supply them.
+        // Some records name no account or region (ALB access logs, WAF records as read here):
+        // the scan's --account and --region supply them.
         const asff = toAsff(found, scenarioConfig, { account: "123456789012", region: "us-east-1" });
         expect(validateAsff(asff), `${scenario.detection}: ${scenario.name}`).toEqual([]);
       }
