@@ -10,9 +10,15 @@ import {
 } from "../../../core/detections/report.js";
 import { type ScanProgress, scanFiles } from "../../../core/detections/scan.js";
 import { DEFAULT_LATENESS_MS, DEFAULT_MAX_BUFFERED } from "../../../core/events/index.js";
+import { ASFF_BATCH_LIMIT, toValidAsff } from "../../../core/export/asff.js";
+import { UnexportableFinding } from "../../../core/export/errors.js";
+import { OCSF_VERSION, toValidOcsf } from "../../../core/export/ocsf.js";
+import { type ExportPlace, isAccountId, isRegionName } from "../../../core/export/resources.js";
 import { createLogger } from "../../../core/log.js";
 import { SEVERITIES, type Severity } from "../../../core/model/catalog.js";
+import type { Finding } from "../../../core/model/incident.js";
 import { type CliIo, type Command, EXIT, UsageError } from "../command.js";
+import { VERSION } from "../version.js";
 
 const usage = `Usage: riposte scan [options] <file|dir>...
 
@@ -21,7 +27,13 @@ Run every detection over exported logs, in event-time order: CloudTrail log file
 findings, AWS Config compliance changes, VPC Flow Logs, WAF logs and ALB access logs.
 
 Options:
-  --format FORMAT     table (default): findings and a summary; jsonl: one JSON object per finding
+  --format FORMAT     table (default): findings and a summary; jsonl: one JSON object per finding;
+                      asff: one JSON array of AWS Security Finding Format findings for Security
+                      Hub (BatchImportFindings takes at most ${ASFF_BATCH_LIMIT} per call, all of the calling
+                      account and region: split the array by ProductArn, ${ASFF_BATCH_LIMIT} at a time);
+                      ocsf: one OCSF ${OCSF_VERSION} Detection Finding (class 2004) per line
+  --account ID        for asff and ocsf: the account of findings whose logs name none (ALB logs)
+  --region REGION     for asff and ocsf: the region of such findings
   --fail-on SEVERITY  exit 3 when a finding of this severity or higher exists
                       (info, low, medium, high, critical)
   --config FILE       configuration file (thresholds, trusted CIDRs, detections on/off)
@@ -31,16 +43,36 @@ Unreadable files and records are reported on stderr (file:position: reason) and 
 scan goes on. Symbolic links are followed (a loop is reported once); a file reached twice is read
 once. FIFOs, devices and sockets are reported and never opened; an empty or truncated .gz is
 unreadable. Events that arrive more than ${DEFAULT_LATENESS_MS / 60_000} min behind newer ones are processed out of
-event-time order and counted in one warning on stderr. Exit status: 0 all input read, 1 some
-input unreadable, 2 usage error, 3 findings at or above --fail-on (this takes precedence over 1).
+event-time order and counted in one warning on stderr. A finding that cannot be written as a
+valid ASFF or OCSF finding (e.g. no account or region) is reported on stderr with every problem.
+Exit status: 0 all input read, 1 some input unreadable or some finding not exportable, 2 usage
+error, 3 findings at or above --fail-on (this takes precedence over 1).
 `;
 
-const FORMATS = ["table", "jsonl"] as const;
+const FORMATS = ["table", "jsonl", "asff", "ocsf"] as const;
 
 function option<T extends string>(name: string, value: unknown, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
   if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`--${name} must be one of ${allowed.join(", ")} (got "${String(value)}")`);
+}
+
+/** `--account` and `--region`, checked: they become ASFF attributes with fixed shapes. */
+function exportPlace(values: Record<string, unknown>): ExportPlace {
+  const place: ExportPlace = {};
+  if (values.account !== undefined) {
+    if (typeof values.account !== "string" || !isAccountId(values.account)) {
+      throw new UsageError(`--account must be a 12-digit AWS account id (got "${String(values.account)}")`);
+    }
+    place.account = values.account;
+  }
+  if (values.region !== undefined) {
+    if (typeof values.region !== "string" || !isRegionName(values.region)) {
+      throw new UsageError(`--region must be an AWS region name such as us-east-1 (got "${String(values.region)}")`);
+    }
+    place.region = values.region;
+  }
+  return place;
 }
 
 /** The one warning about events that came too late to be put in event-time order. */
@@ -85,11 +117,18 @@ export const scanCommand: Command = {
   name: "scan",
   summary: "triage exported logs offline",
   usage,
-  options: { format: { type: "string" }, "fail-on": { type: "string" }, config: { type: "string" } },
+  options: {
+    format: { type: "string" },
+    "fail-on": { type: "string" },
+    config: { type: "string" },
+    account: { type: "string" },
+    region: { type: "string" },
+  },
   async run({ values, positionals }, io) {
     if (positionals.length === 0) throw new UsageError("missing the files or directories to scan");
     const format = option("format", values.format, FORMATS) ?? "table";
     const failOn: Severity | undefined = option("fail-on", values["fail-on"], SEVERITIES);
+    const place = exportPlace(values);
     const config = loadConfig(typeof values.config === "string" ? resolve(io.cwd, values.config) : undefined);
     const paths = positionals.map((path) => resolve(io.cwd, path));
     // Errors name the paths as the user typed them.
@@ -114,6 +153,25 @@ export const scanCommand: Command = {
     });
     let failing = false;
     let headerPrinted = false;
+    let exported = 0;
+    let unexportable = 0;
+    /** One finding in an export format; a finding the format cannot carry is reported, not printed. */
+    const exportFinding = (finding: Finding) => {
+      try {
+        if (format === "ocsf") {
+          io.stdout.write(`${JSON.stringify(toValidOcsf(finding, { config, productVersion: VERSION, place }))}\n`);
+          return;
+        }
+        // One array, written as findings come: "[" before the first, "," between them.
+        const asff = JSON.stringify(toValidAsff(finding, config, place));
+        io.stdout.write(`${exported === 0 ? "[\n" : ",\n"}${asff}`);
+        exported++;
+      } catch (error) {
+        if (!(error instanceof UnexportableFinding)) throw error;
+        unexportable++;
+        io.stderr.write(`riposte scan: ${terminalSafe(error.message)}\n`);
+      }
+    };
     const summary = await scanFiles({
       paths,
       config,
@@ -125,6 +183,10 @@ export const scanCommand: Command = {
         bar.clear();
         if (format === "jsonl") {
           io.stdout.write(`${JSON.stringify(findingJson(finding))}\n`);
+          return;
+        }
+        if (format === "asff" || format === "ocsf") {
+          exportFinding(finding);
           return;
         }
         if (!headerPrinted) {
@@ -147,6 +209,7 @@ export const scanCommand: Command = {
       return EXIT.inputError;
     }
     if (stop.signal.aborted) return failing ? EXIT.findings : EXIT.ok;
+    if (format === "asff") io.stdout.write(exported === 0 ? "[]\n" : "\n]\n");
     if (format === "table") io.stdout.write(`${summaryText(summary)}\n`);
     else if (summary.unreadableFiles + summary.unreadableRecords > 0) {
       io.stderr.write(
@@ -154,7 +217,12 @@ export const scanCommand: Command = {
       );
     }
     if (summary.lateEvents > 0) io.stderr.write(lateEventsWarning(summary.lateEvents));
+    if (unexportable > 0) {
+      io.stderr.write(
+        `riposte scan: ${unexportable} finding${unexportable === 1 ? "" : "s"} could not be exported as ${format.toUpperCase()}\n`,
+      );
+    }
     if (failing) return EXIT.findings;
-    return summary.unreadableFiles + summary.unreadableRecords > 0 ? EXIT.inputError : EXIT.ok;
+    return summary.unreadableFiles + summary.unreadableRecords + unexportable > 0 ? EXIT.inputError : EXIT.ok;
   },
 };
