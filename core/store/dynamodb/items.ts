@@ -12,6 +12,7 @@ import {
   principalKey,
   resourceKey,
   SUMMARY_ATTRIBUTES,
+  shardedKey,
   statusKey,
 } from "./keys.js";
 
@@ -55,8 +56,8 @@ function summaryAttributes(incident: Incident): Item {
 function indexAttributes(incident: Incident): Item {
   return {
     listSk: listSk(incident.createdAt, incident.id),
-    gsi1pk: ALL_INCIDENTS,
-    gsi2pk: statusKey(incident.status),
+    gsi1pk: shardedKey(ALL_INCIDENTS, incident.id),
+    gsi2pk: shardedKey(statusKey(incident.status), incident.id),
     ...(incident.resource ? { gsi3pk: resourceKey(incident.resource) } : {}),
     ...(incident.principal ? { gsi4pk: principalKey(incident.principal) } : {}),
   };
