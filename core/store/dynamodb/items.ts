@@ -58,8 +58,8 @@ function indexAttributes(incident: Incident): Item {
     listSk: listSk(incident.createdAt, incident.id),
     gsi1pk: shardedKey(ALL_INCIDENTS, incident.id),
     gsi2pk: shardedKey(statusKey(incident.status), incident.id),
-    ...(incident.resource ? { gsi3pk: resourceKey(incident.resource) } : {}),
-    ...(incident.principal ? { gsi4pk: principalKey(incident.principal) } : {}),
+    ...(incident.resource ? { gsi3pk: shardedKey(resourceKey(incident.resource), incident.id) } : {}),
+    ...(incident.principal ? { gsi4pk: shardedKey(principalKey(incident.principal), incident.id) } : {}),
   };
 }
 

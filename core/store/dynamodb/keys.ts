@@ -18,16 +18,18 @@ import { createHash } from "node:crypto";
  *   byTime       gsi1pk = INCIDENTS#<n>               every incident
  *   byStatus     gsi2pk = STATUS#<status>#<n>         incidents; APPROVALS#pending for pending approvals,
  *                                                      APPROVALS#resume for decisions not yet resumed
- *   byResource   gsi3pk = RESOURCE#<resource>         sparse: incidents with a resource
- *   byPrincipal  gsi4pk = PRINCIPAL#<principal>       sparse: incidents with a principal
+ *   byResource   gsi3pk = RESOURCE#<resource>#<n>     sparse: incidents with a resource
+ *   byPrincipal  gsi4pk = PRINCIPAL#<principal>#<n>   sparse: incidents with a principal
  *
- * `<n>` is the incident's shard, `shardOf(id)` in 0..SHARDS-1: every incident and every status
- * change lands in one of SHARDS partitions, so a storm of ~1,000 writes/s stays well under
- * DynamoDB's 1,000 WCU/s per partition. A listing reads every shard and merges them by `listSk`
- * (`indexPartitions`); the cursor is a position in that total order, valid in every shard. Items
- * written before sharding carry the bare `INCIDENTS` / `STATUS#<status>`; listings still read
- * those partitions (no writes go there any more), and an incident moves to its shard on its next
- * write.
+ * `<n>` is the incident's shard, `shardOf(id)` in 0..SHARDS-1: the incidents of a storm (~1,000
+ * writes/s, possibly all from one principal) and their status changes spread over SHARDS
+ * partitions per key, well under DynamoDB's 1,000 WCU/s per partition (a listSk that only grows
+ * gives DynamoDB nothing to split a hot key on). A listing reads every shard and merges them by
+ * `listSk` (`shardPartitions`, `merge.ts`); the cursor is a position in that total order, valid
+ * in every shard. Items written before sharding carry the bare key (`INCIDENTS`, `STATUS#…`,
+ * `RESOURCE#…`, `PRINCIPAL#…`); listings still read those partitions (no writes go there any
+ * more), and an incident moves to its shards on its next write. The approval keys are not
+ * sharded: one item per approval request, never a storm.
  *
  * Index reads are eventually consistent (a DynamoDB property); reads by key are strongly consistent.
  */

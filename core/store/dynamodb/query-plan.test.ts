@@ -7,7 +7,10 @@ describe("planQuery", () => {
     const plan = planQuery({ resource: "sg-1", status: ["NEW", "TRIAGED"], principal: "alice" });
 
     expect(plan?.indexName).toBe("byResource");
-    expect(plan?.partitions).toEqual(["RESOURCE#sg-1"]);
+    expect(plan?.partitions).toEqual([
+      "RESOURCE#sg-1",
+      ...Array.from({ length: SHARDS }, (_, n) => `RESOURCE#sg-1#${n}`),
+    ]);
     expect(plan?.filter).toBe("#status IN (:status0, :status1) AND #principal = :principal");
   });
 

@@ -14,7 +14,7 @@ import {
 /**
  * How one `listIncidents` query runs on DynamoDB: the most selective index, a key condition on
  * `listSk` for the time bounds and the cursor, and a filter for the rest. `matchesQuery` still
- * has the last word on every item, so the plan only has to select a superset. The time and status
+ * has the last word on every item, so the plan only has to select a superset. The incident
  * indexes are sharded (`keys.ts`): the plan names every partition to read, each with the same
  * condition (`:pk` is the partition), and the store merges them.
  */
@@ -55,10 +55,10 @@ export function planQuery(query: IncidentQuery, after?: CursorPosition): QueryPl
   let partitions: string[];
   if (query.resource) {
     indexName = "byResource";
-    partitions = [resourceKey(query.resource)];
+    partitions = shardPartitions(resourceKey(query.resource));
   } else if (query.principal) {
     indexName = "byPrincipal";
-    partitions = [principalKey(query.principal)];
+    partitions = shardPartitions(principalKey(query.principal));
   } else if (query.status?.length === 1) {
     indexName = "byStatus";
     partitions = shardPartitions(statusKey(query.status[0]!));

@@ -88,24 +88,29 @@ describe("dynamodb store: sharded indexes", () => {
   }
 
   /** The index partitions the incidents' main items were written to. */
-  async function partitionsOf(client: DynamoDBClient, tableName: string, attribute: "gsi1pk" | "gsi2pk") {
+  async function partitionsOf(client: DynamoDBClient, tableName: string, attribute: "gsi1pk" | "gsi2pk" | "gsi4pk") {
     const { Items = [] } = await client.send(new ScanCommand({ TableName: tableName }));
     return Items.filter((item) => item.sk?.S === "INCIDENT").map((item) => item[attribute]?.S);
   }
 
-  it("spreads incident writes over every shard of the time and status indexes", async () => {
+  it("spreads incident writes over every shard of the time, status and principal indexes", async () => {
     const { client, tableName, store } = await freshStore();
+    // A storm from one principal: every incident shares the time, status and principal keys.
     const incidents = Array.from({ length: 160 }, (_, index) =>
-      makeIncident({ id: `storm-${index}`, createdAt: "2026-05-01T00:00:00.000Z" }),
+      makeIncident({ id: `storm-${index}`, createdAt: "2026-05-01T00:00:00.000Z", principal: "mallory" }),
     );
 
     for (const incident of incidents) await store.createIncident(incident);
     const byTime = await partitionsOf(client, tableName, "gsi1pk");
     const byStatus = await partitionsOf(client, tableName, "gsi2pk");
+    const byPrincipal = await partitionsOf(client, tableName, "gsi4pk");
+    const listed = await store.listIncidents({ principal: "mallory", limit: 1000 });
 
     const shards = Array.from({ length: SHARDS }, (_, n) => n);
     expect(new Set(byTime)).toEqual(new Set(shards.map((n) => `INCIDENTS#${n}`)));
     expect(new Set(byStatus)).toEqual(new Set(shards.map((n) => `STATUS#NEW#${n}`)));
+    expect(new Set(byPrincipal)).toEqual(new Set(shards.map((n) => `PRINCIPAL#mallory#${n}`)));
+    expect(listed.items).toHaveLength(incidents.length);
     // No shard takes more than twice its fair share of the storm.
     const counts = shards.map((n) => byTime.filter((key) => key === `INCIDENTS#${n}`).length);
     expect(Math.max(...counts)).toBeLessThanOrEqual((2 * incidents.length) / SHARDS);
@@ -122,14 +127,19 @@ describe("dynamodb store: sharded indexes", () => {
       new UpdateItemCommand({
         TableName: tableName,
         Key: { pk: { S: `INCIDENT#${legacy.id}` }, sk: { S: "INCIDENT" } },
-        UpdateExpression: "SET gsi1pk = :all, gsi2pk = :status",
-        ExpressionAttributeValues: { ":all": { S: "INCIDENTS" }, ":status": { S: "STATUS#NEW" } },
+        UpdateExpression: "SET gsi1pk = :all, gsi2pk = :status, gsi4pk = :principal",
+        ExpressionAttributeValues: {
+          ":all": { S: "INCIDENTS" },
+          ":status": { S: "STATUS#NEW" },
+          ":principal": { S: `PRINCIPAL#${legacy.principal}` },
+        },
       }),
     );
 
     const listed = await store.listIncidents({ limit: 1 });
     const rest = await store.listIncidents({ limit: 1, cursor: listed.nextCursor });
     const fresh = await store.listIncidents({ status: ["NEW"] });
+    const byPrincipal = await store.listIncidents({ principal: legacy.principal });
     await store.transition(legacy.id, "TRIAGED", { at: "2026-05-01T00:01:00.000Z", by: "score" });
     const moved = await partitionsOf(client, tableName, "gsi1pk");
     const triaged = await store.listIncidents({ status: ["TRIAGED"] });
@@ -137,6 +147,7 @@ describe("dynamodb store: sharded indexes", () => {
     expect([...listed.items, ...rest.items].map((item) => item.id)).toEqual([sharded.id, legacy.id]);
     expect(rest.nextCursor).toBeUndefined();
     expect(fresh.items.map((item) => item.id)).toEqual([sharded.id, legacy.id]);
+    expect(byPrincipal.items.map((item) => item.id)).toEqual([sharded.id, legacy.id]);
     expect(moved).not.toContain("INCIDENTS");
     expect(triaged.items.map((item) => item.id)).toEqual([legacy.id]);
   });
