@@ -74,8 +74,9 @@ function clearWhenTaken(approval: PendingApproval, deps: TaskDeps): Promise<void
 /**
  * Send a saved decision to the waiting task. `gone`: no task will ever take this token (it timed
  * out, or took a decision before a crash), so the resume record is cleared. Only a caller that is
- * the token's sole sender may conclude that: a start-up, or the click that just decided it.
- * Any other error leaves the record for the next start.
+ * the token's sole sender may conclude that: a start-up, the click that just decided it, or the
+ * Notices schedule once the deciding function has certainly ended (`ABANDONED_DECISION_AGE_MS`).
+ * Any other error leaves the record for the next start (on AWS, the next Notices run).
  */
 export async function deliverDecision(approval: PendingApproval, deps: TaskDeps): Promise<"sent" | "gone"> {
   if (!approval.result) throw new Error(`approval ${approval.id} has no decision to deliver`);
