@@ -70,7 +70,8 @@ function mayDecide(approver: string, via: "slack" | "dashboard", deps: TaskDeps)
  * audit trail, resumes the waiting workflow with `{ decision, approver, at, comment }`, and
  * updates the Slack message with who decided (`announce`: inline by default; a Slack click passes
  * one that only queues it, to answer Slack in time). A crash anywhere after the save is finished
- * by the next start (`resumeDecidedApprovals`).
+ * by the next start (`resumeDecidedApprovals`) or, on AWS, the Notices schedule a minute or more
+ * later (`resumeAbandonedApprovals`).
  *
  * Throws `NotFound`, `NotAnApprover` (also audited) or `ApprovalAlreadyDecided` (a second click,
  * an expired request); nothing changes in those cases.

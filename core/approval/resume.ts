@@ -8,7 +8,8 @@ import { announceNow, announceSaved } from "./announce.js";
  * resume record are one store write (`decideApproval(…, { resume: true })`); from there every
  * step is repeatable: the incident record and audit entry are written if missing, the decision is
  * sent to the waiting task, and the resume record is cleared only once the workflow has taken it.
- * A start-up (`resumeDecidedApprovals`) finishes whatever a crash interrupted.
+ * A start-up (`resumeDecidedApprovals`) or, on AWS, the Notices schedule (`resumeAbandonedApprovals`)
+ * finishes whatever a crash interrupted.
  */
 
 /** Step Functions' (and the interpreter's) answers meaning that no task will ever take this token. */
@@ -73,8 +74,9 @@ function clearWhenTaken(approval: PendingApproval, deps: TaskDeps): Promise<void
 /**
  * Send a saved decision to the waiting task. `gone`: no task will ever take this token (it timed
  * out, or took a decision before a crash), so the resume record is cleared. Only a caller that is
- * the token's sole sender may conclude that: a start-up, or the click that just decided it.
- * Any other error leaves the record for the next start.
+ * the token's sole sender may conclude that: a start-up, the click that just decided it, or the
+ * Notices schedule once the deciding function has certainly ended (`ABANDONED_DECISION_AGE_MS`).
+ * Any other error leaves the record for the next start (on AWS, the next Notices run).
  */
 export async function deliverDecision(approval: PendingApproval, deps: TaskDeps): Promise<"sent" | "gone"> {
   if (!approval.result) throw new Error(`approval ${approval.id} has no decision to deliver`);
@@ -110,8 +112,38 @@ export async function answerWithSavedDecision(approval: PendingApproval, deps: T
  * before anyone can decide: finish every decision a crash interrupted, each exactly once.
  */
 export async function resumeDecidedApprovals(deps: TaskDeps): Promise<number> {
+  return resumeEach(await deps.store.listApprovalsToResume(), deps);
+}
+
+/**
+ * How old a saved decision must be before the schedule resumes it. Every function that saves one
+ * (Api 29 s, SlackInteractions 10 s, Open and Approval 25 s) has timed out by then, so the schedule
+ * never races a click still sending its own decision: it is the token's sole sender.
+ */
+export const ABANDONED_DECISION_AGE_MS = 60_000;
+
+/**
+ * On AWS, from the Notices schedule: finish the decisions whose Lambda died between saving them
+ * and sending them to the waiting task. Only records older than `minAgeMs` (decision time) count;
+ * a younger one may belong to a click still in progress, and the next run takes it.
+ */
+export async function resumeAbandonedApprovals(
+  deps: TaskDeps,
+  minAgeMs: number = ABANDONED_DECISION_AGE_MS,
+): Promise<number> {
+  const cutoff = deps.now().getTime() - minAgeMs;
+  const abandoned = (await deps.store.listApprovalsToResume()).filter((approval) => {
+    const decidedAt = Date.parse(approval.result?.at ?? "");
+    // An unreadable decision time cannot be a click in progress (the store writes it): resume it.
+    return !Number.isFinite(decidedAt) || decidedAt <= cutoff;
+  });
+  return resumeEach(abandoned, deps);
+}
+
+/** Record, send and announce each decision; one failure never stops the others. */
+async function resumeEach(approvals: PendingApproval[], deps: TaskDeps): Promise<number> {
   let resumed = 0;
-  for (const approval of await deps.store.listApprovalsToResume()) {
+  for (const approval of approvals) {
     const log = { incidentId: approval.incidentId, approvalId: approval.id };
     try {
       const firstRecord = await recordDecision(approval, deps);
@@ -120,7 +152,7 @@ export async function resumeDecidedApprovals(deps: TaskDeps): Promise<number> {
       resumed++;
     } catch (error) {
       if (isTaskGone(error)) deps.logger.info("approval decision was already taken, or its task ended", log);
-      else deps.logger.error("approval decision could not be resumed; the next start tries again", { ...log, error });
+      else deps.logger.error("approval decision could not be resumed; the next run tries again", { ...log, error });
     }
   }
   return resumed;

@@ -132,8 +132,12 @@ describe("generated access", () => {
     );
 
     // open closes approvals of incidents it resolves; approval, those of incidents already final.
-    expect(completers).toEqual(["open", "approval", "api", "slack"]);
-    for (const fn of completers) {
+    // notices resumes decisions a dying Lambda saved but never sent: it only ever sends success.
+    expect(completers).toEqual(["open", "approval", "api", "slack", "notices"]);
+    expect(accessFor("notices", LIVE).filter((s) => s.actions.some((a) => callbackActions.includes(a)))).toEqual([
+      { sid: "ResumeApprovalTasks", actions: ["states:SendTaskSuccess"], resources: ["stateMachines"] },
+    ]);
+    for (const fn of completers.filter((completer) => completer !== "notices")) {
       const statements = accessFor(fn, LIVE).filter((s) => s.actions.some((a) => callbackActions.includes(a)));
       expect(statements, fn).toEqual([{ sid: "CompleteApprovalTasks", actions: callbackActions, resources: ["*"] }]);
     }

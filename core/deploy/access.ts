@@ -104,6 +104,8 @@ const callbacks = () =>
     ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"],
     ["*"],
   );
+// The Notices schedule only sends decisions a dying Lambda saved (core/approval/resume.ts): success only.
+const resumeDecisions = () => statement("ResumeApprovalTasks", ["states:SendTaskSuccess"], ["stateMachines"]);
 const startWorkflows = () => statement("StartWorkflows", ["states:StartExecution"], ["stateMachines"]);
 const readExecutions = () =>
   statement(
@@ -174,8 +176,9 @@ function grantsOf(fn: DeployedFunction, context: AccessContext): AccessStatement
     case "record":
       return [storeRead(), storeWrite()];
     case "notify":
-    case "notices":
       return [storeRead(), storeWrite(), ...publish(context)];
+    case "notices":
+      return [storeRead(), storeWrite(), ...publish(context), resumeDecisions()];
     // An incident already final when approval is asked for completes its own task (core/approval/request.ts).
     case "approval":
       return [storeRead(), storeWrite(), ...publish(context), callbacks()];

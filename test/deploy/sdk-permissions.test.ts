@@ -410,7 +410,24 @@ describe("each deployed function's SDK calls against its generated policy", () =
       }),
     );
 
-    // Housekeeping, once the temporary deny and the approvals have expired.
+    // A dashboard click whose Lambda died between saving the decision and sending it to the task.
+    await aws.as("api", async () => {
+      const { store } = await (await import("../../functions/lib/aws-deps.js")).awsTaskDeps();
+      const at = new Date().toISOString();
+      const expiresAt = new Date(Date.now() + 3600 * 1000).toISOString();
+      await store.putApproval({
+        id: "appr-abandoned",
+        incidentId: approved.incidentId,
+        taskToken: "token-abandoned",
+        createdAt: at,
+        expiresAt,
+        status: "pending",
+      });
+      const result = { decision: "approve" as const, approver: APPROVER, at };
+      await store.decideApproval("appr-abandoned", "approved", result, { resume: true, via: "dashboard" });
+    });
+
+    // Housekeeping, once the temporary deny and the approvals have expired (and that decision is stale).
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(Date.now() + 2 * 3600 * 1000);
     await aws.as("notices", async () => (await handlerOf("../../functions/scheduled/notices.js"))());
@@ -501,6 +518,10 @@ describe("each deployed function's SDK calls against its generated policy", () =
     expect(used("approval")).toContain("states:SendTaskSuccess");
     expect(used("api")).toContain("sqs:SendMessage");
     expect(used("slack")).toContain("states:SendTaskSuccess");
+    expect(used("notices")).toContain("states:SendTaskSuccess");
+    expect(
+      aws.calls.filter((call) => call.fn === "notices" && call.operation === "SendTaskSuccess").map((c) => c.input),
+    ).toEqual([expect.objectContaining({ taskToken: "token-abandoned" })]);
     expect(used("slack")).toContain("sqs:SendMessage");
     expect(used("correlate")).toContain("states:StartExecution");
     expect(used("wsBroadcast")).toContain("execute-api:ManageConnections");

@@ -341,6 +341,37 @@ export function describeRiposteStoreContract(
       expect(pages).toBe(4);
     });
 
+    it("pages through many incidents in small pages, newest first, each exactly once (sharded indexes)", async () => {
+      const { store, close } = await open();
+      // Many incidents sharing creation times, so pages end inside a group of equal times.
+      const incidents = Array.from({ length: 40 }, (_, index) =>
+        makeIncident({ createdAt: at(Math.floor(index / 3)), status: index % 4 === 0 ? "TRIAGED" : "NEW" }),
+      );
+      for (const incident of incidents) await store.createIncident(incident);
+      const pageThrough = async (query: Parameters<RiposteStore["listIncidents"]>[0]) => {
+        const ids: string[] = [];
+        let cursor: string | undefined;
+        for (let page = 0; page < 100; page++) {
+          const result = await store.listIncidents({ ...query, limit: 3, cursor });
+          ids.push(...result.items.map((item) => item.id));
+          cursor = result.nextCursor;
+          if (!cursor) break;
+        }
+        return ids;
+      };
+      const newestFirst = (list: typeof incidents) =>
+        [...list]
+          .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1))
+          .map((incident) => incident.id);
+
+      const all = await pageThrough({});
+      const fresh = await pageThrough({ status: ["NEW"] });
+      await close();
+
+      expect(all).toEqual(newestFirst(incidents));
+      expect(fresh).toEqual(newestFirst(incidents.filter((incident) => incident.status === "NEW")));
+    });
+
     it("returns list items as the summary projection of the stored incident", async () => {
       const { store, close } = await open();
       const incidents = await seed(store);

@@ -1,8 +1,9 @@
-import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DynamoServer, startDynalite, uniqueTableName } from "../../../test/support/dynalite.js";
 import { updateItem } from "../../correlation/store.js";
 import { DynamoCorrelationStore } from "./correlation.js";
+import { SHARDS } from "./keys.js";
 import { createTable } from "./table.js";
 
 let server: DynamoServer;
@@ -17,6 +18,7 @@ async function open() {
   const tableName = uniqueTableName();
   await createTable(server.client(), tableName);
   return {
+    tableName,
     store: new DynamoCorrelationStore({ client: server.client(), tableName }),
     peer: () => new DynamoCorrelationStore({ client: server.client(), tableName }),
   };
@@ -73,5 +75,33 @@ describe("DynamoCorrelationStore (dynalite)", () => {
 
     expect(limited.map((timer) => timer.id)).toEqual(["t0", "t1", "t2"]);
     expect([...a, ...b].map((timer) => timer.id).sort()).toEqual(["t3", "t4", "t5", "t6", "t7", "t8", "t9"]);
+  });
+
+  it("spreads the due queue over every shard and takes timers earliest first across them", async () => {
+    const { store, tableName } = await open();
+    const doc = DynamoDBDocumentClient.from(server.client());
+    // Scheduled in reverse, so no shard's own order gives the answer.
+    const ids = Array.from({ length: 80 }, (_, index) => `timer-${index}`);
+    for (const [index, id] of ids.entries()) await store.schedule({ id, dueAt: 1000 - index, payload: index });
+    // A queue entry (and its timer) written before sharding, in the bare CORRDUE partition.
+    await doc.send(
+      new PutCommand({ TableName: tableName, Item: { pk: "CORRDUE", sk: `${"0".padStart(16, "0")}#old`, id: "old" } }),
+    );
+    await doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { pk: "CORRTIMER#old", sk: "TIMER", dueAt: 0, dueSk: `${"0".padStart(16, "0")}#old`, payload: "null" },
+      }),
+    );
+    const { Items = [] } = await doc.send(new ScanCommand({ TableName: tableName }));
+    const queues = new Set(Items.filter((item) => String(item.pk).startsWith("CORRDUE#")).map((item) => item.pk));
+
+    const first = await store.takeDue(990, 5);
+    const rest = await store.takeDue(2000);
+
+    expect(queues).toEqual(new Set(Array.from({ length: SHARDS }, (_, n) => `CORRDUE#${n}`)));
+    expect(first.map((timer) => timer.dueAt)).toEqual([0, 921, 922, 923, 924]);
+    expect(first[0]?.id).toBe("old");
+    expect(rest.map((timer) => timer.dueAt)).toEqual(Array.from({ length: 76 }, (_, index) => 925 + index));
   });
 });

@@ -9,6 +9,8 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { CorrelationStore, DatedMember, PutOptions, StoredItem, Timer } from "../../correlation/store.js";
 import { asStoreError, isConditionFailure } from "./errors.js";
+import { shardedKey, shardPartitions } from "./keys.js";
+import { mergeSorted } from "./merge.js";
 
 /**
  * Correlation state for stateful detections on DynamoDB, in the store's table:
@@ -16,7 +18,11 @@ import { asStoreError, isConditionFailure } from "./errors.js";
  *   item        pk CORR#<key>          sk ITEM          value (JSON), version, expiresAtMs
  *   set member  pk CORRSET#<key>       sk M#<member>    expiresAtMs, firstSeenMs (null: stored before it existed)
  *   timer       pk CORRTIMER#<id>      sk TIMER         dueAt, dueSk, payload (the live timer)
- *   due entry   pk CORRDUE             sk <dueAt>#<id>  id (the queue; stale entries are skipped)
+ *   due entry   pk CORRDUE#<n>         sk <dueAt>#<id>  id (the queue; stale entries are skipped)
+ *
+ * The queue is split over `SHARDS` partitions by the timer id's shard (`keys.ts`), so a storm of
+ * schedules stays under DynamoDB's per-partition write limit; `takeDue` merges them by due time.
+ * Entries queued before sharding sit in the bare `CORRDUE` partition, which `takeDue` still reads.
  *
  * Expiry is in event time (`expiresAtMs`, what reads compare with `now`); the table's TTL
  * attribute `expiresAt` (epoch seconds) is set a day later so DynamoDB removes state that is
@@ -26,6 +32,7 @@ import { asStoreError, isConditionFailure } from "./errors.js";
 const TTL_GRACE_SECONDS = 24 * 3600;
 const TIMER_TTL_SECONDS = 30 * 24 * 3600;
 const DUE_PK = "CORRDUE";
+const DUE_PARTITIONS = shardPartitions(DUE_PK);
 const itemKey = (key: string) => ({ pk: `CORR#${key}`, sk: "ITEM" });
 const setPk = (key: string) => `CORRSET#${key}`;
 const timerKey = (id: string) => ({ pk: `CORRTIMER#${id}`, sk: "TIMER" });
@@ -210,7 +217,12 @@ export class DynamoCorrelationStore implements CorrelationStore {
     const expiresAt = ttlFor(timer.dueAt, TIMER_TTL_SECONDS);
     // The queue entry first: a crash in between leaves a stale entry, never a timer that cannot fire.
     await this.send(() =>
-      this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: DUE_PK, sk, id: timer.id, expiresAt } })),
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: shardedKey(DUE_PK, timer.id), sk, id: timer.id, expiresAt },
+        }),
+      ),
     );
     await this.send(() =>
       this.doc.send(
@@ -234,6 +246,23 @@ export class DynamoCorrelationStore implements CorrelationStore {
 
   async takeDue(upTo: number, limit = Number.POSITIVE_INFINITY): Promise<Timer[]> {
     const taken: Timer[] = [];
+    if (limit <= 0) return taken;
+    const upper = `${dueSk(upTo, "")}\u{10FFFF}`;
+    const queues = DUE_PARTITIONS.map((partition) => this.dueEntries(partition, upper));
+    // Earliest first across the shards: due times sort as fixed-width strings.
+    for await (const entry of mergeSorted(queues, (a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0))) {
+      const timer = await this.claim(entry.id, entry.sk);
+      await this.send(() =>
+        this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: entry.pk, sk: entry.sk } })),
+      );
+      if (timer) taken.push(timer);
+      if (taken.length >= limit) break;
+    }
+    return taken;
+  }
+
+  /** One queue partition's entries due by `upper`, earliest first, page by page. */
+  private async *dueEntries(partition: string, upper: string): AsyncGenerator<{ pk: string; sk: string; id: string }> {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.send(() =>
@@ -241,23 +270,15 @@ export class DynamoCorrelationStore implements CorrelationStore {
           new QueryCommand({
             TableName: this.table,
             KeyConditionExpression: "pk = :pk AND sk <= :upTo",
-            ExpressionAttributeValues: { ":pk": DUE_PK, ":upTo": `${dueSk(upTo, "")}\u{10FFFF}` },
+            ExpressionAttributeValues: { ":pk": partition, ":upTo": upper },
             ConsistentRead: true,
             ExclusiveStartKey: start,
           }),
         ),
       );
-      for (const entry of page.Items ?? []) {
-        if (taken.length >= limit) return taken;
-        const timer = await this.claim(entry.id as string, entry.sk as string);
-        await this.send(() =>
-          this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: DUE_PK, sk: entry.sk } })),
-        );
-        if (timer) taken.push(timer);
-      }
+      for (const entry of page.Items ?? []) yield { pk: partition, sk: entry.sk as string, id: entry.id as string };
       start = page.LastEvaluatedKey;
-    } while (start && taken.length < limit);
-    return taken;
+    } while (start);
   }
 
   /** Take the live timer for a queue entry exactly once (a conditional delete), or nothing if stale. */

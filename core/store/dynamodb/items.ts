@@ -12,6 +12,7 @@ import {
   principalKey,
   resourceKey,
   SUMMARY_ATTRIBUTES,
+  shardedKey,
   statusKey,
 } from "./keys.js";
 
@@ -55,10 +56,10 @@ function summaryAttributes(incident: Incident): Item {
 function indexAttributes(incident: Incident): Item {
   return {
     listSk: listSk(incident.createdAt, incident.id),
-    gsi1pk: ALL_INCIDENTS,
-    gsi2pk: statusKey(incident.status),
-    ...(incident.resource ? { gsi3pk: resourceKey(incident.resource) } : {}),
-    ...(incident.principal ? { gsi4pk: principalKey(incident.principal) } : {}),
+    gsi1pk: shardedKey(ALL_INCIDENTS, incident.id),
+    gsi2pk: shardedKey(statusKey(incident.status), incident.id),
+    ...(incident.resource ? { gsi3pk: shardedKey(resourceKey(incident.resource), incident.id) } : {}),
+    ...(incident.principal ? { gsi4pk: shardedKey(principalKey(incident.principal), incident.id) } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SHARDS } from "./keys.js";
 import { planQuery } from "./query-plan.js";
 
 describe("planQuery", () => {
@@ -6,7 +7,10 @@ describe("planQuery", () => {
     const plan = planQuery({ resource: "sg-1", status: ["NEW", "TRIAGED"], principal: "alice" });
 
     expect(plan?.indexName).toBe("byResource");
-    expect(plan?.values[":pk"]).toBe("RESOURCE#sg-1");
+    expect(plan?.partitions).toEqual([
+      "RESOURCE#sg-1",
+      ...Array.from({ length: SHARDS }, (_, n) => `RESOURCE#sg-1#${n}`),
+    ]);
     expect(plan?.filter).toBe("#status IN (:status0, :status1) AND #principal = :principal");
   });
 
@@ -14,6 +18,18 @@ describe("planQuery", () => {
     expect(planQuery({ status: ["MITIGATED"] })?.indexName).toBe("byStatus");
     expect(planQuery({ status: ["MITIGATED", "FAILED"] })?.indexName).toBe("byTime");
     expect(planQuery({})).toMatchObject({ indexName: "byTime", keyCondition: "#pk = :pk", filter: undefined });
+  });
+
+  it("reads every shard of the time and status indexes, and their pre-sharding partitions", () => {
+    const byTime = planQuery({});
+    const byStatus = planQuery({ status: ["NEW"] });
+
+    expect(byTime?.partitions).toEqual(["INCIDENTS", ...Array.from({ length: SHARDS }, (_, n) => `INCIDENTS#${n}`)]);
+    expect(byStatus?.partitions).toEqual([
+      "STATUS#NEW",
+      ...Array.from({ length: SHARDS }, (_, n) => `STATUS#NEW#${n}`),
+    ]);
+    expect(byTime?.values[":pk"]).toBeUndefined();
   });
 
   it("bounds the sort key by time and cursor, taking the tighter upper bound", () => {

@@ -1,14 +1,26 @@
 import type { CursorPosition } from "../cursor.js";
 import type { IncidentQuery } from "../ports.js";
-import { ALL_INCIDENTS, INDEXES, type IndexName, listSk, principalKey, resourceKey, statusKey } from "./keys.js";
+import {
+  ALL_INCIDENTS,
+  INDEXES,
+  type IndexName,
+  listSk,
+  principalKey,
+  resourceKey,
+  shardPartitions,
+  statusKey,
+} from "./keys.js";
 
 /**
  * How one `listIncidents` query runs on DynamoDB: the most selective index, a key condition on
  * `listSk` for the time bounds and the cursor, and a filter for the rest. `matchesQuery` still
- * has the last word on every item, so the plan only has to select a superset.
+ * has the last word on every item, so the plan only has to select a superset. The incident
+ * indexes are sharded (`keys.ts`): the plan names every partition to read, each with the same
+ * condition (`:pk` is the partition), and the store merges them.
  */
 export interface QueryPlan {
   indexName: IndexName;
+  partitions: string[];
   keyCondition: string;
   filter?: string;
   names: Record<string, string>;
@@ -40,19 +52,19 @@ export function planQuery(query: IncidentQuery, after?: CursorPosition): QueryPl
   };
 
   let indexName: IndexName;
-  let hashValue: string;
+  let partitions: string[];
   if (query.resource) {
     indexName = "byResource";
-    hashValue = resourceKey(query.resource);
+    partitions = shardPartitions(resourceKey(query.resource));
   } else if (query.principal) {
     indexName = "byPrincipal";
-    hashValue = principalKey(query.principal);
+    partitions = shardPartitions(principalKey(query.principal));
   } else if (query.status?.length === 1) {
     indexName = "byStatus";
-    hashValue = statusKey(query.status[0]!);
+    partitions = shardPartitions(statusKey(query.status[0]!));
   } else {
     indexName = "byTime";
-    hashValue = ALL_INCIDENTS;
+    partitions = shardPartitions(ALL_INCIDENTS);
   }
   if (indexName !== "byStatus") inFilter("status", query.status);
   inFilter("category", query.category);
@@ -69,7 +81,6 @@ export function planQuery(query: IncidentQuery, after?: CursorPosition): QueryPl
   ].sort();
   const upper = upperBounds[0];
   names["#pk"] = INDEXES[indexName].hashKey;
-  values[":pk"] = hashValue;
   let keyCondition = "#pk = :pk";
   if (lower !== undefined && upper !== undefined) {
     if (lower > upper) return undefined;
@@ -84,5 +95,12 @@ export function planQuery(query: IncidentQuery, after?: CursorPosition): QueryPl
   } else {
     delete names["#sk"];
   }
-  return { indexName, keyCondition, filter: filters.length ? filters.join(" AND ") : undefined, names, values };
+  return {
+    indexName,
+    partitions,
+    keyCondition,
+    filter: filters.length ? filters.join(" AND ") : undefined,
+    names,
+    values,
+  };
 }

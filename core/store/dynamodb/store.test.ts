@@ -1,4 +1,4 @@
-import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, GetItemCommand, ScanCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type DynamoServer,
@@ -9,6 +9,7 @@ import {
 import { type MotoServer, motoAvailable, startMoto } from "../../../test/support/moto.js";
 import { makeIncident } from "../contract/fixtures.js";
 import { describeRiposteStoreContract, type StoreHarness } from "../contract/riposte-store.contract.js";
+import { SHARDS } from "./keys.js";
 import { DynamoStore } from "./store.js";
 import { createTable } from "./table.js";
 
@@ -67,6 +68,88 @@ describe("dynamodb store on dynalite", () => {
     expect(JSON.stringify(main.Item).length).toBeLessThan(400 * 1024);
     expect(stored?.evidence).toEqual(evidence);
     expect(stored?.status).toBe("TRIAGED");
+  });
+});
+
+describe("dynamodb store: sharded indexes", () => {
+  let server: DynamoServer;
+  beforeAll(async () => {
+    server = await startDynalite();
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  async function freshStore() {
+    const tableName = uniqueTableName();
+    const client = server.client();
+    await createTable(client, tableName);
+    return { client, tableName, store: new DynamoStore({ client, tableName }) };
+  }
+
+  /** The index partitions the incidents' main items were written to. */
+  async function partitionsOf(client: DynamoDBClient, tableName: string, attribute: "gsi1pk" | "gsi2pk" | "gsi4pk") {
+    const { Items = [] } = await client.send(new ScanCommand({ TableName: tableName }));
+    return Items.filter((item) => item.sk?.S === "INCIDENT").map((item) => item[attribute]?.S);
+  }
+
+  it("spreads incident writes over every shard of the time, status and principal indexes", async () => {
+    const { client, tableName, store } = await freshStore();
+    // A storm from one principal: every incident shares the time, status and principal keys.
+    const incidents = Array.from({ length: 160 }, (_, index) =>
+      makeIncident({ id: `storm-${index}`, createdAt: "2026-05-01T00:00:00.000Z", principal: "mallory" }),
+    );
+
+    for (const incident of incidents) await store.createIncident(incident);
+    const byTime = await partitionsOf(client, tableName, "gsi1pk");
+    const byStatus = await partitionsOf(client, tableName, "gsi2pk");
+    const byPrincipal = await partitionsOf(client, tableName, "gsi4pk");
+    const listed = await store.listIncidents({ principal: "mallory", limit: 1000 });
+
+    const shards = Array.from({ length: SHARDS }, (_, n) => n);
+    expect(new Set(byTime)).toEqual(new Set(shards.map((n) => `INCIDENTS#${n}`)));
+    expect(new Set(byStatus)).toEqual(new Set(shards.map((n) => `STATUS#NEW#${n}`)));
+    expect(new Set(byPrincipal)).toEqual(new Set(shards.map((n) => `PRINCIPAL#mallory#${n}`)));
+    expect(listed.items).toHaveLength(incidents.length);
+    // No shard takes more than twice its fair share of the storm.
+    const counts = shards.map((n) => byTime.filter((key) => key === `INCIDENTS#${n}`).length);
+    expect(Math.max(...counts)).toBeLessThanOrEqual((2 * incidents.length) / SHARDS);
+  });
+
+  it("still lists incidents written before sharding, and moves one to its shard on its next write", async () => {
+    const { client, tableName, store } = await freshStore();
+    const legacy = makeIncident({ createdAt: "2026-05-01T00:00:01.000Z" });
+    const sharded = makeIncident({ createdAt: "2026-05-01T00:00:02.000Z" });
+    await store.createIncident(legacy);
+    await store.createIncident(sharded);
+    // The keys an earlier release wrote: one partition for every incident, one per status.
+    await client.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: `INCIDENT#${legacy.id}` }, sk: { S: "INCIDENT" } },
+        UpdateExpression: "SET gsi1pk = :all, gsi2pk = :status, gsi4pk = :principal",
+        ExpressionAttributeValues: {
+          ":all": { S: "INCIDENTS" },
+          ":status": { S: "STATUS#NEW" },
+          ":principal": { S: `PRINCIPAL#${legacy.principal}` },
+        },
+      }),
+    );
+
+    const listed = await store.listIncidents({ limit: 1 });
+    const rest = await store.listIncidents({ limit: 1, cursor: listed.nextCursor });
+    const fresh = await store.listIncidents({ status: ["NEW"] });
+    const byPrincipal = await store.listIncidents({ principal: legacy.principal });
+    await store.transition(legacy.id, "TRIAGED", { at: "2026-05-01T00:01:00.000Z", by: "score" });
+    const moved = await partitionsOf(client, tableName, "gsi1pk");
+    const triaged = await store.listIncidents({ status: ["TRIAGED"] });
+
+    expect([...listed.items, ...rest.items].map((item) => item.id)).toEqual([sharded.id, legacy.id]);
+    expect(rest.nextCursor).toBeUndefined();
+    expect(fresh.items.map((item) => item.id)).toEqual([sharded.id, legacy.id]);
+    expect(byPrincipal.items.map((item) => item.id)).toEqual([sharded.id, legacy.id]);
+    expect(moved).not.toContain("INCIDENTS");
+    expect(triaged.items.map((item) => item.id)).toEqual([legacy.id]);
   });
 });
 

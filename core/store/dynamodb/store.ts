@@ -14,7 +14,7 @@ import type { Logger } from "../../log.js";
 import type { Incident, IncidentSummary } from "../../model/incident.js";
 import type { IncidentStatus } from "../../model/status.js";
 import type { ApprovalResult } from "../../model/tasks.js";
-import { decodeCursor, encodeCursor, isAfterCursor } from "../cursor.js";
+import { type CursorPosition, compareNewestFirst, decodeCursor, encodeCursor, isAfterCursor } from "../cursor.js";
 import { ChangeEmitter } from "../emitter.js";
 import { pageLimit } from "../limits.js";
 import type {
@@ -42,7 +42,8 @@ import {
   listSk,
   PENDING_APPROVALS,
 } from "./keys.js";
-import { planQuery } from "./query-plan.js";
+import { mergeSorted } from "./merge.js";
+import { planQuery, type QueryPlan } from "./query-plan.js";
 
 export interface DynamoStoreOptions {
   client: DynamoDBClient;
@@ -205,7 +206,30 @@ export class DynamoStore implements RiposteStore {
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const plan = planQuery(query, after);
     if (!plan) return { items: [] };
+    // The cursor is a position in the one order every partition shares: each resumes after it.
+    const partitions = plan.partitions.map((partition) => this.listPartition(plan, partition, query, limit, after));
     const matches: IncidentSummary[] = [];
+    for await (const summary of mergeSorted(partitions, compareNewestFirst)) {
+      matches.push(summary);
+      if (matches.length > limit) break;
+    }
+    const items = matches.slice(0, limit);
+    const last = items.at(-1);
+    return matches.length > limit && last ? { items, nextCursor: encodeCursor(last) } : { items };
+  }
+
+  /** One partition's matches, newest first, read page by page as the merge asks for more. */
+  private async *listPartition(
+    plan: QueryPlan,
+    partition: string,
+    query: IncidentQuery,
+    limit: number,
+    after: CursorPosition | undefined,
+  ): AsyncGenerator<IncidentSummary> {
+    // DynamoDB counts items before the filter: read wider when a filter or text search drops some.
+    // Shards split a page between them: twice a fair share leaves a second read rare.
+    const share = Math.ceil((2 * (limit + 1)) / plan.partitions.length);
+    const pageSize = plan.filter || query.text ? Math.max(100, Math.ceil(1000 / plan.partitions.length)) : share;
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.send(() =>
@@ -216,10 +240,9 @@ export class DynamoStore implements RiposteStore {
             KeyConditionExpression: plan.keyCondition,
             FilterExpression: plan.filter,
             ExpressionAttributeNames: plan.names,
-            ExpressionAttributeValues: plan.values,
+            ExpressionAttributeValues: { ...plan.values, ":pk": partition },
             ScanIndexForward: false,
-            // DynamoDB counts items before the filter: read wide when a filter or text search drops some.
-            Limit: plan.filter || query.text ? 1000 : Math.min(1000, limit + 1),
+            Limit: Math.min(1000, Math.max(10, pageSize)),
             ExclusiveStartKey: start,
           }),
         ),
@@ -229,13 +252,10 @@ export class DynamoStore implements RiposteStore {
         if (after && !isAfterCursor(summary, after)) continue;
         if (!matchesQuery(summary, query)) continue;
         const { summary: _text, ...listed } = summary;
-        matches.push(listed);
+        yield listed;
       }
       start = page.LastEvaluatedKey;
-    } while (start && matches.length <= limit);
-    const items = matches.slice(0, limit);
-    const last = items.at(-1);
-    return matches.length > limit && last ? { items, nextCursor: encodeCursor(last) } : { items };
+    } while (start);
   }
 
   async appendAudit(entry: AuditEntry) {
