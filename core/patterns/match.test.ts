@@ -157,6 +157,19 @@ describe("wildcard", () => {
     expect(test({ detail: { other: [{ wildcard: "x.*" }] } }, { detail: { other: "xyz" } })).toBe(false);
   });
 
+  it("takes - and other regular-expression characters literally (us-*, riposte-*)", () => {
+    expect(test({ region: [{ wildcard: "us-*" }] })).toBe(true);
+    expect(test({ region: [{ wildcard: "eu-*" }] })).toBe(false);
+    expect(test({ detail: { role: [{ wildcard: "riposte-*" }] } }, { detail: { role: "riposte-remediator" } })).toBe(
+      true,
+    );
+    expect(test({ region: [{ "anything-but": { wildcard: "us-*" } }] })).toBe(false);
+    expect(test({ region: [{ "anything-but": { wildcard: ["eu-*", "ap-*"] } }] })).toBe(true);
+    expect(
+      test({ detail: { x: [{ wildcard: "(a|b)[c]{1}^$+?.-/*" }] } }, { detail: { x: "(a|b)[c]{1}^$+?.-/z" } }),
+    ).toBe(true);
+  });
+
   it("lets a star span line breaks", () => {
     expect(test({ detail: { text: [{ wildcard: "a*b" }] } }, { detail: { text: "a\nb" } })).toBe(true);
   });

@@ -92,8 +92,12 @@ function compileWildcard(expression: string, path: string): ValueMatcher {
   return (value) => typeof value === "string" && regex.test(value);
 }
 
+/**
+ * Escapes the regular-expression syntax characters. Only those: with the `u` flag an escaped
+ * `-` (or any other non-syntax character) is itself a syntax error, which refused `us-*`.
+ */
 function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
 /** A numeric range: `[">", 0, "<=", 5]`, `["=", 3.018e2]`, `["<", 10]`… */
