@@ -1,5 +1,5 @@
-import { parseIp } from "../net/ip.js";
 import { InvalidPattern } from "./errors.js";
+import { parsePatternIp } from "./ip.js";
 import {
   anyLeaf,
   anythingBut,
@@ -152,7 +152,7 @@ function compileLeaf(values: unknown[], path: string, fieldPath: string[]): Leaf
   if (allExactStrings) {
     leaf.exactStrings = exactStrings;
     // Many plain strings (event names, sources): one set lookup instead of a matcher each.
-    if (exactStrings.length > 2 && !exactStrings.some((text) => parseIp(text))) {
+    if (exactStrings.length > 2 && !exactStrings.some((text) => parsePatternIp(text))) {
       const set = new Set(exactStrings);
       leaf.matchers = [(value) => typeof value === "string" && set.has(value)];
     }
@@ -210,9 +210,13 @@ function affixMatcher(operator: "prefix" | "suffix", operand: unknown, path: str
   return operator === "prefix" ? prefixMatcher(value, ignoreCase) : suffixMatcher(value, ignoreCase);
 }
 
-/** What an `anything-but` excludes: values, or a prefix/suffix/wildcard/equals-ignore-case test. */
+/**
+ * What an `anything-but` excludes: values, or a prefix/suffix/wildcard/equals-ignore-case test.
+ * Excluded strings are compared as text, IP addresses included: EventBridge does not normalise
+ * addresses inside anything-but, so `{"anything-but": "2001:DB8::1"}` still matches `2001:db8::1`.
+ */
 function anythingButExcluded(operand: unknown, path: string): ValueMatcher {
-  if (typeof operand === "string") return exactMatcher(operand);
+  if (typeof operand === "string") return (value) => value === operand;
   if (typeof operand === "number") return numberOperand(operand, path);
   if (Array.isArray(operand)) {
     if (operand.length === 0) throw new InvalidPattern(path, "anything-but needs at least one value");
@@ -221,13 +225,11 @@ function anythingButExcluded(operand: unknown, path: string): ValueMatcher {
     if (!strings && !numbers) {
       throw new InvalidPattern(path, "inside an anything-but list, values must be all strings or all numbers");
     }
-    const matchers = operand.map((value) =>
-      typeof value === "number" ? numberOperand(value, path) : exactMatcher(value as string),
-    );
-    if (strings && !operand.some((text) => parseIp(text as string))) {
+    if (strings) {
       const set = new Set(operand as string[]);
       return (value) => typeof value === "string" && set.has(value);
     }
+    const matchers = operand.map((value) => numberOperand(value as number, path));
     return (value) => matchers.some((matcher) => matcher(value));
   }
   if (isPlainObject(operand)) {

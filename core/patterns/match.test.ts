@@ -96,10 +96,33 @@ describe("exact values and arrays", () => {
   });
 
   it("matches an IP literal against other spellings of the same address", () => {
-    const event = { detail: { ip: "::ffff:10.0.0.1" } };
+    const ip = (value: string) => ({ detail: { ip: value } });
 
-    expect(test({ detail: { ip: ["10.0.0.1"] } }, event)).toBe(true);
-    expect(test({ detail: { ip: ["10.0.0.2"] } }, event)).toBe(false);
+    expect(test({ detail: { ip: ["2001:DB8::1"] } }, ip("2001:db8:0:0::1"))).toBe(true);
+    expect(test({ detail: { ip: ["2001:db8::1"] } }, ip("2001:db8::2"))).toBe(false);
+    expect(test({ detail: { ip: ["10.0.0.1"] } }, ip("::ffff:a00:1"))).toBe(true);
+  });
+
+  it("reads addresses as strictly as EventBridge: no whitespace, zone ids or dotted IPv6 tails", () => {
+    const ip = (value: string) => ({ detail: { ip: value } });
+
+    expect(test({ detail: { ip: ["10.0.0.1"] } }, ip(" 10.0.0.1"))).toBe(false);
+    expect(test({ detail: { ip: ["10.0.0.1"] } }, ip("10.0.0.1\n"))).toBe(false);
+    expect(test({ detail: { ip: ["10.0.0.1"] } }, ip("::ffff:10.0.0.1"))).toBe(false);
+    expect(test({ detail: { ip: ["fe80::1"] } }, ip("fe80::1%eth0"))).toBe(false);
+    expect(test({ detail: { ip: ["fe80::1%eth0"] } }, ip("fe80::1"))).toBe(false);
+    expect(test({ detail: { ip: ["fe80::1%eth0"] } }, ip("fe80::1%eth0"))).toBe(true);
+    expect(test({ detail: { ip: [{ cidr: "10.0.0.0/8" }] } }, ip(" 10.0.0.1"))).toBe(false);
+    expect(test({ detail: { ip: [{ cidr: "10.0.0.0/8" }] } }, ip("::ffff:10.0.0.1"))).toBe(false);
+    expect(test({ detail: { ip: [{ cidr: "fe80::/16" }] } }, ip("fe80::1%eth0"))).toBe(false);
+  });
+
+  it("compares addresses inside anything-but as text, as EventBridge does", () => {
+    const event = { detail: { ip: "2001:db8::1" } };
+
+    expect(test({ detail: { ip: [{ "anything-but": "2001:DB8::1" }] } }, event)).toBe(true);
+    expect(test({ detail: { ip: [{ "anything-but": ["2001:DB8::1", "x"] }] } }, event)).toBe(true);
+    expect(test({ detail: { ip: [{ "anything-but": "2001:db8::1" }] } }, event)).toBe(false);
   });
 
   it("ignores inherited properties: a field named constructor must really be there", () => {
@@ -238,6 +261,15 @@ describe("cidr", () => {
     expect(test({ detail: { ip: [{ cidr: "2001:db8::/32" }] } }, { detail: { ip: "2001:db8::1" } })).toBe(true);
     expect(test({ detail: { ip: [{ cidr: "2001:db8::/32" }] } }, { detail: { ip: "2001:db9::1" } })).toBe(false);
     expect(test({ detail: { ip: [{ cidr: "10.0.0.0/8" }] } }, { detail: { ip: "not an ip" } })).toBe(false);
+  });
+
+  it("starts the range at the address as written, as EventBridge does (host bits are not cleared)", () => {
+    const ip = (value: string) => ({ detail: { ip: value } });
+
+    expect(test({ detail: { ip: [{ cidr: "10.0.0.5/24" }] } }, ip("10.0.0.4"))).toBe(false);
+    expect(test({ detail: { ip: [{ cidr: "10.0.0.5/24" }] } }, ip("10.0.0.5"))).toBe(true);
+    expect(test({ detail: { ip: [{ cidr: "10.0.0.5/24" }] } }, ip("10.0.0.255"))).toBe(true);
+    expect(test({ detail: { ip: [{ cidr: "10.0.0.5/24" }] } }, ip("10.0.1.0"))).toBe(false);
   });
 });
 
