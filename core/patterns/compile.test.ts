@@ -56,6 +56,36 @@ describe("compilePattern validation", () => {
     ["$or that is not an array", { $or: { a: ["x"] } }, "$or", /array of objects/],
     ["$or with a scalar branch", { $or: [{ a: ["x"] }, "b"] }, "$or[1]", /only JSON objects/],
     ["an operator name as a field inside $or", { $or: [{ prefix: ["x"] }, { b: ["y"] }] }, "$or[0].prefix", /operator/],
+    [
+      "a $or branch re-declaring a parent field",
+      { a: ["1"], $or: [{ a: ["2"] }, { b: ["3"] }] },
+      "$or[0].a",
+      /already declared at a;.*order of the keys/,
+    ],
+    [
+      "a nested re-declaration",
+      { d: { e: ["1"] }, $or: [{ d: { e: ["2"] } }, { b: ["3"] }] },
+      "$or[0].d.e",
+      /already declared at d.e/,
+    ],
+    [
+      "a branch making a parent leaf an object",
+      { a: ["1"], $or: [{ a: { c: ["2"] } }, { b: ["3"] }] },
+      "$or[0].a",
+      /already declared/,
+    ],
+    [
+      "two $or levels declaring one field",
+      { $or: [{ d: { e: ["1"] } }, { b: ["3"] }], d: { $or: [{ e: ["2"] }, { f: ["4"] }] } },
+      "$or[0].d.e",
+      /already declared at d.\$or\[0\].e/,
+    ],
+    [
+      "too many $or combinations",
+      Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`k${i}`, { $or: [{ a: ["1"] }, { b: ["2"] }] }])),
+      "",
+      /more than 256 alternatives/,
+    ],
   ])("rejects %s, naming where", (_name, pattern, path, problem) => {
     const rejected = problemOf(pattern);
 
@@ -77,6 +107,11 @@ describe("compilePattern validation", () => {
 
     expect(compiled.source).toEqual(pattern);
     expect(compiled.source).not.toBe(pattern);
+  });
+
+  it("accepts sibling $or branches that declare the same field, and objects shared with the parent", () => {
+    expect(() => compilePattern({ $or: [{ a: ["1"] }, { a: ["2"] }] })).not.toThrow();
+    expect(() => compilePattern({ a: { b: ["1"] }, $or: [{ a: { c: ["2"] } }, { x: ["y"] }] })).not.toThrow();
   });
 
   it("accepts the pattern as JSON text", () => {

@@ -1,4 +1,5 @@
 import { InvalidPattern } from "./errors.js";
+import { expandAlternatives } from "./expand.js";
 import { parsePatternIp } from "./ip.js";
 import {
   anyLeaf,
@@ -33,6 +34,8 @@ export interface LeafCondition {
 
 export interface FieldCondition {
   key: string;
+  /** Where the pattern declares the field (`$or[1].detail.eventName`), for error messages. */
+  at: string;
   leaf?: LeafCondition;
   child?: ObjectCondition;
 }
@@ -45,6 +48,8 @@ export interface ObjectCondition {
 
 export interface CompiledPattern {
   readonly root: ObjectCondition;
+  /** `root` with every `$or` distributed into its parent (see `expand.ts`): what `matches` tests. */
+  readonly alternatives: readonly ObjectCondition[];
   /** The pattern as given (a fresh copy), for display and deployment. */
   readonly source: Record<string, unknown>;
 }
@@ -84,7 +89,7 @@ export function compilePattern(pattern: unknown): CompiledPattern {
   }
   if (!isPlainObject(value)) throw new InvalidPattern("", `the pattern must be a JSON object, not ${describe(value)}`);
   const root = compileObject(value, "", [], false);
-  return { root, source: structuredClone(value) };
+  return { root, alternatives: expandAlternatives(root), source: structuredClone(value) };
 }
 
 function compileObject(
@@ -107,9 +112,13 @@ function compileObject(
       throw new InvalidPattern(memberPath, `"${key}" is an operator and cannot be a field name inside $or`);
     }
     if (Array.isArray(member)) {
-      condition.fields.push({ key, leaf: compileLeaf(member, memberPath, [...fieldPath, key]) });
+      condition.fields.push({ key, at: memberPath, leaf: compileLeaf(member, memberPath, [...fieldPath, key]) });
     } else if (isPlainObject(member)) {
-      condition.fields.push({ key, child: compileObject(member, memberPath, [...fieldPath, key], insideOr) });
+      condition.fields.push({
+        key,
+        at: memberPath,
+        child: compileObject(member, memberPath, [...fieldPath, key], insideOr),
+      });
     } else {
       throw new InvalidPattern(memberPath, `"${key}" must be an object or an array, not ${describe(member)}`);
     }

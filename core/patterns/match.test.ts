@@ -344,6 +344,35 @@ describe("$or", () => {
     expect(test(pattern, metric({ scope: "Service" }))).toBe(true);
   });
 
+  it("keeps a branch's fields in the same array element as its parent's fields", () => {
+    const pattern = { a: { b: ["1"] }, $or: [{ a: { c: ["2"] } }, { x: ["y"] }] };
+
+    expect(test(pattern, { a: [{ b: "1" }, { c: "2" }] })).toBe(false);
+    expect(test(pattern, { a: [{ b: "1", c: "2" }, { c: "3" }] })).toBe(true);
+    expect(test(pattern, { a: [{ b: "1" }, { c: "2" }], x: "y" })).toBe(true);
+  });
+
+  it("keeps array consistency for a nested $or inside an object", () => {
+    const pattern = { items: { kind: ["disk"], $or: [{ size: [{ numeric: [">", 10] }] }, { tag: ["big"] }] } };
+
+    expect(
+      test(pattern, {
+        items: [
+          { kind: "disk", size: 1 },
+          { kind: "net", size: 99 },
+        ],
+      }),
+    ).toBe(false);
+    expect(
+      test(pattern, {
+        items: [
+          { kind: "disk", size: 1 },
+          { kind: "disk", tag: "big" },
+        ],
+      }),
+    ).toBe(true);
+  });
+
   it("supports parallel ors at different levels", () => {
     const pattern = {
       $or: [{ metricName: ["CPUUtilization"] }, { namespace: ["AWS/EC2"] }],

@@ -6,7 +6,8 @@ import type { ValueMatcher } from "./values.js";
  * - a field matches when any of its leaf values matches any value or operator of the pattern;
  *   arrays in the event are flattened (at any depth);
  * - fields under objects inside an array must all match within the same array element
- *   ("array-consistent" matching, as `rulesForJSONEvent` does);
+ *   ("array-consistent" matching, as `rulesForJSONEvent` does), including the fields a `$or`
+ *   branch adds to its parent: conditions here are `$or`-free alternatives (`expand.ts`);
  * - `{"exists": false}` holds when the field has no leaf value anywhere in the event (an object
  *   or an empty array at that path counts as absent), and `anything-but` never matches a
  *   missing field.
@@ -19,9 +20,13 @@ function member(value: unknown, key: string): unknown {
   return hasOwn.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
-/** Whether `event` matches the compiled pattern. */
+/** Whether `event` matches the compiled pattern: one of its `$or`-free alternatives matches. */
 export function matches(compiled: CompiledPattern, event: unknown): boolean {
-  return matchObject(compiled.root, event, event, false);
+  const alternatives = compiled.alternatives;
+  for (let i = 0; i < alternatives.length; i++) {
+    if (matchObject(alternatives[i]!, event, event, false)) return true;
+  }
+  return false;
 }
 
 /**
@@ -44,13 +49,6 @@ function matchObject(condition: ObjectCondition, value: unknown, root: unknown, 
     } else if (field.child) {
       if (!matchChild(field.child, fieldValue, root, viaArray)) return false;
     }
-  }
-  const ors = condition.ors;
-  for (let i = 0; i < ors.length; i++) {
-    const alternatives = ors[i]!;
-    let any = false;
-    for (let j = 0; j < alternatives.length && !any; j++) any = matchObject(alternatives[j]!, value, root, viaArray);
-    if (!any) return false;
   }
   return true;
 }
