@@ -153,6 +153,7 @@ function compileLeaf(values: unknown[], path: string, fieldPath: string[]): Leaf
     if (item === null || typeof item === "string" || typeof item === "number" || typeof item === "boolean") {
       if (typeof item === "string") exactStrings.push(item);
       else allExactStrings = false;
+      if (typeof item === "number") exactNumber(item, itemPath);
       leaf.matchers.push(exactMatcher(item));
       return;
     }
@@ -268,7 +269,23 @@ function anythingButExcluded(operand: unknown, path: string): ValueMatcher {
   throw new InvalidPattern(path, "value of anything-but must be a string, a number, an array, or an object");
 }
 
+/**
+ * An exact number must be one Riposte compares as EventBridge does. EventBridge compares a large
+ * integer by its digits; Riposte sees numbers once parsed, where every integer beyond 2^53 shares
+ * its value with its neighbours (12345678901234567890 and …891 are one double), so it would
+ * answer "match" where EventBridge answers "no match". Such a pattern is refused instead.
+ */
+function exactNumber(value: number, path: string): void {
+  if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    throw new InvalidPattern(
+      path,
+      `the number ${value} is beyond double precision (±${Number.MAX_SAFE_INTEGER}): EventBridge compares such a number by its digits, which Riposte cannot see once the event is parsed; match it as a string if the event carries one`,
+    );
+  }
+}
+
 function numberOperand(value: number, path: string): ValueMatcher {
+  exactNumber(value, path);
   if (!Number.isFinite(value) || Math.abs(value) > NUMERIC_LIMIT) {
     throw new InvalidPattern(path, `numeric value ${value} is outside the supported range ±${NUMERIC_LIMIT}`);
   }

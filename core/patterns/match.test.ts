@@ -254,6 +254,17 @@ describe("numeric", () => {
   });
 });
 
+describe("exact numbers", () => {
+  it("compares integers up to 2^53 - 1 exactly, and keeps numbers apart from strings", () => {
+    const event = { detail: { id: 9007199254740991, name: "9007199254740991" } };
+
+    expect(test({ detail: { id: [9007199254740991] } }, event)).toBe(true);
+    expect(test({ detail: { id: [9007199254740990] } }, event)).toBe(false);
+    expect(test({ detail: { name: [9007199254740991] } }, event)).toBe(false);
+    expect(test({ detail: { name: ["9007199254740991"] } }, event)).toBe(true);
+  });
+});
+
 describe("cidr", () => {
   it("matches IPv4 and IPv6 addresses inside the range", () => {
     expect(test({ detail: { "source-ip": [{ cidr: "10.0.0.0/24" }] } })).toBe(true);

@@ -135,7 +135,13 @@ export function numericMatcher(terms: unknown, path: string): ValueMatcher {
       high = number(3, top);
       highOpen = top === "<";
       used = 4;
-      if (low > high) throw new InvalidPattern(path, "the lower bound of a numeric range is above the upper bound");
+      // EventBridge refuses equal bounds too (the range would hold one value, or none).
+      if (low >= high) {
+        throw new InvalidPattern(
+          path,
+          `the lower bound of a numeric range must be below the upper bound (for one value, write ["=", ${low}])`,
+        );
+      }
     }
   } else if (operator === "<" || operator === "<=") {
     high = number(1, operator);
