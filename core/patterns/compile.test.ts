@@ -57,11 +57,11 @@ describe("compilePattern validation", () => {
       /must be below the upper bound \(for one value, write \["=", 5\]\)/,
     ],
     ["an open range with equal bounds", { a: [{ numeric: [">", 5, "<", 5] }] }, "a[0].numeric", /must be below/],
-    ["an integer beyond double precision", { a: [1, 12345678901234567890] }, "a[1]", /beyond double precision/],
+    ["an integer beyond double precision", '{"a":[1,12345678901234567890]}', "a[1]", /beyond double precision/],
     ["such an integer as JSON text", '{"a":[9007199254740993]}', "a[0]", /beyond double precision/],
     [
       "such an integer in anything-but",
-      { a: [{ "anything-but": [1, -9007199254740993] }] },
+      '{"a":[{"anything-but":[1,-9007199254740993]}]}',
       "a[0].anything-but",
       /beyond double precision/,
     ],
