@@ -48,7 +48,10 @@ export interface ObjectCondition {
 
 export interface CompiledPattern {
   readonly root: ObjectCondition;
-  /** `root` with every `$or` distributed into its parent (see `expand.ts`): what `matches` tests. */
+  /**
+   * What `matches` tests: `[root]`, or when a `$or` branch shares an object with its parent, the
+   * `$or`-free alternatives that keep their fields array-consistent (see `expand.ts`).
+   */
   readonly alternatives: readonly ObjectCondition[];
   /** The pattern as given (a fresh copy), for display and deployment. */
   readonly source: Record<string, unknown>;
