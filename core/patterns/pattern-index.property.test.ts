@@ -7,7 +7,8 @@ import { PatternIndex } from "./pattern-index.js";
 /**
  * The index is an optimisation: for any patterns and any event, asking the index must give the
  * same keys as testing every pattern. Patterns and events are drawn from a small vocabulary
- * (with IP addresses spelled several ways, arrays, $or and exists) so collisions are frequent.
+ * (with IP addresses spelled several ways, arrays, $or branches adding to detail, and exists)
+ * so collisions are frequent.
  */
 
 /** A small seeded generator (mulberry32), so a failure names a reproducible seed. */
@@ -56,7 +57,9 @@ function generators(next: () => number) {
     const fields: Record<string, unknown> = {};
     if (next() < 0.85) fields.source = condition();
     if (next() < 0.8) fields.detail = detail();
-    if (next() < 0.15) fields.$or = [{ region: condition() }, { account: condition() }];
+    const roll = next();
+    if (roll < 0.15) fields.$or = [{ region: condition() }, { account: condition() }];
+    else if (roll < 0.3) fields.$or = [{ detail: { more: condition() } }, { account: condition() }];
     return Object.keys(fields).length > 0 ? fields : { source: condition() };
   };
   const value = (): unknown =>
@@ -77,6 +80,7 @@ function generators(next: () => number) {
       if (next() < 0.85) fields.eventName = value();
       if (next() < 0.3) fields.other = value();
       if (next() < 0.2) fields.extra = value();
+      if (next() < 0.3) fields.more = value();
       return fields;
     };
     if (shape < 0.7) record.detail = inner();
