@@ -27,7 +27,13 @@ describe("compilePattern validation", () => {
     ["a numeric prefix", { a: [{ prefix: 5 }] }, "a[0].prefix", /prefix match pattern must be a string/],
     ["a bad prefix modifier", { a: [{ prefix: { wildcard: "x" } }] }, "a[0].prefix", /equals-ignore-case/],
     ["a non-boolean exists", { a: [{ exists: "yes" }] }, "a[0].exists", /either true or false/],
-    ["a CIDR that is not one", { a: [{ cidr: "10.0.0.0/33" }] }, "a[0].cidr", /not a CIDR range/],
+    ["a CIDR that is not one", { a: [{ cidr: "10.0.0.0/33" }] }, "a[0].cidr", /prefix length must be below 32/],
+    ["a one-address IPv4 CIDR", { a: [{ cidr: "10.0.0.1/32" }] }, "a[0].cidr", /refuses \/32/],
+    ["a one-address IPv6 CIDR", { a: [{ cidr: "2001:db8::1/128" }] }, "a[0].cidr", /refuses \/128/],
+    ["a CIDR with spaces", { a: [{ cidr: "10.0.0.0/ 24" }] }, "a[0].cidr", /no spaces/],
+    ["a CIDR address with spaces", { a: [{ cidr: " 10.0.0.0/24" }] }, "a[0].cidr", /not an IPv4 or IPv6 address/],
+    ["a CIDR with a zone id", { a: [{ cidr: "fe80::%eth0/64" }] }, "a[0].cidr", /not an IPv4 or IPv6 address/],
+    ["a CIDR with two slashes", { a: [{ cidr: "10.0.0.0/8/8" }] }, "a[0].cidr", /exactly one \//],
     ["consecutive wildcards", { a: [{ wildcard: "a**b" }] }, "a[0].wildcard", /consecutive wildcard/],
     ["a bad wildcard escape", { a: [{ wildcard: "a\\b" }] }, "a[0].wildcard", /backslash/],
     [
@@ -44,12 +50,57 @@ describe("compilePattern validation", () => {
     ["a bad numeric operator", { a: [{ numeric: ["!=", 5] }] }, "a[0].numeric", /unrecognized numeric range operator/],
     ["a numeric range out of order", { a: [{ numeric: ["<", 5, ">", 1] }] }, "a[0].numeric", /too many elements/],
     ["an inverted numeric range", { a: [{ numeric: [">", 9, "<", 1] }] }, "a[0].numeric", /lower bound/],
+    [
+      "a numeric range with equal bounds",
+      { a: [{ numeric: [">=", 5, "<=", 5] }] },
+      "a[0].numeric",
+      /must be below the upper bound \(for one value, write \["=", 5\]\)/,
+    ],
+    ["an open range with equal bounds", { a: [{ numeric: [">", 5, "<", 5] }] }, "a[0].numeric", /must be below/],
+    ["an integer beyond double precision", '{"a":[1,12345678901234567890]}', "a[1]", /beyond double precision/],
+    ["such an integer as JSON text", '{"a":[9007199254740993]}', "a[0]", /beyond double precision/],
+    [
+      "such an integer in anything-but",
+      '{"a":[{"anything-but":[1,-9007199254740993]}]}',
+      "a[0].anything-but",
+      /beyond double precision/,
+    ],
     ["a numeric value out of range", { a: [{ numeric: [">", 6e9] }] }, "a[0].numeric", /outside the supported range/],
     ["a non-numeric bound", { a: [{ numeric: [">", "1"] }] }, "a[0].numeric", /must be numeric/],
     ["$or with one branch", { $or: [{ a: ["x"] }] }, "$or", /at least 2 objects/],
     ["$or that is not an array", { $or: { a: ["x"] } }, "$or", /array of objects/],
     ["$or with a scalar branch", { $or: [{ a: ["x"] }, "b"] }, "$or[1]", /only JSON objects/],
     ["an operator name as a field inside $or", { $or: [{ prefix: ["x"] }, { b: ["y"] }] }, "$or[0].prefix", /operator/],
+    [
+      "a $or branch re-declaring a parent field",
+      { a: ["1"], $or: [{ a: ["2"] }, { b: ["3"] }] },
+      "$or[0].a",
+      /already declared at a;.*order of the keys/,
+    ],
+    [
+      "a nested re-declaration",
+      { d: { e: ["1"] }, $or: [{ d: { e: ["2"] } }, { b: ["3"] }] },
+      "$or[0].d.e",
+      /already declared at d.e/,
+    ],
+    [
+      "a branch making a parent leaf an object",
+      { a: ["1"], $or: [{ a: { c: ["2"] } }, { b: ["3"] }] },
+      "$or[0].a",
+      /already declared/,
+    ],
+    [
+      "two $or levels declaring one field",
+      { $or: [{ d: { e: ["1"] } }, { b: ["3"] }], d: { $or: [{ e: ["2"] }, { f: ["4"] }] } },
+      "$or[0].d.e",
+      /already declared at d.\$or\[0\].e/,
+    ],
+    [
+      "too many $or combinations",
+      Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`k${i}`, { $or: [{ a: ["1"] }, { b: ["2"] }] }])),
+      "",
+      /more than 256 alternatives/,
+    ],
   ])("rejects %s, naming where", (_name, pattern, path, problem) => {
     const rejected = problemOf(pattern);
 
@@ -71,6 +122,11 @@ describe("compilePattern validation", () => {
 
     expect(compiled.source).toEqual(pattern);
     expect(compiled.source).not.toBe(pattern);
+  });
+
+  it("accepts sibling $or branches that declare the same field, and objects shared with the parent", () => {
+    expect(() => compilePattern({ $or: [{ a: ["1"] }, { a: ["2"] }] })).not.toThrow();
+    expect(() => compilePattern({ a: { b: ["1"] }, $or: [{ a: { c: ["2"] } }, { x: ["y"] }] })).not.toThrow();
   });
 
   it("accepts the pattern as JSON text", () => {

@@ -1,5 +1,6 @@
-import { parseIp } from "../net/ip.js";
 import { InvalidPattern } from "./errors.js";
+import { expandAlternatives } from "./expand.js";
+import { parsePatternIp } from "./ip.js";
 import {
   anyLeaf,
   anythingBut,
@@ -33,6 +34,8 @@ export interface LeafCondition {
 
 export interface FieldCondition {
   key: string;
+  /** Where the pattern declares the field (`$or[1].detail.eventName`), for error messages. */
+  at: string;
   leaf?: LeafCondition;
   child?: ObjectCondition;
 }
@@ -45,6 +48,11 @@ export interface ObjectCondition {
 
 export interface CompiledPattern {
   readonly root: ObjectCondition;
+  /**
+   * What `matches` tests: `[root]`, or when a `$or` branch shares an object with its parent, the
+   * `$or`-free alternatives that keep their fields array-consistent (see `expand.ts`).
+   */
+  readonly alternatives: readonly ObjectCondition[];
   /** The pattern as given (a fresh copy), for display and deployment. */
   readonly source: Record<string, unknown>;
 }
@@ -84,7 +92,7 @@ export function compilePattern(pattern: unknown): CompiledPattern {
   }
   if (!isPlainObject(value)) throw new InvalidPattern("", `the pattern must be a JSON object, not ${describe(value)}`);
   const root = compileObject(value, "", [], false);
-  return { root, source: structuredClone(value) };
+  return { root, alternatives: expandAlternatives(root), source: structuredClone(value) };
 }
 
 function compileObject(
@@ -107,9 +115,13 @@ function compileObject(
       throw new InvalidPattern(memberPath, `"${key}" is an operator and cannot be a field name inside $or`);
     }
     if (Array.isArray(member)) {
-      condition.fields.push({ key, leaf: compileLeaf(member, memberPath, [...fieldPath, key]) });
+      condition.fields.push({ key, at: memberPath, leaf: compileLeaf(member, memberPath, [...fieldPath, key]) });
     } else if (isPlainObject(member)) {
-      condition.fields.push({ key, child: compileObject(member, memberPath, [...fieldPath, key], insideOr) });
+      condition.fields.push({
+        key,
+        at: memberPath,
+        child: compileObject(member, memberPath, [...fieldPath, key], insideOr),
+      });
     } else {
       throw new InvalidPattern(memberPath, `"${key}" must be an object or an array, not ${describe(member)}`);
     }
@@ -144,6 +156,7 @@ function compileLeaf(values: unknown[], path: string, fieldPath: string[]): Leaf
     if (item === null || typeof item === "string" || typeof item === "number" || typeof item === "boolean") {
       if (typeof item === "string") exactStrings.push(item);
       else allExactStrings = false;
+      if (typeof item === "number") exactNumber(item, itemPath);
       leaf.matchers.push(exactMatcher(item));
       return;
     }
@@ -152,7 +165,7 @@ function compileLeaf(values: unknown[], path: string, fieldPath: string[]): Leaf
   if (allExactStrings) {
     leaf.exactStrings = exactStrings;
     // Many plain strings (event names, sources): one set lookup instead of a matcher each.
-    if (exactStrings.length > 2 && !exactStrings.some((text) => parseIp(text))) {
+    if (exactStrings.length > 2 && !exactStrings.some((text) => parsePatternIp(text))) {
       const set = new Set(exactStrings);
       leaf.matchers = [(value) => typeof value === "string" && set.has(value)];
     }
@@ -210,9 +223,13 @@ function affixMatcher(operator: "prefix" | "suffix", operand: unknown, path: str
   return operator === "prefix" ? prefixMatcher(value, ignoreCase) : suffixMatcher(value, ignoreCase);
 }
 
-/** What an `anything-but` excludes: values, or a prefix/suffix/wildcard/equals-ignore-case test. */
+/**
+ * What an `anything-but` excludes: values, or a prefix/suffix/wildcard/equals-ignore-case test.
+ * Excluded strings are compared as text, IP addresses included: EventBridge does not normalise
+ * addresses inside anything-but, so `{"anything-but": "2001:DB8::1"}` still matches `2001:db8::1`.
+ */
 function anythingButExcluded(operand: unknown, path: string): ValueMatcher {
-  if (typeof operand === "string") return exactMatcher(operand);
+  if (typeof operand === "string") return (value) => value === operand;
   if (typeof operand === "number") return numberOperand(operand, path);
   if (Array.isArray(operand)) {
     if (operand.length === 0) throw new InvalidPattern(path, "anything-but needs at least one value");
@@ -221,13 +238,11 @@ function anythingButExcluded(operand: unknown, path: string): ValueMatcher {
     if (!strings && !numbers) {
       throw new InvalidPattern(path, "inside an anything-but list, values must be all strings or all numbers");
     }
-    const matchers = operand.map((value) =>
-      typeof value === "number" ? numberOperand(value, path) : exactMatcher(value as string),
-    );
-    if (strings && !operand.some((text) => parseIp(text as string))) {
+    if (strings) {
       const set = new Set(operand as string[]);
       return (value) => typeof value === "string" && set.has(value);
     }
+    const matchers = operand.map((value) => numberOperand(value as number, path));
     return (value) => matchers.some((matcher) => matcher(value));
   }
   if (isPlainObject(operand)) {
@@ -257,7 +272,23 @@ function anythingButExcluded(operand: unknown, path: string): ValueMatcher {
   throw new InvalidPattern(path, "value of anything-but must be a string, a number, an array, or an object");
 }
 
+/**
+ * An exact number must be one Riposte compares as EventBridge does. EventBridge compares a large
+ * integer by its digits; Riposte sees numbers once parsed, where every integer beyond 2^53 shares
+ * its value with its neighbours (12345678901234567890 and …891 are one double), so it would
+ * answer "match" where EventBridge answers "no match". Such a pattern is refused instead.
+ */
+function exactNumber(value: number, path: string): void {
+  if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    throw new InvalidPattern(
+      path,
+      `the number ${value} is beyond double precision (±${Number.MAX_SAFE_INTEGER}): EventBridge compares such a number by its digits, which Riposte cannot see once the event is parsed; match it as a string if the event carries one`,
+    );
+  }
+}
+
 function numberOperand(value: number, path: string): ValueMatcher {
+  exactNumber(value, path);
   if (!Number.isFinite(value) || Math.abs(value) > NUMERIC_LIMIT) {
     throw new InvalidPattern(path, `numeric value ${value} is outside the supported range ±${NUMERIC_LIMIT}`);
   }

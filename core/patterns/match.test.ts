@@ -96,10 +96,33 @@ describe("exact values and arrays", () => {
   });
 
   it("matches an IP literal against other spellings of the same address", () => {
-    const event = { detail: { ip: "::ffff:10.0.0.1" } };
+    const ip = (value: string) => ({ detail: { ip: value } });
 
-    expect(test({ detail: { ip: ["10.0.0.1"] } }, event)).toBe(true);
-    expect(test({ detail: { ip: ["10.0.0.2"] } }, event)).toBe(false);
+    expect(test({ detail: { ip: ["2001:DB8::1"] } }, ip("2001:db8:0:0::1"))).toBe(true);
+    expect(test({ detail: { ip: ["2001:db8::1"] } }, ip("2001:db8::2"))).toBe(false);
+    expect(test({ detail: { ip: ["10.0.0.1"] } }, ip("::ffff:a00:1"))).toBe(true);
+  });
+
+  it("reads addresses as strictly as EventBridge: no whitespace, zone ids or dotted IPv6 tails", () => {
+    const ip = (value: string) => ({ detail: { ip: value } });
+
+    expect(test({ detail: { ip: ["10.0.0.1"] } }, ip(" 10.0.0.1"))).toBe(false);
+    expect(test({ detail: { ip: ["10.0.0.1"] } }, ip("10.0.0.1\n"))).toBe(false);
+    expect(test({ detail: { ip: ["10.0.0.1"] } }, ip("::ffff:10.0.0.1"))).toBe(false);
+    expect(test({ detail: { ip: ["fe80::1"] } }, ip("fe80::1%eth0"))).toBe(false);
+    expect(test({ detail: { ip: ["fe80::1%eth0"] } }, ip("fe80::1"))).toBe(false);
+    expect(test({ detail: { ip: ["fe80::1%eth0"] } }, ip("fe80::1%eth0"))).toBe(true);
+    expect(test({ detail: { ip: [{ cidr: "10.0.0.0/8" }] } }, ip(" 10.0.0.1"))).toBe(false);
+    expect(test({ detail: { ip: [{ cidr: "10.0.0.0/8" }] } }, ip("::ffff:10.0.0.1"))).toBe(false);
+    expect(test({ detail: { ip: [{ cidr: "fe80::/16" }] } }, ip("fe80::1%eth0"))).toBe(false);
+  });
+
+  it("compares addresses inside anything-but as text, as EventBridge does", () => {
+    const event = { detail: { ip: "2001:db8::1" } };
+
+    expect(test({ detail: { ip: [{ "anything-but": "2001:DB8::1" }] } }, event)).toBe(true);
+    expect(test({ detail: { ip: [{ "anything-but": ["2001:DB8::1", "x"] }] } }, event)).toBe(true);
+    expect(test({ detail: { ip: [{ "anything-but": "2001:db8::1" }] } }, event)).toBe(false);
   });
 
   it("ignores inherited properties: a field named constructor must really be there", () => {
@@ -155,6 +178,19 @@ describe("wildcard", () => {
     expect(test({ detail: { name: [{ wildcard: "a\\*c" }] } }, event)).toBe(false);
     expect(test({ detail: { other: [{ wildcard: "a.*" }] } }, event)).toBe(true);
     expect(test({ detail: { other: [{ wildcard: "x.*" }] } }, { detail: { other: "xyz" } })).toBe(false);
+  });
+
+  it("takes - and other regular-expression characters literally (us-*, riposte-*)", () => {
+    expect(test({ region: [{ wildcard: "us-*" }] })).toBe(true);
+    expect(test({ region: [{ wildcard: "eu-*" }] })).toBe(false);
+    expect(test({ detail: { role: [{ wildcard: "riposte-*" }] } }, { detail: { role: "riposte-remediator" } })).toBe(
+      true,
+    );
+    expect(test({ region: [{ "anything-but": { wildcard: "us-*" } }] })).toBe(false);
+    expect(test({ region: [{ "anything-but": { wildcard: ["eu-*", "ap-*"] } }] })).toBe(true);
+    expect(
+      test({ detail: { x: [{ wildcard: "(a|b)[c]{1}^$+?.-/*" }] } }, { detail: { x: "(a|b)[c]{1}^$+?.-/z" } }),
+    ).toBe(true);
   });
 
   it("lets a star span line breaks", () => {
@@ -218,6 +254,17 @@ describe("numeric", () => {
   });
 });
 
+describe("exact numbers", () => {
+  it("compares integers up to 2^53 - 1 exactly, and keeps numbers apart from strings", () => {
+    const event = { detail: { id: 9007199254740991, name: "9007199254740991" } };
+
+    expect(test({ detail: { id: [9007199254740991] } }, event)).toBe(true);
+    expect(test({ detail: { id: [9007199254740990] } }, event)).toBe(false);
+    expect(test({ detail: { name: [9007199254740991] } }, event)).toBe(false);
+    expect(test({ detail: { name: ["9007199254740991"] } }, event)).toBe(true);
+  });
+});
+
 describe("cidr", () => {
   it("matches IPv4 and IPv6 addresses inside the range", () => {
     expect(test({ detail: { "source-ip": [{ cidr: "10.0.0.0/24" }] } })).toBe(true);
@@ -225,6 +272,15 @@ describe("cidr", () => {
     expect(test({ detail: { ip: [{ cidr: "2001:db8::/32" }] } }, { detail: { ip: "2001:db8::1" } })).toBe(true);
     expect(test({ detail: { ip: [{ cidr: "2001:db8::/32" }] } }, { detail: { ip: "2001:db9::1" } })).toBe(false);
     expect(test({ detail: { ip: [{ cidr: "10.0.0.0/8" }] } }, { detail: { ip: "not an ip" } })).toBe(false);
+  });
+
+  it("starts the range at the address as written, as EventBridge does (host bits are not cleared)", () => {
+    const ip = (value: string) => ({ detail: { ip: value } });
+
+    expect(test({ detail: { ip: [{ cidr: "10.0.0.5/24" }] } }, ip("10.0.0.4"))).toBe(false);
+    expect(test({ detail: { ip: [{ cidr: "10.0.0.5/24" }] } }, ip("10.0.0.5"))).toBe(true);
+    expect(test({ detail: { ip: [{ cidr: "10.0.0.5/24" }] } }, ip("10.0.0.255"))).toBe(true);
+    expect(test({ detail: { ip: [{ cidr: "10.0.0.5/24" }] } }, ip("10.0.1.0"))).toBe(false);
   });
 });
 
@@ -297,6 +353,35 @@ describe("$or", () => {
     expect(test(pattern, metric({ metricType: "MetricType", namespace: "AWS/EC2", spaceId: 1000 }))).toBe(true);
     expect(test(pattern, metric({ metricType: "MetricType", namespace: "AWS/EC2", spaceId: 9 }))).toBe(false);
     expect(test(pattern, metric({ scope: "Service" }))).toBe(true);
+  });
+
+  it("keeps a branch's fields in the same array element as its parent's fields", () => {
+    const pattern = { a: { b: ["1"] }, $or: [{ a: { c: ["2"] } }, { x: ["y"] }] };
+
+    expect(test(pattern, { a: [{ b: "1" }, { c: "2" }] })).toBe(false);
+    expect(test(pattern, { a: [{ b: "1", c: "2" }, { c: "3" }] })).toBe(true);
+    expect(test(pattern, { a: [{ b: "1" }, { c: "2" }], x: "y" })).toBe(true);
+  });
+
+  it("keeps array consistency for a nested $or inside an object", () => {
+    const pattern = { items: { kind: ["disk"], $or: [{ size: [{ numeric: [">", 10] }] }, { tag: ["big"] }] } };
+
+    expect(
+      test(pattern, {
+        items: [
+          { kind: "disk", size: 1 },
+          { kind: "net", size: 99 },
+        ],
+      }),
+    ).toBe(false);
+    expect(
+      test(pattern, {
+        items: [
+          { kind: "disk", size: 1 },
+          { kind: "disk", tag: "big" },
+        ],
+      }),
+    ).toBe(true);
   });
 
   it("supports parallel ors at different levels", () => {

@@ -6,7 +6,8 @@ import type { ValueMatcher } from "./values.js";
  * - a field matches when any of its leaf values matches any value or operator of the pattern;
  *   arrays in the event are flattened (at any depth);
  * - fields under objects inside an array must all match within the same array element
- *   ("array-consistent" matching, as `rulesForJSONEvent` does);
+ *   ("array-consistent" matching, as `rulesForJSONEvent` does), including the fields a `$or`
+ *   branch adds to its parent: the answer comes from `$or`-free alternatives (`expand.ts`);
  * - `{"exists": false}` holds when the field has no leaf value anywhere in the event (an object
  *   or an empty array at that path counts as absent), and `anything-but` never matches a
  *   missing field.
@@ -19,9 +20,19 @@ function member(value: unknown, key: string): unknown {
   return hasOwn.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
-/** Whether `event` matches the compiled pattern. */
+/**
+ * Whether `event` matches the compiled pattern: one of its alternatives matches. With several,
+ * the pattern tree is tried first with each `$or` branch tested on its own: a looser test (it
+ * ignores array consistency between a branch and its parent) that any match also passes, so the
+ * many events that fail it cost one pass instead of one per alternative.
+ */
 export function matches(compiled: CompiledPattern, event: unknown): boolean {
-  return matchObject(compiled.root, event, event, false);
+  const alternatives = compiled.alternatives;
+  if (alternatives.length > 1 && !matchObject(compiled.root, event, event, false)) return false;
+  for (let i = 0; i < alternatives.length; i++) {
+    if (matchObject(alternatives[i]!, event, event, false)) return true;
+  }
+  return false;
 }
 
 /**
@@ -47,9 +58,9 @@ function matchObject(condition: ObjectCondition, value: unknown, root: unknown, 
   }
   const ors = condition.ors;
   for (let i = 0; i < ors.length; i++) {
-    const alternatives = ors[i]!;
+    const branches = ors[i]!;
     let any = false;
-    for (let j = 0; j < alternatives.length && !any; j++) any = matchObject(alternatives[j]!, value, root, viaArray);
+    for (let j = 0; j < branches.length && !any; j++) any = matchObject(branches[j]!, value, root, viaArray);
     if (!any) return false;
   }
   return true;

@@ -31,6 +31,16 @@ describe("PatternIndex", () => {
     expect(index.size).toBe(5);
   });
 
+  it("finds a pattern pinned to an IP address spelled differently in the event", () => {
+    const index = new PatternIndex<string>();
+    const pattern = compilePattern({ source: ["2001:DB8::1"], detail: { eventName: ["10.0.0.1"] } });
+    index.add("by-address", pattern);
+    const event = { source: "2001:db8:0::1", detail: { eventName: "::ffff:a00:1" } };
+
+    expect(matches(pattern, event)).toBe(true);
+    expect(index.match(event)).toEqual(["by-address"]);
+  });
+
   it("keeps every condition of an indexed pattern, not just source and eventName", () => {
     const index = new PatternIndex<string>();
     index.add(

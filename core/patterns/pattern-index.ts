@@ -1,4 +1,5 @@
 import type { CompiledPattern, FieldCondition, ObjectCondition } from "./compile.js";
+import { parsePatternIp } from "./ip.js";
 import { matches } from "./match.js";
 
 /**
@@ -8,10 +9,24 @@ import { matches } from "./match.js";
  * event depends on the bucket size, not on how many patterns are registered.
  */
 const NO_NAME = Symbol("no eventName");
+/** The bucket of a source's patterns that do not pin eventName; `bucketKey` never yields it. */
+const ANY_NAME = "\0*";
+
+/**
+ * The bucket key of an exact value. `matches()` compares IP addresses by value (`2001:DB8::1`
+ * equals `2001:db8:0::1`), so the index must too, or it would drop a pattern that matches: an
+ * address is keyed by family and value behind a NUL; a string that itself starts with a NUL is
+ * escaped with a second one, so no two different values share a key.
+ */
+function bucketKey(text: string): string {
+  const ip = parsePatternIp(text);
+  if (ip) return `\0ip${ip.version}:${ip.value.toString(16)}`;
+  return text.startsWith("\0") ? `\0${text}` : text;
+}
 
 export class PatternIndex<K> {
   private readonly entries: { key: K; pattern: CompiledPattern }[] = [];
-  /** source → eventName → entry indexes; `*` holds the source's patterns with no eventName pin. */
+  /** source → eventName → entry indexes (by `bucketKey`); `ANY_NAME` holds those with no eventName pin. */
   private readonly bySource = new Map<string, Map<string, number[]>>();
   private readonly unindexed: number[] = [];
 
@@ -24,12 +39,12 @@ export class PatternIndex<K> {
     this.merged.clear();
     this.mergedLists = 0;
     const index = this.entries.push({ key, pattern }) - 1;
-    const sources = exactValues(pattern.root, ["source"]);
+    const sources = exactValues(pattern.root, ["source"])?.map(bucketKey);
     if (!sources) {
       this.unindexed.push(index);
       return;
     }
-    const eventNames = exactValues(pattern.root, ["detail", "eventName"]) ?? ["*"];
+    const eventNames = exactValues(pattern.root, ["detail", "eventName"])?.map(bucketKey) ?? [ANY_NAME];
     for (const source of sources) {
       let byName = this.bySource.get(source);
       if (!byName) {
@@ -95,7 +110,7 @@ export class PatternIndex<K> {
     const record = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
     const lists: number[][] = [this.unindexed];
     for (const source of stringsIn(record.source)) {
-      const byName = this.bySource.get(source);
+      const byName = this.bySource.get(bucketKey(source));
       if (!byName) continue;
       const detail = record.detail;
       if (Array.isArray(detail)) {
@@ -106,10 +121,10 @@ export class PatternIndex<K> {
       const eventName =
         typeof detail === "object" && detail !== null ? (detail as Record<string, unknown>).eventName : undefined;
       for (const name of stringsIn(eventName)) {
-        const named = byName.get(name);
+        const named = byName.get(bucketKey(name));
         if (named) lists.push(named);
       }
-      const any = byName.get("*");
+      const any = byName.get(ANY_NAME);
       if (any) lists.push(any);
     }
     const nonEmpty = lists.filter((list) => list.length > 0);

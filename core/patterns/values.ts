@@ -1,5 +1,5 @@
-import { type Cidr, cidrContains, parseCidr, parseIp } from "../net/ip.js";
 import { InvalidPattern } from "./errors.js";
+import { inPatternCidr, parsePatternCidr, parsePatternIp } from "./ip.js";
 
 /**
  * Matchers for one leaf value of an event (a string, number, boolean or null; never an object or
@@ -16,20 +16,22 @@ const isLeaf = (value: unknown): boolean => value === null || typeof value !== "
 /** Any leaf value: `{"exists": true}`. */
 export const anyLeaf: ValueMatcher = isLeaf;
 
-/** An exact literal: a string (IP addresses also match their other spellings), number, boolean or null. */
+/**
+ * An exact literal: a string, number, boolean or null. An IP address literal also matches the
+ * other spellings of the same address (`2001:DB8::1`, `2001:db8:0::1`), as EventBridge turns it
+ * into a one-address range; what counts as an address is `parsePatternIp`'s strict reading.
+ */
 export function exactMatcher(literal: string | number | boolean | null): ValueMatcher {
   if (typeof literal === "string") {
-    // EventBridge turns an IP literal into a one-address range, so "::ffff:1.2.3.4" matches "1.2.3.4".
-    const ip = parseIp(literal);
-    if (ip && literal.trim() === literal) {
+    const ip = parsePatternIp(literal);
+    if (ip) {
       return (value) => {
         if (typeof value !== "string") return false;
         if (value === literal) return true;
-        const other = parseIp(value);
+        const other = parsePatternIp(value);
         return other !== undefined && other.version === ip.version && other.value === ip.value;
       };
     }
-    return (value) => value === literal;
   }
   return (value) => value === literal;
 }
@@ -92,8 +94,12 @@ function compileWildcard(expression: string, path: string): ValueMatcher {
   return (value) => typeof value === "string" && regex.test(value);
 }
 
+/**
+ * Escapes the regular-expression syntax characters. Only those: with the `u` flag an escaped
+ * `-` (or any other non-syntax character) is itself a syntax error, which refused `us-*`.
+ */
 function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
 /** A numeric range: `[">", 0, "<=", 5]`, `["=", 3.018e2]`, `["<", 10]`… */
@@ -129,7 +135,13 @@ export function numericMatcher(terms: unknown, path: string): ValueMatcher {
       high = number(3, top);
       highOpen = top === "<";
       used = 4;
-      if (low > high) throw new InvalidPattern(path, "the lower bound of a numeric range is above the upper bound");
+      // EventBridge refuses equal bounds too (the range would hold one value, or none).
+      if (low >= high) {
+        throw new InvalidPattern(
+          path,
+          `the lower bound of a numeric range must be below the upper bound (for one value, write ["=", ${low}])`,
+        );
+      }
     }
   } else if (operator === "<" || operator === "<=") {
     high = number(1, operator);
@@ -149,12 +161,12 @@ export function numericMatcher(terms: unknown, path: string): ValueMatcher {
 /** An IPv4 or IPv6 CIDR range; event values that are not addresses never match. */
 export function cidrMatcher(text: unknown, path: string): ValueMatcher {
   if (typeof text !== "string") throw new InvalidPattern(path, "cidr match pattern must be a string");
-  const cidr: Cidr | undefined = parseCidr(text);
-  if (!cidr) throw new InvalidPattern(path, `"${text}" is not a CIDR range such as 10.0.0.0/24 or 2001:db8::/32`);
+  const cidr = parsePatternCidr(text);
+  if (typeof cidr === "string") throw new InvalidPattern(path, `"${text}" is refused: ${cidr}`);
   return (value) => {
     if (typeof value !== "string") return false;
-    const ip = parseIp(value);
-    return ip !== undefined && cidrContains(cidr, ip);
+    const ip = parsePatternIp(value);
+    return ip !== undefined && inPatternCidr(cidr, ip);
   };
 }
 

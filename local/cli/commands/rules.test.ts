@@ -129,6 +129,42 @@ describe("riposte rules test", () => {
     );
   });
 
+  it.each([
+    [
+      { detail: { ip: [{ cidr: "10.0.0.1/32" }] } },
+      /detail\.ip\[0\]\.cidr: .*EventBridge refuses \/32: write the address itself/,
+    ],
+    [{ detail: { ip: [{ cidr: "10.0.0.0/ 24" }] } }, /no spaces/],
+    [{ detail: { n: [{ numeric: [">=", 5, "<=", 5] }] } }, /for one value, write \["=", 5\]/],
+    [
+      '{"detail":{"n":[12345678901234567890]}}',
+      /beyond double precision.*EventBridge compares such a number by its digits/,
+    ],
+    [
+      { source: ["aws.s3"], $or: [{ source: ["aws.ec2"] }, { region: ["us-east-1"] }] },
+      /at \$or\[0\]\.source: "source" is already declared at source;.*depends on the order of the keys/,
+    ],
+  ])("says why EventBridge would refuse %j", async (pattern, reason) => {
+    const dir = files(pattern, JSON.stringify(envelope("aws.s3")));
+    const c = capture(dir);
+
+    const code = await main(["rules", "test", "pattern.json", "events.json"], c.io);
+
+    expect(code).toBe(2);
+    expect(c.err()).toMatch(reason);
+    expect(c.out()).toBe("");
+  });
+
+  it("accepts a wildcard with a hyphen and tests it", async () => {
+    const dir = files({ region: [{ wildcard: "us-*" }] }, JSON.stringify([envelope("aws.s3")]));
+    const c = capture(dir);
+
+    const code = await main(["rules", "test", "pattern.json", "events.json"], c.io);
+
+    expect(code).toBe(0);
+    expect(c.out()).toBe("0\tmatch\tevents.json:1\n");
+  });
+
   it("reports events that are not EventBridge events on stderr and exits 1, testing the rest", async () => {
     const dir = files(
       { source: ["aws.s3"] },

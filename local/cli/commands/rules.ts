@@ -20,8 +20,9 @@ list  Print the detection catalog. --format json prints
 
 test  EventBridge's TestEventPattern on this machine: for each event (EventBridge envelopes: a
       file of one, a JSON array, or JSON Lines) print whether the pattern matches. --format jsonl
-      prints {"index","match"} per event. An invalid pattern exits 2 naming the problem; events
-      that are not EventBridge events are reported on stderr and exit 1.
+      prints {"index","match"} per event. A pattern EventBridge would refuse (or whose answer
+      depends on what Riposte cannot see, such as integers past 2^53) exits 2 naming where and
+      why; events that are not EventBridge events are reported on stderr and exit 1.
 `;
 
 /** The fields TestEventPattern requires of an event. */

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { type CompiledPattern, compilePattern } from "./compile.js";
+import { InvalidPattern } from "./errors.js";
+import { allAlternatives } from "./expand.js";
+import { matches } from "./match.js";
+
+/**
+ * `matches` takes two shortcuts over "some `$or`-free alternative matches": a single pass over the
+ * tree when no branch shares an object with its parent, and that pass as a pre-check otherwise.
+ * Both must give the answer of the full expansion, for any pattern and event.
+ */
+
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Objects under "a" and "b" (so branches often share them with their parent); each leaf of a
+ * pattern has its own name (l0…l11, so none is declared twice), and events hold most of them.
+ */
+function generators(next: () => number) {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  const LEAVES = Array.from({ length: 12 }, (_, i) => `l${i}`);
+  const leaf = (): unknown[] => pick([["1"], ["2"], ["1", "2"], [{ exists: false }], [{ "anything-but": "1" }]]);
+  let named = 0;
+  const object = (depth: number): Record<string, unknown> => {
+    const fields: Record<string, unknown> = { [LEAVES[named++ % LEAVES.length]!]: leaf() };
+    if (depth > 0) {
+      for (const key of ["a", "b"]) if (next() < 0.5) fields[key] = object(depth - 1);
+      if (next() < 0.6) fields.$or = [object(depth - 1), object(depth - 1)];
+    }
+    return fields;
+  };
+  const value = (depth: number): unknown => {
+    const record = (): Record<string, unknown> => {
+      const fields: Record<string, unknown> = {};
+      for (const key of LEAVES) if (next() < 0.7) fields[key] = pick(["1", "2", ["1", "3"]]);
+      if (depth > 0) for (const key of ["a", "b"]) if (next() < 0.7) fields[key] = value(depth - 1);
+      return fields;
+    };
+    return next() < 0.5 ? [record(), record(), record()] : record();
+  };
+  const pattern = () => {
+    named = 0;
+    return object(3);
+  };
+  return { pattern, event: () => value(3) };
+}
+
+function reference(compiled: CompiledPattern, event: unknown): boolean {
+  return allAlternatives(compiled.root).some((alternative) =>
+    matches({ ...compiled, root: alternative, alternatives: [alternative] }, event),
+  );
+}
+
+describe("$or expansion shortcuts", () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])("agree with the full expansion (seed %i)", (seed) => {
+    const { pattern, event } = generators(random(seed));
+    let compared = 0;
+    for (let i = 0; i < 60; i++) {
+      let compiled: CompiledPattern;
+      try {
+        compiled = compilePattern(pattern());
+      } catch (error) {
+        if (error instanceof InvalidPattern) continue;
+        throw error;
+      }
+      for (let j = 0; j < 60; j++) {
+        const sample = event();
+        compared++;
+
+        expect(matches(compiled, sample), JSON.stringify([compiled.source, sample])).toBe(reference(compiled, sample));
+      }
+    }
+    expect(compared).toBeGreaterThan(600);
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { type CompiledPattern, compilePattern } from "./compile.js";
+import { InvalidPattern } from "./errors.js";
+import { matches } from "./match.js";
+import { PatternIndex } from "./pattern-index.js";
+
+/**
+ * The index is an optimisation: for any patterns and any event, asking the index must give the
+ * same keys as testing every pattern. Patterns and events are drawn from a small vocabulary
+ * (with IP addresses spelled several ways, arrays, $or branches adding to detail, and exists)
+ * so collisions are frequent.
+ */
+
+/** A small seeded generator (mulberry32), so a failure names a reproducible seed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = [
+  "aws.iam",
+  "aws.s3",
+  "CreateUser",
+  "2001:DB8::1",
+  "2001:db8:0::1",
+  "10.0.0.1",
+  "::ffff:a00:1",
+  " 10.0.0.1",
+];
+
+function generators(next: () => number) {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  const some = <T>(make: () => T, max: number): T[] => Array.from({ length: 1 + Math.floor(next() * max) }, make);
+  const condition = (): unknown[] =>
+    pick<() => unknown[]>([
+      () => some(() => pick(WORDS), 3),
+      () => [{ prefix: pick(["aws.", "2001:", "Create"]) }],
+      () => [{ exists: pick([true, false]) }],
+      () => [{ "anything-but": pick(WORDS) }],
+      () => [{ cidr: pick(["10.0.0.0/8", "2001:db8::/32"]) }],
+      () => [pick(WORDS), { exists: false }],
+    ])();
+  const detail = (): Record<string, unknown> => {
+    const fields: Record<string, unknown> = {};
+    if (next() < 0.8) fields.eventName = condition();
+    if (next() < 0.3) fields.other = condition();
+    if (next() < 0.2) fields.$or = [{ other: condition() }, { extra: condition() }];
+    return Object.keys(fields).length > 0 ? fields : { eventName: condition() };
+  };
+  const pattern = (): Record<string, unknown> => {
+    const fields: Record<string, unknown> = {};
+    if (next() < 0.85) fields.source = condition();
+    if (next() < 0.8) fields.detail = detail();
+    const roll = next();
+    if (roll < 0.15) fields.$or = [{ region: condition() }, { account: condition() }];
+    else if (roll < 0.3) fields.$or = [{ detail: { more: condition() } }, { account: condition() }];
+    return Object.keys(fields).length > 0 ? fields : { source: condition() };
+  };
+  const value = (): unknown =>
+    pick<() => unknown>([
+      () => pick(WORDS),
+      () => some(() => pick(WORDS), 3),
+      () => [[pick(WORDS)], pick(WORDS)],
+      () => 7,
+      () => null,
+      () => ({ nested: pick(WORDS) }),
+    ])();
+  const event = (): unknown => {
+    const record: Record<string, unknown> = {};
+    if (next() < 0.9) record.source = value();
+    const shape = next();
+    const inner = () => {
+      const fields: Record<string, unknown> = {};
+      if (next() < 0.85) fields.eventName = value();
+      if (next() < 0.3) fields.other = value();
+      if (next() < 0.2) fields.extra = value();
+      if (next() < 0.3) fields.more = value();
+      return fields;
+    };
+    if (shape < 0.7) record.detail = inner();
+    else if (shape < 0.85) record.detail = [inner(), inner()];
+    else if (shape < 0.9) record.detail = pick(WORDS);
+    if (next() < 0.2) record.region = value();
+    if (next() < 0.2) record.account = value();
+    return record;
+  };
+  return { pattern, event };
+}
+
+function compileOrSkip(pattern: unknown): CompiledPattern | undefined {
+  try {
+    return compilePattern(pattern);
+  } catch (error) {
+    if (error instanceof InvalidPattern) return undefined;
+    throw error;
+  }
+}
+
+describe("PatternIndex against matching every pattern", () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])("never changes an answer (seed %i)", (seed) => {
+    const { pattern, event } = generators(random(seed));
+    const compiled = Array.from({ length: 40 }, pattern)
+      .map(compileOrSkip)
+      .filter((entry): entry is CompiledPattern => entry !== undefined);
+    const index = new PatternIndex<number>();
+    for (const [key, entry] of compiled.entries()) index.add(key, entry);
+
+    for (let i = 0; i < 400; i++) {
+      const sample = event();
+      const expected = compiled.flatMap((entry, key) => (matches(entry, sample) ? [key] : []));
+
+      expect(index.match(sample), JSON.stringify(sample)).toEqual(expected);
+    }
+  });
+});
