@@ -43,3 +43,34 @@ export function workflowProblemQueries<Arn>(stateMachineArn: Arn): MetricQuery<A
     },
   ];
 }
+
+/**
+ * The correlate queue falling behind: its oldest message older than `thresholdSeconds` for
+ * `evaluationPeriods` minutes running. A healthy queue holds a message for the batching window
+ * plus one invocation; older means the correlate functions at their maximum concurrency cannot
+ * keep up (raise `aws.correlate.maxConcurrency`), or a batch keeps failing and is retried.
+ */
+export interface QueueAgeAlarm {
+  namespace: "AWS/SQS";
+  metricName: "ApproximateAgeOfOldestMessage";
+  statistic: "Maximum";
+  period: number;
+  evaluationPeriods: number;
+  thresholdSeconds: number;
+}
+
+export function queueAgeAlarm(options: {
+  batchingWindowSeconds: number;
+  functionTimeoutSeconds: number;
+}): QueueAgeAlarm {
+  // Twice the worst healthy wait, and at least five minutes: a short burst is not an incident.
+  const healthy = options.batchingWindowSeconds + options.functionTimeoutSeconds;
+  return {
+    namespace: "AWS/SQS",
+    metricName: "ApproximateAgeOfOldestMessage",
+    statistic: "Maximum",
+    period: 60,
+    evaluationPeriods: 5,
+    thresholdSeconds: Math.max(300, 2 * healthy),
+  };
+}

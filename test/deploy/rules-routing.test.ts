@@ -58,7 +58,7 @@ async function deployedFindings(scenario: Scenario, records: unknown[]): Promise
   const engine = createDetectionEngine({
     config,
     state,
-    detections: stateful.map((rule) => rule.detection),
+    detections: stateful.flatMap((rule) => rule.detections),
     dedupe: true,
   });
   const intake = createDetectionEngine({ config, state, dedupe: true });
@@ -89,7 +89,7 @@ describe("detection scenarios through the deployed rules", () => {
     "%s: no rule delivers Riposte's own change: %s",
     async (detection, _name, scenario) => {
       const config = parseConfig(scenario.config ?? {});
-      const rule = deployedRules(config).find((candidate) => candidate.detection === detection);
+      const rule = deployedRules(config).find((candidate) => candidate.detections.includes(detection));
       const events = eventsOf(scenario.records.map(asRiposte));
 
       const findings = await deployedFindings(scenario, scenario.records.map(asRiposte));
