@@ -76,6 +76,8 @@ export function functionArgs(
     environment: { NODE_OPTIONS: "--enable-source-maps", ...options.environment },
     logging: { format: "json", retention: retentionName(config.aws.logRetentionDays) },
     ...(spec.geo ? { nodejs: { install: installedVersions(GEO_PACKAGES) } } : {}),
+    // A storm of workflow tasks cannot take these instances (core/deploy/functions.ts).
+    ...(spec.reservedConcurrency ? { concurrency: { reserved: spec.reservedConcurrency } } : {}),
     transform: {
       role: (args) => {
         args.name = homeRegion.apply((region) =>
