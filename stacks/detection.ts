@@ -88,7 +88,7 @@ function deployRule(rule: DeployedRule, bus?: aws.cloudwatch.EventBus) {
   const suffix = bus ? "Organization" : "";
   const eventRule = new aws.cloudwatch.EventRule(`${rule.logicalName}${suffix}Rule`, {
     name: ruleName($app.stage, rule.id),
-    description: `Riposte ${rule.detections.join(", ")} (${rule.stateful ? "candidates for correlation" : "starts the workflow"})`,
+    description: `Riposte ${rule.detections.join(", ")} (${rule.target.kind === "correlate" ? "queued for correlation" : "starts the workflow"})`,
     eventPattern: rule.pattern,
     // Read-only calls (Get/List/Describe) reach only rules in this state.
     state: rule.readOnlyEvents ? "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" : "ENABLED",

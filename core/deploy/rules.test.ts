@@ -8,6 +8,7 @@ import { WorkflowInputSchema } from "../model/tasks.js";
 import { compilePattern } from "../patterns/compile.js";
 import { matches } from "../patterns/match.js";
 import {
+  CORRELATED_STATELESS,
   deployedRules,
   hasLoopPrevention,
   intakeOnlyDetections,
@@ -41,11 +42,15 @@ describe("deployedRules", () => {
       for (const detection of rule.detections) {
         const definition = getDetection(detection);
         expect(rule.stateful).toBe(definition.stateful);
-        expect(rule.target.kind).toBe(definition.stateful ? "correlate" : "workflow");
+        const queued = definition.stateful || CORRELATED_STATELESS.includes(detection);
+        expect(rule.target.kind).toBe(queued ? "correlate" : "workflow");
         if (rule.target.kind === "workflow") expect(rule.target.category).toBe(definition.category);
       }
     }
     expect(rules.filter((rule) => !rule.stateful)).toHaveLength(CATALOG.filter((d) => !d.stateful).length);
+    for (const id of CORRELATED_STATELESS) {
+      expect(getDetection(id)).toMatchObject({ stateful: false, category: "network" });
+    }
     expect(intakeOnlyDetections(config)).toEqual(["web-scanning"]);
   });
 

@@ -164,6 +164,30 @@ export function intakeOnlyDetections(config: RiposteConfig): DetectionId[] {
 }
 
 /**
+ * Stateless detections deployed to the correlate queue instead of a rule that starts their
+ * workflow. One security-group change (AuthorizeSecurityGroupIngress, ModifySecurityGroupRules)
+ * matches the patterns of several of them, and each matching rule started an execution — two to
+ * four per change, most ending at NoFinding, each costing a StartExecution token and state
+ * transitions in a storm. Through the queue (which already receives those events for the stateful
+ * security-group detections), the correlate function runs them all once per event and starts one
+ * execution per finding, named after its incident: a second delivery starts none. The cost is the
+ * batching window (a few seconds) before the workflow starts. Detection ids and incident ids are
+ * unchanged.
+ */
+export const CORRELATED_STATELESS: readonly DetectionId[] = [
+  "sg-ssh-open-world",
+  "sg-rule-modified-open",
+  "sg-high-risk-port-open",
+  "sg-temporary-rule",
+  "sg-ssh-restricted-cidr",
+];
+
+/** The detections the correlate function runs on the events the rules queue: stateful ones and `CORRELATED_STATELESS`. */
+export function correlatedDetections(statefulIds: readonly DetectionId[]): DetectionId[] {
+  return [...statefulIds, ...CORRELATED_STATELESS.filter((id) => !statefulIds.includes(id))];
+}
+
+/**
  * The id of the one rule that serves every stateful detection reading read-only calls
  * (`access-key-anomalous-use`, `impossible-travel`, `unusual-region`): nearly every API call
  * matches all three, and one rule queues one copy of it instead of one per detection.
@@ -186,9 +210,10 @@ export function deployedRules(config: RiposteConfig): DeployedRule[] {
         stateful: rule.stateful,
         logicalName: pascalCase(rule.detection),
         pattern: checkedPattern(rule.detection, rule.pattern),
-        target: rule.stateful
-          ? { kind: "correlate" }
-          : { kind: "workflow", category: rule.category, inputTemplate: workflowInputTemplate(rule.detection) },
+        target:
+          rule.stateful || CORRELATED_STATELESS.includes(rule.detection)
+            ? { kind: "correlate" }
+            : { kind: "workflow", category: rule.category, inputTemplate: workflowInputTemplate(rule.detection) },
         readOnlyEvents: config.aws.readOnlyManagementEvents && selectsReadOnlyCalls(rule.pattern),
       }),
     );
