@@ -11,7 +11,8 @@
  *    millisecond and real DynamoDB in a few, so the events/s here is an upper bound too; the
  *    request count is what turns it into the real figure (see `core/deploy/throughput.ts`).
  *
- * Prints events/s for each and the requests per event. `npm run bench -- correlate`.
+ * Prints events/s for each and the requests per event (1,000 timed events after 400 of warm-up;
+ * `CORRELATE_BENCH_EVENTS` for more). `npm run bench -- correlate`.
  */
 import { performance } from "node:perf_hooks";
 import { parseConfig } from "../../core/config/load.js";
@@ -25,7 +26,7 @@ import { createTable } from "../../core/store/dynamodb/table.js";
 import { createCorrelateHandler, type SqsEvent } from "../../functions/correlate.js";
 import { startDynalite, uniqueTableName } from "../../test/support/dynalite.js";
 
-const EVENTS = Number(process.env.CORRELATE_BENCH_EVENTS ?? 4000);
+const EVENTS = Number(process.env.CORRELATE_BENCH_EVENTS ?? 1000);
 const BATCH = 100;
 const REGIONS = ["eu-west-1", "us-east-1", "eu-central-1", "ap-southeast-2"];
 const START = Date.parse("2026-03-10T00:00:00Z");
