@@ -1,8 +1,18 @@
 import { describe, expect, it } from "vitest";
+import { parseConfig } from "../core/config/load.js";
+import { MemoryCorrelationStore } from "../core/correlation/memory.js";
+import { correlatedDetections, deployedRules } from "../core/deploy/rules.js";
+import { CATALOG } from "../core/detections/catalog.js";
 import type { DetectionEngine } from "../core/detections/engine.js";
+import { createDetectionEngine } from "../core/detections/engine.js";
+import { normalizeRecords } from "../core/events/index.js";
+import { incidentIdFor } from "../core/incidents/id.js";
 import { silentLogger } from "../core/log.js";
 import type { SecurityEvent } from "../core/model/event.js";
 import type { Finding } from "../core/model/incident.js";
+import { compilePattern } from "../core/patterns/compile.js";
+import { matches } from "../core/patterns/match.js";
+import { authorizeIngress } from "../test/fixtures/events/cloudtrail.js";
 import { FINDINGS } from "../test/workflows/fixtures.js";
 import { type CorrelateDeps, createCorrelateHandler } from "./correlate.js";
 
@@ -141,5 +151,43 @@ describe("correlate function", () => {
 
     expect(seen).toEqual(["rule:e1", "rule:explodes"]);
     expect(result.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(["m2", "m3"]);
+  });
+});
+
+describe("one security-group change through the deployed rules", () => {
+  it("starts one execution per finding, named after its incident, however many rules queue the event, and none on redelivery", async () => {
+    const config = parseConfig({});
+    const [change] = normalizeRecords([authorizeIngress("sg-0a1", [{ protocol: "-1", cidrs: ["0.0.0.0/0"] }])]).events;
+    const envelope = change!.envelope;
+    const selecting = deployedRules(config).filter((rule) =>
+      matches(compilePattern(JSON.parse(rule.pattern)), envelope),
+    );
+    const stateful = CATALOG.filter((definition) => definition.stateful).map((definition) => definition.id);
+    const engine = createDetectionEngine({
+      config,
+      state: new MemoryCorrelationStore(),
+      detections: correlatedDetections(stateful),
+      dedupe: true,
+    });
+    const started: string[] = [];
+    const handler = createCorrelateHandler(() => ({
+      ruleEngine: engine,
+      intakeEngine: engine,
+      starter: { start: async (_category, name) => ({ executionArn: `arn:${name}`, started: !!started.push(name) }) },
+      requeue: async () => undefined,
+      logger: silentLogger,
+    }));
+    const deliveries = () => ({ Records: selecting.map((rule) => message(`m-${rule.id}`, envelope)) });
+
+    await handler(deliveries());
+    await handler(deliveries());
+
+    // No rule starts a workflow for it directly: each used to start one execution per matching detection.
+    expect(selecting.filter((rule) => rule.target.kind === "workflow")).toEqual([]);
+    expect(selecting.length).toBeGreaterThan(1);
+    const expected = ["sg-high-risk-port-open", "sg-ssh-open-world"].map((detection) =>
+      incidentIdFor({ detection: detection as never, eventIds: [change!.id] }),
+    );
+    expect([...started].sort()).toEqual(expected.sort());
   });
 });

@@ -1,5 +1,6 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { WorkflowStarter } from "../core/context.js";
+import { correlatedDetections } from "../core/deploy/rules.js";
 import { CATALOG } from "../core/detections/catalog.js";
 import { ec2Describer } from "../core/detections/describe-ec2.js";
 import { createDetectionEngine, type DetectionEngine } from "../core/detections/engine.js";
@@ -18,14 +19,14 @@ import { sfnWorkflowStarter } from "./lib/sfn.js";
 
 /**
  * The correlate function: a batch from the correlate queue (candidate events of the stateful
- * rules, events posted to the intake, findings to start again) through the detection engine with
+ * rules and of the security-group rules deployed through the queue, events posted to the intake, findings to start again) through the detection engine with
  * its state in DynamoDB, in event-time order, then one workflow per finding, named after the
  * incident. Each event is processed once even though one arrives per matching rule (the engine
  * deduplicates by event id). A finding whose workflow cannot be started goes back on the queue.
  */
 
 export interface CorrelateDeps {
-  /** The stateful detections: what the rules deliver was selected for them. */
+  /** The stateful detections and the stateless ones deployed through the queue: what the rules deliver was selected for them. */
   ruleEngine: DetectionEngine;
   /** Every enabled detection: intake events were selected by no rule. */
   intakeEngine: DetectionEngine;
@@ -124,11 +125,14 @@ export function correlateDepsFor(
   const state = new DynamoCorrelationStore({ client: runtime.dynamo, tableName: runtime.tableName });
   // Live lookups only where remediation is live, as in the rest of Riposte.
   const describe = config.remediation.mode === "live" ? ec2Describer(runtime.deps.aws) : undefined;
-  const stateful = CATALOG.filter((definition) => definition.stateful).map((definition) => definition.id);
+  // The stateful detections, and the stateless ones whose rules queue their events (core/deploy/rules.ts).
+  const ruleDetections = correlatedDetections(
+    CATALOG.filter((definition) => definition.stateful).map((definition) => definition.id),
+  );
   const sqs = options.sqs ?? new SQSClient({});
   const queueUrl = linked("CorrelateQueue", options.links).url;
   return {
-    ruleEngine: createDetectionEngine({ config, state, logger, describe, detections: stateful, dedupe: true }),
+    ruleEngine: createDetectionEngine({ config, state, logger, describe, detections: ruleDetections, dedupe: true }),
     intakeEngine: createDetectionEngine({ config, state, logger, describe, dedupe: true }),
     starter: sfnWorkflowStarter(runtime.sfn, stateMachineArns(options.links)),
     requeue: (finding) => requeueStart(sqs, queueUrl, finding),

@@ -1,4 +1,5 @@
 import { rulesRoleAccess } from "../core/deploy/access";
+import { candidatesAgeAlarm } from "../core/deploy/alarms";
 import { roleName, stageName } from "../core/deploy/names";
 import { organizationBusPolicy } from "../core/deploy/organization";
 import { policyDocument, serviceTrustPolicy } from "../core/deploy/policy";
@@ -12,6 +13,7 @@ import {
   rulesQueuePolicy,
   TARGET_RETRY_POLICY,
 } from "../core/deploy/rules";
+import { CORRELATE_BATCHING_WINDOW_SECONDS } from "../core/deploy/throughput";
 import { config } from "./config";
 import { links, storeArns } from "./functions";
 import { functionArgs } from "./lib/function";
@@ -85,8 +87,8 @@ const undeliveredPolicy = rulesOnlyPolicy("UndeliveredEventsPolicy", undelivered
 function deployRule(rule: DeployedRule, bus?: aws.cloudwatch.EventBus) {
   const suffix = bus ? "Organization" : "";
   const eventRule = new aws.cloudwatch.EventRule(`${rule.logicalName}${suffix}Rule`, {
-    name: ruleName($app.stage, rule.detection),
-    description: `Riposte ${rule.detection} (${rule.stateful ? "candidates for correlation" : "starts the workflow"})`,
+    name: ruleName($app.stage, rule.id),
+    description: `Riposte ${rule.detections.join(", ")} (${rule.target.kind === "correlate" ? "queued for correlation" : "starts the workflow"})`,
     eventPattern: rule.pattern,
     // Read-only calls (Get/List/Describe) reach only rules in this state.
     state: rule.readOnlyEvents ? "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" : "ENABLED",
@@ -131,13 +133,24 @@ export const correlateFunction = new sst.aws.Function(
   }),
 );
 
+// Batches of up to batchSize events, gathered for at most the batching window, across at most
+// maxConcurrency functions (its default is derived from a measured rate: core/deploy/throughput.ts).
 new aws.lambda.EventSourceMapping("CorrelateCandidates", {
   eventSourceArn: candidates.arn,
   functionName: correlateFunction.arn,
   batchSize: config.aws.correlate.batchSize,
-  maximumBatchingWindowInSeconds: 5,
+  maximumBatchingWindowInSeconds: CORRELATE_BATCHING_WINDOW_SECONDS,
   functionResponseTypes: ["ReportBatchItemFailures"],
   scalingConfig: { maximumConcurrency: config.aws.correlate.maxConcurrency },
+});
+
+// Correlation falling behind (too few functions for the event rate, or a batch failing over and over).
+const candidatesAge = candidatesAgeAlarm($app.stage, "");
+new aws.cloudwatch.MetricAlarm(candidatesAge.logicalName, {
+  alarmDescription: candidatesAge.description,
+  ...candidatesAge.metric,
+  dimensions: { QueueName: candidates.name },
+  alarmActions: [alerts.arn],
 });
 
 for (const [spec, queue] of [

@@ -2,15 +2,16 @@ import { functionsDeployed } from "../core/deploy/access";
 import { config } from "./config";
 import { links, storeArns } from "./functions";
 import { functionArgs } from "./lib/function";
+import { schedule } from "./lib/schedule";
 
 // Scheduled housekeeping: approvals nobody answered are closed and failed notices redelivered;
 // in live mode, temporary deny policies are removed once expired (they stop applying on their own).
 export const noticesFunction = new sst.aws.Function("Notices", functionArgs("notices", { links, arns: storeArns }));
-new sst.aws.Cron("NoticesSchedule", { function: noticesFunction.arn, schedule: "rate(5 minutes)" });
+schedule("NoticesSchedule", noticesFunction, "rate(5 minutes)");
 
 export const sweepFunction = functionsDeployed(config.remediation.mode).includes("sweep")
   ? new sst.aws.Function("SweepExpiredChanges", functionArgs("sweep", { links, arns: storeArns }))
   : undefined;
 if (sweepFunction) {
-  new sst.aws.Cron("SweepExpiredChangesSchedule", { function: sweepFunction.arn, schedule: "rate(5 minutes)" });
+  schedule("SweepExpiredChangesSchedule", sweepFunction, "rate(5 minutes)");
 }

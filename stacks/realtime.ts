@@ -3,6 +3,7 @@ import { config } from "./config";
 import { links, storeArns } from "./functions";
 import { httpApi, realtime, realtimeApi } from "./gateways";
 import { functionArgs } from "./lib/function";
+import { schedule } from "./lib/schedule";
 import { candidates, correlateQueue, slackFollowUps, slackFollowUpsLink } from "./queue";
 import { table } from "./storage";
 import { dashboard } from "./web";
@@ -72,4 +73,4 @@ new aws.lambda.EventSourceMapping("WsBroadcastStream", {
 });
 
 // Three heartbeats a minute (dashboards drop a socket silent for 45 s); see functions/scheduled/heartbeat.ts.
-new sst.aws.Cron("WsHeartbeatSchedule", { function: wsHeartbeat.arn, schedule: "rate(1 minute)" });
+schedule("WsHeartbeatSchedule", wsHeartbeat, "rate(1 minute)");

@@ -135,7 +135,7 @@ describe("generated access", () => {
     // notices resumes decisions a dying Lambda saved but never sent: it only ever sends success.
     expect(completers).toEqual(["open", "approval", "api", "slack", "notices"]);
     expect(accessFor("notices", LIVE).filter((s) => s.actions.some((a) => callbackActions.includes(a)))).toEqual([
-      { sid: "ResumeApprovalTasks", actions: ["states:SendTaskSuccess"], resources: ["stateMachines"] },
+      { sid: "ResumeApprovalTasks", actions: ["states:SendTaskSuccess"], resources: ["*"] },
     ]);
     for (const fn of completers.filter((completer) => completer !== "notices")) {
       const statements = accessFor(fn, LIVE).filter((s) => s.actions.some((a) => callbackActions.includes(a)));

@@ -104,8 +104,9 @@ const callbacks = () =>
     ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"],
     ["*"],
   );
-// The Notices schedule only sends decisions a dying Lambda saved (core/approval/resume.ts): success only.
-const resumeDecisions = () => statement("ResumeApprovalTasks", ["states:SendTaskSuccess"], ["stateMachines"]);
+// The Notices schedule only sends decisions a dying Lambda saved (core/approval/resume.ts): success
+// only, and on "*" for the same reason as the callbacks above.
+const resumeDecisions = () => statement("ResumeApprovalTasks", ["states:SendTaskSuccess"], ["*"]);
 const startWorkflows = () => statement("StartWorkflows", ["states:StartExecution"], ["stateMachines"]);
 const readExecutions = () =>
   statement(

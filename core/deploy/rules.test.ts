@@ -8,10 +8,12 @@ import { WorkflowInputSchema } from "../model/tasks.js";
 import { compilePattern } from "../patterns/compile.js";
 import { matches } from "../patterns/match.js";
 import {
+  CORRELATED_STATELESS,
   deployedRules,
   hasLoopPrevention,
   intakeOnlyDetections,
   MAX_PATTERN_CHARS,
+  READ_ONLY_RULE_ID,
   ruleArnPatterns,
   ruleName,
   rulesQueuePolicy,
@@ -31,17 +33,24 @@ describe("deployedRules", () => {
   const config = parseConfig({});
   const rules = deployedRules(config);
 
-  it("deploys exactly one rule per detection an AWS event can fire, stateless ones to their workflow, stateful ones to the correlate queue", () => {
-    expect(rules.map((rule) => rule.detection).sort()).toEqual(
+  it("serves each detection an AWS event can fire with exactly one rule, stateless ones to their workflow, stateful ones to the correlate queue", () => {
+    expect(rules.flatMap((rule) => rule.detections).sort()).toEqual(
       DETECTION_IDS.filter((id) => !intakeOnlyDetections(config).includes(id)).sort(),
     );
     for (const rule of rules) {
-      const definition = getDetection(rule.detection);
-      expect(rule.stateful).toBe(definition.stateful);
-      expect(rule.target.kind).toBe(definition.stateful ? "correlate" : "workflow");
-      if (rule.target.kind === "workflow") expect(rule.target.category).toBe(definition.category);
+      expect(rule.detection).toBe(rule.detections[0]);
+      for (const detection of rule.detections) {
+        const definition = getDetection(detection);
+        expect(rule.stateful).toBe(definition.stateful);
+        const queued = definition.stateful || CORRELATED_STATELESS.includes(detection);
+        expect(rule.target.kind).toBe(queued ? "correlate" : "workflow");
+        if (rule.target.kind === "workflow") expect(rule.target.category).toBe(definition.category);
+      }
     }
     expect(rules.filter((rule) => !rule.stateful)).toHaveLength(CATALOG.filter((d) => !d.stateful).length);
+    for (const id of CORRELATED_STATELESS) {
+      expect(getDetection(id)).toMatchObject({ stateful: false, category: "network" });
+    }
     expect(intakeOnlyDetections(config)).toEqual(["web-scanning"]);
   });
 
@@ -80,8 +89,10 @@ describe("deployedRules", () => {
 
     const customRules = deployedRules(custom);
 
-    expect(customRules.map((rule) => rule.detection)).not.toContain("root-account-usage");
-    expect(customRules).toHaveLength(DETECTION_IDS.length - 1 - intakeOnlyDetections(custom).length);
+    expect(customRules.flatMap((rule) => rule.detections)).not.toContain("root-account-usage");
+    expect(customRules.flatMap((rule) => rule.detections)).toHaveLength(
+      DETECTION_IDS.length - 1 - intakeOnlyDetections(custom).length,
+    );
     const rule = customRules.find((candidate) => candidate.detection === "sg-ssh-open-world");
     expect(hasLoopPrevention(JSON.parse(rule?.pattern ?? "{}"), "secops-auto-")).toBe(true);
     expect(hasLoopPrevention(JSON.parse(rule?.pattern ?? "{}"), "riposte-")).toBe(false);
@@ -205,11 +216,56 @@ describe("read-only management events", () => {
     const wanting = (config: ReturnType<typeof parseConfig>) =>
       deployedRules(config)
         .filter((rule) => rule.readOnlyEvents)
-        .map((rule) => rule.detection)
+        .flatMap((rule) => rule.detections)
         .sort();
 
     expect(wanting(parseConfig({}))).toEqual(["access-key-anomalous-use", "impossible-travel", "unusual-region"]);
     expect(wanting(parseConfig({ aws: { readOnlyManagementEvents: false } }))).toEqual([]);
+  });
+
+  it("reach the correlate queue once, through one combined rule, not once per detection", () => {
+    const readOnlyCall = {
+      version: "0",
+      id: "5e0c7a44-0000-4000-8000-000000000001",
+      "detail-type": "AWS API Call via CloudTrail",
+      source: "aws.s3",
+      account: "123456789012",
+      time: "2026-03-10T14:29:00Z",
+      region: "eu-west-1",
+      resources: [],
+      detail: {
+        eventSource: "s3.amazonaws.com",
+        eventName: "ListBuckets",
+        eventType: "AwsApiCall",
+        readOnly: true,
+        awsRegion: "eu-west-1",
+        sourceIPAddress: "198.51.100.7",
+        userIdentity: {
+          type: "IAMUser",
+          arn: "arn:aws:iam::123456789012:user/reader",
+          accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+          userName: "reader",
+        },
+      },
+    };
+    const rules = deployedRules(parseConfig({}));
+
+    const delivering = rules.filter((rule) => matches(compilePattern(JSON.parse(rule.pattern)), readOnlyCall));
+
+    expect(delivering.map((rule) => rule.id)).toEqual([READ_ONLY_RULE_ID]);
+    expect(delivering[0]!.detections).toEqual(["access-key-anomalous-use", "impossible-travel", "unusual-region"]);
+    expect(delivering[0]!.logicalName).toBe("ReadOnlyActivity");
+    expect(ruleName("prod", READ_ONLY_RULE_ID)).toBe("prod-riposte-read-only-activity");
+  });
+
+  it("stay one rule per detection when only one of them is enabled", () => {
+    const config = parseConfig({
+      detections: { "impossible-travel": { enabled: false }, "unusual-region": { enabled: false } },
+    });
+
+    const wanting = deployedRules(config).filter((rule) => rule.readOnlyEvents);
+
+    expect(wanting.map((rule) => rule.id)).toEqual(["access-key-anomalous-use"]);
   });
 });
 

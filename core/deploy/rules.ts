@@ -8,15 +8,22 @@ import { pascalCase, stageName } from "./names.js";
 
 /**
  * The EventBridge rules a deployment creates, from the detection catalog: one per enabled
- * detection. A stateless detection's rule starts its category's workflow directly, its input
- * transformed to the workflow input `{ detection, event }` (the open task re-runs the detection's
- * own checks, the pattern being only a pre-filter). A stateful detection's rule sends its
- * candidate events to the correlate queue, where the engine keeps the state between events.
+ * detection, except the detections that read every API call (read-only management events
+ * included), which share one rule. A stateless detection's rule starts its category's workflow
+ * directly, its input transformed to the workflow input `{ detection, event }` (the open task
+ * re-runs the detection's own checks, the pattern being only a pre-filter). A stateful
+ * detection's rule sends its candidate events to the correlate queue, where the engine keeps the
+ * state between events and runs every stateful detection on each event.
  */
 
 export type RuleTarget = { kind: "workflow"; category: Category; inputTemplate: string } | { kind: "correlate" };
 
 export interface DeployedRule {
+  /** Kebab-case, stable: the rule's name is `ruleName(stage, id)` — the detection id for a single-detection rule. */
+  id: string;
+  /** The detections whose candidate events the rule delivers. */
+  detections: DetectionId[];
+  /** The first of `detections` (the only one, except for the combined read-only rule). */
   detection: DetectionId;
   category: Category;
   stateful: boolean;
@@ -156,24 +163,88 @@ export function intakeOnlyDetections(config: RiposteConfig): DetectionId[] {
     .map((rule) => rule.detection);
 }
 
+/**
+ * Stateless detections deployed to the correlate queue instead of a rule that starts their
+ * workflow. One security-group change (AuthorizeSecurityGroupIngress, ModifySecurityGroupRules)
+ * matches the patterns of several of them, and each matching rule started an execution — two to
+ * four per change, most ending at NoFinding, each costing a StartExecution token and state
+ * transitions in a storm. Through the queue (which already receives those events for the stateful
+ * security-group detections), the correlate function runs them all once per event and starts one
+ * execution per finding, named after its incident: a second delivery starts none. The cost is the
+ * batching window (a few seconds) before the workflow starts. Detection ids and incident ids are
+ * unchanged.
+ */
+export const CORRELATED_STATELESS: readonly DetectionId[] = [
+  "sg-ssh-open-world",
+  "sg-rule-modified-open",
+  "sg-high-risk-port-open",
+  "sg-temporary-rule",
+  "sg-ssh-restricted-cidr",
+];
+
+/** The detections the correlate function runs on the events the rules queue: stateful ones and `CORRELATED_STATELESS`. */
+export function correlatedDetections(statefulIds: readonly DetectionId[]): DetectionId[] {
+  return [...statefulIds, ...CORRELATED_STATELESS.filter((id) => !statefulIds.includes(id))];
+}
+
+/**
+ * The id of the one rule that serves every stateful detection reading read-only calls
+ * (`access-key-anomalous-use`, `impossible-travel`, `unusual-region`): nearly every API call
+ * matches all three, and one rule queues one copy of it instead of one per detection.
+ */
+export const READ_ONLY_RULE_ID = "read-only-activity";
+
 /** Every rule a deployment of `config` creates, in catalog order: AWS sources only. */
 export function deployedRules(config: RiposteConfig): DeployedRule[] {
-  return eventBridgeRules(config)
+  const single = eventBridgeRules(config)
     .flatMap((rule) => {
       const pattern = awsSourcesOnly(rule.pattern);
       return pattern ? [{ ...rule, pattern }] : [];
     })
-    .map((rule) => ({
-      detection: rule.detection,
-      category: rule.category,
-      stateful: rule.stateful,
-      logicalName: pascalCase(rule.detection),
-      pattern: checkedPattern(rule.detection, rule.pattern),
-      target: rule.stateful
-        ? { kind: "correlate" }
-        : { kind: "workflow", category: rule.category, inputTemplate: workflowInputTemplate(rule.detection) },
-      readOnlyEvents: config.aws.readOnlyManagementEvents && selectsReadOnlyCalls(rule.pattern),
-    }));
+    .map(
+      (rule): DeployedRule => ({
+        id: rule.detection,
+        detections: [rule.detection],
+        detection: rule.detection,
+        category: rule.category,
+        stateful: rule.stateful,
+        logicalName: pascalCase(rule.detection),
+        pattern: checkedPattern(rule.detection, rule.pattern),
+        target:
+          rule.stateful || CORRELATED_STATELESS.includes(rule.detection)
+            ? { kind: "correlate" }
+            : { kind: "workflow", category: rule.category, inputTemplate: workflowInputTemplate(rule.detection) },
+        readOnlyEvents: config.aws.readOnlyManagementEvents && selectsReadOnlyCalls(rule.pattern),
+      }),
+    );
+  return combineReadOnlyRules(single);
+}
+
+/**
+ * The stateful rules that want read-only calls, as one rule in the place of the first: its
+ * pattern is the `$or` of theirs, so it selects exactly what they selected together, and the
+ * correlate function runs every stateful detection on each event it delivers.
+ */
+function combineReadOnlyRules(rules: DeployedRule[]): DeployedRule[] {
+  const combined = rules.filter((rule) => rule.readOnlyEvents && rule.target.kind === "correlate");
+  if (combined.length < 2) return rules;
+  const first = combined[0]!;
+  const pattern = JSON.stringify({ $or: combined.map((rule) => JSON.parse(rule.pattern) as EventPattern) });
+  compilePattern(JSON.parse(pattern) as EventPattern);
+  const detections = combined.flatMap((rule) => rule.detections);
+  if (pattern.length > MAX_PATTERN_CHARS) {
+    throw new Error(
+      `the combined pattern of ${detections.join(", ")} is ${pattern.length} characters, over EventBridge's ${MAX_PATTERN_CHARS}: shorten their configured lists (thresholds.unusualRegion.globalServices)`,
+    );
+  }
+  const merged: DeployedRule = {
+    ...first,
+    id: READ_ONLY_RULE_ID,
+    detections,
+    logicalName: pascalCase(READ_ONLY_RULE_ID),
+    pattern,
+  };
+  return rules.flatMap((rule) => (rule === first ? [merged] : combined.includes(rule) ? [] : [rule]));
 }
 
 /**
@@ -208,9 +279,9 @@ export const TARGET_RETRY_POLICY = { maximumEventAgeInSeconds: 24 * 3600, maximu
 /** EventBridge rule names: at most 64 characters. */
 const RULE_NAME_MAX = 64;
 
-/** The name of a detection's rule in a stage (the same on the default and the org bus). */
-export function ruleName(stage: string, detection: DetectionId): string {
-  return stageName(stage, `riposte-${detection}`, RULE_NAME_MAX);
+/** The name of a rule (`DeployedRule.id`) in a stage (the same on the default and the org bus). */
+export function ruleName(stage: string, id: string): string {
+  return stageName(stage, `riposte-${id}`, RULE_NAME_MAX);
 }
 
 /**
@@ -225,7 +296,7 @@ export function ruleArnPatterns(where: {
   stage: string;
   organizationBusName?: string;
 }): string[] {
-  const prefix = ruleName(where.stage, "" as DetectionId);
+  const prefix = ruleName(where.stage, "");
   // A name cut to fit keeps its first 55 characters (names.ts fitName), so the prefix must fit in them.
   if (prefix.length > RULE_NAME_MAX - 9) throw new Error(`stage "${where.stage}" is too long for rule names`);
   const base = `arn:${where.partition}:events:${where.region}:${where.account}:rule/`;

@@ -1,11 +1,5 @@
 import { type AccessStatement, accessFor, type DeployedFunction, type ResourceRef } from "../../core/deploy/access";
-import {
-  FUNCTION_SPECS,
-  GEO_PACKAGES,
-  installedVersions,
-  type LinkName,
-  retentionName,
-} from "../../core/deploy/functions";
+import { FUNCTION_SPECS, GEO_FILES, type LinkName, retentionName } from "../../core/deploy/functions";
 import { roleName } from "../../core/deploy/names";
 import { accessContext, config } from "../config";
 
@@ -75,7 +69,10 @@ export function functionArgs(
     permissions: permissionsOf(accessFor(fn, accessContext), options.arns, spec.logicalName),
     environment: { NODE_OPTIONS: "--enable-source-maps", ...options.environment },
     logging: { format: "json", retention: retentionName(config.aws.logRetentionDays) },
-    ...(spec.geo ? { nodejs: { install: installedVersions(GEO_PACKAGES) } } : {}),
+    // Only the geolocation files the code reads, from the tested node_modules (core/deploy/functions.ts).
+    ...(spec.geo ? { copyFiles: GEO_FILES.map((from) => ({ from })) } : {}),
+    // A storm of workflow tasks cannot take these instances (core/deploy/functions.ts).
+    ...(spec.reservedConcurrency ? { concurrency: { reserved: spec.reservedConcurrency } } : {}),
     transform: {
       role: (args) => {
         args.name = homeRegion.apply((region) =>

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
 import { MemoryCorrelationStore } from "../../core/correlation/memory.js";
 import { type DeployedRule, deployedRules } from "../../core/deploy/rules.js";
-import { getDetection } from "../../core/detections/catalog.js";
 import { createDetectionEngine } from "../../core/detections/engine.js";
 import { normalizeRecords, parseLogText } from "../../core/events/index.js";
 import { findingFromRuleEvent } from "../../core/incidents/from-event.js";
@@ -44,7 +43,7 @@ async function deployedFindings(scenario: Scenario, records: unknown[]): Promise
   const rules = deployedRules(config);
   const events = eventsOf(records);
   const findings: Finding[] = [];
-  for (const rule of rules.filter((candidate) => !candidate.stateful)) {
+  for (const rule of rules.filter((candidate) => candidate.target.kind === "workflow")) {
     for (const event of events.filter((candidate) => selects(rule, candidate))) {
       try {
         findings.push(findingFromRuleEvent(rule.detection, event.envelope, config));
@@ -53,12 +52,12 @@ async function deployedFindings(scenario: Scenario, records: unknown[]): Promise
       }
     }
   }
-  const stateful = rules.filter((rule) => rule.stateful);
+  const stateful = rules.filter((rule) => rule.target.kind === "correlate");
   const state = new MemoryCorrelationStore();
   const engine = createDetectionEngine({
     config,
     state,
-    detections: stateful.map((rule) => rule.detection),
+    detections: stateful.flatMap((rule) => rule.detections),
     dedupe: true,
   });
   const intake = createDetectionEngine({ config, state, dedupe: true });
@@ -89,13 +88,13 @@ describe("detection scenarios through the deployed rules", () => {
     "%s: no rule delivers Riposte's own change: %s",
     async (detection, _name, scenario) => {
       const config = parseConfig(scenario.config ?? {});
-      const rule = deployedRules(config).find((candidate) => candidate.detection === detection);
+      const rule = deployedRules(config).find((candidate) => candidate.detections.includes(detection));
       const events = eventsOf(scenario.records.map(asRiposte));
 
       const findings = await deployedFindings(scenario, scenario.records.map(asRiposte));
 
       expect(findings.filter((finding) => finding.detection === detection)).toEqual([]);
-      if (rule && !getDetection(detection).stateful) {
+      if (rule && rule.target.kind === "workflow") {
         expect(events.filter((event) => selects(rule, event) && "userIdentity" in event.envelope.detail)).toEqual([]);
       }
     },
