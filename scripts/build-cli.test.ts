@@ -1,6 +1,18 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 
 // Plain .mjs files (run by node before anything is compiled): loaded by URL, typed here.
@@ -119,5 +131,63 @@ describe("buildCli", () => {
     const built = await buildCli({ root });
 
     expect(built?.packages).toEqual(["better-sqlite3"]);
+  });
+});
+
+describe("bin/riposte.mjs", () => {
+  const repoRoot = fileURLToPath(new URL("../", import.meta.url));
+
+  /** A miniature checkout with the real bin/ and node_modules (for tsx); run.ts says how it ran. */
+  function runnable(): string {
+    const root = checkout();
+    writeFileSync(
+      join(root, "local/cli/run.ts"),
+      [
+        "export async function runCli(argv: string[]): Promise<void> {",
+        '  const how = import.meta.url.endsWith(".ts") ? "sources" : "compiled";',
+        '  process.stdout.write([how, ...argv].join(" "));',
+        "}",
+        "",
+      ].join("\n"),
+    );
+    mkdirSync(join(root, "bin"));
+    for (const file of ["riposte.mjs", "dist-state.mjs"])
+      copyFileSync(join(repoRoot, "bin", file), join(root, "bin", file));
+    symlinkSync(join(repoRoot, "node_modules"), join(root, "node_modules"));
+    return root;
+  }
+
+  function run(root: string) {
+    return spawnSync(process.execPath, [join(root, "bin/riposte.mjs"), "a", "b"], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+  }
+
+  it("runs the sources through tsx, with a notice, while dist/ is missing or stale; dist/ once it is current", async () => {
+    const root = runnable();
+
+    const missing = run(root);
+    await buildCli({ root });
+    const fresh = run(root);
+    touchLater(join(root, "local/cli/run.ts"));
+    const stale = run(root);
+
+    expect(missing.stdout).toBe("sources a b");
+    expect(missing.stderr).toContain("dist/ is missing or older than the sources");
+    expect(fresh.stdout).toBe("compiled a b");
+    expect(fresh.stderr).toBe("");
+    expect(stale.stdout).toBe("sources a b");
+    expect(stale.stderr).toContain("running them through tsx");
+  });
+
+  it("in an installed package (no sources) without dist/, says the installation is incomplete", () => {
+    const root = runnable();
+    for (const dir of ["core", "local", "workflows", "functions"]) rmSync(join(root, dir), { recursive: true });
+
+    const result = run(root);
+
+    expect(result.status).toBe(70);
+    expect(result.stderr).toContain("this installation is incomplete");
   });
 });
