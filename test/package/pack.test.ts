@@ -1,13 +1,17 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDashboard } from "../e2e/support/serve.js";
 
 /**
  * The npm package, as `npm pack` makes it, run from a clean directory.
+ *
+ * What goes in is checked on the checkout itself (`npm pack --dry-run`: the "files" field). The
+ * package then run is packed from a staging copy of those files whose web/dist is built here by
+ * Vite: the browser suite rebuilds the checkout's web/dist while other tests run, and a pack taken
+ * mid-build would hold half a dashboard.
  *
  * The tarball is unpacked where `npm install -g --prefix P` would put it (P/lib/node_modules/riposte,
  * with P/bin/riposte a link to its bin), but its dependencies are NOT installed from the registry:
@@ -19,11 +23,13 @@ import { buildDashboard } from "../e2e/support/serve.js";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "riposte-pack-"));
+const staging = join(work, "staging");
 const prefix = join(work, "prefix");
 const installed = join(prefix, "lib", "node_modules", "riposte");
 const riposte = join(prefix, "bin", "riposte");
 const clean = join(work, "clean");
-let files: string[] = [];
+let listed: string[] = [];
+let packed: string[] = [];
 const children = new Set<ChildProcess>();
 
 afterAll(() => {
@@ -31,22 +37,37 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
+type PackReport = { filename: string; files: { path: string }[] }[];
+
+/** `npm pack --json` in a directory; --ignore-scripts: dist/ is current (globalSetup), web/dist built below. */
+function npmPack(cwd: string, dryRun: boolean): PackReport[number] {
+  const args = ["pack", "--json", "--ignore-scripts", "--pack-destination", work, ...(dryRun ? ["--dry-run"] : [])];
+  const result = spawnSync("npm", args, { cwd, encoding: "utf8", timeout: 120_000 });
+  if (result.status !== 0) throw new Error(`npm pack failed:\n${result.stderr}`);
+  return (JSON.parse(result.stdout) as PackReport)[0]!;
+}
+
 beforeAll(() => {
-  // dist/ is current (the globalSetup compiled it); the dashboard is built here if it is not.
-  if (!existsSync(join(repoRoot, "web/dist/index.html"))) buildDashboard();
-  // --ignore-scripts: prepack would rebuild both, which the lines above made unnecessary.
-  const packed = spawnSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], {
-    cwd: repoRoot,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
-  const [report] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
-  files = report!.files.map((file) => file.path).sort();
+  listed = npmPack(repoRoot, true)
+    .files.map((file) => file.path)
+    .sort();
+  for (const path of listed.filter((path) => !path.startsWith("web/dist/"))) {
+    mkdirSync(dirname(join(staging, path)), { recursive: true });
+    copyFileSync(join(repoRoot, path), join(staging, path));
+  }
+  const vite = join(repoRoot, "node_modules/vite/bin/vite.js");
+  const web = spawnSync(
+    process.execPath,
+    [vite, "build", "web", "--logLevel", "warn", "--outDir", join(staging, "web/dist"), "--emptyOutDir"],
+    { cwd: repoRoot, encoding: "utf8", timeout: 240_000 },
+  );
+  if (web.status !== 0) throw new Error(`dashboard build failed:\n${web.stdout}\n${web.stderr}`);
+  const report = npmPack(staging, false);
+  packed = report.files.map((file) => file.path).sort();
   mkdirSync(installed, { recursive: true });
   mkdirSync(join(prefix, "bin"));
   mkdirSync(clean);
-  const untar = spawnSync("tar", ["-xzf", join(work, report!.filename), "-C", installed, "--strip-components=1"]);
+  const untar = spawnSync("tar", ["-xzf", join(work, report.filename), "-C", installed, "--strip-components=1"]);
   if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`);
   symlinkSync(join(repoRoot, "node_modules"), join(installed, "node_modules"));
   symlinkSync(join("..", "lib", "node_modules", "riposte", "bin", "riposte.mjs"), riposte);
@@ -60,19 +81,14 @@ describe("the packed npm package", () => {
   it("holds the compiled CLI and the dashboard, and no TypeScript sources or tests", () => {
     const manifest = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { bin: { riposte: string } };
 
-    expect(files).toEqual(
-      expect.arrayContaining([
-        manifest.bin.riposte,
-        "bin/dist-state.mjs",
-        "dist/run.js",
-        "dist/scan-reader.js",
-        "web/dist/index.html",
-        "package.json",
-      ]),
+    expect(listed).toEqual(
+      expect.arrayContaining([manifest.bin.riposte, "bin/dist-state.mjs", "dist/run.js", "dist/scan-reader.js"]),
     );
-    expect(
-      files.filter((path) => path.endsWith(".ts") || /^(core|local|workflows|functions|test|scripts)\//.test(path)),
-    ).toEqual([]);
+    expect(listed.filter((path) => !/^(bin|dist|web\/dist)\/|^(package\.json|README\.md)$/.test(path))).toEqual([]);
+    expect(listed.filter((path) => path.endsWith(".ts"))).toEqual([]);
+    expect(packed).toEqual(
+      expect.arrayContaining([...listed.filter((path) => !path.startsWith("web/dist/")), "web/dist/index.html"]),
+    );
   });
 
   it("prints its version and lists the rules from a clean directory", () => {
