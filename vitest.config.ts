@@ -19,6 +19,8 @@ export default defineConfig({
             "scripts/**/*.test.ts",
             "test/**/*.test.ts",
           ],
+          // Tests spawn bin/riposte.mjs: compile dist/ first if a source changed since the last build.
+          globalSetup: ["./test/support/compile-cli.global.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { describe, expect, it } from "vitest";
-import { main } from "./main.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { COMMANDS, main } from "./main.js";
 
 function capture() {
   const stdout = new PassThrough();
@@ -80,4 +80,41 @@ describe("riposte CLI", () => {
     expect(ko.err()).toContain("trustedCidrs.0");
     expect(ko.err()).toContain("scoring.remediateAt");
   });
+});
+
+describe("command registry", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  function spyLoads() {
+    return Object.fromEntries(COMMANDS.map((entry) => [entry.name, vi.spyOn(entry, "load")]));
+  }
+
+  it.each([[["--version"]], [["--help"]], [[]], [["bogus"]]])("%j loads no command", async (argv) => {
+    const loads = spyLoads();
+
+    await main(argv, capture().io);
+
+    for (const load of Object.values(loads)) expect(load).not.toHaveBeenCalled();
+  });
+
+  it("a command's --help loads that command only", async () => {
+    const loads = spyLoads();
+    const c = capture();
+
+    const code = await main(["scan", "--help"], c.io);
+
+    expect(code).toBe(0);
+    expect(c.out()).toContain("Usage: riposte scan");
+    expect(loads.scan).toHaveBeenCalledOnce();
+    for (const [name, load] of Object.entries(loads)) if (name !== "scan") expect(load).not.toHaveBeenCalled();
+  });
+
+  it.each(COMMANDS.map((entry) => [entry.name, entry] as const))(
+    "%s: the listed name and summary are the command's own",
+    async (_name, entry) => {
+      const command = await entry.load();
+
+      expect({ name: command.name, summary: command.summary }).toEqual({ name: entry.name, summary: entry.summary });
+    },
+  );
 });

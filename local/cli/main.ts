@@ -1,21 +1,51 @@
 import { parseArgs } from "node:util";
-import { ConfigError } from "../../core/config/load.js";
 import { type CliIo, type Command, EXIT, UsageError } from "./command.js";
-import { configCommand } from "./commands/config.js";
-import { deployCommand } from "./commands/deploy.js";
-import { rulesCommand } from "./commands/rules.js";
-import { scanCommand } from "./commands/scan.js";
-import { serveCommand } from "./commands/serve.js";
-import { workflowsCommand } from "./commands/workflows.js";
 import { VERSION } from "./version.js";
 
-export const COMMANDS: readonly Command[] = [
-  serveCommand,
-  scanCommand,
-  rulesCommand,
-  workflowsCommand,
-  configCommand,
-  deployCommand,
+/**
+ * A command as the top level knows it: its name and summary, and how to load the rest. Each
+ * command is imported only when it runs (or prints its own help), so `riposte --version` and
+ * `riposte --help` load no detection, store or AWS SDK code, and `riposte scan` none of serve's.
+ * The summary is repeated here from the command so listing commands loads none of them; a test
+ * (main.test.ts) holds the two equal.
+ */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: "serve",
+    summary: "run Riposte on this machine (API, workflows, dashboard)",
+    load: async () => (await import("./commands/serve.js")).serveCommand,
+  },
+  {
+    name: "scan",
+    summary: "triage exported logs offline",
+    load: async () => (await import("./commands/scan.js")).scanCommand,
+  },
+  {
+    name: "rules",
+    summary: "list detections; test EventBridge patterns",
+    load: async () => (await import("./commands/rules.js")).rulesCommand,
+  },
+  {
+    name: "workflows",
+    summary: "export the Step Functions definitions (workflows export DIR)",
+    load: async () => (await import("./commands/workflows.js")).workflowsCommand,
+  },
+  {
+    name: "config",
+    summary: "validate a configuration file (config check FILE)",
+    load: async () => (await import("./commands/config.js")).configCommand,
+  },
+  {
+    name: "deploy",
+    summary: "show what `sst deploy` creates: policies, rules, workflows (deploy plan)",
+    load: async () => (await import("./commands/deploy.js")).deployCommand,
+  },
 ];
 
 function mainUsage(): string {
@@ -51,11 +81,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     write(io.stdout, VERSION);
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === first);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === first);
+  if (!entry) {
     write(io.stderr, `riposte: unknown ${first.startsWith("-") ? "option" : "command"} "${first}"\n\n${mainUsage()}`);
     return EXIT.usage;
   }
+  const command = await entry.load();
   if (rest.includes("-h") || rest.includes("--help")) {
     write(io.stdout, command.usage);
     return EXIT.ok;
@@ -74,6 +105,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       write(io.stderr, `riposte ${command.name}: ${error.message}\n\n${command.usage}`);
       return EXIT.usage;
     }
+    // Loaded here, not at the top: the command that threw has loaded it already.
+    const { ConfigError } = await import("../../core/config/load.js");
     if (error instanceof ConfigError) {
       write(io.stderr, `riposte ${command.name}: ${error.message}`);
       return EXIT.usage;

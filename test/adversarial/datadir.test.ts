@@ -20,7 +20,7 @@ import { openDetectionDatabase } from "../../local/runtime/detection-db.js";
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const TOKEN = "datadir-adversarial-token-5e1d9c";
 const isRoot = process.getuid?.() === 0;
-/** Each server start loads the TypeScript sources through tsx: seconds on a busy machine. */
+/** Each server start (compiled dist/, or tsx when dist/ is stale) takes seconds on a busy machine. */
 const PER_START_MS = 30_000;
 
 interface Started {

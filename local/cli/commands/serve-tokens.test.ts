@@ -1,9 +1,15 @@
 import { PassThrough } from "node:stream";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { IncidentDetailResponse } from "../../../core/model/api.js";
 import { api, tempDir, waitFor } from "../../../test/serve/support/riposte.js";
 import { CATEGORY_SCENARIOS } from "../../../test/serve/support/scenarios.js";
-import { main } from "../main.js";
+import { COMMANDS, main } from "../main.js";
+
+// main() imports a command only when it runs: load serve and its modules first, so the polls
+// below time serve's start-up, not the transform of its import graph on a busy machine.
+beforeAll(async () => {
+  await COMMANDS.find((command) => command.name === "serve")!.load();
+}, 120_000);
 
 /**
  * `riposte serve` with RIPOSTE_DASHBOARD_TOKENS: one token per person, so a dashboard approval

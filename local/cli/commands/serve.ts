@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { DashboardTokensError, resolveDashboardToken, resolveDashboardTokens } from "../../../core/api/auth.js";
 import { IntakeTokenError } from "../../../core/api/intake-token.js";
 import type { ApiToken } from "../../../core/api/types.js";
@@ -8,6 +7,7 @@ import { loadConfig, parseConfig } from "../../../core/config/load.js";
 import type { RiposteConfig } from "../../../core/config/schema.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "../../../core/log.js";
 import { REMEDIATION_MODES, type RemediationMode } from "../../../core/model/incident.js";
+import { packageRoot } from "../../package-root.js";
 import { startRuntime } from "../../runtime/runtime.js";
 import { SourceConfigError } from "../../sources/index.js";
 import { type Command, EXIT, UsageError } from "../command.js";
@@ -138,7 +138,7 @@ function dashboardAccess(env: Record<string, string | undefined>): {
   return named ? { token: named.tokens, generated: false, weak: named.weak } : resolveDashboardToken(env);
 }
 
-const webRoot = fileURLToPath(new URL("../../../web/dist", import.meta.url));
+const webRoot = join(packageRoot(import.meta.url), "web", "dist");
 
 export const serveCommand: Command = {
   name: "serve",
