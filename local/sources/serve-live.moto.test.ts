@@ -129,7 +129,10 @@ describe.skipIf(!motoAvailable())("riposte serve: SQS source and live remediatio
       ApproximateNumberOfMessages: "0",
       ApproximateNumberOfMessagesNotVisible: "0",
     });
-    const health = (await (await fetch(`${url}/api/health`)).json()) as { sources: { name: string }[] };
+    // The sources are detail for token holders: without one, health gives counts only.
+    const health = (await (
+      await fetch(`${url}/api/health`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    ).json()) as { sources: { name: string }[] };
     expect(health.sources.map((source) => source.name)).toEqual(["intake", "sqs riposte-live"]);
 
     const exited = new Promise<number | null>((done) => child?.once("exit", (code) => done(code)));
