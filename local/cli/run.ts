@@ -15,8 +15,20 @@ function lazyStopSignal(): () => Promise<string> {
   };
 }
 
+/**
+ * A reader that stops early (`riposte rules list | head`) closes the pipe: stop quietly, as Unix
+ * tools do, instead of an unhandled EPIPE with a stack trace.
+ */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 /** Run the CLI as a process: wire stdio and signals, set the exit code. */
 export async function runCli(argv: string[]): Promise<void> {
+  exitQuietlyOnClosedPipe(process.stdout);
   const stopSignal = lazyStopSignal();
   const io: CliIo = {
     stdout: process.stdout,
