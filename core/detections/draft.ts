@@ -1,5 +1,5 @@
 import { isoTime, parseEventTime } from "../events/time.js";
-import type { EventEnvelope, SecurityEvent } from "../model/event.js";
+import type { EventEnvelope } from "../model/event.js";
 import type { Finding } from "../model/incident.js";
 import { accountOf, type Json, principalOf, sourceOf, str } from "./record.js";
 import type { DetectionText, FindingDraft } from "./types.js";
@@ -35,25 +35,6 @@ export function cloudTrailDraft(
     ...sourceOf(record),
     facts: fields.facts,
     evidence: [record],
-  };
-}
-
-/** A draft built from several events (the last one completes it). */
-export function multiEventDraft(
-  events: readonly SecurityEvent[],
-  fields: Omit<FindingDraft, "time" | "eventIds" | "evidence" | "account" | "region"> & {
-    account?: string;
-    region?: string;
-  },
-): FindingDraft {
-  const last = events[events.length - 1]!;
-  return {
-    ...fields,
-    time: last.time,
-    eventIds: [...new Set(events.map((event) => eventIdOf(event.envelope)))],
-    account: fields.account ?? last.envelope.account,
-    region: fields.region ?? last.envelope.region,
-    evidence: events.map((event) => event.raw),
   };
 }
 

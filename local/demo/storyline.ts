@@ -6,7 +6,6 @@ import {
   consoleLogin,
   createAccessKey,
   createSecurityGroup,
-  DEMO_ACCOUNT,
   guardDutyPortProbe,
   type IngressRule,
   iamUser,
@@ -279,6 +278,3 @@ export function demoStoryline(runId: string, endsAt: number): DemoStep[] {
     },
   ];
 }
-
-/** The account the storyline's events belong to. */
-export const DEMO_ACCOUNT_ID = DEMO_ACCOUNT;

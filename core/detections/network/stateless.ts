@@ -1,4 +1,3 @@
-import type { RiposteConfig } from "../../config/schema.js";
 import type { EventEnvelope } from "../../model/event.js";
 import type { NetworkFacts, SgRule } from "../../model/facts.js";
 import {
@@ -290,8 +289,3 @@ export const NETWORK_STATELESS: readonly StatelessDetection[] = [
   sgSshRestrictedCidr,
   configSgOpenToWorld,
 ];
-
-/** Whether a rule qualifies as world-open and risky under `config` (shared with stateful checks). */
-export function isRiskyWorldOpen(rule: SgRule, config: RiposteConfig): boolean {
-  return isWorldOpenRule(rule) && exposedRiskyPorts(rule, config).length > 0;
-}
