@@ -418,10 +418,11 @@ export const sgOpenThenConnection: StatefulDetection = {
 const GROUP_LEVEL: DetectionId[] = [
   "sg-created-open",
   "sg-prod-tag-violation",
-  "ec2-launched-with-open-sg",
   "sg-repeated-open",
   "config-sg-open-to-world",
 ];
+/** Detections about a group's SSH and risky-port exposure: resolved once none of that is left. */
+const ALARMING_LEVEL: DetectionId[] = ["ec2-launched-with-open-sg"];
 const RULE_LEVEL: DetectionId[] = [
   "sg-rule-modified-open",
   "sg-temporary-rule",
@@ -447,6 +448,8 @@ export function resolvedDetections(
   if (exposes(removed, (port) => port !== 22) && !exposes(remaining, (port) => port !== 22)) {
     detections.add("sg-high-risk-port-open");
   }
+  const alarming = (rules: readonly OpenRule[]) => rules.some((open) => exposesAlarmingPort(open.rule, context.config));
+  if (alarming(removed) && !alarming(remaining)) for (const id of ALARMING_LEVEL) detections.add(id);
   if (remaining.length === 0) for (const id of GROUP_LEVEL) detections.add(id);
   return [...detections];
 }
