@@ -79,3 +79,31 @@ describe("configuration: the README's example", () => {
     expect(config.remediation.mode).toBe("dry-run");
   });
 });
+
+describe("configuration: Config rules about world-open ingress", () => {
+  const rules = (value: unknown) =>
+    parseConfig({ network: { worldOpenConfigRules: value } }).network.worldOpenConfigRules;
+
+  it("defaults to the managed rules and Security Hub's EC2.13, EC2.14, EC2.18 and EC2.19 rules", () => {
+    expect(parseConfig({}).network.worldOpenConfigRules).toEqual([
+      "restricted-ssh",
+      "restricted-common-ports",
+      "vpc-sg-open-only-to-authorized-ports",
+      "vpc-sg-port-restriction-check",
+      "securityhub-restricted-ssh-",
+      "securityhub-restricted-rdp-",
+      "securityhub-vpc-sg-open-only-to-authorized-ports-",
+      "securityhub-vpc-sg-restricted-common-ports-",
+    ]);
+    expect(rules(["acme-sg_world"])).toEqual(["acme-sg_world"]);
+  });
+
+  it("refuses an empty list and what cannot start a Config rule name, naming the setting", () => {
+    expect(() => rules([])).toThrow(/network\.worldOpenConfigRules: /);
+    for (const bad of ["", "restricted ssh", "restricted-ssh*", "x".repeat(129)]) {
+      expect(() => rules([bad]), bad).toThrow(
+        /network\.worldOpenConfigRules\.0: expected a Config rule name prefix \(letters, digits, - and _, 1-128 characters\)/,
+      );
+    }
+  });
+});

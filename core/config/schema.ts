@@ -33,6 +33,27 @@ const cidr = z
   .string()
   .refine((text) => parseCidr(text) !== undefined, "expected a CIDR such as 10.0.0.0/8 or 2001:db8::/32");
 const port = z.number().int().min(0).max(65535);
+// AWS Config rule names: letters, digits, hyphens and underscores, at most 128 characters.
+const configRulePrefix = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,128}$/, "expected a Config rule name prefix (letters, digits, - and _, 1-128 characters)");
+
+/**
+ * The Config rules about world-open ingress: the managed rules restricted-ssh (INCOMING_SSH_DISABLED),
+ * restricted-common-ports (RESTRICTED_INCOMING_TRAFFIC), vpc-sg-open-only-to-authorized-ports and
+ * vpc-sg-port-restriction-check, and the rules Security Hub creates for its controls EC2.13 (SSH),
+ * EC2.14 (RDP), EC2.18 (authorized ports) and EC2.19 (high-risk ports).
+ */
+export const WORLD_OPEN_CONFIG_RULES: readonly string[] = [
+  "restricted-ssh",
+  "restricted-common-ports",
+  "vpc-sg-open-only-to-authorized-ports",
+  "vpc-sg-port-restriction-check",
+  "securityhub-restricted-ssh-",
+  "securityhub-restricted-rdp-",
+  "securityhub-vpc-sg-open-only-to-authorized-ports-",
+  "securityhub-vpc-sg-restricted-common-ports-",
+];
 const minutes = z.number().positive();
 
 export const DetectionSettingSchema = z.strictObject({
@@ -160,6 +181,15 @@ export const ConfigSchema = z.strictObject({
         .default(["temp", "tmp", "temporary", "debug", "test", "remove", "delete me"]),
       /** CIDRs SSH may be restricted to; SSH opened to any other non-world range is reported. */
       sshAllowedCidrs: z.array(cidr).default([]),
+      /**
+       * Name prefixes of the AWS Config rules about world-open ingress whose NON_COMPLIANT results
+       * `config-sg-open-to-world` reports. A prefix also matches conformance-pack copies
+       * (`restricted-ssh-conformance-pack-…`) and Security Hub's rules, which end in a random suffix.
+       */
+      worldOpenConfigRules: z
+        .array(configRulePrefix)
+        .min(1)
+        .default(() => [...WORLD_OPEN_CONFIG_RULES]),
     })
     .prefault({}),
 

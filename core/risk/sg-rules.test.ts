@@ -2,10 +2,12 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../config/load.js";
 import type { SgRule } from "../model/facts.js";
 import {
+  alarmingPorts,
   describePorts,
   describeRule,
   exposedPorts,
   exposedRiskyPorts,
+  exposesAlarmingPort,
   exposesPorts,
   isWorldOpenRule,
   normaliseProtocol,
@@ -68,6 +70,22 @@ describe("security group rule exposure", () => {
     expect(exposesPorts({ ...ssh, egress: true }, [22])).toBe(false);
     expect(exposesPorts({ ...ssh, cidrIpv4: "10.0.0.0/8" }, [22])).toBe(false);
     expect(exposesPorts(ssh, [3389])).toBe(false);
+  });
+
+  it("responds to world-open SSH and risky ports, never to a world-open web port", () => {
+    const noSsh = parseConfig({ network: { riskyPorts: [3389] } });
+    const https = { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" };
+    const ssh = { ...https, fromPort: 22, toPort: 22 };
+
+    expect(exposesAlarmingPort(https, config)).toBe(false);
+    expect(exposesAlarmingPort({ ...https, fromPort: 0, toPort: 65535 }, config)).toBe(true);
+    expect(
+      exposesAlarmingPort({ ...https, fromPort: 3306, toPort: 3306, cidrIpv6: "::/0", cidrIpv4: undefined }, config),
+    ).toBe(true);
+    expect(exposesAlarmingPort({ ...ssh, cidrIpv4: "10.0.0.0/8" }, config)).toBe(false);
+    // SSH stays watched when `riskyPorts` replaces the list, as sg-ssh-open-world watches it.
+    expect(exposesAlarmingPort(ssh, noSsh)).toBe(true);
+    expect(alarmingPorts(noSsh)).toEqual([22, 3389]);
   });
 });
 

@@ -58,6 +58,19 @@ export function exposedRiskyPorts(rule: SgRule, config: RiposteConfig): number[]
 }
 
 /**
+ * The ports whose world-open exposure starts a response: SSH (tcp/22, which `sg-ssh-open-world`
+ * always watches) and the configured risky ports. A world-open 443 on a web server is not one.
+ */
+export function alarmingPorts(config: RiposteConfig): number[] {
+  return [...new Set([22, ...riskyPorts(config)])].sort((a, b) => a - b);
+}
+
+/** A world-open ingress rule on SSH or a risky port: the exposure the SG detections respond to. */
+export function exposesAlarmingPort(rule: SgRule, config: RiposteConfig): boolean {
+  return exposesPorts(rule, alarmingPorts(config));
+}
+
+/**
  * The exposure both sides judge: an ingress rule open to the world on one of `ports`. Detection
  * fires on it; verification counts a group holding one as still exposed.
  */

@@ -3,7 +3,14 @@ import { FLOW_SOURCE } from "../../events/flow-logs.js";
 import { isoTime } from "../../events/time.js";
 import type { DetectionId } from "../../model/catalog.js";
 import type { NetworkFacts, SgRule } from "../../model/facts.js";
-import { describePorts, describeRange, exposedRiskyPorts, ruleCoversPort, ruleSignature } from "../../risk/sg-rules.js";
+import {
+  describePorts,
+  describeRange,
+  exposedRiskyPorts,
+  exposesAlarmingPort,
+  ruleCoversPort,
+  ruleSignature,
+} from "../../risk/sg-rules.js";
 import { cloudTrailDraft, eventIdOf } from "../draft.js";
 import { apiCalls, NO_ERROR } from "../pattern-helpers.js";
 import { type Json, principalOf, quote, str } from "../record.js";
@@ -139,9 +146,10 @@ export const ec2LaunchedWithOpenSg: StatefulDetection = {
   attack: FIREWALL,
   stateful: true,
   description:
-    "RunInstances launched an instance with a security group Riposte knows to have a world-open ingress rule (any port).",
+    "RunInstances launched an instance with a security group (in the request's or the response's `groupSet`, or a network interface's) that Riposte knows to allow SSH (tcp/22) or a risky port (`network.riskyPorts`, `network.extraRiskyPorts`) from 0.0.0.0/0 or ::/0.",
   why: "An open group is a latent risk until something runs behind it; a new instance is immediately reachable from the internet.",
-  tuning: "Only groups whose world-open rules Riposte saw being added count (the launch event does not show rules).",
+  tuning:
+    "Only groups whose world-open rules Riposte saw being added count (the launch event does not show rules). A group open to the world only on other ports (443 on a web server) does not fire; remediation revokes only the SSH and risky-port rules.",
   response: { mode: "auto", action: "revoke-sg-rules" },
   buildPattern: () => apiCalls("aws.ec2", ["RunInstances"], NO_ERROR),
   buildStatePattern: trackerPattern,
@@ -152,7 +160,8 @@ export const ec2LaunchedWithOpenSg: StatefulDetection = {
     const findings: FindingDraft[] = [];
     for (const groupId of change.launched.groupIds) {
       const group = await context.tracker.group(change.account, change.region, groupId, context.now);
-      const open = group?.open.filter((rule) => !rule.byTool) ?? [];
+      // Only the rules that make the launch dangerous: they are what remediation revokes.
+      const open = group?.open.filter((rule) => !rule.byTool && exposesAlarmingPort(rule.rule, context.config)) ?? [];
       if (!group || open.length === 0) continue;
       const rules = open.map((entry) => entry.rule);
       const instances = change.launched.instanceIds;
@@ -409,10 +418,11 @@ export const sgOpenThenConnection: StatefulDetection = {
 const GROUP_LEVEL: DetectionId[] = [
   "sg-created-open",
   "sg-prod-tag-violation",
-  "ec2-launched-with-open-sg",
   "sg-repeated-open",
   "config-sg-open-to-world",
 ];
+/** Detections about a group's SSH and risky-port exposure: resolved once none of that is left. */
+const ALARMING_LEVEL: DetectionId[] = ["ec2-launched-with-open-sg"];
 const RULE_LEVEL: DetectionId[] = [
   "sg-rule-modified-open",
   "sg-temporary-rule",
@@ -438,6 +448,8 @@ export function resolvedDetections(
   if (exposes(removed, (port) => port !== 22) && !exposes(remaining, (port) => port !== 22)) {
     detections.add("sg-high-risk-port-open");
   }
+  const alarming = (rules: readonly OpenRule[]) => rules.some((open) => exposesAlarmingPort(open.rule, context.config));
+  if (alarming(removed) && !alarming(remaining)) for (const id of ALARMING_LEVEL) detections.add(id);
   if (remaining.length === 0) for (const id of GROUP_LEVEL) detections.add(id);
   return [...detections];
 }

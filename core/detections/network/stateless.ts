@@ -1,9 +1,12 @@
 import type { EventEnvelope } from "../../model/event.js";
 import type { NetworkFacts, SgRule } from "../../model/facts.js";
 import {
+  alarmingPorts,
   describePorts,
   describeRange,
+  exposedPorts,
   exposedRiskyPorts,
+  exposesAlarmingPort,
   isWorldOpenRule,
   ruleCoversPort,
 } from "../../risk/sg-rules.js";
@@ -128,17 +131,20 @@ export const sgRuleModifiedOpen: StatelessDetection = {
   attack: FIREWALL,
   stateful: false,
   description:
-    "ModifySecurityGroupRules changed an existing ingress rule so that it allows 0.0.0.0/0 or ::/0 (any port).",
+    "ModifySecurityGroupRules changed an existing ingress rule so that it allows SSH (tcp/22) or a risky port (`network.riskyPorts` and `network.extraRiskyPorts`; ranges and all-traffic rules that include one count) from 0.0.0.0/0 or ::/0.",
   why: "Editing a rule in place is quieter than adding one, and widening an existing rule to the world is rarely intended.",
-  tuning: "Any port counts; the finding lists the risky ports the rule now exposes.",
+  tuning:
+    "A rule modified to allow only other ports from the world (443 on a web server) does not fire; add ports to `network.extraRiskyPorts` to watch them. The finding lists the risky ports the rule now exposes.",
   response: { mode: "auto", action: "revoke-sg-rules" },
   buildPattern: () => apiCalls("aws.ec2", ["ModifySecurityGroupRules"], { ...NO_ERROR, ...worldOpenRequest() }),
   evaluate(envelope, config) {
     const record = envelope.detail as Json;
     const { groupId, rules } = modifiedRules(record);
-    const offending = rules.filter((rule) => isWorldOpenRule(rule));
+    const offending = rules.filter((rule) => exposesAlarmingPort(rule, config));
     if (offending.length === 0) return undefined;
-    const riskyPorts = [...new Set(offending.flatMap((rule) => exposedRiskyPorts(rule, config)))].sort((a, b) => a - b);
+    const riskyPorts = [...new Set(offending.flatMap((rule) => exposedPorts(rule, alarmingPorts(config))))].sort(
+      (a, b) => a - b,
+    );
     return networkDraft(
       envelope,
       groupId,
@@ -242,25 +248,27 @@ export const configSgOpenToWorld: StatelessDetection = {
   stateful: false,
   loopPrevention: "not-applicable",
   description:
-    "An AWS Config rule evaluating security groups (restricted-ssh, restricted-common-ports, vpc-sg-open-only-to-authorized-ports…) turned a group NON_COMPLIANT.",
+    "An AWS Config rule about world-open ingress turned a security group NON_COMPLIANT: a rule whose name starts with one of `network.worldOpenConfigRules` (restricted-ssh, restricted-common-ports, vpc-sg-open-only-to-authorized-ports, vpc-sg-port-restriction-check, and Security Hub's securityhub-restricted-ssh-…, securityhub-restricted-rdp-…, securityhub-vpc-sg-open-only-to-authorized-ports-…, securityhub-vpc-sg-restricted-common-ports-…). Other Config rules about security groups (ec2-security-group-attached-to-eni…) do not fire.",
   why: "Config catches exposure however it happened — console, CloudFormation, a change made before Riposte was watching.",
   tuning:
-    "Which Config rules you deploy decides what this reports. The event does not name the offending rules: remediation describes the group and revokes its world-open rules on risky ports. (No principal in the event: loop prevention does not apply.)",
+    "Add the names (or name prefixes) of your own Config rules about world-open ingress to `network.worldOpenConfigRules`; the deployed EventBridge rule selects only these. The event does not name the offending rules: remediation describes the group and revokes its world-open rules on risky ports. (No principal in the event: loop prevention does not apply.)",
   response: { mode: "auto", action: "revoke-sg-rules" },
-  buildPattern: () => ({
+  buildPattern: (config) => ({
     source: ["aws.config"],
     "detail-type": ["Config Rules Compliance Change"],
     detail: {
       messageType: ["ComplianceChangeNotification"],
       resourceType: ["AWS::EC2::SecurityGroup"],
+      configRuleName: config.network.worldOpenConfigRules.map((prefix) => ({ prefix })),
       newEvaluationResult: { complianceType: ["NON_COMPLIANT"] },
     },
   }),
-  evaluate(envelope) {
+  evaluate(envelope, config) {
     const detail = envelope.detail as Json;
     const groupId = str(detail.resourceId);
-    if (!groupId) return undefined;
     const rule = str(detail.configRuleName);
+    // The pattern selects these already; checked again for callers that hand over any event.
+    if (!groupId || !config.network.worldOpenConfigRules.some((prefix) => rule.startsWith(prefix))) return undefined;
     return {
       time: eventTimeOf(envelope),
       eventIds: [eventIdOf(envelope)],
