@@ -42,13 +42,10 @@ const KNOWN_CYCLES: readonly (readonly string[])[] = [
 ];
 
 /**
- * Tests that drive their unit with a higher layer today (each file with the layer it reaches).
- * Their task-level cases belong beside the task (functions/tasks.test.ts) and the ASL retry
- * cases in test/workflows/; until they move, any other test that climbs fails.
+ * Tests that drive their unit with a higher layer today (each file with the layer it reaches):
+ * its ASL retry cases belong in test/workflows/; until they move, any other test that climbs fails.
  */
 const KNOWN_TEST_CLIMBS: Readonly<Record<string, string>> = {
-  "core/remediation/remediate.test.ts": "functions", // remediateTask's input validation
-  "core/remediation/verify.test.ts": "functions", // verifyTask's schemas
   "workflows/workflows.test.ts": "local", // the ASL loaded and its retries timed by the local interpreter
 };
 
