@@ -41,14 +41,6 @@ const KNOWN_CYCLES: readonly (readonly string[])[] = [
   ],
 ];
 
-/**
- * Tests that drive their unit with a higher layer today (each file with the layer it reaches):
- * its ASL retry cases belong in test/workflows/; until they move, any other test that climbs fails.
- */
-const KNOWN_TEST_CLIMBS: Readonly<Record<string, string>> = {
-  "workflows/workflows.test.ts": "local", // the ASL loaded and its retries timed by the local interpreter
-};
-
 const root = join(import.meta.dirname, "..", "..");
 const isTest = (file: string) => file.endsWith(".test.ts");
 const productionFiles = Object.keys(LAYERS)
@@ -152,16 +144,14 @@ describe("the layer rule", () => {
     expect(edges.map(climb).filter((problem) => problem !== undefined)).toEqual([]);
   });
 
-  it("holds for every test beside the code, but the known ones, and each known one still climbs", () => {
-    const climbing = relativeImports(root, testFiles).filter((edge) => climb(edge) !== undefined);
-    const excused = (edge: ImportEdge) => KNOWN_TEST_CLIMBS[edge.from] === topDirectory(edge.to);
+  it("holds for every test beside the code", () => {
+    expect(testFiles.length).toBeGreaterThan(100);
 
-    expect(climbing.filter((edge) => !excused(edge)).map(climb)).toEqual([]);
-    for (const file of Object.keys(KNOWN_TEST_CLIMBS))
-      expect(
-        climbing.some((edge) => edge.from === file),
-        `${file} no longer climbs: remove it from KNOWN_TEST_CLIMBS`,
-      ).toBe(true);
+    expect(
+      relativeImports(root, testFiles)
+        .map(climb)
+        .filter((problem) => problem !== undefined),
+    ).toEqual([]);
   });
 });
 
