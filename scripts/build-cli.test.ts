@@ -183,7 +183,8 @@ describe("bin/riposte.mjs", () => {
 
   it("in an installed package (no sources) without dist/, says the installation is incomplete", () => {
     const root = runnable();
-    for (const dir of ["core", "local", "workflows", "infra", "functions"]) rmSync(join(root, dir), { recursive: true });
+    for (const dir of ["core", "local", "workflows", "infra", "functions"])
+      rmSync(join(root, dir), { recursive: true });
 
     const result = run(root);
 
