@@ -1,11 +1,11 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 
 // The SST v4 app. No top-level imports (the CLI rejects them): run() imports the stacks, one file
-// per concern, and returns the outputs. Protected stages (core/deploy/stages.ts: prod, production)
+// per concern, and returns the outputs. Protected stages (infra/stages.ts: prod, production)
 // keep their data and cannot be removed by accident.
 export default $config({
   async app(input) {
-    const { isProtectedStage } = await import("./core/deploy/stages");
+    const { isProtectedStage } = await import("./infra/stages");
     const protect = isProtectedStage(input?.stage ?? "");
     return {
       name: "riposte",

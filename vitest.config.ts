@@ -15,6 +15,7 @@ export default defineConfig({
             "local/**/*.test.ts",
             "functions/**/*.test.ts",
             "workflows/**/*.test.ts",
+            "infra/**/*.test.ts",
             "stacks/**/*.test.ts",
             "scripts/**/*.test.ts",
             "test/**/*.test.ts",

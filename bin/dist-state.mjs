@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 /** The source trees the CLI is compiled from (a conservative superset of what it imports). */
-export const SOURCE_DIRS = ["core", "local", "workflows", "functions"];
+export const SOURCE_DIRS = ["core", "workflows", "infra", "functions", "local"];
 
 /** Written last by the build: the newest source time it compiled. */
 export const STAMP = join("dist", ".sources-mtime");

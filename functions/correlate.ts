@@ -1,6 +1,5 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { WorkflowStarter } from "../core/context.js";
-import { correlatedDetections } from "../core/deploy/rules.js";
 import { CATALOG } from "../core/detections/catalog.js";
 import { ec2Describer } from "../core/detections/describe-ec2.js";
 import { createDetectionEngine, type DetectionEngine } from "../core/detections/engine.js";
@@ -10,6 +9,7 @@ import type { Logger } from "../core/log.js";
 import type { SecurityEvent } from "../core/model/event.js";
 import type { Finding } from "../core/model/incident.js";
 import { DynamoCorrelationStore } from "../core/store/dynamodb/correlation.js";
+import { correlatedDetections } from "../infra/rules.js";
 import { type AwsRuntime, awsRuntime } from "./lib/aws-deps.js";
 import { startFinding } from "./lib/findings.js";
 import { lazily } from "./lib/lazy.js";
@@ -125,7 +125,7 @@ export function correlateDepsFor(
   const state = new DynamoCorrelationStore({ client: runtime.dynamo, tableName: runtime.tableName });
   // Live lookups only where remediation is live, as in the rest of Riposte.
   const describe = config.remediation.mode === "live" ? ec2Describer(runtime.deps.aws) : undefined;
-  // The stateful detections, and the stateless ones whose rules queue their events (core/deploy/rules.ts).
+  // The stateful detections, and the stateless ones whose rules queue their events (infra/rules.ts).
   const ruleDetections = correlatedDetections(
     CATALOG.filter((definition) => definition.stateful).map((definition) => definition.id),
   );

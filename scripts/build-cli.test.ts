@@ -35,7 +35,7 @@ afterEach(() => {
 function checkout(options: { dependencies?: Record<string, string>; runImports?: string } = {}): string {
   const root = mkdtempSync(join(tmpdir(), "riposte-build-"));
   roots.push(root);
-  for (const dir of ["core/detections", "local/cli", "workflows", "functions"])
+  for (const dir of ["core/detections", "local/cli", "workflows", "infra", "functions"])
     mkdirSync(join(root, dir), { recursive: true });
   writeFileSync(
     join(root, "package.json"),
@@ -183,7 +183,8 @@ describe("bin/riposte.mjs", () => {
 
   it("in an installed package (no sources) without dist/, says the installation is incomplete", () => {
     const root = runnable();
-    for (const dir of ["core", "local", "workflows", "functions"]) rmSync(join(root, dir), { recursive: true });
+    for (const dir of ["core", "local", "workflows", "infra", "functions"])
+      rmSync(join(root, dir), { recursive: true });
 
     const result = run(root);
 

@@ -102,7 +102,7 @@ try {
 } finally {
   privateHome.remove();
 }
-// The stacks import pure builders from core/. Those are type-checked by tsconfig.json in the Node
+// The stacks import pure builders from infra/ and core/. Those are type-checked by tsconfig.json in the Node
 // environment they run in; here the SST platform's globals (bun-types among them) differ, so only
 // diagnostics in sst.config.ts and stacks/ count. A diagnostic without a file (a broken
 // configuration) always counts.

@@ -1,4 +1,4 @@
-import { accessContextOf, loadDeployConfig, packageVersion } from "../core/deploy/config";
+import { accessContextOf, loadDeployConfig, packageVersion } from "../infra/config";
 
 // The stage's configuration (riposte.config.<stage>.json, riposte.config.json or RIPOSTE_CONFIG),
 // validated before anything is created: rules, policies and functions all derive from it.

@@ -1,9 +1,9 @@
-import { rulesRoleAccess } from "../core/deploy/access";
-import { candidatesAgeAlarm } from "../core/deploy/alarms";
-import { roleName, stageName } from "../core/deploy/names";
-import { organizationBusPolicy } from "../core/deploy/organization";
-import { policyDocument, serviceTrustPolicy } from "../core/deploy/policy";
-import { QUEUE_NOT_EMPTY_ALARM, QUEUES } from "../core/deploy/queues";
+import { rulesRoleAccess } from "../infra/access";
+import { candidatesAgeAlarm } from "../infra/alarms";
+import { roleName, stageName } from "../infra/names";
+import { organizationBusPolicy } from "../infra/organization";
+import { policyDocument, serviceTrustPolicy } from "../infra/policy";
+import { QUEUE_NOT_EMPTY_ALARM, QUEUES } from "../infra/queues";
 import {
   type DeployedRule,
   deployedRules,
@@ -12,8 +12,8 @@ import {
   ruleName,
   rulesQueuePolicy,
   TARGET_RETRY_POLICY,
-} from "../core/deploy/rules";
-import { CORRELATE_BATCHING_WINDOW_SECONDS } from "../core/deploy/throughput";
+} from "../infra/rules";
+import { CORRELATE_BATCHING_WINDOW_SECONDS } from "../infra/throughput";
 import { config } from "./config";
 import { links, storeArns } from "./functions";
 import { functionArgs } from "./lib/function";
@@ -134,7 +134,7 @@ export const correlateFunction = new sst.aws.Function(
 );
 
 // Batches of up to batchSize events, gathered for at most the batching window, across at most
-// maxConcurrency functions (its default is derived from a measured rate: core/deploy/throughput.ts).
+// maxConcurrency functions (its default is derived from a measured rate: infra/throughput.ts).
 new aws.lambda.EventSourceMapping("CorrelateCandidates", {
   eventSourceArn: candidates.arn,
   functionName: correlateFunction.arn,

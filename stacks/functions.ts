@@ -1,5 +1,5 @@
-import { toolIdentityArns } from "../core/deploy/access";
-import { stateMachineArns } from "../core/deploy/workflows";
+import { toolIdentityArns } from "../infra/access";
+import { stateMachineArns } from "../infra/workflows";
 import { config } from "./config";
 import { functionArgs, type Links, type ResourceArns } from "./lib/function";
 import { alertsKey, noticesTopicArn } from "./notify";
@@ -8,7 +8,7 @@ import { settings } from "./settings";
 import { incidents, table } from "./storage";
 
 // The workflow's task functions, one per state kind (their handlers are functions/<task>.ts).
-// The workflows reference these values; what each may do is generated in core/deploy/access.ts.
+// The workflows reference these values; what each may do is generated in infra/access.ts.
 
 export const links: Links = {
   Settings: settings,

@@ -1,11 +1,11 @@
-import { retentionName } from "../core/deploy/functions";
-import { throttledStage } from "../core/deploy/gateways";
+import { retentionName } from "../infra/functions";
+import { throttledStage } from "../infra/gateways";
 import { config } from "./config";
 
 // The dashboard's two endpoints. Their routes are added where their functions are defined
 // (stacks/realtime.ts); the site is built with their URLs. CORS is the API's own business
 // (exact origins, never a wildcard), so API Gateway adds no CORS of its own. Every route is
-// throttled (core/deploy/gateways.ts): both face the internet.
+// throttled (infra/gateways.ts): both face the internet.
 const retention = retentionName(config.aws.logRetentionDays);
 
 export const httpApi = new sst.aws.ApiGatewayV2("Api", {

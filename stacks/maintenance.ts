@@ -1,4 +1,4 @@
-import { functionsDeployed } from "../core/deploy/access";
+import { functionsDeployed } from "../infra/access";
 import { config } from "./config";
 import { links, storeArns } from "./functions";
 import { functionArgs } from "./lib/function";

@@ -5,7 +5,7 @@ import {
   memberRolePolicy,
   memberRoleTrustedRoles,
   memberRoleTrustPolicy,
-} from "../core/deploy/organization";
+} from "../infra/organization";
 import { accessContext, config } from "./config";
 import { organizationBus, rules } from "./detection";
 

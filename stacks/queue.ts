@@ -1,4 +1,4 @@
-import { QUEUES } from "../core/deploy/queues";
+import { QUEUES } from "../infra/queues";
 
 // The correlate queue: candidate events of the stateful rules, events posted to the API intake,
 // and findings whose workflow must be started again. Messages that keep failing end up in the

@@ -1,4 +1,4 @@
-import { INCIDENT_STREAM_FILTER } from "../core/deploy/table";
+import { INCIDENT_STREAM_FILTER } from "../infra/table";
 import { config } from "./config";
 import { links, storeArns } from "./functions";
 import { httpApi, realtime, realtimeApi } from "./gateways";

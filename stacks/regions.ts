@@ -1,6 +1,6 @@
-import { roleName, stageName } from "../core/deploy/names";
-import { serviceTrustPolicy } from "../core/deploy/policy";
-import { FORWARDING_DEAD_LETTERS_RETENTION_SECONDS } from "../core/deploy/queues";
+import { roleName, stageName } from "../infra/names";
+import { serviceTrustPolicy } from "../infra/policy";
+import { FORWARDING_DEAD_LETTERS_RETENTION_SECONDS } from "../infra/queues";
 import {
   defaultBusArn,
   forwardingDeadLetterPolicy,
@@ -10,7 +10,7 @@ import {
   homeRegionWatchedProblem,
   regionForwardingRolePolicy,
   regionForwardings,
-} from "../core/deploy/regions";
+} from "../infra/regions";
 import { config } from "./config";
 import { rules } from "./detection";
 

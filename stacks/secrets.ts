@@ -1,4 +1,4 @@
-import { dashboardTokenProblem, dashboardUsersProblem, intakeTokenProblem } from "../core/deploy/secrets";
+import { dashboardTokenProblem, dashboardUsersProblem, intakeTokenProblem } from "../infra/secrets";
 import { config } from "./config";
 
 // Secrets are set per stage: `npx sst secret set <Name> <value> --stage <stage>`. The Slack ones are

@@ -1,4 +1,4 @@
-import { runtimeConfig } from "../core/deploy/config";
+import { runtimeConfig } from "../infra/config";
 import { config, version } from "./config";
 import { noticesTopicArn } from "./notify";
 import { dashboard } from "./web";

@@ -1,5 +1,5 @@
-import { isProtectedStage } from "../core/deploy/stages";
-import { incidentTableArgs } from "../core/deploy/table";
+import { isProtectedStage } from "../infra/stages";
+import { incidentTableArgs } from "../infra/table";
 
 // The incident store: one DynamoDB table (single-table design: incidents, audit, approvals,
 // correlation state, the action ledger, WebSocket connections), with TTL and the stream that

@@ -1,4 +1,4 @@
-import { dashboardSecurityHeaders, headersInjection } from "../core/deploy/web";
+import { dashboardSecurityHeaders, headersInjection } from "../infra/web";
 import { httpApi, realtimeApi } from "./gateways";
 
 // The dashboard: web/ built by Vite with the API and WebSocket URLs of this stage, served by

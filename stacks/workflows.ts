@@ -1,9 +1,9 @@
-import { workflowRoleAccess } from "../core/deploy/access";
-import { workflowProblemQueries } from "../core/deploy/alarms";
-import { roleName, workflowLogicalName } from "../core/deploy/names";
-import { policyDocument, serviceTrustPolicy } from "../core/deploy/policy";
-import { deployedDefinition, deployedStateMachineName, type TaskFunctionArns } from "../core/deploy/workflows";
 import { CATEGORIES, type Category } from "../core/model/catalog";
+import { workflowRoleAccess } from "../infra/access";
+import { workflowProblemQueries } from "../infra/alarms";
+import { roleName, workflowLogicalName } from "../infra/names";
+import { policyDocument, serviceTrustPolicy } from "../infra/policy";
+import { deployedDefinition, deployedStateMachineName, type TaskFunctionArns } from "../infra/workflows";
 import { config } from "./config";
 import {
   approvalFunction,

@@ -517,7 +517,7 @@ export const ConfigSchema = z.strictObject({
           batchSize: z.number().int().min(1).max(1000).default(100),
           /**
            * Concurrent correlate functions (SQS event source maximum concurrency, at least 2). The
-           * default keeps up with 1,000 candidate events a second: core/deploy/throughput.ts.
+           * default keeps up with 1,000 candidate events a second: infra/throughput.ts.
            */
           maxConcurrency: z.number().int().min(2).max(1000).default(26),
         })

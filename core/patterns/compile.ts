@@ -1,3 +1,4 @@
+import type { CompiledPattern, LeafCondition, ObjectCondition } from "./conditions.js";
 import { InvalidPattern } from "./errors.js";
 import { expandAlternatives } from "./expand.js";
 import { parsePatternIp } from "./ip.js";
@@ -21,41 +22,7 @@ import {
  * problem. Matching is in `match.ts`.
  */
 
-/** Conditions on one field whose pattern is an array of values and operators. */
-export interface LeafCondition {
-  /** Field path from the event root, for the `exists: false` check. */
-  path: readonly string[];
-  matchers: ValueMatcher[];
-  /** `{"exists": false}` present: the field matches when it has no leaf value anywhere. */
-  absent: boolean;
-  /** The exact string values, when every operator is an exact string (used for indexing). */
-  exactStrings?: string[];
-}
-
-export interface FieldCondition {
-  key: string;
-  /** Where the pattern declares the field (`$or[1].detail.eventName`), for error messages. */
-  at: string;
-  leaf?: LeafCondition;
-  child?: ObjectCondition;
-}
-
-export interface ObjectCondition {
-  fields: FieldCondition[];
-  /** Each `$or`: at least one alternative must match the same object. */
-  ors: ObjectCondition[][];
-}
-
-export interface CompiledPattern {
-  readonly root: ObjectCondition;
-  /**
-   * What `matches` tests: `[root]`, or when a `$or` branch shares an object with its parent, the
-   * `$or`-free alternatives that keep their fields array-consistent (see `expand.ts`).
-   */
-  readonly alternatives: readonly ObjectCondition[];
-  /** The pattern as given (a fresh copy), for display and deployment. */
-  readonly source: Record<string, unknown>;
-}
+export type { CompiledPattern, FieldCondition, LeafCondition, ObjectCondition } from "./conditions.js";
 
 const OPERATORS = new Set([
   "prefix",

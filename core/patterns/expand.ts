@@ -1,4 +1,4 @@
-import type { FieldCondition, ObjectCondition } from "./compile.js";
+import type { FieldCondition, ObjectCondition } from "./conditions.js";
 import { InvalidPattern } from "./errors.js";
 
 /**

@@ -5,12 +5,11 @@ import {
 } from "@aws-sdk/client-ec2";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { remediateTask } from "../../functions/remediate.js";
 import { ACCOUNT, config, incident, sshOpenFacts } from "../../test/remediation/fixtures.js";
 import { taskDeps } from "../../test/remediation/harness.js";
 import { mockAws } from "../../test/remediation/mock-aws.js";
 import type { RiposteConfig } from "../config/schema.js";
-import { InvalidInput, RemediationNotAllowed, TransientError } from "../errors.js";
+import { RemediationNotAllowed, TransientError } from "../errors.js";
 import type { WorkingIncident } from "../model/tasks.js";
 import { MemoryActionLedger } from "./breaker.js";
 import { planRemediation } from "./policy.js";
@@ -214,22 +213,5 @@ describe("remediate", () => {
     await expect(remediate({ incident: sg, plan: planRemediation(sg, deps.config, NOW) }, deps)).rejects.toBeInstanceOf(
       TransientError,
     );
-  });
-});
-
-describe("remediateTask", () => {
-  it("validates its input and names the problem", async () => {
-    const handler = remediateTask.create(taskDeps(config()));
-
-    await expect(handler({ incident: { id: "x" }, plan: [] })).rejects.toBeInstanceOf(InvalidInput);
-  });
-
-  it("runs a dry-run plan end to end through the task contract", async () => {
-    const sg = incident("sg-ssh-open-world", sshOpenFacts());
-    const deps = await stored(sg, config(), { mode: "dry-run" });
-
-    const output = await remediateTask.create(deps)({ incident: sg, plan: planRemediation(sg, deps.config, NOW) });
-
-    expect(output.actions.map((a) => a.outcome)).toEqual(["dry-run"]);
   });
 });

@@ -4,8 +4,8 @@ import { dashboardTokens } from "../../core/api/auth.js";
 import type { ApiToken } from "../../core/api/types.js";
 import { parseConfig } from "../../core/config/load.js";
 import type { RiposteConfig } from "../../core/config/schema.js";
-import { workflowLogicalName } from "../../core/deploy/names.js";
 import { CATEGORIES, type Category } from "../../core/model/catalog.js";
+import { workflowLogicalName } from "../../infra/names.js";
 
 /**
  * The linked resources the functions read on AWS (`Resource.<Name>`, decrypted by SST from the

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FUNCTION_SPECS } from "../../core/deploy/functions.js";
+import { FUNCTION_SPECS } from "../../infra/functions.js";
 
 /**
  * The WebSocket functions that check no token (broadcast, heartbeat, $disconnect) get no dashboard

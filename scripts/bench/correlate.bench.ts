@@ -9,7 +9,7 @@
  *  - "DynamoDB (dynalite)": the same through `DynamoCorrelationStore` on dynalite over
  *    127.0.0.1, counting the DynamoDB requests per event. Loopback answers in well under a
  *    millisecond and real DynamoDB in a few, so the events/s here is an upper bound too; the
- *    request count is what turns it into the real figure (see `core/deploy/throughput.ts`).
+ *    request count is what turns it into the real figure (see `infra/throughput.ts`).
  *
  * Prints events/s for each and the requests per event (1,000 timed events after 400 of warm-up;
  * `CORRELATE_BENCH_EVENTS` for more). `npm run bench -- correlate`.

@@ -1,13 +1,13 @@
-import { type AccessStatement, accessFor, type DeployedFunction, type ResourceRef } from "../../core/deploy/access";
-import { FUNCTION_SPECS, GEO_FILES, type LinkName, retentionName } from "../../core/deploy/functions";
-import { roleName } from "../../core/deploy/names";
+import { type AccessStatement, accessFor, type DeployedFunction, type ResourceRef } from "../../infra/access";
+import { FUNCTION_SPECS, GEO_FILES, type LinkName, retentionName } from "../../infra/functions";
+import { roleName } from "../../infra/names";
 import { accessContext, config } from "../config";
 
 const homeRegion = aws.getRegionOutput().region;
 
 /**
- * `sst.aws.Function` arguments for a deployed function, from its spec (`core/deploy/functions`)
- * and its generated access (`core/deploy/access`): Node 22 on ARM, bundled, JSON logs, linked only
+ * `sst.aws.Function` arguments for a deployed function, from its spec (`infra/functions`)
+ * and its generated access (`infra/access`): Node 22 on ARM, bundled, JSON logs, linked only
  * to the resources it reads, and an IAM role named with the tool's role prefix (loop prevention)
  * holding exactly the statements its code needs.
  */
@@ -69,9 +69,9 @@ export function functionArgs(
     permissions: permissionsOf(accessFor(fn, accessContext), options.arns, spec.logicalName),
     environment: { NODE_OPTIONS: "--enable-source-maps", ...options.environment },
     logging: { format: "json", retention: retentionName(config.aws.logRetentionDays) },
-    // Only the geolocation files the code reads, from the tested node_modules (core/deploy/functions.ts).
+    // Only the geolocation files the code reads, from the tested node_modules (infra/functions.ts).
     ...(spec.geo ? { copyFiles: GEO_FILES.map((from) => ({ from })) } : {}),
-    // A storm of workflow tasks cannot take these instances (core/deploy/functions.ts).
+    // A storm of workflow tasks cannot take these instances (infra/functions.ts).
     ...(spec.reservedConcurrency ? { concurrency: { reserved: spec.reservedConcurrency } } : {}),
     transform: {
       role: (args) => {

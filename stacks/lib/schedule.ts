@@ -1,4 +1,4 @@
-import { roleName } from "../../core/deploy/names";
+import { roleName } from "../../infra/names";
 import { config } from "../config";
 
 const homeRegion = aws.getRegionOutput().region;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
 import type { ConfigInput } from "../../core/config/schema.js";
-import { accessFor, iamWritesOf } from "../../core/deploy/access.js";
-import { accessContextOf } from "../../core/deploy/config.js";
-import { FUNCTION_SPECS } from "../../core/deploy/functions.js";
-import { deploymentPlan, functionPolicies } from "../../core/deploy/plan.js";
-import { type GeneratedNames, plannedResourceArns } from "../../core/deploy/plan-arns.js";
-import { invokedFunctions } from "../../core/deploy/workflows.js";
+import { accessFor, iamWritesOf } from "../../infra/access.js";
+import { accessContextOf } from "../../infra/config.js";
+import { FUNCTION_SPECS } from "../../infra/functions.js";
+import { deploymentPlan, functionPolicies } from "../../infra/plan.js";
+import { type GeneratedNames, plannedResourceArns } from "../../infra/plan-arns.js";
+import { invokedFunctions } from "../../infra/workflows.js";
 import { actionsIn, decide, unknownActions, wildcardOnlyActionsOnArns } from "./simulate.js";
 
 /**

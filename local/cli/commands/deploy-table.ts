@@ -1,5 +1,5 @@
-import type { DeploymentPlan, PlannedRole } from "../../../core/deploy/plan.js";
-import type { PolicyDocument } from "../../../core/deploy/policy.js";
+import type { DeploymentPlan, PlannedRole } from "../../../infra/plan.js";
+import type { PolicyDocument } from "../../../infra/policy.js";
 
 /** `riposte deploy plan --format table`: the plan for reading; the ASL is in the JSON format. */
 

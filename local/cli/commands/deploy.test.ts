@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../core/config/load.js";
-import type { DeploymentPlan } from "../../../core/deploy/plan.js";
-import { ACCOUNT_PLACEHOLDER, deployTime } from "../../../core/deploy/plan-arns.js";
-import { deployedRules } from "../../../core/deploy/rules.js";
-import { invokedFunctions } from "../../../core/deploy/workflows.js";
+import type { DeploymentPlan } from "../../../infra/plan.js";
+import { ACCOUNT_PLACEHOLDER, deployTime } from "../../../infra/plan-arns.js";
+import { deployedRules } from "../../../infra/rules.js";
+import { invokedFunctions } from "../../../infra/workflows.js";
 import { main } from "../main.js";
 
 const dir = mkdtempSync(join(tmpdir(), "riposte-deploy-plan-"));

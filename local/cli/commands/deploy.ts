@@ -1,7 +1,7 @@
 import { ConfigError } from "../../../core/config/load.js";
-import { loadDeployConfig } from "../../../core/deploy/config.js";
-import { deploymentPlan } from "../../../core/deploy/plan.js";
-import { ACCOUNT_PLACEHOLDER, PLACEHOLDER_MEANINGS, partitionOf } from "../../../core/deploy/plan-arns.js";
+import { loadDeployConfig } from "../../../infra/config.js";
+import { deploymentPlan } from "../../../infra/plan.js";
+import { ACCOUNT_PLACEHOLDER, PLACEHOLDER_MEANINGS, partitionOf } from "../../../infra/plan-arns.js";
 import { type Command, EXIT, UsageError } from "../command.js";
 import { planTable } from "./deploy-table.js";
 

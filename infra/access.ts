@@ -1,7 +1,7 @@
-import type { RemediationActionId } from "../model/actions.js";
-import type { RemediationMode } from "../model/incident.js";
-import { OPERATIONS } from "../remediation/aws/operations.js";
-import { permissionsFor } from "../remediation/permissions.js";
+import type { RemediationActionId } from "../core/model/actions.js";
+import type { RemediationMode } from "../core/model/incident.js";
+import { OPERATIONS } from "../core/remediation/aws/operations.js";
+import { permissionsFor } from "../core/remediation/permissions.js";
 
 /**
  * What each deployed function may do, generated from what it does: an IAM statement per kind of

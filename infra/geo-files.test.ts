@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { GEO_FILES, GEO_PACKAGES } from "./functions.js";
 
-const root = join(import.meta.dirname, "..", "..");
+const root = join(import.meta.dirname, "..");
 const read: string[] = [];
 
 // Every file core/geo reads, recorded as the path below node_modules (which may be a symlink).
@@ -41,7 +41,7 @@ describe("the geolocation files a geo function ships", () => {
   });
 
   it("hold every file locating an IPv4 and an IPv6 address reads, and every data file shipped is read", async () => {
-    const { locate } = await import("../geo/locate.js");
+    const { locate } = await import("../core/geo/locate.js");
 
     const v4 = locate("81.2.69.160");
     const v6 = locate("2a02:26f0:fd::1");

@@ -1,7 +1,7 @@
+import { CATEGORIES, type Category } from "../../core/model/catalog.js";
+import { TASK_NAMES, type TaskName } from "../../core/model/tasks.js";
+import { FUNCTION_SPECS } from "../../infra/functions.js";
 import { type AslStateMachine, placeholder, workflowDefinition } from "../../workflows/index.js";
-import { CATEGORIES, type Category } from "../model/catalog.js";
-import { TASK_NAMES, type TaskName } from "../model/tasks.js";
-import { FUNCTION_SPECS } from "./functions.js";
 
 /**
  * What an incident costs on AWS, counted from the ASL itself: each workflow path is walked state
@@ -244,7 +244,7 @@ export function costReport(): string {
       rows,
     ),
     "",
-    `Costs per 1,000 executions of the path. Prices: ${PRICES.region} list prices (written into \`core/deploy/costs.ts\`, not fetched at run time; check the AWS pricing pages) — Step Functions Standard $0.025 per 1,000 state transitions, Lambda $0.20 per million requests and $${PRICES.lambdaArmGbSecond} per GB-second on Arm, DynamoDB on-demand $0.625 per million write and $0.125 per million read request units. Lambda durations are assumptions for warm invocations (${(Object.entries(ASSUMED_DURATION_MS) as [TaskName, number][]).map(([task, ms]) => `${task} ${ms} ms`).join(", ")}), not measurements; store requests are those counted in \`test/deploy/sdk-permissions.test.ts\`, with items assumed up to 2 KB.`,
+    `Costs per 1,000 executions of the path. Prices: ${PRICES.region} list prices (written into \`scripts/docs/costs.ts\`, not fetched at run time; check the AWS pricing pages) — Step Functions Standard $0.025 per 1,000 state transitions, Lambda $0.20 per million requests and $${PRICES.lambdaArmGbSecond} per GB-second on Arm, DynamoDB on-demand $0.625 per million write and $0.125 per million read request units. Lambda durations are assumptions for warm invocations (${(Object.entries(ASSUMED_DURATION_MS) as [TaskName, number][]).map(([task, ms]) => `${task} ${ms} ms`).join(", ")}), not measurements; store requests are those counted in \`test/deploy/sdk-permissions.test.ts\`, with items assumed up to 2 KB.`,
     "",
     `The "automatic, live" row worked out: ${example.transitions} transitions × $0.000025 = ${dollars(example.stepFunctions)} per incident; Lambda ${example.lambdaInvocations} requests × $0.0000002 + (${perTask}) = ${example.gbSeconds.toFixed(3)} GB-s × $${PRICES.lambdaArmGbSecond} = ${dollars(example.lambda)}; DynamoDB ${writes} writes × ${unitsPerRequest} units × $0.000000625 + ${reads} reads × ${unitsPerRequest} units × $0.000000125 = ${dollars(store)}; so ${dollars(example.total + store)} per incident, ${dollars((example.total + store) * 1000)} per 1,000.`,
   ].join("\n");

@@ -1,5 +1,5 @@
-import { DashboardTokensError, dashboardTokens, MIN_TOKEN_LENGTH } from "../api/auth.js";
-import { IntakeTokenError, intakeTokens } from "../api/intake-token.js";
+import { DashboardTokensError, dashboardTokens, MIN_TOKEN_LENGTH } from "../core/api/auth.js";
+import { IntakeTokenError, intakeTokens } from "../core/api/intake-token.js";
 
 /**
  * Deploy-time checks of secret values. The dashboard and its API face the internet, so a short

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../config/load.js";
-import { compilePattern } from "../patterns/compile.js";
-import { matches } from "../patterns/match.js";
+import { ConfigError, parseConfig } from "../core/config/load.js";
+import { compilePattern } from "../core/patterns/compile.js";
+import { matches } from "../core/patterns/match.js";
 import {
   defaultBusArn,
   forwardingDeadLetterPolicy,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { GATEWAY_THROTTLING, throttledStage } from "./gateways.js";
 
-const root = join(import.meta.dirname, "..", "..");
+const root = join(import.meta.dirname, "..");
 
 describe("gateway throttling", () => {
   it.each(["http", "websocket"] as const)("throttles every route of the %s stage", (kind) => {

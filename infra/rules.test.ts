@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { SCENARIOS } from "../../test/fixtures/events/scenarios.js";
-import { parseConfig } from "../config/load.js";
-import { CATALOG, detectionPattern, getDetection } from "../detections/catalog.js";
-import { normalizeRecords } from "../events/index.js";
-import { DETECTION_IDS } from "../model/catalog.js";
-import { WorkflowInputSchema } from "../model/tasks.js";
-import { compilePattern } from "../patterns/compile.js";
-import { matches } from "../patterns/match.js";
+import { parseConfig } from "../core/config/load.js";
+import { CATALOG, detectionPattern, getDetection } from "../core/detections/catalog.js";
+import { normalizeRecords } from "../core/events/index.js";
+import { DETECTION_IDS } from "../core/model/catalog.js";
+import { WorkflowInputSchema } from "../core/model/tasks.js";
+import { compilePattern } from "../core/patterns/compile.js";
+import { matches } from "../core/patterns/match.js";
+import { SCENARIOS } from "../test/fixtures/events/scenarios.js";
 import {
   CORRELATED_STATELESS,
   deployedRules,

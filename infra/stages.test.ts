@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isProtectedStage } from "./stages.js";
 
-const root = join(import.meta.dirname, "..", "..");
+const root = join(import.meta.dirname, "..");
 
 describe("isProtectedStage", () => {
   it("protects prod and production, alone or as a name's start, and nothing else", () => {
@@ -25,7 +25,7 @@ describe("isProtectedStage", () => {
   it("is the rule sst.config.ts applies, with no stage name of its own", () => {
     const app = readFileSync(join(root, "sst.config.ts"), "utf8");
 
-    expect(app).toMatch(/await import\("\.\/core\/deploy\/stages"\)/);
+    expect(app).toMatch(/await import\("\.\/infra\/stages"\)/);
     expect(app).toMatch(/isProtectedStage\(/);
     expect(app).not.toMatch(/"prod(uction)?"/);
   });

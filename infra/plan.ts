@@ -1,6 +1,6 @@
-import type { RiposteConfig } from "../config/schema.js";
-import { CATEGORIES, type Category } from "../model/catalog.js";
-import { TASK_NAMES } from "../model/tasks.js";
+import type { RiposteConfig } from "../core/config/schema.js";
+import { CATEGORIES, type Category } from "../core/model/catalog.js";
+import { TASK_NAMES } from "../core/model/tasks.js";
 import { accessFor, functionsDeployed, rulesRoleAccess, workflowRoleAccess } from "./access.js";
 import { candidatesAgeAlarm, workflowProblemQueries } from "./alarms.js";
 import { accessContextOf, type DeployConfig } from "./config.js";

@@ -1,4 +1,4 @@
-import type { RiposteConfig } from "../config/schema.js";
+import type { RiposteConfig } from "../core/config/schema.js";
 import { memberForwardingPattern, memberForwardingRuleState } from "./organization.js";
 import type { DeployedRule } from "./rules.js";
 import { TARGET_RETRY_POLICY } from "./rules.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MIN_TOKEN_LENGTH } from "../api/auth.js";
+import { MIN_TOKEN_LENGTH } from "../core/api/auth.js";
 import { dashboardTokenProblem, dashboardUsersProblem, intakeTokenProblem } from "./secrets.js";
 
 describe("DashboardToken check at deploy time", () => {

@@ -1,5 +1,5 @@
-import type { RemediationActionId } from "../model/actions.js";
-import { policyFor } from "../remediation/permissions.js";
+import type { RemediationActionId } from "../core/model/actions.js";
+import { policyFor } from "../core/remediation/permissions.js";
 import { type AccessStatement, toolIdentityArns, withSelfProtection } from "./access.js";
 import { FUNCTION_SPECS } from "./functions.js";
 import { roleName } from "./names.js";

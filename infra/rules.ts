@@ -1,9 +1,9 @@
-import type { RiposteConfig } from "../config/schema.js";
-import { eventBridgeRules } from "../detections/rules.js";
-import type { EventPattern } from "../detections/types.js";
-import type { Category, DetectionId } from "../model/catalog.js";
-import { compilePattern } from "../patterns/compile.js";
-import { matches } from "../patterns/match.js";
+import type { RiposteConfig } from "../core/config/schema.js";
+import { eventBridgeRules } from "../core/detections/rules.js";
+import type { EventPattern } from "../core/detections/types.js";
+import type { Category, DetectionId } from "../core/model/catalog.js";
+import { compilePattern } from "../core/patterns/compile.js";
+import { matches } from "../core/patterns/match.js";
 import { pascalCase, stageName } from "./names.js";
 
 /**

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../config/load.js";
-import { CATALOG } from "../detections/catalog.js";
-import { REMEDIATION_ACTION_IDS } from "../model/actions.js";
-import { REMEDIATION_MODES } from "../model/incident.js";
-import { OPERATIONS } from "../remediation/aws/operations.js";
-import { permissionsFor } from "../remediation/permissions.js";
-import { PLANNERS } from "../remediation/planners.js";
-import { actionsInUse, chooseActions } from "../remediation/responses.js";
-import type { IncidentView } from "../remediation/types.js";
+import { parseConfig } from "../core/config/load.js";
+import { CATALOG } from "../core/detections/catalog.js";
+import { REMEDIATION_ACTION_IDS } from "../core/model/actions.js";
+import { REMEDIATION_MODES } from "../core/model/incident.js";
+import { OPERATIONS } from "../core/remediation/aws/operations.js";
+import { permissionsFor } from "../core/remediation/permissions.js";
+import { PLANNERS } from "../core/remediation/planners.js";
+import { actionsInUse, chooseActions } from "../core/remediation/responses.js";
+import type { IncidentView } from "../core/remediation/types.js";
 import {
   type AccessContext,
   accessFor,

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ConfigError, loadConfig } from "../config/load.js";
-import type { RiposteConfig } from "../config/schema.js";
-import { actionsInUse } from "../remediation/responses.js";
+import { ConfigError, loadConfig } from "../core/config/load.js";
+import type { RiposteConfig } from "../core/config/schema.js";
+import { actionsInUse } from "../core/remediation/responses.js";
 import type { AccessContext } from "./access.js";
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../config/load.js";
+import { parseConfig } from "../core/config/load.js";
 import { deployConfigPath, deployProblems, loadDeployConfig, packageVersion, runtimeConfig } from "./config.js";
 
 function workspace(files: Record<string, unknown>): string {

@@ -1,4 +1,4 @@
-import { INCIDENT_SK, INDEXES, type IndexName } from "../store/dynamodb/keys.js";
+import { INCIDENT_SK, INDEXES, type IndexName } from "../core/store/dynamodb/keys.js";
 
 /**
  * The incident table as `sst.aws.Dynamo` arguments, derived from the store's own key layout

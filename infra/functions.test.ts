@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LOG_RETENTION_DAYS } from "../config/schema.js";
+import { LOG_RETENTION_DAYS } from "../core/config/schema.js";
 import { DEPLOYED_FUNCTIONS } from "./access.js";
 import {
   ACCOUNT_CONCURRENCY,
@@ -12,7 +12,7 @@ import {
   retentionName,
 } from "./functions.js";
 
-const root = join(import.meta.dirname, "..", "..");
+const root = join(import.meta.dirname, "..");
 
 describe("FUNCTION_SPECS", () => {
   it.each(DEPLOYED_FUNCTIONS)("%s: its handler module exists and exports the handler", async (fn) => {

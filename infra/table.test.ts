@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { compilePattern } from "../patterns/compile.js";
-import { matches } from "../patterns/match.js";
-import { tableDefinition } from "../store/dynamodb/table.js";
+import { compilePattern } from "../core/patterns/compile.js";
+import { matches } from "../core/patterns/match.js";
+import { tableDefinition } from "../core/store/dynamodb/table.js";
 import { INCIDENT_STREAM_FILTER, incidentTableArgs } from "./table.js";
 
 /** The deployed table must be the one `DynamoStore` is tested against (`tableDefinition`). */

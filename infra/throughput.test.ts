@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../config/load.js";
+import { parseConfig } from "../core/config/load.js";
 import { FUNCTION_SPECS } from "./functions.js";
 import {
   CORRELATE_BATCHING_WINDOW_SECONDS,

@@ -1,3 +1,5 @@
+import { CATEGORIES, type Category } from "../core/model/catalog.js";
+import { TASK_NAMES, type TaskName } from "../core/model/tasks.js";
 import {
   type AslStateMachine,
   FUNCTION_PLACEHOLDERS,
@@ -5,9 +7,7 @@ import {
   stateMachineName,
   substitutePlaceholders,
   workflowDefinition,
-} from "../../workflows/index.js";
-import { CATEGORIES, type Category } from "../model/catalog.js";
-import { TASK_NAMES, type TaskName } from "../model/tasks.js";
+} from "../workflows/index.js";
 import { stageName } from "./names.js";
 
 /**

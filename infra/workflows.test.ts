@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { validateAsl } from "../../test/workflows/asl-validator.js";
-import { placeholder, placeholdersIn, workflowDefinition } from "../../workflows/index.js";
-import { CATEGORIES } from "../model/catalog.js";
-import { TASK_NAMES, type TaskName } from "../model/tasks.js";
+import { CATEGORIES } from "../core/model/catalog.js";
+import { TASK_NAMES, type TaskName } from "../core/model/tasks.js";
+import { validateAsl } from "../test/workflows/asl-validator.js";
+import { placeholder, placeholdersIn, workflowDefinition } from "../workflows/index.js";
 import { FUNCTION_SPECS } from "./functions.js";
 import {
   deployedDefinition,

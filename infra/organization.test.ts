@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../config/load.js";
-import { compilePattern } from "../patterns/compile.js";
-import { matches } from "../patterns/match.js";
-import { policyFor } from "../remediation/permissions.js";
+import { parseConfig } from "../core/config/load.js";
+import { compilePattern } from "../core/patterns/compile.js";
+import { matches } from "../core/patterns/match.js";
+import { policyFor } from "../core/remediation/permissions.js";
 import {
   memberForwardingPattern,
   memberForwardingRolePolicy,

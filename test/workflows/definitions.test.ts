@@ -2,14 +2,13 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CATEGORIES } from "../core/model/catalog.js";
-import { TASK_NAMES } from "../core/model/tasks.js";
-import { loadDefinition } from "../local/interpreter/load.js";
-import type { Retrier } from "../local/interpreter/model.js";
-import { retryDelayMs } from "../local/interpreter/retriers.js";
-import { validateAsl } from "../test/workflows/asl-validator.js";
-import type { AslState } from "./asl.js";
-import { exportWorkflows } from "./export.js";
+import { CATEGORIES } from "../../core/model/catalog.js";
+import { TASK_NAMES } from "../../core/model/tasks.js";
+import { loadDefinition } from "../../local/interpreter/load.js";
+import type { Retrier } from "../../local/interpreter/model.js";
+import { retryDelayMs } from "../../local/interpreter/retriers.js";
+import type { AslState } from "../../workflows/asl.js";
+import { exportWorkflows } from "../../workflows/export.js";
 import {
   allWorkflows,
   FUNCTION_PLACEHOLDERS,
@@ -18,7 +17,8 @@ import {
   THROTTLING_ERRORS,
   TRANSIENT_ERRORS,
   workflowDefinition,
-} from "./index.js";
+} from "../../workflows/index.js";
+import { validateAsl } from "./asl-validator.js";
 
 const tasks = (states: Record<string, AslState>) =>
   Object.entries(states).filter(([, state]) => state.Type === "Task") as [string, AslState][];

@@ -1,0 +1,43 @@
+import type { ValueMatcher } from "./values.js";
+
+/**
+ * The tree a compiled EventBridge pattern is (built by `compile.ts`, tested by `match.ts`). Its own
+ * module so that `expand.ts`, which `compile.ts` calls, reads these types without importing
+ * `compile.ts` back (test/architecture/layers.test.ts refuses import cycles).
+ */
+
+/** Conditions on one field whose pattern is an array of values and operators. */
+export interface LeafCondition {
+  /** Field path from the event root, for the `exists: false` check. */
+  path: readonly string[];
+  matchers: ValueMatcher[];
+  /** `{"exists": false}` present: the field matches when it has no leaf value anywhere. */
+  absent: boolean;
+  /** The exact string values, when every operator is an exact string (used for indexing). */
+  exactStrings?: string[];
+}
+
+export interface FieldCondition {
+  key: string;
+  /** Where the pattern declares the field (`$or[1].detail.eventName`), for error messages. */
+  at: string;
+  leaf?: LeafCondition;
+  child?: ObjectCondition;
+}
+
+export interface ObjectCondition {
+  fields: FieldCondition[];
+  /** Each `$or`: at least one alternative must match the same object. */
+  ors: ObjectCondition[][];
+}
+
+export interface CompiledPattern {
+  readonly root: ObjectCondition;
+  /**
+   * What `matches` tests: `[root]`, or when a `$or` branch shares an object with its parent, the
+   * `$or`-free alternatives that keep their fields array-consistent (see `expand.ts`).
+   */
+  readonly alternatives: readonly ObjectCondition[];
+  /** The pattern as given (a fresh copy), for display and deployment. */
+  readonly source: Record<string, unknown>;
+}

@@ -1,0 +1,200 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  cycles,
+  type ImportEdge,
+  importSpecifiers,
+  relativeImports,
+  resolveRelative,
+  sourceFiles,
+  topDirectory,
+} from "./imports.js";
+
+/**
+ * The layering CONTRIBUTING.md describes, enforced (issue 18 part 4). A layer imports only from
+ * itself and the layers below it; `local` and `stacks` share a rank and never import each other.
+ * `scripts/` and `sst.config.ts` sit above everything and are not checked for climbing. A test
+ * beside the code (`*.test.ts`) follows its directory's rule, and may also import `test/`.
+ */
+const LAYERS: Readonly<Record<string, number>> = {
+  core: 0, // the domain: detections, events, incidents, remediation, stores (no AWS deployment)
+  workflows: 1, // the Step Functions ASL, built from core's model
+  infra: 2, // deployment planning: names, roles, policies, rules, throughput (what stacks/ deploy)
+  functions: 3, // the Lambda handlers
+  local: 4, // riposte serve / scan: runs the same handlers in one process
+  stacks: 4, // SST: turns infra/'s plans into AWS resources
+};
+
+/**
+ * Import cycles that exist today and are to be broken, each excused as the group of files it
+ * runs through (a cycle through a subset of them is excused too; any other cycle fails).
+ * Issue 18 part 3: detections/types.ts names the network tracker's types, and the tracker
+ * imports draft.ts and pattern-helpers.ts, which import types.ts back (type-only imports, so no
+ * module-evaluation problem, but the domain types should not depend on one detector).
+ */
+const KNOWN_CYCLES: readonly (readonly string[])[] = [
+  [
+    "core/detections/draft.ts",
+    "core/detections/network/tracker.ts",
+    "core/detections/pattern-helpers.ts",
+    "core/detections/types.ts",
+  ],
+];
+
+const root = join(import.meta.dirname, "..", "..");
+const isTest = (file: string) => file.endsWith(".test.ts");
+const productionFiles = Object.keys(LAYERS)
+  .flatMap((dir) => sourceFiles(root, dir))
+  .filter((file) => !isTest(file));
+const edges = relativeImports(root, productionFiles);
+const testFiles = Object.keys(LAYERS)
+  .flatMap((dir) => sourceFiles(root, dir))
+  .filter(isTest);
+
+/** Why an import breaks the layering, or undefined when it does not. */
+function climb(edge: ImportEdge): string | undefined {
+  const from = topDirectory(edge.from);
+  const to = topDirectory(edge.to);
+  const rank = LAYERS[from];
+  if (rank === undefined) return undefined;
+  if (to === "test" || isTest(edge.to))
+    return isTest(edge.from) ? undefined : `${edge.from} imports test code ${edge.to}`;
+  if (from === to) return undefined;
+  const target = LAYERS[to];
+  if (target === undefined) return `${edge.from} imports ${edge.to}, outside every layer`;
+  if (target >= rank) return `${edge.from} (${from}) imports ${edge.to} (${to}): ${to} is not below ${from}`;
+  return undefined;
+}
+
+const edge = (from: string, specifier: string): ImportEdge => ({
+  from,
+  specifier,
+  to: resolveRelative(from, specifier),
+});
+
+describe("the scanner finds imports", () => {
+  it("in every form, and not in comments, strings, templates or regular expressions", () => {
+    const source = [
+      'import { a } from "./a.js";',
+      'import type { B } from "../b.js";',
+      'export * from "./c.js";',
+      'export { d } from "./d.js";',
+      'import "./side-effect.js";',
+      'const lazy = await import("../../workflows/index.js");',
+      'import {\n  e,\n  f,\n} from "./multi-line.js";',
+      '// import { x } from "../../local/in-comment.js";',
+      '/* export * from "../../stacks/in-block-comment.js"; */',
+      'const text = "import { y } from \\"../../functions/in-string.js\\"";',
+      'const template = `import("../../local/in-template.js") $' + '{"x"}`;',
+      'const quote = /["\'`]/g; const after = await import("./after-regex.js");',
+      "const ratio = total / count; const next = 2 / 1;",
+    ].join("\n");
+
+    expect(importSpecifiers(source)).toEqual(
+      expect.arrayContaining([
+        "./a.js",
+        "../b.js",
+        "./c.js",
+        "./d.js",
+        "./side-effect.js",
+        "../../workflows/index.js",
+        "./multi-line.js",
+        "./after-regex.js",
+      ]),
+    );
+    expect(importSpecifiers(source)).toHaveLength(8);
+  });
+
+  it("resolves a NodeNext `.js` specifier and an extensionless one to the .ts file", () => {
+    expect(resolveRelative("core/deploy/workflows.ts", "../../workflows/index.js")).toBe("workflows/index.ts");
+    expect(resolveRelative("sst.config.ts", "./infra/stages")).toBe("infra/stages.ts");
+  });
+});
+
+describe("the layer rule", () => {
+  it("refuses an import that climbs, one across local/stacks, and one into test code", () => {
+    expect(climb(edge("core/deploy/workflows.ts", "../../workflows/index.js"))).toMatch(
+      /core\/deploy\/workflows\.ts \(core\) imports workflows\/index\.ts \(workflows\): workflows is not below core/,
+    );
+    expect(climb(edge("infra/names.ts", "../functions/open.js"))).toMatch(/functions is not below infra/);
+    expect(climb(edge("local/cli/run.ts", "../../stacks/web.js"))).toMatch(/stacks is not below local/);
+    expect(climb(edge("core/x.ts", "../test/fixtures.js"))).toMatch(/imports test code/);
+    expect(climb(edge("core/x.test.ts", "../functions/open.js"))).toMatch(/functions is not below core/);
+    expect(climb(edge("core/x.test.ts", "../test/fixtures.js"))).toBeUndefined();
+    expect(climb(edge("core/x.ts", "./y.test.js"))).toMatch(/core\/x\.ts imports test code core\/y\.test\.ts/);
+    expect(climb(edge("core/x.ts", "../scripts/docs/costs.js"))).toMatch(/outside every layer/);
+  });
+
+  it("allows an import within a layer or down", () => {
+    for (const [from, specifier] of [
+      ["core/detections/engine.ts", "../events/index.js"],
+      ["workflows/index.ts", "../core/model/tasks.js"],
+      ["infra/workflows.ts", "../workflows/index.js"],
+      ["functions/correlate.ts", "../infra/rules.js"],
+      ["local/runtime/tasks.ts", "../../functions/open.js"],
+      ["stacks/workflows.ts", "../infra/workflows"],
+    ] as const)
+      expect(climb(edge(from, specifier)), `${from} -> ${specifier}`).toBeUndefined();
+  });
+
+  it("holds for every import of the production code", () => {
+    expect(productionFiles.length).toBeGreaterThan(200);
+    expect(edges.length).toBeGreaterThan(1000);
+
+    expect(edges.map(climb).filter((problem) => problem !== undefined)).toEqual([]);
+  });
+
+  it("holds for every test beside the code", () => {
+    expect(testFiles.length).toBeGreaterThan(100);
+
+    expect(
+      relativeImports(root, testFiles)
+        .map(climb)
+        .filter((problem) => problem !== undefined),
+    ).toEqual([]);
+  });
+});
+
+describe("import cycles", () => {
+  it("are found, with every file of the cycle", () => {
+    const found = cycles([edge("core/a.ts", "./b.js"), edge("core/b.ts", "./c.js"), edge("core/c.ts", "./a.js")]);
+
+    expect(found).toEqual([["core/a.ts", "core/b.ts", "core/c.ts"]]);
+    expect(cycles([edge("core/a.ts", "./b.js"), edge("core/b.ts", "./c.js")])).toEqual([]);
+  });
+
+  it("are none in the production code but the known ones, and each known one still exists", () => {
+    const found = cycles(edges);
+    const excused = (group: string[]) => KNOWN_CYCLES.some((known) => group.every((file) => known.includes(file)));
+
+    expect(
+      found.filter((group) => !excused(group)),
+      "new import cycle (break it: move the shared types down)",
+    ).toEqual([]);
+    for (const known of KNOWN_CYCLES)
+      expect(
+        found.some((group) => group.every((file) => known.includes(file))),
+        `${known.join(" <-> ")} is no longer a cycle: remove it from KNOWN_CYCLES`,
+      ).toBe(true);
+  });
+});
+
+describe("the compiled CLI's staleness check", () => {
+  it("watches every source directory the CLI imports from", async () => {
+    const { SOURCE_DIRS } = (await import(new URL("../../bin/dist-state.mjs", import.meta.url).href)) as {
+      SOURCE_DIRS: string[];
+    };
+    const reached = new Set<string>();
+    const pending = ["local/cli/run.ts", "core/detections/scan-reader.ts"];
+    while (pending.length > 0) {
+      const file = pending.pop()!;
+      if (reached.has(file)) continue;
+      reached.add(file);
+      for (const next of edges) if (next.from === file) pending.push(next.to);
+    }
+    const directories = new Set([...reached].map(topDirectory));
+
+    expect(directories).toContain("infra");
+    expect([...directories].filter((dir) => !SOURCE_DIRS.includes(dir))).toEqual([]);
+  });
+});
