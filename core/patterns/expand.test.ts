@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../test/support/seeded-random.js";
 import { type CompiledPattern, compilePattern } from "./compile.js";
 import { InvalidPattern } from "./errors.js";
 import { allAlternatives } from "./expand.js";
@@ -9,17 +10,6 @@ import { matches } from "./match.js";
  * tree when no branch shares an object with its parent, and that pass as a pre-check otherwise.
  * Both must give the answer of the full expansion, for any pattern and event.
  */
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Objects under "a" and "b" (so branches often share them with their parent); each leaf of a
@@ -62,7 +52,7 @@ function reference(compiled: CompiledPattern, event: unknown): boolean {
 
 describe("$or expansion shortcuts", () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])("agree with the full expansion (seed %i)", (seed) => {
-    const { pattern, event } = generators(random(seed));
+    const { pattern, event } = generators(seededRandom(seed));
     let compared = 0;
     for (let i = 0; i < 60; i++) {
       let compiled: CompiledPattern;

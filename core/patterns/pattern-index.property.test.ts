@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../test/support/seeded-random.js";
 import { type CompiledPattern, compilePattern } from "./compile.js";
 import { InvalidPattern } from "./errors.js";
 import { matches } from "./match.js";
@@ -10,18 +11,6 @@ import { PatternIndex } from "./pattern-index.js";
  * (with IP addresses spelled several ways, arrays, $or branches adding to detail, and exists)
  * so collisions are frequent.
  */
-
-/** A small seeded generator (mulberry32), so a failure names a reproducible seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = [
   "aws.iam",
@@ -104,7 +93,7 @@ function compileOrSkip(pattern: unknown): CompiledPattern | undefined {
 
 describe("PatternIndex against matching every pattern", () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])("never changes an answer (seed %i)", (seed) => {
-    const { pattern, event } = generators(random(seed));
+    const { pattern, event } = generators(seededRandom(seed));
     const compiled = Array.from({ length: 40 }, pattern)
       .map(compileOrSkip)
       .filter((entry): entry is CompiledPattern => entry !== undefined);

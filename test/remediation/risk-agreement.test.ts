@@ -19,6 +19,7 @@ import { revokeSgRulesPlanner, type SgTarget } from "../../core/remediation/acti
 import { createAwsGateway } from "../../core/remediation/aws/gateway.js";
 import { detect, ids } from "../detections/harness.js";
 import { authorizeIngress, s3 } from "../fixtures/events/cloudtrail.js";
+import { seededRandom } from "../support/seeded-random.js";
 import { config, incident } from "./fixtures.js";
 import { mockAws } from "./mock-aws.js";
 
@@ -38,18 +39,6 @@ const SEED = 18;
 const CASES = 100;
 const GROUP = "sg-0123456789abcdef0";
 const BUCKET = "generated-bucket";
-
-/** mulberry32: a small seeded generator, enough to pick from lists. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function picker(next: () => number) {
   return <T>(choices: readonly T[]): T => choices[Math.floor(next() * choices.length)] as T;
@@ -155,7 +144,7 @@ function planSaysExposed(rule: GeneratedRule): boolean {
 }
 
 describe("security group rules: detection, verification and plan agree", () => {
-  const pick = picker(random(SEED));
+  const pick = picker(seededRandom(SEED));
   const rules = Array.from({ length: CASES }, () => generateRule(pick));
   // The cases the two models used to disagree on, always included.
   rules.push(
@@ -287,7 +276,7 @@ function policyPlanned(text: string): boolean {
 
 describe("bucket policies: detection, verification and plan agree", () => {
   it("judges the generated policies alike on every side", async () => {
-    const pick = picker(random(SEED + 1));
+    const pick = picker(seededRandom(SEED + 1));
     const disagreements: string[] = [];
     let exposed = 0;
     for (let i = 0; i < CASES; i++) {
@@ -344,7 +333,7 @@ describe("bucket ACLs: detection, verification and plan agree", () => {
   ];
 
   it("judges the generated grant lists alike on every side", async () => {
-    const pick = picker(random(SEED + 2));
+    const pick = picker(seededRandom(SEED + 2));
     const disagreements: string[] = [];
     let exposed = 0;
     for (let i = 0; i < CASES / 2; i++) {
@@ -401,7 +390,7 @@ describe("CORS rules: detection, verification and plan agree", () => {
   ];
 
   it("judges the generated CORS rules alike on every side", async () => {
-    const pick = picker(random(SEED + 3));
+    const pick = picker(seededRandom(SEED + 3));
     const disagreements: string[] = [];
     let exposed = 0;
     for (let i = 0; i < CASES / 2; i++) {

@@ -1,0 +1,14 @@
+/**
+ * A seeded pseudo-random generator (mulberry32) for the property tests: the same seed always
+ * gives the same sequence, so a failing case is replayed by its seed. Numbers in [0, 1).
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
