@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import type { FileBatch } from "../events/read.js";
 import type { ReadError } from "../events/types.js";
 import type { SecurityEvent } from "../model/event.js";
@@ -23,8 +24,11 @@ export interface PreparedBatchMessage {
   count: number;
   kinds: Uint8Array;
   times: Float64Array;
-  /** Texts the slices refer to; `null` first: the last text of this reader's previous batch. */
-  texts: (string | null)[];
+  /**
+   * Texts the slices refer to; `null` first: the last text of this reader's previous batch. An
+   * ASCII text comes as its bytes (moved, not copied: see `sendableText`).
+   */
+  texts: (SentText | null)[];
   textIndex: Int32Array;
   starts: Int32Array;
   ends: Int32Array;
@@ -42,6 +46,32 @@ export interface PreparedBatchMessage {
   errors: ReadError[];
   copies: SecurityEvent[];
 }
+
+/** A text as sent: ASCII text as its bytes (one byte a character, so offsets are unchanged). */
+export type SentText = string | Uint8Array;
+
+/**
+ * An ASCII text as bytes in a buffer of its own, to be moved to the engine's thread; any other
+ * text as is. A text posted as a string is copied into the engine thread's heap, where a large
+ * one is garbage only a full collection frees: with hundreds of files that held hundreds of MB
+ * between collections (issue 20). Moved bytes are memory outside the heap, which the engine
+ * thread's collector accounts for and frees as their events die, and crossing costs no copy.
+ */
+export function sendableText(text: string): SentText {
+  if (text.length < MOVED_TEXT_MIN) return text;
+  const bytes = new Uint8Array(new ArrayBuffer(text.length));
+  // Every character below 0x80 is one byte in UTF-8; any other makes the encoding longer.
+  const { read, written } = encoder.encodeInto(text, bytes);
+  return read === text.length && written === text.length ? bytes : text;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Shorter texts (a JSON line) are cheaper copied: V8 keeps them in the young generation, which is
+ * collected often, and one buffer per line would cost more than the copy saves.
+ */
+export const MOVED_TEXT_MIN = 64 * 1024;
 
 /** An item of a decoded batch: a prepared event, or an unreadable record passed through. */
 export type PreparedItem = PreparedEvent | { error: ReadError };
@@ -65,7 +95,7 @@ export class BatchEncoder {
     const listIndex = new Int32Array(count);
     const factsStart = new Int32Array(count).fill(-1);
     const factsEnd = new Int32Array(count);
-    const texts: (string | null)[] = [];
+    const texts: (SentText | null)[] = [];
     const lists: number[][] = [];
     const listNumbers = new Map<string, number>();
     /** Per list: the detections whose skip facts to send, or undefined (the list is not skippable). */
@@ -132,7 +162,7 @@ export class BatchEncoder {
       }
       if (slice.text !== current || currentIndex < 0) {
         if (slice.text === current && texts.length === 0) texts.push(null);
-        else texts.push(slice.text);
+        else texts.push(sendableText(slice.text));
         current = slice.text;
         currentIndex = texts.length - 1;
       }
@@ -175,6 +205,7 @@ export class BatchEncoder {
       message.factCodes,
       factsStart,
       factsEnd,
+      ...texts.filter((text) => text instanceof Uint8Array),
     ].map((array) => array.buffer as ArrayBuffer);
     return { message, transfer };
   }
@@ -183,11 +214,17 @@ export class BatchEncoder {
 /** Decodes the batches of every reader (one per reader for the texts; lists are shared). */
 export class BatchDecoder {
   private readonly interned = new Map<string, number[]>();
-  private readonly lastTexts = new Map<number, string>();
+  private readonly lastTexts = new Map<number, string | Buffer>();
 
   /** The items of `message` (posted by reader `reader`), reading from file `path`. */
   decode(message: PreparedBatchMessage, reader: number, path: string): PreparedItem[] {
-    const texts = message.texts.map((text) => text ?? this.lastTexts.get(reader));
+    const texts = message.texts.map((text) =>
+      text === null
+        ? this.lastTexts.get(reader)
+        : typeof text === "string"
+          ? text
+          : Buffer.from(text.buffer, text.byteOffset, text.byteLength),
+    );
     if (texts.length > 0) this.lastTexts.set(reader, texts[texts.length - 1]!);
     const lists = message.lists.map((list) => this.intern(list));
     const out: PreparedItem[] = new Array(message.count);

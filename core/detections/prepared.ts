@@ -1,3 +1,4 @@
+import type { Buffer } from "node:buffer";
 import { normalizeObject } from "../events/normalize.js";
 import type { SecurityEvent } from "../model/event.js";
 
@@ -26,7 +27,8 @@ export class SlicedEvent implements PreparedEvent {
     readonly epochMs: number,
     readonly entryIds: readonly number[],
     private readonly file: string,
-    private readonly text: string,
+    /** The JSON text, or its bytes when it is ASCII (`sendableText`): offsets are the same. */
+    private readonly text: string | Buffer,
     private readonly start: number,
     private readonly end: number,
     private readonly contextPosition: number,
@@ -49,7 +51,13 @@ export class SlicedEvent implements PreparedEvent {
   }
 
   materialize(): SecurityEvent {
-    const text = this.start === 0 && this.end === this.text.length ? this.text : this.text.slice(this.start, this.end);
+    const source = this.text;
+    const text =
+      typeof source !== "string"
+        ? source.toString("latin1", this.start, this.end)
+        : this.start === 0 && this.end === source.length
+          ? source
+          : source.slice(this.start, this.end);
     const value = JSON.parse(text) as Record<string, unknown>;
     const result = normalizeObject(value, {
       origin: { file: this.file, position: this.contextPosition },

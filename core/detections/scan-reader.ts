@@ -1,22 +1,24 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { RiposteConfig } from "../config/schema.js";
 import type { InputFile } from "../events/files.js";
-import { readListedFiles } from "../events/read.js";
+import { readClaimedFiles } from "../events/read.js";
 import { buildEngineIndex, enabledSpecs } from "./engine-index.js";
 import { BatchEncoder } from "./prepared-batch.js";
 import type { EventPattern } from "./types.js";
 
 /**
- * A reader thread of `riposte scan` (started by `scan-readers.ts`): reads its share of the
- * files, normalises and matches every event against the engine's index, and posts the batches
- * (`prepared-batch.ts`) — never more than `maxInFlight` ahead of what the engine has taken.
+ * A reader thread of `riposte scan` (started by `scan-readers.ts`): claims the next file from the
+ * counter all readers share, reads it, normalises and matches every event against the engine's
+ * index, and posts the batches (`prepared-batch.ts`) and then the file's end — never more than
+ * `maxInFlight` messages ahead of what the engine has taken (each is acknowledged).
  */
 
 export interface ReaderData {
   config: RiposteConfig;
+  /** The whole scan's files. */
   files: InputFile[];
-  /** Each file's index in the whole scan's list. */
-  fileNumbers: number[];
+  /** One Int32: the next file to claim, shared by every reader (`Atomics.add`). */
+  claims: SharedArrayBuffer;
   wholeFileLimit?: number;
   maxInFlight: number;
   extraPatterns?: readonly EventPattern[];
@@ -25,7 +27,10 @@ export interface ReaderData {
 export type ReaderMessage =
   | { type: "ready"; signature: string }
   | { type: "batch"; message: import("./prepared-batch.js").PreparedBatchMessage; bytes: number }
-  | { type: "done"; bytes: number }
+  /** Every batch of `file` was posted. */
+  | { type: "end"; file: number; bytes: number }
+  /** No file is left to claim. */
+  | { type: "done" }
   | { type: "failed"; reason: string };
 
 async function run(port: NonNullable<typeof parentPort>, data: ReaderData): Promise<void> {
@@ -43,7 +48,12 @@ async function run(port: NonNullable<typeof parentPort>, data: ReaderData): Prom
 
   let sent = 0;
   let bytes = 0;
-  const batches = readListedFiles(data.files, {
+  const counter = new Int32Array(data.claims);
+  const claim = () => {
+    const next = Atomics.add(counter, 0, 1);
+    return next < data.files.length ? next : undefined;
+  };
+  const batches = readClaimedFiles(data.files, claim, {
     wholeFileLimit: data.wholeFileLimit,
     capture: true,
     onBytes: (count) => {
@@ -52,12 +62,15 @@ async function run(port: NonNullable<typeof parentPort>, data: ReaderData): Prom
   });
   for await (const batch of batches) {
     while (sent - acknowledged >= data.maxInFlight) await new Promise<void>((resolve) => (wake = resolve));
-    const { message, transfer } = encoder.encode(batch, data.fileNumbers[batch.file]!);
-    post({ type: "batch", message, bytes }, transfer);
+    if ("end" in batch) post({ type: "end", file: batch.file, bytes });
+    else {
+      const { message, transfer } = encoder.encode(batch, batch.file);
+      post({ type: "batch", message, bytes }, transfer);
+    }
     bytes = 0;
     sent++;
   }
-  post({ type: "done", bytes });
+  post({ type: "done" });
 }
 
 if (parentPort) {

@@ -8,9 +8,11 @@ import type { ReaderData, ReaderMessage } from "./scan-reader.js";
 import type { EventPattern } from "./types.js";
 
 /**
- * Reader threads for `riposte scan`: file i goes to reader i mod n, each reader reads, normalises
- * and matches its files in order, and the batches come out here in file order again — exactly
- * the batches reading in-thread yields — while the calling thread runs the detections.
+ * Reader threads for `riposte scan`: each reader claims the next file from a counter they share
+ * (so a reader slowed down by a large file or a busy core holds nobody up), reads, normalises and
+ * matches it, and the batches come out here in file order again — exactly the batches reading
+ * in-thread yields — while the calling thread runs the detections. Memory stays bounded: a reader
+ * has at most `maxInFlight` messages (batches or file ends) not yet taken here.
  */
 
 export interface ReaderPoolOptions {
@@ -21,46 +23,89 @@ export interface ReaderPoolOptions {
   signature: string;
   wholeFileLimit?: number;
   onBytes?: (bytes: number) => void;
-  /** Batches a reader may post ahead of the engine (bounds memory). */
+  /** Messages a reader may post ahead of the engine (bounds memory). */
   maxInFlight?: number;
   /** See `ScanOptions.extraPatterns`. */
   extraPatterns?: readonly EventPattern[];
+  /** Filled in as the pool runs (for tests and benchmarks). */
+  stats?: ReaderPoolStats;
 }
+
+export interface ReaderPoolStats {
+  /** The most messages one reader had posted that were not taken yet. */
+  maxUnacknowledged: number;
+  /** Files each reader read. */
+  filesByReader: number[];
+}
+
+/** Default `maxInFlight`: a few files' batches per reader keep it busy while the engine works. */
+export const DEFAULT_MAX_IN_FLIGHT = 4;
 
 /** The readers could not be started (no thread support, a loader missing): read in-thread. */
 export class ReadersUnavailable extends Error {
   override name = "ReadersUnavailable";
 }
 
-type Received = Extract<ReaderMessage, { type: "batch" | "done" }>;
+type Received = Extract<ReaderMessage, { type: "batch" | "end" }>;
 
-/** One reader thread and the messages it posted that were not taken yet. */
-class Reader {
-  private readonly queue: Received[] = [];
-  private waiting: { resolve: (message: Received) => void; reject: (error: Error) => void } | undefined;
+/** The reader threads and the messages they posted that were not taken yet, by file. */
+class Pool {
+  private readonly byFile = new Map<number, { reader: number; message: Received }[]>();
+  private readonly unacknowledged: number[];
+  private readonly finished: boolean[];
+  private waiting:
+    | { file: number; resolve: (next: { reader: number; message: Received }) => void; reject: (error: Error) => void }
+    | undefined;
   private failure: Error | undefined;
-  readonly ready: Promise<string>;
+  readonly ready: Promise<string[]>;
 
-  constructor(readonly worker: Worker) {
-    this.ready = new Promise<string>((resolve, reject) => {
-      worker.on("message", (message: ReaderMessage) => {
-        if (message.type === "ready") resolve(message.signature);
-        else if (message.type === "failed") this.fail(new Error(`a scan reader failed: ${message.reason}`), reject);
-        else this.deliver(message);
-      });
-      worker.on("error", (error) => this.fail(error, reject));
-      worker.on("exit", (code) => this.fail(new Error(`a scan reader stopped (exit code ${code})`), reject));
-    });
+  constructor(
+    readonly workers: Worker[],
+    private readonly stats: ReaderPoolStats,
+  ) {
+    this.unacknowledged = workers.map(() => 0);
+    this.finished = workers.map(() => false);
+    stats.filesByReader = workers.map(() => 0);
+    this.ready = Promise.all(
+      workers.map(
+        (worker, reader) =>
+          new Promise<string>((resolve, reject) => {
+            worker.on("message", (message: ReaderMessage) => {
+              if (message.type === "ready") resolve(message.signature);
+              else if (message.type === "failed")
+                this.fail(new Error(`a scan reader failed: ${message.reason}`), reject);
+              else if (message.type === "done") this.finished[reader] = true;
+              else this.deliver(reader, message);
+            });
+            worker.on("error", (error) => this.fail(error, reject));
+            worker.on("exit", (code) => {
+              // A reader that posted everything may go; any other stop loses files.
+              if (!this.finished[reader]) this.fail(new Error(`a scan reader stopped (exit code ${code})`), reject);
+            });
+          }),
+      ),
+    );
     // Failures surface through `next`; an unobserved `ready` must not crash the process.
     this.ready.catch(() => {});
   }
 
-  private deliver(message: Received): void {
-    if (this.waiting) {
-      const { resolve } = this.waiting;
+  private deliver(reader: number, message: Received): void {
+    const count = ++this.unacknowledged[reader]!;
+    if (count > this.stats.maxUnacknowledged) this.stats.maxUnacknowledged = count;
+    const file = message.type === "end" ? message.file : message.message.file;
+    if (message.type === "end") this.stats.filesByReader[reader]!++;
+    const waiting = this.waiting;
+    if (waiting && waiting.file === file) {
       this.waiting = undefined;
-      resolve(message);
-    } else this.queue.push(message);
+      waiting.resolve({ reader, message });
+      return;
+    }
+    let queue = this.byFile.get(file);
+    if (!queue) {
+      queue = [];
+      this.byFile.set(file, queue);
+    }
+    queue.push({ reader, message });
   }
 
   private fail(error: Error, reject: (error: Error) => void): void {
@@ -73,18 +118,22 @@ class Reader {
     }
   }
 
-  next(): Promise<Received> {
-    const queued = this.queue.shift();
+  /** The next message about `file` (a batch, or its end), from whichever reader claimed it. */
+  next(file: number): Promise<{ reader: number; message: Received }> {
+    const queue = this.byFile.get(file);
+    const queued = queue?.shift();
+    if (queue && queue.length === 0) this.byFile.delete(file);
     if (queued) return Promise.resolve(queued);
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.waiting = { resolve, reject };
+      this.waiting = { file, resolve, reject };
     });
   }
 
-  /** Give back a message that belongs to a later file. */
-  putBack(message: Received): void {
-    this.queue.unshift(message);
+  /** The engine took a message: its reader may post another. */
+  acknowledge(reader: number): void {
+    this.unacknowledged[reader]!--;
+    this.workers[reader]!.postMessage({ type: "ack" });
   }
 }
 
@@ -94,30 +143,25 @@ class Reader {
  */
 export async function* readPrepared(options: ReaderPoolOptions): AsyncIterable<PreparedItem[]> {
   const count = Math.max(1, Math.min(options.readers, options.files.length));
-  const readers: Reader[] = [];
+  const claims = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  const workers: Worker[] = [];
+  const stats = options.stats ?? { maxUnacknowledged: 0, filesByReader: [] };
   try {
     for (let n = 0; n < count; n++) {
-      const files: InputFile[] = [];
-      const fileNumbers: number[] = [];
-      options.files.forEach((file, index) => {
-        if (index % count === n) {
-          files.push(file);
-          fileNumbers.push(index);
-        }
-      });
       const data: ReaderData = {
         config: options.config,
-        files,
-        fileNumbers,
+        files: [...options.files],
+        claims,
         wholeFileLimit: options.wholeFileLimit,
-        maxInFlight: options.maxInFlight ?? 4,
+        maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
         extraPatterns: options.extraPatterns,
       };
-      readers.push(new Reader(startReader(data)));
+      workers.push(startReader(data));
     }
+    const pool = new Pool(workers, stats);
     let signatures: string[];
     try {
-      signatures = await Promise.all(readers.map((reader) => reader.ready));
+      signatures = await pool.ready;
     } catch (error) {
       throw new ReadersUnavailable(`scan reader threads could not start: ${(error as Error).message}`);
     }
@@ -127,27 +171,17 @@ export async function* readPrepared(options: ReaderPoolOptions): AsyncIterable<P
 
     const decoder = new BatchDecoder();
     for (let file = 0; file < options.files.length; file++) {
-      const n = file % count;
-      const reader = readers[n]!;
       for (;;) {
-        const received = await reader.next();
-        if (received.type === "done") {
-          options.onBytes?.(received.bytes);
-          reader.putBack({ type: "done", bytes: 0 });
-          break;
-        }
-        if (received.message.file !== file) {
-          reader.putBack(received);
-          break;
-        }
-        options.onBytes?.(received.bytes);
-        const items = decoder.decode(received.message, n, options.files[file]!.path);
-        reader.worker.postMessage({ type: "ack" });
+        const { reader, message } = await pool.next(file);
+        options.onBytes?.(message.bytes);
+        pool.acknowledge(reader);
+        if (message.type === "end") break;
+        const items = decoder.decode(message.message, reader, options.files[file]!.path);
         if (items.length > 0) yield items;
       }
     }
   } finally {
-    await Promise.all(readers.map((reader) => reader.worker.terminate()));
+    await Promise.all(workers.map((worker) => worker.terminate()));
   }
 }
 

@@ -62,17 +62,48 @@ export async function* readListedFiles(
   files: readonly InputFile[],
   options: Pick<ReadOptions, "onBytes" | "wholeFileLimit"> & { capture?: boolean } = {},
 ): AsyncIterable<FileBatch> {
+  let next = 0;
+  for await (const batch of readClaimedFiles(files, () => (next < files.length ? next++ : undefined), options)) {
+    if (!("end" in batch)) yield batch;
+  }
+}
+
+/** Marks that every batch of a file was yielded (a file may yield none). */
+export interface FileEnd {
+  file: number;
+  end: true;
+}
+
+/**
+ * The batches of the files `claim` hands out (indexes into `files`, increasing; undefined when
+ * none is left), each file's followed by its end. Scan reader threads share one claim counter, so
+ * whichever thread is free reads the next file. The next file is claimed (and read) while the
+ * current one is parsed.
+ */
+export async function* readClaimedFiles(
+  files: readonly InputFile[],
+  claim: () => number | undefined,
+  options: Pick<ReadOptions, "onBytes" | "wholeFileLimit"> & { capture?: boolean } = {},
+): AsyncIterable<FileBatch | FileEnd> {
   const limit = options.wholeFileLimit ?? DEFAULT_WHOLE_FILE_LIMIT;
   const capture = options.capture === true;
-  const load = (file: InputFile | undefined): Promise<Loaded> | undefined =>
-    file === undefined ? undefined : file.size > limit ? Promise.resolve({ stream: true }) : loadWhole(file.path);
+  const load = (index: number | undefined): Promise<Loaded> | undefined => {
+    const file = index === undefined ? undefined : files[index];
+    return file === undefined
+      ? undefined
+      : file.size > limit
+        ? Promise.resolve({ stream: true })
+        : loadWhole(file.path);
+  };
 
-  let pending = load(files[0]);
-  for (let index = 0; index < files.length; index++) {
+  let index = claim();
+  let pending = load(index);
+  while (index !== undefined) {
     const file = files[index]!;
     const loaded = await pending!;
     // Start decompressing the next file while this one is parsed.
-    pending = load(files[index + 1]);
+    const next = claim();
+    pending = load(next);
     let batches: Iterable<FileBatch> | AsyncIterable<FileBatch>;
     if ("text" in loaded) {
       options.onBytes?.(file.size);
@@ -86,6 +117,8 @@ export async function* readListedFiles(
       batches = streamFile(file.path, index, capture, options.onBytes);
     }
     yield* batches;
+    yield { file: index, end: true };
+    index = next;
   }
 }
 

@@ -1,0 +1,87 @@
+import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
+import { describe, expect, it } from "vitest";
+import { consoleLogin, IP } from "../../test/fixtures/events/cloudtrail.js";
+import { parseConfig } from "../config/load.js";
+import { type FileBatch, readListedFiles } from "../events/read.js";
+import type { SecurityEvent } from "../model/event.js";
+import { buildEngineIndex, enabledSpecs } from "./engine-index.js";
+import { BatchDecoder, BatchEncoder, MOVED_TEXT_MIN, type PreparedBatchMessage } from "./prepared-batch.js";
+
+const config = parseConfig({});
+
+/** A CloudTrail file of `count` logins (one JSON line, as delivered), with `userAgent`. */
+function cloudTrailFile(dir: string, name: string, count: number, userAgent: string): string {
+  const records = Array.from({ length: count }, (_, i) => ({
+    ...consoleLogin(false, { time: new Date(Date.UTC(2024, 4, 1, 10, 0, i)).toISOString(), ip: IP.germany }),
+    userAgent,
+  }));
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify({ Records: records }));
+  return path;
+}
+
+async function batchesOf(path: string, capture: boolean): Promise<FileBatch[]> {
+  const batches: FileBatch[] = [];
+  for await (const batch of readListedFiles([{ path, size: statSync(path).size }], { capture })) batches.push(batch);
+  return batches;
+}
+
+/** Encodes on one side of a real port and decodes on the other, as a reader thread and the engine do. */
+async function acrossThreads(path: string) {
+  const encoder = new BatchEncoder(buildEngineIndex(enabledSpecs(config), config));
+  const decoder = new BatchDecoder();
+  const { port1, port2 } = new MessageChannel();
+  const sent: PreparedBatchMessage[] = [];
+  const events: SecurityEvent[] = [];
+  try {
+    for (const batch of await batchesOf(path, true)) {
+      const { message, transfer } = encoder.encode(batch, 0);
+      sent.push(message);
+      port1.postMessage(message, transfer);
+      const received = receiveMessageOnPort(port2)!.message as PreparedBatchMessage;
+      for (const item of decoder.decode(received, 0, path)) {
+        if ("error" in item) throw new Error(item.error.reason);
+        events.push(item.materialize());
+      }
+    }
+  } finally {
+    port1.close();
+  }
+  return { sent, events };
+}
+
+describe("prepared batches", () => {
+  const dir = mkdtempSync(join(tmpdir(), "riposte-prepared-"));
+
+  it("moves a large ASCII text as bytes (no copy in the engine's heap) and rebuilds the same events", async () => {
+    const path = cloudTrailFile(dir, "ascii.json", 300, "aws-cli/2.15.30");
+    expect(statSync(path).size).toBeGreaterThan(MOVED_TEXT_MIN);
+
+    const { sent, events } = await acrossThreads(path);
+
+    const texts = sent.flatMap((message) => message.texts);
+    expect(texts.length).toBeGreaterThan(0);
+    // Moved: the sender's buffer is detached once posted.
+    for (const text of texts) expect(text instanceof Uint8Array && text.byteLength === 0).toBe(true);
+    const read = (await batchesOf(path, false)).flatMap((batch) => batch.items);
+    expect(events).toEqual(read.map((item) => ("event" in item ? item.event : item)));
+    expect(events).toHaveLength(300);
+  });
+
+  it("copies a text that is not ASCII as a string (byte offsets would not be character offsets)", async () => {
+    const path = cloudTrailFile(dir, "accents.json", 300, "navigateur é ✓ 🛡");
+    expect(statSync(path).size).toBeGreaterThan(MOVED_TEXT_MIN);
+
+    const { sent, events } = await acrossThreads(path);
+
+    const texts = sent.flatMap((message) => message.texts);
+    expect(texts.length).toBeGreaterThan(0);
+    for (const text of texts) expect(typeof text).toBe("string");
+    const read = (await batchesOf(path, false)).flatMap((batch) => batch.items);
+    expect(events).toEqual(read.map((item) => ("event" in item ? item.event : item)));
+    expect(events[0]!.envelope.detail).toMatchObject({ userAgent: "navigateur é ✓ 🛡" });
+  });
+});
