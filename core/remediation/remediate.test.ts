@@ -129,6 +129,17 @@ describe("remediate", () => {
     expect((await deps.store.getIncident(sg.id))?.actions).toHaveLength(1);
   });
 
+  it("records a dry-run once when the task runs again after a crash", async () => {
+    const deps = await stored(sg, config(), { mode: "dry-run" });
+    const plan = planRemediation(sg, deps.config, NOW);
+
+    const first = await remediate({ incident: sg, plan }, deps);
+    const again = await remediate({ incident: sg, plan }, deps);
+
+    expect(again.actions).toEqual(first.actions);
+    expect((await deps.store.listAudit(sg.id)).map((e) => e.action)).toEqual(["action.dry-run"]);
+  });
+
   it("refuses a plan whose target the incident's facts do not name", async () => {
     const deps = await stored(sg, config(), { mode: "dry-run" });
     const plan = planRemediation(sg, deps.config, NOW).map((p) => ({

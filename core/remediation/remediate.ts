@@ -105,9 +105,20 @@ export async function remediate(
   };
   const actions: AppliedAction[] = [];
   for (const planned of plan) {
+    const previous = (await deps.store.getIncident(incident.id))?.actions ?? [];
+    // A task run again after a crash (Step Functions and the interpreter run a task at least once)
+    // finds the dry-run it already recorded: the same plan gives the same calls, so it is reused,
+    // not recorded twice. Live actions run again and report "already done" themselves.
+    const recorded = previous.find(
+      (a) =>
+        a.action === planned.action && a.target === planned.target && a.outcome === "dry-run" && mode === "dry-run",
+    );
+    if (recorded) {
+      actions.push(recorded);
+      continue;
+    }
     const applied = await runAction(planned, env);
     actions.push(applied);
-    const previous = (await deps.store.getIncident(incident.id))?.actions ?? [];
     const others = previous.filter((a) => a.action !== applied.action || a.target !== applied.target);
     await deps.store.patchIncident(incident.id, { actions: [...others, applied] });
     await audit(`action.${applied.outcome}`, {
