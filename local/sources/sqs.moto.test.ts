@@ -114,6 +114,9 @@ describe.skipIf(!motoAvailable())("SQS source (moto)", () => {
       if (left !== 0) await new Promise((done) => setTimeout(done, 50));
     }
     expect(left).toBe(0);
+    // The source records the delivery once DeleteMessageBatch has answered, which can be just after
+    // moto already shows the queue empty.
+    await waitFor("the delivery recorded", () => source.status().lastEventAt !== undefined);
     expect(source.status()).toMatchObject({ name: "sqs riposte-events-1", lastEventAt: "2024-05-01T10:00:00.000Z" });
     expect(source.status().error).toBeUndefined();
   });
