@@ -4,7 +4,13 @@ import { REMEDIATION_ACTION_IDS } from "../../core/model/actions.js";
 import { CATEGORIES } from "../../core/model/catalog.js";
 import type { Finding } from "../../core/model/incident.js";
 import { createTable } from "../../core/store/dynamodb/table.js";
-import { type AccessContext, accessFor, actionsOf, type DeployedFunction } from "../../infra/access.js";
+import {
+  type AccessContext,
+  accessFor,
+  actionsOf,
+  DEPLOYED_FUNCTIONS,
+  type DeployedFunction,
+} from "../../infra/access.js";
 import { runtimeConfig } from "../../infra/config.js";
 import { FUNCTION_SPECS } from "../../infra/functions.js";
 import { roleName, workflowLogicalName } from "../../infra/names.js";
@@ -487,26 +493,7 @@ describe("each deployed function's SDK calls against its generated policy", () =
   it("exercised every function, each on its own resources", () => {
     const used = (fn: string) =>
       new Set(aws.calls.filter((call) => call.fn === fn).map((call) => iamActionOf(call.service, call.operation)));
-    const functions: DeployedFunction[] = [
-      "open",
-      "enrich",
-      "score",
-      "notify",
-      "approval",
-      "remediate",
-      "verify",
-      "record",
-      "api",
-      "slack",
-      "slackFollowUp",
-      "correlate",
-      "wsConnect",
-      "wsDisconnect",
-      "wsBroadcast",
-      "wsHeartbeat",
-      "sweep",
-      "notices",
-    ];
+    const functions: readonly DeployedFunction[] = DEPLOYED_FUNCTIONS;
 
     for (const fn of functions) expect(used(fn).size, fn).toBeGreaterThan(0);
     expect(used("remediate")).toContain("ec2:RevokeSecurityGroupIngress");
