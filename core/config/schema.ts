@@ -204,6 +204,12 @@ export const ConfigSchema = z.strictObject({
   /** Source addresses that are ours (offices, VPN egress): lower risk, never "new". */
   trustedCidrs: z.array(cidr).default([]),
 
+  /**
+   * AWS account ids that count as ours besides the event's own account (other accounts of the
+   * organisation, a backup account): sharing with or trusting them is not "foreign".
+   */
+  trustedAccounts: z.array(z.string().regex(/^\d{12}$/, "expected a 12-digit AWS account id")).default([]),
+
   protection: z
     .strictObject({
       /** Resources carrying this tag are never changed: notify instead. */

@@ -1,6 +1,7 @@
 import { parseConfig } from "../config/load.js";
 import type { RiposteConfig } from "../config/schema.js";
 import { DETECTION_IDS, type DetectionId } from "../model/catalog.js";
+import { DECLARED_DETECTIONS } from "./declared.js";
 import { identityCorrelators } from "./identity/correlated.js";
 import { IDENTITY_STATELESS } from "./identity/stateless.js";
 import { cloudtrailTampering } from "./logging/tampering.js";
@@ -13,8 +14,8 @@ import { guardDutyFinding } from "./threat/guardduty.js";
 import type { EventPattern, StatefulDetection, StatelessDetection } from "./types.js";
 
 /**
- * The 34 detections: data (title, category, severity, ATT&CK technique, response, texts) plus the
- * smallest code each needs. Ids and order follow `core/model/catalog.ts`.
+ * The detections: data (title, category, severity, ATT&CK technique, response, texts) plus the
+ * smallest code each needs (declared ones: `declare.ts`). Ids and order follow `core/model/catalog.ts`.
  */
 
 export type DetectionSpec = StatelessDetection | StatefulDetection;
@@ -37,6 +38,7 @@ export function createDetectionSpecs(): DetectionSpec[] {
     ...networkCorrelators(),
     ...STORAGE_STATELESS,
     guardDutyFinding,
+    ...DECLARED_DETECTIONS,
   ]) {
     if (byId.has(spec.id)) throw new Error(`detection ${spec.id} is defined twice`);
     byId.set(spec.id, spec);

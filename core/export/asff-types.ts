@@ -1,3 +1,4 @@
+import { getDetection } from "../detections/catalog.js";
 import type { DetectionId } from "../model/catalog.js";
 
 /**
@@ -47,7 +48,8 @@ const BEST_PRACTICES = "Software and Configuration Checks/AWS Security Best Prac
 const FIREWALL_CHANGE = [REACHABILITY, "TTPs/Defense Evasion"];
 const PUBLIC_DATA = [BEST_PRACTICES, "Effects/Data Exposure"];
 
-export const ASFF_TYPES: Readonly<Record<DetectionId, readonly string[]>> = {
+/** The first 34 detections' types; declared detections carry theirs (`asff`) in their declaration. */
+const FIRST_TYPES: Readonly<Partial<Record<DetectionId, readonly string[]>>> = {
   "root-account-usage": ["TTPs/Privilege Escalation", "Unusual Behaviors/User"],
   "console-login-failure": ["TTPs/Credential Access"],
   "console-login-brute-force": ["TTPs/Credential Access"],
@@ -111,5 +113,13 @@ const GUARDDUTY_PURPOSES: Readonly<Record<string, string>> = {
 export function guardDutyTypes(findingType: unknown): readonly string[] {
   const purpose = typeof findingType === "string" ? findingType.split(":")[0]! : "";
   const mapped = Object.hasOwn(GUARDDUTY_PURPOSES, purpose) ? GUARDDUTY_PURPOSES[purpose] : undefined;
-  return mapped ? [mapped] : ASFF_TYPES["guardduty-finding"];
+  return mapped ? [mapped] : asffTypesOf("guardduty-finding");
+}
+
+/** The ASFF types of a detection: from its declaration, or from the table above. */
+export function asffTypesOf(id: DetectionId): readonly string[] {
+  const declared = (getDetection(id) as { asff?: readonly string[] }).asff;
+  const types = declared ?? FIRST_TYPES[id];
+  if (!types) throw new Error(`detection ${id} has no ASFF types`);
+  return types;
 }

@@ -5,7 +5,7 @@ import { parseConfig } from "../config/load.js";
 import { DETECTION_IDS } from "../model/catalog.js";
 import type { Finding } from "../model/incident.js";
 import { ASFF_LIMITS, toAsff, toValidAsff, validateAsff } from "./asff.js";
-import { ASFF_TYPE_TAXONOMY, ASFF_TYPES } from "./asff-types.js";
+import { ASFF_TYPE_TAXONOMY, asffTypesOf } from "./asff-types.js";
 import { UnexportableFinding } from "./errors.js";
 
 const config = parseConfig({});
@@ -220,7 +220,7 @@ describe("validateAsff", () => {
 
   it("maps every detection to types of the ASFF taxonomy", () => {
     for (const id of DETECTION_IDS) {
-      for (const type of ASFF_TYPES[id]) {
+      for (const type of asffTypesOf(id)) {
         const [namespace, category] = type.split("/") as [keyof typeof ASFF_TYPE_TAXONOMY, string | undefined];
         expect(Object.keys(ASFF_TYPE_TAXONOMY), `${id}: ${type}`).toContain(namespace);
         if (category) expect(ASFF_TYPE_TAXONOMY[namespace] as readonly string[], `${id}: ${type}`).toContain(category);

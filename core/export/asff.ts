@@ -5,7 +5,7 @@ import type { Severity } from "../model/catalog.js";
 import type { Finding } from "../model/incident.js";
 import { PLANNERS } from "../remediation/planners.js";
 import { chooseActions } from "../remediation/responses.js";
-import { ASFF_TYPE_TAXONOMY, ASFF_TYPES, guardDutyTypes } from "./asff-types.js";
+import { ASFF_TYPE_TAXONOMY, asffTypesOf, guardDutyTypes } from "./asff-types.js";
 import { UnexportableFinding } from "./errors.js";
 import { exportIdFor } from "./id.js";
 import {
@@ -157,7 +157,7 @@ export function toAsff(original: Finding, config: RiposteConfig, place: ExportPl
   const types =
     finding.detection === "guardduty-finding"
       ? guardDutyTypes(finding.facts.findingType)
-      : ASFF_TYPES[finding.detection];
+      : asffTypesOf(finding.detection);
   const text = recommendation(finding, id, config);
   const title = fitText(finding.title, ASFF_LIMITS.title);
   return {

@@ -4,7 +4,7 @@ import type { Severity } from "../model/catalog.js";
 import type { Finding } from "../model/incident.js";
 import { PLANNERS } from "../remediation/planners.js";
 import { chooseActions } from "../remediation/responses.js";
-import { ASFF_TYPES, guardDutyTypes } from "./asff-types.js";
+import { asffTypesOf, guardDutyTypes } from "./asff-types.js";
 import { UnexportableFinding } from "./errors.js";
 import { exportIdFor } from "./id.js";
 import {
@@ -76,7 +76,7 @@ export function toOcsf(original: Finding, options: OcsfOptions): Json {
   const types =
     finding.detection === "guardduty-finding"
       ? guardDutyTypes(finding.facts.findingType)
-      : ASFF_TYPES[finding.detection];
+      : asffTypesOf(finding.detection);
   const [action] = chooseActions({ ...finding, id }, options.config).actions;
   const actor = hasText(finding.principal) ? { user: principalUser(finding.principal) } : undefined;
   const sourceIp = finding.sourceIp && hasText(finding.sourceIp) ? finding.sourceIp : undefined;

@@ -2,9 +2,8 @@ import { describe, expect, it } from "vitest";
 import { CATEGORIES, categoryOf, DETECTION_IDS, DETECTION_IDS_BY_CATEGORY, isDetectionId } from "./catalog.js";
 
 describe("detection catalog ids", () => {
-  it("has the 34 public ids, unique, kebab-case", () => {
-    expect(DETECTION_IDS).toHaveLength(34);
-    expect(new Set(DETECTION_IDS).size).toBe(34);
+  it("has unique, kebab-case public ids", () => {
+    expect(new Set(DETECTION_IDS).size).toBe(DETECTION_IDS.length);
     for (const id of DETECTION_IDS) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });
 

@@ -1,5 +1,5 @@
 /**
- * The public contract of Riposte's detection catalog: categories, severities and the 34
+ * The public contract of Riposte's detection catalog: categories, severities and the
  * detection ids. The detection definitions themselves live in `core/detections/`.
  */
 
@@ -27,6 +27,7 @@ export const DETECTION_IDS_BY_CATEGORY = {
     "access-key-anomalous-use",
     "impossible-travel",
     "unusual-region",
+    "organization-leave",
   ],
   logging: ["cloudtrail-tampering", "web-scanning"],
   network: [

@@ -5,6 +5,7 @@ import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { renderDetectionReference } from "../../../core/detections/reference.js";
+import { DETECTION_IDS } from "../../../core/model/catalog.js";
 import { consoleLogin } from "../../../test/fixtures/events/cloudtrail.js";
 import { main } from "../main.js";
 
@@ -38,7 +39,7 @@ describe("riposte rules list", () => {
 
     expect(code).toBe(0);
     const list = JSON.parse(c.out());
-    expect(list).toHaveLength(34);
+    expect(list).toHaveLength(DETECTION_IDS.length);
     expect(Object.keys(list[0])).toEqual(["id", "title", "category", "severity", "attack", "stateful", "pattern"]);
     const ssh = list.find((entry: { id: string }) => entry.id === "sg-ssh-open-world");
     expect(ssh).toMatchObject({ category: "network", severity: "high", attack: { id: "T1562.007" }, stateful: false });
@@ -63,7 +64,7 @@ describe("riposte rules list", () => {
 
     const lines = c.out().trim().split("\n");
     expect(lines[0]).toMatch(/^ID\s+CATEGORY\s+SEVERITY\s+ATT&CK\s+KIND\s+RESPONSE$/);
-    expect(lines).toHaveLength(35);
+    expect(lines).toHaveLength(DETECTION_IDS.length + 1);
   });
 });
 
