@@ -24,6 +24,8 @@ export interface WatchedCalls {
   source: `aws.${string}`;
   /** The record's eventSource, when it is not `<service>.amazonaws.com`. */
   eventSource?: string;
+  /** The EventBridge detail-type: API calls by default; console sign-ins have their own. */
+  detailType?: "AWS API Call via CloudTrail" | "AWS Console Sign In via CloudTrail";
   /**
    * eventName values. `{ prefix }` matches the names that carry an API version suffix
    * (Lambda logs `CreateFunctionUrlConfig20211031`, `AddPermission20150331v2`).
@@ -78,6 +80,7 @@ function callsPattern(declaration: DetectionDeclaration, config: RiposteConfig):
   if (declaration.calls.length === 0) throw new Error(`detection ${declaration.id} watches no calls`);
   const sources = [...new Set(declaration.calls.map((calls) => calls.source))];
   const eventSources = [...new Set(declaration.calls.map(eventSourceOf))];
+  const detailTypes = [...new Set(declaration.calls.map((calls) => calls.detailType ?? "AWS API Call via CloudTrail"))];
   const names = declaration.calls.flatMap((calls) => calls.names);
   const exact = [...new Set(names.filter((name): name is string => typeof name === "string"))];
   const prefixes = [
@@ -89,7 +92,7 @@ function callsPattern(declaration: DetectionDeclaration, config: RiposteConfig):
   }
   return {
     source: sources,
-    "detail-type": ["AWS API Call via CloudTrail"],
+    "detail-type": detailTypes,
     detail: {
       eventSource: eventSources,
       eventName: [...exact, ...prefixes.map((prefix) => ({ prefix }))],
