@@ -1,7 +1,5 @@
-import { closeSync, mkdirSync, openSync } from "node:fs";
-import { dirname, join } from "node:path";
-import Database from "better-sqlite3";
-import { assertIntact, namingCorruption } from "../../core/store/sqlite/integrity.js";
+import { join } from "node:path";
+import { openSqlite, type SqliteDatabase } from "../../core/store/sqlite/database.js";
 
 /**
  * The detection side of the one-machine runtime lives in its own SQLite file next to the
@@ -13,7 +11,7 @@ import { assertIntact, namingCorruption } from "../../core/store/sqlite/integrit
  * own writes (they announce changes once durable).
  */
 
-export type DetectionDatabase = Database.Database;
+export type DetectionDatabase = SqliteDatabase;
 
 /** The detection file inside a data directory. */
 export const DETECTION_DATABASE_FILE = "detection.db";
@@ -62,21 +60,6 @@ export interface OpenDetectionDatabaseOptions {
   synchronous?: "full" | "normal";
 }
 
-function migrate(db: DetectionDatabase, file: string): void {
-  const current = db.pragma("user_version", { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(
-      `${file} was written by a newer Riposte (schema ${current}, this one knows ${MIGRATIONS.length}); upgrade Riposte or use another --data-dir`,
-    );
-  }
-  db.transaction(() => {
-    for (let version = current; version < MIGRATIONS.length; version++) {
-      db.exec(MIGRATIONS[version]!);
-      db.pragma(`user_version = ${version + 1}`);
-    }
-  }).immediate();
-}
-
 /**
  * Open (creating owner-only and migrating as needed) the detection database of a data
  * directory; `:memory:` for tests. A damaged file is a `CorruptDatabaseError` naming it.
@@ -86,22 +69,6 @@ export function openDetectionDatabase(
   options: OpenDetectionDatabaseOptions = {},
 ): DetectionDatabase {
   const file = dataDirOrMemory === ":memory:" ? ":memory:" : join(dataDirOrMemory, DETECTION_DATABASE_FILE);
-  if (file !== ":memory:") {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    // Raw events hold addresses and identities: readable by the owner only.
-    closeSync(openSync(file, "a", 0o600));
-  }
-  const db = namingCorruption(file, () => new Database(file));
-  try {
-    namingCorruption(file, () => db.pragma("journal_mode = WAL"));
-    db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
-    db.pragma("busy_timeout = 5000");
-    // A damaged file is refused, naming it, before anything is written to it.
-    if (file !== ":memory:") assertIntact(db, file);
-    namingCorruption(file, () => migrate(db, file));
-    return db;
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  // Raw events hold addresses and identities: the file is readable by the owner only.
+  return openSqlite(file, MIGRATIONS, { synchronous: options.synchronous });
 }

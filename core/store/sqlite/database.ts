@@ -88,26 +88,33 @@ function createPrivately(file: string): void {
   closeSync(openSync(file, "a", 0o600));
 }
 
-function migrate(db: SqliteDatabase, file: string): void {
+/** Apply the migrations `file` has not had yet, in one transaction; a newer file is refused. */
+function migrate(db: SqliteDatabase, file: string, migrations: readonly string[]): void {
   const current = db.pragma("user_version", { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
+  if (current > migrations.length) {
     throw new Error(
-      `${file} was written by a newer Riposte (schema ${current}, this one knows ${MIGRATIONS.length}); upgrade Riposte or use another --data-dir`,
+      `${file} was written by a newer Riposte (schema ${current}, this one knows ${migrations.length}); upgrade Riposte or use another --data-dir`,
     );
   }
   db.transaction(() => {
-    for (let version = current; version < MIGRATIONS.length; version++) {
-      db.exec(MIGRATIONS[version]!);
+    for (let version = current; version < migrations.length; version++) {
+      db.exec(migrations[version]!);
       db.pragma(`user_version = ${version + 1}`);
     }
   }).immediate();
 }
 
 /**
- * Open (creating and migrating as needed) a SQLite database; `:memory:` works for tests. A
- * damaged file is refused with a `CorruptDatabaseError` naming it (see integrity.ts).
+ * Open a SQLite file the way every Riposte database is opened: created owner-only, WAL, the
+ * requested durability and busy timeout, refused (naming the file) when damaged, then brought
+ * to the schema `migrations` describe (the n-th entry takes `user_version` n to n+1; entries are
+ * only ever appended). `:memory:` works for tests.
  */
-export function openDatabase(file: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
+export function openSqlite(
+  file: string,
+  migrations: readonly string[],
+  options: OpenDatabaseOptions = {},
+): SqliteDatabase {
   if (file !== ":memory:") createPrivately(file);
   const db = namingCorruption(file, () => new Database(file));
   try {
@@ -115,12 +122,20 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): S
     db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     if (file !== ":memory:") assertIntact(db, file);
-    namingCorruption(file, () => migrate(db, file));
+    namingCorruption(file, () => migrate(db, file, migrations));
     return db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/**
+ * Open (creating and migrating as needed) the incident store's database; `:memory:` works for
+ * tests. A damaged file is refused with a `CorruptDatabaseError` naming it (see integrity.ts).
+ */
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
+  return openSqlite(file, MIGRATIONS, options);
 }
 
 /** The database file inside a data directory. */
