@@ -1,4 +1,5 @@
-import type { HeartbeatMessage, LiveMessage } from "../model/messages.js";
+import type { IncidentSummary } from "../model/incident.js";
+import type { HeartbeatMessage, IncidentChangedMessage, LiveMessage } from "../model/messages.js";
 import { MESSAGE_VERSION } from "../model/messages.js";
 import type { StoreChange } from "../store/ports.js";
 import { summarize } from "../store/summary.js";
@@ -11,13 +12,20 @@ export function toLiveMessage(change: StoreChange): LiveMessage {
   if (change.type === "incident.created") {
     return { v: MESSAGE_VERSION, type: "incident.created", incident: summarize(change.incident) };
   }
+  return changedMessage(change.incident);
+}
+
+/** The `incident.changed` message of an incident (or its summary): id, status, version and time. */
+export function changedMessage(
+  incident: Pick<IncidentSummary, "id" | "status" | "version" | "updatedAt">,
+): IncidentChangedMessage {
   return {
     v: MESSAGE_VERSION,
     type: "incident.changed",
-    id: change.incident.id,
-    status: change.incident.status,
-    version: change.incident.version,
-    at: change.incident.updatedAt,
+    id: incident.id,
+    status: incident.status,
+    version: incident.version,
+    at: incident.updatedAt,
   };
 }
 

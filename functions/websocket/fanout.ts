@@ -1,6 +1,7 @@
 import { type ApiGatewayManagementApiClient, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
+import { changedMessage } from "../../core/api/live.js";
 import type { Logger } from "../../core/log.js";
-import { type LiveMessage, MESSAGE_VERSION } from "../../core/model/messages.js";
+import type { LiveMessage } from "../../core/model/messages.js";
 import type { ConnectionRegistry } from "../../core/store/dynamodb/connections.js";
 
 /**
@@ -30,15 +31,7 @@ const MAX_FRAME_BYTES = 32 * 1024;
 export function fitForFrame(message: LiveMessage): string {
   const text = JSON.stringify(message);
   if (Buffer.byteLength(text) <= MAX_FRAME_BYTES || message.type !== "incident.created") return text;
-  const { incident } = message;
-  return JSON.stringify({
-    v: MESSAGE_VERSION,
-    type: "incident.changed",
-    id: incident.id,
-    status: incident.status,
-    version: incident.version,
-    at: incident.updatedAt,
-  } satisfies LiveMessage);
+  return JSON.stringify(changedMessage(message.incident));
 }
 
 function isGone(error: unknown): boolean {
