@@ -53,8 +53,10 @@ function candidates(config: RiposteConfig): EventPattern {
       requestParameters: { instancesSet: { items: { maxCount: [{ numeric: [">=", maxCount] }, { wildcard: "*" }] } } },
     },
   ];
-  if (families.length > 0) {
-    const typeStarts = families.map((family) => ({ prefix: { "equals-ignore-case": family } }));
+  // A family another one starts (`gr` after `g`) adds nothing to a prefix test.
+  const starts = families.filter((family) => !families.some((other) => other !== family && family.startsWith(other)));
+  if (starts.length > 0) {
+    const typeStarts = [...new Set(starts)].map((family) => ({ prefix: { "equals-ignore-case": family } }));
     branches.push(
       { requestParameters: { instanceType: typeStarts } },
       { requestParameters: { instanceType: { value: typeStarts } } },
