@@ -107,3 +107,28 @@ describe("configuration: Config rules about world-open ingress", () => {
     }
   });
 });
+
+describe("configuration: ec2-gpu-launch thresholds", () => {
+  const gpu = (value: unknown) => parseConfig({ thresholds: { ec2GpuLaunch: value } }).thresholds.ec2GpuLaunch;
+
+  it("defaults to the GPU and machine learning families and ten instances", () => {
+    expect(parseConfig({}).thresholds.ec2GpuLaunch).toEqual({
+      families: ["p", "g", "gr", "inf", "trn", "dl"],
+      maxCount: 10,
+    });
+    expect(gpu({ families: ["f", "vt"], maxCount: 25 })).toEqual({ families: ["f", "vt"], maxCount: 25 });
+    expect(gpu({ families: [] }).families).toEqual([]);
+  });
+
+  it("refuses what is not an instance family and counts below two, naming the setting", () => {
+    for (const bad of ["", "G", "g5", "g.xlarge", "p*"]) {
+      expect(() => gpu({ families: [bad] }), bad).toThrow(
+        /thresholds\.ec2GpuLaunch\.families\.0: expected an instance family: lowercase letters such as g or inf/,
+      );
+    }
+    for (const bad of [1, 0, 2.5, "10"]) {
+      expect(() => gpu({ maxCount: bad }), String(bad)).toThrow(/thresholds\.ec2GpuLaunch\.maxCount: /);
+    }
+    expect(() => gpu({ family: ["g"] })).toThrow(/thresholds\.ec2GpuLaunch/);
+  });
+});

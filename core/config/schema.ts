@@ -56,6 +56,13 @@ export const WORLD_OPEN_CONFIG_RULES: readonly string[] = [
 ];
 const minutes = z.number().positive();
 
+/**
+ * EC2's accelerated computing families with GPUs or machine learning chips: P (p3, p4d, p5, p6-b200…),
+ * G (g4dn, g5, g5g, g6, g6e…) and Gr (gr6, memory-heavy G6), Inferentia (inf1, inf2), Trainium
+ * (trn1, trn1n, trn2) and DL (dl1 with Gaudi, dl2q with Qualcomm AI 100).
+ */
+export const ACCELERATED_FAMILIES: readonly string[] = ["p", "g", "gr", "inf", "trn", "dl"];
+
 export const DetectionSettingSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Overrides the detection's default response; unset means the catalog default. */
@@ -130,6 +137,22 @@ export const ConfigSchema = z.strictObject({
         .prefault({}),
       sgZombieRule: z.strictObject({ hours: z.number().positive().default(24) }).prefault({}),
       sgOpenThenConnection: z.strictObject({ windowMinutes: minutes.default(15) }).prefault({}),
+      /** What makes a RunInstances call an `ec2-gpu-launch`: an accelerated instance family, or many instances at once. */
+      ec2GpuLaunch: z
+        .strictObject({
+          /**
+           * Instance families that count as accelerated: the letters before the generation digit
+           * of the type (`g` in g5.xlarge and g4dn.xlarge, `gr` in gr6.4xlarge, `inf` in
+           * inf2.xlarge, `p` in p6-b200.48xlarge; `c` in c6g.large). Default: the GPU and machine
+           * learning families p, g, gr, inf, trn and dl; add `f` (FPGA) or `vt` (video) to watch those.
+           */
+          families: z
+            .array(z.string().regex(/^[a-z]{1,16}$/, "expected an instance family: lowercase letters such as g or inf"))
+            .default(() => [...ACCELERATED_FAMILIES]),
+          /** A launch asking for at least this many instances (`maxCount`) fires whatever the type. */
+          maxCount: z.number().int().min(2).default(10),
+        })
+        .prefault({}),
       webScanning: z
         .strictObject({
           requests: z.number().int().positive().default(100),

@@ -1,8 +1,20 @@
 import type { DeclaredDetection } from "./declare.js";
 import { organizationLeave } from "./identity/organization-leave.js";
+import { ec2GpuLaunch } from "./network/ec2-gpu-launch.js";
+import { ec2UserdataModified } from "./network/ec2-userdata-modified.js";
+import { lambdaUrlPublic } from "./network/lambda-url-public.js";
+import { naclAllowAll } from "./network/nacl-allow-all.js";
+import { route53DomainTransfer } from "./network/route53-domain-transfer.js";
 
 /**
  * The declared detections (`declare.ts`), one file each; `catalog.ts` places them in the order of
  * `core/model/catalog.ts`, so the order here does not matter.
  */
-export const DECLARED_DETECTIONS: readonly DeclaredDetection[] = [organizationLeave];
+export const DECLARED_DETECTIONS: readonly DeclaredDetection[] = [
+  organizationLeave,
+  lambdaUrlPublic,
+  naclAllowAll,
+  route53DomainTransfer,
+  ec2UserdataModified,
+  ec2GpuLaunch,
+];

@@ -44,6 +44,11 @@ export const DETECTION_IDS_BY_CATEGORY = {
     "sg-repeated-open",
     "config-sg-open-to-world",
     "sg-risk-resolved",
+    "lambda-url-public",
+    "nacl-allow-all",
+    "route53-domain-transfer",
+    "ec2-userdata-modified",
+    "ec2-gpu-launch",
   ],
   storage: [
     "s3-object-acl-public",
