@@ -5,6 +5,11 @@ import { ec2UserdataModified } from "./network/ec2-userdata-modified.js";
 import { lambdaUrlPublic } from "./network/lambda-url-public.js";
 import { naclAllowAll } from "./network/nacl-allow-all.js";
 import { route53DomainTransfer } from "./network/route53-domain-transfer.js";
+import { backupDeleted } from "./storage/backup-deleted.js";
+import { ebsDefaultEncryptionDisabled } from "./storage/ebs-default-encryption-disabled.js";
+import { kmsKeyDeletion } from "./storage/kms-key-deletion.js";
+import { rdsProtectionRemoved } from "./storage/rds-protection-removed.js";
+import { s3VersioningSuspended } from "./storage/s3-versioning-suspended.js";
 
 /**
  * The declared detections (`declare.ts`), one file each; `catalog.ts` places them in the order of
@@ -17,4 +22,9 @@ export const DECLARED_DETECTIONS: readonly DeclaredDetection[] = [
   route53DomainTransfer,
   ec2UserdataModified,
   ec2GpuLaunch,
+  s3VersioningSuspended,
+  kmsKeyDeletion,
+  rdsProtectionRemoved,
+  backupDeleted,
+  ebsDefaultEncryptionDisabled,
 ];

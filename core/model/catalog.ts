@@ -58,6 +58,11 @@ export const DETECTION_IDS_BY_CATEGORY = {
     "s3-cors-permissive",
     "s3-bucket-policy-deleted",
     "s3-bucket-acl-public",
+    "s3-versioning-suspended",
+    "kms-key-deletion",
+    "rds-protection-removed",
+    "backup-deleted",
+    "ebs-default-encryption-disabled",
   ],
   threat: ["guardduty-finding"],
 } as const satisfies Record<Category, readonly string[]>;
