@@ -53,6 +53,12 @@ export const DETECTION_IDS_BY_CATEGORY = {
     "s3-cors-permissive",
     "s3-bucket-policy-deleted",
     "s3-bucket-acl-public",
+    "ebs-snapshot-shared",
+    "rds-snapshot-shared",
+    "ami-shared",
+    "rds-instance-public",
+    "resource-policy-public",
+    "s3-replication-external",
   ],
   threat: ["guardduty-finding"],
 } as const satisfies Record<Category, readonly string[]>;
