@@ -84,6 +84,16 @@ describe("resource-policy-public: the resource and the statements that made it p
     expect(finding.summary).toContain("could not be read");
   });
 
+  it("takes the resource ARN from the record's resources, whether written ARN or arn", async () => {
+    const arn = `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/app`;
+    const call = { ...setRepositoryPolicy(policy), resources: [{ accountId: ACCOUNT, arn }] };
+
+    const finding = await findingOf(call);
+
+    expect(finding.resource).toBe(arn);
+    expect(finding.facts).toMatchObject({ resourceArn: arn, resourceName: "app" });
+  });
+
   it("reads a policy some re-exports log as an object", async () => {
     const finding = await findingOf(
       record("sns.amazonaws.com", "CreateTopic", { name: "t", attributes: { Policy: { Statement: [PUBLIC] } } }, null),

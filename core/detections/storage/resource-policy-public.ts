@@ -22,11 +22,11 @@ interface PolicyChange {
   extra?: Record<string, unknown>;
 }
 
-/** The first ARN in the record's `resources` (ECR and KMS records list the resource there). */
+/** The first ARN in the record's `resources` (ECR and KMS records list the resource there; some re-exports write `arn`). */
 function listedArn(record: Json): string | undefined {
   const resources = Array.isArray(record.resources) ? record.resources : [];
   for (const resource of resources) {
-    const arn = isObject(resource) ? str(resource.ARN) : "";
+    const arn = isObject(resource) ? str(resource.ARN) || str(resource.arn) : "";
     if (arn.startsWith("arn:")) return arn;
   }
   return undefined;
