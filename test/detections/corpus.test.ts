@@ -140,6 +140,12 @@ describe.skipIf(!available)("external labelled corpus", () => {
       "credential-change": 2,
       "access-key-created": 2,
       "s3-bucket-policy-deleted": 1,
+      // Stratus detonations: ec2-share-ami, ec2-share-ebs-snapshot, rds-share-snapshot (each shares
+      // with one fictitious account, then takes it back) and lambda-backdoor-function (principal *).
+      "ami-shared": 1,
+      "ebs-snapshot-shared": 1,
+      "rds-snapshot-shared": 1,
+      "resource-policy-public": 1,
     });
   });
 });
