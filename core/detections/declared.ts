@@ -5,10 +5,16 @@ import { ec2UserdataModified } from "./network/ec2-userdata-modified.js";
 import { lambdaUrlPublic } from "./network/lambda-url-public.js";
 import { naclAllowAll } from "./network/nacl-allow-all.js";
 import { route53DomainTransfer } from "./network/route53-domain-transfer.js";
+import { amiShared } from "./storage/ami-shared.js";
 import { backupDeleted } from "./storage/backup-deleted.js";
 import { ebsDefaultEncryptionDisabled } from "./storage/ebs-default-encryption-disabled.js";
+import { ebsSnapshotShared } from "./storage/ebs-snapshot-shared.js";
 import { kmsKeyDeletion } from "./storage/kms-key-deletion.js";
+import { rdsInstancePublic } from "./storage/rds-instance-public.js";
 import { rdsProtectionRemoved } from "./storage/rds-protection-removed.js";
+import { rdsSnapshotShared } from "./storage/rds-snapshot-shared.js";
+import { resourcePolicyPublic } from "./storage/resource-policy-public.js";
+import { s3ReplicationExternal } from "./storage/s3-replication-external.js";
 import { s3VersioningSuspended } from "./storage/s3-versioning-suspended.js";
 
 /**
@@ -27,4 +33,10 @@ export const DECLARED_DETECTIONS: readonly DeclaredDetection[] = [
   rdsProtectionRemoved,
   backupDeleted,
   ebsDefaultEncryptionDisabled,
+  ebsSnapshotShared,
+  rdsSnapshotShared,
+  amiShared,
+  rdsInstancePublic,
+  resourcePolicyPublic,
+  s3ReplicationExternal,
 ];

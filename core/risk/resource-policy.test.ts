@@ -31,6 +31,8 @@ describe("resource policy: what is public", () => {
     ["pinned to an organisation", pinned("StringEquals", "aws:PrincipalOrgID", "o-abc"), false],
     ["pinned to an account", pinned("StringEquals", "aws:PrincipalAccount", "111122223333"), false],
     ["pinned to a source account", pinned("StringEquals", "aws:SourceAccount", "111122223333"), false],
+    ["pinned to the calling account (KMS)", pinned("StringEquals", "kms:CallerAccount", "111122223333"), false],
+    ["KMS service only, any account", pinned("StringEquals", "kms:ViaService", "ec2.us-east-1.amazonaws.com"), true],
     ["pinned to a source ARN", pinned("ArnEquals", "aws:SourceArn", "arn:aws:sns:us-east-1:111122223333:t"), false],
     ["pinned to a principal ARN", pinned("ArnEquals", "aws:PrincipalArn", "arn:aws:iam::111122223333:role/r"), false],
     ["source IP range", pinned("IpAddress", "aws:SourceIp", ["203.0.113.0/24"]), false],

@@ -14,8 +14,8 @@ import { parseCidr } from "../net/ip.js";
  *   aws:SourceOwner, aws:SourceAccount, s3:x-amz-server-side-encryption-aws-kms-key-id,
  *   aws:userid, s3:DataAccessPointArn/Account, plus the organisation and principal keys
  *   (aws:PrincipalOrgID/OrgPaths, aws:SourceOrgID/OrgPaths, aws:PrincipalAccount,
- *   aws:PrincipalArn), which name fixed principals. aws:username is not one: the same user name
- *   exists in every account.
+ *   aws:PrincipalArn, and KMS's kms:CallerAccount), which name fixed principals. aws:username
+ *   is not one: the same user name exists in every account.
  * - "Fixed" means no `*` or `?` (S3: "a fixed value of aws:userid outside the pattern
  *   AROLEID:*"); org paths may end in a wildcard below a fixed `o-…` organisation.
  * - Negated operators, …IfExists, Null and ForAllValues: all pass when the key is absent (IAM:
@@ -141,6 +141,8 @@ const RESTRICTING_KEYS = new Set(
     "s3:x-amz-server-side-encryption-aws-kms-key-id",
     "s3:DataAccessPointArn",
     "s3:DataAccessPointAccount",
+    // KMS key policies grant `{"AWS": "*"}` pinned to the calling account (AWS's own key policies do).
+    "kms:CallerAccount",
   ].map((key) => key.toLowerCase()),
 );
 

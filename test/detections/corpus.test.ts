@@ -51,7 +51,8 @@ const DOCUMENTED_DISAGREEMENTS: Record<string, string> = {
  */
 const BENIGN_BUT_TRUE: Record<string, string> = {
   "ct-0302/ec2-userdata-modified": "Stratus aws.execution.ec2-user-data: ModifyInstanceAttribute setting userData",
-  "ct-0671/rds-protection-removed": "Terraform deleting a DB snapshot after a Stratus run: a successful DeleteDBSnapshot",
+  "ct-0671/rds-protection-removed":
+    "Terraform deleting a DB snapshot after a Stratus run: a successful DeleteDBSnapshot",
 };
 
 function withTime(event: unknown): unknown {
@@ -174,6 +175,12 @@ describe.skipIf(!available)("external labelled corpus", () => {
       // Terraform deleting the snapshot of the rds-share-snapshot detonation (12:28:38): a
       // successful DeleteDBSnapshot, which the detection reports by definition.
       "rds-protection-removed": 1,
+      // Stratus detonations: ec2-share-ami, ec2-share-ebs-snapshot, rds-share-snapshot (each shares
+      // with one fictitious account, then takes it back) and lambda-backdoor-function (principal *).
+      "ami-shared": 1,
+      "ebs-snapshot-shared": 1,
+      "rds-snapshot-shared": 1,
+      "resource-policy-public": 1,
     });
   });
 });
