@@ -54,6 +54,7 @@ describe("flow-logs-deleted", () => {
     expect(found[0]!.facts).toMatchObject({ eventName: "DeleteFlowLogs", flowLogIds: ["fl-1"] });
     expect(found[0]!.resource).toBe("arn:aws:ec2:us-east-1:123456789012:vpc-flow-log/fl-1");
     expect(found[0]!.severity).toBe("high");
+    expect(found[0]!.summary).toBe("arn:aws:iam::123456789012:user/alice deleted VPC flow log fl-1");
   });
 
   it("still reports a successful call whose ids it cannot read", async () => {

@@ -51,12 +51,14 @@ export const flowLogsDeleted = declareDetection({
         ? `arn:aws:ec2:${str(record.awsRegion)}:${accountOf(record)}:vpc-flow-log/${flowLogIds[0]}`
         : flowLogIds.join(", ") || "flow logs";
     const what =
-      flowLogIds.length === 1
-        ? `flow log ${quote(flowLogIds[0]!, 40)}`
-        : `${flowLogIds.length} flow logs (${quote(flowLogIds.join(", "), 120)})`;
+      flowLogIds.length === 0
+        ? "VPC flow logs"
+        : flowLogIds.length === 1
+          ? `VPC flow log ${quote(flowLogIds[0]!, 40)}`
+          : `${flowLogIds.length} VPC flow logs (${quote(flowLogIds.join(", "), 120)})`;
     return {
       resource,
-      summary: `${quote(principalOf(record))} deleted VPC ${flowLogIds.length === 0 ? "flow logs" : what}`,
+      summary: `${quote(principalOf(record))} deleted ${what}`,
       facts: { eventName: str(record.eventName), ...identityFacts(record), flowLogIds },
     };
   },

@@ -1,5 +1,4 @@
-import type { Found } from "../declare.js";
-import { declareDetection, request, response } from "../declare.js";
+import { declareDetection, type Found, request, response } from "../declare.js";
 import { accountOf, identityFacts, isObject, type Json, principalOf, quote, str } from "../record.js";
 
 const present = (value: unknown) => value !== undefined && value !== null;
