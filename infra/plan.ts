@@ -285,7 +285,7 @@ export function deploymentPlan(
       : {}),
     ...(spec.rulesOnly ? { policy: rulesQueuePolicy(queueArn(deployTime(`${spec.logicalName}.name`)), patterns) } : {}),
   }));
-  const forwardName = stageName(stage, "riposte-forward", 64);
+  const forwardName = ruleName(stage, "forward");
   for (const watched of regions) {
     const name = `Forward${watched.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}DeadLetters`;
     queues.push({

@@ -3,10 +3,12 @@ import { parseConfig } from "../core/config/load.js";
 import { CATALOG, detectionPattern, getDetection } from "../core/detections/catalog.js";
 import { normalizeRecords } from "../core/events/index.js";
 import { DETECTION_IDS } from "../core/model/catalog.js";
+import { isToolRuleName } from "../core/model/rule-names.js";
 import { WorkflowInputSchema } from "../core/model/tasks.js";
 import { compilePattern } from "../core/patterns/compile.js";
 import { matches } from "../core/patterns/match.js";
 import { SCENARIOS } from "../test/fixtures/events/scenarios.js";
+import { deploymentPlan } from "./plan.js";
 import {
   CORRELATED_STATELESS,
   deployedRules,
@@ -292,5 +294,28 @@ describe("workflowInputTemplate", () => {
 
   it("refuses an id that is not a catalog-style constant", () => {
     expect(() => workflowInputTemplate('x","evil":"1' as never)).toThrow(/cannot be templated/);
+  });
+});
+
+describe("rule names", () => {
+  it("are all recognised as Riposte's by eventbridge-rule-disabled, whatever the stage, and a user's rule is not", () => {
+    const input = {
+      aws: { watchRegions: ["eu-west-1"], organization: { id: "o-a1b2c3d4e5" } },
+    } as const;
+    for (const stage of ["prod", "dev-alice", "pr.42_x", "s".repeat(40)]) {
+      const plan = deploymentPlan(
+        { config: parseConfig(input), source: "test" },
+        { partition: "aws", region: "us-east-1", account: "123456789012", stage },
+      );
+      const names = [
+        ...plan.rules.map((rule) => rule.name),
+        ...deployedRules(parseConfig(input)).map((rule) => ruleName(stage, rule.id)),
+        ...plan.regionForwarding.map((forwarding) => forwarding.ruleName),
+      ];
+      expect(plan.rules.some((rule) => rule.bus !== "default")).toBe(true);
+      expect(plan.regionForwarding).not.toHaveLength(0);
+      for (const name of names) expect(isToolRuleName(name), `${stage}: ${name}`).toBe(true);
+    }
+    expect(isToolRuleName("siem-forwarding")).toBe(false);
   });
 });

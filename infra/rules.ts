@@ -2,6 +2,7 @@ import type { RiposteConfig } from "../core/config/schema.js";
 import { eventBridgeRules } from "../core/detections/rules.js";
 import type { EventPattern } from "../core/detections/types.js";
 import type { Category, DetectionId } from "../core/model/catalog.js";
+import { TOOL_RULE_MARKER } from "../core/model/rule-names.js";
 import { compilePattern } from "../core/patterns/compile.js";
 import { matches } from "../core/patterns/match.js";
 import { pascalCase, stageName } from "./names.js";
@@ -279,9 +280,13 @@ export const TARGET_RETRY_POLICY = { maximumEventAgeInSeconds: 24 * 3600, maximu
 /** EventBridge rule names: at most 64 characters. */
 const RULE_NAME_MAX = 64;
 
-/** The name of a rule (`DeployedRule.id`) in a stage (the same on the default and the org bus). */
+/**
+ * The name of a rule (`DeployedRule.id`, or `forward` for the region forwarding rule) in a stage
+ * (the same on the default and the org bus): `<stage>-riposte-<id>`, as `core/model/rule-names.ts`
+ * defines and the `eventbridge-rule-disabled` detection recognises.
+ */
 export function ruleName(stage: string, id: string): string {
-  return stageName(stage, `riposte-${id}`, RULE_NAME_MAX);
+  return stageName(stage, `${TOOL_RULE_MARKER}${id}`, RULE_NAME_MAX);
 }
 
 /**

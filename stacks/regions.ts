@@ -1,4 +1,4 @@
-import { roleName, stageName } from "../infra/names";
+import { roleName } from "../infra/names";
 import { serviceTrustPolicy } from "../infra/policy";
 import { FORWARDING_DEAD_LETTERS_RETENTION_SECONDS } from "../infra/queues";
 import {
@@ -11,6 +11,7 @@ import {
   regionForwardingRolePolicy,
   regionForwardings,
 } from "../infra/regions";
+import { ruleName } from "../infra/rules";
 import { config } from "./config";
 import { rules } from "./detection";
 
@@ -48,7 +49,7 @@ if (regions.length > 0 && rules.length > 0) {
     const name = `Forward${region.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`;
     const rule = new aws.cloudwatch.EventRule(`${name}Rule`, {
       region,
-      name: stageName($app.stage, "riposte-forward", 64),
+      name: ruleName($app.stage, "forward"),
       description: `Riposte: forward the events its detections need from ${region} to the home region`,
       eventPattern: home.apply((homeRegion) => {
         const problem = homeRegionWatchedProblem(region, homeRegion);

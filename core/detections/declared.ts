@@ -1,5 +1,12 @@
 import type { DeclaredDetection } from "./declare.js";
 import { organizationLeave } from "./identity/organization-leave.js";
+import { configRecordingStopped } from "./logging/config-recording-stopped.js";
+import { eventbridgeRuleDisabled } from "./logging/eventbridge-rule-disabled.js";
+import { flowLogsDeleted } from "./logging/flow-logs-deleted.js";
+import { guarddutyDisabled } from "./logging/guardduty-disabled.js";
+import { guarddutySuppressed } from "./logging/guardduty-suppressed.js";
+import { logDeletion } from "./logging/log-deletion.js";
+import { securityhubDisabled } from "./logging/securityhub-disabled.js";
 import { ec2GpuLaunch } from "./network/ec2-gpu-launch.js";
 import { ec2UserdataModified } from "./network/ec2-userdata-modified.js";
 import { lambdaUrlPublic } from "./network/lambda-url-public.js";
@@ -39,4 +46,11 @@ export const DECLARED_DETECTIONS: readonly DeclaredDetection[] = [
   rdsInstancePublic,
   resourcePolicyPublic,
   s3ReplicationExternal,
+  guarddutyDisabled,
+  guarddutySuppressed,
+  securityhubDisabled,
+  configRecordingStopped,
+  eventbridgeRuleDisabled,
+  flowLogsDeleted,
+  logDeletion,
 ];

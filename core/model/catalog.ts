@@ -29,7 +29,17 @@ export const DETECTION_IDS_BY_CATEGORY = {
     "unusual-region",
     "organization-leave",
   ],
-  logging: ["cloudtrail-tampering", "web-scanning"],
+  logging: [
+    "cloudtrail-tampering",
+    "web-scanning",
+    "guardduty-disabled",
+    "guardduty-suppressed",
+    "securityhub-disabled",
+    "config-recording-stopped",
+    "eventbridge-rule-disabled",
+    "flow-logs-deleted",
+    "log-deletion",
+  ],
   network: [
     "sg-ssh-open-world",
     "sg-rule-modified-open",

@@ -181,6 +181,11 @@ describe.skipIf(!available)("external labelled corpus", () => {
       "ebs-snapshot-shared": 1,
       "rds-snapshot-shared": 1,
       "resource-policy-public": 1,
+      // The Stratus detonation aws.defense-evasion.vpc-remove-flow-logs (record 894).
+      "flow-logs-deleted": 1,
+      // Terraform's teardown deleting the detonation's flow-log group (record 1489): not an attack
+      // step, but a log group deleted, which log-deletion reports by definition (medium, notify).
+      "log-deletion": 1,
     });
   });
 });
