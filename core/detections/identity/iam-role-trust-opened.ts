@@ -12,7 +12,8 @@ import { actionMatches, actorFacts, strings } from "./iam-call.js";
  * - Everyone: Principal `*`, an AWS principal holding `*` (`{"AWS":"*"}`, `{"AWS":["*"]}`), or
  *   NotPrincipal — unless a condition pins aws:PrincipalOrgID, aws:PrincipalAccount or
  *   sts:ExternalId to fixed values (no `*`/`?`) with an operator that applies when the key is
- *   present; negated, …IfExists, Null and ForAllValues: operators pass when it is absent.
+ *   present; negated, …IfExists, Null and ForAllValues: operators pass when it is absent. A
+ *   wildcard principal pinned by aws:PrincipalAccount to a foreign account opens the role to it.
  * - A foreign account: an AWS principal `arn:<partition>:iam::<account>:…` (or sts) or a bare
  *   12-digit id whose account is foreign (`MatchContext.isForeignAccount`), whatever the
  *   condition: an external id only tells which customer the other account acts for.
@@ -42,23 +43,34 @@ function isFixedValue(value: unknown): boolean {
   return typeof text === "string" && text.trim() !== "" && !text.includes("*") && !text.includes("?");
 }
 
-/** Whether one condition pins the caller's organisation, account or external id. */
-function pinsCaller(operator: string, key: string, value: unknown): boolean {
+/** The values one condition pins the caller's organisation, account or external id to (undefined: it pins nothing). */
+function pinnedValues(operator: string, key: string, value: unknown): string[] | undefined {
   let op = operator.toLowerCase();
-  if (op.startsWith("forallvalues:")) return false;
+  if (op.startsWith("forallvalues:")) return undefined;
   if (op.startsWith("foranyvalue:")) op = op.slice("foranyvalue:".length);
-  if (op.includes("not") || op.endsWith("ifexists") || op === "null") return false;
-  if (!(op.startsWith("string") || op.startsWith("arn"))) return false;
-  if (!PINNING_KEYS.has(key.toLowerCase())) return false;
+  if (op.includes("not") || op.endsWith("ifexists") || op === "null") return undefined;
+  if (!(op.startsWith("string") || op.startsWith("arn"))) return undefined;
+  if (!PINNING_KEYS.has(key.toLowerCase())) return undefined;
   const values = Array.isArray(value) ? value : [value];
-  return values.length > 0 && values.every(isFixedValue);
+  return values.length > 0 && values.every(isFixedValue) ? values.map(String) : undefined;
 }
 
-function conditionPinsCaller(statement: PolicyStatement): boolean {
+/**
+ * Whether the statement's conditions pin the caller, and the accounts aws:PrincipalAccount pins
+ * it to (a foreign one there opens the role to that account as a principal would).
+ */
+function callerPins(statement: PolicyStatement): { pinned: boolean; accounts: string[] } {
+  let pinned = false;
+  const accounts: string[] = [];
   for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
-    for (const [key, value] of Object.entries(keys)) if (pinsCaller(operator, key, value)) return true;
+    for (const [key, value] of Object.entries(keys)) {
+      const values = pinnedValues(operator, key, value);
+      if (!values) continue;
+      pinned = true;
+      if (key.toLowerCase() === "aws:principalaccount") accounts.push(...values);
+    }
   }
-  return false;
+  return { pinned, accounts };
 }
 
 const ACCOUNT_IN_ARN = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/;
@@ -72,12 +84,14 @@ function accountOfPrincipal(principal: string): string | undefined {
 /** Who outside the account an Allow statement lets assume the role. */
 function outsiders(statement: PolicyStatement, context: MatchContext): { everyone: boolean; accounts: string[] } {
   const aws = isObject(statement.Principal) ? strings(statement.Principal.AWS) : [];
-  const everyone =
+  const wildcard =
     statement.NotPrincipal !== undefined || statement.Principal === "*" || aws.some((value) => value.includes("*"));
-  const accounts = aws
-    .map(accountOfPrincipal)
-    .filter((account): account is string => account !== undefined && context.isForeignAccount(account));
-  return { everyone: everyone && !conditionPinsCaller(statement), accounts: [...new Set(accounts)] };
+  const pins = wildcard ? callerPins(statement) : { pinned: false, accounts: [] };
+  const accounts = [
+    ...aws.map(accountOfPrincipal).filter((account): account is string => account !== undefined),
+    ...pins.accounts,
+  ].filter((account) => context.isForeignAccount(account));
+  return { everyone: wildcard && !pins.pinned, accounts: [...new Set(accounts)] };
 }
 
 /** The statements of a trust policy that open the role to everyone or to a foreign account. */
@@ -123,7 +137,7 @@ export const iamRoleTrustOpened = declareDetection({
   attack: { id: "T1098", name: "Account Manipulation" },
   asff: ["TTPs/Persistence"],
   description:
-    'A role was created (CreateRole) or its trust policy replaced (UpdateAssumeRolePolicy) so that it allows sts:AssumeRole (or AssumeRoleWithSAML/WithWebIdentity, `sts:*`, `*`) to everyone — Principal `*` or `{"AWS":"*"}` without a condition pinning aws:PrincipalOrgID, aws:PrincipalAccount or sts:ExternalId — or to an AWS principal of a foreign account. A trust policy whose logged document cannot be read is reported as such.',
+    'A role was created (CreateRole) or its trust policy replaced (UpdateAssumeRolePolicy) so that it allows sts:AssumeRole (or AssumeRoleWithSAML/WithWebIdentity, `sts:*`, `*`) to everyone — Principal `*` or `{"AWS":"*"}` without a condition pinning aws:PrincipalOrgID, aws:PrincipalAccount or sts:ExternalId — or to an AWS principal of a foreign account (an account pinned by aws:PrincipalAccount counts as one). A trust policy whose logged document cannot be read is reported as such.',
   why: "A role that another account, or anyone, can assume is a backdoor that survives password resets and key rotation: the outsider gets fresh credentials with the role's permissions whenever they want.",
   tuning:
     "Add the account ids of your own organisation, partners and vendors you trust (cross-account tooling, CI in another account) to `trustedAccounts`: principals in those accounts, like those of the event's own account, do not count. Service and Federated (SAML, OIDC) principals never count. Notify only by default.",
