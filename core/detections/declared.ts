@@ -1,4 +1,9 @@
 import type { DeclaredDetection } from "./declare.js";
+import { consoleLoginWithoutMfa } from "./identity/console-login-without-mfa.js";
+import { federationProviderChanged } from "./identity/federation-provider-changed.js";
+import { iamAdminPolicyAttached } from "./identity/iam-admin-policy-attached.js";
+import { iamKeyQuarantined } from "./identity/iam-key-quarantined.js";
+import { iamRoleTrustOpened } from "./identity/iam-role-trust-opened.js";
 import { organizationLeave } from "./identity/organization-leave.js";
 import { configRecordingStopped } from "./logging/config-recording-stopped.js";
 import { eventbridgeRuleDisabled } from "./logging/eventbridge-rule-disabled.js";
@@ -53,4 +58,9 @@ export const DECLARED_DETECTIONS: readonly DeclaredDetection[] = [
   eventbridgeRuleDisabled,
   flowLogsDeleted,
   logDeletion,
+  iamAdminPolicyAttached,
+  iamRoleTrustOpened,
+  iamKeyQuarantined,
+  federationProviderChanged,
+  consoleLoginWithoutMfa,
 ];

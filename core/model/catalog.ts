@@ -28,6 +28,11 @@ export const DETECTION_IDS_BY_CATEGORY = {
     "impossible-travel",
     "unusual-region",
     "organization-leave",
+    "iam-admin-policy-attached",
+    "iam-role-trust-opened",
+    "iam-key-quarantined",
+    "federation-provider-changed",
+    "console-login-without-mfa",
   ],
   logging: [
     "cloudtrail-tampering",

@@ -189,14 +189,14 @@ export function demoStoryline(runId: string, endsAt: number): DemoStep[] {
       kind: "records",
       at: 0.14,
       title: "alice signs in from Stockholm, a country she never signed in from",
-      records: [consoleLogin(ctx(35, alice(IP.stockholm, UA.firefox)), true)],
+      records: [consoleLogin(ctx(35, alice(IP.stockholm, UA.firefox)), true, true)],
       expect: ["console-login-new-ip", "console-login-new-device"],
     },
     {
       kind: "records",
       at: 0.24,
       title: "thirteen minutes later alice signs in from Tacoma, 7,800 km away",
-      records: [consoleLogin(ctx(22, alice(IP.tacoma, UA.firefox)), true)],
+      records: [consoleLogin(ctx(22, alice(IP.tacoma, UA.firefox)), true, true)],
       expect: ["impossible-travel", "console-login-new-ip"],
     },
     {

@@ -70,7 +70,7 @@ describe("principal baselines through the local runtime", () => {
     });
     runtimes.push(runtime);
     const signIn = (user: string, time: string, ip: string, userAgent: string) =>
-      consoleLogin(true, { user: identity.user(user), time, ip, userAgent });
+      consoleLogin(true, { user: identity.user(user), time, ip, userAgent, mfa: true });
 
     // Act
     await post(runtime, [

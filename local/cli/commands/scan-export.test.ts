@@ -76,7 +76,7 @@ describe("riposte scan --format asff", () => {
   it("prints an empty array when nothing is found", async () => {
     const c = capture();
 
-    const code = await main(["scan", "--format", "asff", trailDir([consoleLogin(true)])], c.io);
+    const code = await main(["scan", "--format", "asff", trailDir([consoleLogin(true, { mfa: true })])], c.io);
 
     expect(code).toBe(0);
     expect(c.out()).toBe("[]\n");
