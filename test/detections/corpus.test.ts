@@ -50,9 +50,29 @@ const DOCUMENTED_DISAGREEMENTS: Record<string, string> = {
  * detections: the scenario each one is.
  */
 const BENIGN_BUT_TRUE: Record<string, string> = {
-  "ct-0302/ec2-userdata-modified": "Stratus aws.execution.ec2-user-data: ModifyInstanceAttribute setting userData",
-  "ct-0671/rds-protection-removed":
-    "Terraform deleting a DB snapshot after a Stratus run: a successful DeleteDBSnapshot",
+  "ct-0117/resource-policy-public": "Panther aws_resource_made_public test: ECR repository policy granting everyone",
+  "ct-0121/resource-policy-public": "Panther aws_resource_made_public test: SQS queue policy granting everyone",
+  "ct-0129/resource-policy-public": "Panther aws_resource_made_public test: KMS key policy granting everyone",
+  "ct-0287/log-deletion": "Stratus dns-delete-logs: DeleteResolverQueryLogConfig",
+  "ct-0291/flow-logs-deleted": "Stratus vpc-remove-flow-logs: DeleteFlowLogs",
+  "ct-0302/ec2-userdata-modified": "Stratus ec2-user-data: ModifyInstanceAttribute setting userData",
+  "ct-0316/ami-shared": "Stratus ec2-share-ami: launch permission added for another account",
+  "ct-0317/ebs-snapshot-shared": "Stratus ec2-share-ebs-snapshot: create-volume permission added for another account",
+  "ct-0318/rds-snapshot-shared": "Stratus rds-share-snapshot: restore attribute shared with another account",
+  "ct-0333/iam-role-trust-opened": "Stratus iam-backdoor-role: trust policy opened to a foreign account",
+  "ct-0335/iam-admin-policy-attached": "Stratus iam-create-admin-user: AdministratorAccess attached",
+  "ct-0338/iam-admin-policy-attached": "Stratus iam-create-backdoor-role: AdministratorAccess attached",
+  "ct-0339/iam-role-trust-opened": "Stratus iam-create-backdoor-role: role created trusting a foreign account",
+  "ct-0343/resource-policy-public": "Stratus lambda-backdoor-function: AddPermission for principal *",
+  "ct-0487/flow-logs-deleted": "invictus lab, Stratus vpc-remove-flow-logs: DeleteFlowLogs",
+  "ct-0513/log-deletion": "invictus lab, Terraform teardown deleting the detonation's flow-log group: a log group deleted",
+  "ct-0552/ami-shared": "invictus lab, Stratus ec2-share-ami",
+  "ct-0553/ebs-snapshot-shared": "invictus lab, Stratus ec2-share-ebs-snapshot",
+  "ct-0585/rds-snapshot-shared": "invictus lab, Stratus rds-share-snapshot",
+  "ct-0591/iam-role-trust-opened": "invictus lab, Stratus iam-backdoor-role",
+  "ct-0593/iam-admin-policy-attached": "invictus lab, Stratus iam-create-admin-user",
+  "ct-0600/resource-policy-public": "invictus lab, Stratus lambda-backdoor-function",
+  "ct-0671/rds-protection-removed": "invictus lab, Terraform deleting a DB snapshot after a Stratus run: a successful DeleteDBSnapshot",
 };
 
 function withTime(event: unknown): unknown {
@@ -186,6 +206,12 @@ describe.skipIf(!available)("external labelled corpus", () => {
       // Terraform's teardown deleting the detonation's flow-log group (record 1489): not an attack
       // step, but a log group deleted, which log-deletion reports by definition (medium, notify).
       "log-deletion": 1,
+      // Stratus iam-create-admin-user and iam-create-backdoor-role (AdministratorAccess attached
+      // twice) and iam-backdoor-role (trust opened to a foreign account).
+      "iam-admin-policy-attached": 2,
+      "iam-role-trust-opened": 1,
+      // The lab's IAM user signing in to the console with a password and no MFA.
+      "console-login-without-mfa": 1,
     });
   });
 });
