@@ -1,5 +1,12 @@
-import { type AccessStatement, accessFor, type DeployedFunction, type ResourceRef } from "../../infra/access";
-import { FUNCTION_SPECS, GEO_FILES, type LinkName, retentionName } from "../../infra/functions";
+import type { AccessStatement, ResourceRef } from "../../infra/access";
+import {
+  accessFor,
+  type DeployedFunction,
+  FUNCTION_SPECS,
+  GEO_FILES,
+  type LinkName,
+  retentionName,
+} from "../../infra/functions";
 import { roleName } from "../../infra/names";
 import { accessContext, config } from "../config";
 
