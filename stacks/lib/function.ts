@@ -13,10 +13,10 @@ import { accessContext, config } from "../config";
 const homeRegion = aws.getRegionOutput().region;
 
 /**
- * `sst.aws.Function` arguments for a deployed function, from its spec (`infra/functions`)
- * and its generated access (`infra/access`): Node 22 on ARM, bundled, JSON logs, linked only
- * to the resources it reads, and an IAM role named with the tool's role prefix (loop prevention)
- * holding exactly the statements its code needs.
+ * `sst.aws.Function` arguments for a deployed function, from its declaration (`infra/functions`:
+ * spec and grants, `accessFor`): Node 22 on ARM, bundled, JSON logs, linked only to the resources
+ * it reads, and an IAM role named with the tool's role prefix (loop prevention) holding exactly
+ * the statements its code needs.
  */
 
 export type ResourceArns = Partial<Record<Exclude<ResourceRef, "*">, $util.Input<$util.Input<string>[]>>>;
