@@ -10,15 +10,14 @@ import { actionsInUse, chooseActions } from "../core/remediation/responses.js";
 import type { IncidentView } from "../core/remediation/types.js";
 import {
   type AccessContext,
-  accessFor,
   actionsOf,
-  DEPLOYED_FUNCTIONS,
   iamWritesOf,
   type ResourceRef,
   rulesRoleAccess,
   toolIdentityArns,
   workflowRoleAccess,
 } from "./access.js";
+import { accessFor, DEPLOYED_FUNCTIONS } from "./functions.js";
 import { memberRolePolicy } from "./organization.js";
 import { IAM_ACTION, policyDocument } from "./policy.js";
 

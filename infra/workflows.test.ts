@@ -1,19 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { CATEGORIES } from "../core/model/catalog.js";
-import { TASK_NAMES, type TaskName } from "../core/model/tasks.js";
+import { perTask, TASK_NAMES, type TaskName } from "../core/model/tasks.js";
 import { validateAsl } from "../test/workflows/asl-validator.js";
 import { placeholder, placeholdersIn, workflowDefinition } from "../workflows/index.js";
 import { FUNCTION_SPECS } from "./functions.js";
-import {
-  deployedDefinition,
-  deployedStateMachineName,
-  invokedFunctions,
-  stateMachineArns,
-  type TaskFunctionArns,
-} from "./workflows.js";
+import { deployedDefinition, deployedStateMachineName, invokedFunctions, stateMachineArns } from "./workflows.js";
 
 const arnOf = (task: TaskName) => `arn:aws:lambda:eu-west-1:123456789012:function:riposte-prod-${task}-a1b2c3d`;
-const ARNS = Object.fromEntries(TASK_NAMES.map((task) => [task, arnOf(task)])) as TaskFunctionArns;
+const ARNS = perTask(arnOf);
 
 describe("deployedDefinition", () => {
   it.each(CATEGORIES)("%s: every placeholder replaced by a deployed function, nothing else changed", (category) => {

@@ -1,4 +1,6 @@
+import { perTask } from "../core/model/tasks";
 import { toolIdentityArns } from "../infra/access";
+import { FUNCTION_SPECS } from "../infra/functions";
 import { stateMachineArns } from "../infra/workflows";
 import { config } from "./config";
 import { functionArgs, type Links, type ResourceArns } from "./lib/function";
@@ -7,8 +9,7 @@ import { dashboardToken, dashboardUsers, intakeToken, slackBotToken, slackSignin
 import { settings } from "./settings";
 import { incidents, table } from "./storage";
 
-// The workflow's task functions, one per state kind (their handlers are functions/<task>.ts).
-// The workflows reference these values; what each may do is generated in infra/access.ts.
+// The links and resource ARNs the deployed functions are given, and the workflow's task functions.
 
 export const links: Links = {
   Settings: settings,
@@ -40,13 +41,8 @@ export const storeArns: ResourceArns = {
   ...(memberRole ? { memberRoles: [$interpolate`arn:${partition}:iam::*:role/${memberRole.name}`] } : {}),
 };
 
-const task = { links, arns: storeArns };
-
-export const openFunction = new sst.aws.Function("Open", functionArgs("open", task));
-export const enrichFunction = new sst.aws.Function("Enrich", functionArgs("enrich", task));
-export const scoreFunction = new sst.aws.Function("Score", functionArgs("score", task));
-export const notifyFunction = new sst.aws.Function("Notify", functionArgs("notify", task));
-export const approvalFunction = new sst.aws.Function("Approval", functionArgs("approval", task));
-export const remediateFunction = new sst.aws.Function("Remediate", functionArgs("remediate", task));
-export const verifyFunction = new sst.aws.Function("Verify", functionArgs("verify", task));
-export const recordFunction = new sst.aws.Function("Record", functionArgs("record", task));
+// One function per task of core/model/tasks.ts, as infra/functions.ts declares it (handler
+// functions/<task>.ts, size, time, access); the workflows reference these values.
+export const taskFunctions = perTask(
+  (task) => new sst.aws.Function(FUNCTION_SPECS[task].logicalName, functionArgs(task, { links, arns: storeArns })),
+);

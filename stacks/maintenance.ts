@@ -1,4 +1,4 @@
-import { functionsDeployed } from "../infra/access";
+import { functionsDeployed } from "../infra/functions";
 import { config } from "./config";
 import { links, storeArns } from "./functions";
 import { functionArgs } from "./lib/function";

@@ -1,20 +1,12 @@
 import { CATEGORIES, type Category } from "../core/model/catalog";
+import { perTask, TASK_NAMES } from "../core/model/tasks";
 import { workflowRoleAccess } from "../infra/access";
 import { workflowProblemQueries } from "../infra/alarms";
 import { roleName, workflowLogicalName } from "../infra/names";
 import { policyDocument, serviceTrustPolicy } from "../infra/policy";
-import { deployedDefinition, deployedStateMachineName, type TaskFunctionArns } from "../infra/workflows";
+import { deployedDefinition, deployedStateMachineName } from "../infra/workflows";
 import { config } from "./config";
-import {
-  approvalFunction,
-  enrichFunction,
-  notifyFunction,
-  openFunction,
-  recordFunction,
-  remediateFunction,
-  scoreFunction,
-  verifyFunction,
-} from "./functions";
+import { taskFunctions } from "./functions";
 import { alerts } from "./notify";
 
 // One Standard state machine per category, deployed from workflows/' ASL with the task function
@@ -27,26 +19,8 @@ sst.Linkable.wrap(aws.sfn.StateMachine, (machine) => ({ properties: { arn: machi
 
 const account = aws.getCallerIdentityOutput().accountId;
 const region = aws.getRegionOutput().region;
-const taskFunctions = [
-  openFunction,
-  enrichFunction,
-  scoreFunction,
-  notifyFunction,
-  approvalFunction,
-  remediateFunction,
-  verifyFunction,
-  recordFunction,
-];
-const taskArns = $util.all({
-  open: openFunction.arn,
-  enrich: enrichFunction.arn,
-  score: scoreFunction.arn,
-  notify: notifyFunction.arn,
-  approval: approvalFunction.arn,
-  remediate: remediateFunction.arn,
-  verify: verifyFunction.arn,
-  record: recordFunction.arn,
-});
+// Every task's function ARN, by task ($util.all on a record forgets its keys: read them back by task).
+const taskArns = $util.all(perTask((task) => taskFunctions[task].arn)).apply((arns) => perTask((task) => arns[task]));
 
 const role = new aws.iam.Role("WorkflowsRole", {
   name: region.apply((r) => roleName(config.protection.toolRolePrefix, $app.stage, r, "Workflows")),
@@ -54,11 +28,13 @@ const role = new aws.iam.Role("WorkflowsRole", {
 });
 const rolePolicy = new aws.iam.RolePolicy("WorkflowsPolicy", {
   role: role.id,
-  policy: $util
-    .all(taskFunctions.map((fn) => fn.arn))
-    .apply((arns) =>
-      JSON.stringify(policyDocument(workflowRoleAccess(), (ref) => (ref === "taskFunctions" ? arns : undefined))),
+  policy: taskArns.apply((arns) =>
+    JSON.stringify(
+      policyDocument(workflowRoleAccess(), (ref) =>
+        ref === "taskFunctions" ? TASK_NAMES.map((task) => arns[task]) : undefined,
+      ),
     ),
+  ),
 });
 
 function stateMachine(category: Category) {
@@ -74,7 +50,7 @@ function stateMachine(category: Category) {
       name,
       type: "STANDARD",
       roleArn: role.arn,
-      definition: taskArns.apply((arns) => JSON.stringify(deployedDefinition(category, arns as TaskFunctionArns))),
+      definition: taskArns.apply((arns) => JSON.stringify(deployedDefinition(category, arns))),
       // Transitions without payloads: incident data stays in the store and the execution history.
       loggingConfiguration: { level: "ALL", includeExecutionData: false, logDestination: $interpolate`${logs.arn}:*` },
       tracingConfiguration: { enabled: true },

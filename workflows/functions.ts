@@ -1,24 +1,17 @@
-import type { TaskName } from "../core/model/tasks.js";
+import { capitalizedTask, perTask, type TaskName } from "../core/model/tasks.js";
 
 /**
  * The workflows name their Lambda functions by placeholder (`${OpenFunction}`…): the AWS stack
  * substitutes the deployed ARNs, the local runtime substitutes its in-process functions'
  * names, and `riposte workflows export` leaves them as they are so the ASL reads and diffs
- * cleanly.
+ * cleanly. A task's placeholder is its name capitalized, then `Function`.
  */
 
-export const FUNCTION_PLACEHOLDERS = {
-  open: "OpenFunction",
-  enrich: "EnrichFunction",
-  score: "ScoreFunction",
-  notify: "NotifyFunction",
-  approval: "ApprovalFunction",
-  remediate: "RemediateFunction",
-  verify: "VerifyFunction",
-  record: "RecordFunction",
-} as const satisfies Record<TaskName, string>;
+export type FunctionPlaceholder = `${Capitalize<TaskName>}Function`;
 
-export type FunctionPlaceholder = (typeof FUNCTION_PLACEHOLDERS)[TaskName];
+export const FUNCTION_PLACEHOLDERS: Readonly<Record<TaskName, FunctionPlaceholder>> = perTask(
+  (task): FunctionPlaceholder => `${capitalizedTask(task)}Function`,
+);
 
 /** `${OpenFunction}`: how a definition refers to a task's function before substitution. */
 export function placeholder(task: TaskName): string {

@@ -131,5 +131,34 @@ export const RecordOutputSchema = z.object({
   version: z.number().int(),
 });
 
-export const TASK_NAMES = ["open", "enrich", "score", "notify", "approval", "remediate", "verify", "record"] as const;
-export type TaskName = (typeof TASK_NAMES)[number];
+/**
+ * The workflow's tasks, in the order a workflow meets them, each with its input and output: the
+ * one list of tasks. The function placeholders (`workflows/functions.ts`), the deployed functions
+ * (`infra/functions.ts`), the stacks and the local runtime are built from its names, and tsc names
+ * whatever a new task still lacks there.
+ */
+export const TASKS = {
+  open: { input: OpenInputSchema, output: OpenOutputSchema },
+  enrich: { input: EnrichInputSchema, output: EnrichOutputSchema },
+  score: { input: ScoreInputSchema, output: ScoreOutputSchema },
+  notify: { input: NotifyInputSchema, output: NotifyOutputSchema },
+  approval: { input: RequestApprovalInputSchema, output: RequestApprovalOutputSchema },
+  remediate: { input: RemediateInputSchema, output: RemediateOutputSchema },
+  verify: { input: VerifyInputSchema, output: VerifyOutputSchema },
+  record: { input: RecordInputSchema, output: RecordOutputSchema },
+} as const;
+export type TaskName = keyof typeof TASKS;
+export type TaskSchemas = typeof TASKS;
+
+// Object.keys keeps the declaration's order and knows no other keys.
+export const TASK_NAMES = Object.keys(TASKS) as readonly TaskName[];
+
+/** One value per task, in `TASK_NAMES` order: a record no task can be missing from. */
+export function perTask<V>(value: (task: TaskName) => V): Record<TaskName, V> {
+  return Object.fromEntries(TASK_NAMES.map((task) => [task, value(task)])) as Record<TaskName, V>;
+}
+
+/** A task's name capitalized (`open` → `Open`): the stem of its function's placeholder and logical name. */
+export function capitalizedTask<T extends TaskName>(task: T): Capitalize<T> {
+  return `${task.charAt(0).toUpperCase()}${task.slice(1)}` as Capitalize<T>;
+}

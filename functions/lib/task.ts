@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { TaskDeps } from "../../core/context.js";
 import { InvalidInput } from "../../core/errors.js";
-import type { TaskName } from "../../core/model/tasks.js";
+import type { TaskName, TaskSchemas } from "../../core/model/tasks.js";
 
 /**
  * Every workflow task is defined the same way: a name, the input and output schemas from
@@ -23,6 +23,9 @@ export interface TaskFactory<IS extends z.ZodType, OS extends z.ZodType> {
   output: OS;
   create(deps: TaskDeps): (input: unknown) => Promise<z.output<OS>>;
 }
+
+/** The factory of task `T`: its schemas are the task's own (`TASKS` in `core/model/tasks.ts`). */
+export type TaskFactoryOf<T extends TaskName> = TaskFactory<TaskSchemas[T]["input"], TaskSchemas[T]["output"]>;
 
 function incidentIdOf(input: unknown): string | undefined {
   if (typeof input !== "object" || input === null) return undefined;

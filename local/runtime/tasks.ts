@@ -1,9 +1,8 @@
-import type { z } from "zod";
 import type { TaskDeps } from "../../core/context.js";
-import type { TaskName } from "../../core/model/tasks.js";
+import { TASK_NAMES, type TaskName } from "../../core/model/tasks.js";
 import { approvalTask } from "../../functions/approval.js";
 import { enrichTask } from "../../functions/enrich.js";
-import type { TaskFactory } from "../../functions/lib/task.js";
+import type { TaskFactoryOf } from "../../functions/lib/task.js";
 import { notifyTask } from "../../functions/notify.js";
 import { openTask } from "../../functions/open.js";
 import { recordTask } from "../../functions/record.js";
@@ -20,9 +19,7 @@ import { functionNameOf } from "../interpreter/integrations.js";
  * created with the local runtime's deps (SQLite store, the interpreter's own callbacks).
  */
 
-type AnyTaskFactory = TaskFactory<z.ZodType, z.ZodType>;
-
-export const TASK_FACTORIES: Readonly<Record<TaskName, AnyTaskFactory>> = {
+export const TASK_FACTORIES: { readonly [T in TaskName]: TaskFactoryOf<T> } = {
   open: openTask,
   enrich: enrichTask,
   score: scoreTask,
@@ -41,9 +38,9 @@ export function localFunctionName(task: TaskName): string {
 /** Values for the workflows' placeholders: local function ARNs, shaped like Lambda's. */
 export function localFunctionArns(region: string, account: string): Record<FunctionPlaceholder, string> {
   return Object.fromEntries(
-    Object.entries(FUNCTION_PLACEHOLDERS).map(([task, name]) => [
-      name,
-      `arn:aws:lambda:${region}:${account}:function:${localFunctionName(task as TaskName)}`,
+    TASK_NAMES.map((task) => [
+      FUNCTION_PLACEHOLDERS[task],
+      `arn:aws:lambda:${region}:${account}:function:${localFunctionName(task)}`,
     ]),
   ) as Record<FunctionPlaceholder, string>;
 }
@@ -57,8 +54,7 @@ export function localFunctions(
   overrides: Partial<Record<TaskName, LocalFunction>> = {},
 ): FunctionResolver {
   const byName = new Map<string, LocalFunction>();
-  for (const [task, factory] of Object.entries(TASK_FACTORIES) as [TaskName, AnyTaskFactory][]) {
-    byName.set(localFunctionName(task), overrides[task] ?? factory.create(deps));
-  }
+  for (const task of TASK_NAMES)
+    byName.set(localFunctionName(task), overrides[task] ?? TASK_FACTORIES[task].create(deps));
   return (functionName) => byName.get(functionNameOf(functionName));
 }

@@ -1,13 +1,13 @@
 import { CATEGORIES, type Category } from "../../core/model/catalog.js";
 import { TASK_NAMES, type TaskName } from "../../core/model/tasks.js";
-import { FUNCTION_SPECS } from "../../infra/functions.js";
+import { TASK_FUNCTION_SPECS } from "../../infra/functions.js";
 import { type AslStateMachine, placeholder, workflowDefinition } from "../../workflows/index.js";
 
 /**
  * What an incident costs on AWS, counted from the ASL itself: each workflow path is walked state
  * by state (Step Functions bills every state entered as a transition) and every Task state is a
  * Lambda invocation of its function, at that function's memory. Durations are assumptions (warm
- * invocations), not measurements; prices are AWS's us-east-1 list prices written in here, not
+ * invocations, `assumedWarmMs` in `infra/functions.ts`), not measurements; prices are AWS's us-east-1 list prices written in here, not
  * fetched at run time (check the pricing pages in `sources` before relying on them).
  */
 
@@ -28,18 +28,6 @@ export const PRICES = {
     "https://aws.amazon.com/dynamodb/pricing/on-demand/",
   ],
 } as const;
-
-/** Assumed warm durations (ms): store calls, Slack and SNS round trips, live AWS reads and writes. */
-export const ASSUMED_DURATION_MS: Readonly<Record<TaskName, number>> = {
-  open: 150,
-  enrich: 400,
-  score: 100,
-  notify: 500,
-  approval: 400,
-  remediate: 1200,
-  verify: 800,
-  record: 100,
-};
 
 /**
  * Store requests of one incident through the approval path, as counted by
@@ -159,7 +147,8 @@ export function pathCost(count: PathCount): PathCost {
   let gbSeconds = 0;
   for (const [task, times] of Object.entries(count.invocations) as [TaskName, number][]) {
     lambdaInvocations += times;
-    gbSeconds += times * (FUNCTION_SPECS[task].memoryMb / 1024) * (ASSUMED_DURATION_MS[task] / 1000);
+    const { memoryMb, assumedWarmMs } = TASK_FUNCTION_SPECS[task];
+    gbSeconds += times * (memoryMb / 1024) * (assumedWarmMs / 1000);
   }
   const stepFunctions = count.transitions * PRICES.stateTransition;
   const lambda = lambdaInvocations * PRICES.lambdaRequest + gbSeconds * PRICES.lambdaArmGbSecond;
@@ -224,7 +213,8 @@ export function costReport(): string {
   const example = costs.find((cost) => cost.path === "automatic, live")!;
   const perTask = (Object.entries(example.invocations) as [TaskName, number][])
     .map(
-      ([task, times]) => `${times} × ${FUNCTION_SPECS[task].memoryMb} MB × ${ASSUMED_DURATION_MS[task]} ms (${task})`,
+      ([task, times]) =>
+        `${times} × ${TASK_FUNCTION_SPECS[task].memoryMb} MB × ${TASK_FUNCTION_SPECS[task].assumedWarmMs} ms (${task})`,
     )
     .join(" + ");
   const { writes, reads, unitsPerRequest } = STORE_REQUESTS_PER_INCIDENT;
@@ -244,7 +234,7 @@ export function costReport(): string {
       rows,
     ),
     "",
-    `Costs per 1,000 executions of the path. Prices: ${PRICES.region} list prices (written into \`scripts/docs/costs.ts\`, not fetched at run time; check the AWS pricing pages) — Step Functions Standard $0.025 per 1,000 state transitions, Lambda $0.20 per million requests and $${PRICES.lambdaArmGbSecond} per GB-second on Arm, DynamoDB on-demand $0.625 per million write and $0.125 per million read request units. Lambda durations are assumptions for warm invocations (${(Object.entries(ASSUMED_DURATION_MS) as [TaskName, number][]).map(([task, ms]) => `${task} ${ms} ms`).join(", ")}), not measurements; store requests are those counted in \`test/deploy/sdk-permissions.test.ts\`, with items assumed up to 2 KB.`,
+    `Costs per 1,000 executions of the path. Prices: ${PRICES.region} list prices (written into \`scripts/docs/costs.ts\`, not fetched at run time; check the AWS pricing pages) — Step Functions Standard $0.025 per 1,000 state transitions, Lambda $0.20 per million requests and $${PRICES.lambdaArmGbSecond} per GB-second on Arm, DynamoDB on-demand $0.625 per million write and $0.125 per million read request units. Lambda durations are assumptions for warm invocations (${TASK_NAMES.map((task) => `${task} ${TASK_FUNCTION_SPECS[task].assumedWarmMs} ms`).join(", ")}), not measurements; store requests are those counted in \`test/deploy/sdk-permissions.test.ts\`, with items assumed up to 2 KB.`,
     "",
     `The "automatic, live" row worked out: ${example.transitions} transitions × $0.000025 = ${dollars(example.stepFunctions)} per incident; Lambda ${example.lambdaInvocations} requests × $0.0000002 + (${perTask}) = ${example.gbSeconds.toFixed(3)} GB-s × $${PRICES.lambdaArmGbSecond} = ${dollars(example.lambda)}; DynamoDB ${writes} writes × ${unitsPerRequest} units × $0.000000625 + ${reads} reads × ${unitsPerRequest} units × $0.000000125 = ${dollars(store)}; so ${dollars(example.total + store)} per incident, ${dollars((example.total + store) * 1000)} per 1,000.`,
   ].join("\n");

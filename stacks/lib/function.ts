@@ -1,15 +1,22 @@
-import { type AccessStatement, accessFor, type DeployedFunction, type ResourceRef } from "../../infra/access";
-import { FUNCTION_SPECS, GEO_FILES, type LinkName, retentionName } from "../../infra/functions";
+import type { AccessStatement, ResourceRef } from "../../infra/access";
+import {
+  accessFor,
+  type DeployedFunction,
+  FUNCTION_SPECS,
+  GEO_FILES,
+  type LinkName,
+  retentionName,
+} from "../../infra/functions";
 import { roleName } from "../../infra/names";
 import { accessContext, config } from "../config";
 
 const homeRegion = aws.getRegionOutput().region;
 
 /**
- * `sst.aws.Function` arguments for a deployed function, from its spec (`infra/functions`)
- * and its generated access (`infra/access`): Node 22 on ARM, bundled, JSON logs, linked only
- * to the resources it reads, and an IAM role named with the tool's role prefix (loop prevention)
- * holding exactly the statements its code needs.
+ * `sst.aws.Function` arguments for a deployed function, from its declaration (`infra/functions`:
+ * spec and grants, `accessFor`): Node 22 on ARM, bundled, JSON logs, linked only to the resources
+ * it reads, and an IAM role named with the tool's role prefix (loop prevention) holding exactly
+ * the statements its code needs.
  */
 
 export type ResourceArns = Partial<Record<Exclude<ResourceRef, "*">, $util.Input<$util.Input<string>[]>>>;

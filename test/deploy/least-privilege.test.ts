@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
 import type { ConfigInput } from "../../core/config/schema.js";
-import { accessFor, iamWritesOf } from "../../infra/access.js";
+import { iamWritesOf } from "../../infra/access.js";
 import { accessContextOf } from "../../infra/config.js";
-import { FUNCTION_SPECS } from "../../infra/functions.js";
+import { accessFor, FUNCTION_SPECS } from "../../infra/functions.js";
 import { deploymentPlan, functionPolicies } from "../../infra/plan.js";
 import { type GeneratedNames, plannedResourceArns } from "../../infra/plan-arns.js";
 import { invokedFunctions } from "../../infra/workflows.js";

@@ -4,15 +4,9 @@ import { REMEDIATION_ACTION_IDS } from "../../core/model/actions.js";
 import { CATEGORIES } from "../../core/model/catalog.js";
 import type { Finding } from "../../core/model/incident.js";
 import { createTable } from "../../core/store/dynamodb/table.js";
-import {
-  type AccessContext,
-  accessFor,
-  actionsOf,
-  DEPLOYED_FUNCTIONS,
-  type DeployedFunction,
-} from "../../infra/access.js";
+import { type AccessContext, actionsOf } from "../../infra/access.js";
 import { runtimeConfig } from "../../infra/config.js";
-import { FUNCTION_SPECS } from "../../infra/functions.js";
+import { accessFor, DEPLOYED_FUNCTIONS, type DeployedFunction, FUNCTION_SPECS } from "../../infra/functions.js";
 import { roleName, workflowLogicalName } from "../../infra/names.js";
 import { plannedResourceArns } from "../../infra/plan-arns.js";
 import { policyDocument } from "../../infra/policy.js";
