@@ -11,7 +11,7 @@ const find = (record: unknown) => findingFromEvent("iam-admin-policy-attached", 
 const admin = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
 
 describe("iam-admin-policy-attached", () => {
-  it("names the identity the call acted on as userName/roleName/groupName, and the actor apart", () => {
+  it("names the identity the call acted on as targetUserName/targetRoleName/targetGroupName, and the actor as every finding does", () => {
     const attached = find(
       iam(
         "AttachRolePolicy",
@@ -26,16 +26,16 @@ describe("iam-admin-policy-attached", () => {
     expect(attached?.facts).toMatchObject({
       eventName: "AttachRolePolicy",
       policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
-      roleName: "backdoor",
-      actorRoleName: "Deployer",
+      targetRoleName: "backdoor",
+      roleName: "Deployer",
       principalType: "AssumedRole",
     });
-    expect(attached?.facts).not.toHaveProperty("userName");
+    expect(attached?.facts).not.toHaveProperty("targetUserName");
     expect(put?.facts).toMatchObject({
       eventName: "PutUserPolicy",
       policyName: "full",
-      userName: "bob",
-      actorUserName: "alice",
+      targetUserName: "bob",
+      userName: "alice",
       adminStatements: [{ Effect: "Allow", Action: "*", Resource: "*" }],
     });
     expect(put?.summary).toBe(
@@ -50,7 +50,7 @@ describe("iam-admin-policy-attached", () => {
       /^.+ put inline policy p on group ops, and its logged document could not be read: /,
     );
     expect(finding?.facts).toMatchObject({
-      groupName: "ops",
+      targetGroupName: "ops",
       policyName: "p",
       policyProblem: expect.stringMatching(/JSON/),
     });

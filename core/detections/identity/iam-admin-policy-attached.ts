@@ -1,7 +1,7 @@
 import type { PolicyStatement } from "../../risk/resource-policy.js";
 import { declareDetection, loggedPolicy, request } from "../declare.js";
-import { type Json, principalOf, quote, str } from "../record.js";
-import { actorFacts, iamTarget, strings } from "./iam-call.js";
+import { identityFacts, type Json, principalOf, quote, str } from "../record.js";
+import { iamTarget, strings } from "./iam-call.js";
 
 /**
  * Whether an identity-policy statement allows every action on every resource: Effect Allow,
@@ -58,7 +58,7 @@ export const iamAdminPolicyAttached = declareDetection({
     const eventName = str(record.eventName);
     const actor = quote(principalOf(record) || "an unknown principal");
     const entity = entityOf(record);
-    const base = { ...actorFacts(record), eventName, ...entity.facts };
+    const base = { ...identityFacts(record), eventName, ...entity.facts };
     if (eventName.startsWith("Attach")) {
       const policyArn = str(request(record, "policyArn"));
       if (!policyArn.endsWith(":policy/AdministratorAccess")) return undefined;

@@ -1,10 +1,9 @@
-import type { IdentityFacts } from "../../model/facts.js";
 import { request } from "../declare.js";
-import { identityFacts, type Json, list, str } from "../record.js";
+import { type Json, list, str } from "../record.js";
 
 /**
  * Reading IAM calls that act on a user, role or group (Attach…Policy, Put…Policy, role trust):
- * which identity the call named, and the actor's facts under names that do not collide with it.
+ * which identity the call named.
  */
 
 export type IamEntityKind = "user" | "role" | "group";
@@ -14,8 +13,11 @@ export interface IamTarget {
   kind: IamEntityKind;
   /** The request's `userName` / `roleName` / `groupName` ("" when the record does not give it). */
   name: string;
-  /** The fact key the name goes under: `userName`, `roleName` or `groupName`. */
-  key: "userName" | "roleName" | "groupName";
+  /**
+   * The fact key the name goes under: `targetUserName`, `targetRoleName` or `targetGroupName`
+   * (`userName` and `roleName` name the actor, as in every finding: loop prevention reads them).
+   */
+  key: "targetUserName" | "targetRoleName" | "targetGroupName";
 }
 
 const KINDS: Record<string, IamEntityKind> = { User: "user", Role: "role", Group: "group" };
@@ -24,21 +26,9 @@ const KINDS: Record<string, IamEntityKind> = { User: "user", Role: "role", Group
 export function iamTarget(record: Json): IamTarget | undefined {
   const kind = KINDS[/^(?:Attach|Put)(User|Role|Group)Policy$/.exec(str(record.eventName))?.[1] ?? ""];
   if (!kind) return undefined;
-  const key = `${kind}Name` as IamTarget["key"];
-  return { kind, name: str(request(record, key)), key };
-}
-
-/**
- * The actor's identity facts with its own user or role name moved to `actorUserName` /
- * `actorRoleName`, so that `userName` / `roleName` can name the identity the call acted on.
- */
-export function actorFacts(record: Json): Omit<IdentityFacts, "userName" | "roleName"> & Record<string, unknown> {
-  const { userName, roleName, ...rest } = identityFacts(record);
-  return {
-    ...rest,
-    ...(userName ? { actorUserName: userName } : {}),
-    ...(roleName ? { actorRoleName: roleName } : {}),
-  };
+  const requestKey = `${kind}Name`;
+  const key = `target${requestKey[0]!.toUpperCase()}${requestKey.slice(1)}` as IamTarget["key"];
+  return { kind, name: str(request(record, requestKey)), key };
 }
 
 /** The strings of a policy element that may be one string or a list (other entries ignored). */

@@ -8,7 +8,7 @@ const config = parseConfig({});
 const envelopeOf = (record: unknown) => normalizeRecords(record).events[0]!.envelope;
 
 describe("iam-key-quarantined", () => {
-  it("hands the action the quarantined user as userName, the actor apart", () => {
+  it("hands the action the quarantined user as targetUserName, the actor as userName", () => {
     const record = iam(
       "AttachUserPolicy",
       { userName: "test-user", policyArn: "arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV2" },
@@ -21,8 +21,8 @@ describe("iam-key-quarantined", () => {
     expect(finding?.resource).toBe("user/test-user");
     expect(finding?.facts).toMatchObject({
       eventName: "AttachUserPolicy",
-      userName: "test-user",
-      actorUserName: "admin",
+      targetUserName: "test-user",
+      userName: "admin",
       policyArn: "arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV2",
     });
     expect(finding?.summary).toBe(

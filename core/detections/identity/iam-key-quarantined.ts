@@ -1,6 +1,5 @@
 import { declareDetection, request } from "../declare.js";
-import { principalOf, quote, str } from "../record.js";
-import { actorFacts } from "./iam-call.js";
+import { identityFacts, principalOf, quote, str } from "../record.js";
 
 /** The AWS managed quarantine policies (AWSCompromisedKeyQuarantine, …V2, …V3). */
 const QUARANTINE_POLICY = "arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantine";
@@ -27,7 +26,12 @@ export const iamKeyQuarantined = declareDetection({
     return {
       resource: userName ? `user/${userName}` : principalOf(record),
       summary: `${quote(policyArn.slice(policyArn.lastIndexOf("/") + 1), 64)} was attached to user ${quote(userName || "(name not logged)", 64)} by ${quote(principalOf(record) || "an unknown principal")}: AWS reports one of its access keys as leaked`,
-      facts: { ...actorFacts(record), eventName: str(record.eventName), policyArn, ...(userName ? { userName } : {}) },
+      facts: {
+        ...identityFacts(record),
+        eventName: str(record.eventName),
+        policyArn,
+        ...(userName ? { targetUserName: userName } : {}),
+      },
     };
   },
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ACCOUNT, iam } from "../../../test/fixtures/events/cloudtrail.js";
 import { parseConfig } from "../../config/load.js";
 import { normalizeRecords } from "../../events/index.js";
+import { causedByTool } from "../../remediation/guardrails.js";
 import { findingFromEvent } from "../stateless.js";
 import { iamRoleTrustOpened } from "./iam-role-trust-opened.js";
 
@@ -36,13 +37,20 @@ describe("iam-role-trust-opened", () => {
     );
     expect(finding?.facts).toMatchObject({
       eventName: "UpdateAssumeRolePolicy",
-      roleName: "ec2-role",
+      targetRoleName: "ec2-role",
       trustPolicy: (record.requestParameters as { policyDocument: string }).policyDocument,
       openStatements: [foreign],
       public: false,
       foreignAccounts: [FOREIGN],
-      actorUserName: "alice",
+      userName: "alice",
     });
+  });
+
+  it("does not take a target role named like Riposte's for Riposte's own doing (loop prevention reads the actor)", () => {
+    const finding = find(update({ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }, "riposte-backdoor"))!;
+
+    expect(finding.facts).toMatchObject({ targetRoleName: "riposte-backdoor" });
+    expect(causedByTool({ ...finding, id: "i-1", detection: "iam-role-trust-opened" }, config)).toBeUndefined();
   });
 
   it("says when the role is open to anyone", () => {
@@ -62,7 +70,11 @@ describe("iam-role-trust-opened", () => {
       { role: { roleName: "r2", assumeRolePolicyDocument: encodeURIComponent(document) } },
     );
 
-    expect(find(record)?.facts).toMatchObject({ roleName: "r2", trustPolicy: document, foreignAccounts: [FOREIGN] });
+    expect(find(record)?.facts).toMatchObject({
+      targetRoleName: "r2",
+      trustPolicy: document,
+      foreignAccounts: [FOREIGN],
+    });
   });
 
   it("reports a trust policy it cannot read, saying why", () => {

@@ -1,7 +1,7 @@
 import type { PolicyStatement } from "../../risk/resource-policy.js";
 import { declareDetection, loggedPolicy, type MatchContext, request, response } from "../declare.js";
-import { isObject, type Json, principalOf, quote, str } from "../record.js";
-import { actionMatches, actorFacts, strings } from "./iam-call.js";
+import { identityFacts, isObject, type Json, principalOf, quote, str } from "../record.js";
+import { actionMatches, strings } from "./iam-call.js";
 
 /**
  * Reading a role's trust policy: which Allow statements let someone outside the account assume
@@ -152,7 +152,12 @@ export const iamRoleTrustOpened = declareDetection({
     const actor = quote(principalOf(record) || "an unknown principal");
     const role = quote(roleName || "(name not logged)", 64);
     const verb = eventName === "CreateRole" ? "created role" : "changed the trust policy of role";
-    const facts = { ...actorFacts(record), eventName, ...(roleName ? { roleName } : {}), trustPolicy: asText(policy) };
+    const facts = {
+      ...identityFacts(record),
+      eventName,
+      ...(roleName ? { targetRoleName: roleName } : {}),
+      trustPolicy: asText(policy),
+    };
     const resource = roleName ? `role/${roleName}` : principalOf(record);
     if (!reading.ok) {
       return {
