@@ -28,6 +28,7 @@ export const DETECTION_IDS_BY_CATEGORY = {
     "impossible-travel",
     "unusual-region",
     "organization-leave",
+    "secrets-bulk-read",
   ],
   logging: ["cloudtrail-tampering", "web-scanning"],
   network: [
