@@ -214,15 +214,58 @@ describe("the queues' policies", () => {
 });
 
 describe("read-only management events", () => {
-  it("go to exactly the rules that learn from every API call, unless switched off", () => {
+  it("go to exactly the rules that learn from every API call or watch read-only calls, unless switched off", () => {
     const wanting = (config: ReturnType<typeof parseConfig>) =>
       deployedRules(config)
         .filter((rule) => rule.readOnlyEvents)
         .flatMap((rule) => rule.detections)
         .sort();
 
-    expect(wanting(parseConfig({}))).toEqual(["access-key-anomalous-use", "impossible-travel", "unusual-region"]);
+    expect(wanting(parseConfig({}))).toEqual([
+      "access-key-anomalous-use",
+      "impossible-travel",
+      "secrets-bulk-read",
+      "unusual-region",
+    ]);
     expect(wanting(parseConfig({ aws: { readOnlyManagementEvents: false } }))).toEqual([]);
+  });
+
+  it("reach secrets-bulk-read through a rule of its own in the state that receives them", () => {
+    const getSecretValue = {
+      version: "0",
+      id: "5e0c7a44-0000-4000-8000-000000000002",
+      "detail-type": "AWS API Call via CloudTrail",
+      source: "aws.secretsmanager",
+      account: "123456789012",
+      time: "2026-03-10T14:29:00Z",
+      region: "eu-west-1",
+      resources: [],
+      detail: {
+        eventSource: "secretsmanager.amazonaws.com",
+        eventName: "GetSecretValue",
+        eventType: "AwsApiCall",
+        readOnly: true,
+        awsRegion: "eu-west-1",
+        sourceIPAddress: "198.51.100.7",
+        requestParameters: { secretId: "prod/db" },
+        responseElements: null,
+        userIdentity: {
+          type: "IAMUser",
+          arn: "arn:aws:iam::123456789012:user/reader",
+          accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+          userName: "reader",
+        },
+      },
+    };
+    const rules = deployedRules(parseConfig({}));
+
+    const delivering = rules.filter((rule) => matches(compilePattern(JSON.parse(rule.pattern)), getSecretValue));
+
+    expect(delivering.map((rule) => [rule.id, rule.readOnlyEvents, rule.target.kind])).toEqual([
+      [READ_ONLY_RULE_ID, true, "correlate"],
+      ["secrets-bulk-read", true, "correlate"],
+    ]);
+    expect(rules.find((rule) => rule.id === READ_ONLY_RULE_ID)!.detections).not.toContain("secrets-bulk-read");
   });
 
   it("reach the correlate queue once, through one combined rule, not once per detection", () => {
@@ -267,7 +310,7 @@ describe("read-only management events", () => {
 
     const wanting = deployedRules(config).filter((rule) => rule.readOnlyEvents);
 
-    expect(wanting.map((rule) => rule.id)).toEqual(["access-key-anomalous-use"]);
+    expect(wanting.map((rule) => rule.id)).toEqual(["access-key-anomalous-use", "secrets-bulk-read"]);
   });
 });
 

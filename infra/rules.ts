@@ -97,7 +97,10 @@ const READ_ONLY_CALL = {
   },
 };
 
-/** Whether a pattern selects read-only API calls. */
+/**
+ * Whether a pattern selects read-only API calls of any service (the baseline detections). A
+ * detection that watches particular read-only calls says so itself (`readOnlyCalls`).
+ */
 export function selectsReadOnlyCalls(pattern: EventPattern): boolean {
   return matches(compilePattern(pattern), READ_ONLY_CALL);
 }
@@ -189,9 +192,12 @@ export function correlatedDetections(statefulIds: readonly DetectionId[]): Detec
 }
 
 /**
- * The id of the one rule that serves every stateful detection reading read-only calls
+ * The id of the one rule that serves every stateful detection reading every read-only call
  * (`access-key-anomalous-use`, `impossible-travel`, `unusual-region`): nearly every API call
- * matches all three, and one rule queues one copy of it instead of one per detection.
+ * matches all three, and one rule queues one copy of it instead of one per detection. Detections
+ * that watch particular read-only calls (`secrets-bulk-read`) keep a rule of their own, in the
+ * same state: merged, the pattern would outgrow EventBridge's limit. A call both select reaches
+ * the correlate queue twice, and the correlate function processes it once.
  */
 export const READ_ONLY_RULE_ID = "read-only-activity";
 
@@ -215,19 +221,25 @@ export function deployedRules(config: RiposteConfig): DeployedRule[] {
           rule.stateful || CORRELATED_STATELESS.includes(rule.detection)
             ? { kind: "correlate" }
             : { kind: "workflow", category: rule.category, inputTemplate: workflowInputTemplate(rule.detection) },
-        readOnlyEvents: config.aws.readOnlyManagementEvents && selectsReadOnlyCalls(rule.pattern),
+        readOnlyEvents:
+          config.aws.readOnlyManagementEvents && (rule.readOnlyCalls || selectsReadOnlyCalls(rule.pattern)),
       }),
     );
   return combineReadOnlyRules(single);
 }
 
 /**
- * The stateful rules that want read-only calls, as one rule in the place of the first: its
+ * The stateful rules that want every read-only call, as one rule in the place of the first: its
  * pattern is the `$or` of theirs, so it selects exactly what they selected together, and the
  * correlate function runs every stateful detection on each event it delivers.
  */
 function combineReadOnlyRules(rules: DeployedRule[]): DeployedRule[] {
-  const combined = rules.filter((rule) => rule.readOnlyEvents && rule.target.kind === "correlate");
+  const combined = rules.filter(
+    (rule) =>
+      rule.readOnlyEvents &&
+      rule.target.kind === "correlate" &&
+      selectsReadOnlyCalls(JSON.parse(rule.pattern) as EventPattern),
+  );
   if (combined.length < 2) return rules;
   const first = combined[0]!;
   const pattern = JSON.stringify({ $or: combined.map((rule) => JSON.parse(rule.pattern) as EventPattern) });

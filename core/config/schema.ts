@@ -131,6 +131,16 @@ export const ConfigSchema = z.strictObject({
         .prefault({}),
       /** How long a principal's (or key's) known IPs, devices, countries and ASNs are remembered. */
       baseline: z.strictObject({ days: z.number().positive().default(90) }).prefault({}),
+      /**
+       * `secrets-bulk-read`: one principal reading at least `secrets` distinct secrets and
+       * decrypted parameters within `windowMinutes` (at most 500, which bounds its state).
+       */
+      secretsBulkRead: z
+        .strictObject({
+          secrets: z.number().int().min(2).max(500).default(10),
+          windowMinutes: minutes.default(10),
+        })
+        .prefault({}),
       sgCreatedOpen: z.strictObject({ windowMinutes: minutes.default(10) }).prefault({}),
       sgRepeatedOpen: z
         .strictObject({ rules: z.number().int().min(2).default(3), windowMinutes: minutes.default(10) })
@@ -522,7 +532,8 @@ export const ConfigSchema = z.strictObject({
       /**
        * Let the rules that learn from every API call (the baselines of anomalous key use, impossible
        * travel and unusual regions) also receive read-only calls (Get/List/Describe): more events,
-       * better baselines. Needs a trail logging read management events.
+       * better baselines. `secrets-bulk-read` watches read-only calls only and sees nothing without
+       * them. Needs a trail logging read management events.
        */
       readOnlyManagementEvents: z.boolean().default(true),
       /**

@@ -76,20 +76,23 @@ export interface CorrelationStore {
 
 /**
  * Read-modify-write with optimistic concurrency: `change` gets the current value (or undefined)
- * and returns the new one (or undefined to leave it); retried when another writer got in first.
+ * and returns the new one (or undefined to leave it); retried when another writer got in first,
+ * so `change` must not keep anything from an attempt that lost. `expiresAt` may depend on the
+ * new value (state that lives as long as its newest entry).
  */
 export async function updateItem<T>(
   store: CorrelationStore,
   key: string,
   now: number,
-  expiresAt: number,
+  expiresAt: number | ((next: T) => number),
   change: (current: T | undefined) => T | undefined,
 ): Promise<T | undefined> {
   for (let attempt = 0; attempt < 8; attempt++) {
     const current = await store.get<T>(key, now);
     const next = change(current?.value);
     if (next === undefined) return current?.value;
-    if (await store.put(key, next, { now, expiresAt, ifVersion: current?.version ?? 0 })) return next;
+    const expiry = typeof expiresAt === "function" ? expiresAt(next) : expiresAt;
+    if (await store.put(key, next, { now, expiresAt: expiry, ifVersion: current?.version ?? 0 })) return next;
   }
   throw new Error(`correlation state ${key} kept changing under concurrent writers`);
 }

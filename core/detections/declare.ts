@@ -31,6 +31,11 @@ export interface WatchedCalls {
    * (Lambda logs `CreateFunctionUrlConfig20211031`, `AddPermission20150331v2`).
    */
   names: readonly (string | { prefix: string })[];
+  /**
+   * Conditions on the record (`detail`, EventBridge pattern syntax) for these calls only, e.g. a
+   * request flag one service's calls must carry. The pattern then has one `$or` branch per entry.
+   */
+  where?: EventPattern;
 }
 
 /** What a candidate record amounts to: the finding's resource, summary, facts (and severity when it varies). */
@@ -75,30 +80,44 @@ function nameMatches(names: WatchedCalls["names"], name: string): boolean {
   return names.some((entry) => (typeof entry === "string" ? entry === name : name.startsWith(entry.prefix)));
 }
 
+/** What the pattern of watched calls is made of (a declaration, stateless or correlated). */
+export type WatchedCallsDeclaration = Pick<DetectionDeclaration, "id" | "calls" | "where">;
+
 /** The EventBridge pattern of a declaration's candidate calls (successful ones only). */
-function callsPattern(declaration: DetectionDeclaration, config: RiposteConfig): EventPattern {
+export function callsPattern(declaration: WatchedCallsDeclaration, config: RiposteConfig): EventPattern {
   if (declaration.calls.length === 0) throw new Error(`detection ${declaration.id} watches no calls`);
   const sources = [...new Set(declaration.calls.map((calls) => calls.source))];
-  const eventSources = [...new Set(declaration.calls.map(eventSourceOf))];
   const detailTypes = [...new Set(declaration.calls.map((calls) => calls.detailType ?? "AWS API Call via CloudTrail"))];
-  const names = declaration.calls.flatMap((calls) => calls.names);
+  const where = declaration.where?.(config) ?? {};
+  for (const conditions of [where, ...declaration.calls.map((calls) => calls.where ?? {})]) {
+    for (const key of ["eventSource", "eventName", "errorCode"]) {
+      if (key in conditions) throw new Error(`detection ${declaration.id}: "where" may not constrain ${key}`);
+    }
+  }
+  const branches = declaration.calls.length > 1 && declaration.calls.some((calls) => calls.where);
+  if (branches && "$or" in where) {
+    throw new Error(`detection ${declaration.id}: "where" may not have an $or when its calls have conditions`);
+  }
+  const calls = branches
+    ? { $or: declaration.calls.map((entry) => ({ ...selection([entry]), ...entry.where })) }
+    : { ...selection(declaration.calls), ...declaration.calls[0]!.where };
+  return {
+    source: sources,
+    "detail-type": detailTypes,
+    detail: { ...calls, ...NO_ERROR, ...where },
+  };
+}
+
+/** The eventSource and eventName conditions that select some calls. */
+function selection(calls: readonly WatchedCalls[]): EventPattern {
+  const names = calls.flatMap((entry) => entry.names);
   const exact = [...new Set(names.filter((name): name is string => typeof name === "string"))];
   const prefixes = [
     ...new Set(names.filter((name): name is { prefix: string } => typeof name !== "string").map((n) => n.prefix)),
   ];
-  const where = declaration.where?.(config) ?? {};
-  for (const key of ["eventSource", "eventName", "errorCode"]) {
-    if (key in where) throw new Error(`detection ${declaration.id}: "where" may not constrain ${key}`);
-  }
   return {
-    source: sources,
-    "detail-type": detailTypes,
-    detail: {
-      eventSource: eventSources,
-      eventName: [...exact, ...prefixes.map((prefix) => ({ prefix }))],
-      ...NO_ERROR,
-      ...where,
-    },
+    eventSource: [...new Set(calls.map(eventSourceOf))],
+    eventName: [...exact, ...prefixes.map((prefix) => ({ prefix }))],
   };
 }
 
@@ -106,7 +125,7 @@ function callsPattern(declaration: DetectionDeclaration, config: RiposteConfig):
  * The pair (eventSource, eventName) is one the declaration watches. A pattern over several
  * services selects every name on every one of them; this keeps `ssm:GetSecretValue` out.
  */
-function watches(declaration: DetectionDeclaration, record: Json): boolean {
+export function watches(declaration: Pick<DetectionDeclaration, "calls">, record: Json): boolean {
   const eventSource = str(record.eventSource);
   const eventName = str(record.eventName);
   return declaration.calls.some((calls) => eventSourceOf(calls) === eventSource && nameMatches(calls.names, eventName));

@@ -1,3 +1,4 @@
+import type { DeclaredCorrelation } from "./correlate.js";
 import type { DeclaredDetection } from "./declare.js";
 import { consoleLoginWithoutMfa } from "./identity/console-login-without-mfa.js";
 import { federationProviderChanged } from "./identity/federation-provider-changed.js";
@@ -5,6 +6,7 @@ import { iamAdminPolicyAttached } from "./identity/iam-admin-policy-attached.js"
 import { iamKeyQuarantined } from "./identity/iam-key-quarantined.js";
 import { iamRoleTrustOpened } from "./identity/iam-role-trust-opened.js";
 import { organizationLeave } from "./identity/organization-leave.js";
+import { secretsBulkRead } from "./identity/secrets-bulk-read.js";
 import { configRecordingStopped } from "./logging/config-recording-stopped.js";
 import { eventbridgeRuleDisabled } from "./logging/eventbridge-rule-disabled.js";
 import { flowLogsDeleted } from "./logging/flow-logs-deleted.js";
@@ -30,10 +32,10 @@ import { s3ReplicationExternal } from "./storage/s3-replication-external.js";
 import { s3VersioningSuspended } from "./storage/s3-versioning-suspended.js";
 
 /**
- * The declared detections (`declare.ts`), one file each; `catalog.ts` places them in the order of
- * `core/model/catalog.ts`, so the order here does not matter.
+ * The declared detections (`declare.ts`) and correlations (`correlate.ts`), one file each;
+ * `catalog.ts` places them in the order of `core/model/catalog.ts`, so the order here does not matter.
  */
-export const DECLARED_DETECTIONS: readonly DeclaredDetection[] = [
+export const DECLARED_DETECTIONS: readonly (DeclaredDetection | DeclaredCorrelation)[] = [
   organizationLeave,
   lambdaUrlPublic,
   naclAllowAll,
@@ -63,4 +65,5 @@ export const DECLARED_DETECTIONS: readonly DeclaredDetection[] = [
   iamKeyQuarantined,
   federationProviderChanged,
   consoleLoginWithoutMfa,
+  secretsBulkRead,
 ];

@@ -13,6 +13,8 @@ export interface EventBridgeRule {
    * included) or, as a second `$or` branch, the events it only learns from (any principal).
    */
   pattern: EventPattern;
+  /** The detection watches read-only calls (see `DetectionText.readOnlyCalls`). */
+  readOnlyCalls: boolean;
 }
 
 /** One EventBridge rule per enabled detection, as deployed on AWS. */
@@ -25,6 +27,7 @@ export function eventBridgeRules(config: RiposteConfig): EventBridgeRule[] {
       category: definition.category,
       stateful: definition.stateful,
       pattern: learn ? { $or: [fire, learn] } : fire,
+      readOnlyCalls: definition.readOnlyCalls === true,
     };
   });
 }

@@ -45,6 +45,12 @@ export interface DetectionText {
    * on the access key's user of a GuardDuty finding, or not applicable (no principal in the event).
    */
   loopPrevention?: "cloudtrail" | "guardduty" | "not-applicable";
+  /**
+   * The detection watches read-only management calls (Get/List/Describe), which EventBridge
+   * delivers only to rules in the `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` state.
+   * (Detections whose pattern selects any API call are recognised without it: `infra/rules.ts`.)
+   */
+  readOnlyCalls?: boolean;
 }
 
 /** Everything a stateful detection may use while handling one event. */

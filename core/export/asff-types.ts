@@ -52,9 +52,6 @@ const PUBLIC_DATA = [BEST_PRACTICES, "Effects/Data Exposure"];
 const FIRST_TYPES: Readonly<Partial<Record<DetectionId, readonly string[]>>> = {
   "root-account-usage": ["TTPs/Privilege Escalation", "Unusual Behaviors/User"],
   "console-login-failure": ["TTPs/Credential Access"],
-  "console-login-brute-force": ["TTPs/Credential Access"],
-  "console-login-new-ip": ["TTPs/Initial Access", "Unusual Behaviors/User"],
-  "console-login-new-device": ["TTPs/Initial Access", "Unusual Behaviors/User"],
   "mfa-deactivated": ["TTPs/Defense Evasion", "TTPs/Persistence"],
   "credential-change": ["TTPs/Persistence"],
   "access-key-created": ["TTPs/Persistence"],

@@ -53,6 +53,7 @@ const BENIGN_BUT_TRUE: Record<string, string> = {
   "ct-0117/resource-policy-public": "Panther aws_resource_made_public test: ECR repository policy granting everyone",
   "ct-0121/resource-policy-public": "Panther aws_resource_made_public test: SQS queue policy granting everyone",
   "ct-0129/resource-policy-public": "Panther aws_resource_made_public test: KMS key policy granting everyone",
+  "ct-0282/secrets-bulk-read": "Stratus ssm-retrieve-securestring-parameters: one principal decrypting many SecureString parameters",
   "ct-0287/log-deletion": "Stratus dns-delete-logs: DeleteResolverQueryLogConfig",
   "ct-0291/flow-logs-deleted": "Stratus vpc-remove-flow-logs: DeleteFlowLogs",
   "ct-0302/ec2-userdata-modified": "Stratus ec2-user-data: ModifyInstanceAttribute setting userData",
@@ -65,14 +66,16 @@ const BENIGN_BUT_TRUE: Record<string, string> = {
   "ct-0339/iam-role-trust-opened": "Stratus iam-create-backdoor-role: role created trusting a foreign account",
   "ct-0343/resource-policy-public": "Stratus lambda-backdoor-function: AddPermission for principal *",
   "ct-0487/flow-logs-deleted": "invictus lab, Stratus vpc-remove-flow-logs: DeleteFlowLogs",
-  "ct-0513/log-deletion": "invictus lab, Terraform teardown deleting the detonation's flow-log group: a log group deleted",
+  "ct-0513/log-deletion":
+    "invictus lab, Terraform teardown deleting the detonation's flow-log group: a log group deleted",
   "ct-0552/ami-shared": "invictus lab, Stratus ec2-share-ami",
   "ct-0553/ebs-snapshot-shared": "invictus lab, Stratus ec2-share-ebs-snapshot",
   "ct-0585/rds-snapshot-shared": "invictus lab, Stratus rds-share-snapshot",
   "ct-0591/iam-role-trust-opened": "invictus lab, Stratus iam-backdoor-role",
   "ct-0593/iam-admin-policy-attached": "invictus lab, Stratus iam-create-admin-user",
   "ct-0600/resource-policy-public": "invictus lab, Stratus lambda-backdoor-function",
-  "ct-0671/rds-protection-removed": "invictus lab, Terraform deleting a DB snapshot after a Stratus run: a successful DeleteDBSnapshot",
+  "ct-0671/rds-protection-removed":
+    "invictus lab, Terraform deleting a DB snapshot after a Stratus run: a successful DeleteDBSnapshot",
 };
 
 function withTime(event: unknown): unknown {
@@ -212,6 +215,11 @@ describe.skipIf(!available)("external labelled corpus", () => {
       "iam-role-trust-opened": 1,
       // The lab's IAM user signing in to the console with a password and no MFA.
       "console-login-without-mfa": 1,
+      // Terraform, as the lab's one user, reading back the 20 secrets and 42 SecureString parameters
+      // it manages: at set-up (11:57:50, the Stratus retrieval of the same secrets a second later
+      // falls in that window) and at teardown (12:07). A refresh reads every secret it manages:
+      // the detection's tuning names deployments as the bulk readers it cannot tell from a dump.
+      "secrets-bulk-read": 2,
     });
   });
 });

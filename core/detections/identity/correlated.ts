@@ -1,7 +1,8 @@
+import type { RiposteConfig } from "../../config/schema.js";
 import { updateItem } from "../../correlation/store.js";
 import { distanceKm } from "../../geo/distance.js";
 import type { Location } from "../../geo/locate.js";
-import type { SecurityEvent } from "../../model/event.js";
+import { declareFirstSeen, declareThreshold } from "../correlate.js";
 import { cloudTrailDraft, eventIdOf } from "../draft.js";
 import { NO_ERROR } from "../pattern-helpers.js";
 import { accountOf, at, identityFacts, type Json, principalOf, quote, str, succeeded } from "../record.js";
@@ -45,140 +46,115 @@ const isTrusted = (ip: string, context: CorrelationContext) => context.isTrusted
 
 // ---------------------------------------------------------------- brute force
 
-interface Failure {
-  id: string;
-  at: number;
-  ip: string;
-}
-
-export const consoleLoginBruteForce: StatefulDetection = {
+export const consoleLoginBruteForce = declareThreshold({
   id: "console-login-brute-force",
   title: "Console sign-in brute force",
   category: "identity",
   severity: "high",
   attack: { id: "T1110.001", name: "Brute Force: Password Guessing" },
-  stateful: true,
+  asff: ["TTPs/Credential Access"],
   description:
     "At least `thresholds.bruteForce.failures` (3) failed console sign-ins for one principal within `thresholds.bruteForce.windowMinutes` (10) minutes. Each finding consumes the failures it counted.",
   why: "Repeated failures against one identity are password guessing; a success right after is a likely compromise.",
   tuning:
     "Raise the failure count or shorten the window for noisy users. Remediation denies the user for `remediation.denyPolicyMinutes` with a policy that expires by itself.",
   response: { mode: "auto", action: "iam-deny-temporarily" },
-  buildPattern: () => consoleLogins("Failure"),
-  async correlate(event, context) {
-    const record = event.envelope.detail as Json;
-    const { failures: threshold, windowMinutes } = context.config.thresholds.bruteForce;
-    const window = windowMinutes * 60_000;
-    const failure: Failure = { id: eventIdOf(event.envelope), at: event.epochMs, ip: str(record.sourceIPAddress) };
-    let fired: Failure[] | undefined;
-    await updateItem<Failure[]>(
-      context.state,
-      `bruteforce|${principalKey(record)}`,
-      context.now,
-      context.now + window,
-      (current) => {
-        const recent = (current ?? []).filter((entry) => entry.at > context.now - window);
-        // A duplicate delivery of the same record is not another attempt.
-        if (recent.some((entry) => entry.id === failure.id && entry.at === failure.at)) return undefined;
-        recent.push(failure);
-        if (recent.length < threshold) return recent;
-        fired = recent;
-        return [];
-      },
-    );
-    if (!fired) return [];
+  pattern: () => consoleLogins("Failure"),
+  group: (record) => principalKey(record),
+  stateKey: (group) => `bruteforce|${group}`,
+  threshold: (config) => ({
+    count: config.thresholds.bruteForce.failures,
+    windowMinutes: config.thresholds.bruteForce.windowMinutes,
+  }),
+  // Each finding consumes its failures; the next `failures` ones fire again.
+  rearm: "count",
+  note: (record) => str(record.sourceIPAddress),
+  found(record, counted, context) {
     const principal = principalOf(record);
-    const ips = [...new Set(fired.map((entry) => entry.ip).filter(Boolean))];
-    const draft = cloudTrailDraft(event.envelope, {
+    const ips = [...new Set(counted.map((entry) => entry.note).filter(Boolean))];
+    return {
       resource: principal,
-      summary: `${fired.length} failed console sign-ins for ${quote(principal)} within ${windowMinutes} minutes from ${ips.map((ip) => quote(ip, 45)).join(", ") || "unknown addresses"}`,
-      facts: { ...identityFacts(record), failures: fired, sourceIps: ips },
-    });
-    return [{ ...draft, eventIds: [...new Set(fired.map((entry) => entry.id))] }];
+      summary: `${counted.length} failed console sign-ins for ${quote(principal)} within ${context.config.thresholds.bruteForce.windowMinutes} minutes from ${ips.map((ip) => quote(ip, 45)).join(", ") || "unknown addresses"}`,
+      facts: {
+        ...identityFacts(record),
+        failures: counted.map((entry) => ({ id: entry.id, at: entry.at, ip: entry.note })),
+        sourceIps: ips,
+      },
+    };
   },
-};
+});
 
 // ---------------------------------------------------------------- new IP / new device
 
-function newBaselineMember(
-  which: "ip" | "device",
-): (event: SecurityEvent, context: CorrelationContext) => Promise<{ record: Json; value: string } | undefined> {
-  return async (event, context) => {
-    const record = event.envelope.detail as Json;
-    const value = which === "ip" ? str(record.sourceIPAddress) : str(record.userAgent).trim();
-    if (!value) return undefined;
-    if (which === "ip" && context.locate(value).kind === "invalid") return undefined;
-    const { added, size } = await context.state.addToSet(signInBaselineKey(which, principalKey(record)), [value], {
-      now: context.now,
-      expiresAt: baselineExpiry(context),
-    });
-    // New, and the principal had signed in before (from somewhere else).
-    if (added.length === 0 || size < 2) return undefined;
-    if (which === "ip" && isTrusted(value, context)) return undefined;
-    return { record, value };
-  };
-}
+/** The sign-in baselines: values never seen for the principal, once it has signed in before. */
+const signInBaseline = (config: RiposteConfig) => ({ lookbackDays: config.thresholds.baseline.days, learningDays: 0 });
 
-const newIp = newBaselineMember("ip");
-const newDevice = newBaselineMember("device");
-
-export const consoleLoginNewIp: StatefulDetection = {
+export const consoleLoginNewIp = declareFirstSeen({
   id: "console-login-new-ip",
   title: "Console sign-in from a new IP address",
   category: "identity",
   severity: "medium",
   attack: { id: "T1078.004", name: "Valid Accounts: Cloud Accounts" },
-  stateful: true,
+  asff: ["TTPs/Initial Access", "Unusual Behaviors/User"],
   description:
     "A successful console sign-in from an IP address never seen for that principal, once the principal has at least one earlier successful sign-in. Known addresses are remembered for `thresholds.baseline.days` (90).",
   why: "Stolen passwords are used from the attacker's network, not the victim's usual ones.",
   tuning:
     "Add office and VPN egress ranges to `trustedCidrs`: they are never new. Roaming users will fire; that is the trade-off.",
   response: { mode: "notify" },
-  buildPattern: () => consoleLogins("Success"),
-  async correlate(event, context) {
-    const found = await newIp(event, context);
-    if (!found) return [];
-    const principal = principalOf(found.record);
-    const where = context.locate(found.value);
-    const place = [where.city, where.countryName ?? where.country].filter(Boolean).join(", ");
-    return [
-      cloudTrailDraft(event.envelope, {
-        resource: principal,
-        summary: `${quote(principal)} signed in to the console from a new address ${quote(found.value, 45)}${place ? ` (${quote(place, 80)})` : ""}`,
-        facts: { ...identityFacts(found.record), newIp: found.value, country: where.country, asn: where.asn },
-      }),
-    ];
+  pattern: () => consoleLogins("Success"),
+  group: (record) => principalKey(record),
+  stateKey: (group) => signInBaselineKey("ip", group),
+  baseline: signInBaseline,
+  values: (record, context) => {
+    const ip = str(record.sourceIPAddress);
+    return ip && context.locate(ip).kind !== "invalid" ? [ip] : [];
   },
-};
+  found(record, [ip], context) {
+    // A trusted address is learned but never new.
+    if (!ip || context.isTrusted(ip)) return undefined;
+    const principal = principalOf(record);
+    const where = context.locate(ip);
+    const place = [where.city, where.countryName ?? where.country].filter(Boolean).join(", ");
+    return {
+      resource: principal,
+      summary: `${quote(principal)} signed in to the console from a new address ${quote(ip, 45)}${place ? ` (${quote(place, 80)})` : ""}`,
+      facts: { ...identityFacts(record), newIp: ip, country: where.country, asn: where.asn },
+    };
+  },
+});
 
-export const consoleLoginNewDevice: StatefulDetection = {
+export const consoleLoginNewDevice = declareFirstSeen({
   id: "console-login-new-device",
   title: "Console sign-in from a new device",
   category: "identity",
   severity: "low",
   attack: { id: "T1078.004", name: "Valid Accounts: Cloud Accounts" },
-  stateful: true,
+  asff: ["TTPs/Initial Access", "Unusual Behaviors/User"],
   description:
     "A successful console sign-in with a user agent never seen for that principal, once the principal has at least one earlier successful sign-in.",
   why: "A new browser or operating system, together with other signals (new IP, odd hours), points at someone else using the account.",
   tuning:
     "Browser updates change the user agent and fire too: low severity, notify only. Turn it off if it is noise for you.",
   response: { mode: "notify" },
-  buildPattern: () => consoleLogins("Success"),
-  async correlate(event, context) {
-    const found = await newDevice(event, context);
-    if (!found) return [];
-    const principal = principalOf(found.record);
-    return [
-      cloudTrailDraft(event.envelope, {
-        resource: principal,
-        summary: `${quote(principal)} signed in to the console from a new device (${quote(found.value, 120)})`,
-        facts: { ...identityFacts(found.record), newUserAgent: found.value },
-      }),
-    ];
+  pattern: () => consoleLogins("Success"),
+  group: (record) => principalKey(record),
+  stateKey: (group) => signInBaselineKey("device", group),
+  baseline: signInBaseline,
+  values: (record) => {
+    const agent = str(record.userAgent).trim();
+    return agent ? [agent] : [];
   },
-};
+  found(record, [agent]) {
+    if (!agent) return undefined;
+    const principal = principalOf(record);
+    return {
+      resource: principal,
+      summary: `${quote(principal)} signed in to the console from a new device (${quote(agent, 120)})`,
+      facts: { ...identityFacts(record), newUserAgent: agent },
+    };
+  },
+});
 
 // ---------------------------------------------------------------- anomalous access key use
 
