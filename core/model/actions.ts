@@ -31,6 +31,8 @@ export const REMEDIATION_ACTION_IDS = [
   "waf-block-ip",
   /** Add a network ACL deny entry for the client IP. */
   "nacl-deny-ip",
+  /** UpdateDetector Enable=true on the suspended GuardDuty detector. */
+  "guardduty-enable-detector",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

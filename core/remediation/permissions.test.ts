@@ -5,6 +5,7 @@ import {
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
 } from "@aws-sdk/client-ec2";
+import { GetDetectorCommand, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
 import {
   GetAccessKeyLastUsedCommand,
   GetRoleCommand,
@@ -24,7 +25,7 @@ import {
 import { GetPublicAccessBlockCommand as GetAccountBlockCommand } from "@aws-sdk/client-s3-control";
 import { GetIPSetCommand } from "@aws-sdk/client-wafv2";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { config, incident } from "../../test/remediation/fixtures.js";
+import { config, declaredIncident, incident } from "../../test/remediation/fixtures.js";
 import { mockAws, runPlanned } from "../../test/remediation/mock-aws.js";
 import { silentLogger } from "../log.js";
 import { REMEDIATION_ACTION_IDS, type RemediationActionId } from "../model/actions.js";
@@ -54,6 +55,10 @@ const IAM_PREFIX: Record<string, string> = {
   cloudtrail: "cloudtrail",
   wafv2: "wafv2",
   sts: "sts",
+  guardduty: "guardduty",
+  config: "config",
+  kms: "kms",
+  rds: "rds",
 };
 
 const IAM_NAME_EXCEPTIONS: Record<string, string> = {
@@ -74,6 +79,7 @@ function iamActionOf(sent: string): string {
 }
 
 const KEY = "AKIAABCDEFGHIJKLMNOP";
+const DETECTOR = "12abc34d567e8fa901bc2d34e56789f0";
 const BUCKET = "exposed-bucket";
 const wafConfig = config({
   remediation: {
@@ -97,10 +103,13 @@ const publicGrant = {
 };
 const user = { User: { UserName: "alice", UserId: "AIDA", Arn: "arn", Path: "/", CreateDate: new Date() } };
 
-/** Scenarios that together take every path of an action that sends something. */
+/**
+ * Scenarios that together take every path of an action that sends something. `direct` plans the
+ * action itself: its detection (declared in issue 15) answers notify until it is wired to it.
+ */
 const SCENARIOS: Record<
   RemediationActionId,
-  { incident: ReturnType<typeof incident>; config?: ReturnType<typeof config>; mock: () => void }[]
+  { incident: ReturnType<typeof incident>; config?: ReturnType<typeof config>; direct?: true; mock: () => void }[]
 > = {
   "revoke-sg-rules": [
     {
@@ -268,6 +277,19 @@ const SCENARIOS: Record<
           .resolves({ NetworkAcls: [{ NetworkAclId: "acl-0123456789abcdef0", Entries: [] }] }),
     },
   ],
+  "guardduty-enable-detector": [
+    {
+      incident: declaredIncident("guardduty-disabled", "logging", {
+        eventName: "UpdateDetector",
+        detectorId: DETECTOR,
+      }),
+      direct: true,
+      mock: () => {
+        aws.guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
+        aws.guardduty.on(GetDetectorCommand).resolves({ Status: "DISABLED", ServiceRole: "r" });
+      },
+    },
+  ],
 };
 
 async function commandsUsedBy(id: RemediationActionId): Promise<string[]> {
@@ -276,7 +298,10 @@ async function commandsUsedBy(id: RemediationActionId): Promise<string[]> {
     aws.reset();
     scenario.mock();
     const cfg = scenario.config ?? config();
-    const { planned, applied } = await runPlanned(scenario.incident, cfg, { approved: true });
+    const { planned, applied } = await runPlanned(scenario.incident, cfg, {
+      approved: true,
+      ...(scenario.direct ? { action: id } : {}),
+    });
     expect(planned.action).toBe(id);
     expect(applied.outcome).toBe("applied");
     const action = getAction(id);

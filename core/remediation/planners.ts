@@ -1,6 +1,7 @@
 import { InvalidInput } from "../errors.js";
 import { REMEDIATION_ACTION_IDS, type RemediationActionId } from "../model/actions.js";
 import { startLoggingPlanner } from "./actions/cloudtrail.plan.js";
+import { enableDetectorPlanner } from "./actions/guardduty-detector.plan.js";
 import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
 import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-policies.plan.js";
 import { naclDenyIpPlanner } from "./actions/nacl.plan.js";
@@ -32,6 +33,7 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "cloudtrail-start-logging": erasePlanner(startLoggingPlanner),
   "waf-block-ip": erasePlanner(wafBlockIpPlanner),
   "nacl-deny-ip": erasePlanner(naclDenyIpPlanner),
+  "guardduty-enable-detector": erasePlanner(enableDetectorPlanner),
 };
 
 /** Whether `id` names a remediation action. */

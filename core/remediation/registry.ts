@@ -1,5 +1,6 @@
 import type { RemediationActionId } from "../model/actions.js";
 import { startLogging } from "./actions/cloudtrail.js";
+import { enableDetector } from "./actions/guardduty-detector.js";
 import { deactivateAccessKey } from "./actions/iam-access-key.js";
 import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
 import { naclDenyIp } from "./actions/nacl.js";
@@ -32,6 +33,7 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "cloudtrail-start-logging": eraseAction(startLogging),
   "waf-block-ip": eraseAction(wafBlockIp),
   "nacl-deny-ip": eraseAction(naclDenyIp),
+  "guardduty-enable-detector": eraseAction(enableDetector),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

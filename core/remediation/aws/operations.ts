@@ -12,6 +12,7 @@ import {
   DescribeSecurityGroupsCommand,
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
+import { GetDetectorCommand, ListDetectorsCommand, UpdateDetectorCommand } from "@aws-sdk/client-guardduty";
 import {
   DeleteUserPolicyCommand,
   GetAccessKeyLastUsedCommand,
@@ -134,6 +135,14 @@ export const OPERATIONS = {
     // Needs no permission: every principal may ask who it is.
     GetCallerIdentity: read(GetCallerIdentityCommand, null),
   },
+  guardduty: {
+    ListDetectors: read(ListDetectorsCommand, "guardduty:ListDetectors"),
+    GetDetector: read(GetDetectorCommand, "guardduty:GetDetector"),
+    UpdateDetector: write(UpdateDetectorCommand, "guardduty:UpdateDetector"),
+  },
+  config: {},
+  kms: {},
+  rds: {},
 } as const satisfies Record<string, Record<string, Operation>>;
 
 export type ServiceName = keyof typeof OPERATIONS;
