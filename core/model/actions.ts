@@ -33,6 +33,8 @@ export const REMEDIATION_ACTION_IDS = [
   "nacl-deny-ip",
   /** UpdateDetector Enable=true on the suspended GuardDuty detector. */
   "guardduty-enable-detector",
+  /** StartConfigurationRecorder on the stopped AWS Config recorder. */
+  "config-start-recorder",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

@@ -1,5 +1,10 @@
 import { GetTrailCommand, GetTrailStatusCommand, ListTagsCommand } from "@aws-sdk/client-cloudtrail";
 import {
+  DescribeConfigurationRecorderStatusCommand,
+  DescribeConfigurationRecordersCommand,
+  ListTagsForResourceCommand as ListConfigTagsCommand,
+} from "@aws-sdk/client-config-service";
+import {
   DescribeInstancesCommand,
   DescribeNetworkAclsCommand,
   DescribeSecurityGroupRulesCommand,
@@ -287,6 +292,26 @@ const SCENARIOS: Record<
       mock: () => {
         aws.guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
         aws.guardduty.on(GetDetectorCommand).resolves({ Status: "DISABLED", ServiceRole: "r" });
+      },
+    },
+  ],
+  "config-start-recorder": [
+    {
+      incident: declaredIncident("config-recording-stopped", "logging", {
+        eventName: "StopConfigurationRecorder",
+        recorderName: "default",
+      }),
+      direct: true,
+      mock: () => {
+        aws.config.on(DescribeConfigurationRecordersCommand).resolves({
+          ConfigurationRecorders: [
+            { name: "default", arn: "arn:aws:config:us-east-1:123456789012:configuration-recorder/default/abc" },
+          ],
+        });
+        aws.config
+          .on(DescribeConfigurationRecorderStatusCommand)
+          .resolves({ ConfigurationRecordersStatus: [{ name: "default", recording: false }] });
+        aws.config.on(ListConfigTagsCommand).resolves({ Tags: [] });
       },
     },
   ],

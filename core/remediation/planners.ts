@@ -1,6 +1,7 @@
 import { InvalidInput } from "../errors.js";
 import { REMEDIATION_ACTION_IDS, type RemediationActionId } from "../model/actions.js";
 import { startLoggingPlanner } from "./actions/cloudtrail.plan.js";
+import { startRecorderPlanner } from "./actions/config-recorder.plan.js";
 import { enableDetectorPlanner } from "./actions/guardduty-detector.plan.js";
 import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
 import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-policies.plan.js";
@@ -34,6 +35,7 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "waf-block-ip": erasePlanner(wafBlockIpPlanner),
   "nacl-deny-ip": erasePlanner(naclDenyIpPlanner),
   "guardduty-enable-detector": erasePlanner(enableDetectorPlanner),
+  "config-start-recorder": erasePlanner(startRecorderPlanner),
 };
 
 /** Whether `id` names a remediation action. */

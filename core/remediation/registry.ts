@@ -1,5 +1,6 @@
 import type { RemediationActionId } from "../model/actions.js";
 import { startLogging } from "./actions/cloudtrail.js";
+import { startRecorder } from "./actions/config-recorder.js";
 import { enableDetector } from "./actions/guardduty-detector.js";
 import { deactivateAccessKey } from "./actions/iam-access-key.js";
 import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
@@ -34,6 +35,7 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "waf-block-ip": eraseAction(wafBlockIp),
   "nacl-deny-ip": eraseAction(naclDenyIp),
   "guardduty-enable-detector": eraseAction(enableDetector),
+  "config-start-recorder": eraseAction(startRecorder),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

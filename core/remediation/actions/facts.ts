@@ -37,6 +37,8 @@ export const ID_PATTERNS = {
   trailName: /^[A-Za-z0-9][\w.-]{2,127}$/,
   /** GuardDuty detector ids (32 lowercase hex characters in practice; AWS allows up to 300). */
   guardDutyDetector: /^[a-z0-9]{1,300}$/,
+  /** AWS Config configuration recorder names (AWS allows 1 to 256 characters; no spaces or slashes here). */
+  configRecorder: /^[\w.@+=,:-]{1,256}$/,
 } as const;
 
 /** The facts' `eventName`, when it is text. */

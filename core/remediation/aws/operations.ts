@@ -5,6 +5,12 @@ import {
   StartLoggingCommand,
 } from "@aws-sdk/client-cloudtrail";
 import {
+  DescribeConfigurationRecorderStatusCommand,
+  DescribeConfigurationRecordersCommand,
+  ListTagsForResourceCommand as ListConfigTagsCommand,
+  StartConfigurationRecorderCommand,
+} from "@aws-sdk/client-config-service";
+import {
   CreateNetworkAclEntryCommand,
   DescribeInstancesCommand,
   DescribeNetworkAclsCommand,
@@ -140,7 +146,18 @@ export const OPERATIONS = {
     GetDetector: read(GetDetectorCommand, "guardduty:GetDetector"),
     UpdateDetector: write(UpdateDetectorCommand, "guardduty:UpdateDetector"),
   },
-  config: {},
+  config: {
+    DescribeConfigurationRecorders: read(
+      DescribeConfigurationRecordersCommand,
+      "config:DescribeConfigurationRecorders",
+    ),
+    DescribeConfigurationRecorderStatus: read(
+      DescribeConfigurationRecorderStatusCommand,
+      "config:DescribeConfigurationRecorderStatus",
+    ),
+    ListTagsForResource: read(ListConfigTagsCommand, "config:ListTagsForResource"),
+    StartConfigurationRecorder: write(StartConfigurationRecorderCommand, "config:StartConfigurationRecorder"),
+  },
   kms: {},
   rds: {},
 } as const satisfies Record<string, Record<string, Operation>>;
