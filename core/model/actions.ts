@@ -35,6 +35,8 @@ export const REMEDIATION_ACTION_IDS = [
   "guardduty-enable-detector",
   /** StartConfigurationRecorder on the stopped AWS Config recorder. */
   "config-start-recorder",
+  /** CancelKeyDeletion (then EnableKey) on a KMS key scheduled for deletion; EnableKey on a disabled one. */
+  "kms-restore-key",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

@@ -18,6 +18,7 @@ import {
   GetUserPolicyCommand,
   ListAccessKeysCommand,
 } from "@aws-sdk/client-iam";
+import { DescribeKeyCommand, ListResourceTagsCommand } from "@aws-sdk/client-kms";
 import {
   GetBucketAclCommand,
   GetBucketCorsCommand,
@@ -85,6 +86,7 @@ function iamActionOf(sent: string): string {
 
 const KEY = "AKIAABCDEFGHIJKLMNOP";
 const DETECTOR = "12abc34d567e8fa901bc2d34e56789f0";
+const KMS_KEY = "1234abcd-12ab-34cd-56ef-1234567890ab";
 const BUCKET = "exposed-bucket";
 const wafConfig = config({
   remediation: {
@@ -312,6 +314,16 @@ const SCENARIOS: Record<
           .on(DescribeConfigurationRecorderStatusCommand)
           .resolves({ ConfigurationRecordersStatus: [{ name: "default", recording: false }] });
         aws.config.on(ListConfigTagsCommand).resolves({ Tags: [] });
+      },
+    },
+  ],
+  "kms-restore-key": [
+    {
+      incident: declaredIncident("kms-key-deletion", "storage", { eventName: "ScheduleKeyDeletion", keyId: KMS_KEY }),
+      direct: true,
+      mock: () => {
+        aws.kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: KMS_KEY, KeyState: "PendingDeletion" } });
+        aws.kms.on(ListResourceTagsCommand).resolves({ Tags: [] });
       },
     },
   ],

@@ -5,6 +5,7 @@ import { startRecorderPlanner } from "./actions/config-recorder.plan.js";
 import { enableDetectorPlanner } from "./actions/guardduty-detector.plan.js";
 import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
 import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-policies.plan.js";
+import { restoreKeyPlanner } from "./actions/kms-key.plan.js";
 import { naclDenyIpPlanner } from "./actions/nacl.plan.js";
 import { privateBucketAclPlanner, privateObjectAclPlanner } from "./actions/s3-acl.plan.js";
 import { restrictCorsPlanner } from "./actions/s3-cors.plan.js";
@@ -36,6 +37,7 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "nacl-deny-ip": erasePlanner(naclDenyIpPlanner),
   "guardduty-enable-detector": erasePlanner(enableDetectorPlanner),
   "config-start-recorder": erasePlanner(startRecorderPlanner),
+  "kms-restore-key": erasePlanner(restoreKeyPlanner),
 };
 
 /** Whether `id` names a remediation action. */

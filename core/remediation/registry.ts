@@ -4,6 +4,7 @@ import { startRecorder } from "./actions/config-recorder.js";
 import { enableDetector } from "./actions/guardduty-detector.js";
 import { deactivateAccessKey } from "./actions/iam-access-key.js";
 import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
+import { restoreKey } from "./actions/kms-key.js";
 import { naclDenyIp } from "./actions/nacl.js";
 import { privateBucketAcl, privateObjectAcl } from "./actions/s3-acl.js";
 import { restrictCors } from "./actions/s3-cors.js";
@@ -36,6 +37,7 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "nacl-deny-ip": eraseAction(naclDenyIp),
   "guardduty-enable-detector": eraseAction(enableDetector),
   "config-start-recorder": eraseAction(startRecorder),
+  "kms-restore-key": eraseAction(restoreKey),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

@@ -32,6 +32,12 @@ import {
   UpdateAccessKeyCommand,
 } from "@aws-sdk/client-iam";
 import {
+  CancelKeyDeletionCommand,
+  DescribeKeyCommand,
+  EnableKeyCommand,
+  ListResourceTagsCommand,
+} from "@aws-sdk/client-kms";
+import {
   DeleteBucketCorsCommand,
   DeleteBucketPolicyCommand,
   DeleteBucketWebsiteCommand,
@@ -158,7 +164,12 @@ export const OPERATIONS = {
     ListTagsForResource: read(ListConfigTagsCommand, "config:ListTagsForResource"),
     StartConfigurationRecorder: write(StartConfigurationRecorderCommand, "config:StartConfigurationRecorder"),
   },
-  kms: {},
+  kms: {
+    DescribeKey: read(DescribeKeyCommand, "kms:DescribeKey"),
+    ListResourceTags: read(ListResourceTagsCommand, "kms:ListResourceTags"),
+    CancelKeyDeletion: write(CancelKeyDeletionCommand, "kms:CancelKeyDeletion"),
+    EnableKey: write(EnableKeyCommand, "kms:EnableKey"),
+  },
   rds: {},
 } as const satisfies Record<string, Record<string, Operation>>;
 
