@@ -37,6 +37,8 @@ export const REMEDIATION_ACTION_IDS = [
   "config-start-recorder",
   /** CancelKeyDeletion (then EnableKey) on a KMS key scheduled for deletion; EnableKey on a disabled one. */
   "kms-restore-key",
+  /** EnableEbsEncryptionByDefault in the region. */
+  "ebs-enable-default-encryption",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

@@ -9,6 +9,7 @@ import {
   DescribeNetworkAclsCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
+  GetEbsEncryptionByDefaultCommand,
 } from "@aws-sdk/client-ec2";
 import { GetDetectorCommand, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
 import {
@@ -325,6 +326,15 @@ const SCENARIOS: Record<
         aws.kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: KMS_KEY, KeyState: "PendingDeletion" } });
         aws.kms.on(ListResourceTagsCommand).resolves({ Tags: [] });
       },
+    },
+  ],
+  "ebs-enable-default-encryption": [
+    {
+      incident: declaredIncident("ebs-default-encryption-disabled", "storage", {
+        eventName: "DisableEbsEncryptionByDefault",
+      }),
+      direct: true,
+      mock: () => aws.ec2.on(GetEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: false }),
     },
   ],
 };

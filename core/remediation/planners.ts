@@ -2,6 +2,7 @@ import { InvalidInput } from "../errors.js";
 import { REMEDIATION_ACTION_IDS, type RemediationActionId } from "../model/actions.js";
 import { startLoggingPlanner } from "./actions/cloudtrail.plan.js";
 import { startRecorderPlanner } from "./actions/config-recorder.plan.js";
+import { enableEbsDefaultEncryptionPlanner } from "./actions/ebs-encryption.plan.js";
 import { enableDetectorPlanner } from "./actions/guardduty-detector.plan.js";
 import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
 import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-policies.plan.js";
@@ -38,6 +39,7 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "guardduty-enable-detector": erasePlanner(enableDetectorPlanner),
   "config-start-recorder": erasePlanner(startRecorderPlanner),
   "kms-restore-key": erasePlanner(restoreKeyPlanner),
+  "ebs-enable-default-encryption": erasePlanner(enableEbsDefaultEncryptionPlanner),
 };
 
 /** Whether `id` names a remediation action. */

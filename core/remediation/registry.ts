@@ -1,6 +1,7 @@
 import type { RemediationActionId } from "../model/actions.js";
 import { startLogging } from "./actions/cloudtrail.js";
 import { startRecorder } from "./actions/config-recorder.js";
+import { enableEbsDefaultEncryption } from "./actions/ebs-encryption.js";
 import { enableDetector } from "./actions/guardduty-detector.js";
 import { deactivateAccessKey } from "./actions/iam-access-key.js";
 import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
@@ -38,6 +39,7 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "guardduty-enable-detector": eraseAction(enableDetector),
   "config-start-recorder": eraseAction(startRecorder),
   "kms-restore-key": eraseAction(restoreKey),
+  "ebs-enable-default-encryption": eraseAction(enableEbsDefaultEncryption),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

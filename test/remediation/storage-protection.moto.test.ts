@@ -1,4 +1,10 @@
 import {
+  DisableEbsEncryptionByDefaultCommand,
+  EC2Client,
+  EnableEbsEncryptionByDefaultCommand,
+  GetEbsEncryptionByDefaultCommand,
+} from "@aws-sdk/client-ec2";
+import {
   CreateKeyCommand,
   DescribeKeyCommand,
   DisableKeyCommand,
@@ -22,9 +28,11 @@ import { motoGateway, motoSuite, runEndToEnd, taskDeps } from "./harness.js";
 describe.skipIf(!motoAvailable())(motoSuite("storage-protection actions"), () => {
   let moto: MotoServer;
   let kms: KMSClient;
+  let ec2: EC2Client;
   beforeAll(async () => {
     moto = await startMoto();
     kms = new KMSClient(motoClientConfig(moto.endpoint, REGION));
+    ec2 = new EC2Client(motoClientConfig(moto.endpoint, REGION));
   });
   beforeEach(async () => moto.reset());
   afterAll(async () => moto?.stop());
@@ -81,6 +89,28 @@ describe.skipIf(!motoAvailable())(motoSuite("storage-protection actions"), () =>
 
       expect(result.actions.map((a) => a.outcome)).toEqual(["gone"]);
       expect(result.verification.verified).toBe(false);
+    });
+  });
+
+  describe("ebs-enable-default-encryption", () => {
+    const ebsDefault = async () => (await ec2.send(new GetEbsEncryptionByDefaultCommand({}))).EbsEncryptionByDefault;
+    const disabledIncident = () =>
+      declaredIncident("ebs-default-encryption-disabled", "storage", { eventName: "DisableEbsEncryptionByDefault" });
+
+    it("turns encryption by default back on in the region, and is already done the second time", async () => {
+      await ec2.send(new EnableEbsEncryptionByDefaultCommand({}));
+      await ec2.send(new DisableEbsEncryptionByDefaultCommand({}));
+      expect(await ebsDefault()).toBe(false);
+
+      const first = await run(disabledIncident(), "ebs-enable-default-encryption");
+      const second = await run({ ...disabledIncident(), id: "inc-again" }, "ebs-enable-default-encryption");
+
+      expect(await ebsDefault()).toBe(true);
+      expect(first.actions.map((a) => [a.outcome, a.calls])).toEqual([
+        ["applied", [{ service: "ec2", operation: "EnableEbsEncryptionByDefault", params: {}, region: REGION }]],
+      ]);
+      expect(first.verification.verified).toBe(true);
+      expect(second.actions.map((a) => a.outcome)).toEqual(["already-done"]);
     });
   });
 });
