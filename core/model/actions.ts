@@ -39,6 +39,8 @@ export const REMEDIATION_ACTION_IDS = [
   "kms-restore-key",
   /** EnableEbsEncryptionByDefault in the region. */
   "ebs-enable-default-encryption",
+  /** PutBucketVersioning Status=Enabled on the bucket (MFA delete is left to people). */
+  "s3-enable-versioning",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

@@ -25,6 +25,8 @@ import {
   GetBucketCorsCommand,
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
+  GetBucketTaggingCommand,
+  GetBucketVersioningCommand,
   GetBucketWebsiteCommand,
   GetObjectAclCommand,
   GetPublicAccessBlockCommand,
@@ -335,6 +337,20 @@ const SCENARIOS: Record<
       }),
       direct: true,
       mock: () => aws.ec2.on(GetEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: false }),
+    },
+  ],
+  "s3-enable-versioning": [
+    {
+      incident: declaredIncident("s3-versioning-suspended", "storage", {
+        eventName: "PutBucketVersioning",
+        bucket: BUCKET,
+        versioningStatus: "Suspended",
+      }),
+      direct: true,
+      mock: () => {
+        aws.s3.on(GetBucketVersioningCommand).resolves({ Status: "Suspended" });
+        aws.s3.on(GetBucketTaggingCommand).resolves({ TagSet: [] });
+      },
     },
   ],
 };

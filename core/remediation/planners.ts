@@ -12,6 +12,7 @@ import { privateBucketAclPlanner, privateObjectAclPlanner } from "./actions/s3-a
 import { restrictCorsPlanner } from "./actions/s3-cors.plan.js";
 import { removePublicPolicyPlanner } from "./actions/s3-policy.plan.js";
 import { blockAccountPublicAccessPlanner, blockBucketPublicAccessPlanner } from "./actions/s3-public-access.plan.js";
+import { enableVersioningPlanner } from "./actions/s3-versioning.plan.js";
 import { deleteWebsitePlanner } from "./actions/s3-website.plan.js";
 import { revokeSgRulesPlanner } from "./actions/security-group.plan.js";
 import { wafBlockIpPlanner } from "./actions/waf.plan.js";
@@ -40,6 +41,7 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "config-start-recorder": erasePlanner(startRecorderPlanner),
   "kms-restore-key": erasePlanner(restoreKeyPlanner),
   "ebs-enable-default-encryption": erasePlanner(enableEbsDefaultEncryptionPlanner),
+  "s3-enable-versioning": erasePlanner(enableVersioningPlanner),
 };
 
 /** Whether `id` names a remediation action. */

@@ -11,6 +11,7 @@ import { privateBucketAcl, privateObjectAcl } from "./actions/s3-acl.js";
 import { restrictCors } from "./actions/s3-cors.js";
 import { removePublicPolicy } from "./actions/s3-policy.js";
 import { blockAccountPublicAccess, blockBucketPublicAccess } from "./actions/s3-public-access.js";
+import { enableVersioning } from "./actions/s3-versioning.js";
 import { deleteWebsite } from "./actions/s3-website.js";
 import { revokeSgRules } from "./actions/security-group.js";
 import { wafBlockIp } from "./actions/waf.js";
@@ -40,6 +41,7 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "config-start-recorder": eraseAction(startRecorder),
   "kms-restore-key": eraseAction(restoreKey),
   "ebs-enable-default-encryption": eraseAction(enableEbsDefaultEncryption),
+  "s3-enable-versioning": eraseAction(enableVersioning),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

@@ -25,6 +25,7 @@ const LEGITIMATE_LIMITS = [
   /nothing to restore or remove/,
   /name neither a security group with its rules nor an instance/,
   /cannot bring it back/,
+  /root user with its MFA device/,
 ];
 
 describe("detection findings become remediation plans", () => {

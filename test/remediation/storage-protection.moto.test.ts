@@ -11,6 +11,13 @@ import {
   KMSClient,
   ScheduleKeyDeletionCommand,
 } from "@aws-sdk/client-kms";
+import {
+  CreateBucketCommand,
+  GetBucketVersioningCommand,
+  PutBucketTaggingCommand,
+  PutBucketVersioningCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RemediationActionId } from "../../core/model/actions.js";
 import type { WorkingIncident } from "../../core/model/tasks.js";
@@ -29,10 +36,12 @@ describe.skipIf(!motoAvailable())(motoSuite("storage-protection actions"), () =>
   let moto: MotoServer;
   let kms: KMSClient;
   let ec2: EC2Client;
+  let s3: S3Client;
   beforeAll(async () => {
     moto = await startMoto();
     kms = new KMSClient(motoClientConfig(moto.endpoint, REGION));
     ec2 = new EC2Client(motoClientConfig(moto.endpoint, REGION));
+    s3 = new S3Client(motoClientConfig(moto.endpoint, REGION));
   });
   beforeEach(async () => moto.reset());
   afterAll(async () => moto?.stop());
@@ -111,6 +120,48 @@ describe.skipIf(!motoAvailable())(motoSuite("storage-protection actions"), () =>
       ]);
       expect(first.verification.verified).toBe(true);
       expect(second.actions.map((a) => a.outcome)).toEqual(["already-done"]);
+    });
+  });
+
+  describe("s3-enable-versioning", () => {
+    // moto keeps no MFA delete setting: the refusal to change versioning while MFA delete is on
+    // is covered with aws-sdk-client-mock in core/remediation/actions/s3-versioning.test.ts.
+    async function suspendedBucket(name: string, tags: { Key: string; Value: string }[] = []) {
+      await s3.send(new CreateBucketCommand({ Bucket: name }));
+      await s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: "Enabled" } }));
+      await s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: "Suspended" } }));
+      if (tags.length > 0) await s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: tags } }));
+    }
+    const status = async (name: string) => (await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status;
+    const suspendedIncident = (bucket: string) =>
+      declaredIncident("s3-versioning-suspended", "storage", {
+        eventName: "PutBucketVersioning",
+        bucket,
+        versioningStatus: "Suspended",
+      });
+
+    it("re-enables versioning on the bucket, and is already done the second time", async () => {
+      await suspendedBucket("orders-archive", [{ Key: "team", Value: "orders" }]);
+
+      const first = await run(suspendedIncident("orders-archive"), "s3-enable-versioning");
+      const second = await run({ ...suspendedIncident("orders-archive"), id: "inc-again" }, "s3-enable-versioning");
+
+      expect(await status("orders-archive")).toBe("Enabled");
+      expect(first.actions.map((a) => [a.outcome, a.calls.map((call) => call.params)])).toEqual([
+        ["applied", [{ Bucket: "orders-archive", VersioningConfiguration: { Status: "Enabled" } }]],
+      ]);
+      expect(first.verification.verified).toBe(true);
+      expect(second.actions.map((a) => a.outcome)).toEqual(["already-done"]);
+    });
+
+    it("leaves a protected bucket suspended", async () => {
+      await suspendedBucket("break-glass", [{ Key: "riposte:protect", Value: "true" }]);
+
+      const result = await run(suspendedIncident("break-glass"), "s3-enable-versioning");
+
+      expect(await status("break-glass")).toBe("Suspended");
+      expect(result.actions.map((a) => a.outcome)).toEqual(["skipped"]);
+      expect(result.verification.verified).toBe(false);
     });
   });
 });

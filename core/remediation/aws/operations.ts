@@ -48,12 +48,14 @@ import {
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
   GetBucketTaggingCommand,
+  GetBucketVersioningCommand,
   GetBucketWebsiteCommand,
   GetObjectAclCommand,
   GetPublicAccessBlockCommand,
   PutBucketAclCommand,
   PutBucketCorsCommand,
   PutBucketPolicyCommand,
+  PutBucketVersioningCommand,
   PutObjectAclCommand,
   PutPublicAccessBlockCommand,
 } from "@aws-sdk/client-s3";
@@ -120,6 +122,8 @@ export const OPERATIONS = {
     // DeleteBucketCors is authorised by s3:PutBucketCORS (there is no s3:DeleteBucketCORS).
     DeleteBucketCors: write(DeleteBucketCorsCommand, "s3:PutBucketCORS"),
     GetBucketTagging: read(GetBucketTaggingCommand, "s3:GetBucketTagging"),
+    GetBucketVersioning: read(GetBucketVersioningCommand, "s3:GetBucketVersioning"),
+    PutBucketVersioning: write(PutBucketVersioningCommand, "s3:PutBucketVersioning"),
   },
   s3control: {
     GetPublicAccessBlock: read(GetAccountPublicAccessBlockCommand, "s3:GetAccountPublicAccessBlock"),
