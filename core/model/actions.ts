@@ -41,6 +41,10 @@ export const REMEDIATION_ACTION_IDS = [
   "ebs-enable-default-encryption",
   /** PutBucketVersioning Status=Enabled on the bucket (MFA delete is left to people). */
   "s3-enable-versioning",
+  /** ModifySnapshotAttribute remove: exactly the create-volume permission the event added. */
+  "ebs-snapshot-unshare",
+  /** ModifyImageAttribute remove: exactly the launch permission the event added. */
+  "ami-unshare",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

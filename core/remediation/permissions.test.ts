@@ -5,10 +5,14 @@ import {
   ListTagsForResourceCommand as ListConfigTagsCommand,
 } from "@aws-sdk/client-config-service";
 import {
+  DescribeImageAttributeCommand,
+  DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeNetworkAclsCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSnapshotAttributeCommand,
+  DescribeSnapshotsCommand,
   GetEbsEncryptionByDefaultCommand,
 } from "@aws-sdk/client-ec2";
 import { GetDetectorCommand, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
@@ -350,6 +354,36 @@ const SCENARIOS: Record<
       mock: () => {
         aws.s3.on(GetBucketVersioningCommand).resolves({ Status: "Suspended" });
         aws.s3.on(GetBucketTaggingCommand).resolves({ TagSet: [] });
+      },
+    },
+  ],
+  "ebs-snapshot-unshare": [
+    {
+      incident: declaredIncident("ebs-snapshot-shared", "storage", {
+        eventName: "ModifySnapshotAttribute",
+        snapshotId: "snap-0123456789abcdef0",
+        addedGroups: ["all"],
+        addedUserIds: [],
+      }),
+      direct: true,
+      mock: () => {
+        aws.ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotId: "snap-0123456789abcdef0" }] });
+        aws.ec2.on(DescribeSnapshotAttributeCommand).resolves({ CreateVolumePermissions: [{ Group: "all" }] });
+      },
+    },
+  ],
+  "ami-unshare": [
+    {
+      incident: declaredIncident("ami-shared", "storage", {
+        eventName: "ModifyImageAttribute",
+        imageId: "ami-0123456789abcdef0",
+        addedGroups: [],
+        addedUserIds: ["210987654321"],
+      }),
+      direct: true,
+      mock: () => {
+        aws.ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: "ami-0123456789abcdef0" }] });
+        aws.ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [{ UserId: "210987654321" }] });
       },
     },
   ],

@@ -3,6 +3,7 @@ import { REMEDIATION_ACTION_IDS, type RemediationActionId } from "../model/actio
 import { startLoggingPlanner } from "./actions/cloudtrail.plan.js";
 import { startRecorderPlanner } from "./actions/config-recorder.plan.js";
 import { enableEbsDefaultEncryptionPlanner } from "./actions/ebs-encryption.plan.js";
+import { unshareImagePlanner, unshareSnapshotPlanner } from "./actions/ec2-sharing.plan.js";
 import { enableDetectorPlanner } from "./actions/guardduty-detector.plan.js";
 import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
 import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-policies.plan.js";
@@ -42,6 +43,8 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "kms-restore-key": erasePlanner(restoreKeyPlanner),
   "ebs-enable-default-encryption": erasePlanner(enableEbsDefaultEncryptionPlanner),
   "s3-enable-versioning": erasePlanner(enableVersioningPlanner),
+  "ebs-snapshot-unshare": erasePlanner(unshareSnapshotPlanner),
+  "ami-unshare": erasePlanner(unshareImagePlanner),
 };
 
 /** Whether `id` names a remediation action. */

@@ -2,6 +2,7 @@ import type { RemediationActionId } from "../model/actions.js";
 import { startLogging } from "./actions/cloudtrail.js";
 import { startRecorder } from "./actions/config-recorder.js";
 import { enableEbsDefaultEncryption } from "./actions/ebs-encryption.js";
+import { unshareImage, unshareSnapshot } from "./actions/ec2-sharing.js";
 import { enableDetector } from "./actions/guardduty-detector.js";
 import { deactivateAccessKey } from "./actions/iam-access-key.js";
 import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
@@ -42,6 +43,8 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "kms-restore-key": eraseAction(restoreKey),
   "ebs-enable-default-encryption": eraseAction(enableEbsDefaultEncryption),
   "s3-enable-versioning": eraseAction(enableVersioning),
+  "ebs-snapshot-unshare": eraseAction(unshareSnapshot),
+  "ami-unshare": eraseAction(unshareImage),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

@@ -39,6 +39,8 @@ export const ID_PATTERNS = {
   guardDutyDetector: /^[a-z0-9]{1,300}$/,
   /** AWS Config configuration recorder names (AWS allows 1 to 256 characters; no spaces or slashes here). */
   configRecorder: /^[\w.@+=,:-]{1,256}$/,
+  snapshot: /^snap-[0-9a-z]{1,32}$/,
+  image: /^ami-[0-9a-z]{1,32}$/,
 } as const;
 
 /** The facts' `eventName`, when it is text. */

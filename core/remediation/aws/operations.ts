@@ -12,12 +12,18 @@ import {
 } from "@aws-sdk/client-config-service";
 import {
   CreateNetworkAclEntryCommand,
+  DescribeImageAttributeCommand,
+  DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeNetworkAclsCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSnapshotAttributeCommand,
+  DescribeSnapshotsCommand,
   EnableEbsEncryptionByDefaultCommand,
   GetEbsEncryptionByDefaultCommand,
+  ModifyImageAttributeCommand,
+  ModifySnapshotAttributeCommand,
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
 import { GetDetectorCommand, ListDetectorsCommand, UpdateDetectorCommand } from "@aws-sdk/client-guardduty";
@@ -103,6 +109,12 @@ export const OPERATIONS = {
     CreateNetworkAclEntry: write(CreateNetworkAclEntryCommand, "ec2:CreateNetworkAclEntry"),
     GetEbsEncryptionByDefault: read(GetEbsEncryptionByDefaultCommand, "ec2:GetEbsEncryptionByDefault"),
     EnableEbsEncryptionByDefault: write(EnableEbsEncryptionByDefaultCommand, "ec2:EnableEbsEncryptionByDefault"),
+    DescribeSnapshots: read(DescribeSnapshotsCommand, "ec2:DescribeSnapshots"),
+    DescribeSnapshotAttribute: read(DescribeSnapshotAttributeCommand, "ec2:DescribeSnapshotAttribute"),
+    ModifySnapshotAttribute: write(ModifySnapshotAttributeCommand, "ec2:ModifySnapshotAttribute"),
+    DescribeImages: read(DescribeImagesCommand, "ec2:DescribeImages"),
+    DescribeImageAttribute: read(DescribeImageAttributeCommand, "ec2:DescribeImageAttribute"),
+    ModifyImageAttribute: write(ModifyImageAttributeCommand, "ec2:ModifyImageAttribute"),
   },
   s3: {
     GetPublicAccessBlock: read(GetPublicAccessBlockCommand, "s3:GetBucketPublicAccessBlock"),
