@@ -45,6 +45,8 @@ export const REMEDIATION_ACTION_IDS = [
   "ebs-snapshot-unshare",
   /** ModifyImageAttribute remove: exactly the launch permission the event added. */
   "ami-unshare",
+  /** ModifyDB(Cluster)SnapshotAttribute ValuesToRemove: exactly the restore values the event added. */
+  "rds-snapshot-unshare",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

@@ -25,6 +25,12 @@ import {
 } from "@aws-sdk/client-iam";
 import { DescribeKeyCommand, ListResourceTagsCommand } from "@aws-sdk/client-kms";
 import {
+  DescribeDBClusterSnapshotAttributesCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBSnapshotAttributesCommand,
+  DescribeDBSnapshotsCommand,
+} from "@aws-sdk/client-rds";
+import {
   GetBucketAclCommand,
   GetBucketCorsCommand,
   GetBucketPolicyCommand,
@@ -387,6 +393,28 @@ const SCENARIOS: Record<
       },
     },
   ],
+  "rds-snapshot-unshare": [false, true].map((cluster) => ({
+    incident: declaredIncident("rds-snapshot-shared", "storage", {
+      eventName: cluster ? "ModifyDBClusterSnapshotAttribute" : "ModifyDBSnapshotAttribute",
+      snapshotIdentifier: "orders-nightly",
+      cluster,
+      addedValues: ["all"],
+    }),
+    direct: true as const,
+    mock: () => {
+      const restore = [{ AttributeName: "restore", AttributeValues: ["all"] }];
+      aws.rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ DBSnapshotIdentifier: "orders-nightly" }] });
+      aws.rds.on(DescribeDBSnapshotAttributesCommand).resolves({
+        DBSnapshotAttributesResult: { DBSnapshotAttributes: restore },
+      });
+      aws.rds
+        .on(DescribeDBClusterSnapshotsCommand)
+        .resolves({ DBClusterSnapshots: [{ DBClusterSnapshotIdentifier: "orders-nightly" }] });
+      aws.rds.on(DescribeDBClusterSnapshotAttributesCommand).resolves({
+        DBClusterSnapshotAttributesResult: { DBClusterSnapshotAttributes: restore },
+      });
+    },
+  })),
 };
 
 async function commandsUsedBy(id: RemediationActionId): Promise<string[]> {

@@ -9,6 +9,7 @@ import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
 import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-policies.plan.js";
 import { restoreKeyPlanner } from "./actions/kms-key.plan.js";
 import { naclDenyIpPlanner } from "./actions/nacl.plan.js";
+import { unshareRdsSnapshotPlanner } from "./actions/rds-snapshot-sharing.plan.js";
 import { privateBucketAclPlanner, privateObjectAclPlanner } from "./actions/s3-acl.plan.js";
 import { restrictCorsPlanner } from "./actions/s3-cors.plan.js";
 import { removePublicPolicyPlanner } from "./actions/s3-policy.plan.js";
@@ -45,6 +46,7 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "s3-enable-versioning": erasePlanner(enableVersioningPlanner),
   "ebs-snapshot-unshare": erasePlanner(unshareSnapshotPlanner),
   "ami-unshare": erasePlanner(unshareImagePlanner),
+  "rds-snapshot-unshare": erasePlanner(unshareRdsSnapshotPlanner),
 };
 
 /** Whether `id` names a remediation action. */

@@ -8,6 +8,7 @@ import { deactivateAccessKey } from "./actions/iam-access-key.js";
 import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
 import { restoreKey } from "./actions/kms-key.js";
 import { naclDenyIp } from "./actions/nacl.js";
+import { unshareRdsSnapshot } from "./actions/rds-snapshot-sharing.js";
 import { privateBucketAcl, privateObjectAcl } from "./actions/s3-acl.js";
 import { restrictCors } from "./actions/s3-cors.js";
 import { removePublicPolicy } from "./actions/s3-policy.js";
@@ -45,6 +46,7 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "s3-enable-versioning": eraseAction(enableVersioning),
   "ebs-snapshot-unshare": eraseAction(unshareSnapshot),
   "ami-unshare": eraseAction(unshareImage),
+  "rds-snapshot-unshare": eraseAction(unshareRdsSnapshot),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

@@ -10,6 +10,17 @@ import {
   ModifySnapshotAttributeCommand,
   RegisterImageCommand,
 } from "@aws-sdk/client-ec2";
+import {
+  CreateDBClusterCommand,
+  CreateDBClusterSnapshotCommand,
+  CreateDBInstanceCommand,
+  CreateDBSnapshotCommand,
+  DescribeDBClusterSnapshotAttributesCommand,
+  DescribeDBSnapshotAttributesCommand,
+  ModifyDBClusterSnapshotAttributeCommand,
+  ModifyDBSnapshotAttributeCommand,
+  RDSClient,
+} from "@aws-sdk/client-rds";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RemediationActionId } from "../../core/model/actions.js";
 import type { WorkingIncident } from "../../core/model/tasks.js";
@@ -30,9 +41,11 @@ const PARTNER = "111122223333";
 describe.skipIf(!motoAvailable())(motoSuite("snapshot and image sharing actions"), () => {
   let moto: MotoServer;
   let ec2: EC2Client;
+  let rds: RDSClient;
   beforeAll(async () => {
     moto = await startMoto();
     ec2 = new EC2Client(motoClientConfig(moto.endpoint, REGION));
+    rds = new RDSClient(motoClientConfig(moto.endpoint, REGION));
   });
   beforeEach(async () => moto.reset());
   afterAll(async () => moto?.stop());
@@ -153,6 +166,99 @@ describe.skipIf(!motoAvailable())(motoSuite("snapshot and image sharing actions"
           UserIds: [FOREIGN],
         },
       ]);
+      expect(result.verification.verified).toBe(true);
+    });
+  });
+
+  describe("rds-snapshot-unshare", () => {
+    async function sharedSnapshots(): Promise<void> {
+      await rds.send(
+        new CreateDBInstanceCommand({
+          DBInstanceIdentifier: "orders-db",
+          DBInstanceClass: "db.t3.micro",
+          Engine: "postgres",
+          AllocatedStorage: 20,
+          MasterUsername: "admin_user",
+          MasterUserPassword: "not-a-real-secret-1",
+        }),
+      );
+      await rds.send(
+        new CreateDBSnapshotCommand({ DBInstanceIdentifier: "orders-db", DBSnapshotIdentifier: "orders-nightly" }),
+      );
+      const share = (values: string[]) =>
+        rds.send(
+          new ModifyDBSnapshotAttributeCommand({
+            DBSnapshotIdentifier: "orders-nightly",
+            AttributeName: "restore",
+            ValuesToAdd: values,
+          }),
+        );
+      await share([PARTNER]);
+      await share(["all", FOREIGN]);
+      await rds.send(
+        new CreateDBClusterCommand({
+          DBClusterIdentifier: "orders-cluster",
+          Engine: "aurora-postgresql",
+          MasterUsername: "admin_user",
+          MasterUserPassword: "not-a-real-secret-1",
+        }),
+      );
+      await rds.send(
+        new CreateDBClusterSnapshotCommand({
+          DBClusterIdentifier: "orders-cluster",
+          DBClusterSnapshotIdentifier: "orders-cluster-nightly",
+        }),
+      );
+      await rds.send(
+        new ModifyDBClusterSnapshotAttributeCommand({
+          DBClusterSnapshotIdentifier: "orders-cluster-nightly",
+          AttributeName: "restore",
+          ValuesToAdd: [FOREIGN],
+        }),
+      );
+    }
+    const restoreValues = async (identifier: string) =>
+      (
+        await rds.send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: identifier }))
+      ).DBSnapshotAttributesResult?.DBSnapshotAttributes?.find((a) => a.AttributeName === "restore")?.AttributeValues;
+    const clusterRestoreValues = async (identifier: string) =>
+      (
+        await rds.send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: identifier }))
+      ).DBClusterSnapshotAttributesResult?.DBClusterSnapshotAttributes?.find((a) => a.AttributeName === "restore")
+        ?.AttributeValues;
+
+    it("removes the values added to a DB snapshot, keeping the older share, then is already done", async () => {
+      await sharedSnapshots();
+      const incident = declaredIncident("rds-snapshot-shared", "storage", {
+        eventName: "ModifyDBSnapshotAttribute",
+        snapshotIdentifier: "orders-nightly",
+        cluster: false,
+        addedValues: ["all", FOREIGN],
+      });
+
+      const first = await run(incident, "rds-snapshot-unshare");
+      const second = await run({ ...incident, id: "inc-again" }, "rds-snapshot-unshare");
+
+      expect(await restoreValues("orders-nightly")).toEqual([PARTNER]);
+      expect(first.actions.map((a) => a.outcome)).toEqual(["applied"]);
+      expect(first.verification.verified).toBe(true);
+      expect(second.actions.map((a) => a.outcome)).toEqual(["already-done"]);
+    });
+
+    it("removes the account added to a DB cluster snapshot", async () => {
+      await sharedSnapshots();
+      const incident = declaredIncident("rds-snapshot-shared", "storage", {
+        eventName: "ModifyDBClusterSnapshotAttribute",
+        snapshotIdentifier: "orders-cluster-nightly",
+        cluster: true,
+        addedValues: [FOREIGN],
+      });
+
+      const result = await run(incident, "rds-snapshot-unshare");
+
+      expect(await clusterRestoreValues("orders-cluster-nightly")).toEqual([]);
+      expect(await restoreValues("orders-nightly")).toHaveLength(3);
+      expect(result.actions[0]?.calls.map((call) => call.operation)).toEqual(["ModifyDBClusterSnapshotAttribute"]);
       expect(result.verification.verified).toBe(true);
     });
   });

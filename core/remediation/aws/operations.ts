@@ -46,6 +46,14 @@ import {
   ListResourceTagsCommand,
 } from "@aws-sdk/client-kms";
 import {
+  DescribeDBClusterSnapshotAttributesCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBSnapshotAttributesCommand,
+  DescribeDBSnapshotsCommand,
+  ModifyDBClusterSnapshotAttributeCommand,
+  ModifyDBSnapshotAttributeCommand,
+} from "@aws-sdk/client-rds";
+import {
   DeleteBucketCorsCommand,
   DeleteBucketPolicyCommand,
   DeleteBucketWebsiteCommand,
@@ -190,7 +198,20 @@ export const OPERATIONS = {
     CancelKeyDeletion: write(CancelKeyDeletionCommand, "kms:CancelKeyDeletion"),
     EnableKey: write(EnableKeyCommand, "kms:EnableKey"),
   },
-  rds: {},
+  rds: {
+    DescribeDBSnapshots: read(DescribeDBSnapshotsCommand, "rds:DescribeDBSnapshots"),
+    DescribeDBSnapshotAttributes: read(DescribeDBSnapshotAttributesCommand, "rds:DescribeDBSnapshotAttributes"),
+    ModifyDBSnapshotAttribute: write(ModifyDBSnapshotAttributeCommand, "rds:ModifyDBSnapshotAttribute"),
+    DescribeDBClusterSnapshots: read(DescribeDBClusterSnapshotsCommand, "rds:DescribeDBClusterSnapshots"),
+    DescribeDBClusterSnapshotAttributes: read(
+      DescribeDBClusterSnapshotAttributesCommand,
+      "rds:DescribeDBClusterSnapshotAttributes",
+    ),
+    ModifyDBClusterSnapshotAttribute: write(
+      ModifyDBClusterSnapshotAttributeCommand,
+      "rds:ModifyDBClusterSnapshotAttribute",
+    ),
+  },
 } as const satisfies Record<string, Record<string, Operation>>;
 
 export type ServiceName = keyof typeof OPERATIONS;
