@@ -47,6 +47,8 @@ export const REMEDIATION_ACTION_IDS = [
   "ami-unshare",
   /** ModifyDB(Cluster)SnapshotAttribute ValuesToRemove: exactly the restore values the event added. */
   "rds-snapshot-unshare",
+  /** ModifyDBInstance / ModifyDBCluster DeletionProtection=true. */
+  "rds-enable-deletion-protection",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

@@ -27,6 +27,8 @@ import { DescribeKeyCommand, ListResourceTagsCommand } from "@aws-sdk/client-kms
 import {
   DescribeDBClusterSnapshotAttributesCommand,
   DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
   DescribeDBSnapshotAttributesCommand,
   DescribeDBSnapshotsCommand,
 } from "@aws-sdk/client-rds";
@@ -415,6 +417,24 @@ const SCENARIOS: Record<
       });
     },
   })),
+  "rds-enable-deletion-protection": [
+    {
+      incident: declaredIncident("rds-protection-removed", "storage", {
+        eventName: "ModifyDBInstance",
+        dbInstanceIdentifier: "orders-db",
+      }),
+      direct: true,
+      mock: () => aws.rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DeletionProtection: false }] }),
+    },
+    {
+      incident: declaredIncident("rds-protection-removed", "storage", {
+        eventName: "ModifyDBCluster",
+        dbClusterIdentifier: "orders-cluster",
+      }),
+      direct: true,
+      mock: () => aws.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ DeletionProtection: false }] }),
+    },
+  ],
 };
 
 async function commandsUsedBy(id: RemediationActionId): Promise<string[]> {

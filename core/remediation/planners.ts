@@ -9,6 +9,7 @@ import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
 import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-policies.plan.js";
 import { restoreKeyPlanner } from "./actions/kms-key.plan.js";
 import { naclDenyIpPlanner } from "./actions/nacl.plan.js";
+import { enableDeletionProtectionPlanner } from "./actions/rds-protection.plan.js";
 import { unshareRdsSnapshotPlanner } from "./actions/rds-snapshot-sharing.plan.js";
 import { privateBucketAclPlanner, privateObjectAclPlanner } from "./actions/s3-acl.plan.js";
 import { restrictCorsPlanner } from "./actions/s3-cors.plan.js";
@@ -47,6 +48,7 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "ebs-snapshot-unshare": erasePlanner(unshareSnapshotPlanner),
   "ami-unshare": erasePlanner(unshareImagePlanner),
   "rds-snapshot-unshare": erasePlanner(unshareRdsSnapshotPlanner),
+  "rds-enable-deletion-protection": erasePlanner(enableDeletionProtectionPlanner),
 };
 
 /** Whether `id` names a remediation action. */

@@ -8,6 +8,7 @@ import { deactivateAccessKey } from "./actions/iam-access-key.js";
 import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
 import { restoreKey } from "./actions/kms-key.js";
 import { naclDenyIp } from "./actions/nacl.js";
+import { enableDeletionProtection } from "./actions/rds-protection.js";
 import { unshareRdsSnapshot } from "./actions/rds-snapshot-sharing.js";
 import { privateBucketAcl, privateObjectAcl } from "./actions/s3-acl.js";
 import { restrictCors } from "./actions/s3-cors.js";
@@ -47,6 +48,7 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "ebs-snapshot-unshare": eraseAction(unshareSnapshot),
   "ami-unshare": eraseAction(unshareImage),
   "rds-snapshot-unshare": eraseAction(unshareRdsSnapshot),
+  "rds-enable-deletion-protection": eraseAction(enableDeletionProtection),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

@@ -12,6 +12,16 @@ import {
   ScheduleKeyDeletionCommand,
 } from "@aws-sdk/client-kms";
 import {
+  CreateDBClusterCommand,
+  CreateDBInstanceCommand,
+  DeleteDBInstanceCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  ModifyDBClusterCommand,
+  ModifyDBInstanceCommand,
+  RDSClient,
+} from "@aws-sdk/client-rds";
+import {
   CreateBucketCommand,
   GetBucketVersioningCommand,
   PutBucketTaggingCommand,
@@ -37,11 +47,13 @@ describe.skipIf(!motoAvailable())(motoSuite("storage-protection actions"), () =>
   let kms: KMSClient;
   let ec2: EC2Client;
   let s3: S3Client;
+  let rds: RDSClient;
   beforeAll(async () => {
     moto = await startMoto();
     kms = new KMSClient(motoClientConfig(moto.endpoint, REGION));
     ec2 = new EC2Client(motoClientConfig(moto.endpoint, REGION));
     s3 = new S3Client(motoClientConfig(moto.endpoint, REGION));
+    rds = new RDSClient(motoClientConfig(moto.endpoint, REGION));
   });
   beforeEach(async () => moto.reset());
   afterAll(async () => moto?.stop());
@@ -161,6 +173,86 @@ describe.skipIf(!motoAvailable())(motoSuite("storage-protection actions"), () =>
 
       expect(await status("break-glass")).toBe("Suspended");
       expect(result.actions.map((a) => a.outcome)).toEqual(["skipped"]);
+      expect(result.verification.verified).toBe(false);
+    });
+  });
+
+  describe("rds-enable-deletion-protection", () => {
+    const credentials = { MasterUsername: "admin_user", MasterUserPassword: "not-a-real-secret-1" };
+    async function unprotectedDatabases(): Promise<void> {
+      await rds.send(
+        new CreateDBInstanceCommand({
+          DBInstanceIdentifier: "orders-db",
+          DBInstanceClass: "db.t3.micro",
+          Engine: "postgres",
+          AllocatedStorage: 20,
+          DeletionProtection: true,
+          ...credentials,
+        }),
+      );
+      await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "orders-db", DeletionProtection: false }));
+      await rds.send(
+        new CreateDBClusterCommand({
+          DBClusterIdentifier: "orders-cluster",
+          Engine: "aurora-postgresql",
+          DeletionProtection: true,
+          ...credentials,
+        }),
+      );
+      await rds.send(new ModifyDBClusterCommand({ DBClusterIdentifier: "orders-cluster", DeletionProtection: false }));
+    }
+    const instanceProtected = async () =>
+      (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: "orders-db" }))).DBInstances?.[0]
+        ?.DeletionProtection;
+    const clusterProtected = async () =>
+      (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "orders-cluster" }))).DBClusters?.[0]
+        ?.DeletionProtection;
+
+    it("turns protection back on for the instance, and is already done the second time", async () => {
+      await unprotectedDatabases();
+      expect(await instanceProtected()).toBe(false);
+      const incident = declaredIncident("rds-protection-removed", "storage", {
+        eventName: "ModifyDBInstance",
+        dbInstanceIdentifier: "orders-db",
+      });
+
+      const first = await run(incident, "rds-enable-deletion-protection");
+      const second = await run({ ...incident, id: "inc-again" }, "rds-enable-deletion-protection");
+
+      expect(await instanceProtected()).toBe(true);
+      expect(await clusterProtected()).toBe(false);
+      expect(first.actions.map((a) => a.outcome)).toEqual(["applied"]);
+      expect(first.verification.verified).toBe(true);
+      expect(second.actions.map((a) => a.outcome)).toEqual(["already-done"]);
+    });
+
+    it("turns protection back on for the cluster", async () => {
+      await unprotectedDatabases();
+      const incident = declaredIncident("rds-protection-removed", "storage", {
+        eventName: "ModifyDBCluster",
+        dbClusterIdentifier: "orders-cluster",
+      });
+
+      const result = await run(incident, "rds-enable-deletion-protection");
+
+      expect(await clusterProtected()).toBe(true);
+      expect(result.actions[0]?.calls.map((call) => call.params)).toEqual([
+        { DBClusterIdentifier: "orders-cluster", DeletionProtection: true },
+      ]);
+      expect(result.verification.verified).toBe(true);
+    });
+
+    it("reports an instance deleted since, and fails verification", async () => {
+      await unprotectedDatabases();
+      await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: "orders-db", SkipFinalSnapshot: true }));
+      const incident = declaredIncident("rds-protection-removed", "storage", {
+        eventName: "ModifyDBInstance",
+        dbInstanceIdentifier: "orders-db",
+      });
+
+      const result = await run(incident, "rds-enable-deletion-protection");
+
+      expect(result.actions.map((a) => a.outcome)).toEqual(["gone"]);
       expect(result.verification.verified).toBe(false);
     });
   });

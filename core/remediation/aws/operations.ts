@@ -48,9 +48,13 @@ import {
 import {
   DescribeDBClusterSnapshotAttributesCommand,
   DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
   DescribeDBSnapshotAttributesCommand,
   DescribeDBSnapshotsCommand,
+  ModifyDBClusterCommand,
   ModifyDBClusterSnapshotAttributeCommand,
+  ModifyDBInstanceCommand,
   ModifyDBSnapshotAttributeCommand,
 } from "@aws-sdk/client-rds";
 import {
@@ -211,6 +215,10 @@ export const OPERATIONS = {
       ModifyDBClusterSnapshotAttributeCommand,
       "rds:ModifyDBClusterSnapshotAttribute",
     ),
+    DescribeDBInstances: read(DescribeDBInstancesCommand, "rds:DescribeDBInstances"),
+    ModifyDBInstance: write(ModifyDBInstanceCommand, "rds:ModifyDBInstance"),
+    DescribeDBClusters: read(DescribeDBClustersCommand, "rds:DescribeDBClusters"),
+    ModifyDBCluster: write(ModifyDBClusterCommand, "rds:ModifyDBCluster"),
   },
 } as const satisfies Record<string, Record<string, Operation>>;
 
