@@ -4,6 +4,7 @@ import { CATALOG } from "../core/detections/catalog.js";
 import { REMEDIATION_ACTION_IDS } from "../core/model/actions.js";
 import { REMEDIATION_MODES } from "../core/model/incident.js";
 import { OPERATIONS } from "../core/remediation/aws/operations.js";
+import { GUARDDUTY_ACTIONS } from "../core/remediation/guardduty.js";
 import { permissionsFor } from "../core/remediation/permissions.js";
 import { PLANNERS } from "../core/remediation/planners.js";
 import { actionsInUse, chooseActions } from "../core/remediation/responses.js";
@@ -310,6 +311,23 @@ describe("remediation grants follow the configuration", () => {
     expect(quiet.sweep).toEqual(actionsOf(accessFor("sweep", DRY_RUN)));
     expect(quiet.actions).not.toContain("cloudtrail-start-logging");
     expect(quiet.remediate).not.toContain("cloudtrail:StartLogging");
+  });
+
+  it("grants no action that no detection answers with, nor its permissions", () => {
+    // Actions are built before the detections that will answer with them are wired to them.
+    const answered = new Set<string>([
+      ...CATALOG.flatMap((definition) => (definition.response.action ? [definition.response.action] : [])),
+      ...GUARDDUTY_ACTIONS,
+    ]);
+    const unanswered = REMEDIATION_ACTION_IDS.filter((id) => !answered.has(id) && id !== "nacl-deny-ip");
+    const { actions, remediate, verify } = grants({});
+    const neededByAnswered = new Set(permissionsFor(actions));
+
+    expect(actions.filter((id) => unanswered.includes(id))).toEqual([]);
+    for (const permission of permissionsFor(unanswered).filter((p) => !neededByAnswered.has(p))) {
+      expect(remediate, permission).not.toContain(permission);
+      expect(verify, permission).not.toContain(permission);
+    }
   });
 
   it("grants nothing outside Riposte with every detection notify only", () => {

@@ -31,6 +31,24 @@ export const REMEDIATION_ACTION_IDS = [
   "waf-block-ip",
   /** Add a network ACL deny entry for the client IP. */
   "nacl-deny-ip",
+  /** UpdateDetector Enable=true on the suspended GuardDuty detector. */
+  "guardduty-enable-detector",
+  /** StartConfigurationRecorder on the stopped AWS Config recorder. */
+  "config-start-recorder",
+  /** CancelKeyDeletion (then EnableKey) on a KMS key scheduled for deletion; EnableKey on a disabled one. */
+  "kms-restore-key",
+  /** EnableEbsEncryptionByDefault in the region. */
+  "ebs-enable-default-encryption",
+  /** PutBucketVersioning Status=Enabled on the bucket (MFA delete is left to people). */
+  "s3-enable-versioning",
+  /** ModifySnapshotAttribute remove: exactly the create-volume permission the event added. */
+  "ebs-snapshot-unshare",
+  /** ModifyImageAttribute remove: exactly the launch permission the event added. */
+  "ami-unshare",
+  /** ModifyDB(Cluster)SnapshotAttribute ValuesToRemove: exactly the restore values the event added. */
+  "rds-snapshot-unshare",
+  /** ModifyDBInstance / ModifyDBCluster DeletionProtection=true. */
+  "rds-enable-deletion-protection",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

@@ -1,10 +1,21 @@
 import { GetTrailCommand, GetTrailStatusCommand, ListTagsCommand } from "@aws-sdk/client-cloudtrail";
 import {
+  DescribeConfigurationRecorderStatusCommand,
+  DescribeConfigurationRecordersCommand,
+  ListTagsForResourceCommand as ListConfigTagsCommand,
+} from "@aws-sdk/client-config-service";
+import {
+  DescribeImageAttributeCommand,
+  DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeNetworkAclsCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSnapshotAttributeCommand,
+  DescribeSnapshotsCommand,
+  GetEbsEncryptionByDefaultCommand,
 } from "@aws-sdk/client-ec2";
+import { GetDetectorCommand, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
 import {
   GetAccessKeyLastUsedCommand,
   GetRoleCommand,
@@ -12,11 +23,22 @@ import {
   GetUserPolicyCommand,
   ListAccessKeysCommand,
 } from "@aws-sdk/client-iam";
+import { DescribeKeyCommand, ListResourceTagsCommand } from "@aws-sdk/client-kms";
+import {
+  DescribeDBClusterSnapshotAttributesCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotAttributesCommand,
+  DescribeDBSnapshotsCommand,
+} from "@aws-sdk/client-rds";
 import {
   GetBucketAclCommand,
   GetBucketCorsCommand,
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
+  GetBucketTaggingCommand,
+  GetBucketVersioningCommand,
   GetBucketWebsiteCommand,
   GetObjectAclCommand,
   GetPublicAccessBlockCommand,
@@ -24,7 +46,7 @@ import {
 import { GetPublicAccessBlockCommand as GetAccountBlockCommand } from "@aws-sdk/client-s3-control";
 import { GetIPSetCommand } from "@aws-sdk/client-wafv2";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { config, incident } from "../../test/remediation/fixtures.js";
+import { config, declaredIncident, incident } from "../../test/remediation/fixtures.js";
 import { mockAws, runPlanned } from "../../test/remediation/mock-aws.js";
 import { silentLogger } from "../log.js";
 import { REMEDIATION_ACTION_IDS, type RemediationActionId } from "../model/actions.js";
@@ -54,6 +76,10 @@ const IAM_PREFIX: Record<string, string> = {
   cloudtrail: "cloudtrail",
   wafv2: "wafv2",
   sts: "sts",
+  guardduty: "guardduty",
+  config: "config",
+  kms: "kms",
+  rds: "rds",
 };
 
 const IAM_NAME_EXCEPTIONS: Record<string, string> = {
@@ -74,6 +100,8 @@ function iamActionOf(sent: string): string {
 }
 
 const KEY = "AKIAABCDEFGHIJKLMNOP";
+const DETECTOR = "12abc34d567e8fa901bc2d34e56789f0";
+const KMS_KEY = "1234abcd-12ab-34cd-56ef-1234567890ab";
 const BUCKET = "exposed-bucket";
 const wafConfig = config({
   remediation: {
@@ -97,10 +125,13 @@ const publicGrant = {
 };
 const user = { User: { UserName: "alice", UserId: "AIDA", Arn: "arn", Path: "/", CreateDate: new Date() } };
 
-/** Scenarios that together take every path of an action that sends something. */
+/**
+ * Scenarios that together take every path of an action that sends something. `direct` plans the
+ * action itself: its detection (declared in issue 15) answers notify until it is wired to it.
+ */
 const SCENARIOS: Record<
   RemediationActionId,
-  { incident: ReturnType<typeof incident>; config?: ReturnType<typeof config>; mock: () => void }[]
+  { incident: ReturnType<typeof incident>; config?: ReturnType<typeof config>; direct?: true; mock: () => void }[]
 > = {
   "revoke-sg-rules": [
     {
@@ -268,6 +299,142 @@ const SCENARIOS: Record<
           .resolves({ NetworkAcls: [{ NetworkAclId: "acl-0123456789abcdef0", Entries: [] }] }),
     },
   ],
+  "guardduty-enable-detector": [
+    {
+      incident: declaredIncident("guardduty-disabled", "logging", {
+        eventName: "UpdateDetector",
+        detectorId: DETECTOR,
+      }),
+      direct: true,
+      mock: () => {
+        aws.guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
+        aws.guardduty.on(GetDetectorCommand).resolves({ Status: "DISABLED", ServiceRole: "r" });
+      },
+    },
+  ],
+  "config-start-recorder": [
+    {
+      incident: declaredIncident("config-recording-stopped", "logging", {
+        eventName: "StopConfigurationRecorder",
+        recorderName: "default",
+      }),
+      direct: true,
+      mock: () => {
+        aws.config.on(DescribeConfigurationRecordersCommand).resolves({
+          ConfigurationRecorders: [
+            { name: "default", arn: "arn:aws:config:us-east-1:123456789012:configuration-recorder/default/abc" },
+          ],
+        });
+        aws.config
+          .on(DescribeConfigurationRecorderStatusCommand)
+          .resolves({ ConfigurationRecordersStatus: [{ name: "default", recording: false }] });
+        aws.config.on(ListConfigTagsCommand).resolves({ Tags: [] });
+      },
+    },
+  ],
+  "kms-restore-key": [
+    {
+      incident: declaredIncident("kms-key-deletion", "storage", { eventName: "ScheduleKeyDeletion", keyId: KMS_KEY }),
+      direct: true,
+      mock: () => {
+        aws.kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: KMS_KEY, KeyState: "PendingDeletion" } });
+        aws.kms.on(ListResourceTagsCommand).resolves({ Tags: [] });
+      },
+    },
+  ],
+  "ebs-enable-default-encryption": [
+    {
+      incident: declaredIncident("ebs-default-encryption-disabled", "storage", {
+        eventName: "DisableEbsEncryptionByDefault",
+      }),
+      direct: true,
+      mock: () => aws.ec2.on(GetEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: false }),
+    },
+  ],
+  "s3-enable-versioning": [
+    {
+      incident: declaredIncident("s3-versioning-suspended", "storage", {
+        eventName: "PutBucketVersioning",
+        bucket: BUCKET,
+        versioningStatus: "Suspended",
+      }),
+      direct: true,
+      mock: () => {
+        aws.s3.on(GetBucketVersioningCommand).resolves({ Status: "Suspended" });
+        aws.s3.on(GetBucketTaggingCommand).resolves({ TagSet: [] });
+      },
+    },
+  ],
+  "ebs-snapshot-unshare": [
+    {
+      incident: declaredIncident("ebs-snapshot-shared", "storage", {
+        eventName: "ModifySnapshotAttribute",
+        snapshotId: "snap-0123456789abcdef0",
+        addedGroups: ["all"],
+        addedUserIds: [],
+      }),
+      direct: true,
+      mock: () => {
+        aws.ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotId: "snap-0123456789abcdef0" }] });
+        aws.ec2.on(DescribeSnapshotAttributeCommand).resolves({ CreateVolumePermissions: [{ Group: "all" }] });
+      },
+    },
+  ],
+  "ami-unshare": [
+    {
+      incident: declaredIncident("ami-shared", "storage", {
+        eventName: "ModifyImageAttribute",
+        imageId: "ami-0123456789abcdef0",
+        addedGroups: [],
+        addedUserIds: ["210987654321"],
+      }),
+      direct: true,
+      mock: () => {
+        aws.ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: "ami-0123456789abcdef0" }] });
+        aws.ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [{ UserId: "210987654321" }] });
+      },
+    },
+  ],
+  "rds-snapshot-unshare": [false, true].map((cluster) => ({
+    incident: declaredIncident("rds-snapshot-shared", "storage", {
+      eventName: cluster ? "ModifyDBClusterSnapshotAttribute" : "ModifyDBSnapshotAttribute",
+      snapshotIdentifier: "orders-nightly",
+      cluster,
+      addedValues: ["all"],
+    }),
+    direct: true as const,
+    mock: () => {
+      const restore = [{ AttributeName: "restore", AttributeValues: ["all"] }];
+      aws.rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ DBSnapshotIdentifier: "orders-nightly" }] });
+      aws.rds.on(DescribeDBSnapshotAttributesCommand).resolves({
+        DBSnapshotAttributesResult: { DBSnapshotAttributes: restore },
+      });
+      aws.rds
+        .on(DescribeDBClusterSnapshotsCommand)
+        .resolves({ DBClusterSnapshots: [{ DBClusterSnapshotIdentifier: "orders-nightly" }] });
+      aws.rds.on(DescribeDBClusterSnapshotAttributesCommand).resolves({
+        DBClusterSnapshotAttributesResult: { DBClusterSnapshotAttributes: restore },
+      });
+    },
+  })),
+  "rds-enable-deletion-protection": [
+    {
+      incident: declaredIncident("rds-protection-removed", "storage", {
+        eventName: "ModifyDBInstance",
+        dbInstanceIdentifier: "orders-db",
+      }),
+      direct: true,
+      mock: () => aws.rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DeletionProtection: false }] }),
+    },
+    {
+      incident: declaredIncident("rds-protection-removed", "storage", {
+        eventName: "ModifyDBCluster",
+        dbClusterIdentifier: "orders-cluster",
+      }),
+      direct: true,
+      mock: () => aws.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ DeletionProtection: false }] }),
+    },
+  ],
 };
 
 async function commandsUsedBy(id: RemediationActionId): Promise<string[]> {
@@ -276,7 +443,10 @@ async function commandsUsedBy(id: RemediationActionId): Promise<string[]> {
     aws.reset();
     scenario.mock();
     const cfg = scenario.config ?? config();
-    const { planned, applied } = await runPlanned(scenario.incident, cfg, { approved: true });
+    const { planned, applied } = await runPlanned(scenario.incident, cfg, {
+      approved: true,
+      ...(scenario.direct ? { action: id } : {}),
+    });
     expect(planned.action).toBe(id);
     expect(applied.outcome).toBe("applied");
     const action = getAction(id);

@@ -1,13 +1,21 @@
 import { InvalidInput } from "../errors.js";
 import { REMEDIATION_ACTION_IDS, type RemediationActionId } from "../model/actions.js";
 import { startLoggingPlanner } from "./actions/cloudtrail.plan.js";
+import { startRecorderPlanner } from "./actions/config-recorder.plan.js";
+import { enableEbsDefaultEncryptionPlanner } from "./actions/ebs-encryption.plan.js";
+import { unshareImagePlanner, unshareSnapshotPlanner } from "./actions/ec2-sharing.plan.js";
+import { enableDetectorPlanner } from "./actions/guardduty-detector.plan.js";
 import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
 import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-policies.plan.js";
+import { restoreKeyPlanner } from "./actions/kms-key.plan.js";
 import { naclDenyIpPlanner } from "./actions/nacl.plan.js";
+import { enableDeletionProtectionPlanner } from "./actions/rds-protection.plan.js";
+import { unshareRdsSnapshotPlanner } from "./actions/rds-snapshot-sharing.plan.js";
 import { privateBucketAclPlanner, privateObjectAclPlanner } from "./actions/s3-acl.plan.js";
 import { restrictCorsPlanner } from "./actions/s3-cors.plan.js";
 import { removePublicPolicyPlanner } from "./actions/s3-policy.plan.js";
 import { blockAccountPublicAccessPlanner, blockBucketPublicAccessPlanner } from "./actions/s3-public-access.plan.js";
+import { enableVersioningPlanner } from "./actions/s3-versioning.plan.js";
 import { deleteWebsitePlanner } from "./actions/s3-website.plan.js";
 import { revokeSgRulesPlanner } from "./actions/security-group.plan.js";
 import { wafBlockIpPlanner } from "./actions/waf.plan.js";
@@ -32,6 +40,15 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "cloudtrail-start-logging": erasePlanner(startLoggingPlanner),
   "waf-block-ip": erasePlanner(wafBlockIpPlanner),
   "nacl-deny-ip": erasePlanner(naclDenyIpPlanner),
+  "guardduty-enable-detector": erasePlanner(enableDetectorPlanner),
+  "config-start-recorder": erasePlanner(startRecorderPlanner),
+  "kms-restore-key": erasePlanner(restoreKeyPlanner),
+  "ebs-enable-default-encryption": erasePlanner(enableEbsDefaultEncryptionPlanner),
+  "s3-enable-versioning": erasePlanner(enableVersioningPlanner),
+  "ebs-snapshot-unshare": erasePlanner(unshareSnapshotPlanner),
+  "ami-unshare": erasePlanner(unshareImagePlanner),
+  "rds-snapshot-unshare": erasePlanner(unshareRdsSnapshotPlanner),
+  "rds-enable-deletion-protection": erasePlanner(enableDeletionProtectionPlanner),
 };
 
 /** Whether `id` names a remediation action. */

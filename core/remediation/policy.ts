@@ -1,4 +1,5 @@
 import { configuredMode, type RiposteConfig } from "../config/schema.js";
+import type { RemediationActionId } from "../model/actions.js";
 import type { Decision, Enrichment, PlannedAction, RemediationMode, Score } from "../model/incident.js";
 import type { WorkingIncident } from "../model/tasks.js";
 import { principalArn } from "./actions/iam-principal.js";
@@ -22,6 +23,37 @@ export interface PlanExplanation {
   principalTargets: string[];
 }
 
+/** One action planned from the facts alone, with its target; or why it does not apply. */
+export type ActionPlan = { ok: true; planned: PlannedAction; target: unknown } | { ok: false; note: string };
+
+/** Plan one action for an incident from its facts, without reading AWS. */
+export function planAction(
+  id: RemediationActionId,
+  incident: IncidentView,
+  config: RiposteConfig,
+  now: Date = new Date(),
+): ActionPlan {
+  const planner = getPlanner(id);
+  const resolved = planner.resolve(incident, config);
+  if (!resolved.ok) return { ok: false, note: `${id}: ${resolved.reason}` };
+  const ctx = { config, now, incident, target: resolved.target };
+  try {
+    const calls = planner.plan({ ...ctx, state: planner.assume(ctx) });
+    const planned: PlannedAction = {
+      action: id,
+      target: planner.label(resolved.target),
+      description: planner.describe(ctx),
+      destructive: planner.destructive,
+      calls,
+      permissions: [...planner.permissions],
+    };
+    return { ok: true, planned, target: resolved.target };
+  } catch (error) {
+    if (!(error instanceof CannotPlan)) throw error;
+    return { ok: false, note: `${id}: ${error.message}` };
+  }
+}
+
 /** The plan for an incident, with the reasons for anything left out. */
 export function explainPlan(incident: IncidentView, config: RiposteConfig, now: Date = new Date()): PlanExplanation {
   const chosen = chooseActions(incident, config);
@@ -29,29 +61,13 @@ export function explainPlan(incident: IncidentView, config: RiposteConfig, now: 
   const plan: PlannedAction[] = [];
   const principalTargets: string[] = [];
   for (const id of chosen.actions) {
-    const planner = getPlanner(id);
-    const resolved = planner.resolve(incident, config);
-    if (!resolved.ok) {
-      notes.push(`${id}: ${resolved.reason}`);
+    const planned = planAction(id, incident, config, now);
+    if (!planned.ok) {
+      notes.push(planned.note);
       continue;
     }
-    const ctx = { config, now, incident, target: resolved.target };
-    try {
-      const calls = planner.plan({ ...ctx, state: planner.assume(ctx) });
-      plan.push({
-        action: id,
-        target: planner.label(resolved.target),
-        description: planner.describe(ctx),
-        destructive: planner.destructive,
-        calls,
-        permissions: [...planner.permissions],
-      });
-    } catch (error) {
-      if (!(error instanceof CannotPlan)) throw error;
-      notes.push(`${id}: ${error.message}`);
-      continue;
-    }
-    const target = resolved.target as { kind?: unknown; name?: unknown; userNameHint?: unknown };
+    plan.push(planned.planned);
+    const target = planned.target as { kind?: unknown; name?: unknown; userNameHint?: unknown };
     if ((target.kind === "user" || target.kind === "role") && typeof target.name === "string") {
       principalTargets.push(principalArn({ kind: target.kind, name: target.name }, incident.account, incident.region));
     } else if (typeof target.userNameHint === "string") {

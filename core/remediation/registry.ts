@@ -1,12 +1,20 @@
 import type { RemediationActionId } from "../model/actions.js";
 import { startLogging } from "./actions/cloudtrail.js";
+import { startRecorder } from "./actions/config-recorder.js";
+import { enableEbsDefaultEncryption } from "./actions/ebs-encryption.js";
+import { unshareImage, unshareSnapshot } from "./actions/ec2-sharing.js";
+import { enableDetector } from "./actions/guardduty-detector.js";
 import { deactivateAccessKey } from "./actions/iam-access-key.js";
 import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
+import { restoreKey } from "./actions/kms-key.js";
 import { naclDenyIp } from "./actions/nacl.js";
+import { enableDeletionProtection } from "./actions/rds-protection.js";
+import { unshareRdsSnapshot } from "./actions/rds-snapshot-sharing.js";
 import { privateBucketAcl, privateObjectAcl } from "./actions/s3-acl.js";
 import { restrictCors } from "./actions/s3-cors.js";
 import { removePublicPolicy } from "./actions/s3-policy.js";
 import { blockAccountPublicAccess, blockBucketPublicAccess } from "./actions/s3-public-access.js";
+import { enableVersioning } from "./actions/s3-versioning.js";
 import { deleteWebsite } from "./actions/s3-website.js";
 import { revokeSgRules } from "./actions/security-group.js";
 import { wafBlockIp } from "./actions/waf.js";
@@ -32,6 +40,15 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "cloudtrail-start-logging": eraseAction(startLogging),
   "waf-block-ip": eraseAction(wafBlockIp),
   "nacl-deny-ip": eraseAction(naclDenyIp),
+  "guardduty-enable-detector": eraseAction(enableDetector),
+  "config-start-recorder": eraseAction(startRecorder),
+  "kms-restore-key": eraseAction(restoreKey),
+  "ebs-enable-default-encryption": eraseAction(enableEbsDefaultEncryption),
+  "s3-enable-versioning": eraseAction(enableVersioning),
+  "ebs-snapshot-unshare": eraseAction(unshareSnapshot),
+  "ami-unshare": eraseAction(unshareImage),
+  "rds-snapshot-unshare": eraseAction(unshareRdsSnapshot),
+  "rds-enable-deletion-protection": eraseAction(enableDeletionProtection),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

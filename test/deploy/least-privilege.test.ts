@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
 import type { ConfigInput } from "../../core/config/schema.js";
+import { policyFor } from "../../core/remediation/permissions.js";
 import { iamWritesOf } from "../../infra/access.js";
 import { accessContextOf } from "../../infra/config.js";
 import { accessFor, FUNCTION_SPECS } from "../../infra/functions.js";
@@ -84,6 +85,11 @@ describe("every generated policy names only actions AWS knows", () => {
 
     expect(policies.length).toBeGreaterThan(10);
     expect(await unknownActions(policies)).toEqual([]);
+  });
+
+  it("every remediation action's declared permissions, granted or not yet", async () => {
+    // Actions no enabled detection answers with are in no deployed policy: checked here all the same.
+    expect(await unknownActions([policyFor()])).toEqual([]);
   });
 
   it("reports an action with a typo (a copy of the Remediate policy, one action misspelt)", async () => {

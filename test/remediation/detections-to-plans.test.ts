@@ -24,6 +24,8 @@ const LEGITIMATE_LIMITS = [
   /has no matching remediation|no remediation applies/,
   /nothing to restore or remove/,
   /name neither a security group with its rules nor an instance/,
+  /cannot bring it back/,
+  /root user with its MFA device/,
 ];
 
 describe("detection findings become remediation plans", () => {

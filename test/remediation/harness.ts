@@ -1,16 +1,18 @@
 import type { RiposteConfig } from "../../core/config/schema.js";
 import type { TaskDeps } from "../../core/context.js";
 import { silentLogger } from "../../core/log.js";
+import type { RemediationActionId } from "../../core/model/actions.js";
 import type { AppliedAction, Incident, VerifyResult } from "../../core/model/incident.js";
 import type { WorkingIncident } from "../../core/model/tasks.js";
 import { type AwsGateway, createAwsGateway } from "../../core/remediation/aws/gateway.js";
 import { MemoryActionLedger } from "../../core/remediation/breaker.js";
-import { planRemediation } from "../../core/remediation/policy.js";
+import { planAction, planRemediation } from "../../core/remediation/policy.js";
 import { remediate } from "../../core/remediation/remediate.js";
 import { verifyRemediation } from "../../core/remediation/verify.js";
 import { MemoryStore } from "../../core/store/memory.js";
 import { motoAvailable, motoClientConfig } from "../support/moto.js";
 import { REGION } from "./fixtures.js";
+import { plannedOrThrow } from "./mock-aws.js";
 
 /** Running remediation end to end (plan → remediate → verify) against a store and an AWS endpoint. */
 
@@ -51,16 +53,19 @@ export interface EndToEnd {
 
 /**
  * Store the incident, plan it, remediate it and verify it, as the workflow would; `approvedBy`
- * stands for a person approving the plan (destructive actions need one).
+ * stands for a person approving the plan (destructive actions need one); `action` plans that
+ * action instead of the detection's response.
  */
 export async function runEndToEnd(
   incident: WorkingIncident,
   deps: TaskDeps,
   gateway: AwsGateway,
-  options: { approvedBy?: string } = {},
+  options: { approvedBy?: string; action?: RemediationActionId } = {},
 ): Promise<EndToEnd> {
   await deps.store.createIncident({ ...incident, evidence: [] });
-  const plan = planRemediation(incident, deps.config, deps.now());
+  const plan = options.action
+    ? [plannedOrThrow(planAction(options.action, incident, deps.config, deps.now()))]
+    : planRemediation(incident, deps.config, deps.now());
   const approval = options.approvedBy
     ? { decision: "approve" as const, approver: options.approvedBy, at: deps.now().toISOString() }
     : undefined;

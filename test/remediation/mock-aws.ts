@@ -1,6 +1,10 @@
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { GuardDutyClient } from "@aws-sdk/client-guardduty";
 import { IAMClient } from "@aws-sdk/client-iam";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { RDSClient } from "@aws-sdk/client-rds";
 import { S3Client } from "@aws-sdk/client-s3";
 import { S3ControlClient } from "@aws-sdk/client-s3-control";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -8,11 +12,12 @@ import { WAFV2Client } from "@aws-sdk/client-wafv2";
 import { mockClient } from "aws-sdk-client-mock";
 import type { RiposteConfig } from "../../core/config/schema.js";
 import { silentLogger } from "../../core/log.js";
+import type { RemediationActionId } from "../../core/model/actions.js";
 import type { AppliedAction, PlannedAction } from "../../core/model/incident.js";
 import type { WorkingIncident } from "../../core/model/tasks.js";
 import { createAwsGateway } from "../../core/remediation/aws/gateway.js";
 import { createCircuitBreaker, MemoryActionLedger } from "../../core/remediation/breaker.js";
-import { planRemediation } from "../../core/remediation/policy.js";
+import { type ActionPlan, planAction, planRemediation } from "../../core/remediation/policy.js";
 import { runAction } from "../../core/remediation/run.js";
 import { REGION } from "./fixtures.js";
 
@@ -30,6 +35,10 @@ export function mockAws() {
     cloudtrail: mockClient(CloudTrailClient),
     wafv2: mockClient(WAFV2Client),
     sts: mockClient(STSClient),
+    guardduty: mockClient(GuardDutyClient),
+    config: mockClient(ConfigServiceClient),
+    kms: mockClient(KMSClient),
+    rds: mockClient(RDSClient),
   };
   return {
     ...mocks,
@@ -61,6 +70,8 @@ export type MockAws = ReturnType<typeof mockAws>;
 
 export interface RunOptions {
   mode?: "live" | "dry-run";
+  /** Plan this action instead of the detection's response (actions no detection answers with yet). */
+  action?: RemediationActionId;
   approved?: boolean;
   ledger?: MemoryActionLedger;
   now?: Date;
@@ -73,7 +84,9 @@ export async function runPlanned(
   options: RunOptions = {},
 ): Promise<{ planned: PlannedAction; applied: AppliedAction }> {
   const now = options.now ?? new Date("2026-03-02T10:05:00Z");
-  const planned = planRemediation(incident, config, now)[0];
+  const planned = options.action
+    ? plannedOrThrow(planAction(options.action, incident, config, now))
+    : planRemediation(incident, config, now)[0];
   if (!planned) throw new Error(`no plan for ${incident.detection}`);
   const ledger = options.ledger ?? new MemoryActionLedger();
   const aws = createAwsGateway({
@@ -94,4 +107,10 @@ export async function runPlanned(
     approved: options.approved ?? false,
   });
   return { planned, applied };
+}
+
+/** The planned action of `planAction`; a test that expects a plan fails with the reason there is none. */
+export function plannedOrThrow(plan: ActionPlan): PlannedAction {
+  if (!plan.ok) throw new Error(`no plan: ${plan.note}`);
+  return plan.planned;
 }

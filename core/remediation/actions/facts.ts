@@ -35,7 +35,34 @@ export const ID_PATTERNS = {
   region: /^[a-z]{2}(-[a-z]+)+-\d+$/,
   /** CloudTrail trail names. */
   trailName: /^[A-Za-z0-9][\w.-]{2,127}$/,
+  /** GuardDuty detector ids (32 lowercase hex characters in practice; AWS allows up to 300). */
+  guardDutyDetector: /^[a-z0-9]{1,300}$/,
+  /** AWS Config configuration recorder names (AWS allows 1 to 256 characters; no spaces or slashes here). */
+  configRecorder: /^[\w.@+=,:-]{1,256}$/,
+  snapshot: /^snap-[0-9a-z]{1,32}$/,
+  image: /^ami-[0-9a-z]{1,32}$/,
 } as const;
+
+/** The facts' `eventName`, when it is text. */
+export function eventNameOf(facts: Record<string, unknown>): string | undefined {
+  return typeof facts.eventName === "string" ? facts.eventName : undefined;
+}
+
+/**
+ * Whether an action undoes the event the facts name: `undoes` lists the events it reverses,
+ * `limits` why it cannot reverse others (shown to people). An event the facts do not name is
+ * assumed to be one it undoes; any other event is not.
+ */
+export function undoneEvent(
+  facts: Record<string, unknown>,
+  undoes: readonly string[],
+  limits: Readonly<Record<string, string>>,
+  action: string,
+): Resolution<undefined> {
+  const eventName = eventNameOf(facts);
+  if (eventName === undefined || undoes.includes(eventName)) return ok(undefined);
+  return notApplicable(limits[eventName] ?? `${action} does not undo ${quoted(eventName)}: review it by hand`);
+}
 
 /** A number list from facts (ports), keeping only integers in 0-65535. */
 export function portList(value: unknown): number[] {

@@ -1,6 +1,10 @@
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { GuardDutyClient } from "@aws-sdk/client-guardduty";
 import { IAMClient } from "@aws-sdk/client-iam";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { RDSClient } from "@aws-sdk/client-rds";
 import { S3Client } from "@aws-sdk/client-s3";
 import { S3ControlClient } from "@aws-sdk/client-s3-control";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -53,6 +57,14 @@ export function createClientFactory(
         return new WAFV2Client(base);
       case "sts":
         return new STSClient(base);
+      case "guardduty":
+        return new GuardDutyClient(base);
+      case "config":
+        return new ConfigServiceClient(base);
+      case "kms":
+        return new KMSClient(base);
+      case "rds":
+        return new RDSClient(base);
     }
   };
   return (service, region) => {

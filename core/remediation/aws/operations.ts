@@ -5,13 +5,28 @@ import {
   StartLoggingCommand,
 } from "@aws-sdk/client-cloudtrail";
 import {
+  DescribeConfigurationRecorderStatusCommand,
+  DescribeConfigurationRecordersCommand,
+  ListTagsForResourceCommand as ListConfigTagsCommand,
+  StartConfigurationRecorderCommand,
+} from "@aws-sdk/client-config-service";
+import {
   CreateNetworkAclEntryCommand,
+  DescribeImageAttributeCommand,
+  DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeNetworkAclsCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSnapshotAttributeCommand,
+  DescribeSnapshotsCommand,
+  EnableEbsEncryptionByDefaultCommand,
+  GetEbsEncryptionByDefaultCommand,
+  ModifyImageAttributeCommand,
+  ModifySnapshotAttributeCommand,
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
+import { GetDetectorCommand, ListDetectorsCommand, UpdateDetectorCommand } from "@aws-sdk/client-guardduty";
 import {
   DeleteUserPolicyCommand,
   GetAccessKeyLastUsedCommand,
@@ -25,6 +40,24 @@ import {
   UpdateAccessKeyCommand,
 } from "@aws-sdk/client-iam";
 import {
+  CancelKeyDeletionCommand,
+  DescribeKeyCommand,
+  EnableKeyCommand,
+  ListResourceTagsCommand,
+} from "@aws-sdk/client-kms";
+import {
+  DescribeDBClusterSnapshotAttributesCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotAttributesCommand,
+  DescribeDBSnapshotsCommand,
+  ModifyDBClusterCommand,
+  ModifyDBClusterSnapshotAttributeCommand,
+  ModifyDBInstanceCommand,
+  ModifyDBSnapshotAttributeCommand,
+} from "@aws-sdk/client-rds";
+import {
   DeleteBucketCorsCommand,
   DeleteBucketPolicyCommand,
   DeleteBucketWebsiteCommand,
@@ -33,12 +66,14 @@ import {
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
   GetBucketTaggingCommand,
+  GetBucketVersioningCommand,
   GetBucketWebsiteCommand,
   GetObjectAclCommand,
   GetPublicAccessBlockCommand,
   PutBucketAclCommand,
   PutBucketCorsCommand,
   PutBucketPolicyCommand,
+  PutBucketVersioningCommand,
   PutObjectAclCommand,
   PutPublicAccessBlockCommand,
 } from "@aws-sdk/client-s3";
@@ -84,6 +119,14 @@ export const OPERATIONS = {
     DescribeNetworkAcls: read(DescribeNetworkAclsCommand, "ec2:DescribeNetworkAcls"),
     RevokeSecurityGroupIngress: write(RevokeSecurityGroupIngressCommand, "ec2:RevokeSecurityGroupIngress"),
     CreateNetworkAclEntry: write(CreateNetworkAclEntryCommand, "ec2:CreateNetworkAclEntry"),
+    GetEbsEncryptionByDefault: read(GetEbsEncryptionByDefaultCommand, "ec2:GetEbsEncryptionByDefault"),
+    EnableEbsEncryptionByDefault: write(EnableEbsEncryptionByDefaultCommand, "ec2:EnableEbsEncryptionByDefault"),
+    DescribeSnapshots: read(DescribeSnapshotsCommand, "ec2:DescribeSnapshots"),
+    DescribeSnapshotAttribute: read(DescribeSnapshotAttributeCommand, "ec2:DescribeSnapshotAttribute"),
+    ModifySnapshotAttribute: write(ModifySnapshotAttributeCommand, "ec2:ModifySnapshotAttribute"),
+    DescribeImages: read(DescribeImagesCommand, "ec2:DescribeImages"),
+    DescribeImageAttribute: read(DescribeImageAttributeCommand, "ec2:DescribeImageAttribute"),
+    ModifyImageAttribute: write(ModifyImageAttributeCommand, "ec2:ModifyImageAttribute"),
   },
   s3: {
     GetPublicAccessBlock: read(GetPublicAccessBlockCommand, "s3:GetBucketPublicAccessBlock"),
@@ -103,6 +146,8 @@ export const OPERATIONS = {
     // DeleteBucketCors is authorised by s3:PutBucketCORS (there is no s3:DeleteBucketCORS).
     DeleteBucketCors: write(DeleteBucketCorsCommand, "s3:PutBucketCORS"),
     GetBucketTagging: read(GetBucketTaggingCommand, "s3:GetBucketTagging"),
+    GetBucketVersioning: read(GetBucketVersioningCommand, "s3:GetBucketVersioning"),
+    PutBucketVersioning: write(PutBucketVersioningCommand, "s3:PutBucketVersioning"),
   },
   s3control: {
     GetPublicAccessBlock: read(GetAccountPublicAccessBlockCommand, "s3:GetAccountPublicAccessBlock"),
@@ -133,6 +178,47 @@ export const OPERATIONS = {
   sts: {
     // Needs no permission: every principal may ask who it is.
     GetCallerIdentity: read(GetCallerIdentityCommand, null),
+  },
+  guardduty: {
+    ListDetectors: read(ListDetectorsCommand, "guardduty:ListDetectors"),
+    GetDetector: read(GetDetectorCommand, "guardduty:GetDetector"),
+    UpdateDetector: write(UpdateDetectorCommand, "guardduty:UpdateDetector"),
+  },
+  config: {
+    DescribeConfigurationRecorders: read(
+      DescribeConfigurationRecordersCommand,
+      "config:DescribeConfigurationRecorders",
+    ),
+    DescribeConfigurationRecorderStatus: read(
+      DescribeConfigurationRecorderStatusCommand,
+      "config:DescribeConfigurationRecorderStatus",
+    ),
+    ListTagsForResource: read(ListConfigTagsCommand, "config:ListTagsForResource"),
+    StartConfigurationRecorder: write(StartConfigurationRecorderCommand, "config:StartConfigurationRecorder"),
+  },
+  kms: {
+    DescribeKey: read(DescribeKeyCommand, "kms:DescribeKey"),
+    ListResourceTags: read(ListResourceTagsCommand, "kms:ListResourceTags"),
+    CancelKeyDeletion: write(CancelKeyDeletionCommand, "kms:CancelKeyDeletion"),
+    EnableKey: write(EnableKeyCommand, "kms:EnableKey"),
+  },
+  rds: {
+    DescribeDBSnapshots: read(DescribeDBSnapshotsCommand, "rds:DescribeDBSnapshots"),
+    DescribeDBSnapshotAttributes: read(DescribeDBSnapshotAttributesCommand, "rds:DescribeDBSnapshotAttributes"),
+    ModifyDBSnapshotAttribute: write(ModifyDBSnapshotAttributeCommand, "rds:ModifyDBSnapshotAttribute"),
+    DescribeDBClusterSnapshots: read(DescribeDBClusterSnapshotsCommand, "rds:DescribeDBClusterSnapshots"),
+    DescribeDBClusterSnapshotAttributes: read(
+      DescribeDBClusterSnapshotAttributesCommand,
+      "rds:DescribeDBClusterSnapshotAttributes",
+    ),
+    ModifyDBClusterSnapshotAttribute: write(
+      ModifyDBClusterSnapshotAttributeCommand,
+      "rds:ModifyDBClusterSnapshotAttribute",
+    ),
+    DescribeDBInstances: read(DescribeDBInstancesCommand, "rds:DescribeDBInstances"),
+    ModifyDBInstance: write(ModifyDBInstanceCommand, "rds:ModifyDBInstance"),
+    DescribeDBClusters: read(DescribeDBClustersCommand, "rds:DescribeDBClusters"),
+    ModifyDBCluster: write(ModifyDBClusterCommand, "rds:ModifyDBCluster"),
   },
 } as const satisfies Record<string, Record<string, Operation>>;
 
