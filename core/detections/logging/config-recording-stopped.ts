@@ -13,7 +13,7 @@ export const configRecordingStopped = declareDetection({
   why: "Config keeps the history of every resource's configuration and runs the Config rules (Riposte's `config-sg-open-to-world` among them). With recording stopped, the changes an attacker makes next are neither recorded nor evaluated.",
   tuning:
     "Stopping or removing Config on purpose (a region retired, a recorder replaced) fires too: acknowledge it, or make the change from a role named with `protection.toolRolePrefix`. The finding names the recorder (`recorderName`) or the delivery channel (`deliveryChannelName`); a stopped recorder can be started again, a deleted one must be recreated.",
-  response: { mode: "notify" },
+  response: { mode: "auto", action: "config-start-recorder" },
   calls: [
     {
       source: "aws.config",

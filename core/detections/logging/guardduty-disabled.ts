@@ -22,7 +22,7 @@ export const guarddutyDisabled = declareDetection({
   why: "GuardDuty is the threat detection of the account: once its detector is suspended or deleted, no finding reaches Riposte or anyone else from that region, and deleting it also throws away the findings it holds. Attackers switch it off before they act.",
   tuning:
     "Planned changes (a region retired, infrastructure as code that manages the detector) fire too: run them from a role named with `protection.toolRolePrefix` or acknowledge the finding. The finding names the detector (`detectorId`) and whether it was suspended (UpdateDetector, which can be undone by enabling it again) or deleted (DeleteDetector, which cannot).",
-  response: { mode: "notify" },
+  response: { mode: "auto", action: "guardduty-enable-detector" },
   calls: [{ source: "aws.guardduty", names: ["DeleteDetector", "UpdateDetector"] }],
   match: (record) => {
     const eventName = str(record.eventName);

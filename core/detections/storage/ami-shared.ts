@@ -14,7 +14,7 @@ export const amiShared = declareDetection({
   why: "An image carries its instance's disks: whoever may launch it can copy it and read everything baked in — application code, configuration, credentials left on disk. Sharing an image moves that out of the account without touching the instance.",
   tuning:
     "Accounts that legitimately launch your images (other accounts of the organisation, a build account) belong in `trustedAccounts`; sharing with them does not fire. Removing permissions and sharing with organisations or organisational units do not fire. Images meant for the public are better published from an account kept for that.",
-  response: { mode: "notify" },
+  response: { mode: "auto", action: "ami-unshare" },
   calls: [{ source: "aws.ec2", names: ["ModifyImageAttribute"] }],
   match: (record, context) => {
     const { addedGroups, addedUserIds } = addedEc2Permissions(request(record, "launchPermission"), context);

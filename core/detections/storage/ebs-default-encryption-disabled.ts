@@ -18,7 +18,7 @@ export const ebsDefaultEncryptionDisabled = declareDetection({
   why: "With the default off, new volumes and the snapshots taken from them are unencrypted unless each request asks otherwise; unencrypted snapshots can be made public or shared with any account, while encrypted ones cannot be made public and sharing them needs access to the key. Existing volumes keep their encryption.",
   tuning:
     "Rarely changed on purpose. Turn the detection off (`detections.ebs-default-encryption-disabled.enabled: false`) where the default is deliberately left off.",
-  response: { mode: "notify" },
+  response: { mode: "auto", action: "ebs-enable-default-encryption" },
   calls: [{ source: "aws.ec2", names: ["DisableEbsEncryptionByDefault"] }],
   match: (record) => {
     const account = accountOf(record);

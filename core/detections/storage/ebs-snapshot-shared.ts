@@ -14,7 +14,7 @@ export const ebsSnapshotShared = declareDetection({
   why: "Whoever can create a volume from a snapshot holds a full copy of the disk it was taken from — databases, keys, source code. Sharing a snapshot is the quickest way to move a whole volume out of an account, and a public snapshot can be copied by anyone.",
   tuning:
     "Accounts that legitimately receive snapshots (a backup or organisation account) belong in `trustedAccounts`; sharing with them does not fire. Removing permissions never fires. EBS Block Public Access for snapshots stops public sharing before it happens.",
-  response: { mode: "notify" },
+  response: { mode: "auto", action: "ebs-snapshot-unshare" },
   calls: [{ source: "aws.ec2", names: ["ModifySnapshotAttribute"] }],
   where: () => ({ requestParameters: { attributeType: ["CREATE_VOLUME_PERMISSION"] } }),
   match: (record, context) => {

@@ -31,7 +31,7 @@ export const kmsKeyDeletion = declareDetection({
   why: "Everything encrypted under a deleted key — EBS volumes, S3 objects, RDS databases, secrets — is lost for good; a disabled key stops every service that decrypts with it at once. Scheduling deletion is a known way to destroy or ransom data without touching it.",
   tuning:
     "Planned key retirement fires too: acknowledge it, or turn the detection off where keys are retired routinely (`detections.kms-key-deletion.enabled: false`). The waiting period leaves time to call CancelKeyDeletion; the key then stays disabled until EnableKey.",
-  response: { mode: "notify" },
+  response: { mode: "auto", action: "kms-restore-key" },
   calls: [{ source: "aws.kms", names: ["ScheduleKeyDeletion", "DisableKey"] }],
   match: (record) => {
     const eventName = str(record.eventName);

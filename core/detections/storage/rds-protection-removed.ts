@@ -84,7 +84,7 @@ export const rdsProtectionRemoved = declareDetection({
   why: "Deletion protection is what stops one DeleteDBInstance call from destroying a database; snapshots and automated backups are how it comes back. Removing either is the preparation for destroying or ransoming the data.",
   tuning:
     "Modify requests that do not mention deletionProtection never fire (the event pattern leaves them out), even though their responses report the current setting. Teardown of test databases and snapshot clean-up jobs fire: acknowledge them, or turn the detection off (`detections.rds-protection-removed.enabled: false`) in accounts where that is routine.",
-  response: { mode: "notify" },
+  response: { mode: "auto", action: "rds-enable-deletion-protection" },
   calls: [
     {
       source: "aws.rds",

@@ -16,7 +16,7 @@ export const rdsSnapshotShared = declareDetection({
   why: "A shared database snapshot can be restored in the other account into a database its owner fully controls: the whole database leaves the account in one call, without a single query on the original.",
   tuning:
     "Accounts that legitimately receive snapshots (a backup or disaster-recovery account) belong in `trustedAccounts`; sharing with them does not fire. Removing values never fires.",
-  response: { mode: "notify" },
+  response: { mode: "auto", action: "rds-snapshot-unshare" },
   calls: [{ source: "aws.rds", names: ["ModifyDBSnapshotAttribute", CLUSTER_CALL] }],
   where: () => ({ requestParameters: { attributeName: ["restore"] } }),
   match: (record, context) => {

@@ -19,7 +19,7 @@ export const s3VersioningSuspended = declareDetection({
   why: "Versioning is what lets a bucket's owner get objects back after they are overwritten or deleted; suspending it (or dropping MFA delete) is the usual first step of a ransom or wipe of S3 data.",
   tuning:
     "A request that sets MfaDelete Disabled fires even when MFA delete was already off, since CloudTrail does not log the previous state: infrastructure code that spells out mfa_delete = Disabled fires on every apply. Versions kept before the suspension stay; only later writes and deletes lose them.",
-  response: { mode: "notify" },
+  response: { mode: "auto", action: "s3-enable-versioning" },
   calls: [{ source: "aws.s3", names: ["PutBucketVersioning"] }],
   match: (record) => {
     const configuration = request(record, "VersioningConfiguration");
