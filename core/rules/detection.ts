@@ -1,7 +1,12 @@
+import type { RiposteConfig } from "../config/schema.js";
+import { detectionPattern } from "../detections/catalog.js";
 import { cloudTrailDraft } from "../detections/draft.js";
 import { identityFacts, isObject, type Json, principalOf, quote, str } from "../detections/record.js";
 import type { StatelessDetection } from "../detections/types.js";
+import type { EventEnvelope } from "../model/event.js";
 import type { RuleId } from "../model/rule-id.js";
+import { compilePattern } from "../patterns/compile.js";
+import { matches } from "../patterns/match.js";
 import { compileCondition } from "./condition.js";
 import type { UserRule } from "./format.js";
 
@@ -55,4 +60,19 @@ export function ruleDetection(rule: UserRule): StatelessDetection<RuleId> {
       return { ...draft, rule: declared };
     },
   };
+}
+
+/**
+ * Which of `rules` fire on one EventBridge event, as the engine would decide it (the rule's
+ * pattern with loop prevention, then its condition): for `riposte rules test --rules`.
+ */
+export function firingRules(rules: readonly UserRule[], config: RiposteConfig): (event: EventEnvelope) => RuleId[] {
+  const compiled = rules.map((rule) => {
+    const spec = ruleDetection(rule);
+    return { spec, pattern: compilePattern(detectionPattern(spec, config)) };
+  });
+  return (event) =>
+    compiled
+      .filter(({ spec, pattern }) => matches(pattern, event) && spec.evaluate(event, config) !== undefined)
+      .map(({ spec }) => spec.id);
 }
