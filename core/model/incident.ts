@@ -25,7 +25,7 @@ export const RuleFindingSchema = z.object({
     mode: z.enum(["auto", "approval", "notify"]),
     action: z.enum(REMEDIATION_ACTION_IDS).optional(),
   }),
-  attack: z.object({ id: z.string(), name: z.string() }),
+  attack: z.object({ id: z.string(), name: z.string() }).optional(),
   asff: z.array(z.string()).min(1),
 });
 export type RuleFinding = z.infer<typeof RuleFindingSchema>;

@@ -11,7 +11,8 @@ import { checkRegex, REGEX_INPUT_LIMIT } from "./regex.js";
  * A condition is one of
  * - `{ all: [c, …] }` (every one holds), `{ any: [c, …] }` (at least one), `{ not: c }`;
  * - a field test: `{ field: "requestParameters.userName", <operator>: value(s), … }` with exactly
- *   one operator among `equals`, `contains`, `startswith`, `endswith`, `regex`, `jsonContains`,
+ *   one operator among `equals`, `contains`, `startswith`, `endswith`, `wildcard` (`*` any run of
+ *   characters, `?` one; a backslash makes either literal), `regex`, `jsonContains`,
  *   `exists`, `cidr`, and the numeric bounds `gt`/`gte`/`lt`/`lte` (one or several together).
  *
  * Field paths are dot-separated keys of the CloudTrail record (the event's `detail`); an array met
@@ -43,7 +44,16 @@ const fieldPath = z
   .max(256)
   .regex(/^[^.]+(\.[^.]+)*$/, "expected dot-separated keys such as requestParameters.userName");
 
-const STRING_OPERATORS = ["equals", "contains", "startswith", "endswith", "regex", "jsonContains", "cidr"] as const;
+const STRING_OPERATORS = [
+  "equals",
+  "contains",
+  "startswith",
+  "endswith",
+  "wildcard",
+  "regex",
+  "jsonContains",
+  "cidr",
+] as const;
 const BOUNDS = ["gt", "gte", "lt", "lte"] as const;
 
 const FieldTestSchema = z
@@ -53,6 +63,8 @@ const FieldTestSchema = z
     contains: texts.optional(),
     startswith: texts.optional(),
     endswith: texts.optional(),
+    /** `*` any run of characters, `?` one character; `\\*`, `\\?` and `\\\\` are literal. */
+    wildcard: texts.optional(),
     regex: texts.optional(),
     jsonContains: texts.optional(),
     cidr: texts.optional(),
@@ -244,6 +256,12 @@ function valueTests(test: FieldTest): Test[] {
     return list(test.startswith).map((part) => onText((found) => found.startsWith(fold(part))));
   if (test.endswith !== undefined)
     return list(test.endswith).map((part) => onText((found) => found.endsWith(fold(part))));
+  if (test.wildcard !== undefined) {
+    return list(test.wildcard).map((glob) => {
+      const parts = globParts(test.cased ? glob : glob.toLowerCase());
+      return onText((found) => globMatches(parts, found));
+    });
+  }
   if (test.jsonContains !== undefined) {
     return list(test.jsonContains).map((part) => {
       const want = part.toLowerCase();
@@ -274,4 +292,65 @@ function valueTests(test: FieldTest): Test[] {
     });
   }
   throw new Error(`field test on ${test.field} has no operator`);
+}
+
+type GlobPart = { literal: string } | { any: true } | { one: true };
+
+/** A glob's parts: literal runs, `*` and `?` (a backslash before `*`, `?` or `\\` makes it literal). */
+export function globParts(glob: string): GlobPart[] {
+  const parts: GlobPart[] = [];
+  let literal = "";
+  const flush = () => {
+    if (literal) parts.push({ literal });
+    literal = "";
+  };
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i]!;
+    const next = glob[i + 1];
+    if (char === "\\" && (next === "*" || next === "?" || next === "\\")) {
+      literal += next;
+      i++;
+    } else if (char === "*") {
+      flush();
+      if (!(parts.at(-1) && "any" in parts.at(-1)!)) parts.push({ any: true });
+    } else if (char === "?") {
+      flush();
+      parts.push({ one: true });
+    } else literal += char;
+  }
+  flush();
+  return parts;
+}
+
+/**
+ * Whether `text` matches the glob: greedy with a return to the last `*` only (no backtracking
+ * beyond it), at most O(length × parts) steps whatever the input.
+ */
+export function globMatches(parts: readonly GlobPart[], text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let starAt = 0;
+  while (t < text.length || p < parts.length) {
+    const part = parts[p];
+    if (part && "any" in part) {
+      star = p++;
+      starAt = t;
+      continue;
+    }
+    if (part && "one" in part && t < text.length) {
+      p++;
+      t++;
+      continue;
+    }
+    if (part && "literal" in part && text.startsWith(part.literal, t)) {
+      p++;
+      t += part.literal.length;
+      continue;
+    }
+    if (star < 0 || starAt >= text.length) return false;
+    p = star + 1;
+    t = ++starAt;
+  }
+  return true;
 }

@@ -10,6 +10,8 @@ import { matches } from "../patterns/match.js";
 import { compileCondition } from "./condition.js";
 import type { UserRule } from "./format.js";
 
+/** What a rule without an ATT&CK technique shows where one is expected. */
+const NO_TECHNIQUE = { id: "-", name: "no ATT&CK technique named" };
 const DEFAULT_WHY = "A rule of this deployment's own rules directory: see its description and references.";
 const DEFAULT_TUNING = "Edit the rule file: narrow its pattern or add a condition; remove the file to switch it off.";
 
@@ -33,13 +35,17 @@ function resourceOf(record: Json): string {
  */
 export function ruleDetection(rule: UserRule): StatelessDetection<RuleId> {
   const condition = rule.condition ? compileCondition(rule.condition) : undefined;
-  const declared = { response: rule.response, attack: rule.attack, asff: rule.asff ?? ["TTPs"] };
+  const declared = {
+    response: rule.response,
+    ...(rule.attack ? { attack: rule.attack } : {}),
+    asff: rule.asff ?? ["TTPs"],
+  };
   return {
     id: rule.id,
     title: rule.title,
     category: rule.category,
     severity: rule.severity,
-    attack: rule.attack,
+    attack: rule.attack ?? NO_TECHNIQUE,
     description: rule.description,
     why: rule.why ?? DEFAULT_WHY,
     tuning: rule.tuning ?? DEFAULT_TUNING,

@@ -84,10 +84,13 @@ export const RuleSchema = z.strictObject({
   title: text(200),
   category: z.enum(CATEGORIES),
   severity: z.enum(SEVERITIES),
-  attack: z.strictObject({
-    id: z.string().regex(/^T\d{4}(\.\d{3})?$/, "expected an ATT&CK technique id such as T1098 or T1098.001"),
-    name: text(200),
-  }),
+  /** The closest ATT&CK technique; optional (an imported rule may name tactics only). */
+  attack: z
+    .strictObject({
+      id: z.string().regex(/^T\d{4}(\.\d{3})?$/, "expected an ATT&CK technique id such as T1098 or T1098.001"),
+      name: text(200),
+    })
+    .optional(),
   description: text(4000),
   why: text(4000).optional(),
   tuning: text(4000).optional(),
@@ -136,9 +139,15 @@ export function formatPath(path: readonly PropertyKey[]): string {
 const DEFAULT_CONFIG = parseConfig({});
 
 /**
+ * `source` of a rule about every AWS service. The engine indexes patterns by source and event
+ * name: such a rule is tested on every event (it costs one pattern match per event).
+ */
+export const EVERY_AWS_SOURCE = [{ prefix: "aws." }];
+
+/**
  * Validate a parsed rule document: the rule, or every problem found (each naming its field). The
  * pattern is compiled as EventBridge would accept it, must pin `source` to `aws.` sources
- * (exact strings: the engine indexes patterns by source and event name), must take Riposte's loop
+ * (exact strings: the engine indexes patterns by source and event name; or `EVERY_AWS_SOURCE`), must take Riposte's loop
  * prevention, and with it must stay within `maxPatternChars` when given (EventBridge's quota).
  */
 export function parseRule(
@@ -170,13 +179,15 @@ export function parseRule(
     return { problems };
   }
   const source = rule.pattern.source;
+  const everyService = JSON.stringify(source) === JSON.stringify(EVERY_AWS_SOURCE);
   if (
-    !Array.isArray(source) ||
-    !source.every((value) => typeof value === "string" && value.startsWith("aws.") && value.length > 4)
+    !everyService &&
+    (!Array.isArray(source) ||
+      !source.every((value) => typeof value === "string" && value.startsWith("aws.") && value.length > 4))
   ) {
     problem(
       "pattern.source",
-      'name the event sources as exact strings starting with "aws." (such as ["aws.iam"]): CloudTrail events only, and indexed by source',
+      'name the event sources as exact strings starting with "aws." (such as ["aws.iam"]), or [{"prefix": "aws."}] for every AWS service',
     );
   }
   try {

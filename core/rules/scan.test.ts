@@ -36,7 +36,7 @@ describe("scan with users' rules", () => {
       });
       expect(summary.byDetection["root-created-user"]?.count).toBe(1);
       expect(warnings).toEqual([]);
-      expect(findings.find((finding) => finding.detection === "root-created-user")?.rule?.attack.id).toBe("T1136.003");
+      expect(findings.find((finding) => finding.detection === "root-created-user")?.rule?.attack?.id).toBe("T1136.003");
     }
   });
 });

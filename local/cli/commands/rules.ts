@@ -11,10 +11,12 @@ import { matches } from "../../../core/patterns/match.js";
 import { firingRules, ruleDetection } from "../../../core/rules/detection.js";
 import { type CliIo, type Command, EXIT, UsageError } from "../command.js";
 import { loadCliRules } from "../rules-dir.js";
+import { importSigma } from "./import-sigma.js";
 
 const usage = `Usage: riposte rules list [--format table|json|markdown] [--config FILE] [--rules PATH]
        riposte rules test <pattern.json> <events...> [--format text|jsonl]
        riposte rules test --rules PATH <events...> [--format text|jsonl] [--config FILE]
+       riposte rules import-sigma <files|dirs...> --out DIR [--format text|json]
 
 list  Print the detection catalog. --format json prints
       [{"id","title","category","severity","attack","stateful","pattern"}], where pattern is the
@@ -229,7 +231,12 @@ export const rulesCommand: Command = {
   name: "rules",
   summary: "list detections; test EventBridge patterns",
   usage,
-  options: { format: { type: "string" }, config: { type: "string" }, rules: { type: "string" } },
+  options: {
+    format: { type: "string" },
+    config: { type: "string" },
+    rules: { type: "string" },
+    out: { type: "string" },
+  },
   async run({ values, positionals }, io) {
     const [sub, ...rest] = positionals;
     if (sub === "list") {
@@ -237,6 +244,7 @@ export const rulesCommand: Command = {
       return list(values, io);
     }
     if (sub === "test") return test(values, rest, io);
-    throw new UsageError(sub ? `unknown subcommand "${sub}"` : "missing subcommand (list or test)");
+    if (sub === "import-sigma") return importSigma(values, rest, io);
+    throw new UsageError(sub ? `unknown subcommand "${sub}"` : "missing subcommand (list, test or import-sigma)");
   },
 };
