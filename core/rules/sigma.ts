@@ -32,8 +32,10 @@ import { checkRegex } from "./regex.js";
  * SIEMs that index the record as text do: translated with a caveat. Refused, with the reason:
  * other log sources, correlation rules and aggregations (`| count()`), keyword searches,
  * encodings (`base64`, `wide`, `windash`…), `expand` placeholders, field references, regular
- * expressions the condition language refuses (`regex.ts`), and rules that name no eventSource
- * (their pattern would see every event of every service).
+ * expressions the condition language refuses (`regex.ts`). A rule that pins no eventSource in
+ * every case (`userIdentity.type: Root`) is about every AWS service: its pattern selects
+ * CloudTrail's detail-types from any `aws.` source, and the engine tests it on every event
+ * (patterns are indexed by source and event name).
  */
 
 export interface SigmaTranslation {
