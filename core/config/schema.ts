@@ -524,6 +524,13 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({}),
 
+  /**
+   * Users' own rules: a directory of rule files (YAML or JSON, one rule per file; see
+   * core/rules/format.ts), run by `riposte scan` and shown by `riposte rules list|test` beside the
+   * built-in detections. A relative path is read from the working directory; `--rules` overrides it.
+   */
+  rules: z.strictObject({ dir: z.string().min(1).optional() }).prefault({}),
+
   /** The AWS deployment (`stacks/`) and remediation in other accounts; the local runtime ignores it. */
   aws: z
     .strictObject({

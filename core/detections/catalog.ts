@@ -1,6 +1,7 @@
 import { parseConfig } from "../config/load.js";
 import type { RiposteConfig } from "../config/schema.js";
 import { DETECTION_IDS, type DetectionId } from "../model/catalog.js";
+import type { RuleId } from "../model/rule-id.js";
 import { DECLARED_DETECTIONS } from "./declared.js";
 import { identityCorrelators } from "./identity/correlated.js";
 import { IDENTITY_STATELESS } from "./identity/stateless.js";
@@ -19,6 +20,9 @@ import type { EventPattern, StatefulDetection, StatelessDetection } from "./type
  */
 
 export type DetectionSpec = StatelessDetection | StatefulDetection;
+
+/** What the engine runs: the catalog's detections and users' rules (stateless, identified by a `RuleId`). */
+export type EngineSpec = DetectionSpec | StatelessDetection<RuleId>;
 
 /** A catalog entry: the spec plus its EventBridge pattern under the default configuration. */
 export type DetectionDefinition = DetectionSpec & { readonly pattern: EventPattern };
@@ -51,7 +55,10 @@ export function createDetectionSpecs(): DetectionSpec[] {
 }
 
 /** The pattern that selects a detection's candidate events, loop prevention included. */
-export function detectionPattern(spec: DetectionSpec, config: RiposteConfig): EventPattern {
+export function detectionPattern(
+  spec: Pick<DetectionSpec, "buildPattern" | "loopPrevention">,
+  config: RiposteConfig,
+): EventPattern {
   const pattern = spec.buildPattern(config);
   switch (spec.loopPrevention ?? "cloudtrail") {
     case "cloudtrail":
@@ -64,7 +71,7 @@ export function detectionPattern(spec: DetectionSpec, config: RiposteConfig): Ev
 }
 
 /** The events a stateful detection only learns from (no loop prevention: they never fire). */
-export function statePattern(spec: DetectionSpec, config: RiposteConfig): EventPattern | undefined {
+export function statePattern(spec: EngineSpec, config: RiposteConfig): EventPattern | undefined {
   return spec.stateful && spec.buildStatePattern ? spec.buildStatePattern(config) : undefined;
 }
 

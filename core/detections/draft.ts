@@ -1,6 +1,6 @@
 import { isoTime, parseEventTime } from "../events/time.js";
 import type { EventEnvelope } from "../model/event.js";
-import type { Finding } from "../model/incident.js";
+import type { Finding, FindingDetection } from "../model/incident.js";
 import { accountOf, type Json, principalOf, sourceOf, str } from "./record.js";
 import type { DetectionText, FindingDraft } from "./types.js";
 
@@ -39,7 +39,7 @@ export function cloudTrailDraft(
 }
 
 /** The finding: the catalog entry's identity plus the detection's draft. */
-export function completeFinding(detection: DetectionText, draft: FindingDraft): Finding {
+export function completeFinding(detection: DetectionText<FindingDetection>, draft: FindingDraft): Finding {
   const { severity, evidence, ...rest } = draft;
   return {
     detection: detection.id,

@@ -1,8 +1,10 @@
 import type { RiposteConfig } from "../config/schema.js";
-import type { DetectionId } from "../model/catalog.js";
+import type { FindingDetection } from "../model/incident.js";
 import { compilePattern } from "../patterns/compile.js";
 import { PatternIndex } from "../patterns/pattern-index.js";
-import { createDetectionSpecs, type DetectionSpec, detectionPattern, statePattern } from "./catalog.js";
+import { ruleDetection } from "../rules/detection.js";
+import type { UserRule } from "../rules/format.js";
+import { createDetectionSpecs, detectionPattern, type EngineSpec, statePattern } from "./catalog.js";
 import { trackerIgnores, trackerPattern } from "./network/tracker.js";
 import type { Json } from "./record.js";
 import { bucketHistoryPattern } from "./storage/history.js";
@@ -21,7 +23,7 @@ export interface IndexEntry {
   /** Registration number: the same for the same configuration and detections. */
   id: number;
   role: Role;
-  spec?: DetectionSpec;
+  spec?: EngineSpec;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface IndexEntry {
 export type EntryClass = "none" | "skippable" | "full";
 
 export interface EngineIndex {
-  specs: DetectionSpec[];
+  specs: EngineSpec[];
   index: PatternIndex<IndexEntry>;
   entries: IndexEntry[];
   trackerUsers: StatefulDetection[];
@@ -42,12 +44,20 @@ export interface EngineIndex {
   signature: string;
 }
 
-/** The enabled detections (all, or `only` those), in catalog order, each with fresh caches. */
-export function enabledSpecs(config: RiposteConfig, only?: readonly DetectionId[]): DetectionSpec[] {
-  const wanted = only ? new Set(only) : undefined;
-  return createDetectionSpecs().filter(
+/**
+ * The enabled detections (all, or `only` those), in catalog order, each with fresh caches, then
+ * users' `rules` in the order given (every one, or those `only` names).
+ */
+export function enabledSpecs(
+  config: RiposteConfig,
+  only?: readonly FindingDetection[],
+  rules: readonly UserRule[] = [],
+): EngineSpec[] {
+  const wanted = only ? new Set<string>(only) : undefined;
+  const builtIn: EngineSpec[] = createDetectionSpecs().filter(
     (spec) => config.detections[spec.id]?.enabled !== false && (!wanted || wanted.has(spec.id)),
   );
+  return [...builtIn, ...rules.filter((rule) => !wanted || wanted.has(rule.id)).map(ruleDetection)];
 }
 
 /**
@@ -56,13 +66,13 @@ export function enabledSpecs(config: RiposteConfig, only?: readonly DetectionId[
  * measuring how matching scales with the number of patterns (`npm run bench -- scan`).
  */
 export function buildEngineIndex(
-  specs: DetectionSpec[],
+  specs: EngineSpec[],
   config: RiposteConfig,
   extraPatterns: readonly EventPattern[] = [],
 ): EngineIndex {
   const index = extraPatterns.length > 0 ? new IndexWithExtras() : new PatternIndex<IndexEntry>();
   const entries: IndexEntry[] = [];
-  const add = (role: Role, pattern: Record<string, unknown>, spec?: DetectionSpec) => {
+  const add = (role: Role, pattern: Record<string, unknown>, spec?: EngineSpec) => {
     const entry: IndexEntry = spec ? { id: entries.length, role, spec } : { id: entries.length, role };
     entries.push(entry);
     index.add(entry, compilePattern(pattern));
@@ -91,7 +101,7 @@ class IndexWithExtras extends PatternIndex<IndexEntry> {
   }
 }
 
-export function learnsFromTracker(spec: DetectionSpec): spec is StatefulDetection {
+export function learnsFromTracker(spec: EngineSpec): spec is StatefulDetection {
   return spec.stateful && spec.buildStatePattern === trackerPattern;
 }
 

@@ -4,9 +4,10 @@ import { type Location, locate } from "../geo/locate.js";
 import { type Logger, silentLogger } from "../log.js";
 import type { DetectionId } from "../model/catalog.js";
 import type { SecurityEvent } from "../model/event.js";
-import type { Finding } from "../model/incident.js";
+import type { Finding, FindingDetection } from "../model/incident.js";
 import { cidrContains, parseCidr, parseIp } from "../net/ip.js";
-import type { DetectionSpec } from "./catalog.js";
+import type { UserRule } from "../rules/format.js";
+import type { EngineSpec } from "./catalog.js";
 import type { ResourceDescriber } from "./describe.js";
 import { completeFinding } from "./draft.js";
 import {
@@ -36,8 +37,10 @@ export interface DetectionEngineOptions {
   logger?: Logger;
   /** Live lookups (security group tags, interface groups); optional. */
   describe?: ResourceDescriber;
-  /** Run only these detections (default: every enabled one). */
-  detections?: readonly DetectionId[];
+  /** Run only these detections and rules (default: every enabled one). */
+  detections?: readonly FindingDetection[];
+  /** Users' rules (a rules directory), run after the catalog's detections. */
+  rules?: readonly UserRule[];
   /**
    * Process each event once even when it is delivered several times (the correlate function
    * receives one delivery per matching rule). Keyed on event id and time, for a day of event time.
@@ -101,7 +104,7 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     trackerUsers,
     usesHistory,
     signature,
-  } = buildEngineIndex(enabledSpecs(config, options.detections), config, options.extraPatterns);
+  } = buildEngineIndex(enabledSpecs(config, options.detections, options.rules), config, options.extraPatterns);
   const byId = new Map(specs.map((spec) => [spec.id, spec]));
 
   const tracker = new NetworkTracker(state, config);
@@ -137,7 +140,7 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
   });
 
   const guard = async (
-    spec: DetectionSpec,
+    spec: EngineSpec,
     event: SecurityEvent | undefined,
     run: () => Promise<FindingDraft[]> | FindingDraft[],
   ) => {

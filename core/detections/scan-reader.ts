@@ -2,6 +2,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { RiposteConfig } from "../config/schema.js";
 import type { InputFile } from "../events/files.js";
 import { readClaimedFiles } from "../events/read.js";
+import type { UserRule } from "../rules/format.js";
 import { buildEngineIndex, enabledSpecs } from "./engine-index.js";
 import { BatchEncoder } from "./prepared-batch.js";
 import type { EventPattern } from "./types.js";
@@ -22,6 +23,7 @@ export interface ReaderData {
   wholeFileLimit?: number;
   maxInFlight: number;
   extraPatterns?: readonly EventPattern[];
+  rules?: readonly UserRule[];
 }
 
 export type ReaderMessage =
@@ -34,7 +36,11 @@ export type ReaderMessage =
   | { type: "failed"; reason: string };
 
 async function run(port: NonNullable<typeof parentPort>, data: ReaderData): Promise<void> {
-  const engineIndex = buildEngineIndex(enabledSpecs(data.config), data.config, data.extraPatterns);
+  const engineIndex = buildEngineIndex(
+    enabledSpecs(data.config, undefined, data.rules),
+    data.config,
+    data.extraPatterns,
+  );
   const encoder = new BatchEncoder(engineIndex);
   let acknowledged = 0;
   let wake: (() => void) | undefined;

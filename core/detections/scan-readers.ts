@@ -3,6 +3,7 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { RiposteConfig } from "../config/schema.js";
 import type { InputFile } from "../events/files.js";
+import type { UserRule } from "../rules/format.js";
 import { BatchDecoder, type PreparedBatchMessage, type PreparedItem } from "./prepared-batch.js";
 import type { ReaderData, ReaderMessage } from "./scan-reader.js";
 import type { EventPattern } from "./types.js";
@@ -27,6 +28,8 @@ export interface ReaderPoolOptions {
   maxInFlight?: number;
   /** See `ScanOptions.extraPatterns`. */
   extraPatterns?: readonly EventPattern[];
+  /** See `ScanOptions.rules` (data: each reader builds their detections again). */
+  rules?: readonly UserRule[];
   /** Filled in as the pool runs (for tests and benchmarks). */
   stats?: ReaderPoolStats;
 }
@@ -155,6 +158,7 @@ export async function* readPrepared(options: ReaderPoolOptions): AsyncIterable<P
         wholeFileLimit: options.wholeFileLimit,
         maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
         extraPatterns: options.extraPatterns,
+        rules: options.rules,
       };
       workers.push(startReader(data));
     }

@@ -11,6 +11,7 @@ import { type Logger, silentLogger } from "../log.js";
 import type { Severity } from "../model/catalog.js";
 import type { SecurityEvent } from "../model/event.js";
 import type { Finding } from "../model/incident.js";
+import type { UserRule } from "../rules/format.js";
 import { createPreparedDetectionEngine } from "./engine.js";
 import type { PreparedEvent } from "./prepared.js";
 import type { PreparedItem } from "./prepared-batch.js";
@@ -74,6 +75,8 @@ export interface ScanOptions {
   readers?: number;
   /** Patterns matched and then ignored, for benchmarks only (see `buildEngineIndex`). */
   extraPatterns?: readonly EventPattern[];
+  /** Users' rules, run with the catalog's detections. */
+  rules?: readonly UserRule[];
 }
 
 /** Below this much input, starting reader threads costs more than it saves. */
@@ -91,6 +94,7 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
     state: options.state ?? new MemoryCorrelationStore(),
     logger: options.logger ?? silentLogger,
     extraPatterns: options.extraPatterns,
+    rules: options.rules,
   });
   const logger = options.logger ?? silentLogger;
   const summary: ScanSummary = {
@@ -151,6 +155,7 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
       readers,
       signature: engine.indexSignature,
       extraPatterns: options.extraPatterns,
+      rules: options.rules,
       wholeFileLimit: options.read?.wholeFileLimit,
       onBytes,
     })[Symbol.asyncIterator]();

@@ -5,7 +5,7 @@ import type { Logger } from "../log.js";
 import type { RemediationActionId } from "../model/actions.js";
 import type { Category, DetectionId, Severity } from "../model/catalog.js";
 import type { EventEnvelope, SecurityEvent } from "../model/event.js";
-import type { Finding } from "../model/incident.js";
+import type { Finding, FindingDetection } from "../model/incident.js";
 import type { ResourceDescriber } from "./describe.js";
 import type { NetworkChange, NetworkTracker } from "./network/tracker.js";
 import type { Json } from "./record.js";
@@ -27,8 +27,9 @@ export type FindingDraft = Omit<Finding, "detection" | "category" | "title" | "s
   evidence?: unknown[];
 };
 
-export interface DetectionText {
-  id: DetectionId;
+/** `Id`: a built-in detection's (`DetectionId`), or for a user's rule its `RuleId`. */
+export interface DetectionText<Id extends FindingDetection = DetectionId> {
+  id: Id;
   title: string;
   category: Category;
   severity: Severity;
@@ -71,7 +72,7 @@ export interface CorrelationContext {
 }
 
 /** A detection that looks at one event at a time: a pattern plus the check the pattern cannot express. */
-export interface StatelessDetection extends DetectionText {
+export interface StatelessDetection<Id extends FindingDetection = DetectionId> extends DetectionText<Id> {
   stateful: false;
   /** The candidate events, loop prevention excluded (added by `detectionPattern`). */
   buildPattern(config: RiposteConfig): EventPattern;

@@ -1,5 +1,6 @@
 import { getDetection } from "../detections/catalog.js";
-import type { DetectionId } from "../model/catalog.js";
+import { type DetectionId, isDetectionId } from "../model/catalog.js";
+import type { Finding } from "../model/incident.js";
 
 /**
  * ASFF finding types (`namespace/category/classifier`, AWS Security Hub's "Types taxonomy for
@@ -119,4 +120,16 @@ export function asffTypesOf(id: DetectionId): readonly string[] {
   const types = declared ?? FIRST_TYPES[id];
   if (!types) throw new Error(`detection ${id} has no ASFF types`);
   return types;
+}
+
+/** The ASFF types of a finding's detection or rule (GuardDuty findings map their own type separately). */
+export function findingTypesOf(finding: Pick<Finding, "detection" | "rule">): readonly string[] {
+  if (isDetectionId(finding.detection)) return asffTypesOf(finding.detection);
+  return finding.rule?.asff ?? ["TTPs"];
+}
+
+/** The ATT&CK technique of a finding's detection or rule. */
+export function attackOf(finding: Pick<Finding, "detection" | "rule">): { id: string; name: string } | undefined {
+  if (isDetectionId(finding.detection)) return getDetection(finding.detection).attack;
+  return finding.rule?.attack;
 }

@@ -1,11 +1,10 @@
 import type { RiposteConfig } from "../config/schema.js";
-import { getDetection } from "../detections/catalog.js";
 import { incidentIdFor } from "../incidents/id.js";
 import type { Severity } from "../model/catalog.js";
 import type { Finding } from "../model/incident.js";
 import { PLANNERS } from "../remediation/planners.js";
 import { chooseActions } from "../remediation/responses.js";
-import { ASFF_TYPE_TAXONOMY, asffTypesOf, guardDutyTypes } from "./asff-types.js";
+import { ASFF_TYPE_TAXONOMY, attackOf, findingTypesOf, guardDutyTypes } from "./asff-types.js";
 import { UnexportableFinding } from "./errors.js";
 import { exportIdFor } from "./id.js";
 import {
@@ -107,7 +106,7 @@ function asffResource(resource: AwsResource, region: string): AsffResource {
 
 function productFields(finding: Finding): Record<string, string> {
   const value = (text: string) => fitText(text, ASFF_LIMITS.productFieldValue);
-  const attack = getDetection(finding.detection).attack;
+  const attack = attackOf(finding);
   const fields: Record<string, string> = {
     "riposte/detection": finding.detection,
     "riposte/category": finding.category,
@@ -115,8 +114,8 @@ function productFields(finding: Finding): Record<string, string> {
     "riposte/incidentId": incidentIdFor(finding),
     "riposte/eventIds": value(finding.eventIds.join(",")),
     "riposte/eventCount": String(finding.eventIds.length),
-    "riposte/attack": `${attack.id} ${attack.name}`,
   };
+  if (attack) fields["riposte/attack"] = `${attack.id} ${attack.name}`;
   if (hasText(finding.principal)) fields["riposte/principal"] = value(finding.principal);
   if (hasText(finding.resource)) fields["riposte/resource"] = value(finding.resource);
   if (finding.sourceIp && hasText(finding.sourceIp)) fields["riposte/sourceIp"] = value(finding.sourceIp);
@@ -155,9 +154,7 @@ export function toAsff(original: Finding, config: RiposteConfig, place: ExportPl
   const principal = principalResource(finding.principal);
   if (principal && principal.id !== resources[0]!.id) resources.push(principal);
   const types =
-    finding.detection === "guardduty-finding"
-      ? guardDutyTypes(finding.facts.findingType)
-      : asffTypesOf(finding.detection);
+    finding.detection === "guardduty-finding" ? guardDutyTypes(finding.facts.findingType) : findingTypesOf(finding);
   const text = recommendation(finding, id, config);
   const title = fitText(finding.title, ASFF_LIMITS.title);
   return {

@@ -4,7 +4,7 @@ import type { Severity } from "../model/catalog.js";
 import type { Finding } from "../model/incident.js";
 import { PLANNERS } from "../remediation/planners.js";
 import { chooseActions } from "../remediation/responses.js";
-import { asffTypesOf, guardDutyTypes } from "./asff-types.js";
+import { findingTypesOf, guardDutyTypes } from "./asff-types.js";
 import { UnexportableFinding } from "./errors.js";
 import { exportIdFor } from "./id.js";
 import {
@@ -74,9 +74,7 @@ export function toOcsf(original: Finding, options: OcsfOptions): Json {
   const resource = affectedResource(finding);
   const region = isRegionName(finding.region) ? finding.region : undefined;
   const types =
-    finding.detection === "guardduty-finding"
-      ? guardDutyTypes(finding.facts.findingType)
-      : asffTypesOf(finding.detection);
+    finding.detection === "guardduty-finding" ? guardDutyTypes(finding.facts.findingType) : findingTypesOf(finding);
   const [action] = chooseActions({ ...finding, id }, options.config).actions;
   const actor = hasText(finding.principal) ? { user: principalUser(finding.principal) } : undefined;
   const sourceIp = finding.sourceIp && hasText(finding.sourceIp) ? finding.sourceIp : undefined;

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { REMEDIATION_ACTION_IDS } from "./actions.js";
 import { CATEGORIES, DETECTION_IDS, type DetectionId, SEVERITIES } from "./catalog.js";
+import { RuleIdSchema } from "./rule-id.js";
 import { INCIDENT_STATUSES } from "./status.js";
 
 /**
@@ -9,10 +11,28 @@ import { INCIDENT_STATUSES } from "./status.js";
 
 const isoTime = z.string().min(1);
 export const DetectionIdSchema = z.enum(DETECTION_IDS as [DetectionId, ...DetectionId[]]);
+/** What a finding names: a built-in detection, or a user's rule (its category says which workflow). */
+export const FindingDetectionSchema = z.union([DetectionIdSchema, RuleIdSchema]);
+export type FindingDetection = z.infer<typeof FindingDetectionSchema>;
+
+/**
+ * What a user's rule declares that the workflow, the exports and the dashboard need, carried on
+ * each finding of the rule (built-in detections keep theirs in the catalog): its default response,
+ * its ATT&CK technique and its ASFF types.
+ */
+export const RuleFindingSchema = z.object({
+  response: z.object({
+    mode: z.enum(["auto", "approval", "notify"]),
+    action: z.enum(REMEDIATION_ACTION_IDS).optional(),
+  }),
+  attack: z.object({ id: z.string(), name: z.string() }).optional(),
+  asff: z.array(z.string()).min(1),
+});
+export type RuleFinding = z.infer<typeof RuleFindingSchema>;
 
 /** What a detection reports: one occurrence of one threat scenario. */
 export const FindingSchema = z.object({
-  detection: DetectionIdSchema,
+  detection: FindingDetectionSchema,
   category: z.enum(CATEGORIES),
   severity: z.enum(SEVERITIES),
   title: z.string(),
@@ -37,6 +57,8 @@ export const FindingSchema = z.object({
    * CloudTrail): remediation waits for approval unless `remediation.autoRemediateIntake`.
    */
   fromIntake: z.boolean().optional(),
+  /** For a finding of a user's rule (`detection` is then a rule id): what the rule declares. */
+  rule: RuleFindingSchema.optional(),
   /** For `sg-risk-resolved`: the earlier risk this finding removes. */
   resolves: z
     .object({

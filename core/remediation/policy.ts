@@ -6,7 +6,7 @@ import { principalArn } from "./actions/iam-principal.js";
 import { CannotPlan } from "./errors.js";
 import { actorArns, causedByTool, isProduction, protectedPrincipal, protectedResource } from "./guardrails.js";
 import { getPlanner } from "./planners.js";
-import { chooseActions, defaultModeOfAction, defaultResponse } from "./responses.js";
+import { chooseActions, configuredModeOf, defaultModeOfAction, responseOf } from "./responses.js";
 import type { IncidentView } from "./types.js";
 
 /**
@@ -127,8 +127,8 @@ export function decide(args: DecideArgs): Decision {
   const actionMode =
     detection === "guardduty-finding" && explained.plan[0]
       ? defaultModeOfAction(explained.plan[0].action as Parameters<typeof defaultModeOfAction>[0])
-      : defaultResponse(detection).mode;
-  const configured = configuredMode(config, detection);
+      : responseOf(incident).mode;
+  const configured = configuredModeOf(config, detection);
   const detectionMode = configured ?? actionMode;
   if (detectionMode === "off") return route("dismiss", `detection ${detection} is switched off`);
   if (detectionMode === "notify") {

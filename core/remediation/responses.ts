@@ -2,7 +2,8 @@ import { configuredMode, type RiposteConfig } from "../config/schema.js";
 import { CATALOG, getDetection } from "../detections/catalog.js";
 import type { DetectionResponse } from "../detections/types.js";
 import { REMEDIATION_ACTION_IDS, type RemediationActionId } from "../model/actions.js";
-import type { DetectionId } from "../model/catalog.js";
+import { type DetectionId, isDetectionId } from "../model/catalog.js";
+import type { Finding } from "../model/incident.js";
 import { GUARDDUTY_ACTIONS, guardDutyAction } from "./guardduty.js";
 import type { IncidentView } from "./types.js";
 
@@ -18,6 +19,20 @@ export type { DetectionResponse };
 /** The default response of a detection (the catalog's). */
 export function defaultResponse(id: DetectionId): DetectionResponse {
   return getDetection(id).response;
+}
+
+/** A notify-only response: a user's rule finding that carries no declaration of its own. */
+const NOTIFY: DetectionResponse = { mode: "notify" };
+
+/** The default response of what a finding names: a built-in detection (catalog) or a user's rule (carried on the finding). */
+export function responseOf(finding: Pick<Finding, "detection" | "rule">): DetectionResponse {
+  if (isDetectionId(finding.detection)) return defaultResponse(finding.detection);
+  return finding.rule?.response ?? NOTIFY;
+}
+
+/** The mode configured for a built-in detection (`detections.<id>`); users' rules have none. */
+export function configuredModeOf(config: RiposteConfig, detection: Finding["detection"]) {
+  return isDetectionId(detection) ? configuredMode(config, detection) : undefined;
 }
 
 /** The default mode an action runs in when a GuardDuty finding maps to it (the mode detections give it). */
@@ -44,7 +59,7 @@ export function chooseActions(incident: IncidentView, config: RiposteConfig): Ch
     action = mapped.action;
     notes.push(mapped.note);
   } else {
-    action = defaultResponse(incident.detection).action;
+    action = responseOf(incident).action;
     if (!action) notes.push(`${incident.detection} has no remediation: notify only`);
   }
   if (action === "s3-block-public-access" && incident.facts.accountLevel === true) {

@@ -18,6 +18,7 @@ import { createLogger } from "../../../core/log.js";
 import { SEVERITIES, type Severity } from "../../../core/model/catalog.js";
 import type { Finding } from "../../../core/model/incident.js";
 import { type CliIo, type Command, EXIT, UsageError } from "../command.js";
+import { loadCliRules } from "../rules-dir.js";
 import { VERSION } from "../version.js";
 
 const usage = `Usage: riposte scan [options] <file|dir>...
@@ -37,6 +38,8 @@ Options:
   --fail-on SEVERITY  exit 3 when a finding of this severity or higher exists
                       (info, low, medium, high, critical)
   --config FILE       configuration file (thresholds, trusted CIDRs, detections on/off)
+  --rules PATH        your own rules: a directory of rule files (YAML or JSON) or one file,
+                      run beside the built-in detections (default: the configuration's rules.dir)
   -h, --help          show this help
 
 Unreadable files and records are reported on stderr (file:position: reason) and counted; the
@@ -45,8 +48,10 @@ once. FIFOs, devices and sockets are reported and never opened; an empty or trun
 unreadable. Events that arrive more than ${DEFAULT_LATENESS_MS / 60_000} min behind newer ones are processed out of
 event-time order and counted in one warning on stderr. A finding that cannot be written as a
 valid ASFF or OCSF finding (e.g. no account or region) is reported on stderr with every problem.
-Exit status: 0 all input read, 1 some input unreadable or some finding not exportable, 2 usage
-error, 3 findings at or above --fail-on (this takes precedence over 1).
+A rule file that cannot be loaded is reported on stderr (file: field: problem) and the scan runs
+the other rules; it counts as unreadable input.
+Exit status: 0 all input read, 1 some input unreadable, some rule file not loaded or some finding
+not exportable, 2 usage error, 3 findings at or above --fail-on (this takes precedence over 1).
 `;
 
 const FORMATS = ["table", "jsonl", "asff", "ocsf"] as const;
@@ -123,6 +128,7 @@ export const scanCommand: Command = {
     config: { type: "string" },
     account: { type: "string" },
     region: { type: "string" },
+    rules: { type: "string" },
   },
   async run({ values, positionals }, io) {
     if (positionals.length === 0) throw new UsageError("missing the files or directories to scan");
@@ -130,6 +136,7 @@ export const scanCommand: Command = {
     const failOn: Severity | undefined = option("fail-on", values["fail-on"], SEVERITIES);
     const place = exportPlace(values);
     const config = loadConfig(typeof values.config === "string" ? resolve(io.cwd, values.config) : undefined);
+    const own = await loadCliRules("scan", values.rules, config, io);
     const paths = positionals.map((path) => resolve(io.cwd, path));
     // Errors name the paths as the user typed them.
     const shown = new Map(paths.map((path, index) => [path, positionals[index]!]));
@@ -175,6 +182,7 @@ export const scanCommand: Command = {
     const summary = await scanFiles({
       paths,
       config,
+      rules: own.rules.map((loaded) => loaded.rule),
       logger: createLogger({ level: "error", sink: (line) => io.stderr.write(`${line}\n`) }),
       signal: stop.signal,
       onFinding(finding) {
@@ -223,6 +231,13 @@ export const scanCommand: Command = {
       );
     }
     if (failing) return EXIT.findings;
-    return summary.unreadableFiles + summary.unreadableRecords + unexportable > 0 ? EXIT.inputError : EXIT.ok;
+    if (own.problems.length > 0) {
+      io.stderr.write(
+        `riposte scan: ${own.problems.length} problem${own.problems.length === 1 ? "" : "s"} in the rules; the rules that loaded ran\n`,
+      );
+    }
+    return summary.unreadableFiles + summary.unreadableRecords + unexportable + own.problems.length > 0
+      ? EXIT.inputError
+      : EXIT.ok;
   },
 };

@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { type Condition, ConditionSchema, compileCondition, valuesAt } from "./condition.js";
+
+const check = (condition: unknown, record: unknown) => compileCondition(ConditionSchema.parse(condition))(record);
+
+const record = {
+  eventName: "PutBucketPolicy",
+  userAgent: "AWS-CLI/2.15 Python",
+  readOnly: false,
+  sourceIPAddress: "203.0.113.9",
+  requestParameters: {
+    bucketName: "Logs-Bucket",
+    policy: { Statement: [{ Effect: "Allow", Principal: "*" }] },
+    count: "17",
+  },
+  resources: [{ ARN: "arn:aws:s3:::a" }, { ARN: "arn:aws:s3:::b" }],
+};
+
+describe("field tests", () => {
+  it("compare text ignoring case unless cased", () => {
+    expect(check({ field: "requestParameters.bucketName", equals: "logs-bucket" }, record)).toBe(true);
+    expect(check({ field: "requestParameters.bucketName", equals: "logs-bucket", cased: true }, record)).toBe(false);
+    expect(check({ field: "userAgent", startswith: "aws-cli/" }, record)).toBe(true);
+    expect(check({ field: "userAgent", endswith: "PYTHON" }, record)).toBe(true);
+    expect(check({ field: "userAgent", contains: ["boto", "cli/2"] }, record)).toBe(true);
+    expect(check({ field: "userAgent", contains: ["boto", "terraform"] }, record)).toBe(false);
+  });
+
+  it("match JSON types by their text: 'false' matches false, '17' matches a number or a string", () => {
+    expect(check({ field: "readOnly", equals: "false" }, record)).toBe(true);
+    expect(check({ field: "readOnly", equals: false }, record)).toBe(true);
+    expect(check({ field: "requestParameters.count", equals: 17 }, record)).toBe(true);
+    expect(check({ field: "requestParameters.count", gt: 16, lte: 17 }, record)).toBe(true);
+    expect(check({ field: "requestParameters.count", gt: 17 }, record)).toBe(false);
+  });
+
+  it("look through arrays and require every value with all: true", () => {
+    expect(valuesAt(record, ["resources", "ARN"])).toEqual(["arn:aws:s3:::a", "arn:aws:s3:::b"]);
+    expect(check({ field: "resources.ARN", endswith: ["::a", "::b"], all: true }, record)).toBe(true);
+    expect(check({ field: "resources.ARN", endswith: ["::a", "::c"], all: true }, record)).toBe(false);
+    expect(check({ field: "resources.ARN", endswith: ["::a", "::c"] }, record)).toBe(true);
+  });
+
+  it("search an object's JSON text with jsonContains, not with contains", () => {
+    expect(check({ field: "requestParameters.policy", jsonContains: '"principal":"*"' }, record)).toBe(true);
+    expect(check({ field: "requestParameters.policy", contains: "Principal" }, record)).toBe(false);
+  });
+
+  it("exists, cidr, regex", () => {
+    expect(check({ field: "errorCode", exists: false }, record)).toBe(true);
+    expect(check({ field: "requestParameters.bucketName", exists: true }, record)).toBe(true);
+    expect(check({ field: "errorCode", exists: true }, { errorCode: null })).toBe(false);
+    expect(check({ field: "sourceIPAddress", cidr: "203.0.113.0/24" }, record)).toBe(true);
+    expect(check({ field: "sourceIPAddress", cidr: ["10.0.0.0/8"] }, record)).toBe(false);
+    expect(check({ field: "eventName", regex: "^Put.*Policy$" }, record)).toBe(true);
+    expect(check({ field: "eventName", regex: "^put" }, record)).toBe(false);
+    expect(check({ field: "eventName", regex: "^put", regexFlags: "i" }, record)).toBe(true);
+  });
+
+  it("combine with all, any and not", () => {
+    const condition: Condition = {
+      all: [
+        { field: "eventName", equals: "putbucketpolicy" },
+        {
+          not: {
+            any: [
+              { field: "userAgent", contains: "console" },
+              { field: "errorCode", exists: true },
+            ],
+          },
+        },
+      ],
+    };
+    expect(check(condition, record)).toBe(true);
+    expect(check(condition, { ...record, errorCode: "AccessDenied" })).toBe(false);
+  });
+
+  it("never throws on odd shapes", () => {
+    const odd = [
+      null,
+      "text",
+      5,
+      [],
+      { requestParameters: null },
+      { requestParameters: "a string" },
+      { resources: "x" },
+    ];
+    for (const value of odd) {
+      expect(check({ field: "requestParameters.bucketName", equals: "x" }, value)).toBe(false);
+      expect(check({ field: "requestParameters", jsonContains: "zzz" }, value)).toBe(false);
+      expect(check({ field: "resources.ARN", regex: "a" }, value)).toBe(false);
+    }
+  });
+});
+
+describe("validation", () => {
+  const problems = (condition: unknown) => {
+    const result = ConditionSchema.safeParse(condition);
+    return result.success ? [] : result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  };
+
+  it("wants exactly one operator per field test", () => {
+    expect(problems({ field: "a" })[0]).toMatch(/needs one operator/);
+    expect(problems({ field: "a", equals: "x", contains: "y" })[0]).toMatch(/one operator, not equals and contains/);
+    expect(problems({ field: "a", equals: "x", colour: "y" }).join()).toMatch(/colour/);
+  });
+
+  it("refuses catastrophic regexes and bad ranges, naming the value", () => {
+    expect(problems({ field: "a", regex: ["ok", "(a+)+$"] })[0]).toMatch(/^regex\.1: a repeated group/);
+    expect(problems({ field: "a", regex: ".*a.*b" })[0]).toMatch(/at most 1 repetition/);
+    expect(problems({ field: "a", regex: "(a)\\1" })[0]).toMatch(/backreferences/);
+    expect(problems({ field: "a", cidr: "10.0.0.0/33" })[0]).toMatch(/^cidr: "10.0.0.0\/33" is not a CIDR/);
+  });
+});

@@ -1,0 +1,356 @@
+import { z } from "zod";
+import { cidrContains, parseCidr, parseIp } from "../net/ip.js";
+import { checkRegex, REGEX_INPUT_LIMIT } from "./regex.js";
+
+/**
+ * The condition language of users' rules: what a rule checks in code, after its EventBridge
+ * pattern selected the event, when a pattern cannot say it (case-insensitive equality, substrings,
+ * regular expressions, the JSON text of an object, `not` over several fields). It is data (JSON or
+ * YAML), read by this evaluator — never code: no `eval`, no function names, bounded regexes.
+ *
+ * A condition is one of
+ * - `{ all: [c, …] }` (every one holds), `{ any: [c, …] }` (at least one), `{ not: c }`;
+ * - a field test: `{ field: "requestParameters.userName", <operator>: value(s), … }` with exactly
+ *   one operator among `equals`, `contains`, `startswith`, `endswith`, `wildcard` (`*` any run of
+ *   characters, `?` one; a backslash makes either literal), `regex`, `jsonContains`,
+ *   `exists`, `cidr`, and the numeric bounds `gt`/`gte`/`lt`/`lte` (one or several together).
+ *
+ * Field paths are dot-separated keys of the CloudTrail record (the event's `detail`); an array met
+ * on the way (or at the end) is looked through, so `resources.ARN` reads every resource's ARN. A
+ * test holds when some value found there passes it (`all: true`: when every listed value is
+ * matched by some value found there).
+ *
+ * Values are compared as text: a number or boolean in the event is its JSON text, so `"true"`
+ * matches `true` and `"5"` matches `5`. Text comparisons ignore case unless `cased: true`;
+ * `regex` is case-sensitive unless `regexFlags` has `i` (JavaScript syntax, without
+ * backreferences or lookaround; nested quantifiers are refused, see `regex.ts`, and only the first
+ * 4,096 characters of a value are searched). `jsonContains` searches the JSON text of
+ * whatever the field holds (an object, an array, a string), ignoring case: what SIEMs do for
+ * `contains` on an object. `exists: true` holds when the field has a value other than null.
+ * `cidr` holds for IP addresses in the range; `gt`… hold for numbers and numeric strings.
+ */
+
+const MAX_DEPTH = 12;
+const MAX_VALUES = 500;
+const MAX_TEXT = 4096;
+
+const text = z.string().max(MAX_TEXT, `at most ${MAX_TEXT} characters`);
+const scalar = z.union([text, z.number(), z.boolean()]);
+const scalars = z.union([scalar, z.array(scalar).min(1).max(MAX_VALUES)]);
+const texts = z.union([text.min(1), z.array(text.min(1)).min(1).max(MAX_VALUES)]);
+const fieldPath = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[^.]+(\.[^.]+)*$/, "expected dot-separated keys such as requestParameters.userName");
+
+const STRING_OPERATORS = [
+  "equals",
+  "contains",
+  "startswith",
+  "endswith",
+  "wildcard",
+  "regex",
+  "jsonContains",
+  "cidr",
+] as const;
+const BOUNDS = ["gt", "gte", "lt", "lte"] as const;
+
+const FieldTestSchema = z
+  .strictObject({
+    field: fieldPath,
+    equals: scalars.optional(),
+    contains: texts.optional(),
+    startswith: texts.optional(),
+    endswith: texts.optional(),
+    /** `*` any run of characters, `?` one character; `\\*`, `\\?` and `\\\\` are literal. */
+    wildcard: texts.optional(),
+    regex: texts.optional(),
+    jsonContains: texts.optional(),
+    cidr: texts.optional(),
+    exists: z.boolean().optional(),
+    gt: z.number().optional(),
+    gte: z.number().optional(),
+    lt: z.number().optional(),
+    lte: z.number().optional(),
+    /** Every listed value must be matched (Sigma's `|all`); default: any of them. */
+    all: z.boolean().optional(),
+    /** Compare text with case (default: ignore case). Not for `regex`: see `regexFlags`. */
+    cased: z.boolean().optional(),
+    /** `regex` flags: i (ignore case), m (multi-line), s (dot matches newlines). */
+    regexFlags: z
+      .string()
+      .regex(/^(?!.*(.).*\1)[ims]*$/, "expected some of the flags i, m, s, each once")
+      .optional(),
+  })
+  .superRefine((test, ctx) => {
+    const used = [
+      ...STRING_OPERATORS.filter((name) => test[name] !== undefined),
+      ...(test.exists !== undefined ? ["exists"] : []),
+      ...(BOUNDS.some((name) => test[name] !== undefined) ? ["gt/gte/lt/lte"] : []),
+    ];
+    if (used.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          used.length === 0
+            ? `a field test needs one operator: ${[...STRING_OPERATORS, "exists", "gt", "gte", "lt", "lte"].join(", ")}`
+            : `a field test takes one operator, not ${used.join(" and ")} (combine tests with all/any)`,
+      });
+    }
+    if (test.regexFlags !== undefined && test.regex === undefined) {
+      ctx.addIssue({ code: "custom", path: ["regexFlags"], message: "regexFlags applies to regex only" });
+    }
+    if (test.regex !== undefined) {
+      for (const [index, source] of list(test.regex).entries()) {
+        const problem = checkRegex(source, test.regexFlags ?? "");
+        if (problem)
+          ctx.addIssue({
+            code: "custom",
+            path: Array.isArray(test.regex) ? ["regex", index] : ["regex"],
+            message: problem,
+          });
+      }
+    }
+    if (test.cidr !== undefined) {
+      for (const [index, range] of list(test.cidr).entries()) {
+        if (!parseCidr(range)) {
+          ctx.addIssue({
+            code: "custom",
+            path: Array.isArray(test.cidr) ? ["cidr", index] : ["cidr"],
+            message: `"${range}" is not a CIDR range such as 10.0.0.0/8`,
+          });
+        }
+      }
+    }
+  });
+
+export type FieldTest = z.infer<typeof FieldTestSchema>;
+export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | FieldTest;
+
+export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.strictObject({ all: z.array(ConditionSchema).min(1).max(MAX_VALUES) }),
+    z.strictObject({ any: z.array(ConditionSchema).min(1).max(MAX_VALUES) }),
+    z.strictObject({ not: ConditionSchema }),
+    FieldTestSchema,
+  ]),
+);
+
+/** The nesting depth of a condition (validated separately: zod's lazy schemas do not bound it). */
+export function conditionDepth(condition: Condition): number {
+  if ("all" in condition && Array.isArray(condition.all)) return 1 + Math.max(...condition.all.map(conditionDepth));
+  if ("any" in condition && Array.isArray(condition.any)) return 1 + Math.max(...condition.any.map(conditionDepth));
+  if ("not" in condition) return 1 + conditionDepth(condition.not as Condition);
+  return 1;
+}
+export const MAX_CONDITION_DEPTH = MAX_DEPTH;
+
+function list<T>(value: T | T[]): T[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Every value at `path` in `record`, arrays looked through (at most one level per step). */
+export function valuesAt(record: unknown, path: readonly string[]): unknown[] {
+  let current: unknown[] = [record];
+  for (const key of path) {
+    const next: unknown[] = [];
+    for (const value of current) {
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (isObject(item) && Object.hasOwn(item, key)) next.push(item[key]);
+      }
+    }
+    current = next;
+    if (current.length === 0) return current;
+  }
+  return current.flatMap((value) => (Array.isArray(value) ? value : [value]));
+}
+
+/** A scalar's text: strings as they are, numbers and booleans as JSON writes them. */
+function scalarText(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return undefined;
+}
+
+function numberOf(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value === "string" && /^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$/.test(value)) return Number(value);
+  return undefined;
+}
+
+type Test = (value: unknown) => boolean;
+
+/** A compiled condition: a function of the CloudTrail record. */
+export type CompiledCondition = (record: unknown) => boolean;
+
+/** Compile a validated condition (`ConditionSchema`) into a function of the record. */
+export function compileCondition(condition: Condition): CompiledCondition {
+  if ("all" in condition && Array.isArray(condition.all)) {
+    const parts = condition.all.map(compileCondition);
+    return (record) => parts.every((part) => part(record));
+  }
+  if ("any" in condition && Array.isArray(condition.any)) {
+    const parts = condition.any.map(compileCondition);
+    return (record) => parts.some((part) => part(record));
+  }
+  if ("not" in condition) {
+    const inner = compileCondition(condition.not as Condition);
+    return (record) => !inner(record);
+  }
+  return compileFieldTest(condition as FieldTest);
+}
+
+function compileFieldTest(test: FieldTest): CompiledCondition {
+  const path = test.field.split(".");
+  if (test.exists !== undefined) {
+    const wanted = test.exists;
+    return (record) => valuesAt(record, path).some((value) => value !== null && value !== undefined) === wanted;
+  }
+  if (BOUNDS.some((name) => test[name] !== undefined)) {
+    const { gt, gte, lt, lte } = test;
+    const inRange: Test = (value) => {
+      const n = numberOf(value);
+      if (n === undefined) return false;
+      return (
+        (gt === undefined || n > gt) &&
+        (gte === undefined || n >= gte) &&
+        (lt === undefined || n < lt) &&
+        (lte === undefined || n <= lte)
+      );
+    };
+    return (record) => valuesAt(record, path).some(inRange);
+  }
+  const tests = valueTests(test);
+  const every = test.all === true;
+  return (record) => {
+    const values = valuesAt(record, path);
+    if (values.length === 0) return false;
+    return every
+      ? tests.every((one) => values.some((value) => one(value)))
+      : tests.some((one) => values.some((value) => one(value)));
+  };
+}
+
+/** One test per listed value of the field test's operator. */
+function valueTests(test: FieldTest): Test[] {
+  const fold = test.cased ? (value: string) => value : (value: string) => value.toLowerCase();
+  const onText =
+    (check: (text: string) => boolean): Test =>
+    (value) => {
+      const found = scalarText(value);
+      return found !== undefined && check(fold(found));
+    };
+  if (test.equals !== undefined) {
+    return list(test.equals).map((expected) => {
+      const want = fold(String(expected));
+      return onText((found) => found === want);
+    });
+  }
+  if (test.contains !== undefined)
+    return list(test.contains).map((part) => onText((found) => found.includes(fold(part))));
+  if (test.startswith !== undefined)
+    return list(test.startswith).map((part) => onText((found) => found.startsWith(fold(part))));
+  if (test.endswith !== undefined)
+    return list(test.endswith).map((part) => onText((found) => found.endsWith(fold(part))));
+  if (test.wildcard !== undefined) {
+    return list(test.wildcard).map((glob) => {
+      const parts = globParts(test.cased ? glob : glob.toLowerCase());
+      return onText((found) => globMatches(parts, found));
+    });
+  }
+  if (test.jsonContains !== undefined) {
+    return list(test.jsonContains).map((part) => {
+      const want = part.toLowerCase();
+      return (value) => {
+        if (value === undefined) return false;
+        const json = typeof value === "string" ? value : JSON.stringify(value);
+        return json.toLowerCase().includes(want);
+      };
+    });
+  }
+  if (test.regex !== undefined) {
+    return list(test.regex).map((source) => {
+      const regex = new RegExp(source, test.regexFlags ?? "");
+      return (value) => {
+        const found = scalarText(value);
+        return found !== undefined && regex.test(found.slice(0, REGEX_INPUT_LIMIT));
+      };
+    });
+  }
+  if (test.cidr !== undefined) {
+    return list(test.cidr).map((range) => {
+      const cidr = parseCidr(range)!;
+      return (value) => {
+        if (typeof value !== "string") return false;
+        const ip = parseIp(value);
+        return ip !== undefined && cidrContains(cidr, ip);
+      };
+    });
+  }
+  throw new Error(`field test on ${test.field} has no operator`);
+}
+
+type GlobPart = { literal: string } | { any: true } | { one: true };
+
+/** A glob's parts: literal runs, `*` and `?` (a backslash before `*`, `?` or `\\` makes it literal). */
+export function globParts(glob: string): GlobPart[] {
+  const parts: GlobPart[] = [];
+  let literal = "";
+  const flush = () => {
+    if (literal) parts.push({ literal });
+    literal = "";
+  };
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i]!;
+    const next = glob[i + 1];
+    if (char === "\\" && (next === "*" || next === "?" || next === "\\")) {
+      literal += next;
+      i++;
+    } else if (char === "*") {
+      flush();
+      if (!(parts.at(-1) && "any" in parts.at(-1)!)) parts.push({ any: true });
+    } else if (char === "?") {
+      flush();
+      parts.push({ one: true });
+    } else literal += char;
+  }
+  flush();
+  return parts;
+}
+
+/**
+ * Whether `text` matches the glob: greedy with a return to the last `*` only (no backtracking
+ * beyond it), at most O(length × parts) steps whatever the input.
+ */
+export function globMatches(parts: readonly GlobPart[], text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let starAt = 0;
+  while (t < text.length || p < parts.length) {
+    const part = parts[p];
+    if (part && "any" in part) {
+      star = p++;
+      starAt = t;
+      continue;
+    }
+    if (part && "one" in part && t < text.length) {
+      p++;
+      t++;
+      continue;
+    }
+    if (part && "literal" in part && text.startsWith(part.literal, t)) {
+      p++;
+      t += part.literal.length;
+      continue;
+    }
+    if (star < 0 || starAt >= text.length) return false;
+    p = star + 1;
+    t = ++starAt;
+  }
+  return true;
+}

@@ -1,0 +1,84 @@
+import type { RiposteConfig } from "../config/schema.js";
+import { detectionPattern } from "../detections/catalog.js";
+import { cloudTrailDraft } from "../detections/draft.js";
+import { identityFacts, isObject, type Json, principalOf, quote, str } from "../detections/record.js";
+import type { StatelessDetection } from "../detections/types.js";
+import type { EventEnvelope } from "../model/event.js";
+import type { RuleId } from "../model/rule-id.js";
+import { compilePattern } from "../patterns/compile.js";
+import { matches } from "../patterns/match.js";
+import { compileCondition } from "./condition.js";
+import type { UserRule } from "./format.js";
+
+/** What a rule without an ATT&CK technique shows where one is expected. */
+const NO_TECHNIQUE = { id: "-", name: "no ATT&CK technique named" };
+const DEFAULT_WHY = "A rule of this deployment's own rules directory: see its description and references.";
+const DEFAULT_TUNING = "Edit the rule file: narrow its pattern or add a condition; remove the file to switch it off.";
+
+/** The first resource ARN the record lists ("" when none). */
+function resourceOf(record: Json): string {
+  const resources = record.resources;
+  if (!Array.isArray(resources)) return "";
+  for (const resource of resources) {
+    if (isObject(resource)) {
+      const arn = str(resource.ARN) || str(resource.arn);
+      if (arn) return arn;
+    }
+  }
+  return "";
+}
+
+/**
+ * A user's rule as the engine runs it: a stateless detection whose pattern is the rule's (loop
+ * prevention added by the engine like for every detection) and whose check is the rule's
+ * condition. Its findings name the rule's id and carry what the rule declares (`Finding.rule`).
+ */
+export function ruleDetection(rule: UserRule): StatelessDetection<RuleId> {
+  const condition = rule.condition ? compileCondition(rule.condition) : undefined;
+  const declared = {
+    response: rule.response,
+    ...(rule.attack ? { attack: rule.attack } : {}),
+    asff: rule.asff ?? ["TTPs"],
+  };
+  return {
+    id: rule.id,
+    title: rule.title,
+    category: rule.category,
+    severity: rule.severity,
+    attack: rule.attack ?? NO_TECHNIQUE,
+    description: rule.description,
+    why: rule.why ?? DEFAULT_WHY,
+    tuning: rule.tuning ?? DEFAULT_TUNING,
+    response: rule.response,
+    stateful: false,
+    buildPattern: () => structuredClone(rule.pattern),
+    evaluate(envelope) {
+      const record = envelope.detail as Json;
+      if (!isObject(record)) return undefined;
+      if (condition && !condition(record)) return undefined;
+      const eventSource = str(record.eventSource);
+      const eventName = str(record.eventName);
+      const draft = cloudTrailDraft(envelope, {
+        resource: resourceOf(record),
+        summary: `${quote(principalOf(record) || "unknown principal")} called ${quote(eventSource || "?", 60)} ${quote(eventName || "?", 60)}`,
+        facts: { eventName, eventSource, ...identityFacts(record) },
+      });
+      return { ...draft, rule: declared };
+    },
+  };
+}
+
+/**
+ * Which of `rules` fire on one EventBridge event, as the engine would decide it (the rule's
+ * pattern with loop prevention, then its condition): for `riposte rules test --rules`.
+ */
+export function firingRules(rules: readonly UserRule[], config: RiposteConfig): (event: EventEnvelope) => RuleId[] {
+  const compiled = rules.map((rule) => {
+    const spec = ruleDetection(rule);
+    return { spec, pattern: compilePattern(detectionPattern(spec, config)) };
+  });
+  return (event) =>
+    compiled
+      .filter(({ spec, pattern }) => matches(pattern, event) && spec.evaluate(event, config) !== undefined)
+      .map(({ spec }) => spec.id);
+}

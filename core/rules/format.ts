@@ -1,0 +1,205 @@
+import { z } from "zod";
+import { parseConfig } from "../config/load.js";
+import { detectionPattern } from "../detections/catalog.js";
+import { ASFF_TYPE_TAXONOMY } from "../export/asff-types.js";
+import { REMEDIATION_ACTION_IDS } from "../model/actions.js";
+import { CATEGORIES, SEVERITIES } from "../model/catalog.js";
+import { RuleIdSchema } from "../model/rule-id.js";
+import { compilePattern } from "../patterns/compile.js";
+import { InvalidPattern } from "../patterns/errors.js";
+import { ConditionSchema, conditionDepth, MAX_CONDITION_DEPTH } from "./condition.js";
+
+/**
+ * The format of a user's rule (one file per rule in a rules directory, JSON or YAML): a detection
+ * as data, run by the same engine as the built-in catalog. See docs in `rules.md`-style comments
+ * below; `parseRule` validates a parsed document and names each problem's field.
+ *
+ * ```yaml
+ * id: iam-user-created-by-root            # kebab-case, not a built-in detection id
+ * title: IAM user created with the root account
+ * category: identity                      # the workflow it takes: identity, logging, network, storage, threat
+ * severity: high                          # info, low, medium, high, critical
+ * attack: { id: T1136.003, name: "Create Account: Cloud Account" }
+ * description: The root user created an IAM user.
+ * why: …                                  # optional
+ * tuning: …                               # optional
+ * response: { mode: notify }              # default; or a mode (auto, approval) and an action id
+ * pattern:                                # an EventBridge event pattern; `source` is required
+ *   source: [aws.iam]
+ *   detail:
+ *     eventSource: [iam.amazonaws.com]
+ *     eventName: [CreateUser]
+ *     userIdentity: { type: [Root] }
+ * condition:                              # optional: checked in code after the pattern (condition.ts)
+ *   not: { field: userAgent, contains: console.amazonaws.com }
+ * references: [https://…]                 # optional
+ * falsePositives: [A planned migration]   # optional
+ * ```
+ *
+ * Loop prevention is added as for built-in detections (events made by Riposte's own role never
+ * fire). Unlike declared detections, a rule also sees failed calls unless its pattern says
+ * `errorCode: [{ exists: false }]`: failed calls are what some rules look for.
+ */
+
+/**
+ * Actions a rule may name: those that act on the event's actor or source address, which every
+ * rule's finding carries (principal, access key, source IP). The others need facts only the
+ * built-in detections compute (the offending security group rules, the bucket's public grants).
+ */
+export const RULE_ACTIONS = [
+  "iam-deactivate-access-key",
+  "iam-revoke-sessions",
+  "iam-deny-temporarily",
+  "waf-block-ip",
+  "nacl-deny-ip",
+] as const satisfies readonly (typeof REMEDIATION_ACTION_IDS)[number][];
+
+const ResponseSchema = z
+  .strictObject({
+    mode: z.enum(["auto", "approval", "notify"]),
+    action: z
+      .enum(REMEDIATION_ACTION_IDS)
+      .refine((action) => (RULE_ACTIONS as readonly string[]).includes(action), {
+        message: `a rule's finding carries the actor and source address only: the actions that use them are ${RULE_ACTIONS.join(", ")}`,
+      })
+      .optional(),
+  })
+  .refine((response) => response.mode === "notify" || response.action !== undefined, {
+    message: "modes auto and approval need an action",
+    path: ["action"],
+  });
+
+function isAsffType(type: string): boolean {
+  const [namespace, category, ...rest] = type.split("/");
+  const categories = (ASFF_TYPE_TAXONOMY as Record<string, readonly string[]>)[namespace ?? ""];
+  if (!categories) return false;
+  if (category === undefined) return true;
+  return categories.includes(category) && rest.length <= 1;
+}
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const RuleSchema = z.strictObject({
+  id: RuleIdSchema,
+  title: text(200),
+  category: z.enum(CATEGORIES),
+  severity: z.enum(SEVERITIES),
+  /** The closest ATT&CK technique; optional (an imported rule may name tactics only). */
+  attack: z
+    .strictObject({
+      id: z.string().regex(/^T\d{4}(\.\d{3})?$/, "expected an ATT&CK technique id such as T1098 or T1098.001"),
+      name: text(200),
+    })
+    .optional(),
+  description: text(4000),
+  why: text(4000).optional(),
+  tuning: text(4000).optional(),
+  response: ResponseSchema.default({ mode: "notify" }),
+  /** ASFF finding types (`namespace/category/classifier`); default `TTPs`. */
+  asff: z
+    .array(z.string().refine(isAsffType, "expected an ASFF type such as TTPs/Persistence or Effects/Data Exposure"))
+    .min(1)
+    .max(10)
+    .optional(),
+  pattern: z.record(z.string(), z.unknown()),
+  condition: ConditionSchema.optional(),
+  references: z.array(text(2000)).max(50).optional(),
+  falsePositives: z.array(text(2000)).max(50).optional(),
+  /** Where the rule came from, for imported rules (e.g. `{ format: sigma, id: <uuid> }`). */
+  origin: z
+    .strictObject({
+      format: z.literal("sigma"),
+      id: z.string().max(200).optional(),
+      status: z.string().max(50).optional(),
+      author: z.string().max(500).optional(),
+      /** What the translation could not carry exactly, in words. */
+      caveats: z.array(z.string().max(1000)).max(50).optional(),
+    })
+    .optional(),
+});
+
+export type UserRule = z.infer<typeof RuleSchema>;
+
+/** One problem with a rule file: the file, the field (a path such as `pattern.detail.eventName[1]`) and what is wrong. */
+export interface RuleProblem {
+  file: string;
+  field: string;
+  problem: string;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+const DEFAULT_CONFIG = parseConfig({});
+
+/**
+ * `source` of a rule about every AWS service. The engine indexes patterns by source and event
+ * name: such a rule is tested on every event (it costs one pattern match per event).
+ */
+export const EVERY_AWS_SOURCE = [{ prefix: "aws." }];
+
+/**
+ * Validate a parsed rule document: the rule, or every problem found (each naming its field). The
+ * pattern is compiled as EventBridge would accept it, must pin `source` to `aws.` sources
+ * (exact strings: the engine indexes patterns by source and event name; or `EVERY_AWS_SOURCE`), must take Riposte's loop
+ * prevention, and with it must stay within `maxPatternChars` when given (EventBridge's quota).
+ */
+export function parseRule(
+  document: unknown,
+  file: string,
+  options: { maxPatternChars?: number } = {},
+): { rule: UserRule } | { problems: RuleProblem[] } {
+  const parsed = RuleSchema.safeParse(document);
+  if (!parsed.success) {
+    return {
+      problems: parsed.error.issues.map((issue) => ({
+        file,
+        field: formatPath(issue.path) || "(the document)",
+        problem: issue.message,
+      })),
+    };
+  }
+  const rule = parsed.data;
+  const problems: RuleProblem[] = [];
+  const problem = (field: string, text: string) => problems.push({ file, field, problem: text });
+  if (rule.condition && conditionDepth(rule.condition) > MAX_CONDITION_DEPTH) {
+    problem("condition", `nested more than ${MAX_CONDITION_DEPTH} levels deep`);
+  }
+  try {
+    compilePattern(rule.pattern);
+  } catch (error) {
+    if (!(error instanceof InvalidPattern)) throw error;
+    problem(error.path ? `pattern.${error.path}` : "pattern", error.problem);
+    return { problems };
+  }
+  const source = rule.pattern.source;
+  const everyService = JSON.stringify(source) === JSON.stringify(EVERY_AWS_SOURCE);
+  if (
+    !everyService &&
+    (!Array.isArray(source) ||
+      !source.every((value) => typeof value === "string" && value.startsWith("aws.") && value.length > 4))
+  ) {
+    problem(
+      "pattern.source",
+      'name the event sources as exact strings starting with "aws." (such as ["aws.iam"]), or [{"prefix": "aws."}] for every AWS service',
+    );
+  }
+  try {
+    const deployed = JSON.stringify(detectionPattern({ buildPattern: () => rule.pattern }, DEFAULT_CONFIG));
+    if (options.maxPatternChars !== undefined && deployed.length > options.maxPatternChars) {
+      problem(
+        "pattern",
+        `with loop prevention the pattern is ${deployed.length} characters, over EventBridge's ${options.maxPatternChars}: move conditions to "condition"`,
+      );
+    }
+  } catch (error) {
+    problem("pattern.detail.userIdentity", `cannot add loop prevention: ${(error as Error).message}`);
+  }
+  return problems.length > 0 ? { problems } : { rule };
+}

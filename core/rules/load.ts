@@ -1,0 +1,149 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { extname, join, relative } from "node:path";
+import { parseDocument } from "yaml";
+import { parseRule, type RuleProblem, type UserRule } from "./format.js";
+
+/**
+ * Loading a rules directory: every `.yml`, `.yaml` and `.json` file under it (subdirectories
+ * included, hidden files and directories skipped), one rule per file. A file that cannot be read,
+ * parsed or validated is reported — file, field, problem — and the others still load; so is a
+ * second file with an id already loaded.
+ */
+
+export const RULE_FILE_EXTENSIONS = [".yml", ".yaml", ".json"] as const;
+const MAX_FILE_BYTES = 256 * 1024;
+const MAX_FILES = 5000;
+
+export interface LoadedRule {
+  rule: UserRule;
+  /** The file, relative to the directory when under it. */
+  file: string;
+}
+
+export interface LoadedRules {
+  rules: LoadedRule[];
+  problems: RuleProblem[];
+}
+
+/** Parse one rule file's text (YAML or JSON by extension; JSON is YAML too, but errors read better this way). */
+export function parseRuleText(
+  text: string,
+  file: string,
+  options: { maxPatternChars?: number } = {},
+): { rule: UserRule } | { problems: RuleProblem[] } {
+  let document: unknown;
+  if (extname(file).toLowerCase() === ".json") {
+    try {
+      document = JSON.parse(text);
+    } catch (error) {
+      return { problems: [{ file, field: "(the file)", problem: `not valid JSON: ${(error as Error).message}` }] };
+    }
+  } else {
+    const parsed = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+    const error = parsed.errors[0];
+    if (error) {
+      return {
+        problems: [
+          { file, field: "(the file)", problem: `not valid YAML: ${error.message.split("\n")[0]!.replace(/:$/, "")}` },
+        ],
+      };
+    }
+    try {
+      document = parsed.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      return { problems: [{ file, field: "(the file)", problem: `not valid YAML: ${(error as Error).message}` }] };
+    }
+  }
+  return parseRule(document, file, options);
+}
+
+async function listRuleFiles(dir: string, problems: RuleProblem[]): Promise<string[]> {
+  const files: string[] = [];
+  const walk = async (at: string): Promise<void> => {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = await readdir(at, { withFileTypes: true });
+    } catch (error) {
+      problems.push({ file: at, field: "(the directory)", problem: `cannot read: ${(error as Error).message}` });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith(".")) continue;
+      const path = join(at, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (
+        entry.isFile() &&
+        (RULE_FILE_EXTENSIONS as readonly string[]).includes(extname(entry.name).toLowerCase())
+      ) {
+        files.push(path);
+      }
+      if (files.length > MAX_FILES) return;
+    }
+  };
+  await walk(dir);
+  return files;
+}
+
+/** Every rule of a directory (or of one file), with every problem found. */
+export async function loadRules(path: string, options: { maxPatternChars?: number } = {}): Promise<LoadedRules> {
+  const problems: RuleProblem[] = [];
+  let files: string[];
+  let base = path;
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) files = await listRuleFiles(path, problems);
+    else {
+      files = [path];
+      base = join(path, "..");
+    }
+  } catch (error) {
+    return {
+      rules: [],
+      problems: [{ file: path, field: "(the path)", problem: `cannot read: ${(error as Error).message}` }],
+    };
+  }
+  if (files.length > MAX_FILES) {
+    problems.push({
+      file: path,
+      field: "(the directory)",
+      problem: `more than ${MAX_FILES} rule files; the rest were not read`,
+    });
+    files = files.slice(0, MAX_FILES);
+  }
+  const rules: LoadedRule[] = [];
+  const seen = new Map<string, string>();
+  for (const absolute of files) {
+    const file = relative(base, absolute) || absolute;
+    let text: string;
+    try {
+      const info = await stat(absolute);
+      if (info.size > MAX_FILE_BYTES) {
+        problems.push({ file, field: "(the file)", problem: `larger than ${MAX_FILE_BYTES / 1024} KiB` });
+        continue;
+      }
+      text = await readFile(absolute, "utf8");
+    } catch (error) {
+      problems.push({ file, field: "(the file)", problem: `cannot read: ${(error as Error).message}` });
+      continue;
+    }
+    const result = parseRuleText(text, file, options);
+    if ("problems" in result) {
+      problems.push(...result.problems);
+      continue;
+    }
+    const earlier = seen.get(result.rule.id);
+    if (earlier) {
+      problems.push({ file, field: "id", problem: `"${result.rule.id}" is already the id of ${earlier}` });
+      continue;
+    }
+    seen.set(result.rule.id, file);
+    rules.push({ rule: result.rule, file });
+  }
+  return { rules, problems };
+}
+
+/** A problem as one line: `file: field: problem`. */
+export function problemLine(problem: RuleProblem): string {
+  return `${problem.file}: ${problem.field}: ${problem.problem}`;
+}

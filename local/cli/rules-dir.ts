@@ -1,0 +1,33 @@
+import { stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { RiposteConfig } from "../../core/config/schema.js";
+import { terminalSafe } from "../../core/detections/report.js";
+import { type LoadedRules, loadRules, problemLine } from "../../core/rules/load.js";
+import { MAX_PATTERN_CHARS } from "../../infra/rules.js";
+import type { CliIo } from "./command.js";
+
+/**
+ * The users' rules a command runs: `--rules PATH` (a directory or one rule file), else the
+ * configuration's `rules.dir`, else none. Problems are written to stderr, one line each
+ * (`<command>: rules: file: field: problem`); the rules that loaded are returned either way.
+ * Patterns are held to EventBridge's size quota, so what runs here can also be deployed.
+ */
+export async function loadCliRules(
+  command: string,
+  option: unknown,
+  config: RiposteConfig,
+  io: CliIo,
+): Promise<LoadedRules & { dir?: string; origin: (file: string) => string }> {
+  const path = typeof option === "string" ? option : config.rules.dir;
+  if (path === undefined) return { rules: [], problems: [], origin: (file) => file };
+  const dir = resolve(io.cwd, path);
+  const isFile = await stat(dir).then(
+    (info) => !info.isDirectory(),
+    () => false,
+  );
+  const loaded = await loadRules(dir, { maxPatternChars: MAX_PATTERN_CHARS });
+  for (const problem of loaded.problems)
+    io.stderr.write(`riposte ${command}: rules: ${terminalSafe(problemLine(problem))}\n`);
+  // A rule's origin as the user would type it: the file given, or the file under the directory given.
+  return { ...loaded, dir: path, origin: (file) => (isFile ? path : join(path, file)) };
+}
