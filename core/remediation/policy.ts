@@ -1,4 +1,4 @@
-import { configuredMode, type RiposteConfig } from "../config/schema.js";
+import type { RiposteConfig } from "../config/schema.js";
 import type { RemediationActionId } from "../model/actions.js";
 import type { Decision, Enrichment, PlannedAction, RemediationMode, Score } from "../model/incident.js";
 import type { WorkingIncident } from "../model/tasks.js";

@@ -53,7 +53,8 @@ const BENIGN_BUT_TRUE: Record<string, string> = {
   "ct-0117/resource-policy-public": "Panther aws_resource_made_public test: ECR repository policy granting everyone",
   "ct-0121/resource-policy-public": "Panther aws_resource_made_public test: SQS queue policy granting everyone",
   "ct-0129/resource-policy-public": "Panther aws_resource_made_public test: KMS key policy granting everyone",
-  "ct-0282/secrets-bulk-read": "Stratus ssm-retrieve-securestring-parameters: one principal decrypting many SecureString parameters",
+  "ct-0282/secrets-bulk-read":
+    "Stratus ssm-retrieve-securestring-parameters: one principal decrypting many SecureString parameters",
   "ct-0287/log-deletion": "Stratus dns-delete-logs: DeleteResolverQueryLogConfig",
   "ct-0291/flow-logs-deleted": "Stratus vpc-remove-flow-logs: DeleteFlowLogs",
   "ct-0302/ec2-userdata-modified": "Stratus ec2-user-data: ModifyInstanceAttribute setting userData",
