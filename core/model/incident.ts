@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { REMEDIATION_ACTION_IDS } from "./actions.js";
-import { CATEGORIES, DETECTION_IDS, type DetectionId, SEVERITIES } from "./catalog.js";
+import { CATEGORIES, DETECTION_IDS, type DetectionId, isDetectionId, SEVERITIES } from "./catalog.js";
 import { RuleIdSchema } from "./rule-id.js";
 import { INCIDENT_STATUSES } from "./status.js";
 
@@ -30,8 +30,8 @@ export const RuleFindingSchema = z.object({
 });
 export type RuleFinding = z.infer<typeof RuleFindingSchema>;
 
-/** What a detection reports: one occurrence of one threat scenario. */
-export const FindingSchema = z.object({
+/** The fields of a finding (an incident extends them); `FindingSchema` adds the rule check. */
+const FindingFields = z.object({
   detection: FindingDetectionSchema,
   category: z.enum(CATEGORIES),
   severity: z.enum(SEVERITIES),
@@ -68,6 +68,19 @@ export const FindingSchema = z.object({
     })
     .optional(),
 });
+/** A finding naming a user's rule carries what the rule declares; a name that is neither is refused. */
+export function ruleDeclared(value: { detection: string; rule?: unknown }, ctx: z.RefinementCtx): void {
+  if (value.rule === undefined && !isDetectionId(value.detection)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["detection"],
+      message: `unknown detection id "${value.detection}" (a user's rule's finding carries its rule)`,
+    });
+  }
+}
+
+/** What a detection reports: one occurrence of one threat scenario. */
+export const FindingSchema = FindingFields.superRefine(ruleDeclared);
 export type Finding = z.infer<typeof FindingSchema>;
 
 export const GeoInfoSchema = z.object({
@@ -223,7 +236,8 @@ export type Transition = z.infer<typeof TransitionSchema>;
 export const REMEDIATION_MODES = ["dry-run", "live", "off"] as const;
 export type RemediationMode = (typeof REMEDIATION_MODES)[number];
 
-export const IncidentSchema = FindingSchema.extend({
+/** The fields of an incident; `IncidentSchema` adds the rule check. */
+export const IncidentFields = FindingFields.extend({
   /** Derived from the finding (detection + event ids): a duplicate delivery maps to the same id. */
   id: z.string().min(1),
   status: z.enum(INCIDENT_STATUSES),
@@ -262,6 +276,7 @@ export const IncidentSchema = FindingSchema.extend({
   /** Id of the incident whose later event resolved this one. */
   resolvedBy: z.string().optional(),
 });
+export const IncidentSchema = IncidentFields.superRefine(ruleDeclared);
 export type Incident = z.infer<typeof IncidentSchema>;
 
 /** The small projection lists and live messages carry. */

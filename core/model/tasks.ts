@@ -6,8 +6,9 @@ import {
   DetectionIdSchema,
   EnrichmentSchema,
   FindingSchema,
-  IncidentSchema,
+  IncidentFields,
   PlannedActionSchema,
+  ruleDeclared,
   ScoreSchema,
   VerifyResultSchema,
 } from "./incident.js";
@@ -22,7 +23,7 @@ import { INCIDENT_STATUSES } from "./status.js";
  * limited to 256 KB, and the evidence stays in the store.
  */
 
-export const WorkingIncidentSchema = IncidentSchema.omit({ evidence: true });
+export const WorkingIncidentSchema = IncidentFields.omit({ evidence: true }).superRefine(ruleDeclared);
 export type WorkingIncident = z.infer<typeof WorkingIncidentSchema>;
 
 /** Execution facts the ASL passes from `$states.context.Execution`. */
