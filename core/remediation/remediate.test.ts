@@ -140,6 +140,20 @@ describe("remediate", () => {
     expect((await deps.store.listAudit(sg.id)).map((e) => e.action)).toEqual(["action.dry-run"]);
   });
 
+  it("audits a reused dry-run when the crash came between recording it and auditing it", async () => {
+    const deps = await stored(sg, config(), { mode: "dry-run" });
+    const plan = planRemediation(sg, deps.config, NOW);
+    const first = await remediate({ incident: sg, plan }, deps);
+    // The same store without the audit entry: the process died after patchIncident.
+    const lost = await stored(sg, config(), { mode: "dry-run" });
+    await lost.store.patchIncident(sg.id, { actions: first.actions });
+
+    const again = await remediate({ incident: sg, plan }, lost);
+
+    expect(again.actions).toEqual(first.actions);
+    expect((await lost.store.listAudit(sg.id)).map((e) => e.action)).toEqual(["action.dry-run"]);
+  });
+
   it("refuses a plan whose target the incident's facts do not name", async () => {
     const deps = await stored(sg, config(), { mode: "dry-run" });
     const plan = planRemediation(sg, deps.config, NOW).map((p) => ({

@@ -113,21 +113,31 @@ export async function remediate(
       (a) =>
         a.action === planned.action && a.target === planned.target && a.outcome === "dry-run" && mode === "dry-run",
     );
+    const auditApplied = (applied: AppliedAction) =>
+      audit(`action.${applied.outcome}`, {
+        action: applied.action,
+        target: applied.target,
+        mode: applied.mode,
+        calls: applied.calls,
+        ...(applied.error ? { error: applied.error } : {}),
+      });
     if (recorded) {
       actions.push(recorded);
+      // The crash may have come between recording the dry-run on the incident and auditing it.
+      const audited = (await deps.store.listAudit(incident.id)).some(
+        (entry) =>
+          entry.action === "action.dry-run" &&
+          entry.detail?.action === recorded.action &&
+          entry.detail?.target === recorded.target,
+      );
+      if (!audited) await auditApplied(recorded);
       continue;
     }
     const applied = await runAction(planned, env);
     actions.push(applied);
     const others = previous.filter((a) => a.action !== applied.action || a.target !== applied.target);
     await deps.store.patchIncident(incident.id, { actions: [...others, applied] });
-    await audit(`action.${applied.outcome}`, {
-      action: applied.action,
-      target: applied.target,
-      mode: applied.mode,
-      calls: applied.calls,
-      ...(applied.error ? { error: applied.error } : {}),
-    });
+    await auditApplied(applied);
     const fields = { action: applied.action, outcome: applied.outcome, calls: applied.calls.length };
     if (applied.outcome === "failed" || applied.outcome === "skipped")
       deps.logger.warn("remediation action not done", fields);
