@@ -31,6 +31,22 @@ describe("PatternIndex", () => {
     expect(index.size).toBe(5);
   });
 
+  it("tests a pattern that pins eventName but not source only on events of that name", () => {
+    const index = new PatternIndex<string>();
+    const prefixed = { source: [{ prefix: "aws." }], detail: { eventName: ["ConsoleLogin", "PutBucketPolicy"] } };
+    index.add("any-service", compilePattern(prefixed));
+    index.add("s3", compilePattern({ source: ["aws.s3"], detail: { eventName: ["PutBucketPolicy"] } }));
+
+    expect(index.candidateCount(ct("aws.iam", "CreateUser"))).toBe(0);
+    expect(index.candidateCount(ct("aws.kms", "Decrypt"))).toBe(0);
+    expect(index.match(ct("aws.signin", "ConsoleLogin"))).toEqual(["any-service"]);
+    expect(index.match(ct("aws.s3", "PutBucketPolicy"))).toEqual(["any-service", "s3"]);
+    expect(index.match(ct("custom.app", "ConsoleLogin"))).toEqual([]);
+    // Names may hide in any element of an array-valued detail: every such pattern is a candidate.
+    expect(index.match({ source: "aws.iam", detail: [{ eventName: "ConsoleLogin" }] })).toEqual(["any-service"]);
+    expect(index.match({ source: "aws.iam", detail: { eventName: ["x", "ConsoleLogin"] } })).toEqual(["any-service"]);
+  });
+
   it("finds a pattern pinned to an IP address spelled differently in the event", () => {
     const index = new PatternIndex<string>();
     const pattern = compilePattern({ source: ["2001:DB8::1"], detail: { eventName: ["10.0.0.1"] } });

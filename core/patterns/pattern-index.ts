@@ -28,6 +28,11 @@ export class PatternIndex<K> {
   private readonly entries: { key: K; pattern: CompiledPattern }[] = [];
   /** source → eventName → entry indexes (by `bucketKey`); `ANY_NAME` holds those with no eventName pin. */
   private readonly bySource = new Map<string, Map<string, number[]>>();
+  /**
+   * eventName → entry indexes of patterns that pin eventName but not source exactly (a user's rule
+   * about a call whatever the service, `source: [{ prefix: "aws." }]`): tested only on that name.
+   */
+  private readonly byNameOnly = new Map<string, number[]>();
   private readonly unindexed: number[] = [];
 
   get size(): number {
@@ -41,7 +46,16 @@ export class PatternIndex<K> {
     const index = this.entries.push({ key, pattern }) - 1;
     const sources = exactValues(pattern.root, ["source"])?.map(bucketKey);
     if (!sources) {
-      this.unindexed.push(index);
+      const names = exactValues(pattern.root, ["detail", "eventName"])?.map(bucketKey);
+      if (!names) {
+        this.unindexed.push(index);
+        return;
+      }
+      for (const name of names) {
+        const bucket = this.byNameOnly.get(name);
+        if (bucket) bucket.push(index);
+        else this.byNameOnly.set(name, [index]);
+      }
       return;
     }
     const eventNames = exactValues(pattern.root, ["detail", "eventName"])?.map(bucketKey) ?? [ANY_NAME];
@@ -57,6 +71,11 @@ export class PatternIndex<K> {
         else byName.set(name, [index]);
       }
     }
+  }
+
+  /** How many patterns `match` would test against `event` (tests and benchmarks). */
+  candidateCount(event: unknown): number {
+    return this.candidates(event).length;
   }
 
   /** The keys of every pattern that matches `event`, in registration order. */
@@ -109,6 +128,18 @@ export class PatternIndex<K> {
   private computeCandidates(event: unknown): number[] {
     const record = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
     const lists: number[][] = [this.unindexed];
+    if (this.byNameOnly.size > 0) {
+      const detail = record.detail;
+      if (Array.isArray(detail)) lists.push(...this.byNameOnly.values());
+      else {
+        const eventName =
+          typeof detail === "object" && detail !== null ? (detail as Record<string, unknown>).eventName : undefined;
+        for (const name of stringsIn(eventName)) {
+          const named = this.byNameOnly.get(bucketKey(name));
+          if (named) lists.push(named);
+        }
+      }
+    }
     for (const source of stringsIn(record.source)) {
       const byName = this.bySource.get(bucketKey(source));
       if (!byName) continue;

@@ -111,20 +111,26 @@ export async function loadRules(path: string, options: { maxPatternChars?: numbe
     });
     files = files.slice(0, MAX_FILES);
   }
-  const rules: LoadedRule[] = [];
-  const seen = new Map<string, string>();
-  for (const absolute of files) {
+  // Read concurrently (a few at a time), then validate in order: problems and duplicate ids are
+  // reported the same way whatever order the reads finish in.
+  const texts = await readConcurrently(files, async (absolute): Promise<string | RuleProblem> => {
     const file = relative(base, absolute) || absolute;
-    let text: string;
     try {
       const info = await stat(absolute);
-      if (info.size > MAX_FILE_BYTES) {
-        problems.push({ file, field: "(the file)", problem: `larger than ${MAX_FILE_BYTES / 1024} KiB` });
-        continue;
-      }
-      text = await readFile(absolute, "utf8");
+      if (info.size > MAX_FILE_BYTES)
+        return { file, field: "(the file)", problem: `larger than ${MAX_FILE_BYTES / 1024} KiB` };
+      return await readFile(absolute, "utf8");
     } catch (error) {
-      problems.push({ file, field: "(the file)", problem: `cannot read: ${(error as Error).message}` });
+      return { file, field: "(the file)", problem: `cannot read: ${(error as Error).message}` };
+    }
+  });
+  const rules: LoadedRule[] = [];
+  const seen = new Map<string, string>();
+  for (const [i, absolute] of files.entries()) {
+    const file = relative(base, absolute) || absolute;
+    const text = texts[i]!;
+    if (typeof text !== "string") {
+      problems.push(text);
       continue;
     }
     const result = parseRuleText(text, file, options);
@@ -141,6 +147,20 @@ export async function loadRules(path: string, options: { maxPatternChars?: numbe
     rules.push({ rule: result.rule, file });
   }
   return { rules, problems };
+}
+
+/** `read` over every item, at most 16 at a time, results in the items' order. */
+async function readConcurrently<T>(items: readonly string[], read: (item: string) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await read(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, items.length) }, worker));
+  return results;
 }
 
 /** A problem as one line: `file: field: problem`. */

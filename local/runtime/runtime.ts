@@ -16,6 +16,7 @@ import type { RemediationMode } from "../../core/model/incident.js";
 import { slackSecretsFromEnv } from "../../core/notify/secrets.js";
 import { createAwsGateway } from "../../core/remediation/aws/gateway.js";
 import { SqliteActionLedger } from "../../core/remediation/ledger-sqlite.js";
+import type { UserRule } from "../../core/rules/format.js";
 import { openSqliteStore, type SqliteStore } from "../../core/store/sqlite/store.js";
 import { VERSION } from "../cli/version.js";
 import { createDemoSource, type DemoSource } from "../demo/player.js";
@@ -68,6 +69,8 @@ export interface RuntimeOptions {
   callerIdentity?: CallerIdentity;
   /** Move a damaged database aside and start with an empty one, instead of refusing to start. */
   resetCorruptDatabases?: boolean;
+  /** Users' rules (a rules directory), run live after the built-in detections. */
+  rules?: readonly UserRule[];
 }
 
 export interface Runtime {
@@ -155,7 +158,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       inbox,
       outbox,
       lock,
-      createEngine: () => createDetectionEngine({ config, state, logger, describe }),
+      createEngine: () => createDetectionEngine({ config, state, logger, describe, rules: options.rules }),
       start: (finding) => workflows.startFinding(finding),
       batchSize: config.runtime.batchSize,
       settleMs: config.runtime.settleMs,

@@ -11,6 +11,7 @@ import { packageRoot } from "../../package-root.js";
 import { startRuntime } from "../../runtime/runtime.js";
 import { SourceConfigError } from "../../sources/index.js";
 import { type Command, EXIT, UsageError } from "../command.js";
+import { loadCliRules } from "../rules-dir.js";
 import { VERSION } from "../version.js";
 import { startupFailure } from "./serve-errors.js";
 
@@ -29,6 +30,9 @@ Options:
   --watch DIR               read CloudTrail log files appearing in DIR (sources.watch.dir)
   --sqs-url URL             read EventBridge events from an SQS queue (sources.sqs.queueUrl)
   --cloudtrail-poll         poll CloudTrail LookupEvents of the account (sources.cloudtrailPoll)
+  --rules PATH              your own rules: a directory of rule files (YAML or JSON) or one file,
+                            run live beside the built-in detections (default: rules.dir); a file
+                            that does not load is reported (file, field, problem) and skipped
   --reset-corrupt-db        a damaged database in the data directory is renamed
                             <file>.corrupt-<time> and an empty one started (default: refuse)
   -h, --help                show this help
@@ -156,12 +160,17 @@ export const serveCommand: Command = {
     "sqs-url": { type: "string" },
     "cloudtrail-poll": { type: "boolean" },
     "reset-corrupt-db": { type: "boolean" },
+    rules: { type: "string" },
   },
   async run({ values, positionals }, io) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const options = parseServeOptions(values);
     const config = effectiveConfig(loadConfig(options.configPath), options);
     const logger = createLogger({ level: options.logLevel, fields: { service: "riposte" } });
+    // A rule file that does not load is reported and skipped: the server runs with the others.
+    const own = await loadCliRules("serve", values.rules, config, io);
+    if (own.dir !== undefined)
+      logger.info("own rules loaded", { dir: own.dir, rules: own.rules.length, problems: own.problems.length });
     const { token, generated, weak } = dashboardAccess(io.env);
     if (weak) logger.warn("RIPOSTE_DASHBOARD_TOKEN is short; use at least 16 random characters");
     const stopSignal = io.stopSignal ?? new Promise<string>(() => {});
@@ -178,6 +187,7 @@ export const serveCommand: Command = {
         logger,
         webRoot: existsSync(webRoot) ? webRoot : undefined,
         resetCorruptDatabases: options.resetCorruptDatabases,
+        rules: own.rules.map((loaded) => loaded.rule),
       });
     } catch (error) {
       if (error instanceof SourceConfigError || error instanceof IntakeTokenError) throw new UsageError(error.message);

@@ -39,6 +39,8 @@ export interface ServeArgs {
   /** Leave RIPOSTE_DASHBOARD_TOKEN unset (serve generates a token and prints it). */
   noToken?: boolean;
   logLevel?: string;
+  /** More flags for `riposte serve` (e.g. `--rules DIR`). */
+  args?: string[];
 }
 
 const running = new Set<Served>();
@@ -62,6 +64,7 @@ export async function serve(args: ServeArgs, timeoutMs = 30_000): Promise<Served
   if (!args.demo) argv.push("--no-demo");
   argv.push("--config", args.configPath ?? trustedIntakeConfig(args.dataDir));
   argv.push("--log-level", args.logLevel ?? "warn");
+  argv.push(...(args.args ?? []));
   const env: Record<string, string | undefined> = { ...process.env, ...args.env };
   if (args.noToken) delete env.RIPOSTE_DASHBOARD_TOKEN;
   else env.RIPOSTE_DASHBOARD_TOKEN = TOKEN;
