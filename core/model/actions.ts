@@ -49,6 +49,8 @@ export const REMEDIATION_ACTION_IDS = [
   "rds-snapshot-unshare",
   /** ModifyDBInstance / ModifyDBCluster DeletionProtection=true. */
   "rds-enable-deletion-protection",
+  /** UpdateAccessKey Inactive on every active access key of the user (AWS quarantined one of them). */
+  "iam-deactivate-user-keys",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

@@ -266,6 +266,15 @@ const SCENARIOS: Record<
       },
     },
   ],
+  "iam-deactivate-user-keys": [
+    {
+      incident: incident("iam-key-quarantined", { targetUserName: "alice", eventName: "AttachUserPolicy" }),
+      mock: () => {
+        aws.iam.on(GetUserCommand).resolves(user);
+        aws.iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ AccessKeyId: KEY, Status: "Active" }] });
+      },
+    },
+  ],
   "cloudtrail-start-logging": [
     {
       incident: incident("cloudtrail-tampering", { eventName: "StopLogging", trailName: "trail-1" }),

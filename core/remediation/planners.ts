@@ -7,6 +7,7 @@ import { unshareImagePlanner, unshareSnapshotPlanner } from "./actions/ec2-shari
 import { enableDetectorPlanner } from "./actions/guardduty-detector.plan.js";
 import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
 import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-policies.plan.js";
+import { deactivateUserKeysPlanner } from "./actions/iam-user-keys.plan.js";
 import { restoreKeyPlanner } from "./actions/kms-key.plan.js";
 import { naclDenyIpPlanner } from "./actions/nacl.plan.js";
 import { enableDeletionProtectionPlanner } from "./actions/rds-protection.plan.js";
@@ -49,6 +50,7 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "ami-unshare": erasePlanner(unshareImagePlanner),
   "rds-snapshot-unshare": erasePlanner(unshareRdsSnapshotPlanner),
   "rds-enable-deletion-protection": erasePlanner(enableDeletionProtectionPlanner),
+  "iam-deactivate-user-keys": erasePlanner(deactivateUserKeysPlanner),
 };
 
 /** Whether `id` names a remediation action. */

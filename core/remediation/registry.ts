@@ -6,6 +6,7 @@ import { unshareImage, unshareSnapshot } from "./actions/ec2-sharing.js";
 import { enableDetector } from "./actions/guardduty-detector.js";
 import { deactivateAccessKey } from "./actions/iam-access-key.js";
 import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
+import { deactivateUserKeys } from "./actions/iam-user-keys.js";
 import { restoreKey } from "./actions/kms-key.js";
 import { naclDenyIp } from "./actions/nacl.js";
 import { enableDeletionProtection } from "./actions/rds-protection.js";
@@ -49,6 +50,7 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "ami-unshare": eraseAction(unshareImage),
   "rds-snapshot-unshare": eraseAction(unshareRdsSnapshot),
   "rds-enable-deletion-protection": eraseAction(enableDeletionProtection),
+  "iam-deactivate-user-keys": eraseAction(deactivateUserKeys),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */
