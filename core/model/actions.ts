@@ -51,6 +51,8 @@ export const REMEDIATION_ACTION_IDS = [
   "rds-enable-deletion-protection",
   /** UpdateAccessKey Inactive on every active access key of the user (AWS quarantined one of them). */
   "iam-deactivate-user-keys",
+  /** DeleteNetworkAclEntry: the inbound allow-all entry CreateNetworkAclEntry added. */
+  "nacl-delete-allow-all-entry",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

@@ -275,6 +275,26 @@ const SCENARIOS: Record<
       },
     },
   ],
+  "nacl-delete-allow-all-entry": [
+    {
+      incident: incident("nacl-allow-all", {
+        eventName: "CreateNetworkAclEntry",
+        networkAclId: "acl-0123456789abcdef0",
+        ruleNumber: 90,
+        egress: false,
+        cidrBlock: "0.0.0.0/0",
+      }),
+      mock: () =>
+        aws.ec2.on(DescribeNetworkAclsCommand).resolves({
+          NetworkAcls: [
+            {
+              NetworkAclId: "acl-0123456789abcdef0",
+              Entries: [{ RuleNumber: 90, Egress: false, RuleAction: "allow", Protocol: "-1", CidrBlock: "0.0.0.0/0" }],
+            },
+          ],
+        }),
+    },
+  ],
   "cloudtrail-start-logging": [
     {
       incident: incident("cloudtrail-tampering", { eventName: "StopLogging", trailName: "trail-1" }),

@@ -10,6 +10,7 @@ import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-pol
 import { deactivateUserKeysPlanner } from "./actions/iam-user-keys.plan.js";
 import { restoreKeyPlanner } from "./actions/kms-key.plan.js";
 import { naclDenyIpPlanner } from "./actions/nacl.plan.js";
+import { deleteAllowAllEntryPlanner } from "./actions/nacl-allow-all.plan.js";
 import { enableDeletionProtectionPlanner } from "./actions/rds-protection.plan.js";
 import { unshareRdsSnapshotPlanner } from "./actions/rds-snapshot-sharing.plan.js";
 import { privateBucketAclPlanner, privateObjectAclPlanner } from "./actions/s3-acl.plan.js";
@@ -51,6 +52,7 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "rds-snapshot-unshare": erasePlanner(unshareRdsSnapshotPlanner),
   "rds-enable-deletion-protection": erasePlanner(enableDeletionProtectionPlanner),
   "iam-deactivate-user-keys": erasePlanner(deactivateUserKeysPlanner),
+  "nacl-delete-allow-all-entry": erasePlanner(deleteAllowAllEntryPlanner),
 };
 
 /** Whether `id` names a remediation action. */

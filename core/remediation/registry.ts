@@ -9,6 +9,7 @@ import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
 import { deactivateUserKeys } from "./actions/iam-user-keys.js";
 import { restoreKey } from "./actions/kms-key.js";
 import { naclDenyIp } from "./actions/nacl.js";
+import { deleteAllowAllEntry } from "./actions/nacl-allow-all.js";
 import { enableDeletionProtection } from "./actions/rds-protection.js";
 import { unshareRdsSnapshot } from "./actions/rds-snapshot-sharing.js";
 import { privateBucketAcl, privateObjectAcl } from "./actions/s3-acl.js";
@@ -51,6 +52,7 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "rds-snapshot-unshare": eraseAction(unshareRdsSnapshot),
   "rds-enable-deletion-protection": eraseAction(enableDeletionProtection),
   "iam-deactivate-user-keys": eraseAction(deactivateUserKeys),
+  "nacl-delete-allow-all-entry": eraseAction(deleteAllowAllEntry),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

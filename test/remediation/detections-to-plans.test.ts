@@ -26,6 +26,7 @@ const LEGITIMATE_LIMITS = [
   /name neither a security group with its rules nor an instance/,
   /cannot bring it back/,
   /root user with its MFA device/,
+  /the previous entry .* cannot be restored/,
 ];
 
 describe("detection findings become remediation plans", () => {

@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-config-service";
 import {
   CreateNetworkAclEntryCommand,
+  DeleteNetworkAclEntryCommand,
   DescribeImageAttributeCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
@@ -119,6 +120,7 @@ export const OPERATIONS = {
     DescribeNetworkAcls: read(DescribeNetworkAclsCommand, "ec2:DescribeNetworkAcls"),
     RevokeSecurityGroupIngress: write(RevokeSecurityGroupIngressCommand, "ec2:RevokeSecurityGroupIngress"),
     CreateNetworkAclEntry: write(CreateNetworkAclEntryCommand, "ec2:CreateNetworkAclEntry"),
+    DeleteNetworkAclEntry: write(DeleteNetworkAclEntryCommand, "ec2:DeleteNetworkAclEntry"),
     GetEbsEncryptionByDefault: read(GetEbsEncryptionByDefaultCommand, "ec2:GetEbsEncryptionByDefault"),
     EnableEbsEncryptionByDefault: write(EnableEbsEncryptionByDefaultCommand, "ec2:EnableEbsEncryptionByDefault"),
     DescribeSnapshots: read(DescribeSnapshotsCommand, "ec2:DescribeSnapshots"),
