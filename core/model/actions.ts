@@ -53,6 +53,8 @@ export const REMEDIATION_ACTION_IDS = [
   "iam-deactivate-user-keys",
   /** DeleteNetworkAclEntry: the inbound allow-all entry CreateNetworkAclEntry added. */
   "nacl-delete-allow-all-entry",
+  /** StopInstances on the launched instances still running. */
+  "ec2-stop-instances",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

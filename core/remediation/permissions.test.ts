@@ -295,6 +295,15 @@ const SCENARIOS: Record<
         }),
     },
   ],
+  "ec2-stop-instances": [
+    {
+      incident: incident("ec2-gpu-launch", { eventName: "RunInstances", instanceIds: ["i-0123456789abcdef0"] }),
+      mock: () =>
+        aws.ec2.on(DescribeInstancesCommand).resolves({
+          Reservations: [{ Instances: [{ InstanceId: "i-0123456789abcdef0", State: { Name: "running" } }] }],
+        }),
+    },
+  ],
   "cloudtrail-start-logging": [
     {
       incident: incident("cloudtrail-tampering", { eventName: "StopLogging", trailName: "trail-1" }),

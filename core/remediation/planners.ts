@@ -4,6 +4,7 @@ import { startLoggingPlanner } from "./actions/cloudtrail.plan.js";
 import { startRecorderPlanner } from "./actions/config-recorder.plan.js";
 import { enableEbsDefaultEncryptionPlanner } from "./actions/ebs-encryption.plan.js";
 import { unshareImagePlanner, unshareSnapshotPlanner } from "./actions/ec2-sharing.plan.js";
+import { stopInstancesPlanner } from "./actions/ec2-stop.plan.js";
 import { enableDetectorPlanner } from "./actions/guardduty-detector.plan.js";
 import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
 import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-policies.plan.js";
@@ -53,6 +54,7 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "rds-enable-deletion-protection": erasePlanner(enableDeletionProtectionPlanner),
   "iam-deactivate-user-keys": erasePlanner(deactivateUserKeysPlanner),
   "nacl-delete-allow-all-entry": erasePlanner(deleteAllowAllEntryPlanner),
+  "ec2-stop-instances": erasePlanner(stopInstancesPlanner),
 };
 
 /** Whether `id` names a remediation action. */

@@ -3,6 +3,7 @@ import { startLogging } from "./actions/cloudtrail.js";
 import { startRecorder } from "./actions/config-recorder.js";
 import { enableEbsDefaultEncryption } from "./actions/ebs-encryption.js";
 import { unshareImage, unshareSnapshot } from "./actions/ec2-sharing.js";
+import { stopInstances } from "./actions/ec2-stop.js";
 import { enableDetector } from "./actions/guardduty-detector.js";
 import { deactivateAccessKey } from "./actions/iam-access-key.js";
 import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
@@ -53,6 +54,7 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "rds-enable-deletion-protection": eraseAction(enableDeletionProtection),
   "iam-deactivate-user-keys": eraseAction(deactivateUserKeys),
   "nacl-delete-allow-all-entry": eraseAction(deleteAllowAllEntry),
+  "ec2-stop-instances": eraseAction(stopInstances),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

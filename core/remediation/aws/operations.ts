@@ -26,6 +26,7 @@ import {
   ModifyImageAttributeCommand,
   ModifySnapshotAttributeCommand,
   RevokeSecurityGroupIngressCommand,
+  StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { GetDetectorCommand, ListDetectorsCommand, UpdateDetectorCommand } from "@aws-sdk/client-guardduty";
 import {
@@ -121,6 +122,7 @@ export const OPERATIONS = {
     RevokeSecurityGroupIngress: write(RevokeSecurityGroupIngressCommand, "ec2:RevokeSecurityGroupIngress"),
     CreateNetworkAclEntry: write(CreateNetworkAclEntryCommand, "ec2:CreateNetworkAclEntry"),
     DeleteNetworkAclEntry: write(DeleteNetworkAclEntryCommand, "ec2:DeleteNetworkAclEntry"),
+    StopInstances: write(StopInstancesCommand, "ec2:StopInstances"),
     GetEbsEncryptionByDefault: read(GetEbsEncryptionByDefaultCommand, "ec2:GetEbsEncryptionByDefault"),
     EnableEbsEncryptionByDefault: write(EnableEbsEncryptionByDefaultCommand, "ec2:EnableEbsEncryptionByDefault"),
     DescribeSnapshots: read(DescribeSnapshotsCommand, "ec2:DescribeSnapshots"),
