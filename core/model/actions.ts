@@ -55,6 +55,8 @@ export const REMEDIATION_ACTION_IDS = [
   "nacl-delete-allow-all-entry",
   /** StopInstances on the launched instances still running. */
   "ec2-stop-instances",
+  /** UpdateFunctionUrlConfig AuthType=AWS_IAM on the public function URL. */
+  "lambda-url-require-iam",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

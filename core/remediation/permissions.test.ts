@@ -24,6 +24,7 @@ import {
   ListAccessKeysCommand,
 } from "@aws-sdk/client-iam";
 import { DescribeKeyCommand, ListResourceTagsCommand } from "@aws-sdk/client-kms";
+import { GetFunctionUrlConfigCommand, ListTagsCommand as ListLambdaTagsCommand } from "@aws-sdk/client-lambda";
 import {
   DescribeDBClusterSnapshotAttributesCommand,
   DescribeDBClusterSnapshotsCommand,
@@ -80,6 +81,7 @@ const IAM_PREFIX: Record<string, string> = {
   config: "config",
   kms: "kms",
   rds: "rds",
+  lambda: "lambda",
 };
 
 const IAM_NAME_EXCEPTIONS: Record<string, string> = {
@@ -302,6 +304,22 @@ const SCENARIOS: Record<
         aws.ec2.on(DescribeInstancesCommand).resolves({
           Reservations: [{ Instances: [{ InstanceId: "i-0123456789abcdef0", State: { Name: "running" } }] }],
         }),
+    },
+  ],
+  "lambda-url-require-iam": [
+    {
+      incident: incident("lambda-url-public", {
+        eventName: "UpdateFunctionUrlConfig20211031",
+        functionName: "orders",
+        qualifier: "live",
+      }),
+      mock: () => {
+        aws.lambda.on(GetFunctionUrlConfigCommand).resolves({
+          AuthType: "NONE",
+          FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:orders:live",
+        });
+        aws.lambda.on(ListLambdaTagsCommand).resolves({ Tags: {} });
+      },
     },
   ],
   "cloudtrail-start-logging": [

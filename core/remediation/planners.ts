@@ -10,6 +10,7 @@ import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
 import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-policies.plan.js";
 import { deactivateUserKeysPlanner } from "./actions/iam-user-keys.plan.js";
 import { restoreKeyPlanner } from "./actions/kms-key.plan.js";
+import { requireIamOnUrlPlanner } from "./actions/lambda-url.plan.js";
 import { naclDenyIpPlanner } from "./actions/nacl.plan.js";
 import { deleteAllowAllEntryPlanner } from "./actions/nacl-allow-all.plan.js";
 import { enableDeletionProtectionPlanner } from "./actions/rds-protection.plan.js";
@@ -55,6 +56,7 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "iam-deactivate-user-keys": erasePlanner(deactivateUserKeysPlanner),
   "nacl-delete-allow-all-entry": erasePlanner(deleteAllowAllEntryPlanner),
   "ec2-stop-instances": erasePlanner(stopInstancesPlanner),
+  "lambda-url-require-iam": erasePlanner(requireIamOnUrlPlanner),
 };
 
 /** Whether `id` names a remediation action. */

@@ -9,6 +9,7 @@ import { deactivateAccessKey } from "./actions/iam-access-key.js";
 import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
 import { deactivateUserKeys } from "./actions/iam-user-keys.js";
 import { restoreKey } from "./actions/kms-key.js";
+import { requireIamOnUrl } from "./actions/lambda-url.js";
 import { naclDenyIp } from "./actions/nacl.js";
 import { deleteAllowAllEntry } from "./actions/nacl-allow-all.js";
 import { enableDeletionProtection } from "./actions/rds-protection.js";
@@ -55,6 +56,7 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "iam-deactivate-user-keys": eraseAction(deactivateUserKeys),
   "nacl-delete-allow-all-entry": eraseAction(deleteAllowAllEntry),
   "ec2-stop-instances": eraseAction(stopInstances),
+  "lambda-url-require-iam": eraseAction(requireIamOnUrl),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

@@ -48,6 +48,11 @@ import {
   ListResourceTagsCommand,
 } from "@aws-sdk/client-kms";
 import {
+  GetFunctionUrlConfigCommand,
+  ListTagsCommand as ListLambdaTagsCommand,
+  UpdateFunctionUrlConfigCommand,
+} from "@aws-sdk/client-lambda";
+import {
   DescribeDBClusterSnapshotAttributesCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
@@ -223,6 +228,11 @@ export const OPERATIONS = {
     ModifyDBInstance: write(ModifyDBInstanceCommand, "rds:ModifyDBInstance"),
     DescribeDBClusters: read(DescribeDBClustersCommand, "rds:DescribeDBClusters"),
     ModifyDBCluster: write(ModifyDBClusterCommand, "rds:ModifyDBCluster"),
+  },
+  lambda: {
+    GetFunctionUrlConfig: read(GetFunctionUrlConfigCommand, "lambda:GetFunctionUrlConfig"),
+    ListTags: read(ListLambdaTagsCommand, "lambda:ListTags"),
+    UpdateFunctionUrlConfig: write(UpdateFunctionUrlConfigCommand, "lambda:UpdateFunctionUrlConfig"),
   },
 } as const satisfies Record<string, Record<string, Operation>>;
 
