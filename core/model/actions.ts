@@ -49,6 +49,14 @@ export const REMEDIATION_ACTION_IDS = [
   "rds-snapshot-unshare",
   /** ModifyDBInstance / ModifyDBCluster DeletionProtection=true. */
   "rds-enable-deletion-protection",
+  /** UpdateAccessKey Inactive on every active access key of the user (AWS quarantined one of them). */
+  "iam-deactivate-user-keys",
+  /** DeleteNetworkAclEntry: the inbound allow-all entry CreateNetworkAclEntry added. */
+  "nacl-delete-allow-all-entry",
+  /** StopInstances on the launched instances still running. */
+  "ec2-stop-instances",
+  /** UpdateFunctionUrlConfig AuthType=AWS_IAM on the public function URL. */
+  "lambda-url-require-iam",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

@@ -24,6 +24,7 @@ import {
   ListAccessKeysCommand,
 } from "@aws-sdk/client-iam";
 import { DescribeKeyCommand, ListResourceTagsCommand } from "@aws-sdk/client-kms";
+import { GetFunctionUrlConfigCommand, ListTagsCommand as ListLambdaTagsCommand } from "@aws-sdk/client-lambda";
 import {
   DescribeDBClusterSnapshotAttributesCommand,
   DescribeDBClusterSnapshotsCommand,
@@ -80,6 +81,7 @@ const IAM_PREFIX: Record<string, string> = {
   config: "config",
   kms: "kms",
   rds: "rds",
+  lambda: "lambda",
 };
 
 const IAM_NAME_EXCEPTIONS: Record<string, string> = {
@@ -263,6 +265,60 @@ const SCENARIOS: Record<
         aws.iam.on(GetAccessKeyLastUsedCommand).resolves({ UserName: "alice" });
         aws.iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ AccessKeyId: KEY, Status: "Active" }] });
         aws.iam.on(GetUserCommand).resolves(user);
+      },
+    },
+  ],
+  "iam-deactivate-user-keys": [
+    {
+      incident: incident("iam-key-quarantined", { targetUserName: "alice", eventName: "AttachUserPolicy" }),
+      mock: () => {
+        aws.iam.on(GetUserCommand).resolves(user);
+        aws.iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ AccessKeyId: KEY, Status: "Active" }] });
+      },
+    },
+  ],
+  "nacl-delete-allow-all-entry": [
+    {
+      incident: incident("nacl-allow-all", {
+        eventName: "CreateNetworkAclEntry",
+        networkAclId: "acl-0123456789abcdef0",
+        ruleNumber: 90,
+        egress: false,
+        cidrBlock: "0.0.0.0/0",
+      }),
+      mock: () =>
+        aws.ec2.on(DescribeNetworkAclsCommand).resolves({
+          NetworkAcls: [
+            {
+              NetworkAclId: "acl-0123456789abcdef0",
+              Entries: [{ RuleNumber: 90, Egress: false, RuleAction: "allow", Protocol: "-1", CidrBlock: "0.0.0.0/0" }],
+            },
+          ],
+        }),
+    },
+  ],
+  "ec2-stop-instances": [
+    {
+      incident: incident("ec2-gpu-launch", { eventName: "RunInstances", instanceIds: ["i-0123456789abcdef0"] }),
+      mock: () =>
+        aws.ec2.on(DescribeInstancesCommand).resolves({
+          Reservations: [{ Instances: [{ InstanceId: "i-0123456789abcdef0", State: { Name: "running" } }] }],
+        }),
+    },
+  ],
+  "lambda-url-require-iam": [
+    {
+      incident: incident("lambda-url-public", {
+        eventName: "UpdateFunctionUrlConfig20211031",
+        functionName: "orders",
+        qualifier: "live",
+      }),
+      mock: () => {
+        aws.lambda.on(GetFunctionUrlConfigCommand).resolves({
+          AuthType: "NONE",
+          FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:orders:live",
+        });
+        aws.lambda.on(ListLambdaTagsCommand).resolves({ Tags: {} });
       },
     },
   ],

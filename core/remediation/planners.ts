@@ -4,11 +4,15 @@ import { startLoggingPlanner } from "./actions/cloudtrail.plan.js";
 import { startRecorderPlanner } from "./actions/config-recorder.plan.js";
 import { enableEbsDefaultEncryptionPlanner } from "./actions/ebs-encryption.plan.js";
 import { unshareImagePlanner, unshareSnapshotPlanner } from "./actions/ec2-sharing.plan.js";
+import { stopInstancesPlanner } from "./actions/ec2-stop.plan.js";
 import { enableDetectorPlanner } from "./actions/guardduty-detector.plan.js";
 import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
 import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-policies.plan.js";
+import { deactivateUserKeysPlanner } from "./actions/iam-user-keys.plan.js";
 import { restoreKeyPlanner } from "./actions/kms-key.plan.js";
+import { requireIamOnUrlPlanner } from "./actions/lambda-url.plan.js";
 import { naclDenyIpPlanner } from "./actions/nacl.plan.js";
+import { deleteAllowAllEntryPlanner } from "./actions/nacl-allow-all.plan.js";
 import { enableDeletionProtectionPlanner } from "./actions/rds-protection.plan.js";
 import { unshareRdsSnapshotPlanner } from "./actions/rds-snapshot-sharing.plan.js";
 import { privateBucketAclPlanner, privateObjectAclPlanner } from "./actions/s3-acl.plan.js";
@@ -49,6 +53,10 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "ami-unshare": erasePlanner(unshareImagePlanner),
   "rds-snapshot-unshare": erasePlanner(unshareRdsSnapshotPlanner),
   "rds-enable-deletion-protection": erasePlanner(enableDeletionProtectionPlanner),
+  "iam-deactivate-user-keys": erasePlanner(deactivateUserKeysPlanner),
+  "nacl-delete-allow-all-entry": erasePlanner(deleteAllowAllEntryPlanner),
+  "ec2-stop-instances": erasePlanner(stopInstancesPlanner),
+  "lambda-url-require-iam": erasePlanner(requireIamOnUrlPlanner),
 };
 
 /** Whether `id` names a remediation action. */

@@ -3,11 +3,15 @@ import { startLogging } from "./actions/cloudtrail.js";
 import { startRecorder } from "./actions/config-recorder.js";
 import { enableEbsDefaultEncryption } from "./actions/ebs-encryption.js";
 import { unshareImage, unshareSnapshot } from "./actions/ec2-sharing.js";
+import { stopInstances } from "./actions/ec2-stop.js";
 import { enableDetector } from "./actions/guardduty-detector.js";
 import { deactivateAccessKey } from "./actions/iam-access-key.js";
 import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
+import { deactivateUserKeys } from "./actions/iam-user-keys.js";
 import { restoreKey } from "./actions/kms-key.js";
+import { requireIamOnUrl } from "./actions/lambda-url.js";
 import { naclDenyIp } from "./actions/nacl.js";
+import { deleteAllowAllEntry } from "./actions/nacl-allow-all.js";
 import { enableDeletionProtection } from "./actions/rds-protection.js";
 import { unshareRdsSnapshot } from "./actions/rds-snapshot-sharing.js";
 import { privateBucketAcl, privateObjectAcl } from "./actions/s3-acl.js";
@@ -49,6 +53,10 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "ami-unshare": eraseAction(unshareImage),
   "rds-snapshot-unshare": eraseAction(unshareRdsSnapshot),
   "rds-enable-deletion-protection": eraseAction(enableDeletionProtection),
+  "iam-deactivate-user-keys": eraseAction(deactivateUserKeys),
+  "nacl-delete-allow-all-entry": eraseAction(deleteAllowAllEntry),
+  "ec2-stop-instances": eraseAction(stopInstances),
+  "lambda-url-require-iam": eraseAction(requireIamOnUrl),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

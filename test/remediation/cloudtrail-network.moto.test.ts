@@ -6,7 +6,13 @@ import {
   StartLoggingCommand,
   StopLoggingCommand,
 } from "@aws-sdk/client-cloudtrail";
-import { CreateVpcCommand, DescribeNetworkAclsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+  CreateNetworkAclCommand,
+  CreateNetworkAclEntryCommand,
+  CreateVpcCommand,
+  DescribeNetworkAclsCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateIPSetCommand, GetIPSetCommand, WAFV2Client } from "@aws-sdk/client-wafv2";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -115,5 +121,46 @@ describe.skipIf(!motoAvailable())(motoSuite("CloudTrail, WAF and network ACL act
     );
     expect(deny).toMatchObject({ Egress: false, RuleNumber: 1, Protocol: "-1" });
     expect(result.verification.verified).toBe(true);
+  });
+  it("deletes the inbound allow-all entry CreateNetworkAclEntry added, and is already done the second time", async () => {
+    const ec2 = new EC2Client(motoClientConfig(moto.endpoint, REGION));
+    const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.30.0.0/16" }));
+    const { NetworkAcl } = await ec2.send(new CreateNetworkAclCommand({ VpcId: Vpc?.VpcId as string }));
+    const aclId = NetworkAcl?.NetworkAclId as string;
+    const entry = {
+      NetworkAclId: aclId,
+      RuleNumber: 90,
+      Protocol: "-1",
+      RuleAction: "allow" as const,
+      CidrBlock: "0.0.0.0/0",
+    };
+    await ec2.send(new CreateNetworkAclEntryCommand({ ...entry, Egress: false }));
+    await ec2.send(new CreateNetworkAclEntryCommand({ ...entry, Egress: true }));
+    const opened = (id: string) => ({
+      ...incident("nacl-allow-all", {
+        eventName: "CreateNetworkAclEntry",
+        networkAclId: aclId,
+        ruleNumber: 90,
+        egress: false,
+        ruleAction: "allow",
+        aclProtocol: "-1",
+        cidrBlock: "0.0.0.0/0",
+      }),
+      id,
+    });
+
+    const result = await runEndToEnd(opened("inc-nacl"), taskDeps(config()), motoGateway(moto.endpoint));
+    const again = await runEndToEnd(opened("inc-nacl-again"), taskDeps(config()), motoGateway(moto.endpoint));
+
+    const after = await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [aclId] }));
+    const numbered = after.NetworkAcls?.[0]?.Entries?.filter((e) => e.RuleNumber === 90);
+    expect(numbered).toEqual([expect.objectContaining({ Egress: true, RuleAction: "allow" })]);
+    expect(result.actions[0]).toMatchObject({
+      action: "nacl-delete-allow-all-entry",
+      outcome: "applied",
+      calls: [{ operation: "DeleteNetworkAclEntry", params: { NetworkAclId: aclId, RuleNumber: 90, Egress: false } }],
+    });
+    expect(result.verification.verified).toBe(true);
+    expect(again.actions[0]?.outcome).toBe("already-done");
   });
 });

@@ -26,6 +26,7 @@ const LEGITIMATE_LIMITS = [
   /name neither a security group with its rules nor an instance/,
   /cannot bring it back/,
   /root user with its MFA device/,
+  /the previous entry .* cannot be restored/,
 ];
 
 describe("detection findings become remediation plans", () => {
@@ -71,7 +72,13 @@ describe("detection findings become remediation plans", () => {
           expect(planned.calls.length, `${planned.action} plans no call`).toBeGreaterThan(0);
           expect(JSON.stringify(planned.calls)).not.toContain("undefined");
           // Facts alone fix every parameter except where only a live read can (WAF, ACL grants…).
-          const liveOnly = ["waf-block-ip", "s3-private-acl", "s3-private-object-acl"].includes(planned.action);
+          // (The user's key ids: the quarantine event names the user only.)
+          const liveOnly = [
+            "waf-block-ip",
+            "s3-private-acl",
+            "s3-private-object-acl",
+            "iam-deactivate-user-keys",
+          ].includes(planned.action);
           // A group or instance named without its rules (AWS Config, GuardDuty): the rules are read live.
           if (!liveOnly && !planned.target.includes("(world-open ")) {
             expect(planned.calls.some(hasLiveValues), `${planned.action} needs a live read`).toBe(false);

@@ -129,6 +129,49 @@ describe.skipIf(!motoAvailable())(motoSuite("IAM actions"), () => {
     expect(result.verification.verified).toBe(false);
   });
 
+  it("deactivates every active key of a user AWS quarantined, once approved, and is already done the second time", async () => {
+    const first = await iam.send(new CreateAccessKeyCommand({ UserName: "alice" }));
+    const second = await iam.send(new CreateAccessKeyCommand({ UserName: "alice" }));
+    await iam.send(new CreateUserCommand({ UserName: "bob" }));
+    const bobs = await iam.send(new CreateAccessKeyCommand({ UserName: "bob" }));
+    const quarantined = (id: string) => ({
+      ...incident("iam-key-quarantined", {
+        eventName: "AttachUserPolicy",
+        policyArn: "arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3",
+        targetUserName: "alice",
+      }),
+      id,
+    });
+    const run = (id: string) =>
+      runEndToEnd(quarantined(id), taskDeps(config()), motoGateway(moto.endpoint), { approvedBy: "U0APPROVER" });
+
+    const result = await run("inc-quarantine");
+    const again = await run("inc-quarantine-again");
+
+    const statusOf = async (userName: string) =>
+      Object.fromEntries(
+        ((await iam.send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata ?? []).map((k) => [
+          k.AccessKeyId,
+          k.Status,
+        ]),
+      );
+    expect(await statusOf("alice")).toEqual({
+      [first.AccessKey?.AccessKeyId as string]: "Inactive",
+      [second.AccessKey?.AccessKeyId as string]: "Inactive",
+    });
+    expect(await statusOf("bob")).toEqual({ [bobs.AccessKey?.AccessKeyId as string]: "Active" });
+    expect(result.actions[0]).toMatchObject({ action: "iam-deactivate-user-keys", outcome: "applied" });
+    expect(result.actions[0]?.calls.map((call) => call.params)).toEqual(
+      [first, second].map((key) => ({
+        UserName: "alice",
+        AccessKeyId: key.AccessKey?.AccessKeyId,
+        Status: "Inactive",
+      })),
+    );
+    expect(result.verification.verified).toBe(true);
+    expect(again.actions[0]?.outcome).toBe("already-done");
+  });
+
   it("never puts a policy on a protected user", async () => {
     await iam.send(new TagUserCommand({ UserName: "alice", Tags: [{ Key: "riposte:protect", Value: "true" }] }));
 

@@ -4,6 +4,7 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { GuardDutyClient } from "@aws-sdk/client-guardduty";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { S3Client } from "@aws-sdk/client-s3";
 import { S3ControlClient } from "@aws-sdk/client-s3-control";
@@ -39,6 +40,7 @@ export function mockAws() {
     config: mockClient(ConfigServiceClient),
     kms: mockClient(KMSClient),
     rds: mockClient(RDSClient),
+    lambda: mockClient(LambdaClient),
   };
   return {
     ...mocks,

@@ -15,8 +15,8 @@ export const iamKeyQuarantined = declareDetection({
     "An AWSCompromisedKeyQuarantine managed policy (any version) was attached to an IAM user: AWS does this when it finds one of the user's access keys exposed in public, and opens a support case.",
   why: "The policy only denies a short list of high-risk actions: the leaked key keeps working for everything else until it is deactivated, and whoever found it may already have used it.",
   tuning:
-    "Fires on every attachment, whether AWS or a person attached the policy. Check the support case AWS opened, deactivate and replace the user's access keys, and look for what the key did since it leaked. Notify only by default.",
-  response: { mode: "notify" },
+    "Fires on every attachment, whether AWS or a person attached the policy. Check the support case AWS opened, deactivate and replace the user's access keys, and look for what the key did since it leaked. The response deactivates every active access key of the user after approval (the event does not say which key leaked).",
+  response: { mode: "approval", action: "iam-deactivate-user-keys" },
   calls: [{ source: "aws.iam", names: ["AttachUserPolicy"] }],
   where: () => ({ requestParameters: { policyArn: [{ prefix: QUARANTINE_POLICY }] } }),
   match: (record) => {

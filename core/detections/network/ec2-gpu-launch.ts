@@ -78,7 +78,7 @@ export const ec2GpuLaunch = declareDetection({
   why: "Stolen credentials are turned into money by launching GPU instances or fleets of instances for crypto mining: each GPU instance can cost tens of dollars an hour, and quotas are often raised first.",
   tuning:
     "Teams that train models or run large batches fire this on every launch: narrow `thresholds.ec2GpuLaunch.families` (an empty list leaves only the count), raise `thresholds.ec2GpuLaunch.maxCount`, or switch the detection off in accounts where such launches are normal. Auto Scaling launches count too (they run as the service-linked role).",
-  response: { mode: "notify" },
+  response: { mode: "approval", action: "ec2-stop-instances" },
   calls: [{ source: "aws.ec2", names: ["RunInstances"] }],
   where: candidates,
   match: (record, { config }) => {

@@ -32,7 +32,7 @@ export const lambdaUrlPublic = declareDetection({
   why: "A function URL with auth type NONE is a public endpoint that runs the function with its execution role: whoever finds the URL can invoke code that holds that role's permissions, and an attacker can add one to keep a backdoor into the account.",
   tuning:
     "Functions meant to be public (webhooks, public APIs) fire once when their URL is created; acknowledge them or switch the detection to notify. An update that leaves `authType` out (a CORS change) does not fire.",
-  response: { mode: "notify" },
+  response: { mode: "approval", action: "lambda-url-require-iam" },
   calls: [
     {
       source: "aws.lambda",

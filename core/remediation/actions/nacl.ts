@@ -16,7 +16,8 @@ import {
  * the address is evaluated before it (a lower rule number), or the deny would never apply.
  */
 
-function entryOf(entry: NetworkAclEntry): NaclEntry {
+/** A DescribeNetworkAcls entry, as the plans read it. */
+export function entryOf(entry: NetworkAclEntry): NaclEntry {
   return {
     ruleNumber: entry.RuleNumber ?? 0,
     egress: entry.Egress === true,

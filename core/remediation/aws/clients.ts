@@ -4,6 +4,7 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { GuardDutyClient } from "@aws-sdk/client-guardduty";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { S3Client } from "@aws-sdk/client-s3";
 import { S3ControlClient } from "@aws-sdk/client-s3-control";
@@ -65,6 +66,8 @@ export function createClientFactory(
         return new KMSClient(base);
       case "rds":
         return new RDSClient(base);
+      case "lambda":
+        return new LambdaClient(base);
     }
   };
   return (service, region) => {

@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-config-service";
 import {
   CreateNetworkAclEntryCommand,
+  DeleteNetworkAclEntryCommand,
   DescribeImageAttributeCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
@@ -25,6 +26,7 @@ import {
   ModifyImageAttributeCommand,
   ModifySnapshotAttributeCommand,
   RevokeSecurityGroupIngressCommand,
+  StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { GetDetectorCommand, ListDetectorsCommand, UpdateDetectorCommand } from "@aws-sdk/client-guardduty";
 import {
@@ -45,6 +47,11 @@ import {
   EnableKeyCommand,
   ListResourceTagsCommand,
 } from "@aws-sdk/client-kms";
+import {
+  GetFunctionUrlConfigCommand,
+  ListTagsCommand as ListLambdaTagsCommand,
+  UpdateFunctionUrlConfigCommand,
+} from "@aws-sdk/client-lambda";
 import {
   DescribeDBClusterSnapshotAttributesCommand,
   DescribeDBClusterSnapshotsCommand,
@@ -119,6 +126,8 @@ export const OPERATIONS = {
     DescribeNetworkAcls: read(DescribeNetworkAclsCommand, "ec2:DescribeNetworkAcls"),
     RevokeSecurityGroupIngress: write(RevokeSecurityGroupIngressCommand, "ec2:RevokeSecurityGroupIngress"),
     CreateNetworkAclEntry: write(CreateNetworkAclEntryCommand, "ec2:CreateNetworkAclEntry"),
+    DeleteNetworkAclEntry: write(DeleteNetworkAclEntryCommand, "ec2:DeleteNetworkAclEntry"),
+    StopInstances: write(StopInstancesCommand, "ec2:StopInstances"),
     GetEbsEncryptionByDefault: read(GetEbsEncryptionByDefaultCommand, "ec2:GetEbsEncryptionByDefault"),
     EnableEbsEncryptionByDefault: write(EnableEbsEncryptionByDefaultCommand, "ec2:EnableEbsEncryptionByDefault"),
     DescribeSnapshots: read(DescribeSnapshotsCommand, "ec2:DescribeSnapshots"),
@@ -219,6 +228,11 @@ export const OPERATIONS = {
     ModifyDBInstance: write(ModifyDBInstanceCommand, "rds:ModifyDBInstance"),
     DescribeDBClusters: read(DescribeDBClustersCommand, "rds:DescribeDBClusters"),
     ModifyDBCluster: write(ModifyDBClusterCommand, "rds:ModifyDBCluster"),
+  },
+  lambda: {
+    GetFunctionUrlConfig: read(GetFunctionUrlConfigCommand, "lambda:GetFunctionUrlConfig"),
+    ListTags: read(ListLambdaTagsCommand, "lambda:ListTags"),
+    UpdateFunctionUrlConfig: write(UpdateFunctionUrlConfigCommand, "lambda:UpdateFunctionUrlConfig"),
   },
 } as const satisfies Record<string, Record<string, Operation>>;
 
