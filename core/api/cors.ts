@@ -9,8 +9,8 @@ import type { ApiRequest } from "./types.js";
 const ALLOWED_METHODS = "GET, POST, OPTIONS";
 const ALLOWED_HEADERS = "authorization, content-type, content-encoding";
 
-/** Normalise `scheme://host[:port]` (lower case, default ports dropped); undefined if not an origin. */
-export function normaliseOrigin(origin: string): string | undefined {
+/** Normalize `scheme://host[:port]` (lower case, default ports dropped); undefined if not an origin. */
+export function normalizeOrigin(origin: string): string | undefined {
   try {
     const url = new URL(origin);
     if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
@@ -34,13 +34,13 @@ export function checkCors(request: ApiRequest, allowedOrigins: ReadonlySet<strin
   if (origin === undefined) {
     return isPreflight ? { headers: {}, preflight: { status: 204, headers: {} } } : { headers: {} };
   }
-  const normalised = normaliseOrigin(origin);
-  const own = request.headers.host ? normaliseOrigin(`${request.scheme}://${request.headers.host}`) : undefined;
-  if (normalised && normalised === own && !isPreflight) return { headers: {} };
-  if (!normalised || (!allowedOrigins.has(normalised) && normalised !== own)) {
+  const normalized = normalizeOrigin(origin);
+  const own = request.headers.host ? normalizeOrigin(`${request.scheme}://${request.headers.host}`) : undefined;
+  if (normalized && normalized === own && !isPreflight) return { headers: {} };
+  if (!normalized || (!allowedOrigins.has(normalized) && normalized !== own)) {
     throw new HttpError(403, "origin not allowed", undefined, { vary: "Origin" });
   }
-  const headers = { "access-control-allow-origin": normalised, vary: "Origin" };
+  const headers = { "access-control-allow-origin": normalized, vary: "Origin" };
   if (!isPreflight) return { headers };
   return {
     headers,

@@ -1,5 +1,5 @@
 import { bearerToken, createTokenChecker } from "./auth.js";
-import { checkCors, normaliseOrigin } from "./cors.js";
+import { checkCors, normalizeOrigin } from "./cors.js";
 import { HttpError, httpErrorOf } from "./http-error.js";
 import { API_HEADERS, json } from "./respond.js";
 import { ROUTES, type Route } from "./routes.js";
@@ -61,7 +61,7 @@ export function createApi(options: ApiOptions): Api {
   // Intake drives remediation of real resources: it has its own credential, never a dashboard token.
   const intakeTokens = (options.intakeTokens ?? []).filter((entry) => entry.token.length > 0);
   const checkIntakeToken = createTokenChecker(intakeTokens);
-  const allowedOrigins = new Set((options.allowedOrigins ?? []).flatMap((origin) => normaliseOrigin(origin) ?? []));
+  const allowedOrigins = new Set((options.allowedOrigins ?? []).flatMap((origin) => normalizeOrigin(origin) ?? []));
   const now = options.now ?? (() => new Date());
 
   /** The principal of the request's bearer token; a wrong one counts against the client's address. */

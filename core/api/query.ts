@@ -7,7 +7,7 @@ import { HttpError } from "./http-error.js";
 
 /**
  * Query parameters of the incident list (and stats): lists are comma-separated or repeated, times
- * are any date `Date` parses (normalised to ISO 8601 UTC). A bad value is a 400 naming it.
+ * are any date `Date` parses (normalized to ISO 8601 UTC). A bad value is a 400 naming it.
  */
 
 const list = <T extends readonly [string, ...string[]]>(values: T) =>

@@ -82,7 +82,7 @@ export interface ApiOptions {
    * remediation, so a dashboard token never authorizes intake. None: intake answers 503.
    */
   intakeTokens?: ApiToken[];
-  /** `POST /api/events`: normalise, detect and start workflows (wired by the runtime). */
+  /** `POST /api/events`: normalize, detect and start workflows (wired by the runtime). */
   intake?: (body: unknown) => Promise<EventsAcceptedResponse>;
   /** `POST /api/incidents/:id/approval`. */
   decideApproval?: (decision: DashboardDecision) => Promise<ApprovalResponse>;

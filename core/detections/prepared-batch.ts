@@ -9,7 +9,7 @@ import type { StatefulDetection } from "./types.js";
 
 /**
  * One read batch as a reader thread posts it: flat typed arrays and one copy of each text, so
- * that crossing threads costs little per event. `encodeBatch` runs on the reader (it normalises,
+ * that crossing threads costs little per event. `encodeBatch` runs on the reader (it normalizes,
  * matches and slices); `BatchDecoder` turns messages back into items on the engine's thread, in
  * the same order and with the same batch boundaries as reading in-thread gives.
  */

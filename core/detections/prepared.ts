@@ -3,9 +3,9 @@ import { normalizeObject } from "../events/normalize.js";
 import type { SecurityEvent } from "../model/event.js";
 
 /**
- * An event read, normalised and matched on a reader thread, as the engine receives it: its time,
+ * An event read, normalized and matched on a reader thread, as the engine receives it: its time,
  * the index entries its envelope matched, optionally the facts its detections' `skip` decide on,
- * and a way to rebuild the whole event — from the JSON text it was normalised from (parsed again
+ * and a way to rebuild the whole event — from the JSON text it was normalized from (parsed again
  * only if a detection needs the record), or as a copy when it did not come from JSON text.
  */
 export interface PreparedEvent {
@@ -17,11 +17,11 @@ export interface PreparedEvent {
    * in `statefulEntries` order, one after the other), when the reader sent them.
    */
   skipFacts(): readonly string[] | undefined;
-  /** The event exactly as the reader normalised it (the engine asks once). */
+  /** The event exactly as the reader normalized it (the engine asks once). */
   materialize(): SecurityEvent;
 }
 
-/** Rebuilds an event from the JSON text it was normalised from (see `RecordSlice`). */
+/** Rebuilds an event from the JSON text it was normalized from (see `RecordSlice`). */
 export class SlicedEvent implements PreparedEvent {
   constructor(
     readonly epochMs: number,
@@ -32,7 +32,7 @@ export class SlicedEvent implements PreparedEvent {
     private readonly start: number,
     private readonly end: number,
     private readonly contextPosition: number,
-    /** Position set on the event after normalising it; -1 for none. */
+    /** Position set on the event after normalizing it; -1 for none. */
     private readonly position: number,
     /** The batch's distinct facts, and each event's facts as indexes into them. */
     private readonly factTable: readonly string[] | undefined,
@@ -63,7 +63,7 @@ export class SlicedEvent implements PreparedEvent {
       origin: { file: this.file, position: this.contextPosition },
       positional: true,
     });
-    if ("error" in result) throw new Error(`a prepared record no longer normalises: ${result.error}`);
+    if ("error" in result) throw new Error(`a prepared record no longer normalizes: ${result.error}`);
     if (this.position >= 0) result.event.origin = { file: this.file, position: this.position };
     return result.event;
   }

@@ -9,7 +9,7 @@ import type { EventPattern } from "./types.js";
 
 /**
  * A reader thread of `riposte scan` (started by `scan-readers.ts`): claims the next file from the
- * counter all readers share, reads it, normalises and matches every event against the engine's
+ * counter all readers share, reads it, normalizes and matches every event against the engine's
  * index, and posts the batches (`prepared-batch.ts`) and then the file's end — never more than
  * `maxInFlight` messages ahead of what the engine has taken (each is acknowledged).
  */

@@ -10,7 +10,7 @@ import type { EventPattern } from "./types.js";
 
 /**
  * Reader threads for `riposte scan`: each reader claims the next file from a counter they share
- * (so a reader slowed down by a large file or a busy core holds nobody up), reads, normalises and
+ * (so a reader slowed down by a large file or a busy core holds nobody up), reads, normalizes and
  * matches it, and the batches come out here in file order again — exactly the batches reading
  * in-thread yields — while the calling thread runs the detections. Memory stays bounded: a reader
  * has at most `maxInFlight` messages (batches or file ends) not yet taken here.

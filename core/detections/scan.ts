@@ -24,7 +24,7 @@ import type { EventPattern } from "./types.js";
  * caller as they come. A finding reported twice (the same detection over the same events, e.g. a
  * duplicated log file) is reported once.
  *
- * Large inputs are read by reader threads (`scan-readers.ts`: read, decompress, parse, normalise
+ * Large inputs are read by reader threads (`scan-readers.ts`: read, decompress, parse, normalize
  * and match there) while this thread orders the events and runs the detections, rebuilding a
  * record only when a detection needs it. Both ways yield the same findings in the same order.
  */

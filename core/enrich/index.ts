@@ -6,4 +6,4 @@ export { describeLive, type LiveResult } from "./live.js";
 export { describePrincipal, type PrincipalIdentity, parsePrincipalArn } from "./principal.js";
 export { type ResourceContext, type ResourceRef, resourceContext, resourceFromFacts } from "./resource.js";
 export { describeSource, type SourceContext } from "./source.js";
-export { isProductionTagged, isProtectedTagged, normaliseTags, type Tags } from "./tags.js";
+export { isProductionTagged, isProtectedTagged, normalizeTags, type Tags } from "./tags.js";

@@ -7,7 +7,7 @@ import {
 } from "@aws-sdk/client-s3";
 import type { AwsClientOptions } from "../context.js";
 import type { ResourceRef } from "./resource.js";
-import { normaliseTags } from "./tags.js";
+import { normalizeTags } from "./tags.js";
 
 /**
  * Resource context described live through the SDK (used only when remediation is live): tags
@@ -113,7 +113,7 @@ async function describeSecurityGroup(groupId: string, ec2: EC2Client): Promise<L
       ...new Set(items.flatMap((eni) => (eni.Attachment?.InstanceId ? [eni.Attachment.InstanceId] : []))),
     ];
   }
-  return { ...(group ? { tags: normaliseTags(group.Tags) } : {}), related, errors };
+  return { ...(group ? { tags: normalizeTags(group.Tags) } : {}), related, errors };
 }
 
 async function describeBucket(bucket: string, s3: S3Client): Promise<LiveResult> {
@@ -143,7 +143,7 @@ async function describeBucket(bucket: string, s3: S3Client): Promise<LiveResult>
   if (block === null) related.publicAccessBlock = null;
   else if (block?.PublicAccessBlockConfiguration) related.publicAccessBlock = block.PublicAccessBlockConfiguration;
   return {
-    ...(tagging === null ? { tags: {} } : tagging ? { tags: normaliseTags(tagging.TagSet) } : {}),
+    ...(tagging === null ? { tags: {} } : tagging ? { tags: normalizeTags(tagging.TagSet) } : {}),
     related,
     errors,
   };

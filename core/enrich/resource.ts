@@ -1,7 +1,7 @@
 import type { RiposteConfig } from "../config/schema.js";
 import type { Enrichment } from "../model/incident.js";
 import type { WorkingIncident } from "../model/tasks.js";
-import { isProductionTagged, isProtectedTagged, normaliseTags, type Tags } from "./tags.js";
+import { isProductionTagged, isProtectedTagged, normalizeTags, type Tags } from "./tags.js";
 
 export type ResourceContext = NonNullable<Enrichment["resource"]>;
 
@@ -34,7 +34,7 @@ const THREAT_TYPES: Record<string, string> = {
 /** Identify the resource from the finding's facts (shapes in `core/model/facts.ts`). */
 export function resourceFromFacts(incident: WorkingIncident): ResourceRef | undefined {
   const facts = incident.facts;
-  const tags = normaliseTags(facts.tags ?? facts.resourceTags);
+  const tags = normalizeTags(facts.tags ?? facts.resourceTags);
   const ref = (type: string, id: string, related: Record<string, unknown>): ResourceRef => ({
     type,
     id,

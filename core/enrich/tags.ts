@@ -8,10 +8,10 @@ import type { RiposteConfig } from "../config/schema.js";
 export type Tags = Record<string, string>;
 
 /**
- * Normalise tags given as a map (`{ env: "prod" }`), as AWS lists (`[{ Key, Value }]`,
+ * Normalize tags given as a map (`{ env: "prod" }`), as AWS lists (`[{ Key, Value }]`,
  * GuardDuty's `[{ key, value }]`), or anything else (ignored). Non-string values are dropped.
  */
-export function normaliseTags(value: unknown): Tags {
+export function normalizeTags(value: unknown): Tags {
   const tags: Tags = {};
   if (Array.isArray(value)) {
     for (const item of value) {

@@ -47,7 +47,7 @@ function text(value: unknown): string {
   return typeof value === "string" ? value : "";
 }
 
-/** Normalise one CloudTrail record; `eventTime` must parse. */
+/** Normalize one CloudTrail record; `eventTime` must parse. */
 export function fromCloudTrailRecord(record: Record<string, unknown>, context: RecordContext): Normalized {
   const epochMs = parseEventTime(record.eventTime);
   if (epochMs === undefined) return { error: "CloudTrail record has no valid eventTime" };

@@ -24,7 +24,7 @@ type Mode =
 
 /**
  * Where each emitted item's event came from, index for index with the output (`undefined` for
- * errors and for events not normalised from JSON text): lets another thread rebuild the event.
+ * errors and for events not normalized from JSON text): lets another thread rebuild the event.
  */
 export interface SliceSink {
   slices: (RecordSlice | undefined)[];
@@ -232,7 +232,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
- * The slice of `text` each record of `value` was normalised from, by the record index that
+ * The slice of `text` each record of `value` was normalized from, by the record index that
  * `normalizeValue` reports; undefined where one index may stand for several records (an array
  * element that is itself a `Records` document) or the text cannot be sliced.
  */

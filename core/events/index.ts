@@ -17,7 +17,7 @@ export type { ReadError, ReadItem } from "./types.js";
 export { ALB_DETAIL_TYPE, ALB_SOURCE, WAF_DETAIL_TYPE, WAF_SOURCE } from "./web-logs.js";
 
 /**
- * Normalise an HTTP body: one record, an array, a `{"Records":[…]}` body, or EventBridge
+ * Normalize an HTTP body: one record, an array, a `{"Records":[…]}` body, or EventBridge
  * envelope(s). Records without an id of their own get one hashed from their content, so posting
  * the same record twice yields the same event id. `origin` names the body in `event.origin`.
  */

@@ -66,7 +66,7 @@ function emitOne(value: unknown, context: RecordContext, emit: (result: Normaliz
   emit(normalizeObject(value, context));
 }
 
-/** Normalise one JSON object (not an array, not a `Records` file). */
+/** Normalize one JSON object (not an array, not a `Records` file). */
 export function normalizeObject(value: Record<string, unknown>, context: RecordContext): Normalized {
   if (typeof value["detail-type"] === "string" && typeof value.source === "string" && "detail" in value) {
     return fromEnvelope(value, context);

@@ -17,11 +17,11 @@ export interface RecordContext {
   positional: boolean;
 }
 
-/** A record normalised to an event, or the reason it could not be. */
+/** A record normalized to an event, or the reason it could not be. */
 export type Normalized = { event: SecurityEvent } | { error: string };
 
 /**
- * The JSON text an event was normalised from (`text.slice(start, end)`), with the normalisation
+ * The JSON text an event was normalized from (`text.slice(start, end)`), with the normalization
  * context's position and, when the event's origin was set afterwards (a record's index in a
  * document), that position: enough to rebuild the same event from the text alone.
  */

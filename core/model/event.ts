@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The one event model every input is normalised to. Detections match EventBridge patterns
+ * The one event model every input is normalized to. Detections match EventBridge patterns
  * against `envelope` — the same shape EventBridge delivers on AWS — and `raw` keeps the record
  * exactly as it arrived, for evidence.
  */

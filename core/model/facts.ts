@@ -6,7 +6,7 @@ import { z } from "zod";
  * lenient on extra keys: facts are evidence, not a closed form.
  */
 
-/** One security group rule as CloudTrail records it, normalised. */
+/** One security group rule as CloudTrail records it, normalized. */
 export const SgRuleSchema = z.object({
   /** `sgr-…` when known (AuthorizeSecurityGroupIngress responses, ModifySecurityGroupRules). */
   ruleId: z.string().optional(),

@@ -192,7 +192,7 @@ function affixMatcher(operator: "prefix" | "suffix", operand: unknown, path: str
 
 /**
  * What an `anything-but` excludes: values, or a prefix/suffix/wildcard/equals-ignore-case test.
- * Excluded strings are compared as text, IP addresses included: EventBridge does not normalise
+ * Excluded strings are compared as text, IP addresses included: EventBridge does not normalize
  * addresses inside anything-but, so `{"anything-but": "2001:DB8::1"}` still matches `2001:db8::1`.
  */
 function anythingButExcluded(operand: unknown, path: string): ValueMatcher {

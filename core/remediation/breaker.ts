@@ -22,7 +22,7 @@ export interface LedgerEntry {
 }
 
 /** ISO times in one form (`…:00.000Z`), so ledgers can compare them as text. */
-export function normaliseTime(iso: string): string {
+export function normalizeTime(iso: string): string {
   return new Date(iso).toISOString();
 }
 
@@ -66,7 +66,7 @@ export class MemoryActionLedger implements ActionLedger {
     if (entry) {
       this.entries.set(id, {
         ...entry,
-        expiresAt: normaliseTime(expiresAt),
+        expiresAt: normalizeTime(expiresAt),
         cleared: false,
         ...(detail ? { detail } : {}),
       });
@@ -74,7 +74,7 @@ export class MemoryActionLedger implements ActionLedger {
   }
 
   async due(at: string) {
-    const upto = normaliseTime(at);
+    const upto = normalizeTime(at);
     return [...this.entries.values()]
       .filter((e) => e.expiresAt !== undefined && e.expiresAt <= upto && !e.cleared)
       .map(({ cleared: _cleared, ...entry }) => structuredClone(entry));

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { asStoreError, isConditionFailure } from "../store/dynamodb/errors.js";
-import { type ActionLedger, type LedgerEntry, normaliseTime } from "./breaker.js";
+import { type ActionLedger, type LedgerEntry, normalizeTime } from "./breaker.js";
 
 /**
  * The action ledger on DynamoDB, in the store's table, for the deployed remediation function
@@ -119,7 +119,7 @@ export class DynamoActionLedger implements ActionLedger {
   }
 
   async setExpiry(id: string, when: string, detail?: Record<string, string>) {
-    const expiresAt = normaliseTime(when);
+    const expiresAt = normalizeTime(when);
     const { Item } = await this.send(() => this.doc.send(new GetCommand({ TableName: this.table, Key: entryKey(id) })));
     if (!Item) return;
     if (typeof Item.expirySk === "string") {
@@ -162,7 +162,7 @@ export class DynamoActionLedger implements ActionLedger {
             TableName: this.table,
             KeyConditionExpression: "pk = :pk AND sk <= :upto",
             // "#" sorts after every ISO character, "\uffff" after every id: all entries due at `at`.
-            ExpressionAttributeValues: { ":pk": EXPIRING_PK, ":upto": `${normaliseTime(at)}#\uffff` },
+            ExpressionAttributeValues: { ":pk": EXPIRING_PK, ":upto": `${normalizeTime(at)}#\uffff` },
             ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
           }),
         ),

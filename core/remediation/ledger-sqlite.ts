@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { type ActionLedger, type LedgerEntry, normaliseTime } from "./breaker.js";
+import { type ActionLedger, type LedgerEntry, normalizeTime } from "./breaker.js";
 
 /**
  * The action ledger in the one-machine runtime's SQLite file. Its table is its own (created if
@@ -70,11 +70,11 @@ export class SqliteActionLedger implements ActionLedger {
   }
 
   async setExpiry(id: string, expiresAt: string, detail?: Record<string, string>) {
-    this.statements.setExpiry.run(normaliseTime(expiresAt), detail ? JSON.stringify(detail) : null, id);
+    this.statements.setExpiry.run(normalizeTime(expiresAt), detail ? JSON.stringify(detail) : null, id);
   }
 
   async due(at: string) {
-    return this.statements.due.all(normaliseTime(at)).map(fromRow);
+    return this.statements.due.all(normalizeTime(at)).map(fromRow);
   }
 
   async clear(id: string) {

@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { allowsAnyOrigin, isPermissiveRule, normaliseCors } from "./cors.js";
+import { allowsAnyOrigin, isPermissiveRule, normalizeCors } from "./cors.js";
 
 describe("S3 CORS exposure", () => {
   it("reads CloudTrail's singular keys and the SDK's plural ones alike", () => {
-    const trail = normaliseCors({
+    const trail = normalizeCors({
       CORSConfiguration: { CORSRule: { AllowedOrigin: "*", AllowedMethod: ["GET"], MaxAgeSeconds: "300" } },
     });
-    const sdk = normaliseCors({ CORSRules: [{ AllowedOrigins: ["https://a.example"], AllowedMethods: ["GET"] }] });
+    const sdk = normalizeCors({ CORSRules: [{ AllowedOrigins: ["https://a.example"], AllowedMethods: ["GET"] }] });
 
     expect(trail).toEqual([{ AllowedOrigins: ["*"], AllowedMethods: ["GET"], MaxAgeSeconds: 300 }]);
     expect(sdk?.[0]?.AllowedOrigins).toEqual(["https://a.example"]);
-    expect(normaliseCors({ CORSRules: [{ AllowedMethods: ["GET"] }] })).toBeUndefined();
+    expect(normalizeCors({ CORSRules: [{ AllowedMethods: ["GET"] }] })).toBeUndefined();
   });
 
   it.each([

@@ -22,7 +22,7 @@ function strings(value: unknown): string[] | undefined {
   return undefined;
 }
 
-function normaliseRule(value: unknown): CorsRule | undefined {
+function normalizeRule(value: unknown): CorsRule | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const r = value as Record<string, unknown>;
   const origins = strings(r.AllowedOrigins ?? r.AllowedOrigin);
@@ -53,8 +53,8 @@ export function rawCorsRules(value: unknown): unknown[] {
 }
 
 /** CORS rules from facts or an API answer, in the SDK's shape; undefined when any rule is malformed or none is there. */
-export function normaliseCors(value: unknown): CorsRule[] | undefined {
-  const rules = rawCorsRules(value).map(normaliseRule);
+export function normalizeCors(value: unknown): CorsRule[] | undefined {
+  const rules = rawCorsRules(value).map(normalizeRule);
   if (rules.length === 0 || rules.some((rule) => rule === undefined)) return undefined;
   return rules as CorsRule[];
 }

@@ -10,7 +10,7 @@ import {
   exposesAlarmingPort,
   exposesPorts,
   isWorldOpenRule,
-  normaliseProtocol,
+  normalizeProtocol,
   ruleCoversPort,
   ruleSignature,
   sameRuleShape,
@@ -116,8 +116,8 @@ describe("security group rule identity", () => {
   });
 
   it("names protocols and describes rules in words", () => {
-    expect(normaliseProtocol(undefined)).toBe("-1");
-    expect(normaliseProtocol(6)).toBe("tcp");
+    expect(normalizeProtocol(undefined)).toBe("-1");
+    expect(normalizeProtocol(6)).toBe("tcp");
     expect(describeRule({ ipProtocol: "tcp", fromPort: 1000, toPort: 2000, cidrIpv6: "::/0" })).toBe(
       "tcp 1000-2000 from ::/0",
     );

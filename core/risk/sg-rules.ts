@@ -18,7 +18,7 @@ import { canonicalCidr, parseCidr } from "../net/ip.js";
 const PROTOCOL_NAMES: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", all: "-1" };
 
 /** `tcp`, `udp`, `icmp`, `icmpv6`, `-1` (all), or another protocol number; empty or absent is `-1`. */
-export function normaliseProtocol(protocol: unknown): string {
+export function normalizeProtocol(protocol: unknown): string {
   const text = typeof protocol === "number" ? String(protocol) : typeof protocol === "string" ? protocol : "";
   const lower = text.trim().toLowerCase();
   if (lower === "") return "-1";
@@ -27,7 +27,7 @@ export function normaliseProtocol(protocol: unknown): string {
 
 /** Whether a protocol string is one EC2 accepts (a name, a number 0-255, or -1). */
 export function isValidProtocol(protocol: string): boolean {
-  const p = normaliseProtocol(protocol);
+  const p = normalizeProtocol(protocol);
   return ["tcp", "udp", "icmp", "icmpv6", "-1"].includes(p) || (/^\d{1,3}$/.test(p) && Number(p) <= 255);
 }
 
@@ -38,7 +38,7 @@ export function isWorldOpenRule(rule: SgRule): boolean {
 
 /** Whether the rule lets TCP/UDP traffic to `port` in (see the port semantics above). */
 export function ruleCoversPort(rule: SgRule, port: number): boolean {
-  const protocol = normaliseProtocol(rule.ipProtocol);
+  const protocol = normalizeProtocol(rule.ipProtocol);
   if (protocol === "-1") return true;
   if (protocol !== "tcp" && protocol !== "udp") return false;
   const from = rule.fromPort;
@@ -94,7 +94,7 @@ function portText(port: number | undefined): string {
  * ports ignored for an all-protocols rule, CIDRs as ranges (`::/0` is `0::0/0`).
  */
 export function ruleSignature(rule: SgRule): string {
-  const protocol = normaliseProtocol(rule.ipProtocol);
+  const protocol = normalizeProtocol(rule.ipProtocol);
   const ports = protocol === "-1" ? ["", ""] : [portText(rule.fromPort), portText(rule.toPort)];
   return [protocol, ...ports, rangeText(rule.cidrIpv4), rangeText(rule.cidrIpv6)].join("|");
 }
@@ -106,7 +106,7 @@ export function sameRuleShape(a: SgRule, b: SgRule): boolean {
 
 /** `tcp/22`, `tcp/1000-2000`, `tcp/all ports`, `all traffic`, for summaries. */
 export function describePorts(rule: SgRule): string {
-  const protocol = normaliseProtocol(rule.ipProtocol);
+  const protocol = normalizeProtocol(rule.ipProtocol);
   if (protocol === "-1") return "all traffic";
   const from = rule.fromPort;
   const to = rule.toPort;
@@ -120,7 +120,7 @@ export function describeRange(rule: SgRule): string {
 
 /** `tcp 22 from 0.0.0.0/0`, `all traffic from ::/0`: a rule in words. */
 export function describeRule(rule: SgRule): string {
-  const protocol = normaliseProtocol(rule.ipProtocol);
+  const protocol = normalizeProtocol(rule.ipProtocol);
   const source = [rule.cidrIpv4, rule.cidrIpv6].filter((c): c is string => c !== undefined).join(" and ") || "?";
   if (protocol === "-1") return `all traffic from ${source}`;
   const from = rule.fromPort;

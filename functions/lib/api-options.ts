@@ -1,5 +1,5 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { normaliseOrigin } from "../../core/api/cors.js";
+import { normalizeOrigin } from "../../core/api/cors.js";
 import { intakeTokens } from "../../core/api/intake-token.js";
 import { sfnExecutionReader } from "../../core/api/sfn-executions.js";
 import type { ApiOptions } from "../../core/api/types.js";
@@ -27,7 +27,7 @@ export function apiOptionsFor(
     .map((origin) => origin.trim())
     .filter(Boolean);
   for (const origin of extraOrigins) {
-    if (!normaliseOrigin(origin)) throw new Error(`RIPOSTE_ALLOWED_ORIGINS: "${origin}" is not an origin`);
+    if (!normalizeOrigin(origin)) throw new Error(`RIPOSTE_ALLOWED_ORIGINS: "${origin}" is not an origin`);
   }
   const startedAt = new Date().toISOString();
   const tokens = linkedDashboardTokens(links);

@@ -4,7 +4,7 @@ import type { EventsAcceptedResponse } from "../../core/model/api.js";
 import { MAX_MESSAGE_BYTES, sendToQueue } from "./queue.js";
 
 /**
- * `POST /api/events` on AWS: the body is normalised as `riposte serve` does, and each event is
+ * `POST /api/events` on AWS: the body is normalized as `riposte serve` does, and each event is
  * queued for the correlate function, which runs every detection on it and starts workflows. The
  * answer counts what was queued; one bad record is reported by index and never stops the rest.
  */

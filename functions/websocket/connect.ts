@@ -1,5 +1,5 @@
 import { bearerToken } from "../../core/api/auth.js";
-import { normaliseOrigin } from "../../core/api/cors.js";
+import { normalizeOrigin } from "../../core/api/cors.js";
 import type { Logger } from "../../core/log.js";
 import type { ConnectionRegistry } from "../../core/store/dynamodb/connections.js";
 import { lowerCaseHeaders, type WebSocketEvent, type WebSocketResult } from "./events.js";
@@ -26,7 +26,7 @@ export function createConnectHandler(resolveDeps: () => ConnectDeps | Promise<Co
     const token = bearerToken(headers.authorization) ?? event.queryStringParameters?.token ?? undefined;
     const principal = deps.checkToken(token);
     if (!principal) return { statusCode: 401, body: "unauthorized" };
-    const origin = headers.origin === undefined ? undefined : normaliseOrigin(headers.origin);
+    const origin = headers.origin === undefined ? undefined : normalizeOrigin(headers.origin);
     if (deps.allowedOrigins.size > 0 && headers.origin !== undefined && !(origin && deps.allowedOrigins.has(origin))) {
       return { statusCode: 403, body: "origin not allowed" };
     }

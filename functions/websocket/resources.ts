@@ -3,7 +3,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Resource } from "sst/resource";
 import { z } from "zod";
 import { createTokenChecker } from "../../core/api/auth.js";
-import { normaliseOrigin } from "../../core/api/cors.js";
+import { normalizeOrigin } from "../../core/api/cors.js";
 import { createLogger } from "../../core/log.js";
 import { DynamoConnections } from "../../core/store/dynamodb/connections.js";
 import { linkedDashboardTokens } from "../lib/resources.js";
@@ -39,7 +39,7 @@ function allowedOrigins(value: string | undefined): Set<string> {
     .split(",")
     .map((item) => item.trim())
     .filter(Boolean)) {
-    const origin = normaliseOrigin(entry);
+    const origin = normalizeOrigin(entry);
     if (!origin)
       throw new Error(`RIPOSTE_ALLOWED_ORIGINS: "${entry}" is not an origin such as https://dash.example.com`);
     origins.add(origin);

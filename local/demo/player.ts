@@ -80,7 +80,7 @@ export function createDemoSource(options: DemoSourceOptions): DemoSource {
       const position: DemoRun = { ...run, next: index + 1 };
       if (step.kind === "records") {
         const { events, errors } = normalizeRecords(step.records, DEMO_SOURCE);
-        if (errors.length > 0) logger.error("demo records did not normalise", { step: step.title, errors });
+        if (errors.length > 0) logger.error("demo records did not normalize", { step: step.title, errors });
         await options.inbox.add(events, DEMO_SOURCE, () =>
           options.positions.setNow(DEMO_SOURCE, POSITION_KEY, position),
         );

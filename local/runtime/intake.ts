@@ -3,7 +3,7 @@ import type { EventsAcceptedResponse } from "../../core/model/api.js";
 import type { EventInbox } from "./inbox.js";
 
 /**
- * `POST /api/events` on one machine: the body is normalised (one bad record is reported by its
+ * `POST /api/events` on one machine: the body is normalized (one bad record is reported by its
  * index and never stops the rest), each event is checked against the intake bounds (size, field
  * size, event time not ahead of the clock: refused by index with the reason), and the events are
  * persisted in the inbox before the answer says they were accepted. A redelivered event counts

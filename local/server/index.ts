@@ -1,5 +1,5 @@
 import { createTokenChecker } from "../../core/api/auth.js";
-import { normaliseOrigin } from "../../core/api/cors.js";
+import { normalizeOrigin } from "../../core/api/cors.js";
 import { createApi } from "../../core/api/index.js";
 import { type AuthThrottle, createAuthThrottle } from "../../core/api/throttle.js";
 import type { ApiLimits, ApiOptions, ApiToken } from "../../core/api/types.js";
@@ -114,7 +114,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     checkToken: createTokenChecker(tokens),
     throttle,
     hostAllowed,
-    allowedOrigins: new Set((options.allowedOrigins ?? []).flatMap((origin) => normaliseOrigin(origin) ?? [])),
+    allowedOrigins: new Set((options.allowedOrigins ?? []).flatMap((origin) => normalizeOrigin(origin) ?? [])),
     heartbeatMs: (options.heartbeatSeconds ?? 15) * 1000,
     logger: options.logger,
     now: options.now,

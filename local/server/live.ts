@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { bearerToken } from "../../core/api/auth.js";
-import { normaliseOrigin } from "../../core/api/cors.js";
+import { normalizeOrigin } from "../../core/api/cors.js";
 import { heartbeatMessage, toLiveMessage } from "../../core/api/live.js";
 import type { AuthThrottle } from "../../core/api/throttle.js";
 import type { Logger } from "../../core/log.js";
@@ -52,9 +52,9 @@ function originAllowed(req: IncomingMessage, allowed: ReadonlySet<string>): bool
   const origin = req.headers.origin;
   // Non-browser clients send no Origin; browsers always do, and a foreign page must not connect.
   if (origin === undefined) return true;
-  const normalised = normaliseOrigin(origin);
-  const own = req.headers.host ? normaliseOrigin(`http://${req.headers.host}`) : undefined;
-  return normalised !== undefined && (normalised === own || allowed.has(normalised));
+  const normalized = normalizeOrigin(origin);
+  const own = req.headers.host ? normalizeOrigin(`http://${req.headers.host}`) : undefined;
+  return normalized !== undefined && (normalized === own || allowed.has(normalized));
 }
 
 /** Attach the live hub to an HTTP server's upgrade requests. */

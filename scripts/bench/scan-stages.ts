@@ -2,7 +2,7 @@
  * Where `riposte scan`'s time goes, one stage at a time in one thread:
  * `npx tsx scripts/bench/scan-stages.ts` (corpus of RIPOSTE_BENCH_MB megabytes, default 30, made
  * as `scan.bench.ts` makes it). Prints CPU microseconds per event of each stage a reader thread
- * runs (gunzip, JSON.parse, slicing, normalising, matching, preparing for the engine thread) and
+ * runs (gunzip, JSON.parse, slicing, normalizing, matching, preparing for the engine thread) and
  * of the engine thread's work (ordering and detections over the prepared events). Not part of
  * `npm run bench`: it explains the ratio that `scan.bench.ts` measures.
  */
@@ -58,13 +58,13 @@ async function main(): Promise<void> {
         normalizeValue(value, { origin: { file: file.path, position: 1 }, positional: true }, (result) => {
           if ("event" in result) normalized.push(result.event);
         });
-        lap("normalise");
+        lap("normalize");
         for (const event of normalized) activeEntries(engineIndex.index.match(event.envelope), event.envelope.detail);
         lap("pattern matching");
         if (round === 1) events += normalized.length;
       }
     }
-    // The whole reader (read, parse, slice, normalise, match, encode), less the stages above.
+    // The whole reader (read, parse, slice, normalize, match, encode), less the stages above.
     const messages: PreparedBatchMessage[] = [];
     let started = cpuMs();
     for await (const batch of readListedFiles(files, { capture: true })) void batch;

@@ -29,7 +29,7 @@ function eventsOf(records: unknown[]): SecurityEvent[] {
   for (const item of lines.length > 0 ? parseLogText(lines.join("\n"), "fixture.log") : []) {
     if ("event" in item) events.push(item.event);
   }
-  if (errors.length > 0) throw new Error(`fixture records did not normalise: ${JSON.stringify(errors)}`);
+  if (errors.length > 0) throw new Error(`fixture records did not normalize: ${JSON.stringify(errors)}`);
   return events.sort((a, b) => a.epochMs - b.epochMs);
 }
 

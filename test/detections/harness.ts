@@ -23,7 +23,7 @@ export async function detect(
     if ("event" in item) events.push(item.event);
     else errors.push({ index: item.error.position, error: item.error.reason });
   }
-  if (errors.length > 0) throw new Error(`fixture records did not normalise: ${JSON.stringify(errors)}`);
+  if (errors.length > 0) throw new Error(`fixture records did not normalize: ${JSON.stringify(errors)}`);
   const ordered = events
     .map((event, index) => ({ event, index }))
     .sort((a, b) => a.event.epochMs - b.event.epochMs || a.index - b.index);

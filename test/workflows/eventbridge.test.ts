@@ -19,7 +19,7 @@ afterEach(async () => slack.close());
 function envelopeOf(record: Record<string, unknown>): EventEnvelope {
   const { events } = normalizeRecords(record);
   const envelope = events[0]?.envelope;
-  if (!envelope) throw new Error("the record did not normalise to an event");
+  if (!envelope) throw new Error("the record did not normalize to an event");
   return envelope;
 }
 

@@ -1,6 +1,6 @@
 import type { SgRule } from "../../model/facts.js";
 import { parseCidr } from "../../net/ip.js";
-import { normaliseProtocol } from "../../risk/sg-rules.js";
+import { normalizeProtocol } from "../../risk/sg-rules.js";
 import { at, int, isObject, items, type Json, list, str } from "../record.js";
 
 /**
@@ -35,7 +35,7 @@ export function requestedRules(record: Json, egress: boolean): RuleSet {
   for (const permission of items(at(params, "ipPermissions"))) {
     if (!isObject(permission)) continue;
     const base = {
-      ipProtocol: normaliseProtocol(permission.ipProtocol),
+      ipProtocol: normalizeProtocol(permission.ipProtocol),
       fromPort: int(permission.fromPort),
       toPort: int(permission.toPort),
     };
@@ -52,7 +52,7 @@ export function requestedRules(record: Json, egress: boolean): RuleSet {
   const flatCidr = str(at(params, "cidrIp"));
   if (flatCidr) {
     const base = {
-      ipProtocol: normaliseProtocol(at(params, "ipProtocol")),
+      ipProtocol: normalizeProtocol(at(params, "ipProtocol")),
       fromPort: int(at(params, "fromPort")),
       toPort: int(at(params, "toPort")),
     };
@@ -89,7 +89,7 @@ function assignRuleIds(rules: SgRule[], created: unknown[]): void {
       const sameRange =
         (target.cidrIpv4 !== undefined && str(at(entry, "cidrIpv4")) === target.cidrIpv4) ||
         (target.cidrIpv6 !== undefined && str(at(entry, "cidrIpv6")) === target.cidrIpv6);
-      const sameProtocol = normaliseProtocol(at(entry, "ipProtocol")) === target.ipProtocol;
+      const sameProtocol = normalizeProtocol(at(entry, "ipProtocol")) === target.ipProtocol;
       const samePorts =
         target.ipProtocol === "-1" ||
         (int(at(entry, "fromPort")) === target.fromPort && int(at(entry, "toPort")) === target.toPort);
@@ -110,7 +110,7 @@ export function modifiedRules(record: Json): RuleSet {
   for (const entry of list(at(request, "SecurityGroupRule"))) {
     const spec = at(entry, "SecurityGroupRule");
     if (!isObject(spec)) continue;
-    const modified: SgRule = { ipProtocol: normaliseProtocol(spec.IpProtocol) };
+    const modified: SgRule = { ipProtocol: normalizeProtocol(spec.IpProtocol) };
     const ruleId = str(at(entry, "SecurityGroupRuleId"));
     if (ruleId) modified.ruleId = ruleId;
     const from = int(spec.FromPort);

@@ -1,4 +1,4 @@
-import { type CorsRule, isPermissiveRule, normaliseCors } from "../../risk/cors.js";
+import { type CorsRule, isPermissiveRule, normalizeCors } from "../../risk/cors.js";
 import { awsCall, liveValue } from "../aws/calls.js";
 import type { ActionPlanner } from "../types.js";
 import { resolveBucket } from "./s3-target.js";
@@ -30,7 +30,7 @@ export const restrictCorsPlanner: ActionPlanner<CorsTarget, CorsState> = {
   resolve(incident) {
     const bucket = resolveBucket(incident.facts);
     if (!bucket.ok) return bucket;
-    const previous = normaliseCors(incident.facts.previousCors);
+    const previous = normalizeCors(incident.facts.previousCors);
     const good = previous && previous.length > 0 && !previous.some(isPermissiveRule) ? previous : undefined;
     return { ok: true, target: { bucket: bucket.target.bucket, ...(good ? { previous: good } : {}) } };
   },
@@ -40,7 +40,7 @@ export const restrictCorsPlanner: ActionPlanner<CorsTarget, CorsState> = {
       ? `Restore the previous CORS rules of bucket ${target.bucket} (${target.previous.length} rule${target.previous.length === 1 ? "" : "s"}, none allowing every origin).`
       : `Remove the CORS rules of bucket ${target.bucket} that allow every origin, keeping the others (if none remain, delete the CORS configuration).`,
   assume({ incident }) {
-    const rules = normaliseCors(incident.facts.cors);
+    const rules = normalizeCors(incident.facts.cors);
     return rules ? { rules } : { unknown: true };
   },
   plan({ target, state, incident }) {

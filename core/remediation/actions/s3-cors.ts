@@ -1,4 +1,4 @@
-import { isPermissiveRule, normaliseCors } from "../../risk/cors.js";
+import { isPermissiveRule, normalizeCors } from "../../risk/cors.js";
 import type { LiveContext, RemediationAction, Snapshot } from "../types.js";
 import { bucketTags, check, goneOr, NO_BUCKET, sendAll, unlessAbsent } from "./live.js";
 import { type CorsState, type CorsTarget, restrictCorsPlanner } from "./s3-cors.plan.js";
@@ -14,7 +14,7 @@ async function snapshot(ctx: LiveContext<CorsTarget>): Promise<Snapshot<CorsStat
       undefined,
     );
     const tags = await bucketTags(ctx, bucket);
-    const rules = answer ? normaliseCors({ CORSRules: answer.CORSRules ?? [] }) : undefined;
+    const rules = answer ? normalizeCors({ CORSRules: answer.CORSRules ?? [] }) : undefined;
     return { state: rules ? { rules } : {}, tags: [tags] };
   });
 }

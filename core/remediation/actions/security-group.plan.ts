@@ -3,7 +3,7 @@ import { riskyPorts } from "../../config/schema.js";
 import { type SgRule, SgRuleSchema, ThreatFactsSchema } from "../../model/facts.js";
 import type { AwsCall } from "../../model/incident.js";
 import { canonicalCidr, parseCidr } from "../../net/ip.js";
-import { describeRule, exposesPorts, isValidProtocol, normaliseProtocol, sameRuleShape } from "../../risk/sg-rules.js";
+import { describeRule, exposesPorts, isValidProtocol, normalizeProtocol, sameRuleShape } from "../../risk/sg-rules.js";
 import { awsCall, liveValue } from "../aws/calls.js";
 import type { ActionPlanner, PlanContext } from "../types.js";
 import { ID_PATTERNS, notApplicable, ok, portList, readFacts } from "./facts.js";
@@ -112,7 +112,7 @@ function cidrText(text: string): string {
 }
 
 function ipPermission(rule: SgRule) {
-  const protocol = normaliseProtocol(rule.ipProtocol);
+  const protocol = normalizeProtocol(rule.ipProtocol);
   return {
     IpProtocol: protocol,
     ...(protocol === "-1" ? {} : { FromPort: rule.fromPort, ToPort: rule.toPort }),
