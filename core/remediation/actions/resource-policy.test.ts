@@ -2,16 +2,11 @@ import {
   DeleteRepositoryPolicyCommand,
   GetRepositoryPolicyCommand,
   ListTagsForResourceCommand as ListEcrTagsCommand,
-  SetRepositoryPolicyCommand,
 } from "@aws-sdk/client-ecr";
 import { GetKeyPolicyCommand, ListResourceTagsCommand, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
 import { GetFunctionCommand, GetPolicyCommand, RemovePermissionCommand } from "@aws-sdk/client-lambda";
 import { DescribeSecretCommand, GetResourcePolicyCommand } from "@aws-sdk/client-secrets-manager";
-import {
-  GetTopicAttributesCommand,
-  ListTagsForResourceCommand as ListSnsTagsCommand,
-  SetTopicAttributesCommand,
-} from "@aws-sdk/client-sns";
+import { GetTopicAttributesCommand, ListTagsForResourceCommand as ListSnsTagsCommand } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, ListQueueTagsCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { config, incident } from "../../../test/remediation/fixtures.js";
