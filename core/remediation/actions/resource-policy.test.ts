@@ -365,7 +365,7 @@ describe("resource-policy-remove-public: live", () => {
     expect(verification).toMatchObject({
       verified: false,
       checks: expect.arrayContaining([
-        expect.objectContaining({ ok: false, detail: '1 statements still let anyone in ("Anyone")' }),
+        expect.objectContaining({ ok: false, detail: 'public statements remain: 1 ("Anyone")' }),
       ]),
     });
   });
@@ -435,6 +435,30 @@ describe("resource-policy-remove-public: live", () => {
 
     expect(raced.applied.outcome).toBe("already-done");
     expect(gone.applied.outcome).toBe("gone");
+  });
+
+  it("fails verification while another permission still lets anyone invoke the function", async () => {
+    const open = (Sid: string) => ({ Sid, Effect: "Allow", Principal: "*", Action: "lambda:InvokeFunction" });
+    aws.lambda.on(GetFunctionCommand).resolves({ Tags: {} });
+    aws.lambda
+      .on(GetPolicyCommand)
+      .resolvesOnce({ Policy: doc(open("open"), open("older")) })
+      .resolves({ Policy: doc(open("older")) });
+    aws.lambda.on(RemovePermissionCommand).resolves({});
+
+    const { applied, verification } = await remediateAndVerify(ACTION, lambda(), config(), approved);
+
+    expect(aws.inputs("RemovePermissionCommand")).toEqual([
+      { FunctionName: "orders", StatementId: "open", Qualifier: "live" },
+    ]);
+    expect(applied.outcome).toBe("applied");
+    expect(verification).toMatchObject({
+      verified: false,
+      checks: expect.arrayContaining([
+        expect.objectContaining({ name: expect.stringMatching(/permission open no longer public$/), ok: true }),
+        expect.objectContaining({ ok: false, detail: 'public statements remain: 1 ("older")' }),
+      ]),
+    });
   });
 
   it("never runs without approval", async () => {

@@ -116,7 +116,7 @@ function policyChecks(target: ResourcePolicyTarget, policy: string | undefined):
       open.length === 0,
       open.length === 0
         ? `${statements.length} statements, none public`
-        : `${open.length} statements still let anyone in${sids.length ? ` (${sids.map((sid) => JSON.stringify(sid)).join(", ")})` : ""}`,
+        : `public statements remain: ${open.length}${sids.length ? ` (${sids.map((sid) => JSON.stringify(sid)).join(", ")})` : ""}`,
     ),
   );
   return checks;
