@@ -13,6 +13,8 @@ import { config, incident } from "../../../test/remediation/fixtures.js";
 import { mockAws } from "../../../test/remediation/mock-aws.js";
 import { awsError, remediateAndVerify, staticPlan } from "../../../test/remediation/run-action.js";
 import { isPublicPolicy } from "../../risk/resource-policy.js";
+import { permissionsFor } from "../permissions.js";
+import { actionsInUse } from "../responses.js";
 import { defaultTopicPolicy } from "./resource-policy.plan.js";
 
 const aws = mockAws();
@@ -466,5 +468,30 @@ describe("resource-policy-remove-public: live", () => {
 
     expect(applied).toMatchObject({ outcome: "skipped", error: expect.stringMatching(/destructive/) });
     expect(aws.sent()).toEqual([]);
+  });
+});
+
+describe("resource-policy-remove-public: permissions", () => {
+  const granted = (detection: Record<string, unknown>) =>
+    permissionsFor(
+      actionsInUse(config({ remediation: { mode: "live" }, detections: { "resource-policy-public": detection } })),
+    );
+
+  it("are granted while resource-policy-public may remediate, and not once it only notifies or is off", () => {
+    const writes = [
+      "ecr:DeleteRepositoryPolicy",
+      "ecr:SetRepositoryPolicy",
+      "kms:PutKeyPolicy",
+      "lambda:RemovePermission",
+      "secretsmanager:DeleteResourcePolicy",
+      "secretsmanager:PutResourcePolicy",
+      "sns:SetTopicAttributes",
+      "sqs:SetQueueAttributes",
+    ];
+
+    expect(granted({})).toEqual(expect.arrayContaining(writes));
+    for (const off of [{ mode: "notify" }, { enabled: false }]) {
+      expect(granted(off).filter((permission) => writes.includes(permission))).toEqual([]);
+    }
   });
 });
