@@ -57,6 +57,8 @@ export const REMEDIATION_ACTION_IDS = [
   "ec2-stop-instances",
   /** UpdateFunctionUrlConfig AuthType=AWS_IAM on the public function URL. */
   "lambda-url-require-iam",
+  /** Remove the public statements of an SNS/SQS/ECR/Secrets Manager/KMS policy; Lambda RemovePermission of the public one added. */
+  "resource-policy-remove-public",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

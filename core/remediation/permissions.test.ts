@@ -15,6 +15,7 @@ import {
   DescribeSnapshotsCommand,
   GetEbsEncryptionByDefaultCommand,
 } from "@aws-sdk/client-ec2";
+import { GetRepositoryPolicyCommand, ListTagsForResourceCommand as ListEcrTagsCommand } from "@aws-sdk/client-ecr";
 import { GetDetectorCommand, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
 import {
   GetAccessKeyLastUsedCommand,
@@ -23,8 +24,13 @@ import {
   GetUserPolicyCommand,
   ListAccessKeysCommand,
 } from "@aws-sdk/client-iam";
-import { DescribeKeyCommand, ListResourceTagsCommand } from "@aws-sdk/client-kms";
-import { GetFunctionUrlConfigCommand, ListTagsCommand as ListLambdaTagsCommand } from "@aws-sdk/client-lambda";
+import { DescribeKeyCommand, GetKeyPolicyCommand, ListResourceTagsCommand } from "@aws-sdk/client-kms";
+import {
+  GetFunctionCommand,
+  GetFunctionUrlConfigCommand,
+  GetPolicyCommand as GetLambdaPolicyCommand,
+  ListTagsCommand as ListLambdaTagsCommand,
+} from "@aws-sdk/client-lambda";
 import {
   DescribeDBClusterSnapshotAttributesCommand,
   DescribeDBClusterSnapshotsCommand,
@@ -45,6 +51,9 @@ import {
   GetPublicAccessBlockCommand,
 } from "@aws-sdk/client-s3";
 import { GetPublicAccessBlockCommand as GetAccountBlockCommand } from "@aws-sdk/client-s3-control";
+import { DescribeSecretCommand, GetResourcePolicyCommand } from "@aws-sdk/client-secrets-manager";
+import { GetTopicAttributesCommand, ListTagsForResourceCommand as ListSnsTagsCommand } from "@aws-sdk/client-sns";
+import { GetQueueAttributesCommand, ListQueueTagsCommand } from "@aws-sdk/client-sqs";
 import { GetIPSetCommand } from "@aws-sdk/client-wafv2";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { config, declaredIncident, incident } from "../../test/remediation/fixtures.js";
@@ -82,6 +91,10 @@ const IAM_PREFIX: Record<string, string> = {
   kms: "kms",
   rds: "rds",
   lambda: "lambda",
+  sns: "sns",
+  sqs: "sqs",
+  ecr: "ecr",
+  secretsmanager: "secretsmanager",
 };
 
 const IAM_NAME_EXCEPTIONS: Record<string, string> = {
@@ -319,6 +332,78 @@ const SCENARIOS: Record<
           FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:orders:live",
         });
         aws.lambda.on(ListLambdaTagsCommand).resolves({ Tags: {} });
+      },
+    },
+  ],
+  "resource-policy-remove-public": [
+    {
+      incident: incident("resource-policy-public", {
+        service: "sns",
+        resourceName: "arn:aws:sns:us-east-1:123456789012:alerts",
+        policy: publicPolicy(true),
+      }),
+      mock: () => {
+        aws.sns.on(GetTopicAttributesCommand).resolves({ Attributes: { Policy: publicPolicy(true) } });
+        aws.sns.on(ListSnsTagsCommand).resolves({ Tags: [] });
+      },
+    },
+    {
+      incident: incident("resource-policy-public", {
+        service: "sqs",
+        resourceName: "https://sqs.us-east-1.amazonaws.com/123456789012/orders",
+        policy: publicPolicy(true),
+      }),
+      mock: () => {
+        aws.sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { Policy: publicPolicy(true) } });
+        aws.sqs.on(ListQueueTagsCommand).resolves({ Tags: {} });
+      },
+    },
+    ...[true, false].map((withPartner) => ({
+      incident: incident("resource-policy-public", {
+        service: "ecr",
+        resourceName: "app",
+        policy: publicPolicy(withPartner),
+      }),
+      mock: () => {
+        aws.ecr.on(GetRepositoryPolicyCommand).resolves({ policyText: publicPolicy(withPartner) });
+        aws.ecr.on(ListEcrTagsCommand).resolves({ tags: [] });
+      },
+    })),
+    ...[true, false].map((withPartner) => ({
+      incident: incident("resource-policy-public", {
+        service: "secretsmanager",
+        resourceName: "prod/db",
+        policy: publicPolicy(withPartner),
+      }),
+      mock: () => {
+        aws.secretsmanager.on(DescribeSecretCommand).resolves({ Tags: [] });
+        aws.secretsmanager.on(GetResourcePolicyCommand).resolves({ ResourcePolicy: publicPolicy(withPartner) });
+      },
+    })),
+    {
+      incident: incident("resource-policy-public", {
+        service: "kms",
+        resourceName: KMS_KEY,
+        policy: publicPolicy(true),
+      }),
+      mock: () => {
+        aws.kms.on(GetKeyPolicyCommand).resolves({ Policy: publicPolicy(true) });
+        aws.kms.on(ListResourceTagsCommand).resolves({ Tags: [] });
+      },
+    },
+    {
+      incident: incident("resource-policy-public", {
+        service: "lambda",
+        functionName: "orders",
+        statementId: "open",
+      }),
+      mock: () => {
+        aws.lambda.on(GetFunctionCommand).resolves({ Tags: {} });
+        aws.lambda.on(GetLambdaPolicyCommand).resolves({
+          Policy: JSON.stringify({
+            Statement: [{ Sid: "open", Effect: "Allow", Principal: "*", Action: "lambda:InvokeFunction" }],
+          }),
+        });
       },
     },
   ],

@@ -14,6 +14,7 @@ import { naclDenyIp } from "./actions/nacl.js";
 import { deleteAllowAllEntry } from "./actions/nacl-allow-all.js";
 import { enableDeletionProtection } from "./actions/rds-protection.js";
 import { unshareRdsSnapshot } from "./actions/rds-snapshot-sharing.js";
+import { removePublicStatements } from "./actions/resource-policy.js";
 import { privateBucketAcl, privateObjectAcl } from "./actions/s3-acl.js";
 import { restrictCors } from "./actions/s3-cors.js";
 import { removePublicPolicy } from "./actions/s3-policy.js";
@@ -57,6 +58,7 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "nacl-delete-allow-all-entry": eraseAction(deleteAllowAllEntry),
   "ec2-stop-instances": eraseAction(stopInstances),
   "lambda-url-require-iam": eraseAction(requireIamOnUrl),
+  "resource-policy-remove-public": eraseAction(removePublicStatements),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

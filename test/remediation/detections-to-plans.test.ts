@@ -27,6 +27,7 @@ const LEGITIMATE_LIMITS = [
   /cannot bring it back/,
   /root user with its MFA device/,
   /the previous entry .* cannot be restored/,
+  /would leave the key without a key policy/,
 ];
 
 describe("detection findings become remediation plans", () => {
@@ -73,12 +74,12 @@ describe("detection findings become remediation plans", () => {
           expect(JSON.stringify(planned.calls)).not.toContain("undefined");
           // Facts alone fix every parameter except where only a live read can (WAF, ACL grants…).
           // (The user's key ids: the quarantine event names the user only.)
-          const liveOnly = [
-            "waf-block-ip",
-            "s3-private-acl",
-            "s3-private-object-acl",
-            "iam-deactivate-user-keys",
-          ].includes(planned.action);
+          const liveOnly =
+            ["waf-block-ip", "s3-private-acl", "s3-private-object-acl", "iam-deactivate-user-keys"].includes(
+              planned.action,
+            ) ||
+            // A logged policy Riposte could not read: only the live policy says which statements are public.
+            (planned.action === "resource-policy-remove-public" && finding.facts.policyProblem !== undefined);
           // A group or instance named without its rules (AWS Config, GuardDuty): the rules are read live.
           if (!liveOnly && !planned.target.includes("(world-open ")) {
             expect(planned.calls.some(hasLiveValues), `${planned.action} needs a live read`).toBe(false);

@@ -6,8 +6,12 @@ import {
   GetBucketPolicyStatusCommand,
   GetBucketTaggingCommand,
 } from "@aws-sdk/client-s3";
+import { GetQueueAttributesCommand, ListQueueTagsCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../core/log.js";
+import { removePublicStatements } from "../../core/remediation/actions/resource-policy.js";
+import { removePublicStatementsPlanner } from "../../core/remediation/actions/resource-policy.plan.js";
+import type { ResourcePolicyTarget } from "../../core/remediation/actions/resource-policy-target.js";
 import { privateBucketAcl } from "../../core/remediation/actions/s3-acl.js";
 import { privateBucketAclPlanner } from "../../core/remediation/actions/s3-acl.plan.js";
 import { restrictCors } from "../../core/remediation/actions/s3-cors.js";
@@ -18,14 +22,14 @@ import { revokeSgRules } from "../../core/remediation/actions/security-group.js"
 import { revokeSgRulesPlanner, type SgTarget } from "../../core/remediation/actions/security-group.plan.js";
 import { createAwsGateway } from "../../core/remediation/aws/gateway.js";
 import { detect, ids } from "../detections/harness.js";
-import { authorizeIngress, s3 } from "../fixtures/events/cloudtrail.js";
+import { authorizeIngress, record, s3 } from "../fixtures/events/cloudtrail.js";
 import { seededRandom } from "../support/seeded-random.js";
 import { config, incident } from "./fixtures.js";
 import { mockAws } from "./mock-aws.js";
 
 /**
  * What fired and what counts as fixed agree (issue 18): for generated security group rules and
- * bucket policies (and bucket ACLs and CORS rules), detection's "exposed" (a finding from the CloudTrail record, through the
+ * bucket policies (and bucket ACLs, CORS rules and SQS resource policies), detection's "exposed" (a finding from the CloudTrail record, through the
  * engine) equals verification's "still exposed" (the live read judged by the action's verify)
  * and the plan's "something to revoke or remove". Each side is reached through its public
  * functions only. The generators are seeded, so a failure names a case that replays.
@@ -303,6 +307,70 @@ describe("bucket policies: detection, verification and plan agree", () => {
 
     expect(stillPublic).toBe(true);
     expect(detail).toBe('the policy could not be read: statement 1 Principal is neither "*" nor an object');
+  });
+});
+
+// ---------------------------------------------------------------- resource policies (SNS, SQS, ECR…)
+
+const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/generated";
+const queueTarget: ResourcePolicyTarget = { service: "sqs", queueUrl: QUEUE_URL, region: "us-east-1" };
+const queueIncident = incident("resource-policy-public", { service: "sqs", resourceName: QUEUE_URL });
+
+async function queuePolicyDetected(text: string): Promise<boolean> {
+  const event = record(
+    "sqs.amazonaws.com",
+    "SetQueueAttributes",
+    { queueUrl: QUEUE_URL, attributes: { Policy: text } },
+    null,
+  );
+  return ids(await detect([event])).includes("resource-policy-public");
+}
+
+async function queuePolicyStillPublic(text: string): Promise<boolean> {
+  aws.reset();
+  aws.sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { Policy: text } });
+  aws.sqs.on(ListQueueTagsCommand).resolves({ Tags: {} });
+  const checks = await removePublicStatements.verify({
+    config: cfg,
+    now: new Date("2026-03-02T10:06:00Z"),
+    incident: queueIncident,
+    target: queueTarget,
+    aws: gateway(),
+    logger: silentLogger,
+  });
+  return checks.some((check) => !check.ok);
+}
+
+function queuePolicyPlanned(text: string): boolean {
+  const calls = removePublicStatementsPlanner.plan({
+    config: cfg,
+    now: new Date("2026-03-02T10:05:00Z"),
+    incident: queueIncident,
+    target: queueTarget,
+    state: { policy: text },
+  });
+  return calls.length > 0;
+}
+
+describe("resource policies: detection, verification and plan agree", () => {
+  it("judges the generated queue policies alike on every side", async () => {
+    const pick = picker(seededRandom(SEED + 4));
+    const disagreements: string[] = [];
+    let exposed = 0;
+    for (let i = 0; i < CASES; i++) {
+      const text = JSON.stringify(generatePolicy(pick));
+      const detected = await queuePolicyDetected(text);
+      const stillPublic = await queuePolicyStillPublic(text);
+      const planned = queuePolicyPlanned(text);
+      if (detected) exposed++;
+      if (detected !== stillPublic || detected !== planned) {
+        disagreements.push(`${text}: detection ${detected}, verification ${stillPublic}, plan ${planned}`);
+      }
+    }
+
+    expect(disagreements).toEqual([]);
+    expect(exposed).toBeGreaterThan(CASES / 10);
+    expect(exposed).toBeLessThan(CASES - CASES / 10);
   });
 });
 

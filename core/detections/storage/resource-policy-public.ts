@@ -195,7 +195,7 @@ export const resourcePolicyPublic = declareDetection({
   why: "A public resource policy lets any AWS account read the secret, decrypt with the key, pull the image, read or send the queue's messages, publish to the topic or invoke the function — often the quiet backdoor left behind after a compromise.",
   tuning:
     "Statements restricted by aws:SourceIp (not /0), aws:SourceVpc(e), aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceAccount/Arn/Owner, kms:CallerAccount and similar keys are not public: the same reading as `s3-bucket-policy-public`. Resources meant to be public fire when their policy is set: acknowledge them, or turn the detection off (`detections.resource-policy-public.enabled: false`).",
-  response: { mode: "notify" },
+  response: { mode: "approval", action: "resource-policy-remove-public" },
   calls: [
     { source: "aws.sns", names: ["SetTopicAttributes", "CreateTopic"] },
     { source: "aws.sqs", names: ["SetQueueAttributes", "CreateQueue"] },

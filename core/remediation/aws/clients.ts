@@ -1,6 +1,7 @@
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { ECRClient } from "@aws-sdk/client-ecr";
 import { GuardDutyClient } from "@aws-sdk/client-guardduty";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
@@ -8,6 +9,9 @@ import { LambdaClient } from "@aws-sdk/client-lambda";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { S3Client } from "@aws-sdk/client-s3";
 import { S3ControlClient } from "@aws-sdk/client-s3-control";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { STSClient } from "@aws-sdk/client-sts";
 import { WAFV2Client } from "@aws-sdk/client-wafv2";
 import type { AwsClientOptions } from "../../context.js";
@@ -68,6 +72,15 @@ export function createClientFactory(
         return new RDSClient(base);
       case "lambda":
         return new LambdaClient(base);
+      case "sns":
+        return new SNSClient(base);
+      case "sqs":
+        // The queue URL comes from event text: never let it choose the host requests are sent to.
+        return new SQSClient({ ...base, useQueueUrlAsEndpoint: false });
+      case "ecr":
+        return new ECRClient(base);
+      case "secretsmanager":
+        return new SecretsManagerClient(base);
     }
   };
   return (service, region) => {

@@ -28,6 +28,12 @@ import {
   RevokeSecurityGroupIngressCommand,
   StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
+import {
+  DeleteRepositoryPolicyCommand,
+  GetRepositoryPolicyCommand,
+  ListTagsForResourceCommand as ListEcrTagsCommand,
+  SetRepositoryPolicyCommand,
+} from "@aws-sdk/client-ecr";
 import { GetDetectorCommand, ListDetectorsCommand, UpdateDetectorCommand } from "@aws-sdk/client-guardduty";
 import {
   DeleteUserPolicyCommand,
@@ -45,11 +51,16 @@ import {
   CancelKeyDeletionCommand,
   DescribeKeyCommand,
   EnableKeyCommand,
+  GetKeyPolicyCommand,
   ListResourceTagsCommand,
+  PutKeyPolicyCommand,
 } from "@aws-sdk/client-kms";
 import {
+  GetFunctionCommand,
   GetFunctionUrlConfigCommand,
+  GetPolicyCommand as GetLambdaPolicyCommand,
   ListTagsCommand as ListLambdaTagsCommand,
+  RemovePermissionCommand,
   UpdateFunctionUrlConfigCommand,
 } from "@aws-sdk/client-lambda";
 import {
@@ -88,6 +99,18 @@ import {
   GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
   PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand,
 } from "@aws-sdk/client-s3-control";
+import {
+  DeleteResourcePolicyCommand,
+  DescribeSecretCommand,
+  GetResourcePolicyCommand,
+  PutResourcePolicyCommand,
+} from "@aws-sdk/client-secrets-manager";
+import {
+  GetTopicAttributesCommand,
+  ListTagsForResourceCommand as ListSnsTagsCommand,
+  SetTopicAttributesCommand,
+} from "@aws-sdk/client-sns";
+import { GetQueueAttributesCommand, ListQueueTagsCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { GetIPSetCommand, UpdateIPSetCommand } from "@aws-sdk/client-wafv2";
 
@@ -210,6 +233,8 @@ export const OPERATIONS = {
     ListResourceTags: read(ListResourceTagsCommand, "kms:ListResourceTags"),
     CancelKeyDeletion: write(CancelKeyDeletionCommand, "kms:CancelKeyDeletion"),
     EnableKey: write(EnableKeyCommand, "kms:EnableKey"),
+    GetKeyPolicy: read(GetKeyPolicyCommand, "kms:GetKeyPolicy"),
+    PutKeyPolicy: write(PutKeyPolicyCommand, "kms:PutKeyPolicy"),
   },
   rds: {
     DescribeDBSnapshots: read(DescribeDBSnapshotsCommand, "rds:DescribeDBSnapshots"),
@@ -233,6 +258,31 @@ export const OPERATIONS = {
     GetFunctionUrlConfig: read(GetFunctionUrlConfigCommand, "lambda:GetFunctionUrlConfig"),
     ListTags: read(ListLambdaTagsCommand, "lambda:ListTags"),
     UpdateFunctionUrlConfig: write(UpdateFunctionUrlConfigCommand, "lambda:UpdateFunctionUrlConfig"),
+    GetFunction: read(GetFunctionCommand, "lambda:GetFunction"),
+    GetPolicy: read(GetLambdaPolicyCommand, "lambda:GetPolicy"),
+    RemovePermission: write(RemovePermissionCommand, "lambda:RemovePermission"),
+  },
+  sns: {
+    GetTopicAttributes: read(GetTopicAttributesCommand, "sns:GetTopicAttributes"),
+    ListTagsForResource: read(ListSnsTagsCommand, "sns:ListTagsForResource"),
+    SetTopicAttributes: write(SetTopicAttributesCommand, "sns:SetTopicAttributes"),
+  },
+  sqs: {
+    GetQueueAttributes: read(GetQueueAttributesCommand, "sqs:GetQueueAttributes"),
+    ListQueueTags: read(ListQueueTagsCommand, "sqs:ListQueueTags"),
+    SetQueueAttributes: write(SetQueueAttributesCommand, "sqs:SetQueueAttributes"),
+  },
+  ecr: {
+    GetRepositoryPolicy: read(GetRepositoryPolicyCommand, "ecr:GetRepositoryPolicy"),
+    ListTagsForResource: read(ListEcrTagsCommand, "ecr:ListTagsForResource"),
+    SetRepositoryPolicy: write(SetRepositoryPolicyCommand, "ecr:SetRepositoryPolicy"),
+    DeleteRepositoryPolicy: write(DeleteRepositoryPolicyCommand, "ecr:DeleteRepositoryPolicy"),
+  },
+  secretsmanager: {
+    GetResourcePolicy: read(GetResourcePolicyCommand, "secretsmanager:GetResourcePolicy"),
+    DescribeSecret: read(DescribeSecretCommand, "secretsmanager:DescribeSecret"),
+    PutResourcePolicy: write(PutResourcePolicyCommand, "secretsmanager:PutResourcePolicy"),
+    DeleteResourcePolicy: write(DeleteResourcePolicyCommand, "secretsmanager:DeleteResourcePolicy"),
   },
 } as const satisfies Record<string, Record<string, Operation>>;
 
