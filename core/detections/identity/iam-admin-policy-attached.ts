@@ -1,18 +1,7 @@
-import type { PolicyStatement } from "../../risk/resource-policy.js";
+import { grantsEverything } from "../../risk/identity-policy.js";
 import { declareDetection, loggedPolicy, request } from "../declare.js";
 import { identityFacts, type Json, principalOf, quote, str } from "../record.js";
-import { iamTarget, strings } from "./iam-call.js";
-
-/**
- * Whether an identity-policy statement allows every action on every resource: Effect Allow,
- * Action `*` or `*:*` (alone or in a list) and Resource `*` (alone or in a list). A NotAction
- * statement grants "all but", which is broad but not this check.
- */
-export function grantsEverything(statement: PolicyStatement): boolean {
-  if (statement.Effect !== "Allow") return false;
-  const everyAction = strings(statement.Action).some((action) => action === "*" || action === "*:*");
-  return everyAction && strings(statement.Resource).includes("*");
-}
+import { iamTarget } from "./iam-call.js";
 
 function entityOf(record: Json): { label: string; facts: Record<string, string> } {
   const target = iamTarget(record);
