@@ -57,6 +57,10 @@ export const REMEDIATION_ACTION_IDS = [
   "ec2-stop-instances",
   /** UpdateFunctionUrlConfig AuthType=AWS_IAM on the public function URL. */
   "lambda-url-require-iam",
+  /** Detach*Policy the administrator managed policy, or Delete*Policy the inline one (its document kept). */
+  "iam-remove-admin-policy",
+  /** UpdateAssumeRolePolicy without the statements that open the role, then revoke its sessions. */
+  "iam-restore-role-trust",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

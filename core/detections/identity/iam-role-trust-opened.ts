@@ -29,8 +29,8 @@ export const iamRoleTrustOpened = declareDetection({
     'A role was created (CreateRole) or its trust policy replaced (UpdateAssumeRolePolicy) so that it allows sts:AssumeRole (or AssumeRoleWithSAML/WithWebIdentity, `sts:*`, `*`) to everyone — Principal `*` or `{"AWS":"*"}` without a condition pinning aws:PrincipalOrgID, aws:PrincipalAccount or sts:ExternalId — or to an AWS principal of a foreign account (an account pinned by aws:PrincipalAccount counts as one). A trust policy whose logged document cannot be read is reported as such.',
   why: "A role that another account, or anyone, can assume is a backdoor that survives password resets and key rotation: the outsider gets fresh credentials with the role's permissions whenever they want.",
   tuning:
-    "Add the account ids of your own organisation, partners and vendors you trust (cross-account tooling, CI in another account) to `trustedAccounts`: principals in those accounts, like those of the event's own account, do not count. Service and Federated (SAML, OIDC) principals never count. Notify only by default.",
-  response: { mode: "notify" },
+    "Add the account ids of your own organisation, partners and vendors you trust (cross-account tooling, CI in another account) to `trustedAccounts`: principals in those accounts, like those of the event's own account, do not count. Service and Federated (SAML, OIDC) principals never count. Answered with approval: nothing changes until a person approves the plan.",
+  response: { mode: "approval", action: "iam-restore-role-trust" },
   calls: [{ source: "aws.iam", names: ["CreateRole", "UpdateAssumeRolePolicy"] }],
   match: (record, context) => {
     const eventName = str(record.eventName);
