@@ -5,9 +5,13 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { iam, identity } from "../../../test/fixtures/events/cloudtrail.js";
 import { config, incident } from "../../../test/remediation/fixtures.js";
 import { mockAws } from "../../../test/remediation/mock-aws.js";
 import { awsError, remediateAndVerify, staticPlan } from "../../../test/remediation/run-action.js";
+import { parseConfig } from "../../config/load.js";
+import { findingFromEvent } from "../../detections/stateless.js";
+import { normalizeRecords } from "../../events/index.js";
 import { revokeSessionsDocument } from "../analysis/iam-policy.js";
 
 const aws = mockAws();
@@ -119,6 +123,40 @@ describe("iam-restore-role-trust: plan", () => {
       ok: false,
       note: expect.stringMatching(reason),
     });
+  });
+});
+
+describe("iam-restore-role-trust: loop prevention", () => {
+  it("its own writes, logged from any actor, fire neither IAM detection again", () => {
+    const plan = staticPlan("iam-restore-role-trust", opened(policy(EC2, ANYONE, FOREIGN)));
+    const calls = plan.ok ? plan.planned.calls : [];
+    const logged = (actor: "riposte" | "alice") =>
+      calls.map((call) => {
+        const { RoleName, PolicyName, PolicyDocument } = call.params as Record<string, string>;
+        const request = {
+          roleName: RoleName,
+          policyDocument: PolicyDocument,
+          ...(PolicyName ? { policyName: PolicyName } : {}),
+        };
+        const who = actor === "riposte" ? identity.riposte() : identity.user("alice");
+        return iam(call.operation, request, null, { user: who });
+      });
+
+    const findings = [...logged("riposte"), ...logged("alice")].flatMap((record) =>
+      (["iam-role-trust-opened", "iam-admin-policy-attached"] as const).map((detection) =>
+        findingFromEvent(detection, normalizeRecords(record).events[0]!.envelope, parseConfig({})),
+      ),
+    );
+
+    const control = iam("UpdateAssumeRolePolicy", { roleName: "app", policyDocument: policy(EC2, ANYONE) }, null, {
+      user: identity.user("alice"),
+    });
+
+    expect(calls.map((call) => call.operation)).toEqual(["UpdateAssumeRolePolicy", "PutRolePolicy"]);
+    expect(findings.filter(Boolean)).toEqual([]);
+    expect(
+      findingFromEvent("iam-role-trust-opened", normalizeRecords(control).events[0]!.envelope, parseConfig({})),
+    ).toBeDefined();
   });
 });
 
