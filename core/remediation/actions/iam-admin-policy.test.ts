@@ -1,5 +1,4 @@
 import {
-  DeleteGroupPolicyCommand,
   DeleteUserPolicyCommand,
   DetachRolePolicyCommand,
   GetGroupCommand,
