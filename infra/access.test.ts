@@ -222,7 +222,11 @@ describe("no role changes Riposte's own identities", () => {
             Sid: "NeverChangeRiposteIdentities",
             Effect: "Deny",
             Action: writes,
-            Resource: ["arn:aws:iam::*:role/riposte-*", "arn:aws:iam::*:user/riposte-*"],
+            Resource: [
+              "arn:aws:iam::*:role/riposte-*",
+              "arn:aws:iam::*:user/riposte-*",
+              "arn:aws:iam::*:group/riposte-*",
+            ],
           },
         ]);
       }
@@ -255,7 +259,7 @@ describe("no role changes Riposte's own identities", () => {
         Sid: "NeverChangeRiposteIdentities",
         Effect: "Deny",
         Action: allowed.filter((a) => a.startsWith("iam:") && !/^iam:(Get|List)/.test(a)),
-        Resource: ["arn:aws:iam::*:role/riposte-*", "arn:aws:iam::*:user/riposte-*"],
+        Resource: ["arn:aws:iam::*:role/riposte-*", "arn:aws:iam::*:user/riposte-*", "arn:aws:iam::*:group/riposte-*"],
       },
     ]);
   });

@@ -249,9 +249,16 @@ export function withSelfProtection(statements: readonly AccessStatement[]): Acce
   ];
 }
 
-/** The ARNs `toolIdentities` stands for: every role and user whose name starts with the prefix, in any account. */
+/**
+ * The ARNs `toolIdentities` stands for: every role, user and group whose name starts with the
+ * prefix, in any account (groups: remediation may detach and delete group policies).
+ */
 export function toolIdentityArns(partition: string, toolRolePrefix: string): string[] {
-  return [`arn:${partition}:iam::*:role/${toolRolePrefix}*`, `arn:${partition}:iam::*:user/${toolRolePrefix}*`];
+  return [
+    `arn:${partition}:iam::*:role/${toolRolePrefix}*`,
+    `arn:${partition}:iam::*:user/${toolRolePrefix}*`,
+    `arn:${partition}:iam::*:group/${toolRolePrefix}*`,
+  ];
 }
 
 /** Every action a set of statements allows, sorted and unique (Deny statements take nothing away here). */

@@ -1,6 +1,7 @@
 import type { RiposteConfig } from "../config/schema.js";
 import type { Severity } from "../model/catalog.js";
 import { type PolicyReading, readPolicy } from "../risk/resource-policy.js";
+import { foreignAccountTest } from "../risk/role-trust.js";
 import { cloudTrailDraft } from "./draft.js";
 import { NO_ERROR } from "./pattern-helpers.js";
 import { accountOf, at, isObject, type Json, str } from "./record.js";
@@ -131,16 +132,9 @@ export function watches(declaration: Pick<DetectionDeclaration, "calls">, record
   return declaration.calls.some((calls) => eventSourceOf(calls) === eventSource && nameMatches(calls.names, eventName));
 }
 
-const ACCOUNT_ID = /^\d{12}$/;
-
 /** The context `match` gets for one record. */
 export function matchContext(record: Json, config: RiposteConfig): MatchContext {
-  const own = accountOf(record);
-  return {
-    config,
-    isForeignAccount: (account) =>
-      ACCOUNT_ID.test(account) && account !== own && !config.trustedAccounts.includes(account),
-  };
+  return { config, isForeignAccount: foreignAccountTest(accountOf(record), config.trustedAccounts) };
 }
 
 /** Turn a declaration into a catalog detection. */

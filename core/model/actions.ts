@@ -59,6 +59,10 @@ export const REMEDIATION_ACTION_IDS = [
   "lambda-url-require-iam",
   /** Remove the public statements of an SNS/SQS/ECR/Secrets Manager/KMS policy; Lambda RemovePermission of the public one added. */
   "resource-policy-remove-public",
+  /** Detach*Policy the administrator managed policy, or Delete*Policy the inline one (its document kept). */
+  "iam-remove-admin-policy",
+  /** UpdateAssumeRolePolicy without the statements that open the role, then revoke its sessions. */
+  "iam-restore-role-trust",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

@@ -19,10 +19,16 @@ import { GetRepositoryPolicyCommand, ListTagsForResourceCommand as ListEcrTagsCo
 import { GetDetectorCommand, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
 import {
   GetAccessKeyLastUsedCommand,
+  GetGroupCommand,
+  GetGroupPolicyCommand,
   GetRoleCommand,
+  GetRolePolicyCommand,
   GetUserCommand,
   GetUserPolicyCommand,
   ListAccessKeysCommand,
+  ListAttachedGroupPoliciesCommand,
+  ListAttachedRolePoliciesCommand,
+  ListAttachedUserPoliciesCommand,
 } from "@aws-sdk/client-iam";
 import { DescribeKeyCommand, GetKeyPolicyCommand, ListResourceTagsCommand } from "@aws-sdk/client-kms";
 import {
@@ -288,6 +294,63 @@ const SCENARIOS: Record<
         aws.iam.on(GetUserCommand).resolves(user);
         aws.iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ AccessKeyId: KEY, Status: "Active" }] });
       },
+    },
+  ],
+  "iam-remove-admin-policy": (["User", "Role", "Group"] as const).flatMap((kind) => {
+    const admin = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+    const mock = () => {
+      aws.iam.on(GetUserCommand).resolves(user);
+      aws.iam
+        .on(GetRoleCommand)
+        .resolves({ Role: { RoleName: "app", RoleId: "R", Arn: "a", Path: "/", CreateDate: new Date() } });
+      aws.iam
+        .on(GetGroupCommand)
+        .resolves({ Group: { GroupName: "g", GroupId: "G", Arn: "a", Path: "/", CreateDate: new Date() }, Users: [] });
+      const attached = { AttachedPolicies: [{ PolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }] };
+      aws.iam.on(ListAttachedUserPoliciesCommand).resolves(attached);
+      aws.iam.on(ListAttachedRolePoliciesCommand).resolves(attached);
+      aws.iam.on(ListAttachedGroupPoliciesCommand).resolves(attached);
+      aws.iam.on(GetUserPolicyCommand).resolves({ PolicyDocument: admin });
+      aws.iam.on(GetRolePolicyCommand).resolves({ PolicyDocument: admin });
+      aws.iam.on(GetGroupPolicyCommand).resolves({ PolicyDocument: admin });
+    };
+    const target = { [`target${kind}Name`]: "app" };
+    return [
+      {
+        incident: incident("iam-admin-policy-attached", {
+          eventName: `Attach${kind}Policy`,
+          policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+          ...target,
+        }),
+        mock,
+      },
+      {
+        incident: incident("iam-admin-policy-attached", { eventName: `Put${kind}Policy`, policyName: "p", ...target }),
+        mock,
+      },
+    ];
+  }),
+  "iam-restore-role-trust": [
+    {
+      incident: incident("iam-role-trust-opened", { eventName: "UpdateAssumeRolePolicy", targetRoleName: "app" }),
+      mock: () =>
+        aws.iam.on(GetRoleCommand).resolves({
+          Role: {
+            RoleName: "app",
+            RoleId: "R",
+            Arn: "a",
+            Path: "/",
+            CreateDate: new Date(),
+            AssumeRolePolicyDocument: encodeURIComponent(
+              JSON.stringify({
+                Statement: [
+                  { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+                  { Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" },
+                ],
+              }),
+            ),
+          },
+        }),
     },
   ],
   "nacl-delete-allow-all-entry": [

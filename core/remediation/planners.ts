@@ -7,7 +7,9 @@ import { unshareImagePlanner, unshareSnapshotPlanner } from "./actions/ec2-shari
 import { stopInstancesPlanner } from "./actions/ec2-stop.plan.js";
 import { enableDetectorPlanner } from "./actions/guardduty-detector.plan.js";
 import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
+import { removeAdminPolicyPlanner } from "./actions/iam-admin-policy.plan.js";
 import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-policies.plan.js";
+import { restoreRoleTrustPlanner } from "./actions/iam-role-trust.plan.js";
 import { deactivateUserKeysPlanner } from "./actions/iam-user-keys.plan.js";
 import { restoreKeyPlanner } from "./actions/kms-key.plan.js";
 import { requireIamOnUrlPlanner } from "./actions/lambda-url.plan.js";
@@ -59,6 +61,8 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "ec2-stop-instances": erasePlanner(stopInstancesPlanner),
   "lambda-url-require-iam": erasePlanner(requireIamOnUrlPlanner),
   "resource-policy-remove-public": erasePlanner(removePublicStatementsPlanner),
+  "iam-remove-admin-policy": erasePlanner(removeAdminPolicyPlanner),
+  "iam-restore-role-trust": erasePlanner(restoreRoleTrustPlanner),
 };
 
 /** Whether `id` names a remediation action. */

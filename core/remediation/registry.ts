@@ -6,7 +6,9 @@ import { unshareImage, unshareSnapshot } from "./actions/ec2-sharing.js";
 import { stopInstances } from "./actions/ec2-stop.js";
 import { enableDetector } from "./actions/guardduty-detector.js";
 import { deactivateAccessKey } from "./actions/iam-access-key.js";
+import { removeAdminPolicy } from "./actions/iam-admin-policy.js";
 import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
+import { restoreRoleTrust } from "./actions/iam-role-trust.js";
 import { deactivateUserKeys } from "./actions/iam-user-keys.js";
 import { restoreKey } from "./actions/kms-key.js";
 import { requireIamOnUrl } from "./actions/lambda-url.js";
@@ -59,6 +61,8 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "ec2-stop-instances": eraseAction(stopInstances),
   "lambda-url-require-iam": eraseAction(requireIamOnUrl),
   "resource-policy-remove-public": eraseAction(removePublicStatements),
+  "iam-remove-admin-policy": eraseAction(removeAdminPolicy),
+  "iam-restore-role-trust": eraseAction(restoreRoleTrust),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

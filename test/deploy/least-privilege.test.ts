@@ -266,8 +266,9 @@ describe("remediation never changes Riposte's own identities", () => {
   it("denies every IAM write it has on Riposte's roles and users, by the NeverChangeRiposteIdentities Deny", async () => {
     expect(granted.size).toBeGreaterThan(0);
     for (const action of granted) {
-      // Role actions target roles, the others users; a Riposte identity in this account and in a member's.
-      const kind = action.includes("Role") ? "role" : "user";
+      // Role actions target roles, group actions groups, the others users; a Riposte identity in this
+      // account and in a member's.
+      const kind = action.includes("Role") ? "role" : action.includes("Group") ? "group" : "user";
       for (const account of [ACCOUNT, MEMBER]) {
         const resource = `arn:aws:iam::${account}:${kind}/riposte-test-us-east-1-Remediate`;
         const decision = await decide({ principal: remediate, action, resource, resourceAccount: account }, [policy]);
@@ -279,7 +280,11 @@ describe("remediation never changes Riposte's own identities", () => {
         "Allowed",
       );
     }
-    expect(roleWrites.filter((action) => granted.has(action))).toEqual(["iam:PutRolePolicy"]);
+    expect(roleWrites.filter((action) => granted.has(action))).toEqual([
+      "iam:PutRolePolicy",
+      "iam:UpdateAssumeRolePolicy",
+      "iam:DeleteRolePolicy",
+    ]);
   });
 });
 

@@ -1,18 +1,7 @@
-import type { PolicyStatement } from "../../risk/resource-policy.js";
+import { grantsEverything } from "../../risk/identity-policy.js";
 import { declareDetection, loggedPolicy, request } from "../declare.js";
 import { identityFacts, type Json, principalOf, quote, str } from "../record.js";
-import { iamTarget, strings } from "./iam-call.js";
-
-/**
- * Whether an identity-policy statement allows every action on every resource: Effect Allow,
- * Action `*` or `*:*` (alone or in a list) and Resource `*` (alone or in a list). A NotAction
- * statement grants "all but", which is broad but not this check.
- */
-export function grantsEverything(statement: PolicyStatement): boolean {
-  if (statement.Effect !== "Allow") return false;
-  const everyAction = strings(statement.Action).some((action) => action === "*" || action === "*:*");
-  return everyAction && strings(statement.Resource).includes("*");
-}
+import { iamTarget } from "./iam-call.js";
 
 function entityOf(record: Json): { label: string; facts: Record<string, string> } {
   const target = iamTarget(record);
@@ -39,8 +28,8 @@ export const iamAdminPolicyAttached = declareDetection({
     "A user, role or group got full administrator rights: the AWS managed AdministratorAccess policy (a policy ARN ending in `:policy/AdministratorAccess`) was attached to it, or an inline policy was put on it with an Allow statement for action `*` (or `*:*`) on resource `*`. An inline policy whose logged document cannot be read is reported as such.",
   why: "Granting administrator rights is the shortest path from a foothold to owning the account, and a second administrator identity is how attackers keep access after the first credential is revoked.",
   tuning:
-    "Granting administrator rights on purpose (a new admin, a break-glass role) fires too: acknowledge it, or grant narrower policies. Managed policies with other names, `AdministratorAccess-Amplify` and the like, and NotAction statements are not checked. Notify only by default.",
-  response: { mode: "notify" },
+    "Granting administrator rights on purpose (a new admin, a break-glass role) fires too: acknowledge it, or grant narrower policies. Managed policies with other names, `AdministratorAccess-Amplify` and the like, and NotAction statements are not checked. Answered with approval: nothing changes until a person approves the plan.",
+  response: { mode: "approval", action: "iam-remove-admin-policy" },
   calls: [
     {
       source: "aws.iam",

@@ -1,5 +1,5 @@
 import { request } from "../declare.js";
-import { type Json, list, str } from "../record.js";
+import { type Json, str } from "../record.js";
 
 /**
  * Reading IAM calls that act on a user, role or group (Attach…Policy, Put…Policy, role trust):
@@ -31,36 +31,5 @@ export function iamTarget(record: Json): IamTarget | undefined {
   return { kind, name: str(request(record, requestKey)), key };
 }
 
-/** The strings of a policy element that may be one string or a list (other entries ignored). */
-export const strings = (value: unknown): string[] =>
-  list(value).filter((entry): entry is string => typeof entry === "string");
-
-/**
- * IAM's wildcard match (`*` any run, `?` one character), case-insensitive as IAM matches action
- * names. A two-pointer match, not a regular expression: patterns are attacker text, and a run of
- * `*` must not cost exponential backtracking.
- */
-export function actionMatches(pattern: string, action: string): boolean {
-  const p = pattern.toLowerCase();
-  const a = action.toLowerCase();
-  let pi = 0;
-  let ai = 0;
-  let star = -1;
-  let resume = 0;
-  while (ai < a.length) {
-    if (pi < p.length && (p[pi] === "?" || p[pi] === a[ai])) {
-      pi++;
-      ai++;
-    } else if (pi < p.length && p[pi] === "*") {
-      star = pi++;
-      resume = ai;
-    } else if (star >= 0) {
-      pi = star + 1;
-      ai = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (pi < p.length && p[pi] === "*") pi++;
-  return pi === p.length;
-}
+// Moved to the risk model (one reading for detections and remediation); re-exported for callers here.
+export { actionMatches, strings } from "../../risk/identity-policy.js";

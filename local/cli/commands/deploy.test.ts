@@ -68,7 +68,7 @@ describe("riposte deploy plan", () => {
     expect(statements.find((s) => s.Sid === "Remediate")?.Action).toContain("ec2:RevokeSecurityGroupIngress");
     expect(statements.find((s) => s.Sid === "NeverChangeRiposteIdentities")).toMatchObject({
       Effect: "Deny",
-      Resource: ["arn:aws:iam::*:role/riposte-*", "arn:aws:iam::*:user/riposte-*"],
+      Resource: ["arn:aws:iam::*:role/riposte-*", "arn:aws:iam::*:user/riposte-*", "arn:aws:iam::*:group/riposte-*"],
     });
   });
 

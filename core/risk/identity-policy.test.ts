@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionMatches } from "./iam-call.js";
+import { actionMatches } from "./identity-policy.js";
 
 describe("actionMatches", () => {
   it.each([
