@@ -319,9 +319,9 @@ describe("handleSlackInteraction: Snooze 24 h / Allow for 7 days", () => {
   it("shows both buttons on the incident message, carrying the incident id", async () => {
     const { incident, main } = await exceptionSetup();
 
-    const block = (main?.blocks as { block_id?: string; elements?: { action_id: string; value: string }[] }[]).find(
-      (item) => item.block_id === "riposte.exception",
-    );
+    const block = (
+      (main?.blocks ?? []) as { block_id?: string; elements?: { action_id: string; value: string }[] }[]
+    ).find((item) => item.block_id === "riposte.exception");
 
     expect(block?.elements?.map((element) => [element.action_id, element.value])).toEqual([
       ["riposte.exception.snooze", incident.id],

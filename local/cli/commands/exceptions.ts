@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { loadConfig } from "../../../core/config/load.js";
 import { listAllExceptions } from "../../../core/exceptions/list.js";
 import { describeScope, type ExceptionRecord } from "../../../core/model/exception.js";
+import { stripControl } from "../../../core/notify/mrkdwn.js";
 import { databaseFileIn } from "../../../core/store/sqlite/database.js";
 import { SqliteStore } from "../../../core/store/sqlite/store.js";
 import { type Command, EXIT, UsageError } from "../command.js";
@@ -22,10 +23,10 @@ Options:
   -h, --help        show this help
 `;
 
-/** One line per exception; control characters (attacker text reaches scopes and reasons) become spaces. */
+/** One line per exception: control characters (attacker text reaches scopes and reasons) are dropped, newlines become spaces. */
 function tableOf(exceptions: ExceptionRecord[], now: Date): string {
   const clean = (text: string, max: number) => {
-    const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, " ");
+    const flat = stripControl(text).replace(/\n+/g, " ");
     return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
   };
   const rows = exceptions.map((exception) => [
