@@ -215,6 +215,34 @@ describe("api Lambda handler with the deployed links (DashboardUsers)", () => {
     expect(wrong.statusCode).toBe(401);
   });
 
+  it("creates a time-boxed exception as the person whose token it is, and lists it", async () => {
+    const { deps, handler } = await deployed(`alice@example.com=${ALICE}`);
+    const call = (method: string, body?: unknown) =>
+      handler(
+        event(method, "/api/exceptions", {
+          headers: {
+            host: "abc.execute-api.eu-west-1.amazonaws.com",
+            authorization: `Bearer ${ALICE}`,
+            "content-type": "application/json",
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        }),
+      );
+
+    const created = await call("POST", {
+      detection: "sg-ssh-open-world",
+      scope: { kind: "principal", value: "alice" },
+      reason: "bastion rebuild",
+      expiresAt: new Date(deps.now().getTime() + 3600_000).toISOString(),
+    });
+    const listed = await call("GET");
+
+    expect(created.statusCode).toBe(201);
+    expect(JSON.parse(created.body)).toMatchObject({ owner: "alice@example.com", source: "dashboard" });
+    expect(JSON.parse(listed.body).items).toHaveLength(1);
+    expect(await deps.store.listExceptions()).toHaveLength(1);
+  });
+
   it("takes only DashboardToken when DashboardUsers is unset, and fails closed when it is malformed", async () => {
     const unset = await deployed(undefined);
     const malformed = await deployed(`alice=${ALICE},bob=${ALICE}`);

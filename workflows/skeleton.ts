@@ -5,7 +5,7 @@ import { type AslState, type AslStateMachine, jsonata, lambdaTask, outcome } fro
 /**
  * The one incident workflow every category runs, as ASL (JSONata):
  *
- *   Open → Enrich → Score → (dismiss? record) → Notify → (no plan? record NOTIFIED)
+ *   Open → (duplicate? stop · covered by an exception? SUPPRESSED, stop) → Enrich → Score → (dismiss? record) → Notify → (no plan? record NOTIFIED)
  *     → Approval required? → Request approval (callback, with a timeout and the policy's
  *       default on timeout) → Approved? → Remediate → (held back / guarded / gone?) → Verify
  *     → Risk removed? → Record the outcome → Announce it
@@ -46,6 +46,7 @@ const opening: Record<string, AslState> = {
     assign: {
       incident: jsonata("$states.result.Payload.incident"),
       duplicate: jsonata("$states.result.Payload.duplicate"),
+      suppressed: jsonata("$states.result.Payload.suppressed"),
       approval: jsonata("null"),
     },
     catches: [{ ErrorEquals: ["NoFinding"], Next: "Not an incident" }],
@@ -55,9 +56,22 @@ const opening: Record<string, AslState> = {
   }),
   "Already being handled?": {
     Type: "Choice",
-    Comment: "Another execution opened this incident: this one is a duplicate delivery.",
-    Choices: [{ Condition: jsonata("$duplicate"), Next: "Duplicate delivery: nothing to do" }],
+    Comment:
+      "Another execution opened this incident (a duplicate delivery), or a time-boxed exception covers it (recorded SUPPRESSED).",
+    Choices: [
+      { Condition: jsonata("$duplicate"), Next: "Duplicate delivery: nothing to do" },
+      { Condition: jsonata("$suppressed = true"), Next: "Suppressed by an exception" },
+    ],
     Default: "Enrich the incident",
+  },
+  "Suppressed by an exception": {
+    Type: "Succeed",
+    Comment: "Recorded SUPPRESSED, naming the exception: no notice, no remediation while the exception holds.",
+    Output: {
+      incidentId: jsonata("$incident.id"),
+      status: "SUPPRESSED",
+      exceptionId: jsonata("$incident.suppressedBy.exceptionId"),
+    },
   },
   "Duplicate delivery: nothing to do": {
     Type: "Succeed",

@@ -141,6 +141,28 @@ async function approve(context: RouteContext): Promise<ApiResponse> {
   return json(200, response);
 }
 
+function exceptionsApi(context: RouteContext) {
+  const exceptions = context.options.exceptions;
+  if (!exceptions) throw new HttpError(503, "exceptions are not available on this server");
+  return exceptions;
+}
+
+async function listExceptions(context: RouteContext): Promise<ApiResponse> {
+  const active = context.request.query.get("active");
+  if (active !== null && active !== "true" && active !== "false") {
+    throw new HttpError(400, "invalid query", ["active: expected true or false"]);
+  }
+  const filter = active === "true" ? { activeAt: context.now().toISOString() } : {};
+  return json(200, { items: await exceptionsApi(context).list(filter) });
+}
+
+async function createException(context: RouteContext): Promise<ApiResponse> {
+  const exceptions = exceptionsApi(context);
+  const body = jsonBody(context.request, context.limits.maxBodyBytes);
+  const { exception, created } = await exceptions.create(body, context.principal);
+  return json(created ? 201 : 200, exception);
+}
+
 async function slackInteraction(context: RouteContext): Promise<ApiResponse> {
   const slack = context.options.slack;
   if (!slack) throw new HttpError(404, "not found");
@@ -197,6 +219,8 @@ export const ROUTES: readonly Route[] = [
     handle: approve,
   },
   { method: "GET", pattern: /^\/api\/stats$/, auth: true, limit: "maxBodyBytes", handle: stats },
+  { method: "GET", pattern: /^\/api\/exceptions$/, auth: true, limit: "maxBodyBytes", handle: listExceptions },
+  { method: "POST", pattern: /^\/api\/exceptions$/, auth: true, limit: "maxBodyBytes", handle: createException },
   {
     method: "POST",
     pattern: /^\/api\/events$/,

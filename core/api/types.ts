@@ -1,5 +1,6 @@
 import type { Logger } from "../log.js";
 import type { ApprovalResponse, EventsAcceptedResponse, HealthResponse } from "../model/api.js";
+import type { ExceptionRecord } from "../model/exception.js";
 import type { ExecutionSummary, HistoryEvent } from "../model/history.js";
 import type { IncidentStore } from "../store/ports.js";
 import type { AuthThrottle } from "./throttle.js";
@@ -52,6 +53,14 @@ export interface DashboardDecision {
   via: "dashboard";
 }
 
+/** Time-boxed exceptions for the dashboard (the exceptions domain bound to its deps). */
+export interface ExceptionsApi {
+  /** Stored and declared, the latest expiry first; `activeAt`: only those holding then. */
+  list(filter: { activeAt?: string }): Promise<ExceptionRecord[]>;
+  /** Validates `request` (`ExceptionRequestSchema`), checks the approver, stores and audits it. */
+  create(request: unknown, approver: string): Promise<{ exception: ExceptionRecord; created: boolean }>;
+}
+
 export interface SlackRequest {
   headers: Record<string, string | undefined>;
   body: string;
@@ -87,6 +96,8 @@ export interface ApiOptions {
   /** `POST /api/incidents/:id/approval`. */
   decideApproval?: (decision: DashboardDecision) => Promise<ApprovalResponse>;
   executions?: ExecutionReader;
+  /** `GET /api/exceptions` and `POST /api/exceptions`. */
+  exceptions?: ExceptionsApi;
   /** `POST /slack/interactions`: authenticated by Slack's signature, not the bearer token. */
   slack?: (request: SlackRequest) => Promise<SlackResponse>;
   /** Browser origins allowed besides the API's own (exact `scheme://host[:port]`). */

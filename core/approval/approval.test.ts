@@ -57,9 +57,14 @@ async function triaged(d: ReturnType<typeof deps>, overrides: Partial<Incident> 
   return incident;
 }
 
+/** The approval buttons (the exception buttons are another actions block). */
 function buttonsOf(message: { blocks?: unknown[] } | undefined): { action_id: string; value: string }[] {
-  const blocks = (message?.blocks ?? []) as { type: string; elements?: { action_id: string; value: string }[] }[];
-  return blocks.find((block) => block.type === "actions")?.elements ?? [];
+  const blocks = (message?.blocks ?? []) as {
+    type: string;
+    block_id?: string;
+    elements?: { action_id: string; value: string }[];
+  }[];
+  return blocks.find((block) => block.type === "actions" && block.block_id === "riposte.approval")?.elements ?? [];
 }
 
 describe("requestApproval", () => {

@@ -306,3 +306,107 @@ describe("handleSlackInteraction", () => {
     expect(deps.callbacks.successes).toHaveLength(1);
   });
 });
+
+describe("handleSlackInteraction: Snooze 24 h / Allow for 7 days", () => {
+  async function exceptionSetup(config: { maxDays?: number } = {}) {
+    const { deps, incident, click, main } = await setup();
+    if (config.maxDays !== undefined) deps.config.exceptions.maxDays = config.maxDays;
+    const press = (userId: string, actionId: string, value = incident.id) => click(userId, actionId, value);
+    return { deps, incident, press, main };
+  }
+  const hours = (from: Date, iso: string | undefined) => (Date.parse(iso ?? "") - from.getTime()) / 3600_000;
+
+  it("shows both buttons on the incident message, carrying the incident id", async () => {
+    const { incident, main } = await exceptionSetup();
+
+    const block = (
+      (main?.blocks ?? []) as { block_id?: string; elements?: { action_id: string; value: string }[] }[]
+    ).find((item) => item.block_id === "riposte.exception");
+
+    expect(block?.elements?.map((element) => [element.action_id, element.value])).toEqual([
+      ["riposte.exception.snooze", incident.id],
+      ["riposte.exception.allow", incident.id],
+    ]);
+  });
+
+  it("creates an exception for the incident's principal from an approver's click, once, and audits it", async () => {
+    const { deps, incident, press } = await exceptionSetup();
+
+    const first = await handleSlackInteraction(press(APPROVER, "riposte.exception.snooze"), deps);
+    const again = await handleSlackInteraction(press(APPROVER, "riposte.exception.snooze"), deps);
+    const exceptions = await deps.store.listExceptions();
+    const audit = await deps.store.listAudit(incident.id);
+    const own = await deps.store.listAudit(`exception:${exceptions[0]?.id}`);
+
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(exceptions).toHaveLength(1);
+    expect(exceptions[0]).toMatchObject({
+      detection: incident.detection,
+      scope: { kind: "principal", value: incident.principal },
+      owner: APPROVER,
+      createdBy: `slack:${APPROVER}`,
+      source: "slack",
+      incidentId: incident.id,
+    });
+    expect(hours(deps.now(), exceptions[0]?.expiresAt)).toBe(24);
+    expect(audit.map((entry) => entry.action)).toContain("exception.created");
+    expect(own.map((entry) => [entry.action, entry.actor])).toEqual([["exception.created", APPROVER]]);
+    expect(ephemerals()).toEqual([
+      expect.stringMatching(/^Created exception `slk-[0-9a-f]{32}`/),
+      expect.stringMatching(/^You already created exception/),
+    ]);
+  });
+
+  it("allows for 7 days, capped at exceptions.maxDays", async () => {
+    const { deps, press } = await exceptionSetup({ maxDays: 3 });
+
+    await handleSlackInteraction(press(APPROVER, "riposte.exception.allow"), deps);
+
+    expect(hours(deps.now(), (await deps.store.listExceptions())[0]?.expiresAt)).toBe(72);
+  });
+
+  it("refuses a user who is not an approver, and says so", async () => {
+    const { deps, incident, press } = await exceptionSetup();
+
+    const response = await handleSlackInteraction(press("U0STRANGER", "riposte.exception.allow"), deps);
+
+    expect(response.status).toBe(200);
+    expect(await deps.store.listExceptions()).toEqual([]);
+    expect((await deps.store.listAudit(incident.id)).at(-1)).toMatchObject({
+      action: "exception.refused",
+      actor: "U0STRANGER",
+    });
+    expect(ephemerals()).toEqual([expect.stringContaining("not on Riposte's approver list")]);
+  });
+
+  it("refuses an unsigned or wrongly signed click before reading it", async () => {
+    const { deps, press } = await exceptionSetup();
+    const signed = press(APPROVER, "riposte.exception.snooze");
+    const unsigned = { ...signed, headers: { "content-type": "application/x-www-form-urlencoded" } };
+    const forged = {
+      ...signed,
+      headers: {
+        ...signed.headers,
+        "x-slack-signature": signSlackRequest(
+          "another-secret",
+          signed.headers["x-slack-request-timestamp"] ?? "",
+          signed.body,
+        ),
+      },
+    };
+
+    const responses = [await handleSlackInteraction(unsigned, deps), await handleSlackInteraction(forged, deps)];
+
+    expect(responses.map((response) => response.status)).toEqual([401, 401]);
+    expect(await deps.store.listExceptions()).toEqual([]);
+  });
+
+  it("refuses a value that is no incident id", async () => {
+    const { deps, press } = await exceptionSetup();
+
+    const response = await handleSlackInteraction(press(APPROVER, "riposte.exception.snooze", "../x y"), deps);
+
+    expect(response.status).toBe(400);
+    expect(await deps.store.listExceptions()).toEqual([]);
+  });
+});

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import type { TaskDeps } from "../context.js";
 import { ApprovalAlreadyDecided, NotAnApprover, NotFound } from "../errors.js";
-import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../notify/blocks.js";
+import { exceptionFromSlack, type SlackChoice } from "../exceptions/create.js";
+import { describeScope } from "../model/exception.js";
+import { ALLOW_ACTION_ID, APPROVE_ACTION_ID, REJECT_ACTION_ID, SNOOZE_ACTION_ID } from "../notify/blocks.js";
+import { escapeMrkdwnLine, mrkdwnCode } from "../notify/mrkdwn.js";
 import { approverMention, slackDate } from "../notify/slack-text.js";
 import { decideApproval } from "./decide.js";
 import type { SlackFollowUp, SlackFollowUps } from "./follow-up.js";
@@ -28,6 +31,9 @@ export interface SlackHttpResponse {
 }
 
 const APPROVAL_ID = /^[A-Za-z0-9_-]{8,128}$/;
+// Incident ids are `<detection or rule id>-<hex>`: at most 80 characters of [A-Za-z0-9_-].
+const INCIDENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
+const EXCEPTION_CHOICES: Record<string, SlackChoice> = { [SNOOZE_ACTION_ID]: "snooze", [ALLOW_ACTION_ID]: "allow" };
 
 const BlockActionsSchema = z.object({
   type: z.literal("block_actions"),
@@ -115,6 +121,8 @@ export async function handleSlackInteraction(
   const parsed = BlockActionsSchema.safeParse(raw);
   if (!parsed.success) return reply(400, "unexpected block_actions payload");
   const payload = parsed.data;
+  const exceptionAction = payload.actions.find((item) => Object.hasOwn(EXCEPTION_CHOICES, item.action_id));
+  if (exceptionAction) return createFromClick(payload, exceptionAction, deps, followUps);
   const action = payload.actions.find(
     (item) => item.action_id === APPROVE_ACTION_ID || item.action_id === REJECT_ACTION_ID,
   );
@@ -152,6 +160,46 @@ export async function handleSlackInteraction(
         followUps,
         deps,
       );
+    }
+  }
+  return reply(200);
+}
+
+/** "Snooze 24 h" / "Allow for 7 days": an exception for the incident's principal, from an approver only. */
+async function createFromClick(
+  payload: BlockActions,
+  action: BlockActions["actions"][number],
+  deps: TaskDeps,
+  followUps: SlackFollowUps,
+): Promise<SlackHttpResponse> {
+  if (!action.value || !INCIDENT_ID.test(action.value)) return reply(400, "unexpected incident id");
+  const choice = EXCEPTION_CHOICES[action.action_id] as SlackChoice;
+  try {
+    const { exception, created } = await exceptionFromSlack(
+      { incidentId: action.value, choice, user: payload.user.id },
+      deps,
+    );
+    const scope = escapeMrkdwnLine(describeScope(exception.scope), 300);
+    const verb = created ? "Created" : "You already created";
+    await tell(
+      payload,
+      `${verb} exception ${mrkdwnCode(exception.id, 100)}: ${mrkdwnCode(exception.detection, 100)} for ${scope} is recorded as SUPPRESSED until ${slackDate(exception.expiresAt)}.`,
+      followUps,
+      deps,
+    );
+  } catch (error) {
+    if (error instanceof NotAnApprover) {
+      await tell(
+        payload,
+        "You are not on Riposte's approver list, so no exception was created. Nothing was changed.",
+        followUps,
+        deps,
+      );
+    } else if (error instanceof NotFound) {
+      await tell(payload, "This incident no longer exists. Nothing was changed.", followUps, deps);
+    } else {
+      deps.logger.error("exception from Slack failed", { error });
+      await tell(payload, "The exception could not be created. See the dashboard.", followUps, deps);
     }
   }
   return reply(200);

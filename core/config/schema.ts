@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { DETECTION_IDS, type DetectionId } from "../model/catalog.js";
+import { isoInstant } from "../model/exception.js";
 import { REMEDIATION_MODES } from "../model/incident.js";
+import { RuleIdSchema } from "../model/rule-id.js";
 import { parseCidr } from "../net/ip.js";
 
 /**
@@ -68,6 +70,40 @@ export const DetectionSettingSchema = z.strictObject({
   /** Overrides the detection's default response; unset means the catalog default. */
   mode: z.enum(DETECTION_MODES).optional(),
 });
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * An exception in the configuration: `detection`, exactly one of `principal`, `resource`, `cidr`
+ * or `tag` (`{ key, value }`), `owner`, `reason` and `expiresAt`. An expired one simply no longer
+ * holds; one further out than `exceptions.maxDays` is refused.
+ */
+export const DeclaredExceptionSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "expected a kebab-case id")
+      .max(64),
+    detection: z.union([z.enum(DETECTION_IDS as [DetectionId, ...DetectionId[]]), RuleIdSchema]),
+    principal: z.string().trim().min(1).max(2048).optional(),
+    resource: z.string().trim().min(1).max(2048).optional(),
+    cidr: cidr.optional(),
+    tag: z.strictObject({ key: z.string().min(1).max(128), value: z.string().max(256) }).optional(),
+    owner: z.string().trim().min(1).max(200),
+    reason: z.string().trim().min(1).max(1000),
+    expiresAt: isoInstant,
+  })
+  .superRefine((entry, ctx) => {
+    const scopes = (["principal", "resource", "cidr", "tag"] as const).filter((key) => entry[key] !== undefined);
+    if (scopes.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: `expected exactly one scope of principal, resource, cidr or tag (found ${scopes.length ? scopes.join(", ") : "none"})`,
+      });
+    }
+  });
+export type DeclaredException = z.infer<typeof DeclaredExceptionSchema>;
 
 export const ConfigSchema = z.strictObject({
   /** Per-detection switches and response modes, keyed by detection id. */
@@ -323,6 +359,34 @@ export const ConfigSchema = z.strictObject({
       allowDashboard: z.boolean().default(true),
     })
     .prefault({}),
+
+  /**
+   * Time-boxed exceptions (core/exceptions/): the longest an exception may last, and the ones
+   * declared here (each names its detection, exactly one scope, an owner, a reason and its expiry).
+   */
+  exceptions: z
+    .strictObject({
+      maxDays: z.number().positive().max(365).default(30),
+      declared: z.array(DeclaredExceptionSchema).default([]),
+    })
+    .prefault({})
+    .superRefine((exceptions, ctx) => {
+      const limit = Date.now() + exceptions.maxDays * DAY_MS;
+      const seen = new Set<string>();
+      exceptions.declared.forEach((entry, index) => {
+        if (Date.parse(entry.expiresAt) > limit) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["declared", index, "expiresAt"],
+            message: `must be at most exceptions.maxDays (${exceptions.maxDays}) days from now`,
+          });
+        }
+        if (seen.has(entry.id)) {
+          ctx.addIssue({ code: "custom", path: ["declared", index, "id"], message: `duplicate id "${entry.id}"` });
+        }
+        seen.add(entry.id);
+      });
+    }),
 
   remediation: z
     .strictObject({

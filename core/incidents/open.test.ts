@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeDeps } from "../../test/notify/fixtures.js";
 import { FINDINGS } from "../../test/workflows/fixtures.js";
+import type { ExceptionRecord } from "../model/exception.js";
 import { incidentIdFor } from "./id.js";
 import { newIncident, openIncident } from "./open.js";
 
@@ -53,5 +54,87 @@ describe("openIncident", () => {
     const retried = await openIncident(FINDINGS.network, execution, deps);
 
     expect(retried.duplicate).toBe(false);
+  });
+
+  describe("with time-boxed exceptions", () => {
+    const finding = FINDINGS.network;
+    const exception = (overrides: Partial<ExceptionRecord> = {}): ExceptionRecord => ({
+      id: "slk-bastion",
+      detection: "sg-ssh-open-world",
+      scope: { kind: "principal", value: finding.principal },
+      owner: "U0APPROVER",
+      reason: "bastion rebuild",
+      createdAt: "2020-01-01T00:00:00Z",
+      expiresAt: new Date(Date.parse(finding.time) + 3600_000).toISOString(),
+      createdBy: "slack:U0APPROVER",
+      source: "slack",
+      ...overrides,
+    });
+
+    it("records a covered finding as SUPPRESSED, naming the exception, and says so", async () => {
+      const deps = makeDeps();
+      await deps.store.putException(exception());
+
+      const opened = await openIncident(finding, execution, deps);
+      const stored = await deps.store.getIncident(opened.incident.id);
+      const audit = await deps.store.listAudit(opened.incident.id);
+
+      expect(opened.suppressed).toBe(true);
+      expect(stored?.status).toBe("SUPPRESSED");
+      expect(stored?.suppressedBy).toMatchObject({ exceptionId: "slk-bastion", owner: "U0APPROVER" });
+      expect(stored?.transitions.map((transition) => [transition.to, transition.reason])).toEqual([
+        ["NEW", "detected by sg-ssh-open-world"],
+        ["SUPPRESSED", expect.stringContaining("covered by exception slk-bastion")],
+      ]);
+      expect(audit.map((entry) => entry.action)).toEqual(["incident.opened", "incident.suppressed"]);
+    });
+
+    it("suppresses with an exception declared in the configuration", async () => {
+      const deps = makeDeps({
+        config: {
+          exceptions: {
+            declared: [
+              {
+                id: "alice-sandbox",
+                detection: "sg-ssh-open-world",
+                principal: "alice",
+                owner: "platform",
+                reason: "sandbox account",
+                expiresAt: new Date(Date.now() + 24 * 3600_000).toISOString(),
+              },
+            ],
+          },
+        },
+        overrides: { now: () => new Date(finding.time) },
+      });
+
+      const opened = await openIncident({ ...finding, time: new Date().toISOString() }, execution, deps);
+
+      expect(opened.suppressed).toBe(true);
+      expect(opened.incident.suppressedBy?.exceptionId).toBe("cfg-alice-sandbox");
+    });
+
+    it("leaves the finding alone when the exception expired, is for another detection or another principal", async () => {
+      const deps = makeDeps();
+      await deps.store.putException(exception({ id: "expired", expiresAt: finding.time }));
+      await deps.store.putException(exception({ id: "other-detection", detection: "sg-created-open" }));
+      await deps.store.putException(exception({ id: "other-principal", scope: { kind: "principal", value: "bob" } }));
+
+      const opened = await openIncident(finding, execution, deps);
+
+      expect(opened.suppressed).toBe(false);
+      expect((await deps.store.getIncident(opened.incident.id))?.status).toBe("NEW");
+    });
+
+    it("stops again when its open task is retried", async () => {
+      const deps = makeDeps();
+      await deps.store.putException(exception());
+      await openIncident(finding, execution, deps);
+
+      const retried = await openIncident(finding, execution, deps);
+
+      expect(retried).toMatchObject({ duplicate: false, suppressed: true });
+      expect(await deps.store.listAudit(retried.incident.id)).toHaveLength(2);
+    });
   });
 });

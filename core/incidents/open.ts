@@ -1,4 +1,7 @@
 import type { TaskDeps } from "../context.js";
+import { declaredExceptions } from "../exceptions/declared.js";
+import { coveringException, suppressionOf } from "../exceptions/match.js";
+import { describeScope } from "../model/exception.js";
 import type { Finding, Incident, RemediationMode } from "../model/incident.js";
 import type { WorkingIncident } from "../model/tasks.js";
 import { incidentIdFor } from "./id.js";
@@ -48,7 +51,7 @@ export async function openIncident(
   finding: Finding,
   execution: ExecutionRef,
   deps: TaskDeps,
-): Promise<{ incident: WorkingIncident; duplicate: boolean }> {
+): Promise<{ incident: WorkingIncident; duplicate: boolean; suppressed: boolean }> {
   const now = deps.now();
   const candidate = newIncident(finding, { executionArn: execution.id, mode: deps.mode, now });
   const { incident, created } = await deps.store.createIncident(candidate);
@@ -59,7 +62,7 @@ export async function openIncident(
       incidentId: incident.id,
       executionArn: incident.executionArn,
     });
-    return { incident: workingIncident(incident), duplicate: true };
+    return { incident: workingIncident(incident), duplicate: true, suppressed: false };
   }
   if (created) {
     await deps.store.appendAudit({
@@ -71,5 +74,41 @@ export async function openIncident(
     });
   }
   await resolveEarlierIncidents(incident, deps);
-  return { incident: workingIncident(incident), duplicate: false };
+  const suppressed = await suppressIfExcepted(incident, deps);
+  if (suppressed) return { incident: workingIncident(suppressed), duplicate: false, suppressed: true };
+  return { incident: workingIncident(incident), duplicate: false, suppressed: false };
+}
+
+/**
+ * A finding a time-boxed exception covers ends here: the incident moves from NEW to SUPPRESSED
+ * (final) with the exception on it and in its audit trail, and the workflow stops before any
+ * notice or remediation. A retry of the same execution finds it SUPPRESSED and stops again.
+ */
+async function suppressIfExcepted(incident: Incident, deps: TaskDeps): Promise<Incident | undefined> {
+  if (incident.status === "SUPPRESSED") return incident;
+  if (incident.status !== "NEW") return undefined;
+  const stored = await deps.store.listExceptions({ activeAt: incident.time });
+  const exception = coveringException(incident, [...stored, ...declaredExceptions(deps.config)]);
+  if (!exception) return undefined;
+  const at = deps.now().toISOString();
+  const reason = `covered by exception ${exception.id} (${describeScope(exception.scope)}, owner ${exception.owner}, until ${exception.expiresAt})`;
+  const moved = await deps.store.transition(
+    incident.id,
+    "SUPPRESSED",
+    { at, by: "open", reason },
+    { suppressedBy: suppressionOf(exception) },
+  );
+  if (!moved.applied) return moved.incident.status === "SUPPRESSED" ? moved.incident : undefined;
+  await deps.store.appendAudit({
+    incidentId: incident.id,
+    at,
+    actor: "open",
+    action: "incident.suppressed",
+    detail: { exceptionId: exception.id, owner: exception.owner, expiresAt: exception.expiresAt },
+  });
+  deps.logger.info("finding covered by an exception: recorded as SUPPRESSED", {
+    incidentId: incident.id,
+    exceptionId: exception.id,
+  });
+  return moved.incident;
 }

@@ -1,4 +1,5 @@
 import type { Category, Severity } from "./catalog.js";
+import type { ExceptionRecord, ExceptionScope } from "./exception.js";
 import type { ExecutionSummary, HistoryEvent } from "./history.js";
 import type { Incident, IncidentSummary } from "./incident.js";
 import type { IncidentStatus } from "./status.js";
@@ -14,6 +15,8 @@ import type { IncidentStatus } from "./status.js";
  *   POST /api/incidents/:id/approval          ← ApprovalRequest → ApprovalResponse
  *   GET  /api/incidents/:id/audit?format=json|csv
  *   GET  /api/stats                           → StatsResponse
+ *   GET  /api/exceptions?active=true          → ExceptionListResponse
+ *   POST /api/exceptions                      ← ExceptionCreateRequest → ExceptionRecord (201)
  *   POST /api/events                          → EventsAcceptedResponse (202)
  *   WS   /ws?token=…                          → LiveMessage stream (see messages.ts)
  */
@@ -77,6 +80,20 @@ export interface IncidentDetailResponse {
     /** The state machine definition (ASL), for drawing the graph. */
     definition?: unknown;
   };
+}
+
+export interface ExceptionListResponse {
+  items: ExceptionRecord[];
+}
+
+/** A time-boxed exception from the dashboard; the caller (an approver) becomes its creator and default owner. */
+export interface ExceptionCreateRequest {
+  detection: string;
+  scope: ExceptionScope;
+  owner?: string;
+  reason: string;
+  expiresAt: string;
+  incidentId?: string;
 }
 
 export interface ApprovalRequest {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { REMEDIATION_ACTION_IDS } from "./actions.js";
 import { CATEGORIES, DETECTION_IDS, type DetectionId, isDetectionId, SEVERITIES } from "./catalog.js";
+import { SuppressionSchema } from "./exception.js";
 import { RuleIdSchema } from "./rule-id.js";
 import { INCIDENT_STATUSES } from "./status.js";
 
@@ -275,6 +276,8 @@ export const IncidentFields = FindingFields.extend({
     .optional(),
   /** Id of the incident whose later event resolved this one. */
   resolvedBy: z.string().optional(),
+  /** The time-boxed exception that covered the finding (status SUPPRESSED). */
+  suppressedBy: SuppressionSchema.optional(),
 });
 export const IncidentSchema = IncidentFields.superRefine(ruleDeclared);
 export type Incident = z.infer<typeof IncidentSchema>;

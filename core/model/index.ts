@@ -4,6 +4,7 @@ export * from "./actions.js";
 export * from "./api.js";
 export * from "./catalog.js";
 export * from "./event.js";
+export * from "./exception.js";
 export * from "./facts.js";
 export * from "./history.js";
 export * from "./incident.js";

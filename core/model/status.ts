@@ -4,6 +4,8 @@
  *
  *   NEW → TRIAGED → (AWAITING_APPROVAL) → PROCESSING → MITIGATED
  *                              ↘ DISMISSED · FAILED · NOTIFIED      … → RESOLVED
+ *      ↘ SUPPRESSED (a time-boxed exception covers the finding: decided when the incident is
+ *        opened, so it ends there, recorded, without a notice or a remediation)
  */
 
 export const INCIDENT_STATUSES = [
@@ -16,10 +18,18 @@ export const INCIDENT_STATUSES = [
   "FAILED",
   "NOTIFIED",
   "RESOLVED",
+  "SUPPRESSED",
 ] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
-export const FINAL_STATUSES: readonly IncidentStatus[] = ["MITIGATED", "DISMISSED", "FAILED", "NOTIFIED", "RESOLVED"];
+export const FINAL_STATUSES: readonly IncidentStatus[] = [
+  "MITIGATED",
+  "DISMISSED",
+  "FAILED",
+  "NOTIFIED",
+  "RESOLVED",
+  "SUPPRESSED",
+];
 
 const RANK: Record<IncidentStatus, number> = {
   NEW: 0,
@@ -30,6 +40,8 @@ const RANK: Record<IncidentStatus, number> = {
   DISMISSED: 4,
   FAILED: 4,
   NOTIFIED: 4,
+  // Final like NOTIFIED, which it replaces for a finding an exception covers.
+  SUPPRESSED: 4,
   // A later event can remove the risk of any incident, finished or not.
   RESOLVED: 5,
 };

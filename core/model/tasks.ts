@@ -43,7 +43,10 @@ export const WorkflowInputSchema = z.union([
 ]);
 export type WorkflowInput = z.infer<typeof WorkflowInputSchema>;
 
-/** Open incident: store it as NEW (idempotent); a duplicate delivery ends the workflow. */
+/**
+ * Open incident: store it as NEW (idempotent); a duplicate delivery ends the workflow, and so does
+ * a finding a time-boxed exception covers (`suppressed`: the incident is SUPPRESSED, naming it).
+ */
 export const OpenInputSchema = z.object({
   input: WorkflowInputSchema,
   execution: ExecutionRefSchema,
@@ -51,6 +54,7 @@ export const OpenInputSchema = z.object({
 export const OpenOutputSchema = z.object({
   incident: WorkingIncidentSchema,
   duplicate: z.boolean(),
+  suppressed: z.boolean().default(false),
 });
 
 /** Enrich: context for the source, the principal and the resource. */

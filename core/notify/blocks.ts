@@ -24,6 +24,10 @@ import { approverMention, context, md, type RenderedMessage, section, slackDate 
 export const APPROVAL_BLOCK_ID = "riposte.approval";
 export const APPROVE_ACTION_ID = "riposte.approve";
 export const REJECT_ACTION_ID = "riposte.reject";
+export const EXCEPTION_BLOCK_ID = "riposte.exception";
+/** "Snooze 24 h" and "Allow for 7 days": a time-boxed exception for the incident's principal; the value is the incident id. */
+export const SNOOZE_ACTION_ID = "riposte.exception.snooze";
+export const ALLOW_ACTION_ID = "riposte.exception.allow";
 
 export interface RenderOptions {
   /** Pending approval whose id the buttons carry (never the task token). */
@@ -129,6 +133,44 @@ function approvalButtons(incident: WorkingIncident, approvalId: string): KnownBl
   };
 }
 
+/** Only approvers' clicks count (checked on the click); the buttons are shown to the whole channel like Approve. */
+function exceptionButtons(incident: WorkingIncident): KnownBlock | undefined {
+  if (incident.status === "SUPPRESSED" || (!incident.principal && !incident.resource)) return undefined;
+  const what = incident.principal ? "this principal" : "this resource";
+  const confirm = (period: string) => ({
+    title: { type: "plain_text" as const, text: "Create an exception?" },
+    text: {
+      type: "plain_text" as const,
+      text: plainText(
+        `${incident.detection} findings for ${what} will be recorded as SUPPRESSED, without notice or remediation, for ${period}.`,
+        SLACK_LIMITS.confirmText,
+      ),
+    },
+    confirm: { type: "plain_text" as const, text: "Create" },
+    deny: { type: "plain_text" as const, text: "Cancel" },
+  });
+  return {
+    type: "actions",
+    block_id: EXCEPTION_BLOCK_ID,
+    elements: [
+      {
+        type: "button",
+        action_id: SNOOZE_ACTION_ID,
+        text: { type: "plain_text", text: "Snooze 24 h" },
+        value: incident.id,
+        confirm: confirm("24 hours"),
+      },
+      {
+        type: "button",
+        action_id: ALLOW_ACTION_ID,
+        text: { type: "plain_text", text: "Allow for 7 days" },
+        value: incident.id,
+        confirm: confirm("7 days"),
+      },
+    ],
+  };
+}
+
 function approvalLines(incident: WorkingIncident): string[] {
   return incident.approvals.map((approval) => {
     const comment = approval.comment ? ` — “${escapeMrkdwnLine(approval.comment, 300)}”` : "";
@@ -164,6 +206,7 @@ export function incidentMessage(incident: WorkingIncident, options: RenderOption
   const decided = approvalLines(incident);
   if (decided.length > 0) blocks.push(context(decided));
   blocks.push(actionsSection(incident));
+  blocks.push(exceptionButtons(incident));
   if (incident.enrichment?.errors.length) {
     blocks.push(context([`Enrichment degraded: ${escapeMrkdwnLine(incident.enrichment.errors.join("; "), 1500)}`]));
   }

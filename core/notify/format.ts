@@ -18,6 +18,7 @@ export const STATUS_EMOJI: Record<WorkingIncident["status"], string> = {
   FAILED: "❌",
   NOTIFIED: "📣",
   RESOLVED: "☑️",
+  SUPPRESSED: "🔕",
 };
 
 /** "Frankfurt am Main, Germany · AS15169 Google LLC · trusted network" */

@@ -1,5 +1,6 @@
 import { NotFound } from "../errors.js";
 import type { Logger } from "../log.js";
+import type { ExceptionRecord } from "../model/exception.js";
 import type { Incident } from "../model/incident.js";
 import type { ApprovalResult } from "../model/tasks.js";
 import { compareNewestFirst, decodeCursor, encodeCursor, isAfterCursor } from "./cursor.js";
@@ -17,13 +18,14 @@ import type {
   TransitionMeta,
 } from "./ports.js";
 import { matchesQuery, summarize } from "./summary.js";
-import { applyPatch, applyTransition, decidedApproval } from "./writes.js";
+import { applyPatch, applyTransition, decidedApproval, listedExceptions } from "./writes.js";
 
 /** An in-memory store for tests and library use; same contract as SQLite and DynamoDB. */
 export class MemoryStore implements RiposteStore {
   private readonly incidents = new Map<string, Incident>();
   private readonly audit = new Map<string, AuditEntry[]>();
   private readonly approvals = new Map<string, PendingApproval>();
+  private readonly exceptions = new Map<string, ExceptionRecord>();
   private readonly changes: ChangeEmitter;
 
   constructor(options: { logger?: Logger } = {}) {
@@ -134,6 +136,29 @@ export class MemoryStore implements RiposteStore {
   async clearApprovalResume(id: string) {
     const approval = this.approvals.get(id);
     if (approval) delete approval.resumePending;
+  }
+
+  async putException(exception: ExceptionRecord) {
+    const existing = this.exceptions.get(exception.id);
+    if (existing) return { exception: structuredClone(existing), created: false };
+    this.exceptions.set(exception.id, structuredClone(exception));
+    return { exception: structuredClone(exception), created: true };
+  }
+
+  async getException(id: string) {
+    const exception = this.exceptions.get(id);
+    return exception ? structuredClone(exception) : undefined;
+  }
+
+  async listExceptions(filter: { activeAt?: string } = {}) {
+    return listedExceptions(structuredClone([...this.exceptions.values()]), filter);
+  }
+
+  async markExceptionAnnounced(id: string, at: string) {
+    const exception = this.exceptions.get(id);
+    if (!exception || exception.expiryAnnouncedAt) return { applied: false };
+    exception.expiryAnnouncedAt = at;
+    return { applied: true };
   }
 
   private approvalsWhere(keep: (approval: PendingApproval) => boolean) {

@@ -1,4 +1,5 @@
 import type { Category, Severity } from "../model/catalog.js";
+import type { ExceptionRecord } from "../model/exception.js";
 import type { ExecutionStatus, HistoryEvent } from "../model/history.js";
 import type { Incident, IncidentSummary } from "../model/incident.js";
 import type { IncidentStatus } from "../model/status.js";
@@ -46,6 +47,7 @@ export type IncidentPatch = Partial<
     | "resolvedBy"
     | "facts"
     | "notifications"
+    | "suppressedBy"
   >
 >;
 
@@ -144,12 +146,29 @@ export interface ApprovalStore {
   clearApprovalResume(id: string): Promise<void>;
 }
 
+/** The audit key of an exception's own trail (created, expired): its entries sit beside incidents'. */
+export const exceptionAuditKey = (exceptionId: string) => `exception:${exceptionId}`;
+
+/** Time-boxed exceptions (`core/exceptions/`): created by approvers, never edited, kept after expiry. */
+export interface ExceptionStore {
+  /** Store a new exception; idempotent on `id` (a duplicate returns the stored one, created=false). */
+  putException(exception: ExceptionRecord): Promise<{ exception: ExceptionRecord; created: boolean }>;
+  getException(id: string): Promise<ExceptionRecord | undefined>;
+  /** Every stored exception, the latest expiry first; `activeAt`: only those holding at that ISO time. */
+  listExceptions(filter?: { activeAt?: string }): Promise<ExceptionRecord[]>;
+  /**
+   * Record that the exception's expiry was announced, once: `applied` is false when it already
+   * was (two sweeps never announce it twice) and when the exception does not exist.
+   */
+  markExceptionAnnounced(id: string, at: string): Promise<{ applied: boolean }>;
+}
+
 /** The change stream: every incident write emits one change, after it is durable. */
 export interface ChangeStream {
   subscribe(listener: ChangeListener): () => void;
 }
 
-export type RiposteStore = IncidentStore & ApprovalStore & ChangeStream;
+export type RiposteStore = IncidentStore & ApprovalStore & ExceptionStore & ChangeStream;
 
 /** An execution of the local Step Functions interpreter, persisted so it survives restarts. */
 export interface StoredExecution {

@@ -1,3 +1,4 @@
+import { type ExceptionRecord, exceptionHoldsAt } from "../model/exception.js";
 import type { Incident } from "../model/incident.js";
 import { canTransition, type IncidentStatus } from "../model/status.js";
 import type { ApprovalResult } from "../model/tasks.js";
@@ -64,4 +65,18 @@ export function decidedApproval(
     ...(options.via ? { via: options.via } : {}),
     ...(options.resume ? { resumePending: true } : {}),
   };
+}
+
+/** Exceptions in listing order: the latest expiry first, then by id. */
+export function compareExceptions(a: ExceptionRecord, b: ExceptionRecord): number {
+  if (a.expiresAt !== b.expiresAt) return Date.parse(b.expiresAt) - Date.parse(a.expiresAt);
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** The listing of `exceptions`: sorted, and with `activeAt` only those holding then. */
+export function listedExceptions(exceptions: ExceptionRecord[], filter: { activeAt?: string } = {}): ExceptionRecord[] {
+  const { activeAt } = filter;
+  return exceptions
+    .filter((exception) => activeAt === undefined || exceptionHoldsAt(exception, activeAt))
+    .sort(compareExceptions);
 }

@@ -4,6 +4,7 @@ import { intakeTokens } from "../../core/api/intake-token.js";
 import { sfnExecutionReader } from "../../core/api/sfn-executions.js";
 import type { ApiOptions } from "../../core/api/types.js";
 import { decideApproval } from "../../core/approval/decide.js";
+import { exceptionsApi } from "../../core/exceptions/api.js";
 import { type AwsRuntime, awsRuntime } from "./aws-deps.js";
 import { queueIntake } from "./intake.js";
 import { type LinkSource, linked, linkedDashboardTokens, optionalSecret, sstLinks } from "./resources.js";
@@ -39,6 +40,7 @@ export function apiOptionsFor(
     health: () => ({ status: "ok", version: runtime.version, startedAt, remediation: config.remediation.mode }),
     intake: queueIntake(options.sqs ?? new SQSClient({}), linked("CorrelateQueue", links).url),
     decideApproval: (decision) => decideApproval(decision, deps),
+    exceptions: exceptionsApi(deps),
     executions: sfnExecutionReader(runtime.sfn),
     allowedOrigins: [...config.api.allowedOrigins, ...extraOrigins],
     limits: { maxBodyBytes: config.api.maxBodyBytes, maxEventsBodyBytes: config.api.maxEventsBodyBytes },

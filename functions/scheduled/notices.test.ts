@@ -100,6 +100,30 @@ describe("Notices schedule on AWS: resuming decisions a dying Lambda saved but n
     expect((await store.listApprovalsToResume()).map((approval) => approval.id)).toEqual(["appr-retry"]);
   });
 
+  it("announces an exception that expired once, on DynamoDB", async () => {
+    const { store, handler } = await runtime();
+    await store.putException({
+      id: "slk-expired",
+      detection: "sg-ssh-open-world",
+      scope: { kind: "principal", value: "alice" },
+      owner: "U0APPROVER",
+      reason: "bastion rebuild",
+      createdAt: "2026-03-09T15:00:00.000Z",
+      expiresAt: "2026-03-10T14:59:00.000Z",
+      createdBy: "slack:U0APPROVER",
+      source: "slack",
+    });
+
+    const first = await handler();
+    const second = await handler();
+
+    expect([first.exceptionsExpired, second.exceptionsExpired]).toEqual([["slk-expired"], []]);
+    expect((await store.getException("slk-expired"))?.expiryAnnouncedAt).toBe(NOW.toISOString());
+    expect((await store.listAudit("exception:slk-expired")).map((entry) => entry.action)).toEqual([
+      "exception.expired",
+    ]);
+  });
+
   it("waits longer than any function that saves a decision can still be running", () => {
     // Open closes approvals of incidents it resolves; Approval answers a re-run with a saved decision.
     const deciders: DeployedFunction[] = ["api", "slack", "slackFollowUp", "open", "approval"];

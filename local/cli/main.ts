@@ -42,6 +42,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./commands/config.js")).configCommand,
   },
   {
+    name: "exceptions",
+    summary: "list time-boxed exceptions (exceptions list [--format json])",
+    load: async () => (await import("./commands/exceptions.js")).exceptionsCommand,
+  },
+  {
     name: "deploy",
     summary: "show what `sst deploy` creates: policies, rules, workflows (deploy plan)",
     load: async () => (await import("./commands/deploy.js")).deployCommand,

@@ -10,6 +10,7 @@ import { SqliteCorrelationStore } from "../../core/correlation/sqlite.js";
 import { ec2Describer } from "../../core/detections/describe-ec2.js";
 import { createDetectionEngine } from "../../core/detections/engine.js";
 import { correlationBaselines } from "../../core/enrich/baselines.js";
+import { exceptionsApi } from "../../core/exceptions/api.js";
 import type { Logger } from "../../core/log.js";
 import type { HealthResponse } from "../../core/model/api.js";
 import type { RemediationMode } from "../../core/model/incident.js";
@@ -232,6 +233,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       intake: createInboxIntake(inbox, { bounds: intakeBounds(config.runtime) }),
       intakeTokens: intakeTokens(options.env.RIPOSTE_INTAKE_TOKEN, "RIPOSTE_INTAKE_TOKEN", dashboardTokens),
       decideApproval: (decision) => decideApproval(decision, workflows.deps),
+      exceptions: exceptionsApi(workflows.deps),
       executions: storeExecutionReader(store, (arn) => {
         try {
           return workflows.interpreter.describeStateMachine(arn).definition;

@@ -28,6 +28,7 @@ export interface LocalServerOptions {
   /** The only tokens `POST /api/events` accepts (RIPOSTE_INTAKE_TOKEN); none: intake refused. */
   intakeTokens?: ApiOptions["intakeTokens"];
   decideApproval?: ApiOptions["decideApproval"];
+  exceptions?: ApiOptions["exceptions"];
   executions?: ApiOptions["executions"];
   slack?: ApiOptions["slack"];
   /** `GET /api/health`; by default: ok, this version, the start time and `remediation`. */
@@ -88,6 +89,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     intakeTokens: options.intakeTokens,
     decideApproval: options.decideApproval,
     executions: options.executions,
+    exceptions: options.exceptions,
     slack: options.slack,
     allowedOrigins: options.allowedOrigins,
     limits: options.limits,

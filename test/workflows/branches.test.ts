@@ -2,6 +2,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { decideApproval } from "../../core/approval/decide.js";
 import type { ConfigInput } from "../../core/config/schema.js";
 import { CATEGORIES, type Category } from "../../core/model/catalog.js";
+import type { ExceptionRecord } from "../../core/model/exception.js";
 import type { HistoryEvent } from "../../core/model/history.js";
 import type { IncidentStatus } from "../../core/model/status.js";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.js";
@@ -120,6 +121,37 @@ describe.each(CATEGORIES)("the %s workflow", (category) => {
     expect(run.incident.transitions.at(-1)?.reason).toMatch(/below the remediation threshold 90/);
     expect(run.incident.actions).toEqual([]);
     expect(slackThread(run.incidentId).top).toBeDefined();
+  });
+
+  it("covered by a time-boxed exception: SUPPRESSED at once, naming it, without a notice or a remediation", async () => {
+    const h = harness();
+    await h.store.putException({
+      id: `slk-${category}`,
+      detection: finding.detection as ExceptionRecord["detection"],
+      scope: finding.principal
+        ? { kind: "principal", value: finding.principal }
+        : { kind: "resource", value: finding.resource },
+      owner: "U0APPROVER",
+      reason: "expected during the migration",
+      createdAt: "2026-03-10T00:00:00Z",
+      expiresAt: "2026-03-11T00:00:00Z",
+      createdBy: "slack:U0APPROVER",
+      source: "slack",
+    });
+
+    const run = await h.run(finding);
+
+    expect(run.execution.status).toBe("SUCCEEDED");
+    expect(run.execution.output).toEqual({
+      incidentId: run.incidentId,
+      status: "SUPPRESSED",
+      exceptionId: `slk-${category}`,
+    });
+    expect(run.states).toEqual(["Open the incident", "Already being handled?", "Suppressed by an exception"]);
+    expect(statuses(run)).toEqual(["NEW", "SUPPRESSED"]);
+    expect(run.incident.suppressedBy?.exceptionId).toBe(`slk-${category}`);
+    expect(run.incident.actions).toEqual([]);
+    expect(slackThread(run.incidentId).top).toBeUndefined();
   });
 
   it("below the dismissal threshold: dismissed without a notice", async () => {

@@ -3,6 +3,7 @@ import type { JSX } from "solid-js";
 import { Layout } from "./components/Layout.js";
 import { type AppContextValue, type AppDeps, AppProvider } from "./context.js";
 import { AuditPage } from "./pages/AuditPage.js";
+import { ExceptionsPage } from "./pages/ExceptionsPage.js";
 import { IncidentPage } from "./pages/IncidentPage.js";
 import { IncidentsPage } from "./pages/IncidentsPage.js";
 import { NotFoundPage } from "./pages/NotFoundPage.js";
@@ -16,6 +17,7 @@ function routes(): JSX.Element {
       <Route path="/incidents/:id" component={IncidentPage} />
       <Route path="/overview" component={OverviewPage} />
       <Route path="/audit" component={AuditPage} />
+      <Route path="/exceptions" component={ExceptionsPage} />
       <Route path="/settings" component={SettingsPage} />
       <Route path="*" component={NotFoundPage} />
     </>

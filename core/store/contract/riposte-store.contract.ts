@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { ExceptionRecord } from "../../model/exception.js";
 import type { IncidentStatus } from "../../model/status.js";
 import type { RiposteStore, StoreChange } from "../ports.js";
 import { summarize } from "../summary.js";
@@ -589,6 +590,68 @@ export function describeRiposteStoreContract(
       expect(before[1]).toEqual(decided.approval);
       expect(after.map((approval) => approval.id)).toEqual(["ap-r1"]);
       expect(cleared).toEqual({ ...pending("ap-r2", at(2)), status: "approved", result, via: "slack" });
+    });
+  });
+
+  describe(`${label}: exceptions`, () => {
+    const exception = (id: string, expiresAt: string, overrides: Partial<ExceptionRecord> = {}): ExceptionRecord => ({
+      id,
+      detection: "sg-ssh-open-world",
+      scope: { kind: "principal", value: `arn:aws:iam::123456789012:user/${HOSTILE_TEXT}` },
+      owner: "platform-team",
+      reason: HOSTILE_TEXT,
+      createdAt: at(0),
+      expiresAt,
+      createdBy: "slack:U0APPROVER",
+      source: "slack",
+      ...overrides,
+    });
+
+    it("stores an exception once and returns the stored one on a duplicate", async () => {
+      const { store, peer, close } = await open();
+      const original = exception("ex-1", at(30), { scope: { kind: "tag", key: "team", value: "" } });
+
+      const first = await store.putException(original);
+      const second = await peer().putException({ ...original, owner: "someone else" });
+      const read = await store.getException("ex-1");
+      const missing = await store.getException("ex-none");
+      await close();
+
+      expect(first).toEqual({ exception: original, created: true });
+      expect(second).toEqual({ exception: original, created: false });
+      expect(read).toEqual(original);
+      expect(missing).toBeUndefined();
+    });
+
+    it("lists the latest expiry first, and only those holding at a time when asked", async () => {
+      const { store, close } = await open();
+      await store.putException(exception("ex-early", at(10)));
+      await store.putException(exception("ex-late", at(50), { source: "dashboard", createdBy: "dashboard:alice" }));
+      await store.putException(exception("ex-mid", at(30), { scope: { kind: "cidr", value: "203.0.113.0/24" } }));
+
+      const all = await store.listExceptions();
+      const holding = await store.listExceptions({ activeAt: at(30) });
+      await close();
+
+      expect(all.map((item) => item.id)).toEqual(["ex-late", "ex-mid", "ex-early"]);
+      // An exception holds until its expiry, exclusive.
+      expect(holding.map((item) => item.id)).toEqual(["ex-late"]);
+    });
+
+    it("marks an expiry announced exactly once, also across handles", async () => {
+      const { store, peer, close } = await open();
+      await store.putException(exception("ex-1", at(10)));
+
+      const first = await store.markExceptionAnnounced("ex-1", at(11));
+      const again = await peer().markExceptionAnnounced("ex-1", at(12));
+      const unknown = await store.markExceptionAnnounced("ex-none", at(12));
+      const read = await store.getException("ex-1");
+      await close();
+
+      expect(first).toEqual({ applied: true });
+      expect(again).toEqual({ applied: false });
+      expect(unknown).toEqual({ applied: false });
+      expect(read).toEqual({ ...exception("ex-1", at(10)), expiryAnnouncedAt: at(11) });
     });
   });
 }

@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
  *   audit entry     INCIDENT#<id>        AUDIT#<at>#<seq>           oldest first by sort key
  *   approval        APPROVAL#<id>        APPROVAL                   `expiresAt` TTL after it is useless
  *   ws connection   CONNECTIONS          CONNECTION#<id>            `expiresAt` TTL (API Gateway: 2 h max)
+ *   exception       EXCEPTIONS           EXCEPTION#<id>             `doc` (JSON); `expiresAt` TTL a retention after expiry
  *   correlation     CORR#… CORRSET#… CORRTIMER#… CORRDUE#<n>  see `correlation.ts` (event-time expiry + TTL)
  *
  * Global secondary indexes, all ranged by `listSk` = `<createdAt>#<id>` (newest first when read
@@ -44,6 +45,9 @@ export const PENDING_APPROVALS = "APPROVALS#pending";
 /** Decided approvals whose decision the waiting workflow has not taken yet (the resume record). */
 export const APPROVALS_TO_RESUME = "APPROVALS#resume";
 export const ALL_INCIDENTS = "INCIDENTS";
+/** One partition for every exception: a handful, created by people, read whole by each open task. */
+export const EXCEPTIONS_PK = "EXCEPTIONS";
+export const EXCEPTION_SK_PREFIX = "EXCEPTION#";
 
 /**
  * Partitions per hot index key. 16 × DynamoDB's 1,000 WCU/s per partition is far above a storm of
@@ -66,6 +70,7 @@ export const shardPartitions = (base: string) => [base, ...Array.from({ length: 
 
 export const incidentPk = (id: string) => `INCIDENT#${id}`;
 export const approvalPk = (id: string) => `APPROVAL#${id}`;
+export const exceptionSk = (id: string) => `${EXCEPTION_SK_PREFIX}${id}`;
 export const evidenceSk = (index: number) => `${EVIDENCE_SK_PREFIX}${String(index).padStart(4, "0")}`;
 export const listSk = (createdAt: string, id: string) => `${createdAt}#${id}`;
 export const statusKey = (status: string) => `STATUS#${status}`;

@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { NotFound } from "../../errors.js";
 import type { Logger } from "../../log.js";
+import type { ExceptionRecord } from "../../model/exception.js";
 import type { Incident, IncidentSummary } from "../../model/incident.js";
 import type { IncidentStatus } from "../../model/status.js";
 import type { ApprovalResult } from "../../model/tasks.js";
@@ -29,7 +30,7 @@ import type {
   TransitionMeta,
 } from "../ports.js";
 import { matchesQuery } from "../summary.js";
-import { applyPatch, applyTransition, decidedApproval } from "../writes.js";
+import { applyPatch, applyTransition, decidedApproval, listedExceptions } from "../writes.js";
 import { asStoreError, isConditionFailure } from "./errors.js";
 import { type Item, incidentFromItems, incidentItem, incidentToItems, summaryFromItem } from "./items.js";
 import {
@@ -37,6 +38,9 @@ import {
   APPROVALS_TO_RESUME,
   AUDIT_SK_PREFIX,
   approvalPk,
+  EXCEPTION_SK_PREFIX,
+  EXCEPTIONS_PK,
+  exceptionSk,
   INCIDENT_SK,
   incidentPk,
   listSk,
@@ -53,6 +57,8 @@ export interface DynamoStoreOptions {
   maxWriteAttempts?: number;
   /** Approval items expire (TTL) this long after the approval itself, once their token is useless. */
   approvalRetentionSeconds?: number;
+  /** Exception items expire (TTL) this long after the exception, kept meanwhile for listings and audits. */
+  exceptionRetentionSeconds?: number;
 }
 
 const BATCH_WRITE_SIZE = 25;
@@ -69,6 +75,7 @@ export class DynamoStore implements RiposteStore {
   private readonly changes: ChangeEmitter;
   private readonly maxAttempts: number;
   private readonly approvalRetention: number;
+  private readonly exceptionRetention: number;
   private auditSequence = 0;
 
   constructor(options: DynamoStoreOptions) {
@@ -79,6 +86,7 @@ export class DynamoStore implements RiposteStore {
     this.changes = new ChangeEmitter(options.logger);
     this.maxAttempts = options.maxWriteAttempts ?? 50;
     this.approvalRetention = options.approvalRetentionSeconds ?? 30 * 24 * 3600;
+    this.exceptionRetention = options.exceptionRetentionSeconds ?? 400 * 24 * 3600;
   }
 
   subscribe(listener: ChangeListener) {
@@ -385,6 +393,77 @@ export class DynamoStore implements RiposteStore {
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw asStoreError(error); // already cleared: nothing to do
+    }
+  }
+
+  async putException(exception: ExceptionRecord) {
+    const expiresAt = Math.floor(Date.parse(exception.expiresAt) / 1000);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: EXCEPTIONS_PK,
+            sk: exceptionSk(exception.id),
+            type: "exception",
+            doc: JSON.stringify(exception),
+            ...(Number.isFinite(expiresAt) ? { expiresAt: expiresAt + this.exceptionRetention } : {}),
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return { exception: structuredClone(exception), created: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw asStoreError(error);
+      const stored = await this.getException(exception.id);
+      if (!stored) throw error;
+      return { exception: stored, created: false };
+    }
+  }
+
+  async getException(id: string) {
+    const { Item } = await this.send(() =>
+      this.doc.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: { pk: EXCEPTIONS_PK, sk: exceptionSk(id) },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item ? (JSON.parse(Item.doc as string) as ExceptionRecord) : undefined;
+  }
+
+  async listExceptions(filter: { activeAt?: string } = {}) {
+    const items = await this.queryAll({
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": EXCEPTIONS_PK, ":prefix": EXCEPTION_SK_PREFIX },
+      ConsistentRead: true,
+    });
+    return listedExceptions(
+      items.map((item) => JSON.parse(item.doc as string) as ExceptionRecord),
+      filter,
+    );
+  }
+
+  async markExceptionAnnounced(id: string, at: string) {
+    const current = await this.getException(id);
+    if (!current || current.expiryAnnouncedAt) return { applied: false };
+    const announced: ExceptionRecord = { ...current, expiryAnnouncedAt: at };
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: EXCEPTIONS_PK, sk: exceptionSk(id) },
+          UpdateExpression: "SET doc = :announced, announcedAt = :at",
+          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(announcedAt)",
+          ExpressionAttributeValues: { ":announced": JSON.stringify(announced), ":at": at },
+        }),
+      );
+      return { applied: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw asStoreError(error);
+      return { applied: false };
     }
   }
 

@@ -80,6 +80,14 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE approvals ADD COLUMN resume_pending INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX approvals_to_resume ON approvals (created_at, id) WHERE resume_pending = 1;
   `,
+  // 3: time-boxed exceptions (see exceptions.ts).
+  `
+  CREATE TABLE exceptions (
+    id TEXT PRIMARY KEY,
+    expires_at TEXT NOT NULL,
+    body TEXT NOT NULL
+  ) STRICT;
+  `,
 ];
 
 /** Create the file owner-only (it holds approval task tokens) before SQLite opens it. */

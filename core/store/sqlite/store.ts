@@ -1,4 +1,5 @@
 import type { Logger } from "../../log.js";
+import type { ExceptionRecord } from "../../model/exception.js";
 import type { Incident } from "../../model/incident.js";
 import type { IncidentStatus } from "../../model/status.js";
 import type { ApprovalResult } from "../../model/tasks.js";
@@ -17,6 +18,7 @@ import type {
 } from "../ports.js";
 import { SqliteApprovals } from "./approvals.js";
 import { databaseFileIn, type OpenDatabaseOptions, openDatabase, type SqliteDatabase } from "./database.js";
+import { SqliteExceptions } from "./exceptions.js";
 import { SqliteExecutionStore } from "./executions.js";
 import { SqliteIncidents } from "./incidents.js";
 
@@ -40,6 +42,7 @@ export class SqliteStore implements RiposteStore, ExecutionStore {
   private readonly incidents: SqliteIncidents;
   private readonly approvals: SqliteApprovals;
   private readonly executions: SqliteExecutionStore;
+  private readonly exceptions: SqliteExceptions;
 
   constructor(options: SqliteStoreOptions) {
     const file = options.file ?? (options.dataDir ? databaseFileIn(options.dataDir) : undefined);
@@ -50,6 +53,7 @@ export class SqliteStore implements RiposteStore, ExecutionStore {
     this.incidents = new SqliteIncidents(this.db, this.changes);
     this.approvals = new SqliteApprovals(this.db);
     this.executions = new SqliteExecutionStore(this.db);
+    this.exceptions = new SqliteExceptions(this.db);
   }
 
   subscribe(listener: ChangeListener) {
@@ -82,6 +86,22 @@ export class SqliteStore implements RiposteStore, ExecutionStore {
 
   async listAudit(incidentId: string) {
     return this.incidents.listAudit(incidentId);
+  }
+
+  async putException(exception: ExceptionRecord) {
+    return this.exceptions.put(exception);
+  }
+
+  async getException(id: string) {
+    return this.exceptions.get(id);
+  }
+
+  async listExceptions(filter: { activeAt?: string } = {}) {
+    return this.exceptions.list(filter);
+  }
+
+  async markExceptionAnnounced(id: string, at: string) {
+    return this.exceptions.markAnnounced(id, at);
   }
 
   async putApproval(approval: PendingApproval) {

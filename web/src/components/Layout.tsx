@@ -43,6 +43,9 @@ export function Layout(props: RouteSectionProps) {
           <A href="/audit" activeClass="active">
             Audit
           </A>
+          <A href="/exceptions" activeClass="active">
+            Exceptions
+          </A>
           <A href="/settings" activeClass="active">
             Settings
           </A>

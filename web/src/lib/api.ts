@@ -1,11 +1,14 @@
 import type {
   ApprovalRequest,
   ApprovalResponse,
+  ExceptionCreateRequest,
+  ExceptionListResponse,
   HealthResponse,
   IncidentDetailResponse,
   IncidentListResponse,
   StatsResponse,
 } from "../../../core/model/api.js";
+import type { ExceptionRecord } from "../../../core/model/exception.js";
 
 /**
  * The dashboard's REST client, written against `core/model/api.ts`. Every route but health
@@ -62,6 +65,8 @@ export interface ApiClient {
   decide(id: string, request: ApprovalRequest): Promise<ApprovalResponse>;
   exportAudit(id: string, format: AuditFormat): Promise<Blob>;
   stats(signal?: AbortSignal): Promise<StatsResponse>;
+  listExceptions(signal?: AbortSignal): Promise<ExceptionListResponse>;
+  createException(request: ExceptionCreateRequest): Promise<ExceptionRecord>;
 }
 
 export interface ApiClientOptions {
@@ -153,5 +158,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     exportAudit: async (id, format) =>
       (await request("audit export", `${incidentPath(id)}/audit?format=${format}`)).blob(),
     stats: (signal) => json<StatsResponse>("stats", "/api/stats", { signal }),
+    listExceptions: (signal) => json<ExceptionListResponse>("exception list", "/api/exceptions", { signal }),
+    createException: (body) =>
+      json<ExceptionRecord>("exception", "/api/exceptions", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
   };
 }

@@ -17,6 +17,7 @@ const DECIDED = new Set([
   "FAILED",
   "NOTIFIED",
   "RESOLVED",
+  "SUPPRESSED",
 ]);
 /** How many incidents' decisions are loaded for search; the page says when there are more. */
 export const DECISION_LIMIT = 300;

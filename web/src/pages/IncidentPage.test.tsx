@@ -185,6 +185,30 @@ describe("IncidentPage", () => {
     expect(within(panel).getByRole("button", { name: "Approve" })).toBeEnabled();
   });
 
+  it("shows a SUPPRESSED incident with the exception that covered it, its text as text", async () => {
+    const value = incident({
+      id: "inc-suppressed",
+      title: "SSH opened to the world on sg-dev",
+      status: "SUPPRESSED",
+      suppressedBy: {
+        exceptionId: "slk-0123456789abcdef",
+        owner: "U0APPROVER",
+        reason: PAYLOAD,
+        expiresAt: "2026-03-11T14:30:00.000Z",
+        scope: { kind: "principal", value: "arn:aws:iam::123456789012:user/alice" },
+      },
+    });
+    renderApp({ path: "/incidents/inc-suppressed", details: [detailResponse(value, ["Open the incident"])] });
+
+    expect(await screen.findByRole("heading", { name: value.title, level: 1 })).toBeInTheDocument();
+    const notice = screen.getByRole("region", { name: "Suppressed by exception" });
+    expect(within(notice).getByText("slk-0123456789abcdef")).toBeInTheDocument();
+    expect(notice.textContent).toContain("principal arn:aws:iam::123456789012:user/alice");
+    expect(within(notice).getByText(PAYLOAD)).toBeInTheDocument();
+    expect(document.querySelector('.badge[data-status="SUPPRESSED"]')?.textContent).toBe("suppressed");
+    expect(document.querySelector("main img, main script")).toBeNull();
+  });
+
   it("says when the incident does not exist", async () => {
     renderApp({ path: "/incidents/nope" });
 

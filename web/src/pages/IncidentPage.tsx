@@ -11,6 +11,7 @@ import { ExecutionTimeline } from "../components/incident/ExecutionTimeline.js";
 import { ApprovalsList, TransitionsList } from "../components/incident/Records.js";
 import { ScoreBreakdown } from "../components/incident/ScoreBreakdown.js";
 import { StateMachineGraph } from "../components/incident/StateMachineGraph.js";
+import { SuppressedNotice } from "../components/incident/SuppressedNotice.js";
 import { JsonBlock } from "../components/JsonBlock.js";
 import { useApp } from "../context.js";
 import { ApiNotFound } from "../lib/api.js";
@@ -172,6 +173,9 @@ export function IncidentPage() {
                   void load(current().id);
                 }}
               />
+            </Show>
+            <Show when={current().suppressedBy}>
+              {(suppression) => <SuppressedNotice suppression={suppression()} />}
             </Show>
             <p class="summary">{current().summary}</p>
 

@@ -4,6 +4,7 @@ import type {
   IncidentDetailResponse,
   StatsResponse,
 } from "../../../core/model/api.js";
+import type { ExceptionRecord } from "../../../core/model/exception.js";
 import type { Incident, IncidentSummary } from "../../../core/model/incident.js";
 import type { LiveMessage } from "../../../core/model/messages.js";
 import { summarize } from "../../../core/store/summary.js";
@@ -21,12 +22,16 @@ export interface FakeServerOptions {
   stats?: StatsResponse;
   /** Findings the server set aside (health counts; listed to a token holder). */
   deadLetters?: DeadLetterSummary[];
+  exceptions?: ExceptionRecord[];
 }
 
 export interface FakeServer {
   fetch: typeof fetch;
   requests: { method: string; path: string; auth?: string; body?: unknown }[];
   approvals: { id: string; request: ApprovalRequest }[];
+  /** Exceptions listed by GET /api/exceptions; POST appends to it (or answers `exceptionError`). */
+  exceptions: ExceptionRecord[];
+  exceptionError?: { status: number; error: string };
   summaries: IncidentSummary[];
   details: Map<string, IncidentDetailResponse>;
   /** Make the next calls fail as if the server were down (true) or answer again (false). */
@@ -41,6 +46,7 @@ export function createFakeServer(options: FakeServerOptions = {}): FakeServer {
   const server: FakeServer = {
     requests: [],
     approvals: [],
+    exceptions: [...(options.exceptions ?? [])],
     summaries: [...(options.summaries ?? [])],
     details: new Map((options.details ?? []).map((detail) => [detail.incident.id, detail])),
     down: false,
@@ -80,6 +86,20 @@ export function createFakeServer(options: FakeServerOptions = {}): FakeServer {
         return json(200, { items, nextCursor: start + limit < all.length ? String(start + limit) : undefined });
       }
       if (url.pathname === "/api/stats" && options.stats) return json(200, options.stats);
+      if (url.pathname === "/api/exceptions" && method === "GET") return json(200, { items: server.exceptions });
+      if (url.pathname === "/api/exceptions" && method === "POST") {
+        if (server.exceptionError) return json(server.exceptionError.status, { error: server.exceptionError.error });
+        const created: ExceptionRecord = {
+          id: `dsh-${server.exceptions.length + 1}`,
+          ...body,
+          owner: body.owner ?? "dashboard",
+          createdAt: "2026-03-01T10:10:00Z",
+          createdBy: "dashboard:dashboard",
+          source: "dashboard",
+        };
+        server.exceptions.push(created);
+        return json(201, created);
+      }
       const match = /^\/api\/incidents\/([^/]+)(\/approval|\/audit)?$/.exec(url.pathname);
       if (match) {
         const id = decodeURIComponent(match[1]!);
