@@ -57,6 +57,8 @@ export const REMEDIATION_ACTION_IDS = [
   "ec2-stop-instances",
   /** UpdateFunctionUrlConfig AuthType=AWS_IAM on the public function URL. */
   "lambda-url-require-iam",
+  /** EnableSecurityHub (no default standards) and BatchEnableStandards for exactly the standards disabled. */
+  "securityhub-enable",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

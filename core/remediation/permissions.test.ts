@@ -45,10 +45,16 @@ import {
   GetPublicAccessBlockCommand,
 } from "@aws-sdk/client-s3";
 import { GetPublicAccessBlockCommand as GetAccountBlockCommand } from "@aws-sdk/client-s3-control";
+import {
+  DescribeHubCommand,
+  GetEnabledStandardsCommand,
+  ListTagsForResourceCommand as ListSecurityHubTagsCommand,
+} from "@aws-sdk/client-securityhub";
 import { GetIPSetCommand } from "@aws-sdk/client-wafv2";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { config, declaredIncident, incident } from "../../test/remediation/fixtures.js";
 import { mockAws, runPlanned } from "../../test/remediation/mock-aws.js";
+import { awsError } from "../../test/remediation/run-action.js";
 import { silentLogger } from "../log.js";
 import { REMEDIATION_ACTION_IDS, type RemediationActionId } from "../model/actions.js";
 import { MemoryStore } from "../store/memory.js";
@@ -82,6 +88,9 @@ const IAM_PREFIX: Record<string, string> = {
   kms: "kms",
   rds: "rds",
   lambda: "lambda",
+  securityhub: "securityhub",
+  events: "events",
+  route53domains: "route53domains",
 };
 
 const IAM_NAME_EXCEPTIONS: Record<string, string> = {
@@ -319,6 +328,29 @@ const SCENARIOS: Record<
           FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:orders:live",
         });
         aws.lambda.on(ListLambdaTagsCommand).resolves({ Tags: {} });
+      },
+    },
+  ],
+  "securityhub-enable": [
+    {
+      incident: incident("securityhub-disabled", {
+        eventName: "BatchDisableStandards",
+        standardsSubscriptionArns: [
+          "arn:aws:securityhub:us-east-1:123456789012:subscription/aws-foundational-security-best-practices/v/1.0.0",
+        ],
+      }),
+      mock: () => {
+        aws.securityhub
+          .on(DescribeHubCommand)
+          .resolves({ HubArn: "arn:aws:securityhub:us-east-1:123456789012:hub/default" });
+        aws.securityhub.on(ListSecurityHubTagsCommand).resolves({ Tags: {} });
+        aws.securityhub.on(GetEnabledStandardsCommand).resolves({ StandardsSubscriptions: [] });
+      },
+    },
+    {
+      incident: incident("securityhub-disabled", { eventName: "DisableSecurityHub", standardsSubscriptionArns: [] }),
+      mock: () => {
+        aws.securityhub.on(DescribeHubCommand).rejects(awsError("InvalidAccessException"));
       },
     },
   ],

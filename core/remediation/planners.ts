@@ -22,6 +22,7 @@ import { blockAccountPublicAccessPlanner, blockBucketPublicAccessPlanner } from 
 import { enableVersioningPlanner } from "./actions/s3-versioning.plan.js";
 import { deleteWebsitePlanner } from "./actions/s3-website.plan.js";
 import { revokeSgRulesPlanner } from "./actions/security-group.plan.js";
+import { enableSecurityHubPlanner } from "./actions/securityhub.plan.js";
 import { wafBlockIpPlanner } from "./actions/waf.plan.js";
 import { type AnyPlanner, erasePlanner } from "./types.js";
 
@@ -57,6 +58,7 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "nacl-delete-allow-all-entry": erasePlanner(deleteAllowAllEntryPlanner),
   "ec2-stop-instances": erasePlanner(stopInstancesPlanner),
   "lambda-url-require-iam": erasePlanner(requireIamOnUrlPlanner),
+  "securityhub-enable": erasePlanner(enableSecurityHubPlanner),
 };
 
 /** Whether `id` names a remediation action. */

@@ -21,6 +21,7 @@ import { blockAccountPublicAccess, blockBucketPublicAccess } from "./actions/s3-
 import { enableVersioning } from "./actions/s3-versioning.js";
 import { deleteWebsite } from "./actions/s3-website.js";
 import { revokeSgRules } from "./actions/security-group.js";
+import { enableSecurityHub } from "./actions/securityhub.js";
 import { wafBlockIp } from "./actions/waf.js";
 import { isActionId, unknownAction } from "./planners.js";
 import { type AnyAction, eraseAction } from "./types.js";
@@ -57,6 +58,7 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "nacl-delete-allow-all-entry": eraseAction(deleteAllowAllEntry),
   "ec2-stop-instances": eraseAction(stopInstances),
   "lambda-url-require-iam": eraseAction(requireIamOnUrl),
+  "securityhub-enable": eraseAction(enableSecurityHub),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

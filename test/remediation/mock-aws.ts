@@ -1,13 +1,16 @@
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { GuardDutyClient } from "@aws-sdk/client-guardduty";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { RDSClient } from "@aws-sdk/client-rds";
+import { Route53DomainsClient } from "@aws-sdk/client-route-53-domains";
 import { S3Client } from "@aws-sdk/client-s3";
 import { S3ControlClient } from "@aws-sdk/client-s3-control";
+import { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { STSClient } from "@aws-sdk/client-sts";
 import { WAFV2Client } from "@aws-sdk/client-wafv2";
 import { mockClient } from "aws-sdk-client-mock";
@@ -41,6 +44,9 @@ export function mockAws() {
     kms: mockClient(KMSClient),
     rds: mockClient(RDSClient),
     lambda: mockClient(LambdaClient),
+    securityhub: mockClient(SecurityHubClient),
+    events: mockClient(EventBridgeClient),
+    route53domains: mockClient(Route53DomainsClient),
   };
   return {
     ...mocks,

@@ -28,6 +28,12 @@ import {
   RevokeSecurityGroupIngressCommand,
   StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
+import {
+  DescribeRuleCommand,
+  EnableRuleCommand,
+  ListTagsForResourceCommand as ListEventsTagsCommand,
+  PutRuleCommand,
+} from "@aws-sdk/client-eventbridge";
 import { GetDetectorCommand, ListDetectorsCommand, UpdateDetectorCommand } from "@aws-sdk/client-guardduty";
 import {
   DeleteUserPolicyCommand,
@@ -65,6 +71,12 @@ import {
   ModifyDBSnapshotAttributeCommand,
 } from "@aws-sdk/client-rds";
 import {
+  CancelDomainTransferToAnotherAwsAccountCommand,
+  EnableDomainTransferLockCommand,
+  GetDomainDetailCommand,
+  ListOperationsCommand,
+} from "@aws-sdk/client-route-53-domains";
+import {
   DeleteBucketCorsCommand,
   DeleteBucketPolicyCommand,
   DeleteBucketWebsiteCommand,
@@ -88,6 +100,13 @@ import {
   GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
   PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand,
 } from "@aws-sdk/client-s3-control";
+import {
+  BatchEnableStandardsCommand,
+  DescribeHubCommand,
+  EnableSecurityHubCommand,
+  GetEnabledStandardsCommand,
+  ListTagsForResourceCommand as ListSecurityHubTagsCommand,
+} from "@aws-sdk/client-securityhub";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { GetIPSetCommand, UpdateIPSetCommand } from "@aws-sdk/client-wafv2";
 
@@ -233,6 +252,28 @@ export const OPERATIONS = {
     GetFunctionUrlConfig: read(GetFunctionUrlConfigCommand, "lambda:GetFunctionUrlConfig"),
     ListTags: read(ListLambdaTagsCommand, "lambda:ListTags"),
     UpdateFunctionUrlConfig: write(UpdateFunctionUrlConfigCommand, "lambda:UpdateFunctionUrlConfig"),
+  },
+  securityhub: {
+    DescribeHub: read(DescribeHubCommand, "securityhub:DescribeHub"),
+    GetEnabledStandards: read(GetEnabledStandardsCommand, "securityhub:GetEnabledStandards"),
+    ListTagsForResource: read(ListSecurityHubTagsCommand, "securityhub:ListTagsForResource"),
+    EnableSecurityHub: write(EnableSecurityHubCommand, "securityhub:EnableSecurityHub"),
+    BatchEnableStandards: write(BatchEnableStandardsCommand, "securityhub:BatchEnableStandards"),
+  },
+  events: {
+    DescribeRule: read(DescribeRuleCommand, "events:DescribeRule"),
+    ListTagsForResource: read(ListEventsTagsCommand, "events:ListTagsForResource"),
+    EnableRule: write(EnableRuleCommand, "events:EnableRule"),
+    PutRule: write(PutRuleCommand, "events:PutRule"),
+  },
+  route53domains: {
+    GetDomainDetail: read(GetDomainDetailCommand, "route53domains:GetDomainDetail"),
+    ListOperations: read(ListOperationsCommand, "route53domains:ListOperations"),
+    EnableDomainTransferLock: write(EnableDomainTransferLockCommand, "route53domains:EnableDomainTransferLock"),
+    CancelDomainTransferToAnotherAwsAccount: write(
+      CancelDomainTransferToAnotherAwsAccountCommand,
+      "route53domains:CancelDomainTransferToAnotherAwsAccount",
+    ),
   },
 } as const satisfies Record<string, Record<string, Operation>>;
 
