@@ -59,6 +59,8 @@ export const REMEDIATION_ACTION_IDS = [
   "lambda-url-require-iam",
   /** EnableSecurityHub (no default standards) and BatchEnableStandards for exactly the standards disabled. */
   "securityhub-enable",
+  /** EnableRule (or PutRule in its declared state) on one of Riposte's own disabled EventBridge rules. */
+  "eventbridge-enable-rule",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

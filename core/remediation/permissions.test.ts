@@ -15,6 +15,7 @@ import {
   DescribeSnapshotsCommand,
   GetEbsEncryptionByDefaultCommand,
 } from "@aws-sdk/client-ec2";
+import { DescribeRuleCommand, ListTagsForResourceCommand as ListEventsTagsCommand } from "@aws-sdk/client-eventbridge";
 import { GetDetectorCommand, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
 import {
   GetAccessKeyLastUsedCommand,
@@ -354,6 +355,20 @@ const SCENARIOS: Record<
       },
     },
   ],
+  "eventbridge-enable-rule": ["prod-riposte-sg-ssh-open-world", "prod-riposte-access-key-anomalous-use"].map(
+    (ruleName) => ({
+      incident: incident("eventbridge-rule-disabled", { eventName: "DisableRule", ruleName, eventBusName: "default" }),
+      mock: () => {
+        aws.events.on(DescribeRuleCommand).resolves({
+          Name: ruleName,
+          Arn: `arn:aws:events:us-east-1:123456789012:rule/${ruleName}`,
+          EventPattern: '{"source":["aws.ec2"]}',
+          State: "DISABLED",
+        });
+        aws.events.on(ListEventsTagsCommand).resolves({ Tags: [] });
+      },
+    }),
+  ),
   "cloudtrail-start-logging": [
     {
       incident: incident("cloudtrail-tampering", { eventName: "StopLogging", trailName: "trail-1" }),

@@ -5,6 +5,7 @@ import { startRecorderPlanner } from "./actions/config-recorder.plan.js";
 import { enableEbsDefaultEncryptionPlanner } from "./actions/ebs-encryption.plan.js";
 import { unshareImagePlanner, unshareSnapshotPlanner } from "./actions/ec2-sharing.plan.js";
 import { stopInstancesPlanner } from "./actions/ec2-stop.plan.js";
+import { enableRulePlanner } from "./actions/eventbridge-rule.plan.js";
 import { enableDetectorPlanner } from "./actions/guardduty-detector.plan.js";
 import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
 import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-policies.plan.js";
@@ -59,6 +60,7 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "ec2-stop-instances": erasePlanner(stopInstancesPlanner),
   "lambda-url-require-iam": erasePlanner(requireIamOnUrlPlanner),
   "securityhub-enable": erasePlanner(enableSecurityHubPlanner),
+  "eventbridge-enable-rule": erasePlanner(enableRulePlanner),
 };
 
 /** Whether `id` names a remediation action. */

@@ -4,6 +4,7 @@ import { startRecorder } from "./actions/config-recorder.js";
 import { enableEbsDefaultEncryption } from "./actions/ebs-encryption.js";
 import { unshareImage, unshareSnapshot } from "./actions/ec2-sharing.js";
 import { stopInstances } from "./actions/ec2-stop.js";
+import { enableRule } from "./actions/eventbridge-rule.js";
 import { enableDetector } from "./actions/guardduty-detector.js";
 import { deactivateAccessKey } from "./actions/iam-access-key.js";
 import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
@@ -59,6 +60,7 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "ec2-stop-instances": eraseAction(stopInstances),
   "lambda-url-require-iam": eraseAction(requireIamOnUrl),
   "securityhub-enable": eraseAction(enableSecurityHub),
+  "eventbridge-enable-rule": eraseAction(enableRule),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

@@ -1,7 +1,5 @@
 import {
-  BatchEnableStandardsCommand,
   DescribeHubCommand,
-  EnableSecurityHubCommand,
   GetEnabledStandardsCommand,
   ListTagsForResourceCommand,
 } from "@aws-sdk/client-securityhub";
