@@ -61,6 +61,8 @@ export const REMEDIATION_ACTION_IDS = [
   "securityhub-enable",
   /** EnableRule (or PutRule in its declared state) on one of Riposte's own disabled EventBridge rules. */
   "eventbridge-enable-rule",
+  /** CancelDomainTransferToAnotherAwsAccount (a transfer pending) then EnableDomainTransferLock. */
+  "route53-domain-relock",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

@@ -35,6 +35,11 @@ import {
   DescribeDBSnapshotsCommand,
 } from "@aws-sdk/client-rds";
 import {
+  GetDomainDetailCommand,
+  ListOperationsCommand,
+  ListTagsForDomainCommand,
+} from "@aws-sdk/client-route-53-domains";
+import {
   GetBucketAclCommand,
   GetBucketCorsCommand,
   GetBucketPolicyCommand,
@@ -369,6 +374,22 @@ const SCENARIOS: Record<
       },
     }),
   ),
+  "route53-domain-relock": [
+    {
+      incident: incident("route53-domain-transfer", {
+        eventName: "TransferDomainToAnotherAwsAccount",
+        domainName: "example.com",
+        targetAccountId: "210987654321",
+      }),
+      mock: () => {
+        aws.route53domains.on(GetDomainDetailCommand).resolves({ DomainName: "example.com", StatusList: [] });
+        aws.route53domains.on(ListTagsForDomainCommand).resolves({ TagList: [] });
+        aws.route53domains
+          .on(ListOperationsCommand)
+          .resolves({ Operations: [{ DomainName: "example.com", Status: "IN_PROGRESS" }] as never });
+      },
+    },
+  ],
   "cloudtrail-start-logging": [
     {
       incident: incident("cloudtrail-tampering", { eventName: "StopLogging", trailName: "trail-1" }),

@@ -16,6 +16,7 @@ import { naclDenyIpPlanner } from "./actions/nacl.plan.js";
 import { deleteAllowAllEntryPlanner } from "./actions/nacl-allow-all.plan.js";
 import { enableDeletionProtectionPlanner } from "./actions/rds-protection.plan.js";
 import { unshareRdsSnapshotPlanner } from "./actions/rds-snapshot-sharing.plan.js";
+import { relockDomainPlanner } from "./actions/route53-domain.plan.js";
 import { privateBucketAclPlanner, privateObjectAclPlanner } from "./actions/s3-acl.plan.js";
 import { restrictCorsPlanner } from "./actions/s3-cors.plan.js";
 import { removePublicPolicyPlanner } from "./actions/s3-policy.plan.js";
@@ -61,6 +62,7 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "lambda-url-require-iam": erasePlanner(requireIamOnUrlPlanner),
   "securityhub-enable": erasePlanner(enableSecurityHubPlanner),
   "eventbridge-enable-rule": erasePlanner(enableRulePlanner),
+  "route53-domain-relock": erasePlanner(relockDomainPlanner),
 };
 
 /** Whether `id` names a remediation action. */

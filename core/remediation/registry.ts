@@ -15,6 +15,7 @@ import { naclDenyIp } from "./actions/nacl.js";
 import { deleteAllowAllEntry } from "./actions/nacl-allow-all.js";
 import { enableDeletionProtection } from "./actions/rds-protection.js";
 import { unshareRdsSnapshot } from "./actions/rds-snapshot-sharing.js";
+import { relockDomain } from "./actions/route53-domain.js";
 import { privateBucketAcl, privateObjectAcl } from "./actions/s3-acl.js";
 import { restrictCors } from "./actions/s3-cors.js";
 import { removePublicPolicy } from "./actions/s3-policy.js";
@@ -61,6 +62,7 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "lambda-url-require-iam": eraseAction(requireIamOnUrl),
   "securityhub-enable": eraseAction(enableSecurityHub),
   "eventbridge-enable-rule": eraseAction(enableRule),
+  "route53-domain-relock": eraseAction(relockDomain),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

@@ -75,6 +75,7 @@ import {
   EnableDomainTransferLockCommand,
   GetDomainDetailCommand,
   ListOperationsCommand,
+  ListTagsForDomainCommand,
 } from "@aws-sdk/client-route-53-domains";
 import {
   DeleteBucketCorsCommand,
@@ -269,6 +270,7 @@ export const OPERATIONS = {
   route53domains: {
     GetDomainDetail: read(GetDomainDetailCommand, "route53domains:GetDomainDetail"),
     ListOperations: read(ListOperationsCommand, "route53domains:ListOperations"),
+    ListTagsForDomain: read(ListTagsForDomainCommand, "route53domains:ListTagsForDomain"),
     EnableDomainTransferLock: write(EnableDomainTransferLockCommand, "route53domains:EnableDomainTransferLock"),
     CancelDomainTransferToAnotherAwsAccount: write(
       CancelDomainTransferToAnotherAwsAccountCommand,
