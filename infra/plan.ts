@@ -38,6 +38,7 @@ import {
 } from "./regions.js";
 import {
   deployedRules,
+  FORWARD_RULE_ID,
   intakeOnlyDetections,
   ruleArnPatterns,
   ruleName,
@@ -283,7 +284,7 @@ export function deploymentPlan(
       : {}),
     ...(spec.rulesOnly ? { policy: rulesQueuePolicy(queueArn(deployTime(`${spec.logicalName}.name`)), patterns) } : {}),
   }));
-  const forwardName = ruleName(stage, "forward");
+  const forwardName = ruleName(stage, FORWARD_RULE_ID);
   for (const watched of regions) {
     const name = `Forward${watched.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}DeadLetters`;
     queues.push({

@@ -1,10 +1,9 @@
 import type { RiposteConfig } from "../core/config/schema.js";
-import { eventBridgeRules } from "../core/detections/rules.js";
+import { eventBridgeRules, selectsReadOnlyCalls, wantsReadOnlyEvents } from "../core/detections/rules.js";
 import type { EventPattern } from "../core/detections/types.js";
 import type { Category, DetectionId } from "../core/model/catalog.js";
-import { TOOL_RULE_MARKER } from "../core/model/rule-names.js";
+import { FORWARD_RULE_ID, TOOL_RULE_MARKER } from "../core/model/rule-names.js";
 import { compilePattern } from "../core/patterns/compile.js";
-import { matches } from "../core/patterns/match.js";
 import { pascalCase, stageName } from "./names.js";
 
 /**
@@ -65,45 +64,8 @@ function checkedPattern(detection: DetectionId, pattern: EventPattern): string {
   return text;
 }
 
-/**
- * A read-only API call as EventBridge delivers it (an IAM user's access key, from the internet):
- * a rule whose pattern matches it wants read-only management events.
- */
-const READ_ONLY_CALL = {
-  version: "0",
-  id: "00000000-0000-4000-8000-000000000000",
-  "detail-type": "AWS API Call via CloudTrail",
-  source: "aws.ec2",
-  account: "111122223333",
-  time: "2026-01-01T00:00:00Z",
-  region: "eu-west-1",
-  resources: [],
-  detail: {
-    eventVersion: "1.09",
-    eventSource: "ec2.amazonaws.com",
-    eventName: "DescribeInstances",
-    eventType: "AwsApiCall",
-    readOnly: true,
-    awsRegion: "eu-west-1",
-    sourceIPAddress: "198.51.100.7",
-    userAgent: "aws-cli/2",
-    userIdentity: {
-      type: "IAMUser",
-      arn: "arn:aws:iam::111122223333:user/reader",
-      accountId: "111122223333",
-      accessKeyId: "AKIAIOSFODNN7EXAMPLE",
-      userName: "reader",
-    },
-  },
-};
-
-/**
- * Whether a pattern selects read-only API calls of any service (the baseline detections). A
- * detection that watches particular read-only calls says so itself (`readOnlyCalls`).
- */
-export function selectsReadOnlyCalls(pattern: EventPattern): boolean {
-  return matches(compilePattern(pattern), READ_ONLY_CALL);
-}
+/** Shared with remediation (core), which restores a disabled rule to the state it is declared with. */
+export { FORWARD_RULE_ID, selectsReadOnlyCalls };
 
 /**
  * Only AWS services can put events whose `source` starts with `aws.` (PutEvents refuses that
@@ -221,8 +183,7 @@ export function deployedRules(config: RiposteConfig): DeployedRule[] {
           rule.stateful || CORRELATED_STATELESS.includes(rule.detection)
             ? { kind: "correlate" }
             : { kind: "workflow", category: rule.category, inputTemplate: workflowInputTemplate(rule.detection) },
-        readOnlyEvents:
-          config.aws.readOnlyManagementEvents && (rule.readOnlyCalls || selectsReadOnlyCalls(rule.pattern)),
+        readOnlyEvents: wantsReadOnlyEvents(config, rule),
       }),
     );
   return combineReadOnlyRules(single);

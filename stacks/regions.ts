@@ -11,7 +11,7 @@ import {
   regionForwardingRolePolicy,
   regionForwardings,
 } from "../infra/regions";
-import { ruleName } from "../infra/rules";
+import { FORWARD_RULE_ID, ruleName } from "../infra/rules";
 import { config } from "./config";
 import { rules } from "./detection";
 
@@ -49,7 +49,7 @@ if (regions.length > 0 && rules.length > 0) {
     const name = `Forward${region.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`;
     const rule = new aws.cloudwatch.EventRule(`${name}Rule`, {
       region,
-      name: ruleName($app.stage, "forward"),
+      name: ruleName($app.stage, FORWARD_RULE_ID),
       description: `Riposte: forward the events its detections need from ${region} to the home region`,
       eventPattern: home.apply((homeRegion) => {
         const problem = homeRegionWatchedProblem(region, homeRegion);

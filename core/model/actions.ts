@@ -63,6 +63,12 @@ export const REMEDIATION_ACTION_IDS = [
   "iam-remove-admin-policy",
   /** UpdateAssumeRolePolicy without the statements that open the role, then revoke its sessions. */
   "iam-restore-role-trust",
+  /** EnableSecurityHub (no default standards) and BatchEnableStandards for exactly the standards disabled. */
+  "securityhub-enable",
+  /** EnableRule (or PutRule in its declared state) on one of Riposte's own disabled EventBridge rules. */
+  "eventbridge-enable-rule",
+  /** CancelDomainTransferToAnotherAwsAccount (a transfer pending) then EnableDomainTransferLock. */
+  "route53-domain-relock",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

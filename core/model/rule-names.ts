@@ -16,3 +16,16 @@ export const TOOL_RULE_MARKER = "riposte-";
 export function isToolRuleName(name: string): boolean {
   return name.slice(1).includes(`-${TOOL_RULE_MARKER}`);
 }
+
+/** The id of the rule forwarding a watched region's events to the home region (`<stage>-riposte-forward`). */
+export const FORWARD_RULE_ID = "forward";
+
+/**
+ * The id in a name Riposte deploys (what follows the stage and `-riposte-`: a detection id, or
+ * `forward`); undefined for any other name.
+ */
+export function toolRuleId(name: string): string | undefined {
+  if (!isToolRuleName(name)) return undefined;
+  const marker = `-${TOOL_RULE_MARKER}`;
+  return name.slice(name.indexOf(marker, 1) + marker.length) || undefined;
+}

@@ -16,6 +16,7 @@ import {
   GetEbsEncryptionByDefaultCommand,
 } from "@aws-sdk/client-ec2";
 import { GetRepositoryPolicyCommand, ListTagsForResourceCommand as ListEcrTagsCommand } from "@aws-sdk/client-ecr";
+import { DescribeRuleCommand, ListTagsForResourceCommand as ListEventsTagsCommand } from "@aws-sdk/client-eventbridge";
 import { GetDetectorCommand, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
 import {
   GetAccessKeyLastUsedCommand,
@@ -46,6 +47,11 @@ import {
   DescribeDBSnapshotsCommand,
 } from "@aws-sdk/client-rds";
 import {
+  GetDomainDetailCommand,
+  ListOperationsCommand,
+  ListTagsForDomainCommand,
+} from "@aws-sdk/client-route-53-domains";
+import {
   GetBucketAclCommand,
   GetBucketCorsCommand,
   GetBucketPolicyCommand,
@@ -58,12 +64,18 @@ import {
 } from "@aws-sdk/client-s3";
 import { GetPublicAccessBlockCommand as GetAccountBlockCommand } from "@aws-sdk/client-s3-control";
 import { DescribeSecretCommand, GetResourcePolicyCommand } from "@aws-sdk/client-secrets-manager";
+import {
+  DescribeHubCommand,
+  GetEnabledStandardsCommand,
+  ListTagsForResourceCommand as ListSecurityHubTagsCommand,
+} from "@aws-sdk/client-securityhub";
 import { GetTopicAttributesCommand, ListTagsForResourceCommand as ListSnsTagsCommand } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, ListQueueTagsCommand } from "@aws-sdk/client-sqs";
 import { GetIPSetCommand } from "@aws-sdk/client-wafv2";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { config, declaredIncident, incident } from "../../test/remediation/fixtures.js";
 import { mockAws, runPlanned } from "../../test/remediation/mock-aws.js";
+import { awsError } from "../../test/remediation/run-action.js";
 import { silentLogger } from "../log.js";
 import { REMEDIATION_ACTION_IDS, type RemediationActionId } from "../model/actions.js";
 import { MemoryStore } from "../store/memory.js";
@@ -101,6 +113,9 @@ const IAM_PREFIX: Record<string, string> = {
   sqs: "sqs",
   ecr: "ecr",
   secretsmanager: "secretsmanager",
+  securityhub: "securityhub",
+  events: "events",
+  route53domains: "route53domains",
 };
 
 const IAM_NAME_EXCEPTIONS: Record<string, string> = {
@@ -467,6 +482,59 @@ const SCENARIOS: Record<
             Statement: [{ Sid: "open", Effect: "Allow", Principal: "*", Action: "lambda:InvokeFunction" }],
           }),
         });
+      },
+    },
+  ],
+  "securityhub-enable": [
+    {
+      incident: incident("securityhub-disabled", {
+        eventName: "BatchDisableStandards",
+        standardsSubscriptionArns: [
+          "arn:aws:securityhub:us-east-1:123456789012:subscription/aws-foundational-security-best-practices/v/1.0.0",
+        ],
+      }),
+      mock: () => {
+        aws.securityhub
+          .on(DescribeHubCommand)
+          .resolves({ HubArn: "arn:aws:securityhub:us-east-1:123456789012:hub/default" });
+        aws.securityhub.on(ListSecurityHubTagsCommand).resolves({ Tags: {} });
+        aws.securityhub.on(GetEnabledStandardsCommand).resolves({ StandardsSubscriptions: [] });
+      },
+    },
+    {
+      incident: incident("securityhub-disabled", { eventName: "DisableSecurityHub", standardsSubscriptionArns: [] }),
+      mock: () => {
+        aws.securityhub.on(DescribeHubCommand).rejects(awsError("InvalidAccessException"));
+      },
+    },
+  ],
+  "eventbridge-enable-rule": ["prod-riposte-sg-ssh-open-world", "prod-riposte-access-key-anomalous-use"].map(
+    (ruleName) => ({
+      incident: incident("eventbridge-rule-disabled", { eventName: "DisableRule", ruleName, eventBusName: "default" }),
+      mock: () => {
+        aws.events.on(DescribeRuleCommand).resolves({
+          Name: ruleName,
+          Arn: `arn:aws:events:us-east-1:123456789012:rule/${ruleName}`,
+          EventPattern: '{"source":["aws.ec2"]}',
+          State: "DISABLED",
+        });
+        aws.events.on(ListEventsTagsCommand).resolves({ Tags: [] });
+      },
+    }),
+  ),
+  "route53-domain-relock": [
+    {
+      incident: incident("route53-domain-transfer", {
+        eventName: "TransferDomainToAnotherAwsAccount",
+        domainName: "example.com",
+        targetAccountId: "210987654321",
+      }),
+      mock: () => {
+        aws.route53domains.on(GetDomainDetailCommand).resolves({ DomainName: "example.com", StatusList: [] });
+        aws.route53domains.on(ListTagsForDomainCommand).resolves({ TagList: [] });
+        aws.route53domains
+          .on(ListOperationsCommand)
+          .resolves({ Operations: [{ DomainName: "example.com", Status: "IN_PROGRESS" }] as never });
       },
     },
   ],

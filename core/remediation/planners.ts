@@ -5,6 +5,7 @@ import { startRecorderPlanner } from "./actions/config-recorder.plan.js";
 import { enableEbsDefaultEncryptionPlanner } from "./actions/ebs-encryption.plan.js";
 import { unshareImagePlanner, unshareSnapshotPlanner } from "./actions/ec2-sharing.plan.js";
 import { stopInstancesPlanner } from "./actions/ec2-stop.plan.js";
+import { enableRulePlanner } from "./actions/eventbridge-rule.plan.js";
 import { enableDetectorPlanner } from "./actions/guardduty-detector.plan.js";
 import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
 import { removeAdminPolicyPlanner } from "./actions/iam-admin-policy.plan.js";
@@ -18,6 +19,7 @@ import { deleteAllowAllEntryPlanner } from "./actions/nacl-allow-all.plan.js";
 import { enableDeletionProtectionPlanner } from "./actions/rds-protection.plan.js";
 import { unshareRdsSnapshotPlanner } from "./actions/rds-snapshot-sharing.plan.js";
 import { removePublicStatementsPlanner } from "./actions/resource-policy.plan.js";
+import { relockDomainPlanner } from "./actions/route53-domain.plan.js";
 import { privateBucketAclPlanner, privateObjectAclPlanner } from "./actions/s3-acl.plan.js";
 import { restrictCorsPlanner } from "./actions/s3-cors.plan.js";
 import { removePublicPolicyPlanner } from "./actions/s3-policy.plan.js";
@@ -25,6 +27,7 @@ import { blockAccountPublicAccessPlanner, blockBucketPublicAccessPlanner } from 
 import { enableVersioningPlanner } from "./actions/s3-versioning.plan.js";
 import { deleteWebsitePlanner } from "./actions/s3-website.plan.js";
 import { revokeSgRulesPlanner } from "./actions/security-group.plan.js";
+import { enableSecurityHubPlanner } from "./actions/securityhub.plan.js";
 import { wafBlockIpPlanner } from "./actions/waf.plan.js";
 import { type AnyPlanner, erasePlanner } from "./types.js";
 
@@ -63,6 +66,9 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "resource-policy-remove-public": erasePlanner(removePublicStatementsPlanner),
   "iam-remove-admin-policy": erasePlanner(removeAdminPolicyPlanner),
   "iam-restore-role-trust": erasePlanner(restoreRoleTrustPlanner),
+  "securityhub-enable": erasePlanner(enableSecurityHubPlanner),
+  "eventbridge-enable-rule": erasePlanner(enableRulePlanner),
+  "route53-domain-relock": erasePlanner(relockDomainPlanner),
 };
 
 /** Whether `id` names a remediation action. */

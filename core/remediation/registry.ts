@@ -4,6 +4,7 @@ import { startRecorder } from "./actions/config-recorder.js";
 import { enableEbsDefaultEncryption } from "./actions/ebs-encryption.js";
 import { unshareImage, unshareSnapshot } from "./actions/ec2-sharing.js";
 import { stopInstances } from "./actions/ec2-stop.js";
+import { enableRule } from "./actions/eventbridge-rule.js";
 import { enableDetector } from "./actions/guardduty-detector.js";
 import { deactivateAccessKey } from "./actions/iam-access-key.js";
 import { removeAdminPolicy } from "./actions/iam-admin-policy.js";
@@ -17,6 +18,7 @@ import { deleteAllowAllEntry } from "./actions/nacl-allow-all.js";
 import { enableDeletionProtection } from "./actions/rds-protection.js";
 import { unshareRdsSnapshot } from "./actions/rds-snapshot-sharing.js";
 import { removePublicStatements } from "./actions/resource-policy.js";
+import { relockDomain } from "./actions/route53-domain.js";
 import { privateBucketAcl, privateObjectAcl } from "./actions/s3-acl.js";
 import { restrictCors } from "./actions/s3-cors.js";
 import { removePublicPolicy } from "./actions/s3-policy.js";
@@ -24,6 +26,7 @@ import { blockAccountPublicAccess, blockBucketPublicAccess } from "./actions/s3-
 import { enableVersioning } from "./actions/s3-versioning.js";
 import { deleteWebsite } from "./actions/s3-website.js";
 import { revokeSgRules } from "./actions/security-group.js";
+import { enableSecurityHub } from "./actions/securityhub.js";
 import { wafBlockIp } from "./actions/waf.js";
 import { isActionId, unknownAction } from "./planners.js";
 import { type AnyAction, eraseAction } from "./types.js";
@@ -63,6 +66,9 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "resource-policy-remove-public": eraseAction(removePublicStatements),
   "iam-remove-admin-policy": eraseAction(removeAdminPolicy),
   "iam-restore-role-trust": eraseAction(restoreRoleTrust),
+  "securityhub-enable": eraseAction(enableSecurityHub),
+  "eventbridge-enable-rule": eraseAction(enableRule),
+  "route53-domain-relock": eraseAction(relockDomain),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

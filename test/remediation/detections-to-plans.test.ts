@@ -31,6 +31,8 @@ const LEGITIMATE_LIMITS = [
   // A trust policy of open statements only: removing them would leave none (iam-restore-role-trust).
   /would leave no trust policy/,
   /trust policy of role .* cannot be read/,
+  /is not one of Riposte's rules/,
+  /targets were removed from the rule/,
 ];
 
 describe("detection findings become remediation plans", () => {
@@ -78,9 +80,14 @@ describe("detection findings become remediation plans", () => {
           // Facts alone fix every parameter except where only a live read can (WAF, ACL grants…).
           // (The user's key ids: the quarantine event names the user only.)
           const liveOnly =
-            ["waf-block-ip", "s3-private-acl", "s3-private-object-acl", "iam-deactivate-user-keys"].includes(
-              planned.action,
-            ) ||
+            [
+              "waf-block-ip",
+              "s3-private-acl",
+              "s3-private-object-acl",
+              "iam-deactivate-user-keys",
+              // A rule that reads read-only calls is sent back whole: its pattern is read live.
+              "eventbridge-enable-rule",
+            ].includes(planned.action) ||
             // A logged policy Riposte could not read: only the live policy says which statements are public.
             (planned.action === "resource-policy-remove-public" && finding.facts.policyProblem !== undefined);
           // A group or instance named without its rules (AWS Config, GuardDuty): the rules are read live.

@@ -2,14 +2,17 @@ import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECRClient } from "@aws-sdk/client-ecr";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { GuardDutyClient } from "@aws-sdk/client-guardduty";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { RDSClient } from "@aws-sdk/client-rds";
+import { Route53DomainsClient } from "@aws-sdk/client-route-53-domains";
 import { S3Client } from "@aws-sdk/client-s3";
 import { S3ControlClient } from "@aws-sdk/client-s3-control";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -49,6 +52,9 @@ export function mockAws() {
     sqs: mockClient(SQSClient),
     ecr: mockClient(ECRClient),
     secretsmanager: mockClient(SecretsManagerClient),
+    securityhub: mockClient(SecurityHubClient),
+    events: mockClient(EventBridgeClient),
+    route53domains: mockClient(Route53DomainsClient),
   };
   return {
     ...mocks,

@@ -32,7 +32,7 @@ export const eventbridgeRuleDisabled = declareDetection({
   why: "EventBridge rules carry security events to the tools that act on them — Riposte's own detections among them. Disabling or deleting a rule, or removing its targets, silently cuts that path: whatever happens next is never seen.",
   tuning:
     "Riposte's rules are recognised by the names its stacks give them, `<stage>-riposte-<detection>` (and `<stage>-riposte-forward` in watched regions), for any stage; a change to one of them is critical. Deploying or removing Riposte's own stacks deletes and updates those rules too: deploy from a role named with `protection.toolRolePrefix`, or acknowledge the finding. Changes to other rules (infrastructure as code, AWS services managing their rules) are medium: acknowledge the expected ones. The finding names the rule (`ruleName`), its bus (`eventBusName`) and, for RemoveTargets, the target ids.",
-  response: { mode: "notify" },
+  response: { mode: "auto", action: "eventbridge-enable-rule" },
   calls: [{ source: "aws.events", names: ["DisableRule", "DeleteRule", "RemoveTargets"] }],
   match: (record) => {
     const eventName = str(record.eventName);

@@ -16,7 +16,7 @@ export const securityhubDisabled = declareDetection({
   why: "Security Hub gathers the findings of GuardDuty, Config, Inspector and others and runs the standards' controls; disabling it, or the standards, removes that view and the compliance checks that would report what an attacker changes next.",
   tuning:
     "Standards are sometimes disabled on purpose (one standard replacing another, a region left): acknowledge a planned change, or make it from a role named with `protection.toolRolePrefix`. The finding lists the disabled subscriptions (`standardsSubscriptionArns`, and `standardsArns` when CloudTrail logged the response).",
-  response: { mode: "notify" },
+  response: { mode: "auto", action: "securityhub-enable" },
   calls: [{ source: "aws.securityhub", names: ["DisableSecurityHub", "BatchDisableStandards"] }],
   match: (record) => {
     const eventName = str(record.eventName);

@@ -31,7 +31,7 @@ export const route53DomainTransfer = declareDetection({
   why: "Whoever holds a domain controls its DNS, mail and certificates: an attacker who unlocks or transfers it can hijack the company's websites and e-mail, and winning a domain back from another registrar or account takes days.",
   tuning:
     "Transfers are rare and planned; acknowledge the finding when one is. Both calls are always reported: the lock is the domain's only guard against a transfer out.",
-  response: { mode: "notify" },
+  response: { mode: "auto", action: "route53-domain-relock" },
   calls: [
     { source: "aws.route53domains", names: NAMES },
     { source: "aws.route53", names: NAMES },

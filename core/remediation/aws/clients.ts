@@ -2,19 +2,23 @@ import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECRClient } from "@aws-sdk/client-ecr";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { GuardDutyClient } from "@aws-sdk/client-guardduty";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { RDSClient } from "@aws-sdk/client-rds";
+import { Route53DomainsClient } from "@aws-sdk/client-route-53-domains";
 import { S3Client } from "@aws-sdk/client-s3";
 import { S3ControlClient } from "@aws-sdk/client-s3-control";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { STSClient } from "@aws-sdk/client-sts";
 import { WAFV2Client } from "@aws-sdk/client-wafv2";
 import type { AwsClientOptions } from "../../context.js";
+import { ROUTE53_DOMAINS_REGION } from "./global-services.js";
 import type { ServiceName } from "./operations.js";
 
 /** The smallest client surface remediation uses: `send(command)`. */
@@ -81,6 +85,13 @@ export function createClientFactory(
         return new ECRClient(base);
       case "secretsmanager":
         return new SecretsManagerClient(base);
+      case "securityhub":
+        return new SecurityHubClient(base);
+      case "events":
+        return new EventBridgeClient(base);
+      case "route53domains":
+        // Route 53 Domains is served from us-east-1 only, whatever region a call names.
+        return new Route53DomainsClient({ ...base, region: ROUTE53_DOMAINS_REGION });
     }
   };
   return (service, region) => {

@@ -34,6 +34,12 @@ import {
   ListTagsForResourceCommand as ListEcrTagsCommand,
   SetRepositoryPolicyCommand,
 } from "@aws-sdk/client-ecr";
+import {
+  DescribeRuleCommand,
+  EnableRuleCommand,
+  ListTagsForResourceCommand as ListEventsTagsCommand,
+  PutRuleCommand,
+} from "@aws-sdk/client-eventbridge";
 import { GetDetectorCommand, ListDetectorsCommand, UpdateDetectorCommand } from "@aws-sdk/client-guardduty";
 import {
   DeleteGroupPolicyCommand,
@@ -87,6 +93,13 @@ import {
   ModifyDBSnapshotAttributeCommand,
 } from "@aws-sdk/client-rds";
 import {
+  CancelDomainTransferToAnotherAwsAccountCommand,
+  EnableDomainTransferLockCommand,
+  GetDomainDetailCommand,
+  ListOperationsCommand,
+  ListTagsForDomainCommand,
+} from "@aws-sdk/client-route-53-domains";
+import {
   DeleteBucketCorsCommand,
   DeleteBucketPolicyCommand,
   DeleteBucketWebsiteCommand,
@@ -116,6 +129,13 @@ import {
   GetResourcePolicyCommand,
   PutResourcePolicyCommand,
 } from "@aws-sdk/client-secrets-manager";
+import {
+  BatchEnableStandardsCommand,
+  DescribeHubCommand,
+  EnableSecurityHubCommand,
+  GetEnabledStandardsCommand,
+  ListTagsForResourceCommand as ListSecurityHubTagsCommand,
+} from "@aws-sdk/client-securityhub";
 import {
   GetTopicAttributesCommand,
   ListTagsForResourceCommand as ListSnsTagsCommand,
@@ -305,6 +325,29 @@ export const OPERATIONS = {
     DescribeSecret: read(DescribeSecretCommand, "secretsmanager:DescribeSecret"),
     PutResourcePolicy: write(PutResourcePolicyCommand, "secretsmanager:PutResourcePolicy"),
     DeleteResourcePolicy: write(DeleteResourcePolicyCommand, "secretsmanager:DeleteResourcePolicy"),
+  },
+  securityhub: {
+    DescribeHub: read(DescribeHubCommand, "securityhub:DescribeHub"),
+    GetEnabledStandards: read(GetEnabledStandardsCommand, "securityhub:GetEnabledStandards"),
+    ListTagsForResource: read(ListSecurityHubTagsCommand, "securityhub:ListTagsForResource"),
+    EnableSecurityHub: write(EnableSecurityHubCommand, "securityhub:EnableSecurityHub"),
+    BatchEnableStandards: write(BatchEnableStandardsCommand, "securityhub:BatchEnableStandards"),
+  },
+  events: {
+    DescribeRule: read(DescribeRuleCommand, "events:DescribeRule"),
+    ListTagsForResource: read(ListEventsTagsCommand, "events:ListTagsForResource"),
+    EnableRule: write(EnableRuleCommand, "events:EnableRule"),
+    PutRule: write(PutRuleCommand, "events:PutRule"),
+  },
+  route53domains: {
+    GetDomainDetail: read(GetDomainDetailCommand, "route53domains:GetDomainDetail"),
+    ListOperations: read(ListOperationsCommand, "route53domains:ListOperations"),
+    ListTagsForDomain: read(ListTagsForDomainCommand, "route53domains:ListTagsForDomain"),
+    EnableDomainTransferLock: write(EnableDomainTransferLockCommand, "route53domains:EnableDomainTransferLock"),
+    CancelDomainTransferToAnotherAwsAccount: write(
+      CancelDomainTransferToAnotherAwsAccountCommand,
+      "route53domains:CancelDomainTransferToAnotherAwsAccount",
+    ),
   },
 } as const satisfies Record<string, Record<string, Operation>>;
 
