@@ -57,6 +57,8 @@ export const REMEDIATION_ACTION_IDS = [
   "ec2-stop-instances",
   /** UpdateFunctionUrlConfig AuthType=AWS_IAM on the public function URL. */
   "lambda-url-require-iam",
+  /** ModifyDBInstance / ModifyDBCluster PubliclyAccessible=false, ApplyImmediately=true. */
+  "rds-disable-public-access",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

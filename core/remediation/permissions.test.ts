@@ -491,6 +491,12 @@ const SCENARIOS: Record<
       mock: () => aws.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ DeletionProtection: false }] }),
     },
   ],
+  "rds-disable-public-access": [
+    {
+      incident: incident("rds-instance-public", { eventName: "ModifyDBInstance", dbInstanceIdentifier: "orders-db" }),
+      mock: () => aws.rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ PubliclyAccessible: true }] }),
+    },
+  ],
 };
 
 async function commandsUsedBy(id: RemediationActionId): Promise<string[]> {

@@ -14,6 +14,7 @@ import { requireIamOnUrlPlanner } from "./actions/lambda-url.plan.js";
 import { naclDenyIpPlanner } from "./actions/nacl.plan.js";
 import { deleteAllowAllEntryPlanner } from "./actions/nacl-allow-all.plan.js";
 import { enableDeletionProtectionPlanner } from "./actions/rds-protection.plan.js";
+import { disablePublicAccessPlanner } from "./actions/rds-public.plan.js";
 import { unshareRdsSnapshotPlanner } from "./actions/rds-snapshot-sharing.plan.js";
 import { privateBucketAclPlanner, privateObjectAclPlanner } from "./actions/s3-acl.plan.js";
 import { restrictCorsPlanner } from "./actions/s3-cors.plan.js";
@@ -57,6 +58,7 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "nacl-delete-allow-all-entry": erasePlanner(deleteAllowAllEntryPlanner),
   "ec2-stop-instances": erasePlanner(stopInstancesPlanner),
   "lambda-url-require-iam": erasePlanner(requireIamOnUrlPlanner),
+  "rds-disable-public-access": erasePlanner(disablePublicAccessPlanner),
 };
 
 /** Whether `id` names a remediation action. */

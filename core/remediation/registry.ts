@@ -13,6 +13,7 @@ import { requireIamOnUrl } from "./actions/lambda-url.js";
 import { naclDenyIp } from "./actions/nacl.js";
 import { deleteAllowAllEntry } from "./actions/nacl-allow-all.js";
 import { enableDeletionProtection } from "./actions/rds-protection.js";
+import { disablePublicAccess } from "./actions/rds-public.js";
 import { unshareRdsSnapshot } from "./actions/rds-snapshot-sharing.js";
 import { privateBucketAcl, privateObjectAcl } from "./actions/s3-acl.js";
 import { restrictCors } from "./actions/s3-cors.js";
@@ -57,6 +58,7 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "nacl-delete-allow-all-entry": eraseAction(deleteAllowAllEntry),
   "ec2-stop-instances": eraseAction(stopInstances),
   "lambda-url-require-iam": eraseAction(requireIamOnUrl),
+  "rds-disable-public-access": eraseAction(disablePublicAccess),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */
