@@ -14,6 +14,7 @@ import {
   DescribeSnapshotAttributeCommand,
   DescribeSnapshotsCommand,
   GetEbsEncryptionByDefaultCommand,
+  GetSnapshotBlockPublicAccessStateCommand,
 } from "@aws-sdk/client-ec2";
 import { GetDetectorCommand, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
 import {
@@ -433,6 +434,7 @@ const SCENARIOS: Record<
       mock: () => {
         aws.ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotId: "snap-0123456789abcdef0" }] });
         aws.ec2.on(DescribeSnapshotAttributeCommand).resolves({ CreateVolumePermissions: [{ Group: "all" }] });
+        aws.ec2.on(GetSnapshotBlockPublicAccessStateCommand).resolves({ State: "unblocked" });
       },
     },
   ],

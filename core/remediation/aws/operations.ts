@@ -23,6 +23,7 @@ import {
   DescribeSnapshotsCommand,
   EnableEbsEncryptionByDefaultCommand,
   GetEbsEncryptionByDefaultCommand,
+  GetSnapshotBlockPublicAccessStateCommand,
   ModifyImageAttributeCommand,
   ModifySnapshotAttributeCommand,
   RevokeSecurityGroupIngressCommand,
@@ -133,6 +134,10 @@ export const OPERATIONS = {
     DescribeSnapshots: read(DescribeSnapshotsCommand, "ec2:DescribeSnapshots"),
     DescribeSnapshotAttribute: read(DescribeSnapshotAttributeCommand, "ec2:DescribeSnapshotAttribute"),
     ModifySnapshotAttribute: write(ModifySnapshotAttributeCommand, "ec2:ModifySnapshotAttribute"),
+    GetSnapshotBlockPublicAccessState: read(
+      GetSnapshotBlockPublicAccessStateCommand,
+      "ec2:GetSnapshotBlockPublicAccessState",
+    ),
     DescribeImages: read(DescribeImagesCommand, "ec2:DescribeImages"),
     DescribeImageAttribute: read(DescribeImageAttributeCommand, "ec2:DescribeImageAttribute"),
     ModifyImageAttribute: write(ModifyImageAttributeCommand, "ec2:ModifyImageAttribute"),
