@@ -27,6 +27,7 @@ const LEGITIMATE_LIMITS = [
   /cannot bring it back/,
   /root user with its MFA device/,
   /the previous entry .* cannot be restored/,
+  /ModifyDBCluster cannot change PubliclyAccessible/,
 ];
 
 describe("detection findings become remediation plans", () => {
