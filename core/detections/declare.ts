@@ -1,5 +1,6 @@
 import type { RiposteConfig } from "../config/schema.js";
 import type { Severity } from "../model/catalog.js";
+import { isForeignAccount } from "../risk/foreign-accounts.js";
 import { type PolicyReading, readPolicy } from "../risk/resource-policy.js";
 import { cloudTrailDraft } from "./draft.js";
 import { NO_ERROR } from "./pattern-helpers.js";
@@ -131,15 +132,12 @@ export function watches(declaration: Pick<DetectionDeclaration, "calls">, record
   return declaration.calls.some((calls) => eventSourceOf(calls) === eventSource && nameMatches(calls.names, eventName));
 }
 
-const ACCOUNT_ID = /^\d{12}$/;
-
 /** The context `match` gets for one record. */
 export function matchContext(record: Json, config: RiposteConfig): MatchContext {
   const own = accountOf(record);
   return {
     config,
-    isForeignAccount: (account) =>
-      ACCOUNT_ID.test(account) && account !== own && !config.trustedAccounts.includes(account),
+    isForeignAccount: (account) => isForeignAccount(account, own, config.trustedAccounts),
   };
 }
 

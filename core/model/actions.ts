@@ -59,6 +59,8 @@ export const REMEDIATION_ACTION_IDS = [
   "lambda-url-require-iam",
   /** ModifyDBInstance / ModifyDBCluster PubliclyAccessible=false, ApplyImmediately=true. */
   "rds-disable-public-access",
+  /** DeleteBucketReplication, or PutBucketReplication without the rules that replicate to foreign accounts. */
+  "s3-remove-foreign-replication",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

@@ -39,6 +39,7 @@ import {
   GetBucketCorsCommand,
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
+  GetBucketReplicationCommand,
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetBucketWebsiteCommand,
@@ -93,6 +94,9 @@ const IAM_NAME_EXCEPTIONS: Record<string, string> = {
   "s3:DeleteBucketCors": "s3:PutBucketCORS",
   "s3control:GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
   "s3control:PutPublicAccessBlock": "s3:PutAccountPublicAccessBlock",
+  "s3:GetBucketReplication": "s3:GetReplicationConfiguration",
+  "s3:PutBucketReplication": "s3:PutReplicationConfiguration",
+  "s3:DeleteBucketReplication": "s3:PutReplicationConfiguration",
 };
 
 /** `ec2:RevokeSecurityGroupIngressCommand` → `ec2:RevokeSecurityGroupIngress`, by AWS's rules. */
@@ -492,6 +496,27 @@ const SCENARIOS: Record<
       direct: true,
       mock: () => aws.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ DeletionProtection: false }] }),
     },
+  ],
+  "s3-remove-foreign-replication": [
+    ...[["210987654321"], ["210987654321", "123456789012"]].map((accounts) => ({
+      incident: incident("s3-replication-external", {
+        eventName: "PutBucketReplication",
+        bucket: BUCKET,
+        destinationAccounts: ["210987654321"],
+      }),
+      mock: () => {
+        aws.s3.on(GetBucketReplicationCommand).resolves({
+          ReplicationConfiguration: {
+            Role: "arn:aws:iam::123456789012:role/replication",
+            Rules: accounts.map((Account) => ({
+              Status: "Enabled",
+              Destination: { Bucket: `arn:aws:s3:::replica-${Account}`, Account },
+            })),
+          },
+        });
+        aws.s3.on(GetBucketTaggingCommand).resolves({ TagSet: [] });
+      },
+    })),
   ],
   "rds-disable-public-access": [
     {

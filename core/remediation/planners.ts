@@ -20,6 +20,7 @@ import { privateBucketAclPlanner, privateObjectAclPlanner } from "./actions/s3-a
 import { restrictCorsPlanner } from "./actions/s3-cors.plan.js";
 import { removePublicPolicyPlanner } from "./actions/s3-policy.plan.js";
 import { blockAccountPublicAccessPlanner, blockBucketPublicAccessPlanner } from "./actions/s3-public-access.plan.js";
+import { removeForeignReplicationPlanner } from "./actions/s3-replication.plan.js";
 import { enableVersioningPlanner } from "./actions/s3-versioning.plan.js";
 import { deleteWebsitePlanner } from "./actions/s3-website.plan.js";
 import { revokeSgRulesPlanner } from "./actions/security-group.plan.js";
@@ -59,6 +60,7 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "ec2-stop-instances": erasePlanner(stopInstancesPlanner),
   "lambda-url-require-iam": erasePlanner(requireIamOnUrlPlanner),
   "rds-disable-public-access": erasePlanner(disablePublicAccessPlanner),
+  "s3-remove-foreign-replication": erasePlanner(removeForeignReplicationPlanner),
 };
 
 /** Whether `id` names a remediation action. */

@@ -19,6 +19,7 @@ import { privateBucketAcl, privateObjectAcl } from "./actions/s3-acl.js";
 import { restrictCors } from "./actions/s3-cors.js";
 import { removePublicPolicy } from "./actions/s3-policy.js";
 import { blockAccountPublicAccess, blockBucketPublicAccess } from "./actions/s3-public-access.js";
+import { removeForeignReplication } from "./actions/s3-replication.js";
 import { enableVersioning } from "./actions/s3-versioning.js";
 import { deleteWebsite } from "./actions/s3-website.js";
 import { revokeSgRules } from "./actions/security-group.js";
@@ -59,6 +60,7 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "ec2-stop-instances": eraseAction(stopInstances),
   "lambda-url-require-iam": eraseAction(requireIamOnUrl),
   "rds-disable-public-access": eraseAction(disablePublicAccess),
+  "s3-remove-foreign-replication": eraseAction(removeForeignReplication),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

@@ -4,6 +4,14 @@ import {
   ModifyDBInstanceCommand,
   RDSClient,
 } from "@aws-sdk/client-rds";
+import {
+  CreateBucketCommand,
+  GetBucketReplicationCommand,
+  PutBucketReplicationCommand,
+  PutBucketVersioningCommand,
+  type ReplicationRule,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { WorkingIncident } from "../../core/model/tasks.js";
 import { type MotoServer, motoAvailable, motoClientConfig, startMoto } from "../support/moto.js";
@@ -12,15 +20,18 @@ import { motoGateway, motoSuite, runEndToEnd, taskDeps } from "./harness.js";
 
 /**
  * The exposure and suppression actions against moto, through each detection's own response: a
- * public RDS database made private once approved; the emulated account is read again after.
+ * public RDS database made private, a bucket's replication to a foreign account removed, once
+ * approved; the emulated account is read again after.
  */
 
 describe.skipIf(!motoAvailable())(motoSuite("exposure and suppression actions"), () => {
   let moto: MotoServer;
   let rds: RDSClient;
+  let s3: S3Client;
   beforeAll(async () => {
     moto = await startMoto();
     rds = new RDSClient(motoClientConfig(moto.endpoint, REGION));
+    s3 = new S3Client({ ...motoClientConfig(moto.endpoint, REGION), forcePathStyle: true });
   });
   beforeEach(async () => moto.reset());
   afterAll(async () => moto?.stop());
@@ -76,6 +87,81 @@ describe.skipIf(!motoAvailable())(motoSuite("exposure and suppression actions"),
       const result = await run(madePublic("inc-rds-unapproved"));
 
       expect(await isPublic()).toBe(true);
+      expect(result.actions[0]).toMatchObject({ outcome: "skipped", error: expect.stringMatching(/destructive/) });
+    });
+  });
+
+  describe("s3-replication-external → s3-remove-foreign-replication", () => {
+    const FOREIGN = "210987654321";
+    const OWN = "123456789012";
+    const ROLE = `arn:aws:iam::${OWN}:role/replication`;
+    const rule = (id: string, priority: number, account: string): ReplicationRule => ({
+      ID: id,
+      Priority: priority,
+      Status: "Enabled",
+      Filter: { Prefix: "" },
+      DeleteMarkerReplication: { Status: "Disabled" },
+      Destination: { Bucket: `arn:aws:s3:::replica-${id}`, Account: account },
+    });
+    async function replicatingBucket(rules: ReplicationRule[]): Promise<void> {
+      await s3.send(new CreateBucketCommand({ Bucket: "orders" }));
+      await s3.send(
+        new PutBucketVersioningCommand({ Bucket: "orders", VersioningConfiguration: { Status: "Enabled" } }),
+      );
+      await s3.send(
+        new PutBucketReplicationCommand({ Bucket: "orders", ReplicationConfiguration: { Role: ROLE, Rules: rules } }),
+      );
+    }
+    const destinations = async () => {
+      try {
+        const answer = await s3.send(new GetBucketReplicationCommand({ Bucket: "orders" }));
+        return (answer.ReplicationConfiguration?.Rules ?? []).map((r) => r.Destination?.Account);
+      } catch (error) {
+        if ((error as Error).name === "ReplicationConfigurationNotFoundError") return "none";
+        throw error;
+      }
+    };
+    const replicatedOut = (id: string) => ({
+      ...incident("s3-replication-external", {
+        eventName: "PutBucketReplication",
+        bucket: "orders",
+        destinationAccounts: [FOREIGN],
+      }),
+      id,
+    });
+
+    it("deletes a configuration whose every rule goes abroad, and is already done the second time", async () => {
+      await replicatingBucket([rule("exfil", 1, FOREIGN)]);
+
+      const first = await run(replicatedOut("inc-repl"), "U0APPROVER");
+      const second = await run(replicatedOut("inc-repl-again"), "U0APPROVER");
+
+      expect(await destinations()).toBe("none");
+      expect(first.actions[0]).toMatchObject({
+        action: "s3-remove-foreign-replication",
+        outcome: "applied",
+        calls: [{ operation: "DeleteBucketReplication", params: { Bucket: "orders" } }],
+      });
+      expect(first.verification.verified).toBe(true);
+      expect(second.actions[0]?.outcome).toBe("already-done");
+    });
+
+    it("keeps the same-account rule and removes only the foreign one", async () => {
+      await replicatingBucket([rule("exfil", 1, FOREIGN), rule("dr", 2, OWN)]);
+
+      const result = await run(replicatedOut("inc-repl-mixed"), "U0APPROVER");
+
+      expect(await destinations()).toEqual([OWN]);
+      expect(result.actions[0]).toMatchObject({ outcome: "applied", calls: [{ operation: "PutBucketReplication" }] });
+      expect(result.verification.verified).toBe(true);
+    });
+
+    it("leaves the replication in place without approval", async () => {
+      await replicatingBucket([rule("exfil", 1, FOREIGN)]);
+
+      const result = await run(replicatedOut("inc-repl-unapproved"));
+
+      expect(await destinations()).toEqual([FOREIGN]);
       expect(result.actions[0]).toMatchObject({ outcome: "skipped", error: expect.stringMatching(/destructive/) });
     });
   });

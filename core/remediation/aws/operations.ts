@@ -68,11 +68,13 @@ import {
 import {
   DeleteBucketCorsCommand,
   DeleteBucketPolicyCommand,
+  DeleteBucketReplicationCommand,
   DeleteBucketWebsiteCommand,
   GetBucketAclCommand,
   GetBucketCorsCommand,
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
+  GetBucketReplicationCommand,
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetBucketWebsiteCommand,
@@ -81,6 +83,7 @@ import {
   PutBucketAclCommand,
   PutBucketCorsCommand,
   PutBucketPolicyCommand,
+  PutBucketReplicationCommand,
   PutBucketVersioningCommand,
   PutObjectAclCommand,
   PutPublicAccessBlockCommand,
@@ -162,6 +165,10 @@ export const OPERATIONS = {
     GetBucketTagging: read(GetBucketTaggingCommand, "s3:GetBucketTagging"),
     GetBucketVersioning: read(GetBucketVersioningCommand, "s3:GetBucketVersioning"),
     PutBucketVersioning: write(PutBucketVersioningCommand, "s3:PutBucketVersioning"),
+    GetBucketReplication: read(GetBucketReplicationCommand, "s3:GetReplicationConfiguration"),
+    PutBucketReplication: write(PutBucketReplicationCommand, "s3:PutReplicationConfiguration"),
+    // DeleteBucketReplication is authorised by s3:PutReplicationConfiguration (there is no s3:DeleteReplicationConfiguration).
+    DeleteBucketReplication: write(DeleteBucketReplicationCommand, "s3:PutReplicationConfiguration"),
   },
   s3control: {
     GetPublicAccessBlock: read(GetAccountPublicAccessBlockCommand, "s3:GetAccountPublicAccessBlock"),
