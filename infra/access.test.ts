@@ -318,6 +318,8 @@ describe("remediation grants follow the configuration", () => {
     const answered = new Set<string>([
       ...CATALOG.flatMap((definition) => (definition.response.action ? [definition.response.action] : [])),
       ...GUARDDUTY_ACTIONS,
+      // guardduty-suppressed answers a suppression rule (CreateFilter, UpdateFilter) with it: chooseActions.
+      "guardduty-delete-filter",
     ]);
     const unanswered = REMEDIATION_ACTION_IDS.filter((id) => !answered.has(id) && id !== "nacl-deny-ip");
     const { actions, remediate, verify } = grants({});

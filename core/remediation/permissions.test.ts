@@ -16,7 +16,12 @@ import {
   GetEbsEncryptionByDefaultCommand,
   GetSnapshotBlockPublicAccessStateCommand,
 } from "@aws-sdk/client-ec2";
-import { GetDetectorCommand, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
+import {
+  GetDetectorCommand,
+  GetFilterCommand,
+  GetIPSetCommand as GetGuardDutyIPSetCommand,
+  ListDetectorsCommand,
+} from "@aws-sdk/client-guardduty";
 import {
   GetAccessKeyLastUsedCommand,
   GetRoleCommand,
@@ -517,6 +522,39 @@ const SCENARIOS: Record<
         aws.s3.on(GetBucketTaggingCommand).resolves({ TagSet: [] });
       },
     })),
+  ],
+  "guardduty-deactivate-ip-set": [
+    {
+      incident: incident("guardduty-suppressed", {
+        eventName: "UpdateIPSet",
+        detectorId: DETECTOR,
+        ipSetId: "0cb0141ab9fbde177613ab9436212e90",
+      }),
+      mock: () => {
+        aws.guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
+        aws.guardduty.on(GetGuardDutyIPSetCommand).resolves({
+          Name: "office",
+          Format: "TXT",
+          Location: "https://s3.amazonaws.com/b/ips.txt",
+          Status: "ACTIVE",
+        });
+      },
+    },
+  ],
+  "guardduty-delete-filter": [
+    {
+      incident: incident("guardduty-suppressed", {
+        eventName: "CreateFilter",
+        detectorId: DETECTOR,
+        filterName: "quiet",
+      }),
+      mock: () => {
+        aws.guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
+        aws.guardduty
+          .on(GetFilterCommand)
+          .resolves({ Name: "quiet", Action: "ARCHIVE", FindingCriteria: { Criterion: {} } });
+      },
+    },
   ],
   "rds-disable-public-access": [
     {

@@ -6,6 +6,7 @@ import { enableEbsDefaultEncryptionPlanner } from "./actions/ebs-encryption.plan
 import { unshareImagePlanner, unshareSnapshotPlanner } from "./actions/ec2-sharing.plan.js";
 import { stopInstancesPlanner } from "./actions/ec2-stop.plan.js";
 import { enableDetectorPlanner } from "./actions/guardduty-detector.plan.js";
+import { deactivateIpSetPlanner, deleteFilterPlanner } from "./actions/guardduty-suppression.plan.js";
 import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
 import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-policies.plan.js";
 import { deactivateUserKeysPlanner } from "./actions/iam-user-keys.plan.js";
@@ -61,6 +62,8 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "lambda-url-require-iam": erasePlanner(requireIamOnUrlPlanner),
   "rds-disable-public-access": erasePlanner(disablePublicAccessPlanner),
   "s3-remove-foreign-replication": erasePlanner(removeForeignReplicationPlanner),
+  "guardduty-deactivate-ip-set": erasePlanner(deactivateIpSetPlanner),
+  "guardduty-delete-filter": erasePlanner(deleteFilterPlanner),
 };
 
 /** Whether `id` names a remediation action. */

@@ -5,6 +5,7 @@ import { enableEbsDefaultEncryption } from "./actions/ebs-encryption.js";
 import { unshareImage, unshareSnapshot } from "./actions/ec2-sharing.js";
 import { stopInstances } from "./actions/ec2-stop.js";
 import { enableDetector } from "./actions/guardduty-detector.js";
+import { deactivateIpSet, deleteFilter } from "./actions/guardduty-suppression.js";
 import { deactivateAccessKey } from "./actions/iam-access-key.js";
 import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
 import { deactivateUserKeys } from "./actions/iam-user-keys.js";
@@ -61,6 +62,8 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "lambda-url-require-iam": eraseAction(requireIamOnUrl),
   "rds-disable-public-access": eraseAction(disablePublicAccess),
   "s3-remove-foreign-replication": eraseAction(removeForeignReplication),
+  "guardduty-deactivate-ip-set": eraseAction(deactivateIpSet),
+  "guardduty-delete-filter": eraseAction(deleteFilter),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

@@ -1,4 +1,10 @@
 import {
+  CreateDetectorCommand,
+  CreateFilterCommand,
+  GetFilterCommand,
+  GuardDutyClient,
+} from "@aws-sdk/client-guardduty";
+import {
   CreateDBInstanceCommand,
   DescribeDBInstancesCommand,
   ModifyDBInstanceCommand,
@@ -20,16 +26,20 @@ import { motoGateway, motoSuite, runEndToEnd, taskDeps } from "./harness.js";
 
 /**
  * The exposure and suppression actions against moto, through each detection's own response: a
- * public RDS database made private, a bucket's replication to a foreign account removed, once
- * approved; the emulated account is read again after.
+ * public RDS database made private, a bucket's replication to a foreign account removed, a
+ * GuardDuty suppression rule deleted, once approved; the emulated account is read again after.
+ * moto 5.2.1 has no GuardDuty IP sets (CreateIPSet, GetIPSet, UpdateIPSet): guardduty-deactivate-ip-set
+ * is covered with aws-sdk-client-mock in core/remediation/actions/guardduty-suppression.test.ts.
  */
 
 describe.skipIf(!motoAvailable())(motoSuite("exposure and suppression actions"), () => {
   let moto: MotoServer;
   let rds: RDSClient;
   let s3: S3Client;
+  let guardduty: GuardDutyClient;
   beforeAll(async () => {
     moto = await startMoto();
+    guardduty = new GuardDutyClient(motoClientConfig(moto.endpoint, REGION));
     rds = new RDSClient(motoClientConfig(moto.endpoint, REGION));
     s3 = new S3Client({ ...motoClientConfig(moto.endpoint, REGION), forcePathStyle: true });
   });
@@ -162,6 +172,78 @@ describe.skipIf(!motoAvailable())(motoSuite("exposure and suppression actions"),
       const result = await run(replicatedOut("inc-repl-unapproved"));
 
       expect(await destinations()).toEqual([FOREIGN]);
+      expect(result.actions[0]).toMatchObject({ outcome: "skipped", error: expect.stringMatching(/destructive/) });
+    });
+  });
+
+  describe("guardduty-suppressed → guardduty-delete-filter", () => {
+    const criteria = { Criterion: { type: { Eq: ["Recon:EC2/PortProbeUnprotectedPort"] } } };
+    async function suppressed(): Promise<string> {
+      const { DetectorId } = await guardduty.send(new CreateDetectorCommand({ Enable: true }));
+      await guardduty.send(
+        new CreateFilterCommand({
+          DetectorId,
+          Name: "quiet-recon",
+          Action: "ARCHIVE",
+          Rank: 1,
+          Description: "hide the probes",
+          FindingCriteria: criteria,
+        }),
+      );
+      return DetectorId as string;
+    }
+    const filterAction = async (DetectorId: string) => {
+      try {
+        return (await guardduty.send(new GetFilterCommand({ DetectorId, FilterName: "quiet-recon" }))).Action;
+      } catch (error) {
+        if ((error as Error).name === "BadRequestException") return "deleted";
+        throw error;
+      }
+    };
+    const filterCreated = (detectorId: string, id: string) => ({
+      ...incident("guardduty-suppressed", {
+        eventName: "CreateFilter",
+        detectorId,
+        filterName: "quiet-recon",
+        action: "ARCHIVE",
+      }),
+      id,
+    });
+
+    it("deletes the suppression rule once approved, keeping it to recreate; a second run finds it gone", async () => {
+      const detectorId = await suppressed();
+
+      const first = await run(filterCreated(detectorId, "inc-filter"), "U0APPROVER");
+      const second = await run(filterCreated(detectorId, "inc-filter-again"), "U0APPROVER");
+
+      expect(await filterAction(detectorId)).toBe("deleted");
+      expect(first.actions[0]).toMatchObject({
+        action: "guardduty-delete-filter",
+        outcome: "applied",
+        before: {
+          state: {
+            action: "ARCHIVE",
+            filter: {
+              Name: "quiet-recon",
+              Action: "ARCHIVE",
+              Rank: 1,
+              Description: "hide the probes",
+              FindingCriteria: criteria,
+            },
+          },
+        },
+        calls: [{ operation: "DeleteFilter", params: { DetectorId: detectorId, FilterName: "quiet-recon" } }],
+      });
+      expect(first.verification.verified).toBe(true);
+      expect(second.actions[0]?.outcome).toBe("gone");
+    });
+
+    it("leaves the rule in place without approval", async () => {
+      const detectorId = await suppressed();
+
+      const result = await run(filterCreated(detectorId, "inc-filter-unapproved"));
+
+      expect(await filterAction(detectorId)).toBe("ARCHIVE");
       expect(result.actions[0]).toMatchObject({ outcome: "skipped", error: expect.stringMatching(/destructive/) });
     });
   });

@@ -29,7 +29,15 @@ import {
   RevokeSecurityGroupIngressCommand,
   StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { GetDetectorCommand, ListDetectorsCommand, UpdateDetectorCommand } from "@aws-sdk/client-guardduty";
+import {
+  DeleteFilterCommand,
+  GetDetectorCommand,
+  GetFilterCommand,
+  GetIPSetCommand as GetGuardDutyIPSetCommand,
+  ListDetectorsCommand,
+  UpdateDetectorCommand,
+  UpdateIPSetCommand as UpdateGuardDutyIPSetCommand,
+} from "@aws-sdk/client-guardduty";
 import {
   DeleteUserPolicyCommand,
   GetAccessKeyLastUsedCommand,
@@ -204,6 +212,10 @@ export const OPERATIONS = {
     ListDetectors: read(ListDetectorsCommand, "guardduty:ListDetectors"),
     GetDetector: read(GetDetectorCommand, "guardduty:GetDetector"),
     UpdateDetector: write(UpdateDetectorCommand, "guardduty:UpdateDetector"),
+    GetIPSet: read(GetGuardDutyIPSetCommand, "guardduty:GetIPSet"),
+    UpdateIPSet: write(UpdateGuardDutyIPSetCommand, "guardduty:UpdateIPSet"),
+    GetFilter: read(GetFilterCommand, "guardduty:GetFilter"),
+    DeleteFilter: write(DeleteFilterCommand, "guardduty:DeleteFilter"),
   },
   config: {
     DescribeConfigurationRecorders: read(
