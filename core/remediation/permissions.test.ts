@@ -629,8 +629,16 @@ describe("declared permissions", () => {
     const everything = policyFor();
     const declared = [...new Set(REMEDIATION_ACTION_IDS.flatMap((id) => getAction(id).permissions))].sort();
 
-    expect(everything.Statement).toHaveLength(1);
+    expect(everything.Statement).toHaveLength(2);
     expect(everything.Statement[0]?.Action).toEqual(declared);
+    expect(everything.Statement[1]).toEqual({
+      Sid: "RiposteRemediationPassRole",
+      Effect: "Allow",
+      Action: ["iam:PassRole"],
+      Resource: "*",
+      Condition: { StringEquals: { "iam:PassedToService": ["s3.amazonaws.com"] } },
+    });
+    expect(policyFor(["s3-enable-versioning"]).Statement).toHaveLength(1);
     expect(everything.Statement[0]?.Action.some((a) => a.includes("*"))).toBe(false);
     expect(policyFor(["waf-block-ip"]).Statement[0]?.Action).toEqual(["wafv2:GetIPSet", "wafv2:UpdateIPSet"]);
   });

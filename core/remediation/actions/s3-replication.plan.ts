@@ -47,6 +47,8 @@ export const removeForeignReplicationPlanner: ActionPlanner<ReplicationTarget, R
   permissions: ["s3:GetReplicationConfiguration", "s3:PutReplicationConfiguration", "s3:GetBucketTagging"],
   // Replication someone relies on (a partner, a backup account missing from trustedAccounts) stops.
   destructive: true,
+  // PutBucketReplication (some rules kept) passes the configuration's own role back to S3.
+  passesRoleTo: ["s3.amazonaws.com"],
   resolve(incident) {
     const facts = incident.facts;
     const undone = undoneEvent(facts, ["PutBucketReplication"], {}, "removing the foreign replication");
