@@ -324,6 +324,15 @@ describe("remediation grants follow the configuration", () => {
     expect(quiet.remediate).not.toContain("cloudtrail:StartLogging");
   });
 
+  it("grants iam:PassRole only while s3-replication-external answers with its action", () => {
+    const on = grants({});
+    const off = grants({ detections: { "s3-replication-external": { mode: "notify" } } });
+
+    expect(on.remediate).toContain("iam:PassRole");
+    expect(off.actions).not.toContain("s3-remove-foreign-replication");
+    expect(off.remediate).not.toContain("iam:PassRole");
+  });
+
   it("grants no action that no detection answers with, nor its permissions", () => {
     // Actions are built before the detections that will answer with them are wired to them.
     const answered = new Set<string>([
