@@ -89,6 +89,8 @@ describe("generated access", () => {
       "s3:GetBucketPublicAccessBlock",
       "iam:GetUserPolicy",
       "iam:DeleteUserPolicy",
+      // Conditioned on iam:PassedToService (the role a replication configuration already names).
+      "iam:PassRole",
       ...permissionsFor(Object.keys(PLANNERS)),
     ]);
     for (const fn of DEPLOYED_FUNCTIONS) {
@@ -108,8 +110,14 @@ describe("generated access", () => {
     const declared = permissionsFor(Object.keys(PLANNERS));
 
     expect(actionsOf(accessFor("remediate", LIVE))).toEqual(
-      [...new Set([...declared, ...actionsOf(accessFor("record", LIVE))])].sort(),
+      [...new Set([...declared, "iam:PassRole", ...actionsOf(accessFor("record", LIVE))])].sort(),
     );
+    expect(accessFor("remediate", LIVE).find((s) => s.actions.includes("iam:PassRole"))).toEqual({
+      sid: "RemediatePassRole",
+      actions: ["iam:PassRole"],
+      resources: ["*"],
+      condition: { StringEquals: { "iam:PassedToService": ["s3.amazonaws.com"] } },
+    });
     for (const mode of ["dry-run", "off"] as const) {
       expect(actionsOf(accessFor("remediate", { ...LIVE, mode }))).toEqual(actionsOf(accessFor("record", LIVE)));
       expect(actionsOf(accessFor("sweep", { ...LIVE, mode }))).not.toContain("iam:DeleteUserPolicy");
@@ -253,12 +261,15 @@ describe("no role changes Riposte's own identities", () => {
     const allowed = policy.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => s.Action);
     const deny = policy.Statement.filter((s) => s.Effect === "Deny");
 
-    expect(allowed).toEqual(permissionsFor(REMEDIATION_ACTION_IDS));
+    expect(allowed).toEqual([...permissionsFor(REMEDIATION_ACTION_IDS), "iam:PassRole"]);
+    expect(policy.Statement.find((s) => s.Sid === "RiposteRemediationPassRole")?.Condition).toEqual({
+      StringEquals: { "iam:PassedToService": ["s3.amazonaws.com"] },
+    });
     expect(deny).toEqual([
       {
         Sid: "NeverChangeRiposteIdentities",
         Effect: "Deny",
-        Action: allowed.filter((a) => a.startsWith("iam:") && !/^iam:(Get|List)/.test(a)),
+        Action: allowed.filter((a) => a.startsWith("iam:") && !/^iam:(Get|List)/.test(a)).sort(),
         Resource: ["arn:aws:iam::*:role/riposte-*", "arn:aws:iam::*:user/riposte-*", "arn:aws:iam::*:group/riposte-*"],
       },
     ]);
@@ -317,11 +328,22 @@ describe("remediation grants follow the configuration", () => {
     expect(quiet.remediate).not.toContain("cloudtrail:StartLogging");
   });
 
+  it("grants iam:PassRole only while s3-replication-external answers with its action", () => {
+    const on = grants({});
+    const off = grants({ detections: { "s3-replication-external": { mode: "notify" } } });
+
+    expect(on.remediate).toContain("iam:PassRole");
+    expect(off.actions).not.toContain("s3-remove-foreign-replication");
+    expect(off.remediate).not.toContain("iam:PassRole");
+  });
+
   it("grants no action that no detection answers with, nor its permissions", () => {
     // Actions are built before the detections that will answer with them are wired to them.
     const answered = new Set<string>([
       ...CATALOG.flatMap((definition) => (definition.response.action ? [definition.response.action] : [])),
       ...GUARDDUTY_ACTIONS,
+      // guardduty-suppressed answers a suppression rule (CreateFilter, UpdateFilter) with it: chooseActions.
+      "guardduty-delete-filter",
     ]);
     const unanswered = REMEDIATION_ACTION_IDS.filter((id) => !answered.has(id) && id !== "nacl-deny-ip");
     const { actions, remediate, verify } = grants({});

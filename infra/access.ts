@@ -1,7 +1,7 @@
 import type { RemediationActionId } from "../core/model/actions.js";
 import type { RemediationMode } from "../core/model/incident.js";
 import { OPERATIONS } from "../core/remediation/aws/operations.js";
-import { permissionsFor } from "../core/remediation/permissions.js";
+import { passedTo, passRoleServicesFor, permissionsFor } from "../core/remediation/permissions.js";
 
 /**
  * The kinds of access a deployed function may be given, each an IAM statement naming its actions
@@ -143,9 +143,19 @@ export const describeBuckets = () =>
 export function remediation(context: AccessContext): AccessStatement[] {
   return live(context, () =>
     context.actions.length > 0
-      ? [statement("Remediate", permissionsFor(context.actions), ["*"]), ...assumeMemberRole(context)]
+      ? [
+          statement("Remediate", permissionsFor(context.actions), ["*"]),
+          ...passRole(context.actions),
+          ...assumeMemberRole(context),
+        ]
       : [],
   );
+}
+
+/** iam:PassRole for the actions that hand an existing role back to a service, to those services only. */
+function passRole(actions: readonly RemediationActionId[]): AccessStatement[] {
+  const services = passRoleServicesFor(actions);
+  return services.length > 0 ? [statement("RemediatePassRole", ["iam:PassRole"], ["*"], passedTo(services))] : [];
 }
 
 /** Live verification: the read calls of those actions, to read every target back. */

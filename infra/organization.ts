@@ -125,6 +125,7 @@ export function memberRolePolicy(
     sid: s.Sid,
     actions: s.Action,
     resources: ["*"],
+    ...(s.Condition ? { condition: s.Condition } : {}),
   }));
   return policyDocument(withSelfProtection(allowed), (ref) =>
     ref === "toolIdentities" ? toolIdentityArns(self.partition, self.toolRolePrefix) : undefined,

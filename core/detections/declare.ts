@@ -1,7 +1,7 @@
 import type { RiposteConfig } from "../config/schema.js";
 import type { Severity } from "../model/catalog.js";
+import { foreignAccountTest } from "../risk/foreign-accounts.js";
 import { type PolicyReading, readPolicy } from "../risk/resource-policy.js";
-import { foreignAccountTest } from "../risk/role-trust.js";
 import { cloudTrailDraft } from "./draft.js";
 import { NO_ERROR } from "./pattern-helpers.js";
 import { accountOf, at, isObject, type Json, str } from "./record.js";

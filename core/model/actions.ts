@@ -69,6 +69,14 @@ export const REMEDIATION_ACTION_IDS = [
   "eventbridge-enable-rule",
   /** CancelDomainTransferToAnotherAwsAccount (a transfer pending) then EnableDomainTransferLock. */
   "route53-domain-relock",
+  /** ModifyDBInstance PubliclyAccessible=false (applied at once; other pending changes keep their window). */
+  "rds-disable-public-access",
+  /** DeleteBucketReplication, or PutBucketReplication without the rules that replicate to foreign accounts. */
+  "s3-remove-foreign-replication",
+  /** UpdateIPSet Activate=false on the trusted IP list GuardDuty was given. */
+  "guardduty-deactivate-ip-set",
+  /** DeleteFilter on the GuardDuty suppression (ARCHIVE) rule, kept whole in the snapshot to recreate it. */
+  "guardduty-delete-filter",
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];

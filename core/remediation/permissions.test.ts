@@ -14,10 +14,16 @@ import {
   DescribeSnapshotAttributeCommand,
   DescribeSnapshotsCommand,
   GetEbsEncryptionByDefaultCommand,
+  GetSnapshotBlockPublicAccessStateCommand,
 } from "@aws-sdk/client-ec2";
 import { GetRepositoryPolicyCommand, ListTagsForResourceCommand as ListEcrTagsCommand } from "@aws-sdk/client-ecr";
 import { DescribeRuleCommand, ListTagsForResourceCommand as ListEventsTagsCommand } from "@aws-sdk/client-eventbridge";
-import { GetDetectorCommand, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
+import {
+  GetDetectorCommand,
+  GetFilterCommand,
+  GetIPSetCommand as GetGuardDutyIPSetCommand,
+  ListDetectorsCommand,
+} from "@aws-sdk/client-guardduty";
 import {
   GetAccessKeyLastUsedCommand,
   GetGroupCommand,
@@ -56,6 +62,7 @@ import {
   GetBucketCorsCommand,
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
+  GetBucketReplicationCommand,
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetBucketWebsiteCommand,
@@ -126,6 +133,9 @@ const IAM_NAME_EXCEPTIONS: Record<string, string> = {
   "s3:DeleteBucketCors": "s3:PutBucketCORS",
   "s3control:GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
   "s3control:PutPublicAccessBlock": "s3:PutAccountPublicAccessBlock",
+  "s3:GetBucketReplication": "s3:GetReplicationConfiguration",
+  "s3:PutBucketReplication": "s3:PutReplicationConfiguration",
+  "s3:DeleteBucketReplication": "s3:PutReplicationConfiguration",
 };
 
 /** `ec2:RevokeSecurityGroupIngressCommand` → `ec2:RevokeSecurityGroupIngress`, by AWS's rules. */
@@ -649,6 +659,7 @@ const SCENARIOS: Record<
       mock: () => {
         aws.ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotId: "snap-0123456789abcdef0" }] });
         aws.ec2.on(DescribeSnapshotAttributeCommand).resolves({ CreateVolumePermissions: [{ Group: "all" }] });
+        aws.ec2.on(GetSnapshotBlockPublicAccessStateCommand).resolves({ State: "unblocked" });
       },
     },
   ],
@@ -705,6 +716,66 @@ const SCENARIOS: Record<
       }),
       direct: true,
       mock: () => aws.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ DeletionProtection: false }] }),
+    },
+  ],
+  "s3-remove-foreign-replication": [
+    ...[["210987654321"], ["210987654321", "123456789012"]].map((accounts) => ({
+      incident: incident("s3-replication-external", {
+        eventName: "PutBucketReplication",
+        bucket: BUCKET,
+        destinationAccounts: ["210987654321"],
+      }),
+      mock: () => {
+        aws.s3.on(GetBucketReplicationCommand).resolves({
+          ReplicationConfiguration: {
+            Role: "arn:aws:iam::123456789012:role/replication",
+            Rules: accounts.map((Account) => ({
+              Status: "Enabled",
+              Destination: { Bucket: `arn:aws:s3:::replica-${Account}`, Account },
+            })),
+          },
+        });
+        aws.s3.on(GetBucketTaggingCommand).resolves({ TagSet: [] });
+      },
+    })),
+  ],
+  "guardduty-deactivate-ip-set": [
+    {
+      incident: incident("guardduty-suppressed", {
+        eventName: "UpdateIPSet",
+        detectorId: DETECTOR,
+        ipSetId: "0cb0141ab9fbde177613ab9436212e90",
+      }),
+      mock: () => {
+        aws.guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
+        aws.guardduty.on(GetGuardDutyIPSetCommand).resolves({
+          Name: "office",
+          Format: "TXT",
+          Location: "https://s3.amazonaws.com/b/ips.txt",
+          Status: "ACTIVE",
+        });
+      },
+    },
+  ],
+  "guardduty-delete-filter": [
+    {
+      incident: incident("guardduty-suppressed", {
+        eventName: "CreateFilter",
+        detectorId: DETECTOR,
+        filterName: "quiet",
+      }),
+      mock: () => {
+        aws.guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
+        aws.guardduty
+          .on(GetFilterCommand)
+          .resolves({ Name: "quiet", Action: "ARCHIVE", FindingCriteria: { Criterion: {} } });
+      },
+    },
+  ],
+  "rds-disable-public-access": [
+    {
+      incident: incident("rds-instance-public", { eventName: "ModifyDBInstance", dbInstanceIdentifier: "orders-db" }),
+      mock: () => aws.rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ PubliclyAccessible: true }] }),
     },
   ],
 };
@@ -774,8 +845,16 @@ describe("declared permissions", () => {
     const everything = policyFor();
     const declared = [...new Set(REMEDIATION_ACTION_IDS.flatMap((id) => getAction(id).permissions))].sort();
 
-    expect(everything.Statement).toHaveLength(1);
+    expect(everything.Statement).toHaveLength(2);
     expect(everything.Statement[0]?.Action).toEqual(declared);
+    expect(everything.Statement[1]).toEqual({
+      Sid: "RiposteRemediationPassRole",
+      Effect: "Allow",
+      Action: ["iam:PassRole"],
+      Resource: "*",
+      Condition: { StringEquals: { "iam:PassedToService": ["s3.amazonaws.com"] } },
+    });
+    expect(policyFor(["s3-enable-versioning"]).Statement).toHaveLength(1);
     expect(everything.Statement[0]?.Action.some((a) => a.includes("*"))).toBe(false);
     expect(policyFor(["waf-block-ip"]).Statement[0]?.Action).toEqual(["wafv2:GetIPSet", "wafv2:UpdateIPSet"]);
   });

@@ -9,7 +9,13 @@ import { getPlanner, PLANNERS } from "./planners.js";
 
 export interface IamPolicyDocument {
   Version: "2012-10-17";
-  Statement: { Sid: string; Effect: "Allow"; Action: string[]; Resource: "*" }[];
+  Statement: {
+    Sid: string;
+    Effect: "Allow";
+    Action: string[];
+    Resource: "*";
+    Condition?: Record<string, Record<string, string[]>>;
+  }[];
 }
 
 /** The sorted, unique IAM actions the given remediation actions need. */
@@ -19,14 +25,38 @@ export function permissionsFor(actionIds: readonly string[]): string[] {
   return [...permissions].sort();
 }
 
+/** The services the given actions pass a role to (iam:PassRole, conditioned on `iam:PassedToService`), sorted. */
+export function passRoleServicesFor(actionIds: readonly string[]): string[] {
+  return [...new Set(actionIds.flatMap((id) => getPlanner(id).passesRoleTo ?? []))].sort();
+}
+
+/** The condition that limits iam:PassRole to `services`. */
+export const passedTo = (services: readonly string[]) => ({
+  StringEquals: { "iam:PassedToService": [...services] },
+});
+
 /** An IAM policy document allowing exactly the declared permissions of `actionIds` (all by default). */
 export function policyFor(
   actionIds: readonly string[] = Object.keys(PLANNERS) as RemediationActionId[],
 ): IamPolicyDocument {
   const actions = permissionsFor(actionIds);
+  const services = passRoleServicesFor(actionIds);
   if (actions.some((action) => action.includes("*"))) throw new Error("remediation permissions must not use wildcards");
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: "RiposteRemediation", Effect: "Allow", Action: actions, Resource: "*" }],
+    Statement: [
+      { Sid: "RiposteRemediation", Effect: "Allow", Action: actions, Resource: "*" },
+      ...(services.length > 0
+        ? [
+            {
+              Sid: "RiposteRemediationPassRole",
+              Effect: "Allow" as const,
+              Action: ["iam:PassRole"],
+              Resource: "*" as const,
+              Condition: passedTo(services),
+            },
+          ]
+        : []),
+    ],
   };
 }

@@ -7,6 +7,7 @@ import { unshareImagePlanner, unshareSnapshotPlanner } from "./actions/ec2-shari
 import { stopInstancesPlanner } from "./actions/ec2-stop.plan.js";
 import { enableRulePlanner } from "./actions/eventbridge-rule.plan.js";
 import { enableDetectorPlanner } from "./actions/guardduty-detector.plan.js";
+import { deactivateIpSetPlanner, deleteFilterPlanner } from "./actions/guardduty-suppression.plan.js";
 import { deactivateAccessKeyPlanner } from "./actions/iam-access-key.plan.js";
 import { removeAdminPolicyPlanner } from "./actions/iam-admin-policy.plan.js";
 import { denyTemporarilyPlanner, revokeSessionsPlanner } from "./actions/iam-policies.plan.js";
@@ -17,6 +18,7 @@ import { requireIamOnUrlPlanner } from "./actions/lambda-url.plan.js";
 import { naclDenyIpPlanner } from "./actions/nacl.plan.js";
 import { deleteAllowAllEntryPlanner } from "./actions/nacl-allow-all.plan.js";
 import { enableDeletionProtectionPlanner } from "./actions/rds-protection.plan.js";
+import { disablePublicAccessPlanner } from "./actions/rds-public.plan.js";
 import { unshareRdsSnapshotPlanner } from "./actions/rds-snapshot-sharing.plan.js";
 import { removePublicStatementsPlanner } from "./actions/resource-policy.plan.js";
 import { relockDomainPlanner } from "./actions/route53-domain.plan.js";
@@ -24,6 +26,7 @@ import { privateBucketAclPlanner, privateObjectAclPlanner } from "./actions/s3-a
 import { restrictCorsPlanner } from "./actions/s3-cors.plan.js";
 import { removePublicPolicyPlanner } from "./actions/s3-policy.plan.js";
 import { blockAccountPublicAccessPlanner, blockBucketPublicAccessPlanner } from "./actions/s3-public-access.plan.js";
+import { removeForeignReplicationPlanner } from "./actions/s3-replication.plan.js";
 import { enableVersioningPlanner } from "./actions/s3-versioning.plan.js";
 import { deleteWebsitePlanner } from "./actions/s3-website.plan.js";
 import { revokeSgRulesPlanner } from "./actions/security-group.plan.js";
@@ -69,6 +72,10 @@ export const PLANNERS: Readonly<Record<RemediationActionId, AnyPlanner>> = {
   "securityhub-enable": erasePlanner(enableSecurityHubPlanner),
   "eventbridge-enable-rule": erasePlanner(enableRulePlanner),
   "route53-domain-relock": erasePlanner(relockDomainPlanner),
+  "rds-disable-public-access": erasePlanner(disablePublicAccessPlanner),
+  "s3-remove-foreign-replication": erasePlanner(removeForeignReplicationPlanner),
+  "guardduty-deactivate-ip-set": erasePlanner(deactivateIpSetPlanner),
+  "guardduty-delete-filter": erasePlanner(deleteFilterPlanner),
 };
 
 /** Whether `id` names a remediation action. */

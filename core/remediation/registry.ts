@@ -6,6 +6,7 @@ import { unshareImage, unshareSnapshot } from "./actions/ec2-sharing.js";
 import { stopInstances } from "./actions/ec2-stop.js";
 import { enableRule } from "./actions/eventbridge-rule.js";
 import { enableDetector } from "./actions/guardduty-detector.js";
+import { deactivateIpSet, deleteFilter } from "./actions/guardduty-suppression.js";
 import { deactivateAccessKey } from "./actions/iam-access-key.js";
 import { removeAdminPolicy } from "./actions/iam-admin-policy.js";
 import { denyTemporarily, revokeSessions } from "./actions/iam-policies.js";
@@ -16,6 +17,7 @@ import { requireIamOnUrl } from "./actions/lambda-url.js";
 import { naclDenyIp } from "./actions/nacl.js";
 import { deleteAllowAllEntry } from "./actions/nacl-allow-all.js";
 import { enableDeletionProtection } from "./actions/rds-protection.js";
+import { disablePublicAccess } from "./actions/rds-public.js";
 import { unshareRdsSnapshot } from "./actions/rds-snapshot-sharing.js";
 import { removePublicStatements } from "./actions/resource-policy.js";
 import { relockDomain } from "./actions/route53-domain.js";
@@ -23,6 +25,7 @@ import { privateBucketAcl, privateObjectAcl } from "./actions/s3-acl.js";
 import { restrictCors } from "./actions/s3-cors.js";
 import { removePublicPolicy } from "./actions/s3-policy.js";
 import { blockAccountPublicAccess, blockBucketPublicAccess } from "./actions/s3-public-access.js";
+import { removeForeignReplication } from "./actions/s3-replication.js";
 import { enableVersioning } from "./actions/s3-versioning.js";
 import { deleteWebsite } from "./actions/s3-website.js";
 import { revokeSgRules } from "./actions/security-group.js";
@@ -69,6 +72,10 @@ export const ACTIONS: Readonly<Record<RemediationActionId, AnyAction>> = {
   "securityhub-enable": eraseAction(enableSecurityHub),
   "eventbridge-enable-rule": eraseAction(enableRule),
   "route53-domain-relock": eraseAction(relockDomain),
+  "rds-disable-public-access": eraseAction(disablePublicAccess),
+  "s3-remove-foreign-replication": eraseAction(removeForeignReplication),
+  "guardduty-deactivate-ip-set": eraseAction(deactivateIpSet),
+  "guardduty-delete-filter": eraseAction(deleteFilter),
 };
 
 /** The action registered under `id`; unknown ids fail with the list of valid ones. */

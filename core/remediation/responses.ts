@@ -65,6 +65,11 @@ export function chooseActions(incident: IncidentView, config: RiposteConfig): Ch
   if (action === "s3-block-public-access" && incident.facts.accountLevel === true) {
     action = "s3-account-block-public-access";
   }
+  // guardduty-suppressed: a suppression rule is deleted (after approval), a trusted IP list deactivated.
+  const suppression = incident.facts.eventName;
+  if (action === "guardduty-deactivate-ip-set" && (suppression === "CreateFilter" || suppression === "UpdateFilter")) {
+    action = "guardduty-delete-filter";
+  }
   const key = incident.facts.accessKeyId;
   if (action === "iam-deactivate-access-key" && typeof key === "string" && key.startsWith("ASIA")) {
     action = "iam-revoke-sessions";
@@ -83,6 +88,8 @@ function variantsOf(action: RemediationActionId, config: RiposteConfig): Remedia
       return [action, "s3-account-block-public-access"];
     case "iam-deactivate-access-key":
       return [action, "iam-revoke-sessions"];
+    case "guardduty-deactivate-ip-set":
+      return [action, "guardduty-delete-filter"];
     case "waf-block-ip":
     case "nacl-deny-ip":
       if (config.remediation.wafIpSet) return ["waf-block-ip"];

@@ -74,6 +74,11 @@ export interface ActionPlanner<T, S> {
   permissions: readonly string[];
   /** Disrupts legitimate use beyond the offending change: always needs approval. */
   destructive: boolean;
+  /**
+   * Services its calls hand an existing role to (PutBucketReplication keeps the configuration's
+   * role): iam:PassRole is granted for these services only (`iam:PassedToService`).
+   */
+  passesRoleTo?: readonly string[];
   /** The target, from the incident's facts (validated), or why the action does not apply. */
   resolve(incident: IncidentView, config: RiposteConfig): Resolution<T>;
   /** A stable name of the target: the same when planned and when applied. */

@@ -120,13 +120,3 @@ export function openTrust(
   }
   return { openStatements, everyone, foreignAccounts: [...foreignAccounts] };
 }
-
-const ACCOUNT_ID = /^\d{12}$/;
-
-/**
- * Whether `account` is a 12-digit account id that is neither `own` (the event's, the role's) nor
- * one of `trustedAccounts`. Anything else (a service principal, `*`, a malformed id) is not an account.
- */
-export function foreignAccountTest(own: string, trustedAccounts: readonly string[]): (account: string) => boolean {
-  return (account) => ACCOUNT_ID.test(account) && account !== own && !trustedAccounts.includes(account);
-}

@@ -276,15 +276,37 @@ describe("remediation never changes Riposte's own identities", () => {
       }
       // In its own account (in members it acts through the member role), anyone else's: allowed.
       const alice = `arn:aws:iam::${ACCOUNT}:${kind}/alice`;
-      expect(await decide({ principal: remediate, action, resource: alice, resourceAccount: ACCOUNT }, [policy])).toBe(
-        "Allowed",
-      );
+      // iam:PassRole is granted only to hand a role to S3 (PutBucketReplication keeps the configuration's role).
+      const context: Record<string, string> =
+        action === "iam:PassRole" ? { "iam:PassedToService": "s3.amazonaws.com" } : {};
+      expect(
+        await decide({ principal: remediate, action, resource: alice, resourceAccount: ACCOUNT, context }, [policy]),
+      ).toBe("Allowed");
     }
     expect(roleWrites.filter((action) => granted.has(action))).toEqual([
       "iam:PutRolePolicy",
       "iam:UpdateAssumeRolePolicy",
       "iam:DeleteRolePolicy",
     ]);
+  });
+
+  it("passes a role to S3 only, never to another service", async () => {
+    const role = roleArn("replication");
+    const passTo = (service: string) =>
+      decide(
+        {
+          principal: remediate,
+          action: "iam:PassRole",
+          resource: role,
+          resourceAccount: ACCOUNT,
+          context: { "iam:PassedToService": service },
+        },
+        [policy],
+      );
+
+    expect(await passTo("s3.amazonaws.com")).toBe("Allowed");
+    expect(await passTo("ec2.amazonaws.com")).toBe("ImplicitlyDenied");
+    expect(await passTo("lambda.amazonaws.com")).toBe("ImplicitlyDenied");
   });
 });
 

@@ -33,6 +33,7 @@ const LEGITIMATE_LIMITS = [
   /trust policy of role .* cannot be read/,
   /is not one of Riposte's rules/,
   /targets were removed from the rule/,
+  /ModifyDBCluster cannot change PubliclyAccessible/,
 ];
 
 describe("detection findings become remediation plans", () => {

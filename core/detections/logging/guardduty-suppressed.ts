@@ -18,8 +18,8 @@ export const guarddutySuppressed = declareDetection({
     "GuardDuty was told to stay quiet: a trusted IP list created or updated (guardduty:CreateIPSet / UpdateIPSet; GuardDuty raises no finding for traffic from those addresses), or a filter created or updated with `action` ARCHIVE (a suppression rule: matching findings are archived as they arrive). Filters that only select findings (`action` NOOP) do not fire.",
   why: "An attacker who cannot switch GuardDuty off can make it ignore them: adding their own addresses to a trusted IP list, or a suppression rule matching their findings, keeps the detector running and the dashboards green while their activity goes unreported.",
   tuning:
-    "Trusted IP lists and suppression rules change rarely and deliberately: acknowledge a planned change, or make it from a role named with `protection.toolRolePrefix`. The finding names the detector (`detectorId`) and the IP set (`ipSetId`, with the list's `location`) or filter (`filterName`) to review.",
-  response: { mode: "notify" },
+    "Trusted IP lists and suppression rules change rarely and deliberately: acknowledge a planned change, or make it from a role named with `protection.toolRolePrefix`. The finding names the detector (`detectorId`) and the IP set (`ipSetId`, with the list's `location`) or filter (`filterName`) to review. The response deactivates a trusted IP list automatically (UpdateIPSet Activate=false; the list is kept) and deletes a suppression rule after approval (kept whole in the snapshot to recreate it).",
+  response: { mode: "auto", action: "guardduty-deactivate-ip-set" },
   calls: [{ source: "aws.guardduty", names: [...IP_SET_CALLS, "CreateFilter", "UpdateFilter"] }],
   match: (record) => {
     const eventName = str(record.eventName);

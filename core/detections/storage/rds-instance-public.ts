@@ -25,8 +25,8 @@ export const rdsInstancePublic = declareDetection({
     "rds:CreateDBInstance, ModifyDBInstance or ModifyDBCluster requested `publiclyAccessible: true`, or RestoreDBInstanceFromDBSnapshot restored an instance that is publicly accessible (requested, or inherited from the snapshot as the response shows).",
   why: "A publicly accessible database gets an address reachable from the internet: only its security groups and its password stand between it and anyone scanning for database ports. Restoring a snapshot as a public instance is also a way to read a database from outside.",
   tuning:
-    "Databases that must be reachable from the internet fire when created or changed: acknowledge them, or turn the detection off for such accounts (`detections.rds-instance-public.enabled: false`). Making a database private never fires.",
-  response: { mode: "notify" },
+    "Databases that must be reachable from the internet fire when created or changed: acknowledge them, or turn the detection off for such accounts (`detections.rds-instance-public.enabled: false`). Making a database private never fires. The response makes an instance private again (after approval); a cluster is reported for a person, as ModifyDBCluster takes no PubliclyAccessible.",
+  response: { mode: "approval", action: "rds-disable-public-access" },
   calls: [{ source: "aws.rds", names: ["CreateDBInstance", "ModifyDBInstance", "ModifyDBCluster", RESTORE] }],
   match: (record) => {
     if (!madePublic(record)) return undefined;

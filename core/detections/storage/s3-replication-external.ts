@@ -1,6 +1,7 @@
+import { foreignReplicationAccount } from "../../risk/foreign-accounts.js";
 import { declareDetection, request } from "../declare.js";
 import { at, identityFacts, isObject, list, principalOf, quote, str } from "../record.js";
-import { accountIdIn, audience } from "./sharing.js";
+import { audience } from "./sharing.js";
 
 export const s3ReplicationExternal = declareDetection({
   id: "s3-replication-external",
@@ -14,7 +15,7 @@ export const s3ReplicationExternal = declareDetection({
   why: "Replication copies every new object (and, with batch replication, the existing ones) into a bucket the other account owns: a quiet, continuous exfiltration channel that survives the attacker losing access.",
   tuning:
     "Backup and disaster-recovery accounts that receive replicas belong in `trustedAccounts`. A rule without `Destination.Account` does not fire: the bucket ARN names no account, so cross-account replication to a bucket of another account that leaves it out is not seen.",
-  response: { mode: "notify" },
+  response: { mode: "approval", action: "s3-remove-foreign-replication" },
   calls: [{ source: "aws.s3", names: ["PutBucketReplication"] }],
   match: (record, context) => {
     // S3 logs the XML body: one <Rule> is an object, several are a list.
@@ -22,8 +23,8 @@ export const s3ReplicationExternal = declareDetection({
     const destinationAccounts = new Set<string>();
     const destinationBuckets = new Set<string>();
     for (const rule of rules) {
-      const account = accountIdIn(at(rule, "Destination", "Account"));
-      if (!context.isForeignAccount(account)) continue;
+      const account = foreignReplicationAccount(rule, context.isForeignAccount);
+      if (!account) continue;
       destinationAccounts.add(account);
       const bucket = str(at(rule, "Destination", "Bucket"));
       if (bucket) destinationBuckets.add(bucket);

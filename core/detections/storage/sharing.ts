@@ -1,3 +1,4 @@
+import { accountIdIn } from "../../risk/foreign-accounts.js";
 import type { MatchContext } from "../declare.js";
 import { at, isObject, items, quote, str } from "../record.js";
 
@@ -7,12 +8,7 @@ import { at, isObject, items, quote, str } from "../record.js";
  * neither is ignored, never guessed.
  */
 
-/** An account id as written in a sharing request (`111122223333`, or with dashes as the console shows it). */
-export function accountIdIn(value: unknown): string {
-  const text = typeof value === "number" && Number.isInteger(value) ? String(value) : str(value);
-  const compact = text.trim().replace(/-/g, "");
-  return /^\d{12}$/.test(compact) ? compact : text.trim();
-}
+export { accountIdIn } from "../../risk/foreign-accounts.js";
 
 /** Whether a sharing value is the public group (`all`). */
 export const isEveryone = (value: unknown): boolean => str(value).trim().toLowerCase() === "all";

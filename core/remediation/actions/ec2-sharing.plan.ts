@@ -20,6 +20,19 @@ export interface SharedTarget {
 /** The resource's current shares (public group, account ids). */
 export type SharedState = AddedShares;
 
+/**
+ * The region's snapshot block public access setting (GetSnapshotBlockPublicAccessState), read
+ * with a snapshot and reported in the action's result: a report, never changed by the action.
+ */
+export interface BlockPublicAccessReport {
+  /** `unblocked`, `block-new-sharing`, `block-all-sharing`, or `unknown` when it could not be read. */
+  state: string;
+  report: string;
+}
+
+/** A snapshot's shares, and the region's block public access setting when read live. */
+export type SnapshotSharedState = SharedState & { blockPublicAccess?: BlockPublicAccessReport };
+
 function resolveShared(
   facts: Record<string, unknown>,
   region: string,
@@ -37,10 +50,15 @@ function resolveShared(
   return added.ok ? ok({ id, region, added: added.target }) : added;
 }
 
-export const unshareSnapshotPlanner: ActionPlanner<SharedTarget, SharedState> = {
+export const unshareSnapshotPlanner: ActionPlanner<SharedTarget, SnapshotSharedState> = {
   id: "ebs-snapshot-unshare",
   description: "Remove exactly the create-volume permission added to the EBS snapshot (public or other accounts).",
-  permissions: ["ec2:DescribeSnapshots", "ec2:DescribeSnapshotAttribute", "ec2:ModifySnapshotAttribute"],
+  permissions: [
+    "ec2:DescribeSnapshots",
+    "ec2:DescribeSnapshotAttribute",
+    "ec2:ModifySnapshotAttribute",
+    "ec2:GetSnapshotBlockPublicAccessState",
+  ],
   destructive: false,
   resolve: (incident) =>
     resolveShared(

@@ -3,6 +3,7 @@ import {
   DescribeImagesCommand,
   DescribeSnapshotAttributeCommand,
   DescribeSnapshotsCommand,
+  GetSnapshotBlockPublicAccessStateCommand,
   ModifyImageAttributeCommand,
   ModifySnapshotAttributeCommand,
 } from "@aws-sdk/client-ec2";
@@ -216,6 +217,96 @@ describe("ebs-snapshot-unshare: live", () => {
       checks: [expect.objectContaining({ ok: false, detail: "still shared with everyone (group all)" })],
     });
   });
+});
+
+describe("ebs-snapshot-unshare: snapshot block public access report", () => {
+  const blockState = (State: "unblocked" | "block-new-sharing" | "block-all-sharing") =>
+    aws.ec2.on(GetSnapshotBlockPublicAccessStateCommand).resolves({ State });
+
+  it("reports an unblocked region as what would have prevented a public share, and still unshares", async () => {
+    snapshotReads([[{ Group: "all" }], []]);
+    blockState("unblocked");
+    aws.ec2.on(ModifySnapshotAttributeCommand).resolves({});
+
+    const { applied, verification } = await remediateAndVerify("ebs-snapshot-unshare", snapshotShared());
+
+    expect(aws.inputs("GetSnapshotBlockPublicAccessStateCommand")).toContainEqual({});
+    expect(applied).toMatchObject({
+      outcome: "applied",
+      before: {
+        state: {
+          blockPublicAccess: {
+            state: "unblocked",
+            report:
+              "snapshot block public access in eu-west-1 is unblocked; enabling block-all-sharing would have prevented this public share",
+          },
+        },
+      },
+    });
+    expect(aws.inputs("ModifySnapshotAttributeCommand")).toHaveLength(1);
+    expect(verification.verified).toBe(true);
+  });
+
+  it("says an unblocked region would not have stopped sharing with an account", async () => {
+    snapshotReads([[{ UserId: FOREIGN }], []]);
+    blockState("unblocked");
+    aws.ec2.on(ModifySnapshotAttributeCommand).resolves({});
+
+    const { applied } = await remediateAndVerify(
+      "ebs-snapshot-unshare",
+      snapshotShared({ addedGroups: [], addedUserIds: [FOREIGN] }),
+    );
+
+    expect(applied).toMatchObject({
+      before: { state: { blockPublicAccess: { report: expect.stringMatching(/blocks public sharing only/) } } },
+    });
+  });
+
+  it("reports a region that blocks all sharing", async () => {
+    snapshotReads([[{ Group: "all" }], []]);
+    blockState("block-all-sharing");
+    aws.ec2.on(ModifySnapshotAttributeCommand).resolves({});
+
+    const { applied } = await remediateAndVerify("ebs-snapshot-unshare", snapshotShared());
+
+    expect(applied).toMatchObject({
+      outcome: "applied",
+      after: {
+        state: {
+          blockPublicAccess: {
+            state: "block-all-sharing",
+            report:
+              "snapshot block public access in eu-west-1 is block-all-sharing: no snapshot of this region can be shared publicly",
+          },
+        },
+      },
+    });
+  });
+
+  it.each(["UnauthorizedOperation", "AccessDenied"])(
+    "reports the setting as unknown when reading it is refused (%s), and still unshares",
+    async (code) => {
+      snapshotReads([[{ Group: "all" }], []]);
+      aws.ec2.on(GetSnapshotBlockPublicAccessStateCommand).rejects(awsError(code));
+      aws.ec2.on(ModifySnapshotAttributeCommand).resolves({});
+
+      const { applied, verification } = await remediateAndVerify("ebs-snapshot-unshare", snapshotShared());
+
+      expect(applied).toMatchObject({
+        outcome: "applied",
+        before: {
+          state: {
+            blockPublicAccess: {
+              state: "unknown",
+              report: `snapshot block public access in eu-west-1 is unknown: reading it failed (${code})`,
+            },
+          },
+        },
+      });
+      expect(aws.inputs("ModifySnapshotAttributeCommand")).toHaveLength(1);
+      expect(verification.verified).toBe(true);
+    },
+  );
 });
 
 describe("ami-unshare: live", () => {

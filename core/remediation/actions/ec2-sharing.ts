@@ -1,7 +1,10 @@
+import { errorCode } from "../aws/errors.js";
 import type { LiveContext, RemediationAction, Snapshot } from "../types.js";
 import {
+  type BlockPublicAccessReport,
   type SharedState,
   type SharedTarget,
+  type SnapshotSharedState,
   unshareImagePlanner,
   unshareSnapshotPlanner,
 } from "./ec2-sharing.plan.js";
@@ -11,12 +14,49 @@ import { describeShares, noShares, remainingShares, sharesOf } from "./sharing.j
 /**
  * The EBS snapshot and AMI sharing actions, live: the resource (for its tags) and its permission
  * attribute are read; a deleted snapshot or deregistered image is gone, and nothing is shared.
+ * With a snapshot, the region's snapshot block public access setting is read and reported.
  */
 
 const NO_SNAPSHOT = ["InvalidSnapshot.NotFound"];
 const NO_IMAGE = ["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"];
 
-async function snapshotSnapshot(ctx: LiveContext<SharedTarget>): Promise<Snapshot<SharedState>> {
+/** What the region's setting means for this share, in a sentence (the values come from AWS, not the event). */
+function reportOf(state: string, region: string, madePublic: boolean): string {
+  const setting = `snapshot block public access in ${region} is ${state}`;
+  switch (state) {
+    case "unblocked":
+      return madePublic
+        ? `${setting}; enabling block-all-sharing would have prevented this public share`
+        : `${setting}; it blocks public sharing only, not sharing with specific accounts`;
+    case "block-new-sharing":
+      return `${setting}: new public shares are refused (it may have been enabled after this one); block-all-sharing would also hide snapshots shared publicly before`;
+    case "block-all-sharing":
+      return `${setting}: no snapshot of this region can be shared publicly`;
+    default:
+      return `${setting}`;
+  }
+}
+
+/**
+ * The region's setting, as a report: reading it may be refused (a service control policy) or
+ * unsupported (a partition without it); then it is unknown and the action goes on.
+ */
+async function blockPublicAccess(ctx: LiveContext<SharedTarget>): Promise<BlockPublicAccessReport> {
+  const { region, added } = ctx.target;
+  try {
+    const answer = await ctx.aws.send("ec2", "GetSnapshotBlockPublicAccessState", {}, region);
+    const state = answer.State ?? "unknown";
+    return { state, report: reportOf(state, region, added.groups.includes("all")) };
+  } catch (error) {
+    const code = errorCode(error) ?? "an error";
+    return {
+      state: "unknown",
+      report: `snapshot block public access in ${region} is unknown: reading it failed (${code})`,
+    };
+  }
+}
+
+async function snapshotSnapshot(ctx: LiveContext<SharedTarget>): Promise<Snapshot<SnapshotSharedState>> {
   const { id, region } = ctx.target;
   const reason = `EBS snapshot ${id} no longer exists`;
   return goneOr(NO_SNAPSHOT, reason, async () => {
@@ -29,7 +69,10 @@ async function snapshotSnapshot(ctx: LiveContext<SharedTarget>): Promise<Snapsho
       { SnapshotId: id, Attribute: "createVolumePermission" },
       region,
     );
-    return { state: sharesOf(attribute.CreateVolumePermissions), tags: [tagMap(found.Tags)] };
+    return {
+      state: { ...sharesOf(attribute.CreateVolumePermissions), blockPublicAccess: await blockPublicAccess(ctx) },
+      tags: [tagMap(found.Tags)],
+    };
   });
 }
 
@@ -50,7 +93,10 @@ async function imageSnapshot(ctx: LiveContext<SharedTarget>): Promise<Snapshot<S
   });
 }
 
-function verifyWith(read: (ctx: LiveContext<SharedTarget>) => Promise<Snapshot<SharedState>>, what: string) {
+function verifyWith<S extends SharedState>(
+  read: (ctx: LiveContext<SharedTarget>) => Promise<Snapshot<S>>,
+  what: string,
+) {
   return async (ctx: LiveContext<SharedTarget>) => {
     const current = await read(ctx);
     if ("gone" in current) return [check("target gone", true, current.gone)];
@@ -65,7 +111,7 @@ function verifyWith(read: (ctx: LiveContext<SharedTarget>) => Promise<Snapshot<S
   };
 }
 
-export const unshareSnapshot: RemediationAction<SharedTarget, SharedState> = {
+export const unshareSnapshot: RemediationAction<SharedTarget, SnapshotSharedState> = {
   ...unshareSnapshotPlanner,
   errors: { gone: NO_SNAPSHOT },
   snapshot: snapshotSnapshot,

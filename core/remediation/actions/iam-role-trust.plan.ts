@@ -1,7 +1,8 @@
 import type { AwsCall } from "../../model/incident.js";
+import { foreignAccountTest } from "../../risk/foreign-accounts.js";
 import type { PolicyStatement } from "../../risk/resource-policy.js";
 import { readPolicy } from "../../risk/resource-policy.js";
-import { foreignAccountTest, openTrust } from "../../risk/role-trust.js";
+import { openTrust } from "../../risk/role-trust.js";
 import { REVOKE_SESSIONS_POLICY, revokeSessionsDocument } from "../analysis/iam-policy.js";
 import { awsCall, liveValue } from "../aws/calls.js";
 import { CannotPlan } from "../errors.js";

@@ -23,6 +23,7 @@ import {
   DescribeSnapshotsCommand,
   EnableEbsEncryptionByDefaultCommand,
   GetEbsEncryptionByDefaultCommand,
+  GetSnapshotBlockPublicAccessStateCommand,
   ModifyImageAttributeCommand,
   ModifySnapshotAttributeCommand,
   RevokeSecurityGroupIngressCommand,
@@ -40,7 +41,15 @@ import {
   ListTagsForResourceCommand as ListEventsTagsCommand,
   PutRuleCommand,
 } from "@aws-sdk/client-eventbridge";
-import { GetDetectorCommand, ListDetectorsCommand, UpdateDetectorCommand } from "@aws-sdk/client-guardduty";
+import {
+  DeleteFilterCommand,
+  GetDetectorCommand,
+  GetFilterCommand,
+  GetIPSetCommand as GetGuardDutyIPSetCommand,
+  ListDetectorsCommand,
+  UpdateDetectorCommand,
+  UpdateIPSetCommand as UpdateGuardDutyIPSetCommand,
+} from "@aws-sdk/client-guardduty";
 import {
   DeleteGroupPolicyCommand,
   DeleteRolePolicyCommand,
@@ -102,11 +111,13 @@ import {
 import {
   DeleteBucketCorsCommand,
   DeleteBucketPolicyCommand,
+  DeleteBucketReplicationCommand,
   DeleteBucketWebsiteCommand,
   GetBucketAclCommand,
   GetBucketCorsCommand,
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
+  GetBucketReplicationCommand,
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetBucketWebsiteCommand,
@@ -115,6 +126,7 @@ import {
   PutBucketAclCommand,
   PutBucketCorsCommand,
   PutBucketPolicyCommand,
+  PutBucketReplicationCommand,
   PutBucketVersioningCommand,
   PutObjectAclCommand,
   PutPublicAccessBlockCommand,
@@ -187,6 +199,10 @@ export const OPERATIONS = {
     DescribeSnapshots: read(DescribeSnapshotsCommand, "ec2:DescribeSnapshots"),
     DescribeSnapshotAttribute: read(DescribeSnapshotAttributeCommand, "ec2:DescribeSnapshotAttribute"),
     ModifySnapshotAttribute: write(ModifySnapshotAttributeCommand, "ec2:ModifySnapshotAttribute"),
+    GetSnapshotBlockPublicAccessState: read(
+      GetSnapshotBlockPublicAccessStateCommand,
+      "ec2:GetSnapshotBlockPublicAccessState",
+    ),
     DescribeImages: read(DescribeImagesCommand, "ec2:DescribeImages"),
     DescribeImageAttribute: read(DescribeImageAttributeCommand, "ec2:DescribeImageAttribute"),
     ModifyImageAttribute: write(ModifyImageAttributeCommand, "ec2:ModifyImageAttribute"),
@@ -211,6 +227,10 @@ export const OPERATIONS = {
     GetBucketTagging: read(GetBucketTaggingCommand, "s3:GetBucketTagging"),
     GetBucketVersioning: read(GetBucketVersioningCommand, "s3:GetBucketVersioning"),
     PutBucketVersioning: write(PutBucketVersioningCommand, "s3:PutBucketVersioning"),
+    GetBucketReplication: read(GetBucketReplicationCommand, "s3:GetReplicationConfiguration"),
+    PutBucketReplication: write(PutBucketReplicationCommand, "s3:PutReplicationConfiguration"),
+    // DeleteBucketReplication is authorised by s3:PutReplicationConfiguration (there is no s3:DeleteReplicationConfiguration).
+    DeleteBucketReplication: write(DeleteBucketReplicationCommand, "s3:PutReplicationConfiguration"),
   },
   s3control: {
     GetPublicAccessBlock: read(GetAccountPublicAccessBlockCommand, "s3:GetAccountPublicAccessBlock"),
@@ -257,6 +277,10 @@ export const OPERATIONS = {
     ListDetectors: read(ListDetectorsCommand, "guardduty:ListDetectors"),
     GetDetector: read(GetDetectorCommand, "guardduty:GetDetector"),
     UpdateDetector: write(UpdateDetectorCommand, "guardduty:UpdateDetector"),
+    GetIPSet: read(GetGuardDutyIPSetCommand, "guardduty:GetIPSet"),
+    UpdateIPSet: write(UpdateGuardDutyIPSetCommand, "guardduty:UpdateIPSet"),
+    GetFilter: read(GetFilterCommand, "guardduty:GetFilter"),
+    DeleteFilter: write(DeleteFilterCommand, "guardduty:DeleteFilter"),
   },
   config: {
     DescribeConfigurationRecorders: read(
