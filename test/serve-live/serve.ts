@@ -1,0 +1,148 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "vitest";
+import type { Incident } from "../../core/model/incident.js";
+import type { IncidentStatus } from "../../core/model/status.js";
+import { ACCOUNT, REGION } from "../fixtures/events/cloudtrail.js";
+import { type MotoServer, motoClientConfig, startMoto } from "../support/moto.js";
+
+/**
+ * The real `riposte serve` process against moto, for the issue 16 end-to-end suites: moto stands
+ * in for AWS through AWS_ENDPOINT_URL and the credential chain's environment variables, CloudTrail
+ * records are posted to the event intake (`POST /api/events`, the intake token), incidents are read
+ * and approved through the API the dashboard uses. One moto and one serve per file.
+ */
+
+const DASHBOARD_TOKEN = "serve-live-dashboard-token-0123456789";
+const INTAKE_TOKEN = "serve-live-intake-token-9876543210";
+/** Long enough for a workflow with its verify re-reads on a shared, busy machine. */
+const SETTLE_MS = 45_000;
+
+type Json = Record<string, unknown>;
+
+export interface ServeLive {
+  moto: MotoServer;
+  url: string;
+  /** A client of the emulated account (`new EC2Client(live.aws())`). */
+  aws(): ReturnType<typeof motoClientConfig>;
+  /** Post CloudTrail records to the intake as one `{"Records": [...]}` body. */
+  deliver(...records: Json[]): Promise<void>;
+  /** The incident a record's detection opened, once it reaches one of `statuses`. */
+  settle(detection: string, statuses: IncidentStatus[]): Promise<Incident>;
+  /** Approve an incident as the dashboard does (`POST /api/incidents/:id/approval`). */
+  approve(id: string): Promise<void>;
+  incident(id: string): Promise<Incident>;
+  stop(): Promise<void>;
+}
+
+/** Now, in CloudTrail's format (seconds, `Z`): the intake refuses events from the future only. */
+export const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
+
+/**
+ * Start moto and `riposte serve --remediate <mode>` with intake events remediated like any other
+ * (`remediation.autoRemediateIntake`), so a detection's own response (auto or approval) decides.
+ */
+export async function startServeLive(mode: "live" | "dry-run" = "live"): Promise<ServeLive> {
+  const moto = await startMoto();
+  const dataDir = mkdtempSync(join(tmpdir(), "riposte-serve-live-"));
+  const configPath = join(dataDir, "riposte.json");
+  writeFileSync(configPath, JSON.stringify({ remediation: { autoRemediateIntake: true } }));
+  const args = ["bin/riposte.mjs", "serve", "--port", "0", "--no-demo", "--data-dir", dataDir];
+  args.push("--config", configPath, "--log-level", "warn");
+  if (mode === "live") args.push("--remediate", "live");
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: process.cwd(),
+    env: {
+      PATH: process.env.PATH ?? "",
+      NODE_NO_WARNINGS: "1",
+      RIPOSTE_DASHBOARD_TOKEN: DASHBOARD_TOKEN,
+      RIPOSTE_INTAKE_TOKEN: INTAKE_TOKEN,
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+    },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk) => (stdout += chunk));
+  child.stderr?.on("data", (chunk) => (stderr = (stderr + chunk).slice(-8000)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((done) => child.once("exit", done));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    await moto.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
+  const deadline = Date.now() + 30_000;
+  while (!listening.test(stdout)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`riposte serve did not start (exit ${child.exitCode}): ${stdout}\n${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const url = listening.exec(stdout)![1]!;
+  const api = async (path: string, init: RequestInit = {}, token = DASHBOARD_TOKEN) => {
+    const response = await fetch(`${url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    });
+    const body = await response.text();
+    if (!response.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${response.status} ${body}\n${stderr}`);
+    return JSON.parse(body) as unknown;
+  };
+  const incident = async (id: string) =>
+    ((await api(`/api/incidents/${encodeURIComponent(id)}`)) as { incident: Incident }).incident;
+
+  return {
+    moto,
+    url,
+    aws: () => motoClientConfig(moto.endpoint, REGION),
+    async deliver(...records) {
+      const answer = (await api(
+        "/api/events",
+        { method: "POST", body: JSON.stringify({ Records: records }) },
+        INTAKE_TOKEN,
+      )) as {
+        accepted: number;
+        errors: unknown[];
+      };
+      expect(answer).toMatchObject({ accepted: records.length, errors: [] });
+    },
+    async settle(detection, statuses) {
+      let found: Incident | undefined;
+      await expect
+        .poll(
+          async () => {
+            const page = (await api("/api/incidents?limit=100")) as {
+              items: { id: string; detection: string; status: IncidentStatus }[];
+            };
+            const summary = page.items.find((item) => item.detection === detection);
+            if (!summary) return `no ${detection} incident yet`;
+            found = await incident(summary.id);
+            return found.status;
+          },
+          { timeout: SETTLE_MS, interval: 250 },
+        )
+        .toSatisfy((status: string) => (statuses as string[]).includes(status));
+      return found!;
+    },
+    async approve(id) {
+      await api(`/api/incidents/${encodeURIComponent(id)}/approval`, {
+        method: "POST",
+        body: JSON.stringify({ decision: "approve", comment: "end-to-end test" }),
+      });
+    },
+    incident,
+    stop,
+  };
+}
+
+/** The emulated account's id: moto's default, the account the scenario records are logged in. */
+export const EMULATED_ACCOUNT = ACCOUNT;
