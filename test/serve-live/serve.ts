@@ -29,8 +29,11 @@ export interface ServeLive {
   aws(): ReturnType<typeof motoClientConfig>;
   /** Post CloudTrail records to the intake as one `{"Records": [...]}` body. */
   deliver(...records: Json[]): Promise<void>;
-  /** The incident a record's detection opened, once it reaches one of `statuses`. */
-  settle(detection: string, statuses: IncidentStatus[]): Promise<Incident>;
+  /**
+   * The incident `detection` opened (on a resource containing `resource`, when given), once it
+   * reaches one of `statuses`.
+   */
+  settle(detection: string, statuses: IncidentStatus[], resource?: string): Promise<Incident>;
   /** Approve an incident as the dashboard does (`POST /api/incidents/:id/approval`). */
   approve(id: string): Promise<void>;
   incident(id: string): Promise<Incident>;
@@ -115,15 +118,17 @@ export async function startServeLive(mode: "live" | "dry-run" = "live"): Promise
       };
       expect(answer).toMatchObject({ accepted: records.length, errors: [] });
     },
-    async settle(detection, statuses) {
+    async settle(detection, statuses, resource) {
       let found: Incident | undefined;
       await expect
         .poll(
           async () => {
             const page = (await api("/api/incidents?limit=100")) as {
-              items: { id: string; detection: string; status: IncidentStatus }[];
+              items: { id: string; detection: string; resource: string; status: IncidentStatus }[];
             };
-            const summary = page.items.find((item) => item.detection === detection);
+            const summary = page.items.find(
+              (item) => item.detection === detection && (resource === undefined || item.resource.includes(resource)),
+            );
             if (!summary) return `no ${detection} incident yet`;
             found = await incident(summary.id);
             return found.status;
