@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { expect } from "vitest";
 import type { Incident } from "../../core/model/incident.js";
 import type { IncidentStatus } from "../../core/model/status.js";
-import { ACCOUNT, REGION } from "../fixtures/events/cloudtrail.js";
+import { REGION } from "../fixtures/events/cloudtrail.js";
 import { type MotoServer, motoClientConfig, startMoto } from "../support/moto.js";
 
 /**
@@ -149,5 +149,12 @@ export async function startServeLive(mode: "live" | "dry-run" = "live"): Promise
   };
 }
 
-/** The emulated account's id: moto's default, the account the scenario records are logged in. */
-export const EMULATED_ACCOUNT = ACCOUNT;
+/**
+ * A scenario record pointed at the emulated resources: every occurrence of each fixture id (a
+ * snapshot id, a key id, a database name) replaced by the id moto gave the resource.
+ */
+export function adapt(record: Json, ids: Record<string, string>): Json {
+  let text = JSON.stringify(record);
+  for (const [fixture, emulated] of Object.entries(ids)) text = text.replaceAll(fixture, emulated);
+  return JSON.parse(text) as Json;
+}
