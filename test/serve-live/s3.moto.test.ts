@@ -20,7 +20,7 @@ import { publicReadPolicy, s3 } from "../fixtures/events/cloudtrail.js";
 import { putBucketVersioning } from "../fixtures/events/scenarios/storage-protection.js";
 import { motoSuite } from "../remediation/harness.js";
 import { motoAvailable } from "../support/moto.js";
-import { now, type ServeLive, startServeLive } from "./serve.js";
+import { now, type ServeLive, SUITE_OPTIONS, startServeLive } from "./serve.js";
 
 /**
  * S3 family, end to end: each scenario's change is made in the emulated account, its CloudTrail
@@ -41,7 +41,7 @@ const BUCKETS = {
   versioning: "e2e-backups",
 };
 
-describe.skipIf(!motoAvailable())(motoSuite("riposte serve --remediate live: S3 actions"), () => {
+describe.skipIf(!motoAvailable())(motoSuite("riposte serve --remediate live: S3 actions"), SUITE_OPTIONS, () => {
   let live: ServeLive;
   let client: S3Client;
 

@@ -17,8 +17,10 @@ import { type MotoServer, motoClientConfig, startMoto } from "../support/moto.js
 
 const DASHBOARD_TOKEN = "serve-live-dashboard-token-0123456789";
 const INTAKE_TOKEN = "serve-live-intake-token-9876543210";
-/** Long enough for a workflow with its verify re-reads on a shared, busy machine. */
+/** Long enough for a workflow with its propagation wait and verify re-reads on a shared, busy machine. */
 const SETTLE_MS = 45_000;
+/** The suites' options: a test may wait for a whole workflow (`settle`). */
+export const SUITE_OPTIONS = { timeout: SETTLE_MS + 15_000 };
 
 type Json = Record<string, unknown>;
 
@@ -30,8 +32,8 @@ export interface ServeLive {
   /** Post CloudTrail records to the intake as one `{"Records": [...]}` body. */
   deliver(...records: Json[]): Promise<void>;
   /**
-   * The incident `detection` opened (on a resource containing `resource`, when given), once it
-   * reaches one of `statuses`.
+   * The incident `detection` opened (on `resource`, when given: its name or an ARN ending in it),
+   * once it reaches one of `statuses`.
    */
   settle(detection: string, statuses: IncidentStatus[], resource?: string): Promise<Incident>;
   /** Approve an incident as the dashboard does (`POST /api/incidents/:id/approval`). */
@@ -39,6 +41,9 @@ export interface ServeLive {
   incident(id: string): Promise<Incident>;
   stop(): Promise<void>;
 }
+
+const sameResource = (incident: string, name: string) =>
+  incident === name || incident.endsWith(`:${name}`) || incident.endsWith(`/${name}`);
 
 /** Now, in CloudTrail's format (seconds, `Z`): the intake refuses events from the future only. */
 export const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
@@ -127,7 +132,8 @@ export async function startServeLive(mode: "live" | "dry-run" = "live"): Promise
               items: { id: string; detection: string; resource: string; status: IncidentStatus }[];
             };
             const summary = page.items.find(
-              (item) => item.detection === detection && (resource === undefined || item.resource.includes(resource)),
+              (item) =>
+                item.detection === detection && (resource === undefined || sameResource(item.resource, resource)),
             );
             if (!summary) return `no ${detection} incident yet`;
             found = await incident(summary.id);
