@@ -6,6 +6,7 @@ import { expect } from "vitest";
 import type { Incident } from "../../core/model/incident.js";
 import type { IncidentStatus } from "../../core/model/status.js";
 import { REGION } from "../fixtures/events/cloudtrail.js";
+import type { Scenario } from "../fixtures/events/scenarios.js";
 import { type MotoServer, motoClientConfig, startMoto } from "../support/moto.js";
 
 /**
@@ -163,4 +164,20 @@ export function adapt(record: Json, ids: Record<string, string>): Json {
   let text = JSON.stringify(record);
   for (const [fixture, emulated] of Object.entries(ids)) text = text.replaceAll(fixture, emulated);
   return JSON.parse(text) as Json;
+}
+
+/**
+ * The records of one firing scenario of test/fixtures/events/scenarios (by detection and name),
+ * pointed at the emulated resources (`adapt`) and logged now.
+ */
+export function scenarioRecords(
+  scenarios: readonly Scenario[],
+  detection: string,
+  name: string,
+  ids: Record<string, string> = {},
+): Json[] {
+  const scenario = scenarios.find((candidate) => candidate.detection === detection && candidate.name === name);
+  if (!scenario?.fires) throw new Error(`no firing scenario "${name}" of ${detection}`);
+  const time = now();
+  return scenario.records.map((record) => ({ ...adapt(record as Json, ids), eventTime: time }));
 }
