@@ -37,9 +37,14 @@ describe.skipIf(!motoAvailable())(motoSuite("riposte serve --remediate live: KMS
 
     // …and the scenarios' records, in one delivery.
     await live.deliver(
-      ...scenarioRecords(STORAGE_PROTECTION_SCENARIOS, "kms-key-deletion", "a key scheduled for deletion by its key id", {
-        [KEY_ID]: scheduled,
-      }),
+      ...scenarioRecords(
+        STORAGE_PROTECTION_SCENARIOS,
+        "kms-key-deletion",
+        "a key scheduled for deletion by its key id",
+        {
+          [KEY_ID]: scheduled,
+        },
+      ),
       ...scenarioRecords(
         STORAGE_PROTECTION_SCENARIOS,
         "kms-key-deletion",
