@@ -53,11 +53,19 @@ export const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
  * Start moto and `riposte serve --remediate <mode>` with intake events remediated like any other
  * (`remediation.autoRemediateIntake`), so a detection's own response (auto or approval) decides.
  */
-export async function startServeLive(mode: "live" | "dry-run" = "live"): Promise<ServeLive> {
+export async function startServeLive(
+  options: {
+    mode?: "live" | "dry-run";
+    /** Runs against moto before serve starts: more `remediation` settings (a WAF IP set's id, say). */
+    remediation?: (aws: ReturnType<typeof motoClientConfig>) => Promise<Json>;
+  } = {},
+): Promise<ServeLive> {
+  const { mode = "live" } = options;
   const moto = await startMoto();
+  const extra = options.remediation ? await options.remediation(motoClientConfig(moto.endpoint, REGION)) : {};
   const dataDir = mkdtempSync(join(tmpdir(), "riposte-serve-live-"));
   const configPath = join(dataDir, "riposte.json");
-  writeFileSync(configPath, JSON.stringify({ remediation: { autoRemediateIntake: true } }));
+  writeFileSync(configPath, JSON.stringify({ remediation: { autoRemediateIntake: true, ...extra } }));
   const args = ["bin/riposte.mjs", "serve", "--port", "0", "--no-demo", "--data-dir", dataDir];
   args.push("--config", configPath, "--log-level", "warn");
   if (mode === "live") args.push("--remediate", "live");
