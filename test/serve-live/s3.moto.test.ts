@@ -15,8 +15,9 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { GetPublicAccessBlockCommand as GetAccountBlockCommand, S3ControlClient } from "@aws-sdk/client-s3-control";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { publicReadPolicy, s3 } from "../fixtures/events/cloudtrail.js";
+import { ACCOUNT, publicReadPolicy, record, s3 } from "../fixtures/events/cloudtrail.js";
 import { putBucketVersioning } from "../fixtures/events/scenarios/storage-protection.js";
 import { motoSuite } from "../remediation/harness.js";
 import { motoAvailable } from "../support/moto.js";
@@ -79,6 +80,7 @@ describe.skipIf(!motoAvailable())(motoSuite("riposte serve --remediate live: S3 
     const time = now();
     await live.deliver(
       s3("DeleteBucketPublicAccessBlock", BUCKETS.block, { publicAccessBlock: "" }, { time }),
+      record("s3.amazonaws.com", "DeleteAccountPublicAccessBlock", { accountId: ACCOUNT }, null, { time }),
       s3("PutBucketPolicy", BUCKETS.policy, { bucketPolicy: policy }, { time }),
       s3("PutBucketWebsite", BUCKETS.website, { WebsiteConfiguration: website }, { time }),
       s3(
@@ -105,11 +107,36 @@ describe.skipIf(!motoAvailable())(motoSuite("riposte serve --remediate live: S3 
   });
 
   it("s3-public-access-block-disabled → s3-block-public-access turns all four settings on", async () => {
-    const incident = await live.settle("s3-public-access-block-disabled", ["MITIGATED", "FAILED"]);
+    const incident = await live.settle("s3-public-access-block-disabled", ["MITIGATED", "FAILED"], BUCKETS.block);
 
     expect(incident).toMatchObject({ status: "MITIGATED", mode: "live" });
     expect(incident.actions).toMatchObject([{ action: "s3-block-public-access", outcome: "applied" }]);
     const block = await client.send(new GetPublicAccessBlockCommand({ Bucket: BUCKETS.block }));
+    expect(block.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    });
+  });
+
+  it("s3-public-access-block-disabled (account level) → approved s3-account-block-public-access through S3 Control", async () => {
+    // An account-wide change waits for a person: approved through the dashboard's API.
+    const waiting = await live.settle("s3-public-access-block-disabled", ["AWAITING_APPROVAL", "FAILED"], ACCOUNT);
+    expect(waiting.status).toBe("AWAITING_APPROVAL");
+    await live.approve(waiting.id);
+
+    const incident = await live.settle("s3-public-access-block-disabled", ["MITIGATED", "FAILED"], ACCOUNT);
+
+    expect(incident).toMatchObject({ status: "MITIGATED", mode: "live" });
+    expect(incident.actions).toMatchObject([{ action: "s3-account-block-public-access", outcome: "applied" }]);
+    // The account id is a host prefix for S3 Control: moto answers on its own address.
+    const control = new S3ControlClient({
+      ...live.aws(),
+      endpointProvider: () => ({ url: new URL(live.moto.endpoint) }),
+    });
+    const block = await control.send(new GetAccountBlockCommand({ AccountId: ACCOUNT }));
+    control.destroy();
     expect(block.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
       IgnorePublicAcls: true,

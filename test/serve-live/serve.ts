@@ -90,7 +90,10 @@ export async function startServeLive(
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((done) => child.once("exit", done));
       child.kill("SIGTERM");
+      // A serve that does not stop within 10 s is killed, so the suite never leaves it behind.
+      const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       await exited;
+      clearTimeout(killer);
     }
     await moto.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -133,25 +136,22 @@ export async function startServeLive(
       expect(answer).toMatchObject({ accepted: records.length, errors: [] });
     },
     async settle(detection, statuses, resource) {
-      let found: Incident | undefined;
-      await expect
-        .poll(
-          async () => {
-            const page = (await api("/api/incidents?limit=100")) as {
-              items: { id: string; detection: string; resource: string; status: IncidentStatus }[];
-            };
-            const summary = page.items.find(
-              (item) =>
-                item.detection === detection && (resource === undefined || sameResource(item.resource, resource)),
-            );
-            if (!summary) return `no ${detection} incident yet`;
-            found = await incident(summary.id);
-            return found.status;
-          },
-          { timeout: SETTLE_MS, interval: 250 },
-        )
-        .toSatisfy((status: string) => (statuses as string[]).includes(status));
-      return found!;
+      const deadline = Date.now() + SETTLE_MS;
+      let seen: unknown = [];
+      while (Date.now() < deadline) {
+        const page = (await api("/api/incidents?limit=100")) as {
+          items: { id: string; detection: string; resource: string; status: IncidentStatus }[];
+        };
+        seen = page.items.map(({ detection, resource, status }) => ({ detection, resource, status }));
+        const summary = page.items.find(
+          (item) => item.detection === detection && (resource === undefined || sameResource(item.resource, resource)),
+        );
+        if (summary && statuses.includes(summary.status)) return incident(summary.id);
+        await new Promise((done) => setTimeout(done, 250));
+      }
+      throw new Error(
+        `no ${detection} incident${resource ? ` on ${resource}` : ""} reached ${statuses.join("/")} within ${SETTLE_MS} ms; incidents: ${JSON.stringify(seen)}\n${stderr}`,
+      );
     },
     async approve(id) {
       await api(`/api/incidents/${encodeURIComponent(id)}/approval`, {
