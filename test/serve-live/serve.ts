@@ -50,7 +50,7 @@ const sameResource = (incident: string, name: string) =>
 export const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
 
 /**
- * Start moto and `riposte serve --remediate <mode>` with intake events remediated like any other
+ * Start moto and `riposte serve` (`--remediate live`, or the default dry-run) with intake events remediated like any other
  * (`remediation.autoRemediateIntake`), so a detection's own response (auto or approval) decides.
  */
 export async function startServeLive(
@@ -62,7 +62,13 @@ export async function startServeLive(
 ): Promise<ServeLive> {
   const { mode = "live" } = options;
   const moto = await startMoto();
-  const extra = options.remediation ? await options.remediation(motoClientConfig(moto.endpoint, REGION)) : {};
+  let extra: Json = {};
+  try {
+    if (options.remediation) extra = await options.remediation(motoClientConfig(moto.endpoint, REGION));
+  } catch (error) {
+    await moto.stop();
+    throw error;
+  }
   const dataDir = mkdtempSync(join(tmpdir(), "riposte-serve-live-"));
   const configPath = join(dataDir, "riposte.json");
   writeFileSync(configPath, JSON.stringify({ remediation: { autoRemediateIntake: true, ...extra } }));
