@@ -1,3 +1,4 @@
+import { ACTION_REVERSIBILITY, REMEDIATION_ACTION_IDS } from "../model/actions.js";
 import { CATEGORIES } from "../model/catalog.js";
 import { CATALOG, type DetectionDefinition } from "./catalog.js";
 import { trackerPattern } from "./network/tracker.js";
@@ -33,6 +34,44 @@ function responseText(definition: DetectionDefinition): string {
   return action ? `${mode}: \`${action}\`` : `${mode} (no remediation)`;
 }
 
+/** The summary table's cell: whether the default response can be undone. */
+function reversibleCell(definition: DetectionDefinition): string {
+  if (definition.id === "guardduty-finding") return "per action";
+  return definition.response.action ? ACTION_REVERSIBILITY[definition.response.action].reversible : "—";
+}
+
+/** The section's paragraph: the action's undo, or nothing when the response only notifies. */
+function reversibleText(definition: DetectionDefinition): string[] {
+  if (definition.id === "guardduty-finding") {
+    return [
+      "**Reversible.** Depends on the action the finding type maps to: see [Response actions](#response-actions).",
+      "",
+    ];
+  }
+  const action = definition.response.action;
+  if (!action) return [];
+  const { reversible, how } = ACTION_REVERSIBILITY[action];
+  return [`**Reversible.** ${reversible} (\`${action}\`): ${how}`, ""];
+}
+
+/** Every action and how to undo it. */
+function actionsSection(): string[] {
+  return [
+    "## Response actions",
+    "",
+    "What each remediation action's change takes to undo. `yes`: the previous state comes back whole (the incident keeps the action's before snapshot and its exact calls); `partly`: something the action ended stays ended.",
+    "",
+    ...table(
+      ["action", "reversible", "how"],
+      REMEDIATION_ACTION_IDS.map((id) => [
+        `\`${id}\``,
+        ACTION_REVERSIBILITY[id].reversible,
+        ACTION_REVERSIBILITY[id].how,
+      ]),
+    ),
+  ];
+}
+
 /** A Markdown table with padded columns (the layout the project's formatter keeps). */
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((title, index) => Math.max(3, title.length, ...rows.map((row) => row[index]!.length)));
@@ -62,6 +101,7 @@ function section(definition: DetectionDefinition): string {
     "",
     `**Tuning.** ${definition.tuning}`,
     "",
+    ...reversibleText(definition),
     `**Loop prevention.** ${LOOP_TEXT[definition.loopPrevention ?? "cloudtrail"]}${definition.stateful && definition.buildStatePattern === trackerPattern ? TRACKER_TEXT : ""}`,
     "",
     "<details><summary>EventBridge pattern (default configuration)</summary>",
@@ -85,7 +125,7 @@ export function renderDetectionReference(): string {
     `Riposte ships ${CATALOG.length} detections. Each one is an EventBridge pattern (the same one a deployed rule uses) and, when one event is not enough, a correlator over Riposte's correlation state. Thresholds, windows, ports, keywords, tags and trusted ranges come from the configuration (\`riposte config check\` prints every setting with its default); each detection can be turned off or given another response mode under \`detections.<id>\`.`,
     "",
     ...table(
-      ["id", "title", "category", "severity", "ATT&CK", "kind", "default response"],
+      ["id", "title", "category", "severity", "ATT&CK", "kind", "default response", "reversible"],
       CATALOG.map((definition) => [
         `[\`${definition.id}\`](#${definition.id}--${anchor(definition.title)})`,
         definition.title,
@@ -94,6 +134,7 @@ export function renderDetectionReference(): string {
         definition.attack.id,
         definition.stateful ? "stateful" : "stateless",
         responseText(definition),
+        reversibleCell(definition),
       ]),
     ),
   ];
@@ -105,6 +146,7 @@ export function renderDetectionReference(): string {
         .join("\n\n"),
     );
   }
+  out.push("", ...actionsSection());
   return `${out.join("\n")}\n`;
 }
 

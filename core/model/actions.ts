@@ -80,3 +80,166 @@ export const REMEDIATION_ACTION_IDS = [
 ] as const;
 
 export type RemediationActionId = (typeof REMEDIATION_ACTION_IDS)[number];
+
+/**
+ * Whether an action's change can be undone, and how: `yes` when the previous state comes back
+ * whole (the action's `before` snapshot on the incident holds it), `partly` when something the
+ * action ended stays ended, `no` when nothing brings it back. Shown in `docs/detections.md`.
+ */
+export interface Reversibility {
+  reversible: "yes" | "partly" | "no";
+  /** The undo, as the AWS call(s) to make, or what cannot come back. */
+  how: string;
+}
+
+/** Every action's reversibility: a new action id without an entry fails to compile. */
+export const ACTION_REVERSIBILITY = {
+  "revoke-sg-rules": {
+    reversible: "yes",
+    how: "AuthorizeSecurityGroupIngress/Egress with the revoked rules, from the action's before snapshot.",
+  },
+  "s3-block-public-access": {
+    reversible: "yes",
+    how: "PutPublicAccessBlock with the bucket's previous settings (DeletePublicAccessBlock when it had none).",
+  },
+  "s3-account-block-public-access": {
+    reversible: "yes",
+    how: "S3 Control PutPublicAccessBlock with the account's previous settings (DeletePublicAccessBlock when it had none).",
+  },
+  "s3-remove-public-policy": {
+    reversible: "yes",
+    how: "PutBucketPolicy with the previous policy, from the action's before snapshot.",
+  },
+  "s3-private-acl": {
+    reversible: "yes",
+    how: "PutBucketAcl with the previous grants, from the action's before snapshot.",
+  },
+  "s3-private-object-acl": {
+    reversible: "yes",
+    how: "PutObjectAcl with the previous grants, from the action's before snapshot.",
+  },
+  "s3-delete-website": {
+    reversible: "yes",
+    how: "PutBucketWebsite with the previous configuration, from the action's before snapshot.",
+  },
+  "s3-restrict-cors": {
+    reversible: "yes",
+    how: "PutBucketCors with the previous rules, from the action's before snapshot.",
+  },
+  "iam-deny-temporarily": {
+    reversible: "yes",
+    how: "DeleteUserPolicy on the inline deny policy; it also lapses by itself when its time window ends.",
+  },
+  "iam-revoke-sessions": {
+    reversible: "partly",
+    how: "DeleteUserPolicy/DeleteRolePolicy on the inline deny lets new sessions work; the sessions it cut stay invalid (their holders sign in again).",
+  },
+  "iam-deactivate-access-key": {
+    reversible: "yes",
+    how: "UpdateAccessKey Status=Active on the key.",
+  },
+  "cloudtrail-start-logging": {
+    reversible: "yes",
+    how: "StopLogging on the trail (the events logged meanwhile stay delivered).",
+  },
+  "waf-block-ip": {
+    reversible: "yes",
+    how: "UpdateIPSet with the set's previous addresses (the blocked address removed).",
+  },
+  "nacl-deny-ip": {
+    reversible: "yes",
+    how: "DeleteNetworkAclEntry on the deny entry it added (its rule number is in the planned call).",
+  },
+  "guardduty-enable-detector": {
+    reversible: "yes",
+    how: "UpdateDetector Enable=false.",
+  },
+  "config-start-recorder": {
+    reversible: "yes",
+    how: "StopConfigurationRecorder.",
+  },
+  "kms-restore-key": {
+    reversible: "yes",
+    how: "DisableKey, or ScheduleKeyDeletion again (a new waiting period of 7 to 30 days starts).",
+  },
+  "ebs-enable-default-encryption": {
+    reversible: "partly",
+    how: "DisableEbsEncryptionByDefault; volumes created meanwhile stay encrypted.",
+  },
+  "s3-enable-versioning": {
+    reversible: "partly",
+    how: "PutBucketVersioning Status=Suspended; object versions written meanwhile stay until deleted.",
+  },
+  "ebs-snapshot-unshare": {
+    reversible: "yes",
+    how: "ModifySnapshotAttribute OperationType=add with the removed groups and accounts (the planned call's values).",
+  },
+  "ami-unshare": {
+    reversible: "yes",
+    how: "ModifyImageAttribute OperationType=add with the removed groups and accounts (the planned call's values).",
+  },
+  "rds-snapshot-unshare": {
+    reversible: "yes",
+    how: "ModifyDBSnapshotAttribute / ModifyDBClusterSnapshotAttribute ValuesToAdd with the removed values.",
+  },
+  "rds-enable-deletion-protection": {
+    reversible: "yes",
+    how: "ModifyDBInstance / ModifyDBCluster DeletionProtection=false.",
+  },
+  "iam-deactivate-user-keys": {
+    reversible: "yes",
+    how: "UpdateAccessKey Status=Active on each key the action deactivated (listed in its planned calls); the leaked key should stay off.",
+  },
+  "nacl-delete-allow-all-entry": {
+    reversible: "yes",
+    how: "CreateNetworkAclEntry with the deleted entry, from the action's before snapshot.",
+  },
+  "ec2-stop-instances": {
+    reversible: "partly",
+    how: "StartInstances; instance store data and an auto-assigned public IPv4 address do not come back.",
+  },
+  "lambda-url-require-iam": {
+    reversible: "yes",
+    how: "UpdateFunctionUrlConfig AuthType=NONE.",
+  },
+  "resource-policy-remove-public": {
+    reversible: "yes",
+    how: "Set/Put the previous policy (SetTopicAttributes, SetQueueAttributes, SetRepositoryPolicy, PutResourcePolicy, PutKeyPolicy) from the action's before snapshot; Lambda: AddPermission with the removed statement.",
+  },
+  "iam-remove-admin-policy": {
+    reversible: "yes",
+    how: "Attach{User,Role,Group}Policy with the detached ARN, or Put{User,Role,Group}Policy with the inline document kept in the action's before snapshot.",
+  },
+  "iam-restore-role-trust": {
+    reversible: "partly",
+    how: "UpdateAssumeRolePolicy with the previous trust policy from the before snapshot; DeleteRolePolicy on the session-revoking deny lets new sessions work, the sessions it cut stay invalid.",
+  },
+  "securityhub-enable": {
+    reversible: "yes",
+    how: "DisableSecurityHub, or BatchDisableStandards on the standards it re-enabled.",
+  },
+  "eventbridge-enable-rule": {
+    reversible: "yes",
+    how: "DisableRule on Riposte's rule.",
+  },
+  "route53-domain-relock": {
+    reversible: "partly",
+    how: "DisableDomainTransferLock; TransferDomainToAnotherAwsAccount again (a new password is issued). A transfer the other account already accepted could not be cancelled in the first place.",
+  },
+  "rds-disable-public-access": {
+    reversible: "yes",
+    how: "ModifyDBInstance PubliclyAccessible=true (the previous value is in the before snapshot).",
+  },
+  "s3-remove-foreign-replication": {
+    reversible: "partly",
+    how: "PutBucketReplication with the configuration from the before snapshot; objects already copied to the other account stay there.",
+  },
+  "guardduty-deactivate-ip-set": {
+    reversible: "yes",
+    how: "UpdateIPSet Activate=true (name, location and format are kept in the before snapshot).",
+  },
+  "guardduty-delete-filter": {
+    reversible: "yes",
+    how: "CreateFilter with the filter kept whole (GetFilter) in the before snapshot.",
+  },
+} as const satisfies { readonly [id in RemediationActionId]: Reversibility };
