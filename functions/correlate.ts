@@ -28,7 +28,7 @@ import { sfnWorkflowStarter } from "./lib/sfn.js";
 export interface CorrelateDeps {
   /** The stateful detections and the stateless ones deployed through the queue: what the rules deliver was selected for them. */
   ruleEngine: DetectionEngine;
-  /** Every enabled detection: intake events were selected by no rule. */
+  /** Every enabled detection and the deployment's own rules: intake events were selected by no rule. */
   intakeEngine: DetectionEngine;
   starter: WorkflowStarter;
   requeue: (finding: Finding) => Promise<void>;
@@ -133,7 +133,7 @@ export function correlateDepsFor(
   const queueUrl = linked("CorrelateQueue", options.links).url;
   return {
     ruleEngine: createDetectionEngine({ config, state, logger, describe, detections: ruleDetections, dedupe: true }),
-    intakeEngine: createDetectionEngine({ config, state, logger, describe, dedupe: true }),
+    intakeEngine: createDetectionEngine({ config, state, logger, describe, rules: runtime.deps.rules, dedupe: true }),
     starter: sfnWorkflowStarter(runtime.sfn, stateMachineArns(options.links)),
     requeue: (finding) => requeueStart(sqs, queueUrl, finding),
     logger,
