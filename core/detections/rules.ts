@@ -46,7 +46,8 @@ export function eventBridgeRules(config: RiposteConfig, userRules: readonly User
     return {
       detection: rule.id,
       category: rule.category,
-      stateful: false,
+      // A correlated rule's events go to the correlate function, which keeps the counts.
+      stateful: rule.correlation !== undefined,
       pattern,
       readOnlyCalls: mayMatchReadOnlyCalls(rule.pattern),
       userRule: true,

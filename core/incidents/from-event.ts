@@ -40,9 +40,13 @@ export function deployedRule(id: string, rules: readonly UserRule[]): UserRule {
   return rule;
 }
 
-/** A user's rule on one event: its pattern (loop prevention included), then its condition. */
+/**
+ * A user's rule on one event: its pattern (loop prevention included), then its condition. A
+ * correlated rule's findings come from the correlate function (its events are queued): none here.
+ */
 function findingOfRule(rule: UserRule, event: EventEnvelope, config: RiposteConfig): Finding | undefined {
   const spec = ruleDetection(rule);
+  if (spec.stateful) return undefined;
   if (!matches(compilePattern(detectionPattern(spec, config)), event)) return undefined;
   const draft = spec.evaluate(event, config);
   return draft ? completeFinding(spec, draft) : undefined;

@@ -38,7 +38,7 @@ const text = z.string().max(MAX_TEXT, `at most ${MAX_TEXT} characters`);
 const scalar = z.union([text, z.number(), z.boolean()]);
 const scalars = z.union([scalar, z.array(scalar).min(1).max(MAX_VALUES)]);
 const texts = z.union([text.min(1), z.array(text.min(1)).min(1).max(MAX_VALUES)]);
-const fieldPath = z
+export const FieldPathSchema = z
   .string()
   .min(1)
   .max(256)
@@ -58,7 +58,7 @@ const BOUNDS = ["gt", "gte", "lt", "lte"] as const;
 
 const FieldTestSchema = z
   .strictObject({
-    field: fieldPath,
+    field: FieldPathSchema,
     equals: scalars.optional(),
     contains: texts.optional(),
     startswith: texts.optional(),

@@ -1,15 +1,19 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, describe, expect, it } from "vitest";
 import { mayMatchReadOnlyCalls } from "../../core/detections/rules.js";
 import { normalizeRecords } from "../../core/events/index.js";
+import { CATEGORIES } from "../../core/model/catalog.js";
 import type { EventEnvelope } from "../../core/model/event.js";
 import { createTable } from "../../core/store/dynamodb/table.js";
+import { correlateDepsFor, createCorrelateHandler } from "../../functions/correlate.js";
 import { buildAwsRuntime } from "../../functions/lib/aws-deps.js";
 import { lambdaTask } from "../../functions/lib/lambda.js";
 import { openTask } from "../../functions/open.js";
 import { loadDeployConfig } from "../../infra/config.js";
+import { workflowLogicalName } from "../../infra/names.js";
 import { deploymentPlan } from "../../infra/plan.js";
 import { deployedRules, hasLoopPrevention, MAX_RULES_PER_BUS, ruleName } from "../../infra/rules.js";
 import { identity, record } from "../fixtures/events/cloudtrail.js";
@@ -259,6 +263,81 @@ describe("the deployed open task with users' rules", () => {
       await expect(
         handler({ input: { finding: { ...opened.incident, detection: "not-deployed", evidence: [] } }, execution }),
       ).rejects.toMatchObject({ name: "InvalidInput" });
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+/** A correlated rule: three secret reads by one principal within five minutes. */
+const MANY_READS = `id: many-secret-reads
+title: Many secret values read
+category: identity
+severity: high
+description: Three secret values read by one principal within five minutes.
+pattern:
+  source: [aws.secretsmanager]
+  detail: { eventSource: [secretsmanager.amazonaws.com], eventName: [GetSecretValue] }
+correlation: { type: event-count, groupBy: [userIdentity.arn], count: 3, windowMinutes: 5 }
+`;
+
+const secretRead = (minute: number) =>
+  envelopeOf(
+    record("secretsmanager.amazonaws.com", "GetSecretValue", { secretId: "prod/db" }, null, {
+      time: `2026-03-01T10:0${minute}:00Z`,
+    }),
+  );
+
+describe("a deployed correlated rule", () => {
+  it("queues its events for the correlate function, whose engine counts them and starts the rule's workflow", async () => {
+    // Arrange
+    const cwd = project({ "reads.yml": MANY_READS });
+    const deployment = loadDeployConfig("prod", { cwd, env: {} });
+    const planned = deploymentPlan(deployment, place).rules.find((rule) => rule.detection === "many-secret-reads");
+    expect(planned?.target).toEqual({ kind: "correlate", queue: expect.stringMatching(/Candidates/) });
+    const server = await startDynalite();
+    try {
+      const tableName = uniqueTableName();
+      await createTable(server.client(), tableName);
+      const links: Record<string, unknown> = {
+        Settings: { config: "{}", rules: JSON.stringify(deployment.rules), version: "1", stage: "prod" },
+        Incidents: { name: tableName },
+        CorrelateQueue: { url: "https://sqs.us-east-1.amazonaws.com/123456789012/candidates" },
+        ...Object.fromEntries(
+          CATEGORIES.map((category) => [
+            workflowLogicalName(category),
+            { arn: `arn:aws:states:us-east-1:123456789012:stateMachine:prod-riposte-${category}` },
+          ]),
+        ),
+      };
+      const runtime = buildAwsRuntime({ links, env: {}, dynamo: server.client() });
+      const started: { category: string; input: unknown }[] = [];
+      const deps = {
+        ...correlateDepsFor(runtime, { links, sqs: new SQSClient({ region: "us-east-1" }) }),
+        starter: {
+          async start(category: string, _name: string, input: unknown) {
+            started.push({ category, input });
+            return { executionArn: "arn", started: true };
+          },
+        },
+      };
+      const handler = createCorrelateHandler(() => deps);
+      const batch = (minutes: number[]) => ({
+        Records: minutes.map((minute) => ({ messageId: `m${minute}`, body: JSON.stringify(secretRead(minute)) })),
+      });
+
+      // Act: two reads, then a third within the window.
+      await handler(batch([1, 2]));
+      const afterTwo = started.length;
+      await handler(batch([3]));
+
+      // Assert
+      expect(afterTwo).toBe(0);
+      expect(started).toHaveLength(1);
+      expect(started[0]).toMatchObject({
+        category: "identity",
+        input: { finding: { detection: "many-secret-reads", rule: { response: { mode: "notify" } } } },
+      });
     } finally {
       await server.stop();
     }
