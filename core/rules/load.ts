@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, relative } from "node:path";
@@ -26,14 +27,47 @@ export interface LoadedRules {
   problems: RuleProblem[];
 }
 
+/**
+ * Parsed YAML documents by the hash of their text (`yamlKey`), kept between runs by the caller:
+ * parsing YAML is most of the start-up cost of hundreds of rules. Only the parsing is saved;
+ * every document is validated again on every load, so a stale or edited cache can hold nothing a
+ * rule file could not.
+ */
+export interface DocumentCache {
+  get(key: string): unknown;
+  set(key: string, document: unknown): void;
+}
+
+export interface LoadOptions {
+  maxPatternChars?: number;
+  documents?: DocumentCache;
+}
+
+function isJsonValue(value: unknown, depth = 0): boolean {
+  if (depth > 64) return false;
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every((item) => isJsonValue(item, depth + 1));
+  if (typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).every((item) => isJsonValue(item, depth + 1));
+}
+
+/** The cache key of a YAML text. */
+export function yamlKey(text: string): string {
+  return createHash("sha256").update(text).digest("base64url");
+}
+
 /** Parse one rule file's text (YAML or JSON by extension; JSON is YAML too, but errors read better this way). */
 export function parseRuleText(
   text: string,
   file: string,
-  options: { maxPatternChars?: number } = {},
+  options: LoadOptions = {},
 ): { rule: UserRule } | { problems: RuleProblem[] } {
   let document: unknown;
-  if (extname(file).toLowerCase() === ".json") {
+  const key = options.documents && extname(file).toLowerCase() !== ".json" ? yamlKey(text) : undefined;
+  const cached = key === undefined ? undefined : options.documents!.get(key);
+  if (cached !== undefined) document = cached;
+  else if (extname(file).toLowerCase() === ".json") {
     try {
       document = JSON.parse(text);
     } catch (error) {
@@ -54,6 +88,8 @@ export function parseRuleText(
     } catch (error) {
       return { problems: [{ file, field: "(the file)", problem: `not valid YAML: ${(error as Error).message}` }] };
     }
+    // Kept only when JSON holds it exactly (a YAML .inf or .nan would come back as null).
+    if (key !== undefined && isJsonValue(document)) options.documents!.set(key, document);
   }
   return parseRule(document, file, options);
 }
@@ -110,7 +146,7 @@ function listRuleFilesSync(dir: string, problems: RuleProblem[]): string[] {
 }
 
 /** Every rule of a directory (or of one file), with every problem found. */
-export async function loadRules(path: string, options: { maxPatternChars?: number } = {}): Promise<LoadedRules> {
+export async function loadRules(path: string, options: LoadOptions = {}): Promise<LoadedRules> {
   const problems: RuleProblem[] = [];
   let files: string[];
   let base = path;
@@ -197,7 +233,7 @@ function validateTexts(
   base: string,
   texts: readonly (string | RuleProblem)[],
   problems: RuleProblem[],
-  options: { maxPatternChars?: number },
+  options: LoadOptions,
 ): LoadedRules {
   const rules: LoadedRule[] = [];
   const seen = new Map<string, string>();
