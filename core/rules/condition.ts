@@ -128,12 +128,14 @@ const FieldTestSchema = z
 export type FieldTest = z.infer<typeof FieldTestSchema>;
 export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | FieldTest;
 
+// Field tests first: they are most of a condition's nodes, and a union tries its options in order
+// (each failed option costs its issues before the next is tried).
 export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
+    FieldTestSchema,
     z.strictObject({ all: z.array(ConditionSchema).min(1).max(MAX_VALUES) }),
     z.strictObject({ any: z.array(ConditionSchema).min(1).max(MAX_VALUES) }),
     z.strictObject({ not: ConditionSchema }),
-    FieldTestSchema,
   ]),
 );
 

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, relative } from "node:path";
@@ -28,7 +27,7 @@ export interface LoadedRules {
 }
 
 /**
- * Parsed YAML documents by the hash of their text (`yamlKey`), kept between runs by the caller:
+ * Parsed YAML documents by their text, kept between runs by the caller:
  * parsing YAML is most of the start-up cost of hundreds of rules. Only the parsing is saved;
  * every document is validated again on every load, so a stale or edited cache can hold nothing a
  * rule file could not.
@@ -52,11 +51,6 @@ function isJsonValue(value: unknown, depth = 0): boolean {
   return Object.values(value).every((item) => isJsonValue(item, depth + 1));
 }
 
-/** The cache key of a YAML text. */
-export function yamlKey(text: string): string {
-  return createHash("sha256").update(text).digest("base64url");
-}
-
 /** Parse one rule file's text (YAML or JSON by extension; JSON is YAML too, but errors read better this way). */
 export function parseRuleText(
   text: string,
@@ -64,7 +58,8 @@ export function parseRuleText(
   options: LoadOptions = {},
 ): { rule: UserRule } | { problems: RuleProblem[] } {
   let document: unknown;
-  const key = options.documents && extname(file).toLowerCase() !== ".json" ? yamlKey(text) : undefined;
+  // Keyed by the text itself: hashing 300 files cost more than the lookup (node:crypto's first use).
+  const key = options.documents && extname(file).toLowerCase() !== ".json" ? text : undefined;
   const cached = key === undefined ? undefined : options.documents!.get(key);
   if (cached !== undefined) document = cached;
   else if (extname(file).toLowerCase() === ".json") {

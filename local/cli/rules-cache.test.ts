@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
-import { yamlKey } from "../../core/rules/load.js";
 import { GOOD_YAML } from "../../test/fixtures/rules/own-rules.js";
 import { RULES_CACHE_FILE } from "./rules-cache.js";
 import { loadCliRules } from "./rules-dir.js";
@@ -38,16 +37,21 @@ const load = (cwd: string) => {
   return loadCliRules("scan", "rules", config, c.io).then((loaded) => ({ ...loaded, err: c.err() }));
 };
 const cacheOf = (cwd: string) =>
-  JSON.parse(readFileSync(join(cwd, "rules", RULES_CACHE_FILE), "utf8")) as { documents: Record<string, unknown> };
+  new Map(
+    (JSON.parse(readFileSync(join(cwd, "rules", RULES_CACHE_FILE), "utf8")) as { documents: [string, unknown][] })
+      .documents,
+  );
+const writeCache = (cwd: string, documents: Map<string, unknown>) =>
+  writeFileSync(join(cwd, "rules", RULES_CACHE_FILE), JSON.stringify({ format: 2, documents: [...documents] }));
 
 describe("the rules directory's cache of parsed YAML", () => {
-  it("keeps each file's document by the hash of its text, and loads the same rules from it", async () => {
+  it("keeps each file's document by its text, and loads the same rules from it", async () => {
     const cwd = workspace();
 
     const first = await load(cwd);
     const second = await load(cwd);
 
-    expect(Object.keys(cacheOf(cwd).documents)).toEqual([yamlKey(GOOD_YAML)]);
+    expect([...cacheOf(cwd).keys()]).toEqual([GOOD_YAML]);
     expect(second.rules).toEqual(first.rules);
     expect(second.rules.map((loaded) => loaded.rule.id)).toEqual(["root-created-user"]);
   });
@@ -55,30 +59,20 @@ describe("the rules directory's cache of parsed YAML", () => {
   it("reads a file's document from the cache, and still validates it; an edited file is parsed again", async () => {
     const cwd = workspace();
     await load(cwd);
-    const key = yamlKey(GOOD_YAML);
-    const cache = cacheOf(cwd);
-    const document = cache.documents[key] as Record<string, unknown>;
+    const document = cacheOf(cwd).get(GOOD_YAML) as Record<string, unknown>;
 
     // A cached document differing from the file shows the cache was read...
-    writeFileSync(
-      join(cwd, "rules", RULES_CACHE_FILE),
-      JSON.stringify({ ...cache, documents: { [key]: { ...document, title: "From the cache" } } }),
-    );
+    writeCache(cwd, new Map([[GOOD_YAML, { ...document, title: "From the cache" }]]));
     expect((await load(cwd)).rules[0]?.rule.title).toBe("From the cache");
     // ...and validated like the file: an invalid one is reported, file, field and problem.
-    writeFileSync(
-      join(cwd, "rules", RULES_CACHE_FILE),
-      JSON.stringify({ ...cache, documents: { [key]: { ...document, severity: "apocalyptic" } } }),
-    );
+    writeCache(cwd, new Map([[GOOD_YAML, { ...document, severity: "apocalyptic" }]]));
     const invalid = await load(cwd);
     expect(invalid.rules).toEqual([]);
     expect(invalid.err).toMatch(/rules: root\.yml: severity: /);
     // An edited file has another hash: parsed from its text, and the cache keeps only current files.
     writeFileSync(join(cwd, "rules", "root.yml"), GOOD_YAML.replace("severity: high", "severity: low"));
     expect((await load(cwd)).rules[0]?.rule.severity).toBe("low");
-    expect(Object.keys(cacheOf(cwd).documents)).toEqual([
-      yamlKey(GOOD_YAML.replace("severity: high", "severity: low")),
-    ]);
+    expect([...cacheOf(cwd).keys()]).toEqual([GOOD_YAML.replace("severity: high", "severity: low")]);
   });
 
   it("ignores a malformed cache and works in a read-only directory", async () => {

@@ -5,14 +5,13 @@ import type { DocumentCache } from "../../core/rules/load.js";
 /**
  * The parsed YAML of a rules directory's files, kept in the directory itself
  * (`.riposte-cache.json`; the loader skips hidden files): parsing 300 rule files' YAML was most of
- * `scan --rules`'s start-up. Keyed by the hash of each file's text, so an edited file is parsed
- * again; the documents are validated on every load all the same (`core/rules/load.ts`). It lives
+ * `scan --rules`'s start-up. Keyed by each file's text, so an edited file is parsed again; the documents are validated on every load all the same (`core/rules/load.ts`). It lives
  * beside the rules because only who may write the rules may write it. Unreadable or malformed:
  * ignored; unwritable (a read-only directory): not kept.
  */
 
 export const RULES_CACHE_FILE = ".riposte-cache.json";
-const FORMAT = 1;
+const FORMAT = 2;
 
 export interface FileDocumentCache extends DocumentCache {
   /** Write the documents used this run, when any was parsed anew or one went unused. */
@@ -24,8 +23,13 @@ export function rulesDirCache(dir: string): FileDocumentCache {
   let stored = new Map<string, unknown>();
   try {
     const parsed = JSON.parse(readFileSync(path, "utf8")) as { format?: unknown; documents?: unknown };
-    if (parsed.format === FORMAT && typeof parsed.documents === "object" && parsed.documents !== null) {
-      stored = new Map(Object.entries(parsed.documents as Record<string, unknown>));
+    if (parsed.format === FORMAT && Array.isArray(parsed.documents)) {
+      stored = new Map(
+        parsed.documents.filter(
+          (entry): entry is [string, unknown] =>
+            Array.isArray(entry) && entry.length === 2 && typeof entry[0] === "string",
+        ),
+      );
     }
   } catch {
     // No cache yet, or not one: every file is parsed.
@@ -46,7 +50,7 @@ export function rulesDirCache(dir: string): FileDocumentCache {
       if (!added && used.size === stored.size) return;
       const temporary = `${path}.${process.pid}.tmp`;
       try {
-        writeFileSync(temporary, JSON.stringify({ format: FORMAT, documents: Object.fromEntries(used) }));
+        writeFileSync(temporary, JSON.stringify({ format: FORMAT, documents: [...used] }));
         renameSync(temporary, path);
       } catch {
         // A read-only rules directory: the next run parses again.
