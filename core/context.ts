@@ -4,6 +4,7 @@ import type { Logger } from "./log.js";
 import type { Category } from "./model/catalog.js";
 import type { RemediationMode } from "./model/incident.js";
 import type { ActionLedger } from "./remediation/breaker.js";
+import type { UserRule } from "./rules/format.js";
 import type { RiposteStore } from "./store/ports.js";
 
 /**
@@ -66,4 +67,9 @@ export interface TaskDeps {
   ledger?: ActionLedger;
   /** The detections' per-principal sign-in baselines, read by enrichment; earlier incidents only when absent. */
   baselines?: PrincipalBaselines;
+  /**
+   * The users' rules this deployment runs (its rules directory, validated at deploy or start-up):
+   * the only rule ids the open task accepts. None when absent.
+   */
+  rules?: readonly UserRule[];
 }

@@ -28,7 +28,7 @@ import { sfnWorkflowStarter } from "./lib/sfn.js";
 export interface CorrelateDeps {
   /** The stateful detections and the stateless ones deployed through the queue: what the rules deliver was selected for them. */
   ruleEngine: DetectionEngine;
-  /** Every enabled detection: intake events were selected by no rule. */
+  /** Every enabled detection and the deployment's own rules: intake events were selected by no rule. */
   intakeEngine: DetectionEngine;
   starter: WorkflowStarter;
   requeue: (finding: Finding) => Promise<void>;
@@ -126,14 +126,25 @@ export function correlateDepsFor(
   // Live lookups only where remediation is live, as in the rest of Riposte.
   const describe = config.remediation.mode === "live" ? ec2Describer(runtime.deps.aws) : undefined;
   // The stateful detections, and the stateless ones whose rules queue their events (infra/rules.ts).
-  const ruleDetections = correlatedDetections(
-    CATALOG.filter((definition) => definition.stateful).map((definition) => definition.id),
-  );
+  const rules = runtime.deps.rules ?? [];
+  const ruleDetections = [
+    ...correlatedDetections(CATALOG.filter((definition) => definition.stateful).map((definition) => definition.id)),
+    // Users' correlated rules: their EventBridge rules queue their events too (infra/rules.ts).
+    ...rules.filter((rule) => rule.correlation !== undefined).map((rule) => rule.id),
+  ];
   const sqs = options.sqs ?? new SQSClient({});
   const queueUrl = linked("CorrelateQueue", options.links).url;
   return {
-    ruleEngine: createDetectionEngine({ config, state, logger, describe, detections: ruleDetections, dedupe: true }),
-    intakeEngine: createDetectionEngine({ config, state, logger, describe, dedupe: true }),
+    ruleEngine: createDetectionEngine({
+      config,
+      state,
+      logger,
+      describe,
+      detections: ruleDetections,
+      rules,
+      dedupe: true,
+    }),
+    intakeEngine: createDetectionEngine({ config, state, logger, describe, rules, dedupe: true }),
     starter: sfnWorkflowStarter(runtime.sfn, stateMachineArns(options.links)),
     requeue: (finding) => requeueStart(sqs, queueUrl, finding),
     logger,

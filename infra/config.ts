@@ -3,7 +3,10 @@ import { join, resolve } from "node:path";
 import { ConfigError, loadConfig } from "../core/config/load.js";
 import type { RiposteConfig } from "../core/config/schema.js";
 import { actionsInUse } from "../core/remediation/responses.js";
+import type { UserRule } from "../core/rules/format.js";
+import { loadRulesSync, problemLine } from "../core/rules/load.js";
 import type { AccessContext } from "./access.js";
+import { MAX_PATTERN_CHARS } from "./rules.js";
 
 /**
  * The configuration a deployment is built from, read once when the stacks run: the same JSON file
@@ -16,6 +19,8 @@ export interface DeployConfig {
   config: RiposteConfig;
   /** The file it came from, or "defaults". */
   source: string;
+  /** The users' rules of `rules.dir`, validated: each becomes an EventBridge rule and ships to the functions. None when absent. */
+  rules?: UserRule[];
 }
 
 /**
@@ -67,19 +72,35 @@ export function accessContextOf(config: RiposteConfig): AccessContext {
   };
 }
 
-/** Load, validate and check the stage's configuration; throws `ConfigError` naming each problem. */
+/**
+ * The rules of `rules.dir` (relative to `cwd`), validated as `riposte scan --rules` validates them
+ * and held to EventBridge's pattern quota. Unlike `scan`, which runs the rules that load, a
+ * deployment takes all or none: each problem is a line `rules.dir: file: field: problem`.
+ */
+export function deployRules(config: RiposteConfig, cwd: string): { rules: UserRule[]; problems: string[] } {
+  const dir = config.rules.dir;
+  if (dir === undefined) return { rules: [], problems: [] };
+  const loaded = loadRulesSync(resolve(cwd, dir), { maxPatternChars: MAX_PATTERN_CHARS });
+  return {
+    rules: loaded.rules.map((entry) => entry.rule),
+    problems: loaded.problems.map((problem) => `rules.dir: ${problemLine(problem)}`),
+  };
+}
+
+/** Load, validate and check the stage's configuration and its rules; throws `ConfigError` naming each problem. */
 export function loadDeployConfig(
   stage: string,
   options: { env?: Record<string, string | undefined>; cwd?: string } = {},
 ): DeployConfig {
   const path = deployConfigPath(stage, options);
   const config = loadConfig(path);
-  const problems = deployProblems(config);
+  const own = deployRules(config, options.cwd ?? process.cwd());
+  const problems = [...deployProblems(config), ...own.problems];
   const source = path ?? "defaults";
   if (problems.length > 0) {
     throw new ConfigError(`${source} cannot be deployed:\n  ${problems.join("\n  ")}`, problems);
   }
-  return { config, source };
+  return { config, source, rules: own.rules };
 }
 
 /**

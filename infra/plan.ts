@@ -127,6 +127,8 @@ export interface DeploymentPlan {
   serviceRoles: PlannedRole[];
   rules: PlannedRule[];
   intakeOnlyDetections: string[];
+  /** The users' rules deployed (rules.dir), each shipped to the functions in the Settings link. */
+  ownRules: string[];
   stateMachines: PlannedStateMachine[];
   queues: PlannedQueue[];
   alarms: PlannedAlarm[];
@@ -184,7 +186,7 @@ export function deploymentPlan(
   const prefix = config.protection.toolRolePrefix;
   const role = (purpose: string) => roleName(prefix, stage, region, purpose);
   const arns = plannedResourceArns(config, place, names);
-  const rules = deployedRules(config);
+  const rules = deployedRules(config, deployment.rules);
   const alertsTopic = `arn:${partition}:sns:${region}:${account}:${names.alertsTopic}`;
   const queueArn = (name: string, where = region) => `arn:${partition}:sqs:${where}:${account}:${name}`;
   const organization = config.aws.organization;
@@ -339,6 +341,7 @@ export function deploymentPlan(
     serviceRoles,
     rules: plannedRules,
     intakeOnlyDetections: intakeOnlyDetections(config),
+    ownRules: (deployment.rules ?? []).map((rule) => rule.id),
     stateMachines,
     queues,
     alarms,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../core/config/load.js";
 import { CATALOG, detectionPattern, getDetection } from "../core/detections/catalog.js";
 import { normalizeRecords } from "../core/events/index.js";
-import { DETECTION_IDS } from "../core/model/catalog.js";
+import { DETECTION_IDS, type DetectionId } from "../core/model/catalog.js";
 import { isToolRuleName } from "../core/model/rule-names.js";
 import { WorkflowInputSchema } from "../core/model/tasks.js";
 import { compilePattern } from "../core/patterns/compile.js";
@@ -42,9 +42,9 @@ describe("deployedRules", () => {
     for (const rule of rules) {
       expect(rule.detection).toBe(rule.detections[0]);
       for (const detection of rule.detections) {
-        const definition = getDetection(detection);
+        const definition = getDetection(detection as DetectionId);
         expect(rule.stateful).toBe(definition.stateful);
-        const queued = definition.stateful || CORRELATED_STATELESS.includes(detection);
+        const queued = definition.stateful || CORRELATED_STATELESS.includes(definition.id);
         expect(rule.target.kind).toBe(queued ? "correlate" : "workflow");
         if (rule.target.kind === "workflow") expect(rule.target.category).toBe(definition.category);
       }

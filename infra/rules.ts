@@ -2,8 +2,10 @@ import type { RiposteConfig } from "../core/config/schema.js";
 import { eventBridgeRules, selectsReadOnlyCalls, wantsReadOnlyEvents } from "../core/detections/rules.js";
 import type { EventPattern } from "../core/detections/types.js";
 import type { Category, DetectionId } from "../core/model/catalog.js";
+import type { FindingDetection } from "../core/model/incident.js";
 import { FORWARD_RULE_ID, TOOL_RULE_MARKER } from "../core/model/rule-names.js";
 import { compilePattern } from "../core/patterns/compile.js";
+import type { UserRule } from "../core/rules/format.js";
 import { pascalCase, stageName } from "./names.js";
 
 /**
@@ -21,10 +23,10 @@ export type RuleTarget = { kind: "workflow"; category: Category; inputTemplate: 
 export interface DeployedRule {
   /** Kebab-case, stable: the rule's name is `ruleName(stage, id)` — the detection id for a single-detection rule. */
   id: string;
-  /** The detections whose candidate events the rule delivers. */
-  detections: DetectionId[];
+  /** The detections (or users' rules) whose candidate events the rule delivers. */
+  detections: FindingDetection[];
   /** The first of `detections` (the only one, except for the combined read-only rule). */
-  detection: DetectionId;
+  detection: FindingDetection;
   category: Category;
   stateful: boolean;
   /** PascalCase, stable: the rule's Pulumi name is `<logicalName>Rule`. */
@@ -47,13 +49,13 @@ export const MAX_PATTERN_CHARS = 2048;
  * original event, detail included, inserted as a JSON value; the detection id is a catalog
  * constant (kebab-case), so the template is valid JSON for every event.
  */
-export function workflowInputTemplate(detection: DetectionId): string {
+export function workflowInputTemplate(detection: FindingDetection): string {
   if (!/^[a-z0-9-]+$/.test(detection)) throw new Error(`detection id "${detection}" cannot be templated`);
   return `{"detection":"${detection}","event":<aws.events.event.json>}`;
 }
 
 /** Refuse a pattern EventBridge would reject or Riposte cannot evaluate the same way. */
-function checkedPattern(detection: DetectionId, pattern: EventPattern): string {
+function checkedPattern(detection: FindingDetection, pattern: EventPattern): string {
   compilePattern(pattern);
   const text = JSON.stringify(pattern);
   if (text.length > MAX_PATTERN_CHARS) {
@@ -123,7 +125,7 @@ export function awsSourcesOnly(pattern: EventPattern): EventPattern | undefined 
 }
 
 /** Enabled detections no EventBridge rule serves: they see only events posted to the API intake. */
-export function intakeOnlyDetections(config: RiposteConfig): DetectionId[] {
+export function intakeOnlyDetections(config: RiposteConfig): FindingDetection[] {
   return eventBridgeRules(config)
     .filter((rule) => awsSourcesOnly(rule.pattern) === undefined)
     .map((rule) => rule.detection);
@@ -163,9 +165,20 @@ export function correlatedDetections(statefulIds: readonly DetectionId[]): Detec
  */
 export const READ_ONLY_RULE_ID = "read-only-activity";
 
-/** Every rule a deployment of `config` creates, in catalog order: AWS sources only. */
-export function deployedRules(config: RiposteConfig): DeployedRule[] {
-  const single = eventBridgeRules(config)
+/**
+ * EventBridge's default quota of rules per event bus (adjustable through Service Quotas; the
+ * deploy stops rather than fail half-way at the 301st rule).
+ */
+export const MAX_RULES_PER_BUS = 300;
+
+/**
+ * Every rule a deployment of `config` creates, in catalog order, then one per user's rule (the
+ * rules directory, validated: `infra/config.ts`): AWS sources only. A user's rule starts its
+ * category's workflow like a stateless detection; the open task runs the rule (pattern and
+ * condition) on the event again from the deployed rules.
+ */
+export function deployedRules(config: RiposteConfig, userRules: readonly UserRule[] = []): DeployedRule[] {
+  const single = eventBridgeRules(config, userRules)
     .flatMap((rule) => {
       const pattern = awsSourcesOnly(rule.pattern);
       return pattern ? [{ ...rule, pattern }] : [];
@@ -177,16 +190,37 @@ export function deployedRules(config: RiposteConfig): DeployedRule[] {
         detection: rule.detection,
         category: rule.category,
         stateful: rule.stateful,
-        logicalName: pascalCase(rule.detection),
+        logicalName: rule.userRule ? `Own${pascalCase(rule.detection)}` : pascalCase(rule.detection),
         pattern: checkedPattern(rule.detection, rule.pattern),
         target:
-          rule.stateful || CORRELATED_STATELESS.includes(rule.detection)
+          rule.stateful || (CORRELATED_STATELESS as readonly string[]).includes(rule.detection)
             ? { kind: "correlate" }
             : { kind: "workflow", category: rule.category, inputTemplate: workflowInputTemplate(rule.detection) },
         readOnlyEvents: wantsReadOnlyEvents(config, rule),
       }),
     );
-  return combineReadOnlyRules(single);
+  const deployed = combineReadOnlyRules(single);
+  checkRuleLimits(deployed);
+  return deployed;
+}
+
+/** Two rules with one logical name, or more rules than a bus takes, stop the deploy before anything is created. */
+function checkRuleLimits(rules: readonly DeployedRule[]): void {
+  const byName = new Map<string, string>();
+  for (const rule of rules) {
+    const earlier = byName.get(rule.logicalName);
+    if (earlier) {
+      throw new Error(
+        `rules "${earlier}" and "${rule.id}" would both be deployed as ${rule.logicalName}Rule: rename one of them`,
+      );
+    }
+    byName.set(rule.logicalName, rule.id);
+  }
+  if (rules.length > MAX_RULES_PER_BUS) {
+    throw new Error(
+      `the deployment needs ${rules.length} EventBridge rules on each bus, over EventBridge's default quota of ${MAX_RULES_PER_BUS}: remove rules from rules.dir or disable detections`,
+    );
+  }
 }
 
 /**

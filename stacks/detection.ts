@@ -14,7 +14,7 @@ import {
   TARGET_RETRY_POLICY,
 } from "../infra/rules";
 import { CORRELATE_BATCHING_WINDOW_SECONDS } from "../infra/throughput";
-import { config } from "./config";
+import { config, deployment } from "./config";
 import { links, storeArns } from "./functions";
 import { functionArgs } from "./lib/function";
 import { alerts } from "./notify";
@@ -22,14 +22,15 @@ import { candidates, correlateQueue, deadLetters } from "./queue";
 import { stateMachines } from "./workflows";
 
 // Detection on AWS: one EventBridge rule per enabled detection, from the catalog's patterns (loop
-// prevention inside each). Stateless rules start their category's workflow with the incident
+// prevention inside each), and one per user's rule of rules.dir (validated when stacks/config.ts
+// loads; a bad rule file stops the deploy naming file, field and problem). Stateless rules start their category's workflow with the incident
 // input; stateful ones queue their candidate events for the correlate function, which keeps the
 // state in DynamoDB and starts workflows named after the incident. Org-wide mode adds a central
 // bus that member accounts forward their events to, with the same rules on it.
 
 // Rules select AWS sources only (anyone with events:PutEvents can forge any other source): the
 // detections that read only Riposte's own log records see what is posted to the API intake.
-export const rules = deployedRules(config);
+export const rules = deployedRules(config, deployment.rules);
 export const intakeOnly = intakeOnlyDetections(config);
 const account = aws.getCallerIdentityOutput().accountId;
 const partition = aws.getPartitionOutput().partition;

@@ -22,7 +22,7 @@ import type { EventPattern, StatefulDetection, StatelessDetection } from "./type
 export type DetectionSpec = StatelessDetection | StatefulDetection;
 
 /** What the engine runs: the catalog's detections and users' rules (stateless, identified by a `RuleId`). */
-export type EngineSpec = DetectionSpec | StatelessDetection<RuleId>;
+export type EngineSpec = DetectionSpec | StatelessDetection<RuleId> | StatefulDetection<RuleId>;
 
 /** A catalog entry: the spec plus its EventBridge pattern under the default configuration. */
 export type DetectionDefinition = DetectionSpec & { readonly pattern: EventPattern };

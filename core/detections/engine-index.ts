@@ -117,8 +117,8 @@ export function classifyEntries(entries: readonly IndexEntry[]): EntryClass {
 }
 
 /** The stateful detections the entries concern, each once in entry order, and whether it may fire. */
-export function statefulEntries(entries: readonly IndexEntry[]): Map<StatefulDetection, boolean> {
-  const stateful = new Map<StatefulDetection, boolean>();
+export function statefulEntries(entries: readonly IndexEntry[]): Map<StatefulDetection<FindingDetection>, boolean> {
+  const stateful = new Map<StatefulDetection<FindingDetection>, boolean>();
   for (const entry of entries) {
     const spec = entry.spec;
     if (spec?.stateful) stateful.set(spec, (stateful.get(spec) ?? false) || entry.role === "trigger");

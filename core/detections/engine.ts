@@ -7,7 +7,6 @@ import type { SecurityEvent } from "../model/event.js";
 import type { Finding, FindingDetection } from "../model/incident.js";
 import { cidrContains, parseCidr, parseIp } from "../net/ip.js";
 import type { UserRule } from "../rules/format.js";
-import type { EngineSpec } from "./catalog.js";
 import type { ResourceDescriber } from "./describe.js";
 import { completeFinding } from "./draft.js";
 import {
@@ -21,7 +20,7 @@ import {
 import { NetworkTracker } from "./network/tracker.js";
 import type { PreparedEvent } from "./prepared.js";
 import { BucketHistoryTracker, withPrevious } from "./storage/history.js";
-import type { CorrelationContext, EventPattern, FindingDraft, StatefulDetection } from "./types.js";
+import type { CorrelationContext, DetectionText, EventPattern, FindingDraft, StatefulDetection } from "./types.js";
 
 /**
  * The detection engine: every enabled detection over a stream of events in event-time order.
@@ -80,7 +79,7 @@ interface EntryList {
   entries: IndexEntry[];
   skippable: boolean;
   /** For `skippable` lists: each stateful detection concerned and whether it may fire. */
-  stateful: [StatefulDetection, boolean][];
+  stateful: [StatefulDetection<FindingDetection>, boolean][];
   /** Where each one's skip facts start in the event's facts. */
   factOffsets: number[];
 }
@@ -140,7 +139,7 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
   });
 
   const guard = async (
-    spec: EngineSpec,
+    spec: DetectionText<FindingDetection>,
     event: SecurityEvent | undefined,
     run: () => Promise<FindingDraft[]> | FindingDraft[],
   ) => {
@@ -155,7 +154,9 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
   async function runDueTimers(upTo: number): Promise<Finding[]> {
     const findings: Finding[] = [];
     for (const timer of await state.takeDue(upTo)) {
-      const owner = byId.get(timer.id.slice(0, timer.id.indexOf("|")) as DetectionId) as StatefulDetection | undefined;
+      const owner = byId.get(timer.id.slice(0, timer.id.indexOf("|")) as DetectionId) as
+        | StatefulDetection<FindingDetection>
+        | undefined;
       if (!owner?.onTimer) continue;
       const context = contextAt(timer.dueAt);
       findings.push(...(await guard(owner, undefined, () => owner.onTimer!(timer.payload, context))));
@@ -180,7 +181,10 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
   }
 
   /** The stateful detections an event concerns (`true`: it may fire), before skips. */
-  function statefulOf(entries: readonly IndexEntry[], tracked: boolean): Map<StatefulDetection, boolean> {
+  function statefulOf(
+    entries: readonly IndexEntry[],
+    tracked: boolean,
+  ): Map<StatefulDetection<FindingDetection>, boolean> {
     const stateful = statefulEntries(entries);
     // Detections that learn from tracked EC2 events see every change, even ones they do not fire on.
     if (tracked) for (const spec of trackerUsers) if (!stateful.has(spec)) stateful.set(spec, false);
@@ -365,7 +369,12 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
 }
 
 /** Whether a stateful detection's `skip` settles the event (false without one). */
-function skips(spec: StatefulDetection, event: SecurityEvent, context: CorrelationContext, trigger: boolean): boolean {
+function skips(
+  spec: StatefulDetection<FindingDetection>,
+  event: SecurityEvent,
+  context: CorrelationContext,
+  trigger: boolean,
+): boolean {
   if (!spec.skip || !spec.skipFacts) return false;
   return spec.skip(spec.skipFacts(event.envelope.detail), 0, context, trigger);
 }

@@ -2,6 +2,7 @@ import { Buffer } from "node:buffer";
 import type { FileBatch } from "../events/read.js";
 import type { ReadError } from "../events/types.js";
 import type { SecurityEvent } from "../model/event.js";
+import type { FindingDetection } from "../model/incident.js";
 import { activeEntries, classifyEntries, type EngineIndex, statefulEntries } from "./engine-index.js";
 import { CopiedEvent, type PreparedEvent, SlicedEvent } from "./prepared.js";
 import type { Json } from "./record.js";
@@ -99,7 +100,7 @@ export class BatchEncoder {
     const lists: number[][] = [];
     const listNumbers = new Map<string, number>();
     /** Per list: the detections whose skip facts to send, or undefined (the list is not skippable). */
-    const skippers: (StatefulDetection[] | undefined)[] = [];
+    const skippers: (StatefulDetection<FindingDetection>[] | undefined)[] = [];
     const factTable: string[] = [];
     const factNumbers = new Map<string, number>();
     let factCodes = new Int32Array(count * 4);

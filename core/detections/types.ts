@@ -80,8 +80,8 @@ export interface StatelessDetection<Id extends FindingDetection = DetectionId> e
   evaluate(envelope: EventEnvelope, config: RiposteConfig): FindingDraft | undefined;
 }
 
-/** A detection that correlates events through the correlation store. */
-export interface StatefulDetection extends DetectionText {
+/** A detection that correlates events through the correlation store (a user's correlated rule: `Id` a `RuleId`). */
+export interface StatefulDetection<Id extends FindingDetection = DetectionId> extends DetectionText<Id> {
   stateful: true;
   /** Events that may complete a finding (loop prevention added by `detectionPattern`). */
   buildPattern(config: RiposteConfig): EventPattern;

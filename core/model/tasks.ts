@@ -3,8 +3,8 @@ import { EventEnvelopeSchema } from "./event.js";
 import {
   AppliedActionSchema,
   DecisionSchema,
-  DetectionIdSchema,
   EnrichmentSchema,
+  FindingDetectionSchema,
   FindingSchema,
   IncidentFields,
   PlannedActionSchema,
@@ -35,11 +35,12 @@ export const ExecutionRefSchema = z.object({
 
 /**
  * Workflow input: a finding (from the local runtime or the correlate function, which name the
- * execution after the incident id), or one raw event selected by a stateless EventBridge rule.
+ * execution after the incident id), or one raw event selected by a stateless EventBridge rule
+ * (a built-in detection's, or a user's rule's: the open task knows the deployed rules).
  */
 export const WorkflowInputSchema = z.union([
   z.object({ finding: FindingSchema }),
-  z.object({ detection: DetectionIdSchema, event: EventEnvelopeSchema }),
+  z.object({ detection: FindingDetectionSchema, event: EventEnvelopeSchema }),
 ]);
 export type WorkflowInput = z.infer<typeof WorkflowInputSchema>;
 

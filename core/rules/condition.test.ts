@@ -112,3 +112,48 @@ describe("validation", () => {
     expect(problems({ field: "a", cidr: "10.0.0.0/33" })[0]).toMatch(/^cidr: "10.0.0.0\/33" is not a CIDR/);
   });
 });
+
+describe("valuesAt", () => {
+  /** The definition: a list of values per step, arrays looked through one level at each. */
+  function reference(record: unknown, path: readonly string[]): unknown[] {
+    let current: unknown[] = [record];
+    for (const key of path) {
+      const next: unknown[] = [];
+      for (const value of current) {
+        for (const item of Array.isArray(value) ? value : [value]) {
+          if (typeof item === "object" && item !== null && !Array.isArray(item) && Object.hasOwn(item, key)) {
+            next.push((item as Record<string, unknown>)[key]);
+          }
+        }
+      }
+      current = next;
+    }
+    return current.flatMap((value) => (Array.isArray(value) ? value : [value]));
+  }
+
+  it("finds what the definition finds, with and without arrays on the way", () => {
+    const record = {
+      userIdentity: { arn: "arn:aws:iam::1:user/a", sessionContext: null },
+      resources: [{ ARN: "r1" }, { ARN: ["r2", "r3"] }, "text", [{ ARN: "deep" }]],
+      requestParameters: { tags: [["x"]], n: 0, missing: undefined, list: [1, [2]] },
+      __proto__x: 1,
+    };
+    const paths = [
+      "userIdentity.arn",
+      "userIdentity.sessionContext.sessionIssuer",
+      "resources.ARN",
+      "resources",
+      "requestParameters.tags",
+      "requestParameters.n",
+      "requestParameters.missing",
+      "requestParameters.list",
+      "requestParameters.toString",
+      "nothing.here",
+    ];
+    for (const path of paths) {
+      expect(valuesAt(record, path.split(".")), path).toEqual(reference(record, path.split(".")));
+    }
+    expect(valuesAt([{ a: 1 }, { a: 2 }], ["a"])).toEqual([1, 2]);
+    expect(valuesAt("text", ["a"])).toEqual([]);
+  });
+});

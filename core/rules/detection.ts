@@ -2,12 +2,13 @@ import type { RiposteConfig } from "../config/schema.js";
 import { detectionPattern } from "../detections/catalog.js";
 import { cloudTrailDraft } from "../detections/draft.js";
 import { identityFacts, isObject, type Json, principalOf, quote, str } from "../detections/record.js";
-import type { StatelessDetection } from "../detections/types.js";
+import type { StatefulDetection, StatelessDetection } from "../detections/types.js";
 import type { EventEnvelope } from "../model/event.js";
 import type { RuleId } from "../model/rule-id.js";
 import { compilePattern } from "../patterns/compile.js";
 import { matches } from "../patterns/match.js";
 import { compileCondition } from "./condition.js";
+import { correlatedRule } from "./correlated.js";
 import type { UserRule } from "./format.js";
 
 /** What a rule without an ATT&CK technique shows where one is expected. */
@@ -28,18 +29,12 @@ function resourceOf(record: Json): string {
   return "";
 }
 
-/**
- * A user's rule as the engine runs it: a stateless detection whose pattern is the rule's (loop
- * prevention added by the engine like for every detection) and whose check is the rule's
- * condition. Its findings name the rule's id and carry what the rule declares (`Finding.rule`).
- */
-export function ruleDetection(rule: UserRule): StatelessDetection<RuleId> {
-  const condition = rule.condition ? compileCondition(rule.condition) : undefined;
-  const declared = {
-    response: rule.response,
-    ...(rule.attack ? { attack: rule.attack } : {}),
-    asff: rule.asff ?? ["TTPs"],
-  };
+/** What a rule's findings carry of its declaration (`Finding.rule`). */
+function declaredOf(rule: UserRule) {
+  return { response: rule.response, ...(rule.attack ? { attack: rule.attack } : {}), asff: rule.asff ?? ["TTPs"] };
+}
+
+function textOf(rule: UserRule) {
   return {
     id: rule.id,
     title: rule.title,
@@ -50,19 +45,39 @@ export function ruleDetection(rule: UserRule): StatelessDetection<RuleId> {
     why: rule.why ?? DEFAULT_WHY,
     tuning: rule.tuning ?? DEFAULT_TUNING,
     response: rule.response,
+  };
+}
+
+/** The facts every finding of a rule names: the call and its actor. */
+function callFacts(record: Json): { summary: string; facts: Record<string, unknown> } {
+  const eventSource = str(record.eventSource);
+  const eventName = str(record.eventName);
+  return {
+    summary: `${quote(principalOf(record) || "unknown principal")} called ${quote(eventSource || "?", 60)} ${quote(eventName || "?", 60)}`,
+    facts: { eventName, eventSource, ...identityFacts(record) },
+  };
+}
+
+/**
+ * A user's rule as the engine runs it: a stateless detection whose pattern is the rule's (loop
+ * prevention added by the engine like for every detection) and whose check is the rule's
+ * condition; or, for a rule with a `correlation`, a stateful one counting those events
+ * (`correlated.ts`). Its findings name the rule's id and carry what the rule declares (`Finding.rule`).
+ */
+export function ruleDetection(rule: UserRule): StatelessDetection<RuleId> | StatefulDetection<RuleId> {
+  if (rule.correlation) return correlatedRule(rule, rule.correlation, declaredOf(rule), textOf(rule));
+  const condition = rule.condition ? compileCondition(rule.condition) : undefined;
+  const declared = declaredOf(rule);
+  return {
+    ...textOf(rule),
     stateful: false,
     buildPattern: () => structuredClone(rule.pattern),
     evaluate(envelope) {
       const record = envelope.detail as Json;
       if (!isObject(record)) return undefined;
       if (condition && !condition(record)) return undefined;
-      const eventSource = str(record.eventSource);
-      const eventName = str(record.eventName);
-      const draft = cloudTrailDraft(envelope, {
-        resource: resourceOf(record),
-        summary: `${quote(principalOf(record) || "unknown principal")} called ${quote(eventSource || "?", 60)} ${quote(eventName || "?", 60)}`,
-        facts: { eventName, eventSource, ...identityFacts(record) },
-      });
+      const { summary, facts } = callFacts(record);
+      const draft = cloudTrailDraft(envelope, { resource: resourceOf(record), summary, facts });
       return { ...draft, rule: declared };
     },
   };
@@ -70,15 +85,20 @@ export function ruleDetection(rule: UserRule): StatelessDetection<RuleId> {
 
 /**
  * Which of `rules` fire on one EventBridge event, as the engine would decide it (the rule's
- * pattern with loop prevention, then its condition): for `riposte rules test --rules`.
+ * pattern with loop prevention, then its condition): for `riposte rules test --rules`. A
+ * correlated rule is listed on each event it counts (it fires once enough of them are seen).
  */
 export function firingRules(rules: readonly UserRule[], config: RiposteConfig): (event: EventEnvelope) => RuleId[] {
   const compiled = rules.map((rule) => {
     const spec = ruleDetection(rule);
-    return { spec, pattern: compilePattern(detectionPattern(spec, config)) };
+    const condition = rule.condition ? compileCondition(rule.condition) : undefined;
+    return { id: rule.id, condition, pattern: compilePattern(detectionPattern(spec, config)) };
   });
   return (event) =>
     compiled
-      .filter(({ spec, pattern }) => matches(pattern, event) && spec.evaluate(event, config) !== undefined)
-      .map(({ spec }) => spec.id);
+      .filter(
+        ({ condition, pattern }) =>
+          matches(pattern, event) && isObject(event.detail) && (!condition || condition(event.detail)),
+      )
+      .map(({ id }) => id);
 }

@@ -7,7 +7,7 @@ import { CATEGORIES, SEVERITIES } from "../model/catalog.js";
 import { RuleIdSchema } from "../model/rule-id.js";
 import { compilePattern } from "../patterns/compile.js";
 import { InvalidPattern } from "../patterns/errors.js";
-import { ConditionSchema, conditionDepth, MAX_CONDITION_DEPTH } from "./condition.js";
+import { ConditionSchema, conditionDepth, FieldPathSchema, MAX_CONDITION_DEPTH } from "./condition.js";
 
 /**
  * The format of a user's rule (one file per rule in a rules directory, JSON or YAML): a detection
@@ -32,6 +32,11 @@ import { ConditionSchema, conditionDepth, MAX_CONDITION_DEPTH } from "./conditio
  *     userIdentity: { type: [Root] }
  * condition:                              # optional: checked in code after the pattern (condition.ts)
  *   not: { field: userAgent, contains: console.amazonaws.com }
+ * correlation:                            # optional: fire on a count of matching events (see CorrelationSchema)
+ *   type: event-count                     # or value-count (distinct values of `field`)
+ *   groupBy: [userIdentity.arn]           # counted per group (record fields; none: one group)
+ *   count: 5                              # at least this many…
+ *   windowMinutes: 10                     # …within this window (event time)
  * references: [https://…]                 # optional
  * falsePositives: [A planned migration]   # optional
  * ```
@@ -79,6 +84,31 @@ function isAsffType(type: string): boolean {
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
+/**
+ * A correlated rule: the events its pattern and condition select are counted per group (the
+ * values of `groupBy` fields of the record; an event missing one counts in the group of the
+ * values it has) within a sliding window of event time, by the catalog's generic correlators
+ * (`core/detections/correlate.ts`): `event-count` fires at `count` events (declareThreshold),
+ * `value-count` at `count` distinct values of `field` (declareDistinctCount). One finding per
+ * window and group; the finding lists the events counted.
+ */
+export const CorrelationSchema = z
+  .strictObject({
+    type: z.enum(["event-count", "value-count"]),
+    groupBy: z.array(FieldPathSchema).max(5).default([]),
+    field: FieldPathSchema.optional(),
+    count: z.number().int().min(2).max(10_000),
+    windowMinutes: z
+      .number()
+      .positive()
+      .max(7 * 24 * 60, "at most a week"),
+  })
+  .refine((correlation) => (correlation.type === "value-count") === (correlation.field !== undefined), {
+    message: "value-count counts the distinct values of a field (and only it takes one)",
+    path: ["field"],
+  });
+export type RuleCorrelation = z.infer<typeof CorrelationSchema>;
+
 export const RuleSchema = z.strictObject({
   id: RuleIdSchema,
   title: text(200),
@@ -103,6 +133,7 @@ export const RuleSchema = z.strictObject({
     .optional(),
   pattern: z.record(z.string(), z.unknown()),
   condition: ConditionSchema.optional(),
+  correlation: CorrelationSchema.optional(),
   references: z.array(text(2000)).max(50).optional(),
   falsePositives: z.array(text(2000)).max(50).optional(),
   /** Where the rule came from, for imported rules (e.g. `{ format: sigma, id: <uuid> }`). */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GOOD_YAML } from "../../test/fixtures/rules/own-rules.js";
-import { loadRules, parseRuleText, problemLine } from "./load.js";
+import { loadRules, loadRulesSync, parseRuleText, problemLine } from "./load.js";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -88,6 +88,8 @@ describe("loadRules", () => {
       ]),
     );
     expect(lines).toHaveLength(8);
+    // What a deployment reads (synchronously) is the same: rules, problems and their order.
+    expect(loadRulesSync(dir)).toEqual({ rules, problems });
   });
 
   it("checks the deployed pattern's size when asked", () => {
@@ -107,5 +109,6 @@ describe("loadRules", () => {
     const { rules, problems } = await loadRules(join(tmpdir(), "riposte-no-such-dir-xyz"));
     expect(rules).toEqual([]);
     expect(problems[0]?.problem).toMatch(/cannot read/);
+    expect(loadRulesSync(join(tmpdir(), "riposte-no-such-dir-xyz")).problems[0]?.problem).toMatch(/cannot read/);
   });
 });

@@ -1,3 +1,4 @@
+import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, relative } from "node:path";
 import { parseDocument } from "yaml";
@@ -25,14 +26,43 @@ export interface LoadedRules {
   problems: RuleProblem[];
 }
 
+/**
+ * Parsed YAML documents by their text, kept between runs by the caller:
+ * parsing YAML is most of the start-up cost of hundreds of rules. Only the parsing is saved;
+ * every document is validated again on every load, so a stale or edited cache can hold nothing a
+ * rule file could not.
+ */
+export interface DocumentCache {
+  get(key: string): unknown;
+  set(key: string, document: unknown): void;
+}
+
+export interface LoadOptions {
+  maxPatternChars?: number;
+  documents?: DocumentCache;
+}
+
+function isJsonValue(value: unknown, depth = 0): boolean {
+  if (depth > 64) return false;
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every((item) => isJsonValue(item, depth + 1));
+  if (typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).every((item) => isJsonValue(item, depth + 1));
+}
+
 /** Parse one rule file's text (YAML or JSON by extension; JSON is YAML too, but errors read better this way). */
 export function parseRuleText(
   text: string,
   file: string,
-  options: { maxPatternChars?: number } = {},
+  options: LoadOptions = {},
 ): { rule: UserRule } | { problems: RuleProblem[] } {
   let document: unknown;
-  if (extname(file).toLowerCase() === ".json") {
+  // Keyed by the text itself: hashing 300 files cost more than the lookup (node:crypto's first use).
+  const key = options.documents && extname(file).toLowerCase() !== ".json" ? text : undefined;
+  const cached = key === undefined ? undefined : options.documents!.get(key);
+  if (cached !== undefined) document = cached;
+  else if (extname(file).toLowerCase() === ".json") {
     try {
       document = JSON.parse(text);
     } catch (error) {
@@ -53,14 +83,20 @@ export function parseRuleText(
     } catch (error) {
       return { problems: [{ file, field: "(the file)", problem: `not valid YAML: ${(error as Error).message}` }] };
     }
+    // Kept only when JSON holds it exactly (a YAML .inf or .nan would come back as null).
+    if (key !== undefined && isJsonValue(document)) options.documents!.set(key, document);
   }
   return parseRule(document, file, options);
+}
+
+function isRuleFile(entry: Dirent): boolean {
+  return entry.isFile() && (RULE_FILE_EXTENSIONS as readonly string[]).includes(extname(entry.name).toLowerCase());
 }
 
 async function listRuleFiles(dir: string, problems: RuleProblem[]): Promise<string[]> {
   const files: string[] = [];
   const walk = async (at: string): Promise<void> => {
-    let entries: import("node:fs").Dirent[];
+    let entries: Dirent[];
     try {
       entries = await readdir(at, { withFileTypes: true });
     } catch (error) {
@@ -72,12 +108,7 @@ async function listRuleFiles(dir: string, problems: RuleProblem[]): Promise<stri
       if (entry.name.startsWith(".")) continue;
       const path = join(at, entry.name);
       if (entry.isDirectory()) await walk(path);
-      else if (
-        entry.isFile() &&
-        (RULE_FILE_EXTENSIONS as readonly string[]).includes(extname(entry.name).toLowerCase())
-      ) {
-        files.push(path);
-      }
+      else if (isRuleFile(entry)) files.push(path);
       if (files.length > MAX_FILES) return;
     }
   };
@@ -85,8 +116,32 @@ async function listRuleFiles(dir: string, problems: RuleProblem[]): Promise<stri
   return files;
 }
 
+/** `listRuleFiles`, synchronously (the stacks read the rules while SST builds the program). */
+function listRuleFilesSync(dir: string, problems: RuleProblem[]): string[] {
+  const files: string[] = [];
+  const walk = (at: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(at, { withFileTypes: true });
+    } catch (error) {
+      problems.push({ file: at, field: "(the directory)", problem: `cannot read: ${(error as Error).message}` });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith(".")) continue;
+      const path = join(at, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (isRuleFile(entry)) files.push(path);
+      if (files.length > MAX_FILES) return;
+    }
+  };
+  walk(dir);
+  return files;
+}
+
 /** Every rule of a directory (or of one file), with every problem found. */
-export async function loadRules(path: string, options: { maxPatternChars?: number } = {}): Promise<LoadedRules> {
+export async function loadRules(path: string, options: LoadOptions = {}): Promise<LoadedRules> {
   const problems: RuleProblem[] = [];
   let files: string[];
   let base = path;
@@ -98,32 +153,83 @@ export async function loadRules(path: string, options: { maxPatternChars?: numbe
       base = join(path, "..");
     }
   } catch (error) {
-    return {
-      rules: [],
-      problems: [{ file: path, field: "(the path)", problem: `cannot read: ${(error as Error).message}` }],
-    };
+    return unreadable(path, error);
   }
-  if (files.length > MAX_FILES) {
-    problems.push({
-      file: path,
-      field: "(the directory)",
-      problem: `more than ${MAX_FILES} rule files; the rest were not read`,
-    });
-    files = files.slice(0, MAX_FILES);
-  }
+  files = capped(path, files, problems);
   // Read concurrently (a few at a time), then validate in order: problems and duplicate ids are
   // reported the same way whatever order the reads finish in.
   const texts = await readConcurrently(files, async (absolute): Promise<string | RuleProblem> => {
     const file = relative(base, absolute) || absolute;
     try {
       const info = await stat(absolute);
-      if (info.size > MAX_FILE_BYTES)
-        return { file, field: "(the file)", problem: `larger than ${MAX_FILE_BYTES / 1024} KiB` };
+      if (info.size > MAX_FILE_BYTES) return tooLarge(file);
       return await readFile(absolute, "utf8");
     } catch (error) {
       return { file, field: "(the file)", problem: `cannot read: ${(error as Error).message}` };
     }
   });
+  return validateTexts(files, base, texts, problems, options);
+}
+
+/**
+ * `loadRules`, synchronously: what a deployment reads (`infra/config.ts`), where SST builds the
+ * program without awaiting. The same files, problems and order.
+ */
+export function loadRulesSync(path: string, options: { maxPatternChars?: number } = {}): LoadedRules {
+  const problems: RuleProblem[] = [];
+  let files: string[];
+  let base = path;
+  try {
+    if (statSync(path).isDirectory()) files = listRuleFilesSync(path, problems);
+    else {
+      files = [path];
+      base = join(path, "..");
+    }
+  } catch (error) {
+    return unreadable(path, error);
+  }
+  files = capped(path, files, problems);
+  const texts = files.map((absolute): string | RuleProblem => {
+    const file = relative(base, absolute) || absolute;
+    try {
+      if (statSync(absolute).size > MAX_FILE_BYTES) return tooLarge(file);
+      return readFileSync(absolute, "utf8");
+    } catch (error) {
+      return { file, field: "(the file)", problem: `cannot read: ${(error as Error).message}` };
+    }
+  });
+  return validateTexts(files, base, texts, problems, options);
+}
+
+function unreadable(path: string, error: unknown): LoadedRules {
+  return {
+    rules: [],
+    problems: [{ file: path, field: "(the path)", problem: `cannot read: ${(error as Error).message}` }],
+  };
+}
+
+function tooLarge(file: string): RuleProblem {
+  return { file, field: "(the file)", problem: `larger than ${MAX_FILE_BYTES / 1024} KiB` };
+}
+
+function capped(path: string, files: string[], problems: RuleProblem[]): string[] {
+  if (files.length <= MAX_FILES) return files;
+  problems.push({
+    file: path,
+    field: "(the directory)",
+    problem: `more than ${MAX_FILES} rule files; the rest were not read`,
+  });
+  return files.slice(0, MAX_FILES);
+}
+
+/** Each file's text validated in file order; a second file with an id already loaded is a problem. */
+function validateTexts(
+  files: readonly string[],
+  base: string,
+  texts: readonly (string | RuleProblem)[],
+  problems: RuleProblem[],
+  options: LoadOptions,
+): LoadedRules {
   const rules: LoadedRule[] = [];
   const seen = new Map<string, string>();
   for (const [i, absolute] of files.entries()) {

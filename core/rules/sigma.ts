@@ -388,7 +388,7 @@ function parseCondition(text: string, searches: Map<string, Condition>): Conditi
   const primary = (): Condition => {
     const token = peek();
     if (token === undefined) return refuse(`condition "${text}" ends too early`);
-    if (token === "|") return refuse("aggregations (| count() …) need correlation, which is not supported");
+    if (token === "|") return refuse("aggregations (| count() …) are deprecated in Sigma: write a correlation rule");
     if (token === "(") {
       at++;
       const inner = or();
@@ -435,7 +435,7 @@ function parseCondition(text: string, searches: Map<string, Condition>): Conditi
   };
   const result = or();
   if (at < tokens.length) {
-    if (tokens[at] === "|") refuse("aggregations (| count() …) need correlation, which is not supported");
+    if (tokens[at] === "|") refuse("aggregations (| count() …) are deprecated in Sigma: write a correlation rule");
     refuse(`condition "${text}": unexpected "${tokens[at]}"`);
   }
   return result;
@@ -644,22 +644,23 @@ export function sigmaRuleId(title: string, taken: ReadonlySet<string>, sigmaId?:
   return `${base.slice(0, 63 - suffix.length).replace(/-+$/, "")}-${suffix}`;
 }
 
-/** Translate one parsed Sigma document. `taken`: ids already used (the new id is not added). */
-export function translateSigma(
-  document: unknown,
-  options: { taken?: ReadonlySet<string>; optionalPatternParts?: boolean } = {},
-): SigmaTranslation {
+export interface SigmaOptions {
+  /** Rule ids already used (the new id is not added). */
+  taken?: ReadonlySet<string>;
+  optionalPatternParts?: boolean;
+  /** The Sigma rules a correlation rule may name, by `name` and by `id`. */
+  rules?: ReadonlyMap<string, unknown>;
+}
+
+/** Translate one parsed Sigma document (a rule, or a correlation rule over one of `options.rules`). */
+export function translateSigma(document: unknown, options: SigmaOptions = {}): SigmaTranslation {
   const caveats = new Set<string>();
   try {
     if (typeof document !== "object" || document === null || Array.isArray(document)) {
       refuse("not a Sigma rule (a YAML map)");
     }
     const doc = document as Record<string, unknown>;
-    if ("correlation" in doc || doc.type === "correlation") {
-      refuse(
-        "correlation rules (event_count, value_count, temporal) need the generic correlators, which this version does not have",
-      );
-    }
+    if ("correlation" in doc || doc.type === "correlation") return translateCorrelation(doc, options);
     if (doc.action !== undefined) refuse(`rule collections (action: ${String(doc.action)}) are not supported`);
     const title = typeof doc.title === "string" ? doc.title.trim() : "";
     if (!title) refuse("the rule has no title");
@@ -674,7 +675,9 @@ export function translateSigma(
     const detection = doc.detection as Record<string, unknown> | undefined;
     if (typeof detection !== "object" || detection === null) refuse("the rule has no detection");
     const { condition: conditionText, timeframe, ...searchBodies } = detection as Record<string, unknown>;
-    if (timeframe !== undefined) refuse("timeframe needs correlation, which is not supported");
+    if (timeframe !== undefined) {
+      refuse("timeframe with an aggregation is Sigma's deprecated form: write it as a correlation rule (event_count)");
+    }
     const searches = new Map<string, Condition>();
     for (const [name, body] of Object.entries(searchBodies)) searches.set(name, searchCondition(name, body, caveats));
     const texts = Array.isArray(conditionText) ? conditionText : [conditionText];
@@ -737,4 +740,99 @@ export function translateSigma(
     if (error instanceof Refusal) return { caveats: [...caveats], refused: error.message };
     throw error;
   }
+}
+
+const TIMESPAN = /^(\d+)([smhd])$/;
+const UNIT_MINUTES: Record<string, number> = { s: 1 / 60, m: 1, h: 60, d: 24 * 60 };
+const FIELD_PATH = /^[^.\s]+(\.[^.\s]+)*$/;
+
+/**
+ * A Sigma correlation rule (`correlation:` with `type`, `rules`, `group-by`, `timespan` — or
+ * `timeframe` — and `condition`) on the generic correlators: `event_count` → `event-count`,
+ * `value_count` → `value-count` (distinct values of `condition.field`), with `gte: N` (at least
+ * N) or `gt: N` (at least N+1). The base rule's selection becomes the rule's pattern and condition
+ * (translated as any Sigma rule); the correlation's title, id, level, tags and references are the
+ * rule's. Refused with the reason: `temporal` and `temporal_ordered` (several rules within a
+ * window, in order or not: no generic correlator holds that state), several base rules, `aliases`,
+ * and conditions that can only be judged when a window closes (`lt`, `lte`, `eq`, `neq`, ranges):
+ * the correlators fire the moment the count is reached.
+ */
+function translateCorrelation(doc: Record<string, unknown>, options: SigmaOptions): SigmaTranslation {
+  const correlation = doc.correlation;
+  if (typeof correlation !== "object" || correlation === null || Array.isArray(correlation)) {
+    return refuse("a correlation rule needs a correlation map");
+  }
+  const c = correlation as Record<string, unknown>;
+  const type = String(c.type ?? "");
+  if (type === "temporal" || type === "temporal_ordered") {
+    return refuse(
+      `${type} correlation (events of several rules within a window${type === "temporal_ordered" ? ", in order" : ""}) has no generic correlator: only event_count and value_count are translated`,
+    );
+  }
+  if (type !== "event_count" && type !== "value_count") {
+    return refuse(`correlation type ${JSON.stringify(c.type ?? null)} is not supported (event_count, value_count)`);
+  }
+  if (c.aliases !== undefined) refuse("field aliases across rules are not supported");
+  const references = strings(c.rules);
+  if (references.length !== 1) {
+    refuse(
+      `a correlation over ${references.length} rules is not supported: name exactly one base rule (the correlators count one selection)`,
+    );
+  }
+  const base = options.rules?.get(references[0]!);
+  if (base === undefined) {
+    refuse(`base rule "${references[0]}" is not among the imported Sigma rules (by name or id)`);
+  }
+  const span = String(c.timespan ?? c.timeframe ?? "");
+  const parsedSpan = TIMESPAN.exec(span);
+  if (!parsedSpan) refuse(`timespan ${JSON.stringify(span)}: expected a number and a unit (s, m, h, d), such as 5m`);
+  const windowMinutes = Number(parsedSpan![1]) * UNIT_MINUTES[parsedSpan![2]!]!;
+  const groupBy = strings(c["group-by"]);
+  for (const field of groupBy) if (!FIELD_PATH.test(field)) refuse(`group-by field ${JSON.stringify(field)}`);
+  if (groupBy.length > 5) refuse("more than 5 group-by fields");
+  const condition = (c.condition ?? {}) as Record<string, unknown>;
+  if (typeof condition !== "object" || condition === null) refuse("the correlation has no condition");
+  const { field, ...bounds } = condition;
+  const operators = Object.keys(bounds);
+  if (operators.length !== 1 || (operators[0] !== "gte" && operators[0] !== "gt")) {
+    refuse(
+      `condition ${JSON.stringify(bounds)}: only gte or gt alone translate (the correlators fire when the count is reached; fewer, exactly or a range can be judged only when a window closes)`,
+    );
+  }
+  const bound = bounds[operators[0]!];
+  if (typeof bound !== "number" || !Number.isInteger(bound) || bound < 0) {
+    refuse(`condition ${operators[0]}: expected a whole number`);
+  }
+  const count = operators[0] === "gt" ? (bound as number) + 1 : (bound as number);
+  if (count < 2) refuse(`a count of ${count} is the base rule alone: import it without the correlation`);
+  if (count > 10_000) refuse(`a count of ${count} is over the correlators' 10000`);
+  if (type === "value_count" && (typeof field !== "string" || !FIELD_PATH.test(field))) {
+    refuse("value_count needs condition.field, the field whose distinct values are counted");
+  }
+  if (type === "event_count" && field !== undefined) refuse("event_count takes no condition.field");
+  const baseDoc = base as Record<string, unknown>;
+  // The base rule's selection, under the correlation's name, level, tags and references.
+  const merged: Record<string, unknown> = {
+    ...baseDoc,
+    ...Object.fromEntries(
+      ["title", "id", "status", "description", "author", "references", "falsepositives", "level", "tags"].flatMap(
+        (key) => (doc[key] !== undefined ? [[key, doc[key]]] : []),
+      ),
+    ),
+  };
+  const translated = translateSigma(merged, { ...options, rules: undefined });
+  if (translated.refused !== undefined) {
+    return { caveats: translated.caveats, refused: `base rule "${references[0]}": ${translated.refused}` };
+  }
+  const rule = {
+    ...translated.rule!,
+    correlation: {
+      type: type === "event_count" ? "event-count" : "value-count",
+      groupBy,
+      ...(type === "value_count" ? { field } : {}),
+      count,
+      windowMinutes,
+    },
+  };
+  return { rule, caveats: translated.caveats };
 }

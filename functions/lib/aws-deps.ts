@@ -9,7 +9,7 @@ import { DynamoActionLedger } from "../../core/remediation/ledger-dynamodb.js";
 import { DynamoCorrelationStore } from "../../core/store/dynamodb/correlation.js";
 import { DynamoStore } from "../../core/store/dynamodb/store.js";
 import { lazily } from "./lazy.js";
-import { deployedConfig, type LinkSource, linked, optionalSecret, sstLinks } from "./resources.js";
+import { deployedConfig, deployedRules, type LinkSource, linked, optionalSecret, sstLinks } from "./resources.js";
 import { sfnCallbacks } from "./sfn.js";
 
 /**
@@ -61,6 +61,7 @@ export function buildAwsRuntime(options: AwsRuntimeOptions = {}): AwsRuntime {
   const env = options.env ?? process.env;
   const settings = linked("Settings", links);
   const config = deployedConfig(links);
+  const rules = deployedRules(links);
   const tableName = linked("Incidents", links).name;
   const logger = createLogger({
     level: logLevel(env.RIPOSTE_LOG_LEVEL),
@@ -87,6 +88,7 @@ export function buildAwsRuntime(options: AwsRuntimeOptions = {}): AwsRuntime {
     callbacks: sfnCallbacks(sfn),
     ledger: new DynamoActionLedger({ client: dynamo, tableName }),
     baselines: correlationBaselines(new DynamoCorrelationStore({ client: dynamo, tableName })),
+    rules,
   };
   return { deps, config, tableName, stage: settings.stage, version: settings.version, dynamo, sfn, logger };
 }

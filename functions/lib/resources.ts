@@ -5,6 +5,8 @@ import type { ApiToken } from "../../core/api/types.js";
 import { parseConfig } from "../../core/config/load.js";
 import type { RiposteConfig } from "../../core/config/schema.js";
 import { CATEGORIES, type Category } from "../../core/model/catalog.js";
+import { parseRule, type UserRule } from "../../core/rules/format.js";
+import { problemLine } from "../../core/rules/load.js";
 import { workflowLogicalName } from "../../infra/names.js";
 
 /**
@@ -16,6 +18,8 @@ import { workflowLogicalName } from "../../infra/names.js";
 const SettingsSchema = z.object({
   /** The validated configuration, as JSON (the stacks fill in the alerts topic and dashboard URL). */
   config: z.string().min(2),
+  /** The users' rules of `rules.dir`, validated at deploy time, as a JSON array (`deployedRules`). */
+  rules: z.string().min(2).default("[]"),
   version: z.string().min(1),
   stage: z.string().min(1),
 });
@@ -95,6 +99,27 @@ export function deployedConfig(source?: LinkSource): RiposteConfig {
     throw new Error(`the Settings link's config is not JSON: ${(error as Error).message}`);
   }
   return parseConfig(raw, "the deployed configuration (Settings link)");
+}
+
+/**
+ * The deployed users' rules (the Settings link's `rules`), validated again with the same parser as
+ * at deploy time: a rule that no longer validates stops the function naming the rule and the field,
+ * rather than run differently from what was deployed.
+ */
+export function deployedRules(source?: LinkSource): UserRule[] {
+  const settings = linked("Settings", source);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(settings.rules);
+  } catch (error) {
+    throw new Error(`the Settings link's rules are not JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(raw)) throw new Error("the Settings link's rules are not a list");
+  return raw.map((document, i) => {
+    const result = parseRule(document, `deployed rule ${i + 1}`);
+    if ("problems" in result) throw new Error(result.problems.map(problemLine).join("; "));
+    return result.rule;
+  });
 }
 
 /** Every category's deployed state machine ARN, from the state machines' own links. */

@@ -5,12 +5,14 @@ import { terminalSafe } from "../../core/detections/report.js";
 import { type LoadedRules, loadRules, problemLine } from "../../core/rules/load.js";
 import { MAX_PATTERN_CHARS } from "../../infra/rules.js";
 import type { CliIo } from "./command.js";
+import { rulesDirCache } from "./rules-cache.js";
 
 /**
  * The users' rules a command runs: `--rules PATH` (a directory or one rule file), else the
  * configuration's `rules.dir`, else none. Problems are written to stderr, one line each
  * (`<command>: rules: file: field: problem`); the rules that loaded are returned either way.
- * Patterns are held to EventBridge's size quota, so what runs here can also be deployed.
+ * Patterns are held to EventBridge's size quota, so what runs here can also be deployed. A
+ * directory's parsed YAML is cached in it (`rules-cache.ts`).
  */
 export async function loadCliRules(
   command: string,
@@ -25,7 +27,9 @@ export async function loadCliRules(
     (info) => !info.isDirectory(),
     () => false,
   );
-  const loaded = await loadRules(dir, { maxPatternChars: MAX_PATTERN_CHARS });
+  const documents = isFile ? undefined : rulesDirCache(dir);
+  const loaded = await loadRules(dir, { maxPatternChars: MAX_PATTERN_CHARS, documents });
+  documents?.save();
   for (const problem of loaded.problems)
     io.stderr.write(`riposte ${command}: rules: ${terminalSafe(problemLine(problem))}\n`);
   // A rule's origin as the user would type it: the file given, or the file under the directory given.

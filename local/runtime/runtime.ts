@@ -150,6 +150,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       secrets: slackSecretsFromEnv(options.env),
       ledger: new SqliteActionLedger(store.db),
       baselines: correlationBaselines(state),
+      // The open task accepts findings of these rules only, as on AWS.
+      rules: options.rules ?? [],
     };
     const workflows = createLocalWorkflowEngine({ deps, executions: store, region: aws.region });
     closers.push(() => workflows.close({ graceMs: config.runtime.shutdownGraceSeconds * 1000 }));

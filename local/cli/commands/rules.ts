@@ -76,7 +76,7 @@ async function list(values: Record<string, unknown>, io: CliIo): Promise<number>
       category: spec.category,
       severity: spec.severity,
       attack: spec.attack,
-      stateful: false,
+      stateful: spec.stateful,
       pattern: detectionPattern(spec, config),
       response: spec.response,
       origin: own.origin(file),
