@@ -2,7 +2,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import type { WorkflowStarter } from "../core/context.js";
 import { CATALOG } from "../core/detections/catalog.js";
 import { ec2Describer } from "../core/detections/describe-ec2.js";
-import { createDetectionEngine, type DetectionEngine } from "../core/detections/engine.js";
+import { createDetectionEngine, type DetectionEngine } from "../core/engine/engine.js";
 import { normalizeRecords } from "../core/events/index.js";
 import { markedFromIntake } from "../core/incidents/intake.js";
 import type { Logger } from "../core/log.js";

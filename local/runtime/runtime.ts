@@ -8,7 +8,7 @@ import type { RiposteConfig } from "../../core/config/schema.js";
 import type { TaskDeps } from "../../core/context.js";
 import { SqliteCorrelationStore } from "../../core/correlation/sqlite.js";
 import { ec2Describer } from "../../core/detections/describe-ec2.js";
-import { createDetectionEngine } from "../../core/detections/engine.js";
+import { createDetectionEngine } from "../../core/engine/engine.js";
 import { correlationBaselines } from "../../core/enrich/baselines.js";
 import type { Logger } from "../../core/log.js";
 import type { HealthResponse } from "../../core/model/api.js";

@@ -31,7 +31,7 @@ import { parseConfig } from "../../core/config/load.js";
 import type { RiposteConfig } from "../../core/config/schema.js";
 import type { TaskDeps } from "../../core/context.js";
 import { SqliteCorrelationStore } from "../../core/correlation/sqlite.js";
-import { createDetectionEngine } from "../../core/detections/engine.js";
+import { createDetectionEngine } from "../../core/engine/engine.js";
 import { normalizeRecords } from "../../core/events/index.js";
 import { silentLogger } from "../../core/log.js";
 import type { Finding } from "../../core/model/incident.js";

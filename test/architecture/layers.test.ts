@@ -127,7 +127,7 @@ describe("the layer rule", () => {
 
   it("allows an import within a layer or down", () => {
     for (const [from, specifier] of [
-      ["core/detections/engine.ts", "../events/index.js"],
+      ["core/engine/engine.ts", "../events/index.js"],
       ["workflows/index.ts", "../core/model/tasks.js"],
       ["infra/workflows.ts", "../workflows/index.js"],
       ["functions/correlate.ts", "../infra/rules.js"],
@@ -185,7 +185,7 @@ describe("the compiled CLI's staleness check", () => {
       SOURCE_DIRS: string[];
     };
     const reached = new Set<string>();
-    const pending = ["local/cli/run.ts", "core/detections/scan-reader.ts"];
+    const pending = ["local/cli/run.ts", "core/engine/scan-reader.ts"];
     while (pending.length > 0) {
       const file = pending.pop()!;
       if (reached.has(file)) continue;

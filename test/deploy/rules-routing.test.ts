@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
 import { MemoryCorrelationStore } from "../../core/correlation/memory.js";
-import { createDetectionEngine } from "../../core/detections/engine.js";
+import { createDetectionEngine } from "../../core/engine/engine.js";
 import { normalizeRecords, parseLogText } from "../../core/events/index.js";
 import { findingFromRuleEvent } from "../../core/incidents/from-event.js";
 import type { SecurityEvent } from "../../core/model/event.js";

@@ -1,11 +1,11 @@
 import { Buffer } from "node:buffer";
+import type { Json } from "../detections/record.js";
+import type { StatefulDetection } from "../detections/types.js";
 import type { FileBatch } from "../events/read.js";
 import type { ReadError } from "../events/types.js";
 import type { SecurityEvent } from "../model/event.js";
 import { activeEntries, classifyEntries, type EngineIndex, statefulEntries } from "./engine-index.js";
 import { CopiedEvent, type PreparedEvent, SlicedEvent } from "./prepared.js";
-import type { Json } from "./record.js";
-import type { StatefulDetection } from "./types.js";
 
 /**
  * One read batch as a reader thread posts it: flat typed arrays and one copy of each text, so

@@ -1,14 +1,14 @@
 import type { RiposteConfig } from "../config/schema.js";
+import { createDetectionSpecs, detectionPattern, type EngineSpec, statePattern } from "../detections/catalog.js";
+import { trackerIgnores, trackerPattern } from "../detections/network/tracker.js";
+import type { Json } from "../detections/record.js";
+import { bucketHistoryPattern } from "../detections/storage/history.js";
+import type { EventPattern, StatefulDetection } from "../detections/types.js";
 import type { FindingDetection } from "../model/incident.js";
 import { compilePattern } from "../patterns/compile.js";
 import { PatternIndex } from "../patterns/pattern-index.js";
 import { ruleDetection } from "../rules/detection.js";
 import type { UserRule } from "../rules/format.js";
-import { createDetectionSpecs, detectionPattern, type EngineSpec, statePattern } from "./catalog.js";
-import { trackerIgnores, trackerPattern } from "./network/tracker.js";
-import type { Json } from "./record.js";
-import { bucketHistoryPattern } from "./storage/history.js";
-import type { EventPattern, StatefulDetection } from "./types.js";
 
 /**
  * The patterns an engine matches, as one index. Built the same way wherever it is built (the

@@ -1,5 +1,11 @@
 import type { RiposteConfig } from "../config/schema.js";
 import type { CorrelationStore } from "../correlation/store.js";
+import type { EngineSpec } from "../detections/catalog.js";
+import type { ResourceDescriber } from "../detections/describe.js";
+import { completeFinding } from "../detections/draft.js";
+import { NetworkTracker } from "../detections/network/tracker.js";
+import { BucketHistoryTracker, withPrevious } from "../detections/storage/history.js";
+import type { CorrelationContext, EventPattern, FindingDraft, StatefulDetection } from "../detections/types.js";
 import { type Location, locate } from "../geo/locate.js";
 import { type Logger, silentLogger } from "../log.js";
 import type { DetectionId } from "../model/catalog.js";
@@ -7,9 +13,6 @@ import type { SecurityEvent } from "../model/event.js";
 import type { Finding, FindingDetection } from "../model/incident.js";
 import { cidrContains, parseCidr, parseIp } from "../net/ip.js";
 import type { UserRule } from "../rules/format.js";
-import type { EngineSpec } from "./catalog.js";
-import type { ResourceDescriber } from "./describe.js";
-import { completeFinding } from "./draft.js";
 import {
   activeEntries,
   buildEngineIndex,
@@ -18,10 +21,7 @@ import {
   type IndexEntry,
   statefulEntries,
 } from "./engine-index.js";
-import { NetworkTracker } from "./network/tracker.js";
 import type { PreparedEvent } from "./prepared.js";
-import { BucketHistoryTracker, withPrevious } from "./storage/history.js";
-import type { CorrelationContext, EventPattern, FindingDraft, StatefulDetection } from "./types.js";
 
 /**
  * The detection engine: every enabled detection over a stream of events in event-time order.
