@@ -14,7 +14,6 @@ import type { SecurityEvent } from "../model/event.js";
 import { DynamoCorrelationStore } from "../store/dynamodb/correlation.js";
 import { createTable } from "../store/dynamodb/table.js";
 import { declareDistinctCount, declareFirstSeen, declareThreshold } from "./correlate.js";
-import { NetworkTracker } from "./network/tracker.js";
 import { principalOf, str } from "./record.js";
 import type { CorrelationContext, FindingDraft, StatefulDetection } from "./types.js";
 
@@ -153,7 +152,8 @@ async function feed(
       locate,
       isTrusted: () => false,
       logger: silentLogger,
-      tracker: new NetworkTracker(state, config),
+      tracker: (kind) => kind.create(state, config),
+      changed: () => undefined,
     };
     results.push(await detection.correlate(event, context, true));
   }

@@ -3,9 +3,15 @@ import type { CorrelationStore } from "../correlation/store.js";
 import type { EngineSpec } from "../detections/catalog.js";
 import type { ResourceDescriber } from "../detections/describe.js";
 import { completeFinding } from "../detections/draft.js";
-import { NetworkTracker } from "../detections/network/tracker.js";
 import { BucketHistoryTracker, withPrevious } from "../detections/storage/history.js";
-import type { CorrelationContext, EventPattern, FindingDraft, StatefulDetection } from "../detections/types.js";
+import type {
+  CorrelationContext,
+  EventPattern,
+  FindingDraft,
+  StatefulDetection,
+  Tracker,
+  TrackerKind,
+} from "../detections/types.js";
 import { type Location, locate } from "../geo/locate.js";
 import { type Logger, silentLogger } from "../log.js";
 import type { DetectionId } from "../model/catalog.js";
@@ -14,6 +20,7 @@ import type { Finding, FindingDetection } from "../model/incident.js";
 import { cidrContains, parseCidr, parseIp } from "../net/ip.js";
 import type { UserRule } from "../rules/format.js";
 import {
+  type AnyTrackerKind,
   activeEntries,
   buildEngineIndex,
   classifyEntries,
@@ -107,7 +114,7 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
   } = buildEngineIndex(enabledSpecs(config, options.detections, options.rules), config, options.extraPatterns);
   const byId = new Map(specs.map((spec) => [spec.id, spec]));
 
-  const tracker = new NetworkTracker(state, config);
+  const trackers = new Map<AnyTrackerKind, Tracker<unknown>>();
   const history = new BucketHistoryTracker(state);
   const locations = new Map<string, Location>();
   const cachedLocate = (ip: string): Location => {
@@ -128,16 +135,8 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
   let latest: number | undefined;
   let checkedTimersAt = Number.NEGATIVE_INFINITY;
 
-  const contextAt = (now: number): CorrelationContext => ({
-    config,
-    state,
-    now,
-    locate: cachedLocate,
-    isTrusted,
-    logger,
-    describe: options.describe,
-    tracker,
-  });
+  const contextAt = (now: number) =>
+    new EngineContext(config, state, now, cachedLocate, isTrusted, logger, options.describe, trackers);
 
   const guard = async (
     spec: EngineSpec,
@@ -180,25 +179,27 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
   }
 
   /** The stateful detections an event concerns (`true`: it may fire), before skips. */
-  function statefulOf(entries: readonly IndexEntry[], tracked: boolean): Map<StatefulDetection, boolean> {
+  function statefulOf(entries: readonly IndexEntry[], context?: EngineContext): Map<StatefulDetection, boolean> {
     const stateful = statefulEntries(entries);
-    // Detections that learn from tracked EC2 events see every change, even ones they do not fire on.
-    if (tracked) for (const spec of trackerUsers) if (!stateful.has(spec)) stateful.set(spec, false);
+    // Detections that learn from a tracker see every change of it, even ones they do not fire on.
+    if (context?.changes)
+      for (const kind of context.changes.keys())
+        for (const spec of trackerUsers.get(kind) ?? []) if (!stateful.has(spec)) stateful.set(spec, false);
     return stateful;
   }
 
-  async function processMatched(event: SecurityEvent, entries: readonly IndexEntry[], context: CorrelationContext) {
+  async function processMatched(event: SecurityEvent, entries: readonly IndexEntry[], context: EngineContext) {
     let previousBucket: Awaited<ReturnType<BucketHistoryTracker["observe"]>>;
     for (const entry of entries) {
       try {
-        if (entry.role === "tracker") context.networkChange = await tracker.observe(event);
+        if (entry.tracker) context.noteChange(entry.tracker, await context.tracker(entry.tracker).observe(event));
         else if (entry.role === "history") previousBucket = await history.observe(event);
       } catch (error) {
         logger.warn("updating detection state failed", { role: entry.role, eventId: event.id, error });
       }
     }
     const findings = statelessFindings(event, entries);
-    for (const [spec, trigger] of statefulOf(entries, context.networkChange !== undefined)) {
+    for (const [spec, trigger] of statefulOf(entries, context)) {
       if (skips(spec, event, context, trigger)) continue;
       findings.push(...(await guard(spec, event, () => spec.correlate(event, context, trigger))));
     }
@@ -241,7 +242,7 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     const context = contextAt(event.epochMs);
     const needsStore =
       entries.some((entry) => entry.role === "tracker" || entry.role === "history") ||
-      [...statefulOf(entries, false)].some(([spec, trigger]) => !skips(spec, event, context, trigger)) ||
+      [...statefulOf(entries)].some(([spec, trigger]) => !skips(spec, event, context, trigger)) ||
       (usesHistory && (event.envelope.detail as { eventName?: unknown }).eventName === "DeleteBucketPolicy");
     if (!needsStore && !timers) return statelessFindings(event, entries);
     return (async () => [
@@ -368,4 +369,41 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
 function skips(spec: StatefulDetection, event: SecurityEvent, context: CorrelationContext, trigger: boolean): boolean {
   if (!spec.skip || !spec.skipFacts) return false;
   return spec.skip(spec.skipFacts(event.envelope.detail), 0, context, trigger);
+}
+
+/** What a detection sees while handling one event (see `CorrelationContext`). */
+class EngineContext implements CorrelationContext {
+  /** What this event changed, per tracker that saw a change. */
+  changes: Map<AnyTrackerKind, unknown> | undefined;
+
+  constructor(
+    readonly config: RiposteConfig,
+    readonly state: CorrelationStore,
+    public now: number,
+    readonly locate: (ip: string) => Location,
+    readonly isTrusted: (ip: string) => boolean,
+    readonly logger: Logger,
+    readonly describe: ResourceDescriber | undefined,
+    private readonly trackers: Map<AnyTrackerKind, Tracker<unknown>>,
+  ) {}
+
+  tracker<T extends Tracker<C>, C>(kind: TrackerKind<T, C>): T {
+    const key = kind as unknown as AnyTrackerKind;
+    let tracker = this.trackers.get(key);
+    if (!tracker) {
+      tracker = kind.create(this.state, this.config);
+      this.trackers.set(key, tracker);
+    }
+    return tracker as T;
+  }
+
+  changed<T extends Tracker<C>, C>(kind: TrackerKind<T, C>): C | undefined {
+    return this.changes?.get(kind as unknown as AnyTrackerKind) as C | undefined;
+  }
+
+  noteChange(kind: AnyTrackerKind, change: unknown): void {
+    if (change === undefined) return;
+    this.changes ??= new Map();
+    this.changes.set(kind, change);
+  }
 }

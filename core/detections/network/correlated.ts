@@ -15,7 +15,7 @@ import { cloudTrailDraft, eventIdOf } from "../draft.js";
 import { apiCalls, NO_ERROR } from "../pattern-helpers.js";
 import { type Json, principalOf, quote, str } from "../record.js";
 import type { CorrelationContext, EventPattern, FindingDraft, StatefulDetection } from "../types.js";
-import { type GroupState, isProduction, type OpenRule, trackerPattern } from "./tracker.js";
+import { type GroupState, isProduction, NETWORK_TRACKER, type OpenRule, trackerPattern } from "./tracker.js";
 
 /** Security group detections that correlate events through the tracker's knowledge. */
 
@@ -64,7 +64,7 @@ export const sgCreatedOpen: StatefulDetection = {
   buildStatePattern: trackerPattern,
   requiresNetworkChange: true,
   async correlate(event, context, trigger) {
-    const change = context.networkChange;
+    const change = context.changed(NETWORK_TRACKER);
     const group = change?.group;
     if (!trigger || !change || !group || change.opened.length === 0 || group.createdAt === undefined) return [];
     const window = context.config.thresholds.sgCreatedOpen.windowMinutes * 60_000;
@@ -110,7 +110,7 @@ export const sgProdTagViolation: StatefulDetection = {
   buildStatePattern: trackerPattern,
   requiresNetworkChange: true,
   async correlate(event, context, trigger) {
-    const change = context.networkChange;
+    const change = context.changed(NETWORK_TRACKER);
     const group = change?.group;
     if (!trigger || !change || !group) return [];
     let rules: SgRule[];
@@ -155,11 +155,11 @@ export const ec2LaunchedWithOpenSg: StatefulDetection = {
   buildStatePattern: trackerPattern,
   requiresNetworkChange: true,
   async correlate(event, context, trigger) {
-    const change = context.networkChange;
+    const change = context.changed(NETWORK_TRACKER);
     if (!trigger || !change?.launched) return [];
     const findings: FindingDraft[] = [];
     for (const groupId of change.launched.groupIds) {
-      const group = await context.tracker.group(change.account, change.region, groupId, context.now);
+      const group = await context.tracker(NETWORK_TRACKER).group(change.account, change.region, groupId, context.now);
       // Only the rules that make the launch dangerous: they are what remediation revokes.
       const open = group?.open.filter((rule) => !rule.byTool && exposesAlarmingPort(rule.rule, context.config)) ?? [];
       if (!group || open.length === 0) continue;
@@ -207,7 +207,7 @@ export const sgRepeatedOpen: StatefulDetection = {
   buildStatePattern: trackerPattern,
   requiresNetworkChange: true,
   async correlate(event, context, trigger) {
-    const change = context.networkChange;
+    const change = context.changed(NETWORK_TRACKER);
     if (!trigger || !change || change.opened.length === 0 || !change.groupId) return [];
     const { rules: threshold, windowMinutes } = context.config.thresholds.sgRepeatedOpen;
     const window = windowMinutes * 60_000;
@@ -281,7 +281,7 @@ export const sgZombieRule: StatefulDetection = {
   buildStatePattern: trackerPattern,
   requiresNetworkChange: true,
   async correlate(_event, context, trigger) {
-    const change = context.networkChange;
+    const change = context.changed(NETWORK_TRACKER);
     if (!change?.groupId) return [];
     for (const removed of change.removed) {
       await context.state.cancel(zombieTimerId(change.account, change.region, change.groupId, removed.rule));
@@ -306,7 +306,7 @@ export const sgZombieRule: StatefulDetection = {
   },
   async onTimer(payload, context) {
     const timer = payload as ZombieTimer;
-    const group = await context.tracker.group(timer.account, timer.region, timer.groupId, context.now);
+    const group = await context.tracker(NETWORK_TRACKER).group(timer.account, timer.region, timer.groupId, context.now);
     const still = group?.open.find((open) => ruleSignature(open.rule) === timer.signature);
     if (!group || !still) return [];
     const hours = context.config.thresholds.sgZombieRule.hours;
@@ -365,7 +365,7 @@ export const sgOpenThenConnection: StatefulDetection = {
     const kind = context.locate(source).kind;
     if (kind !== "public" && kind !== "aws") return [];
     const account = event.envelope.account;
-    const known = await context.tracker.interfaceGroups(account, interfaceId, context.now);
+    const known = await context.tracker(NETWORK_TRACKER).interfaceGroups(account, interfaceId, context.now);
     const region = known?.region || event.envelope.region;
     let groupIds = known?.groupIds;
     if (!groupIds && context.describe?.networkInterface && region) {
@@ -380,7 +380,7 @@ export const sgOpenThenConnection: StatefulDetection = {
     const window = context.config.thresholds.sgOpenThenConnection.windowMinutes * 60_000;
     const findings: FindingDraft[] = [];
     for (const groupId of groupIds ?? []) {
-      const group = await context.tracker.group(account, region, groupId, context.now);
+      const group = await context.tracker(NETWORK_TRACKER).group(account, region, groupId, context.now);
       for (const open of group?.open ?? []) {
         if (open.byTool) continue;
         if (!Number.isFinite(open.openedAt) || end < open.openedAt || start > open.openedAt + window) continue;
@@ -471,7 +471,7 @@ export const sgRiskResolved: StatefulDetection = {
   buildStatePattern: trackerPattern,
   requiresNetworkChange: true,
   async correlate(event, context, trigger) {
-    const change = context.networkChange;
+    const change = context.changed(NETWORK_TRACKER);
     if (!trigger || !change?.groupId || change.removed.length === 0) return [];
     const remaining = change.groupDeleted ? [] : (change.group?.open ?? []);
     const rules = change.removed.map((open) => open.rule);
