@@ -110,25 +110,6 @@ export interface StatefulDetection extends DetectionText {
    * them). Without loop prevention: they never fire.
    */
   buildStatePattern?(config: RiposteConfig): EventPattern;
-  /**
-   * What `skip` decides on: `skipFactCount` strings computed from the record alone, so that a
-   * reader thread can compute them and send them instead of the record. Required with `skip`.
-   */
-  skipFacts?(record: Json): string[];
-  skipFactCount?: number;
-  /**
-   * Optional cheap, synchronous test on the facts (`facts[at]` onwards, as `skipFacts` returned
-   * them) at `context.now`, the event's time: true when the event certainly changes nothing
-   * (already known from an in-process cache), so the engine can skip the store round trip —
-   * and, for an event read on a reader thread, rebuilding the record.
-   */
-  skip?(facts: readonly string[], at: number, context: CorrelationContext, trigger: boolean): boolean;
-  /**
-   * True when `correlate` does nothing — no finding, no state read or written — for an event
-   * that changed nothing its tracker knows (`context.changed(kind)` undefined), so the
-   * engine can leave such events out for it.
-   */
-  requiresNetworkChange?: boolean;
   /** Handle a candidate (`trigger`: it matched `buildPattern`) and return findings. */
   correlate(event: SecurityEvent, context: CorrelationContext, trigger: boolean): Promise<FindingDraft[]>;
   /** A timer this detection scheduled fell due (`payload` as scheduled). */

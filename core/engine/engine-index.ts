@@ -2,6 +2,7 @@ import type { RiposteConfig } from "../config/schema.js";
 import { createDetectionSpecs, detectionPattern, type EngineSpec, statePattern } from "../detections/catalog.js";
 import { NETWORK_TRACKER } from "../detections/network/tracker.js";
 import type { Json } from "../detections/record.js";
+import { scanHintsOf } from "../detections/scan-hints.js";
 import { bucketHistoryPattern } from "../detections/storage/history.js";
 import type { EventPattern, StatefulDetection, Tracker, TrackerKind } from "../detections/types.js";
 import type { FindingDetection } from "../model/incident.js";
@@ -36,8 +37,8 @@ export const TRACKER_KINDS: readonly AnyTrackerKind[] = [NETWORK_TRACKER];
 /**
  * What the engine must do with an event whose matched entries are these:
  * - `none`: nothing matched;
- * - `skippable`: only stateful detections that have a `skip` (the event's view may settle it);
- * - `full`: something needs the whole event (a stateless check, a tracker, no `skip`).
+ * - `skippable`: only stateful detections with a skip hint (`scanHintsOf`: the event's facts may settle it);
+ * - `full`: something needs the whole event (a stateless check, a tracker, no skip hint).
  */
 export type EntryClass = "none" | "skippable" | "full";
 
@@ -131,7 +132,7 @@ export function classifyEntries(entries: readonly IndexEntry[]): EntryClass {
   for (const entry of entries) {
     if (entry.role === "tracker" || entry.role === "history") return "full";
     const spec = entry.spec;
-    if (!spec?.stateful || !spec.skip || !spec.skipFacts || spec.skipFactCount === undefined) return "full";
+    if (!spec?.stateful || !scanHintsOf(spec)?.skip) return "full";
   }
   return "skippable";
 }
@@ -162,6 +163,6 @@ export function activeEntries(entries: IndexEntry[], record: Json): IndexEntry[]
   return entries.filter((entry) => {
     if (entry.tracker) return !ignored.includes(entry.tracker);
     const spec = entry.spec;
-    return !(spec?.stateful && spec.requiresNetworkChange && ignored.includes(trackerOf(spec)!));
+    return !(spec?.stateful && scanHintsOf(spec)?.requiresChange && ignored.includes(trackerOf(spec)!));
   });
 }

@@ -3,6 +3,8 @@ import type { CorrelationStore } from "../correlation/store.js";
 import type { EngineSpec } from "../detections/catalog.js";
 import type { ResourceDescriber } from "../detections/describe.js";
 import { completeFinding } from "../detections/draft.js";
+import type { Json } from "../detections/record.js";
+import { type SkipHint, scanHintsOf } from "../detections/scan-hints.js";
 import { BucketHistoryTracker, withPrevious } from "../detections/storage/history.js";
 import type {
   CorrelationContext,
@@ -86,8 +88,8 @@ export interface PreparedDetectionEngine extends DetectionEngine {
 interface EntryList {
   entries: IndexEntry[];
   skippable: boolean;
-  /** For `skippable` lists: each stateful detection concerned and whether it may fire. */
-  stateful: [StatefulDetection, boolean][];
+  /** For `skippable` lists: each stateful detection concerned, whether it may fire, and its skip hint. */
+  stateful: [StatefulDetection, boolean, SkipHint][];
   /** Where each one's skip facts start in the event's facts. */
   factOffsets: number[];
 }
@@ -261,12 +263,18 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
         return entry;
       });
       const skippable = classifyEntries(entries) === "skippable";
-      const stateful = skippable ? [...statefulEntries(entries)] : [];
+      const stateful = skippable
+        ? [...statefulEntries(entries)].map(([spec, trigger]): [StatefulDetection, boolean, SkipHint] => [
+            spec,
+            trigger,
+            scanHintsOf(spec)!.skip!,
+          ])
+        : [];
       const factOffsets: number[] = [];
       let offset = 0;
-      for (const [spec] of stateful) {
+      for (const [, , hint] of stateful) {
         factOffsets.push(offset);
-        offset += spec.skipFactCount!;
+        offset += hint.count;
       }
       list = { entries, skippable, stateful, factOffsets };
       // Lists are interned by the reader, so this stays as small as the variety of lists.
@@ -276,22 +284,22 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     return list;
   }
 
-  /** A context for `skip` checks only (they keep nothing of it): one object, its time updated. */
+  /** A context for skip hints only (they keep nothing of it): one object, its time updated. */
   const skipContext = contextAt(0);
 
   function skipsAll(list: EntryList, facts: readonly string[], epochMs: number): boolean {
     skipContext.now = epochMs;
     const { stateful, factOffsets } = list;
     for (let i = 0; i < stateful.length; i++) {
-      const [spec, trigger] = stateful[i]!;
-      if (!spec.skip!(facts, factOffsets[i]!, skipContext, trigger)) return false;
+      const [, trigger, hint] = stateful[i]!;
+      if (!hint.test(facts, factOffsets[i]!, skipContext, trigger)) return false;
     }
     return true;
   }
 
   /**
    * A prepared event: the same as `processNow` on the event it was prepared from, but the record
-   * is rebuilt only when some detection needs it — not when its skip facts settle every `skip`.
+   * is rebuilt only when some detection needs it — not when its skip facts settle every skip hint.
    * (The reader sends no facts for a DeleteBucketPolicy call, which needs the bucket history.)
    */
   function processPreparedNow(prepared: PreparedEvent): Finding[] | Promise<Finding[]> {
@@ -365,10 +373,11 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
   };
 }
 
-/** Whether a stateful detection's `skip` settles the event (false without one). */
+/** Whether a stateful detection's skip hint settles the event (false without one). */
 function skips(spec: StatefulDetection, event: SecurityEvent, context: CorrelationContext, trigger: boolean): boolean {
-  if (!spec.skip || !spec.skipFacts) return false;
-  return spec.skip(spec.skipFacts(event.envelope.detail), 0, context, trigger);
+  const hint = scanHintsOf(spec)?.skip;
+  if (!hint) return false;
+  return hint.test(hint.facts(event.envelope.detail as Json), 0, context, trigger);
 }
 
 /** What a detection sees while handling one event (see `CorrelationContext`). */

@@ -1,5 +1,6 @@
 import { Buffer } from "node:buffer";
 import type { Json } from "../detections/record.js";
+import { scanHintsOf } from "../detections/scan-hints.js";
 import type { StatefulDetection } from "../detections/types.js";
 import type { FileBatch } from "../events/read.js";
 import type { ReadError } from "../events/types.js";
@@ -142,8 +143,9 @@ export class BatchEncoder {
       if (detections && !(this.engineIndex.usesHistory && record.eventName === "DeleteBucketPolicy")) {
         factsStart[i] = factCount;
         for (const detection of detections) {
-          const found = detection.skipFacts!(record);
-          if (found.length !== detection.skipFactCount) throw new Error(`${detection.id}: skipFacts count mismatch`);
+          const hint = scanHintsOf(detection)!.skip!;
+          const found = hint.facts(record);
+          if (found.length !== hint.count) throw new Error(`${detection.id}: skip facts count mismatch`);
           for (const fact of found) {
             let code = factNumbers.get(fact);
             if (code === undefined) {

@@ -14,6 +14,7 @@ import {
 import { cloudTrailDraft, eventIdOf } from "../draft.js";
 import { apiCalls, NO_ERROR } from "../pattern-helpers.js";
 import { type Json, principalOf, quote, str } from "../record.js";
+import { withScanHints } from "../scan-hints.js";
 import type { CorrelationContext, EventPattern, FindingDraft, StatefulDetection } from "../types.js";
 import { type GroupState, isProduction, NETWORK_TRACKER, type OpenRule, trackerPattern } from "./tracker.js";
 
@@ -47,38 +48,40 @@ function networkFacts(
 
 // ---------------------------------------------------------------- opened soon after creation
 
-export const sgCreatedOpen: StatefulDetection = {
-  id: "sg-created-open",
-  title: "New security group opened to the world",
-  category: "network",
-  severity: "high",
-  attack: FIREWALL,
-  stateful: true,
-  description:
-    "A security group got a world-open ingress rule (0.0.0.0/0 or ::/0, any port) within `thresholds.sgCreatedOpen.windowMinutes` (10) minutes of its creation.",
-  why: "Creating a group and opening it to the internet straight away is the pattern of attack tooling and of rushed, unreviewed changes.",
-  tuning:
-    "Infrastructure as code that creates public load balancer groups fires too (ports 80/443): acknowledge, or lower the mode to notify.",
-  response: { mode: "auto", action: "revoke-sg-rules" },
-  buildPattern: openingPattern,
-  buildStatePattern: trackerPattern,
-  requiresNetworkChange: true,
-  async correlate(event, context, trigger) {
-    const change = context.changed(NETWORK_TRACKER);
-    const group = change?.group;
-    if (!trigger || !change || !group || change.opened.length === 0 || group.createdAt === undefined) return [];
-    const window = context.config.thresholds.sgCreatedOpen.windowMinutes * 60_000;
-    const age = event.epochMs - group.createdAt;
-    if (age < 0 || age > window) return [];
-    const rules = change.opened.map((open) => open.rule);
-    const draft = cloudTrailDraft(event.envelope, {
-      resource: group.groupId,
-      summary: `${quote(group.groupId, 64)}${group.name ? ` (${quote(group.name, 64)})` : ""} was opened to the world ${Math.round(age / 1000)} s after it was created (${rulesText(rules)})`,
-      facts: networkFacts(group, rules, context),
-    });
-    return [{ ...draft, eventIds: [...new Set([group.createdEventId ?? "", ...draft.eventIds].filter(Boolean))] }];
+export const sgCreatedOpen: StatefulDetection = withScanHints(
+  {
+    id: "sg-created-open",
+    title: "New security group opened to the world",
+    category: "network",
+    severity: "high",
+    attack: FIREWALL,
+    stateful: true,
+    description:
+      "A security group got a world-open ingress rule (0.0.0.0/0 or ::/0, any port) within `thresholds.sgCreatedOpen.windowMinutes` (10) minutes of its creation.",
+    why: "Creating a group and opening it to the internet straight away is the pattern of attack tooling and of rushed, unreviewed changes.",
+    tuning:
+      "Infrastructure as code that creates public load balancer groups fires too (ports 80/443): acknowledge, or lower the mode to notify.",
+    response: { mode: "auto", action: "revoke-sg-rules" },
+    buildPattern: openingPattern,
+    buildStatePattern: trackerPattern,
+    async correlate(event, context, trigger) {
+      const change = context.changed(NETWORK_TRACKER);
+      const group = change?.group;
+      if (!trigger || !change || !group || change.opened.length === 0 || group.createdAt === undefined) return [];
+      const window = context.config.thresholds.sgCreatedOpen.windowMinutes * 60_000;
+      const age = event.epochMs - group.createdAt;
+      if (age < 0 || age > window) return [];
+      const rules = change.opened.map((open) => open.rule);
+      const draft = cloudTrailDraft(event.envelope, {
+        resource: group.groupId,
+        summary: `${quote(group.groupId, 64)}${group.name ? ` (${quote(group.name, 64)})` : ""} was opened to the world ${Math.round(age / 1000)} s after it was created (${rulesText(rules)})`,
+        facts: networkFacts(group, rules, context),
+      });
+      return [{ ...draft, eventIds: [...new Set([group.createdEventId ?? "", ...draft.eventIds].filter(Boolean))] }];
+    },
   },
-};
+  { requiresChange: true },
+);
 
 // ---------------------------------------------------------------- production-tagged groups
 
@@ -94,93 +97,97 @@ async function groupTags(group: GroupState, change: { account: string; region: s
   }
 }
 
-export const sgProdTagViolation: StatefulDetection = {
-  id: "sg-prod-tag-violation",
-  title: "World-open rule on a production security group",
-  category: "network",
-  severity: "critical",
-  attack: FIREWALL,
-  stateful: true,
-  description:
-    "A world-open ingress rule (any port) exists on a group tagged as production (`productionTags`: env/environment = prod/production): the rule was added to a production group, or a group with world-open rules was tagged production. Tags come from CreateSecurityGroup and CreateTags events, or are described live when a describer is configured.",
-  why: "Production holds the data and the customers; an internet-open rule there is the highest-impact exposure.",
-  tuning: "Set `productionTags` to your tagging scheme. Production targets always need approval before remediation.",
-  response: { mode: "auto", action: "revoke-sg-rules" },
-  buildPattern: () => apiCalls("aws.ec2", [...OPENING_CALLS, "CreateTags"], NO_ERROR),
-  buildStatePattern: trackerPattern,
-  requiresNetworkChange: true,
-  async correlate(event, context, trigger) {
-    const change = context.changed(NETWORK_TRACKER);
-    const group = change?.group;
-    if (!trigger || !change || !group) return [];
-    let rules: SgRule[];
-    let how: string;
-    if (change.opened.length > 0) {
-      const tags = await groupTags(group, change, context);
-      if (!isProduction(tags, context.config)) return [];
-      group.tags = tags;
-      rules = change.opened.map((open) => open.rule);
-      how = "was opened to the world";
-    } else if (change.becameProduction && group.open.some((open) => !open.byTool)) {
-      rules = group.open.filter((open) => !open.byTool).map((open) => open.rule);
-      how = "was tagged production while open to the world";
-    } else return [];
-    const tag = Object.entries(group.tags).find(([key, value]) => isProduction({ [key]: value }, context.config));
-    return [
-      cloudTrailDraft(event.envelope, {
-        resource: group.groupId,
-        summary: `Production group ${quote(group.groupId, 64)}${tag ? ` (${quote(`${tag[0]}=${tag[1]}`, 60)})` : ""} ${how} (${rulesText(rules)})`,
-        facts: { ...networkFacts(group, rules, context), production: true },
-      }),
-    ];
+export const sgProdTagViolation: StatefulDetection = withScanHints(
+  {
+    id: "sg-prod-tag-violation",
+    title: "World-open rule on a production security group",
+    category: "network",
+    severity: "critical",
+    attack: FIREWALL,
+    stateful: true,
+    description:
+      "A world-open ingress rule (any port) exists on a group tagged as production (`productionTags`: env/environment = prod/production): the rule was added to a production group, or a group with world-open rules was tagged production. Tags come from CreateSecurityGroup and CreateTags events, or are described live when a describer is configured.",
+    why: "Production holds the data and the customers; an internet-open rule there is the highest-impact exposure.",
+    tuning: "Set `productionTags` to your tagging scheme. Production targets always need approval before remediation.",
+    response: { mode: "auto", action: "revoke-sg-rules" },
+    buildPattern: () => apiCalls("aws.ec2", [...OPENING_CALLS, "CreateTags"], NO_ERROR),
+    buildStatePattern: trackerPattern,
+    async correlate(event, context, trigger) {
+      const change = context.changed(NETWORK_TRACKER);
+      const group = change?.group;
+      if (!trigger || !change || !group) return [];
+      let rules: SgRule[];
+      let how: string;
+      if (change.opened.length > 0) {
+        const tags = await groupTags(group, change, context);
+        if (!isProduction(tags, context.config)) return [];
+        group.tags = tags;
+        rules = change.opened.map((open) => open.rule);
+        how = "was opened to the world";
+      } else if (change.becameProduction && group.open.some((open) => !open.byTool)) {
+        rules = group.open.filter((open) => !open.byTool).map((open) => open.rule);
+        how = "was tagged production while open to the world";
+      } else return [];
+      const tag = Object.entries(group.tags).find(([key, value]) => isProduction({ [key]: value }, context.config));
+      return [
+        cloudTrailDraft(event.envelope, {
+          resource: group.groupId,
+          summary: `Production group ${quote(group.groupId, 64)}${tag ? ` (${quote(`${tag[0]}=${tag[1]}`, 60)})` : ""} ${how} (${rulesText(rules)})`,
+          facts: { ...networkFacts(group, rules, context), production: true },
+        }),
+      ];
+    },
   },
-};
+  { requiresChange: true },
+);
 
 // ---------------------------------------------------------------- instance launched into an open group
 
-export const ec2LaunchedWithOpenSg: StatefulDetection = {
-  id: "ec2-launched-with-open-sg",
-  title: "Instance launched into a world-open security group",
-  category: "network",
-  severity: "high",
-  attack: FIREWALL,
-  stateful: true,
-  description:
-    "RunInstances launched an instance with a security group (in the request's or the response's `groupSet`, or a network interface's) that Riposte knows to allow SSH (tcp/22) or a risky port (`network.riskyPorts`, `network.extraRiskyPorts`) from 0.0.0.0/0 or ::/0.",
-  why: "An open group is a latent risk until something runs behind it; a new instance is immediately reachable from the internet.",
-  tuning:
-    "Only groups whose world-open rules Riposte saw being added count (the launch event does not show rules). A group open to the world only on other ports (443 on a web server) does not fire; remediation revokes only the SSH and risky-port rules.",
-  response: { mode: "auto", action: "revoke-sg-rules" },
-  buildPattern: () => apiCalls("aws.ec2", ["RunInstances"], NO_ERROR),
-  buildStatePattern: trackerPattern,
-  requiresNetworkChange: true,
-  async correlate(event, context, trigger) {
-    const change = context.changed(NETWORK_TRACKER);
-    if (!trigger || !change?.launched) return [];
-    const findings: FindingDraft[] = [];
-    for (const groupId of change.launched.groupIds) {
-      const group = await context.tracker(NETWORK_TRACKER).group(change.account, change.region, groupId, context.now);
-      // Only the rules that make the launch dangerous: they are what remediation revokes.
-      const open = group?.open.filter((rule) => !rule.byTool && exposesAlarmingPort(rule.rule, context.config)) ?? [];
-      if (!group || open.length === 0) continue;
-      const rules = open.map((entry) => entry.rule);
-      const instances = change.launched.instanceIds;
-      const draft = cloudTrailDraft(event.envelope, {
-        resource: groupId,
-        summary: `${quote(principalOf(event.envelope.detail as Json))} launched ${instances.map((id) => quote(id, 32)).join(", ") || "an instance"} into ${quote(groupId, 64)}, which is open to the world (${rulesText(rules)})`,
-        facts: networkFacts(group, rules, context, {
-          instanceIds: instances,
-          networkInterfaceIds: change.launched.interfaceIds,
-        }),
-      });
-      findings.push({
-        ...draft,
-        eventIds: [...new Set([...draft.eventIds, ...open.map((entry) => entry.eventId).filter(Boolean)])],
-      });
-    }
-    return findings;
+export const ec2LaunchedWithOpenSg: StatefulDetection = withScanHints(
+  {
+    id: "ec2-launched-with-open-sg",
+    title: "Instance launched into a world-open security group",
+    category: "network",
+    severity: "high",
+    attack: FIREWALL,
+    stateful: true,
+    description:
+      "RunInstances launched an instance with a security group (in the request's or the response's `groupSet`, or a network interface's) that Riposte knows to allow SSH (tcp/22) or a risky port (`network.riskyPorts`, `network.extraRiskyPorts`) from 0.0.0.0/0 or ::/0.",
+    why: "An open group is a latent risk until something runs behind it; a new instance is immediately reachable from the internet.",
+    tuning:
+      "Only groups whose world-open rules Riposte saw being added count (the launch event does not show rules). A group open to the world only on other ports (443 on a web server) does not fire; remediation revokes only the SSH and risky-port rules.",
+    response: { mode: "auto", action: "revoke-sg-rules" },
+    buildPattern: () => apiCalls("aws.ec2", ["RunInstances"], NO_ERROR),
+    buildStatePattern: trackerPattern,
+    async correlate(event, context, trigger) {
+      const change = context.changed(NETWORK_TRACKER);
+      if (!trigger || !change?.launched) return [];
+      const findings: FindingDraft[] = [];
+      for (const groupId of change.launched.groupIds) {
+        const group = await context.tracker(NETWORK_TRACKER).group(change.account, change.region, groupId, context.now);
+        // Only the rules that make the launch dangerous: they are what remediation revokes.
+        const open = group?.open.filter((rule) => !rule.byTool && exposesAlarmingPort(rule.rule, context.config)) ?? [];
+        if (!group || open.length === 0) continue;
+        const rules = open.map((entry) => entry.rule);
+        const instances = change.launched.instanceIds;
+        const draft = cloudTrailDraft(event.envelope, {
+          resource: groupId,
+          summary: `${quote(principalOf(event.envelope.detail as Json))} launched ${instances.map((id) => quote(id, 32)).join(", ") || "an instance"} into ${quote(groupId, 64)}, which is open to the world (${rulesText(rules)})`,
+          facts: networkFacts(group, rules, context, {
+            instanceIds: instances,
+            networkInterfaceIds: change.launched.interfaceIds,
+          }),
+        });
+        findings.push({
+          ...draft,
+          eventIds: [...new Set([...draft.eventIds, ...open.map((entry) => entry.eventId).filter(Boolean)])],
+        });
+      }
+      return findings;
+    },
   },
-};
+  { requiresChange: true },
+);
 
 // ---------------------------------------------------------------- many opened in a short time
 
@@ -191,65 +198,67 @@ interface Opening {
   rule: SgRule;
 }
 
-export const sgRepeatedOpen: StatefulDetection = {
-  id: "sg-repeated-open",
-  title: "Many security group rules opened to the world",
-  category: "network",
-  severity: "high",
-  attack: FIREWALL,
-  stateful: true,
-  description:
-    "At least `thresholds.sgRepeatedOpen.rules` (3) world-open ingress rules were added across the groups of one account within `windowMinutes` (10) minutes. Each finding consumes the rules it counted.",
-  why: "A burst of openings is automation gone wrong or an attacker preparing access in several places.",
-  tuning: "Raise the count for accounts where infrastructure as code opens many public groups at once.",
-  response: { mode: "auto", action: "revoke-sg-rules" },
-  buildPattern: openingPattern,
-  buildStatePattern: trackerPattern,
-  requiresNetworkChange: true,
-  async correlate(event, context, trigger) {
-    const change = context.changed(NETWORK_TRACKER);
-    if (!trigger || !change || change.opened.length === 0 || !change.groupId) return [];
-    const { rules: threshold, windowMinutes } = context.config.thresholds.sgRepeatedOpen;
-    const window = windowMinutes * 60_000;
-    let fired: Opening[] | undefined;
-    await updateItem<Opening[]>(
-      context.state,
-      `repeated|${change.account}`,
-      context.now,
-      context.now + window,
-      (current) => {
-        const recent = (current ?? []).filter((entry) => entry.at > context.now - window);
-        for (const open of change.opened) {
-          const signature = ruleSignature(open.rule);
-          const duplicate = recent.some(
-            (entry) =>
-              entry.eventId === open.eventId &&
-              entry.groupId === change.groupId &&
-              ruleSignature(entry.rule) === signature,
-          );
-          if (!duplicate)
-            recent.push({ eventId: open.eventId, at: open.openedAt, groupId: change.groupId!, rule: open.rule });
-        }
-        if (recent.length < threshold) return recent;
-        fired = recent;
-        return [];
-      },
-    );
-    if (!fired) return [];
-    const byGroup = new Map<string, SgRule[]>();
-    for (const entry of fired) byGroup.set(entry.groupId, [...(byGroup.get(entry.groupId) ?? []), entry.rule]);
-    const groups = [...byGroup.keys()];
-    const group = change.group ?? { groupId: change.groupId, tags: {}, open: [] };
-    const draft = cloudTrailDraft(event.envelope, {
-      resource: change.groupId,
-      summary: `${fired.length} world-open rules were added in ${windowMinutes} minutes across ${groups.length} group${groups.length > 1 ? "s" : ""} of account ${quote(change.account, 20)} (${groups.map((id) => quote(id, 32)).join(", ")})`,
-      facts: networkFacts(group, byGroup.get(change.groupId) ?? [], context, {
-        groups: groups.map((groupId) => ({ groupId, rules: byGroup.get(groupId) ?? [] })),
-      }),
-    });
-    return [{ ...draft, eventIds: [...new Set(fired.map((entry) => entry.eventId))] }];
+export const sgRepeatedOpen: StatefulDetection = withScanHints(
+  {
+    id: "sg-repeated-open",
+    title: "Many security group rules opened to the world",
+    category: "network",
+    severity: "high",
+    attack: FIREWALL,
+    stateful: true,
+    description:
+      "At least `thresholds.sgRepeatedOpen.rules` (3) world-open ingress rules were added across the groups of one account within `windowMinutes` (10) minutes. Each finding consumes the rules it counted.",
+    why: "A burst of openings is automation gone wrong or an attacker preparing access in several places.",
+    tuning: "Raise the count for accounts where infrastructure as code opens many public groups at once.",
+    response: { mode: "auto", action: "revoke-sg-rules" },
+    buildPattern: openingPattern,
+    buildStatePattern: trackerPattern,
+    async correlate(event, context, trigger) {
+      const change = context.changed(NETWORK_TRACKER);
+      if (!trigger || !change || change.opened.length === 0 || !change.groupId) return [];
+      const { rules: threshold, windowMinutes } = context.config.thresholds.sgRepeatedOpen;
+      const window = windowMinutes * 60_000;
+      let fired: Opening[] | undefined;
+      await updateItem<Opening[]>(
+        context.state,
+        `repeated|${change.account}`,
+        context.now,
+        context.now + window,
+        (current) => {
+          const recent = (current ?? []).filter((entry) => entry.at > context.now - window);
+          for (const open of change.opened) {
+            const signature = ruleSignature(open.rule);
+            const duplicate = recent.some(
+              (entry) =>
+                entry.eventId === open.eventId &&
+                entry.groupId === change.groupId &&
+                ruleSignature(entry.rule) === signature,
+            );
+            if (!duplicate)
+              recent.push({ eventId: open.eventId, at: open.openedAt, groupId: change.groupId!, rule: open.rule });
+          }
+          if (recent.length < threshold) return recent;
+          fired = recent;
+          return [];
+        },
+      );
+      if (!fired) return [];
+      const byGroup = new Map<string, SgRule[]>();
+      for (const entry of fired) byGroup.set(entry.groupId, [...(byGroup.get(entry.groupId) ?? []), entry.rule]);
+      const groups = [...byGroup.keys()];
+      const group = change.group ?? { groupId: change.groupId, tags: {}, open: [] };
+      const draft = cloudTrailDraft(event.envelope, {
+        resource: change.groupId,
+        summary: `${fired.length} world-open rules were added in ${windowMinutes} minutes across ${groups.length} group${groups.length > 1 ? "s" : ""} of account ${quote(change.account, 20)} (${groups.map((id) => quote(id, 32)).join(", ")})`,
+        facts: networkFacts(group, byGroup.get(change.groupId) ?? [], context, {
+          groups: groups.map((groupId) => ({ groupId, rules: byGroup.get(groupId) ?? [] })),
+        }),
+      });
+      return [{ ...draft, eventIds: [...new Set(fired.map((entry) => entry.eventId))] }];
+    },
   },
-};
+  { requiresChange: true },
+);
 
 // ---------------------------------------------------------------- still open a day later
 
@@ -264,68 +273,72 @@ interface ZombieTimer {
 const zombieTimerId = (account: string, region: string, groupId: string, rule: SgRule) =>
   `sg-zombie-rule|${account}|${region}|${groupId}|${ruleSignature(rule)}`;
 
-export const sgZombieRule: StatefulDetection = {
-  id: "sg-zombie-rule",
-  title: "World-open rule left open",
-  category: "network",
-  severity: "medium",
-  attack: FIREWALL,
-  stateful: true,
-  description:
-    "A world-open ingress rule (any port) was still not revoked `thresholds.sgZombieRule.hours` (24) hours after it was opened. Judged against event time: `riposte scan` reports rules still open at the latest event it read.",
-  why: '"Just for today" rules that nobody closes are how temporary access becomes permanent exposure.',
-  tuning:
-    "Rules meant to stay open (public load balancers) fire once, a day after they open: acknowledge them, or shorten the hours to catch forgotten rules sooner.",
-  response: { mode: "auto", action: "revoke-sg-rules" },
-  buildPattern: openingPattern,
-  buildStatePattern: trackerPattern,
-  requiresNetworkChange: true,
-  async correlate(_event, context, trigger) {
-    const change = context.changed(NETWORK_TRACKER);
-    if (!change?.groupId) return [];
-    for (const removed of change.removed) {
-      await context.state.cancel(zombieTimerId(change.account, change.region, change.groupId, removed.rule));
-    }
-    if (!trigger) return [];
-    const hours = context.config.thresholds.sgZombieRule.hours;
-    for (const open of change.opened) {
-      const payload: ZombieTimer = {
-        account: change.account,
-        region: change.region,
-        groupId: change.groupId,
-        signature: ruleSignature(open.rule),
-        open,
-      };
-      await context.state.schedule({
-        id: zombieTimerId(change.account, change.region, change.groupId, open.rule),
-        dueAt: open.openedAt + hours * 3_600_000,
-        payload,
-      });
-    }
-    return [];
+export const sgZombieRule: StatefulDetection = withScanHints(
+  {
+    id: "sg-zombie-rule",
+    title: "World-open rule left open",
+    category: "network",
+    severity: "medium",
+    attack: FIREWALL,
+    stateful: true,
+    description:
+      "A world-open ingress rule (any port) was still not revoked `thresholds.sgZombieRule.hours` (24) hours after it was opened. Judged against event time: `riposte scan` reports rules still open at the latest event it read.",
+    why: '"Just for today" rules that nobody closes are how temporary access becomes permanent exposure.',
+    tuning:
+      "Rules meant to stay open (public load balancers) fire once, a day after they open: acknowledge them, or shorten the hours to catch forgotten rules sooner.",
+    response: { mode: "auto", action: "revoke-sg-rules" },
+    buildPattern: openingPattern,
+    buildStatePattern: trackerPattern,
+    async correlate(_event, context, trigger) {
+      const change = context.changed(NETWORK_TRACKER);
+      if (!change?.groupId) return [];
+      for (const removed of change.removed) {
+        await context.state.cancel(zombieTimerId(change.account, change.region, change.groupId, removed.rule));
+      }
+      if (!trigger) return [];
+      const hours = context.config.thresholds.sgZombieRule.hours;
+      for (const open of change.opened) {
+        const payload: ZombieTimer = {
+          account: change.account,
+          region: change.region,
+          groupId: change.groupId,
+          signature: ruleSignature(open.rule),
+          open,
+        };
+        await context.state.schedule({
+          id: zombieTimerId(change.account, change.region, change.groupId, open.rule),
+          dueAt: open.openedAt + hours * 3_600_000,
+          payload,
+        });
+      }
+      return [];
+    },
+    async onTimer(payload, context) {
+      const timer = payload as ZombieTimer;
+      const group = await context
+        .tracker(NETWORK_TRACKER)
+        .group(timer.account, timer.region, timer.groupId, context.now);
+      const still = group?.open.find((open) => ruleSignature(open.rule) === timer.signature);
+      if (!group || !still) return [];
+      const hours = context.config.thresholds.sgZombieRule.hours;
+      const dueAt = timer.open.openedAt + hours * 3_600_000;
+      return [
+        {
+          time: isoTime(dueAt),
+          eventIds: [timer.open.eventId],
+          account: timer.account,
+          region: timer.region,
+          principal: timer.open.principal,
+          resource: group.groupId,
+          summary: `${describePorts(still.rule)} from ${describeRange(still.rule)} on ${quote(group.groupId, 64)} is still open ${hours} h after ${quote(timer.open.principal || "someone")} opened it`,
+          facts: { ...networkFacts(group, [still.rule], context), openedAt: isoTime(timer.open.openedAt) },
+          evidence: [],
+        },
+      ];
+    },
   },
-  async onTimer(payload, context) {
-    const timer = payload as ZombieTimer;
-    const group = await context.tracker(NETWORK_TRACKER).group(timer.account, timer.region, timer.groupId, context.now);
-    const still = group?.open.find((open) => ruleSignature(open.rule) === timer.signature);
-    if (!group || !still) return [];
-    const hours = context.config.thresholds.sgZombieRule.hours;
-    const dueAt = timer.open.openedAt + hours * 3_600_000;
-    return [
-      {
-        time: isoTime(dueAt),
-        eventIds: [timer.open.eventId],
-        account: timer.account,
-        region: timer.region,
-        principal: timer.open.principal,
-        resource: group.groupId,
-        summary: `${describePorts(still.rule)} from ${describeRange(still.rule)} on ${quote(group.groupId, 64)} is still open ${hours} h after ${quote(timer.open.principal || "someone")} opened it`,
-        facts: { ...networkFacts(group, [still.rule], context), openedAt: isoTime(timer.open.openedAt) },
-        evidence: [],
-      },
-    ];
-  },
-};
+  { requiresChange: true },
+);
 
 // ---------------------------------------------------------------- connection after opening
 
@@ -454,49 +467,51 @@ export function resolvedDetections(
   return [...detections];
 }
 
-export const sgRiskResolved: StatefulDetection = {
-  id: "sg-risk-resolved",
-  title: "World-open rule removed",
-  category: "network",
-  severity: "info",
-  attack: FIREWALL,
-  stateful: true,
-  description:
-    "A revoke (RevokeSecurityGroupIngress), a modification (ModifySecurityGroupRules) or a group deletion removed an earlier world-open ingress rule. The finding names what it resolves (`resolves`: the group and the detections whose incidents are closed), so earlier incidents move to RESOLVED.",
-  why: "Closing the loop: incidents whose risk someone already removed should not wait for remediation or approval.",
-  tuning: "Revocations by Riposte's own role do not fire (their incidents are closed by the workflow itself).",
-  response: { mode: "notify" },
-  buildPattern: () =>
-    apiCalls("aws.ec2", ["RevokeSecurityGroupIngress", "ModifySecurityGroupRules", "DeleteSecurityGroup"], NO_ERROR),
-  buildStatePattern: trackerPattern,
-  requiresNetworkChange: true,
-  async correlate(event, context, trigger) {
-    const change = context.changed(NETWORK_TRACKER);
-    if (!trigger || !change?.groupId || change.removed.length === 0) return [];
-    const remaining = change.groupDeleted ? [] : (change.group?.open ?? []);
-    const rules = change.removed.map((open) => open.rule);
-    const detections = resolvedDetections(change.removed, remaining, context);
-    const group = change.group ?? { groupId: change.groupId, tags: {}, open: [] };
-    const how = change.groupDeleted ? "deleted the group" : "removed";
-    const draft = cloudTrailDraft(event.envelope, {
-      resource: change.groupId,
-      summary:
-        `${quote(principalOf(event.envelope.detail as Json))} ${how} ${change.groupDeleted ? `${quote(change.groupId, 64)}, closing` : ""} ${rulesText(rules)}${change.groupDeleted ? "" : ` on ${quote(change.groupId, 64)}`}`.replace(
-          /\s+/g,
-          " ",
-        ),
-      facts: networkFacts(group, rules, context, { groupDeleted: change.groupDeleted }),
-    });
-    const openingIds = change.removed.map((open) => open.eventId).filter(Boolean);
-    return [
-      {
-        ...draft,
-        eventIds: [...new Set([...draft.eventIds, ...openingIds])],
-        resolves: { resource: change.groupId, detections, facts: { groupId: change.groupId, rules } },
-      },
-    ];
+export const sgRiskResolved: StatefulDetection = withScanHints(
+  {
+    id: "sg-risk-resolved",
+    title: "World-open rule removed",
+    category: "network",
+    severity: "info",
+    attack: FIREWALL,
+    stateful: true,
+    description:
+      "A revoke (RevokeSecurityGroupIngress), a modification (ModifySecurityGroupRules) or a group deletion removed an earlier world-open ingress rule. The finding names what it resolves (`resolves`: the group and the detections whose incidents are closed), so earlier incidents move to RESOLVED.",
+    why: "Closing the loop: incidents whose risk someone already removed should not wait for remediation or approval.",
+    tuning: "Revocations by Riposte's own role do not fire (their incidents are closed by the workflow itself).",
+    response: { mode: "notify" },
+    buildPattern: () =>
+      apiCalls("aws.ec2", ["RevokeSecurityGroupIngress", "ModifySecurityGroupRules", "DeleteSecurityGroup"], NO_ERROR),
+    buildStatePattern: trackerPattern,
+    async correlate(event, context, trigger) {
+      const change = context.changed(NETWORK_TRACKER);
+      if (!trigger || !change?.groupId || change.removed.length === 0) return [];
+      const remaining = change.groupDeleted ? [] : (change.group?.open ?? []);
+      const rules = change.removed.map((open) => open.rule);
+      const detections = resolvedDetections(change.removed, remaining, context);
+      const group = change.group ?? { groupId: change.groupId, tags: {}, open: [] };
+      const how = change.groupDeleted ? "deleted the group" : "removed";
+      const draft = cloudTrailDraft(event.envelope, {
+        resource: change.groupId,
+        summary:
+          `${quote(principalOf(event.envelope.detail as Json))} ${how} ${change.groupDeleted ? `${quote(change.groupId, 64)}, closing` : ""} ${rulesText(rules)}${change.groupDeleted ? "" : ` on ${quote(change.groupId, 64)}`}`.replace(
+            /\s+/g,
+            " ",
+          ),
+        facts: networkFacts(group, rules, context, { groupDeleted: change.groupDeleted }),
+      });
+      const openingIds = change.removed.map((open) => open.eventId).filter(Boolean);
+      return [
+        {
+          ...draft,
+          eventIds: [...new Set([...draft.eventIds, ...openingIds])],
+          resolves: { resource: change.groupId, detections, facts: { groupId: change.groupId, rules } },
+        },
+      ];
+    },
   },
-};
+  { requiresChange: true },
+);
 
 export function networkCorrelators(): StatefulDetection[] {
   return [
