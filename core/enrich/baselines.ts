@@ -1,5 +1,5 @@
 import type { CorrelationStore, DatedMember } from "../correlation/store.js";
-import { principalStateKey, signInBaselineKey } from "../detections/identity/correlated.js";
+import { principalStateKey, signInBaselineKey } from "../detections/identity/principal-state.js";
 
 /** What the detections' sign-in baselines held for a principal at one moment. */
 export interface PrincipalBaseline {
