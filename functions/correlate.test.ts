@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../core/config/load.js";
-import { MemoryCorrelationStore } from "../core/correlation/memory.js";
 import { CATALOG } from "../core/detections/catalog.js";
 import type { DetectionEngine } from "../core/engine/engine.js";
 import { createDetectionEngine } from "../core/engine/engine.js";
@@ -11,6 +10,7 @@ import type { SecurityEvent } from "../core/model/event.js";
 import type { Finding } from "../core/model/incident.js";
 import { compilePattern } from "../core/patterns/compile.js";
 import { matches } from "../core/patterns/match.js";
+import { MemoryCorrelationStore } from "../core/store/memory-correlation.js";
 import { correlatedDetections, deployedRules } from "../infra/rules.js";
 import { authorizeIngress } from "../test/fixtures/events/cloudtrail.js";
 import { FINDINGS } from "../test/workflows/fixtures.js";

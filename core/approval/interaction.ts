@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { TaskDeps } from "../context.js";
 import { ApprovalAlreadyDecided, NotAnApprover, NotFound } from "../errors.js";
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../notify/blocks.js";
 import { approverMention, slackDate } from "../notify/slack-text.js";
+import type { TaskDeps } from "../task-deps.js";
 import { decideApproval } from "./decide.js";
 import type { SlackFollowUp, SlackFollowUps } from "./follow-up.js";
 import { InvalidSlackSignature, verifySlackSignature } from "./signature.js";

@@ -1,6 +1,5 @@
 import { availableParallelism } from "node:os";
 import type { RiposteConfig } from "../config/schema.js";
-import { MemoryCorrelationStore } from "../correlation/memory.js";
 import type { CorrelationStore } from "../correlation/store.js";
 import type { EventPattern } from "../detections/types.js";
 import { type InputFile, listInputFiles } from "../events/files.js";
@@ -13,6 +12,7 @@ import type { Severity } from "../model/catalog.js";
 import type { SecurityEvent } from "../model/event.js";
 import type { Finding } from "../model/incident.js";
 import type { UserRule } from "../rules/format.js";
+import { MemoryCorrelationStore } from "../store/memory-correlation.js";
 import { createPreparedDetectionEngine } from "./engine.js";
 import type { PreparedEvent } from "./prepared.js";
 import type { PreparedItem } from "./prepared-batch.js";

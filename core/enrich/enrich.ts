@@ -1,6 +1,6 @@
-import type { TaskDeps } from "../context.js";
 import type { Enrichment } from "../model/incident.js";
 import type { WorkingIncident } from "../model/tasks.js";
+import type { TaskDeps } from "../task-deps.js";
 import type { PrincipalBaseline } from "./baselines.js";
 import { principalHistory } from "./history.js";
 import { describeLive } from "./live.js";

@@ -1,6 +1,6 @@
-import type { TaskDeps } from "../context.js";
 import type { Finding, Incident, RemediationMode } from "../model/incident.js";
 import type { WorkingIncident } from "../model/tasks.js";
+import type { TaskDeps } from "../task-deps.js";
 import { incidentIdFor } from "./id.js";
 import { resolveEarlierIncidents } from "./resolve.js";
 

@@ -1,7 +1,7 @@
 import { expireApprovals } from "../../core/approval/expire.js";
 import { resumeAbandonedApprovals } from "../../core/approval/resume.js";
-import type { TaskDeps } from "../../core/context.js";
 import { type RedeliveryReport, redeliverPendingNotices } from "../../core/notify/redeliver.js";
+import type { TaskDeps } from "../../core/task-deps.js";
 import { awsTaskDeps } from "../lib/aws-deps.js";
 
 /**

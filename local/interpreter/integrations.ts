@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import type { AwsClientOptions } from "../../core/context.js";
 import type { Logger } from "../../core/log.js";
+import type { AwsClientOptions } from "../../core/task-deps.js";
 import { StateFailure } from "./errors.js";
 import { isObject } from "./load-fields.js";
 

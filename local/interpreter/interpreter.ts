@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { TaskCallbacks } from "../../core/context.js";
 import { type Logger, silentLogger } from "../../core/log.js";
 import type { HistoryEvent } from "../../core/model/history.js";
-import type { ExecutionStore, StoredExecution } from "../../core/store/ports.js";
+import type { ExecutionStore, StoredExecution, TaskCallbacks } from "../../core/store/ports.js";
 import { CHECKPOINT_VERSION, type Checkpoint, type FrameData, isCheckpoint } from "./checkpoint.js";
 import { type Clock, systemClock } from "./clock.js";
 import {

@@ -1,9 +1,9 @@
 import { expireApprovals } from "../../core/approval/expire.js";
-import type { TaskDeps } from "../../core/context.js";
 import type { CorrelationStore } from "../../core/correlation/store.js";
 import type { Logger } from "../../core/log.js";
 import { redeliverPendingNotices } from "../../core/notify/redeliver.js";
 import { scheduleSweep } from "../../core/remediation/sweep.js";
+import type { TaskDeps } from "../../core/task-deps.js";
 import type { EventInbox } from "./inbox.js";
 import type { AsyncLock } from "./lock.js";
 

@@ -1,9 +1,9 @@
-import type { TaskCallbacks, TaskDeps, WorkflowStarter } from "../../core/context.js";
 import { incidentIdFor } from "../../core/incidents/id.js";
 import { CATEGORIES, type Category } from "../../core/model/catalog.js";
 import type { Finding } from "../../core/model/incident.js";
 import type { TaskName } from "../../core/model/tasks.js";
-import type { ExecutionStore } from "../../core/store/ports.js";
+import type { ExecutionStore, TaskCallbacks, WorkflowStarter } from "../../core/store/ports.js";
+import type { TaskDeps } from "../../core/task-deps.js";
 import { allWorkflows, stateMachineName, substitutePlaceholders } from "../../workflows/index.js";
 import type { Clock } from "../interpreter/clock.js";
 import { ExecutionAlreadyExists, StateMachineDoesNotExist } from "../interpreter/errors.js";

@@ -10,7 +10,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { S3ControlClient } from "@aws-sdk/client-s3-control";
 import { STSClient } from "@aws-sdk/client-sts";
 import { WAFV2Client } from "@aws-sdk/client-wafv2";
-import type { AwsClientOptions } from "../../context.js";
+import type { AwsClientOptions } from "../../task-deps.js";
 import type { ServiceName } from "./operations.js";
 
 /** The smallest client surface remediation uses: `send(command)`. */
