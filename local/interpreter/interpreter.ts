@@ -333,7 +333,6 @@ export class Interpreter implements TaskCallbacks {
   private registerTokens(frame: FrameData): void {
     const step = frame.step;
     if (step?.task?.token && !step.task.callback) this.services.tokens.register(step.task.token);
-    for (const child of step?.children ?? []) if (child.status === "running") this.registerTokens(child.frame);
   }
 
   private async abandon(record: StoredExecution, cause: string): Promise<void> {
