@@ -19,8 +19,6 @@ export interface TaskWait {
   heartbeatSeconds?: number;
   heartbeatAt?: number;
   scheduledEventId: number;
-  /** History event family: `Task` (integrations) or `LambdaFunction` (a function ARN). */
-  family: "Task" | "LambdaFunction";
   /**
    * The callback, once taken: written durably before the task goes on, so a restart continues
    * with it instead of waiting for a callback that was already delivered.

@@ -17,7 +17,7 @@ import {
 } from "./errors.js";
 import { ExecutionRunner } from "./execution.js";
 import { jsonField } from "./history.js";
-import type { FunctionResolver, SnsPublisher } from "./integrations.js";
+import type { FunctionResolver } from "./integrations.js";
 import { loadDefinition } from "./load.js";
 import type { CompiledMachine } from "./model.js";
 import { Activity, type Services } from "./run.js";
@@ -36,8 +36,6 @@ export interface InterpreterOptions {
   executions: ExecutionStore;
   /** Resolves a Lambda FunctionName (or function ARN) to the in-process function. */
   functions: FunctionResolver;
-  /** Publisher for `sns:publish` tasks; without one they fail with SNS.ServiceUnavailable. */
-  sns?: SnsPublisher;
   clock?: Clock;
   /** Source of randomness for retry jitter and `$random()`; injectable for tests. */
   random?: () => number;
@@ -91,7 +89,6 @@ export class Interpreter implements TaskCallbacks {
       clock: options.clock ?? systemClock,
       random: options.random ?? Math.random,
       functions: options.functions,
-      sns: options.sns,
       tokens: new TaskTokens(),
       logger: options.logger ?? silentLogger,
       activity: new Activity(),

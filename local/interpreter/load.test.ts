@@ -58,6 +58,16 @@ describe("loadDefinition", () => {
       /Arguments\.FunctionName\.\$ uses the JSONPath/,
     ],
     [
+      "an sns:publish task (Riposte's workflows call Lambda functions only)",
+      machine({ A: { Type: "Task", Resource: "arn:aws:states:::sns:publish", End: true } }),
+      /state "A": Resource "arn:aws:states:::sns:publish" is not supported/,
+    ],
+    [
+      "a Lambda function ARN as the resource",
+      machine({ A: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:000000000000:function:direct", End: true } }),
+      /state "A": Resource "arn:aws:lambda:us-east-1:000000000000:function:direct" is not supported/,
+    ],
+    [
       "an unknown resource",
       machine({ A: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", End: true } }),
       /state "A": Resource "arn:aws:states:::dynamodb:putItem" is not supported/,

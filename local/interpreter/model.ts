@@ -25,7 +25,7 @@ export interface Catcher {
 
 /** What a Task calls. `resourceType`/`resource` are how history events name it. */
 export interface TaskResource {
-  kind: "lambda-invoke" | "sns-publish" | "lambda-function";
+  kind: "lambda-invoke";
   waitForTaskToken: boolean;
   arn: string;
   resourceType: string;

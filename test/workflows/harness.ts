@@ -82,7 +82,6 @@ export function createWorkflowHarness(options: WorkflowHarnessOptions): Workflow
     executions,
     clock,
     random: () => 0.5,
-    sns: async () => ({ MessageId: "unused" }),
     handlers: options.handlers,
   });
   const settle = async (untilMs = Number.POSITIVE_INFINITY) => {
