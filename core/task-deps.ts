@@ -1,8 +1,7 @@
 import type { RiposteConfig } from "./config/schema.js";
-import type { PrincipalBaselines } from "./enrich/baselines.js";
 import type { Logger } from "./log.js";
 import type { RemediationMode } from "./model/incident.js";
-import type { ActionLedger, RiposteStore, TaskCallbacks } from "./store/ports.js";
+import type { ActionLedger, PrincipalBaselines, RiposteStore, TaskCallbacks } from "./store/ports.js";
 
 /**
  * What task handlers and domain services need from their runtime, injected so that the same

@@ -11,7 +11,8 @@ import { FIXED_NOW, makeDeps, makeIncident } from "../../test/notify/fixtures.js
 import { principalStateKey, signInBaselineKey } from "../detections/identity/principal-state.js";
 import { scoreFactors } from "../score/factors.js";
 import { MemoryCorrelationStore } from "../store/memory-correlation.js";
-import { correlationBaselines, type PrincipalBaselines } from "./baselines.js";
+import type { PrincipalBaselines } from "../store/ports.js";
+import { correlationBaselines } from "./baselines.js";
 import { enrichIncident } from "./enrich.js";
 
 const ec2 = mockClient(EC2Client);

@@ -238,3 +238,23 @@ export interface TaskCallbacks {
 export interface WorkflowStarter {
   start(category: Category, name: string, input: unknown): Promise<{ executionArn: string; started: boolean }>;
 }
+
+/** What the detections' sign-in baselines held for a principal at one moment. */
+export interface PrincipalBaseline {
+  /** The earliest sign-in still in the baseline (ISO), when every member's time is known. */
+  firstSeen?: string;
+  /** Addresses of earlier successful console sign-ins. */
+  knownIps: string[];
+  /** User agents of earlier successful console sign-ins. */
+  knownDevices: string[];
+}
+
+/** Read-only access to the per-principal baselines the stateful detections keep (`enrich/baselines.ts`). */
+export interface PrincipalBaselines {
+  /**
+   * The baseline of `principal` in `account` as it was just before `time` (epoch ms, the
+   * incident's event time): the detection may already have added that event itself, and what
+   * the event brought is not "known".
+   */
+  before(account: string, principal: string, time: number): Promise<PrincipalBaseline>;
+}
