@@ -1,14 +1,14 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
-import type { WorkflowStarter } from "../core/context.js";
 import { CATALOG } from "../core/detections/catalog.js";
 import { ec2Describer } from "../core/detections/describe-ec2.js";
-import { createDetectionEngine, type DetectionEngine } from "../core/detections/engine.js";
+import { createDetectionEngine, type DetectionEngine } from "../core/engine/engine.js";
 import { normalizeRecords } from "../core/events/index.js";
 import { markedFromIntake } from "../core/incidents/intake.js";
 import type { Logger } from "../core/log.js";
 import type { SecurityEvent } from "../core/model/event.js";
 import type { Finding } from "../core/model/incident.js";
 import { DynamoCorrelationStore } from "../core/store/dynamodb/correlation.js";
+import type { WorkflowStarter } from "../core/store/ports.js";
 import { correlatedDetections } from "../infra/rules.js";
 import { type AwsRuntime, awsRuntime } from "./lib/aws-deps.js";
 import { startFinding } from "./lib/findings.js";

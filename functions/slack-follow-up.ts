@@ -1,5 +1,5 @@
 import { parseSlackFollowUp, runSlackFollowUp } from "../core/approval/follow-up.js";
-import type { TaskDeps } from "../core/context.js";
+import type { TaskDeps } from "../core/task-deps.js";
 import { awsTaskDeps } from "./lib/aws-deps.js";
 
 /**

@@ -22,7 +22,7 @@ import { distState, newestSourceMtime, STAMP } from "../bin/dist-state.mjs";
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Output name → source. bin/riposte.mjs imports dist/run.js. */
-export const ENTRY_POINTS = { run: "local/cli/run.ts", "scan-reader": "core/detections/scan-reader.ts" };
+export const ENTRY_POINTS = { run: "local/cli/run.ts", "scan-reader": "core/engine/scan-reader.ts" };
 
 export const EXTERNAL = ["better-sqlite3", "@ip-location-db/*", "@aws-sdk/*", "@smithy/*", "@slack/web-api"];
 

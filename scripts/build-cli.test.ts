@@ -35,7 +35,7 @@ afterEach(() => {
 function checkout(options: { dependencies?: Record<string, string>; runImports?: string } = {}): string {
   const root = mkdtempSync(join(tmpdir(), "riposte-build-"));
   roots.push(root);
-  for (const dir of ["core/detections", "local/cli", "workflows", "infra", "functions"])
+  for (const dir of ["core/engine", "local/cli", "workflows", "infra", "functions"])
     mkdirSync(join(root, dir), { recursive: true });
   writeFileSync(
     join(root, "package.json"),
@@ -45,8 +45,8 @@ function checkout(options: { dependencies?: Record<string, string>; runImports?:
     join(root, "local/cli/run.ts"),
     `${options.runImports ?? ""}\nexport async function runCli(argv: string[]): Promise<void> { console.log(argv.length); }\n`,
   );
-  writeFileSync(join(root, "core/detections/scan-reader.ts"), "export const reader: number = 1;\n");
-  writeFileSync(join(root, "core/detections/reader.test.ts"), "export {};\n");
+  writeFileSync(join(root, "core/engine/scan-reader.ts"), "export const reader: number = 1;\n");
+  writeFileSync(join(root, "core/engine/reader.test.ts"), "export {};\n");
   return root;
 }
 
@@ -74,13 +74,13 @@ describe("distState", () => {
     await buildCli({ root });
     expect(distState(root)).toBe("fresh");
 
-    touchLater(join(root, "core/detections/scan-reader.ts"));
+    touchLater(join(root, "core/engine/scan-reader.ts"));
     expect(distState(root)).toBe("stale");
 
     await buildCli({ root });
     expect(distState(root)).toBe("fresh");
-    rmSync(join(root, "core/detections/scan-reader.ts"));
-    touchLater(join(root, "core/detections"), 20);
+    rmSync(join(root, "core/engine/scan-reader.ts"));
+    touchLater(join(root, "core/engine"), 20);
     expect(distState(root)).toBe("stale");
   });
 
@@ -88,7 +88,7 @@ describe("distState", () => {
     const root = checkout();
     await buildCli({ root });
 
-    touchLater(join(root, "core/detections/reader.test.ts"));
+    touchLater(join(root, "core/engine/reader.test.ts"));
 
     expect(distState(root)).toBe("fresh");
   });

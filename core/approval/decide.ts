@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { TaskDeps } from "../context.js";
 import { ApprovalAlreadyDecided, InvalidInput, NotAnApprover, NotFound } from "../errors.js";
 import type { ApprovalResponse } from "../model/api.js";
 import type { ApprovalResult } from "../model/tasks.js";
 import type { PendingApproval } from "../store/ports.js";
+import type { TaskDeps } from "../task-deps.js";
 import { type Announce, announceNow, announceSaved } from "./announce.js";
 import { deliverDecision, recordDecision } from "./resume.js";
 

@@ -1,8 +1,8 @@
-import type { TaskDeps } from "../context.js";
 import type { ApprovalRecord } from "../model/incident.js";
 import { notifyIncident } from "../notify/notify.js";
 import { noteReply } from "../notify/replies.js";
 import { slackDate } from "../notify/slack-text.js";
+import type { TaskDeps } from "../task-deps.js";
 
 /**
  * Approval requests nobody answered in time. Step Functions times the waiting task out and the

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { TaskDeps } from "../context.js";
 import { InvalidInput } from "../errors.js";
 import { type ApprovalRecord, ApprovalRecordSchema } from "../model/incident.js";
 import { escapeMrkdwnLine } from "../notify/mrkdwn.js";
@@ -7,6 +6,7 @@ import { notifyIncident } from "../notify/notify.js";
 import { noteReply } from "../notify/replies.js";
 import { slackApi } from "../notify/slack.js";
 import { approverMention, slackDate } from "../notify/slack-text.js";
+import type { TaskDeps } from "../task-deps.js";
 
 /**
  * What a Slack click leaves to do after it is answered. Slack wants the HTTP answer within three

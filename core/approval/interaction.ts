@@ -1,11 +1,11 @@
 import { z } from "zod";
-import type { TaskDeps } from "../context.js";
 import { ApprovalAlreadyDecided, NotAnApprover, NotFound } from "../errors.js";
 import { exceptionFromSlack, type SlackChoice } from "../exceptions/create.js";
 import { describeScope } from "../model/exception.js";
 import { ALLOW_ACTION_ID, APPROVE_ACTION_ID, REJECT_ACTION_ID, SNOOZE_ACTION_ID } from "../notify/blocks.js";
 import { escapeMrkdwnLine, mrkdwnCode } from "../notify/mrkdwn.js";
 import { approverMention, slackDate } from "../notify/slack-text.js";
+import type { TaskDeps } from "../task-deps.js";
 import { decideApproval } from "./decide.js";
 import type { SlackFollowUp, SlackFollowUps } from "./follow-up.js";
 import { InvalidSlackSignature, verifySlackSignature } from "./signature.js";

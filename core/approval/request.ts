@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import type { TaskDeps } from "../context.js";
 import { isFinalStatus } from "../model/status.js";
 import type { RequestApprovalInputSchema } from "../model/tasks.js";
 import { notifyIncident } from "../notify/notify.js";
+import type { TaskDeps } from "../task-deps.js";
 import { answerWithSavedDecision } from "./resume.js";
 
 export type RequestApprovalInput = z.output<typeof RequestApprovalInputSchema>;

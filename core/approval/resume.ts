@@ -1,6 +1,6 @@
-import type { TaskDeps } from "../context.js";
 import type { ApprovalRecord } from "../model/incident.js";
 import type { PendingApproval } from "../store/ports.js";
+import type { TaskDeps } from "../task-deps.js";
 import { announceNow, announceSaved } from "./announce.js";
 
 /**

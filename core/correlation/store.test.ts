@@ -6,8 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type DynamoServer, startDynalite, uniqueTableName } from "../../test/support/dynalite.js";
 import { DynamoCorrelationStore } from "../store/dynamodb/correlation.js";
 import { createTable } from "../store/dynamodb/table.js";
-import { MemoryCorrelationStore } from "./memory.js";
-import { SqliteCorrelationStore } from "./sqlite.js";
+import { MemoryCorrelationStore } from "../store/memory-correlation.js";
+import { SqliteCorrelationStore } from "../store/sqlite/correlation.js";
 import { type CorrelationStore, updateItem } from "./store.js";
 
 const cleanups: (() => void)[] = [];

@@ -3,11 +3,22 @@ import type { RiposteConfig } from "../config/schema.js";
 import { DETECTION_IDS, type DetectionId } from "../model/catalog.js";
 import type { RuleId } from "../model/rule-id.js";
 import { DECLARED_DETECTIONS } from "./declared.js";
-import { identityCorrelators } from "./identity/correlated.js";
+import { createAccessKeyAnomalousUse } from "./identity/access-key-anomalous-use.js";
+import { consoleLoginBruteForce } from "./identity/console-login-brute-force.js";
+import { consoleLoginNewDevice } from "./identity/console-login-new-device.js";
+import { consoleLoginNewIp } from "./identity/console-login-new-ip.js";
+import { createImpossibleTravel } from "./identity/impossible-travel.js";
 import { IDENTITY_STATELESS } from "./identity/stateless.js";
+import { createUnusualRegion } from "./identity/unusual-region.js";
 import { cloudtrailTampering } from "./logging/tampering.js";
 import { webScanning } from "./logging/web-scanning.js";
-import { networkCorrelators } from "./network/correlated.js";
+import { ec2LaunchedWithOpenSg } from "./network/ec2-launched-with-open-sg.js";
+import { sgCreatedOpen } from "./network/sg-created-open.js";
+import { sgOpenThenConnection } from "./network/sg-open-then-connection.js";
+import { sgProdTagViolation } from "./network/sg-prod-tag-violation.js";
+import { sgRepeatedOpen } from "./network/sg-repeated-open.js";
+import { sgRiskResolved } from "./network/sg-risk-resolved.js";
+import { sgZombieRule } from "./network/sg-zombie-rule.js";
 import { NETWORK_STATELESS } from "./network/stateless.js";
 import { guardDutyLoopPrevention, loopPrevention, mergePatterns } from "./pattern-helpers.js";
 import { STORAGE_STATELESS } from "./storage/stateless.js";
@@ -35,11 +46,22 @@ export function createDetectionSpecs(): DetectionSpec[] {
   const byId = new Map<DetectionId, DetectionSpec>();
   for (const spec of [
     ...IDENTITY_STATELESS,
-    ...identityCorrelators(),
+    consoleLoginBruteForce,
+    consoleLoginNewIp,
+    consoleLoginNewDevice,
+    createAccessKeyAnomalousUse(),
+    createImpossibleTravel(),
+    createUnusualRegion(),
     cloudtrailTampering,
     webScanning,
     ...NETWORK_STATELESS,
-    ...networkCorrelators(),
+    sgCreatedOpen,
+    sgProdTagViolation,
+    sgZombieRule,
+    sgOpenThenConnection,
+    ec2LaunchedWithOpenSg,
+    sgRepeatedOpen,
+    sgRiskResolved,
     ...STORAGE_STATELESS,
     guardDutyFinding,
     ...DECLARED_DETECTIONS,

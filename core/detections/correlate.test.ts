@@ -3,8 +3,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { identity, type RecordOptions, record } from "../../test/fixtures/events/cloudtrail.js";
 import { type DynamoServer, startDynalite, uniqueTableName } from "../../test/support/dynalite.js";
 import { parseConfig } from "../config/load.js";
-import { MemoryCorrelationStore } from "../correlation/memory.js";
-import { SqliteCorrelationStore } from "../correlation/sqlite.js";
 import type { CorrelationStore } from "../correlation/store.js";
 import { normalizeRecords } from "../events/index.js";
 import { isoTime } from "../events/time.js";
@@ -13,8 +11,9 @@ import { silentLogger } from "../log.js";
 import type { SecurityEvent } from "../model/event.js";
 import { DynamoCorrelationStore } from "../store/dynamodb/correlation.js";
 import { createTable } from "../store/dynamodb/table.js";
+import { MemoryCorrelationStore } from "../store/memory-correlation.js";
+import { SqliteCorrelationStore } from "../store/sqlite/correlation.js";
 import { declareDistinctCount, declareFirstSeen, declareThreshold } from "./correlate.js";
-import { NetworkTracker } from "./network/tracker.js";
 import { principalOf, str } from "./record.js";
 import type { CorrelationContext, FindingDraft, StatefulDetection } from "./types.js";
 
@@ -153,7 +152,8 @@ async function feed(
       locate,
       isTrusted: () => false,
       logger: silentLogger,
-      tracker: new NetworkTracker(state, config),
+      tracker: (kind) => kind.create(state, config),
+      changed: () => undefined,
     };
     results.push(await detection.correlate(event, context, true));
   }

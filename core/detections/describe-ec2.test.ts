@@ -5,10 +5,10 @@ import { detect, of } from "../../test/detections/harness.js";
 import { authorizeIngress, flowLine, IP } from "../../test/fixtures/events/cloudtrail.js";
 import { at } from "../../test/fixtures/events/scenarios.js";
 import { parseConfig } from "../config/load.js";
-import { MemoryCorrelationStore } from "../correlation/memory.js";
+import { createDetectionEngine } from "../engine/engine.js";
 import { normalizeRecords, parseLogText } from "../events/index.js";
+import { MemoryCorrelationStore } from "../store/memory-correlation.js";
 import { ec2Describer } from "./describe-ec2.js";
-import { createDetectionEngine } from "./engine.js";
 
 const ec2 = mockClient(EC2Client);
 afterEach(() => ec2.reset());

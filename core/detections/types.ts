@@ -7,7 +7,6 @@ import type { Category, DetectionId, Severity } from "../model/catalog.js";
 import type { EventEnvelope, SecurityEvent } from "../model/event.js";
 import type { Finding, FindingDetection } from "../model/incident.js";
 import type { ResourceDescriber } from "./describe.js";
-import type { NetworkChange, NetworkTracker } from "./network/tracker.js";
 import type { Json } from "./record.js";
 
 /** An EventBridge event pattern (JSON object). */
@@ -65,10 +64,31 @@ export interface CorrelationContext {
   isTrusted(ip: string): boolean;
   logger: Logger;
   describe?: ResourceDescriber;
-  /** Security group knowledge shared by the network detections. */
-  tracker: NetworkTracker;
-  /** What this event changed in that knowledge (EC2 events only). */
-  networkChange?: NetworkChange;
+  /** The engine's tracker of a kind (see `TrackerKind`). */
+  tracker<T extends Tracker<C>, C>(kind: TrackerKind<T, C>): T;
+  /** What this event changed in that tracker's knowledge: undefined when nothing, or not a tracked event. */
+  changed<T extends Tracker<C>, C>(kind: TrackerKind<T, C>): C | undefined;
+}
+
+/** Knowledge kept from the event stream: `observe` updates it with one event and returns what changed. */
+export interface Tracker<Change> {
+  observe(event: SecurityEvent): Promise<Change | undefined>;
+}
+
+/**
+ * A kind of knowledge several detections share, kept from the event stream (what each security
+ * group lets in, for the network detections). The engine keeps one tracker per kind, updates it
+ * with every event `pattern` selects — Riposte's own included, before any detection sees the
+ * event — and calls the detections that learn from it (their `buildStatePattern` is the kind's
+ * `pattern`) on every change, even one they do not fire on.
+ */
+export interface TrackerKind<T extends Tracker<Change>, Change> {
+  readonly name: string;
+  /** The events that may change what the tracker knows (deployed without loop prevention). */
+  pattern(): EventPattern;
+  /** True when `observe` certainly leaves this record alone (no state read or written). */
+  ignores(record: Json): boolean;
+  create(state: CorrelationStore, config: RiposteConfig): T;
 }
 
 /** A detection that looks at one event at a time: a pattern plus the check the pattern cannot express. */
@@ -90,25 +110,6 @@ export interface StatefulDetection<Id extends FindingDetection = DetectionId> ex
    * them). Without loop prevention: they never fire.
    */
   buildStatePattern?(config: RiposteConfig): EventPattern;
-  /**
-   * What `skip` decides on: `skipFactCount` strings computed from the record alone, so that a
-   * reader thread can compute them and send them instead of the record. Required with `skip`.
-   */
-  skipFacts?(record: Json): string[];
-  skipFactCount?: number;
-  /**
-   * Optional cheap, synchronous test on the facts (`facts[at]` onwards, as `skipFacts` returned
-   * them) at `context.now`, the event's time: true when the event certainly changes nothing
-   * (already known from an in-process cache), so the engine can skip the store round trip —
-   * and, for an event read on a reader thread, rebuilding the record.
-   */
-  skip?(facts: readonly string[], at: number, context: CorrelationContext, trigger: boolean): boolean;
-  /**
-   * True when `correlate` does nothing — no finding, no state read or written — for an event
-   * that changed nothing the network tracker knows (`context.networkChange` undefined), so the
-   * engine can leave such events out for it.
-   */
-  requiresNetworkChange?: boolean;
   /** Handle a candidate (`trigger`: it matched `buildPattern`) and return findings. */
   correlate(event: SecurityEvent, context: CorrelationContext, trigger: boolean): Promise<FindingDraft[]>;
   /** A timer this detection scheduled fell due (`payload` as scheduled). */

@@ -1,25 +1,6 @@
 import type { CorrelationStore, DatedMember } from "../correlation/store.js";
-import { principalStateKey, signInBaselineKey } from "../detections/identity/correlated.js";
-
-/** What the detections' sign-in baselines held for a principal at one moment. */
-export interface PrincipalBaseline {
-  /** The earliest sign-in still in the baseline (ISO), when every member's time is known. */
-  firstSeen?: string;
-  /** Addresses of earlier successful console sign-ins. */
-  knownIps: string[];
-  /** User agents of earlier successful console sign-ins. */
-  knownDevices: string[];
-}
-
-/** Read-only access to the per-principal baselines the stateful detections keep. */
-export interface PrincipalBaselines {
-  /**
-   * The baseline of `principal` in `account` as it was just before `time` (epoch ms, the
-   * incident's event time): the detection may already have added that event itself, and what
-   * the event brought is not "known".
-   */
-  before(account: string, principal: string, time: number): Promise<PrincipalBaseline>;
-}
+import { principalStateKey, signInBaselineKey } from "../detections/identity/principal-state.js";
+import type { PrincipalBaselines } from "../store/ports.js";
 
 /** Members present before `time`: those first seen earlier, and those stored before times were kept. */
 function knownBefore(members: DatedMember[], time: number): DatedMember[] {

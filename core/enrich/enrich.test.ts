@@ -8,10 +8,11 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { FIXED_NOW, makeDeps, makeIncident } from "../../test/notify/fixtures.js";
-import { MemoryCorrelationStore } from "../correlation/memory.js";
-import { principalStateKey, signInBaselineKey } from "../detections/identity/correlated.js";
+import { principalStateKey, signInBaselineKey } from "../detections/identity/principal-state.js";
 import { scoreFactors } from "../score/factors.js";
-import { correlationBaselines, type PrincipalBaselines } from "./baselines.js";
+import { MemoryCorrelationStore } from "../store/memory-correlation.js";
+import type { PrincipalBaselines } from "../store/ports.js";
+import { correlationBaselines } from "./baselines.js";
 import { enrichIncident } from "./enrich.js";
 
 const ec2 = mockClient(EC2Client);

@@ -1,7 +1,7 @@
-import type { TaskDeps } from "../context.js";
 import type { Enrichment } from "../model/incident.js";
 import type { WorkingIncident } from "../model/tasks.js";
-import type { PrincipalBaseline } from "./baselines.js";
+import type { PrincipalBaseline } from "../store/ports.js";
+import type { TaskDeps } from "../task-deps.js";
 import { principalHistory } from "./history.js";
 import { describeLive } from "./live.js";
 import { describePrincipal } from "./principal.js";

@@ -1,8 +1,8 @@
-import type { TaskDeps } from "../context.js";
 import { locate } from "../geo/locate.js";
 import type { Enrichment, IncidentSummary } from "../model/incident.js";
 import type { WorkingIncident } from "../model/tasks.js";
-import type { PrincipalBaseline } from "./baselines.js";
+import type { PrincipalBaseline } from "../store/ports.js";
+import type { TaskDeps } from "../task-deps.js";
 import type { SourceContext } from "./source.js";
 
 export type PrincipalHistory = Pick<

@@ -1,5 +1,6 @@
 /** Enrichment: context for an incident's source address, principal and resource. */
-export { correlationBaselines, type PrincipalBaseline, type PrincipalBaselines } from "./baselines.js";
+export type { PrincipalBaseline, PrincipalBaselines } from "../store/ports.js";
+export { correlationBaselines } from "./baselines.js";
 export { enrichIncident } from "./enrich.js";
 export { type PrincipalHistory, principalHistory } from "./history.js";
 export { describeLive, type LiveResult } from "./live.js";

@@ -1,5 +1,5 @@
 import type { ExceptionsApi } from "../api/types.js";
-import type { TaskDeps } from "../context.js";
+import type { TaskDeps } from "../task-deps.js";
 import { createException, type ExceptionRequest } from "./create.js";
 import { listAllExceptions } from "./list.js";
 

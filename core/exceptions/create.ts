@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { TaskDeps } from "../context.js";
 import { InvalidInput, NotAnApprover, NotFound } from "../errors.js";
 import {
   type ExceptionRecord,
@@ -12,6 +11,7 @@ import {
 import { FindingDetectionSchema } from "../model/incident.js";
 import { parseCidr } from "../net/ip.js";
 import { exceptionAuditKey } from "../store/ports.js";
+import type { TaskDeps } from "../task-deps.js";
 
 /**
  * Creating a time-boxed exception: only approvers may (the same rule as approvals: a Slack user on

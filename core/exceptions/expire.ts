@@ -1,9 +1,9 @@
-import type { TaskDeps } from "../context.js";
 import { describeScope, type ExceptionRecord } from "../model/exception.js";
 import { escapeMrkdwnLine, mrkdwnCode } from "../notify/mrkdwn.js";
 import { slackApi } from "../notify/slack.js";
 import { section, slackDate } from "../notify/slack-text.js";
 import { exceptionAuditKey } from "../store/ports.js";
+import type { TaskDeps } from "../task-deps.js";
 import { listAllExceptions } from "./list.js";
 
 /**

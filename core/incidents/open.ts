@@ -1,9 +1,9 @@
-import type { TaskDeps } from "../context.js";
 import { declaredExceptions } from "../exceptions/declared.js";
 import { coveringException, suppressionOf } from "../exceptions/match.js";
 import { describeScope } from "../model/exception.js";
 import type { Finding, Incident, RemediationMode } from "../model/incident.js";
 import type { WorkingIncident } from "../model/tasks.js";
+import type { TaskDeps } from "../task-deps.js";
 import { incidentIdFor } from "./id.js";
 import { resolveEarlierIncidents } from "./resolve.js";
 

@@ -1,5 +1,5 @@
-import type { TaskDeps } from "../context.js";
 import type { IncidentStatus } from "../model/status.js";
+import type { TaskDeps } from "../task-deps.js";
 
 /**
  * Recording how an incident ends (or fails): the status move with its reason, on the incident

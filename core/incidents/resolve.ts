@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { deliverDecision, recordDecision } from "../approval/resume.js";
-import type { TaskDeps } from "../context.js";
 import { type SgRule, SgRuleSchema } from "../model/facts.js";
 import type { Incident, IncidentSummary } from "../model/incident.js";
 import type { ApprovalResult } from "../model/tasks.js";
 import { sameRuleShape } from "../risk/sg-rules.js";
+import type { TaskDeps } from "../task-deps.js";
 
 /**
  * A later event can remove an earlier incident's risk (`sg-risk-resolved`: the world-open rule

@@ -20,8 +20,3 @@ export const RuleIdSchema = z
 
 /** The id of a user's rule (not a built-in detection id). */
 export type RuleId = z.infer<typeof RuleIdSchema>;
-
-/** Whether `value` is a valid rule id (and not a built-in one). */
-export function isRuleId(value: string): value is RuleId {
-  return RuleIdSchema.safeParse(value).success;
-}

@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import type { TaskDeps } from "../context.js";
 import type { Incident } from "../model/incident.js";
 import type { NotifyInputSchema, NotifyOutputSchema, WorkingIncident } from "../model/tasks.js";
+import type { TaskDeps } from "../task-deps.js";
 import { incidentMessage } from "./blocks.js";
 import { escalationReply, transitionsReply } from "./replies.js";
 import { SlackCallFailed, slackApi } from "./slack.js";

@@ -1,5 +1,5 @@
-import type { TaskDeps } from "../context.js";
 import { NOTICE_KINDS } from "../model/tasks.js";
+import type { TaskDeps } from "../task-deps.js";
 import { type Channel, notifyIncident } from "./notify.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { Secrets } from "../context.js";
+import type { Secrets } from "../task-deps.js";
 
 /**
  * Slack secrets from the environment (`SLACK_BOT_TOKEN`, `SLACK_SIGNING_SECRET`, and

@@ -1,6 +1,6 @@
 import { type ChatPostMessageArguments, type KnownBlock, LogLevel, WebClient } from "@slack/web-api";
-import type { TaskDeps } from "../context.js";
 import type { Logger } from "../log.js";
+import type { TaskDeps } from "../task-deps.js";
 
 /**
  * The few Slack Web API calls Riposte makes, through the official client. `SLACK_API_URL`

@@ -2,10 +2,12 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { config } from "../../test/remediation/fixtures.js";
 import { type DynamoServer, startDynalite, uniqueTableName } from "../../test/support/dynalite.js";
+import { DynamoActionLedger } from "../store/dynamodb/ledger.js";
 import { createTable } from "../store/dynamodb/table.js";
-import { type ActionLedger, createCircuitBreaker, type LedgerEntry, MemoryActionLedger } from "./breaker.js";
-import { DynamoActionLedger } from "./ledger-dynamodb.js";
-import { SqliteActionLedger } from "./ledger-sqlite.js";
+import { MemoryActionLedger } from "../store/memory-ledger.js";
+import type { ActionLedger, LedgerEntry } from "../store/ports.js";
+import { SqliteActionLedger } from "../store/sqlite/ledger.js";
+import { createCircuitBreaker } from "./breaker.js";
 
 const entry = (id: string, at: string): LedgerEntry => ({
   id,

@@ -11,7 +11,7 @@ import { mockAws } from "../../test/remediation/mock-aws.js";
 import type { RiposteConfig } from "../config/schema.js";
 import { RemediationNotAllowed, TransientError } from "../errors.js";
 import type { WorkingIncident } from "../model/tasks.js";
-import { MemoryActionLedger } from "./breaker.js";
+import { MemoryActionLedger } from "../store/memory-ledger.js";
 import { planRemediation } from "./policy.js";
 import { remediate } from "./remediate.js";
 

@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import type { TaskDeps } from "../context.js";
 import type { AppliedAction, PlannedAction } from "../model/incident.js";
 import type { RemediateInputSchema } from "../model/tasks.js";
+import type { TaskDeps } from "../task-deps.js";
 import { quoted } from "./actions/facts.js";
 import { AwsCallError } from "./aws/errors.js";
 import { type AwsGateway, createAwsGateway } from "./aws/gateway.js";

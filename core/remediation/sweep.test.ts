@@ -3,8 +3,8 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { config } from "../../test/remediation/fixtures.js";
 import { taskDeps } from "../../test/remediation/harness.js";
 import { mockAws } from "../../test/remediation/mock-aws.js";
+import { MemoryActionLedger } from "../store/memory-ledger.js";
 import { temporaryDenyDocument } from "./analysis/iam-policy.js";
-import { MemoryActionLedger } from "./breaker.js";
 import { sweepExpiredChanges } from "./sweep.js";
 
 const aws = mockAws();

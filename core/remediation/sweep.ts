@@ -1,4 +1,4 @@
-import type { TaskDeps } from "../context.js";
+import type { TaskDeps } from "../task-deps.js";
 import { deniedUntil, TEMPORARY_DENY_POLICY } from "./analysis/iam-policy.js";
 import { hasCode, messageOf } from "./aws/errors.js";
 import { type AwsGateway, createAwsGateway } from "./aws/gateway.js";

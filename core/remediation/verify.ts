@@ -1,8 +1,8 @@
 import type { z } from "zod";
-import type { TaskDeps } from "../context.js";
 import { TransientError } from "../errors.js";
 import type { AppliedAction, VerifyResult } from "../model/incident.js";
 import type { VerifyInputSchema } from "../model/tasks.js";
+import type { TaskDeps } from "../task-deps.js";
 import { AwsCallError } from "./aws/errors.js";
 import { type AwsGateway, createAwsGateway } from "./aws/gateway.js";
 import { CannotPlan } from "./errors.js";

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { identity, record } from "../../test/fixtures/events/cloudtrail.js";
 import { parseConfig } from "../config/load.js";
-import { MemoryCorrelationStore } from "../correlation/memory.js";
-import { createDetectionEngine } from "../detections/engine.js";
+import { createDetectionEngine } from "../engine/engine.js";
 import { normalizeRecords } from "../events/index.js";
 import type { Finding } from "../model/incident.js";
+import { MemoryCorrelationStore } from "../store/memory-correlation.js";
 import { parseRule, type UserRule } from "./format.js";
 import { translateSigma } from "./sigma.js";
 

@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import { identity, record } from "../../test/fixtures/events/cloudtrail.js";
 import { GOOD_YAML } from "../../test/fixtures/rules/own-rules.js";
 import { parseConfig } from "../config/load.js";
-import { MemoryCorrelationStore } from "../correlation/memory.js";
-import { createDetectionEngine } from "../detections/engine.js";
+import { createDetectionEngine } from "../engine/engine.js";
 import { normalizeRecords } from "../events/index.js";
 import { toValidAsff } from "../export/asff.js";
 import { FindingSchema } from "../model/incident.js";
 import { chooseActions } from "../remediation/responses.js";
+import { MemoryCorrelationStore } from "../store/memory-correlation.js";
 import { parseRuleText } from "./load.js";
 
 const config = parseConfig({});

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { identity, record } from "../../test/fixtures/events/cloudtrail.js";
 import { GOOD_YAML } from "../../test/fixtures/rules/own-rules.js";
 import { parseConfig } from "../config/load.js";
-import { scanFiles } from "../detections/scan.js";
+import { scanFiles } from "../engine/scan.js";
 import { createLogger } from "../log.js";
 import type { Finding } from "../model/incident.js";
 import { parseRuleText } from "./load.js";

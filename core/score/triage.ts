@@ -1,8 +1,8 @@
-import type { TaskDeps } from "../context.js";
 import type { Decision, Enrichment, Score } from "../model/incident.js";
 import { isFinalStatus } from "../model/status.js";
 import type { WorkingIncident } from "../model/tasks.js";
 import { decide } from "../remediation/policy.js";
+import type { TaskDeps } from "../task-deps.js";
 import { scoreIncident } from "./score.js";
 
 /**

@@ -196,3 +196,84 @@ export interface ExecutionStore {
   appendHistory(executionArn: string, events: HistoryEvent[]): Promise<void>;
   getHistory(executionArn: string): Promise<HistoryEvent[]>;
 }
+
+// The runtime's other ports: what remediation and the workflows need from where they run.
+
+/**
+ * The circuit breaker's ledger (`remediation/breaker.ts`): the changes made, and the
+ * self-expiring ones (temporary deny policies) until the sweep removes them.
+ */
+export interface LedgerEntry {
+  /** Stable per incident, action and target, so a retried task never counts twice. */
+  id: string;
+  /** When the change was admitted (ISO 8601). */
+  at: string;
+  action: string;
+  target: string;
+  incidentId: string;
+  /** For changes that expire (temporary denies): when to clean up after them. */
+  expiresAt?: string;
+  /** Data the cleanup needs (the user name of a temporary deny). */
+  detail?: Record<string, string>;
+}
+
+/** ISO times in one form (`…:00.000Z`), so ledgers can compare them as text. */
+export function normalizeTime(iso: string): string {
+  return new Date(iso).toISOString();
+}
+
+/** The ledger port; implementations: memory (`memory-ledger.ts`, also the fallback), SQLite and DynamoDB (`<backend>/ledger.ts`). */
+export interface ActionLedger {
+  /**
+   * Atomically: when `entry.id` is already recorded, allow it again; else, when fewer than `max`
+   * entries are newer than `since`, record it and allow it; else refuse it. `count` is the number
+   * of entries in the window (this one included when recorded).
+   */
+  reserve(entry: LedgerEntry, limit: { since: string; max: number }): Promise<{ allowed: boolean; count: number }>;
+  /** Record unconditionally (approved changes), idempotent on `id`. */
+  record(entry: LedgerEntry): Promise<void>;
+  /** Set or replace an entry's expiry (once the change is known to have been made). */
+  setExpiry(id: string, expiresAt: string, detail?: Record<string, string>): Promise<void>;
+  /** Entries whose `expiresAt` is at or before `at` and that are not cleared yet. */
+  due(at: string): Promise<LedgerEntry[]>;
+  /** Mark an expiring entry as cleaned up. */
+  clear(id: string): Promise<void>;
+}
+
+/** Completes `.waitForTaskToken` tasks: AWS Step Functions on AWS, the interpreter locally. */
+export interface TaskCallbacks {
+  sendTaskSuccess(taskToken: string, output: unknown): Promise<void>;
+  sendTaskFailure(taskToken: string, error: string, cause?: string): Promise<void>;
+  sendTaskHeartbeat(taskToken: string): Promise<void>;
+  /**
+   * Resolves once the execution has durably taken the callback sent for `taskToken` (a restart
+   * continues with it); rejects when it never will (the task ended first). Absent where the
+   * send itself is durable: AWS Step Functions stores an accepted SendTaskSuccess before it answers.
+   */
+  callbackTaken?(taskToken: string): Promise<void>;
+}
+
+/** Starts a category's workflow; `name` is the incident id, so duplicates cannot start twice. */
+export interface WorkflowStarter {
+  start(category: Category, name: string, input: unknown): Promise<{ executionArn: string; started: boolean }>;
+}
+
+/** What the detections' sign-in baselines held for a principal at one moment. */
+export interface PrincipalBaseline {
+  /** The earliest sign-in still in the baseline (ISO), when every member's time is known. */
+  firstSeen?: string;
+  /** Addresses of earlier successful console sign-ins. */
+  knownIps: string[];
+  /** User agents of earlier successful console sign-ins. */
+  knownDevices: string[];
+}
+
+/** Read-only access to the per-principal baselines the stateful detections keep (`enrich/baselines.ts`). */
+export interface PrincipalBaselines {
+  /**
+   * The baseline of `principal` in `account` as it was just before `time` (epoch ms, the
+   * incident's event time): the detection may already have added that event itself, and what
+   * the event brought is not "known".
+   */
+  before(account: string, principal: string, time: number): Promise<PrincipalBaseline>;
+}

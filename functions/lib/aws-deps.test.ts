@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
-import { principalStateKey, signInBaselineKey } from "../../core/detections/identity/correlated.js";
+import { principalStateKey, signInBaselineKey } from "../../core/detections/identity/principal-state.js";
 import { silentLogger } from "../../core/log.js";
 import { DynamoCorrelationStore } from "../../core/store/dynamodb/correlation.js";
 import { createTable } from "../../core/store/dynamodb/table.js";

@@ -1,13 +1,13 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import type { RiposteConfig } from "../../core/config/schema.js";
-import type { AwsClientOptions, TaskDeps } from "../../core/context.js";
 import { correlationBaselines } from "../../core/enrich/baselines.js";
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../../core/log.js";
 import { slackSecretsFromEnv } from "../../core/notify/secrets.js";
-import { DynamoActionLedger } from "../../core/remediation/ledger-dynamodb.js";
 import { DynamoCorrelationStore } from "../../core/store/dynamodb/correlation.js";
+import { DynamoActionLedger } from "../../core/store/dynamodb/ledger.js";
 import { DynamoStore } from "../../core/store/dynamodb/store.js";
+import type { AwsClientOptions, TaskDeps } from "../../core/task-deps.js";
 import { lazily } from "./lazy.js";
 import { deployedConfig, deployedRules, type LinkSource, linked, optionalSecret, sstLinks } from "./resources.js";
 import { sfnCallbacks } from "./sfn.js";

@@ -1,7 +1,7 @@
-import type { WorkflowStarter } from "../../core/context.js";
 import { incidentIdFor } from "../../core/incidents/id.js";
 import type { Logger } from "../../core/log.js";
 import type { Finding } from "../../core/model/incident.js";
+import type { WorkflowStarter } from "../../core/store/ports.js";
 
 /**
  * Start a finding's workflow, named after its incident id: a duplicate finding (a redelivered

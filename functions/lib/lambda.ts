@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { TaskDeps } from "../../core/context.js";
+import type { TaskDeps } from "../../core/task-deps.js";
 import { awsTaskDeps } from "./aws-deps.js";
 import { lazily } from "./lazy.js";
 import type { TaskFactory } from "./task.js";

@@ -6,8 +6,8 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import type { TaskCallbacks, WorkflowStarter } from "../../core/context.js";
 import type { Category } from "../../core/model/catalog.js";
+import type { TaskCallbacks, WorkflowStarter } from "../../core/store/ports.js";
 
 /**
  * Step Functions on AWS as the runtime's `TaskCallbacks` (completing `.waitForTaskToken` tasks)

@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import type { TaskDeps } from "../../core/context.js";
 import { InvalidInput } from "../../core/errors.js";
 import type { TaskName, TaskSchemas } from "../../core/model/tasks.js";
+import type { TaskDeps } from "../../core/task-deps.js";
 
 /**
  * Every workflow task is defined the same way: a name, the input and output schemas from

@@ -1,5 +1,5 @@
-import type { TaskDeps } from "../../core/context.js";
 import { type SweepResult, sweepExpiredChanges } from "../../core/remediation/sweep.js";
+import type { TaskDeps } from "../../core/task-deps.js";
 import { awsTaskDeps } from "../lib/aws-deps.js";
 
 /**

@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { RiposteConfig } from "../../core/config/schema.js";
-import { terminalSafe } from "../../core/detections/report.js";
+import { terminalSafe } from "../../core/engine/report.js";
 import { type LoadedRules, loadRules, problemLine } from "../../core/rules/load.js";
 import { MAX_PATTERN_CHARS } from "../../infra/rules.js";
 import type { CliIo } from "./command.js";

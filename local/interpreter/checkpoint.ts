@@ -1,8 +1,7 @@
 /**
  * The resumable state of an execution, stored as `StoredExecution.checkpoint`. It is plain JSON:
- * a tree of frames (the machine, and each running Parallel branch or Map iteration), each at a
- * state with that state's input, its scope's variables and, while a state is in progress, what
- * it is waiting for. A restarted interpreter continues every frame from here.
+ * the machine's frame, at a state with that state's input, the variables and, while a state is in
+ * progress, what it is waiting for. A restarted interpreter continues from here.
  */
 
 export const CHECKPOINT_VERSION = 1;
@@ -20,20 +19,12 @@ export interface TaskWait {
   heartbeatSeconds?: number;
   heartbeatAt?: number;
   scheduledEventId: number;
-  /** History event family: `Task` (integrations) or `LambdaFunction` (a function ARN). */
-  family: "Task" | "LambdaFunction";
   /**
    * The callback, once taken: written durably before the task goes on, so a restart continues
    * with it instead of waiting for a callback that was already delivered.
    */
   callback?: CallbackOutcome;
 }
-
-export type ChildData =
-  | { status: "pending" }
-  | { status: "running"; frame: FrameData }
-  | { status: "done"; output: unknown }
-  | { status: "failed"; error: string; cause: string };
 
 export interface StepData {
   /** Epoch ms the state was entered ($states.context.State.EnteredTime). */
@@ -47,14 +38,6 @@ export interface StepData {
   task?: TaskWait;
   /** Wait state: when it ends (epoch ms). */
   waitUntil?: number;
-  /** Parallel branches or Map iterations, with their inputs or results. */
-  children?: ChildData[];
-  /** Map: every iteration's input (after ItemSelector), kept until the Map ends. */
-  itemInputs?: unknown[];
-  /** Map: MaxConcurrency in force (0 = no limit). */
-  concurrency?: number;
-  /** Parallel/Map: the "…StateStarted" event was written. */
-  started?: boolean;
 }
 
 export interface FrameData {

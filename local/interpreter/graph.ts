@@ -9,16 +9,15 @@ export function successors(state: State): string[] {
     targets.push(...state.choices.map((rule) => rule.next));
     if (state.default !== undefined) targets.push(state.default);
   }
-  if (state.type === "Task" || state.type === "Parallel" || state.type === "Map") {
+  if (state.type === "Task") {
     targets.push(...state.catch.map((catcher) => catcher.next));
   }
   return targets;
 }
 
 /**
- * Check one States map: StartAt and every transition name an existing state of the same map (a
- * branch cannot jump out of its Parallel), and every state is reachable, as Step Functions
- * requires.
+ * Check the States map: StartAt and every transition name an existing state, and every state is
+ * reachable, as Step Functions requires.
  */
 export function checkGraph(graph: StateGraph, raw: Json, where: string, problems: Problems): void {
   const names = new Set(Object.keys(raw));

@@ -1,15 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import type { AwsClientOptions } from "../../core/context.js";
 import type { Logger } from "../../core/log.js";
 import { StateFailure } from "./errors.js";
 import { isObject } from "./load-fields.js";
 
 /**
- * The service integrations a Task can call locally. `lambda:invoke` and Lambda function ARNs
- * resolve to in-process functions (the same handlers the Lambda functions run); `sns:publish`
- * goes through a publisher (the SDK against AWS or an emulator, or a test double). Results and
- * errors have the shapes Step Functions gives them.
+ * The service integration a Task can call locally: `lambda:invoke`, resolved to in-process
+ * functions (the same handlers the Lambda functions run). Results and errors have the shapes
+ * Step Functions gives them.
  */
 
 /** An in-process stand-in for a Lambda function: JSON in, JSON out, errors by `name`. */
@@ -17,20 +14,6 @@ export type LocalFunction = (payload: unknown) => Promise<unknown>;
 
 /** Finds the function for a FunctionName (name, full or partial ARN, optionally qualified). */
 export type FunctionResolver = (functionName: string) => LocalFunction | undefined;
-
-export interface SnsPublishParams {
-  TopicArn?: string;
-  TargetArn?: string;
-  PhoneNumber?: string;
-  Message: string;
-  Subject?: string;
-  MessageStructure?: string;
-  MessageAttributes?: Record<string, unknown>;
-  MessageGroupId?: string;
-  MessageDeduplicationId?: string;
-}
-
-export type SnsPublisher = (params: SnsPublishParams) => Promise<{ MessageId: string }>;
 
 /** `my-fn`, `123456789012:function:my-fn`, `arn:aws:lambda:…:function:my-fn[:alias]` → `my-fn`. */
 export function functionNameOf(value: string): string {
@@ -114,45 +97,5 @@ export async function invokeLambdaIntegration(
     value: { ExecutedVersion: "$LATEST", Payload: result.value, StatusCode: 200, ...metadata },
     // The envelope around the payload's text, without serialising the payload twice.
     text: `{"ExecutedVersion":"$LATEST","Payload":${result.text},"StatusCode":200,${JSON.stringify(metadata).slice(1)}`,
-  };
-}
-
-/** A Task whose Resource is a function ARN: the result is the function's return value itself. */
-export async function invokeLambdaFunction(
-  functions: FunctionResolver,
-  arn: string,
-  argsText: string,
-): Promise<Answer> {
-  return callFunction(resolve(functions, arn), () => JSON.parse(argsText));
-}
-
-/** `arn:aws:states:::sns:publish`. */
-export async function publishToSns(publisher: SnsPublisher | undefined, args: unknown): Promise<Answer> {
-  if (!isObject(args)) throw new StateFailure("SNS.InvalidParameterException", "Arguments must be an object");
-  if (args.Message === undefined) throw new StateFailure("SNS.InvalidParameterException", "Message is required");
-  if (!publisher) throw new StateFailure("SNS.ServiceUnavailable", "no SNS publisher is configured locally");
-  const params = {
-    ...args,
-    Message: typeof args.Message === "string" ? args.Message : JSON.stringify(args.Message),
-  } as SnsPublishParams;
-  try {
-    const { MessageId } = await publisher(params);
-    return answer({ MessageId, ...sdkMetadata(200) });
-  } catch (error) {
-    const name = error instanceof Error ? error.name : "ServiceException";
-    throw new StateFailure(`SNS.${name}`, error instanceof Error ? error.message : String(error));
-  }
-}
-
-/** An SNS publisher on the AWS SDK (`endpoint` may point at an emulator). */
-export function createSnsPublisher(options: AwsClientOptions): SnsPublisher {
-  const client = new SNSClient({
-    region: options.region,
-    endpoint: options.endpoint,
-    maxAttempts: options.maxAttempts,
-  });
-  return async (params) => {
-    const response = await client.send(new PublishCommand(params as ConstructorParameters<typeof PublishCommand>[0]));
-    return { MessageId: response.MessageId ?? "" };
   };
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { TaskCallbacks } from "../../core/context.js";
 import { type Logger, silentLogger } from "../../core/log.js";
 import type { HistoryEvent } from "../../core/model/history.js";
-import type { ExecutionStore, StoredExecution } from "../../core/store/ports.js";
+import type { ExecutionStore, StoredExecution, TaskCallbacks } from "../../core/store/ports.js";
 import { CHECKPOINT_VERSION, type Checkpoint, type FrameData, isCheckpoint } from "./checkpoint.js";
 import { type Clock, systemClock } from "./clock.js";
 import {
@@ -18,7 +17,7 @@ import {
 } from "./errors.js";
 import { ExecutionRunner } from "./execution.js";
 import { jsonField } from "./history.js";
-import type { FunctionResolver, SnsPublisher } from "./integrations.js";
+import type { FunctionResolver } from "./integrations.js";
 import { loadDefinition } from "./load.js";
 import type { CompiledMachine } from "./model.js";
 import { Activity, type Services } from "./run.js";
@@ -37,8 +36,6 @@ export interface InterpreterOptions {
   executions: ExecutionStore;
   /** Resolves a Lambda FunctionName (or function ARN) to the in-process function. */
   functions: FunctionResolver;
-  /** Publisher for `sns:publish` tasks; without one they fail with SNS.ServiceUnavailable. */
-  sns?: SnsPublisher;
   clock?: Clock;
   /** Source of randomness for retry jitter and `$random()`; injectable for tests. */
   random?: () => number;
@@ -92,7 +89,6 @@ export class Interpreter implements TaskCallbacks {
       clock: options.clock ?? systemClock,
       random: options.random ?? Math.random,
       functions: options.functions,
-      sns: options.sns,
       tokens: new TaskTokens(),
       logger: options.logger ?? silentLogger,
       activity: new Activity(),
@@ -334,7 +330,6 @@ export class Interpreter implements TaskCallbacks {
   private registerTokens(frame: FrameData): void {
     const step = frame.step;
     if (step?.task?.token && !step.task.callback) this.services.tokens.register(step.task.token);
-    for (const child of step?.children ?? []) if (child.status === "running") this.registerTokens(child.frame);
   }
 
   private async abandon(record: StoredExecution, cause: string): Promise<void> {

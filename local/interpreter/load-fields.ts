@@ -207,8 +207,7 @@ export function catchers(state: string, value: unknown, ctx: FieldContext): { ca
   return { catchers: list, names };
 }
 
-const LAMBDA_FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9-_]+(:[A-Za-z0-9-_$]+)?$/;
-const INTEGRATION = /^arn:aws[a-z-]*:states:::(lambda:invoke|sns:publish)(\.waitForTaskToken)?$/;
+const INTEGRATION = /^arn:aws[a-z-]*:states:::(lambda:invoke)(\.waitForTaskToken)?$/;
 
 /** The Task resources the interpreter runs; anything else fails the load, naming the state. */
 export function taskResource(state: string, value: unknown, ctx: FieldContext): TaskResource | undefined {
@@ -221,20 +220,17 @@ export function taskResource(state: string, value: unknown, ctx: FieldContext): 
     const [service, action] = (integration[1] ?? "").split(":") as [string, string];
     const waitForTaskToken = integration[2] !== undefined;
     return {
-      kind: service === "lambda" ? "lambda-invoke" : "sns-publish",
+      kind: "lambda-invoke",
       waitForTaskToken,
       arn: value,
       resourceType: service,
       resource: waitForTaskToken ? `${action}.waitForTaskToken` : action,
     };
   }
-  if (LAMBDA_FUNCTION_ARN.test(value)) {
-    return { kind: "lambda-function", waitForTaskToken: false, arn: value, resourceType: "lambda", resource: value };
-  }
   ctx.problems.add(
     state,
     `Resource "${value}" is not supported by the local interpreter (supported: arn:aws:states:::lambda:invoke, ` +
-      "arn:aws:states:::sns:publish, either with .waitForTaskToken, and Lambda function ARNs)",
+      "with or without .waitForTaskToken: what Riposte's workflows call)",
   );
   return undefined;
 }

@@ -39,43 +39,14 @@ const FIELDS: Record<State["type"], readonly string[]> = {
     "TimeoutSeconds",
     "HeartbeatSeconds",
   ],
-  Parallel: [...COMMON, ...FLOW, "Branches", "Arguments", "Output", "Assign", "Retry", "Catch"],
-  Map: [
-    ...COMMON,
-    ...FLOW,
-    "ItemProcessor",
-    "Items",
-    "ItemSelector",
-    "MaxConcurrency",
-    "Output",
-    "Assign",
-    "Retry",
-    "Catch",
-  ],
   Pass: [...COMMON, ...FLOW, "Output", "Assign"],
   Wait: [...COMMON, ...FLOW, "Seconds", "Timestamp", "Output", "Assign"],
   Choice: [...COMMON, "Choices", "Default", "Output", "Assign"],
   Succeed: [...COMMON, "Output"],
   Fail: [...COMMON, "Error", "Cause"],
 };
-const DISTRIBUTED_MAP_FIELDS = [
-  "ItemReader",
-  "ItemBatcher",
-  "ResultWriter",
-  "ToleratedFailureCount",
-  "ToleratedFailurePercentage",
-  "Label",
-];
-
 interface LoadContext extends FieldContext {
   queryLanguage: string;
-  /** Variables each scope assigns, for the scope rule checked in graph.ts. */
-  scopes: ScopeNames;
-}
-
-export interface ScopeNames {
-  names: Map<string, string>;
-  children: ScopeNames[];
 }
 
 const positiveInteger = (n: number) => Number.isInteger(n) && n >= 1 && n <= 99_999_999;
@@ -87,10 +58,6 @@ function flow(name: string, raw: Json, ctx: LoadContext): { next?: string; end: 
   if (hasNext && end) ctx.problems.add(name, "has both Next and End");
   if (!hasNext && !end) ctx.problems.add(name, "needs Next or End");
   return { next: hasNext ? (raw.Next as string) : undefined, end };
-}
-
-function recordAssign(name: string, names: string[], ctx: LoadContext): void {
-  for (const variable of names) ctx.scopes.names.set(variable, name);
 }
 
 function loadGraph(raw: unknown, where: string, ctx: LoadContext): StateGraph {
@@ -108,17 +75,10 @@ function loadGraph(raw: unknown, where: string, ctx: LoadContext): StateGraph {
   return graph;
 }
 
-function loadBranch(raw: unknown, where: string, ctx: LoadContext): StateGraph {
-  const scope: ScopeNames = { names: new Map(), children: [] };
-  ctx.scopes.children.push(scope);
-  return loadGraph(raw, where, { ...ctx, scopes: scope });
-}
-
 function loadTask(name: string, raw: Json, ctx: LoadContext): State | undefined {
   const resource = taskResource(name, raw.Resource, ctx);
   const caught = catchers(name, raw.Catch, ctx);
   const assign = assignBlock(name, "Assign", raw.Assign, ctx, { result: true });
-  recordAssign(name, [...assign.names, ...caught.names], ctx);
   if (resource?.waitForTaskToken && !JSON.stringify(raw.Arguments ?? "").includes("$states.context.Task.Token")) {
     ctx.problems.add(name, "a .waitForTaskToken task must pass $states.context.Task.Token in its Arguments");
   }
@@ -146,69 +106,10 @@ function loadTask(name: string, raw: Json, ctx: LoadContext): State | undefined 
   };
 }
 
-function loadParallel(name: string, raw: Json, ctx: LoadContext): State {
-  const caught = catchers(name, raw.Catch, ctx);
-  const assign = assignBlock(name, "Assign", raw.Assign, ctx, { result: true });
-  recordAssign(name, [...assign.names, ...caught.names], ctx);
-  const branches = Array.isArray(raw.Branches) ? raw.Branches : [];
-  if (branches.length === 0) ctx.problems.add(name, "Branches must be a non-empty array");
-  return {
-    type: "Parallel",
-    name,
-    comment: raw.Comment as string | undefined,
-    ...flow(name, raw, ctx),
-    branches: branches.map((branch, index) => loadBranch(branch, `state "${name}" Branches[${index}]`, ctx)),
-    arguments: template(name, "Arguments", raw.Arguments, ctx),
-    output: template(name, "Output", raw.Output, ctx, { result: true }),
-    assign: assign.template,
-    retry: retriers(name, raw.Retry, ctx),
-    catch: caught.catchers,
-  };
-}
-
-function loadMap(name: string, raw: Json, ctx: LoadContext): State {
-  for (const field of DISTRIBUTED_MAP_FIELDS) {
-    if (raw[field] !== undefined)
-      ctx.problems.add(name, `${field} belongs to a distributed Map, which runs only on AWS`);
-  }
-  const processor = isObject(raw.ItemProcessor) ? raw.ItemProcessor : undefined;
-  if (raw.Iterator !== undefined) ctx.problems.add(name, "Iterator is the legacy name; use ItemProcessor");
-  if (!processor) ctx.problems.add(name, "ItemProcessor is required");
-  const mode = isObject(processor?.ProcessorConfig) ? processor.ProcessorConfig.Mode : undefined;
-  if (mode !== undefined && mode !== "INLINE")
-    ctx.problems.add(name, `ProcessorConfig.Mode ${String(mode)} runs only on AWS`);
-  const caught = catchers(name, raw.Catch, ctx);
-  const assign = assignBlock(name, "Assign", raw.Assign, ctx, { result: true });
-  recordAssign(name, [...assign.names, ...caught.names], ctx);
-  const { ProcessorConfig: _config, ...graph } = processor ?? {};
-  return {
-    type: "Map",
-    name,
-    comment: raw.Comment as string | undefined,
-    ...flow(name, raw, ctx),
-    items: template(name, "Items", raw.Items, ctx),
-    itemSelector: template(name, "ItemSelector", raw.ItemSelector, ctx),
-    maxConcurrency: numberOrExpression(
-      name,
-      "MaxConcurrency",
-      raw.MaxConcurrency,
-      ctx,
-      (n) => Number.isInteger(n) && n >= 0,
-      "a non-negative integer",
-    ),
-    processor: loadBranch(graph, `state "${name}" ItemProcessor`, ctx),
-    output: template(name, "Output", raw.Output, ctx, { result: true }),
-    assign: assign.template,
-    retry: retriers(name, raw.Retry, ctx),
-    catch: caught.catchers,
-  };
-}
-
 function loadChoice(name: string, raw: Json, ctx: LoadContext): State {
   const rules = Array.isArray(raw.Choices) ? raw.Choices : [];
   if (rules.length === 0) ctx.problems.add(name, "Choices must be a non-empty array");
   const assign = assignBlock(name, "Assign", raw.Assign, ctx);
-  recordAssign(name, assign.names, ctx);
   return {
     type: "Choice",
     name,
@@ -229,7 +130,6 @@ function loadChoice(name: string, raw: Json, ctx: LoadContext): State {
         );
       }
       const ruleAssign = assignBlock(name, `${field}.Assign`, body.Assign, ctx);
-      recordAssign(name, ruleAssign.names, ctx);
       return {
         condition: template(name, `${field}.Condition`, body.Condition, ctx) ?? (async () => false),
         next: String(body.Next),
@@ -253,7 +153,6 @@ function loadSimple(name: string, type: "Pass" | "Wait" | "Succeed" | "Fail", ra
     };
   }
   const assign = assignBlock(name, "Assign", raw.Assign, ctx);
-  recordAssign(name, assign.names, ctx);
   const common = { ...base, ...flow(name, raw, ctx), output: template(name, "Output", raw.Output, ctx) };
   if (type === "Pass") return { ...common, type, assign: assign.template };
   if ((raw.Seconds === undefined) === (raw.Timestamp === undefined)) {
@@ -294,35 +193,24 @@ function loadState(name: string, raw: unknown, ctx: LoadContext): State | undefi
     return undefined;
   }
   const type = raw.Type as State["type"];
+  if (raw.Type === "Parallel" || raw.Type === "Map") {
+    ctx.problems.add(name, `${raw.Type} states are not run by the local interpreter (Riposte's workflows have none)`);
+    return undefined;
+  }
   const allowed = FIELDS[type];
   if (!allowed) {
     ctx.problems.add(name, `unknown state Type ${String(raw.Type)}`);
     return undefined;
   }
-  checkFields(name, raw, type === "Map" ? [...allowed, ...DISTRIBUTED_MAP_FIELDS, "Iterator"] : allowed, ctx);
+  checkFields(name, raw, allowed, ctx);
   switch (type) {
     case "Task":
       return loadTask(name, raw, ctx);
-    case "Parallel":
-      return loadParallel(name, raw, ctx);
-    case "Map":
-      return loadMap(name, raw, ctx);
     case "Choice":
       return loadChoice(name, raw, ctx);
     default:
       return loadSimple(name, type, raw, ctx);
   }
-}
-
-function checkScopes(scope: ScopeNames, outer: Map<string, string>, problems: Problems): void {
-  for (const [variable, state] of scope.names) {
-    const owner = outer.get(variable);
-    if (owner !== undefined) {
-      problems.add(state, `assigns $${variable}, which state "${owner}" of an enclosing scope also assigns`);
-    }
-  }
-  const visible = new Map([...outer, ...scope.names]);
-  for (const child of scope.children) checkScopes(child, visible, problems);
 }
 
 /** Compile a definition (object or JSON text); throws `InvalidDefinition` listing every problem. */
@@ -338,14 +226,11 @@ export function loadDefinition(definition: unknown, env: FunctionEnvironment): C
   if (timeout !== undefined && !(typeof timeout === "number" && positiveInteger(timeout))) {
     problems.add("", "TimeoutSeconds must be an integer from 1 to 99999999");
   }
-  const scopes: ScopeNames = { names: new Map(), children: [] };
   const graph = loadGraph(raw, "the state machine", {
     problems,
     env,
     queryLanguage: String(raw.QueryLanguage ?? "JSONPath"),
-    scopes,
   });
-  checkScopes(scopes, new Map(), problems);
   if (problems.list.length > 0) throw new InvalidDefinition(problems.list);
   return {
     ...graph,

@@ -25,7 +25,7 @@ export interface Catcher {
 
 /** What a Task calls. `resourceType`/`resource` are how history events name it. */
 export interface TaskResource {
-  kind: "lambda-invoke" | "sns-publish" | "lambda-function";
+  kind: "lambda-invoke";
   waitForTaskToken: boolean;
   arn: string;
   resourceType: string;
@@ -84,35 +84,9 @@ export interface FailState extends StateBase {
   cause?: Template;
 }
 
-export interface ParallelState extends StateBase {
-  type: "Parallel";
-  branches: StateGraph[];
-  arguments?: Template;
-  retry: Retrier[];
-  catch: Catcher[];
-}
+export type State = TaskState | ChoiceState | PassState | WaitState | SucceedState | FailState;
 
-export interface MapState extends StateBase {
-  type: "Map";
-  items?: Template;
-  itemSelector?: Template;
-  maxConcurrency?: Template;
-  processor: StateGraph;
-  retry: Retrier[];
-  catch: Catcher[];
-}
-
-export type State =
-  | TaskState
-  | ChoiceState
-  | PassState
-  | WaitState
-  | SucceedState
-  | FailState
-  | ParallelState
-  | MapState;
-
-/** One `States` map with its start: the machine itself, a Parallel branch, or a Map's processor. */
+/** One `States` map with its start: the machine's. */
 export interface StateGraph {
   startAt: string;
   states: Map<string, State>;

@@ -1,7 +1,7 @@
 import type { Logger } from "../../core/log.js";
 import type { Clock } from "./clock.js";
 import type { HistoryLog } from "./history.js";
-import type { FunctionResolver, SnsPublisher } from "./integrations.js";
+import type { FunctionResolver } from "./integrations.js";
 import type { TaskTokens } from "./tokens.js";
 
 /**
@@ -95,7 +95,6 @@ export interface Services {
   clock: Clock;
   random: () => number;
   functions: FunctionResolver;
-  sns?: SnsPublisher;
   tokens: TaskTokens;
   logger: Logger;
   activity: Activity;

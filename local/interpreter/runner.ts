@@ -3,28 +3,22 @@ import { STATES_ERRORS } from "./errors.js";
 import type { State, StateGraph } from "./model.js";
 import { type Cancellation, Cancelled, type Run } from "./run.js";
 import { exitState, type Scope, type StateResult } from "./scope.js";
-import type { FrameOutcome } from "./states/children.js";
 import { runChoice, runFail, runPass, runSucceed, runWait } from "./states/flow.js";
-import { runMap } from "./states/map.js";
-import { runParallel } from "./states/parallel.js";
 import { asFailure, reportEvaluationFailure } from "./states/recovery.js";
 import { runTask } from "./states/task.js";
 
 /**
- * Runs one frame (the machine, a Parallel branch or a Map iteration) state by state until it
- * ends or fails. Each transition updates the frame in place (state, input, variables) and
+ * Runs the machine's frame state by state until it ends or fails. Each transition updates the frame in place (state, input, variables) and
  * schedules a checkpoint; a frame resumed from a checkpoint re-enters its state without
  * repeating the "entered" event.
  */
+
+export type FrameOutcome = { ok: true; output: unknown } | { ok: false; error: string; cause: string };
 
 function dispatch(run: Run, state: State, frame: FrameData, scope: Scope, cancel: Cancellation): Promise<StateResult> {
   switch (state.type) {
     case "Task":
       return runTask(run, state, frame, scope, cancel);
-    case "Parallel":
-      return runParallel(run, state, frame, scope, cancel, runFrame);
-    case "Map":
-      return runMap(run, state, frame, scope, cancel, runFrame);
     case "Choice":
       return runChoice(run, state, frame, scope);
     case "Pass":

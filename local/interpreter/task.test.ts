@@ -90,18 +90,6 @@ describe("Task: lambda:invoke", () => {
     expect(record).toMatchObject({ status: "FAILED", error: "Lambda.ResourceNotFoundException" });
   });
 
-  it("calls a function ARN resource directly, its return value being the result", async () => {
-    const h = createHarness({ functions: { direct: async (p) => ({ echoed: p }) } });
-
-    const { record, history } = await h.run(
-      single({ Type: "Task", Resource: "arn:aws:lambda:us-east-1:000000000000:function:direct" }),
-      { a: 1 },
-    );
-
-    expect(record.output).toEqual({ echoed: { a: 1 } });
-    expect(types(history)).toContain("LambdaFunctionSucceeded");
-  });
-
   it("refuses a result over the 256 KiB payload quota with States.DataLimitExceeded", async () => {
     const h = createHarness({ functions: { worker: async () => "x".repeat(300_000) } });
 
@@ -374,47 +362,5 @@ describe("Task: callbacks (.waitForTaskToken)", () => {
     const h = createHarness();
 
     await expect(h.interpreter.sendTaskSuccess("not-a-token", {})).rejects.toMatchObject({ name: "InvalidToken" });
-  });
-});
-
-describe("Task: sns:publish", () => {
-  it("publishes the Arguments and returns the MessageId", async () => {
-    const published: unknown[] = [];
-    const h = createHarness({
-      sns: async (params) => {
-        published.push(params);
-        return { MessageId: "m-1" };
-      },
-    });
-
-    const { record } = await h.run(
-      single({
-        Type: "Task",
-        Resource: "arn:aws:states:::sns:publish",
-        Arguments: {
-          TopicArn: "arn:aws:sns:us-east-1:000000000000:alerts",
-          Message: { text: "{% $states.input.t %}" },
-        },
-        Output: "{% $states.result.MessageId %}",
-      }),
-      { t: "hello" },
-    );
-
-    expect(record.output).toBe("m-1");
-    expect(published).toEqual([{ TopicArn: "arn:aws:sns:us-east-1:000000000000:alerts", Message: '{"text":"hello"}' }]);
-  });
-
-  it("maps a publisher error to SNS.<name>", async () => {
-    const h = createHarness({
-      sns: async () => {
-        throw Object.assign(new Error("no such topic"), { name: "NotFoundException" });
-      },
-    });
-
-    const { record } = await h.run(
-      single({ Type: "Task", Resource: "arn:aws:states:::sns:publish", Arguments: { TopicArn: "t", Message: "m" } }),
-    );
-
-    expect(record).toMatchObject({ status: "FAILED", error: "SNS.NotFoundException" });
   });
 });

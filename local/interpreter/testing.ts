@@ -2,7 +2,7 @@ import type { HistoryEvent } from "../../core/model/history.js";
 import { MemoryExecutionStore } from "../../core/store/memory-executions.js";
 import type { StoredExecution } from "../../core/store/ports.js";
 import { ManualClock } from "./clock.js";
-import { functionNameOf, type LocalFunction, type SnsPublisher } from "./integrations.js";
+import { functionNameOf, type LocalFunction } from "./integrations.js";
 import { Interpreter } from "./interpreter.js";
 
 /**
@@ -27,7 +27,6 @@ export interface Harness {
 
 export interface HarnessOptions {
   functions?: Record<string, LocalFunction>;
-  sns?: SnsPublisher;
   random?: () => number;
   executions?: MemoryExecutionStore;
   clock?: ManualClock;
@@ -42,7 +41,6 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   const interpreter = new Interpreter({
     executions,
     functions: (name) => functions.get(functionNameOf(name)),
-    sns: options.sns,
     clock,
     random: options.random ?? (() => 0.5),
   });

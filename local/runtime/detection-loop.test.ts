@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { DetectionEngine } from "../../core/detections/engine.js";
+import type { DetectionEngine } from "../../core/engine/engine.js";
 import { incidentIdFor } from "../../core/incidents/id.js";
 import { silentLogger } from "../../core/log.js";
 import type { SecurityEvent } from "../../core/model/event.js";

@@ -1,4 +1,4 @@
-import type { DetectionEngine } from "../../core/detections/engine.js";
+import type { DetectionEngine } from "../../core/engine/engine.js";
 import { eventKeys, INTAKE_SOURCE, markFromIntake } from "../../core/incidents/intake.js";
 import type { Logger } from "../../core/log.js";
 import type { Finding } from "../../core/model/incident.js";

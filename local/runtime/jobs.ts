@@ -1,16 +1,16 @@
-import { expireApprovals } from "../../core/approval/expire.js";
-import type { TaskDeps } from "../../core/context.js";
+import { runNoticeRound } from "../../core/approval/notices.js";
 import type { CorrelationStore } from "../../core/correlation/store.js";
-import { announceExpiredExceptions } from "../../core/exceptions/expire.js";
 import type { Logger } from "../../core/log.js";
-import { redeliverPendingNotices } from "../../core/notify/redeliver.js";
 import { scheduleSweep } from "../../core/remediation/sweep.js";
+import type { TaskDeps } from "../../core/task-deps.js";
 import type { EventInbox } from "./inbox.js";
 import type { AsyncLock } from "./lock.js";
 
 /**
- * The periodic work of `riposte serve`, each on its own timer that stops on shutdown: closing
- * approvals nobody answered, announcing time-boxed exceptions that expired, redelivering notices Slack or SNS missed, removing expired
+ * The periodic work of `riposte serve`, each on its own timer that stops on shutdown: the notices
+ * (`runNoticeRound`: closing approvals nobody answered, announcing time-boxed exceptions that expired,
+ * finishing decisions saved but never sent, then redelivering notices Slack or SNS missed, as the
+ * Notices schedule on AWS), removing expired
  * temporary denies (live mode), expiring correlation state (in event time, never ahead of the
  * wall clock: one future-dated event must not expire the windows of the events after it) and forgetting
  * processed events past the dedupe window. A run never overlaps the previous one of its job,
@@ -60,9 +60,8 @@ export function sweepTime(latestEventMs: number, nowMs: number, lagMs: number): 
 export function startJobs(options: JobsOptions): Jobs {
   const { deps, logger, now = Date.now } = options;
   const jobs: Job[] = [
-    { name: "expire approvals", run: () => expireApprovals(deps) },
-    { name: "announce expired exceptions", run: () => announceExpiredExceptions(deps) },
-    { name: "redeliver notices", run: () => redeliverPendingNotices(deps) },
+    // Expiry before redelivery, as on AWS: one round, not two jobs racing each other.
+    { name: "notices", run: () => runNoticeRound(deps) },
     {
       name: "expire correlation state",
       run: async () => {

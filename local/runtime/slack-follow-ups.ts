@@ -1,6 +1,6 @@
 import { runSlackFollowUp, type SlackFollowUp } from "../../core/approval/follow-up.js";
-import type { TaskDeps } from "../../core/context.js";
 import type { Logger } from "../../core/log.js";
+import type { TaskDeps } from "../../core/task-deps.js";
 
 /**
  * Slack follow-ups on one machine: run in the background, after `POST /slack/interactions` has

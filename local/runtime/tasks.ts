@@ -1,5 +1,5 @@
-import type { TaskDeps } from "../../core/context.js";
 import { TASK_NAMES, type TaskName } from "../../core/model/tasks.js";
+import type { TaskDeps } from "../../core/task-deps.js";
 import { approvalTask } from "../../functions/approval.js";
 import { enrichTask } from "../../functions/enrich.js";
 import type { TaskFactoryOf } from "../../functions/lib/task.js";

@@ -1,13 +1,13 @@
-import type { TaskCallbacks, TaskDeps, WorkflowStarter } from "../../core/context.js";
 import { incidentIdFor } from "../../core/incidents/id.js";
 import { CATEGORIES, type Category } from "../../core/model/catalog.js";
 import type { Finding } from "../../core/model/incident.js";
 import type { TaskName } from "../../core/model/tasks.js";
-import type { ExecutionStore } from "../../core/store/ports.js";
+import type { ExecutionStore, TaskCallbacks, WorkflowStarter } from "../../core/store/ports.js";
+import type { TaskDeps } from "../../core/task-deps.js";
 import { allWorkflows, stateMachineName, substitutePlaceholders } from "../../workflows/index.js";
 import type { Clock } from "../interpreter/clock.js";
 import { ExecutionAlreadyExists, StateMachineDoesNotExist } from "../interpreter/errors.js";
-import { createSnsPublisher, type LocalFunction, type SnsPublisher } from "../interpreter/integrations.js";
+import type { LocalFunction } from "../interpreter/integrations.js";
 import { Interpreter } from "../interpreter/interpreter.js";
 import { localFunctionArns, localFunctions } from "./tasks.js";
 
@@ -23,8 +23,6 @@ export interface LocalWorkflowEngineOptions {
   executions: ExecutionStore;
   clock?: Clock;
   random?: () => number;
-  /** For `sns:publish` states; defaults to the SDK with `deps.aws`. */
-  sns?: SnsPublisher;
   region?: string;
   account?: string;
   /** Replace some task functions (tests inject faults where a Lambda would fail). */
@@ -57,7 +55,6 @@ export function createLocalWorkflowEngine(options: LocalWorkflowEngineOptions): 
   const interpreter = new Interpreter({
     executions: options.executions,
     functions: (name) => resolve(name),
-    sns: options.sns ?? createSnsPublisher(options.deps.aws),
     clock: options.clock,
     random: options.random,
     logger: options.deps.logger,

@@ -16,13 +16,13 @@
  */
 import { performance } from "node:perf_hooks";
 import { parseConfig } from "../../core/config/load.js";
-import { MemoryCorrelationStore } from "../../core/correlation/memory.js";
 import type { CorrelationStore } from "../../core/correlation/store.js";
 import { CATALOG } from "../../core/detections/catalog.js";
-import { createDetectionEngine } from "../../core/detections/engine.js";
+import { createDetectionEngine } from "../../core/engine/engine.js";
 import { silentLogger } from "../../core/log.js";
 import { DynamoCorrelationStore } from "../../core/store/dynamodb/correlation.js";
 import { createTable } from "../../core/store/dynamodb/table.js";
+import { MemoryCorrelationStore } from "../../core/store/memory-correlation.js";
 import { createCorrelateHandler, type SqsEvent } from "../../functions/correlate.js";
 import { startDynalite, uniqueTableName } from "../../test/support/dynalite.js";
 

@@ -9,17 +9,17 @@
 import { readFileSync, rmSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { parseConfig } from "../../core/config/load.js";
-import { MemoryCorrelationStore } from "../../core/correlation/memory.js";
-import { createPreparedDetectionEngine } from "../../core/detections/engine.js";
-import { activeEntries, buildEngineIndex, enabledSpecs } from "../../core/detections/engine-index.js";
-import type { PreparedEvent } from "../../core/detections/prepared.js";
-import { BatchDecoder, BatchEncoder, type PreparedBatchMessage } from "../../core/detections/prepared-batch.js";
+import { createPreparedDetectionEngine } from "../../core/engine/engine.js";
+import { activeEntries, buildEngineIndex, enabledSpecs } from "../../core/engine/engine-index.js";
+import type { PreparedEvent } from "../../core/engine/prepared.js";
+import { BatchDecoder, BatchEncoder, type PreparedBatchMessage } from "../../core/engine/prepared-batch.js";
 import { listInputFiles } from "../../core/events/files.js";
 import { recordSlices } from "../../core/events/json-slices.js";
 import { normalizeValue } from "../../core/events/normalize.js";
 import { TimeOrder } from "../../core/events/order.js";
 import { readListedFiles } from "../../core/events/read.js";
 import type { SecurityEvent } from "../../core/model/event.js";
+import { MemoryCorrelationStore } from "../../core/store/memory-correlation.js";
 import { generateCorpus } from "./scan.bench.js";
 
 const cpuMs = () => {

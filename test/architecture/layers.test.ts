@@ -25,22 +25,6 @@ const LAYERS: Readonly<Record<string, number>> = {
   stacks: 4, // SST: turns infra/'s plans into AWS resources
 };
 
-/**
- * Import cycles that exist today and are to be broken, each excused as the group of files it
- * runs through (a cycle through a subset of them is excused too; any other cycle fails).
- * Issue 18 part 3: detections/types.ts names the network tracker's types, and the tracker
- * imports draft.ts and pattern-helpers.ts, which import types.ts back (type-only imports, so no
- * module-evaluation problem, but the domain types should not depend on one detector).
- */
-const KNOWN_CYCLES: readonly (readonly string[])[] = [
-  [
-    "core/detections/draft.ts",
-    "core/detections/network/tracker.ts",
-    "core/detections/pattern-helpers.ts",
-    "core/detections/types.ts",
-  ],
-];
-
 const root = join(import.meta.dirname, "..", "..");
 const isTest = (file: string) => file.endsWith(".test.ts");
 const productionFiles = Object.keys(LAYERS)
@@ -127,7 +111,7 @@ describe("the layer rule", () => {
 
   it("allows an import within a layer or down", () => {
     for (const [from, specifier] of [
-      ["core/detections/engine.ts", "../events/index.js"],
+      ["core/engine/engine.ts", "../events/index.js"],
       ["workflows/index.ts", "../core/model/tasks.js"],
       ["infra/workflows.ts", "../workflows/index.js"],
       ["functions/correlate.ts", "../infra/rules.js"],
@@ -163,19 +147,8 @@ describe("import cycles", () => {
     expect(cycles([edge("core/a.ts", "./b.js"), edge("core/b.ts", "./c.js")])).toEqual([]);
   });
 
-  it("are none in the production code but the known ones, and each known one still exists", () => {
-    const found = cycles(edges);
-    const excused = (group: string[]) => KNOWN_CYCLES.some((known) => group.every((file) => known.includes(file)));
-
-    expect(
-      found.filter((group) => !excused(group)),
-      "new import cycle (break it: move the shared types down)",
-    ).toEqual([]);
-    for (const known of KNOWN_CYCLES)
-      expect(
-        found.some((group) => group.every((file) => known.includes(file))),
-        `${known.join(" <-> ")} is no longer a cycle: remove it from KNOWN_CYCLES`,
-      ).toBe(true);
+  it("are none in the production code", () => {
+    expect(cycles(edges), "new import cycle (break it: move the shared types down)").toEqual([]);
   });
 });
 
@@ -185,7 +158,7 @@ describe("the compiled CLI's staleness check", () => {
       SOURCE_DIRS: string[];
     };
     const reached = new Set<string>();
-    const pending = ["local/cli/run.ts", "core/detections/scan-reader.ts"];
+    const pending = ["local/cli/run.ts", "core/engine/scan-reader.ts"];
     while (pending.length > 0) {
       const file = pending.pop()!;
       if (reached.has(file)) continue;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
-import { MemoryCorrelationStore } from "../../core/correlation/memory.js";
-import { createDetectionEngine } from "../../core/detections/engine.js";
+import { createDetectionEngine } from "../../core/engine/engine.js";
 import { normalizeRecords, parseLogText } from "../../core/events/index.js";
 import { findingFromRuleEvent } from "../../core/incidents/from-event.js";
 import type { SecurityEvent } from "../../core/model/event.js";
 import type { Finding } from "../../core/model/incident.js";
 import { compilePattern } from "../../core/patterns/compile.js";
 import { matches } from "../../core/patterns/match.js";
+import { MemoryCorrelationStore } from "../../core/store/memory-correlation.js";
 import { type DeployedRule, deployedRules } from "../../infra/rules.js";
 import { identity } from "../fixtures/events/cloudtrail.js";
 import { SCENARIOS, type Scenario } from "../fixtures/events/scenarios.js";

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
-import { MemoryCorrelationStore } from "../../core/correlation/memory.js";
-import { createDetectionEngine } from "../../core/detections/engine.js";
+import { createDetectionEngine } from "../../core/engine/engine.js";
 import { normalizeRecords } from "../../core/events/index.js";
+import { MemoryCorrelationStore } from "../../core/store/memory-correlation.js";
 
 /**
  * The detections against labelled events written outside this project (/work/shared/corpus):

@@ -1,12 +1,12 @@
 import { parseConfig } from "../../core/config/load.js";
 import type { ConfigInput, RiposteConfig } from "../../core/config/schema.js";
-import { MemoryCorrelationStore } from "../../core/correlation/memory.js";
 import type { CorrelationStore } from "../../core/correlation/store.js";
-import { createDetectionEngine } from "../../core/detections/engine.js";
+import { createDetectionEngine } from "../../core/engine/engine.js";
 import { normalizeRecords, parseLogText } from "../../core/events/index.js";
 import type { SecurityEvent } from "../../core/model/event.js";
 import type { Finding } from "../../core/model/incident.js";
 import { FindingSchema } from "../../core/model/incident.js";
+import { MemoryCorrelationStore } from "../../core/store/memory-correlation.js";
 
 /** Run records (any intake shape) through a fresh engine in event-time order; every finding is schema-checked. */
 export async function detect(

@@ -1,9 +1,10 @@
 import { parseConfig } from "../../core/config/load.js";
 import type { ConfigInput } from "../../core/config/schema.js";
-import type { TaskCallbacks, TaskDeps } from "../../core/context.js";
 import { silentLogger } from "../../core/log.js";
 import type { Incident } from "../../core/model/incident.js";
 import { MemoryStore } from "../../core/store/memory.js";
+import type { TaskCallbacks } from "../../core/store/ports.js";
+import type { TaskDeps } from "../../core/task-deps.js";
 
 /**
  * Builders shared by the enrich/score/notify/approval tests: a realistic incident and the task

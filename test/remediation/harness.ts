@@ -1,15 +1,15 @@
 import type { RiposteConfig } from "../../core/config/schema.js";
-import type { TaskDeps } from "../../core/context.js";
 import { silentLogger } from "../../core/log.js";
 import type { RemediationActionId } from "../../core/model/actions.js";
 import type { AppliedAction, Incident, VerifyResult } from "../../core/model/incident.js";
 import type { WorkingIncident } from "../../core/model/tasks.js";
 import { type AwsGateway, createAwsGateway } from "../../core/remediation/aws/gateway.js";
-import { MemoryActionLedger } from "../../core/remediation/breaker.js";
 import { planAction, planRemediation } from "../../core/remediation/policy.js";
 import { remediate } from "../../core/remediation/remediate.js";
 import { verifyRemediation } from "../../core/remediation/verify.js";
 import { MemoryStore } from "../../core/store/memory.js";
+import { MemoryActionLedger } from "../../core/store/memory-ledger.js";
+import type { TaskDeps } from "../../core/task-deps.js";
 import { motoAvailable, motoClientConfig } from "../support/moto.js";
 import { REGION } from "./fixtures.js";
 import { plannedOrThrow } from "./mock-aws.js";

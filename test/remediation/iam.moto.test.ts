@@ -10,8 +10,8 @@ import {
 } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { decodePolicyDocument } from "../../core/remediation/analysis/iam-policy.js";
-import { MemoryActionLedger } from "../../core/remediation/breaker.js";
 import { sweepExpiredChanges } from "../../core/remediation/sweep.js";
+import { MemoryActionLedger } from "../../core/store/memory-ledger.js";
 import { type MotoServer, motoAvailable, motoClientConfig, startMoto } from "../support/moto.js";
 import { config, INCIDENT_TIME, incident, REGION } from "./fixtures.js";
 import { motoGateway, motoSuite, runEndToEnd, taskDeps } from "./harness.js";

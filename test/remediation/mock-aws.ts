@@ -24,9 +24,10 @@ import type { RemediationActionId } from "../../core/model/actions.js";
 import type { AppliedAction, PlannedAction } from "../../core/model/incident.js";
 import type { WorkingIncident } from "../../core/model/tasks.js";
 import { createAwsGateway } from "../../core/remediation/aws/gateway.js";
-import { createCircuitBreaker, MemoryActionLedger } from "../../core/remediation/breaker.js";
+import { createCircuitBreaker } from "../../core/remediation/breaker.js";
 import { type ActionPlan, planAction, planRemediation } from "../../core/remediation/policy.js";
 import { runAction } from "../../core/remediation/run.js";
+import { MemoryActionLedger } from "../../core/store/memory-ledger.js";
 import { REGION } from "./fixtures.js";
 
 /**

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
-import { scanFiles } from "../../core/detections/scan.js";
+import { scanFiles } from "../../core/engine/scan.js";
 import { incidentIdFor } from "../../core/incidents/id.js";
 import { silentLogger } from "../../core/log.js";
 import type { HealthResponse } from "../../core/model/api.js";

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import jsonata from "jsonata";
-import type { TaskCallbacks } from "../../core/context.js";
 import type { HistoryEvent } from "../../core/model/history.js";
+import type { TaskCallbacks } from "../../core/store/ports.js";
 import type { FunctionResolver } from "../../local/interpreter/integrations.js";
 
 /**

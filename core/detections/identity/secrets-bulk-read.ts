@@ -1,7 +1,7 @@
 import { declareDistinctCount } from "../correlate.js";
 import { request } from "../declare.js";
 import { accountOf, identityFacts, identityOf, type Json, principalOf, quote, str } from "../record.js";
-import { principalStateKey } from "./correlated.js";
+import { principalStateKey } from "./principal-state.js";
 
 /**
  * One principal reading many secrets: Secrets Manager values and SSM parameters read decrypted,

@@ -7,7 +7,7 @@ import { eventIdOf } from "../draft.js";
 import { modifiedRules, requestedRules } from "../facts/sg-rules.js";
 import { apiCalls, NO_ERROR } from "../pattern-helpers.js";
 import { accountOf, at, isObject, items, type Json, principalOf, str } from "../record.js";
-import type { EventPattern } from "../types.js";
+import type { EventPattern, Tracker, TrackerKind } from "../types.js";
 
 /**
  * What Riposte knows about security groups from the event stream: each group's tags, creation
@@ -118,7 +118,7 @@ export function trackerIgnores(record: Json): boolean {
   return true;
 }
 
-export class NetworkTracker {
+export class NetworkTracker implements Tracker<NetworkChange> {
   constructor(
     private readonly state: CorrelationStore,
     private readonly config: RiposteConfig,
@@ -373,3 +373,11 @@ export class NetworkTracker {
     return launched;
   }
 }
+
+/** The security group knowledge every network correlator reads: `context.tracker(NETWORK_TRACKER)`. */
+export const NETWORK_TRACKER: TrackerKind<NetworkTracker, NetworkChange> = {
+  name: "network",
+  pattern: trackerPattern,
+  ignores: trackerIgnores,
+  create: (state, config) => new NetworkTracker(state, config),
+};

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { extname, join, relative, resolve } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
-import { terminalSafe } from "../../../core/detections/report.js";
+import { terminalSafe } from "../../../core/engine/report.js";
 import { parseRule } from "../../../core/rules/format.js";
 import { translateSigma } from "../../../core/rules/sigma.js";
 import { MAX_PATTERN_CHARS } from "../../../infra/rules.js";

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { loadConfig } from "../../../core/config/load.js";
 import { CATALOG, detectionPattern, statePattern } from "../../../core/detections/catalog.js";
 import { renderDetectionReference } from "../../../core/detections/reference.js";
-import { terminalSafe } from "../../../core/detections/report.js";
+import { terminalSafe } from "../../../core/engine/report.js";
 import type { EventEnvelope } from "../../../core/model/event.js";
 import { type CompiledPattern, compilePattern } from "../../../core/patterns/compile.js";
 import { InvalidPattern } from "../../../core/patterns/errors.js";

@@ -1,14 +1,7 @@
 import { resolve } from "node:path";
 import { loadConfig } from "../../../core/config/load.js";
-import {
-  atLeast,
-  findingJson,
-  summaryText,
-  tableHeader,
-  tableRow,
-  terminalSafe,
-} from "../../../core/detections/report.js";
-import { type ScanProgress, scanFiles } from "../../../core/detections/scan.js";
+import { atLeast, findingJson, summaryText, tableHeader, tableRow, terminalSafe } from "../../../core/engine/report.js";
+import { type ScanProgress, scanFiles } from "../../../core/engine/scan.js";
 import { DEFAULT_LATENESS_MS, DEFAULT_MAX_BUFFERED } from "../../../core/events/index.js";
 import { ASFF_BATCH_LIMIT, toValidAsff } from "../../../core/export/asff.js";
 import { UnexportableFinding } from "../../../core/export/errors.js";

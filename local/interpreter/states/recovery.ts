@@ -1,18 +1,18 @@
 import type { FrameData } from "../checkpoint.js";
 import { STATES_ERRORS, StateFailure } from "../errors.js";
-import type { MapState, ParallelState, TaskState } from "../model.js";
+import type { TaskState } from "../model.js";
 import { findCatcher, findRetrier, retryDelayMs } from "../retriers.js";
 import { type Cancellation, Cancelled, type Run, sleepUntil } from "../run.js";
 import { evalScope, exitState, outputAndAssign, type Scope, type StateResult } from "../scope.js";
 
 /**
- * Retry and Catch around one attempt of a Task, Parallel or Map: a failure is retried by the
+ * Retry and Catch around one attempt of a Task: a failure is retried by the
  * first retrier that names it (while it has attempts left, after its backoff), else handed to
  * the first catcher that names it, else it fails the frame. Retry counters and the retry's due
  * time live in the checkpoint, so a restart neither resets nor skips a backoff.
  */
 
-export type RecoverableState = TaskState | ParallelState | MapState;
+export type RecoverableState = TaskState;
 
 /** Anything thrown inside a state, as a StateFailure (an unexpected exception is States.Runtime). */
 export function asFailure(error: unknown): StateFailure {
@@ -86,9 +86,6 @@ export async function withRecovery(
         step.retryCount++;
         step.retryAt = run.services.clock.now() + retryDelayMs(retrier, made, run.services.random);
         step.task = undefined;
-        step.children = undefined;
-        step.itemInputs = undefined;
-        step.started = undefined;
         run.touch();
         continue;
       }

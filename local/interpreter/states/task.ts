@@ -1,6 +1,6 @@
 import type { CallbackOutcome, FrameData, TaskWait } from "../checkpoint.js";
 import { STATES_ERRORS, StateFailure } from "../errors.js";
-import { type Answer, invokeLambdaFunction, invokeLambdaIntegration, publishToSns } from "../integrations.js";
+import { type Answer, invokeLambdaIntegration } from "../integrations.js";
 import type { TaskState } from "../model.js";
 import { type Cancellation, Cancelled, type Run } from "../run.js";
 import { checkSize, evalScope, integerField, jsonText, type Scope, type StateResult } from "../scope.js";
@@ -13,20 +13,12 @@ import { withRecovery } from "./recovery.js";
  * Started, (Submitted), then Succeeded, Failed or TimedOut.
  */
 
-function describe(state: TaskState, family: TaskWait["family"]): Record<string, unknown> {
-  return family === "Task" ? { resourceType: state.resource.resourceType, resource: state.resource.resource } : {};
+function describe(state: TaskState): Record<string, unknown> {
+  return { resourceType: state.resource.resourceType, resource: state.resource.resource };
 }
 
-function invoke(run: Run, state: TaskState, args: unknown, argsText: string): Promise<Answer> {
-  const { functions, sns, logger } = run.services;
-  switch (state.resource.kind) {
-    case "lambda-invoke":
-      return invokeLambdaIntegration(functions, args, argsText, logger);
-    case "lambda-function":
-      return invokeLambdaFunction(functions, state.resource.arn, argsText);
-    case "sns-publish":
-      return publishToSns(sns, args);
-  }
+function invoke(run: Run, args: unknown, argsText: string): Promise<Answer> {
+  return invokeLambdaIntegration(run.services.functions, args, argsText, run.services.logger);
 }
 
 /**
@@ -88,18 +80,18 @@ function withDeadlines<T>(
   });
 }
 
-function recordFailure(run: Run, frame: FrameData, state: TaskState, wait: TaskWait, failure: StateFailure): void {
+function recordFailure(run: Run, frame: FrameData, state: TaskState, failure: StateFailure): void {
   const timedOut = failure.error === STATES_ERRORS.timeout || failure.error === STATES_ERRORS.heartbeatTimeout;
-  frame.lastEventId = run.history.add(`${wait.family}${timedOut ? "TimedOut" : "Failed"}`, frame.lastEventId, {
-    ...describe(state, wait.family),
+  frame.lastEventId = run.history.add(`Task${timedOut ? "TimedOut" : "Failed"}`, frame.lastEventId, {
+    ...describe(state),
     error: failure.error,
     cause: failure.cause,
   });
 }
 
-function recordSuccess(run: Run, frame: FrameData, state: TaskState, wait: TaskWait, outputText: string): void {
-  frame.lastEventId = run.history.add(`${wait.family}Succeeded`, frame.lastEventId, {
-    ...describe(state, wait.family),
+function recordSuccess(run: Run, frame: FrameData, state: TaskState, outputText: string): void {
+  frame.lastEventId = run.history.add("TaskSucceeded", frame.lastEventId, {
+    ...describe(state),
     output: outputText,
     outputDetails: { truncated: false },
   });
@@ -131,7 +123,7 @@ async function awaitCallback(
     }
     const failure = error instanceof StateFailure ? error : new StateFailure(STATES_ERRORS.taskFailed, String(error));
     tokens.release(wait.token, failure.error.startsWith("States.") ? "timed-out" : "closed");
-    recordFailure(run, frame, state, wait, failure);
+    recordFailure(run, frame, state, failure);
     throw failure;
   }
   if (!wait.callback) {
@@ -141,10 +133,10 @@ async function awaitCallback(
   tokens.release(wait.token, "closed");
   if ("error" in outcome) {
     const failure = new StateFailure(outcome.error, outcome.cause);
-    recordFailure(run, frame, state, wait, failure);
+    recordFailure(run, frame, state, failure);
     throw failure;
   }
-  recordSuccess(run, frame, state, wait, jsonText(outcome.output, "callback output", state.name));
+  recordSuccess(run, frame, state, jsonText(outcome.output, "callback output", state.name));
   return outcome.output;
 }
 
@@ -158,23 +150,13 @@ async function attempt(run: Run, state: TaskState, frame: FrameData, scope: Scop
   const timeoutSeconds = await integerField(state.timeoutSeconds, binding, "TimeoutSeconds", state.name, 1);
   const heartbeatSeconds = await integerField(state.heartbeatSeconds, binding, "HeartbeatSeconds", state.name, 1);
   const argsText = jsonText(args, "Arguments", state.name);
-  const family = state.resource.kind === "lambda-function" ? "LambdaFunction" : "Task";
-  const scheduled =
-    family === "Task"
-      ? {
-          ...describe(state, family),
-          region: run.services.region,
-          parameters: argsText,
-          ...(timeoutSeconds ? { timeoutInSeconds: timeoutSeconds } : {}),
-          ...(heartbeatSeconds ? { heartbeatInSeconds: heartbeatSeconds } : {}),
-        }
-      : {
-          resource: state.resource.arn,
-          input: argsText,
-          inputDetails: { truncated: false },
-          timeoutInSeconds: timeoutSeconds,
-        };
-  frame.lastEventId = run.history.add(`${family}Scheduled`, frame.lastEventId, scheduled);
+  frame.lastEventId = run.history.add("TaskScheduled", frame.lastEventId, {
+    ...describe(state),
+    region: run.services.region,
+    parameters: argsText,
+    ...(timeoutSeconds ? { timeoutInSeconds: timeoutSeconds } : {}),
+    ...(heartbeatSeconds ? { heartbeatInSeconds: heartbeatSeconds } : {}),
+  });
   const now = clock.now();
   const wait: TaskWait = {
     token: token ?? "",
@@ -183,7 +165,6 @@ async function attempt(run: Run, state: TaskState, frame: FrameData, scope: Scop
     heartbeatSeconds,
     heartbeatAt: heartbeatSeconds === undefined ? undefined : now + heartbeatSeconds * 1000,
     scheduledEventId: frame.lastEventId,
-    family,
   };
   if (token && step) {
     // The token must be durable before anyone outside can hold it.
@@ -191,11 +172,11 @@ async function attempt(run: Run, state: TaskState, frame: FrameData, scope: Scop
     tokens.register(token);
     await run.flush();
   }
-  frame.lastEventId = run.history.add(`${family}Started`, frame.lastEventId, describe(state, family));
+  frame.lastEventId = run.history.add("TaskStarted", frame.lastEventId, describe(state));
   let response: unknown;
   let responseText: string;
   try {
-    const answer = await withDeadlines(run, wait, cancel, () => invoke(run, state, args, argsText), false);
+    const answer = await withDeadlines(run, wait, cancel, () => invoke(run, args, argsText), false);
     response = answer.value;
     responseText = answer.text;
     checkSize(responseText, "result", state.name);
@@ -207,15 +188,15 @@ async function attempt(run: Run, state: TaskState, frame: FrameData, scope: Scop
     }
     if (token) tokens.release(token, "closed");
     const failure = error instanceof StateFailure ? error : new StateFailure(STATES_ERRORS.taskFailed, String(error));
-    recordFailure(run, frame, state, wait, failure);
+    recordFailure(run, frame, state, failure);
     throw failure;
   }
   if (!token || !step) {
-    recordSuccess(run, frame, state, wait, responseText);
+    recordSuccess(run, frame, state, responseText);
     return response;
   }
   frame.lastEventId = run.history.add("TaskSubmitted", frame.lastEventId, {
-    ...describe(state, family),
+    ...describe(state),
     output: responseText,
     outputDetails: { truncated: false },
   });

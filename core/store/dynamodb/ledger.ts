@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { asStoreError, isConditionFailure } from "../store/dynamodb/errors.js";
-import { type ActionLedger, type LedgerEntry, normalizeTime } from "./breaker.js";
+import { type ActionLedger, type LedgerEntry, normalizeTime } from "../ports.js";
+import { asStoreError, isConditionFailure } from "./errors.js";
 
 /**
  * The action ledger on DynamoDB, in the store's table, for the deployed remediation function

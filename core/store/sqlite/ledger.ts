@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { type ActionLedger, type LedgerEntry, normalizeTime } from "./breaker.js";
+import { type ActionLedger, type LedgerEntry, normalizeTime } from "../ports.js";
 
 /**
  * The action ledger in the one-machine runtime's SQLite file. Its table is its own (created if

@@ -2,11 +2,11 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { RiposteConfig } from "../config/schema.js";
+import type { EventPattern } from "../detections/types.js";
 import type { InputFile } from "../events/files.js";
 import type { UserRule } from "../rules/format.js";
 import { BatchDecoder, type PreparedBatchMessage, type PreparedItem } from "./prepared-batch.js";
 import type { ReaderData, ReaderMessage } from "./scan-reader.js";
-import type { EventPattern } from "./types.js";
 
 /**
  * Reader threads for `riposte scan`: each reader claims the next file from a counter they share

@@ -1,14 +1,15 @@
 import type { RiposteConfig } from "../config/schema.js";
+import { createDetectionSpecs, detectionPattern, type EngineSpec, statePattern } from "../detections/catalog.js";
+import { NETWORK_TRACKER } from "../detections/network/tracker.js";
+import type { Json } from "../detections/record.js";
+import { scanHintsOf } from "../detections/scan-hints.js";
+import { bucketHistoryPattern } from "../detections/storage/history.js";
+import type { EventPattern, StatefulDetection, Tracker, TrackerKind } from "../detections/types.js";
 import type { FindingDetection } from "../model/incident.js";
 import { compilePattern } from "../patterns/compile.js";
 import { PatternIndex } from "../patterns/pattern-index.js";
 import { ruleDetection } from "../rules/detection.js";
 import type { UserRule } from "../rules/format.js";
-import { createDetectionSpecs, detectionPattern, type EngineSpec, statePattern } from "./catalog.js";
-import { trackerIgnores, trackerPattern } from "./network/tracker.js";
-import type { Json } from "./record.js";
-import { bucketHistoryPattern } from "./storage/history.js";
-import type { EventPattern, StatefulDetection } from "./types.js";
 
 /**
  * The patterns an engine matches, as one index. Built the same way wherever it is built (the
@@ -24,13 +25,20 @@ export interface IndexEntry {
   id: number;
   role: Role;
   spec?: EngineSpec;
+  /** The `tracker` entry's kind. */
+  tracker?: AnyTrackerKind;
 }
+
+export type AnyTrackerKind = TrackerKind<Tracker<unknown>, unknown>;
+
+/** The kinds of shared knowledge the engine keeps for the detections (see `TrackerKind`). */
+export const TRACKER_KINDS: readonly AnyTrackerKind[] = [NETWORK_TRACKER];
 
 /**
  * What the engine must do with an event whose matched entries are these:
  * - `none`: nothing matched;
- * - `skippable`: only stateful detections that have a `skip` (the event's view may settle it);
- * - `full`: something needs the whole event (a stateless check, a tracker, no `skip`).
+ * - `skippable`: only stateful detections with a skip hint (`scanHintsOf`: the event's facts may settle it);
+ * - `full`: something needs the whole event (a stateless check, a tracker, no skip hint).
  */
 export type EntryClass = "none" | "skippable" | "full";
 
@@ -38,7 +46,8 @@ export interface EngineIndex {
   specs: EngineSpec[];
   index: PatternIndex<IndexEntry>;
   entries: IndexEntry[];
-  trackerUsers: StatefulDetection[];
+  /** Per kind of tracker a detection learns from, those detections. */
+  trackerUsers: Map<AnyTrackerKind, StatefulDetection[]>;
   usesHistory: boolean;
   /** Names every entry in order: two indexes with the same signature number entries alike. */
   signature: string;
@@ -72,23 +81,32 @@ export function buildEngineIndex(
 ): EngineIndex {
   const index = extraPatterns.length > 0 ? new IndexWithExtras() : new PatternIndex<IndexEntry>();
   const entries: IndexEntry[] = [];
-  const add = (role: Role, pattern: Record<string, unknown>, spec?: EngineSpec) => {
-    const entry: IndexEntry = spec ? { id: entries.length, role, spec } : { id: entries.length, role };
+  const add = (role: Role, pattern: Record<string, unknown>, spec?: EngineSpec, tracker?: AnyTrackerKind) => {
+    const entry: IndexEntry = spec
+      ? { id: entries.length, role, spec }
+      : tracker
+        ? { id: entries.length, role, tracker }
+        : { id: entries.length, role };
     entries.push(entry);
     index.add(entry, compilePattern(pattern));
   };
   for (const spec of specs) {
     add("trigger", detectionPattern(spec, config), spec);
-    // Detections that learn from the tracked EC2 events are called through the tracker's entry.
+    // Detections that learn from a tracker are called through the tracker's entry.
     const learn = statePattern(spec, config);
-    if (learn && !learnsFromTracker(spec)) add("state", learn, spec);
+    if (learn && !trackerOf(spec)) add("state", learn, spec);
   }
-  const trackerUsers = specs.filter(learnsFromTracker);
-  if (trackerUsers.length > 0) add("tracker", trackerPattern());
+  const trackerUsers = new Map<AnyTrackerKind, StatefulDetection[]>();
+  for (const kind of TRACKER_KINDS) {
+    const users = specs.filter((spec): spec is StatefulDetection => trackerOf(spec) === kind);
+    if (users.length === 0) continue;
+    trackerUsers.set(kind, users);
+    add("tracker", kind.pattern(), undefined, kind);
+  }
   const usesHistory = specs.some((spec) => spec.category === "storage");
   if (usesHistory) add("history", bucketHistoryPattern());
   for (const pattern of extraPatterns) add("extra", pattern);
-  const signature = entries.map((entry) => `${entry.role}:${entry.spec?.id ?? ""}`).join(",");
+  const signature = entries.map((entry) => `${entry.role}:${entry.spec?.id ?? entry.tracker?.name ?? ""}`).join(",");
   return { specs, index, entries, trackerUsers, usesHistory, signature };
 }
 
@@ -101,8 +119,11 @@ class IndexWithExtras extends PatternIndex<IndexEntry> {
   }
 }
 
-export function learnsFromTracker(spec: EngineSpec): spec is StatefulDetection {
-  return spec.stateful && spec.buildStatePattern === trackerPattern;
+/** The tracker a detection learns from: the kind whose pattern is its `buildStatePattern`. */
+export function trackerOf(spec: EngineSpec): AnyTrackerKind | undefined {
+  if (!spec.stateful || !spec.buildStatePattern) return undefined;
+  for (const kind of TRACKER_KINDS) if (spec.buildStatePattern === kind.pattern) return kind;
+  return undefined;
 }
 
 /** See `EntryClass`. */
@@ -111,7 +132,7 @@ export function classifyEntries(entries: readonly IndexEntry[]): EntryClass {
   for (const entry of entries) {
     if (entry.role === "tracker" || entry.role === "history") return "full";
     const spec = entry.spec;
-    if (!spec?.stateful || !spec.skip || !spec.skipFacts || spec.skipFactCount === undefined) return "full";
+    if (!spec?.stateful || !scanHintsOf(spec)?.skip) return "full";
   }
   return "skippable";
 }
@@ -127,15 +148,21 @@ export function statefulEntries(entries: readonly IndexEntry[]): Map<StatefulDet
 }
 
 /**
- * The entries that can do anything with this event: when the network tracker ignores it (see
- * `trackerIgnores`), neither the tracker nor the detections that need a network change can, so
- * they are left out. Processing the rest gives exactly the findings and state of processing all.
+ * The entries that can do anything with this event: when a tracker ignores it (its kind's
+ * `ignores`), neither the tracker nor the detections that need a change of it can, so they are
+ * left out. Processing the rest gives exactly the findings and state of processing all.
  */
 export function activeEntries(entries: IndexEntry[], record: Json): IndexEntry[] {
-  let tracked = false;
-  for (const entry of entries) if (entry.role === "tracker") tracked = true;
-  if (!tracked || !trackerIgnores(record)) return entries;
-  return entries.filter(
-    (entry) => entry.role !== "tracker" && !(entry.spec?.stateful && entry.spec.requiresNetworkChange),
-  );
+  let ignored: AnyTrackerKind[] | undefined;
+  for (const entry of entries) {
+    if (!entry.tracker?.ignores(record)) continue;
+    ignored ??= [];
+    ignored.push(entry.tracker);
+  }
+  if (!ignored) return entries;
+  return entries.filter((entry) => {
+    if (entry.tracker) return !ignored.includes(entry.tracker);
+    const spec = entry.spec;
+    return !(spec?.stateful && scanHintsOf(spec)?.requiresChange && ignored.includes(trackerOf(spec)!));
+  });
 }

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import type { CorrelationStore, DatedMember, PutOptions, StoredItem, Timer } from "./store.js";
+import type { CorrelationStore, DatedMember, PutOptions, StoredItem, Timer } from "../../correlation/store.js";
 
 /** Databases written before set members had a first-seen time get the column (NULL: unknown). */
 function addFirstSeenColumn(db: Database.Database): void {

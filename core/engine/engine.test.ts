@@ -18,10 +18,10 @@ import {
 } from "../../test/fixtures/events/cloudtrail.js";
 import { at } from "../../test/fixtures/events/scenarios.js";
 import { parseConfig } from "../config/load.js";
-import { MemoryCorrelationStore } from "../correlation/memory.js";
-import { SqliteCorrelationStore } from "../correlation/sqlite.js";
 import { normalizeRecords } from "../events/index.js";
 import { createLogger } from "../log.js";
+import { MemoryCorrelationStore } from "../store/memory-correlation.js";
+import { SqliteCorrelationStore } from "../store/sqlite/correlation.js";
 import { createDetectionEngine } from "./engine.js";
 
 const open22 = [{ from: 22, to: 22, cidrs: ["0.0.0.0/0"] }];

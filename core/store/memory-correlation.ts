@@ -1,4 +1,4 @@
-import type { CorrelationStore, DatedMember, PutOptions, StoredItem, Timer } from "./store.js";
+import type { CorrelationStore, DatedMember, PutOptions, StoredItem, Timer } from "../correlation/store.js";
 
 /**
  * In-process correlation state (`riposte scan`, tests). Values are copied in and out, so callers

@@ -1,5 +1,19 @@
 import type { RiposteConfig } from "../config/schema.js";
 import type { CorrelationStore } from "../correlation/store.js";
+import type { ResourceDescriber } from "../detections/describe.js";
+import { completeFinding } from "../detections/draft.js";
+import type { Json } from "../detections/record.js";
+import { type SkipHint, scanHintsOf } from "../detections/scan-hints.js";
+import { BucketHistoryTracker, withPrevious } from "../detections/storage/history.js";
+import type {
+  CorrelationContext,
+  DetectionText,
+  EventPattern,
+  FindingDraft,
+  StatefulDetection,
+  Tracker,
+  TrackerKind,
+} from "../detections/types.js";
 import { type Location, locate } from "../geo/locate.js";
 import { type Logger, silentLogger } from "../log.js";
 import type { DetectionId } from "../model/catalog.js";
@@ -7,9 +21,8 @@ import type { SecurityEvent } from "../model/event.js";
 import type { Finding, FindingDetection } from "../model/incident.js";
 import { cidrContains, parseCidr, parseIp } from "../net/ip.js";
 import type { UserRule } from "../rules/format.js";
-import type { ResourceDescriber } from "./describe.js";
-import { completeFinding } from "./draft.js";
 import {
+  type AnyTrackerKind,
   activeEntries,
   buildEngineIndex,
   classifyEntries,
@@ -17,10 +30,7 @@ import {
   type IndexEntry,
   statefulEntries,
 } from "./engine-index.js";
-import { NetworkTracker } from "./network/tracker.js";
 import type { PreparedEvent } from "./prepared.js";
-import { BucketHistoryTracker, withPrevious } from "./storage/history.js";
-import type { CorrelationContext, DetectionText, EventPattern, FindingDraft, StatefulDetection } from "./types.js";
 
 /**
  * The detection engine: every enabled detection over a stream of events in event-time order.
@@ -78,8 +88,8 @@ export interface PreparedDetectionEngine extends DetectionEngine {
 interface EntryList {
   entries: IndexEntry[];
   skippable: boolean;
-  /** For `skippable` lists: each stateful detection concerned and whether it may fire. */
-  stateful: [StatefulDetection<FindingDetection>, boolean][];
+  /** For `skippable` lists: each stateful detection concerned, whether it may fire, and its skip hint. */
+  stateful: [StatefulDetection<FindingDetection>, boolean, SkipHint][];
   /** Where each one's skip facts start in the event's facts. */
   factOffsets: number[];
 }
@@ -106,7 +116,7 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
   } = buildEngineIndex(enabledSpecs(config, options.detections, options.rules), config, options.extraPatterns);
   const byId = new Map(specs.map((spec) => [spec.id, spec]));
 
-  const tracker = new NetworkTracker(state, config);
+  const trackers = new Map<AnyTrackerKind, Tracker<unknown>>();
   const history = new BucketHistoryTracker(state);
   const locations = new Map<string, Location>();
   const cachedLocate = (ip: string): Location => {
@@ -127,16 +137,8 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
   let latest: number | undefined;
   let checkedTimersAt = Number.NEGATIVE_INFINITY;
 
-  const contextAt = (now: number): CorrelationContext => ({
-    config,
-    state,
-    now,
-    locate: cachedLocate,
-    isTrusted,
-    logger,
-    describe: options.describe,
-    tracker,
-  });
+  const contextAt = (now: number) =>
+    new EngineContext(config, state, now, cachedLocate, isTrusted, logger, options.describe, trackers);
 
   const guard = async (
     spec: DetectionText<FindingDetection>,
@@ -183,26 +185,28 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
   /** The stateful detections an event concerns (`true`: it may fire), before skips. */
   function statefulOf(
     entries: readonly IndexEntry[],
-    tracked: boolean,
+    context?: EngineContext,
   ): Map<StatefulDetection<FindingDetection>, boolean> {
     const stateful = statefulEntries(entries);
-    // Detections that learn from tracked EC2 events see every change, even ones they do not fire on.
-    if (tracked) for (const spec of trackerUsers) if (!stateful.has(spec)) stateful.set(spec, false);
+    // Detections that learn from a tracker see every change of it, even ones they do not fire on.
+    if (context?.changes)
+      for (const kind of context.changes.keys())
+        for (const spec of trackerUsers.get(kind) ?? []) if (!stateful.has(spec)) stateful.set(spec, false);
     return stateful;
   }
 
-  async function processMatched(event: SecurityEvent, entries: readonly IndexEntry[], context: CorrelationContext) {
+  async function processMatched(event: SecurityEvent, entries: readonly IndexEntry[], context: EngineContext) {
     let previousBucket: Awaited<ReturnType<BucketHistoryTracker["observe"]>>;
     for (const entry of entries) {
       try {
-        if (entry.role === "tracker") context.networkChange = await tracker.observe(event);
+        if (entry.tracker) context.noteChange(entry.tracker, await context.tracker(entry.tracker).observe(event));
         else if (entry.role === "history") previousBucket = await history.observe(event);
       } catch (error) {
         logger.warn("updating detection state failed", { role: entry.role, eventId: event.id, error });
       }
     }
     const findings = statelessFindings(event, entries);
-    for (const [spec, trigger] of statefulOf(entries, context.networkChange !== undefined)) {
+    for (const [spec, trigger] of statefulOf(entries, context)) {
       if (skips(spec, event, context, trigger)) continue;
       findings.push(...(await guard(spec, event, () => spec.correlate(event, context, trigger))));
     }
@@ -245,7 +249,7 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     const context = contextAt(event.epochMs);
     const needsStore =
       entries.some((entry) => entry.role === "tracker" || entry.role === "history") ||
-      [...statefulOf(entries, false)].some(([spec, trigger]) => !skips(spec, event, context, trigger)) ||
+      [...statefulOf(entries)].some(([spec, trigger]) => !skips(spec, event, context, trigger)) ||
       (usesHistory && (event.envelope.detail as { eventName?: unknown }).eventName === "DeleteBucketPolicy");
     if (!needsStore && !timers) return statelessFindings(event, entries);
     return (async () => [
@@ -264,12 +268,20 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
         return entry;
       });
       const skippable = classifyEntries(entries) === "skippable";
-      const stateful = skippable ? [...statefulEntries(entries)] : [];
+      const stateful = skippable
+        ? [...statefulEntries(entries)].map(
+            ([spec, trigger]): [StatefulDetection<FindingDetection>, boolean, SkipHint] => [
+              spec,
+              trigger,
+              scanHintsOf(spec)!.skip!,
+            ],
+          )
+        : [];
       const factOffsets: number[] = [];
       let offset = 0;
-      for (const [spec] of stateful) {
+      for (const [, , hint] of stateful) {
         factOffsets.push(offset);
-        offset += spec.skipFactCount!;
+        offset += hint.count;
       }
       list = { entries, skippable, stateful, factOffsets };
       // Lists are interned by the reader, so this stays as small as the variety of lists.
@@ -279,22 +291,22 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     return list;
   }
 
-  /** A context for `skip` checks only (they keep nothing of it): one object, its time updated. */
+  /** A context for skip hints only (they keep nothing of it): one object, its time updated. */
   const skipContext = contextAt(0);
 
   function skipsAll(list: EntryList, facts: readonly string[], epochMs: number): boolean {
     skipContext.now = epochMs;
     const { stateful, factOffsets } = list;
     for (let i = 0; i < stateful.length; i++) {
-      const [spec, trigger] = stateful[i]!;
-      if (!spec.skip!(facts, factOffsets[i]!, skipContext, trigger)) return false;
+      const [, trigger, hint] = stateful[i]!;
+      if (!hint.test(facts, factOffsets[i]!, skipContext, trigger)) return false;
     }
     return true;
   }
 
   /**
    * A prepared event: the same as `processNow` on the event it was prepared from, but the record
-   * is rebuilt only when some detection needs it — not when its skip facts settle every `skip`.
+   * is rebuilt only when some detection needs it — not when its skip facts settle every skip hint.
    * (The reader sends no facts for a DeleteBucketPolicy call, which needs the bucket history.)
    */
   function processPreparedNow(prepared: PreparedEvent): Finding[] | Promise<Finding[]> {
@@ -368,13 +380,51 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
   };
 }
 
-/** Whether a stateful detection's `skip` settles the event (false without one). */
+/** Whether a stateful detection's skip hint settles the event (false without one). */
 function skips(
   spec: StatefulDetection<FindingDetection>,
   event: SecurityEvent,
   context: CorrelationContext,
   trigger: boolean,
 ): boolean {
-  if (!spec.skip || !spec.skipFacts) return false;
-  return spec.skip(spec.skipFacts(event.envelope.detail), 0, context, trigger);
+  const hint = scanHintsOf(spec)?.skip;
+  if (!hint) return false;
+  return hint.test(hint.facts(event.envelope.detail as Json), 0, context, trigger);
+}
+
+/** What a detection sees while handling one event (see `CorrelationContext`). */
+class EngineContext implements CorrelationContext {
+  /** What this event changed, per tracker that saw a change. */
+  changes: Map<AnyTrackerKind, unknown> | undefined;
+
+  constructor(
+    readonly config: RiposteConfig,
+    readonly state: CorrelationStore,
+    public now: number,
+    readonly locate: (ip: string) => Location,
+    readonly isTrusted: (ip: string) => boolean,
+    readonly logger: Logger,
+    readonly describe: ResourceDescriber | undefined,
+    private readonly trackers: Map<AnyTrackerKind, Tracker<unknown>>,
+  ) {}
+
+  tracker<T extends Tracker<C>, C>(kind: TrackerKind<T, C>): T {
+    const key = kind as unknown as AnyTrackerKind;
+    let tracker = this.trackers.get(key);
+    if (!tracker) {
+      tracker = kind.create(this.state, this.config);
+      this.trackers.set(key, tracker);
+    }
+    return tracker as T;
+  }
+
+  changed<T extends Tracker<C>, C>(kind: TrackerKind<T, C>): C | undefined {
+    return this.changes?.get(kind as unknown as AnyTrackerKind) as C | undefined;
+  }
+
+  noteChange(kind: AnyTrackerKind, change: unknown): void {
+    if (change === undefined) return;
+    this.changes ??= new Map();
+    this.changes.set(kind, change);
+  }
 }

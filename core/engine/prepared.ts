@@ -4,7 +4,7 @@ import type { SecurityEvent } from "../model/event.js";
 
 /**
  * An event read, normalized and matched on a reader thread, as the engine receives it: its time,
- * the index entries its envelope matched, optionally the facts its detections' `skip` decide on,
+ * the index entries its envelope matched, optionally the facts its detections' skip hints decide on,
  * and a way to rebuild the whole event — from the JSON text it was normalized from (parsed again
  * only if a detection needs the record), or as a copy when it did not come from JSON text.
  */
@@ -13,7 +13,7 @@ export interface PreparedEvent {
   /** Ids of the matched index entries (`IndexEntry.id`); interned, one array per distinct list. */
   readonly entryIds: readonly number[];
   /**
-   * The skip facts of the stateful detections its entries concern (`skipFacts(record)` of each,
+   * The skip facts of the stateful detections its entries concern (`scanHintsOf(detection).skip.facts(record)` of each,
    * in `statefulEntries` order, one after the other), when the reader sent them.
    */
   skipFacts(): readonly string[] | undefined;

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { consoleLogin, createAccessKey, IP } from "../../test/fixtures/events/cloudtrail.js";
 import { parseConfig } from "../config/load.js";
+import { detectionPattern } from "../detections/catalog.js";
 import { normalizeRecords } from "../events/index.js";
 import { createLogger } from "../log.js";
-import { detectionPattern } from "./catalog.js";
 import { buildEngineIndex, enabledSpecs } from "./engine-index.js";
 import { scanFiles } from "./scan.js";
 

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import type { RiposteConfig } from "../config/schema.js";
-import { MemoryCorrelationStore } from "../correlation/memory.js";
 import type { CorrelationStore } from "../correlation/store.js";
+import type { EventPattern } from "../detections/types.js";
 import { type InputFile, listInputFiles } from "../events/files.js";
 import { type OrderOptions, type OrderStats, orderByEventTime, TimeOrder } from "../events/order.js";
 import { type ReadOptions, readListedFiles } from "../events/read.js";
@@ -12,11 +12,11 @@ import type { Severity } from "../model/catalog.js";
 import type { SecurityEvent } from "../model/event.js";
 import type { Finding } from "../model/incident.js";
 import type { UserRule } from "../rules/format.js";
+import { MemoryCorrelationStore } from "../store/memory-correlation.js";
 import { createPreparedDetectionEngine } from "./engine.js";
 import type { PreparedEvent } from "./prepared.js";
 import type { PreparedItem } from "./prepared-batch.js";
 import { ReadersUnavailable, readPrepared } from "./scan-readers.js";
-import type { EventPattern } from "./types.js";
 
 /**
  * Offline triage (`riposte scan`): read files and directories, order events by event time with

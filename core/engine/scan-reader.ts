@@ -1,11 +1,11 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { RiposteConfig } from "../config/schema.js";
+import type { EventPattern } from "../detections/types.js";
 import type { InputFile } from "../events/files.js";
 import { readClaimedFiles } from "../events/read.js";
 import type { UserRule } from "../rules/format.js";
 import { buildEngineIndex, enabledSpecs } from "./engine-index.js";
 import { BatchEncoder } from "./prepared-batch.js";
-import type { EventPattern } from "./types.js";
 
 /**
  * A reader thread of `riposte scan` (started by `scan-readers.ts`): claims the next file from the

@@ -1,12 +1,13 @@
 import { Buffer } from "node:buffer";
+import type { Json } from "../detections/record.js";
+import { scanHintsOf } from "../detections/scan-hints.js";
+import type { StatefulDetection } from "../detections/types.js";
 import type { FileBatch } from "../events/read.js";
 import type { ReadError } from "../events/types.js";
 import type { SecurityEvent } from "../model/event.js";
 import type { FindingDetection } from "../model/incident.js";
 import { activeEntries, classifyEntries, type EngineIndex, statefulEntries } from "./engine-index.js";
 import { CopiedEvent, type PreparedEvent, SlicedEvent } from "./prepared.js";
-import type { Json } from "./record.js";
-import type { StatefulDetection } from "./types.js";
 
 /**
  * One read batch as a reader thread posts it: flat typed arrays and one copy of each text, so
@@ -143,8 +144,9 @@ export class BatchEncoder {
       if (detections && !(this.engineIndex.usesHistory && record.eventName === "DeleteBucketPolicy")) {
         factsStart[i] = factCount;
         for (const detection of detections) {
-          const found = detection.skipFacts!(record);
-          if (found.length !== detection.skipFactCount) throw new Error(`${detection.id}: skipFacts count mismatch`);
+          const hint = scanHintsOf(detection)!.skip!;
+          const found = hint.facts(record);
+          if (found.length !== hint.count) throw new Error(`${detection.id}: skip facts count mismatch`);
           for (const fact of found) {
             let code = factNumbers.get(fact);
             if (code === undefined) {
