@@ -31,10 +31,10 @@ export const PRICES = {
 
 /**
  * Store requests of one incident through the approval path, as counted by
- * `test/deploy/sdk-permissions.test.ts` (20 writes, 23 reads); every path costs at most this.
+ * `test/deploy/sdk-permissions.test.ts` (20 writes, 24 reads: the exceptions query the open step makes is the 24th); every path costs at most this.
  * Items are assumed to be up to 2 KB (2 write units, eventually consistent reads of 2 units).
  */
-export const STORE_REQUESTS_PER_INCIDENT = { writes: 20, reads: 23, unitsPerRequest: 2 } as const;
+export const STORE_REQUESTS_PER_INCIDENT = { writes: 20, reads: 24, unitsPerRequest: 2 } as const;
 
 export interface WorkflowPath {
   name: string;
