@@ -18,8 +18,9 @@ import {
   toolIdentityArns,
   workflowRoleAccess,
 } from "./access.js";
-import { accessFor, DEPLOYED_FUNCTIONS } from "./functions.js";
+import { accessFor, DEPLOYED_FUNCTIONS, functionsDeployed } from "./functions.js";
 import { memberRolePolicy } from "./organization.js";
+import { plannedResourceArns } from "./plan-arns.js";
 import { IAM_ACTION, policyDocument } from "./policy.js";
 
 const ORGANIZATION = "o-a1b2c3d4e5";
@@ -42,6 +43,7 @@ const LIVE: AccessContext = {
 };
 const DRY_RUN: AccessContext = { ...LIVE, mode: "dry-run" };
 
+const PLACE = { partition: "aws", region: "eu-west-1", account: "123456789012", stage: "test" };
 const fakeArns = (ref: Exclude<ResourceRef, "*">) => [`arn:aws:test:eu-west-1:123456789012:${ref}`];
 
 /** Every write operation's IAM action, per the remediation operations table. */
@@ -67,13 +69,44 @@ describe("generated access", () => {
   it("resolves into policy documents with every resource named", () => {
     for (const fn of DEPLOYED_FUNCTIONS) {
       const document = policyDocument(
-        accessFor(fn, { ...LIVE, encryptAlerts: true, crossAccount: true, organizationId: ORGANIZATION }),
+        accessFor(fn, {
+          ...LIVE,
+          encryptAlerts: true,
+          crossAccount: true,
+          organizationId: ORGANIZATION,
+          securityHubExport: true,
+        }),
         fakeArns,
       );
       expect(document.Statement.length, fn).toBeGreaterThan(0);
       for (const statement of document.Statement) expect(statement.Resource.length).toBeGreaterThan(0);
     }
     expect(() => policyDocument(accessFor("notify", LIVE), () => undefined)).toThrow(/no ARN for the table resource/);
+  });
+
+  it("grants Security Hub only to its sync function, and only with securityHub.export", () => {
+    const on = { ...LIVE, securityHubExport: true };
+    const granted = (context: AccessContext) =>
+      DEPLOYED_FUNCTIONS.filter((fn) => actionsOf(accessFor(fn, context)).some((a) => a.startsWith("securityhub:")));
+
+    expect(granted(LIVE)).toEqual([]);
+    expect(accessFor("securityHub", LIVE)).toEqual([]);
+    expect(granted(on)).toEqual(["securityHub"]);
+    expect(accessFor("securityHub", on).filter((s) => s.actions.some((a) => a.startsWith("securityhub:")))).toEqual([
+      {
+        sid: "ImportSecurityHubFindings",
+        actions: ["securityhub:BatchImportFindings"],
+        resources: ["securityHubProduct"],
+      },
+      { sid: "UpdateSecurityHubWorkflow", actions: ["securityhub:BatchUpdateFindings"], resources: ["securityHubHub"] },
+    ]);
+    expect(functionsDeployed("live")).not.toContain("securityHub");
+    expect(functionsDeployed("live", { securityHubExport: true })).toContain("securityHub");
+    expect(plannedResourceArns(parseConfig({ securityHub: { export: true } }), PLACE)).toMatchObject({
+      securityHubProduct: ["arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default"],
+      securityHubHub: ["arn:aws:securityhub:eu-west-1:123456789012:hub/default"],
+    });
+    expect(plannedResourceArns(parseConfig({}), PLACE).securityHubProduct).toBeUndefined();
   });
 
   it("uses a `*` resource only where IAM has no resource type or targets are per incident", () => {

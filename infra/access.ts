@@ -29,6 +29,10 @@ export type ResourceRef =
   | "realtimeConnections"
   | "memberRoles"
   | "toolIdentities"
+  /** The account's default Security Hub product (custom integration): where incidents are imported. */
+  | "securityHubProduct"
+  /** The account's Security Hub hub, which BatchUpdateFindings is authorised on. */
+  | "securityHubHub"
   | "*";
 
 /** A condition block as IAM writes it: operator → context key → values. */
@@ -54,6 +58,8 @@ export interface AccessContext {
   organizationId?: string;
   /** The remediation actions the configuration can run (`actionsInUse`): only theirs are granted. */
   actions: readonly RemediationActionId[];
+  /** `securityHub.export`: incidents are imported into Security Hub and their workflow status kept in step. */
+  securityHubExport?: boolean;
 }
 
 const statement = (
@@ -201,6 +207,18 @@ export const readTableStream = () =>
   );
 // The event source mapping also lists streams, which IAM authorises on `*` only.
 export const listTableStreams = () => statement("ListTableStreams", ["dynamodb:ListStreams"], ["*"]);
+
+/**
+ * Security Hub export (`securityHub.export` only): import findings under the account's default
+ * product, and move their workflow status. Nothing is granted when the export is off.
+ */
+export function exportToSecurityHub(context: AccessContext): AccessStatement[] {
+  if (!context.securityHubExport) return [];
+  return [
+    statement("ImportSecurityHubFindings", ["securityhub:BatchImportFindings"], ["securityHubProduct"]),
+    statement("UpdateSecurityHubWorkflow", ["securityhub:BatchUpdateFindings"], ["securityHubHub"]),
+  ];
+}
 
 /** The role Step Functions runs the workflows with: invoke exactly the task functions, log, trace. */
 export function workflowRoleAccess(): AccessStatement[] {

@@ -69,6 +69,7 @@ export function accessContextOf(config: RiposteConfig): AccessContext {
     crossAccount: config.aws.organization?.memberRole !== undefined,
     organizationId: config.aws.organization?.id,
     actions: actionsInUse(config),
+    securityHubExport: config.securityHub.export,
   };
 }
 

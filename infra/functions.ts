@@ -10,6 +10,7 @@ import {
   consumeSlackFollowUps,
   describeBuckets,
   describeGroups,
+  exportToSecurityHub,
   forgetConnection,
   listConnections,
   listTableStreams,
@@ -260,6 +261,17 @@ const SERVICE_FUNCTION_SPECS = {
     links: ["Incidents", "Realtime"],
     grants: () => [listConnections(), manageConnections()],
   },
+  // Only with `securityHub.export` (functionsDeployed): fed by the table's stream, like wsBroadcast.
+  securityHub: {
+    logicalName: "SecurityHubSync",
+    handler: "functions/securityhub.handler",
+    description: "Incidents into Security Hub",
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    links: ["Incidents", "Settings"],
+    grants: (context) =>
+      context.securityHubExport ? [readTableStream(), listTableStreams(), ...exportToSecurityHub(context)] : [],
+  },
   sweep: {
     logicalName: "SweepExpiredChanges",
     handler: "functions/scheduled/sweep.handler",
@@ -290,9 +302,17 @@ export const FUNCTION_SPECS: Readonly<Record<DeployedFunction, FunctionSpec>> = 
 // Object.keys keeps the declarations' order (the tasks first) and knows no other keys.
 export const DEPLOYED_FUNCTIONS = Object.keys(FUNCTION_SPECS) as readonly DeployedFunction[];
 
-/** The functions a deployment creates: the sweep of expired changes exists only in live mode. */
-export function functionsDeployed(mode: RemediationMode): DeployedFunction[] {
-  return DEPLOYED_FUNCTIONS.filter((fn) => fn !== "sweep" || mode === "live");
+/**
+ * The functions a deployment creates: the sweep of expired changes exists only in live mode, the
+ * Security Hub sync only with `securityHub.export`.
+ */
+export function functionsDeployed(
+  mode: RemediationMode,
+  options: { securityHubExport?: boolean } = {},
+): DeployedFunction[] {
+  return DEPLOYED_FUNCTIONS.filter(
+    (fn) => (fn !== "sweep" || mode === "live") && (fn !== "securityHub" || options.securityHubExport === true),
+  );
 }
 
 /** The statements of a function's policy, in a stable order; IAM writers never on Riposte's own identities. */

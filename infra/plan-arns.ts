@@ -98,5 +98,11 @@ export function plannedResourceArns(
     realtimeConnections: [`arn:${p}:execute-api:${r}:${a}:${names.realtimeApiId}/*/POST/@connections/*`],
     ...(memberRole ? { memberRoles: [`arn:${p}:iam::*:role/${memberRole.name}`] } : {}),
     toolIdentities: toolIdentityArns(p, config.protection.toolRolePrefix),
+    ...(config.securityHub.export
+      ? {
+          securityHubProduct: [`arn:${p}:securityhub:${r}:${a}:product/${a}/default`],
+          securityHubHub: [`arn:${p}:securityhub:${r}:${a}:hub/default`],
+        }
+      : {}),
   };
 }

@@ -168,7 +168,7 @@ export function functionPolicies(
   arns: ResolvedArns = plannedResourceArns(config, place),
 ) {
   const context = accessContextOf(config);
-  return functionsDeployed(config.remediation.mode).map((fn) => ({
+  return functionsDeployed(config.remediation.mode, { securityHubExport: config.securityHub.export }).map((fn) => ({
     fn,
     roleName: roleName(config.protection.toolRolePrefix, place.stage, place.region, FUNCTION_SPECS[fn].logicalName),
     policy: policyDocument(accessFor(fn, context), (ref) => arns[ref]),

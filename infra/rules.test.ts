@@ -23,7 +23,7 @@ import {
 } from "./rules.js";
 
 /** Events of these sources carry no principal: there is no actor to keep out. */
-const NO_ACTOR_SOURCES = new Set(["aws.config", "riposte.vpcflow", "riposte.waf", "riposte.alb"]);
+const NO_ACTOR_SOURCES = new Set(["aws.config", "aws.securityhub", "riposte.vpcflow", "riposte.waf", "riposte.alb"]);
 
 function sourcesOf(pattern: Record<string, unknown>): string[] {
   return ((pattern.source as unknown[] | undefined) ?? []).filter(
@@ -80,7 +80,12 @@ describe("deployedRules", () => {
       expect(hasLoopPrevention(JSON.parse(rule.pattern), "riposte-"), rule.detection).toBe(true);
     }
     const exempt = rules.filter((rule) => !hasLoopPrevention(JSON.parse(rule.pattern), "riposte-"));
-    expect(exempt.map((rule) => rule.detection).sort()).toEqual(["config-sg-open-to-world", "sg-open-then-connection"]);
+    // Security Hub control findings name no actor; its own findings are kept out by product (securityhub.ts).
+    expect(exempt.map((rule) => rule.detection).sort()).toEqual([
+      "config-sg-open-to-world",
+      "securityhub-finding",
+      "sg-open-then-connection",
+    ]);
   });
 
   it("follows the configured role prefix and leaves disabled detections undeployed", () => {

@@ -595,6 +595,14 @@ export const ConfigSchema = z.strictObject({
    */
   rules: z.strictObject({ dir: z.string().min(1).optional() }).prefault({}),
 
+  /**
+   * AWS Security Hub. `export`: import each incident into Security Hub as its ASFF finding (the
+   * account's default product) and keep its workflow status in step with Riposte's (NEW →
+   * NOTIFIED → RESOLVED). AWS only: deploys a function fed by the incident table's stream, granted
+   * BatchImportFindings and BatchUpdateFindings only when on. The local runtime does nothing with it.
+   */
+  securityHub: z.strictObject({ export: z.boolean().default(false) }).prefault({}),
+
   /** The AWS deployment (`stacks/`) and remediation in other accounts; the local runtime ignores it. */
   aws: z
     .strictObject({

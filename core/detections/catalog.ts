@@ -23,6 +23,7 @@ import { NETWORK_STATELESS } from "./network/stateless.js";
 import { guardDutyLoopPrevention, loopPrevention, mergePatterns } from "./pattern-helpers.js";
 import { STORAGE_STATELESS } from "./storage/stateless.js";
 import { guardDutyFinding } from "./threat/guardduty.js";
+import { securityHubFinding } from "./threat/securityhub.js";
 import type { EventPattern, StatefulDetection, StatelessDetection } from "./types.js";
 
 /**
@@ -64,6 +65,7 @@ export function createDetectionSpecs(): DetectionSpec[] {
     sgRiskResolved,
     ...STORAGE_STATELESS,
     guardDutyFinding,
+    securityHubFinding,
     ...DECLARED_DETECTIONS,
   ]) {
     if (byId.has(spec.id)) throw new Error(`detection ${spec.id} is defined twice`);

@@ -31,6 +31,7 @@ const TRACKER_TEXT =
 function responseText(definition: DetectionDefinition): string {
   const { mode, action } = definition.response;
   if (definition.id === "guardduty-finding") return `${mode}; the action depends on the finding type`;
+  if (definition.id === "securityhub-finding") return `${mode}; the action depends on the control`;
   return action ? `${mode}: \`${action}\`` : `${mode} (no remediation)`;
 }
 

@@ -10,6 +10,8 @@ import type { Normalized, RecordContext } from "./types.js";
 
 export const GUARDDUTY_DETAIL_TYPE = "GuardDuty Finding";
 export const CONFIG_DETAIL_TYPE = "Config Rules Compliance Change";
+/** Security Hub sends every new or updated finding (ASFF, in `detail.findings`) as this. */
+export const SECURITYHUB_DETAIL_TYPE = "Security Hub Findings - Imported";
 
 const text = (value: unknown): string => (typeof value === "string" ? value : "");
 

@@ -10,6 +10,7 @@ import {
   guardDutyFinding,
   wafRecord,
 } from "../../test/fixtures/events/cloudtrail.js";
+import { controlFinding, SG_RESOURCE, securityHubEvent } from "../../test/fixtures/events/scenarios/threat.js";
 import { SecurityEventSchema } from "../model/event.js";
 import { normalizeRecords } from "./index.js";
 import { parseEventTime } from "./time.js";
@@ -91,6 +92,21 @@ describe("normalizeRecords", () => {
       region: "us-east-1",
     });
     expect(events[0]?.time).toBe("2024-05-01T10:06:00Z");
+  });
+
+  it("takes Security Hub's imported-findings events as they are, and refuses one without a time", () => {
+    const event = securityHubEvent([controlFinding("EC2.19", "CRITICAL", SG_RESOURCE)]);
+
+    const { events, errors } = normalizeRecords([event, { ...event, time: "not a time" }]);
+
+    expect(events).toHaveLength(1);
+    expect(SecurityEventSchema.parse(events[0])).toMatchObject({
+      kind: "securityhub",
+      id: event.id,
+      time: "2024-05-01T10:20:05Z",
+      envelope: { source: "aws.securityhub", "detail-type": "Security Hub Findings - Imported", detail: event.detail },
+    });
+    expect(errors).toEqual([{ index: 1, error: "Security Hub event needs an id and a valid time" }]);
   });
 
   it("reads Config compliance changes from EventBridge and from SNS notifications (Message as text)", () => {

@@ -7,6 +7,7 @@ import {
   GUARDDUTY_DETAIL_TYPE,
   isConfigComplianceChange,
   isGuardDutyFinding,
+  SECURITYHUB_DETAIL_TYPE,
   withOrigin,
 } from "./findings.js";
 import { FLOW_DETAIL_TYPE, FLOW_SOURCE } from "./flow-logs.js";
@@ -121,6 +122,22 @@ export function fromEnvelope(envelope: Record<string, unknown>, context: RecordC
     if ("error" in normalized) return normalized;
     normalized.event.envelope = completeEnvelope(envelope, detail, normalized.event.time);
     return normalized;
+  }
+  if (source === "aws.securityhub" && detailType === SECURITYHUB_DETAIL_TYPE) {
+    // Security Hub's events carry the findings (ASFF) and nothing else: the envelope is the event.
+    const epochMs = parseEventTime(envelope.time);
+    const id = text(envelope.id);
+    if (epochMs === undefined || !id) return { error: "Security Hub event needs an id and a valid time" };
+    const time = isoTime(epochMs);
+    const event = {
+      kind: "securityhub" as const,
+      id,
+      time,
+      epochMs,
+      envelope: completeEnvelope(envelope, detail, time),
+      raw: envelope,
+    };
+    return { event: withOrigin(event, context) };
   }
   if (source === "aws.config" && detailType === CONFIG_DETAIL_TYPE) {
     const normalized = fromConfigComplianceChange(detail, context, text(envelope.id) || undefined);

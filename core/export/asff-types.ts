@@ -83,6 +83,8 @@ const FIRST_TYPES: Readonly<Partial<Record<DetectionId, readonly string[]>>> = {
   "s3-bucket-acl-public": PUBLIC_DATA,
   // Refined by the GuardDuty finding type (guardDutyTypes).
   "guardduty-finding": ["TTPs"],
+  // A failed Security Hub control: a configuration check.
+  "securityhub-finding": [BEST_PRACTICES],
 };
 
 /** GuardDuty threat purposes (the finding type's prefix) → ASFF types, as GuardDuty maps its own. */

@@ -73,6 +73,7 @@ describe("detection catalog ids", () => {
       "backup-deleted",
       "ebs-default-encryption-disabled",
       "guardduty-finding",
+      "securityhub-finding",
     ]);
   });
 
@@ -81,6 +82,7 @@ describe("detection catalog ids", () => {
       for (const id of DETECTION_IDS_BY_CATEGORY[category]) expect(categoryOf(id)).toBe(category);
     }
     expect(isDetectionId("guardduty-finding")).toBe(true);
+    expect(isDetectionId("securityhub-finding")).toBe(true);
     expect(isDetectionId("made-up")).toBe(false);
   });
 });

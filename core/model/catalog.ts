@@ -86,7 +86,7 @@ export const DETECTION_IDS_BY_CATEGORY = {
     "backup-deleted",
     "ebs-default-encryption-disabled",
   ],
-  threat: ["guardduty-finding"],
+  threat: ["guardduty-finding", "securityhub-finding"],
 } as const satisfies Record<Category, readonly string[]>;
 
 export type DetectionId = (typeof DETECTION_IDS_BY_CATEGORY)[Category][number];

@@ -6,7 +6,7 @@ import { z } from "zod";
  * exactly as it arrived, for evidence.
  */
 
-export const EVENT_KINDS = ["cloudtrail", "guardduty", "config", "vpcflow", "waf", "alb"] as const;
+export const EVENT_KINDS = ["cloudtrail", "guardduty", "securityhub", "config", "vpcflow", "waf", "alb"] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** An EventBridge event envelope (the shape event patterns are written against). */

@@ -6,7 +6,13 @@ import { principalArn } from "./actions/iam-principal.js";
 import { CannotPlan } from "./errors.js";
 import { actorArns, causedByTool, isProduction, protectedPrincipal, protectedResource } from "./guardrails.js";
 import { getPlanner } from "./planners.js";
-import { chooseActions, configuredModeOf, defaultModeOfAction, responseOf } from "./responses.js";
+import {
+  actionDependsOnFinding,
+  chooseActions,
+  configuredModeOf,
+  defaultModeOfAction,
+  responseOf,
+} from "./responses.js";
 import type { IncidentView } from "./types.js";
 
 /**
@@ -125,7 +131,7 @@ export function decide(args: DecideArgs): Decision {
 
   const explained = explainPlan(incident, config, args.now ?? new Date());
   const actionMode =
-    detection === "guardduty-finding" && explained.plan[0]
+    actionDependsOnFinding(detection) && explained.plan[0]
       ? defaultModeOfAction(explained.plan[0].action as Parameters<typeof defaultModeOfAction>[0])
       : responseOf(incident).mode;
   const configured = configuredModeOf(config, detection);

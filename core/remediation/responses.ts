@@ -5,6 +5,7 @@ import { REMEDIATION_ACTION_IDS, type RemediationActionId } from "../model/actio
 import { type DetectionId, isDetectionId } from "../model/catalog.js";
 import type { Finding } from "../model/incident.js";
 import { GUARDDUTY_ACTIONS, guardDutyAction } from "./guardduty.js";
+import { SECURITYHUB_ACTIONS, securityHubAction } from "./securityhub.js";
 import type { IncidentView } from "./types.js";
 
 /**
@@ -35,6 +36,26 @@ export function configuredModeOf(config: RiposteConfig, detection: Finding["dete
   return isDetectionId(detection) ? configuredMode(config, detection) : undefined;
 }
 
+/**
+ * Detections whose action depends on the finding they relay (GuardDuty's finding type, Security
+ * Hub's control): the mapping, and every action it can choose.
+ */
+const FINDING_MAPPERS: Partial<
+  Record<DetectionId, (facts: Record<string, unknown>) => { action?: RemediationActionId; note: string }>
+> = {
+  "guardduty-finding": guardDutyAction,
+  "securityhub-finding": securityHubAction,
+};
+const FINDING_ACTIONS: Partial<Record<DetectionId, readonly RemediationActionId[]>> = {
+  "guardduty-finding": GUARDDUTY_ACTIONS,
+  "securityhub-finding": SECURITYHUB_ACTIONS,
+};
+
+/** Whether a detection's action depends on the finding it relays (GuardDuty, Security Hub). */
+export function actionDependsOnFinding(detection: string): boolean {
+  return Object.hasOwn(FINDING_MAPPERS, detection);
+}
+
 /** The default mode an action runs in when a GuardDuty finding maps to it (the mode detections give it). */
 export function defaultModeOfAction(action: RemediationActionId): DetectionResponse["mode"] {
   const modes = CATALOG.filter((definition) => definition.response.action === action).map((d) => d.response.mode);
@@ -54,8 +75,9 @@ export interface ChosenActions {
 export function chooseActions(incident: IncidentView, config: RiposteConfig): ChosenActions {
   const notes: string[] = [];
   let action: RemediationActionId | undefined;
-  if (incident.detection === "guardduty-finding") {
-    const mapped = guardDutyAction(incident.facts);
+  const mapper = FINDING_MAPPERS[incident.detection as DetectionId];
+  if (mapper) {
+    const mapped = mapper(incident.facts);
     action = mapped.action;
     notes.push(mapped.note);
   } else {
@@ -109,10 +131,10 @@ export function actionsInUse(config: RiposteConfig): RemediationActionId[] {
   if (config.remediation.mode === "off") return [];
   const used = new Set<RemediationActionId>();
   for (const definition of CATALOG) {
-    const guardDuty = definition.id === "guardduty-finding";
-    const mode = configuredMode(config, definition.id) ?? (guardDuty ? "auto" : definition.response.mode);
+    const relayed = FINDING_ACTIONS[definition.id];
+    const mode = configuredMode(config, definition.id) ?? (relayed ? "auto" : definition.response.mode);
     if (mode === "off" || mode === "notify") continue;
-    const actions = guardDuty ? GUARDDUTY_ACTIONS : definition.response.action ? [definition.response.action] : [];
+    const actions = relayed ?? (definition.response.action ? [definition.response.action] : []);
     for (const action of actions) for (const variant of variantsOf(action, config)) used.add(variant);
   }
   return REMEDIATION_ACTION_IDS.filter((id) => used.has(id));

@@ -32,6 +32,7 @@ const SERVICES: Record<string, string> = {
   CloudTrailClient: "cloudtrail",
   WAFV2Client: "wafv2",
   ApiGatewayManagementApiClient: "execute-api",
+  SecurityHubClient: "securityhub",
 };
 
 // lib-dynamodb's commands send the low-level operation named here.

@@ -1,8 +1,11 @@
+import { marshall } from "@aws-sdk/util-dynamodb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
 import { REMEDIATION_ACTION_IDS } from "../../core/model/actions.js";
 import { CATEGORIES } from "../../core/model/catalog.js";
 import type { Finding } from "../../core/model/incident.js";
+import { makeIncident } from "../../core/store/contract/fixtures.js";
+import { incidentItem } from "../../core/store/dynamodb/items.js";
 import { createTable } from "../../core/store/dynamodb/table.js";
 import { type AccessContext, actionsOf } from "../../infra/access.js";
 import { runtimeConfig } from "../../infra/config.js";
@@ -37,6 +40,7 @@ const CONTEXT: AccessContext = {
   encryptAlerts: false,
   crossAccount: false,
   actions: REMEDIATION_ACTION_IDS,
+  securityHubExport: true,
 };
 const machineArn = (category: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:test-riposte-${category}`;
 const REALTIME_API = "a1b2c3d4e5";
@@ -87,6 +91,10 @@ function fakeAccount() {
       UserId: "x",
     }),
     "execute-api": () => ({}),
+    securityhub: (operation: string, input: Record<string, unknown>) =>
+      operation === "BatchImportFindings"
+        ? { FailedCount: 0, SuccessCount: (input.Findings as unknown[]).length, FailedFindings: [] }
+        : { ProcessedFindings: input.FindingIdentifiers, UnprocessedFindings: [] },
     s3: (operation: string) =>
       operation === "GetBucketTagging"
         ? { TagSet: [] }
@@ -179,6 +187,7 @@ const config = () =>
       remediation: { mode: "live", verify: { attempts: 1, delaySeconds: 0 } },
       notify: { slack: { channel: "#security", retries: 0 } },
       approval: { slackApprovers: [APPROVER] },
+      securityHub: { export: true },
     }),
     { alertsTopicArn: TOPIC, dashboardUrl: "https://d111.cloudfront.net" },
   );
@@ -239,7 +248,7 @@ const api = (method: string, rawPath: string, body?: unknown) => ({
   ...(body ? { body: JSON.stringify(body) } : {}),
 });
 
-type Handler = (event?: unknown) => Promise<unknown>;
+type Handler = (event?: unknown, context?: unknown) => Promise<unknown>;
 async function handlerOf(module: string, exported = "handler"): Promise<Handler> {
   return ((await import(module)) as Record<string, Handler>)[exported]!;
 }
@@ -401,6 +410,30 @@ describe("each deployed function's SDK calls against its generated policy", () =
         ],
       }),
     );
+    // Security Hub export: the same incident written, then moved on; each as the stream delivers it.
+    const exported = makeIncident({ account: ACCOUNT, region: REGION });
+    const streamImage = (incident: typeof exported) =>
+      JSON.parse(
+        JSON.stringify(marshall(incidentItem(incident, 0), { removeUndefinedValues: true }), (_key, value) =>
+          value instanceof Uint8Array ? Buffer.from(value).toString("base64") : value,
+        ),
+      );
+    const notified = { ...exported, status: "NOTIFIED" as const, version: 2 };
+    const synced = (await aws.as("securityHub", async () =>
+      (
+        await handlerOf("../../functions/securityhub.js")
+      )(
+        {
+          Records: [
+            { eventName: "INSERT", dynamodb: { NewImage: streamImage(exported) } },
+            { eventName: "MODIFY", dynamodb: { OldImage: streamImage(exported), NewImage: streamImage(notified) } },
+          ],
+        },
+        { invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:riposte-test-SecurityHubSync` },
+      ),
+    )) as { imported: number; updated: number };
+    expect(synced).toMatchObject({ imported: 1, updated: 1 });
+
     // One round of the scheduled handler (it waits 20 s between rounds).
     await aws.as("wsHeartbeat", async () => (await handlerOf("../../functions/websocket/heartbeat.js"))());
     await aws.as("wsDisconnect", async () =>
@@ -455,7 +488,7 @@ describe("each deployed function's SDK calls against its generated policy", () =
   it("made every call on a resource its generated policy allows, as the IAM simulator decides", async () => {
     // The policies as the stacks resolve them for this deployment (stage "test"), names as the fakes use them.
     const arns = plannedResourceArns(
-      parseConfig({}),
+      parseConfig({ securityHub: { export: true } }),
       { partition: "aws", region: REGION, account: ACCOUNT, stage: "test" },
       {
         table,
@@ -506,6 +539,9 @@ describe("each deployed function's SDK calls against its generated policy", () =
     expect(used("slack")).toContain("sqs:SendMessage");
     expect(used("correlate")).toContain("states:StartExecution");
     expect(used("wsBroadcast")).toContain("execute-api:ManageConnections");
+    expect(used("securityHub")).toEqual(
+      new Set(["securityhub:BatchImportFindings", "securityhub:BatchUpdateFindings"]),
+    );
     for (const call of aws.calls) {
       if (call.service === "dynamodb")
         expect(call.input.TableName ?? Object.keys((call.input.RequestItems as object) ?? {})[0]).toBe(table);
@@ -541,6 +577,11 @@ function resourceOf(call: RecordedCall): string {
         : `arn:aws:iam::${ACCOUNT}:user/${input.UserName}`;
     case "s3":
       return `arn:aws:s3:::${input.Bucket}`;
+    case "securityhub":
+      // BatchImportFindings is authorised on each finding's product, BatchUpdateFindings on the hub.
+      return call.operation === "BatchImportFindings"
+        ? String((call.input.Findings as { ProductArn: string }[])[0]?.ProductArn)
+        : `arn:aws:securityhub:${REGION}:${ACCOUNT}:hub/default`;
     case "execute-api":
       return `arn:aws:execute-api:${REGION}:${ACCOUNT}:${REALTIME_API}/$default/POST/@connections/${input.ConnectionId}`;
     default:

@@ -3,6 +3,7 @@ import { parseConfig } from "../../core/config/load.js";
 import { getDetection } from "../../core/detections/catalog.js";
 import { hasLiveValues } from "../../core/remediation/aws/calls.js";
 import { explainPlan } from "../../core/remediation/policy.js";
+import { actionDependsOnFinding } from "../../core/remediation/responses.js";
 import { detect, of } from "../detections/harness.js";
 import { SCENARIOS } from "../fixtures/events/scenarios.js";
 
@@ -47,7 +48,7 @@ describe("detection findings become remediation plans", () => {
         remediation: { wafIpSet: { name: "scanners", id: "set-1", scope: "REGIONAL" } },
       });
       const findings = of(await detect(scenario.records, { config: scenario.config }), detection);
-      const expectsAction = detection === "guardduty-finding" || getDetection(detection).response.action !== undefined;
+      const expectsAction = actionDependsOnFinding(detection) || getDetection(detection).response.action !== undefined;
 
       for (const finding of findings) {
         const incident = {

@@ -1,7 +1,8 @@
-import type { IncidentSummary } from "../../model/incident.js";
+import type { Incident, IncidentSummary } from "../../model/incident.js";
 import type { LiveMessage } from "../../model/messages.js";
 import { MESSAGE_VERSION } from "../../model/messages.js";
-import { summaryFromItem } from "./items.js";
+import type { IncidentStatus } from "../../model/status.js";
+import { incidentFromItem, summaryFromItem } from "./items.js";
 import { INCIDENT_SK } from "./keys.js";
 
 /**
@@ -74,4 +75,29 @@ export function liveMessagesFromStream(records: readonly StreamRecord[]): LiveMe
     }
   }
   return messages;
+}
+
+/**
+ * The stream's incident writes as whole incidents (the item's document; evidence chunks are not
+ * read): a new incident, or a changed one with its status before the change. Writes that did not
+ * move the version (no change) and every other item say nothing.
+ */
+export function incidentChangesFromStream(
+  records: readonly StreamRecord[],
+): { incident: Incident; previousStatus?: IncidentStatus }[] {
+  const changes: { incident: Incident; previousStatus?: IncidentStatus }[] = [];
+  for (const record of records) {
+    const next = image(record.dynamodb?.NewImage);
+    if (!next || next.sk !== INCIDENT_SK) continue;
+    if (record.eventName === "INSERT") {
+      changes.push({ incident: incidentFromItem(next) });
+    } else if (record.eventName === "MODIFY") {
+      const previous = image(record.dynamodb?.OldImage);
+      if (previous && previous.version === next.version) continue;
+      const incident = incidentFromItem(next);
+      const before = previous ? summaryFromItem(previous).status : undefined;
+      changes.push(before ? { incident, previousStatus: before } : { incident });
+    }
+  }
+  return changes;
 }
