@@ -84,10 +84,12 @@ describe("generated access", () => {
     expect(() => policyDocument(accessFor("notify", LIVE), () => undefined)).toThrow(/no ARN for the table resource/);
   });
 
-  it("grants Security Hub only to its sync function, and only with securityHub.export", () => {
+  it("grants the Security Hub export's calls only to its sync function, and only with securityHub.export", () => {
     const on = { ...LIVE, securityHubExport: true };
+    // (Remediation's securityhub-enable grants its own calls to remediate and verify.)
+    const exportCalls = ["securityhub:BatchImportFindings", "securityhub:BatchUpdateFindings"];
     const granted = (context: AccessContext) =>
-      DEPLOYED_FUNCTIONS.filter((fn) => actionsOf(accessFor(fn, context)).some((a) => a.startsWith("securityhub:")));
+      DEPLOYED_FUNCTIONS.filter((fn) => actionsOf(accessFor(fn, context)).some((a) => exportCalls.includes(a)));
 
     expect(granted(LIVE)).toEqual([]);
     expect(accessFor("securityHub", LIVE)).toEqual([]);
