@@ -1,4 +1,5 @@
 import {
+  AttachRolePolicyCommand,
   AttachUserPolicyCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
@@ -6,10 +7,14 @@ import {
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
+  ListAttachedRolePoliciesCommand,
   ListAttachedUserPoliciesCommand,
+  ListUserPoliciesCommand,
+  PutUserPolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Incident } from "../../core/model/incident.js";
 import {
   decodePolicyDocument,
   REVOKE_SESSIONS_POLICY,
@@ -22,21 +27,26 @@ import { motoAvailable } from "../support/moto.js";
 import { now, type ServeLive, SUITE_OPTIONS, scenarioRecords, startServeLive } from "./serve.js";
 
 /**
- * IAM grants, end to end: AdministratorAccess attached to a user, and a role's trust policy opened
- * to a foreign account's root, in the emulated account; the identity scenarios' records go to
- * `riposte serve --remediate live` in one delivery; both incidents wait for approval, are approved
- * through the dashboard's API, and once MITIGATED the user has lost AdministratorAccess (and kept
- * its other policy), the role trusts only EC2 again and carries the policy revoking older sessions.
+ * IAM grants, end to end: AdministratorAccess attached to a user and to a role, an inline allow-all
+ * policy put on a user, and a role's trust policy opened to a foreign account's root, in the
+ * emulated account; the identity scenarios' records go to `riposte serve --remediate live` in one
+ * delivery; each incident waits for approval and is approved through the dashboard's API; once
+ * MITIGATED, AdministratorAccess and the inline policy are gone (the entities' other policies
+ * kept), and the role trusts only EC2 again and carries the policy revoking older sessions.
  * moto does not load AWS managed policies by default: AdministratorAccess here is a customer managed
  * policy of that name in the account (the detection and the action take any ARN ending in
- * `:policy/AdministratorAccess`), and the scenario record's AWS managed ARN is swapped for it.
+ * `:policy/AdministratorAccess`), and the scenario records' AWS managed ARN is swapped for it.
  */
 
 const AWS_MANAGED_ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
+/** The scenarios' entities: the user and the role given AdministratorAccess, the user given an inline policy, the role opened. */
 const USER = "malicious-iam-user";
+const ADMIN_ROLE = "backdoor";
+const INLINE_USER = "bob";
 const ROLE = "ec2-role";
 const FOREIGN = "193672423079";
 const document = (...Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+const allow = (Action: string) => ({ Effect: "Allow", Action, Resource: "*" });
 const EC2 = { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" };
 const OPENED = { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${FOREIGN}:root` }, Action: "sts:AssumeRole" };
 
@@ -46,83 +56,120 @@ describe.skipIf(!motoAvailable())(motoSuite("riposte serve --remediate live: IAM
   let admin: string;
   let readOnly: string;
   let deliveredAt: string;
+  /** Each incident, by resource, approved through the dashboard's API once it waited for approval. */
+  const approved = new Map<string, Incident>();
 
   beforeAll(async () => {
     live = await startServeLive();
     iam = new IAMClient(live.aws());
 
-    // Arrange: administrator rights for the user and the role opened to a foreign account…
+    // Arrange: administrator rights for the users and a role, and a role opened to a foreign account…
     const policy = async (PolicyName: string, Action: string) =>
-      (
-        await iam.send(
-          new CreatePolicyCommand({ PolicyName, PolicyDocument: document({ Effect: "Allow", Action, Resource: "*" }) }),
-        )
-      ).Policy!.Arn!;
+      (await iam.send(new CreatePolicyCommand({ PolicyName, PolicyDocument: document(allow(Action)) }))).Policy!.Arn!;
     admin = await policy("AdministratorAccess", "*");
     readOnly = await policy("read-only", "s3:GetObject");
     await iam.send(new CreateUserCommand({ UserName: USER }));
-    for (const PolicyArn of [readOnly, admin])
+    for (const PolicyArn of [readOnly, admin]) {
       await iam.send(new AttachUserPolicyCommand({ UserName: USER, PolicyArn }));
+    }
+    await iam.send(new CreateRoleCommand({ RoleName: ADMIN_ROLE, AssumeRolePolicyDocument: document(EC2) }));
+    for (const PolicyArn of [admin, readOnly]) {
+      await iam.send(new AttachRolePolicyCommand({ RoleName: ADMIN_ROLE, PolicyArn }));
+    }
+    await iam.send(new CreateUserCommand({ UserName: INLINE_USER }));
+    await iam.send(
+      new PutUserPolicyCommand({ UserName: INLINE_USER, PolicyName: "full", PolicyDocument: document(allow("*")) }),
+    );
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: INLINE_USER,
+        PolicyName: "reads",
+        PolicyDocument: document(allow("s3:GetObject")),
+      }),
+    );
     await iam.send(new CreateRoleCommand({ RoleName: ROLE, AssumeRolePolicyDocument: document(EC2) }));
     await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: ROLE, PolicyDocument: document(EC2, OPENED) }));
 
     // …and the scenarios' records, in one delivery.
     deliveredAt = now();
+    const ids = { [AWS_MANAGED_ADMIN]: admin };
+    const attached = (name: string) => scenarioRecords(IDENTITY_SCENARIOS, "iam-admin-policy-attached", name, ids);
     await live.deliver(
-      ...scenarioRecords(
-        IDENTITY_SCENARIOS,
-        "iam-admin-policy-attached",
-        "AdministratorAccess attached to a new user",
-        {
-          [AWS_MANAGED_ADMIN]: admin,
-        },
-      ),
+      ...attached("AdministratorAccess attached to a new user"),
+      ...attached("AdministratorAccess attached to a role"),
+      ...attached("inline user policy allowing * on *"),
       ...scenarioRecords(
         IDENTITY_SCENARIOS,
         "iam-role-trust-opened",
         "trust policy updated to add a foreign account's root",
       ),
     );
-  });
+
+    // An IAM grant taken back waits for a person: each is approved through the dashboard's API.
+    const waiting: [string, string][] = [
+      ["iam-admin-policy-attached", USER],
+      ["iam-admin-policy-attached", ADMIN_ROLE],
+      ["iam-admin-policy-attached", INLINE_USER],
+      ["iam-role-trust-opened", ROLE],
+    ];
+    for (const [detection, resource] of waiting) {
+      const incident = await live.settle(detection, ["AWAITING_APPROVAL", "FAILED"], resource);
+      expect(incident.status).toBe("AWAITING_APPROVAL");
+      await live.approve(incident.id);
+      approved.set(resource, incident);
+    }
+  }, 120_000);
   afterAll(async () => {
     iam?.destroy();
     await live?.stop();
   });
 
-  it("iam-admin-policy-attached → approved iam-remove-admin-policy detaches AdministratorAccess, keeps the other policy", async () => {
-    const waiting = await live.settle("iam-admin-policy-attached", ["AWAITING_APPROVAL", "FAILED"], USER);
-    expect(waiting.status).toBe("AWAITING_APPROVAL");
-    await live.approve(waiting.id);
+  /** The approved incident on `resource`, once MITIGATED live by `action`. */
+  async function mitigated(detection: string, resource: string, action: string): Promise<Incident> {
+    const incident = await live.settle(detection, ["MITIGATED", "FAILED"], resource);
+    expect(incident).toMatchObject({ id: approved.get(resource)?.id, status: "MITIGATED", mode: "live" });
+    expect(incident.actions).toMatchObject([{ action, outcome: "applied" }]);
+    return incident;
+  }
 
-    const incident = await live.settle("iam-admin-policy-attached", ["MITIGATED", "FAILED"], USER);
+  it("iam-admin-policy-attached → approved iam-remove-admin-policy detaches AdministratorAccess from the user, keeps the other policy", async () => {
+    const incident = await mitigated("iam-admin-policy-attached", USER, "iam-remove-admin-policy");
 
     expect(admin).toBe(`arn:aws:iam::${ACCOUNT}:policy/AdministratorAccess`);
-    expect(incident).toMatchObject({ status: "MITIGATED", mode: "live" });
-    expect(incident.actions).toMatchObject([
-      {
-        action: "iam-remove-admin-policy",
-        outcome: "applied",
-        calls: [{ operation: "DetachUserPolicy", params: { UserName: USER, PolicyArn: admin } }],
-      },
+    expect(incident.actions[0]?.calls).toMatchObject([
+      { operation: "DetachUserPolicy", params: { UserName: USER, PolicyArn: admin } },
     ]);
     const left = await iam.send(new ListAttachedUserPoliciesCommand({ UserName: USER }));
     expect(left.AttachedPolicies?.map((attached) => attached.PolicyArn)).toEqual([readOnly]);
   });
 
+  it("iam-admin-policy-attached → approved iam-remove-admin-policy detaches AdministratorAccess from the role", async () => {
+    const incident = await mitigated("iam-admin-policy-attached", ADMIN_ROLE, "iam-remove-admin-policy");
+
+    expect(incident.actions[0]?.calls).toMatchObject([
+      { operation: "DetachRolePolicy", params: { RoleName: ADMIN_ROLE, PolicyArn: admin } },
+    ]);
+    const left = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: ADMIN_ROLE }));
+    expect(left.AttachedPolicies?.map((attached) => attached.PolicyArn)).toEqual([readOnly]);
+  });
+
+  it("iam-admin-policy-attached → approved iam-remove-admin-policy deletes the inline allow-all policy, keeps the other", async () => {
+    const incident = await mitigated("iam-admin-policy-attached", INLINE_USER, "iam-remove-admin-policy");
+
+    expect(incident.actions[0]?.calls).toMatchObject([
+      { operation: "DeleteUserPolicy", params: { UserName: INLINE_USER, PolicyName: "full" } },
+    ]);
+    const left = await iam.send(new ListUserPoliciesCommand({ UserName: INLINE_USER }));
+    expect(left.PolicyNames).toEqual(["reads"]);
+  });
+
   it("iam-role-trust-opened → approved iam-restore-role-trust drops the foreign statement and revokes older sessions", async () => {
-    const waiting = await live.settle("iam-role-trust-opened", ["AWAITING_APPROVAL", "FAILED"], ROLE);
-    expect(waiting.status).toBe("AWAITING_APPROVAL");
-    await live.approve(waiting.id);
+    await mitigated("iam-role-trust-opened", ROLE, "iam-restore-role-trust");
 
-    const incident = await live.settle("iam-role-trust-opened", ["MITIGATED", "FAILED"], ROLE);
-
-    expect(incident).toMatchObject({ status: "MITIGATED", mode: "live" });
-    expect(incident.actions).toMatchObject([{ action: "iam-restore-role-trust", outcome: "applied" }]);
     const { Role } = await iam.send(new GetRoleCommand({ RoleName: ROLE }));
     expect(JSON.parse(decodePolicyDocument(Role?.AssumeRolePolicyDocument) ?? "{}").Statement).toEqual([EC2]);
     const revocation = await iam.send(new GetRolePolicyCommand({ RoleName: ROLE, PolicyName: REVOKE_SESSIONS_POLICY }));
-    const before = revokedBefore(revocation.PolicyDocument);
     // Sessions issued before the fix are refused: the cut-off is no earlier than the change logged.
-    expect(Date.parse(before ?? "")).toBeGreaterThanOrEqual(Date.parse(deliveredAt));
+    expect(Date.parse(revokedBefore(revocation.PolicyDocument) ?? "")).toBeGreaterThanOrEqual(Date.parse(deliveredAt));
   });
 });
