@@ -96,10 +96,25 @@ describe.skipIf(!motoAvailable())(
       await sns.send(
         new SetTopicAttributesCommand({ TopicArn: TOPIC, AttributeName: "Policy", AttributeValue: topicPolicy }),
       );
-      await client(SQSClient).send(
+      // The CreateTopic scenario's topic, renamed: created with its public policy.
+      await sns.send(
+        new CreateTopicCommand({ Name: "broadcast", Attributes: { Policy: policyText(anyone("SNS:Subscribe")) } }),
+      );
+      const sqs = client(SQSClient);
+      await sqs.send(
         new CreateQueueCommand({
           QueueName: "orders",
           Attributes: { Policy: policyText(anyone("sqs:ReceiveMessage")) },
+        }),
+      );
+      // The CreateQueue scenario's queue, renamed.
+      await sqs.send(
+        new CreateQueueCommand({
+          QueueName: "inbox",
+          Attributes: {
+            Policy: policyText({ ...anyone("sqs:SendMessage"), Principal: { AWS: "*" } }),
+            VisibilityTimeout: "30",
+          },
         }),
       );
       const ecr = client(ECRClient);
@@ -128,26 +143,29 @@ describe.skipIf(!motoAvailable())(
         }),
       );
       const lambda = client(LambdaClient);
-      await lambda.send(
-        new CreateFunctionCommand({
-          FunctionName: "billing",
-          Runtime: "python3.12",
-          Role: Role!.Arn,
-          Handler: "index.handler",
-          // An empty zip archive: the function is never invoked.
-          Code: { ZipFile: new Uint8Array([80, 75, 5, 6, ...new Array(18).fill(0)]) },
-        }),
-      );
-      const invoke = { FunctionName: "billing", Action: "lambda:InvokeFunction" };
-      await lambda.send(
-        new AddPermissionCommand({
-          ...invoke,
-          StatementId: "uploads",
-          Principal: "s3.amazonaws.com",
-          SourceArn: "arn:aws:s3:::uploads",
-        }),
-      );
-      await lambda.send(new AddPermissionCommand({ ...invoke, StatementId: "backdoor", Principal: "*" }));
+      // billing: the Stratus Red Team scenario's function; payroll: the older API name's, renamed.
+      for (const FunctionName of ["billing", "payroll"]) {
+        await lambda.send(
+          new CreateFunctionCommand({
+            FunctionName,
+            Runtime: "python3.12",
+            Role: Role!.Arn,
+            Handler: "index.handler",
+            // An empty zip archive: the function is never invoked.
+            Code: { ZipFile: new Uint8Array([80, 75, 5, 6, ...new Array(18).fill(0)]) },
+          }),
+        );
+        const invoke = { FunctionName, Action: "lambda:InvokeFunction" };
+        await lambda.send(
+          new AddPermissionCommand({
+            ...invoke,
+            StatementId: "uploads",
+            Principal: "s3.amazonaws.com",
+            SourceArn: "arn:aws:s3:::uploads",
+          }),
+        );
+        await lambda.send(new AddPermissionCommand({ ...invoke, StatementId: "backdoor", Principal: "*" }));
+      }
 
       // …and the records CloudTrail logs for them, in one delivery.
       const time = now();
@@ -171,10 +189,32 @@ describe.skipIf(!motoAvailable())(
           "resource-policy-public",
           "a Lambda function anyone may invoke (Stratus Red Team's detonation)",
         ),
+        ...scenarioRecords(
+          STORAGE_EXPOSURE_SCENARIOS,
+          "resource-policy-public",
+          "an SNS topic created with a public policy",
+          {
+            alerts: "broadcast",
+          },
+        ),
+        ...scenarioRecords(
+          STORAGE_EXPOSURE_SCENARIOS,
+          "resource-policy-public",
+          "an SQS queue created with a public policy",
+          {
+            orders: "inbox",
+          },
+        ),
+        ...scenarioRecords(
+          STORAGE_EXPOSURE_SCENARIOS,
+          "resource-policy-public",
+          "a Lambda permission under the older API version name",
+          { billing: "payroll" },
+        ),
       );
 
       // A resource policy change waits for a person: each is approved through the dashboard's API.
-      for (const resource of [TOPIC, "orders", "app", secretArn, keyId, "billing"]) {
+      for (const resource of [TOPIC, "orders", "app", secretArn, keyId, "billing", "broadcast", "inbox", "payroll"]) {
         const waiting = await live.settle("resource-policy-public", ["AWAITING_APPROVAL", "FAILED"], resource);
         expect(waiting.status).toBe("AWAITING_APPROVAL");
         await live.approve(waiting.id);
@@ -242,6 +282,34 @@ describe.skipIf(!motoAvailable())(
         { operation: "RemovePermission", params: { FunctionName: "billing", StatementId: "backdoor" } },
       ]);
       const after = await client(LambdaClient).send(new GetPolicyCommand({ FunctionName: "billing" }));
+      expect(sids(after.Policy)).toEqual(["uploads"]);
+    });
+
+    it("SNS: a topic created with a public policy gets the default owner-only policy", async () => {
+      const topicArn = TOPIC.replace(/alerts$/, "broadcast");
+      await mitigated("broadcast");
+
+      const after = await client(SNSClient).send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
+      expect(sids(after.Attributes?.Policy)).toEqual(["__default_statement_ID"]);
+    });
+
+    it("SQS: a queue created with a public policy has it cleared, its other attributes kept", async () => {
+      await mitigated("inbox");
+
+      const after = await client(SQSClient).send(
+        new GetQueueAttributesCommand({
+          QueueUrl: QUEUE.replace(/orders$/, "inbox"),
+          AttributeNames: ["Policy", "VisibilityTimeout"],
+        }),
+      );
+      expect(after.Attributes?.Policy).toBeUndefined();
+      expect(after.Attributes?.VisibilityTimeout).toBe("30");
+    });
+
+    it("Lambda: a permission logged under the older API version name is removed too", async () => {
+      await mitigated("payroll");
+
+      const after = await client(LambdaClient).send(new GetPolicyCommand({ FunctionName: "payroll" }));
       expect(sids(after.Policy)).toEqual(["uploads"]);
     });
   },
