@@ -1,6 +1,7 @@
 import {
   AttachRolePolicyCommand,
   AttachUserPolicyCommand,
+  CreateGroupCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
   CreateUserCommand,
@@ -9,7 +10,11 @@ import {
   IAMClient,
   ListAttachedRolePoliciesCommand,
   ListAttachedUserPoliciesCommand,
+  ListGroupPoliciesCommand,
+  ListRolePoliciesCommand,
   ListUserPoliciesCommand,
+  PutGroupPolicyCommand,
+  PutRolePolicyCommand,
   PutUserPolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
@@ -43,6 +48,9 @@ const AWS_MANAGED_ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
 const USER = "malicious-iam-user";
 const ADMIN_ROLE = "backdoor";
 const INLINE_USER = "bob";
+/** The inline role policy scenario's role ("backdoor", renamed: that name is the attached scenario's), and the group's. */
+const INLINE_ROLE = "backdoor-inline";
+const INLINE_GROUP = "ops";
 const ROLE = "ec2-role";
 const FOREIGN = "193672423079";
 const document = (...Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Statement });
@@ -87,6 +95,30 @@ describe.skipIf(!motoAvailable())(motoSuite("riposte serve --remediate live: IAM
         PolicyDocument: document(allow("s3:GetObject")),
       }),
     );
+    await iam.send(new CreateRoleCommand({ RoleName: INLINE_ROLE, AssumeRolePolicyDocument: document(EC2) }));
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: INLINE_ROLE,
+        PolicyName: "AdminAccess",
+        PolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: { Effect: "Allow", Action: ["*:*"], Resource: ["*"] },
+        }),
+      }),
+    );
+    await iam.send(new CreateGroupCommand({ GroupName: INLINE_GROUP }));
+    await iam.send(
+      new PutGroupPolicyCommand({
+        GroupName: INLINE_GROUP,
+        PolicyName: "ops",
+        PolicyDocument: document(allow("s3:ListAllMyBuckets"), {
+          Sid: "Everything",
+          Effect: "Allow",
+          Action: ["ec2:Describe*", "*"],
+          Resource: ["arn:aws:s3:::logs", "*"],
+        }),
+      }),
+    );
     await iam.send(new CreateRoleCommand({ RoleName: ROLE, AssumeRolePolicyDocument: document(EC2) }));
     await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: ROLE, PolicyDocument: document(EC2, OPENED) }));
 
@@ -100,6 +132,13 @@ describe.skipIf(!motoAvailable())(motoSuite("riposte serve --remediate live: IAM
       ...attached("inline user policy allowing * on *"),
       ...scenarioRecords(
         IDENTITY_SCENARIOS,
+        "iam-admin-policy-attached",
+        "inline role policy with one Statement object, *:* and Resource in a list",
+        { backdoor: INLINE_ROLE },
+      ),
+      ...attached("inline group policy with * among other actions"),
+      ...scenarioRecords(
+        IDENTITY_SCENARIOS,
         "iam-role-trust-opened",
         "trust policy updated to add a foreign account's root",
       ),
@@ -110,6 +149,8 @@ describe.skipIf(!motoAvailable())(motoSuite("riposte serve --remediate live: IAM
       ["iam-admin-policy-attached", USER],
       ["iam-admin-policy-attached", ADMIN_ROLE],
       ["iam-admin-policy-attached", INLINE_USER],
+      ["iam-admin-policy-attached", INLINE_ROLE],
+      ["iam-admin-policy-attached", INLINE_GROUP],
       ["iam-role-trust-opened", ROLE],
     ];
     for (const [detection, resource] of waiting) {
@@ -161,6 +202,24 @@ describe.skipIf(!motoAvailable())(motoSuite("riposte serve --remediate live: IAM
     ]);
     const left = await iam.send(new ListUserPoliciesCommand({ UserName: INLINE_USER }));
     expect(left.PolicyNames).toEqual(["reads"]);
+  });
+
+  it("iam-admin-policy-attached → approved iam-remove-admin-policy deletes an inline role policy of one Statement object", async () => {
+    const incident = await mitigated("iam-admin-policy-attached", INLINE_ROLE, "iam-remove-admin-policy");
+
+    expect(incident.actions[0]?.calls).toMatchObject([
+      { operation: "DeleteRolePolicy", params: { RoleName: INLINE_ROLE, PolicyName: "AdminAccess" } },
+    ]);
+    expect((await iam.send(new ListRolePoliciesCommand({ RoleName: INLINE_ROLE }))).PolicyNames).toEqual([]);
+  });
+
+  it("iam-admin-policy-attached → approved iam-remove-admin-policy deletes the group's inline policy granting *", async () => {
+    const incident = await mitigated("iam-admin-policy-attached", INLINE_GROUP, "iam-remove-admin-policy");
+
+    expect(incident.actions[0]?.calls).toMatchObject([
+      { operation: "DeleteGroupPolicy", params: { GroupName: INLINE_GROUP, PolicyName: "ops" } },
+    ]);
+    expect((await iam.send(new ListGroupPoliciesCommand({ GroupName: INLINE_GROUP }))).PolicyNames).toEqual([]);
   });
 
   it("iam-role-trust-opened → approved iam-restore-role-trust drops the foreign statement and revokes older sessions", async () => {
