@@ -41,7 +41,8 @@ import { adapt, now, type ServeLive, SUITE_OPTIONS, scenarioRecords, startServeL
  * them (the storage-exposure scenarios and their builders, with moto's ids) go to `riposte serve
  * --remediate live` in one delivery; each incident waits for approval, is approved through the
  * dashboard's API, and each resource is read back once MITIGATED: the public statements gone, the
- * others kept.
+ * others kept. A key created with a policy that is only a public statement is not approved: no
+ * plan can leave a key without a key policy, so the incident is notified and the key untouched.
  */
 
 /** The scenario builders' KMS key id and secret ARN, swapped for moto's. */
@@ -76,6 +77,8 @@ describe.skipIf(!motoAvailable())(
   () => {
     let live: ServeLive;
     let keyId: string;
+    /** The CreateKey scenario's key: created with a policy whose only statement is public. */
+    let lonelyKey: string;
     let secretArn: string;
     const clients: { destroy(): void }[] = [];
     const client = <T extends { destroy(): void }>(Client: new (config: ReturnType<ServeLive["aws"]>) => T) => {
@@ -132,6 +135,7 @@ describe.skipIf(!motoAvailable())(
       keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
       const keyPolicy = policyText(root, { ...anyone("kms:Decrypt"), Principal: { AWS: "*" } });
       await kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: "default", Policy: keyPolicy }));
+      lonelyKey = (await kms.send(new CreateKeyCommand({ Policy: policyText(anyone("kms:*")) }))).KeyMetadata!.KeyId!;
       const { Role } = await client(IAMClient).send(
         new CreateRoleCommand({
           RoleName: "billing-role",
@@ -211,10 +215,17 @@ describe.skipIf(!motoAvailable())(
           "a Lambda permission under the older API version name",
           { billing: "payroll" },
         ),
+        ...scenarioRecords(
+          STORAGE_EXPOSURE_SCENARIOS,
+          "resource-policy-public",
+          "a KMS key created with a public policy",
+          { [SCENARIO_KEY]: lonelyKey },
+        ),
       );
 
       // A resource policy change waits for a person: each is approved through the dashboard's API.
-      for (const resource of [TOPIC, "orders", "app", secretArn, keyId, "billing", "broadcast", "inbox", "payroll"]) {
+      const resources = [TOPIC, "orders", "app", secretArn, keyId, "billing", "broadcast", "inbox", "payroll"];
+      for (const resource of resources) {
         const waiting = await live.settle("resource-policy-public", ["AWAITING_APPROVAL", "FAILED"], resource);
         expect(waiting.status).toBe("AWAITING_APPROVAL");
         await live.approve(waiting.id);
@@ -311,6 +322,17 @@ describe.skipIf(!motoAvailable())(
 
       const after = await client(LambdaClient).send(new GetPolicyCommand({ FunctionName: "payroll" }));
       expect(sids(after.Policy)).toEqual(["uploads"]);
+    });
+
+    it("KMS: a key whose every statement is public is not left without a key policy: notified, nothing planned, the policy untouched", async () => {
+      // The plan is refused from the logged policy already (AWS does not allow a key without a key
+      // policy): the incident goes to a person without an approval to ask for.
+      const incident = await live.settle("resource-policy-public", ["NOTIFIED", "MITIGATED", "FAILED"], lonelyKey);
+
+      expect(incident).toMatchObject({ status: "NOTIFIED" });
+      expect(incident.actions ?? []).toEqual([]);
+      const after = await client(KMSClient).send(new GetKeyPolicyCommand({ KeyId: lonelyKey, PolicyName: "default" }));
+      expect(sids(after.Policy)).toEqual(["Open"]);
     });
   },
 );
