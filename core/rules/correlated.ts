@@ -6,7 +6,7 @@ import type { DetectionText, StatefulDetection } from "../detections/types.js";
 import type { DetectionId } from "../model/catalog.js";
 import type { RuleFinding } from "../model/incident.js";
 import type { RuleId } from "../model/rule-id.js";
-import { compileCondition, valuesAt } from "./condition.js";
+import { ruleCondition, valuesAt } from "./condition.js";
 import type { RuleCorrelation, UserRule } from "./format.js";
 
 /**
@@ -55,7 +55,7 @@ export function correlatedRule(
   declared: RuleFinding,
   text: DetectionText<RuleId>,
 ): StatefulDetection<RuleId> {
-  const condition = rule.condition ? compileCondition(rule.condition) : undefined;
+  const condition = ruleCondition(rule.condition, rule.pattern);
   const common = {
     ...text,
     // The correlators are typed on the catalog's ids; the id is only carried through.

@@ -7,7 +7,7 @@ import type { EventEnvelope } from "../model/event.js";
 import type { RuleId } from "../model/rule-id.js";
 import { compilePattern } from "../patterns/compile.js";
 import { matches } from "../patterns/match.js";
-import { compileCondition } from "./condition.js";
+import { ruleCondition } from "./condition.js";
 import { correlatedRule } from "./correlated.js";
 import type { UserRule } from "./format.js";
 
@@ -66,7 +66,7 @@ function callFacts(record: Json): { summary: string; facts: Record<string, unkno
  */
 export function ruleDetection(rule: UserRule): StatelessDetection<RuleId> | StatefulDetection<RuleId> {
   if (rule.correlation) return correlatedRule(rule, rule.correlation, declaredOf(rule), textOf(rule));
-  const condition = rule.condition ? compileCondition(rule.condition) : undefined;
+  const condition = ruleCondition(rule.condition, rule.pattern);
   const declared = declaredOf(rule);
   return {
     ...textOf(rule),
@@ -91,7 +91,7 @@ export function ruleDetection(rule: UserRule): StatelessDetection<RuleId> | Stat
 export function firingRules(rules: readonly UserRule[], config: RiposteConfig): (event: EventEnvelope) => RuleId[] {
   const compiled = rules.map((rule) => {
     const spec = ruleDetection(rule);
-    const condition = rule.condition ? compileCondition(rule.condition) : undefined;
+    const condition = ruleCondition(rule.condition, rule.pattern);
     return { id: rule.id, condition, pattern: compilePattern(detectionPattern(spec, config)) };
   });
   return (event) =>
