@@ -125,9 +125,9 @@ describe("withoutPinnedTests", () => {
     // not(always true) is always false: kept as it is.
     const negated = { not: { field: "eventSource", equals: "s3.amazonaws.com" } };
     expect(withoutPinnedTests(negated, pinned)).toEqual(negated);
-    expect(withoutPinnedTests({ any: [selection("x"), { field: "eventSource", equals: "s3.amazonaws.com" }] }, pinned)).toBe(
-      true,
-    );
+    expect(
+      withoutPinnedTests({ any: [selection("x"), { field: "eventSource", equals: "s3.amazonaws.com" }] }, pinned),
+    ).toBe(true);
   });
 
   it("gives the same answer as the whole condition on every event the pins allow", () => {

@@ -209,7 +209,10 @@ type Test = (value: unknown) => boolean;
  * left). Sigma translations repeat a selection's `eventSource` and `eventName` in the condition
  * their pattern already pins; this spares testing them again on every event.
  */
-export function withoutPinnedTests(condition: Condition, pinned: ReadonlyMap<string, readonly string[]>): Condition | true {
+export function withoutPinnedTests(
+  condition: Condition,
+  pinned: ReadonlyMap<string, readonly string[]>,
+): Condition | true {
   if ("all" in condition && Array.isArray(condition.all)) {
     const parts = condition.all
       .map((part) => withoutPinnedTests(part, pinned))
