@@ -81,6 +81,39 @@ describe("PatternIndex", () => {
     expect(index.match(arraySource)).toEqual(["a", "b", "e"]);
   });
 
+  it("indexes by the event names of a $or whose every branch pins one", () => {
+    const index = new PatternIndex<string>();
+    index.add(
+      "detail-or",
+      compilePattern({
+        source: ["aws.s3"],
+        detail: { $or: [{ eventName: ["ListBuckets"] }, { eventName: ["GetObject"] }] },
+      }),
+    );
+    index.add(
+      "root-or",
+      compilePattern({
+        source: [{ prefix: "aws." }],
+        $or: [{ detail: { eventName: ["ConsoleLogin"] } }, { detail: { eventName: ["GetObject"], errorCode: ["x"] } }],
+      }),
+    );
+    index.add(
+      "open-branch",
+      compilePattern({
+        source: ["aws.s3"],
+        $or: [{ detail: { eventName: ["GetObject"] } }, { region: ["eu-west-1"] }],
+      }),
+    );
+
+    expect(index.candidateCount(ct("aws.s3", "PutBucketPolicy"))).toBe(1);
+    expect(index.match(ct("aws.s3", "PutBucketPolicy"))).toEqual([]);
+    expect(index.match(ct("aws.s3", "ListBuckets"))).toEqual(["detail-or"]);
+    expect(index.match(ct("aws.s3", "GetObject"))).toEqual(["detail-or", "open-branch"]);
+    expect(index.match(ct("aws.s3", "GetObject", { errorCode: "x" }))).toEqual(["detail-or", "root-or", "open-branch"]);
+    expect(index.match(ct("aws.signin", "ConsoleLogin"))).toEqual(["root-or"]);
+    expect(index.match({ ...ct("aws.s3", "Other"), region: "eu-west-1" })).toEqual(["open-branch"]);
+  });
+
   it("keeps every condition of an indexed pattern, not just source and eventName", () => {
     const index = new PatternIndex<string>();
     index.add(

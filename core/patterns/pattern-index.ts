@@ -74,8 +74,9 @@ export class PatternIndex<K> {
         residual: this.residualOf(pattern, pinnedSources !== undefined, pinnedNames !== undefined),
       }) - 1;
     const sources = pinnedSources?.map(bucketKey);
+    const indexedNames = (pinnedNames ?? namesOfEveryBranch(pattern.root))?.map(bucketKey);
     if (!sources) {
-      const names = pinnedNames?.map(bucketKey);
+      const names = indexedNames;
       if (!names) {
         this.unindexed.push(index);
         return;
@@ -87,7 +88,7 @@ export class PatternIndex<K> {
       }
       return;
     }
-    const eventNames = pinnedNames?.map(bucketKey) ?? [ANY_NAME];
+    const eventNames = indexedNames ?? [ANY_NAME];
     for (const source of sources) {
       let byName = this.bySource.get(source);
       if (!byName) {
@@ -271,6 +272,33 @@ function stringsIn(value: unknown): string[] {
   if (typeof value === "string") return [value];
   if (Array.isArray(value)) return value.flat(Number.POSITIVE_INFINITY).filter((item) => typeof item === "string");
   return [];
+}
+
+/**
+ * The event names a pattern requires through a `$or` (on the root, or in `detail`) each of whose
+ * branches pins `detail.eventName` to exact strings: one of the branches must match, so the
+ * event's name is one of theirs. For indexing only; the names stay in the pattern's rest.
+ */
+function namesOfEveryBranch(root: ObjectCondition): string[] | undefined {
+  const detail = root.fields.find((field) => field.key === "detail")?.child;
+  const groups: [ObjectCondition[], string[]][] = [
+    ...root.ors.map((branches): [ObjectCondition[], string[]] => [branches, ["detail", "eventName"]]),
+    ...(detail?.ors ?? []).map((branches): [ObjectCondition[], string[]] => [branches, ["eventName"]]),
+  ];
+  for (const [branches, path] of groups) {
+    const names: string[] = [];
+    let everyBranch = true;
+    for (const branch of branches) {
+      const pinned = exactValues(branch, path);
+      if (!pinned) {
+        everyBranch = false;
+        break;
+      }
+      names.push(...pinned);
+    }
+    if (everyBranch && names.length > 0) return [...new Set(names)];
+  }
+  return undefined;
 }
 
 /**
