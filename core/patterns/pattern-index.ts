@@ -1,4 +1,5 @@
-import { type CompiledPattern, compilePattern, type FieldCondition, type ObjectCondition } from "./compile.js";
+import type { CompiledPattern, FieldCondition, ObjectCondition } from "./compile.js";
+import { expandAlternatives } from "./expand.js";
 import { parsePatternIp } from "./ip.js";
 import { matches } from "./match.js";
 
@@ -105,19 +106,37 @@ export class PatternIndex<K> {
 
   /** See `Residual`: the pattern without the pinned `source` (`withoutSource`) and `detail.eventName`. */
   private residualOf(pattern: CompiledPattern, withoutSource: boolean, withoutName: boolean): Residual {
-    const rest = structuredClone(pattern.source) as Record<string, unknown>;
-    if (withoutSource) delete rest.source;
+    // The rest's text names its slot; its tree is the pattern's own, those fields left out (no
+    // copy, no second compilation: this runs for every pattern at start-up).
+    const rest: Record<string, unknown> = { ...pattern.source };
+    let fields = pattern.root.fields;
+    if (withoutSource) {
+      delete rest.source;
+      fields = fields.filter((field) => field.key !== "source");
+    }
     if (withoutName) {
-      const detail = rest.detail as Record<string, unknown>;
-      delete detail.eventName;
+      const { eventName: _pinned, ...detail } = rest.detail as Record<string, unknown>;
       if (Object.keys(detail).length === 0) delete rest.detail;
+      else rest.detail = detail;
+      fields = fields.flatMap((field): FieldCondition[] => {
+        if (field.key !== "detail" || !field.child) return [field];
+        const { child } = field;
+        const kept = child.fields.filter((inner) => inner.key !== "eventName");
+        return kept.length === 0 && child.ors.length === 0
+          ? []
+          : [{ ...field, child: { fields: kept, ors: child.ors } }];
+      });
     }
     let text = JSON.stringify(rest);
     let residual = this.slots.get(text);
     if (!residual) {
       let compiled: CompiledPattern | undefined;
+      const root: ObjectCondition = { fields, ors: pattern.root.ors };
       try {
-        compiled = Object.keys(rest).length === 0 ? undefined : compilePattern(rest);
+        compiled =
+          fields.length === 0 && root.ors.length === 0
+            ? undefined
+            : { root, alternatives: expandAlternatives(root), source: rest };
       } catch {
         // Not expected (a part of a valid pattern); the whole pattern is always right to test.
         compiled = pattern;

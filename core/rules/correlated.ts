@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { declareDistinctCount, declareThreshold } from "../detections/correlate.js";
 import type { Found } from "../detections/declare.js";
+import { copyJson } from "../detections/pattern-helpers.js";
 import { identityFacts, isObject, type Json, principalOf, quote } from "../detections/record.js";
 import type { DetectionText, StatefulDetection } from "../detections/types.js";
 import type { DetectionId } from "../model/catalog.js";
@@ -61,7 +62,7 @@ export function correlatedRule(
     // The correlators are typed on the catalog's ids; the id is only carried through.
     id: text.id as string as DetectionId,
     asff: declared.asff,
-    pattern: () => structuredClone(rule.pattern),
+    pattern: () => copyJson(rule.pattern),
     threshold: () => ({ count: correlation.count, windowMinutes: correlation.windowMinutes }),
     group: (record: Json) => {
       if (!isObject(record) || (condition && !condition(record))) return undefined;

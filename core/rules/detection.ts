@@ -1,6 +1,7 @@
 import type { RiposteConfig } from "../config/schema.js";
 import { detectionPattern } from "../detections/catalog.js";
 import { cloudTrailDraft } from "../detections/draft.js";
+import { copyJson } from "../detections/pattern-helpers.js";
 import { identityFacts, isObject, type Json, principalOf, quote, str } from "../detections/record.js";
 import type { StatefulDetection, StatelessDetection } from "../detections/types.js";
 import type { EventEnvelope } from "../model/event.js";
@@ -71,7 +72,7 @@ export function ruleDetection(rule: UserRule): StatelessDetection<RuleId> | Stat
   return {
     ...textOf(rule),
     stateful: false,
-    buildPattern: () => structuredClone(rule.pattern),
+    buildPattern: () => copyJson(rule.pattern),
     evaluate(envelope) {
       const record = envelope.detail as Json;
       if (!isObject(record)) return undefined;
