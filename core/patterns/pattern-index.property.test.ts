@@ -37,16 +37,23 @@ function generators(next: () => number) {
     ])();
   const detail = (): Record<string, unknown> => {
     const fields: Record<string, unknown> = {};
-    if (next() < 0.8) fields.eventName = condition();
+    // Names pinned in every branch of a $or instead of beside it (a field may not be in both).
+    const namesInOr = next() < 0.15;
+    if (namesInOr) fields.$or = [{ eventName: condition() }, { eventName: condition(), extra: condition() }];
+    else if (next() < 0.8) fields.eventName = condition();
     if (next() < 0.3) fields.other = condition();
-    if (next() < 0.2) fields.$or = [{ other: condition() }, { extra: condition() }];
+    if (!namesInOr && next() < 0.2) fields.$or = [{ other: condition() }, { extra: condition() }];
     return Object.keys(fields).length > 0 ? fields : { eventName: condition() };
   };
   const pattern = (): Record<string, unknown> => {
     const fields: Record<string, unknown> = {};
     if (next() < 0.85) fields.source = condition();
-    if (next() < 0.8) fields.detail = detail();
     const roll = next();
+    if (roll >= 0.3 && roll < 0.4) {
+      fields.$or = [{ detail: { eventName: condition() } }, { detail: { eventName: condition(), more: condition() } }];
+      return fields;
+    }
+    if (next() < 0.8) fields.detail = detail();
     if (roll < 0.15) fields.$or = [{ region: condition() }, { account: condition() }];
     else if (roll < 0.3) fields.$or = [{ detail: { more: condition() } }, { account: condition() }];
     return Object.keys(fields).length > 0 ? fields : { source: condition() };

@@ -57,6 +57,63 @@ describe("PatternIndex", () => {
     expect(index.match(event)).toEqual(["by-address"]);
   });
 
+  it("tests what several patterns have in common beyond their bucket once per event", () => {
+    const index = new PatternIndex<string>();
+    const rule = (names: string[]) => ({
+      source: ["aws.iam"],
+      detail: { eventSource: ["iam.amazonaws.com"], eventName: names },
+    });
+    index.add("a", compilePattern(rule(["ListUsers"])));
+    index.add("b", compilePattern(rule(["ListUsers", "CreateUser"])));
+    index.add("c", compilePattern(rule(["CreateUser"])));
+    index.add("d", compilePattern({ ...rule(["ListUsers"]), "detail-type": ["AWS API Call via CloudTrail"] }));
+    index.add("e", compilePattern({ source: ["aws.iam"], detail: { eventName: ["ListUsers"] } }));
+    const listUsers = ct("aws.iam", "ListUsers", { eventSource: "iam.amazonaws.com" });
+
+    expect(index.candidateCount(listUsers)).toBe(4);
+    // a and b leave the same eventSource test; d adds detail-type; e leaves nothing to test.
+    expect(index.testedCount(listUsers)).toBe(2);
+    expect(index.match(listUsers)).toEqual(["a", "b", "d", "e"]);
+    expect(index.match(ct("aws.iam", "ListUsers", { eventSource: "other" }))).toEqual(["e"]);
+    expect(index.match(ct("aws.iam", "CreateUser", { eventSource: "iam.amazonaws.com" }))).toEqual(["b", "c"]);
+    // Not CloudTrail-shaped (an array source, no detail-type): each candidate's whole pattern is tested.
+    const arraySource = { source: ["aws.iam"], detail: { eventName: "ListUsers", eventSource: "iam.amazonaws.com" } };
+    expect(index.match(arraySource)).toEqual(["a", "b", "e"]);
+  });
+
+  it("indexes by the event names of a $or whose every branch pins one", () => {
+    const index = new PatternIndex<string>();
+    index.add(
+      "detail-or",
+      compilePattern({
+        source: ["aws.s3"],
+        detail: { $or: [{ eventName: ["ListBuckets"] }, { eventName: ["GetObject"] }] },
+      }),
+    );
+    index.add(
+      "root-or",
+      compilePattern({
+        source: [{ prefix: "aws." }],
+        $or: [{ detail: { eventName: ["ConsoleLogin"] } }, { detail: { eventName: ["GetObject"], errorCode: ["x"] } }],
+      }),
+    );
+    index.add(
+      "open-branch",
+      compilePattern({
+        source: ["aws.s3"],
+        $or: [{ detail: { eventName: ["GetObject"] } }, { region: ["eu-west-1"] }],
+      }),
+    );
+
+    expect(index.candidateCount(ct("aws.s3", "PutBucketPolicy"))).toBe(1);
+    expect(index.match(ct("aws.s3", "PutBucketPolicy"))).toEqual([]);
+    expect(index.match(ct("aws.s3", "ListBuckets"))).toEqual(["detail-or"]);
+    expect(index.match(ct("aws.s3", "GetObject"))).toEqual(["detail-or", "open-branch"]);
+    expect(index.match(ct("aws.s3", "GetObject", { errorCode: "x" }))).toEqual(["detail-or", "root-or", "open-branch"]);
+    expect(index.match(ct("aws.signin", "ConsoleLogin"))).toEqual(["root-or"]);
+    expect(index.match({ ...ct("aws.s3", "Other"), region: "eu-west-1" })).toEqual(["open-branch"]);
+  });
+
   it("keeps every condition of an indexed pattern, not just source and eventName", () => {
     const index = new PatternIndex<string>();
     index.add(

@@ -55,7 +55,27 @@ export function equalsIgnoreCaseMatcher(text: string): ValueMatcher {
 
 /** Case folding for `equals-ignore-case`: both sides lower-cased the same way. */
 function fold(text: string): string {
-  return text.toLowerCase();
+  return foldText(text);
+}
+
+/**
+ * Lower-cased texts of the events at hand: every pattern and rule condition an event is tested
+ * against reads the same few fields of it (`eventSource`, `eventName`, a request field), each of
+ * which is then lower-cased once, not once per pattern or rule. Bounded; long texts are not kept.
+ */
+const foldedTexts = new Map<string, string>();
+const FOLD_CACHE_LIMIT = 10_000;
+const FOLD_CACHE_TEXT = 256;
+
+export function foldText(text: string): string {
+  if (text.length > FOLD_CACHE_TEXT) return text.toLowerCase();
+  let lower = foldedTexts.get(text);
+  if (lower === undefined) {
+    if (foldedTexts.size >= FOLD_CACHE_LIMIT) foldedTexts.clear();
+    lower = text.toLowerCase();
+    foldedTexts.set(text, lower);
+  }
+  return lower;
 }
 
 /**

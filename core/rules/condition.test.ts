@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Condition, ConditionSchema, compileCondition, valuesAt } from "./condition.js";
+import { type Condition, ConditionSchema, compileCondition, valuesAt, withoutPinnedTests } from "./condition.js";
 
 const check = (condition: unknown, record: unknown) => compileCondition(ConditionSchema.parse(condition))(record);
 
@@ -90,6 +90,61 @@ describe("field tests", () => {
       expect(check({ field: "requestParameters", jsonContains: "zzz" }, value)).toBe(false);
       expect(check({ field: "resources.ARN", regex: "a" }, value)).toBe(false);
     }
+  });
+});
+
+describe("withoutPinnedTests", () => {
+  const pinned = new Map([
+    ["eventSource", ["s3.amazonaws.com"]],
+    ["eventName", ["PutBucketPolicy", "DeleteBucketPolicy"]],
+  ]);
+  const selection = (name: string): Condition => ({
+    all: [
+      { field: "eventSource", equals: "S3.amazonaws.com" },
+      { field: "eventName", equals: name },
+      { field: "requestParameters.bucketName", contains: "logs" },
+    ],
+  });
+
+  it("leaves out equals tests every pinned value passes, and keeps the rest", () => {
+    const both = { all: [{ field: "eventName", equals: ["putbucketpolicy", "DeleteBucketPolicy"] }] };
+    expect(withoutPinnedTests(both, pinned)).toBe(true);
+    // Only one of the pinned names passes: the event may carry the other, so the test stays.
+    expect(withoutPinnedTests(selection("PutBucketPolicy"), pinned)).toEqual({
+      all: [
+        { field: "eventName", equals: "PutBucketPolicy" },
+        { field: "requestParameters.bucketName", contains: "logs" },
+      ],
+    });
+    const cased = { field: "eventSource", equals: "S3.amazonaws.com", cased: true };
+    expect(withoutPinnedTests(cased, pinned)).toEqual(cased);
+    const every = { field: "eventSource", equals: ["s3.amazonaws.com", "x"], all: true };
+    expect(withoutPinnedTests(every, pinned)).toEqual(every);
+    const notPinned = { field: "requestParameters.eventSource", equals: "s3.amazonaws.com" };
+    expect(withoutPinnedTests(notPinned, pinned)).toEqual(notPinned);
+    // not(always true) is always false: kept as it is.
+    const negated = { not: { field: "eventSource", equals: "s3.amazonaws.com" } };
+    expect(withoutPinnedTests(negated, pinned)).toEqual(negated);
+    expect(
+      withoutPinnedTests({ any: [selection("x"), { field: "eventSource", equals: "s3.amazonaws.com" }] }, pinned),
+    ).toBe(true);
+  });
+
+  it("gives the same answer as the whole condition on every event the pins allow", () => {
+    const condition: Condition = {
+      any: [
+        selection("PutBucketPolicy"),
+        { all: [{ field: "eventSource", equals: "s3.amazonaws.com" }, { not: { field: "errorCode", exists: true } }] },
+      ],
+    };
+    const rest = withoutPinnedTests(condition, new Map([["eventSource", ["s3.amazonaws.com"]]]));
+    expect(rest).not.toBe(true);
+    for (const eventName of ["PutBucketPolicy", "DeleteBucketPolicy"])
+      for (const bucketName of ["my-logs", "other"])
+        for (const errorCode of [undefined, "AccessDenied"]) {
+          const event = { eventSource: "s3.amazonaws.com", eventName, requestParameters: { bucketName }, errorCode };
+          expect(compileCondition(rest as Condition)(event)).toBe(compileCondition(condition)(event));
+        }
   });
 });
 

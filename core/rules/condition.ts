@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { cidrContains, parseCidr, parseIp } from "../net/ip.js";
+import { parsePatternIp } from "../patterns/ip.js";
+import { foldText } from "../patterns/values.js";
 import { checkRegex, REGEX_INPUT_LIMIT } from "./regex.js";
 
 /**
@@ -199,6 +201,71 @@ function numberOf(value: unknown): number | undefined {
 
 type Test = (value: unknown) => boolean;
 
+/**
+ * `condition` without the field tests a pattern already decides: `pinned` holds, per top-level
+ * field of the record, the exact strings the pattern requires there (one of them is in every
+ * event the pattern selects). A case-insensitive or cased `equals` on such a field that every
+ * one of those strings passes holds on every such event, so it is left out (`true`: nothing is
+ * left). Sigma translations repeat a selection's `eventSource` and `eventName` in the condition
+ * their pattern already pins; this spares testing them again on every event.
+ */
+export function withoutPinnedTests(
+  condition: Condition,
+  pinned: ReadonlyMap<string, readonly string[]>,
+): Condition | true {
+  if ("all" in condition && Array.isArray(condition.all)) {
+    const parts = condition.all
+      .map((part) => withoutPinnedTests(part, pinned))
+      .filter((part): part is Condition => part !== true);
+    if (parts.length === 0) return true;
+    return parts.length === 1 ? parts[0]! : { all: parts };
+  }
+  if ("any" in condition && Array.isArray(condition.any)) {
+    const parts = condition.any.map((part) => withoutPinnedTests(part, pinned));
+    if (parts.some((part) => part === true)) return true;
+    return parts.length === 1 ? (parts[0] as Condition) : { any: parts as Condition[] };
+  }
+  if ("not" in condition) {
+    const inner = withoutPinnedTests(condition.not as Condition, pinned);
+    return inner === true ? condition : { not: inner };
+  }
+  const test = condition as FieldTest;
+  const values = pinned.get(test.field);
+  if (test.equals === undefined || test.all === true || !values || values.length === 0) return condition;
+  const fold = test.cased ? (value: string) => value : (value: string) => value.toLowerCase();
+  const wanted = new Set(list(test.equals).map((value) => fold(String(value))));
+  return values.every((value) => wanted.has(fold(value))) ? true : condition;
+}
+
+/**
+ * The exact strings a rule's pattern requires per top-level field of the record (`detail.F` a
+ * list of plain strings, outside any `$or`). Strings that read as IP addresses are left out: the
+ * pattern also matches their other spellings, which a text comparison would not.
+ */
+function pinnedFields(pattern: Record<string, unknown>): Map<string, string[]> {
+  const pinned = new Map<string, string[]>();
+  const detail = pattern.detail;
+  if (!isObject(detail)) return pinned;
+  for (const [field, values] of Object.entries(detail)) {
+    if (field === "$or" || !Array.isArray(values) || values.length === 0) continue;
+    if (values.every((value) => typeof value === "string" && !parsePatternIp(value))) pinned.set(field, values);
+  }
+  return pinned;
+}
+
+/**
+ * A rule's condition compiled once, without what its (validated) pattern already decides
+ * (`withoutPinnedTests`); undefined when it has none or nothing is left of it.
+ */
+export function ruleCondition(
+  condition: Condition | undefined,
+  pattern: Record<string, unknown>,
+): CompiledCondition | undefined {
+  if (!condition) return undefined;
+  const rest = withoutPinnedTests(condition, pinnedFields(pattern));
+  return rest === true ? undefined : compileCondition(rest);
+}
+
 /** A compiled condition: a function of the CloudTrail record. */
 export type CompiledCondition = (record: unknown) => boolean;
 
@@ -217,6 +284,23 @@ export function compileCondition(condition: Condition): CompiledCondition {
     return (record) => !inner(record);
   }
   return compileFieldTest(condition as FieldTest);
+}
+
+/**
+ * The lower-cased JSON text of objects and arrays `jsonContains` searched, each written once
+ * however many rules search it (weakly held: gone with the event).
+ */
+const jsonTexts = new WeakMap<object, string>();
+
+function lowerJsonText(value: unknown): string {
+  if (typeof value === "string") return foldText(value);
+  if (typeof value !== "object" || value === null) return JSON.stringify(value).toLowerCase();
+  let text = jsonTexts.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value).toLowerCase();
+    jsonTexts.set(value, text);
+  }
+  return text;
 }
 
 function compileFieldTest(test: FieldTest): CompiledCondition {
@@ -239,8 +323,32 @@ function compileFieldTest(test: FieldTest): CompiledCondition {
     };
     return (record) => valuesAt(record, path).some(inRange);
   }
-  const tests = valueTests(test);
   const every = test.all === true;
+  const textTests = textValueTests(test);
+  if (textTests) {
+    // Each value found is turned into (lower-cased) text once, then tried against every listed value.
+    const fold = test.cased ? (text: string) => text : foldText;
+    return (record) => {
+      const values = valuesAt(record, path);
+      if (values.length === 0) return false;
+      if (values.length === 1) {
+        const found = scalarText(values[0]);
+        if (found === undefined) return false;
+        const text = fold(found);
+        return every ? textTests.every((one) => one(text)) : textTests.some((one) => one(text));
+      }
+      const texts: string[] = [];
+      for (const value of values) {
+        const found = scalarText(value);
+        if (found !== undefined) texts.push(fold(found));
+      }
+      if (texts.length === 0) return false;
+      return every
+        ? textTests.every((one) => texts.some((text) => one(text)))
+        : textTests.some((one) => texts.some((text) => one(text)));
+    };
+  }
+  const tests = valueTests(test);
   return (record) => {
     const values = valuesAt(record, path);
     if (values.length === 0) return false;
@@ -250,41 +358,48 @@ function compileFieldTest(test: FieldTest): CompiledCondition {
   };
 }
 
-/** One test per listed value of the field test's operator. */
-function valueTests(test: FieldTest): Test[] {
+/**
+ * For the operators on a scalar's text (`equals`, `contains`, `startswith`, `endswith`,
+ * `wildcard`): one test per listed value, of the found text already folded as `cased` says.
+ */
+function textValueTests(test: FieldTest): ((text: string) => boolean)[] | undefined {
   const fold = test.cased ? (value: string) => value : (value: string) => value.toLowerCase();
-  const onText =
-    (check: (text: string) => boolean): Test =>
-    (value) => {
-      const found = scalarText(value);
-      return found !== undefined && check(fold(found));
-    };
   if (test.equals !== undefined) {
     return list(test.equals).map((expected) => {
       const want = fold(String(expected));
-      return onText((found) => found === want);
+      return (found) => found === want;
     });
   }
   if (test.contains !== undefined)
-    return list(test.contains).map((part) => onText((found) => found.includes(fold(part))));
+    return list(test.contains).map((part) => {
+      const want = fold(part);
+      return (found) => found.includes(want);
+    });
   if (test.startswith !== undefined)
-    return list(test.startswith).map((part) => onText((found) => found.startsWith(fold(part))));
+    return list(test.startswith).map((part) => {
+      const want = fold(part);
+      return (found) => found.startsWith(want);
+    });
   if (test.endswith !== undefined)
-    return list(test.endswith).map((part) => onText((found) => found.endsWith(fold(part))));
+    return list(test.endswith).map((part) => {
+      const want = fold(part);
+      return (found) => found.endsWith(want);
+    });
   if (test.wildcard !== undefined) {
     return list(test.wildcard).map((glob) => {
-      const parts = globParts(test.cased ? glob : glob.toLowerCase());
-      return onText((found) => globMatches(parts, found));
+      const parts = globParts(fold(glob));
+      return (found) => globMatches(parts, found);
     });
   }
+  return undefined;
+}
+
+/** One test per listed value of the other operators (`jsonContains`, `regex`, `cidr`). */
+function valueTests(test: FieldTest): Test[] {
   if (test.jsonContains !== undefined) {
     return list(test.jsonContains).map((part) => {
       const want = part.toLowerCase();
-      return (value) => {
-        if (value === undefined) return false;
-        const json = typeof value === "string" ? value : JSON.stringify(value);
-        return json.toLowerCase().includes(want);
-      };
+      return (value) => value !== undefined && lowerJsonText(value).includes(want);
     });
   }
   if (test.regex !== undefined) {

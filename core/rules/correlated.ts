@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import { declareDistinctCount, declareThreshold } from "../detections/correlate.js";
 import type { Found } from "../detections/declare.js";
+import { copyJson } from "../detections/pattern-helpers.js";
 import { identityFacts, isObject, type Json, principalOf, quote } from "../detections/record.js";
 import type { DetectionText, StatefulDetection } from "../detections/types.js";
 import type { DetectionId } from "../model/catalog.js";
 import type { RuleFinding } from "../model/incident.js";
 import type { RuleId } from "../model/rule-id.js";
-import { compileCondition, valuesAt } from "./condition.js";
+import { ruleCondition, valuesAt } from "./condition.js";
 import type { RuleCorrelation, UserRule } from "./format.js";
 
 /**
@@ -55,13 +56,13 @@ export function correlatedRule(
   declared: RuleFinding,
   text: DetectionText<RuleId>,
 ): StatefulDetection<RuleId> {
-  const condition = rule.condition ? compileCondition(rule.condition) : undefined;
+  const condition = ruleCondition(rule.condition, rule.pattern);
   const common = {
     ...text,
     // The correlators are typed on the catalog's ids; the id is only carried through.
     id: text.id as string as DetectionId,
     asff: declared.asff,
-    pattern: () => structuredClone(rule.pattern),
+    pattern: () => copyJson(rule.pattern),
     threshold: () => ({ count: correlation.count, windowMinutes: correlation.windowMinutes }),
     group: (record: Json) => {
       if (!isObject(record) || (condition && !condition(record))) return undefined;

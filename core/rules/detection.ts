@@ -1,13 +1,14 @@
 import type { RiposteConfig } from "../config/schema.js";
 import { detectionPattern } from "../detections/catalog.js";
 import { cloudTrailDraft } from "../detections/draft.js";
+import { copyJson } from "../detections/pattern-helpers.js";
 import { identityFacts, isObject, type Json, principalOf, quote, str } from "../detections/record.js";
 import type { StatefulDetection, StatelessDetection } from "../detections/types.js";
 import type { EventEnvelope } from "../model/event.js";
 import type { RuleId } from "../model/rule-id.js";
 import { compilePattern } from "../patterns/compile.js";
 import { matches } from "../patterns/match.js";
-import { compileCondition } from "./condition.js";
+import { ruleCondition } from "./condition.js";
 import { correlatedRule } from "./correlated.js";
 import type { UserRule } from "./format.js";
 
@@ -66,12 +67,12 @@ function callFacts(record: Json): { summary: string; facts: Record<string, unkno
  */
 export function ruleDetection(rule: UserRule): StatelessDetection<RuleId> | StatefulDetection<RuleId> {
   if (rule.correlation) return correlatedRule(rule, rule.correlation, declaredOf(rule), textOf(rule));
-  const condition = rule.condition ? compileCondition(rule.condition) : undefined;
+  const condition = ruleCondition(rule.condition, rule.pattern);
   const declared = declaredOf(rule);
   return {
     ...textOf(rule),
     stateful: false,
-    buildPattern: () => structuredClone(rule.pattern),
+    buildPattern: () => copyJson(rule.pattern),
     evaluate(envelope) {
       const record = envelope.detail as Json;
       if (!isObject(record)) return undefined;
@@ -91,7 +92,7 @@ export function ruleDetection(rule: UserRule): StatelessDetection<RuleId> | Stat
 export function firingRules(rules: readonly UserRule[], config: RiposteConfig): (event: EventEnvelope) => RuleId[] {
   const compiled = rules.map((rule) => {
     const spec = ruleDetection(rule);
-    const condition = rule.condition ? compileCondition(rule.condition) : undefined;
+    const condition = ruleCondition(rule.condition, rule.pattern);
     return { id: rule.id, condition, pattern: compilePattern(detectionPattern(spec, config)) };
   });
   return (event) =>
