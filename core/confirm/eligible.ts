@@ -16,6 +16,13 @@ export const CONFIRMABLE_DETECTIONS = {
   "lambda-url-public": "made a Lambda function URL public",
 } as const satisfies Record<string, string>;
 
+/**
+ * Confirmations live in the approval store (the same single-use decision, the token kept
+ * server-side, the resume after a crash); their ids set them apart from approvals.
+ */
+export const CONFIRMATION_PREFIX = "conf-";
+export const isConfirmationId = (id: string) => id.startsWith(CONFIRMATION_PREFIX);
+
 export type ConfirmableDetection = keyof typeof CONFIRMABLE_DETECTIONS;
 
 export function isConfirmable(detection: string): detection is ConfirmableDetection {
