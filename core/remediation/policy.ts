@@ -124,14 +124,16 @@ export function decide(args: DecideArgs): Decision {
 
 /**
  * A remediation of a detection listed under `confirmation.detections` asks its actor "was this
- * you?" first. Not for events posted to the intake: anyone with its token can make them up, and
- * a "No" would remediate without the approval they need.
+ * you?" first. Not for events posted to the intake unless `remediation.autoRemediateIntake`
+ * trusts them: anyone with its token can make them up, and a "No" would remediate without the
+ * approval they otherwise need.
  */
 function withConfirmation(decision: Decision, args: DecideArgs): Decision {
   const { incident, config } = args;
   const confirmation = config.confirmation;
   if (decision.route !== "auto" && decision.route !== "approval") return decision;
-  if (decision.plan.length === 0 || incident.fromIntake === true) return decision;
+  if (decision.plan.length === 0) return decision;
+  if (incident.fromIntake === true && !config.remediation.autoRemediateIntake) return decision;
   if (!confirmation.detections.includes(incident.detection)) return decision;
   return {
     ...decision,
