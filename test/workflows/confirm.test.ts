@@ -145,6 +145,27 @@ describe("was this you?", () => {
     expect(slack.messages.some((message) => message.channel.startsWith("D"))).toBe(false);
   });
 
+  it("a question closed by Riposte (not the actor's click) takes the default response, never the No path", async () => {
+    const h = harness();
+    const { incidentId, executionArn } = await h.start(finding);
+    await h.settle(h.clock.now());
+    const asked = await h.store.getApproval(askedConfirmationId());
+    // As closing the approvals of an incident a later event resolved does (core/incidents/resolve.ts).
+    await h.engine.callbacks.sendTaskSuccess(asked?.taskToken ?? "", {
+      decision: "reject",
+      approver: "riposte",
+      at: new Date(h.clock.now()).toISOString(),
+      comment: "resolved by a later event",
+    });
+    await h.settle();
+    const run = await h.read(incidentId, executionArn);
+
+    expect(run.states).toContain("Was it the actor?");
+    expect(run.states).not.toContain("Not the actor: page on-call");
+    expect(run.states).toContain("Approval required?");
+    expect(slack.messages.some((message) => message.replyBroadcast)).toBe(false);
+  });
+
   it("only the asked actor answers, once; another user's click is refused and audited", async () => {
     const h = harness();
     const { incidentId, executionArn } = await h.start(finding);
