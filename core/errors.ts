@@ -50,6 +50,16 @@ export class ApprovalAlreadyDecided extends RiposteError {
   override readonly name = "ApprovalAlreadyDecided";
 }
 
+/** "Was this you?": the incident's principal maps to no Slack user (or Slack is off); nobody is asked. */
+export class NoActorToAsk extends RiposteError {
+  override readonly name = "NoActorToAsk";
+}
+
+/** A "was this you?" click by someone other than the actor who was asked. */
+export class NotTheActor extends RiposteError {
+  override readonly name = "NotTheActor";
+}
+
 /** The caller may not approve or reject. */
 export class NotAnApprover extends RiposteError {
   override readonly name = "NotAnApprover";

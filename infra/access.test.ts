@@ -124,6 +124,8 @@ describe("generated access", () => {
       "s3:GetBucketPublicAccessBlock",
       "iam:GetUserPolicy",
       "iam:DeleteUserPolicy",
+      // "Was this you?": the acting IAM user, known only per incident (core/confirm/actor.ts).
+      "iam:ListUserTags",
       // Conditioned on iam:PassedToService (the role a replication configuration already names).
       "iam:PassRole",
       ...permissionsFor(Object.keys(PLANNERS)),

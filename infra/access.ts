@@ -89,6 +89,9 @@ export const callbacks = () =>
 // The Notices schedule only sends decisions a dying Lambda saved (core/approval/resume.ts): success
 // only, and on "*" for the same reason as the callbacks above.
 export const resumeDecisions = () => statement("ResumeApprovalTasks", ["states:SendTaskSuccess"], ["*"]);
+// "Was this you?" reads the acting IAM user's tags to find whom to ask (core/confirm/actor.ts).
+// ListUserTags takes user ARNs as resources, but the users are any of the account's: "*".
+export const readUserTags = () => statement("ReadActorTags", ["iam:ListUserTags"], ["*"]);
 export const startWorkflows = () => statement("StartWorkflows", ["states:StartExecution"], ["stateMachines"]);
 export const readExecutions = () =>
   statement(

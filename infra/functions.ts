@@ -22,6 +22,7 @@ import {
   readBack,
   readExecutions,
   readTableStream,
+  readUserTags,
   registerConnection,
   remediation,
   removeExpiredDenies,
@@ -133,6 +134,14 @@ const TASK_FUNCTIONS: Readonly<Record<TaskName, Omit<TaskFunctionSpec, "logicalN
     links: SLACK_LINKS,
     assumedWarmMs: 500,
     grants: (context) => [storeRead(), storeWrite(), ...publish(context)],
+  },
+  confirm: {
+    description: "Ask the actor: was this you?",
+    timeoutSeconds: 25,
+    memoryMb: 512,
+    links: SLACK_LINKS,
+    assumedWarmMs: 400,
+    grants: () => [storeRead(), storeWrite(), readUserTags()],
   },
   // An incident already final when approval is asked for completes its own task (core/approval/request.ts).
   approval: {

@@ -6,7 +6,8 @@ import { type AslState, type AslStateMachine, jsonata, lambdaTask, outcome } fro
  * The one incident workflow every category runs, as ASL (JSONata):
  *
  *   Open → (duplicate? stop · covered by an exception? SUPPRESSED, stop) → Enrich → Score → (dismiss? record) → Notify → (no plan? record NOTIFIED)
- *     → Approval required? → Request approval (callback, with a timeout and the policy's
+ *     → Ask the actor first? (was this you: No → page on-call, remediate · Yes → wait N h, remediate
+ *       · no answer → the default response) → Approval required? → Request approval (callback, with a timeout and the policy's
  *       default on timeout) → Approved? → Remediate → (held back / guarded / gone?) → Verify
  *     → Risk removed? → Record the outcome → Announce it
  *   and one failure path: Record failure (FAILED) → Escalate → the execution fails.
@@ -140,7 +141,7 @@ const triage: Record<string, AslState> = {
     Choices: [
       {
         Condition: jsonata("$decision.route in ['auto', 'approval'] and $count($decision.plan) > 0"),
-        Next: "Approval required?",
+        Next: "Ask the actor first?",
       },
     ],
     Default: "Close as notified",
@@ -151,6 +152,94 @@ const triage: Record<string, AslState> = {
     "$decision.route in ['auto', 'approval'] ? 'no remediation exists for ' & $incident.detection & ': notify only' : $decision.reason",
     RECORD_OUTCOME,
   ),
+};
+
+const DEFAULT_RESPONSE = "Approval required?";
+
+/**
+ * "Was this you?" (core/confirm/): for a detection listed under `confirmation.detections`, the
+ * actor mapped from the principal is asked in a DM first. "No" pages on-call and remediates at
+ * once; "Yes" keeps the change for the configured hours, then remediates; no answer in time, or
+ * nobody to ask, takes the detection's default response (approval or automatic remediation).
+ */
+const confirmation: Record<string, AslState> = {
+  "Ask the actor first?": {
+    Type: "Choice",
+    Comment: "The decision carries a confirmation when the detection is listed under confirmation.detections.",
+    Choices: [{ Condition: jsonata("$exists($decision.confirmation)"), Next: "Ask the actor: was this you?" }],
+    Default: DEFAULT_RESPONSE,
+  },
+  "Ask the actor: was this you?": lambdaTask("confirm", {
+    comment:
+      "DM the Slack user mapped from the principal (Yes, keep it for N h / No; the token stays server-side) and wait for the answer.",
+    callback: true,
+    payload: {
+      incident: jsonata("$incident"),
+      decision: jsonata("$decision"),
+      taskToken: jsonata("$states.context.Task.Token"),
+    },
+    timeoutSeconds: jsonata("$decision.confirmation.timeoutSeconds"),
+    retryTimeout: false,
+    assign: { confirmation: jsonata("$states.result") },
+    catches: [
+      { ErrorEquals: ["States.Timeout"], Next: "No answer: the detection's default response" },
+      { ErrorEquals: ["NoActorToAsk"], Next: "Nobody to ask: the detection's default response" },
+    ],
+    failureTarget: RECORD_FAILURE,
+    next: "Was it the actor?",
+  }),
+  "No answer: the detection's default response": {
+    Type: "Pass",
+    Comment: "The actor did not answer in time: the incident goes on as if nobody had been asked.",
+    Next: DEFAULT_RESPONSE,
+  },
+  "Nobody to ask: the detection's default response": {
+    Type: "Pass",
+    Comment: "The principal maps to no Slack user (or Slack is off): the detection's default response.",
+    Next: DEFAULT_RESPONSE,
+  },
+  "Was it the actor?": {
+    Type: "Choice",
+    Comment:
+      "Only the mapped actor's own signed click answers (a Slack user id): approve is Yes, reject is No; anything else (closed by Riposte) takes the default response.",
+    Choices: [
+      {
+        Condition: jsonata(
+          "$confirmation.decision = 'reject' and $contains($confirmation.approver, /^[UW][A-Z0-9]{2,}$/)",
+        ),
+        Next: "Not the actor: page on-call",
+      },
+      {
+        Condition: jsonata(
+          "$confirmation.decision = 'approve' and $contains($confirmation.approver, /^[UW][A-Z0-9]{2,}$/)",
+        ),
+        Next: "Keep the change until the revert time",
+      },
+    ],
+    Default: DEFAULT_RESPONSE,
+  },
+  "Not the actor: page on-call": lambdaTask("notify", {
+    comment: "The actor says it was not them: escalate at once (broadcast in Slack, SNS), then remediate.",
+    payload: {
+      incident: jsonata("$incident"),
+      kind: "escalation",
+      error: {
+        Error: "NotTheActor",
+        Cause: jsonata("'the actor (' & $confirmation.approver & ') answered No: it was not them'"),
+      },
+    },
+    timeoutSeconds: 30,
+    failureTarget: RECORD_FAILURE,
+    next: "Remediate the target",
+  }),
+  "Keep the change until the revert time": {
+    Type: "Wait",
+    Comment: "The actor answered Yes: the change is kept for the configured hours from the answer, then reverted.",
+    Timestamp: jsonata(
+      "$fromMillis($toMillis($confirmation.at) + $decision.confirmation.keepHours * 3600000, '[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01]Z')",
+    ),
+    Next: "Remediate the target",
+  },
 };
 
 const approval: Record<string, AslState> = {
@@ -376,6 +465,6 @@ export function incidentWorkflow(profile: CategoryProfile): AslStateMachine {
     Comment: `Riposte ${profile.category} incidents (${profile.summary}): open, enrich, score, notify, approve, remediate, verify, record.`,
     QueryLanguage: "JSONata",
     StartAt: "Open the incident",
-    States: { ...opening, ...triage, ...approval, ...remediation(profile), ...closing },
+    States: { ...opening, ...triage, ...confirmation, ...approval, ...remediation(profile), ...closing },
   };
 }

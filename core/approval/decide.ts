@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isConfirmationId } from "../confirm/eligible.js";
 import { ApprovalAlreadyDecided, InvalidInput, NotAnApprover, NotFound } from "../errors.js";
 import type { ApprovalResponse } from "../model/api.js";
 import type { ApprovalResult } from "../model/tasks.js";
@@ -35,17 +36,24 @@ async function resolveApproval(
 ): Promise<PendingApproval> {
   if (args.approvalId) {
     const approval = await deps.store.getApproval(args.approvalId);
-    if (!approval || (args.incidentId !== undefined && approval.incidentId !== args.incidentId)) {
+    // Only the actor answers a "was this you?" (core/confirm/answer.ts), never an approver.
+    if (
+      !approval ||
+      isConfirmationId(approval.id) ||
+      (args.incidentId !== undefined && approval.incidentId !== args.incidentId)
+    ) {
       throw new NotFound(`approval ${args.approvalId} does not exist`);
     }
     return approval;
   }
   const incidentId = args.incidentId as string;
   const pending = (await deps.store.listPendingApprovals())
-    .filter((approval) => approval.incidentId === incidentId)
+    .filter((approval) => approval.incidentId === incidentId && !isConfirmationId(approval.id))
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
   if (pending) return pending;
-  const resuming = (await deps.store.listApprovalsToResume()).filter((approval) => approval.incidentId === incidentId);
+  const resuming = (await deps.store.listApprovalsToResume()).filter(
+    (approval) => approval.incidentId === incidentId && !isConfirmationId(approval.id),
+  );
   const saved = resuming.at(-1);
   if (saved) throw new ApprovalAlreadyDecided(describeDecided(saved));
   const incident = await deps.store.getIncident(incidentId);

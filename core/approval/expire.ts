@@ -1,7 +1,9 @@
+import { isConfirmationId } from "../confirm/eligible.js";
 import type { ApprovalRecord } from "../model/incident.js";
 import { notifyIncident } from "../notify/notify.js";
 import { noteReply } from "../notify/replies.js";
 import { slackDate } from "../notify/slack-text.js";
+import type { PendingApproval } from "../store/ports.js";
 import type { TaskDeps } from "../task-deps.js";
 
 /**
@@ -17,6 +19,10 @@ export async function expireApprovals(deps: TaskDeps): Promise<string[]> {
   const expired: string[] = [];
   for (const approval of await deps.store.listPendingApprovals()) {
     if (Date.parse(approval.expiresAt) > now.getTime()) continue;
+    if (isConfirmationId(approval.id)) {
+      await expireConfirmation(approval, at, deps);
+      continue;
+    }
     const incident = await deps.store.getIncident(approval.incidentId);
     const onTimeout = incident?.decision?.approval?.onTimeout ?? "reject";
     const comment = `no decision by ${approval.expiresAt}: the policy's default (${onTimeout}) applies`;
@@ -55,4 +61,25 @@ export async function expireApprovals(deps: TaskDeps): Promise<string[]> {
   }
   if (expired.length > 0) deps.logger.info("approval requests expired", { approvals: expired.length });
   return expired;
+}
+
+/**
+ * A "was this you?" nobody answered: its buttons stop working and the trail says so. The workflow
+ * took the detection's default response when its task timed out; no incident notice is due.
+ */
+async function expireConfirmation(approval: PendingApproval, at: string, deps: TaskDeps): Promise<void> {
+  const closed = await deps.store.decideApproval(approval.id, "expired", {
+    decision: "reject",
+    approver: "timeout",
+    at,
+    comment: `no answer by ${approval.expiresAt}: the detection's default response applies`,
+  });
+  if (!closed.applied) return;
+  await deps.store.appendAudit({
+    incidentId: approval.incidentId,
+    at,
+    actor: "timeout",
+    action: "confirmation.expired",
+    detail: { confirmationId: approval.id, expiresAt: approval.expiresAt },
+  });
 }

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { ApprovalAlreadyDecided, NotAnApprover, NotFound } from "../errors.js";
+import { answerConfirmation } from "../confirm/answer.js";
+import { CONFIRM_NO_ACTION_ID, CONFIRM_YES_ACTION_ID } from "../confirm/ask.js";
+import { ApprovalAlreadyDecided, NotAnApprover, NotFound, NotTheActor } from "../errors.js";
 import { exceptionFromSlack, type SlackChoice } from "../exceptions/create.js";
 import { describeScope } from "../model/exception.js";
 import { ALLOW_ACTION_ID, APPROVE_ACTION_ID, REJECT_ACTION_ID, SNOOZE_ACTION_ID } from "../notify/blocks.js";
@@ -123,6 +125,10 @@ export async function handleSlackInteraction(
   const payload = parsed.data;
   const exceptionAction = payload.actions.find((item) => Object.hasOwn(EXCEPTION_CHOICES, item.action_id));
   if (exceptionAction) return createFromClick(payload, exceptionAction, deps, followUps);
+  const confirmAction = payload.actions.find(
+    (item) => item.action_id === CONFIRM_YES_ACTION_ID || item.action_id === CONFIRM_NO_ACTION_ID,
+  );
+  if (confirmAction) return answerFromClick(payload, confirmAction, deps, followUps);
   const action = payload.actions.find(
     (item) => item.action_id === APPROVE_ACTION_ID || item.action_id === REJECT_ACTION_ID,
   );
@@ -200,6 +206,40 @@ async function createFromClick(
     } else {
       deps.logger.error("exception from Slack failed", { error });
       await tell(payload, "The exception could not be created. See the dashboard.", followUps, deps);
+    }
+  }
+  return reply(200);
+}
+
+/** "Was this you?": Yes / No, counted only from the actor who was asked, once. */
+async function answerFromClick(
+  payload: BlockActions,
+  action: BlockActions["actions"][number],
+  deps: TaskDeps,
+  followUps: SlackFollowUps,
+): Promise<SlackHttpResponse> {
+  if (!action.value || !APPROVAL_ID.test(action.value)) return reply(400, "unexpected confirmation id");
+  const answer = action.action_id === CONFIRM_YES_ACTION_ID ? "yes" : "no";
+  try {
+    const answered = await answerConfirmation({ confirmationId: action.value, answer, user: payload.user.id }, deps);
+    await tell(
+      payload,
+      answer === "yes"
+        ? `Thanks: recorded as yours. Riposte keeps it for ${answered.keepHours ?? "the configured"} h, then reverts it.`
+        : "Thanks: on-call has been paged and Riposte is reverting the change now.",
+      followUps,
+      deps,
+    );
+  } catch (error) {
+    if (error instanceof NotTheActor) {
+      await tell(payload, "Only the person who was asked can answer this. Nothing was changed.", followUps, deps);
+    } else if (error instanceof ApprovalAlreadyDecided) {
+      await tell(payload, "This question was already answered or has expired. Nothing was changed.", followUps, deps);
+    } else if (error instanceof NotFound) {
+      await tell(payload, "This question no longer exists. Nothing was changed.", followUps, deps);
+    } else {
+      deps.logger.error("confirmation from Slack failed", { error });
+      await tell(payload, "Your answer was recorded, but the workflow could not be resumed.", followUps, deps);
     }
   }
   return reply(200);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
+import { isConfirmationId } from "../confirm/eligible.js";
 import { isFinalStatus } from "../model/status.js";
 import type { RequestApprovalInputSchema } from "../model/tasks.js";
 import { notifyIncident } from "../notify/notify.js";
@@ -16,7 +17,10 @@ export function newApprovalId(): string {
 async function supersedePending(incidentId: string, at: string, deps: TaskDeps): Promise<void> {
   // A retried approval task gets a new task token; the buttons of the old request must stop working.
   const pending = await deps.store.listPendingApprovals();
-  for (const old of pending.filter((approval) => approval.incidentId === incidentId)) {
+  // A "was this you?" confirmation of the same incident is not an approval request.
+  for (const old of pending.filter(
+    (approval) => approval.incidentId === incidentId && !isConfirmationId(approval.id),
+  )) {
     await deps.store.decideApproval(old.id, "expired", {
       decision: "reject",
       approver: "riposte",

@@ -1,3 +1,4 @@
+import { isConfirmationId } from "../confirm/eligible.js";
 import type { ApprovalRecord } from "../model/incident.js";
 import type { PendingApproval } from "../store/ports.js";
 import type { TaskDeps } from "../task-deps.js";
@@ -26,6 +27,7 @@ export function isTaskGone(error: unknown): boolean {
 export async function recordDecision(approval: PendingApproval, deps: TaskDeps): Promise<boolean> {
   const result = approval.result;
   if (!result) return false;
+  if (isConfirmationId(approval.id)) return recordConfirmation(approval, deps);
   const via = approval.via ?? "riposte";
   const incident = await deps.store.getIncident(approval.incidentId);
   if (incident && !incident.approvals.some((record) => record.id === approval.id)) {
@@ -50,6 +52,30 @@ export async function recordDecision(approval: PendingApproval, deps: TaskDeps):
     },
   });
   return true;
+}
+
+/** A "was this you?" answer in the audit trail, once: who answered, what, and when. */
+async function recordConfirmation(approval: PendingApproval, deps: TaskDeps): Promise<boolean> {
+  const result = approval.result;
+  if (!result) return false;
+  const audit = await deps.store.listAudit(approval.incidentId);
+  if (audit.some((entry) => entry.action === "confirmation.answered" && entry.detail?.confirmationId === approval.id)) {
+    return false;
+  }
+  await deps.store.appendAudit({
+    incidentId: approval.incidentId,
+    at: result.at,
+    actor: result.approver,
+    action: "confirmation.answered",
+    detail: {
+      confirmationId: approval.id,
+      answer: result.decision === "approve" ? "yes" : "no",
+      via: approval.via ?? "riposte",
+      ...(result.comment ? { comment: result.comment } : {}),
+    },
+  });
+  // The incident's Slack message is about approvals; the actor's DM is answered by the click.
+  return false;
 }
 
 /** Clear the resume record once the workflow has durably taken the decision. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isConfirmable, notConfirmableReason } from "../confirm/eligible.js";
 import { DETECTION_IDS, type DetectionId } from "../model/catalog.js";
 import { isoInstant } from "../model/exception.js";
 import { REMEDIATION_MODES } from "../model/incident.js";
@@ -386,6 +387,54 @@ export const ConfigSchema = z.strictObject({
         }
         seen.add(entry.id);
       });
+    }),
+
+  /**
+   * "Was this you?" (core/confirm/): for the listed detections (only those a person's own action
+   * triggers), DM the actor mapped from the CloudTrail principal before remediating. Off while
+   * `detections` is empty. `actors` maps a principal to a Slack user: the table first (exact
+   * principal ARN or IAM user name), then `iam-tag` (the IAM user's tag `tagKey` holds a Slack user
+   * id) or `email-tag` (it holds an email, resolved with Slack's users.lookupByEmail).
+   */
+  confirmation: z
+    .strictObject({
+      detections: z.array(z.string()).default([]),
+      /** How long the actor has to answer before the detection's default response applies. */
+      timeoutMinutes: z.number().int().positive().max(1440).default(30),
+      /** The longest a confirmed ("Yes, keep it") change is kept before it is reverted. */
+      keepHoursMax: z.number().int().positive().max(168).default(8),
+      actors: z
+        .strictObject({
+          mode: z.enum(["table", "iam-tag", "email-tag"]).default("table"),
+          table: z
+            .record(
+              z.string().min(1).max(2048),
+              z.string().regex(/^[UW][A-Z0-9]{2,}$/, "expected a Slack user id such as U0123ABCD"),
+            )
+            .default({}),
+          tagKey: z.string().min(1).max(128).optional(),
+        })
+        .prefault({}),
+    })
+    .prefault({})
+    .superRefine((confirmation, ctx) => {
+      const seen = new Set<string>();
+      confirmation.detections.forEach((detection, index) => {
+        if (!isConfirmable(detection)) {
+          ctx.addIssue({ code: "custom", path: ["detections", index], message: notConfirmableReason(detection) });
+        } else if (seen.has(detection)) {
+          ctx.addIssue({ code: "custom", path: ["detections", index], message: `duplicate detection "${detection}"` });
+        }
+        seen.add(detection);
+      });
+      const { mode, tagKey } = confirmation.actors;
+      if (mode !== "table" && tagKey === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["actors", "tagKey"],
+          message: `is required with actors.mode "${mode}" (the IAM user tag holding the ${mode === "iam-tag" ? "Slack user id" : "email"})`,
+        });
+      }
     }),
 
   remediation: z

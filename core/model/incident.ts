@@ -210,6 +210,16 @@ export const DecisionSchema = z.object({
       onTimeout: z.enum(["approve", "reject"]),
     })
     .optional(),
+  /**
+   * "Was this you?" (core/confirm/): the actor is asked first, for at most `timeoutSeconds`; a
+   * "Yes" keeps the change for `keepHours` before the plan runs.
+   */
+  confirmation: z
+    .object({
+      timeoutSeconds: z.number().int().positive(),
+      keepHours: z.number().int().positive(),
+    })
+    .optional(),
 });
 export type Decision = z.infer<typeof DecisionSchema>;
 

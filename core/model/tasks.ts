@@ -107,6 +107,20 @@ export const ApprovalResultSchema = z.object({
 });
 export type ApprovalResult = z.infer<typeof ApprovalResultSchema>;
 
+/**
+ * "Was this you?" (`.waitForTaskToken`, core/confirm/): DM the actor mapped from the principal,
+ * keeping the token server-side under a confirmation id (the approval store's mechanics). The
+ * task's result is the answer, as SendTaskSuccess carries it: `approve` = "Yes, keep it",
+ * `reject` = "No", `approver` the actor's Slack user id. No actor to ask: the task fails with
+ * `NoActorToAsk` and the detection's default response applies.
+ */
+export const ConfirmInputSchema = z.object({
+  incident: WorkingIncidentSchema,
+  decision: DecisionSchema,
+  taskToken: z.string().min(1),
+});
+export const ConfirmOutputSchema = z.object({ confirmationId: z.string() });
+
 /** Remediate: moves the incident to PROCESSING, then applies (or dry-runs) the plan. */
 export const RemediateInputSchema = z.object({
   incident: WorkingIncidentSchema,
@@ -148,6 +162,7 @@ export const TASKS = {
   enrich: { input: EnrichInputSchema, output: EnrichOutputSchema },
   score: { input: ScoreInputSchema, output: ScoreOutputSchema },
   notify: { input: NotifyInputSchema, output: NotifyOutputSchema },
+  confirm: { input: ConfirmInputSchema, output: ConfirmOutputSchema },
   approval: { input: RequestApprovalInputSchema, output: RequestApprovalOutputSchema },
   remediate: { input: RemediateInputSchema, output: RemediateOutputSchema },
   verify: { input: VerifyInputSchema, output: VerifyOutputSchema },

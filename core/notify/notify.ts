@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { isConfirmationId } from "../confirm/eligible.js";
 import type { Incident } from "../model/incident.js";
 import type { NotifyInputSchema, NotifyOutputSchema, WorkingIncident } from "../model/tasks.js";
 import type { TaskDeps } from "../task-deps.js";
@@ -84,7 +85,7 @@ async function pendingApprovalId(incident: WorkingIncident, deps: TaskDeps): Pro
   if (incident.status !== "AWAITING_APPROVAL") return undefined;
   const pending = await deps.store.listPendingApprovals();
   return pending
-    .filter((approval) => approval.incidentId === incident.id)
+    .filter((approval) => approval.incidentId === incident.id && !isConfirmationId(approval.id))
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]?.id;
 }
 

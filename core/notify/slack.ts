@@ -20,6 +20,8 @@ export interface SlackApi {
   ): Promise<{ channel: string; ts: string }>;
   update(message: SlackMessage & { ts: string }): Promise<void>;
   postEphemeral(message: { channel: string; user: string; text: string; threadTs?: string }): Promise<void>;
+  /** users.lookupByEmail: the user's id, or undefined when no user has that email (`users_not_found`). */
+  lookupUserByEmail(email: string): Promise<string | undefined>;
 }
 
 /** A Slack call that failed; `code` is Slack's error (`channel_not_found`) or `http_503`, `ratelimited`… */
@@ -139,6 +141,15 @@ export function slackApi(deps: TaskDeps): SlackApi | undefined {
       await call("chat.postEphemeral", () =>
         client.chat.postEphemeral({ channel, user, text, ...(threadTs ? { thread_ts: threadTs } : {}) }),
       );
+    },
+    async lookupUserByEmail(email) {
+      try {
+        const result = await call("users.lookupByEmail", () => client.users.lookupByEmail({ email }));
+        return result.user?.id;
+      } catch (error) {
+        if (error instanceof SlackCallFailed && error.code === "users_not_found") return undefined;
+        throw error;
+      }
     },
   };
 }

@@ -125,6 +125,29 @@ function route(route: Decision["route"], reason: string, plan: PlannedAction[] =
  *  9. otherwise                                                 → auto
  */
 export function decide(args: DecideArgs): Decision {
+  return withConfirmation(decideRoute(args), args);
+}
+
+/**
+ * A remediation of a detection listed under `confirmation.detections` asks its actor "was this
+ * you?" first. Not for events posted to the intake unless `remediation.autoRemediateIntake`
+ * trusts them: anyone with its token can make them up, and a "No" would remediate without the
+ * approval they otherwise need.
+ */
+function withConfirmation(decision: Decision, args: DecideArgs): Decision {
+  const { incident, config } = args;
+  const confirmation = config.confirmation;
+  if (decision.route !== "auto" && decision.route !== "approval") return decision;
+  if (decision.plan.length === 0) return decision;
+  if (incident.fromIntake === true && !config.remediation.autoRemediateIntake) return decision;
+  if (!confirmation.detections.includes(incident.detection)) return decision;
+  return {
+    ...decision,
+    confirmation: { timeoutSeconds: confirmation.timeoutMinutes * 60, keepHours: confirmation.keepHoursMax },
+  };
+}
+
+function decideRoute(args: DecideArgs): Decision {
   const { incident, enrichment, score, config, mode } = args;
   const detection = incident.detection;
   if (mode === "off") return route("notify", "remediation is off (remediation mode off): notify only");

@@ -1,6 +1,7 @@
 import { TASK_NAMES, type TaskName } from "../../core/model/tasks.js";
 import type { TaskDeps } from "../../core/task-deps.js";
 import { approvalTask } from "../../functions/approval.js";
+import { confirmTask } from "../../functions/confirm.js";
 import { enrichTask } from "../../functions/enrich.js";
 import type { TaskFactoryOf } from "../../functions/lib/task.js";
 import { notifyTask } from "../../functions/notify.js";
@@ -24,6 +25,7 @@ export const TASK_FACTORIES: { readonly [T in TaskName]: TaskFactoryOf<T> } = {
   enrich: enrichTask,
   score: scoreTask,
   notify: notifyTask,
+  confirm: confirmTask,
   approval: approvalTask,
   remediate: remediateTask,
   verify: verifyTask,

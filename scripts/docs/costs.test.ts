@@ -58,7 +58,7 @@ describe("workflow costs counted from the ASL", () => {
     expect(() =>
       walkPath(definition, {
         name: "bad",
-        choices: { "Remediation planned?": "Approval required?", "Risk removed?": "Close as notified" },
+        choices: { "Remediation planned?": "Ask the actor first?", "Risk removed?": "Close as notified" },
       }),
     ).toThrow(/"Close as notified" is not a branch of "Risk removed\?"/);
     expect(() => walkPath(definition, { name: "bad", catches: { "Score the incident": "Not an incident" } })).toThrow(

@@ -51,12 +51,12 @@ export const WORKFLOW_PATHS: readonly WorkflowPath[] = [
   { name: "notify only", choices: { "Remediation planned?": "Close as notified" } },
   {
     name: "automatic, dry-run",
-    choices: { "Remediation planned?": "Approval required?", "Risk removed?": "Close as mitigated" },
+    choices: { "Remediation planned?": "Ask the actor first?", "Risk removed?": "Close as mitigated" },
   },
   {
     name: "automatic, live",
     choices: {
-      "Remediation planned?": "Approval required?",
+      "Remediation planned?": "Ask the actor first?",
       "Live change?": "Wait for the change to take effect",
       "Risk removed?": "Close as mitigated",
     },
@@ -64,7 +64,7 @@ export const WORKFLOW_PATHS: readonly WorkflowPath[] = [
   {
     name: "approved, live",
     choices: {
-      "Remediation planned?": "Approval required?",
+      "Remediation planned?": "Ask the actor first?",
       "Approval required?": "Request approval",
       "Approval granted?": "Remediate the target",
       "Live change?": "Wait for the change to take effect",
@@ -72,12 +72,32 @@ export const WORKFLOW_PATHS: readonly WorkflowPath[] = [
     },
   },
   {
+    name: "was this you? No, live",
+    choices: {
+      "Remediation planned?": "Ask the actor first?",
+      "Ask the actor first?": "Ask the actor: was this you?",
+      "Was it the actor?": "Not the actor: page on-call",
+      "Live change?": "Wait for the change to take effect",
+      "Risk removed?": "Close as mitigated",
+    },
+  },
+  {
+    name: "was this you? Yes, reverted after N h, live",
+    choices: {
+      "Remediation planned?": "Ask the actor first?",
+      "Ask the actor first?": "Ask the actor: was this you?",
+      "Was it the actor?": "Keep the change until the revert time",
+      "Live change?": "Wait for the change to take effect",
+      "Risk removed?": "Close as mitigated",
+    },
+  },
+  {
     name: "rejected",
-    choices: { "Remediation planned?": "Approval required?", "Approval required?": "Request approval" },
+    choices: { "Remediation planned?": "Ask the actor first?", "Approval required?": "Request approval" },
   },
   {
     name: "live, verification failed",
-    choices: { "Remediation planned?": "Approval required?", "Live change?": "Wait for the change to take effect" },
+    choices: { "Remediation planned?": "Ask the actor first?", "Live change?": "Wait for the change to take effect" },
   },
 ];
 

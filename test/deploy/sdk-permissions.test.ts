@@ -168,6 +168,8 @@ function fakeAccount() {
             PolicyDocument: encodeURIComponent(document),
           };
         }
+        case "ListUserTags":
+          return { Tags: [{ Key: "slack-user", Value: APPROVER }], IsTruncated: false };
         case "PutUserPolicy":
           userPolicies.set(key, String(input.PolicyDocument));
           return {};
@@ -188,6 +190,7 @@ const config = () =>
       notify: { slack: { channel: "#security", retries: 0 } },
       approval: { slackApprovers: [APPROVER] },
       securityHub: { export: true },
+      confirmation: { detections: ["sg-ssh-open-world"], actors: { mode: "iam-tag", tagKey: "slack-user" } },
     }),
     { alertsTopicArn: TOPIC, dashboardUrl: "https://d111.cloudfront.net" },
   );
@@ -289,6 +292,16 @@ describe("each deployed function's SDK calls against its generated policy", () =
     const auto = await runWorkflow(FINDINGS.network, "auto");
     expect(auto.decision.route).toBe("auto");
     expect(auto.verification.verified).toBe(true);
+
+    // "Was this you?": the actor found through the IAM user's tag, asked in a DM.
+    expect(auto.decision).toHaveProperty("confirmation");
+    await aws.as("confirm", async () =>
+      (await handlerOf("../../functions/confirm.js"))({
+        incident: auto.incident,
+        decision: auto.decision,
+        taskToken: "token-confirm",
+      }),
+    );
 
     // Approval asked for an incident that is already final: the approval task completes its own token.
     await aws.as("approval", async () =>
@@ -526,6 +539,7 @@ describe("each deployed function's SDK calls against its generated policy", () =
     expect(used("remediate")).toContain("ec2:RevokeSecurityGroupIngress");
     expect(used("remediate")).toContain("iam:PutUserPolicy");
     expect(used("verify")).toContain("ec2:DescribeSecurityGroupRules");
+    expect(used("confirm")).toContain("iam:ListUserTags");
     expect(used("sweep")).toContain("iam:DeleteUserPolicy");
     expect(used("notify")).toContain("sns:Publish");
     expect(used("api")).toContain("states:SendTaskSuccess");

@@ -77,6 +77,8 @@ const BLOCK_LIMITS = {
 
 /** Channel names map to stable ids, as Slack answers with the id. */
 function channelId(channel: string): string {
+  // A user id as the channel opens (or reuses) the DM with that user, as Slack does.
+  if (/^[UW][A-Z0-9]{2,}$/.test(channel)) return `D${channel.slice(1)}`;
   if (/^[CGD][A-Z0-9]{6,}$/.test(channel)) return channel;
   return `C${createHash("sha256").update(channel.replace(/^#/, "")).digest("hex").slice(0, 10).toUpperCase()}`;
 }
@@ -176,7 +178,12 @@ function parseArgs(req: IncomingMessage, body: string): Json {
 }
 
 /** Start a fake Slack API on 127.0.0.1 (free port). */
-export async function startFakeSlack(options: { token?: string } = {}): Promise<FakeSlack> {
+export async function startFakeSlack(
+  options: {
+    token?: string /** users.lookupByEmail's directory: email → user id. */;
+    users?: Record<string, string>;
+  } = {},
+): Promise<FakeSlack> {
   const token = options.token ?? "xoxb-fake-riposte-token";
   const calls: FakeSlackCall[] = [];
   const messages: FakeSlackMessage[] = [];
@@ -247,6 +254,11 @@ export async function startFakeSlack(options: { token?: string } = {}): Promise<
         if (args.text !== undefined) message.text = String(args.text);
         message.updates += 1;
         return { ok: true, channel, ts: message.ts, text: message.text };
+      }
+      case "users.lookupByEmail": {
+        const email = String(args.email ?? "");
+        const id = options.users && Object.hasOwn(options.users, email) ? options.users[email] : undefined;
+        return id ? { ok: true, user: { id, profile: { email } } } : { ok: false, error: "users_not_found" };
       }
       case "chat.postEphemeral":
         if (typeof args.channel !== "string" || typeof args.user !== "string")

@@ -24,7 +24,7 @@ const VERIFYING = ["Verify the fix", "Risk removed?"];
 const REMEDIATING = ["Remediate the target", "Remediation held back?", "Live change?"];
 const LIVE_REMEDIATING = [...REMEDIATING, "Wait for the change to take effect"];
 const FAILING = ["Record failure", "Escalate the failure", "Workflow failed"];
-const APPROVING = ["Approval required?", "Request approval", "Approval granted?"];
+const APPROVING = ["Ask the actor first?", "Approval required?", "Request approval", "Approval granted?"];
 
 beforeAll(() => {
   // Live mode signs its (mocked) AWS calls; the SDK needs credentials to do so.
@@ -92,6 +92,7 @@ describe.each(CATEGORIES)("the %s workflow", (category) => {
     expect(run.execution.output).toEqual({ incidentId: run.incidentId, status: "MITIGATED" });
     expect(run.states).toEqual([
       ...TRIAGE,
+      "Ask the actor first?",
       "Approval required?",
       ...REMEDIATING,
       ...VERIFYING,
@@ -252,6 +253,7 @@ describe.each(CATEGORIES)("the %s workflow", (category) => {
     expect(run.execution).toMatchObject({ status: "FAILED", error: "RemediationFailed" });
     expect(run.states).toEqual([
       ...TRIAGE,
+      "Ask the actor first?",
       "Approval required?",
       "Remediate the target",
       "Remediation held back?",
@@ -275,6 +277,7 @@ describe.each(CATEGORIES)("the %s workflow", (category) => {
     expect(run.execution).toMatchObject({ status: "FAILED", error: "VerificationFailed" });
     expect(run.states).toEqual([
       ...TRIAGE,
+      "Ask the actor first?",
       "Approval required?",
       ...LIVE_REMEDIATING,
       ...VERIFYING,
