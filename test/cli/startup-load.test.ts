@@ -87,8 +87,14 @@ describe("what riposte loads at start", () => {
     const loaded = loadedBy(["scan", record]);
 
     expect(loaded).toContain("local/cli/commands/scan.ts");
+    // The correlation state scan keeps in memory lives with the other stores' adapters; nothing else of them loads.
+    expect(loaded).toContain("core/store/memory-correlation.ts");
     expect(
-      loaded.filter((path) => /^(core\/store\/|local\/runtime\/|local\/cli\/commands\/serve)|@aws-sdk\//.test(path)),
+      loaded.filter(
+        (path) =>
+          path !== "core/store/memory-correlation.ts" &&
+          /^(core\/store\/|local\/runtime\/|local\/cli\/commands\/serve)|@aws-sdk\//.test(path),
+      ),
     ).toEqual([]);
   });
 });
