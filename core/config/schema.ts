@@ -545,7 +545,15 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       /** Events the detection loop takes from the intake queue per transaction. */
       batchSize: z.number().int().min(1).max(10_000).default(500),
-      /** Milliseconds the loop waits after events arrive, so events arriving together are ordered by event time together. */
+      /**
+       * Milliseconds an idle detection loop waits after events arrive before taking a batch, so
+       * separate deliveries arriving within this time (EventBridge posting events one by one,
+       * concurrently; a file's chunks) are detected in event-time order together. It trades
+       * latency for ordering: every incident found by an idle loop is this much later, while a
+       * busy loop (a burst) takes what is pending without waiting. 0 detects each delivery at once,
+       * in arrival order across deliveries (one delivery is always ordered by event time), which
+       * a correlation that needs an order (a change, then its revert) can then miss.
+       */
       settleMs: z.number().int().min(0).max(10_000).default(50),
       /** Hours a processed event's id is remembered, so a redelivered event (SQS, overlapping polls) is not detected twice. */
       dedupeHours: z.number().positive().default(24),

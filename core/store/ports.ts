@@ -195,6 +195,11 @@ export interface ExecutionStore {
   listExecutions(filter?: { status?: ExecutionStatus }): Promise<StoredExecution[]>;
   appendHistory(executionArn: string, events: HistoryEvent[]): Promise<void>;
   getHistory(executionArn: string): Promise<HistoryEvent[]>;
+  /**
+   * `putExecution` then `appendHistory` as one write (one transaction, one commit), where the
+   * store can: the interpreter saves each step's checkpoint and history through it when present.
+   */
+  saveProgress?(execution: StoredExecution, events: HistoryEvent[]): Promise<void>;
 }
 
 // The runtime's other ports: what remediation and the workflows need from where they run.

@@ -76,6 +76,11 @@ export class ExecutionRunner implements Run {
       const events = this.history.drain();
       this.checkpoint.nextEventId = this.history.nextEventId;
       const checkpoint = this.record.status === "RUNNING" ? structuredClone(this.checkpoint) : undefined;
+      if (this.store.saveProgress) {
+        // One transaction: the checkpoint and its history commit together.
+        await this.store.saveProgress({ ...this.record, checkpoint }, events);
+        return;
+      }
       // Checkpoint before history: after a crash between the two, ids may skip but never repeat.
       await this.store.putExecution({ ...this.record, checkpoint });
       if (events.length > 0) await this.store.appendHistory(this.record.executionArn, events);

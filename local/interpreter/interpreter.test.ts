@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MemoryExecutionStore } from "../../core/store/memory-executions.js";
+import type { ExecutionStore } from "../../core/store/ports.js";
 import { ManualClock } from "./clock.js";
 import { createHarness, single, types } from "./testing.js";
 
@@ -394,5 +395,41 @@ describe("close", () => {
       status: "SUCCEEDED",
       output: "done",
     });
+  });
+});
+
+describe("checkpoints", () => {
+  it("saves each step's checkpoint and history in one write when the store offers it", async () => {
+    // Arrange: a store that counts how it is written to.
+    const calls: string[] = [];
+    class CountingStore extends MemoryExecutionStore {
+      override async putExecution(...args: Parameters<MemoryExecutionStore["putExecution"]>) {
+        calls.push("putExecution");
+        await super.putExecution(...args);
+      }
+      override async appendHistory(...args: Parameters<MemoryExecutionStore["appendHistory"]>) {
+        calls.push("appendHistory");
+        await super.appendHistory(...args);
+      }
+      async saveProgress(...[execution, events]: Parameters<NonNullable<ExecutionStore["saveProgress"]>>) {
+        calls.push("saveProgress");
+        await super.putExecution(execution);
+        await super.appendHistory(execution.executionArn, events);
+      }
+    }
+    const executions = new CountingStore();
+    const h = createHarness({ executions });
+    const { stateMachineArn } = h.interpreter.createStateMachine("pass", single({ Type: "Pass" }));
+
+    // Act
+    const { executionArn } = await h.interpreter.startExecution({ stateMachineArn, name: "one-write", input: {} });
+    await h.settle();
+
+    // Assert: every progress write after the start went through saveProgress, and the history is whole.
+    const progress = calls.slice(calls.indexOf("saveProgress"));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((call) => call === "saveProgress")).toBe(true);
+    expect(await executions.getExecution(executionArn)).toMatchObject({ status: "SUCCEEDED" });
+    expect(types(await executions.getHistory(executionArn))).toContain("ExecutionSucceeded");
   });
 });

@@ -20,11 +20,14 @@
  * connections: throughput) and then a steady stream (latency p50/p99 while the runtime keeps
  * up): at half the serve path's burst throughput for the first three, so their latencies
  * compare, and at half its own for the engine alone. Nothing may be lost: every
- * incident must reach MITIGATED and every execution SUCCEEDED. `npm run bench -- runtime`.
+ * incident must reach MITIGATED and every execution SUCCEEDED (the serve path turns
+ * `remediation.autoRemediateIntake` on: posted events otherwise wait for approval). The end prints
+ * the serve path's burst throughput as a ratio of the engine alone's, with the core count.
+ * `npm run bench -- runtime`; `BENCH_RUNTIME_INCIDENTS=200` for a shorter run.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseConfig } from "../../core/config/load.js";
@@ -49,7 +52,7 @@ import { createLocalWorkflowEngine } from "../../local/runtime/workflow-engine.j
 import { authorizeIngress, cloudtrail, identity, publicReadPolicy, s3 } from "../../test/fixtures/events/cloudtrail.js";
 import { FINDINGS } from "../../test/workflows/fixtures.js";
 
-const INCIDENTS = 1_000;
+const INCIDENTS = Number(process.env.BENCH_RUNTIME_INCIDENTS ?? 1_000);
 const PRINCIPALS = 50;
 const TOKEN = "bench-runtime-token-0123456789abcdef";
 const INTAKE_TOKEN = "bench-runtime-intake-token-0123456789";
@@ -373,7 +376,8 @@ async function serveRuntime(settleMs: number): Promise<{ runtime: Runtime; close
     host: "127.0.0.1",
     port: 0,
     dataDir,
-    config: parseConfig({ remediation: { mode: "dry-run" }, runtime: { settleMs } }),
+    // Posted events wait for approval unless `autoRemediateIntake` is on; the bench times the automatic path.
+    config: parseConfig({ remediation: { mode: "dry-run", autoRemediateIntake: true }, runtime: { settleMs } }),
     demo: false,
     token: TOKEN,
     env: { AWS_REGION: "us-east-1", RIPOSTE_INTAKE_TOKEN: INTAKE_TOKEN },
@@ -483,8 +487,17 @@ export async function run(): Promise<void> {
   const rate = serve.burst.throughput / 2;
   const unsettled = await measureServe(0, rate);
   const direct = await measureSetup(runtimeSetup("full"), rate);
-  await measureSetup(await engineAloneSetup());
-  process.stdout.write("ratios against the detection → workflows baseline (same run, same steady rate)\n");
+  const alone = await measureSetup(await engineAloneSetup());
+  process.stdout.write(`ratios, same run, ${availableParallelism()} cores\n`);
+  process.stdout.write("against the detection → workflows baseline (same steady rate)\n");
   ratios(`serve path, settleMs ${DEFAULT_SETTLE_MS}`, serve, direct);
   ratios("serve path, settleMs 0", unsettled, direct);
+  process.stdout.write(
+    `serve path burst against the engine alone (issue 20 bar: 0.5): settleMs ${DEFAULT_SETTLE_MS} ` +
+      `${(serve.burst.throughput / alone.burst.throughput).toFixed(2)}, settleMs 0 ` +
+      `${(unsettled.burst.throughput / alone.burst.throughput).toFixed(2)}\n` +
+      `serve path steady p50 / p99 (issue 20 bar: p99 <= 50 ms): settleMs ${DEFAULT_SETTLE_MS} ` +
+      `${serve.steady.p50.toFixed(1)} / ${serve.steady.p99.toFixed(1)} ms, settleMs 0 ` +
+      `${unsettled.steady.p50.toFixed(1)} / ${unsettled.steady.p99.toFixed(1)} ms\n`,
+  );
 }

@@ -29,10 +29,30 @@ export class SqliteExecutionStore implements ExecutionStore {
     this.history = db.prepare<[string], { body: string }>(
       "SELECT body FROM execution_history WHERE execution_arn = ? ORDER BY event_id",
     );
+    this.save = db.transaction((execution: StoredExecution, events: HistoryEvent[]) => {
+      // Checkpoint before history, as the interpreter writes them apart elsewhere.
+      this.put(execution);
+      this.append(execution.executionArn, events);
+    });
   }
 
+  private readonly save;
+
   async putExecution(execution: StoredExecution) {
+    this.put(execution);
+  }
+
+  private put(execution: StoredExecution): void {
     this.upsert.run({ ...execution, incidentId: execution.incidentId ?? null, body: JSON.stringify(execution) });
+  }
+
+  private append(executionArn: string, events: HistoryEvent[]): void {
+    for (const event of events) this.insertEvent.run(executionArn, event.id, JSON.stringify(event));
+  }
+
+  /** The checkpoint and the step's history in one transaction: one commit (one fsync) per step, not two. */
+  async saveProgress(execution: StoredExecution, events: HistoryEvent[]) {
+    this.save(execution, events);
   }
 
   async getExecution(executionArn: string) {
@@ -46,9 +66,7 @@ export class SqliteExecutionStore implements ExecutionStore {
   }
 
   async appendHistory(executionArn: string, events: HistoryEvent[]) {
-    this.db.transaction(() => {
-      for (const event of events) this.insertEvent.run(executionArn, event.id, JSON.stringify(event));
-    })();
+    this.db.transaction(() => this.append(executionArn, events))();
   }
 
   async getHistory(executionArn: string) {

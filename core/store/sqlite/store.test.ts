@@ -121,3 +121,51 @@ describe("sqlite store across processes", () => {
     }
   });
 });
+
+describe("sqlite execution store: a step's checkpoint and history in one transaction", () => {
+  const executionArn = "arn:aws:states:local:000000000000:execution:network:inc-1";
+  const execution = {
+    executionArn,
+    name: "inc-1",
+    stateMachineArn: "arn:aws:states:local:000000000000:stateMachine:network",
+    status: "RUNNING" as const,
+    startDate: "2026-01-01T00:00:00.000Z",
+    input: {},
+    incidentId: "inc-1",
+  };
+  const events = [1, 2].map((id) => ({
+    id,
+    previousEventId: id - 1,
+    timestamp: "2026-01-01T00:00:01.000Z",
+    type: "PassStateEntered",
+  }));
+
+  it("stores both with one call", async () => {
+    // Arrange
+    const store = new SqliteStore({ dataDir: tempDir() });
+
+    // Act
+    await store.saveProgress(execution, events);
+
+    // Assert
+    expect(await store.getExecution(executionArn)).toMatchObject({ status: "RUNNING" });
+    expect((await store.getHistory(executionArn)).map((event) => event.id)).toEqual([1, 2]);
+    store.close();
+  });
+
+  it("keeps neither when the history cannot be written (one commit, not two)", async () => {
+    // Arrange: the history table refuses writes, as a full disk would midway.
+    const store = new SqliteStore({ dataDir: tempDir() });
+    store.db.exec(
+      "CREATE TRIGGER refuse_history BEFORE INSERT ON execution_history BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    );
+
+    // Act
+    const saving = store.saveProgress(execution, events);
+
+    // Assert: the checkpoint written first in the same call was rolled back with it.
+    await expect(saving).rejects.toThrow("refused");
+    expect(await store.getExecution(executionArn)).toBeUndefined();
+    store.close();
+  });
+});

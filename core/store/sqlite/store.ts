@@ -153,6 +153,10 @@ export class SqliteStore implements RiposteStore, ExecutionStore {
     return this.executions.getHistory(executionArn);
   }
 
+  saveProgress(...args: Parameters<NonNullable<ExecutionStore["saveProgress"]>>) {
+    return this.executions.saveProgress(...args);
+  }
+
   /** Close the database (checkpointing the WAL). Further calls fail. */
   close(): void {
     if (this.db.open) this.db.close();
