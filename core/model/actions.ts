@@ -192,7 +192,7 @@ export const ACTION_REVERSIBILITY = {
   },
   "nacl-delete-allow-all-entry": {
     reversible: "yes",
-    how: "CreateNetworkAclEntry with the deleted entry, from the action's before snapshot.",
+    how: "CreateNetworkAclEntry with the deleted entry, from the action's before snapshot; a restored replaced entry: ReplaceNetworkAclEntry with the allow-all entry from the before snapshot.",
   },
   "ec2-stop-instances": {
     reversible: "partly",

@@ -2,6 +2,7 @@ import { GetTrailCommand, GetTrailStatusCommand, ListTagsCommand } from "@aws-sd
 import {
   DescribeConfigurationRecorderStatusCommand,
   DescribeConfigurationRecordersCommand,
+  GetResourceConfigHistoryCommand,
   ListTagsForResourceCommand as ListConfigTagsCommand,
 } from "@aws-sdk/client-config-service";
 import {
@@ -396,6 +397,38 @@ const SCENARIOS: Record<
             },
           ],
         }),
+    },
+    {
+      incident: incident("nacl-allow-all", {
+        eventName: "ReplaceNetworkAclEntry",
+        networkAclId: "acl-0123456789abcdef0",
+        ruleNumber: 90,
+        egress: false,
+        cidrBlock: "0.0.0.0/0",
+      }),
+      mock: () => {
+        aws.ec2.on(DescribeNetworkAclsCommand).resolves({
+          NetworkAcls: [
+            {
+              NetworkAclId: "acl-0123456789abcdef0",
+              Entries: [{ RuleNumber: 90, Egress: false, RuleAction: "allow", Protocol: "-1", CidrBlock: "0.0.0.0/0" }],
+            },
+          ],
+        });
+        aws.config.on(GetResourceConfigHistoryCommand).resolves({
+          configurationItems: [
+            {
+              configurationItemCaptureTime: new Date("2026-03-01T10:00:00Z"),
+              configurationItemStatus: "OK",
+              configuration: JSON.stringify({
+                entries: [
+                  { ruleNumber: 90, egress: false, ruleAction: "deny", protocol: "-1", cidrBlock: "0.0.0.0/0" },
+                ],
+              }),
+            },
+          ],
+        });
+      },
     },
   ],
   "ec2-stop-instances": [

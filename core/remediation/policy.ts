@@ -13,7 +13,7 @@ import {
   defaultModeOfAction,
   responseOf,
 } from "./responses.js";
-import type { IncidentView } from "./types.js";
+import { type IncidentView, isDestructive } from "./types.js";
 
 /**
  * Remediation policy: what would be done about an incident (the plan), and whether it is done
@@ -49,7 +49,7 @@ export function planAction(
       action: id,
       target: planner.label(resolved.target),
       description: planner.describe(ctx),
-      destructive: planner.destructive,
+      destructive: isDestructive(planner, resolved.target),
       calls,
       permissions: [...planner.permissions],
     };

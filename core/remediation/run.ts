@@ -11,7 +11,7 @@ import type { CircuitBreaker } from "./breaker.js";
 import { CannotPlan } from "./errors.js";
 import { isProduction, ownRole, protectedPrincipal, tagsProduction, tagsProtect, toolPrincipal } from "./guardrails.js";
 import { getAction } from "./registry.js";
-import type { AnyAction, IncidentView, LiveContext } from "./types.js";
+import { type AnyAction, type IncidentView, isDestructive, type LiveContext } from "./types.js";
 
 /**
  * Runs one planned action. Dry-run: plan from the facts and record the calls, sending nothing.
@@ -67,8 +67,8 @@ function writesSince(aws: AwsGateway, start: number): AwsCall[] {
 }
 
 /** Why an action may not run without approval, if it may not. */
-function approvalReason(action: AnyAction, env: ActionEnv): string | undefined {
-  if (action.destructive) return `${action.id} is destructive: it runs only after approval`;
+function approvalReason(action: AnyAction, target: unknown, env: ActionEnv): string | undefined {
+  if (isDestructive(action, target)) return `${action.id} is destructive: it runs only after approval`;
   if (isProduction(env.incident, env.config, env.incident.enrichment)) {
     return "the target is production-tagged: it changes only after approval";
   }
@@ -89,7 +89,7 @@ export async function runAction(planned: PlannedAction, env: ActionEnv): Promise
   }
   // Approval is always required for destructive actions and production targets, whatever
   // route the workflow took: checked here again, on the facts now and on live tags below.
-  const unapproved = !env.approved && approvalReason(action, env);
+  const unapproved = !env.approved && approvalReason(action, target, env);
   if (unapproved) return recorded(planned, env, "skipped", { error: unapproved });
   const ctx = { config: env.config, now: env.now, incident: env.incident, target };
   if (env.mode === "dry-run") {

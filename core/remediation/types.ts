@@ -72,8 +72,11 @@ export interface ActionPlanner<T, S> {
   description: string;
   /** IAM actions its calls need (the remediation role's policy is generated from these). */
   permissions: readonly string[];
-  /** Disrupts legitimate use beyond the offending change: always needs approval. */
-  destructive: boolean;
+  /**
+   * Disrupts legitimate use beyond the offending change: always needs approval. A function when
+   * only some targets of the action are (nacl-delete-allow-all-entry restoring a replaced entry).
+   */
+  destructive: boolean | ((target: T) => boolean);
   /**
    * Services its calls hand an existing role to (PutBucketReplication keeps the configuration's
    * role): iam:PassRole is granted for these services only (`iam:PassedToService`).
@@ -102,6 +105,11 @@ export interface RemediationAction<T, S> extends ActionPlanner<T, S> {
   verify(ctx: LiveContext<T>): Promise<VerifyCheck[]>;
   /** For changes that undo themselves later: when, and what the cleanup needs (see `sweep.ts`). */
   expiry?(target: T, calls: AwsCall[]): { at: string; detail: Record<string, string> } | undefined;
+}
+
+/** Whether the action is destructive for this target (see `ActionPlanner.destructive`). */
+export function isDestructive<T>(planner: Pick<ActionPlanner<T, unknown>, "destructive">, target: T): boolean {
+  return typeof planner.destructive === "function" ? planner.destructive(target) : planner.destructive;
 }
 
 /** Any planner or action, with its target and state types erased for the registries. */

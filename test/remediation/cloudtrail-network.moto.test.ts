@@ -12,6 +12,7 @@ import {
   CreateVpcCommand,
   DescribeNetworkAclsCommand,
   EC2Client,
+  ReplaceNetworkAclEntryCommand,
 } from "@aws-sdk/client-ec2";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateIPSetCommand, GetIPSetCommand, WAFV2Client } from "@aws-sdk/client-wafv2";
@@ -162,5 +163,49 @@ describe.skipIf(!motoAvailable())(motoSuite("CloudTrail, WAF and network ACL act
     });
     expect(result.verification.verified).toBe(true);
     expect(again.actions[0]?.outcome).toBe("already-done");
+  });
+
+  it("refuses to restore a replaced entry when Config has no history of the ACL, leaving it as it is", async () => {
+    // moto keeps no Config history: GetResourceConfigHistory raises ResourceNotDiscoveredException
+    // for AWS::EC2::NetworkAcl, as AWS does for a resource Config never recorded. The restore
+    // itself is covered with aws-sdk-client-mock in nacl-allow-all.test.ts.
+    const ec2 = new EC2Client(motoClientConfig(moto.endpoint, REGION));
+    const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.31.0.0/16" }));
+    const { NetworkAcl } = await ec2.send(new CreateNetworkAclCommand({ VpcId: Vpc?.VpcId as string }));
+    const aclId = NetworkAcl?.NetworkAclId as string;
+    const entry = { NetworkAclId: aclId, RuleNumber: 90, Egress: false, RuleAction: "allow" as const };
+    await ec2.send(
+      new CreateNetworkAclEntryCommand({
+        ...entry,
+        Protocol: "6",
+        CidrBlock: "10.0.0.0/8",
+        PortRange: { From: 443, To: 443 },
+      }),
+    );
+    await ec2.send(new ReplaceNetworkAclEntryCommand({ ...entry, Protocol: "-1", CidrBlock: "0.0.0.0/0" }));
+    const replaced = incident("nacl-allow-all", {
+      eventName: "ReplaceNetworkAclEntry",
+      networkAclId: aclId,
+      ruleNumber: 90,
+      egress: false,
+      ruleAction: "allow",
+      aclProtocol: "-1",
+      cidrBlock: "0.0.0.0/0",
+    });
+
+    const result = await runEndToEnd(replaced, taskDeps(config()), motoGateway(moto.endpoint), {
+      approvedBy: "U123",
+    });
+
+    const after = await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [aclId] }));
+    expect(after.NetworkAcls?.[0]?.Entries?.filter((e) => e.RuleNumber === 90 && !e.Egress)).toEqual([
+      expect.objectContaining({ RuleAction: "allow", Protocol: "-1", CidrBlock: "0.0.0.0/0" }),
+    ]);
+    expect(result.actions[0]).toMatchObject({
+      action: "nacl-delete-allow-all-entry",
+      outcome: "failed",
+      error: expect.stringMatching(/AWS Config holds no configuration item/),
+    });
+    expect(result.verification.verified).toBe(false);
   });
 });

@@ -37,7 +37,7 @@ export const naclAllowAll = declareDetection({
     "ec2:CreateNetworkAclEntry or ReplaceNetworkAclEntry succeeded with an inbound (`egress` false) `allow` entry for all protocols (`aclProtocol` -1) from 0.0.0.0/0 or ::/0.",
   why: "A network ACL is the subnet's stateless firewall: an inbound allow-all entry numbered before the deny entries lets every port and protocol from the internet reach the subnet, leaving security groups as the only barrier.",
   tuning:
-    "The default network ACL of a VPC carries such an entry (rule 100) from its creation, which makes no API call; an entry that admits only some ports or protocols, or comes from a narrower range, does not fire. Acknowledge subnets that are deliberately open. The response deletes an entry CreateNetworkAclEntry added; a ReplaceNetworkAclEntry is notify only, as the event does not carry the entry it overwrote.",
+    "The default network ACL of a VPC carries such an entry (rule 100) from its creation, which makes no API call; an entry that admits only some ports or protocols, or comes from a narrower range, does not fire. Acknowledge subnets that are deliberately open. The response deletes an entry CreateNetworkAclEntry added; for a ReplaceNetworkAclEntry it restores, after approval, the entry AWS Config recorded before the event (the event does not carry the entry it overwrote), and refuses when Config holds no earlier item of the ACL.",
   response: { mode: "auto", action: "nacl-delete-allow-all-entry" },
   calls: [{ source: "aws.ec2", names: ["CreateNetworkAclEntry", "ReplaceNetworkAclEntry"] }],
   where: () => ({

@@ -7,6 +7,7 @@ import {
 import {
   DescribeConfigurationRecorderStatusCommand,
   DescribeConfigurationRecordersCommand,
+  GetResourceConfigHistoryCommand,
   ListTagsForResourceCommand as ListConfigTagsCommand,
   StartConfigurationRecorderCommand,
 } from "@aws-sdk/client-config-service";
@@ -26,6 +27,7 @@ import {
   GetSnapshotBlockPublicAccessStateCommand,
   ModifyImageAttributeCommand,
   ModifySnapshotAttributeCommand,
+  ReplaceNetworkAclEntryCommand,
   RevokeSecurityGroupIngressCommand,
   StopInstancesCommand,
 } from "@aws-sdk/client-ec2";
@@ -193,6 +195,7 @@ export const OPERATIONS = {
     RevokeSecurityGroupIngress: write(RevokeSecurityGroupIngressCommand, "ec2:RevokeSecurityGroupIngress"),
     CreateNetworkAclEntry: write(CreateNetworkAclEntryCommand, "ec2:CreateNetworkAclEntry"),
     DeleteNetworkAclEntry: write(DeleteNetworkAclEntryCommand, "ec2:DeleteNetworkAclEntry"),
+    ReplaceNetworkAclEntry: write(ReplaceNetworkAclEntryCommand, "ec2:ReplaceNetworkAclEntry"),
     StopInstances: write(StopInstancesCommand, "ec2:StopInstances"),
     GetEbsEncryptionByDefault: read(GetEbsEncryptionByDefaultCommand, "ec2:GetEbsEncryptionByDefault"),
     EnableEbsEncryptionByDefault: write(EnableEbsEncryptionByDefaultCommand, "ec2:EnableEbsEncryptionByDefault"),
@@ -291,6 +294,7 @@ export const OPERATIONS = {
       DescribeConfigurationRecorderStatusCommand,
       "config:DescribeConfigurationRecorderStatus",
     ),
+    GetResourceConfigHistory: read(GetResourceConfigHistoryCommand, "config:GetResourceConfigHistory"),
     ListTagsForResource: read(ListConfigTagsCommand, "config:ListTagsForResource"),
     StartConfigurationRecorder: write(StartConfigurationRecorderCommand, "config:StartConfigurationRecorder"),
   },
