@@ -91,7 +91,9 @@ describe("detection findings become remediation plans", () => {
               "eventbridge-enable-rule",
             ].includes(planned.action) ||
             // A logged policy Riposte could not read: only the live policy says which statements are public.
-            (planned.action === "resource-policy-remove-public" && finding.facts.policyProblem !== undefined);
+            (planned.action === "resource-policy-remove-public" && finding.facts.policyProblem !== undefined) ||
+            // A replaced NACL entry: the previous one is read from AWS Config's history.
+            (planned.action === "nacl-delete-allow-all-entry" && finding.facts.eventName === "ReplaceNetworkAclEntry");
           // A group or instance named without its rules (AWS Config, GuardDuty): the rules are read live.
           if (!liveOnly && !planned.target.includes("(world-open ")) {
             expect(planned.calls.some(hasLiveValues), `${planned.action} needs a live read`).toBe(false);
