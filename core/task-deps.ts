@@ -1,5 +1,6 @@
 import type { RiposteConfig } from "./config/schema.js";
 import type { Logger } from "./log.js";
+import type { AwsClientOptions } from "./model/aws-client.js";
 import type { RemediationMode } from "./model/incident.js";
 import type { UserRule } from "./rules/format.js";
 import type { ActionLedger, PrincipalBaselines, RiposteStore, TaskCallbacks } from "./store/ports.js";
@@ -10,20 +11,6 @@ import type { ActionLedger, PrincipalBaselines, RiposteStore, TaskCallbacks } fr
  * interpreter). The ports among them (store, ledger, callbacks, workflow starter) are in
  * `store/ports.ts`.
  */
-
-/** Options every AWS SDK client is built with (`endpoint` points at moto or LocalStack). */
-export interface AwsClientOptions {
-  region?: string;
-  endpoint?: string;
-  maxAttempts?: number;
-  /** S3 needs path-style addressing behind a custom endpoint. */
-  forcePathStyle?: boolean;
-  /**
-   * Remediation in other accounts (org-wide mode): clients for a target account other than the
-   * credentials' own assume this role there (sts:AssumeRole with the external id).
-   */
-  assumeRole?: { roleName: string; externalId?: string; sessionName?: string };
-}
 
 export interface Secrets {
   slackBotToken?: string;

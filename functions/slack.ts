@@ -1,6 +1,6 @@
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { SlackFollowUps } from "../core/approval/follow-up.js";
-import { handleSlackInteraction } from "../core/approval/interaction.js";
+import { handleSlackInteraction } from "../core/interaction/interaction.js";
 import type { TaskDeps } from "../core/task-deps.js";
 import { awsTaskDeps } from "./lib/aws-deps.js";
 import { lazily } from "./lib/lazy.js";

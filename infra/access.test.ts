@@ -11,19 +11,23 @@ import { actionsInUse, chooseActions } from "../core/remediation/responses.js";
 import type { IncidentView } from "../core/remediation/types.js";
 import {
   type AccessContext,
+  type AccessStatement,
   actionsOf,
   iamWritesOf,
   type ResourceRef,
+  remediationWrites,
   rulesRoleAccess,
   toolIdentityArns,
   workflowRoleAccess,
 } from "./access.js";
+import { deployProblems } from "./config.js";
 import { accessFor, DEPLOYED_FUNCTIONS, functionsDeployed } from "./functions.js";
 import { memberRolePolicy } from "./organization.js";
 import { plannedResourceArns } from "./plan-arns.js";
 import { IAM_ACTION, policyDocument } from "./policy.js";
 
 const ORGANIZATION = "o-a1b2c3d4e5";
+const PROTECT = { key: "riposte:protect", value: "true" };
 const CONTEXTS: AccessContext[] = REMEDIATION_MODES.flatMap((mode) =>
   [false, true].flatMap((encryptAlerts) =>
     [false, true].map((crossAccount) => ({
@@ -32,6 +36,7 @@ const CONTEXTS: AccessContext[] = REMEDIATION_MODES.flatMap((mode) =>
       crossAccount,
       organizationId: ORGANIZATION,
       actions: REMEDIATION_ACTION_IDS,
+      protectionTag: PROTECT,
     })),
   ),
 );
@@ -40,6 +45,7 @@ const LIVE: AccessContext = {
   encryptAlerts: false,
   crossAccount: false,
   actions: REMEDIATION_ACTION_IDS,
+  protectionTag: PROTECT,
 };
 const DRY_RUN: AccessContext = { ...LIVE, mode: "dry-run" };
 
@@ -255,7 +261,9 @@ describe("no role changes Riposte's own identities", () => {
       for (const fn of DEPLOYED_FUNCTIONS) {
         const statements = accessFor(fn, context);
         const writes = iamWritesOf(statements);
-        const denies = policyDocument(statements, resolve).Statement.filter((s) => s.Effect === "Deny");
+        const denies = policyDocument(statements, resolve).Statement.filter(
+          (s) => s.Sid === "NeverChangeRiposteIdentities",
+        );
 
         if (writes.length === 0) {
           expect(denies, fn).toEqual([]);
@@ -283,7 +291,7 @@ describe("no role changes Riposte's own identities", () => {
     const remediate = accessFor("remediate", LIVE);
     const sweep = accessFor("sweep", LIVE);
     const denied = (statements: ReturnType<typeof accessFor>) =>
-      statements.find((s) => s.effect === "Deny")?.actions ?? [];
+      statements.find((s) => s.sid === "NeverChangeRiposteIdentities")?.actions ?? [];
 
     expect(denied(remediate)).toEqual(
       expect.arrayContaining(["iam:PutUserPolicy", "iam:UpdateAccessKey", "iam:DeleteUserPolicy"]),
@@ -294,9 +302,13 @@ describe("no role changes Riposte's own identities", () => {
   });
 
   it("puts the same Deny in the member accounts' role", () => {
-    const policy = memberRolePolicy(REMEDIATION_ACTION_IDS, { partition: "aws", toolRolePrefix: prefix });
+    const policy = memberRolePolicy(REMEDIATION_ACTION_IDS, {
+      partition: "aws",
+      toolRolePrefix: prefix,
+      protectionTag: PROTECT,
+    });
     const allowed = policy.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => s.Action);
-    const deny = policy.Statement.filter((s) => s.Effect === "Deny");
+    const deny = policy.Statement.filter((s) => s.Sid === "NeverChangeRiposteIdentities");
 
     expect(allowed).toEqual([...permissionsFor(REMEDIATION_ACTION_IDS), "iam:PassRole"]);
     expect(policy.Statement.find((s) => s.Sid === "RiposteRemediationPassRole")?.Condition).toEqual({
@@ -310,6 +322,73 @@ describe("no role changes Riposte's own identities", () => {
         Resource: ["arn:aws:iam::*:role/riposte-*", "arn:aws:iam::*:user/riposte-*", "arn:aws:iam::*:group/riposte-*"],
       },
     ]);
+  });
+});
+
+describe("the protection tag, denied in IAM too", () => {
+  const protectedDeny = (statements: readonly AccessStatement[]) =>
+    statements.filter((s) => s.sid === "NeverChangeProtectedResources");
+
+  it("denies live remediation every write it is allowed on a resource carrying the tag, and no read", () => {
+    const statements = accessFor("remediate", { ...LIVE, protectionTag: { key: "Owner-Lock", value: "Yes" } });
+    const [deny, ...more] = protectedDeny(statements);
+
+    expect(more).toEqual([]);
+    expect(deny).toEqual({
+      sid: "NeverChangeProtectedResources",
+      effect: "Deny",
+      actions: remediationWrites(REMEDIATION_ACTION_IDS),
+      resources: ["*"],
+      condition: { StringEqualsIgnoreCase: { "aws:ResourceTag/Owner-Lock": ["Yes"] } },
+    });
+    // Every write of the operations table is denied; no read is (the guardrails read the tags).
+    const allowed = new Set(actionsOf(statements));
+    for (const write of WRITES) if (allowed.has(write)) expect(deny?.actions, write).toContain(write);
+    for (const action of deny?.actions ?? []) expect(action).not.toMatch(/:(Get|List|Describe|Head)/);
+    expect(deny?.actions).toEqual(
+      expect.arrayContaining(["ec2:RevokeSecurityGroupIngress", "iam:PutUserPolicy", "s3:PutBucketPublicAccessBlock"]),
+    );
+  });
+
+  it("is only where remediation writes: not in dry-run, not in Verify's read-back", () => {
+    expect(protectedDeny(accessFor("remediate", DRY_RUN))).toEqual([]);
+    expect(protectedDeny(accessFor("verify", LIVE))).toEqual([]);
+    expect(protectedDeny(accessFor("remediate", { ...LIVE, actions: [] }))).toEqual([]);
+  });
+
+  it("is in the member accounts' role, for the actions in use", () => {
+    const actions = ["revoke-sg-rules"] as const;
+    const policy = memberRolePolicy(actions, { partition: "aws", toolRolePrefix: "riposte-", protectionTag: PROTECT });
+
+    expect(policy.Statement.find((s) => s.Sid === "NeverChangeProtectedResources")).toEqual({
+      Sid: "NeverChangeProtectedResources",
+      Effect: "Deny",
+      Action: remediationWrites(actions),
+      Resource: ["*"],
+      Condition: { StringEqualsIgnoreCase: { "aws:ResourceTag/riposte:protect": ["true"] } },
+    });
+  });
+
+  it("keeps every role's policy within IAM's quota on a role's inline policies, every action in use", () => {
+    // IAM counts a role's inline policies together, whitespace aside: 10,240 characters.
+    const longest = { ...LIVE, encryptAlerts: true, crossAccount: true, organizationId: ORGANIZATION };
+    const arn = (ref: string) => [
+      `arn:aws-us-gov:${ref}:us-gov-west-1:123456789012:riposte-production-${ref}-0123456789abcdef`,
+    ];
+    for (const fn of DEPLOYED_FUNCTIONS) {
+      const text = JSON.stringify(policyDocument(accessFor(fn, longest), arn)).replace(/\s/g, "");
+      expect(text.length, fn).toBeLessThanOrEqual(10_240);
+    }
+  });
+
+  it("is refused at deploy when the tag is not one AWS accepts", () => {
+    const problems = (tag: { key: string; value: string }) =>
+      deployProblems(parseConfig({ protection: { tag } })).filter((p) => p.startsWith("protection.tag"));
+
+    expect(problems({ key: "riposte:protect", value: "true" })).toEqual([]);
+    expect(problems({ key: "owner*", value: "true" })[0]).toMatch(/protection\.tag\.key: .* is not an AWS tag key/);
+    expect(problems({ key: "aws:cloudformation:stack-name", value: "x" })[0]).toMatch(/not starting with aws:/);
+    expect(problems({ key: "lock", value: "a*b" })[0]).toMatch(/protection\.tag\.value: .* is not an AWS tag value/);
   });
 });
 

@@ -60,6 +60,14 @@ export interface AccessContext {
   actions: readonly RemediationActionId[];
   /** `securityHub.export`: incidents are imported into Security Hub and their workflow status kept in step. */
   securityHubExport?: boolean;
+  /** `protection.tag`: resources carrying it are never changed by remediation (also denied in IAM). */
+  protectionTag: ProtectionTag;
+}
+
+/** A resource tag (`protection.tag`) that keeps remediation off a resource. */
+export interface ProtectionTag {
+  key: string;
+  value: string;
 }
 
 const statement = (
@@ -155,10 +163,45 @@ export function remediation(context: AccessContext): AccessStatement[] {
       ? [
           statement("Remediate", permissionsFor(context.actions), ["*"]),
           ...passRole(context.actions),
+          ...neverChangeProtected(context.actions, context.protectionTag),
           ...assumeMemberRole(context),
         ]
       : [],
   );
+}
+
+/** Actions that only read, by their verb (what a snapshot or a guardrail's tag lookup sends). */
+const READ_VERB = /^[\w-]+:(Get|List|Describe|Head|Lookup|Search|Simulate|Generate)/;
+
+/**
+ * The permissions of `actions` that change something: every declared permission that is neither a
+ * read of the operations table nor named with a read verb.
+ */
+export function remediationWrites(actions: readonly RemediationActionId[]): string[] {
+  const reads = new Set(remediationReads(actions));
+  return permissionsFor(actions).filter((permission) => !reads.has(permission) && !READ_VERB.test(permission));
+}
+
+/**
+ * The protection tag, in IAM as well as in code: remediation refuses a resource tagged
+ * `protection.tag` (core/remediation/guardrails.ts, case-insensitively); this Deny makes AWS refuse
+ * the same writes on such a resource should that check ever be bypassed. It takes effect where the
+ * service evaluates `aws:ResourceTag` for the action (EC2, IAM roles and users, Lambda, KMS, SNS,
+ * SQS, Secrets Manager, RDS…); where it does not, the key is absent and the Deny does not apply,
+ * so the check in code stays the first line. Reads are left out: the guardrails read the tags.
+ */
+export function neverChangeProtected(actions: readonly RemediationActionId[], tag: ProtectionTag): AccessStatement[] {
+  const writes = remediationWrites(actions);
+  if (writes.length === 0) return [];
+  return [
+    {
+      sid: "NeverChangeProtectedResources",
+      effect: "Deny",
+      actions: writes,
+      resources: ["*"],
+      condition: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${tag.key}`]: [tag.value] } },
+    },
+  ];
 }
 
 /** iam:PassRole for the actions that hand an existing role back to a service, to those services only. */

@@ -43,6 +43,10 @@ export function deployConfigPath(
   return [join(cwd, `riposte.config.${stage}.json`), join(cwd, "riposte.config.json")].find((path) => exists(path));
 }
 
+/** AWS's tag key and value character sets (the Tagging API's documented patterns). */
+const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+
 /** Problems that make a valid configuration unfit to deploy; each names the setting. */
 export function deployProblems(config: RiposteConfig): string[] {
   const problems: string[] = [];
@@ -58,6 +62,17 @@ export function deployProblems(config: RiposteConfig): string[] {
       `protection.toolRolePrefix: "${prefix}" must be 1 to 40 characters valid in an IAM role name, since every Riposte role name starts with it`,
     );
   }
+  const tag = config.protection.tag;
+  if (!TAG_KEY.test(tag.key) || tag.key.toLowerCase().startsWith("aws:")) {
+    problems.push(
+      `protection.tag.key: "${tag.key}" is not an AWS tag key (1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with aws:); the remediation roles deny changes to resources carrying it`,
+    );
+  }
+  if (!TAG_VALUE.test(tag.value)) {
+    problems.push(
+      `protection.tag.value: "${tag.value}" is not an AWS tag value (up to 256 letters, digits, spaces and _ . : / = + - @)`,
+    );
+  }
   return problems;
 }
 
@@ -70,6 +85,7 @@ export function accessContextOf(config: RiposteConfig): AccessContext {
     organizationId: config.aws.organization?.id,
     actions: actionsInUse(config),
     securityHubExport: config.securityHub.export,
+    protectionTag: config.protection.tag,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { declaredRuleState } from "../core/detections/rules.js";
+import { declaredRuleState } from "../core/deployment/rules.js";
 import { config } from "../test/remediation/fixtures.js";
 import { forwardingRule } from "./regions.js";
 import { deployedRules, ruleName } from "./rules.js";

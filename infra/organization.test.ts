@@ -52,7 +52,11 @@ describe("org-wide mode", () => {
       Action: "sts:AssumeRole",
       Condition: { StringEquals: { "sts:ExternalId": "ext-42" } },
     });
-    const policy = memberRolePolicy(undefined, { partition: "aws", toolRolePrefix: "riposte-" });
+    const policy = memberRolePolicy(undefined, {
+      partition: "aws",
+      toolRolePrefix: "riposte-",
+      protectionTag: { key: "riposte:protect", value: "true" },
+    });
     expect(policy.Statement[0]).toEqual({ ...policyFor().Statement[0], Resource: ["*"] });
     expect(policy.Statement.flatMap((s) => s.Action).some((a) => a.includes("*"))).toBe(false);
   });

@@ -1,6 +1,12 @@
-import type { RemediationActionId } from "../core/model/actions.js";
+import { REMEDIATION_ACTION_IDS, type RemediationActionId } from "../core/model/actions.js";
 import { policyFor } from "../core/remediation/permissions.js";
-import { type AccessStatement, toolIdentityArns, withSelfProtection } from "./access.js";
+import {
+  type AccessStatement,
+  neverChangeProtected,
+  type ProtectionTag,
+  toolIdentityArns,
+  withSelfProtection,
+} from "./access.js";
 import { FUNCTION_SPECS } from "./functions.js";
 import { roleName } from "./names.js";
 import { type PolicyDocument, policyDocument } from "./policy.js";
@@ -114,12 +120,13 @@ export function memberRoleTrustPolicy(remediationRoleArns: readonly string[], ex
 
 /**
  * The member role's permissions: the declared permissions of the remediation actions the
- * configuration can run (`actionsInUse`), no wildcard actions, and none of its IAM writes on a
- * role or user named with the tool's prefix (itself included) in that account.
+ * configuration can run (`actionsInUse`), no wildcard actions, none of its IAM writes on a role
+ * or user named with the tool's prefix (itself included) in that account, and none of its writes
+ * on a resource carrying the protection tag.
  */
 export function memberRolePolicy(
   actions: readonly RemediationActionId[] | undefined,
-  self: { partition: string; toolRolePrefix: string },
+  self: { partition: string; toolRolePrefix: string; protectionTag: ProtectionTag },
 ): PolicyDocument {
   const allowed: AccessStatement[] = policyFor(actions).Statement.map((s) => ({
     sid: s.Sid,
@@ -127,7 +134,8 @@ export function memberRolePolicy(
     resources: ["*"],
     ...(s.Condition ? { condition: s.Condition } : {}),
   }));
-  return policyDocument(withSelfProtection(allowed), (ref) =>
+  const protectedToo = neverChangeProtected(actions ?? REMEDIATION_ACTION_IDS, self.protectionTag);
+  return policyDocument(withSelfProtection([...allowed, ...protectedToo]), (ref) =>
     ref === "toolIdentities" ? toolIdentityArns(self.partition, self.toolRolePrefix) : undefined,
   );
 }

@@ -374,7 +374,11 @@ export function deploymentPlan(
               ? {
                   memberRole: {
                     name: organization.memberRole.name,
-                    policy: memberRolePolicy(accessContextOf(config).actions, { partition, toolRolePrefix: prefix }),
+                    policy: memberRolePolicy(accessContextOf(config).actions, {
+                      partition,
+                      toolRolePrefix: prefix,
+                      protectionTag: config.protection.tag,
+                    }),
                     trustPolicy: memberRoleTrustPolicy(
                       memberRoleTrustedRoles({ partition, account, region, stage, toolRolePrefix: prefix }),
                       organization.memberRole.externalId,

@@ -1,5 +1,5 @@
 import type { RiposteConfig } from "../core/config/schema.js";
-import { eventBridgeRules, selectsReadOnlyCalls, wantsReadOnlyEvents } from "../core/detections/rules.js";
+import { eventBridgeRules, selectsReadOnlyCalls, wantsReadOnlyEvents } from "../core/deployment/rules.js";
 import type { EventPattern } from "../core/detections/types.js";
 import type { Category, DetectionId } from "../core/model/catalog.js";
 import type { FindingDetection } from "../core/model/incident.js";

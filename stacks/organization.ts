@@ -32,6 +32,7 @@ export const organizationOutputs =
                   memberRolePolicy(accessContext.actions, {
                     partition: p,
                     toolRolePrefix: config.protection.toolRolePrefix,
+                    protectionTag: config.protection.tag,
                   }),
                 ),
               ),

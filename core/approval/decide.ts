@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { isConfirmationId } from "../confirm/eligible.js";
 import { ApprovalAlreadyDecided, InvalidInput, NotAnApprover, NotFound } from "../errors.js";
 import type { ApprovalResponse } from "../model/api.js";
+import { isConfirmationId } from "../model/confirmation.js";
 import type { ApprovalResult } from "../model/tasks.js";
 import type { PendingApproval } from "../store/ports.js";
 import type { TaskDeps } from "../task-deps.js";

@@ -1,4 +1,4 @@
-import { isConfirmationId } from "../confirm/eligible.js";
+import { isConfirmationId } from "../model/confirmation.js";
 import type { ApprovalRecord } from "../model/incident.js";
 import { notifyIncident } from "../notify/notify.js";
 import { noteReply } from "../notify/replies.js";

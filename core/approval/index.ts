@@ -8,6 +8,5 @@ export {
   SlackFollowUpFailed,
   type SlackFollowUps,
 } from "./follow-up.js";
-export { handleSlackInteraction, type SlackHttpRequest, type SlackHttpResponse } from "./interaction.js";
 export { newApprovalId, type RequestApprovalInput, requestApproval } from "./request.js";
 export { InvalidSlackSignature, MAX_SKEW_SECONDS, signSlackRequest, verifySlackSignature } from "./signature.js";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import { isConfirmationId } from "../confirm/eligible.js";
+import { isConfirmationId } from "../model/confirmation.js";
 import { isFinalStatus } from "../model/status.js";
 import type { RequestApprovalInputSchema } from "../model/tasks.js";
 import { notifyIncident } from "../notify/notify.js";

@@ -1,4 +1,4 @@
-import { isConfirmationId } from "../confirm/eligible.js";
+import { isConfirmationId } from "../model/confirmation.js";
 import type { ApprovalRecord } from "../model/incident.js";
 import type { PendingApproval } from "../store/ports.js";
 import type { TaskDeps } from "../task-deps.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { isConfirmable, notConfirmableReason } from "../confirm/eligible.js";
 import { DETECTION_IDS, type DetectionId } from "../model/catalog.js";
+import { isConfirmable, notConfirmableReason } from "../model/confirmation.js";
 import { isoInstant } from "../model/exception.js";
 import { REMEDIATION_MODES } from "../model/incident.js";
 import { RuleIdSchema } from "../model/rule-id.js";

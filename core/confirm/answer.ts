@@ -1,8 +1,8 @@
 import { deliverDecision, recordDecision } from "../approval/resume.js";
 import { ApprovalAlreadyDecided, NotFound, NotTheActor } from "../errors.js";
+import { isConfirmationId } from "../model/confirmation.js";
 import type { ApprovalResult } from "../model/tasks.js";
 import type { TaskDeps } from "../task-deps.js";
-import { isConfirmationId } from "./eligible.js";
 
 export interface ConfirmationAnswer {
   confirmationId: string;

@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { KnownBlock } from "@slack/web-api";
 import type { z } from "zod";
 import { NoActorToAsk } from "../errors.js";
+import { CONFIRMABLE_DETECTIONS, CONFIRMATION_PREFIX, isConfirmable } from "../model/confirmation.js";
 import type { ConfirmInputSchema } from "../model/tasks.js";
 import { escapeMrkdwnLine, mrkdwnCode } from "../notify/mrkdwn.js";
 import { slackApi } from "../notify/slack.js";
 import { section, slackDate } from "../notify/slack-text.js";
 import type { TaskDeps } from "../task-deps.js";
 import { type ActorLookups, actorLookups, mapActor } from "./actor.js";
-import { CONFIRMABLE_DETECTIONS, CONFIRMATION_PREFIX, isConfirmable } from "./eligible.js";
 
 export type ConfirmInput = z.output<typeof ConfirmInputSchema>;
 

@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { makeDeps, makeIncident } from "../../test/notify/fixtures.js";
 import { buttonClick, type FakeSlack, interaction, startFakeSlack } from "../../test/support/fake-slack.js";
 import { runSlackFollowUp, type SlackFollowUp } from "../approval/follow-up.js";
-import { handleSlackInteraction as handleWith, type SlackHttpRequest } from "../approval/interaction.js";
 import { signSlackRequest } from "../approval/signature.js";
+import { handleSlackInteraction as handleWith, type SlackHttpRequest } from "../interaction/interaction.js";
 import type { Decision } from "../model/incident.js";
 import { askActor, CONFIRM_NO_ACTION_ID, CONFIRM_YES_ACTION_ID } from "./ask.js";
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../config/load.js";
+import { eventBridgeRules } from "../deployment/rules.js";
 import { REMEDIATION_ACTION_IDS } from "../model/actions.js";
 import { categoryOf, DETECTION_IDS } from "../model/catalog.js";
 import { compilePattern } from "../patterns/compile.js";
 import { matches } from "../patterns/match.js";
 import { CATALOG, detectionPattern, getDetection } from "./catalog.js";
-import { eventBridgeRules } from "./rules.js";
 
 const CLOUDTRAIL_TYPES = [
   "AWS API Call via CloudTrail",

@@ -1,5 +1,5 @@
 import { DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import type { AwsClientOptions } from "../task-deps.js";
+import type { AwsClientOptions } from "../model/aws-client.js";
 import type { ResourceDescriber } from "./describe.js";
 
 /**

@@ -5,7 +5,7 @@ import {
   GetPublicAccessBlockCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import type { AwsClientOptions } from "../task-deps.js";
+import type { AwsClientOptions } from "../model/aws-client.js";
 import type { ResourceRef } from "./resource.js";
 import { normalizeTags } from "./tags.js";
 

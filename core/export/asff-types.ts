@@ -9,41 +9,6 @@ import type { Finding } from "../model/incident.js";
  * not compile without its types.
  */
 
-/** The namespaces and categories of the ASFF types taxonomy (classifiers are free text). */
-export const ASFF_TYPE_TAXONOMY = {
-  "Software and Configuration Checks": [
-    "Vulnerabilities",
-    "AWS Security Best Practices",
-    "Industry and Regulatory Standards",
-  ],
-  TTPs: [
-    "Initial Access",
-    "Execution",
-    "Persistence",
-    "Privilege Escalation",
-    "Defense Evasion",
-    "Credential Access",
-    "Discovery",
-    "Lateral Movement",
-    "Collection",
-    "Command and Control",
-  ],
-  Effects: ["Data Exposure", "Data Exfiltration", "Data Destruction", "Denial of Service", "Resource Consumption"],
-  "Unusual Behaviors": [
-    "Application",
-    "Network Flow",
-    "IP address",
-    "User",
-    "VM",
-    "Container",
-    "Serverless",
-    "Process",
-    "Database",
-    "Data",
-  ],
-  "Sensitive Data Identifications": ["PII", "Passwords", "Legal", "Financial", "Security", "Business"],
-} as const;
-
 const REACHABILITY = "Software and Configuration Checks/AWS Security Best Practices/Network Reachability";
 const BEST_PRACTICES = "Software and Configuration Checks/AWS Security Best Practices";
 const FIREWALL_CHANGE = [REACHABILITY, "TTPs/Defense Evasion"];

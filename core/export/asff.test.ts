@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { detect } from "../../test/detections/harness.js";
 import { SCENARIOS } from "../../test/fixtures/events/scenarios.js";
 import { parseConfig } from "../config/load.js";
+import { ASFF_TYPE_TAXONOMY } from "../model/asff-taxonomy.js";
 import { DETECTION_IDS } from "../model/catalog.js";
 import type { Finding } from "../model/incident.js";
 import { ASFF_LIMITS, toAsff, toValidAsff, validateAsff } from "./asff.js";
-import { ASFF_TYPE_TAXONOMY, asffTypesOf } from "./asff-types.js";
+import { asffTypesOf } from "./asff-types.js";
 import { UnexportableFinding } from "./errors.js";
 
 const config = parseConfig({});

@@ -1,10 +1,11 @@
 import type { RiposteConfig } from "../config/schema.js";
 import { incidentIdFor } from "../incidents/id.js";
+import { ASFF_TYPE_TAXONOMY } from "../model/asff-taxonomy.js";
 import type { Severity } from "../model/catalog.js";
 import type { Finding } from "../model/incident.js";
 import { PLANNERS } from "../remediation/planners.js";
 import { chooseActions } from "../remediation/responses.js";
-import { ASFF_TYPE_TAXONOMY, attackOf, findingTypesOf, guardDutyTypes } from "./asff-types.js";
+import { attackOf, findingTypesOf, guardDutyTypes } from "./asff-types.js";
 import { UnexportableFinding } from "./errors.js";
 import { exportIdFor } from "./id.js";
 import {

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { isConfirmationId } from "../confirm/eligible.js";
+import { isConfirmationId } from "../model/confirmation.js";
 import type { Incident } from "../model/incident.js";
 import type { NotifyInputSchema, NotifyOutputSchema, WorkingIncident } from "../model/tasks.js";
 import type { TaskDeps } from "../task-deps.js";

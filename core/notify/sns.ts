@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { type MessageAttributeValue, PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
+import type { AwsClientOptions } from "../model/aws-client.js";
 import type { NOTICE_KINDS, WorkingIncident } from "../model/tasks.js";
-import type { AwsClientOptions } from "../task-deps.js";
 import {
   describeError,
   describePrincipalDetail,

@@ -32,15 +32,6 @@ const CONTROLS: Readonly<Record<string, ControlMapping>> = {
   "S3.3": { action: "s3-block-public-access", what: "restore the bucket's public access block" },
 };
 
-/** The ports a security group control is about (empty: every risky port Riposte knows). */
-export const CONTROL_PORTS: Readonly<Record<string, readonly number[]>> = {
-  "EC2.13": [22],
-  "EC2.14": [3389],
-  "EC2.19": [],
-  "EC2.53": [22, 3389],
-  "EC2.54": [22, 3389],
-};
-
 /** Every action some Security Hub finding can map to. */
 export const SECURITYHUB_ACTIONS: readonly RemediationActionId[] = [
   ...new Set(Object.values(CONTROLS).map((mapping) => mapping.action)),

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { parseConfig } from "../config/load.js";
 import { detectionPattern } from "../detections/catalog.js";
-import { ASFF_TYPE_TAXONOMY } from "../export/asff-types.js";
 import { REMEDIATION_ACTION_IDS } from "../model/actions.js";
+import { ASFF_TYPE_TAXONOMY } from "../model/asff-taxonomy.js";
 import { CATEGORIES, SEVERITIES } from "../model/catalog.js";
 import { RuleIdSchema } from "../model/rule-id.js";
 import { compilePattern } from "../patterns/compile.js";

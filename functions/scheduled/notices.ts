@@ -1,4 +1,4 @@
-import { type NoticeRound, runNoticeRound } from "../../core/approval/notices.js";
+import { type NoticeRound, runNoticeRound } from "../../core/interaction/notices.js";
 import type { TaskDeps } from "../../core/task-deps.js";
 import { awsTaskDeps } from "../lib/aws-deps.js";
 

@@ -1,4 +1,4 @@
-import type { AwsClientOptions } from "../../core/task-deps.js";
+import type { AwsClientOptions } from "../../core/model/aws-client.js";
 
 /**
  * The AWS SDK options of the one-machine runtime, read once from the environment: the region

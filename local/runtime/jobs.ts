@@ -1,5 +1,5 @@
-import { runNoticeRound } from "../../core/approval/notices.js";
 import type { CorrelationStore } from "../../core/correlation/store.js";
+import { runNoticeRound } from "../../core/interaction/notices.js";
 import type { Logger } from "../../core/log.js";
 import { scheduleSweep } from "../../core/remediation/sweep.js";
 import type { TaskDeps } from "../../core/task-deps.js";

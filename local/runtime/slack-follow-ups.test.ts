@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { handleSlackInteraction } from "../../core/approval/interaction.js";
 import { requestApproval } from "../../core/approval/request.js";
+import { handleSlackInteraction } from "../../core/interaction/interaction.js";
 import { createLogger } from "../../core/log.js";
 import { makeDeps, makeIncident } from "../../test/notify/fixtures.js";
 import { buttonClick, type FakeSlack, interaction, startFakeSlack } from "../../test/support/fake-slack.js";

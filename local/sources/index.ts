@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { RiposteConfig } from "../../core/config/schema.js";
-import type { AwsClientOptions } from "../../core/task-deps.js";
+import type { AwsClientOptions } from "../../core/model/aws-client.js";
 import { createCloudTrailPollSource } from "./cloudtrail-poll.js";
 import { createDirectorySource } from "./directory.js";
 import type { EventSource, SourceContext } from "./source.js";

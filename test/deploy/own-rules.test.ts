@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, describe, expect, it } from "vitest";
-import { mayMatchReadOnlyCalls } from "../../core/detections/rules.js";
+import { mayMatchReadOnlyCalls } from "../../core/deployment/rules.js";
 import { normalizeRecords } from "../../core/events/index.js";
 import { CATEGORIES } from "../../core/model/catalog.js";
 import type { EventEnvelope } from "../../core/model/event.js";

@@ -41,6 +41,7 @@ const CONTEXT: AccessContext = {
   crossAccount: false,
   actions: REMEDIATION_ACTION_IDS,
   securityHubExport: true,
+  protectionTag: { key: "riposte:protect", value: "true" },
 };
 const machineArn = (category: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:test-riposte-${category}`;
 const REALTIME_API = "a1b2c3d4e5";

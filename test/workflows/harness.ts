@@ -1,13 +1,13 @@
 import { parseConfig } from "../../core/config/load.js";
 import type { ConfigInput } from "../../core/config/schema.js";
 import { silentLogger } from "../../core/log.js";
+import type { AwsClientOptions } from "../../core/model/aws-client.js";
 import type { Finding, RemediationMode } from "../../core/model/incident.js";
 import type { HistoryEvent, Incident, TaskName } from "../../core/model/index.js";
 import { MemoryStore } from "../../core/store/memory.js";
 import { MemoryExecutionStore } from "../../core/store/memory-executions.js";
 import { MemoryActionLedger } from "../../core/store/memory-ledger.js";
 import type { StoredExecution } from "../../core/store/ports.js";
-import type { AwsClientOptions } from "../../core/task-deps.js";
 import { ManualClock } from "../../local/interpreter/clock.js";
 import type { LocalFunction } from "../../local/interpreter/integrations.js";
 import { createLocalWorkflowEngine, type LocalWorkflowEngine } from "../../local/runtime/workflow-engine.js";

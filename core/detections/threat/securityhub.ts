@@ -1,6 +1,6 @@
 import { SECURITYHUB_DETAIL_TYPE } from "../../events/findings.js";
 import type { Severity } from "../../model/catalog.js";
-import { CONTROL_PORTS } from "../../remediation/securityhub.js";
+import { CONTROL_PORTS } from "../../risk/securityhub-controls.js";
 import { eventTimeOf } from "../draft.js";
 import { at, isObject, type Json, list, quote, str } from "../record.js";
 import type { StatelessDetection } from "../types.js";

@@ -1,4 +1,4 @@
-import { type DeclaredRuleState, declaredRuleState } from "../../detections/rules.js";
+import { type DeclaredRuleState, declaredRuleState } from "../../deployment/rules.js";
 import { isToolRuleName } from "../../model/rule-names.js";
 import { awsCall, liveValue } from "../aws/calls.js";
 import type { ActionPlanner } from "../types.js";

@@ -17,7 +17,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { STSClient } from "@aws-sdk/client-sts";
 import { WAFV2Client } from "@aws-sdk/client-wafv2";
-import type { AwsClientOptions } from "../../task-deps.js";
+import type { AwsClientOptions } from "../../model/aws-client.js";
 import { ROUTE53_DOMAINS_REGION } from "./global-services.js";
 import type { ServiceName } from "./operations.js";
 

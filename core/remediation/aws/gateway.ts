@@ -1,7 +1,7 @@
 import { Throttled, TransientError } from "../../errors.js";
 import type { Logger } from "../../log.js";
+import type { AwsClientOptions } from "../../model/aws-client.js";
 import type { AwsCall } from "../../model/incident.js";
-import type { AwsClientOptions } from "../../task-deps.js";
 import { hasLiveValues } from "./calls.js";
 import { createClientFactory, type ExtraClientConfig, type SendingClient } from "./clients.js";
 import { AwsCallError, errorCode, isThrottling, isTransient, messageOf } from "./errors.js";

@@ -1,8 +1,8 @@
+import { expireApprovals } from "../approval/expire.js";
+import { resumeAbandonedApprovals } from "../approval/resume.js";
 import { announceExpiredExceptions } from "../exceptions/expire.js";
 import { type RedeliveryReport, redeliverPendingNotices } from "../notify/redeliver.js";
 import type { TaskDeps } from "../task-deps.js";
-import { expireApprovals } from "./expire.js";
-import { resumeAbandonedApprovals } from "./resume.js";
 
 export interface NoticeRound extends RedeliveryReport {
   /** Approvals closed as expired. */

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { makeDeps, makeIncident } from "../../test/notify/fixtures.js";
 import { buttonClick, type FakeSlack, interaction, startFakeSlack } from "../../test/support/fake-slack.js";
+import { runSlackFollowUp, type SlackFollowUp } from "../approval/follow-up.js";
+import { requestApproval } from "../approval/request.js";
+import { signSlackRequest } from "../approval/signature.js";
 import type { Decision } from "../model/incident.js";
-import { runSlackFollowUp, type SlackFollowUp } from "./follow-up.js";
 import { handleSlackInteraction as handleWith, type SlackHttpRequest } from "./interaction.js";
-import { requestApproval } from "./request.js";
-import { signSlackRequest } from "./signature.js";
 
 const SIGNING_SECRET = "riposte-test-signing-secret-0123456789";
 const APPROVER = "U0APPROVER";

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { decideApproval } from "../approval/decide.js";
+import type { SlackFollowUp, SlackFollowUps } from "../approval/follow-up.js";
+import { InvalidSlackSignature, verifySlackSignature } from "../approval/signature.js";
 import { answerConfirmation } from "../confirm/answer.js";
 import { CONFIRM_NO_ACTION_ID, CONFIRM_YES_ACTION_ID } from "../confirm/ask.js";
 import { ApprovalAlreadyDecided, NotAnApprover, NotFound, NotTheActor } from "../errors.js";
@@ -8,9 +11,6 @@ import { ALLOW_ACTION_ID, APPROVE_ACTION_ID, REJECT_ACTION_ID, SNOOZE_ACTION_ID 
 import { escapeMrkdwnLine, mrkdwnCode } from "../notify/mrkdwn.js";
 import { approverMention, slackDate } from "../notify/slack-text.js";
 import type { TaskDeps } from "../task-deps.js";
-import { decideApproval } from "./decide.js";
-import type { SlackFollowUp, SlackFollowUps } from "./follow-up.js";
-import { InvalidSlackSignature, verifySlackSignature } from "./signature.js";
 
 /**
  * `POST /slack/interactions`: Slack calls it when someone clicks Approve or Reject. The request

@@ -1,4 +1,6 @@
 import type { RiposteConfig } from "../config/schema.js";
+import { CATALOG, detectionPattern, isEnabled, statePattern } from "../detections/catalog.js";
+import type { EventPattern } from "../detections/types.js";
 import type { Category } from "../model/catalog.js";
 import type { FindingDetection } from "../model/incident.js";
 import { FORWARD_RULE_ID, toolRuleId } from "../model/rule-names.js";
@@ -6,8 +8,6 @@ import { compilePattern } from "../patterns/compile.js";
 import { matches } from "../patterns/match.js";
 import { ruleDetection } from "../rules/detection.js";
 import type { UserRule } from "../rules/format.js";
-import { CATALOG, detectionPattern, isEnabled, statePattern } from "./catalog.js";
-import type { EventPattern } from "./types.js";
 
 export interface EventBridgeRule {
   /** A built-in detection's id, or a user's rule's (`RuleId`). */
