@@ -13,9 +13,23 @@ export interface LeafCondition {
   matchers: ValueMatcher[];
   /** `{"exists": false}` present: the field matches when it has no leaf value anywhere. */
   absent: boolean;
-  /** The exact string values, when every operator is an exact string (used for indexing). */
-  exactStrings?: string[];
+  /**
+   * What `PatternIndex` may look the field up by: one term per value or operator, when every one
+   * of them has a term (`IndexTerm`); undefined when one does not, or with `exists: false`.
+   */
+  terms?: IndexTerm[];
 }
+
+/**
+ * A necessary condition of one value or operator that a hash lookup can find: a value it matches
+ * equals `value` (an IP address in any spelling), or starts or ends with `text`, or (`folded`:
+ * once lower-cased as `foldText` does) equals, starts or ends with it. A term may be looser than
+ * its operator (the pattern is still tested), never stricter.
+ */
+export type IndexTerm =
+  | { kind: "exact"; value: string | number | boolean | null }
+  | { kind: "prefix" | "suffix"; text: string; folded: boolean }
+  | { kind: "folded"; text: string };
 
 export interface FieldCondition {
   key: string;
