@@ -118,7 +118,7 @@ function compileLeaf(values: unknown[], path: string, fieldPath: string[]): Leaf
       const operator = compileOperator(item, itemPath);
       if (operator === "absent") leaf.absent = true;
       else leaf.matchers.push(operator);
-      const term = operator === "absent" ? undefined : operatorTerm(item);
+      const term = operator === "absent" ? undefined : operatorTerm(item, operator);
       if (term) terms?.push(term);
       else terms = undefined;
       return;

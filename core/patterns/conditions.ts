@@ -21,15 +21,18 @@ export interface LeafCondition {
 }
 
 /**
- * A necessary condition of one value or operator that a hash lookup can find: a value it matches
- * equals `value` (an IP address in any spelling), or starts or ends with `text`, or (`folded`:
- * once lower-cased as `foldText` does) equals, starts or ends with it. A term may be looser than
- * its operator (the pattern is still tested), never stricter.
+ * A necessary condition of one value or operator that the index can find without testing each
+ * pattern: a value it matches equals `value` (an IP address in any spelling), or starts or ends
+ * with `text`, or (`folded`: once lower-cased as `foldText` does) equals, starts or ends with it;
+ * for other operators (`cidr`, numeric ranges, `anything-but`, `exists: true`, a wildcard with no
+ * literal end), `test` itself, run once per event for every pattern that has the same operator
+ * (`text`); `loose`: one most values pass. A term may be looser than its operator, never stricter.
  */
 export type IndexTerm =
   | { kind: "exact"; value: string | number | boolean | null }
   | { kind: "prefix" | "suffix"; text: string; folded: boolean }
-  | { kind: "folded"; text: string };
+  | { kind: "folded"; text: string }
+  | { kind: "test"; test: ValueMatcher; text: string; loose: boolean };
 
 export interface FieldCondition {
   key: string;

@@ -1,9 +1,8 @@
 import type { IndexTerm, ObjectCondition } from "./conditions.js";
 
 /**
- * What `PatternIndex` files a pattern under: atoms (a field path and a term), at least one of
- * which holds in every event the pattern matches, chosen to be as rare in events as can be told
- * from the pattern alone.
+ * A necessary condition of a pattern that `PatternIndex` can look up: atoms (a field path and a
+ * term), at least one of which holds in every event the pattern matches.
  */
 export interface IndexKey {
   atoms: { path: readonly string[]; term: IndexTerm }[];
@@ -41,45 +40,56 @@ function atomCost(path: readonly string[], term: IndexTerm): number {
       return typeof term.value === "boolean" || term.value === null ? Math.max(base, 0.5) : base;
     case "folded":
       return Math.min(1, base * 1.5);
+    case "test":
+      return term.loose ? Math.min(1, Math.max(base * 10, 0.5)) : Math.min(1, base * 3);
     default:
       return term.text.length === 0 ? 1 : Math.min(1, base * 3 + 0.3 / term.text.length);
   }
 }
 
 /**
- * The cheapest key of a pattern's tree, or undefined when it has no indexable condition (only
- * `anything-but`, `exists`, `cidr`, numeric ranges, wildcards with no literal end). Sound for
+ * Every key of a pattern's tree, those found by lookups first, each kind cheapest first: each holds in every event the pattern matches
+ * (so an event must hold one atom of each). Empty when the pattern has no condition but
+ * `exists: false`. Sound for
  * `$or` as `matches` reads it: any event an alternative matches also matches the tree with each
- * branch tested on its own, so a field's key is a key of the object that holds it, and a `$or`
- * whose every branch has a key has their union.
+ * branch tested on its own, so a field's keys are keys of the object that holds it, and a `$or`
+ * whose every branch has a key has the union of their cheapest.
  */
-export function indexKeyOf(root: ObjectCondition): IndexKey | undefined {
-  return bestKey(root, []);
+export function indexKeysOf(root: ObjectCondition): IndexKey[] {
+  return keysOf(root, []).sort((a, b) => Number(tested(a)) - Number(tested(b)) || a.cost - b.cost);
 }
 
-function bestKey(condition: ObjectCondition, path: readonly string[]): IndexKey | undefined {
-  let best: IndexKey | undefined;
-  const consider = (key: IndexKey | undefined) => {
-    if (key && (!best || key.cost < best.cost)) best = key;
-  };
+/** Whether finding the key runs a test on each value (`IndexTerm` "test"): lookups are sorted first. */
+export function tested(key: IndexKey): boolean {
+  return key.atoms.some((atom) => atom.term.kind === "test");
+}
+
+function keysOf(condition: ObjectCondition, path: readonly string[]): IndexKey[] {
+  const keys: IndexKey[] = [];
   for (const field of condition.fields) {
     const fieldPath = [...path, field.key];
-    if (field.child) consider(bestKey(field.child, fieldPath));
+    if (field.child) keys.push(...keysOf(field.child, fieldPath));
     const leaf = field.leaf;
     if (!leaf?.terms || leaf.absent) continue;
     const atoms = leaf.terms.map((term) => ({ path: fieldPath, term }));
-    consider({ atoms, cost: atoms.reduce((sum, atom) => sum + atomCost(atom.path, atom.term), 0) });
+    keys.push({ atoms, cost: atoms.reduce((sum, atom) => sum + atomCost(atom.path, atom.term), 0) });
   }
   for (const branches of condition.ors) {
-    const keys: IndexKey[] = [];
+    const cheapest: IndexKey[] = [];
     for (const branch of branches) {
-      const key = bestKey(branch, path);
-      if (!key) break;
-      keys.push(key);
+      const best = keysOf(branch, path).reduce<IndexKey | undefined>(
+        (found, key) => (found && found.cost <= key.cost ? found : key),
+        undefined,
+      );
+      if (!best) break;
+      cheapest.push(best);
     }
-    if (keys.length === branches.length) {
-      consider({ atoms: keys.flatMap((key) => key.atoms), cost: keys.reduce((sum, key) => sum + key.cost, 0) });
+    if (cheapest.length === branches.length) {
+      keys.push({
+        atoms: cheapest.flatMap((key) => key.atoms),
+        cost: cheapest.reduce((sum, key) => sum + key.cost, 0),
+      });
     }
   }
-  return best;
+  return keys;
 }

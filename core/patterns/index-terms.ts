@@ -1,14 +1,15 @@
 import type { IndexTerm } from "./conditions.js";
-import { foldText } from "./values.js";
+import { foldText, type ValueMatcher } from "./values.js";
 
 /**
- * The `IndexTerm` of one operator of a leaf (`{"prefix": "x"}`…), already validated by
- * `compile.ts`; undefined for those no lookup can find (`anything-but`, `exists`, `cidr`, numeric
- * ranges, a wildcard that starts and ends with a star).
+ * The `IndexTerm` of one operator of a leaf (`{"prefix": "x"}`…), already validated and compiled
+ * to `matcher` by `compile.ts`; undefined for `exists: false` (a missing field has no value to
+ * find).
  */
-export function operatorTerm(item: Record<string, unknown>): IndexTerm | undefined {
+export function operatorTerm(item: Record<string, unknown>, matcher: ValueMatcher): IndexTerm | undefined {
   const [operator] = Object.keys(item);
   const operand = item[operator!];
+  const test = (loose: boolean): IndexTerm => ({ kind: "test", test: matcher, text: JSON.stringify(item), loose });
   switch (operator) {
     case "prefix":
     case "suffix":
@@ -18,13 +19,17 @@ export function operatorTerm(item: Record<string, unknown>): IndexTerm | undefin
     case "equals-ignore-case":
       return { kind: "folded", text: foldText(operand as string) };
     case "wildcard":
-      return wildcardTerm(operand as string);
+      return wildcardTerm(operand as string) ?? test(false);
     case "numeric": {
       const terms = operand as unknown[];
-      return terms[0] === "=" ? { kind: "exact", value: terms[1] as number } : undefined;
+      return terms[0] === "=" ? { kind: "exact", value: terms[1] as number } : test(false);
     }
+    case "cidr":
+      return test(false);
+    case "exists":
+      return operand === true ? test(true) : undefined;
     default:
-      return undefined;
+      return test(true);
   }
 }
 

@@ -1,19 +1,20 @@
-import type { CompiledPattern } from "./compile.js";
-import { type IndexKey, indexKeyOf } from "./index-key.js";
+import type { CompiledPattern, IndexTerm } from "./compile.js";
+import { type IndexKey, indexKeysOf, tested } from "./index-key.js";
 import { parsePatternIp } from "./ip.js";
 import { matches } from "./match.js";
-import { foldText } from "./values.js";
+import { foldText, type ValueMatcher } from "./values.js";
 
 /**
- * Many compiled patterns, matched against one event at a time. Each pattern is filed under its
- * most selective indexable condition (`indexKeyOf`: a field path with the exact values, prefixes,
- * suffixes or case-folded values one of which any matching event holds there), whatever the
- * field: `detail.eventName`, `source`, `detail.userIdentity.type`, a `$or` whose every branch
- * pins something. An event is walked once along the paths the patterns are filed under, each of
- * its values there looked up in hash maps, and only the patterns found (and the few with no
- * indexable condition at all) are tested, so the cost per event depends on how many patterns can
- * match it, not on how many are registered. The index only ever leaves out patterns that cannot
- * match: every candidate is then tested whole with `matches`.
+ * Many compiled patterns, matched against one event at a time. A pattern's indexable conditions
+ * (`indexKeysOf`: a field path with exact values, prefixes, suffixes or case-folded values one of
+ * which every matching event holds there), whatever the field (`detail.eventName`, `source`,
+ * `detail.userIdentity.type`, a `$or` whose every branch pins something), are looked up, not
+ * tested: the pattern is filed under its most selective one, and the next few are gates that the
+ * event must also have reached. An event is walked once along the indexed paths, each value there
+ * looked up in hash maps; the patterns filed under what it reached, whose gates it reached too
+ * (and the few with no indexable condition), are then tested whole with `matches`. The merged
+ * list is kept per set of buckets reached, so the cost per event depends on how many patterns can
+ * match it, not on how many are registered; the index only ever leaves out patterns that cannot.
  */
 
 /** The patterns filed under one value (or prefix, suffix…) of one path. */
@@ -30,19 +31,49 @@ interface Affixes {
   lengths: number[];
 }
 
-/** One step of the indexed paths: the lookups for values there, and the steps further down. */
+/**
+ * One step of the indexed paths: the lookups for values there, and the steps further down. Every
+ * node has every property (undefined when unused), so they share one shape.
+ */
 interface PathNode {
-  children: [string, PathNode][];
+  children: { key: string; node: PathNode }[];
   /** Exact values (strings that are not IP addresses, numbers, booleans, null). */
-  exact?: Map<unknown, Bucket>;
-  /** IP address values, by `ipKey` (every spelling of an address is one key). */
-  ips?: Map<string, Bucket>;
+  exact: Map<unknown, Bucket> | undefined;
+  /** IP address values, by `PatternIp.key` (every spelling of an address has one). */
+  ips: Map<string, Bucket> | undefined;
   /** `equals-ignore-case` values, folded. */
-  folded?: Map<string, Bucket>;
-  prefixes?: Affixes;
-  suffixes?: Affixes;
-  foldedPrefixes?: Affixes;
-  foldedSuffixes?: Affixes;
+  folded: Map<string, Bucket> | undefined;
+  prefixes: Affixes | undefined;
+  suffixes: Affixes | undefined;
+  foldedPrefixes: Affixes | undefined;
+  foldedSuffixes: Affixes | undefined;
+  /** Operators no lookup finds (`IndexTerm` "test"), one per operator text, run on each value. */
+  tests: { test: ValueMatcher; bucket: Bucket }[] | undefined;
+  testTexts: Map<string, Bucket> | undefined;
+  /** The buckets leaf values met here reached (`lookUp`), kept: events repeat their values. */
+  memo: Map<unknown, Bucket[]>;
+}
+
+function newNode(): PathNode {
+  return {
+    children: [],
+    exact: undefined,
+    ips: undefined,
+    folded: undefined,
+    prefixes: undefined,
+    suffixes: undefined,
+    foldedPrefixes: undefined,
+    foldedSuffixes: undefined,
+    tests: undefined,
+    testTexts: undefined,
+    memo: new Map(),
+  };
+}
+
+/** Merged candidate lists, by the ids of the buckets an event reached, in ascending order. */
+interface MergedStep {
+  next: Map<number, MergedStep>;
+  list: number[] | undefined;
 }
 
 interface Entry<K> {
@@ -50,11 +81,19 @@ interface Entry<K> {
   pattern: CompiledPattern;
   /** Entries with the same pattern text share a slot: tested once per event. */
   slot: number;
+  /** Keys besides the one the entry is filed under: a bucket of each must be reached. */
+  gates: Bucket[][];
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
-/** Merged candidate lists kept for combinations of buckets met before; cleared when full. */
+/** Keys after the first that an entry is gated by, at most; and no key this common. */
+const MAX_GATES = 3;
+const GATE_COST_LIMIT = 0.9;
+
+/** Steps of the merged candidate lists kept (for sets of buckets met before); cleared when full. */
 const MERGED_LIMIT = 10_000;
+/** Leaf values remembered per path (then forgotten all at once), and the longest text remembered. */
+const MEMO_LIMIT = 4096;
+const MEMO_TEXT_LIMIT = 256;
 
 export class PatternIndex<K> {
   private readonly entries: Entry<K>[] = [];
@@ -68,7 +107,8 @@ export class PatternIndex<K> {
   private buckets: Bucket[] = [];
   /** Entries with no indexable condition: candidates for every event. */
   private unindexed: number[] = [];
-  private merged = new Map<string, number[]>();
+  private merged: MergedStep = { next: new Map(), list: undefined };
+  private mergedSteps = 0;
   private readonly hits: Bucket[] = [];
 
   get size(): number {
@@ -91,7 +131,7 @@ export class PatternIndex<K> {
         this.slotAnswer = answer;
       }
     }
-    this.entries.push({ key, pattern, slot });
+    this.entries.push({ key, pattern, slot, gates: [] });
     this.root = undefined;
   }
 
@@ -101,8 +141,8 @@ export class PatternIndex<K> {
     let paths = 0;
     const count = (node: PathNode) => {
       if (node.exact || node.ips || node.folded || node.prefixes || node.suffixes) paths++;
-      if (node.foldedPrefixes || node.foldedSuffixes) paths++;
-      for (const [, child] of node.children) count(child);
+      else if (node.foldedPrefixes || node.foldedSuffixes || node.tests) paths++;
+      for (const step of node.children) count(step.node);
     };
     count(root);
     return { patterns: this.entries.length, unindexed: this.unindexed.length, paths, buckets: this.buckets.length };
@@ -138,6 +178,11 @@ export class PatternIndex<K> {
     return keys;
   }
 
+  /** What `match` answers, found by testing every pattern: the reference (tests and benchmarks). */
+  matchEach(event: unknown): K[] {
+    return this.entries.filter((entry) => matches(entry.pattern, event)).map((entry) => entry.key);
+  }
+
   private nextGeneration(): number {
     if (this.generation >= 0xfffffffe) {
       this.slotGeneration.fill(0);
@@ -152,10 +197,10 @@ export class PatternIndex<K> {
     const root = this.built();
     const hits = this.hits;
     hits.length = 0;
-    this.collect(root, event, this.nextGeneration());
+    const generation = this.nextGeneration();
+    this.collect(root, event, generation);
     if (hits.length === 0) return this.unindexed;
-    if (hits.length === 1 && this.unindexed.length === 0) return hits[0]!.entries;
-    // Bucket ids in ascending order name the combination.
+    // Bucket ids in ascending order name the set reached.
     for (let i = 1; i < hits.length; i++) {
       const hit = hits[i]!;
       let j = i - 1;
@@ -165,17 +210,38 @@ export class PatternIndex<K> {
       }
       hits[j + 1] = hit;
     }
-    let name = `${hits[0]!.id}`;
-    for (let i = 1; i < hits.length; i++) name += `,${hits[i]!.id}`;
-    let list = this.merged.get(name);
-    if (!list) {
-      const union = new Set<number>(this.unindexed);
-      for (const hit of hits) for (const index of hit.entries) union.add(index);
-      list = [...union].sort((a, b) => a - b);
-      if (this.merged.size >= MERGED_LIMIT) this.merged.clear();
-      this.merged.set(name, list);
+    // The merged list of this set of buckets: kept in a tree by bucket id, in ascending order.
+    let step = this.merged;
+    for (let i = 0; i < hits.length; i++) {
+      const id = hits[i]!.id;
+      let next = step.next.get(id);
+      if (!next) {
+        if (this.mergedSteps >= MERGED_LIMIT) {
+          this.merged = { next: new Map(), list: undefined };
+          this.mergedSteps = 0;
+          return this.candidates(event);
+        }
+        next = { next: new Map(), list: undefined };
+        step.next.set(id, next);
+        this.mergedSteps++;
+      }
+      step = next;
     }
-    return list;
+    step.list ??= this.merge(generation);
+    return step.list;
+  }
+
+  /** The unindexed entries and those filed under a bucket reached whose every gate was reached. */
+  private merge(generation: number): number[] {
+    const union = new Set<number>(this.unindexed);
+    for (const hit of this.hits) {
+      for (const index of hit.entries) {
+        if (union.has(index)) continue;
+        const gates = this.entries[index]!.gates;
+        if (gates.every((gate) => gate.some((bucket) => bucket.seen === generation))) union.add(index);
+      }
+    }
+    return [...union].sort((a, b) => a - b);
   }
 
   /** The buckets `value` (at `node`'s path) reaches, added to `hits`; arrays are flattened. */
@@ -186,41 +252,29 @@ export class PatternIndex<K> {
         for (let i = 0; i < value.length; i++) this.collect(node, value[i], generation);
         return;
       }
+      // Inherited members may be reached too (never own JSON values): more candidates, never fewer.
       const children = node.children;
       for (let i = 0; i < children.length; i++) {
-        const [key, child] = children[i]!;
-        if (hasOwn.call(value, key)) this.collect(child, (value as Record<string, unknown>)[key], generation);
+        const step = children[i]!;
+        const member = (value as Record<string, unknown>)[step.key];
+        if (member !== undefined && typeof member !== "function") this.collect(step.node, member, generation);
       }
       return;
     }
-    if (node.exact) this.hit(node.exact.get(value), generation);
-    if (typeof value !== "string") return;
-    if (node.ips) {
-      const ip = parsePatternIp(value);
-      if (ip) this.hit(node.ips.get(ipKey(ip.version, ip.value)), generation);
+    const memo = node.memo;
+    let found = memo.get(value);
+    if (found === undefined) {
+      found = lookUp(node, value);
+      if (typeof value !== "string" || value.length <= MEMO_TEXT_LIMIT) {
+        if (memo.size >= MEMO_LIMIT) memo.clear();
+        memo.set(value, found);
+      }
     }
-    if (node.prefixes) this.affixes(node.prefixes, value, true, generation);
-    if (node.suffixes) this.affixes(node.suffixes, value, false, generation);
-    if (node.folded || node.foldedPrefixes || node.foldedSuffixes) {
-      const folded = foldText(value);
-      if (node.folded) this.hit(node.folded.get(folded), generation);
-      if (node.foldedPrefixes) this.affixes(node.foldedPrefixes, folded, true, generation);
-      if (node.foldedSuffixes) this.affixes(node.foldedSuffixes, folded, false, generation);
-    }
+    for (let i = 0; i < found.length; i++) this.hit(found[i]!, generation);
   }
 
-  private affixes(affixes: Affixes, value: string, prefix: boolean, generation: number): void {
-    const lengths = affixes.lengths;
-    for (let i = 0; i < lengths.length; i++) {
-      const length = lengths[i]!;
-      if (length > value.length) break;
-      const part = prefix ? value.slice(0, length) : value.slice(value.length - length);
-      this.hit(affixes.byText.get(part), generation);
-    }
-  }
-
-  private hit(bucket: Bucket | undefined, generation: number): void {
-    if (bucket === undefined || bucket.seen === generation) return;
+  private hit(bucket: Bucket, generation: number): void {
+    if (bucket.seen === generation) return;
     bucket.seen = generation;
     this.hits.push(bucket);
   }
@@ -230,76 +284,116 @@ export class PatternIndex<K> {
     return this.root!;
   }
 
-  /** Files every entry under its `indexKeyOf`, or in `unindexed`. */
+  /** Files every entry under its cheapest key, gated by the next ones (or in `unindexed`). */
   private build(): void {
-    const root: PathNode = { children: [] };
+    const root = newNode();
     const buckets: Bucket[] = [];
     const unindexed: number[] = [];
-    const keys = new Map<string, IndexKey | undefined>();
-    this.entries.forEach((entry, index) => {
-      // Entries sharing a pattern text share its key (computed once).
-      const text = `${entry.slot}`;
-      let key = keys.get(text);
-      if (!keys.has(text)) {
-        key = indexKeyOf(entry.pattern.root);
-        keys.set(text, key);
+    const bucketsOf = (key: IndexKey): Bucket[] => {
+      const found: Bucket[] = [];
+      for (const { path, term } of key.atoms) {
+        const bucket = bucketFor(nodeAt(root, path), term, buckets);
+        if (!found.includes(bucket)) found.push(bucket);
       }
-      if (!key) {
+      return found;
+    };
+    // Entries sharing a pattern text share its keys (found once).
+    const keysBySlot = new Map<number, IndexKey[]>();
+    this.entries.forEach((entry, index) => {
+      let keys = keysBySlot.get(entry.slot);
+      if (!keys) {
+        keys = indexKeysOf(entry.pattern.root);
+        keysBySlot.set(entry.slot, keys);
+      }
+      const [filed, ...rest] = keys;
+      if (!filed) {
+        entry.gates = [];
         unindexed.push(index);
         return;
       }
-      for (const { path, term } of key.atoms) {
-        const node = nodeAt(root, path);
-        let bucket: Bucket;
-        switch (term.kind) {
-          case "exact": {
-            const ip = typeof term.value === "string" ? parsePatternIp(term.value) : undefined;
-            bucket = ip
-              ? bucketIn((node.ips ??= new Map()), ipKey(ip.version, ip.value), buckets)
-              : bucketIn((node.exact ??= new Map()), term.value, buckets);
-            break;
-          }
-          case "folded":
-            bucket = bucketIn((node.folded ??= new Map()), term.text, buckets);
-            break;
-          case "prefix":
-            bucket = affixBucket(
-              term.folded ? (node.foldedPrefixes ??= newAffixes()) : (node.prefixes ??= newAffixes()),
-              term.text,
-              buckets,
-            );
-            break;
-          case "suffix":
-            bucket = affixBucket(
-              term.folded ? (node.foldedSuffixes ??= newAffixes()) : (node.suffixes ??= newAffixes()),
-              term.text,
-              buckets,
-            );
-            break;
-        }
-        // A key's atoms may share a bucket (`["a", "A"]` folded): the entry is listed once.
-        if (bucket.entries[bucket.entries.length - 1] !== index) bucket.entries.push(index);
-      }
+      for (const bucket of bucketsOf(filed)) bucket.entries.push(index);
+      entry.gates = rest
+        .filter((key) => key.cost < GATE_COST_LIMIT && !tested(key))
+        .slice(0, MAX_GATES)
+        .map(bucketsOf);
     });
     this.root = root;
     this.buckets = buckets;
     this.unindexed = unindexed;
-    this.merged = new Map();
+    this.merged = { next: new Map(), list: undefined };
+    this.mergedSteps = 0;
   }
 }
 
-/** The key of an IP address value: every spelling of one address has the same. */
-function ipKey(version: 4 | 6, value: bigint): string {
-  return `${version}:${value.toString(16)}`;
+/** The bucket of `term` at `node`, made when new. */
+function bucketFor(node: PathNode, term: IndexTerm, buckets: Bucket[]): Bucket {
+  switch (term.kind) {
+    case "exact": {
+      const ip = typeof term.value === "string" ? parsePatternIp(term.value) : undefined;
+      return ip
+        ? bucketIn((node.ips ??= new Map()), ip.key, buckets)
+        : bucketIn((node.exact ??= new Map()), term.value, buckets);
+    }
+    case "folded":
+      return bucketIn((node.folded ??= new Map()), term.text, buckets);
+    case "test": {
+      const texts = (node.testTexts ??= new Map());
+      const known = texts.get(term.text);
+      if (known) return known;
+      const bucket = bucketIn(texts, term.text, buckets);
+      (node.tests ??= []).push({ test: term.test, bucket });
+      return bucket;
+    }
+    case "prefix":
+      return affixBucket(
+        term.folded ? (node.foldedPrefixes ??= newAffixes()) : (node.prefixes ??= newAffixes()),
+        term.text,
+        buckets,
+      );
+    case "suffix":
+      return affixBucket(
+        term.folded ? (node.foldedSuffixes ??= newAffixes()) : (node.suffixes ??= newAffixes()),
+        term.text,
+        buckets,
+      );
+  }
+}
+
+/** The buckets a leaf value at `node` reaches (each lookup and test of the node, once). */
+function lookUp(node: PathNode, value: unknown): Bucket[] {
+  const found: Bucket[] = [];
+  const add = (bucket: Bucket | undefined) => {
+    if (bucket && !found.includes(bucket)) found.push(bucket);
+  };
+  if (node.exact) add(node.exact.get(value));
+  if (node.tests) for (const { test, bucket } of node.tests) if (test(value)) add(bucket);
+  if (typeof value !== "string") return found;
+  if (node.ips) add(node.ips.get(parsePatternIp(value)?.key ?? ""));
+  const affixes = (affixes: Affixes | undefined, text: string, prefix: boolean) => {
+    if (!affixes) return;
+    for (const length of affixes.lengths) {
+      if (length > text.length) break;
+      add(affixes.byText.get(prefix ? text.slice(0, length) : text.slice(text.length - length)));
+    }
+  };
+  affixes(node.prefixes, value, true);
+  affixes(node.suffixes, value, false);
+  if (node.folded || node.foldedPrefixes || node.foldedSuffixes) {
+    const folded = foldText(value);
+    add(node.folded?.get(folded));
+    affixes(node.foldedPrefixes, folded, true);
+    affixes(node.foldedSuffixes, folded, false);
+  }
+  return found;
 }
 
 function nodeAt(root: PathNode, path: readonly string[]): PathNode {
   let node = root;
   for (const key of path) {
-    let child = node.children.find(([name]) => name === key)?.[1];
+    let child = node.children.find((step) => step.key === key)?.node;
     if (!child) {
-      child = { children: [] };
-      node.children.push([key, child]);
+      child = newNode();
+      node.children.push({ key, node: child });
     }
     node = child;
   }
