@@ -15,7 +15,11 @@ export function operatorTerm(item: Record<string, unknown>, matcher: ValueMatche
     case "suffix":
       return typeof operand === "string"
         ? { kind: operator, text: operand, folded: false }
-        : { kind: operator, text: foldText((operand as { "equals-ignore-case": string })["equals-ignore-case"]), folded: true };
+        : {
+            kind: operator,
+            text: foldText((operand as { "equals-ignore-case": string })["equals-ignore-case"]),
+            folded: true,
+          };
     case "equals-ignore-case":
       return { kind: "folded", text: foldText(operand as string) };
     case "wildcard":

@@ -43,7 +43,15 @@ function generators(next: () => number) {
       () => [{ suffix: { "equals-ignore-case": pick(["USER", "policy"]) } }],
       () => [{ "equals-ignore-case": pick(WORDS) }],
       () => [{ wildcard: pick(["Put*Policy", "*User", "aws.*", "*", "Create*", "10.0.0.1", "*s*"]) }],
-      () => [{ numeric: pick([["=", 7], [">", 5], ["<=", 0]]) }],
+      () => [
+        {
+          numeric: pick([
+            ["=", 7],
+            [">", 5],
+            ["<=", 0],
+          ]),
+        },
+      ],
       () => [pick([7, 0, true, false, null]), pick(WORDS)],
       () => [{ exists: true }, pick(WORDS)],
       () => [{ "anything-but": { prefix: pick(["aws.", "Create"]) } }],

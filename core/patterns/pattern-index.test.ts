@@ -120,7 +120,10 @@ describe("PatternIndex", () => {
     const index = new PatternIndex<string>();
     index.add("range", compilePattern({ detail: { sourceIPAddress: [{ cidr: "198.51.100.0/24" }] } }));
     index.add("same-range", compilePattern({ detail: { sourceIPAddress: [{ cidr: "198.51.100.0/24" }], x: ["1"] } }));
-    index.add("long", compilePattern({ detail: { requestParameters: { durationSeconds: [{ numeric: [">", 43200] }] } } }));
+    index.add(
+      "long",
+      compilePattern({ detail: { requestParameters: { durationSeconds: [{ numeric: [">", 43200] }] } } }),
+    );
     index.add("absent-only", compilePattern({ detail: { errorCode: [{ exists: false }] } }));
 
     expect(index.stats().unindexed).toBe(1);

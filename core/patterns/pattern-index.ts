@@ -330,32 +330,39 @@ function bucketFor(node: PathNode, term: IndexTerm, buckets: Bucket[]): Bucket {
   switch (term.kind) {
     case "exact": {
       const ip = typeof term.value === "string" ? parsePatternIp(term.value) : undefined;
-      return ip
-        ? bucketIn((node.ips ??= new Map()), ip.key, buckets)
-        : bucketIn((node.exact ??= new Map()), term.value, buckets);
+      if (ip) {
+        node.ips ??= new Map();
+        return bucketIn(node.ips, ip.key, buckets);
+      }
+      node.exact ??= new Map();
+      return bucketIn(node.exact, term.value, buckets);
     }
     case "folded":
-      return bucketIn((node.folded ??= new Map()), term.text, buckets);
+      node.folded ??= new Map();
+      return bucketIn(node.folded, term.text, buckets);
     case "test": {
-      const texts = (node.testTexts ??= new Map());
-      const known = texts.get(term.text);
+      node.testTexts ??= new Map();
+      node.tests ??= [];
+      const known = node.testTexts.get(term.text);
       if (known) return known;
-      const bucket = bucketIn(texts, term.text, buckets);
-      (node.tests ??= []).push({ test: term.test, bucket });
+      const bucket = bucketIn(node.testTexts, term.text, buckets);
+      node.tests.push({ test: term.test, bucket });
       return bucket;
     }
     case "prefix":
-      return affixBucket(
-        term.folded ? (node.foldedPrefixes ??= newAffixes()) : (node.prefixes ??= newAffixes()),
-        term.text,
-        buckets,
-      );
-    case "suffix":
-      return affixBucket(
-        term.folded ? (node.foldedSuffixes ??= newAffixes()) : (node.suffixes ??= newAffixes()),
-        term.text,
-        buckets,
-      );
+    case "suffix": {
+      const side =
+        term.kind === "prefix"
+          ? term.folded
+            ? "foldedPrefixes"
+            : "prefixes"
+          : term.folded
+            ? "foldedSuffixes"
+            : "suffixes";
+      const affixes = node[side] ?? newAffixes();
+      node[side] = affixes;
+      return affixBucket(affixes, term.text, buckets);
+    }
   }
 }
 

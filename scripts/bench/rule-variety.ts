@@ -155,7 +155,9 @@ export function generateRulePatterns(
     },
     foldedName: () => {
       const [service, name] = pick(CALLS);
-      return { detail: { eventSource: eventSource(service), eventName: [{ "equals-ignore-case": name.toLowerCase() }] } };
+      return {
+        detail: { eventSource: eventSource(service), eventName: [{ "equals-ignore-case": name.toLowerCase() }] },
+      };
     },
     serviceOnly: () => {
       const [service] = pick(CALLS);
