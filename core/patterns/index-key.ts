@@ -33,8 +33,8 @@ const PATH_COST: Record<string, number> = {
 };
 const OTHER_PATH_COST = 0.05;
 
-function atomCost(path: readonly string[], term: IndexTerm): number {
-  const base = PATH_COST[path.join(".")] ?? OTHER_PATH_COST;
+function atomCost(pathText: string, term: IndexTerm): number {
+  const base = PATH_COST[pathText] ?? OTHER_PATH_COST;
   switch (term.kind) {
     case "exact":
       return typeof term.value === "boolean" || term.value === null ? Math.max(base, 0.5) : base;
@@ -56,7 +56,7 @@ function atomCost(path: readonly string[], term: IndexTerm): number {
  * whose every branch has a key has the union of their cheapest.
  */
 export function indexKeysOf(root: ObjectCondition): IndexKey[] {
-  return keysOf(root, []).sort((a, b) => Number(tested(a)) - Number(tested(b)) || a.cost - b.cost);
+  return keysOf(root, [], "").sort((a, b) => Number(tested(a)) - Number(tested(b)) || a.cost - b.cost);
 }
 
 /** Whether finding the key runs a test on each value (`IndexTerm` "test"): lookups are sorted first. */
@@ -64,20 +64,22 @@ export function tested(key: IndexKey): boolean {
   return key.atoms.some((atom) => atom.term.kind === "test");
 }
 
-function keysOf(condition: ObjectCondition, path: readonly string[]): IndexKey[] {
+/** `pathText`: `path` joined with dots, as `PATH_COST` names paths. */
+function keysOf(condition: ObjectCondition, path: readonly string[], pathText: string): IndexKey[] {
   const keys: IndexKey[] = [];
   for (const field of condition.fields) {
     const fieldPath = [...path, field.key];
-    if (field.child) keys.push(...keysOf(field.child, fieldPath));
+    const fieldText = pathText ? `${pathText}.${field.key}` : field.key;
+    if (field.child) keys.push(...keysOf(field.child, fieldPath, fieldText));
     const leaf = field.leaf;
     if (!leaf?.terms || leaf.absent) continue;
     const atoms = leaf.terms.map((term) => ({ path: fieldPath, term }));
-    keys.push({ atoms, cost: atoms.reduce((sum, atom) => sum + atomCost(atom.path, atom.term), 0) });
+    keys.push({ atoms, cost: leaf.terms.reduce((sum, term) => sum + atomCost(fieldText, term), 0) });
   }
   for (const branches of condition.ors) {
     const cheapest: IndexKey[] = [];
     for (const branch of branches) {
-      const best = keysOf(branch, path).reduce<IndexKey | undefined>(
+      const best = keysOf(branch, path, pathText).reduce<IndexKey | undefined>(
         (found, key) => (found && found.cost <= key.cost ? found : key),
         undefined,
       );
