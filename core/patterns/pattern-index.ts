@@ -92,8 +92,8 @@ const GATE_COST_LIMIT = 0.9;
 /** Steps of the merged candidate lists kept (for sets of buckets met before); cleared when full. */
 const MERGED_LIMIT = 10_000;
 /** Leaf values remembered per path (then forgotten all at once), and the longest text remembered. */
-const MEMO_LIMIT = 4096;
-const MEMO_TEXT_LIMIT = 256;
+const MEMO_LIMIT = 2048;
+const MEMO_TEXT_LIMIT = 128;
 
 export class PatternIndex<K> {
   private readonly entries: Entry<K>[] = [];
