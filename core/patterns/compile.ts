@@ -1,6 +1,7 @@
-import type { CompiledPattern, LeafCondition, ObjectCondition } from "./conditions.js";
+import type { CompiledPattern, IndexTerm, LeafCondition, ObjectCondition } from "./conditions.js";
 import { InvalidPattern } from "./errors.js";
 import { expandAlternatives } from "./expand.js";
+import { operatorTerm } from "./index-terms.js";
 import { parsePatternIp } from "./ip.js";
 import {
   anyLeaf,
@@ -22,7 +23,7 @@ import {
  * problem. Matching is in `match.ts`.
  */
 
-export type { CompiledPattern, FieldCondition, LeafCondition, ObjectCondition } from "./conditions.js";
+export type { CompiledPattern, FieldCondition, IndexTerm, LeafCondition, ObjectCondition } from "./conditions.js";
 
 const OPERATORS = new Set([
   "prefix",
@@ -109,33 +110,37 @@ function compileOr(member: unknown, path: string, fieldPath: readonly string[]):
 function compileLeaf(values: unknown[], path: string, fieldPath: string[]): LeafCondition {
   if (values.length === 0) throw new InvalidPattern(path, "empty arrays are not allowed");
   const leaf: LeafCondition = { path: fieldPath, matchers: [], absent: false };
-  let allExactStrings = true;
+  let terms: IndexTerm[] | undefined = [];
   const exactStrings: string[] = [];
   values.forEach((item, index) => {
     const itemPath = `${path}[${index}]`;
     if (isPlainObject(item)) {
-      allExactStrings = false;
       const operator = compileOperator(item, itemPath);
       if (operator === "absent") leaf.absent = true;
       else leaf.matchers.push(operator);
+      const term = operator === "absent" ? undefined : operatorTerm(item, operator);
+      if (term) terms?.push(term);
+      else terms = undefined;
       return;
     }
     if (item === null || typeof item === "string" || typeof item === "number" || typeof item === "boolean") {
       if (typeof item === "string") exactStrings.push(item);
-      else allExactStrings = false;
       if (typeof item === "number") exactNumber(item, itemPath);
       leaf.matchers.push(exactMatcher(item));
+      terms?.push({ kind: "exact", value: item });
       return;
     }
     throw new InvalidPattern(itemPath, "match value must be a string, number, true, false, or null");
   });
-  if (allExactStrings) {
-    leaf.exactStrings = exactStrings;
-    // Many plain strings (event names, sources): one set lookup instead of a matcher each.
-    if (exactStrings.length > 2 && !exactStrings.some((text) => parsePatternIp(text))) {
-      const set = new Set(exactStrings);
-      leaf.matchers = [(value) => typeof value === "string" && set.has(value)];
-    }
+  if (terms) leaf.terms = terms;
+  // Many plain strings (event names, sources): one set lookup instead of a matcher each.
+  if (
+    exactStrings.length === values.length &&
+    exactStrings.length > 2 &&
+    !exactStrings.some((text) => parsePatternIp(text))
+  ) {
+    const set = new Set(exactStrings);
+    leaf.matchers = [(value) => typeof value === "string" && set.has(value)];
   }
   return leaf;
 }

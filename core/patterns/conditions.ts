@@ -13,9 +13,26 @@ export interface LeafCondition {
   matchers: ValueMatcher[];
   /** `{"exists": false}` present: the field matches when it has no leaf value anywhere. */
   absent: boolean;
-  /** The exact string values, when every operator is an exact string (used for indexing). */
-  exactStrings?: string[];
+  /**
+   * What `PatternIndex` may look the field up by: one term per value or operator, when every one
+   * of them has a term (`IndexTerm`); undefined when one does not, or with `exists: false`.
+   */
+  terms?: IndexTerm[];
 }
+
+/**
+ * A necessary condition of one value or operator that the index can find without testing each
+ * pattern: a value it matches equals `value` (an IP address in any spelling), or starts or ends
+ * with `text`, or (`folded`: once lower-cased as `foldText` does) equals, starts or ends with it;
+ * for other operators (`cidr`, numeric ranges, `anything-but`, `exists: true`, a wildcard with no
+ * literal end), `test` itself, run once per event for every pattern that has the same operator
+ * (`text`); `loose`: one most values pass. A term may be looser than its operator, never stricter.
+ */
+export type IndexTerm =
+  | { kind: "exact"; value: string | number | boolean | null }
+  | { kind: "prefix" | "suffix"; text: string; folded: boolean }
+  | { kind: "folded"; text: string }
+  | { kind: "test"; test: ValueMatcher; text: string; loose: boolean };
 
 export interface FieldCondition {
   key: string;

@@ -19,9 +19,17 @@ export const MAX_ALTERNATIVES = 256;
  * Throws `InvalidPattern` for a field declared twice or too many alternatives.
  */
 export function expandAlternatives(root: ObjectCondition): ObjectCondition[] {
+  // No $or: nothing to expand, nothing declared twice (most patterns; compiled at every start-up).
+  if (!hasOr(root)) return [root];
   const state = { shared: false };
   const alternatives = expand(root, state);
   return state.shared ? alternatives.map((fields) => ({ fields, ors: [] })) : [root];
+}
+
+function hasOr(condition: ObjectCondition): boolean {
+  if (condition.ors.length > 0) return true;
+  for (const field of condition.fields) if (field.child && hasOr(field.child)) return true;
+  return false;
 }
 
 /** Every `$or`-free alternative of `root`, shared objects or not (the reference in tests). */

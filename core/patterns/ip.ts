@@ -10,6 +10,12 @@ import { isIPv4, isIPv6 } from "node:net";
 export interface PatternIp {
   version: 4 | 6;
   value: bigint;
+  /** The family and value as text: the same for every spelling of the address. */
+  key: string;
+}
+
+function patternIp(version: 4 | 6, value: bigint): PatternIp {
+  return { version, value, key: `${version}:${value.toString(16)}` };
 }
 
 const IPV4_SHAPE = /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/;
@@ -34,13 +40,32 @@ function ipv6Value(text: string): bigint {
   return value;
 }
 
+/**
+ * Addresses read before: events repeat a few (`sourceIPAddress`), and every `cidr` or address
+ * value they are tested against reads them again. Bounded; long texts are not kept.
+ */
+const readIps = new Map<string, PatternIp | null>();
+const READ_IPS_LIMIT = 10_000;
+const IP_TEXT_LIMIT = 64;
+
 /** The address `text` spells, or undefined when EventBridge would not read it as one. */
 export function parsePatternIp(text: string): PatternIp | undefined {
-  if (IPV4_SHAPE.test(text)) return isIPv4(text) ? { version: 4, value: ipv4Value(text) } : undefined;
+  if (text.length > IP_TEXT_LIMIT) return undefined;
+  let ip = readIps.get(text);
+  if (ip === undefined) {
+    ip = readIp(text) ?? null;
+    if (readIps.size >= READ_IPS_LIMIT) readIps.clear();
+    readIps.set(text, ip);
+  }
+  return ip ?? undefined;
+}
+
+function readIp(text: string): PatternIp | undefined {
+  if (IPV4_SHAPE.test(text)) return isIPv4(text) ? patternIp(4, ipv4Value(text)) : undefined;
   if (!IPV6_SHAPE.test(text) || !isIPv6(text)) return undefined;
   const value = ipv6Value(text);
-  if (value >> 32n === 0xffffn) return { version: 4, value: value & 0xffffffffn };
-  return { version: 6, value };
+  if (value >> 32n === 0xffffn) return patternIp(4, value & 0xffffffffn);
+  return patternIp(6, value);
 }
 
 /** An inclusive address range of one family, as a `cidr` operand describes it. */

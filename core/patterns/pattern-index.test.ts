@@ -57,28 +57,94 @@ describe("PatternIndex", () => {
     expect(index.match(event)).toEqual(["by-address"]);
   });
 
-  it("tests what several patterns have in common beyond their bucket once per event", () => {
+  it("tests a pattern given several times once per event", () => {
     const index = new PatternIndex<string>();
-    const rule = (names: string[]) => ({
-      source: ["aws.iam"],
-      detail: { eventSource: ["iam.amazonaws.com"], eventName: names },
-    });
-    index.add("a", compilePattern(rule(["ListUsers"])));
-    index.add("b", compilePattern(rule(["ListUsers", "CreateUser"])));
-    index.add("c", compilePattern(rule(["CreateUser"])));
-    index.add("d", compilePattern({ ...rule(["ListUsers"]), "detail-type": ["AWS API Call via CloudTrail"] }));
-    index.add("e", compilePattern({ source: ["aws.iam"], detail: { eventName: ["ListUsers"] } }));
+    const rule = { source: ["aws.iam"], detail: { eventSource: ["iam.amazonaws.com"], eventName: ["ListUsers"] } };
+    index.add("a", compilePattern(rule));
+    index.add("b", compilePattern(structuredClone(rule)));
+    index.add("c", compilePattern({ ...rule, "detail-type": ["AWS API Call via CloudTrail"] }));
     const listUsers = ct("aws.iam", "ListUsers", { eventSource: "iam.amazonaws.com" });
 
-    expect(index.candidateCount(listUsers)).toBe(4);
-    // a and b leave the same eventSource test; d adds detail-type; e leaves nothing to test.
+    expect(index.candidateCount(listUsers)).toBe(3);
     expect(index.testedCount(listUsers)).toBe(2);
-    expect(index.match(listUsers)).toEqual(["a", "b", "d", "e"]);
-    expect(index.match(ct("aws.iam", "ListUsers", { eventSource: "other" }))).toEqual(["e"]);
-    expect(index.match(ct("aws.iam", "CreateUser", { eventSource: "iam.amazonaws.com" }))).toEqual(["b", "c"]);
-    // Not CloudTrail-shaped (an array source, no detail-type): each candidate's whole pattern is tested.
-    const arraySource = { source: ["aws.iam"], detail: { eventName: "ListUsers", eventSource: "iam.amazonaws.com" } };
-    expect(index.match(arraySource)).toEqual(["a", "b", "e"]);
+    expect(index.match(listUsers)).toEqual(["a", "b", "c"]);
+    expect(index.match(ct("aws.iam", "ListUsers", { eventSource: "other" }))).toEqual([]);
+  });
+
+  it("files a pattern that pins neither source nor eventName under another field", () => {
+    const index = new PatternIndex<string>();
+    index.add(
+      "root",
+      compilePattern({
+        "detail-type": ["AWS API Call via CloudTrail"],
+        detail: { userIdentity: { type: ["Root"] }, errorCode: [{ exists: false }] },
+      }),
+    );
+    index.add("agent", compilePattern({ detail: { userAgent: [{ prefix: "sqlmap" }] } }));
+    index.add("arn", compilePattern({ detail: { userIdentity: { arn: [{ suffix: ":user/breakglass" }] } } }));
+    index.add("wildcard", compilePattern({ detail: { eventName: [{ wildcard: "Put*Policy" }] } }));
+    index.add("folded", compilePattern({ detail: { eventName: [{ "equals-ignore-case": "consolelogin" }] } }));
+    const plain = ct("aws.iam", "CreateUser", { userIdentity: { type: "IAMUser", arn: "arn:aws:iam::1:user/x" } });
+
+    expect(index.candidateCount(plain)).toBe(0);
+    expect(index.match(ct("aws.iam", "CreateUser", { userIdentity: { type: "Root" } }))).toEqual(["root"]);
+    expect(index.match(ct("aws.s3", "GetObject", { userAgent: "sqlmap/1.7" }))).toEqual(["agent"]);
+    expect(index.match(ct("aws.s3", "GetObject", { userIdentity: { arn: "arn:aws:iam::1:user/breakglass" } }))).toEqual(
+      ["arn"],
+    );
+    expect(index.match(ct("aws.s3", "PutBucketPolicy"))).toEqual(["wildcard"]);
+    // Found by its literal prefix "Put", then tested whole.
+    expect(index.candidateCount(ct("aws.s3", "PutBucketAcl"))).toBe(1);
+    expect(index.match(ct("aws.s3", "PutBucketAcl"))).toEqual([]);
+    expect(index.candidateCount(ct("aws.s3", "GetBucketPolicy"))).toBe(0);
+    expect(index.match(ct("aws.signin", "CONSOLELOGIN"))).toEqual(["folded"]);
+    expect(index.stats().unindexed).toBe(0);
+  });
+
+  it("gates a pattern by its other indexable conditions: all must be reached", () => {
+    const index = new PatternIndex<string>();
+    index.add(
+      "kms-describe",
+      compilePattern({
+        source: ["aws.kms"],
+        detail: { eventName: [{ prefix: "Describe" }], errorCode: ["AccessDenied"] },
+      }),
+    );
+
+    expect(index.candidateCount(ct("aws.ec2", "DescribeInstances", { errorCode: "AccessDenied" }))).toBe(0);
+    expect(index.candidateCount(ct("aws.kms", "DescribeKey"))).toBe(0);
+    expect(index.match(ct("aws.kms", "DescribeKey", { errorCode: "AccessDenied" }))).toEqual(["kms-describe"]);
+  });
+
+  it("finds patterns with no value to look up by running each distinct operator once per event", () => {
+    const index = new PatternIndex<string>();
+    index.add("range", compilePattern({ detail: { sourceIPAddress: [{ cidr: "198.51.100.0/24" }] } }));
+    index.add("same-range", compilePattern({ detail: { sourceIPAddress: [{ cidr: "198.51.100.0/24" }], x: ["1"] } }));
+    index.add(
+      "long",
+      compilePattern({ detail: { requestParameters: { durationSeconds: [{ numeric: [">", 43200] }] } } }),
+    );
+    index.add("absent-only", compilePattern({ detail: { errorCode: [{ exists: false }] } }));
+
+    expect(index.stats().unindexed).toBe(1);
+    expect(index.candidateCount(ct("aws.sts", "AssumeRole", { sourceIPAddress: "10.0.0.1" }))).toBe(1);
+    expect(index.match(ct("aws.sts", "AssumeRole", { sourceIPAddress: "198.51.100.7" }))).toEqual([
+      "range",
+      "absent-only",
+    ]);
+    expect(index.match(ct("aws.sts", "AssumeRole", { requestParameters: { durationSeconds: 43201 } }))).toEqual([
+      "long",
+      "absent-only",
+    ]);
+  });
+
+  it("takes patterns added after matching into account", () => {
+    const index = new PatternIndex<string>();
+    index.add("first", compilePattern({ source: ["aws.s3"] }));
+    expect(index.match(ct("aws.s3", "GetObject"))).toEqual(["first"]);
+    index.add("second", compilePattern({ detail: { eventName: ["GetObject"] } }));
+
+    expect(index.match(ct("aws.s3", "GetObject"))).toEqual(["first", "second"]);
   });
 
   it("indexes by the event names of a $or whose every branch pins one", () => {
@@ -105,7 +171,8 @@ describe("PatternIndex", () => {
       }),
     );
 
-    expect(index.candidateCount(ct("aws.s3", "PutBucketPolicy"))).toBe(1);
+    // open-branch's $or is a gate: an s3 event with neither GetObject nor the region is not tried.
+    expect(index.candidateCount(ct("aws.s3", "PutBucketPolicy"))).toBe(0);
     expect(index.match(ct("aws.s3", "PutBucketPolicy"))).toEqual([]);
     expect(index.match(ct("aws.s3", "ListBuckets"))).toEqual(["detail-or"]);
     expect(index.match(ct("aws.s3", "GetObject"))).toEqual(["detail-or", "open-branch"]);

@@ -1,62 +1,115 @@
-import type { CompiledPattern, FieldCondition, ObjectCondition } from "./compile.js";
-import { expandAlternatives } from "./expand.js";
+import type { CompiledPattern, IndexTerm } from "./compile.js";
+import { type IndexKey, indexKeysOf, tested } from "./index-key.js";
 import { parsePatternIp } from "./ip.js";
 import { matches } from "./match.js";
+import { foldText, type ValueMatcher } from "./values.js";
 
 /**
- * Many compiled patterns, matched against one event at a time. Patterns that pin `source` and
- * `detail.eventName` to exact strings (every CloudTrail detection does) are bucketed by those
- * values, so an event is only tested against the few patterns that can match it: the cost per
- * event depends on the bucket size, not on how many patterns are registered. A CloudTrail-shaped
- * event reached through its buckets is then tested against each candidate's rest (`Residual`):
- * what its bucket already decided is not tested again, and candidates whose rests are the same
- * (many rules pin one call and test the rest in code) are tested once per event.
+ * Many compiled patterns, matched against one event at a time. A pattern's indexable conditions
+ * (`indexKeysOf`: a field path with exact values, prefixes, suffixes or case-folded values one of
+ * which every matching event holds there), whatever the field (`detail.eventName`, `source`,
+ * `detail.userIdentity.type`, a `$or` whose every branch pins something), are looked up, not
+ * tested: the pattern is filed under its most selective one, and the next few are gates that the
+ * event must also have reached. An event is walked once along the indexed paths, each value there
+ * looked up in hash maps; the patterns filed under what it reached, whose gates it reached too
+ * (and the few with no indexable condition), are then tested whole with `matches`. The merged
+ * list is kept per set of buckets reached, so the cost per event depends on how many patterns can
+ * match it, not on how many are registered; the index only ever leaves out patterns that cannot.
  */
-const NO_NAME = Symbol("no eventName");
-/** The bucket of a source's patterns that do not pin eventName; `bucketKey` never yields it. */
-const ANY_NAME = "\0*";
 
-/**
- * The bucket key of an exact value. `matches()` compares IP addresses by value (`2001:DB8::1`
- * equals `2001:db8:0::1`), so the index must too, or it would drop a pattern that matches: an
- * address is keyed by family and value behind a NUL; a string that itself starts with a NUL is
- * escaped with a second one, so no two different values share a key.
- */
-function bucketKey(text: string): string {
-  const ip = parsePatternIp(text);
-  if (ip) return `\0ip${ip.version}:${ip.value.toString(16)}`;
-  return text.startsWith("\0") ? `\0${text}` : text;
+/** The patterns filed under one value (or prefix, suffix…) of one path. */
+interface Bucket {
+  id: number;
+  entries: number[];
+  /** The `generation` of the event that last reached it (each counted once per event). */
+  seen: number;
+}
+
+/** Prefixes (or suffixes) of one path, with the lengths to cut event values at. */
+interface Affixes {
+  byText: Map<string, Bucket>;
+  lengths: number[];
 }
 
 /**
- * What is left of a pattern to test on a CloudTrail-shaped event (a string `source`, an object
- * `detail` with a string `eventName` or none) that its buckets led to: the pattern without the
- * exact `source` and `detail.eventName` it was bucketed by, since the bucket matched them already
- * (`bucketKey` equality is `exactMatcher` equality, IP spellings included; neither field sits in
- * an array there, so no other field's array consistency depends on them). `pattern` undefined:
- * nothing is left, every such event matches. `slot`: the same for patterns whose rest is the same.
+ * One step of the indexed paths: the lookups for values there, and the steps further down. Every
+ * node has every property (undefined when unused), so they share one shape.
  */
-interface Residual {
-  pattern: CompiledPattern | undefined;
+interface PathNode {
+  children: { key: string; node: PathNode }[];
+  /** Exact values (strings that are not IP addresses, numbers, booleans, null). */
+  exact: Map<unknown, Bucket> | undefined;
+  /** IP address values, by `PatternIp.key` (every spelling of an address has one). */
+  ips: Map<string, Bucket> | undefined;
+  /** `equals-ignore-case` values, folded. */
+  folded: Map<string, Bucket> | undefined;
+  prefixes: Affixes | undefined;
+  suffixes: Affixes | undefined;
+  foldedPrefixes: Affixes | undefined;
+  foldedSuffixes: Affixes | undefined;
+  /** Operators no lookup finds (`IndexTerm` "test"), one per operator text, run on each value. */
+  tests: { test: ValueMatcher; bucket: Bucket }[] | undefined;
+  testTexts: Map<string, Bucket> | undefined;
+  /** The buckets leaf values met here reached (`lookUp`), kept: events repeat their values. */
+  memo: Map<unknown, Bucket[]>;
+}
+
+function newNode(): PathNode {
+  return {
+    children: [],
+    exact: undefined,
+    ips: undefined,
+    folded: undefined,
+    prefixes: undefined,
+    suffixes: undefined,
+    foldedPrefixes: undefined,
+    foldedSuffixes: undefined,
+    tests: undefined,
+    testTexts: undefined,
+    memo: new Map(),
+  };
+}
+
+/** Merged candidate lists, by the ids of the buckets an event reached, in ascending order. */
+interface MergedStep {
+  next: Map<number, MergedStep>;
+  list: number[] | undefined;
+}
+
+interface Entry<K> {
+  key: K;
+  pattern: CompiledPattern;
+  /** Entries with the same pattern text share a slot: tested once per event. */
   slot: number;
+  /** Keys besides the one the entry is filed under: a bucket of each must be reached. */
+  gates: Bucket[][];
 }
+
+/** Keys after the first that an entry is gated by, at most; and no key this common. */
+const MAX_GATES = 3;
+const GATE_COST_LIMIT = 0.9;
+
+/** Steps of the merged candidate lists kept (for sets of buckets met before); cleared when full. */
+const MERGED_LIMIT = 10_000;
+/** Leaf values remembered per path (then forgotten all at once), and the longest text remembered. */
+const MEMO_LIMIT = 2048;
+const MEMO_TEXT_LIMIT = 128;
 
 export class PatternIndex<K> {
-  private readonly entries: { key: K; pattern: CompiledPattern; residual: Residual }[] = [];
-  /** Residual slots by the rest's JSON text. */
-  private readonly slots = new Map<string, Residual>();
-  /** Per slot, the `generation` it was last tested in and its answer then (see `match`). */
+  private readonly entries: Entry<K>[] = [];
+  private readonly slots = new Map<string, number>();
   private slotGeneration = new Uint32Array(16);
   private slotAnswer = new Uint8Array(16);
   private generation = 0;
-  /** source → eventName → entry indexes (by `bucketKey`); `ANY_NAME` holds those with no eventName pin. */
-  private readonly bySource = new Map<string, Map<string, number[]>>();
-  /**
-   * eventName → entry indexes of patterns that pin eventName but not source exactly (a user's rule
-   * about a call whatever the service, `source: [{ prefix: "aws." }]`): tested only on that name.
-   */
-  private readonly byNameOnly = new Map<string, number[]>();
-  private readonly unindexed: number[] = [];
+
+  /** Built on first use after an `add` (see `build`). */
+  private root: PathNode | undefined;
+  private buckets: Bucket[] = [];
+  /** Entries with no indexable condition: candidates for every event. */
+  private unindexed: number[] = [];
+  private merged: MergedStep = { next: new Map(), list: undefined };
+  private mergedSteps = 0;
+  private readonly hits: Bucket[] = [];
 
   get size(): number {
     return this.entries.length;
@@ -64,87 +117,12 @@ export class PatternIndex<K> {
 
   /** Register a pattern under `key` (keys need not be unique). */
   add(key: K, pattern: CompiledPattern): void {
-    this.merged.clear();
-    this.mergedLists = 0;
-    const pinnedSources = exactValues(pattern.root, ["source"]);
-    const pinnedNames = exactValues(pattern.root, ["detail", "eventName"]);
-    const index =
-      this.entries.push({
-        key,
-        pattern,
-        residual: this.residualOf(pattern, pinnedSources !== undefined, pinnedNames !== undefined),
-      }) - 1;
-    const sources = pinnedSources?.map(bucketKey);
-    const indexedNames = (pinnedNames ?? namesOfEveryBranch(pattern.root))?.map(bucketKey);
-    if (!sources) {
-      const names = indexedNames;
-      if (!names) {
-        this.unindexed.push(index);
-        return;
-      }
-      for (const name of names) {
-        const bucket = this.byNameOnly.get(name);
-        if (bucket) bucket.push(index);
-        else this.byNameOnly.set(name, [index]);
-      }
-      return;
-    }
-    const eventNames = indexedNames ?? [ANY_NAME];
-    for (const source of sources) {
-      let byName = this.bySource.get(source);
-      if (!byName) {
-        byName = new Map();
-        this.bySource.set(source, byName);
-      }
-      for (const name of eventNames) {
-        const bucket = byName.get(name);
-        if (bucket) bucket.push(index);
-        else byName.set(name, [index]);
-      }
-    }
-  }
-
-  /** See `Residual`: the pattern without the pinned `source` (`withoutSource`) and `detail.eventName`. */
-  private residualOf(pattern: CompiledPattern, withoutSource: boolean, withoutName: boolean): Residual {
-    // The rest's text names its slot; its tree is the pattern's own, those fields left out (no
-    // copy, no second compilation: this runs for every pattern at start-up).
-    const rest: Record<string, unknown> = { ...pattern.source };
-    let fields = pattern.root.fields;
-    if (withoutSource) {
-      delete rest.source;
-      fields = fields.filter((field) => field.key !== "source");
-    }
-    if (withoutName) {
-      const { eventName: _pinned, ...detail } = rest.detail as Record<string, unknown>;
-      if (Object.keys(detail).length === 0) delete rest.detail;
-      else rest.detail = detail;
-      fields = fields.flatMap((field): FieldCondition[] => {
-        if (field.key !== "detail" || !field.child) return [field];
-        const { child } = field;
-        const kept = child.fields.filter((inner) => inner.key !== "eventName");
-        return kept.length === 0 && child.ors.length === 0
-          ? []
-          : [{ ...field, child: { fields: kept, ors: child.ors } }];
-      });
-    }
-    let text = JSON.stringify(rest);
-    let residual = this.slots.get(text);
-    if (!residual) {
-      let compiled: CompiledPattern | undefined;
-      const root: ObjectCondition = { fields, ors: pattern.root.ors };
-      try {
-        compiled =
-          fields.length === 0 && root.ors.length === 0
-            ? undefined
-            : { root, alternatives: expandAlternatives(root), source: rest };
-      } catch {
-        // Not expected (a part of a valid pattern); the whole pattern is always right to test.
-        compiled = pattern;
-        text = `\0${this.slots.size}`;
-      }
-      residual = { pattern: compiled, slot: this.slots.size };
-      this.slots.set(text, residual);
-      if (residual.slot >= this.slotGeneration.length) {
+    const text = JSON.stringify(pattern.source);
+    let slot = this.slots.get(text);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      this.slots.set(text, slot);
+      if (slot >= this.slotGeneration.length) {
         const generation = new Uint32Array(this.slotGeneration.length * 2);
         generation.set(this.slotGeneration);
         this.slotGeneration = generation;
@@ -153,189 +131,300 @@ export class PatternIndex<K> {
         this.slotAnswer = answer;
       }
     }
-    return residual;
+    this.entries.push({ key, pattern, slot, gates: [] });
+    this.root = undefined;
+  }
+
+  /** What the index is made of (tests and benchmarks). */
+  stats(): { patterns: number; unindexed: number; paths: number; buckets: number } {
+    const root = this.built();
+    let paths = 0;
+    const count = (node: PathNode) => {
+      if (node.exact || node.ips || node.folded || node.prefixes || node.suffixes) paths++;
+      else if (node.foldedPrefixes || node.foldedSuffixes || node.tests) paths++;
+      for (const step of node.children) count(step.node);
+    };
+    count(root);
+    return { patterns: this.entries.length, unindexed: this.unindexed.length, paths, buckets: this.buckets.length };
   }
 
   /** How many patterns `match` would test against `event` (tests and benchmarks). */
   candidateCount(event: unknown): number {
-    return this.candidates(event)?.length ?? this.computeCandidates(event).length;
+    return this.candidates(event).length;
   }
 
   /** How many distinct patterns `match` would test against `event` (tests and benchmarks). */
   testedCount(event: unknown): number {
-    const candidates = this.candidates(event);
-    if (!candidates) return this.computeCandidates(event).length;
-    const slots = new Set<number>();
-    for (const index of candidates) {
-      const residual = this.entries[index]!.residual;
-      if (residual.pattern) slots.add(residual.slot);
-    }
-    return slots.size;
+    return new Set(this.candidates(event).map((index) => this.entries[index]!.slot)).size;
   }
 
   /** The keys of every pattern that matches `event`, in registration order. */
   match(event: unknown): K[] {
-    const keys: K[] = [];
     const candidates = this.candidates(event);
-    if (!candidates) {
-      for (const index of this.computeCandidates(event)) {
-        const entry = this.entries[index]!;
-        if (matches(entry.pattern, event)) keys.push(entry.key);
-      }
-      return keys;
-    }
-    // Each distinct rest once per event: a slot's answer holds for this generation only.
-    const generation = ++this.generation;
-    if (generation === 0xffffffff) {
-      this.slotGeneration.fill(0);
-      this.generation = 0;
-    }
+    const keys: K[] = [];
+    if (candidates.length === 0) return keys;
+    const generation = this.nextGeneration();
     const seen = this.slotGeneration;
     const answers = this.slotAnswer;
     for (let i = 0; i < candidates.length; i++) {
       const entry = this.entries[candidates[i]!]!;
-      const { pattern, slot } = entry.residual;
-      if (!pattern) {
-        keys.push(entry.key);
-        continue;
-      }
+      const slot = entry.slot;
       if (seen[slot] !== generation) {
         seen[slot] = generation;
-        answers[slot] = matches(pattern, event) ? 1 : 0;
+        answers[slot] = matches(entry.pattern, event) ? 1 : 0;
       }
       if (answers[slot] === 1) keys.push(entry.key);
     }
     return keys;
   }
 
-  /**
-   * Candidate lists for plain CloudTrail-shaped events, by source then eventName (`NO_NAME` for
-   * none); bounded in size.
-   */
-  private readonly merged = new Map<string, Map<string | typeof NO_NAME, number[]>>();
-  private mergedLists = 0;
-
-  /**
-   * Entry indexes worth testing against a CloudTrail-shaped `event` (a superset of the matches),
-   * which their residuals decide (`Residual`); undefined for any other event.
-   */
-  private candidates(event: unknown): number[] | undefined {
-    const record = event as { source?: unknown; detail?: { eventName?: unknown } } | null;
-    const source = record?.source;
-    const detail = record?.detail;
-    const name = typeof detail === "object" && detail !== null && !Array.isArray(detail) ? detail.eventName : undefined;
-    if (typeof source !== "string" || Array.isArray(detail) || (name !== undefined && typeof name !== "string")) {
-      return undefined;
-    }
-    let byName = this.merged.get(source);
-    const key = name ?? NO_NAME;
-    let list = byName?.get(key);
-    if (!list) {
-      list = this.computeCandidates(event);
-      if (this.mergedLists >= 10_000) {
-        this.merged.clear();
-        this.mergedLists = 0;
-        byName = undefined;
-      }
-      if (!byName) {
-        byName = new Map();
-        this.merged.set(source, byName);
-      }
-      byName.set(key, list);
-      this.mergedLists++;
-    }
-    return list;
+  /** What `match` answers, found by testing every pattern: the reference (tests and benchmarks). */
+  matchEach(event: unknown): K[] {
+    return this.entries.filter((entry) => matches(entry.pattern, event)).map((entry) => entry.key);
   }
 
-  private computeCandidates(event: unknown): number[] {
-    const record = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
-    const lists: number[][] = [this.unindexed];
-    if (this.byNameOnly.size > 0) {
-      const detail = record.detail;
-      if (Array.isArray(detail)) lists.push(...this.byNameOnly.values());
-      else {
-        const eventName =
-          typeof detail === "object" && detail !== null ? (detail as Record<string, unknown>).eventName : undefined;
-        for (const name of stringsIn(eventName)) {
-          const named = this.byNameOnly.get(bucketKey(name));
-          if (named) lists.push(named);
+  private nextGeneration(): number {
+    if (this.generation >= 0xfffffffe) {
+      this.slotGeneration.fill(0);
+      for (const bucket of this.buckets) bucket.seen = 0;
+      this.generation = 0;
+    }
+    return ++this.generation;
+  }
+
+  /** Entry indexes worth testing against `event`, in registration order: a superset of the matches. */
+  private candidates(event: unknown): number[] {
+    const root = this.built();
+    const hits = this.hits;
+    hits.length = 0;
+    const generation = this.nextGeneration();
+    this.collect(root, event, generation);
+    if (hits.length === 0) return this.unindexed;
+    // Bucket ids in ascending order name the set reached.
+    for (let i = 1; i < hits.length; i++) {
+      const hit = hits[i]!;
+      let j = i - 1;
+      while (j >= 0 && hits[j]!.id > hit.id) {
+        hits[j + 1] = hits[j]!;
+        j--;
+      }
+      hits[j + 1] = hit;
+    }
+    // The merged list of this set of buckets: kept in a tree by bucket id, in ascending order.
+    let step = this.merged;
+    for (let i = 0; i < hits.length; i++) {
+      const id = hits[i]!.id;
+      let next = step.next.get(id);
+      if (!next) {
+        if (this.mergedSteps >= MERGED_LIMIT) {
+          this.merged = { next: new Map(), list: undefined };
+          this.mergedSteps = 0;
+          return this.candidates(event);
         }
+        next = { next: new Map(), list: undefined };
+        step.next.set(id, next);
+        this.mergedSteps++;
+      }
+      step = next;
+    }
+    step.list ??= this.merge(generation);
+    return step.list;
+  }
+
+  /** The unindexed entries and those filed under a bucket reached whose every gate was reached. */
+  private merge(generation: number): number[] {
+    const union = new Set<number>(this.unindexed);
+    for (const hit of this.hits) {
+      for (const index of hit.entries) {
+        if (union.has(index)) continue;
+        const gates = this.entries[index]!.gates;
+        if (gates.every((gate) => gate.some((bucket) => bucket.seen === generation))) union.add(index);
       }
     }
-    for (const source of stringsIn(record.source)) {
-      const byName = this.bySource.get(bucketKey(source));
-      if (!byName) continue;
-      const detail = record.detail;
-      if (Array.isArray(detail)) {
-        // Unusual shape: names may hide in any element, so every pattern of the source is a candidate.
-        lists.push(...byName.values());
-        continue;
+    return [...union].sort((a, b) => a - b);
+  }
+
+  /** The buckets `value` (at `node`'s path) reaches, added to `hits`; arrays are flattened. */
+  private collect(node: PathNode, value: unknown, generation: number): void {
+    if (value === undefined) return;
+    if (typeof value === "object" && value !== null) {
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) this.collect(node, value[i], generation);
+        return;
       }
-      const eventName =
-        typeof detail === "object" && detail !== null ? (detail as Record<string, unknown>).eventName : undefined;
-      for (const name of stringsIn(eventName)) {
-        const named = byName.get(bucketKey(name));
-        if (named) lists.push(named);
+      // Inherited members may be reached too (never own JSON values): more candidates, never fewer.
+      const children = node.children;
+      for (let i = 0; i < children.length; i++) {
+        const step = children[i]!;
+        const member = (value as Record<string, unknown>)[step.key];
+        if (member !== undefined && typeof member !== "function") this.collect(step.node, member, generation);
       }
-      const any = byName.get(ANY_NAME);
-      if (any) lists.push(any);
+      return;
     }
-    const nonEmpty = lists.filter((list) => list.length > 0);
-    if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
-    return [...new Set(nonEmpty.flat())].sort((a, b) => a - b);
+    const memo = node.memo;
+    let found = memo.get(value);
+    if (found === undefined) {
+      found = lookUp(node, value);
+      if (typeof value !== "string" || value.length <= MEMO_TEXT_LIMIT) {
+        if (memo.size >= MEMO_LIMIT) memo.clear();
+        memo.set(value, found);
+      }
+    }
+    for (let i = 0; i < found.length; i++) this.hit(found[i]!, generation);
+  }
+
+  private hit(bucket: Bucket, generation: number): void {
+    if (bucket.seen === generation) return;
+    bucket.seen = generation;
+    this.hits.push(bucket);
+  }
+
+  private built(): PathNode {
+    if (!this.root) this.build();
+    return this.root!;
+  }
+
+  /** Files every entry under its cheapest key, gated by the next ones (or in `unindexed`). */
+  private build(): void {
+    const root = newNode();
+    const buckets: Bucket[] = [];
+    const unindexed: number[] = [];
+    const bucketsOf = (key: IndexKey): Bucket[] => {
+      const found: Bucket[] = [];
+      for (const { path, term } of key.atoms) {
+        const bucket = bucketFor(nodeAt(root, path), term, buckets);
+        if (!found.includes(bucket)) found.push(bucket);
+      }
+      return found;
+    };
+    // Entries sharing a pattern text share its keys (found once).
+    const keysBySlot = new Map<number, IndexKey[]>();
+    this.entries.forEach((entry, index) => {
+      let keys = keysBySlot.get(entry.slot);
+      if (!keys) {
+        keys = indexKeysOf(entry.pattern.root);
+        keysBySlot.set(entry.slot, keys);
+      }
+      const [filed, ...rest] = keys;
+      if (!filed) {
+        entry.gates = [];
+        unindexed.push(index);
+        return;
+      }
+      for (const bucket of bucketsOf(filed)) bucket.entries.push(index);
+      entry.gates = rest
+        .filter((key) => key.cost < GATE_COST_LIMIT && !tested(key))
+        .slice(0, MAX_GATES)
+        .map(bucketsOf);
+    });
+    this.root = root;
+    this.buckets = buckets;
+    this.unindexed = unindexed;
+    this.merged = { next: new Map(), list: undefined };
+    this.mergedSteps = 0;
   }
 }
 
-/** The strings a field holds: itself, or the strings of an array (flattened). */
-function stringsIn(value: unknown): string[] {
-  if (typeof value === "string") return [value];
-  if (Array.isArray(value)) return value.flat(Number.POSITIVE_INFINITY).filter((item) => typeof item === "string");
-  return [];
-}
-
-/**
- * The event names a pattern requires through a `$or` (on the root, or in `detail`) each of whose
- * branches pins `detail.eventName` to exact strings: one of the branches must match, so the
- * event's name is one of theirs. For indexing only; the names stay in the pattern's rest.
- */
-function namesOfEveryBranch(root: ObjectCondition): string[] | undefined {
-  const detail = root.fields.find((field) => field.key === "detail")?.child;
-  const groups: [ObjectCondition[], string[]][] = [
-    ...root.ors.map((branches): [ObjectCondition[], string[]] => [branches, ["detail", "eventName"]]),
-    ...(detail?.ors ?? []).map((branches): [ObjectCondition[], string[]] => [branches, ["eventName"]]),
-  ];
-  for (const [branches, path] of groups) {
-    const names: string[] = [];
-    let everyBranch = true;
-    for (const branch of branches) {
-      const pinned = exactValues(branch, path);
-      if (!pinned) {
-        everyBranch = false;
-        break;
+/** The bucket of `term` at `node`, made when new. */
+function bucketFor(node: PathNode, term: IndexTerm, buckets: Bucket[]): Bucket {
+  switch (term.kind) {
+    case "exact": {
+      const ip = typeof term.value === "string" ? parsePatternIp(term.value) : undefined;
+      if (ip) {
+        node.ips ??= new Map();
+        return bucketIn(node.ips, ip.key, buckets);
       }
-      names.push(...pinned);
+      node.exact ??= new Map();
+      return bucketIn(node.exact, term.value, buckets);
     }
-    if (everyBranch && names.length > 0) return [...new Set(names)];
+    case "folded":
+      node.folded ??= new Map();
+      return bucketIn(node.folded, term.text, buckets);
+    case "test": {
+      node.testTexts ??= new Map();
+      node.tests ??= [];
+      const known = node.testTexts.get(term.text);
+      if (known) return known;
+      const bucket = bucketIn(node.testTexts, term.text, buckets);
+      node.tests.push({ test: term.test, bucket });
+      return bucket;
+    }
+    case "prefix":
+    case "suffix": {
+      const side =
+        term.kind === "prefix"
+          ? term.folded
+            ? "foldedPrefixes"
+            : "prefixes"
+          : term.folded
+            ? "foldedSuffixes"
+            : "suffixes";
+      const affixes = node[side] ?? newAffixes();
+      node[side] = affixes;
+      return affixBucket(affixes, term.text, buckets);
+    }
   }
-  return undefined;
 }
 
-/**
- * The exact strings a pattern requires at `path`, when every way of matching the pattern requires
- * one of them there; undefined when the pattern does not pin the field (or pins it only inside a
- * `$or`, or with other operators).
- */
-function exactValues(root: ObjectCondition, path: readonly string[]): string[] | undefined {
-  let condition: ObjectCondition | undefined = root;
-  for (let depth = 0; depth < path.length; depth++) {
-    const key = path[depth]!;
-    const field: FieldCondition | undefined = condition?.fields.find((candidate) => candidate.key === key);
-    if (!field) return undefined;
-    if (depth === path.length - 1) {
-      if (!field.leaf?.exactStrings || field.leaf.absent) return undefined;
-      return field.leaf.exactStrings;
+/** The buckets a leaf value at `node` reaches (each lookup and test of the node, once). */
+function lookUp(node: PathNode, value: unknown): Bucket[] {
+  const found: Bucket[] = [];
+  const add = (bucket: Bucket | undefined) => {
+    if (bucket && !found.includes(bucket)) found.push(bucket);
+  };
+  if (node.exact) add(node.exact.get(value));
+  if (node.tests) for (const { test, bucket } of node.tests) if (test(value)) add(bucket);
+  if (typeof value !== "string") return found;
+  if (node.ips) add(node.ips.get(parsePatternIp(value)?.key ?? ""));
+  const affixes = (affixes: Affixes | undefined, text: string, prefix: boolean) => {
+    if (!affixes) return;
+    for (const length of affixes.lengths) {
+      if (length > text.length) break;
+      add(affixes.byText.get(prefix ? text.slice(0, length) : text.slice(text.length - length)));
     }
-    condition = field.child;
+  };
+  affixes(node.prefixes, value, true);
+  affixes(node.suffixes, value, false);
+  if (node.folded || node.foldedPrefixes || node.foldedSuffixes) {
+    const folded = foldText(value);
+    add(node.folded?.get(folded));
+    affixes(node.foldedPrefixes, folded, true);
+    affixes(node.foldedSuffixes, folded, false);
   }
-  return undefined;
+  return found;
+}
+
+function nodeAt(root: PathNode, path: readonly string[]): PathNode {
+  let node = root;
+  for (const key of path) {
+    let child = node.children.find((step) => step.key === key)?.node;
+    if (!child) {
+      child = newNode();
+      node.children.push({ key, node: child });
+    }
+    node = child;
+  }
+  return node;
+}
+
+function bucketIn<V>(map: Map<V, Bucket>, value: V, buckets: Bucket[]): Bucket {
+  let bucket = map.get(value);
+  if (!bucket) {
+    bucket = { id: buckets.length, entries: [], seen: 0 };
+    buckets.push(bucket);
+    map.set(value, bucket);
+  }
+  return bucket;
+}
+
+function newAffixes(): Affixes {
+  return { byText: new Map(), lengths: [] };
+}
+
+function affixBucket(affixes: Affixes, text: string, buckets: Bucket[]): Bucket {
+  if (!affixes.lengths.includes(text.length)) {
+    affixes.lengths.push(text.length);
+    affixes.lengths.sort((a, b) => a - b);
+  }
+  return bucketIn(affixes.byText, text, buckets);
 }

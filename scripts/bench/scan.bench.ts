@@ -6,8 +6,9 @@
  *   - a baseline that only gunzips and JSON.parses the same files;
  *   - the full scan (intake, time ordering, all 34 detections, findings) and the ratio of the two,
  *     with the default reader threads and in one thread, and the machine's core count;
- *   - the full scan with 34 and with 340 patterns over the corpus's first quarter: the 306 added
- *     are copies of the catalog's (see `extraPatterns`), matched on every event and then dropped;
+ *   - the full scan with the detections' patterns, with 340 and with 1,000 over the corpus's first
+ *     quarter: the added are generated rules of many shapes (`scan-rules.ts`, `rule-variety.ts`),
+ *     matched on every event and then dropped;
  *   - the peak resident memory of `riposte scan` over that quarter and over the whole corpus, and
  *     the whole command's speed (start-up included) against the baseline's.
  * Speeds are events per second on this machine; compare the ratios, not the absolute figures.
@@ -19,14 +20,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { parseConfig } from "../../core/config/load.js";
-import type { RiposteConfig } from "../../core/config/schema.js";
-import { CATALOG, detectionPattern } from "../../core/detections/catalog.js";
-import type { EventPattern } from "../../core/detections/types.js";
 import { PARALLEL_MIN_BYTES, type ScanOptions, scanFiles } from "../../core/engine/scan.js";
 import { normalizeRecords } from "../../core/events/index.js";
 import type { EventEnvelope } from "../../core/model/event.js";
-import { compilePattern } from "../../core/patterns/compile.js";
-import { PatternIndex } from "../../core/patterns/pattern-index.js";
+import { scanAtRuleCounts } from "./scan-rules.js";
 
 const ACCOUNTS = ["111122223333", "444455556666"];
 const REGIONS = ["us-east-1", "us-east-1", "us-east-1", "eu-west-1", "eu-west-1", "us-west-2"];
@@ -363,87 +360,6 @@ async function timedScan(
   return { events: summary.events, findings, seconds: (performance.now() - started) / 1000 };
 }
 
-/** The corpus's own calls (`READS` and the other calls `recordAt` makes), for retargeted copies. */
-const CORPUS_CALLS: readonly (readonly [string, string])[] = [
-  ...READS,
-  ["kms.amazonaws.com", "Decrypt"],
-  ["sts.amazonaws.com", "AssumeRole"],
-  ["signin.amazonaws.com", "ConsoleLogin"],
-  ["ec2.amazonaws.com", "CreateTags"],
-];
-
-const EXTRA = 306;
-
-/**
- * 306 patterns to add to the 34 detections' (340 in all), made from the catalog's own: nine
- * copies of each of the 34, in rounds. Copies of the four that pin no `source` stay source-less
- * (36, the catalog's share), so they are tried on every event as the four are; with `pinAll` each
- * is pinned to one of the corpus's sources instead. In every other round a CloudTrail copy is
- * retargeted to one of the corpus's own calls (its other conditions kept), so the added patterns
- * are candidates for the common events and often match; the other copies match what the
- * detection they copy matches. Scan drops their matches (`ScanOptions.extraPatterns`).
- */
-function extraPatterns(
-  config: RiposteConfig,
-  pinAll: boolean,
-): { patterns: EventPattern[]; sourceless: number; retargeted: number } {
-  const catalog = CATALOG.map((definition) => detectionPattern(definition, config));
-  const patterns: EventPattern[] = [];
-  let sourceless = 0;
-  let retargeted = 0;
-  let call = 0;
-  const retarget = (pattern: EventPattern, withName: boolean) => {
-    const [eventSource, eventName] = CORPUS_CALLS[call++ % CORPUS_CALLS.length]!;
-    const detail: Record<string, unknown> = {
-      ...(pattern.detail as Record<string, unknown>),
-      eventSource: [eventSource],
-    };
-    if (withName) detail.eventName = [eventName];
-    return { ...pattern, source: [`aws.${eventSource.split(".")[0]}`], detail };
-  };
-  for (let round = 0; patterns.length < EXTRA; round++) {
-    for (const pattern of catalog) {
-      if (patterns.length === EXTRA) break;
-      const copy = structuredClone(pattern);
-      const cloudTrail =
-        Array.isArray(copy["detail-type"]) && copy["detail-type"].includes("AWS API Call via CloudTrail");
-      if (copy.source === undefined) {
-        if (pinAll) patterns.push(retarget(copy, false));
-        else {
-          patterns.push(copy);
-          sourceless++;
-        }
-      } else if (round % 2 === 1 && cloudTrail) {
-        patterns.push(retarget(copy, true));
-        retargeted++;
-      } else patterns.push(copy);
-    }
-  }
-  return { patterns, sourceless, retargeted };
-}
-
-/**
- * Patterns an event is tested against, on average, by `PatternIndex`'s rule: those that pin no
- * `source`, and those that pin the event's source and its `eventName` or no name.
- */
-function candidatesPerEvent(patterns: readonly EventPattern[], sample: readonly EventEnvelope[]): number {
-  const pins = patterns.map((pattern) => {
-    const names = (pattern.detail as { eventName?: unknown } | undefined)?.eventName;
-    return {
-      sources: Array.isArray(pattern.source) ? (pattern.source as unknown[]) : undefined,
-      names: Array.isArray(names) && names.every((name) => typeof name === "string") ? (names as unknown[]) : undefined,
-    };
-  });
-  let total = 0;
-  for (const envelope of sample) {
-    const name = (envelope.detail as { eventName?: unknown }).eventName;
-    for (const { sources, names } of pins) {
-      if (!sources || (sources.includes(envelope.source) && (!names || names.includes(name)))) total++;
-    }
-  }
-  return total / sample.length;
-}
-
 const rate = (events: number, seconds: number) => Math.round(events / seconds).toLocaleString("en-US");
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
 
@@ -493,69 +409,19 @@ export async function run(): Promise<void> {
       `ratio scan/baseline: ${ratio.toFixed(2)} (aim: >= 0.80, bar 0.70; ${availableParallelism()} cores); in one thread: ${rate(single.events, single.seconds)} events/s, ratio ${(single.events / single.seconds / baseRate).toFixed(2)}\n`,
     );
 
-    // 34 against 340 patterns, the whole scan, over the corpus's first quarter (in delivery order).
+    // The built-in patterns against 340 and 1,000, the whole scan over the corpus's first quarter.
     const quarter = corpus.files.slice(0, Math.max(1, Math.round(corpus.files.length / 4)));
     const quarterBytes = quarter.reduce((sum, file) => sum + statSync(file).size, 0);
-    const config = parseConfig({});
-    const realistic = extraPatterns(config, false);
-    const pinned = extraPatterns(config, true);
     // The reader threads a scan of the whole corpus uses, also when the quarter is small.
     const readers = availableParallelism() > 1 ? 2 : 0;
-    const runs: Record<"34" | "340" | "340 pinned", { events: number; findings: number; seconds: number }[]> = {
-      "34": [],
-      "340": [],
-      "340 pinned": [],
-    };
-    for (let round = 0; round < 2; round++) {
-      runs["34"].push(await timedScan(quarter, { readers }));
-      runs["340"].push(await timedScan(quarter, { readers, extraPatterns: realistic.patterns }));
-      runs["340 pinned"].push(await timedScan(quarter, { readers, extraPatterns: pinned.patterns }));
-    }
-    const all = Object.values(runs).flat();
-    if (all.some((one) => one.events !== all[0]!.events || one.findings !== all[0]!.findings)) {
-      throw new Error(`the added patterns changed the scan: ${JSON.stringify(runs)}`);
-    }
-    const best = (list: { events: number; seconds: number }[]) =>
-      Math.max(...list.map((one) => one.events / one.seconds));
-    const speed34 = best(runs["34"]);
-    const speed340 = best(runs["340"]);
-    const speedPinned = best(runs["340 pinned"]);
-    const fmt = (value: number) => Math.round(value).toLocaleString("en-US");
-
-    // How often the added patterns match, on the quarter's first events.
     const sample: EventEnvelope[] = [];
-    for (const file of quarter.slice(0, 60)) {
+    for (const file of quarter.slice(0, 20)) {
       const { events } = normalizeRecords(JSON.parse(gunzipSync(readFileSync(file)).toString("utf8")));
       for (const event of events) sample.push(event.envelope);
     }
-    const added = new PatternIndex<number>();
-    realistic.patterns.forEach((pattern, key) => {
-      added.add(key, compilePattern(pattern));
-    });
-    let matched = 0;
-    for (const envelope of sample) matched += added.match(envelope).length;
-    const catalog = CATALOG.map((definition) => detectionPattern(definition, config));
-    const tried = (patterns: readonly EventPattern[]) => candidatesPerEvent(patterns, sample).toFixed(1);
-
-    const ratio340 = speed340 / speed34;
-    const ratioPinned = speedPinned / speed34;
+    const scaling = await scanAtRuleCounts(quarter, sample, timedScan, readers);
     process.stdout.write(
-      [
-        `34 against 340 patterns, the whole scan over the corpus's first quarter (${quarter.length} files, ${mb(quarterBytes)}, ${all[0]!.events.toLocaleString("en-US")} events, ${readers} reader threads, best of 2 runs each, ${all[0]!.findings} findings every time):`,
-        `  34 patterns (the detections'): ${fmt(speed34)} events/s; patterns tried per event: ${tried(catalog)}`,
-        `  340 patterns: ${fmt(speed340)} events/s (340/34: ${ratio340.toFixed(2)}); tried per event: ${tried([...catalog, ...realistic.patterns])}`,
-        `    the ${EXTRA} added are nine copies of each detection's pattern: ${realistic.sourceless} pin no source (copies of the ${realistic.sourceless / 9} that do not), ${realistic.retargeted} are retargeted to the corpus's own calls, the rest exact copies;`,
-        `    they match ${(matched / sample.length).toFixed(1)} times per event (${sample.length.toLocaleString("en-US")} sample events); scan drops their matches`,
-        `  340 patterns, those ${realistic.sourceless} pinned to one of the corpus's sources instead: ${fmt(speedPinned)} events/s (340/34: ${ratioPinned.toFixed(2)}); tried per event: ${tried([...catalog, ...pinned.patterns])}`,
-        ratio340 >= 0.9
-          ? "  throughput is flat from 34 to 340 patterns (within 10 %)"
-          : `  throughput is NOT flat from 34 to 340 patterns (${ratio340.toFixed(2)}): patterns with no source are tried on every event, and pinned ones on every event of their call; ${
-              ratioPinned >= 0.9
-                ? "with every added pattern pinned it is flat (within 10 %)"
-                : `even with every added pattern pinned it is ${ratioPinned.toFixed(2)}, as ${realistic.retargeted} of them are for the corpus's own calls`
-            }`,
-        "",
-      ].join("\n"),
+      `${[`over the first quarter (${quarter.length} files, ${mb(quarterBytes)}):`, ...scaling].join("\n")}\n`,
     );
 
     // Memory: the CLI over a quarter and over the whole corpus, each in a process of its own.
