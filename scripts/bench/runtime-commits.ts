@@ -4,8 +4,9 @@
  * `runtime.settleMs`) takes `BENCH_COMMITS_INCIDENTS` CloudTrail records (default 30) posted one at a time, each
  * awaited to its final status, then the same number all at once. Every commit of both files is
  * counted (an explicit COMMIT, or a write statement run outside a transaction, which SQLite
- * commits on its own), with what each committed: with synchronous=FULL each is one fsync that
- * blocks the event loop. Prints commits per incident per file, and the commonest kinds.
+ * commits on its own), with what each committed, and whether it was fsynced (the connection's
+ * `synchronous` was FULL): each fsync blocks the one event loop. Prints commits and fsynced
+ * commits per incident per file, and the commonest kinds.
  * `npx tsx scripts/bench/runtime-commits.ts`
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -29,8 +30,11 @@ interface Statement {
   run(...args: unknown[]): unknown;
 }
 
-/** Commits per database file, and per kind: the statements of each transaction, in short. */
+/** Commits per database file, those fsynced, and per kind: the statements of each transaction, in short. */
 const commits = new Map<string, number>();
+const fsynced = new Map<string, number>();
+/** Each connection's `synchronous` setting, as the statements run set it (the default: FULL). */
+const normal = new Set<Database.Database>();
 const kinds = new Map<string, number>();
 const writes = new Map<Database.Database, string[]>();
 
@@ -47,7 +51,9 @@ const short = (sql: string) =>
 function counted(db: Database.Database & { name: string }, sql: string[]): void {
   const file = db.name.split("/").at(-1) ?? db.name;
   commits.set(file, (commits.get(file) ?? 0) + 1);
-  const kind = `${file}: ${[...new Set(sql)].sort().join(" + ") || "(nothing written)"}`;
+  const synced = !normal.has(db);
+  if (synced) fsynced.set(file, (fsynced.get(file) ?? 0) + 1);
+  const kind = `${file}${synced ? " (fsynced)" : ""}: ${[...new Set(sql)].sort().join(" + ") || "(nothing written)"}`;
   kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
 }
 
@@ -62,6 +68,12 @@ function instrument(): void {
     const sql = this.source.trim().toUpperCase();
     const inTransaction = db.inTransaction;
     const result = run.apply(this, args);
+    const pragma = sql.match(/^PRAGMA SYNCHRONOUS\s*=\s*(\w+)/);
+    if (pragma) {
+      if (pragma[1] === "NORMAL" || pragma[1] === "OFF" || pragma[1] === "1" || pragma[1] === "0") normal.add(db);
+      else normal.delete(db);
+      return result;
+    }
     if (sql === "COMMIT" || sql.startsWith("RELEASE")) {
       if (sql === "COMMIT") {
         counted(db, writes.get(db) ?? []);
@@ -73,6 +85,15 @@ function instrument(): void {
     }
     return result;
   };
+  const pragma = Database.prototype.pragma;
+  Database.prototype.pragma = function (this: Database.Database, source: string, options?: Database.PragmaOptions) {
+    const setting = source.toUpperCase().match(/^SYNCHRONOUS\s*=\s*(\w+)/);
+    if (setting) {
+      if (setting[1] === "FULL" || setting[1] === "EXTRA") normal.delete(this);
+      else normal.add(this);
+    }
+    return pragma.call(this, source, options);
+  } as typeof pragma;
   const exec = Database.prototype.exec;
   Database.prototype.exec = function (this: Database.Database & { name: string }, sql: string) {
     const result = exec.call(this, sql);
@@ -167,15 +188,15 @@ async function main(): Promise<void> {
   };
   const phase = async (label: string, run: () => Promise<void>) => {
     commits.clear();
+    fsynced.clear();
     kinds.clear();
     await run();
     await runtime.detection.drained();
-    const total = [...commits.values()].reduce((a, b) => a + b, 0);
-    process.stdout.write(
-      `${label}: ${(total / INCIDENTS).toFixed(1)} commits per incident (` +
-        [...commits].map(([file, n]) => `${file} ${(n / INCIDENTS).toFixed(1)}`).join(", ") +
-        ")\n",
-    );
+    const perIncident = (counts: Map<string, number>) =>
+      `${([...counts.values()].reduce((a, b) => a + b, 0) / INCIDENTS).toFixed(2)} per incident (` +
+      [...counts].map(([file, n]) => `${file} ${(n / INCIDENTS).toFixed(2)}`).join(", ") +
+      ")";
+    process.stdout.write(`${label}: commits ${perIncident(commits)}; fsynced ${perIncident(fsynced)}\n`);
     for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
       process.stdout.write(`  ${(n / INCIDENTS).toFixed(2)}  ${kind}\n`);
     }

@@ -73,6 +73,7 @@ export class SyncPoints {
    * happens even when `write` changes nothing.
    */
   commitDurably<T>(write: () => T): T {
+    if (this.db.inTransaction) throw new Error("commitDurably inside an open transaction would fsync nothing");
     const run = this.db.transaction(() => {
       const result = write();
       if (this.fsync) this.statements.mark.run();
@@ -107,6 +108,15 @@ export class SyncPoints {
 
   private point(): void {
     if (!this.db.open) return;
+    if (this.db.inTransaction) {
+      // A transaction spanning awaits (the detection batch) is open: the point follows its end.
+      this.scheduled = true;
+      setTimeout(() => {
+        this.scheduled = false;
+        this.point();
+      }, 1).unref();
+      return;
+    }
     try {
       if (this.fsync) this.commitDurably(() => undefined);
       else this.synced();
