@@ -33,7 +33,7 @@ interface Statement {
 /** Commits per database file, those fsynced, and per kind: the statements of each transaction, in short. */
 const commits = new Map<string, number>();
 const fsynced = new Map<string, number>();
-/** Each connection's `synchronous` setting, as the statements run set it (the default: FULL). */
+/** Each connection's `synchronous` setting, as `db.pragma` set it (the default: FULL). */
 const normal = new Set<Database.Database>();
 const kinds = new Map<string, number>();
 const writes = new Map<Database.Database, string[]>();
@@ -68,12 +68,7 @@ function instrument(): void {
     const sql = this.source.trim().toUpperCase();
     const inTransaction = db.inTransaction;
     const result = run.apply(this, args);
-    const pragma = sql.match(/^PRAGMA SYNCHRONOUS\s*=\s*(\w+)/);
-    if (pragma) {
-      if (pragma[1] === "NORMAL" || pragma[1] === "OFF" || pragma[1] === "1" || pragma[1] === "0") normal.add(db);
-      else normal.delete(db);
-      return result;
-    }
+    if (sql.startsWith("PRAGMA")) return result;
     if (sql === "COMMIT" || sql.startsWith("RELEASE")) {
       if (sql === "COMMIT") {
         counted(db, writes.get(db) ?? []);

@@ -41,9 +41,9 @@ export class SyncPoints {
     this.logger = options.logger;
     db.exec(MARK_TABLE);
     db.pragma("synchronous = NORMAL");
+    // Not prepared statements for the two settings: SQLite applies `PRAGMA synchronous = …` when
+    // the statement is compiled, so running a prepared one again changes nothing.
     this.statements = {
-      full: db.prepare("PRAGMA synchronous = FULL"),
-      normal: db.prepare("PRAGMA synchronous = NORMAL"),
       mark: db.prepare("INSERT INTO riposte_sync_mark (id, n) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = n + 1"),
     };
   }
@@ -80,13 +80,13 @@ export class SyncPoints {
       return result;
     });
     if (!this.fsync) return run.immediate();
-    this.statements.full.run();
+    this.db.pragma("synchronous = FULL");
     try {
       const result = run.immediate();
       this.synced();
       return result;
     } finally {
-      this.statements.normal.run();
+      this.db.pragma("synchronous = NORMAL");
     }
   }
 
