@@ -82,14 +82,18 @@ export class EventInbox {
       also?.();
       return { added, duplicates: events.length - added };
     };
-    this.insertGroup = (group: readonly PendingAdd[]) =>
-      this.sync.commitDurably(() => group.map((entry) => this.insertOne(entry.events, entry.source, entry.also)));
     this.sync = syncPointsOf(db);
+    const insertGroup = db.transaction((group: readonly PendingAdd[]) => {
+      const results = group.map((entry) => this.insertOne(entry.events, entry.source, entry.also));
+      this.sync.mark();
+      return results;
+    });
+    this.insertGroup = (group: readonly PendingAdd[]) => this.sync.durably(() => insertGroup.immediate(group));
   }
 
   /**
    * Persist events in one transaction (fsynced before this resolves, with every commit before it:
-   * `SyncPoints.commitDurably`), with `also` — a source's
+   * `SyncPoints.durably`), with `also` — a source's
    * new position — in the same transaction, so a position never runs ahead of its events. Adds
    * made in the same turn, or while a commit is under way, are committed together (one fsync).
    */

@@ -95,11 +95,12 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-const syncPoints = new WeakMap<SqliteDatabase, SyncPoints>();
+/** Where a connection keeps its sync points (a property, so a wrapping Proxy still finds them). */
+const SYNC_POINTS = Symbol("riposte.syncPoints");
 
 /** The sync points of a database `openSqlite` opened: when its commits are fsynced. */
 export function syncPointsOf(db: SqliteDatabase): SyncPoints {
-  const points = syncPoints.get(db);
+  const points = (db as SqliteDatabase & { [SYNC_POINTS]?: SyncPoints })[SYNC_POINTS];
   if (!points) throw new Error("this database was not opened by openSqlite: it has no sync points");
   return points;
 }
@@ -144,10 +145,11 @@ export function openSqlite(
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     if (file !== ":memory:") assertIntact(db, file);
     namingCorruption(file, () => migrate(db, file, migrations));
-    syncPoints.set(
-      db,
-      new SyncPoints(db, { fsync: options.synchronous !== "normal" && file !== ":memory:", logger: options.logger }),
-    );
+    const points = new SyncPoints(db, {
+      fsync: options.synchronous !== "normal" && file !== ":memory:",
+      logger: options.logger,
+    });
+    Object.defineProperty(db, SYNC_POINTS, { value: points });
     return db;
   } catch (error) {
     db.close();

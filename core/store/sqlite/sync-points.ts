@@ -73,21 +73,37 @@ export class SyncPoints {
    * happens even when `write` changes nothing.
    */
   commitDurably<T>(write: () => T): T {
+    return this.durably(() =>
+      this.db
+        .transaction(() => {
+          const result = write();
+          this.mark();
+          return result;
+        })
+        .immediate(),
+    );
+  }
+
+  /**
+   * Run `commit`, which commits one transaction that calls `mark()`, with `synchronous=FULL`
+   * (for a caller that builds its own transaction, e.g. through a wrapped connection).
+   */
+  durably<T>(commit: () => T): T {
     if (this.db.inTransaction) throw new Error("commitDurably inside an open transaction would fsync nothing");
-    const run = this.db.transaction(() => {
-      const result = write();
-      if (this.fsync) this.statements.mark.run();
-      return result;
-    });
-    if (!this.fsync) return run.immediate();
+    if (!this.fsync) return commit();
     this.db.pragma("synchronous = FULL");
     try {
-      const result = run.immediate();
+      const result = commit();
       this.synced();
       return result;
     } finally {
       this.db.pragma("synchronous = NORMAL");
     }
+  }
+
+  /** Write the sync mark (inside the transaction `durably` commits), so its commit always fsyncs. */
+  mark(): void {
+    if (this.fsync) this.statements.mark.run();
   }
 
   /** A sync point now, if anything waits (closing). */
