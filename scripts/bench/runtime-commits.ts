@@ -110,7 +110,11 @@ function record(index: number, batch: string): unknown {
   const options = { user, time, eventId: `commits-${id}` };
   const body =
     index % 3 === 0
-      ? authorizeIngress(`sg-${(index + 1).toString(16).padStart(17, "0")}`, [{ from: 22, to: 22, cidrs: ["0.0.0.0/0"] }], options)
+      ? authorizeIngress(
+          `sg-${(index + 1).toString(16).padStart(17, "0")}`,
+          [{ from: 22, to: 22, cidrs: ["0.0.0.0/0"] }],
+          options,
+        )
       : index % 3 === 1
         ? s3("PutBucketPolicy", `bucket-${id}`, { policy: publicReadPolicy(`bucket-${id}`) }, options)
         : cloudtrail("StopLogging", { name: `trail-${id}` }, options);

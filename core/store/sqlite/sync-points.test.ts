@@ -126,7 +126,11 @@ describe("sync points", () => {
 
     // Act: an incident write, then the decision in the same turn.
     const created = store.createIncident(incident);
-    const decided = await store.decideApproval("approval-1", "approved", { decision: "approve", approver: "alice", at: new Date().toISOString() });
+    const decided = await store.decideApproval("approval-1", "approved", {
+      decision: "approve",
+      approver: "alice",
+      at: new Date().toISOString(),
+    });
     await created;
     store.close();
 
