@@ -139,3 +139,15 @@ describe("sync points", () => {
     expect(seen).toEqual(["incident.created"]);
   });
 });
+
+describe("sync points on a closed database", () => {
+  it("refuse to promise durability instead of leaving the caller waiting", async () => {
+    // Arrange
+    const db = openFile();
+    const points = syncPointsOf(db);
+    db.close();
+
+    // Act / Assert
+    await expect(points.durable()).rejects.toThrow(/closed/);
+  });
+});

@@ -118,19 +118,24 @@ export class SyncPoints {
       this.scheduled = false;
       this.point();
     };
-    if (this.retryMs > 0) setTimeout(run, this.retryMs).unref();
+    // Not unref'd: someone waits for this point, so the process must live to make it.
+    if (this.retryMs > 0) setTimeout(run, this.retryMs);
     else setImmediate(run);
   }
 
   private point(): void {
-    if (!this.db.open) return;
+    if (!this.db.open) {
+      // Closed (after its last point): nothing more can become durable; no one is left waiting.
+      this.fail(new Error("the database is closed"));
+      return;
+    }
     if (this.db.inTransaction) {
       // A transaction spanning awaits (the detection batch) is open: the point follows its end.
       this.scheduled = true;
       setTimeout(() => {
         this.scheduled = false;
         this.point();
-      }, 1).unref();
+      }, 1);
       return;
     }
     try {
@@ -138,17 +143,22 @@ export class SyncPoints {
       else this.synced();
       this.retryMs = 0;
     } catch (error) {
-      // The disk refused (full, I/O error): nothing waiting is told; the next point retries.
+      // The disk refused (full, I/O error): those awaiting `durable()` are told; changes stay
+      // unannounced until a later point succeeds.
       this.retryMs = Math.min(Math.max(this.retryMs * 2, 100), 5000);
       this.logger?.error("sync point failed; retrying", { error, retryMs: this.retryMs });
-      const waiting = this.waiting.filter((entry) => {
-        if (entry.failed === noop) return true;
-        entry.failed(error);
-        return false;
-      });
-      this.waiting = waiting;
-      if (waiting.length > 0) this.schedule();
+      this.fail(error);
+      if (this.waiting.length > 0) this.schedule();
     }
+  }
+
+  /** Tell those awaiting `durable()` that it failed; changes to announce stay for the next point. */
+  private fail(error: unknown): void {
+    this.waiting = this.waiting.filter((entry) => {
+      if (entry.failed === noop) return true;
+      entry.failed(error);
+      return false;
+    });
   }
 
   private synced(): void {
