@@ -32,6 +32,11 @@ export interface DetectionLoopOptions {
   createEngine: () => DetectionEngine;
   /** Start a finding's workflow (idempotent on the incident id). */
   start: (finding: Finding) => Promise<{ incidentId: string; started: boolean }>;
+  /**
+   * Resolves once the executions started so far survive a power cut (the store's sync point);
+   * findings leave the outbox only then. Without it (tests on memory stores) they leave at once.
+   */
+  durable?: () => Promise<void>;
   batchSize: number;
   /** Wait this long after being woken before taking a batch. */
   settleMs: number;
@@ -156,17 +161,21 @@ export function createDetectionLoop(options: DetectionLoopOptions): DetectionLoo
 
   /**
    * Start the workflows of queued findings. A permanent failure sets that finding aside and goes
-   * on; a transient one leaves it and the rest queued for the next round.
+   * on; a transient one leaves it and the rest queued for the next round. Those started leave the
+   * outbox together (one commit), once their executions are durable.
    */
   async function startQueued(): Promise<boolean> {
+    const started: string[] = [];
+    let all = true;
     for (const { incidentId, finding } of outbox.list()) {
       try {
-        const { started } = await options.start(finding);
-        if (started) stats.started++;
-        logger.info(started ? "workflow started" : "workflow already exists", {
+        const outcome = await options.start(finding);
+        if (outcome.started) stats.started++;
+        logger.info(outcome.started ? "workflow started" : "workflow already exists", {
           incidentId,
           detection: finding.detection,
         });
+        started.push(incidentId);
       } catch (error) {
         if (isPermanentStartError(error)) {
           await lock.run(() => outbox.deadLetter(incidentId, describe(error)));
@@ -180,11 +189,21 @@ export function createDetectionLoop(options: DetectionLoopOptions): DetectionLoo
         }
         stats.lastError = describe(error);
         logger.warn("workflow not started; it stays queued", { incidentId, error });
-        return false;
+        all = false;
+        break;
       }
-      await lock.run(() => outbox.remove(incidentId));
     }
-    return true;
+    if (started.length === 0) return all;
+    try {
+      await options.durable?.();
+    } catch (error) {
+      // Started but not yet known durable: they stay queued, and starting them again starts nothing.
+      stats.lastError = describe(error);
+      logger.warn("started workflows not yet durable; their findings stay queued", { error });
+      return false;
+    }
+    await lock.run(() => outbox.remove(started));
+    return all;
   }
 
   async function pump(): Promise<void> {

@@ -18,6 +18,7 @@ export interface DeadLetteredFinding {
 
 export class FindingOutbox {
   private readonly statements;
+  private readonly removeAll;
 
   constructor(
     db: DetectionDatabase,
@@ -36,6 +37,9 @@ export class FindingOutbox {
         "SELECT incident_id, failed_at, error, body FROM outbox WHERE error IS NOT NULL ORDER BY failed_at DESC, rowid DESC LIMIT ?",
       ),
     };
+    this.removeAll = db.transaction((incidentIds: readonly string[]) => {
+      for (const incidentId of incidentIds) this.statements.remove.run(incidentId);
+    });
   }
 
   /** Queue findings (call inside the detection transaction); duplicates of a queued one are ignored. */
@@ -52,8 +56,13 @@ export class FindingOutbox {
     }));
   }
 
-  remove(incidentId: string): void {
-    this.statements.remove.run(incidentId);
+  /**
+   * Forget findings whose executions exist (one commit). Call only once those executions survive
+   * a power cut (the store's sync point): the two files are fsynced apart, and a finding removed
+   * here but whose execution a power cut took would be lost.
+   */
+  remove(incidentIds: readonly string[]): void {
+    this.removeAll.immediate(incidentIds);
   }
 
   /** Set a finding aside because its workflow can never start; it keeps its body. */

@@ -163,6 +163,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       lock,
       createEngine: () => createDetectionEngine({ config, state, logger, describe, rules: options.rules }),
       start: (finding) => workflows.startFinding(finding),
+      durable: () => store.durable(),
       batchSize: config.runtime.batchSize,
       settleMs: config.runtime.settleMs,
       logger: logger.child({ component: "detection" }),

@@ -6,10 +6,11 @@
  *    demo, dry-run, port 0). Each raw CloudTrail record (a security group opened to the world, a
  *    bucket policy made public, CloudTrail logging stopped, in turn) is one `POST /api/events`
  *    over 127.0.0.1; it goes through the durable inbox (fsynced before the 202), the detection
- *    loop and the workflows with the real task handlers into the SQLite store (WAL,
- *    synchronous=full). Intake is the moment the POST is sent; the 202's own latency is shown
- *    as "accepted". Run with the default `runtime.settleMs` (50 ms, the loop's wait before each
- *    batch) and with 0, to show what that wait costs.
+ *    loop and the workflows with the real task handlers into the SQLite store (WAL, `synchronous:
+ *    "full"`: fsynced at sync points, see core/store/sqlite/sync-points.ts). Intake is the moment
+ *    the POST is sent; the 202's own latency is shown as "accepted". Run with the default
+ *    `runtime.settleMs` (50 ms, the loop's wait before each batch) and with 0, to show what that
+ *    wait costs.
  *  - baseline "detection → workflows": the same records through the detection engine and the
  *    workflows directly, without HTTP, inbox or detection loop. Intake is the record's arrival.
  *  - baseline "engine alone": findings straight into the same workflows, every function
@@ -138,7 +139,7 @@ function runtimeSetup(synchronous: "full" | "normal"): Setup {
     return found;
   };
   return {
-    name: `baseline, detection → workflows (no HTTP, inbox or detection loop): CloudTrail records, real handlers, SQLite store (WAL, synchronous=${synchronous})`,
+    name: `baseline, detection → workflows (no HTTP, inbox or detection loop): CloudTrail records, real handlers, SQLite store (WAL, synchronous: ${synchronous})`,
     store: sqlite,
     executions: sqlite,
     items: records,
@@ -458,7 +459,7 @@ async function measureServe(settleMs: number, steadyRate?: number): Promise<Run>
     const name =
       `serve path (riposte serve in-process): POST /api/events over 127.0.0.1 → durable inbox → detection loop ` +
       `(runtime.settleMs ${settleMs}${settleMs === DEFAULT_SETTLE_MS ? ", the default" : ""}) → workflows, real handlers, ` +
-      "SQLite store (WAL, synchronous=full)";
+      "SQLite store (WAL, synchronous: full, fsynced at sync points)";
     return await measure(name, records, (batch, startAt) => servePhase(served.runtime, batch, startAt), steadyRate);
   } finally {
     await served.close();

@@ -14,7 +14,15 @@ export interface StoreHarness {
   store: RiposteStore;
   peer(): RiposteStore;
   close(): Promise<void>;
+  /**
+   * Resolves once the changes of every write so far have been emitted, for a store that emits
+   * after its write resolves (SQLite: after the sync point that makes the write durable).
+   */
+  delivered?(): Promise<void>;
 }
+
+/** The harness's `delivered`, or nothing to wait for. */
+const deliveredOf = (harness: StoreHarness) => () => harness.delivered?.() ?? Promise.resolve();
 
 const at = (second: number) => new Date(Date.UTC(2026, 1, 1, 0, 0, second)).toISOString();
 
@@ -85,9 +93,11 @@ export function describeRiposteStoreContract(
     });
 
     it("applies a forward transition with its patch, bumps the version and emits the change", async () => {
-      const { store, close } = await open();
+      const harness = await open();
+      const { store, close } = harness;
       const incident = makeIncident();
       await store.createIncident(incident);
+      await deliveredOf(harness)();
       const changes = recordChanges(store);
       const score = {
         value: 72,
@@ -118,10 +128,12 @@ export function describeRiposteStoreContract(
     });
 
     it("refuses a transition that would regress or repeat a status, without writing", async () => {
-      const { store, close } = await open();
+      const harness = await open();
+      const { store, close } = harness;
       const incident = makeIncident();
       await store.createIncident(incident);
       await store.transition(incident.id, "MITIGATED", { at: at(1), by: "record" });
+      await deliveredOf(harness)();
       const changes = recordChanges(store);
 
       const late = await store.transition(
@@ -154,9 +166,11 @@ export function describeRiposteStoreContract(
     });
 
     it("patches non-status fields only, bumping the version every time", async () => {
-      const { store, close } = await open();
+      const harness = await open();
+      const { store, close } = harness;
       const incident = makeIncident();
       await store.createIncident(incident);
+      await deliveredOf(harness)();
       const changes = recordChanges(store);
 
       await store.patchIncident(incident.id, { executionArn: "arn:aws:states:local:execution:network:x" });
@@ -280,7 +294,8 @@ export function describeRiposteStoreContract(
     });
 
     it("keeps writing when a listener throws, and stops notifying after unsubscribe", async () => {
-      const { store, close } = await open();
+      const harness = await open();
+      const { store, close } = harness;
       const seen: string[] = [];
       store.subscribe(() => {
         throw new Error("listener bug");
@@ -289,6 +304,7 @@ export function describeRiposteStoreContract(
       const incident = makeIncident();
 
       await store.createIncident(incident);
+      await deliveredOf(harness)();
       unsubscribe();
       const result = await store.transition(incident.id, "TRIAGED", { at: at(1), by: "score" });
       await close();

@@ -1,7 +1,9 @@
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
+import type { Logger } from "../../log.js";
 import { assertIntact, namingCorruption } from "./integrity.js";
+import { SyncPoints } from "./sync-points.js";
 
 /**
  * The SQLite file behind the one-machine runtime: WAL (readers never block the writer), a busy
@@ -12,12 +14,15 @@ export type SqliteDatabase = Database.Database;
 
 export interface OpenDatabaseOptions {
   /**
-   * `full` (default) fsyncs every commit before it returns, so a change is emitted only once it
-   * survives a power cut; `normal` trades that last guarantee for speed.
+   * `full` (default): sync points fsync (see sync-points.ts), so a change is emitted, and an
+   * answer given, only once it survives a power cut; `normal` never fsyncs, trading that last
+   * guarantee for speed (a killed process still loses nothing committed).
    */
   synchronous?: "full" | "normal";
   /** How long a writer waits for another connection's lock. */
   busyTimeoutMs?: number;
+  /** Where a failing sync point is reported. */
+  logger?: Logger;
 }
 
 /** The store's file inside a data directory. */
@@ -90,6 +95,16 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
+/** Where a connection keeps its sync points (a property, so a wrapping Proxy still finds them). */
+const SYNC_POINTS = Symbol("riposte.syncPoints");
+
+/** The sync points of a database `openSqlite` opened: when its commits are fsynced. */
+export function syncPointsOf(db: SqliteDatabase): SyncPoints {
+  const points = (db as SqliteDatabase & { [SYNC_POINTS]?: SyncPoints })[SYNC_POINTS];
+  if (!points) throw new Error("this database was not opened by openSqlite: it has no sync points");
+  return points;
+}
+
 /** Create the file owner-only (it holds approval task tokens) before SQLite opens it. */
 function createPrivately(file: string): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -113,8 +128,8 @@ function migrate(db: SqliteDatabase, file: string, migrations: readonly string[]
 }
 
 /**
- * Open a SQLite file the way every Riposte database is opened: created owner-only, WAL, the
- * requested durability and busy timeout, refused (naming the file) when damaged, then brought
+ * Open a SQLite file the way every Riposte database is opened: created owner-only, WAL, commits
+ * with synchronous=NORMAL and fsynced at sync points (`syncPointsOf`), the busy timeout, refused (naming the file) when damaged, then brought
  * to the schema `migrations` describe (the n-th entry takes `user_version` n to n+1; entries are
  * only ever appended). `:memory:` works for tests.
  */
@@ -127,10 +142,14 @@ export function openSqlite(
   const db = namingCorruption(file, () => new Database(file));
   try {
     namingCorruption(file, () => db.pragma("journal_mode = WAL"));
-    db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     if (file !== ":memory:") assertIntact(db, file);
     namingCorruption(file, () => migrate(db, file, migrations));
+    const points = new SyncPoints(db, {
+      fsync: options.synchronous !== "normal" && file !== ":memory:",
+      logger: options.logger,
+    });
+    Object.defineProperty(db, SYNC_POINTS, { value: points });
     return db;
   } catch (error) {
     db.close();

@@ -8,6 +8,7 @@ import type { AuditEntry, IncidentPatch, IncidentQuery, Page, TransitionMeta } f
 import { matchesQuery, summarize } from "../summary.js";
 import { applyPatch, applyTransition } from "../writes.js";
 import type { SqliteDatabase } from "./database.js";
+import type { SyncPoints } from "./sync-points.js";
 
 /** What the list reads without parsing whole incidents: the summary plus the text `q` searches. */
 type ListRow = IncidentSummary & { summary?: string };
@@ -16,7 +17,10 @@ interface IncidentRow {
   body: string;
 }
 
-/** Incidents and their audit trail in SQLite. Reads and writes are synchronous, so each is atomic. */
+/**
+ * Incidents and their audit trail in SQLite. Reads and writes are synchronous, so each is atomic;
+ * a change is emitted after the sync point that makes it survive a power cut.
+ */
 export class SqliteIncidents {
   private readonly insert;
   private readonly update;
@@ -27,6 +31,7 @@ export class SqliteIncidents {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly changes: ChangeEmitter,
+    private readonly sync: SyncPoints,
   ) {
     this.insert = db.prepare(
       `INSERT INTO incidents (id, created_at, status, version, category, severity, resource, principal, summary, body)
@@ -73,7 +78,10 @@ export class SqliteIncidents {
         return inserted ? { incident: stored, created: true } : { incident: this.read(stored.id)!, created: false };
       })
       .immediate();
-    if (outcome.created) this.changes.emit({ type: "incident.created", incident: outcome.incident });
+    if (outcome.created) {
+      const change = { type: "incident.created", incident: outcome.incident } as const;
+      this.sync.afterSync(() => this.changes.emit(change));
+    }
     return outcome;
   }
 
@@ -99,11 +107,12 @@ export class SqliteIncidents {
       })
       .immediate();
     if (outcome.applied) {
-      this.changes.emit({
+      const change = {
         type: "incident.changed",
         incident: outcome.incident,
         previousStatus: outcome.previousStatus,
-      });
+      } as const;
+      this.sync.afterSync(() => this.changes.emit(change));
     }
     return outcome;
   }
@@ -170,6 +179,7 @@ export class SqliteIncidents {
 
   appendAudit(entry: AuditEntry): void {
     this.insertAudit.run(entry.incidentId, entry.at, JSON.stringify(entry));
+    this.sync.wrote();
   }
 
   listAudit(incidentId: string): AuditEntry[] {

@@ -1,16 +1,26 @@
 import type Database from "better-sqlite3";
 import { type ActionLedger, type LedgerEntry, normalizeTime } from "../ports.js";
+import { syncPointsOf } from "./database.js";
+import type { SyncPoints } from "./sync-points.js";
 
 /**
  * The action ledger in the one-machine runtime's SQLite file. Its table is its own (created if
  * missing), and `reserve` counts and inserts in one immediate transaction, so two workflows
- * cannot both take the last slot of the window.
+ * cannot both take the last slot of the window; a reservation survives a power cut (a sync
+ * point) before the change it admits is made.
  */
 export class SqliteActionLedger implements ActionLedger {
   private readonly statements;
   private readonly reserveTx;
+  /** The sync points of a database `openSqlite` opened; none for a bare connection (tests). */
+  private readonly sync?: SyncPoints;
 
   constructor(db: Database.Database) {
+    try {
+      this.sync = syncPointsOf(db);
+    } catch {
+      this.sync = undefined;
+    }
     db.exec(`
       CREATE TABLE IF NOT EXISTS remediation_ledger (
         id TEXT PRIMARY KEY,
@@ -62,15 +72,19 @@ export class SqliteActionLedger implements ActionLedger {
   }
 
   async reserve(entry: LedgerEntry, limit: { since: string; max: number }) {
-    return this.reserveTx.immediate(entry, limit.since, limit.max);
+    const outcome = this.reserveTx.immediate(entry, limit.since, limit.max);
+    await this.sync?.durable();
+    return outcome;
   }
 
   async record(entry: LedgerEntry) {
     this.insert(entry);
+    await this.sync?.durable();
   }
 
   async setExpiry(id: string, expiresAt: string, detail?: Record<string, string>) {
     this.statements.setExpiry.run(normalizeTime(expiresAt), detail ? JSON.stringify(detail) : null, id);
+    this.sync?.wrote();
   }
 
   async due(at: string) {
@@ -79,6 +93,7 @@ export class SqliteActionLedger implements ActionLedger {
 
   async clear(id: string) {
     this.statements.clear.run(id);
+    this.sync?.wrote();
   }
 }
 

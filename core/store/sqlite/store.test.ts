@@ -33,6 +33,7 @@ describeRiposteStoreContract("sqlite store (file)", async () => {
     close: async () => {
       for (const handle of handles) handle.close();
     },
+    delivered: () => handles[0]!.durable(),
   };
 });
 

@@ -17,10 +17,17 @@ import type {
   TransitionMeta,
 } from "../ports.js";
 import { SqliteApprovals } from "./approvals.js";
-import { databaseFileIn, type OpenDatabaseOptions, openDatabase, type SqliteDatabase } from "./database.js";
+import {
+  databaseFileIn,
+  type OpenDatabaseOptions,
+  openDatabase,
+  type SqliteDatabase,
+  syncPointsOf,
+} from "./database.js";
 import { SqliteExceptions } from "./exceptions.js";
 import { SqliteExecutionStore } from "./executions.js";
 import { SqliteIncidents } from "./incidents.js";
+import type { SyncPoints } from "./sync-points.js";
 
 export interface SqliteStoreOptions extends OpenDatabaseOptions {
   /** The database file (`:memory:` for a throwaway store); or give `dataDir`. */
@@ -32,8 +39,10 @@ export interface SqliteStoreOptions extends OpenDatabaseOptions {
 
 /**
  * The one-machine store: incidents, audit trail, approvals, executions and their history in one
- * SQLite file. Changes are emitted in-process after each commit. `db` is exposed so other local
- * components (correlation state, the action ledger) can keep their tables in the same file.
+ * SQLite file. Commits are fsynced at sync points (sync-points.ts): a change is emitted in-process
+ * after the sync point that follows its commit, and what answers someone (an approval decided, an
+ * exception created) resolves only then. `db` is exposed so other local components (correlation
+ * state, the action ledger) can keep their tables in the same file.
  */
 export class SqliteStore implements RiposteStore, ExecutionStore {
   readonly file: string;
@@ -43,14 +52,16 @@ export class SqliteStore implements RiposteStore, ExecutionStore {
   private readonly approvals: SqliteApprovals;
   private readonly executions: SqliteExecutionStore;
   private readonly exceptions: SqliteExceptions;
+  private readonly sync: SyncPoints;
 
   constructor(options: SqliteStoreOptions) {
     const file = options.file ?? (options.dataDir ? databaseFileIn(options.dataDir) : undefined);
     if (!file) throw new Error("SqliteStore needs a file or a dataDir");
     this.file = file;
     this.db = openDatabase(file, options);
+    this.sync = syncPointsOf(this.db);
     this.changes = new ChangeEmitter(options.logger);
-    this.incidents = new SqliteIncidents(this.db, this.changes);
+    this.incidents = new SqliteIncidents(this.db, this.changes, this.sync);
     this.approvals = new SqliteApprovals(this.db);
     this.executions = new SqliteExecutionStore(this.db);
     this.exceptions = new SqliteExceptions(this.db);
@@ -89,7 +100,9 @@ export class SqliteStore implements RiposteStore, ExecutionStore {
   }
 
   async putException(exception: ExceptionRecord) {
-    return this.exceptions.put(exception);
+    const outcome = this.exceptions.put(exception);
+    await this.sync.durable();
+    return outcome;
   }
 
   async getException(id: string) {
@@ -101,11 +114,14 @@ export class SqliteStore implements RiposteStore, ExecutionStore {
   }
 
   async markExceptionAnnounced(id: string, at: string) {
-    return this.exceptions.markAnnounced(id, at);
+    const outcome = this.exceptions.markAnnounced(id, at);
+    await this.sync.durable();
+    return outcome;
   }
 
   async putApproval(approval: PendingApproval) {
     this.approvals.put(approval);
+    await this.sync.durable();
   }
 
   async getApproval(id: string) {
@@ -118,7 +134,9 @@ export class SqliteStore implements RiposteStore, ExecutionStore {
     result: ApprovalResult,
     options: DecideOptions = {},
   ) {
-    return this.approvals.decideOnce(id, status, result, options);
+    const outcome = this.approvals.decideOnce(id, status, result, options);
+    await this.sync.durable();
+    return outcome;
   }
 
   async listPendingApprovals() {
@@ -131,9 +149,11 @@ export class SqliteStore implements RiposteStore, ExecutionStore {
 
   async clearApprovalResume(id: string) {
     this.approvals.clearResume(id);
+    this.sync.wrote();
   }
 
   putExecution(execution: StoredExecution) {
+    this.sync.wrote();
     return this.executions.putExecution(execution);
   }
 
@@ -146,6 +166,7 @@ export class SqliteStore implements RiposteStore, ExecutionStore {
   }
 
   appendHistory(...args: Parameters<ExecutionStore["appendHistory"]>) {
+    this.sync.wrote();
     return this.executions.appendHistory(...args);
   }
 
@@ -154,12 +175,20 @@ export class SqliteStore implements RiposteStore, ExecutionStore {
   }
 
   saveProgress(...args: Parameters<NonNullable<ExecutionStore["saveProgress"]>>) {
+    this.sync.wrote();
     return this.executions.saveProgress(...args);
   }
 
-  /** Close the database (checkpointing the WAL). Further calls fail. */
+  /** Resolves once every write so far survives a power cut (a sync point). */
+  durable(): Promise<void> {
+    return this.sync.durable();
+  }
+
+  /** Close the database (a last sync point, then checkpointing the WAL). Further calls fail. */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.sync.syncNow();
+    this.db.close();
   }
 }
 
