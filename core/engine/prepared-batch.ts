@@ -27,8 +27,8 @@ export interface PreparedBatchMessage {
   kinds: Uint8Array;
   times: Float64Array;
   /**
-   * Texts the slices refer to; `null` first: the last text of this reader's previous batch. An
-   * ASCII text comes as its bytes (moved, not copied: see `sendableText`).
+   * Texts the slices refer to; `null` first: the last text of this reader's previous batch. A
+   * file's bytes or an ASCII text come as bytes (moved, not copied: see `sendableText`).
    */
   texts: (SentText | null)[];
   textIndex: Int32Array;
@@ -49,17 +49,20 @@ export interface PreparedBatchMessage {
   copies: SecurityEvent[];
 }
 
-/** A text as sent: ASCII text as its bytes (one byte a character, so offsets are unchanged). */
+/** A text as sent: ASCII text or a file's bytes as UTF-8 bytes (offsets are byte offsets either way). */
 export type SentText = string | Uint8Array;
 
 /**
- * An ASCII text as bytes in a buffer of its own, to be moved to the engine's thread; any other
- * text as is. A text posted as a string is copied into the engine thread's heap, where a large
- * one is garbage only a full collection frees: with hundreds of files that held hundreds of MB
- * between collections (issue 20). Moved bytes are memory outside the heap, which the engine
- * thread's collector accounts for and frees as their events die, and crossing costs no copy.
+ * A file's bytes (`RecordSlice`: the reader's alone) as they are, to be moved to the engine's
+ * thread, unless they sit in Node's shared pool of small buffers (then copied); an ASCII text as
+ * its bytes in a buffer of its own; any other text as is. A text posted as a string is copied
+ * into the engine thread's heap, where a large one is garbage only a full collection frees: with
+ * hundreds of files that held hundreds of MB between collections (issue 20). Moved bytes are
+ * memory outside the heap, which the engine thread's collector accounts for and frees as their
+ * events die, and crossing costs no copy.
  */
-export function sendableText(text: string): SentText {
+export function sendableText(text: string | Uint8Array): SentText {
+  if (typeof text !== "string") return text.buffer.byteLength > Buffer.poolSize ? text : new Uint8Array(text);
   if (text.length < MOVED_TEXT_MIN) return text;
   const bytes = new Uint8Array(new ArrayBuffer(text.length));
   // Every character below 0x80 is one byte in UTF-8; any other makes the encoding longer.
@@ -80,7 +83,7 @@ export type PreparedItem = PreparedEvent | { error: ReadError };
 
 /** Encodes batches of one reader (it remembers the last text sent). */
 export class BatchEncoder {
-  private lastText: string | undefined;
+  private lastText: string | Uint8Array | undefined;
 
   constructor(private readonly engineIndex: EngineIndex) {}
 
@@ -108,7 +111,7 @@ export class BatchEncoder {
     let factCount = 0;
     const errors: ReadError[] = [];
     const copies: SecurityEvent[] = [];
-    let current: string | undefined = this.lastText;
+    let current: string | Uint8Array | undefined = this.lastText;
     let currentIndex = -1;
 
     for (let i = 0; i < count; i++) {
