@@ -18,7 +18,7 @@ const config = parseConfig({});
  */
 function cloudTrailFile(dir: string, name: string, count: number, userAgent: string, compact = false): string {
   const records = Array.from({ length: count }, (_, i) => {
-    const { eventVersion, ...rest } = {
+    const { eventVersion, ...rest }: Record<string, unknown> = {
       ...consoleLogin(false, { time: new Date(Date.UTC(2024, 4, 1, 10, 0, i)).toISOString(), ip: IP.germany }),
       userAgent,
     };
