@@ -12,12 +12,18 @@ import { BatchDecoder, BatchEncoder, MOVED_TEXT_MIN, type PreparedBatchMessage }
 
 const config = parseConfig({});
 
-/** A CloudTrail file of `count` logins (one JSON line, as delivered), with `userAgent`. */
-function cloudTrailFile(dir: string, name: string, count: number, userAgent: string): string {
-  const records = Array.from({ length: count }, (_, i) => ({
-    ...consoleLogin(false, { time: new Date(Date.UTC(2024, 4, 1, 10, 0, i)).toISOString(), ip: IP.germany }),
-    userAgent,
-  }));
+/**
+ * A CloudTrail file of `count` logins (one JSON line), with `userAgent`: `compact` as CloudTrail
+ * writes them (`eventVersion` first), or with `eventVersion` last.
+ */
+function cloudTrailFile(dir: string, name: string, count: number, userAgent: string, compact = false): string {
+  const records = Array.from({ length: count }, (_, i) => {
+    const { eventVersion, ...rest }: Record<string, unknown> = {
+      ...consoleLogin(false, { time: new Date(Date.UTC(2024, 4, 1, 10, 0, i)).toISOString(), ip: IP.germany }),
+      userAgent,
+    };
+    return compact ? { eventVersion, ...rest } : { ...rest, eventVersion };
+  });
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify({ Records: records }));
   return path;
@@ -69,6 +75,20 @@ describe("prepared batches", () => {
     const read = (await batchesOf(path, false)).flatMap((batch) => batch.items);
     expect(events).toEqual(read.map((item) => ("event" in item ? item.event : item)));
     expect(events).toHaveLength(300);
+  });
+
+  it("moves a compact CloudTrail file's own bytes, ASCII or not (offsets are byte offsets), and rebuilds the same events", async () => {
+    const path = cloudTrailFile(dir, "compact.json", 300, "navigateur é ✓ 🛡", true);
+    const { sent, events } = await acrossThreads(path);
+
+    const texts = sent.flatMap((message) => message.texts);
+    expect(texts).toHaveLength(1);
+    expect(texts[0] instanceof Uint8Array && texts[0].byteLength === 0).toBe(true);
+    const read = (await batchesOf(path, false)).flatMap((batch) => batch.items);
+    expect(events).toEqual(read.map((item) => ("event" in item ? item.event : item)));
+    expect(events).toHaveLength(300);
+    expect(events[299]!.envelope.detail).toMatchObject({ userAgent: "navigateur é ✓ 🛡" });
+    expect(events[299]!.origin).toEqual({ file: path, position: 300 });
   });
 
   it("copies a text that is not ASCII as a string (byte offsets would not be character offsets)", async () => {

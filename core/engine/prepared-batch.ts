@@ -6,7 +6,7 @@ import type { FileBatch } from "../events/read.js";
 import type { ReadError } from "../events/types.js";
 import type { SecurityEvent } from "../model/event.js";
 import type { FindingDetection } from "../model/incident.js";
-import { activeEntries, classifyEntries, type EngineIndex, statefulEntries } from "./engine-index.js";
+import { activeEntries, classifyEntries, type EngineIndex, type IndexEntry, statefulEntries } from "./engine-index.js";
 import { CopiedEvent, type PreparedEvent, SlicedEvent } from "./prepared.js";
 
 /**
@@ -27,8 +27,8 @@ export interface PreparedBatchMessage {
   kinds: Uint8Array;
   times: Float64Array;
   /**
-   * Texts the slices refer to; `null` first: the last text of this reader's previous batch. An
-   * ASCII text comes as its bytes (moved, not copied: see `sendableText`).
+   * Texts the slices refer to; `null` first: the last text of this reader's previous batch. A
+   * file's bytes or an ASCII text come as bytes (moved, not copied: see `sendableText`).
    */
   texts: (SentText | null)[];
   textIndex: Int32Array;
@@ -49,17 +49,20 @@ export interface PreparedBatchMessage {
   copies: SecurityEvent[];
 }
 
-/** A text as sent: ASCII text as its bytes (one byte a character, so offsets are unchanged). */
+/** A text as sent: ASCII text or a file's bytes as UTF-8 bytes (offsets are byte offsets either way). */
 export type SentText = string | Uint8Array;
 
 /**
- * An ASCII text as bytes in a buffer of its own, to be moved to the engine's thread; any other
- * text as is. A text posted as a string is copied into the engine thread's heap, where a large
- * one is garbage only a full collection frees: with hundreds of files that held hundreds of MB
- * between collections (issue 20). Moved bytes are memory outside the heap, which the engine
- * thread's collector accounts for and frees as their events die, and crossing costs no copy.
+ * A file's bytes (`RecordSlice`: the reader's alone) as they are, to be moved to the engine's
+ * thread, unless they sit in Node's shared pool of small buffers (then copied); an ASCII text as
+ * its bytes in a buffer of its own; any other text as is. A text posted as a string is copied
+ * into the engine thread's heap, where a large one is garbage only a full collection frees: with
+ * hundreds of files that held hundreds of MB between collections (issue 20). Moved bytes are
+ * memory outside the heap, which the engine thread's collector accounts for and frees as their
+ * events die, and crossing costs no copy.
  */
-export function sendableText(text: string): SentText {
+export function sendableText(text: string | Uint8Array): SentText {
+  if (typeof text !== "string") return text.buffer.byteLength > Buffer.poolSize ? text : new Uint8Array(text);
   if (text.length < MOVED_TEXT_MIN) return text;
   const bytes = new Uint8Array(new ArrayBuffer(text.length));
   // Every character below 0x80 is one byte in UTF-8; any other makes the encoding longer.
@@ -78,11 +81,61 @@ export const MOVED_TEXT_MIN = 64 * 1024;
 /** An item of a decoded batch: a prepared event, or an unreadable record passed through. */
 export type PreparedItem = PreparedEvent | { error: ReadError };
 
+/** A distinct list of matched entries, as the encoder knows it (see `BatchEncoder.listOf`). */
+interface KnownList {
+  ids: number[];
+  /** The detections whose skip facts to send, or undefined (the list is not skippable). */
+  skippers: StatefulDetection<FindingDetection>[] | undefined;
+  /** The batch that last numbered it, and its number there. */
+  batch: number;
+  number: number;
+}
+
+interface ListNode {
+  next?: Map<IndexEntry, ListNode>;
+  list?: KnownList;
+}
+
+/** Distinct lists kept before the trie starts again (bounds memory; lists are few in practice). */
+const MAX_KNOWN_LISTS = 10_000;
+
 /** Encodes batches of one reader (it remembers the last text sent). */
 export class BatchEncoder {
-  private lastText: string | undefined;
+  private lastText: string | Uint8Array | undefined;
+  /** The lists seen, by their entries in order: found without building a key per event. */
+  private lists: ListNode = {};
+  private knownLists = 0;
+  private batches = 0;
 
   constructor(private readonly engineIndex: EngineIndex) {}
+
+  private listOf(entries: readonly IndexEntry[]): KnownList {
+    let node = this.lists;
+    for (const entry of entries) {
+      node.next ??= new Map();
+      let child = node.next.get(entry);
+      if (!child) {
+        child = {};
+        node.next.set(entry, child);
+      }
+      node = child;
+    }
+    if (!node.list) {
+      if (this.knownLists >= MAX_KNOWN_LISTS) {
+        this.lists = {};
+        this.knownLists = 0;
+        return this.listOf(entries);
+      }
+      this.knownLists++;
+      node.list = {
+        ids: entries.map((entry) => entry.id),
+        skippers: classifyEntries(entries) === "skippable" ? [...statefulEntries(entries).keys()] : undefined,
+        batch: 0,
+        number: 0,
+      };
+    }
+    return node.list;
+  }
 
   encode(batch: FileBatch, file: number): { message: PreparedBatchMessage; transfer: ArrayBuffer[] } {
     const { items, slices } = batch;
@@ -99,16 +152,14 @@ export class BatchEncoder {
     const factsEnd = new Int32Array(count);
     const texts: (SentText | null)[] = [];
     const lists: number[][] = [];
-    const listNumbers = new Map<string, number>();
-    /** Per list: the detections whose skip facts to send, or undefined (the list is not skippable). */
-    const skippers: (StatefulDetection<FindingDetection>[] | undefined)[] = [];
+    const batchNumber = ++this.batches;
     const factTable: string[] = [];
     const factNumbers = new Map<string, number>();
     let factCodes = new Int32Array(count * 4);
     let factCount = 0;
     const errors: ReadError[] = [];
     const copies: SecurityEvent[] = [];
-    let current: string | undefined = this.lastText;
+    let current: string | Uint8Array | undefined = this.lastText;
     let currentIndex = -1;
 
     for (let i = 0; i < count; i++) {
@@ -121,16 +172,13 @@ export class BatchEncoder {
       const event = item.event;
       times[i] = event.epochMs;
       const entries = activeEntries(this.engineIndex.index.match(event.envelope), event.envelope.detail);
-      let key = "";
-      for (const entry of entries) key += `${entry.id},`;
-      let number = listNumbers.get(key);
-      if (number === undefined) {
-        number = lists.length;
-        lists.push(entries.map((entry) => entry.id));
-        skippers.push(classifyEntries(entries) === "skippable" ? [...statefulEntries(entries).keys()] : undefined);
-        listNumbers.set(key, number);
+      const list = this.listOf(entries);
+      if (list.batch !== batchNumber) {
+        list.batch = batchNumber;
+        list.number = lists.length;
+        lists.push(list.ids);
       }
-      listIndex[i] = number;
+      listIndex[i] = list.number;
       const slice = slices?.[i];
       if (!slice) {
         kinds[i] = COPIED;
@@ -138,7 +186,7 @@ export class BatchEncoder {
         continue;
       }
       kinds[i] = SLICED;
-      const detections = skippers[number];
+      const detections = list.skippers;
       const record = event.envelope.detail as Json;
       // A deleted bucket policy needs the bucket history, whatever the skips say.
       if (detections && !(this.engineIndex.usesHistory && record.eventName === "DeleteBucketPolicy")) {

@@ -27,7 +27,7 @@ export class SlicedEvent implements PreparedEvent {
     readonly epochMs: number,
     readonly entryIds: readonly number[],
     private readonly file: string,
-    /** The JSON text, or its bytes when it is ASCII (`sendableText`): offsets are the same. */
+    /** The JSON text, or its UTF-8 bytes (`sendableText`): offsets are byte offsets then. */
     private readonly text: string | Buffer,
     private readonly start: number,
     private readonly end: number,
@@ -54,7 +54,7 @@ export class SlicedEvent implements PreparedEvent {
     const source = this.text;
     const text =
       typeof source !== "string"
-        ? source.toString("latin1", this.start, this.end)
+        ? source.toString("utf8", this.start, this.end)
         : this.start === 0 && this.end === source.length
           ? source
           : source.slice(this.start, this.end);

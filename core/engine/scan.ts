@@ -82,10 +82,16 @@ export interface ScanOptions {
 /** Below this much input, starting reader threads costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 
+/** Reader threads when the input is large enough and the machine has more than one core. */
+export const DEFAULT_READERS = 2;
+
+/** The most reader threads a scan starts (each holds its own copy of the detections). */
+export const MAX_READERS = 16;
+
 function defaultReaders(files: readonly InputFile[]): number {
   const bytes = files.reduce((total, file) => total + file.size, 0);
   const cores = availableParallelism();
-  return bytes >= PARALLEL_MIN_BYTES && cores > 1 ? Math.min(2, cores) : 0;
+  return bytes >= PARALLEL_MIN_BYTES && cores > 1 ? Math.min(DEFAULT_READERS, cores) : 0;
 }
 
 export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
@@ -145,7 +151,7 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
   };
   const listingErrors: { error: ReadError }[] = errors.map((error) => ({ error }));
 
-  const readers = options.readers ?? defaultReaders(files);
+  const readers = Math.min(options.readers ?? defaultReaders(files), MAX_READERS);
   let parallel: AsyncIterator<PreparedItem[]> | undefined;
   let firstBatch: IteratorResult<PreparedItem[]> | undefined;
   if (readers > 0 && files.length > 0) {

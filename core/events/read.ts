@@ -2,6 +2,7 @@ import { constants } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import { createGunzip, gunzipSync } from "node:zlib";
+import { readCompactCloudTrail } from "./compact-file.js";
 import { FileParser, type SliceSink } from "./file-parser.js";
 import { describeFsError, type InputFile, listInputFiles, logFileFacts, specialFileKind } from "./files.js";
 import type { ReadItem, RecordSlice } from "./types.js";
@@ -25,8 +26,11 @@ export interface ReadOptions {
 
 const DEFAULT_WHOLE_FILE_LIMIT = 32 * 1024 * 1024;
 
-/** `salvage`: a damaged gzip, streamed to keep whatever can be decompressed. */
-type Loaded = { text: string } | { error: string; salvage?: true } | { stream: true };
+/**
+ * A file's bytes (decompressed; the reader's alone, see `RecordSlice`), or why not; `salvage`: a
+ * damaged gzip, streamed to keep whatever can be decompressed.
+ */
+type Loaded = { bytes: Buffer } | { error: string; salvage?: true } | { stream: true };
 
 const isGzip = (buffer: Buffer): boolean => buffer.length >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
 
@@ -105,9 +109,9 @@ export async function* readClaimedFiles(
     const next = claim();
     pending = load(next);
     let batches: Iterable<FileBatch> | AsyncIterable<FileBatch>;
-    if ("text" in loaded) {
+    if ("bytes" in loaded) {
       options.onBytes?.(file.size);
-      batches = parseText(file.path, loaded.text, index, capture);
+      batches = parseBytes(file.path, loaded.bytes, index, capture);
     } else if ("error" in loaded && !loaded.salvage) {
       options.onBytes?.(file.size);
       const items: ReadItem[] = [{ error: { file: file.path, position: 0, reason: loaded.error } }];
@@ -179,7 +183,7 @@ async function loadWhole(path: string): Promise<Loaded> {
       return { error: `gzip: ${(error as Error).message}`, salvage: true };
     }
   }
-  return { text: decode(buffer) };
+  return { bytes: buffer };
 }
 
 /**
@@ -200,6 +204,19 @@ function decode(buffer: Buffer): string {
 /** Parse the text of one log file (any supported format) as if read from `file`. */
 export function parseLogText(text: string, file: string): ReadItem[] {
   return [...parseText(file, text, 0, false)].flatMap((batch) => batch.items);
+}
+
+/** A whole file's items: a compact CloudTrail file record by record, anything else as text. */
+function* parseBytes(file: string, bytes: Buffer, fileIndex: number, capture: boolean): Iterable<FileBatch> {
+  const compact = readCompactCloudTrail(file, bytes, capture);
+  if (compact) {
+    // One batch, as the general way gives for a one-line document.
+    yield compact.slices
+      ? { file: fileIndex, items: compact.items, slices: compact.slices }
+      : { file: fileIndex, items: compact.items };
+    return;
+  }
+  yield* parseText(file, decode(bytes), fileIndex, capture);
 }
 
 function* parseText(file: string, text: string, fileIndex: number, capture: boolean): Iterable<FileBatch> {

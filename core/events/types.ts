@@ -23,10 +23,12 @@ export type Normalized = { event: SecurityEvent } | { error: string };
 /**
  * The JSON text an event was normalized from (`text.slice(start, end)`), with the normalization
  * context's position and, when the event's origin was set afterwards (a record's index in a
- * document), that position: enough to rebuild the same event from the text alone.
+ * document), that position: enough to rebuild the same event from the text alone. The text is a
+ * string, or a whole file's UTF-8 bytes (offsets are then byte offsets) that belong to the reader
+ * alone: nothing else views their memory, so they may be moved to another thread.
  */
 export interface RecordSlice {
-  text: string;
+  text: string | Uint8Array;
   start: number;
   end: number;
   contextPosition: number;

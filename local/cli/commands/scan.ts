@@ -1,7 +1,13 @@
 import { resolve } from "node:path";
 import { loadConfig } from "../../../core/config/load.js";
 import { atLeast, findingJson, summaryText, tableHeader, tableRow, terminalSafe } from "../../../core/engine/report.js";
-import { type ScanProgress, scanFiles } from "../../../core/engine/scan.js";
+import {
+  DEFAULT_READERS,
+  MAX_READERS,
+  PARALLEL_MIN_BYTES,
+  type ScanProgress,
+  scanFiles,
+} from "../../../core/engine/scan.js";
 import { DEFAULT_LATENESS_MS, DEFAULT_MAX_BUFFERED } from "../../../core/events/index.js";
 import { ASFF_BATCH_LIMIT, toValidAsff } from "../../../core/export/asff.js";
 import { UnexportableFinding } from "../../../core/export/errors.js";
@@ -33,6 +39,9 @@ Options:
   --config FILE       configuration file (thresholds, trusted CIDRs, detections on/off)
   --rules PATH        your own rules: a directory of rule files (YAML or JSON) or one file,
                       run beside the built-in detections (default: the configuration's rules.dir)
+  --readers N         threads that read, decompress and match files beside the detections'
+                      thread, 0 to ${MAX_READERS} (default: ${DEFAULT_READERS} when the input is ${PARALLEL_MIN_BYTES / 1048576} MB or more and the
+                      machine has more than one core, else 0); the findings are the same
   -h, --help          show this help
 
 Unreadable files and records are reported on stderr (file:position: reason) and counted; the
@@ -71,6 +80,17 @@ function exportPlace(values: Record<string, unknown>): ExportPlace {
     place.region = values.region;
   }
   return place;
+}
+
+/** `--readers`: a whole number of reader threads, 0 to `MAX_READERS`. */
+function readersOption(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  const count = /^\d{1,3}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(count >= 0 && count <= MAX_READERS)) {
+    throw new UsageError(`--readers must be a whole number from 0 to ${MAX_READERS} (got "${text}")`);
+  }
+  return count;
 }
 
 /** The one warning about events that came too late to be put in event-time order. */
@@ -122,12 +142,14 @@ export const scanCommand: Command = {
     account: { type: "string" },
     region: { type: "string" },
     rules: { type: "string" },
+    readers: { type: "string" },
   },
   async run({ values, positionals }, io) {
     if (positionals.length === 0) throw new UsageError("missing the files or directories to scan");
     const format = option("format", values.format, FORMATS) ?? "table";
     const failOn: Severity | undefined = option("fail-on", values["fail-on"], SEVERITIES);
     const place = exportPlace(values);
+    const readers = readersOption(values.readers);
     const config = loadConfig(typeof values.config === "string" ? resolve(io.cwd, values.config) : undefined);
     const own = await loadCliRules("scan", values.rules, config, io);
     const paths = positionals.map((path) => resolve(io.cwd, path));
@@ -176,6 +198,7 @@ export const scanCommand: Command = {
       paths,
       config,
       rules: own.rules.map((loaded) => loaded.rule),
+      readers,
       logger: createLogger({ level: "error", sink: (line) => io.stderr.write(`${line}\n`) }),
       signal: stop.signal,
       onFinding(finding) {
