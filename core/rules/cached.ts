@@ -1,6 +1,6 @@
-import { parseCidr } from "../net/ip.js";
 import { CATEGORIES, isDetectionId, SEVERITIES } from "../model/catalog.js";
 import { RULE_ID_MAX_LENGTH, RULE_ID_PATTERN } from "../model/rule-id.js";
+import { parseCidr } from "../net/ip.js";
 import { MAX_CONDITION_DEPTH } from "./condition.js";
 import { RULE_ACTIONS, RuleSchema, type UserRule } from "./format.js";
 import { checkRegex } from "./regex.js";
