@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseConfig } from "../config/load.js";
+import type { RiposteConfig } from "../config/schema.js";
 import { detectionPattern } from "../detections/catalog.js";
 import { ASFF_TYPE_TAXONOMY } from "../export/asff-types.js";
 import { REMEDIATION_ACTION_IDS } from "../model/actions.js";
@@ -167,7 +168,9 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-const DEFAULT_CONFIG = parseConfig({});
+/** The default configuration, parsed on first use: a run whose rules all come from the cache never needs it. */
+let defaultConfig: RiposteConfig | undefined;
+const defaults = (): RiposteConfig => (defaultConfig ??= parseConfig({}));
 
 /**
  * `source` of a rule about every AWS service. The engine indexes patterns by source and event
@@ -222,7 +225,7 @@ export function parseRule(
     );
   }
   try {
-    const deployed = JSON.stringify(detectionPattern({ buildPattern: () => rule.pattern }, DEFAULT_CONFIG));
+    const deployed = JSON.stringify(detectionPattern({ buildPattern: () => rule.pattern }, defaults()));
     if (options.maxPatternChars !== undefined && deployed.length > options.maxPatternChars) {
       problem(
         "pattern",
