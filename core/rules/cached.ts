@@ -1,8 +1,9 @@
 import { CATEGORIES, isDetectionId, SEVERITIES } from "../model/catalog.js";
 import { RULE_ID_MAX_LENGTH, RULE_ID_PATTERN } from "../model/rule-id.js";
 import { parseCidr } from "../net/ip.js";
+import { compilePattern } from "../patterns/compile.js";
 import { MAX_CONDITION_DEPTH } from "./condition.js";
-import { RULE_ACTIONS, RuleSchema, type UserRule } from "./format.js";
+import { isRuleSource, RULE_ACTIONS, RuleSchema, type UserRule, withLoopPrevention } from "./format.js";
 import { checkRegex } from "./regex.js";
 
 /**
@@ -12,9 +13,12 @@ import { checkRegex } from "./regex.js";
  * an entry that is not (a corrupt file, an older riposte's, someone else's edit) can do: every key
  * is one the format has, and every field that grants something is what a rule file could say —
  * the id (kebab-case, not a built-in's), category, severity, the response (mode, and an action
- * among those a rule may name), the pattern and condition as JSON objects, the condition's depth,
+ * among those a rule may name), the pattern (JSON, `aws.` sources, and with loop prevention an
+ * EventBridge pattern that compiles: the engine would stop on one that does not), the condition
+ * as JSON, its depth,
  * regular expressions (the same safety check as validation) and CIDR ranges. Texts shown to people
- * are checked to be text only. Cheap: no schema library, one walk. Anything else: undefined, and
+ * are checked to be text only. Cheaper than validating: no YAML, no schema library, no size
+ * check (the cache key covers the size limit). Anything else: undefined, and
  * the file is validated from its text.
  */
 
@@ -93,6 +97,19 @@ function isCorrelation(value: unknown): boolean {
   );
 }
 
+/**
+ * The engine adds loop prevention to every pattern and compiles it when it starts: a pattern that
+ * cannot take it, or that it would refuse, must not reach it.
+ */
+function compiles(pattern: Plain): boolean {
+  try {
+    compilePattern(withLoopPrevention(pattern));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `value` as a rule when it passes the check above, else undefined. */
 export function cachedRule(value: unknown): UserRule | undefined {
   if (!isPlain(value) || !Object.keys(value).every((key) => RULE_KEYS.has(key))) return undefined;
@@ -112,6 +129,8 @@ export function cachedRule(value: unknown): UserRule | undefined {
     Object.keys(response).every((key) => key === "mode" || key === "action") &&
     isPlain(pattern) &&
     isJsonValue(pattern) &&
+    isRuleSource(pattern.source) &&
+    compiles(pattern) &&
     optional(value.condition, (condition) => isCondition(condition, 1)) &&
     optional(value.correlation, isCorrelation) &&
     optional(attack, (it) => isPlain(it) && isText(it.id) && isText(it.name)) &&

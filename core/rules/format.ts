@@ -178,6 +178,20 @@ const defaults = (): RiposteConfig => (defaultConfig ??= parseConfig({}));
  */
 export const EVERY_AWS_SOURCE = [{ prefix: "aws." }];
 
+/** A rule's `source`: exact `aws.` sources, or `EVERY_AWS_SOURCE`. */
+export function isRuleSource(source: unknown): boolean {
+  if (JSON.stringify(source) === JSON.stringify(EVERY_AWS_SOURCE)) return true;
+  return (
+    Array.isArray(source) &&
+    source.every((value) => typeof value === "string" && value.startsWith("aws.") && value.length > 4)
+  );
+}
+
+/** A rule's pattern as the engine and a deployment use it: with loop prevention (throws when it cannot take it). */
+export function withLoopPrevention(pattern: Record<string, unknown>): Record<string, unknown> {
+  return detectionPattern({ buildPattern: () => pattern }, defaults());
+}
+
 /**
  * Validate a parsed rule document: the rule, or every problem found (each naming its field). The
  * pattern is compiled as EventBridge would accept it, must pin `source` to `aws.` sources
@@ -212,20 +226,14 @@ export function parseRule(
     problem(error.path ? `pattern.${error.path}` : "pattern", error.problem);
     return { problems };
   }
-  const source = rule.pattern.source;
-  const everyService = JSON.stringify(source) === JSON.stringify(EVERY_AWS_SOURCE);
-  if (
-    !everyService &&
-    (!Array.isArray(source) ||
-      !source.every((value) => typeof value === "string" && value.startsWith("aws.") && value.length > 4))
-  ) {
+  if (!isRuleSource(rule.pattern.source)) {
     problem(
       "pattern.source",
       'name the event sources as exact strings starting with "aws." (such as ["aws.iam"]), or [{"prefix": "aws."}] for every AWS service',
     );
   }
   try {
-    const deployed = JSON.stringify(detectionPattern({ buildPattern: () => rule.pattern }, defaults()));
+    const deployed = JSON.stringify(withLoopPrevention(rule.pattern));
     if (options.maxPatternChars !== undefined && deployed.length > options.maxPatternChars) {
       problem(
         "pattern",
