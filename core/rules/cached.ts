@@ -1,9 +1,8 @@
 import { CATEGORIES, isDetectionId, SEVERITIES } from "../model/catalog.js";
 import { RULE_ID_MAX_LENGTH, RULE_ID_PATTERN } from "../model/rule-id.js";
 import { parseCidr } from "../net/ip.js";
-import { compilePattern } from "../patterns/compile.js";
 import { MAX_CONDITION_DEPTH } from "./condition.js";
-import { isRuleSource, RULE_ACTIONS, RuleSchema, type UserRule, withLoopPrevention } from "./format.js";
+import { isRuleSource, RULE_ACTIONS, RuleSchema, type UserRule } from "./format.js";
 import { checkRegex } from "./regex.js";
 
 /**
@@ -13,13 +12,15 @@ import { checkRegex } from "./regex.js";
  * an entry that is not (a corrupt file, an older riposte's, someone else's edit) can do: every key
  * is one the format has, and every field that grants something is what a rule file could say —
  * the id (kebab-case, not a built-in's), category, severity, the response (mode, and an action
- * among those a rule may name), the pattern (JSON, `aws.` sources, and with loop prevention an
- * EventBridge pattern that compiles: the engine would stop on one that does not), the condition
- * as JSON, its depth,
+ * among those a rule may name), the pattern (JSON naming `aws.` sources), the condition as JSON,
+ * its depth,
  * regular expressions (the same safety check as validation) and CIDR ranges. Texts shown to people
- * are checked to be text only. Cheaper than validating: no YAML, no schema library, no size
- * check (the cache key covers the size limit). Anything else: undefined, and
- * the file is validated from its text.
+ * are checked to be text only. Cheaper than validating: no YAML, no schema library, no pattern
+ * compilation (the cache key covers the size limit). Anything else: undefined, and the file is
+ * validated from its text. Not checked: that the pattern compiles with loop prevention (compiling
+ * 300 patterns again cost ~0.1 s, most of what the cache saves); a corrupt cache file is refused
+ * whole by its digest (`local/cli/rules-cache.ts`), so only a deliberately edited entry can hold
+ * a pattern the engine refuses, and the engine then stops with that pattern's error.
  */
 
 const RULE_KEYS = new Set(Object.keys(RuleSchema.shape));
@@ -97,19 +98,6 @@ function isCorrelation(value: unknown): boolean {
   );
 }
 
-/**
- * The engine adds loop prevention to every pattern and compiles it when it starts: a pattern that
- * cannot take it, or that it would refuse, must not reach it.
- */
-function compiles(pattern: Plain): boolean {
-  try {
-    compilePattern(withLoopPrevention(pattern));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** `value` as a rule when it passes the check above, else undefined. */
 export function cachedRule(value: unknown): UserRule | undefined {
   if (!isPlain(value) || !Object.keys(value).every((key) => RULE_KEYS.has(key))) return undefined;
@@ -130,7 +118,6 @@ export function cachedRule(value: unknown): UserRule | undefined {
     isPlain(pattern) &&
     isJsonValue(pattern) &&
     isRuleSource(pattern.source) &&
-    compiles(pattern) &&
     optional(value.condition, (condition) => isCondition(condition, 1)) &&
     optional(value.correlation, isCorrelation) &&
     optional(attack, (it) => isPlain(it) && isText(it.id) && isText(it.name)) &&

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   chmodSync,
   existsSync,
@@ -59,7 +60,16 @@ const writeCache = (
 ) =>
   writeFileSync(
     cachePath(space),
-    JSON.stringify({ format: 3, version: VERSION, dir: join(space.cwd, "rules"), rules: [...rules], ...header }),
+    JSON.stringify({
+      format: 3,
+      version: VERSION,
+      dir: join(space.cwd, "rules"),
+      digest: createHash("sha256")
+        .update(JSON.stringify([...rules]))
+        .digest("hex"),
+      rules: [...rules],
+      ...header,
+    }),
   );
 /** The key the rule file `text` (root.yml) is cached under. */
 const keyOf = (text: string) => ruleCacheKey(text, "root.yml", MAX_PATTERN_CHARS);
@@ -114,8 +124,9 @@ describe("the cache of a rules directory's validated rules", () => {
     expect((await cachedAs({ ...rule, id: "root-account-usage" }))?.id).toBe("root-created-user");
     // The file validated again replaced the entry that failed the check.
     expect((cacheOf(space).get(keyOf(GOOD_YAML)) as { id: string }).id).toBe("root-created-user");
-    // Another riposte version's cache is not read.
+    // Another riposte version's cache is not read, nor one whose digest does not match (corrupt).
     expect((await cachedAs({ ...rule, title: "Older" }, { version: "0.0.0-other" }))?.title).not.toBe("Older");
+    expect((await cachedAs({ ...rule, title: "Corrupt" }, { digest: "0".repeat(64) }))?.title).not.toBe("Corrupt");
 
     // An edited file has another key: validated from its text, and the cache keeps only current files.
     writeCache(space, new Map([[keyOf(GOOD_YAML), { ...rule, title: "Stale" }]]));

@@ -15,7 +15,8 @@ import { VERSION } from "./version.js";
  *
  * Each rule is stored under the SHA-256 of its file's text (`ruleCacheKey`): an edited file has
  * another key and is validated again; an entry is never used for another text. A cache written by
- * another version of riposte is dropped whole. An entry is checked before use (`core/rules/cached.ts`:
+ * another version of riposte, or whose digest (SHA-256 of its rules' JSON) does not match, is
+ * dropped whole: a corrupt file is never read. An entry is checked before use (`core/rules/cached.ts`:
  * every field that grants something is what a rule file could say) rather than validated again;
  * one that fails the check is ignored and its file validated. The directory is made readable by
  * its owner only. Unreadable or malformed: ignored.
@@ -50,6 +51,8 @@ export function rulesCachePath(dir: string, env: NodeJS.ProcessEnv): string | un
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
+const digestOf = (rules: unknown): string => createHash("sha256").update(JSON.stringify(rules)).digest("hex");
+
 export function rulesDirCache(dir: string, env: NodeJS.ProcessEnv): FileRuleCache {
   const path = rulesCachePath(dir, env);
   let stored = new Map<string, unknown>();
@@ -59,13 +62,15 @@ export function rulesDirCache(dir: string, env: NodeJS.ProcessEnv): FileRuleCach
         format?: unknown;
         version?: unknown;
         dir?: unknown;
+        digest?: unknown;
         rules?: unknown;
       };
       if (
         parsed.format === FORMAT &&
         parsed.version === VERSION &&
         parsed.dir === resolve(dir) &&
-        Array.isArray(parsed.rules)
+        Array.isArray(parsed.rules) &&
+        parsed.digest === digestOf(parsed.rules)
       ) {
         stored = new Map(
           parsed.rules.filter(
@@ -98,7 +103,13 @@ export function rulesDirCache(dir: string, env: NodeJS.ProcessEnv): FileRuleCach
         mkdirSync(join(path, ".."), { recursive: true, mode: 0o700 });
         writeFileSync(
           temporary,
-          JSON.stringify({ format: FORMAT, version: VERSION, dir: resolve(dir), rules: [...used] }),
+          JSON.stringify({
+            format: FORMAT,
+            version: VERSION,
+            dir: resolve(dir),
+            digest: digestOf([...used]),
+            rules: [...used],
+          }),
           { mode: 0o600 },
         );
         renameSync(temporary, path);
