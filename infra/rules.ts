@@ -1,4 +1,4 @@
-import type { RiposteConfig } from "../core/config/schema.js";
+import { EVENTBRIDGE_DEFAULT_RULES_PER_BUS, type RiposteConfig } from "../core/config/schema.js";
 import { eventBridgeRules, selectsReadOnlyCalls, wantsReadOnlyEvents } from "../core/deployment/rules.js";
 import type { EventPattern } from "../core/detections/types.js";
 import type { Category, DetectionId } from "../core/model/catalog.js";
@@ -166,12 +166,6 @@ export function correlatedDetections(statefulIds: readonly DetectionId[]): Detec
 export const READ_ONLY_RULE_ID = "read-only-activity";
 
 /**
- * EventBridge's default quota of rules per event bus (adjustable through Service Quotas; the
- * deploy stops rather than fail half-way at the 301st rule).
- */
-export const MAX_RULES_PER_BUS = 300;
-
-/**
  * Every rule a deployment of `config` creates, in catalog order, then one per user's rule (the
  * rules directory, validated: `infra/config.ts`): AWS sources only. A user's rule starts its
  * category's workflow like a stateless detection; the open task runs the rule (pattern and
@@ -200,12 +194,15 @@ export function deployedRules(config: RiposteConfig, userRules: readonly UserRul
       }),
     );
   const deployed = combineReadOnlyRules(single);
-  checkRuleLimits(deployed);
+  checkRuleLimits(deployed, config.rules.maxPerBus);
   return deployed;
 }
 
-/** Two rules with one logical name, or more rules than a bus takes, stop the deploy before anything is created. */
-function checkRuleLimits(rules: readonly DeployedRule[]): void {
+/**
+ * Two rules with one logical name, or more rules than a bus takes (`rules.maxPerBus`: EventBridge's
+ * quota of rules per bus), stop the deploy before anything is created rather than half-way.
+ */
+function checkRuleLimits(rules: readonly DeployedRule[], maxPerBus: number): void {
   const byName = new Map<string, string>();
   for (const rule of rules) {
     const earlier = byName.get(rule.logicalName);
@@ -216,9 +213,13 @@ function checkRuleLimits(rules: readonly DeployedRule[]): void {
     }
     byName.set(rule.logicalName, rule.id);
   }
-  if (rules.length > MAX_RULES_PER_BUS) {
+  if (rules.length > maxPerBus) {
+    const quota =
+      maxPerBus === EVENTBRIDGE_DEFAULT_RULES_PER_BUS
+        ? `EventBridge's default quota of ${maxPerBus} rules per bus`
+        : `rules.maxPerBus (${maxPerBus})`;
     throw new Error(
-      `the deployment needs ${rules.length} EventBridge rules on each bus, over EventBridge's default quota of ${MAX_RULES_PER_BUS}: remove rules from rules.dir or disable detections`,
+      `the deployment needs ${rules.length} EventBridge rules on each bus, over ${quota}: remove rules from rules.dir or disable detections, or have the quota raised (Service Quotas) and set rules.maxPerBus`,
     );
   }
 }

@@ -132,3 +132,13 @@ describe("configuration: ec2-gpu-launch thresholds", () => {
     expect(() => gpu({ family: ["g"] })).toThrow(/thresholds\.ec2GpuLaunch/);
   });
 });
+
+describe("configuration: rules per event bus", () => {
+  it("defaults to EventBridge's default quota and takes a raised one, a whole number from 1 to 10,000", () => {
+    expect(parseConfig({}).rules.maxPerBus).toBe(300);
+    expect(parseConfig({ rules: { maxPerBus: 500 } }).rules.maxPerBus).toBe(500);
+    for (const bad of [0, 2.5, 10_001, "500"]) {
+      expect(() => parseConfig({ rules: { maxPerBus: bad } }), String(bad)).toThrow(/rules\.maxPerBus: /);
+    }
+  });
+});

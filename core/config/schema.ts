@@ -6,6 +6,10 @@ import { REMEDIATION_MODES } from "../model/incident.js";
 import { RuleIdSchema } from "../model/rule-id.js";
 import { parseCidr } from "../net/ip.js";
 
+/** EventBridge's default quota of rules per event bus (adjustable through Service Quotas). */
+export const EVENTBRIDGE_DEFAULT_RULES_PER_BUS = 300;
+/** Riposte's bound on `rules.maxPerBus` (a configuration setting is bounded like any input). */
+const MAX_RULES_PER_BUS_SETTING = 10_000;
 /**
  * Riposte's one configuration: every threshold, window, port, keyword, tag, trusted CIDR,
  * protected principal and notification setting, with documented defaults. Secrets (Slack token,
@@ -650,7 +654,22 @@ export const ConfigSchema = z.strictObject({
    * core/rules/format.ts), run by `riposte scan` and shown by `riposte rules list|test` beside the
    * built-in detections. A relative path is read from the working directory; `--rules` overrides it.
    */
-  rules: z.strictObject({ dir: z.string().min(1).optional() }).prefault({}),
+  rules: z
+    .strictObject({
+      dir: z.string().min(1).optional(),
+      /**
+       * The most EventBridge rules a deployment may create on one event bus (built-in detections
+       * and own rules together): EventBridge's quota of rules per bus, 300 unless the account had
+       * it raised through Service Quotas. The deploy stops before creating anything past it.
+       */
+      maxPerBus: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_RULES_PER_BUS_SETTING, `at most ${MAX_RULES_PER_BUS_SETTING}`)
+        .default(EVENTBRIDGE_DEFAULT_RULES_PER_BUS),
+    })
+    .prefault({}),
 
   /**
    * AWS Security Hub. `export`: import each incident into Security Hub as its ASFF finding (the

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseConfig } from "../config/load.js";
+import type { RiposteConfig } from "../config/schema.js";
 import { detectionPattern } from "../detections/catalog.js";
 import { REMEDIATION_ACTION_IDS } from "../model/actions.js";
 import { ASFF_TYPE_TAXONOMY } from "../model/asff-taxonomy.js";
@@ -167,13 +168,29 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-const DEFAULT_CONFIG = parseConfig({});
+/** The default configuration, parsed on first use: a run whose rules all come from the cache never needs it. */
+let defaultConfig: RiposteConfig | undefined;
+const defaults = (): RiposteConfig => (defaultConfig ??= parseConfig({}));
 
 /**
  * `source` of a rule about every AWS service. The engine indexes patterns by source and event
  * name: such a rule is tested on every event (it costs one pattern match per event).
  */
 export const EVERY_AWS_SOURCE = [{ prefix: "aws." }];
+
+/** A rule's `source`: exact `aws.` sources, or `EVERY_AWS_SOURCE`. */
+export function isRuleSource(source: unknown): boolean {
+  if (JSON.stringify(source) === JSON.stringify(EVERY_AWS_SOURCE)) return true;
+  return (
+    Array.isArray(source) &&
+    source.every((value) => typeof value === "string" && value.startsWith("aws.") && value.length > 4)
+  );
+}
+
+/** A rule's pattern as the engine and a deployment use it: with loop prevention (throws when it cannot take it). */
+export function withLoopPrevention(pattern: Record<string, unknown>): Record<string, unknown> {
+  return detectionPattern({ buildPattern: () => pattern }, defaults());
+}
 
 /**
  * Validate a parsed rule document: the rule, or every problem found (each naming its field). The
@@ -209,20 +226,14 @@ export function parseRule(
     problem(error.path ? `pattern.${error.path}` : "pattern", error.problem);
     return { problems };
   }
-  const source = rule.pattern.source;
-  const everyService = JSON.stringify(source) === JSON.stringify(EVERY_AWS_SOURCE);
-  if (
-    !everyService &&
-    (!Array.isArray(source) ||
-      !source.every((value) => typeof value === "string" && value.startsWith("aws.") && value.length > 4))
-  ) {
+  if (!isRuleSource(rule.pattern.source)) {
     problem(
       "pattern.source",
       'name the event sources as exact strings starting with "aws." (such as ["aws.iam"]), or [{"prefix": "aws."}] for every AWS service',
     );
   }
   try {
-    const deployed = JSON.stringify(detectionPattern({ buildPattern: () => rule.pattern }, DEFAULT_CONFIG));
+    const deployed = JSON.stringify(withLoopPrevention(rule.pattern));
     if (options.maxPatternChars !== undefined && deployed.length > options.maxPatternChars) {
       problem(
         "pattern",

@@ -1,7 +1,9 @@
+import { createHash } from "node:crypto";
 import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, relative } from "node:path";
 import { parseDocument } from "yaml";
+import { cachedRule, isJsonValue } from "./cached.js";
 import { parseRule, type RuleProblem, type UserRule } from "./format.js";
 
 /**
@@ -27,28 +29,33 @@ export interface LoadedRules {
 }
 
 /**
- * Parsed YAML documents by their text, kept between runs by the caller:
- * parsing YAML is most of the start-up cost of hundreds of rules. Only the parsing is saved;
- * every document is validated again on every load, so a stale or edited cache can hold nothing a
- * rule file could not.
+ * Validated rules by a hash of their file (`ruleCacheKey`), kept between runs by the caller:
+ * parsing and validating YAML is most of the start-up cost of hundreds of rules. A stored value is
+ * used only for a file whose key is the one it is stored under, and only once it passes
+ * `cachedRule`'s check (`cached.ts`); otherwise the file is parsed and validated from its text.
  */
-export interface DocumentCache {
+export interface RuleCache {
   get(key: string): unknown;
-  set(key: string, document: unknown): void;
+  set(key: string, rule: UserRule): void;
 }
 
 export interface LoadOptions {
   maxPatternChars?: number;
-  documents?: DocumentCache;
+  cache?: RuleCache;
 }
 
-function isJsonValue(value: unknown, depth = 0): boolean {
-  if (depth > 64) return false;
-  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
-  if (typeof value === "number") return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every((item) => isJsonValue(item, depth + 1));
-  if (typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return false;
-  return Object.values(value).every((item) => isJsonValue(item, depth + 1));
+const CACHE_FORMAT = 3;
+
+/**
+ * The cache key of a rule file: a hash of its text and of everything else its validation depends
+ * on (JSON or YAML, the pattern size limit, the cache's format).
+ */
+export function ruleCacheKey(text: string, file: string, maxPatternChars: number | undefined): string {
+  const kind = extname(file).toLowerCase() === ".json" ? "json" : "yaml";
+  return createHash("sha256")
+    .update(`riposte-rule-${CACHE_FORMAT}\0${kind}\0${maxPatternChars ?? "-"}\0`)
+    .update(text)
+    .digest("hex");
 }
 
 /** Parse one rule file's text (YAML or JSON by extension; JSON is YAML too, but errors read better this way). */
@@ -57,12 +64,22 @@ export function parseRuleText(
   file: string,
   options: LoadOptions = {},
 ): { rule: UserRule } | { problems: RuleProblem[] } {
+  const key = options.cache ? ruleCacheKey(text, file, options.maxPatternChars) : undefined;
+  const cached = key === undefined ? undefined : cachedRule(options.cache!.get(key));
+  if (cached) return { rule: cached };
+  const result = parseDocumentText(text, file, options);
+  // Kept only when JSON holds it exactly (a YAML .inf or .nan would come back as null).
+  if (key !== undefined && "rule" in result && isJsonValue(result.rule)) options.cache!.set(key, result.rule);
+  return result;
+}
+
+function parseDocumentText(
+  text: string,
+  file: string,
+  options: LoadOptions,
+): { rule: UserRule } | { problems: RuleProblem[] } {
   let document: unknown;
-  // Keyed by the text itself: hashing 300 files cost more than the lookup (node:crypto's first use).
-  const key = options.documents && extname(file).toLowerCase() !== ".json" ? text : undefined;
-  const cached = key === undefined ? undefined : options.documents!.get(key);
-  if (cached !== undefined) document = cached;
-  else if (extname(file).toLowerCase() === ".json") {
+  if (extname(file).toLowerCase() === ".json") {
     try {
       document = JSON.parse(text);
     } catch (error) {
@@ -83,8 +100,6 @@ export function parseRuleText(
     } catch (error) {
       return { problems: [{ file, field: "(the file)", problem: `not valid YAML: ${(error as Error).message}` }] };
     }
-    // Kept only when JSON holds it exactly (a YAML .inf or .nan would come back as null).
-    if (key !== undefined && isJsonValue(document)) options.documents!.set(key, document);
   }
   return parseRule(document, file, options);
 }

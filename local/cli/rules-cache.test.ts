@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   chmodSync,
   existsSync,
@@ -13,9 +14,12 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
+import { ruleCacheKey } from "../../core/rules/load.js";
+import { MAX_PATTERN_CHARS } from "../../infra/rules.js";
 import { GOOD_YAML } from "../../test/fixtures/rules/own-rules.js";
 import { riposteCacheDir, rulesCachePath } from "./rules-cache.js";
 import { loadCliRules } from "./rules-dir.js";
+import { VERSION } from "./version.js";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -48,14 +52,29 @@ const load = ({ cwd, env }: { cwd: string; env: NodeJS.ProcessEnv }) => {
 };
 const cachePath = ({ cwd, env }: { cwd: string; env: NodeJS.ProcessEnv }) => rulesCachePath(join(cwd, "rules"), env)!;
 const cacheOf = (space: { cwd: string; env: NodeJS.ProcessEnv }) =>
-  new Map((JSON.parse(readFileSync(cachePath(space), "utf8")) as { documents: [string, unknown][] }).documents);
-const writeCache = (space: { cwd: string; env: NodeJS.ProcessEnv }, documents: Map<string, unknown>) =>
+  new Map((JSON.parse(readFileSync(cachePath(space), "utf8")) as { rules: [string, unknown][] }).rules);
+const writeCache = (
+  space: { cwd: string; env: NodeJS.ProcessEnv },
+  rules: Map<string, unknown>,
+  header: Record<string, unknown> = {},
+) =>
   writeFileSync(
     cachePath(space),
-    JSON.stringify({ format: 2, dir: join(space.cwd, "rules"), documents: [...documents] }),
+    JSON.stringify({
+      format: 3,
+      version: VERSION,
+      dir: join(space.cwd, "rules"),
+      digest: createHash("sha256")
+        .update(JSON.stringify([...rules]))
+        .digest("hex"),
+      rules: [...rules],
+      ...header,
+    }),
   );
+/** The key the rule file `text` (root.yml) is cached under. */
+const keyOf = (text: string) => ruleCacheKey(text, "root.yml", MAX_PATTERN_CHARS);
 
-describe("the cache of a rules directory's parsed YAML", () => {
+describe("the cache of a rules directory's validated rules", () => {
   it("is kept in the cache directory, never in the rules directory, and loads the same rules", async () => {
     const space = workspace();
 
@@ -64,7 +83,8 @@ describe("the cache of a rules directory's parsed YAML", () => {
 
     expect(readdirSync(join(space.cwd, "rules"))).toEqual(["root.yml"]);
     expect(cachePath(space).startsWith(join(space.cwd, "cache"))).toBe(true);
-    expect([...cacheOf(space).keys()]).toEqual([GOOD_YAML]);
+    expect([...cacheOf(space).keys()]).toEqual([keyOf(GOOD_YAML)]);
+    expect(keyOf(GOOD_YAML)).toMatch(/^[0-9a-f]{64}$/);
     expect(second.rules).toEqual(first.rules);
     expect(second.rules.map((loaded) => loaded.rule.id)).toEqual(["root-created-user"]);
   });
@@ -84,23 +104,53 @@ describe("the cache of a rules directory's parsed YAML", () => {
     expect(riposteCacheDir({})).toBeUndefined();
   });
 
-  it("reads a file's document from the cache, and still validates it; an edited file is parsed again", async () => {
+  it("uses a cached rule for its file's text only, and only when it passes the check", async () => {
     const space = workspace();
     await load(space);
-    const document = cacheOf(space).get(GOOD_YAML) as Record<string, unknown>;
+    const rule = cacheOf(space).get(keyOf(GOOD_YAML)) as Record<string, unknown>;
+    const cachedAs = async (entry: Record<string, unknown>, header: Record<string, unknown> = {}) => {
+      writeCache(space, new Map([[keyOf(GOOD_YAML), entry]]), header);
+      return (await load(space)).rules[0]?.rule;
+    };
 
-    // A cached document differing from the file shows the cache was read...
-    writeCache(space, new Map([[GOOD_YAML, { ...document, title: "From the cache" }]]));
-    expect((await load(space)).rules[0]?.rule.title).toBe("From the cache");
-    // ...and validated like the file: an invalid one is reported, file, field and problem.
-    writeCache(space, new Map([[GOOD_YAML, { ...document, severity: "apocalyptic" }]]));
+    // A cached rule differing from the file shows the cache was read instead of the file...
+    expect((await cachedAs({ ...rule, title: "From the cache" }))?.title).toBe("From the cache");
+    // ...but one that says what no rule file could is ignored, and the file validated from its text.
+    expect((await cachedAs({ ...rule, severity: "apocalyptic" }))?.severity).toBe("high");
+    const destructive = { mode: "auto", action: "s3-block-public-access" };
+    expect((await cachedAs({ ...rule, response: destructive }))?.response).toEqual({ mode: "notify" });
+    const catastrophic = { field: "userAgent", regex: "(a+)+$" };
+    expect((await cachedAs({ ...rule, condition: catastrophic }))?.condition).toEqual(rule.condition);
+    expect((await cachedAs({ ...rule, id: "root-account-usage" }))?.id).toBe("root-created-user");
+    // The file validated again replaced the entry that failed the check.
+    expect((cacheOf(space).get(keyOf(GOOD_YAML)) as { id: string }).id).toBe("root-created-user");
+    // Another riposte version's cache is not read, nor one whose digest does not match (corrupt).
+    expect((await cachedAs({ ...rule, title: "Older" }, { version: "0.0.0-other" }))?.title).not.toBe("Older");
+    expect((await cachedAs({ ...rule, title: "Corrupt" }, { digest: "0".repeat(64) }))?.title).not.toBe("Corrupt");
+
+    // An edited file has another key: validated from its text, and the cache keeps only current files.
+    writeCache(space, new Map([[keyOf(GOOD_YAML), { ...rule, title: "Stale" }]]));
+    const edited = GOOD_YAML.replace("severity: high", "severity: low");
+    writeFileSync(join(space.cwd, "rules", "root.yml"), edited);
+    const reloaded = (await load(space)).rules[0]?.rule;
+    expect(reloaded?.severity).toBe("low");
+    expect(reloaded?.title).not.toBe("Stale");
+    expect([...cacheOf(space).keys()]).toEqual([keyOf(edited)]);
+  });
+
+  it("reports an invalid file whatever the cache holds", async () => {
+    const space = workspace();
+    await load(space);
+    const rule = cacheOf(space).get(keyOf(GOOD_YAML));
+    const broken = GOOD_YAML.replace("severity: high", "severity: apocalyptic");
+    writeFileSync(join(space.cwd, "rules", "root.yml"), broken);
+    // The valid rule stays cached under the former text's key: never used for another text.
+    writeCache(space, new Map([[keyOf(GOOD_YAML), rule]]));
+
     const invalid = await load(space);
+
     expect(invalid.rules).toEqual([]);
     expect(invalid.err).toMatch(/rules: root\.yml: severity: /);
-    // An edited file has another hash: parsed from its text, and the cache keeps only current files.
-    writeFileSync(join(space.cwd, "rules", "root.yml"), GOOD_YAML.replace("severity: high", "severity: low"));
-    expect((await load(space)).rules[0]?.rule.severity).toBe("low");
-    expect([...cacheOf(space).keys()]).toEqual([GOOD_YAML.replace("severity: high", "severity: low")]);
   });
 
   it("ignores a malformed cache or another directory's, and is skipped silently when it cannot be written", async () => {
@@ -108,11 +158,8 @@ describe("the cache of a rules directory's parsed YAML", () => {
     mkdirSync(join(space.cwd, "cache"));
     writeFileSync(cachePath(space), "{ not json");
     expect((await load(space)).rules).toHaveLength(1);
-    const document = cacheOf(space).get(GOOD_YAML) as Record<string, unknown>;
-    writeFileSync(
-      cachePath(space),
-      JSON.stringify({ format: 2, dir: "/elsewhere", documents: [[GOOD_YAML, { ...document, title: "Other" }]] }),
-    );
+    const rule = cacheOf(space).get(keyOf(GOOD_YAML)) as Record<string, unknown>;
+    writeCache(space, new Map([[keyOf(GOOD_YAML), { ...rule, title: "Other" }]]), { dir: "/elsewhere" });
     expect((await load(space)).rules[0]?.rule.title).not.toBe("Other");
 
     const readOnly = workspace();

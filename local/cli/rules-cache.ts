@@ -1,27 +1,31 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import type { DocumentCache } from "../../core/rules/load.js";
+import type { RuleCache } from "../../core/rules/load.js";
+import { VERSION } from "./version.js";
 
 /**
- * The parsed YAML of a rules directory's files, kept between runs in the user's cache directory:
- * parsing 300 rule files' YAML was most of `scan --rules`'s start-up. Never in the rules
+ * The validated rules of a rules directory, kept between runs in the user's cache directory:
+ * parsing and validating 300 rule files was most of `scan --rules`'s start-up. Never in the rules
  * directory itself: reading rules (`scan`, `serve`, `rules list`/`test`) writes nothing there.
  *
  * Where: `RIPOSTE_CACHE_DIR`, else `$XDG_CACHE_HOME/riposte`, else `$HOME/.cache/riposte`; one
  * file per rules directory, named by the hash of its absolute path (`rules-<hash>.json`). No such
  * variable, or a directory that cannot be written: nothing is kept, silently.
  *
- * Keyed by each file's text, so an edited file is parsed again. Only the parsing is saved: the
- * documents are validated on every load all the same (`core/rules/load.ts`), so whoever could
- * write the cache can make a run load nothing a rule file could not say. The directory is made
- * readable by its owner only. Unreadable or malformed: ignored.
+ * Each rule is stored under the SHA-256 of its file's text (`ruleCacheKey`): an edited file has
+ * another key and is validated again; an entry is never used for another text. A cache written by
+ * another version of riposte, or whose digest (SHA-256 of its rules' JSON) does not match, is
+ * dropped whole: a corrupt file is never read. An entry is checked before use (`core/rules/cached.ts`:
+ * every field that grants something is what a rule file could say) rather than validated again;
+ * one that fails the check is ignored and its file validated. The directory is made readable by
+ * its owner only. Unreadable or malformed: ignored.
  */
 
-const FORMAT = 2;
+const FORMAT = 3;
 
-export interface FileDocumentCache extends DocumentCache {
-  /** Write the documents used this run, when any was parsed anew or one went unused. */
+export interface FileRuleCache extends RuleCache {
+  /** Write the rules used this run, when any was validated anew or one went unused. */
   save(): void;
 }
 
@@ -45,34 +49,51 @@ export function rulesCachePath(dir: string, env: NodeJS.ProcessEnv): string | un
   return join(base, `rules-${key}.json`);
 }
 
-export function rulesDirCache(dir: string, env: NodeJS.ProcessEnv): FileDocumentCache {
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+const digestOf = (rules: unknown): string => createHash("sha256").update(JSON.stringify(rules)).digest("hex");
+
+export function rulesDirCache(dir: string, env: NodeJS.ProcessEnv): FileRuleCache {
   const path = rulesCachePath(dir, env);
   let stored = new Map<string, unknown>();
   try {
     if (path) {
-      const parsed = JSON.parse(readFileSync(path, "utf8")) as { format?: unknown; dir?: unknown; documents?: unknown };
-      if (parsed.format === FORMAT && parsed.dir === resolve(dir) && Array.isArray(parsed.documents)) {
+      const parsed = JSON.parse(readFileSync(path, "utf8")) as {
+        format?: unknown;
+        version?: unknown;
+        dir?: unknown;
+        digest?: unknown;
+        rules?: unknown;
+      };
+      if (
+        parsed.format === FORMAT &&
+        parsed.version === VERSION &&
+        parsed.dir === resolve(dir) &&
+        Array.isArray(parsed.rules) &&
+        parsed.digest === digestOf(parsed.rules)
+      ) {
         stored = new Map(
-          parsed.documents.filter(
+          parsed.rules.filter(
             (entry): entry is [string, unknown] =>
-              Array.isArray(entry) && entry.length === 2 && typeof entry[0] === "string",
+              Array.isArray(entry) && entry.length === 2 && typeof entry[0] === "string" && SHA256_HEX.test(entry[0]),
           ),
         );
       }
     }
   } catch {
-    // No cache yet, or not one: every file is parsed.
+    // No cache yet, or not one: every file is validated.
   }
   const used = new Map<string, unknown>();
   let added = false;
   return {
     get(key) {
-      const document = stored.get(key);
-      if (document !== undefined) used.set(key, document);
-      return document;
+      const rule = stored.get(key);
+      if (rule !== undefined) used.set(key, rule);
+      return rule;
     },
-    set(key, document) {
-      used.set(key, document);
+    set(key, rule) {
+      // Replaces an entry that failed the loader's check.
+      used.set(key, rule);
       added = true;
     },
     save() {
@@ -80,12 +101,20 @@ export function rulesDirCache(dir: string, env: NodeJS.ProcessEnv): FileDocument
       const temporary = `${path}.${process.pid}.tmp`;
       try {
         mkdirSync(join(path, ".."), { recursive: true, mode: 0o700 });
-        writeFileSync(temporary, JSON.stringify({ format: FORMAT, dir: resolve(dir), documents: [...used] }), {
-          mode: 0o600,
-        });
+        writeFileSync(
+          temporary,
+          JSON.stringify({
+            format: FORMAT,
+            version: VERSION,
+            dir: resolve(dir),
+            digest: digestOf([...used]),
+            rules: [...used],
+          }),
+          { mode: 0o600 },
+        );
         renameSync(temporary, path);
       } catch {
-        // No writable cache directory: the next run parses again.
+        // No writable cache directory: the next run validates again.
         try {
           rmSync(temporary, { force: true });
         } catch {

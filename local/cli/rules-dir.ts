@@ -12,8 +12,8 @@ import { rulesDirCache } from "./rules-cache.js";
  * configuration's `rules.dir`, else none. Problems are written to stderr, one line each
  * (`<command>: rules: file: field: problem`); the rules that loaded are returned either way.
  * Patterns are held to EventBridge's size quota, so what runs here can also be deployed. A
- * directory's parsed YAML is cached in the user's cache directory, never in the rules directory
- * (`rules-cache.ts`).
+ * directory's validated rules are cached in the user's cache directory, never in the rules
+ * directory (`rules-cache.ts`).
  */
 export async function loadCliRules(
   command: string,
@@ -28,9 +28,9 @@ export async function loadCliRules(
     (info) => !info.isDirectory(),
     () => false,
   );
-  const documents = isFile ? undefined : rulesDirCache(dir, io.env);
-  const loaded = await loadRules(dir, { maxPatternChars: MAX_PATTERN_CHARS, documents });
-  documents?.save();
+  const cache = isFile ? undefined : rulesDirCache(dir, io.env);
+  const loaded = await loadRules(dir, { maxPatternChars: MAX_PATTERN_CHARS, cache });
+  cache?.save();
   for (const problem of loaded.problems)
     io.stderr.write(`riposte ${command}: rules: ${terminalSafe(problemLine(problem))}\n`);
   // A rule's origin as the user would type it: the file given, or the file under the directory given.

@@ -15,7 +15,7 @@ import { openTask } from "../../functions/open.js";
 import { loadDeployConfig } from "../../infra/config.js";
 import { workflowLogicalName } from "../../infra/names.js";
 import { deploymentPlan } from "../../infra/plan.js";
-import { deployedRules, hasLoopPrevention, MAX_RULES_PER_BUS, ruleName } from "../../infra/rules.js";
+import { deployedRules, hasLoopPrevention, ruleName } from "../../infra/rules.js";
 import { identity, record } from "../fixtures/events/cloudtrail.js";
 import { GOOD_YAML } from "../fixtures/rules/own-rules.js";
 import { startDynalite, uniqueTableName } from "../support/dynalite.js";
@@ -164,12 +164,22 @@ describe("deploying a rules directory", () => {
     );
   });
 
-  it("stops the deploy past EventBridge's rules-per-bus quota, and on two rules of one logical name", () => {
+  it("stops the deploy past EventBridge's rules-per-bus quota (rules.maxPerBus), and on two rules of one logical name", () => {
     const deployment = loadDeployConfig("prod", { cwd: project({ "root.yml": GOOD_YAML }), env: {} });
     const rule = deployment.rules![0]!;
-    const many = Array.from({ length: MAX_RULES_PER_BUS }, (_, i) => ({ ...rule, id: `${rule.id}-${i}` as never }));
+    const rules = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({ ...rule, id: `${rule.id}-${i}` as never }));
+    const builtIn = deployedRules(deployment.config).length;
 
-    expect(() => deployedRules(deployment.config, many)).toThrow(/over EventBridge's default quota of 300/);
+    expect(deployment.config.rules.maxPerBus).toBe(300);
+    expect(deployedRules(deployment.config, rules(300 - builtIn))).toHaveLength(300);
+    expect(() => deployedRules(deployment.config, rules(301 - builtIn))).toThrow(
+      /needs 301 EventBridge rules on each bus, over EventBridge's default quota of 300 rules per bus/,
+    );
+    // An account whose quota was raised says so; the check follows the setting.
+    const raised = { ...deployment.config, rules: { ...deployment.config.rules, maxPerBus: 400 } };
+    expect(deployedRules(raised, rules(301 - builtIn))).toHaveLength(301);
+    expect(() => deployedRules(raised, rules(401 - builtIn))).toThrow(/over rules\.maxPerBus \(400\)/);
     // "a-1" and "a1" are both OwnA1 in PascalCase.
     expect(() =>
       deployedRules(deployment.config, [

@@ -98,7 +98,46 @@ describe("users' rules on the command line", () => {
     expect(
       await main(["rules", "test", "--format", "jsonl", "--rules", "rules/root-user.yml", "events.jsonl"], jsonl.io),
     ).toBe(0);
-    expect(jsonl.out()).toBe('{"index":0,"rules":["root-created-user"]}\n{"index":1,"rules":[]}\n');
+    expect(jsonl.out()).toBe(
+      '{"index":0,"rules":["root-created-user"],"counted":[]}\n{"index":1,"rules":[],"counted":[]}\n',
+    );
+  });
+
+  it("rules test --rules lists a correlated rule once, on the event completing its count", async () => {
+    const dir = workspace();
+    writeFileSync(
+      join(dir, "rules", "three-users.yml"),
+      `${GOOD_YAML.replace("id: root-created-user", "id: three-users-created")
+        .replace(/condition:\n.*\n/, "")
+        .replace(
+          "userIdentity: { type: [Root] }",
+          "",
+        )}correlation: { type: event-count, groupBy: [userIdentity.arn], count: 3, windowMinutes: 10 }\n`,
+    );
+    const at = (minute: number, user = identity.user()) => {
+      const detail = createUser(user);
+      return envelope({ ...detail, eventTime: `2024-05-01T10:${String(minute).padStart(2, "0")}:00Z` });
+    };
+    // Three by one user within ten minutes, then a fourth (a new count starts), and one by root.
+    const events = [at(0), at(1), at(2, identity.root()), at(3), at(4)];
+    writeFileSync(join(dir, "burst.jsonl"), events.map((event) => JSON.stringify(event)).join("\n"));
+    const c = capture(dir);
+
+    await main(["rules", "test", "--rules", "rules/three-users.yml", "burst.jsonl"], c.io);
+
+    expect(
+      c
+        .out()
+        .split("\n")
+        .map((line) => line.split("\t")[1]),
+    ).toEqual([
+      "no rule (counted by three-users-created)",
+      "no rule (counted by three-users-created)",
+      "no rule (counted by three-users-created)",
+      "three-users-created",
+      "no rule (counted by three-users-created)",
+      undefined,
+    ]);
   });
 
   it("scan --rules runs them beside the built-in detections; rules.dir does the same from the configuration", async () => {

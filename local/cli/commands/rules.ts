@@ -8,7 +8,8 @@ import type { EventEnvelope } from "../../../core/model/event.js";
 import { type CompiledPattern, compilePattern } from "../../../core/patterns/compile.js";
 import { InvalidPattern } from "../../../core/patterns/errors.js";
 import { matches } from "../../../core/patterns/match.js";
-import { firingRules, ruleDetection } from "../../../core/rules/detection.js";
+import { ruleDetection } from "../../../core/rules/detection.js";
+import { type RuleTester, ruleTester } from "../../../core/rules/tester.js";
 import { type CliIo, type Command, EXIT, UsageError } from "../command.js";
 import { loadCliRules } from "../rules-dir.js";
 import { importSigma } from "./import-sigma.js";
@@ -31,6 +32,10 @@ test  EventBridge's TestEventPattern on this machine: for each event (EventBridg
       prints {"index","match"} per event. A pattern EventBridge would refuse (or whose answer
       depends on what Riposte cannot see, such as integers past 2^53) exits 2 naming where and
       why; events that are not EventBridge events are reported on stderr and exit 1.
+      With --rules PATH: for each event, the rules that fire on it as scan and serve run them,
+      events taken in the order given. A correlated rule fires once, on the event that completes
+      its count within its window, and the events it counted before show "(counted by RULE)";
+      --format jsonl prints {"index","rules","counted"} per event.
 `;
 
 /** The fields TestEventPattern requires of an event. */
@@ -150,9 +155,7 @@ function eventProblem(value: unknown): string | undefined {
 }
 
 /** What `rules test` checks each event against: one pattern, or your rules. */
-type Tester =
-  | { kind: "pattern"; pattern: CompiledPattern }
-  | { kind: "rules"; fire: (event: EventEnvelope) => string[] };
+type Tester = { kind: "pattern"; pattern: CompiledPattern } | { kind: "rules"; tester: RuleTester };
 
 async function test(values: Record<string, unknown>, files: string[], io: CliIo): Promise<number> {
   const format = option("format", values.format, ["text", "jsonl"] as const, "text");
@@ -169,7 +172,7 @@ async function test(values: Record<string, unknown>, files: string[], io: CliIo)
     if (own.problems.length > 0) status = EXIT.inputError;
     tester = {
       kind: "rules",
-      fire: firingRules(
+      tester: ruleTester(
         own.rules.map((loaded) => loaded.rule),
         config,
       ),
@@ -217,11 +220,23 @@ async function test(values: Record<string, unknown>, files: string[], io: CliIo)
         if (format === "jsonl") io.stdout.write(`${JSON.stringify({ index, match })}\n`);
         else io.stdout.write(`${index}\t${match ? "match" : "no match"}\t${where}\n`);
       } else {
-        const rules = tester.fire(entry.value as EventEnvelope);
-        if (format === "jsonl") io.stdout.write(`${JSON.stringify({ index, rules })}\n`);
-        else io.stdout.write(`${index}\t${rules.length > 0 ? rules.join(",") : "no rule"}\t${where}\n`);
+        const { fired, counted } = await tester.tester.test(entry.value as EventEnvelope);
+        if (format === "jsonl") io.stdout.write(`${JSON.stringify({ index, rules: fired, counted })}\n`);
+        else {
+          const shown = fired.length > 0 ? fired.join(",") : "no rule";
+          io.stdout.write(
+            `${index}\t${shown}${counted.length > 0 ? ` (counted by ${counted.join(",")})` : ""}\t${where}\n`,
+          );
+        }
       }
       index++;
+    }
+  }
+  if (tester.kind === "rules") {
+    const atEnd = await tester.tester.finish();
+    if (atEnd.length > 0) {
+      if (format === "jsonl") io.stdout.write(`${JSON.stringify({ end: true, rules: atEnd })}\n`);
+      else io.stdout.write(`end\t${atEnd.join(",")}\t(windows closed at the last event)\n`);
     }
   }
   return unreadable > 0 ? EXIT.inputError : status;
