@@ -81,31 +81,34 @@ export function buildEngineIndex(
 ): EngineIndex {
   const index = extraPatterns.length > 0 ? new IndexWithExtras() : new PatternIndex<IndexEntry>();
   const entries: IndexEntry[] = [];
-  const add = (role: Role, pattern: Record<string, unknown>, spec?: EngineSpec, tracker?: AnyTrackerKind) => {
+  // Patterns are made (loop prevention merged in) and compiled when the index is first matched
+  // with: `scan`'s engine thread, whose reader threads match, never does it.
+  const add = (role: Role, pattern: () => Record<string, unknown>, spec?: EngineSpec, tracker?: AnyTrackerKind) => {
     const entry: IndexEntry = spec
       ? { id: entries.length, role, spec }
       : tracker
         ? { id: entries.length, role, tracker }
         : { id: entries.length, role };
     entries.push(entry);
-    index.add(entry, compilePattern(pattern));
+    index.addLater(entry, () => compilePattern(pattern()));
   };
   for (const spec of specs) {
-    add("trigger", detectionPattern(spec, config), spec);
+    add("trigger", () => detectionPattern(spec, config), spec);
     // Detections that learn from a tracker are called through the tracker's entry.
-    const learn = statePattern(spec, config);
-    if (learn && !trackerOf(spec)) add("state", learn, spec);
+    if (spec.stateful && spec.buildStatePattern && !trackerOf(spec)) {
+      add("state", () => statePattern(spec, config)!, spec);
+    }
   }
   const trackerUsers = new Map<AnyTrackerKind, StatefulDetection[]>();
   for (const kind of TRACKER_KINDS) {
     const users = specs.filter((spec): spec is StatefulDetection => trackerOf(spec) === kind);
     if (users.length === 0) continue;
     trackerUsers.set(kind, users);
-    add("tracker", kind.pattern(), undefined, kind);
+    add("tracker", () => kind.pattern(), undefined, kind);
   }
   const usesHistory = specs.some((spec) => spec.category === "storage");
-  if (usesHistory) add("history", bucketHistoryPattern());
-  for (const pattern of extraPatterns) add("extra", pattern);
+  if (usesHistory) add("history", bucketHistoryPattern);
+  for (const pattern of extraPatterns) add("extra", () => pattern);
   const signature = entries.map((entry) => `${entry.role}:${entry.spec?.id ?? entry.tracker?.name ?? ""}`).join(",");
   return { specs, index, entries, trackerUsers, usesHistory, signature };
 }

@@ -57,6 +57,12 @@ export interface DetectionEngineOptions {
   dedupe?: boolean;
   /** Patterns matched and then ignored, for benchmarks only (see `buildEngineIndex`). */
   extraPatterns?: readonly EventPattern[];
+  /**
+   * Make and compile the patterns when the first event is matched rather than now (`scan`, whose
+   * reader threads match and whose engine thread may never need to). Otherwise a pattern that
+   * cannot be made fails the engine's creation, as a server start should.
+   */
+  lazyIndex?: boolean;
 }
 
 export interface DetectionEngine {
@@ -114,6 +120,7 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     usesHistory,
     signature,
   } = buildEngineIndex(enabledSpecs(config, options.detections, options.rules), config, options.extraPatterns);
+  if (!options.lazyIndex) index.prepare();
   const byId = new Map(specs.map((spec) => [spec.id, spec]));
 
   const trackers = new Map<AnyTrackerKind, Tracker<unknown>>();

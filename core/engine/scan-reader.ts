@@ -41,6 +41,9 @@ async function run(port: NonNullable<typeof parentPort>, data: ReaderData): Prom
     data.config,
     data.extraPatterns,
   );
+  // Readers match every event: make and compile the patterns now, so one that cannot be made
+  // fails the reader's start (and the scan) rather than each file.
+  engineIndex.index.prepare();
   const encoder = new BatchEncoder(engineIndex);
   let acknowledged = 0;
   let wake: (() => void) | undefined;

@@ -101,6 +101,7 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
     logger: options.logger ?? silentLogger,
     extraPatterns: options.extraPatterns,
     rules: options.rules,
+    lazyIndex: true,
   });
   const logger = options.logger ?? silentLogger;
   const summary: ScanSummary = {

@@ -10,6 +10,31 @@ const ct = (source: string, eventName: string, extra: Record<string, unknown> = 
 });
 
 describe("PatternIndex", () => {
+  it("makes a pattern added later at first use, once, in registration order with the others", () => {
+    const index = new PatternIndex<string>();
+    let made = 0;
+    index.add("first", compilePattern({ source: ["aws.s3"] }));
+    index.addLater("later", () => {
+      made += 1;
+      return compilePattern({ source: ["aws.s3"], "detail-type": ["x"] });
+    });
+    index.add("last", compilePattern({ "detail-type": ["x"] }));
+
+    expect(made).toBe(0);
+    expect(index.size).toBe(3);
+    expect(index.match({ source: "aws.s3", "detail-type": "x" })).toEqual(["first", "later", "last"]);
+    expect(index.match({ source: "aws.ec2", "detail-type": "x" })).toEqual(["last"]);
+    expect(made).toBe(1);
+  });
+
+  it("throws what making a later pattern throws at its first use, or at prepare()", () => {
+    const bad = () => compilePattern({ source: [{ wildcard: 5 }] });
+    const index = new PatternIndex<string>();
+    index.addLater("bad", bad);
+    expect(() => index.prepare()).toThrow();
+    expect(() => index.match({ source: "x" })).toThrow();
+  });
+
   it("returns the keys of exactly the matching patterns, in registration order", () => {
     const index = new PatternIndex<string>();
     index.add("any-ec2", compilePattern({ source: ["aws.ec2"] }));

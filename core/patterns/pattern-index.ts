@@ -78,7 +78,10 @@ interface MergedStep {
 
 interface Entry<K> {
   key: K;
-  pattern: CompiledPattern;
+  /** Undefined until the index is built, for an entry added with `addLater`. */
+  pattern: CompiledPattern | undefined;
+  /** What makes the pattern of an entry added with `addLater`, run when the index is built. */
+  make?: () => CompiledPattern;
   /** Entries with the same pattern text share a slot: tested once per event. */
   slot: number;
   /** Keys besides the one the entry is filed under: a bucket of each must be reached. */
@@ -117,6 +120,27 @@ export class PatternIndex<K> {
 
   /** Register a pattern under `key` (keys need not be unique). */
   add(key: K, pattern: CompiledPattern): void {
+    this.entries.push({ key, pattern, slot: this.slotOf(pattern), gates: [] });
+    this.root = undefined;
+  }
+
+  /**
+   * Register under `key` the pattern `make` returns, made and compiled when the index is first
+   * used, in registration order with the others: a thread that never matches (`scan`'s engine
+   * thread, whose readers match) never pays for it. What `make` throws is thrown by that first use.
+   */
+  addLater(key: K, make: () => CompiledPattern): void {
+    this.entries.push({ key, pattern: undefined, make, slot: -1, gates: [] });
+    this.root = undefined;
+  }
+
+  /** Make, compile and index every pattern now (what making one throws is thrown here). */
+  prepare(): void {
+    this.built();
+  }
+
+  /** The slot of a pattern's text (new when no entry had that text). */
+  private slotOf(pattern: CompiledPattern): number {
     const text = JSON.stringify(pattern.source);
     let slot = this.slots.get(text);
     if (slot === undefined) {
@@ -131,8 +155,7 @@ export class PatternIndex<K> {
         this.slotAnswer = answer;
       }
     }
-    this.entries.push({ key, pattern, slot, gates: [] });
-    this.root = undefined;
+    return slot;
   }
 
   /** What the index is made of (tests and benchmarks). */
@@ -171,7 +194,7 @@ export class PatternIndex<K> {
       const slot = entry.slot;
       if (seen[slot] !== generation) {
         seen[slot] = generation;
-        answers[slot] = matches(entry.pattern, event) ? 1 : 0;
+        answers[slot] = matches(entry.pattern!, event) ? 1 : 0;
       }
       if (answers[slot] === 1) keys.push(entry.key);
     }
@@ -180,7 +203,8 @@ export class PatternIndex<K> {
 
   /** What `match` answers, found by testing every pattern: the reference (tests and benchmarks). */
   matchEach(event: unknown): K[] {
-    return this.entries.filter((entry) => matches(entry.pattern, event)).map((entry) => entry.key);
+    this.built();
+    return this.entries.filter((entry) => matches(entry.pattern!, event)).map((entry) => entry.key);
   }
 
   private nextGeneration(): number {
@@ -286,6 +310,13 @@ export class PatternIndex<K> {
 
   /** Files every entry under its cheapest key, gated by the next ones (or in `unindexed`). */
   private build(): void {
+    for (const entry of this.entries) {
+      if (entry.pattern) continue;
+      const pattern = entry.make!();
+      entry.pattern = pattern;
+      entry.slot = this.slotOf(pattern);
+      entry.make = undefined;
+    }
     const root = newNode();
     const buckets: Bucket[] = [];
     const unindexed: number[] = [];
@@ -302,7 +333,7 @@ export class PatternIndex<K> {
     this.entries.forEach((entry, index) => {
       let keys = keysBySlot.get(entry.slot);
       if (!keys) {
-        keys = indexKeysOf(entry.pattern.root);
+        keys = indexKeysOf(entry.pattern!.root);
         keysBySlot.set(entry.slot, keys);
       }
       const [filed, ...rest] = keys;
