@@ -1,5 +1,5 @@
+import type Database from "better-sqlite3";
 import type { Logger } from "../../log.js";
-import type { SqliteDatabase } from "./database.js";
 
 /**
  * When the one-machine databases fsync. Every commit runs with `synchronous=NORMAL`: in WAL mode
@@ -34,7 +34,7 @@ export class SyncPoints {
   private retryMs = 0;
 
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly db: Database.Database,
     options: SyncPointsOptions,
   ) {
     this.fsync = options.fsync;

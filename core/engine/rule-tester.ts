@@ -1,12 +1,12 @@
 import type { RiposteConfig } from "../config/schema.js";
-import { createDetectionEngine } from "../engine/engine.js";
 import { fromEnvelope } from "../events/normalize.js";
 import type { EventEnvelope } from "../model/event.js";
 import type { Finding } from "../model/incident.js";
 import type { RuleId } from "../model/rule-id.js";
+import { firingRules } from "../rules/detection.js";
+import type { UserRule } from "../rules/format.js";
 import { MemoryCorrelationStore } from "../store/memory-correlation.js";
-import { firingRules } from "./detection.js";
-import type { UserRule } from "./format.js";
+import { createDetectionEngine } from "./engine.js";
 
 /**
  * `riposte rules test --rules`: users' rules over events given in order, as the engine runs them
