@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
+import type { IncidentDetailResponse } from "../../core/model/api.js";
+import type { HistoryEvent } from "../../core/model/history.js";
 import type { Incident } from "../../core/model/incident.js";
 import type { IncidentStatus } from "../../core/model/status.js";
 import { REGION } from "../fixtures/events/cloudtrail.js";
@@ -14,10 +16,15 @@ import { type MotoServer, motoClientConfig, startMoto } from "../support/moto.js
  * in for AWS through AWS_ENDPOINT_URL and the credential chain's environment variables, CloudTrail
  * records are posted to the event intake (`POST /api/events`, the intake token), incidents are read
  * and approved through the API the dashboard uses. One moto and one serve per file.
+ *
+ * Serve runs with RIPOSTE_TEST_WAIT_SCALE (local/interpreter/wait-scale.ts): moto applies a change
+ * at once, so the workflows' propagation Wait states (5–15 s of the same ASL AWS runs) still run,
+ * in their history, but last a hundredth of their time.
  */
 
 const DASHBOARD_TOKEN = "serve-live-dashboard-token-0123456789";
 const INTAKE_TOKEN = "serve-live-intake-token-9876543210";
+const WAIT_SCALE = "0.01";
 /** Long enough for a workflow with its propagation wait and verify re-reads on a shared, busy machine. */
 const SETTLE_MS = 45_000;
 /** The suites' options: a test may wait for a whole workflow (`settle`). */
@@ -40,6 +47,8 @@ export interface ServeLive {
   /** Approve an incident as the dashboard does (`POST /api/incidents/:id/approval`). */
   approve(id: string): Promise<void>;
   incident(id: string): Promise<Incident>;
+  /** The incident's execution history, as the dashboard reads it. */
+  history(id: string): Promise<HistoryEvent[]>;
   stop(): Promise<void>;
 }
 
@@ -86,6 +95,7 @@ export async function startServeLive(
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: "testing",
       AWS_SECRET_ACCESS_KEY: "testing",
+      RIPOSTE_TEST_WAIT_SCALE: WAIT_SCALE,
     },
   });
   let stdout = "";
@@ -123,8 +133,9 @@ export async function startServeLive(
     if (!response.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${response.status} ${body}\n${stderr}`);
     return JSON.parse(body) as unknown;
   };
-  const incident = async (id: string) =>
-    ((await api(`/api/incidents/${encodeURIComponent(id)}`)) as { incident: Incident }).incident;
+  const detail = async (id: string) =>
+    (await api(`/api/incidents/${encodeURIComponent(id)}`)) as IncidentDetailResponse;
+  const incident = async (id: string) => (await detail(id)).incident;
 
   return {
     moto,
@@ -166,6 +177,7 @@ export async function startServeLive(
       });
     },
     incident,
+    history: async (id) => (await detail(id)).execution?.history ?? [],
     stop,
   };
 }
