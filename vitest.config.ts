@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import solid from "vite-plugin-solid";
 import { defineConfig } from "vitest/config";
 
@@ -5,6 +6,9 @@ import { defineConfig } from "vitest/config";
 // cross-module suites in test/), and the dashboard under jsdom with Solid's compiler.
 export default defineConfig({
   test: {
+    // Vitest's default, one fewer than the cores, is a single worker on a 2-core CI machine; the
+    // slow files mostly wait on the processes they spawn (serve, moto, Chromium), so two run there.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         test: {

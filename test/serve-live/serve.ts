@@ -52,6 +52,9 @@ export interface ServeLive {
   stop(): Promise<void>;
 }
 
+const isConnectionReset = (error: unknown) =>
+  (error as { cause?: { code?: unknown } } | undefined)?.cause?.code === "ECONNRESET";
+
 const sameResource = (incident: string, name: string) =>
   incident === name || incident.endsWith(`:${name}`) || incident.endsWith(`/${name}`);
 
@@ -125,9 +128,17 @@ export async function startServeLive(
   }
   const url = listening.exec(stdout)![1]!;
   const api = async (path: string, init: RequestInit = {}, token = DASHBOARD_TOKEN) => {
-    const response = await fetch(`${url}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    const request = () =>
+      fetch(`${url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      });
+    const response = await request().catch((error: unknown) => {
+      // A kept-alive connection the server closed as fetch reused it (seen on a loaded machine):
+      // a read is asked again, once, on a new connection; anything else is the test's failure.
+      if (init.method !== undefined || !isConnectionReset(error))
+        throw new Error(`${path}: ${error}\n${stderr}`, { cause: error });
+      return request();
     });
     const body = await response.text();
     if (!response.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${response.status} ${body}\n${stderr}`);
