@@ -10,13 +10,18 @@ import type { Logger } from "../../core/log.js";
 
 export const WAIT_SCALE_VARIABLE = "RIPOSTE_TEST_WAIT_SCALE";
 
+/** RIPOSTE_TEST_WAIT_SCALE is set to something that is not a fraction of time. */
+export class WaitScaleError extends Error {
+  override name = "WaitScaleError";
+}
+
 /** The scale from the environment: 1 (real time) when unset; a value outside (0, 1] is refused. */
 export function waitScaleFromEnv(env: Record<string, string | undefined>): number {
   const text = env[WAIT_SCALE_VARIABLE]?.trim();
   if (!text) return 1;
   const scale = Number(text);
   if (!Number.isFinite(scale) || scale <= 0 || scale > 1) {
-    throw new Error(`${WAIT_SCALE_VARIABLE} must be a number above 0 and at most 1 (got "${text}")`);
+    throw new WaitScaleError(`${WAIT_SCALE_VARIABLE} must be a number above 0 and at most 1 (got "${text}")`);
   }
   return scale;
 }
