@@ -25,6 +25,8 @@ import { type MotoServer, motoClientConfig, startMoto } from "../support/moto.js
 const DASHBOARD_TOKEN = "serve-live-dashboard-token-0123456789";
 const INTAKE_TOKEN = "serve-live-intake-token-9876543210";
 const WAIT_SCALE = "0.01";
+/** How long serve may take to say it listens. */
+const START_MS = 45_000;
 /** Long enough for a workflow with its propagation wait and verify re-reads on a shared, busy machine. */
 const SETTLE_MS = 45_000;
 /** The suites' options: a test may wait for a whole workflow (`settle`). */
@@ -118,11 +120,15 @@ export async function startServeLive(
     rmSync(dataDir, { recursive: true, force: true });
   };
   const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
-  const deadline = Date.now() + 30_000;
+  // Seconds on an idle machine; 30 s was overrun by a loaded one (two test files side by side on
+  // 2 cores, with other work): 45 s, inside the 60 s hook timeout.
+  const deadline = Date.now() + START_MS;
   while (!listening.test(stdout)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new Error(`riposte serve did not start (exit ${child.exitCode}): ${stdout}\n${stderr}`);
+      throw new Error(
+        `riposte serve did not start within ${START_MS} ms (exit ${child.exitCode}): ${stdout}\n${stderr}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
