@@ -1,15 +1,31 @@
+import { availableParallelism } from "node:os";
 import solid from "vite-plugin-solid";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
-// Two projects: the Node code (domain, runtime, handlers, workflows, stacks' pure parts and the
-// cross-module suites in test/), and the dashboard under jsdom with Solid's compiler.
+// Run by themselves, after the rest: the 10,000-event burst measures the runtime under its own load,
+// and the browser suite drives Chromium and rebuilds web/dist (both flaky beside another file).
+const ALONE = ["test/serve/burst.test.ts", "test/e2e/dashboard.test.ts"];
+// Tests spawn bin/riposte.mjs: compile dist/ first if a source changed since the last build.
+const NODE = {
+  environment: "node" as const,
+  globalSetup: ["./test/support/compile-cli.global.ts"],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
+
+// Three projects: the Node code (domain, runtime, handlers, workflows, stacks' pure parts and the
+// cross-module suites in test/), the few Node suites that run alone, and the dashboard under jsdom
+// with Solid's compiler.
 export default defineConfig({
   test: {
+    // Vitest's default, one fewer than the cores, is a single worker on a 2-core CI machine; the
+    // slow files mostly wait on the processes they spawn (serve, moto, Chromium), so two run there.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         test: {
+          ...NODE,
           name: "node",
-          environment: "node",
           include: [
             "core/**/*.test.ts",
             "local/**/*.test.ts",
@@ -20,11 +36,11 @@ export default defineConfig({
             "scripts/**/*.test.ts",
             "test/**/*.test.ts",
           ],
-          // Tests spawn bin/riposte.mjs: compile dist/ first if a source changed since the last build.
-          globalSetup: ["./test/support/compile-cli.global.ts"],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          exclude: [...configDefaults.exclude, ...ALONE],
         },
+      },
+      {
+        test: { ...NODE, name: "node-alone", include: ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } },
       },
       {
         plugins: [solid({ hot: false })],

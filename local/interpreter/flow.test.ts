@@ -150,6 +150,49 @@ describe("Wait", () => {
   });
 });
 
+describe("Wait under a wait scale (RIPOSTE_TEST_WAIT_SCALE, a test aid)", () => {
+  it("still enters and exits the Wait state, at that fraction of its Seconds", async () => {
+    const h = createHarness({ waitScale: 0.01 });
+    const { stateMachineArn } = h.interpreter.createStateMachine(
+      "scaled",
+      jsonata({ W: { Type: "Wait", Seconds: 15, Next: "Done" }, Done: { Type: "Succeed" } }),
+    );
+    const start = h.clock.now();
+
+    const { executionArn } = await h.interpreter.startExecution({ stateMachineArn, input: { keep: 1 } });
+    await h.settle(start + 149);
+    const early = await h.interpreter.describeExecution(executionArn);
+    await h.settle();
+    const late = await h.interpreter.describeExecution(executionArn);
+    const history = await h.interpreter.getExecutionHistory(executionArn);
+
+    expect(early.status).toBe("RUNNING");
+    expect(late).toMatchObject({ status: "SUCCEEDED", output: { keep: 1 } });
+    expect(Date.parse(late.stopDate ?? "")).toBe(start + 150);
+    expect(types(history)).toEqual([
+      "ExecutionStarted",
+      "WaitStateEntered",
+      "WaitStateExited",
+      "SucceedStateEntered",
+      "SucceedStateExited",
+      "ExecutionSucceeded",
+    ]);
+  });
+
+  it("shortens the time left to a Timestamp, and leaves one already past as it is", async () => {
+    const h = createHarness({ waitScale: 0.5 });
+    const start = h.clock.now();
+    const later = new Date(start + 3_600_000).toISOString();
+    const past = new Date(start - 60_000).toISOString();
+
+    const ahead = await h.run(single({ Type: "Wait", Timestamp: "{% $states.input.until %}" }), { until: later });
+    const behind = await h.run(single({ Type: "Wait", Timestamp: "{% $states.input.until %}" }), { until: past });
+
+    expect(Date.parse(ahead.record.stopDate ?? "")).toBe(start + 1_800_000);
+    expect(Date.parse(behind.record.stopDate ?? "")).toBe(start + 1_800_000);
+  });
+});
+
 describe("Succeed and Fail", () => {
   it("Succeed ends the execution with its Output", async () => {
     const h = createHarness();

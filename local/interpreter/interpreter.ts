@@ -37,6 +37,8 @@ export interface InterpreterOptions {
   /** Resolves a Lambda FunctionName (or function ARN) to the in-process function. */
   functions: FunctionResolver;
   clock?: Clock;
+  /** A test aid: Wait states last this fraction of their time (`wait-scale.ts`); 1 by default. */
+  waitScale?: number;
   /** Source of randomness for retry jitter and `$random()`; injectable for tests. */
   random?: () => number;
   logger?: Logger;
@@ -87,6 +89,7 @@ export class Interpreter implements TaskCallbacks {
     this.account = options.account ?? "000000000000";
     this.services = {
       clock: options.clock ?? systemClock,
+      waitScale: options.waitScale ?? 1,
       random: options.random ?? Math.random,
       functions: options.functions,
       tokens: new TaskTokens(),

@@ -93,6 +93,8 @@ export class Activity {
 
 export interface Services {
   clock: Clock;
+  /** Wait states last this fraction of their time: 1, or less under RIPOSTE_TEST_WAIT_SCALE (`wait-scale.ts`). */
+  waitScale: number;
   random: () => number;
   functions: FunctionResolver;
   tokens: TaskTokens;

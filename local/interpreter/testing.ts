@@ -30,6 +30,8 @@ export interface HarnessOptions {
   random?: () => number;
   executions?: MemoryExecutionStore;
   clock?: ManualClock;
+  /** The interpreter's `waitScale` (RIPOSTE_TEST_WAIT_SCALE's effect). */
+  waitScale?: number;
 }
 
 let machines = 0;
@@ -42,6 +44,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     executions,
     functions: (name) => functions.get(functionNameOf(name)),
     clock,
+    waitScale: options.waitScale,
     random: options.random ?? (() => 0.5),
   });
   const settle = async (untilMs = Number.POSITIVE_INFINITY) => {

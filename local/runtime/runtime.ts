@@ -21,6 +21,7 @@ import { openSqliteStore, type SqliteStore } from "../../core/store/sqlite/store
 import type { TaskDeps } from "../../core/task-deps.js";
 import { VERSION } from "../cli/version.js";
 import { createDemoSource, type DemoSource } from "../demo/player.js";
+import { testWaitScale } from "../interpreter/wait-scale.js";
 import { type LocalServer, startLocalServer } from "../server/index.js";
 import { configuredSources, type EventSource, type SourceClients } from "../sources/index.js";
 import type { SourceContext } from "../sources/source.js";
@@ -99,6 +100,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { logger } = options;
   const mode = options.config.remediation.mode;
   const aws = localAwsOptions(options.env);
+  const waitScale = testWaitScale(options.env, logger);
   const config =
     mode === "live"
       ? await withOwnIdentity(
@@ -153,7 +155,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       // The open task accepts findings of these rules only, as on AWS.
       rules: options.rules ?? [],
     };
-    const workflows = createLocalWorkflowEngine({ deps, executions: store, region: aws.region });
+    const workflows = createLocalWorkflowEngine({ deps, executions: store, region: aws.region, waitScale });
     closers.push(() => workflows.close({ graceMs: config.runtime.shutdownGraceSeconds * 1000 }));
 
     const describe = mode === "live" ? ec2Describer(aws) : undefined;

@@ -22,6 +22,8 @@ export interface LocalWorkflowEngineOptions {
   deps: Omit<TaskDeps, "callbacks">;
   executions: ExecutionStore;
   clock?: Clock;
+  /** A test aid: Wait states last this fraction of their time (`interpreter/wait-scale.ts`). */
+  waitScale?: number;
   random?: () => number;
   region?: string;
   account?: string;
@@ -56,6 +58,7 @@ export function createLocalWorkflowEngine(options: LocalWorkflowEngineOptions): 
     executions: options.executions,
     functions: (name) => resolve(name),
     clock: options.clock,
+    waitScale: options.waitScale,
     random: options.random,
     logger: options.deps.logger,
     region,

@@ -111,6 +111,14 @@ describe.skipIf(!motoAvailable())(motoSuite("riposte serve --remediate live: S3 
 
     expect(incident).toMatchObject({ status: "MITIGATED", mode: "live" });
     expect(incident.actions).toMatchObject([{ action: "s3-block-public-access", outcome: "applied" }]);
+    // The propagation Wait ran (entered and exited), shortened by RIPOSTE_TEST_WAIT_SCALE only.
+    const waits = (await live.history(incident.id))
+      .filter((event) => event.type === "WaitStateEntered" || event.type === "WaitStateExited")
+      .map((event) => `${event.type} ${(event.stateEnteredEventDetails ?? event.stateExitedEventDetails)?.name}`);
+    expect(waits).toEqual([
+      "WaitStateEntered Wait for the change to take effect",
+      "WaitStateExited Wait for the change to take effect",
+    ]);
     const block = await client.send(new GetPublicAccessBlockCommand({ Bucket: BUCKETS.block }));
     expect(block.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
+import type { IncidentDetailResponse } from "../../core/model/api.js";
+import type { HistoryEvent } from "../../core/model/history.js";
 import type { Incident } from "../../core/model/incident.js";
 import type { IncidentStatus } from "../../core/model/status.js";
 import { REGION } from "../fixtures/events/cloudtrail.js";
@@ -14,10 +16,17 @@ import { type MotoServer, motoClientConfig, startMoto } from "../support/moto.js
  * in for AWS through AWS_ENDPOINT_URL and the credential chain's environment variables, CloudTrail
  * records are posted to the event intake (`POST /api/events`, the intake token), incidents are read
  * and approved through the API the dashboard uses. One moto and one serve per file.
+ *
+ * Serve runs with RIPOSTE_TEST_WAIT_SCALE (local/interpreter/wait-scale.ts): moto applies a change
+ * at once, so the workflows' propagation Wait states (5–15 s of the same ASL AWS runs) still run,
+ * in their history, but last a hundredth of their time.
  */
 
 const DASHBOARD_TOKEN = "serve-live-dashboard-token-0123456789";
 const INTAKE_TOKEN = "serve-live-intake-token-9876543210";
+const WAIT_SCALE = "0.01";
+/** How long serve may take to say it listens. */
+const START_MS = 45_000;
 /** Long enough for a workflow with its propagation wait and verify re-reads on a shared, busy machine. */
 const SETTLE_MS = 45_000;
 /** The suites' options: a test may wait for a whole workflow (`settle`). */
@@ -40,8 +49,13 @@ export interface ServeLive {
   /** Approve an incident as the dashboard does (`POST /api/incidents/:id/approval`). */
   approve(id: string): Promise<void>;
   incident(id: string): Promise<Incident>;
+  /** The incident's execution history, as the dashboard reads it. */
+  history(id: string): Promise<HistoryEvent[]>;
   stop(): Promise<void>;
 }
+
+const isConnectionReset = (error: unknown) =>
+  (error as { cause?: { code?: unknown } } | undefined)?.cause?.code === "ECONNRESET";
 
 const sameResource = (incident: string, name: string) =>
   incident === name || incident.endsWith(`:${name}`) || incident.endsWith(`/${name}`);
@@ -86,6 +100,7 @@ export async function startServeLive(
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: "testing",
       AWS_SECRET_ACCESS_KEY: "testing",
+      RIPOSTE_TEST_WAIT_SCALE: WAIT_SCALE,
     },
   });
   let stdout = "";
@@ -105,26 +120,39 @@ export async function startServeLive(
     rmSync(dataDir, { recursive: true, force: true });
   };
   const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
-  const deadline = Date.now() + 30_000;
+  // Seconds on an idle machine; 30 s was overrun by a loaded one (two test files side by side on
+  // 2 cores, with other work): 45 s, inside the 60 s hook timeout.
+  const deadline = Date.now() + START_MS;
   while (!listening.test(stdout)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new Error(`riposte serve did not start (exit ${child.exitCode}): ${stdout}\n${stderr}`);
+      throw new Error(
+        `riposte serve did not start within ${START_MS} ms (exit ${child.exitCode}): ${stdout}\n${stderr}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const url = listening.exec(stdout)![1]!;
   const api = async (path: string, init: RequestInit = {}, token = DASHBOARD_TOKEN) => {
-    const response = await fetch(`${url}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    const request = () =>
+      fetch(`${url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      });
+    const response = await request().catch((error: unknown) => {
+      // A kept-alive connection the server closed as fetch reused it (seen on a loaded machine):
+      // a read is asked again, once, on a new connection; anything else is the test's failure.
+      if (init.method !== undefined || !isConnectionReset(error))
+        throw new Error(`${path}: ${error}\n${stderr}`, { cause: error });
+      return request();
     });
     const body = await response.text();
     if (!response.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${response.status} ${body}\n${stderr}`);
     return JSON.parse(body) as unknown;
   };
-  const incident = async (id: string) =>
-    ((await api(`/api/incidents/${encodeURIComponent(id)}`)) as { incident: Incident }).incident;
+  const detail = async (id: string) =>
+    (await api(`/api/incidents/${encodeURIComponent(id)}`)) as IncidentDetailResponse;
+  const incident = async (id: string) => (await detail(id)).incident;
 
   return {
     moto,
@@ -166,6 +194,7 @@ export async function startServeLive(
       });
     },
     incident,
+    history: async (id) => (await detail(id)).execution?.history ?? [],
     stop,
   };
 }

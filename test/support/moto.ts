@@ -2,8 +2,8 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 
 /**
- * The AWS API emulator (moto) for integration suites: each suite starts its own server on a free
- * 127.0.0.1 port and stops it afterwards. Where moto is missing the suite skips, unless
+ * The AWS API emulator (moto) for integration suites: each suite starts its own server on a
+ * 127.0.0.1 port of its own and stops it afterwards. Where moto is missing the suite skips, unless
  * RIPOSTE_REQUIRE_MOTO=1 (set by .ci/run), where its absence fails.
  */
 
@@ -38,34 +38,42 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitReady(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+/** Werkzeug's start line, on moto's stderr, with the port the OS gave it (`-p 0`). */
+const RUNNING_ON = /Running on (http:\/\/127\.0\.0\.1:\d+)/;
+
+async function waitReady(child: ChildProcess, output: () => string, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`moto exited with code ${child.exitCode}`);
-    try {
-      const response = await fetch(`${endpoint}/moto-api/`);
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
+    const endpoint = RUNNING_ON.exec(output())?.[1];
+    if (endpoint) {
+      try {
+        const response = await fetch(`${endpoint}/moto-api/`);
+        if (response.status === 200) return endpoint;
+      } catch {
+        // bound, not answering yet
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`moto did not answer on ${endpoint} within ${timeoutMs} ms`);
+  throw new Error(`moto did not answer within ${timeoutMs} ms`);
 }
 
-/** Start moto on a free port; resolves when GET /moto-api/ answers 200. */
+/**
+ * Start moto on a port the OS picks (`-p 0`, read back from its start line, so suites running side
+ * by side can never be handed the same port); resolves when GET /moto-api/ answers 200.
+ */
 export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
+  const child = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", "0"], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
   child.stderr?.on("data", (chunk) => {
     stderr = (stderr + chunk).slice(-4000);
   });
+  let endpoint: string;
   try {
-    await waitReady(endpoint, child, timeoutMs);
+    endpoint = await waitReady(child, () => stderr, timeoutMs);
   } catch (error) {
     child.kill("SIGKILL");
     throw new Error(`${(error as Error).message}\n${stderr}`);

@@ -42,4 +42,27 @@ describe("riposte serve", () => {
     await expect(fetch(`${url}/api/health`)).rejects.toThrow();
     rmSync(dataDir, { recursive: true, force: true });
   });
+
+  it("refuses a RIPOSTE_TEST_WAIT_SCALE that is not a fraction, naming it, before it listens", async () => {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let printed = "";
+    let errors = "";
+    stdout.on("data", (chunk) => (printed += chunk));
+    stderr.on("data", (chunk) => (errors += chunk));
+    const dataDir = mkdtempSync(join(tmpdir(), "riposte-serve-cli-"));
+
+    const code = await main(["serve", "--port", "0", "--no-demo", "--log-level", "silent", "--data-dir", dataDir], {
+      stdout,
+      stderr,
+      env: { RIPOSTE_TEST_WAIT_SCALE: "10" },
+      cwd: process.cwd(),
+      stopSignal: new Promise<string>(() => {}),
+    });
+    rmSync(dataDir, { recursive: true, force: true });
+
+    expect(code).toBe(2);
+    expect(errors).toContain('RIPOSTE_TEST_WAIT_SCALE must be a number above 0 and at most 1 (got "10")');
+    expect(printed).not.toContain("listening");
+  });
 });

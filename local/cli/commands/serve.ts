@@ -7,6 +7,7 @@ import { loadConfig, parseConfig } from "../../../core/config/load.js";
 import type { RiposteConfig } from "../../../core/config/schema.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "../../../core/log.js";
 import { REMEDIATION_MODES, type RemediationMode } from "../../../core/model/incident.js";
+import { WaitScaleError } from "../../interpreter/wait-scale.js";
 import { packageRoot } from "../../package-root.js";
 import { startRuntime } from "../../runtime/runtime.js";
 import { SourceConfigError } from "../../sources/index.js";
@@ -190,7 +191,8 @@ export const serveCommand: Command = {
         rules: own.rules.map((loaded) => loaded.rule),
       });
     } catch (error) {
-      if (error instanceof SourceConfigError || error instanceof IntakeTokenError) throw new UsageError(error.message);
+      if (error instanceof SourceConfigError || error instanceof IntakeTokenError || error instanceof WaitScaleError)
+        throw new UsageError(error.message);
       const failure = startupFailure(error);
       if (!failure) throw error;
       io.stderr.write(`riposte serve: ${failure.line}\n`);

@@ -3,6 +3,7 @@ import { STATES_ERRORS, StateFailure } from "../errors.js";
 import type { ChoiceState, FailState, PassState, SucceedState, WaitState } from "../model.js";
 import { type Cancellation, type Run, sleepUntil } from "../run.js";
 import { evalScope, integerField, outputAndAssign, type Scope, type StateResult } from "../scope.js";
+import { scaledWaitDeadline } from "../wait-scale.js";
 
 /** The states that move data and control without calling anything: Pass, Choice, Wait, Succeed, Fail. */
 
@@ -46,7 +47,7 @@ export async function runChoice(run: Run, state: ChoiceState, frame: FrameData, 
   return { output, next: state.default, assigned };
 }
 
-/** Wait: until Seconds after entry, or until Timestamp. The deadline is checkpointed. */
+/** Wait: until Seconds after entry, or until Timestamp (scaled by `waitScale`). The deadline is checkpointed. */
 export async function runWait(
   run: Run,
   state: WaitState,
@@ -59,7 +60,8 @@ export async function runWait(
   const binding = evalScope(run, frame, state, scope);
   if (step.waitUntil === undefined) {
     const seconds = await integerField(state.seconds, binding, "Seconds", state.name, 0);
-    if (seconds !== undefined) step.waitUntil = step.enteredAt + seconds * 1000;
+    let until: number;
+    if (seconds !== undefined) until = step.enteredAt + seconds * 1000;
     else {
       const timestamp = state.timestamp ? await state.timestamp(binding) : undefined;
       const at = typeof timestamp === "string" ? Date.parse(timestamp) : Number.NaN;
@@ -70,8 +72,9 @@ export async function runWait(
           "Timestamp",
         );
       }
-      step.waitUntil = at;
+      until = at;
     }
+    step.waitUntil = scaledWaitDeadline(step.enteredAt, until, run.services.waitScale);
     run.touch();
   }
   await sleepUntil(run, step.waitUntil, cancel);
