@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { DataDirInUseError, lockDataDir } from "./data-dir-lock.js";
+import { DataDirInUseError, LOCK_FILE, lockDataDir, OWNER_FILE } from "./data-dir-lock.js";
 
 const fixture = fileURLToPath(new URL("./data-dir-lock.fixture.ts", import.meta.url));
 const dirs: string[] = [];
@@ -57,6 +58,22 @@ async function tryInAnotherProcess(dataDir: string): Promise<{ child: ChildProce
   return { child: other.child, line: await other.line(0) };
 }
 
+/** A lock file as versions before riposte.owner left it: the owner row committed inside. */
+function legacyLockFile(dataDir: string, owner: { pid: number; releasedAt?: string }): Database.Database {
+  const db = new Database(join(dataDir, LOCK_FILE));
+  db.exec(`CREATE TABLE owner (
+    id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL,
+    started_at TEXT NOT NULL, version TEXT NOT NULL, released_at TEXT) STRICT`);
+  db.prepare("INSERT INTO owner VALUES (1, ?, ?, ?, ?, ?)").run(
+    owner.pid,
+    hostname(),
+    "2026-12-01T00:00:00.000Z",
+    "0.9.0",
+    owner.releasedAt ?? null,
+  );
+  return db;
+}
+
 const exited = (child: ChildProcess) =>
   child.exitCode !== null || child.signalCode !== null
     ? Promise.resolve()
@@ -90,6 +107,46 @@ describe("lockDataDir", () => {
     second.release();
 
     expect(second.uncleanPrevious).toBeUndefined();
+  });
+
+  it("keeps its files owner-only", () => {
+    const dir = newDir();
+
+    const lock = lockDataDir(dir, { version: "1.0.0" });
+    const modes = [LOCK_FILE, OWNER_FILE].map((name) => statSync(join(dir, name)).mode & 0o777);
+    lock.release();
+
+    expect(modes).toEqual([0o600, 0o600]);
+  });
+
+  it("reads an older version's lock file: its killed owner is reported, its table left alone", () => {
+    const dir = newDir();
+    legacyLockFile(dir, { pid: 999_999_998 }).close();
+
+    const first = lockDataDir(dir, { version: "1.0.0", pid: 1111 });
+    first.release();
+    const second = lockDataDir(dir, { version: "1.0.0", pid: 2222 });
+    second.release();
+
+    expect(first.uncleanPrevious).toMatchObject({ pid: 999_999_998, version: "0.9.0" });
+    expect(second.uncleanPrevious).toBeUndefined();
+  });
+
+  it("names an older version's server that holds the lock", () => {
+    const dir = newDir();
+    const olderServer = legacyLockFile(dir, { pid: process.pid });
+    olderServer.exec("BEGIN IMMEDIATE");
+
+    let error: unknown;
+    try {
+      lockDataDir(dir, { version: "1.0.0", pid: 999_999_999 });
+    } catch (caught) {
+      error = caught;
+    }
+    olderServer.close();
+
+    expect(error).toBeInstanceOf(DataDirInUseError);
+    expect((error as DataDirInUseError).owner).toMatchObject({ pid: process.pid, version: "0.9.0" });
   });
 
   it("is refused while another process holds it", async () => {

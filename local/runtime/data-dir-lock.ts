@@ -1,4 +1,4 @@
-import { closeSync, openSync as createFile } from "node:fs";
+import { closeSync, openSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -6,18 +6,22 @@ import Database from "better-sqlite3";
 /**
  * One data directory, one `riposte serve`. Two servers on the same files would both work the
  * same inbox and resume the same executions: duplicate notifications and approval requests,
- * lost findings. The lock is SQLite's own file lock on `riposte.lock` (a small SQLite file),
- * held as an open write transaction for the server's lifetime. The operating system drops that
- * lock the moment its process ends, however it ends, so a lock left by a killed server is never
- * "stale": the next server simply gets it, and two servers racing for it cannot both win (the
- * kernel grants it to one). There is no pid to trust or reuse. The file also records who holds
- * it (pid, host, start time) so the loser can say who is running, and whether the previous
- * owner let go cleanly. Like every POSIX lock, it is only as good as the file system's locking:
- * keep the data directory on a local disk, not a network share.
+ * lost findings. The lock is SQLite's own file lock on `riposte.lock` (an empty SQLite file),
+ * held as a write transaction that is never committed, for the server's lifetime. The operating
+ * system drops that lock the moment its process ends, however it ends, so a lock left by a killed
+ * server is never "stale": the next server simply gets it, and two servers racing for it cannot
+ * both win (the kernel grants it to one). There is no pid to trust or reuse. Who holds it (pid,
+ * host, start time) is kept apart, in `riposte.owner`, written only by the holder once it holds
+ * the lock, so whoever that record names held the lock when it was written: the loser can say
+ * who is running, and the next holder whether the previous one let go cleanly. Like every POSIX
+ * lock, it is only as good as the file system's locking: keep the data directory on a local
+ * disk, not a network share.
  */
 
 /** The lock file inside a data directory. */
 export const LOCK_FILE = "riposte.lock";
+/** Who holds (or last held) the lock, beside it; written only by the holder. */
+export const OWNER_FILE = "riposte.owner";
 
 /** Who holds (or last held) a data directory. */
 export interface DataDirOwner {
@@ -35,7 +39,7 @@ export class DataDirInUseError extends Error {
   override name = "DataDirInUseError";
   constructor(
     readonly dataDir: string,
-    /** Who holds it, when the lock file says so. */
+    /** Who holds it, when the owner record says so. */
     readonly owner: DataDirOwner | undefined,
   ) {
     super(
@@ -54,23 +58,6 @@ export interface DataDirLock {
   release(): void;
 }
 
-const SCHEMA = `CREATE TABLE IF NOT EXISTS owner (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  pid INTEGER NOT NULL,
-  host TEXT NOT NULL,
-  started_at TEXT NOT NULL,
-  version TEXT NOT NULL,
-  released_at TEXT
-) STRICT`;
-
-interface OwnerRow {
-  pid: number;
-  host: string;
-  started_at: string;
-  version: string;
-  released_at: string | null;
-}
-
 const isBusy = (error: unknown) => /^SQLITE_BUSY/.test(String((error as { code?: unknown })?.code));
 
 /** Take the write lock without waiting; false when another connection has it. */
@@ -84,21 +71,73 @@ function tryTake(db: Database.Database): boolean {
   }
 }
 
-function readOwner(db: Database.Database): DataDirOwner | undefined {
-  let row: OwnerRow | undefined;
+/** A record larger than this is not one we wrote. */
+const MAX_OWNER_BYTES = 4096;
+
+/** The owner record as written, or undefined when missing, damaged or not ours. */
+function ownerFrom(value: unknown): DataDirOwner | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { pid, host, startedAt, version, releasedAt } = value as Record<string, unknown>;
+  if (!Number.isSafeInteger(pid) || (pid as number) <= 0) return undefined;
+  if (typeof host !== "string" || typeof startedAt !== "string" || typeof version !== "string") return undefined;
+  if (releasedAt !== undefined && typeof releasedAt !== "string") return undefined;
+  return { pid: pid as number, host, startedAt, version, ...(releasedAt ? { releasedAt } : {}) };
+}
+
+/**
+ * The owner record. It is a file of its own (no lock is ever held on it), so reading it with an
+ * ordinary descriptor is safe; it is replaced by rename, so it is read whole or not at all.
+ */
+function readOwnerFile(dataDir: string): DataDirOwner | undefined {
+  let fd: number;
   try {
-    row = db.prepare("SELECT * FROM owner WHERE id = 1").get() as OwnerRow | undefined;
+    fd = openSync(join(dataDir, OWNER_FILE), "r");
   } catch {
-    return undefined; // the winner has not created the table yet
+    return undefined;
   }
-  if (!row) return undefined;
-  return {
-    pid: row.pid,
-    host: row.host,
-    startedAt: row.started_at,
-    version: row.version,
-    ...(row.released_at ? { releasedAt: row.released_at } : {}),
-  };
+  try {
+    const buffer = Buffer.alloc(MAX_OWNER_BYTES + 1);
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    if (length > MAX_OWNER_BYTES) return undefined;
+    return ownerFrom(JSON.parse(buffer.toString("utf8", 0, length)));
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Replace the owner record whole (temporary file, then rename), owner-only. Holder only. */
+function writeOwnerFile(dataDir: string, owner: DataDirOwner): void {
+  const target = join(dataDir, OWNER_FILE);
+  const temporary = `${target}.tmp`;
+  rmSync(temporary, { force: true }); // left by a holder killed while writing; "wx" never follows a link
+  writeFileSync(temporary, `${JSON.stringify(owner)}\n`, { flag: "wx", mode: 0o600 });
+  renameSync(temporary, target);
+}
+
+/**
+ * The owner as versions before `riposte.owner` recorded it: a row inside the lock file, which
+ * the holder committed. Read only where `riposte.owner` is missing or stale, so a directory last
+ * run by an older version still reports an unclean stop, and an older server still running is
+ * still named; the table is otherwise ignored (the lock file is never committed to again).
+ */
+function readLegacyOwner(db: Database.Database): DataDirOwner | undefined {
+  try {
+    const row = db.prepare("SELECT pid, host, started_at, version, released_at FROM owner WHERE id = 1").get() as
+      | { pid: unknown; host: unknown; started_at: unknown; version: unknown; released_at: unknown }
+      | undefined;
+    if (!row) return undefined;
+    return ownerFrom({
+      pid: row.pid,
+      host: row.host,
+      startedAt: row.started_at,
+      version: row.version,
+      releasedAt: row.released_at ?? undefined,
+    });
+  } catch {
+    return undefined; // no such table: a lock file of this version
+  }
 }
 
 /** Create the lock file owner-only if missing; never open an existing one outside SQLite. */
@@ -106,7 +145,7 @@ function createIfMissing(file: string): void {
   try {
     // Opening and closing the file with another descriptor would drop every POSIX lock this
     // process holds on it (a second attempt in the same process would free the first's lock).
-    closeSync(createFile(file, "wx", 0o600));
+    closeSync(openSync(file, "wx", 0o600));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
@@ -130,19 +169,16 @@ export function lockDataDir(dataDir: string, options: LockOptions): DataDirLock 
   createIfMissing(file);
   const db = new Database(file, { timeout: 0 });
   try {
-    if (!tryTake(db)) throw new DataDirInUseError(dataDir, holderOf(db));
-    db.exec(SCHEMA);
-    const previous = readOwner(db);
-    db.prepare(
-      `INSERT OR REPLACE INTO owner (id, pid, host, started_at, version, released_at) VALUES (1, ?, ?, ?, ?, NULL)`,
-    ).run(pid, hostname(), new Date(now().getTime() - process.uptime() * 1000).toISOString(), options.version);
-    // The owner is written and committed so others can read it, then the lock is taken again
-    // and kept. Another starter can slip in between: it then owns the directory and this one
-    // loses, as if it had come second.
-    db.exec("COMMIT");
-    if (!tryTake(db)) throw new DataDirInUseError(dataDir, holderOf(db, pid));
-    // Readers of the owner row hold the file briefly; the release's commit may wait for them.
-    db.pragma("busy_timeout = 2000");
+    if (!tryTake(db)) throw new DataDirInUseError(dataDir, holderOf(dataDir, db));
+    // Held from here until release or exit: only now may the owner record change.
+    const previous = readOwnerFile(dataDir) ?? readLegacyOwner(db);
+    const owner: DataDirOwner = {
+      pid,
+      host: hostname(),
+      startedAt: new Date(now().getTime() - process.uptime() * 1000).toISOString(),
+      version: options.version,
+    };
+    writeOwnerFile(dataDir, owner);
     let released = false;
     return {
       file,
@@ -151,10 +187,9 @@ export function lockDataDir(dataDir: string, options: LockOptions): DataDirLock 
         if (released) return;
         released = true;
         try {
-          db.prepare("UPDATE owner SET released_at = ? WHERE id = 1 AND pid = ?").run(now().toISOString(), pid);
-          db.exec("COMMIT");
+          writeOwnerFile(dataDir, { ...owner, releasedAt: now().toISOString() }); // still holding
         } finally {
-          db.close(); // drops the lock even if recording the clean stop failed
+          db.close(); // rolls the empty transaction back: drops the lock even if the record failed
         }
       },
     };
@@ -175,17 +210,25 @@ function isRunning(owner: DataDirOwner): boolean {
   }
 }
 
+/** How long the one that lost waits for the holder to record itself. */
+const HOLDER_WAIT_MS = 3000;
+const HOLDER_POLL_MS = 25;
+
 /**
- * The holder, for the message of the one that lost. The lock is held before the holder's row is
- * committed, so for a moment the row still names the previous owner (gone, or released) or, after
- * losing in the commit window, this very process (`notMine`): wait briefly for the holder's row.
+ * The holder, for the message of the one that lost. The holder records itself just after it
+ * takes the lock, so for a moment the record still names the previous owner (gone, or released):
+ * wait briefly for a record naming a process that runs and has not let go. Only a holder writes
+ * the record, so the process it names held the lock.
  */
-function holderOf(db: Database.Database, notMine?: number): DataDirOwner | undefined {
-  db.pragma("busy_timeout = 200");
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const owner = readOwner(db);
-    if (owner && owner.pid !== notMine && !owner.releasedAt && isRunning(owner)) return owner;
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
+function holderOf(dataDir: string, db: Database.Database): DataDirOwner | undefined {
+  const current = (owner: DataDirOwner | undefined) => owner && !owner.releasedAt && isRunning(owner);
+  const deadline = Date.now() + HOLDER_WAIT_MS;
+  for (;;) {
+    const owner = readOwnerFile(dataDir);
+    if (current(owner)) return owner;
+    const legacy = readLegacyOwner(db); // an older version's server holding it
+    if (current(legacy)) return legacy;
+    if (Date.now() >= deadline) return undefined;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, HOLDER_POLL_MS);
   }
-  return undefined;
 }

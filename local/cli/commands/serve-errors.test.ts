@@ -39,7 +39,7 @@ describe("startupFailure", () => {
     );
 
     expect(failure).toEqual({
-      line: "/srv/riposte/riposte.lock is damaged (file is not a database); delete it (it only records which riposte serve runs) and start again",
+      line: "/srv/riposte/riposte.lock is damaged (file is not a database); delete it (it holds no data, only the lock) and start again",
       code: 2,
     });
   });

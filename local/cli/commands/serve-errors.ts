@@ -7,7 +7,7 @@ import { EXIT } from "../command.js";
 function remedy(code: string | undefined): string {
   if (code === "EACCES" || code === "EPERM") return "fix its permissions, or give another --data-dir";
   if (code === "EROFS") return "give a --data-dir on a writable file system";
-  if (code === DAMAGED_LOCK) return "delete it (it only records which riposte serve runs) and start again";
+  if (code === DAMAGED_LOCK) return "delete it (it holds no data, only the lock) and start again";
   return "give another --data-dir";
 }
 
