@@ -1,7 +1,7 @@
 import { CATEGORIES, isDetectionId, SEVERITIES } from "../model/catalog.js";
 import { RULE_ID_MAX_LENGTH, RULE_ID_PATTERN } from "../model/rule-id.js";
 import { parseCidr } from "../net/ip.js";
-import { MAX_CONDITION_DEPTH } from "./condition.js";
+import { FIELD_TEST_KEYS, MAX_CONDITION_DEPTH } from "./condition.js";
 import { isRuleSource, RULE_ACTIONS, RuleSchema, type UserRule } from "./format.js";
 import { checkRegex } from "./regex.js";
 
@@ -26,25 +26,6 @@ import { checkRegex } from "./regex.js";
 const RULE_KEYS = new Set(Object.keys(RuleSchema.shape));
 const MODES = new Set(["auto", "approval", "notify"]);
 const ACTIONS = new Set<string>(RULE_ACTIONS);
-const FIELD_TEST_KEYS = new Set([
-  "field",
-  "equals",
-  "contains",
-  "startswith",
-  "endswith",
-  "wildcard",
-  "regex",
-  "jsonContains",
-  "cidr",
-  "exists",
-  "gt",
-  "gte",
-  "lt",
-  "lte",
-  "all",
-  "cased",
-  "regexFlags",
-]);
 const CORRELATION_TYPES = new Set(["event-count", "value-count"]);
 
 type Plain = Record<string, unknown>;

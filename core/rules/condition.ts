@@ -132,6 +132,9 @@ export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Con
 
 // Field tests first: they are most of a condition's nodes, and a union tries its options in order
 // (each failed option costs its issues before the next is tried).
+/** The keys a field test may have (what a cached rule's condition is checked against). */
+export const FIELD_TEST_KEYS: ReadonlySet<string> = new Set(Object.keys(FieldTestSchema.shape));
+
 export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
     FieldTestSchema,
