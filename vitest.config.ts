@@ -8,7 +8,7 @@ const ALONE = ["test/serve/burst.test.ts", "test/e2e/dashboard.test.ts"];
 // Tests spawn bin/riposte.mjs: compile dist/ first if a source changed since the last build.
 const NODE = {
   environment: "node" as const,
-  globalSetup: ["./test/support/compile-cli.global.ts"],
+  globalSetup: ["./test/support/compile-cli.global.ts", "./test/support/temp-dir.global.ts"],
   testTimeout: 30_000,
   hookTimeout: 60_000,
 };
