@@ -65,12 +65,17 @@ export class DataSection {
   }
 
   private byte(): number {
-    return this.take(1)[0]!;
+    return this.unsigned(1);
   }
 
   /** An unsigned big-endian integer of up to six bytes. */
   private unsigned(length: number): number {
-    return length === 0 ? 0 : this.take(length).readUIntBE(0, length);
+    if (this.at < 0 || this.at + length > this.end - this.start) {
+      throw this.fail(`a value runs past the end of its section (${length} bytes wanted)`);
+    }
+    const value = this.file.uintBE(this.start + this.at, length);
+    this.at += length;
+    return value;
   }
 
   private bigUnsigned(length: number): bigint {

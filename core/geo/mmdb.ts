@@ -114,19 +114,19 @@ export class MmdbReader {
 
   /** The left (side 0) or right (side 1) record of a node: a node number, "no data", or a data pointer. */
   private record(node: number, side: number): number {
-    const bytes = this.file.bytes(node * this.nodeBytes, this.nodeBytes);
+    const at = node * this.nodeBytes;
     switch (this.metadata.recordSize) {
       case 24:
-        return bytes.readUIntBE(side * 3, 3);
+        return this.file.uintBE(at + side * 3, 3);
       case 28: {
         // Seven bytes: the left record's low 24 bits, a shared middle byte (left's high nibble
         // first), then the right record's low 24 bits.
-        const middle = bytes[3]!;
+        const middle = this.file.byte(at + 3);
         const high = side === 0 ? middle >> 4 : middle & 0x0f;
-        return high * 0x100_0000 + bytes.readUIntBE(side === 0 ? 0 : 4, 3);
+        return high * 0x100_0000 + this.file.uintBE(side === 0 ? at : at + 4, 3);
       }
       case 32:
-        return bytes.readUInt32BE(side * 4);
+        return this.file.uintBE(at + side * 4, 4);
     }
   }
 }

@@ -45,6 +45,23 @@ export class PagedFile {
     return this.page(number)[offset - number * this.pageSize]!;
   }
 
+  /** The unsigned big-endian integer in `length` (at most 6) bytes from `offset`, copying nothing. */
+  uintBE(offset: number, length: number): number {
+    this.check(offset, length);
+    let number = Math.floor(offset / this.pageSize);
+    let page = this.page(number);
+    let index = offset - number * this.pageSize;
+    let value = 0;
+    for (let i = 0; i < length; i++) {
+      if (index === page.length) {
+        page = this.page(++number);
+        index = 0;
+      }
+      value = value * 256 + page[index++]!;
+    }
+    return value;
+  }
+
   /** `length` bytes from `offset`: a view of a cached page, or a copy when they span pages. */
   bytes(offset: number, length: number): Buffer {
     this.check(offset, length);
@@ -88,14 +105,21 @@ export class PagedFile {
     } else {
       const start = number * this.pageSize;
       const length = Math.min(this.pageSize, this.size - start);
-      page = Buffer.allocUnsafe(length);
+      // A full cache gives up its least recently used page, whose buffer is reused when it fits.
+      let spare: Buffer | undefined;
+      if (this.pages.size >= this.cachedPages) {
+        const oldest = this.pages.keys().next().value!;
+        spare = this.pages.get(oldest);
+        this.pages.delete(oldest);
+        if (oldest === this.lastNumber) this.lastNumber = -1;
+      }
+      page = spare?.length === length ? spare : Buffer.allocUnsafe(length);
       let read = 0;
       while (read < length) {
         const got = readSync(this.fd, page, read, length - read, start + read);
         if (got === 0) throw new DataFileError(`${this.path}: shrank while being read (at byte ${start + read})`);
         read += got;
       }
-      if (this.pages.size >= this.cachedPages) this.pages.delete(this.pages.keys().next().value!);
     }
     this.pages.set(number, page);
     this.lastNumber = number;
