@@ -160,9 +160,10 @@ export function writeDatabase(spec: DatabaseSpec): Buffer {
       if (bit === prefix - 1) {
         node.children[side] = -1 - network.data;
       } else {
-        const next = node.children[side];
+        const next = node.children[side] ?? { children: [undefined, undefined] };
         if (typeof next === "number") throw new Error("overlapping networks");
-        node = node.children[side] ??= { children: [undefined, undefined] };
+        node.children[side] = next;
+        node = next;
       }
     }
   }
