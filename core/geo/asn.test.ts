@@ -50,12 +50,12 @@ function expected(ranges: Ranges, value: bigint): AsnInfo | undefined {
 function probes(ranges: Ranges, bits: number, seed: number): bigint[] {
   const random = seededRandom(seed);
   const values: bigint[] = [0n, 2n ** BigInt(bits) - 1n];
-  for (let i = 0; i < ranges.starts.length; i += 97) {
+  for (let i = 0; i < ranges.starts.length; i += 199) {
     const start = ranges.starts[i]!;
     const end = ranges.ends[i]!;
     values.push(start, end, start - 1n, end + 1n, (start + end) / 2n);
   }
-  for (let i = 0; i < 5_000; i++) {
+  for (let i = 0; i < 2_000; i++) {
     let value = 0n;
     for (let part = 0; part < bits / 16; part++) value = (value << 16n) | BigInt(Math.floor(random() * 0x1_0000));
     values.push(value);
@@ -77,7 +77,7 @@ describe("lookupAsn", () => {
         expect(answer, `${value}`).toEqual(expected(ranges, value));
         if (answer) found++;
       }
-      expect(found).toBeGreaterThan(ranges.starts.length / 97);
+      expect(found).toBeGreaterThan(ranges.starts.length / 199);
     },
   );
 

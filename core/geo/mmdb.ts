@@ -131,16 +131,21 @@ export class MmdbReader {
   }
 }
 
-/** The offset of the metadata marker's last occurrence in the file's last 128 KiB. */
+/**
+ * The offset of the metadata marker's last occurrence in the file's last 128 KiB, searched from
+ * the end in growing spans: the metadata is a few hundred bytes, so one page usually holds it.
+ */
 function findMetadata(file: PagedFile): number {
   const tailStart = Math.max(0, file.size - METADATA_MAX_BYTES);
-  const at = file.bytes(tailStart, file.size - tailStart).lastIndexOf(METADATA_MARKER);
-  if (at < 0) {
-    throw new DataFileError(
-      `${file.path}: no MaxMind DB metadata at its end: it is truncated, damaged or not a MaxMind DB file`,
-    );
+  for (let span = file.pageSize; ; span *= 4) {
+    const start = Math.max(tailStart, file.size - span);
+    const at = file.bytes(start, file.size - start).lastIndexOf(METADATA_MARKER);
+    if (at >= 0) return start + at;
+    if (start === tailStart) break;
   }
-  return tailStart + at;
+  throw new DataFileError(
+    `${file.path}: no MaxMind DB metadata at its end: it is truncated, damaged or not a MaxMind DB file`,
+  );
 }
 
 function readMetadata(file: PagedFile, start: number): MmdbMetadata {
