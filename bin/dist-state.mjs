@@ -27,7 +27,8 @@ export function newestSourceMtime(root) {
   const visit = (dir) => {
     newest = Math.max(newest, statSync(dir).mtimeMs);
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
+      // Concatenated, not join()ed: `dir` is already normal, and this runs at every start.
+      const path = `${dir}/${entry.name}`;
       if (entry.isDirectory()) visit(path);
       else if (isCompiled(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
     }

@@ -6,16 +6,17 @@ import { GEO_FILES, GEO_PACKAGES } from "./functions.js";
 const root = join(import.meta.dirname, "..");
 const read: string[] = [];
 
-// Every file core/geo reads, recorded as the path below node_modules (which may be a symlink).
+// Every file core/geo opens (it reads pages of them), recorded as the path below node_modules
+// (which may be a symlink).
 vi.mock("node:fs", async (importOriginal) => {
   const actual = await importOriginal<typeof import("node:fs")>();
   return {
     ...actual,
-    readFileSync: ((path: Parameters<typeof actual.readFileSync>[0], ...rest: unknown[]) => {
+    openSync: ((path: Parameters<typeof actual.openSync>[0], ...rest: unknown[]) => {
       const text = String(path);
       if (text.includes("node_modules/")) read.push(text.slice(text.lastIndexOf("node_modules/")));
-      return (actual.readFileSync as (...args: unknown[]) => unknown)(path, ...rest);
-    }) as typeof actual.readFileSync,
+      return (actual.openSync as (...args: unknown[]) => unknown)(path, ...rest);
+    }) as typeof actual.openSync,
   };
 });
 

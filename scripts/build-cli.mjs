@@ -6,7 +6,7 @@
 // whichever chunk holds scan-readers.ts, which starts it as "./scan-reader.js"; package.json and
 // web/dist are found by walking up to the package root (local/package-root.ts).
 //
-// Bundling the pure-JavaScript packages (zod, jsonata, maxmind, ws…) saves resolving and reading
+// Bundling the pure-JavaScript packages (zod, jsonata, ws…) saves resolving and reading
 // their many files at every start. Kept external, loaded from node_modules: better-sqlite3 (native
 // addon), @ip-location-db/* (data files found with require.resolve), the AWS SDK and Slack client
 // (large, loaded only by the commands that talk to AWS or Slack). A package the sources import must

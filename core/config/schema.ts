@@ -19,6 +19,8 @@ const MAX_RULES_PER_BUS_SETTING = 10_000;
 
 /** Whether `name` is a time zone this runtime knows (Intl throws RangeError otherwise). */
 function isTimeZone(name: string): boolean {
+  // The default, valid in every runtime: asking Intl would load its time zone data at every start.
+  if (name === "UTC") return true;
   try {
     new Intl.DateTimeFormat("en", { timeZone: name });
     return true;

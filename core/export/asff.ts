@@ -32,8 +32,7 @@ import { fitText, hasText, isWellFormed, wellFormed } from "./text.js";
  */
 
 export const ASFF_SCHEMA_VERSION = "2018-10-08";
-/** Security Hub accepts at most this many findings per `BatchImportFindings` call. */
-export const ASFF_BATCH_LIMIT = 100;
+export { ASFF_BATCH_LIMIT } from "./facts.js";
 
 /** ASFF limits (AWS Security Hub API reference, AwsSecurityFinding and its objects). */
 export const ASFF_LIMITS = {

@@ -6,6 +6,7 @@ import { PLANNERS } from "../remediation/planners.js";
 import { chooseActions } from "../remediation/responses.js";
 import { findingTypesOf, guardDutyTypes } from "./asff-types.js";
 import { UnexportableFinding } from "./errors.js";
+import { OCSF_VERSION } from "./facts.js";
 import { exportIdFor } from "./id.js";
 import {
   affectedResource,
@@ -26,7 +27,7 @@ import { hasText, isWellFormed, wellFormed } from "./text.js";
  * the "at least one of" constraints. Times are epoch milliseconds (`timestamp_t`).
  */
 
-export const OCSF_VERSION = "1.3.0";
+export { OCSF_VERSION };
 export const DETECTION_FINDING = { class_uid: 2004, category_uid: 2, activity_id: 1 } as const;
 
 /** OCSF `severity_id` (0 Unknown … 5 Critical, 6 Fatal, 99 Other) of each Riposte severity. */

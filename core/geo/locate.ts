@@ -63,7 +63,7 @@ export function locate(source: string): Location {
   const ip = parseIp(text);
   if (!ip) return { ip: text, kind: "invalid" };
   if (!isPublicIp(ip)) return { ip: text, kind: "private" };
-  const city = lookupCity(text, ip.version);
+  const city = lookupCity(ip);
   const as = lookupAsn(ip.value, ip.version);
   return {
     ip: text,

@@ -2,10 +2,8 @@ import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { RiposteConfig } from "../../core/config/schema.js";
 import { terminalSafe } from "../../core/engine/report.js";
-import { type LoadedRules, loadRules, problemLine } from "../../core/rules/load.js";
-import { MAX_PATTERN_CHARS } from "../../infra/rules.js";
+import type { LoadedRules } from "../../core/rules/load.js";
 import type { CliIo } from "./command.js";
-import { rulesDirCache } from "./rules-cache.js";
 
 /**
  * The users' rules a command runs: `--rules PATH` (a directory or one rule file), else the
@@ -13,7 +11,8 @@ import { rulesDirCache } from "./rules-cache.js";
  * (`<command>: rules: file: field: problem`); the rules that loaded are returned either way.
  * Patterns are held to EventBridge's size quota, so what runs here can also be deployed. A
  * directory's validated rules are cached in the user's cache directory, never in the rules
- * directory (`rules-cache.ts`).
+ * directory (`rules-cache.ts`). The rule loader (and its YAML parser) is imported only when there
+ * are rules to load: a scan without them does not pay for loading it.
  */
 export async function loadCliRules(
   command: string,
@@ -23,6 +22,11 @@ export async function loadCliRules(
 ): Promise<LoadedRules & { dir?: string; origin: (file: string) => string }> {
   const path = typeof option === "string" ? option : config.rules.dir;
   if (path === undefined) return { rules: [], problems: [], origin: (file) => file };
+  const [{ loadRules, problemLine }, { MAX_PATTERN_CHARS }, { rulesDirCache }] = await Promise.all([
+    import("../../core/rules/load.js"),
+    import("../../infra/rules.js"),
+    import("./rules-cache.js"),
+  ]);
   const dir = resolve(io.cwd, path);
   const isFile = await stat(dir).then(
     (info) => !info.isDirectory(),

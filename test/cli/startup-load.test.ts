@@ -97,4 +97,17 @@ describe("what riposte loads at start", () => {
       ),
     ).toEqual([]);
   });
+
+  it("a scan with no rules of the user's and no export format loads no rule loader, YAML parser, exporter or remediation code", () => {
+    const loaded = loadedBy(["scan", record, "--format", "jsonl"]);
+
+    expect(loaded).toContain("core/geo/mmdb.ts");
+    expect(
+      loaded.filter((path) =>
+        /^(core\/rules\/load\.ts|core\/export\/(asff|ocsf)\.ts|core\/remediation\/)|node_modules\/(yaml|maxmind)\//.test(
+          path,
+        ),
+      ),
+    ).toEqual([]);
+  });
 });

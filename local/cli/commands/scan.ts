@@ -9,9 +9,8 @@ import {
   scanFiles,
 } from "../../../core/engine/scan.js";
 import { DEFAULT_LATENESS_MS, DEFAULT_MAX_BUFFERED } from "../../../core/events/index.js";
-import { ASFF_BATCH_LIMIT, toValidAsff } from "../../../core/export/asff.js";
 import { UnexportableFinding } from "../../../core/export/errors.js";
-import { OCSF_VERSION, toValidOcsf } from "../../../core/export/ocsf.js";
+import { ASFF_BATCH_LIMIT, OCSF_VERSION } from "../../../core/export/facts.js";
 import { type ExportPlace, isAccountId, isRegionName } from "../../../core/export/resources.js";
 import { createLogger } from "../../../core/log.js";
 import { SEVERITIES, type Severity } from "../../../core/model/catalog.js";
@@ -150,6 +149,11 @@ export const scanCommand: Command = {
     const failOn: Severity | undefined = option("fail-on", values["fail-on"], SEVERITIES);
     const place = exportPlace(values);
     const readers = readersOption(values.readers);
+    // The exporters (and the remediation catalog they describe) load only for their formats.
+    const [{ toValidAsff }, { toValidOcsf }] =
+      format === "asff" || format === "ocsf"
+        ? await Promise.all([import("../../../core/export/asff.js"), import("../../../core/export/ocsf.js")])
+        : [{ toValidAsff: undefined }, { toValidOcsf: undefined }];
     const config = loadConfig(typeof values.config === "string" ? resolve(io.cwd, values.config) : undefined);
     const own = await loadCliRules("scan", values.rules, config, io);
     const paths = positionals.map((path) => resolve(io.cwd, path));
@@ -181,11 +185,11 @@ export const scanCommand: Command = {
     const exportFinding = (finding: Finding) => {
       try {
         if (format === "ocsf") {
-          io.stdout.write(`${JSON.stringify(toValidOcsf(finding, { config, productVersion: VERSION, place }))}\n`);
+          io.stdout.write(`${JSON.stringify(toValidOcsf!(finding, { config, productVersion: VERSION, place }))}\n`);
           return;
         }
         // One array, written as findings come: "[" before the first, "," between them.
-        const asff = JSON.stringify(toValidAsff(finding, config, place));
+        const asff = JSON.stringify(toValidAsff!(finding, config, place));
         io.stdout.write(`${exported === 0 ? "[\n" : ",\n"}${asff}`);
         exported++;
       } catch (error) {
