@@ -1,6 +1,7 @@
 import { cidrContains, type ParsedIp, parseCidr, parseIp } from "../net/ip.js";
 import { lookupAsn } from "./asn.js";
 import { lookupCity } from "./city.js";
+import { DataFileError } from "./paged-file.js";
 
 /**
  * One call that says what a CloudTrail `sourceIPAddress` is: a public address (with location
@@ -55,6 +56,29 @@ export function isPublicIp(ip: ParsedIp): boolean {
   return !NON_PUBLIC.some((range) => cidrContains(range, ip));
 }
 
+const reported = new Set<string>();
+
+/**
+ * A lookup's answer, or undefined when the shipped data file it reads is damaged: a location is
+ * context for a finding, and a broken data file must not make the detections that ask for one
+ * fail (their findings would be lost). The problem is reported once per file and problem, as a
+ * process warning naming the file (on standard error, whatever the log level).
+ */
+function withoutDamagedData<T>(lookup: () => T): T | undefined {
+  try {
+    return lookup();
+  } catch (error) {
+    if (!(error instanceof DataFileError)) throw error;
+    if (!reported.has(error.message)) {
+      reported.add(error.message);
+      process.emitWarning(`geolocation data unreadable, addresses are not located: ${error.message}`, {
+        code: "RIPOSTE_GEO_DATA",
+      });
+    }
+    return undefined;
+  }
+}
+
 /** Classify and locate a source address (CloudTrail `sourceIPAddress`, flow log `srcaddr`…). */
 export function locate(source: string): Location {
   const text = source.trim();
@@ -63,8 +87,8 @@ export function locate(source: string): Location {
   const ip = parseIp(text);
   if (!ip) return { ip: text, kind: "invalid" };
   if (!isPublicIp(ip)) return { ip: text, kind: "private" };
-  const city = lookupCity(ip);
-  const as = lookupAsn(ip.value, ip.version);
+  const city = withoutDamagedData(() => lookupCity(ip));
+  const as = withoutDamagedData(() => lookupAsn(ip.value, ip.version));
   return {
     ip: text,
     kind: as && AMAZON_ASNS.has(as.asn) ? "aws" : "public",
