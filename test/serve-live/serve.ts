@@ -85,7 +85,11 @@ export async function startServeLive(
   }
   const dataDir = mkdtempSync(join(tmpdir(), "riposte-serve-live-"));
   const configPath = join(dataDir, "riposte.json");
-  writeFileSync(configPath, JSON.stringify({ remediation: { autoRemediateIntake: true, ...extra } }));
+  // Scores must not depend on when the suite runs: the scenarios' records carry the current time,
+  // and the off-hours factor (+10) decides whether a medium detection reaches the remediation
+  // threshold. No working days: every hour is off-hours, the same on Monday morning as at night.
+  const scoring = { workingHours: { days: [] } };
+  writeFileSync(configPath, JSON.stringify({ scoring, remediation: { autoRemediateIntake: true, ...extra } }));
   const args = ["bin/riposte.mjs", "serve", "--port", "0", "--no-demo", "--data-dir", dataDir];
   args.push("--config", configPath, "--log-level", "warn");
   if (mode === "live") args.push("--remediate", "live");

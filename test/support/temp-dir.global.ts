@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -12,6 +12,9 @@ import { join } from "node:path";
 export default function tempDir(): () => void {
   const previous = process.env.TMPDIR;
   const dir = mkdtempSync(join(tmpdir(), "riposte-tests-"));
+  // Like the system temporary directory: processes a test runs as another user (the data
+  // directory permission cases) must reach what they are given under it.
+  chmodSync(dir, 0o1777);
   process.env.TMPDIR = dir;
   return () => {
     if (previous === undefined) delete process.env.TMPDIR;
