@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { describeExecutionStoreContract } from "../contract/execution-store.contract.js";
 import { makeIncident } from "../contract/fixtures.js";
 import { describeRiposteStoreContract } from "../contract/riposte-store.contract.js";
+import { MIGRATIONS } from "./database.js";
 import { SqliteStore } from "./store.js";
 
 const dirs: string[] = [];
@@ -77,6 +78,42 @@ describe("sqlite store file", () => {
     newer.close();
 
     expect(() => new SqliteStore({ file })).toThrow(/newer Riposte.*schema 999/);
+  });
+
+  it("keeps the execution history written by schema 3 when it upgrades, in event order", async () => {
+    // Arrange: a file at schema 3, whose history table had no rowid, with events stored out of order.
+    const file = join(tempDir(), "riposte.db");
+    const older = new Database(file);
+    older.pragma("journal_mode = WAL");
+    for (const migration of MIGRATIONS.slice(0, 3)) older.exec(migration);
+    older.pragma("user_version = 3");
+    const insert = older.prepare("INSERT INTO execution_history (execution_arn, event_id, body) VALUES (?, ?, ?)");
+    const event = (id: number) =>
+      JSON.stringify({ id, previousEventId: id - 1, timestamp: "t", type: "PassStateEntered" });
+    for (const [arn, id] of [
+      ["b", 2],
+      ["a", 2],
+      ["a", 1],
+      ["b", 1],
+    ] as const)
+      insert.run(arn, id, event(id));
+    older.close();
+
+    // Act
+    const store = new SqliteStore({ file });
+    const before = (await store.getHistory("a")).map((entry) => entry.id);
+    await store.appendHistory("a", [{ id: 2, previousEventId: 1, timestamp: "t", type: "PassStateExited" }]);
+    const after = await store.getHistory("a");
+    const other = (await store.getHistory("b")).map((entry) => entry.id);
+    store.close();
+
+    // Assert: the same events; writing an event id again replaces it, as before.
+    expect(before).toEqual([1, 2]);
+    expect(after.map((entry) => [entry.id, entry.type])).toEqual([
+      [1, "PassStateEntered"],
+      [2, "PassStateExited"],
+    ]);
+    expect(other).toEqual([1, 2]);
   });
 
   it("keeps incidents across a restart", async () => {
