@@ -7,6 +7,7 @@ import { compareNewestFirst, decodeCursor, encodeCursor, isAfterCursor } from ".
 import { ChangeEmitter } from "./emitter.js";
 import { pageLimit } from "./limits.js";
 import type {
+  AuditDraft,
   AuditEntry,
   ChangeListener,
   DecideOptions,
@@ -70,24 +71,36 @@ export class MemoryStore implements RiposteStore {
     return incident;
   }
 
-  async transition(id: string, to: Incident["status"], meta: TransitionMeta, patch: IncidentPatch = {}) {
+  async transition(
+    id: string,
+    to: Incident["status"],
+    meta: TransitionMeta,
+    patch: IncidentPatch = {},
+    audit?: AuditDraft,
+  ) {
     const current = this.mustGet(id);
     const next = applyTransition(current, to, meta, patch);
     if (!next) return { incident: structuredClone(current), applied: false };
     this.incidents.set(id, next);
+    if (audit) this.addAudit({ ...audit, incidentId: id });
     this.changes.emit({ type: "incident.changed", incident: next, previousStatus: current.status });
     return { incident: structuredClone(next), applied: true };
   }
 
-  async patchIncident(id: string, patch: IncidentPatch) {
+  async patchIncident(id: string, patch: IncidentPatch, audit?: AuditDraft) {
     const current = this.mustGet(id);
     const next = applyPatch(current, patch);
     this.incidents.set(id, next);
+    if (audit) this.addAudit({ ...audit, incidentId: id });
     this.changes.emit({ type: "incident.changed", incident: next, previousStatus: current.status });
     return structuredClone(next);
   }
 
   async appendAudit(entry: AuditEntry) {
+    this.addAudit(entry);
+  }
+
+  private addAudit(entry: AuditEntry): void {
     const entries = this.audit.get(entry.incidentId) ?? [];
     entries.push(structuredClone(entry));
     this.audit.set(entry.incidentId, entries);

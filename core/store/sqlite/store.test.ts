@@ -160,6 +160,30 @@ describe("sqlite store across processes", () => {
   });
 });
 
+describe("sqlite store: a write and its audit entry in one transaction", () => {
+  it("keeps neither when the audit entry cannot be written", async () => {
+    // Arrange: the audit table refuses writes, as a full disk would midway.
+    const store = new SqliteStore({ dataDir: tempDir() });
+    const incident = makeIncident();
+    await store.createIncident(incident);
+    store.db.exec("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'refused'); END");
+
+    // Act
+    const moving = store.transition(
+      incident.id,
+      "TRIAGED",
+      { at: "2026-03-01T00:00:00.000Z", by: "score" },
+      {},
+      { at: "2026-03-01T00:00:00.000Z", actor: "score", action: "incident.triaged" },
+    );
+
+    // Assert: the move written first in the same call was rolled back with it.
+    await expect(moving).rejects.toThrow("refused");
+    expect(await store.getIncident(incident.id)).toMatchObject({ status: "NEW", version: 1 });
+    store.close();
+  });
+});
+
 describe("sqlite execution store: a step's checkpoint and history in one transaction", () => {
   const executionArn = "arn:aws:states:local:000000000000:execution:network:inc-1";
   const execution = {
