@@ -37,11 +37,12 @@ export class MemoryStore implements RiposteStore {
     return this.changes.subscribe(listener);
   }
 
-  async createIncident(incident: Incident) {
+  async createIncident(incident: Incident, audit?: AuditDraft) {
     const existing = this.incidents.get(incident.id);
     if (existing) return { incident: structuredClone(existing), created: false };
     const stored = structuredClone(incident);
     this.incidents.set(stored.id, stored);
+    if (audit) this.addAudit({ ...audit, incidentId: stored.id });
     this.changes.emit({ type: "incident.created", incident: stored });
     return { incident: structuredClone(stored), created: true };
   }

@@ -97,8 +97,11 @@ export type StoreChange =
 export type ChangeListener = (change: StoreChange) => void;
 
 export interface IncidentStore {
-  /** Store a new incident; idempotent on `id` (a duplicate returns the stored one, created=false). */
-  createIncident(incident: Incident): Promise<{ incident: Incident; created: boolean }>;
+  /**
+   * Store a new incident; idempotent on `id` (a duplicate returns the stored one, created=false).
+   * `audit` is appended only when it is created, as for `transition`.
+   */
+  createIncident(incident: Incident, audit?: AuditDraft): Promise<{ incident: Incident; created: boolean }>;
   getIncident(id: string): Promise<Incident | undefined>;
   listIncidents(query?: IncidentQuery): Promise<Page<IncidentSummary>>;
   /**

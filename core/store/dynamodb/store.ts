@@ -124,7 +124,7 @@ export class DynamoStore implements RiposteStore {
     });
   }
 
-  async createIncident(incident: Incident) {
+  async createIncident(incident: Incident, audit?: AuditDraft) {
     const { main, chunks } = incidentToItems(incident);
     // Chunks first: once the main item exists, its evidence is complete.
     for (let index = 0; index < chunks.length; index += BATCH_WRITE_SIZE) {
@@ -142,6 +142,7 @@ export class DynamoStore implements RiposteStore {
     }
     const created = structuredClone(incident);
     this.changes.emit({ type: "incident.created", incident: created });
+    if (audit) await this.appendAudit({ ...audit, incidentId: incident.id });
     return { incident: created, created: true };
   }
 

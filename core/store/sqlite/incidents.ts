@@ -70,11 +70,12 @@ export class SqliteIncidents {
     return row ? (JSON.parse(row.body) as Incident) : undefined;
   }
 
-  create(incident: Incident): { incident: Incident; created: boolean } {
+  create(incident: Incident, audit?: AuditDraft): { incident: Incident; created: boolean } {
     const stored = structuredClone(incident);
     const outcome = this.db
       .transaction(() => {
         const inserted = this.insert.run(this.row(stored)).changes === 1;
+        if (inserted && audit) this.insertAuditEntry({ ...audit, incidentId: stored.id });
         return inserted ? { incident: stored, created: true } : { incident: this.read(stored.id)!, created: false };
       })
       .immediate();

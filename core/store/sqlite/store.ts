@@ -72,8 +72,8 @@ export class SqliteStore implements RiposteStore, ExecutionStore {
     return this.changes.subscribe(listener);
   }
 
-  async createIncident(incident: Incident) {
-    return this.incidents.create(incident);
+  async createIncident(incident: Incident, audit?: AuditDraft) {
+    return this.incidents.create(incident, audit);
   }
 
   async getIncident(id: string) {
