@@ -54,7 +54,12 @@ export async function openIncident(
 ): Promise<{ incident: WorkingIncident; duplicate: boolean; suppressed: boolean }> {
   const now = deps.now();
   const candidate = newIncident(finding, { executionArn: execution.id, mode: deps.mode, now });
-  const { incident, created } = await deps.store.createIncident(candidate);
+  const { incident, created } = await deps.store.createIncident(candidate, {
+    at: now.toISOString(),
+    actor: "open",
+    action: "incident.opened",
+    detail: { detection: candidate.detection, executionArn: execution.id, eventIds: candidate.eventIds },
+  });
   // Found, but opened by another execution (or none): never handle one incident twice.
   const duplicate = !created && incident.executionArn !== execution.id;
   if (duplicate) {
@@ -63,15 +68,6 @@ export async function openIncident(
       executionArn: incident.executionArn,
     });
     return { incident: workingIncident(incident), duplicate: true, suppressed: false };
-  }
-  if (created) {
-    await deps.store.appendAudit({
-      incidentId: incident.id,
-      at: now.toISOString(),
-      actor: "open",
-      action: "incident.opened",
-      detail: { detection: incident.detection, executionArn: execution.id, eventIds: incident.eventIds },
-    });
   }
   await resolveEarlierIncidents(incident, deps);
   const suppressed = await suppressIfExcepted(incident, deps);

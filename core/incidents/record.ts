@@ -56,20 +56,27 @@ export async function recordStatus(
   const at = deps.now().toISOString();
   const failure = describeError(args.error);
   const reason = failure ? `${args.reason} (${failure})` : args.reason;
-  const moved = await deps.store.transition(args.incidentId, args.status, { at, by: args.by, reason });
-  await deps.store.appendAudit({
-    incidentId: args.incidentId,
+  const detail = (status: IncidentStatus) => ({
+    requested: args.status,
+    status,
+    reason,
+    ...(failure ? { error: failure } : {}),
+  });
+  // Recorded with the move (one write); a move refused is recorded on its own.
+  const moved = await deps.store.transition(args.incidentId, args.status, { at, by: args.by, reason }, undefined, {
     at,
     actor: args.by,
-    action: moved.applied ? "status.recorded" : "status.kept",
-    detail: {
-      requested: args.status,
-      status: moved.incident.status,
-      reason,
-      ...(failure ? { error: failure } : {}),
-    },
+    action: "status.recorded",
+    detail: detail(args.status),
   });
   if (!moved.applied) {
+    await deps.store.appendAudit({
+      incidentId: args.incidentId,
+      at,
+      actor: args.by,
+      action: "status.kept",
+      detail: detail(moved.incident.status),
+    });
     deps.logger.info("final status not applied: the incident already moved on", {
       requested: args.status,
       status: moved.incident.status,

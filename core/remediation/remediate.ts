@@ -67,8 +67,9 @@ export async function remediate(
   // The facts the plan was made from, with the enrichment the store has by now (the workflow's
   // copy of the incident may predate it): protection and production are judged on both.
   const incident = { ...input.incident, enrichment: moved.incident.enrichment ?? input.incident.enrichment };
+  const entry = (action: string, detail: Record<string, unknown>) => ({ at, actor: "remediate", action, detail });
   const audit = (action: string, detail: Record<string, unknown>) =>
-    deps.store.appendAudit({ incidentId: incident.id, at, actor: "remediate", action, detail });
+    deps.store.appendAudit({ incidentId: incident.id, ...entry(action, detail) });
 
   let refused =
     moved.incident.status === "PROCESSING"
@@ -113,8 +114,8 @@ export async function remediate(
       (a) =>
         a.action === planned.action && a.target === planned.target && a.outcome === "dry-run" && mode === "dry-run",
     );
-    const auditApplied = (applied: AppliedAction) =>
-      audit(`action.${applied.outcome}`, {
+    const appliedEntry = (applied: AppliedAction) =>
+      entry(`action.${applied.outcome}`, {
         action: applied.action,
         target: applied.target,
         mode: applied.mode,
@@ -123,21 +124,21 @@ export async function remediate(
       });
     if (recorded) {
       actions.push(recorded);
-      // The crash may have come between recording the dry-run on the incident and auditing it.
+      // On DynamoDB a crash may have come between recording the dry-run on the incident and
+      // auditing it (two writes there; one transaction on SQLite).
       const audited = (await deps.store.listAudit(incident.id)).some(
         (entry) =>
           entry.action === "action.dry-run" &&
           entry.detail?.action === recorded.action &&
           entry.detail?.target === recorded.target,
       );
-      if (!audited) await auditApplied(recorded);
+      if (!audited) await deps.store.appendAudit({ incidentId: incident.id, ...appliedEntry(recorded) });
       continue;
     }
     const applied = await runAction(planned, env);
     actions.push(applied);
     const others = previous.filter((a) => a.action !== applied.action || a.target !== applied.target);
-    await deps.store.patchIncident(incident.id, { actions: [...others, applied] });
-    await auditApplied(applied);
+    await deps.store.patchIncident(incident.id, { actions: [...others, applied] }, appliedEntry(applied));
     const fields = { action: applied.action, outcome: applied.outcome, calls: applied.calls.length };
     if (applied.outcome === "failed" || applied.outcome === "skipped")
       deps.logger.warn("remediation action not done", fields);

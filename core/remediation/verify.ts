@@ -98,13 +98,15 @@ export async function verifyRemediation(
   }
   if (checks.length === 0) checks.push({ name: "remediation", ok: false, detail: "no action was taken" });
   const result: VerifyResult = { verified: checks.every((c) => c.ok), checks };
-  await deps.store.patchIncident(incident.id, { verification: result });
-  await deps.store.appendAudit({
-    incidentId: incident.id,
-    at: deps.now().toISOString(),
-    actor: "verify",
-    action: result.verified ? "verification.passed" : "verification.failed",
-    detail: { checks },
-  });
+  await deps.store.patchIncident(
+    incident.id,
+    { verification: result },
+    {
+      at: deps.now().toISOString(),
+      actor: "verify",
+      action: result.verified ? "verification.passed" : "verification.failed",
+      detail: { checks },
+    },
+  );
   return result;
 }

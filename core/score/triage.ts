@@ -7,7 +7,7 @@ import { scoreIncident } from "./score.js";
 
 /**
  * Triage: score the incident, decide its route (remediation policy), and record both with the
- * move to TRIAGED in one write, plus an audit entry. A retry after the move returns what was
+ * move to TRIAGED in one write, with its audit entry. A retry after the move returns what was
  * recorded; an incident a later event already settled (RESOLVED…) is left alone.
  */
 export async function triageIncident(
@@ -24,20 +24,7 @@ export async function triageIncident(
     "TRIAGED",
     { at, by: "score", reason },
     { enrichment, score, decision },
-  );
-  if (!moved.applied) {
-    const current = moved.incident;
-    if (isFinalStatus(current.status)) {
-      return {
-        score,
-        decision: { route: "dismiss", reason: `incident already ${current.status}: nothing to do`, plan: [] },
-      };
-    }
-    if (current.score && current.decision) return { score: current.score, decision: current.decision };
-  }
-  if (moved.applied) {
-    await deps.store.appendAudit({
-      incidentId: incident.id,
+    {
       at,
       actor: "score",
       action: "incident.triaged",
@@ -49,7 +36,17 @@ export async function triageIncident(
         reason: decision.reason,
         actions: decision.plan.map((action) => action.action),
       },
-    });
+    },
+  );
+  if (!moved.applied) {
+    const current = moved.incident;
+    if (isFinalStatus(current.status)) {
+      return {
+        score,
+        decision: { route: "dismiss", reason: `incident already ${current.status}: nothing to do`, plan: [] },
+      };
+    }
+    if (current.score && current.decision) return { score: current.score, decision: current.decision };
   }
   return { score, decision };
 }

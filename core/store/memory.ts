@@ -7,6 +7,7 @@ import { compareNewestFirst, decodeCursor, encodeCursor, isAfterCursor } from ".
 import { ChangeEmitter } from "./emitter.js";
 import { pageLimit } from "./limits.js";
 import type {
+  AuditDraft,
   AuditEntry,
   ChangeListener,
   DecideOptions,
@@ -36,11 +37,12 @@ export class MemoryStore implements RiposteStore {
     return this.changes.subscribe(listener);
   }
 
-  async createIncident(incident: Incident) {
+  async createIncident(incident: Incident, audit?: AuditDraft) {
     const existing = this.incidents.get(incident.id);
     if (existing) return { incident: structuredClone(existing), created: false };
     const stored = structuredClone(incident);
     this.incidents.set(stored.id, stored);
+    if (audit) this.addAudit({ ...audit, incidentId: stored.id });
     this.changes.emit({ type: "incident.created", incident: stored });
     return { incident: structuredClone(stored), created: true };
   }
@@ -70,24 +72,36 @@ export class MemoryStore implements RiposteStore {
     return incident;
   }
 
-  async transition(id: string, to: Incident["status"], meta: TransitionMeta, patch: IncidentPatch = {}) {
+  async transition(
+    id: string,
+    to: Incident["status"],
+    meta: TransitionMeta,
+    patch: IncidentPatch = {},
+    audit?: AuditDraft,
+  ) {
     const current = this.mustGet(id);
     const next = applyTransition(current, to, meta, patch);
     if (!next) return { incident: structuredClone(current), applied: false };
     this.incidents.set(id, next);
+    if (audit) this.addAudit({ ...audit, incidentId: id });
     this.changes.emit({ type: "incident.changed", incident: next, previousStatus: current.status });
     return { incident: structuredClone(next), applied: true };
   }
 
-  async patchIncident(id: string, patch: IncidentPatch) {
+  async patchIncident(id: string, patch: IncidentPatch, audit?: AuditDraft) {
     const current = this.mustGet(id);
     const next = applyPatch(current, patch);
     this.incidents.set(id, next);
+    if (audit) this.addAudit({ ...audit, incidentId: id });
     this.changes.emit({ type: "incident.changed", incident: next, previousStatus: current.status });
     return structuredClone(next);
   }
 
   async appendAudit(entry: AuditEntry) {
+    this.addAudit(entry);
+  }
+
+  private addAudit(entry: AuditEntry): void {
     const entries = this.audit.get(entry.incidentId) ?? [];
     entries.push(structuredClone(entry));
     this.audit.set(entry.incidentId, entries);

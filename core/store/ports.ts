@@ -67,6 +67,9 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
+/** An audit entry that goes with an incident's write (the incident's id is the write's). */
+export type AuditDraft = Omit<AuditEntry, "incidentId">;
+
 export interface PendingApproval {
   id: string;
   incidentId: string;
@@ -94,22 +97,28 @@ export type StoreChange =
 export type ChangeListener = (change: StoreChange) => void;
 
 export interface IncidentStore {
-  /** Store a new incident; idempotent on `id` (a duplicate returns the stored one, created=false). */
-  createIncident(incident: Incident): Promise<{ incident: Incident; created: boolean }>;
+  /**
+   * Store a new incident; idempotent on `id` (a duplicate returns the stored one, created=false).
+   * `audit` is appended only when it is created, as for `transition`.
+   */
+  createIncident(incident: Incident, audit?: AuditDraft): Promise<{ incident: Incident; created: boolean }>;
   getIncident(id: string): Promise<Incident | undefined>;
   listIncidents(query?: IncidentQuery): Promise<Page<IncidentSummary>>;
   /**
    * Move an incident to `to` with a conditional write: applied only when the move is allowed by
-   * `canTransition` (statuses never regress); `patch` is written in the same write.
+   * `canTransition` (statuses never regress); `patch` is written in the same write. `audit` is
+   * appended only when the move is applied: in the same transaction (SQLite, memory; one commit
+   * instead of two), or right after the move (DynamoDB, as a separate `appendAudit` would).
    */
   transition(
     id: string,
     to: IncidentStatus,
     meta: TransitionMeta,
     patch?: IncidentPatch,
+    audit?: AuditDraft,
   ): Promise<{ incident: Incident; applied: boolean }>;
-  /** Merge non-status fields; bumps `version`. */
-  patchIncident(id: string, patch: IncidentPatch): Promise<Incident>;
+  /** Merge non-status fields; bumps `version`. `audit` is appended with it, as for `transition`. */
+  patchIncident(id: string, patch: IncidentPatch, audit?: AuditDraft): Promise<Incident>;
   appendAudit(entry: AuditEntry): Promise<void>;
   listAudit(incidentId: string): Promise<AuditEntry[]>;
 }

@@ -515,6 +515,32 @@ export function describeRiposteStoreContract(
       ]);
       expect(none).toEqual([]);
     });
+
+    it("appends the audit entry given with a write only when the write applies", async () => {
+      const { store, close } = await open();
+      const incident = makeIncident();
+      const entry = (action: string, time: number) => ({
+        at: at(time),
+        actor: "score",
+        action,
+        detail: { note: HOSTILE_TEXT },
+      });
+
+      const created = await store.createIncident(incident, entry("created", 0));
+      const again = await store.createIncident(incident, entry("created again", 0));
+      const moved = await store.transition(incident.id, "TRIAGED", { at: at(1), by: "score" }, {}, entry("triaged", 1));
+      const refused = await store.transition(incident.id, "NEW", { at: at(2), by: "x" }, {}, entry("regressed", 2));
+      await store.patchIncident(incident.id, { executionArn: "arn:x" }, entry("patched", 3));
+      const entries = await store.listAudit(incident.id);
+      await close();
+
+      expect([created.created, again.created, moved.applied, refused.applied]).toEqual([true, false, true, false]);
+      expect(entries).toEqual([
+        { incidentId: incident.id, ...entry("created", 0) },
+        { incidentId: incident.id, ...entry("triaged", 1) },
+        { incidentId: incident.id, ...entry("patched", 3) },
+      ]);
+    });
   });
 
   describe(`${label}: approvals`, () => {

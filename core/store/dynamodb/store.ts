@@ -19,6 +19,7 @@ import { type CursorPosition, compareNewestFirst, decodeCursor, encodeCursor, is
 import { ChangeEmitter } from "../emitter.js";
 import { pageLimit } from "../limits.js";
 import type {
+  AuditDraft,
   AuditEntry,
   ChangeListener,
   DecideOptions,
@@ -123,7 +124,7 @@ export class DynamoStore implements RiposteStore {
     });
   }
 
-  async createIncident(incident: Incident) {
+  async createIncident(incident: Incident, audit?: AuditDraft) {
     const { main, chunks } = incidentToItems(incident);
     // Chunks first: once the main item exists, its evidence is complete.
     for (let index = 0; index < chunks.length; index += BATCH_WRITE_SIZE) {
@@ -141,6 +142,7 @@ export class DynamoStore implements RiposteStore {
     }
     const created = structuredClone(incident);
     this.changes.emit({ type: "incident.created", incident: created });
+    if (audit) await this.appendAudit({ ...audit, incidentId: incident.id });
     return { incident: created, created: true };
   }
 
@@ -201,12 +203,17 @@ export class DynamoStore implements RiposteStore {
     );
   }
 
-  transition(id: string, to: IncidentStatus, meta: TransitionMeta, patch?: IncidentPatch) {
-    return this.write(id, (current) => applyTransition(current, to, meta, patch));
+  async transition(id: string, to: IncidentStatus, meta: TransitionMeta, patch?: IncidentPatch, audit?: AuditDraft) {
+    const outcome = await this.write(id, (current) => applyTransition(current, to, meta, patch));
+    // A second write, as the caller's own appendAudit was: DynamoDB has no cheaper way to pair them.
+    if (outcome.applied && audit) await this.appendAudit({ ...audit, incidentId: id });
+    return outcome;
   }
 
-  async patchIncident(id: string, patch: IncidentPatch) {
-    return (await this.write(id, (current) => applyPatch(current, patch))).incident;
+  async patchIncident(id: string, patch: IncidentPatch, audit?: AuditDraft) {
+    const { incident } = await this.write(id, (current) => applyPatch(current, patch));
+    if (audit) await this.appendAudit({ ...audit, incidentId: id });
+    return incident;
   }
 
   async listIncidents(query: IncidentQuery = {}): Promise<Page<IncidentSummary>> {

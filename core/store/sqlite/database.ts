@@ -28,7 +28,8 @@ export interface OpenDatabaseOptions {
 /** The store's file inside a data directory. */
 export const DATABASE_FILE = "riposte.db";
 
-const MIGRATIONS: readonly string[] = [
+/** The store's schema, one entry per version (exported for the upgrade tests). */
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE incidents (
     id TEXT PRIMARY KEY,
@@ -92,6 +93,22 @@ const MIGRATIONS: readonly string[] = [
     expires_at TEXT NOT NULL,
     body TEXT NOT NULL
   ) STRICT;
+  `,
+  // 4: history events in a rowid table. In the WITHOUT ROWID table each event (1–2 KB of JSON)
+  // lived in the key's b-tree, whose cells hold about 1 KB before spilling to an overflow page:
+  // 36 pages per execution, half of them empty. Appended by rowid, events pack several to a page.
+  `
+  CREATE TABLE execution_events (
+    seq INTEGER PRIMARY KEY,
+    execution_arn TEXT NOT NULL,
+    event_id INTEGER NOT NULL,
+    body TEXT NOT NULL
+  ) STRICT;
+  INSERT INTO execution_events (execution_arn, event_id, body)
+    SELECT execution_arn, event_id, body FROM execution_history ORDER BY execution_arn, event_id;
+  DROP TABLE execution_history;
+  ALTER TABLE execution_events RENAME TO execution_history;
+  CREATE UNIQUE INDEX execution_history_by_event ON execution_history (execution_arn, event_id);
   `,
 ];
 

@@ -24,7 +24,8 @@ export class SqliteExecutionStore implements ExecutionStore {
       "SELECT body FROM executions WHERE status = ? ORDER BY start_date, rowid",
     );
     this.insertEvent = db.prepare(
-      "INSERT INTO execution_history (execution_arn, event_id, body) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET body = excluded.body",
+      `INSERT INTO execution_history (execution_arn, event_id, body) VALUES (?, ?, ?)
+       ON CONFLICT (execution_arn, event_id) DO UPDATE SET body = excluded.body`,
     );
     this.history = db.prepare<[string], { body: string }>(
       "SELECT body FROM execution_history WHERE execution_arn = ? ORDER BY event_id",

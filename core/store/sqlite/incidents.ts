@@ -4,7 +4,7 @@ import type { IncidentStatus } from "../../model/status.js";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import type { ChangeEmitter } from "../emitter.js";
 import { pageLimit } from "../limits.js";
-import type { AuditEntry, IncidentPatch, IncidentQuery, Page, TransitionMeta } from "../ports.js";
+import type { AuditDraft, AuditEntry, IncidentPatch, IncidentQuery, Page, TransitionMeta } from "../ports.js";
 import { matchesQuery, summarize } from "../summary.js";
 import { applyPatch, applyTransition } from "../writes.js";
 import type { SqliteDatabase } from "./database.js";
@@ -70,11 +70,12 @@ export class SqliteIncidents {
     return row ? (JSON.parse(row.body) as Incident) : undefined;
   }
 
-  create(incident: Incident): { incident: Incident; created: boolean } {
+  create(incident: Incident, audit?: AuditDraft): { incident: Incident; created: boolean } {
     const stored = structuredClone(incident);
     const outcome = this.db
       .transaction(() => {
         const inserted = this.insert.run(this.row(stored)).changes === 1;
+        if (inserted && audit) this.insertAuditEntry({ ...audit, incidentId: stored.id });
         return inserted ? { incident: stored, created: true } : { incident: this.read(stored.id)!, created: false };
       })
       .immediate();
@@ -89,10 +90,14 @@ export class SqliteIncidents {
     return this.read(id);
   }
 
-  /** Read, apply the shared write rule, and write back only over the version that was read. */
+  /**
+   * Read, apply the shared write rule, and write back only over the version that was read; an
+   * applied write's audit entry goes in the same transaction.
+   */
   private write(
     id: string,
     next: (current: Incident) => Incident | undefined,
+    audit?: AuditDraft,
   ): { incident: Incident; applied: boolean; previousStatus: IncidentStatus } {
     const outcome = this.db
       .transaction(() => {
@@ -103,6 +108,7 @@ export class SqliteIncidents {
         const written = this.update.run({ ...this.row(updated), expectedVersion: current.version }).changes;
         // The immediate transaction holds the write lock, so the version cannot have moved.
         if (written !== 1) throw new Error(`incident ${id} changed during a locked write`);
+        if (audit) this.insertAuditEntry({ ...audit, incidentId: id });
         return { incident: updated, applied: true, previousStatus: current.status };
       })
       .immediate();
@@ -117,13 +123,13 @@ export class SqliteIncidents {
     return outcome;
   }
 
-  transition(id: string, to: IncidentStatus, meta: TransitionMeta, patch?: IncidentPatch) {
-    const { incident, applied } = this.write(id, (current) => applyTransition(current, to, meta, patch));
+  transition(id: string, to: IncidentStatus, meta: TransitionMeta, patch?: IncidentPatch, audit?: AuditDraft) {
+    const { incident, applied } = this.write(id, (current) => applyTransition(current, to, meta, patch), audit);
     return { incident, applied };
   }
 
-  patch(id: string, patch: IncidentPatch): Incident {
-    return this.write(id, (current) => applyPatch(current, patch)).incident;
+  patch(id: string, patch: IncidentPatch, audit?: AuditDraft): Incident {
+    return this.write(id, (current) => applyPatch(current, patch), audit).incident;
   }
 
   list(query: IncidentQuery): Page<IncidentSummary> {
@@ -178,8 +184,12 @@ export class SqliteIncidents {
   }
 
   appendAudit(entry: AuditEntry): void {
-    this.insertAudit.run(entry.incidentId, entry.at, JSON.stringify(entry));
+    this.insertAuditEntry(entry);
     this.sync.wrote();
+  }
+
+  private insertAuditEntry(entry: AuditEntry): void {
+    this.insertAudit.run(entry.incidentId, entry.at, JSON.stringify(entry));
   }
 
   listAudit(incidentId: string): AuditEntry[] {

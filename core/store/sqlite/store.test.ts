@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { describeExecutionStoreContract } from "../contract/execution-store.contract.js";
 import { makeIncident } from "../contract/fixtures.js";
 import { describeRiposteStoreContract } from "../contract/riposte-store.contract.js";
+import { MIGRATIONS } from "./database.js";
 import { SqliteStore } from "./store.js";
 
 const dirs: string[] = [];
@@ -79,6 +80,42 @@ describe("sqlite store file", () => {
     expect(() => new SqliteStore({ file })).toThrow(/newer Riposte.*schema 999/);
   });
 
+  it("keeps the execution history written by schema 3 when it upgrades, in event order", async () => {
+    // Arrange: a file at schema 3, whose history table had no rowid, with events stored out of order.
+    const file = join(tempDir(), "riposte.db");
+    const older = new Database(file);
+    older.pragma("journal_mode = WAL");
+    for (const migration of MIGRATIONS.slice(0, 3)) older.exec(migration);
+    older.pragma("user_version = 3");
+    const insert = older.prepare("INSERT INTO execution_history (execution_arn, event_id, body) VALUES (?, ?, ?)");
+    const event = (id: number) =>
+      JSON.stringify({ id, previousEventId: id - 1, timestamp: "t", type: "PassStateEntered" });
+    for (const [arn, id] of [
+      ["b", 2],
+      ["a", 2],
+      ["a", 1],
+      ["b", 1],
+    ] as const)
+      insert.run(arn, id, event(id));
+    older.close();
+
+    // Act
+    const store = new SqliteStore({ file });
+    const before = (await store.getHistory("a")).map((entry) => entry.id);
+    await store.appendHistory("a", [{ id: 2, previousEventId: 1, timestamp: "t", type: "PassStateExited" }]);
+    const after = await store.getHistory("a");
+    const other = (await store.getHistory("b")).map((entry) => entry.id);
+    store.close();
+
+    // Assert: the same events; writing an event id again replaces it, as before.
+    expect(before).toEqual([1, 2]);
+    expect(after.map((entry) => [entry.id, entry.type])).toEqual([
+      [1, "PassStateEntered"],
+      [2, "PassStateExited"],
+    ]);
+    expect(other).toEqual([1, 2]);
+  });
+
   it("keeps incidents across a restart", async () => {
     const dataDir = tempDir();
     const incident = makeIncident();
@@ -120,6 +157,30 @@ describe("sqlite store across processes", () => {
       expect(incident?.version).toBe(chain.length);
       for (let index = 1; index < chain.length; index++) expect(chain[index]?.from).toBe(chain[index - 1]?.to);
     }
+  });
+});
+
+describe("sqlite store: a write and its audit entry in one transaction", () => {
+  it("keeps neither when the audit entry cannot be written", async () => {
+    // Arrange: the audit table refuses writes, as a full disk would midway.
+    const store = new SqliteStore({ dataDir: tempDir() });
+    const incident = makeIncident();
+    await store.createIncident(incident);
+    store.db.exec("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'refused'); END");
+
+    // Act
+    const moving = store.transition(
+      incident.id,
+      "TRIAGED",
+      { at: "2026-03-01T00:00:00.000Z", by: "score" },
+      {},
+      { at: "2026-03-01T00:00:00.000Z", actor: "score", action: "incident.triaged" },
+    );
+
+    // Assert: the move written first in the same call was rolled back with it.
+    await expect(moving).rejects.toThrow("refused");
+    expect(await store.getIncident(incident.id)).toMatchObject({ status: "NEW", version: 1 });
+    store.close();
   });
 });
 

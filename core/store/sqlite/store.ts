@@ -5,6 +5,7 @@ import type { IncidentStatus } from "../../model/status.js";
 import type { ApprovalResult } from "../../model/tasks.js";
 import { ChangeEmitter } from "../emitter.js";
 import type {
+  AuditDraft,
   AuditEntry,
   ChangeListener,
   DecideOptions,
@@ -71,8 +72,8 @@ export class SqliteStore implements RiposteStore, ExecutionStore {
     return this.changes.subscribe(listener);
   }
 
-  async createIncident(incident: Incident) {
-    return this.incidents.create(incident);
+  async createIncident(incident: Incident, audit?: AuditDraft) {
+    return this.incidents.create(incident, audit);
   }
 
   async getIncident(id: string) {
@@ -83,12 +84,12 @@ export class SqliteStore implements RiposteStore, ExecutionStore {
     return this.incidents.list(query);
   }
 
-  async transition(id: string, to: IncidentStatus, meta: TransitionMeta, patch?: IncidentPatch) {
-    return this.incidents.transition(id, to, meta, patch);
+  async transition(id: string, to: IncidentStatus, meta: TransitionMeta, patch?: IncidentPatch, audit?: AuditDraft) {
+    return this.incidents.transition(id, to, meta, patch, audit);
   }
 
-  async patchIncident(id: string, patch: IncidentPatch) {
-    return this.incidents.patch(id, patch);
+  async patchIncident(id: string, patch: IncidentPatch, audit?: AuditDraft) {
+    return this.incidents.patch(id, patch, audit);
   }
 
   async appendAudit(entry: AuditEntry) {
