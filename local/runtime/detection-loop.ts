@@ -110,7 +110,7 @@ export function createDetectionLoop(options: DetectionLoopOptions): DetectionLoo
   let attempts = 0;
   let drainWaiters: (() => void)[] = [];
   /** The last inbox entry looked at for order-free findings (arrivals are numbered upwards). */
-  let scannedSeq = 0;
+  let scannedSeq: number | undefined;
   /** Events arrived since the loop last looked for order-free findings. */
   let unseen = false;
   /** Called when events arrive while the loop waits out `settleMs`. */
@@ -194,6 +194,8 @@ export function createDetectionLoop(options: DetectionLoopOptions): DetectionLoo
     const orderFree = engine.orderFree;
     if (!orderFree) return Promise.resolve();
     return lock.run(() => {
+      // Not from the first entry kept: processed ones stay for a day, to recognise repeats.
+      scannedSeq ??= inbox.seqBeforePending();
       for (;;) {
         const entries = inbox.takeUnfound(scannedSeq, options.batchSize);
         if (entries.length === 0) return;

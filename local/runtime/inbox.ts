@@ -83,6 +83,11 @@ export class EventInbox {
         "SELECT seq, source, received_at, body, found_at FROM inbox WHERE processed_at IS NULL AND found_at IS NULL AND seq > ? ORDER BY seq LIMIT ?",
       ),
       found: db.prepare("UPDATE inbox SET found_at = ? WHERE seq = ?"),
+      // The pending index only: processed rows, kept a day for dedupe, come first by number.
+      firstPending: db.prepare<[], { seq: number | null }>(
+        "SELECT min(seq) AS seq FROM inbox INDEXED BY inbox_pending WHERE processed_at IS NULL",
+      ),
+      last: db.prepare<[], { seq: number | null }>("SELECT max(seq) AS seq FROM inbox"),
       done: db.prepare("UPDATE inbox SET processed_at = ?, body = NULL, error = ? WHERE seq = ?"),
       count: db.prepare<[], { n: number; oldest: number | null }>(
         "SELECT count(*) AS n, min(received_at) AS oldest FROM inbox WHERE processed_at IS NULL",
@@ -180,6 +185,12 @@ export class EventInbox {
    */
   takeUnfound(afterSeq: number, limit: number): InboxEntry[] {
     return this.statements.unfound.all(afterSeq, limit).map(entryOf);
+  }
+
+  /** Where `takeUnfound` starts: just before the oldest pending event, else after the newest. */
+  seqBeforePending(): number {
+    const first = this.statements.firstPending.get()?.seq;
+    return first != null ? first - 1 : (this.statements.last.get()?.seq ?? 0);
   }
 
   /**
