@@ -555,8 +555,10 @@ export const ConfigSchema = z.strictObject({
        * Milliseconds an idle detection loop waits after events arrive before taking a batch, so
        * separate deliveries arriving within this time (EventBridge posting events one by one,
        * concurrently; a file's chunks) are detected in event-time order together. It trades
-       * latency for ordering: every incident found by an idle loop is this much later, while a
-       * busy loop (a burst) takes what is pending without waiting. 0 detects each delivery at once,
+       * latency for ordering: a finding that depends on the order (stateful detections', and the
+       * few stateless ones whose outcome does: see the README) found by an idle loop is this much
+       * later (a busy loop takes what is pending without waiting), while findings that are the
+       * same whatever the order are taken at once. 0 detects each delivery at once,
        * in arrival order across deliveries (one delivery is always ordered by event time), which
        * a correlation that needs an order (a change, then its revert) can then miss.
        */

@@ -1,5 +1,6 @@
 import type { RiposteConfig } from "../config/schema.js";
 import { createDetectionSpecs, detectionPattern, type EngineSpec, statePattern } from "../detections/catalog.js";
+import { RESOLVABLE_DETECTIONS } from "../detections/network/sg-risk-resolved.js";
 import { NETWORK_TRACKER } from "../detections/network/tracker.js";
 import type { Json } from "../detections/record.js";
 import { scanHintsOf } from "../detections/scan-hints.js";
@@ -138,6 +139,18 @@ export function classifyEntries(entries: readonly IndexEntry[]): EntryClass {
     if (!spec?.stateful || !scanHintsOf(spec)?.skip) return "full";
   }
   return "skippable";
+}
+
+/**
+ * Whether the finding of a matched entry is the same whatever order events come in: a stateless
+ * detection's, unless a later finding may resolve its incidents (which ones it resolves depends on
+ * which came first), or it is a storage finding and the event reads or writes the buckets' history
+ * (`historyMatters`: the finding carries the bucket's previous policy or CORS).
+ */
+export function isOrderFreeEntry(entry: IndexEntry, historyMatters: boolean): boolean {
+  const spec = entry.spec;
+  if (entry.role !== "trigger" || !spec || spec.stateful || RESOLVABLE_DETECTIONS.has(spec.id)) return false;
+  return !(historyMatters && spec.category === "storage");
 }
 
 /** The stateful detections the entries concern, each once in entry order, and whether it may fire. */

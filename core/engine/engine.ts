@@ -28,6 +28,7 @@ import {
   classifyEntries,
   enabledSpecs,
   type IndexEntry,
+  isOrderFreeEntry,
   statefulEntries,
 } from "./engine-index.js";
 import type { PreparedEvent } from "./prepared.js";
@@ -77,6 +78,24 @@ export interface DetectionEngine {
   finish(): Promise<Finding[]>;
   /** The latest event time processed (epoch ms), if any. */
   readonly latestTime: number | undefined;
+  /**
+   * For a caller that takes some findings before the events earlier in event time have arrived
+   * (the local detection loop, which otherwise waits to order them). Without it, every finding is
+   * taken to depend on the order.
+   */
+  readonly orderFree?: OrderFreeDetection;
+}
+
+/**
+ * An event's findings in two parts. `find` gives those that are the same whatever order events
+ * come in (`isOrderFreeEntry`: most stateless detections'), at once, without taking its time or
+ * touching any state. `processBatch` then gives the rest, in event-time order with the other
+ * events: `found` names the events whose part `find` gave. `find(e)` and then
+ * `processBatch([e], () => true)` give what `process(e)` gives.
+ */
+export interface OrderFreeDetection {
+  find(event: SecurityEvent): Finding[];
+  processBatch(events: readonly SecurityEvent[], found: (event: SecurityEvent) => boolean): Promise<Finding[]>;
 }
 
 /**
@@ -99,6 +118,9 @@ interface EntryList {
   /** Where each one's skip facts start in the event's facts. */
   factOffsets: number[];
 }
+
+/** Which of an event's stateless findings to give (see `OrderFreeDetection`). */
+type Part = "all" | "order-free" | "rest";
 
 const LOCATION_CACHE_LIMIT = 50_000;
 const NO_FINDINGS: Finding[] = [];
@@ -173,12 +195,17 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     return findings;
   }
 
-  /** Stateless findings of the matched entries (synchronous). */
-  function statelessFindings(event: SecurityEvent, entries: readonly IndexEntry[]): Finding[] {
+  /**
+   * Stateless findings of the matched entries (synchronous): `part` "order-free" only those
+   * (`isOrderFreeEntry`), "rest" all but those, "all" all.
+   */
+  function statelessFindings(event: SecurityEvent, entries: readonly IndexEntry[], part: Part = "all"): Finding[] {
     const findings: Finding[] = [];
+    const historyMatters = part !== "all" && historyMattersFor(event, entries);
     for (const entry of entries) {
       const spec = entry.spec;
       if (!spec || spec.stateful || entry.role !== "trigger") continue;
+      if (part !== "all" && isOrderFreeEntry(entry, historyMatters) !== (part === "order-free")) continue;
       try {
         const draft = spec.evaluate(event.envelope, config);
         if (draft) findings.push(completeFinding(spec, draft));
@@ -202,7 +229,12 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     return stateful;
   }
 
-  async function processMatched(event: SecurityEvent, entries: readonly IndexEntry[], context: EngineContext) {
+  async function processMatched(
+    event: SecurityEvent,
+    entries: readonly IndexEntry[],
+    context: EngineContext,
+    part: Exclude<Part, "order-free"> = "all",
+  ) {
     let previousBucket: Awaited<ReturnType<BucketHistoryTracker["observe"]>>;
     for (const entry of entries) {
       try {
@@ -212,7 +244,7 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
         logger.warn("updating detection state failed", { role: entry.role, eventId: event.id, error });
       }
     }
-    const findings = statelessFindings(event, entries);
+    const findings = statelessFindings(event, entries, part);
     for (const [spec, trigger] of statefulOf(entries, context)) {
       if (skips(spec, event, context, trigger)) continue;
       findings.push(...(await guard(spec, event, () => spec.correlate(event, context, trigger))));
@@ -228,6 +260,16 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     return findings;
   }
 
+  /** A storage finding of a deleted bucket policy is given the policy before it (the bucket history). */
+  function readsHistory(event: SecurityEvent): boolean {
+    return usesHistory && (event.envelope.detail as { eventName?: unknown }).eventName === "DeleteBucketPolicy";
+  }
+
+  /** Whether the event's storage findings are given what the bucket history held before it. */
+  function historyMattersFor(event: SecurityEvent, entries: readonly IndexEntry[]): boolean {
+    return readsHistory(event) || entries.some((entry) => entry.role === "history");
+  }
+
   /** Note the event time; due timers are checked once per second of event time. */
   function advance(epochMs: number): Promise<Finding[]> | undefined {
     if (latest === undefined || epochMs > latest) latest = epochMs;
@@ -241,27 +283,28 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
    * One event: synchronous when nothing needs the store (no stateful detection left after its
    * cache-backed skip, no tracked change, no timer check), so the common event costs no promise.
    */
-  function processNow(event: SecurityEvent): Finding[] | Promise<Finding[]> {
+  function processNow(event: SecurityEvent, part: Exclude<Part, "order-free"> = "all"): Finding[] | Promise<Finding[]> {
     if (options.dedupe) return processDeduped(event);
     const timers = advance(event.epochMs);
-    return processMatches(event, activeEntries(index.match(event.envelope), event.envelope.detail), timers);
+    return processMatches(event, activeEntries(index.match(event.envelope), event.envelope.detail), timers, part);
   }
 
   function processMatches(
     event: SecurityEvent,
     entries: readonly IndexEntry[],
     timers: Promise<Finding[]> | undefined,
+    part: Exclude<Part, "order-free"> = "all",
   ): Finding[] | Promise<Finding[]> {
     if (entries.length === 0) return timers ?? NO_FINDINGS;
     const context = contextAt(event.epochMs);
     const needsStore =
       entries.some((entry) => entry.role === "tracker" || entry.role === "history") ||
       [...statefulOf(entries)].some(([spec, trigger]) => !skips(spec, event, context, trigger)) ||
-      (usesHistory && (event.envelope.detail as { eventName?: unknown }).eventName === "DeleteBucketPolicy");
-    if (!needsStore && !timers) return statelessFindings(event, entries);
+      readsHistory(event);
+    if (!needsStore && !timers) return statelessFindings(event, entries, part);
     return (async () => [
       ...(timers ? await timers : []),
-      ...(needsStore ? await processMatched(event, entries, context) : statelessFindings(event, entries)),
+      ...(needsStore ? await processMatched(event, entries, context, part) : statelessFindings(event, entries, part)),
     ])();
   }
 
@@ -342,10 +385,35 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     return [...findings, ...(await processMatched(event, entries, contextAt(event.epochMs)))];
   }
 
+  const orderFree: OrderFreeDetection = {
+    find(event) {
+      // Deduplicating reads and writes state: which delivery counts depends on the order.
+      if (options.dedupe) return [];
+      return statelessFindings(event, activeEntries(index.match(event.envelope), event.envelope.detail), "order-free");
+    },
+    processBatch: (events, found) => processEach(events, (event) => (found(event) ? "rest" : "all")),
+  };
+
+  /** Events in order, each's findings (`partOf` it) in order; no promise for one that needs none. */
+  async function processEach(
+    events: readonly SecurityEvent[],
+    partOf: (event: SecurityEvent) => Exclude<Part, "order-free">,
+  ): Promise<Finding[]> {
+    const findings: Finding[] = [];
+    for (const event of events) {
+      const result = processNow(event, partOf(event));
+      const found = Array.isArray(result) ? result : await result;
+      if (found.length > 0) findings.push(...found);
+    }
+    return findings;
+  }
+
   return {
     get latestTime() {
       return latest;
     },
+
+    orderFree,
 
     indexSignature: signature,
 
@@ -355,15 +423,7 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
       return result === NO_FINDINGS ? [] : result;
     },
 
-    async processBatch(events) {
-      const findings: Finding[] = [];
-      for (const event of events) {
-        const result = processNow(event);
-        const found = Array.isArray(result) ? result : await result;
-        if (found.length > 0) findings.push(...found);
-      }
-      return findings;
-    },
+    processBatch: (events) => processEach(events, () => "all"),
 
     async processPrepared(events) {
       const findings: Finding[] = [];

@@ -53,6 +53,11 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE outbox ADD COLUMN error TEXT;
   CREATE INDEX outbox_dead_letters ON outbox (failed_at) WHERE error IS NOT NULL;
   `,
+  // An event whose findings cannot depend on the order events come in has them found as soon as
+  // it arrives (`found_at`); it stays pending until its time is taken in event-time order.
+  `
+  ALTER TABLE inbox ADD COLUMN found_at INTEGER;
+  `,
 ];
 
 export interface OpenDetectionDatabaseOptions {

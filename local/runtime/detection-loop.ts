@@ -16,6 +16,12 @@ import { isPermanentStartError } from "./start-errors.js";
  * after its incident id. A crash at any point replays at most the uncommitted batch, whose
  * correlation writes were rolled back with it, and a finding started twice starts nothing.
  *
+ * Findings that are the same whatever order events come in (most stateless detections': the
+ * engine's `orderFree`) are taken as soon as their event is in the inbox, even while the loop
+ * waits `settleMs` before a batch; their events stay pending, marked found, and the batch gives
+ * the rest of what they yield (state, timers, stateful findings) in event-time order as before.
+ * The findings and the mark commit together, so a replay never finds them twice.
+ *
  * A batch that fails is rolled back and retried one event at a time; an event the engine keeps
  * failing on is set aside (dead-lettered, logged), so one bad record never stops the loop. A
  * database failure (disk full, I/O error) sets nothing aside: the loop retries until it clears.
@@ -38,8 +44,13 @@ export interface DetectionLoopOptions {
    */
   durable?: () => Promise<void>;
   batchSize: number;
-  /** Wait this long after being woken before taking a batch. */
+  /**
+   * Wait this long after being woken before taking a batch, so that events delivered separately
+   * but close together are detected in event-time order; order-free findings do not wait.
+   */
   settleMs: number;
+  /** How the settle window is waited out (default a timer; tests end it by hand). Ends early on `signal`. */
+  settleWait?: (ms: number, signal: AbortSignal) => Promise<void>;
   logger: Logger;
   /** Failures of a single event before it is set aside (default 3). */
   maxAttempts?: number;
@@ -98,6 +109,13 @@ export function createDetectionLoop(options: DetectionLoopOptions): DetectionLoo
   let isolate = 0;
   let attempts = 0;
   let drainWaiters: (() => void)[] = [];
+  /** The last inbox entry looked at for order-free findings (arrivals are numbered upwards). */
+  let scannedSeq: number | undefined;
+  /** Events arrived since the loop last looked for order-free findings. */
+  let unseen = false;
+  /** Called when events arrive while the loop waits out `settleMs`. */
+  let arrived: (() => void) | undefined;
+  const stopped = new AbortController();
 
   type Outcome = "empty" | "committed" | "failed";
 
@@ -117,7 +135,14 @@ export function createDetectionLoop(options: DetectionLoopOptions): DetectionLoo
         const posted = new Set(
           entries.filter((entry) => entry.source === INTAKE_SOURCE).flatMap((entry) => eventKeys(entry.event)),
         );
-        const findings = markFromIntake(await engine.processBatch(entries.map((entry) => entry.event)), posted);
+        const events = entries.map((entry) => entry.event);
+        const found = new Set(entries.filter((entry) => entry.found).map((entry) => entry.event));
+        const findings = markFromIntake(
+          await (engine.orderFree && found.size > 0
+            ? engine.orderFree.processBatch(events, (event) => found.has(event))
+            : engine.processBatch(events)),
+          posted,
+        );
         outbox.put(findings);
         inbox.markProcessed(seqs);
         db.exec("COMMIT");
@@ -157,6 +182,73 @@ export function createDetectionLoop(options: DetectionLoopOptions): DetectionLoo
         return failed(error);
       }
     });
+  }
+
+  /**
+   * Take the order-free findings of the events that arrived since the last look, at once, into
+   * the outbox, their events marked found in the same commit (they stay pending for the batch).
+   * Nothing here changes the engine's state or clock. On any failure the events are left as they
+   * were, and the batch finds everything they yield.
+   */
+  function findOrderFree(): Promise<void> {
+    const orderFree = engine.orderFree;
+    if (!orderFree) return Promise.resolve();
+    return lock.run(() => {
+      // Not from the first entry kept: processed ones stay for a day, to recognise repeats.
+      scannedSeq ??= inbox.seqBeforePending();
+      for (;;) {
+        const entries = inbox.takeUnfound(scannedSeq, options.batchSize);
+        if (entries.length === 0) return;
+        scannedSeq = entries[entries.length - 1]!.seq;
+        const found: number[] = [];
+        const findings: Finding[] = [];
+        const posted = new Set<string>();
+        for (const entry of entries) {
+          let own: Finding[];
+          try {
+            own = orderFree.find(entry.event);
+          } catch (error) {
+            // The batch meets it again, with its retries and dead letters.
+            logger.warn("order-free detection failed; the event waits for its batch", {
+              eventId: entry.event.id,
+              error,
+            });
+            continue;
+          }
+          if (own.length === 0) continue;
+          found.push(entry.seq);
+          findings.push(...own);
+          if (entry.source === INTAKE_SOURCE) for (const key of eventKeys(entry.event)) posted.add(key);
+        }
+        if (found.length === 0) continue;
+        try {
+          db.transaction(() => {
+            outbox.put(markFromIntake(findings, posted));
+            inbox.markFound(found);
+          }).immediate();
+        } catch (error) {
+          logger.warn("order-free findings not saved; their events wait for their batch", { error });
+          return;
+        }
+        stats.findings += findings.length;
+      }
+    });
+  }
+
+  /** Wait out `settleMs`, taking the order-free findings of what arrives meanwhile at once. */
+  async function settleWindow(): Promise<void> {
+    let over = false;
+    const window = (options.settleWait ?? pause)(options.settleMs, stopped.signal).then(() => {
+      over = true;
+    });
+    while (!over && !stopping) {
+      if (!unseen) await Promise.race([window, new Promise<void>((resolve) => (arrived = resolve))]);
+      arrived = undefined;
+      if (over || stopping) break;
+      unseen = false;
+      await findOrderFree();
+      await startQueued();
+    }
   }
 
   /**
@@ -210,7 +302,12 @@ export function createDetectionLoop(options: DetectionLoopOptions): DetectionLoo
     let delay = baseDelay;
     while (again && !stopping) {
       again = false;
-      if (options.settleMs > 0) await pause(options.settleMs);
+      if (options.settleMs > 0) {
+        unseen = false;
+        await findOrderFree();
+        await startQueued();
+        await settleWindow();
+      }
       let outcome: Outcome = "committed";
       while (!stopping && outcome !== "empty") {
         outcome = await detectBatch();
@@ -235,6 +332,8 @@ export function createDetectionLoop(options: DetectionLoopOptions): DetectionLoo
 
   function wake(): void {
     again = true;
+    unseen = true;
+    arrived?.();
     if (running || stopping) return;
     running = pump()
       .catch((error: unknown) => {
@@ -268,6 +367,8 @@ export function createDetectionLoop(options: DetectionLoopOptions): DetectionLoo
     },
     async stop() {
       stopping = true;
+      // A settle window ends now: what it held stays pending (durable) for the next start.
+      stopped.abort();
       await running;
       // Findings of the last committed batch still get their executions (persisted, resumable).
       await startQueued();

@@ -152,3 +152,31 @@ describe("EventInbox group commit", () => {
     }
   });
 });
+
+describe("EventInbox: order-free findings taken early", () => {
+  it("lists pending events not yet found, from just before the oldest pending one, and keeps found ones pending", async () => {
+    // Arrange: one processed event, then three pending, one of which is found.
+    const { inbox } = setup();
+    await inbox.add([event("done", 1)], "api");
+    const [done] = inbox.takePending(10);
+    inbox.markProcessed([done!.seq]);
+    await inbox.add([event("p1", 4), event("p2", 2), event("p3", 3)], "api");
+    const start = inbox.seqBeforePending();
+    const [p1] = inbox.takeUnfound(start, 1);
+    inbox.markFound([p1!.seq]);
+
+    // Act
+    const unfound = inbox.takeUnfound(start, 10);
+    const pending = inbox.takePending(10);
+
+    // Assert: arrival order for the look, event-time order and the mark for the batch.
+    expect(start).toBe(done!.seq);
+    expect(unfound.map((entry) => entry.event.id)).toEqual(["p2", "p3"]);
+    expect(pending.map((entry) => [entry.event.id, entry.found])).toEqual([
+      ["p2", false],
+      ["p3", false],
+      ["p1", true],
+    ]);
+    expect(inbox.takeUnfound(Math.max(...pending.map((entry) => entry.seq)), 10)).toEqual([]);
+  });
+});

@@ -16,6 +16,8 @@ export interface InboxEntry {
   event: SecurityEvent;
   source: string;
   receivedAt: number;
+  /** Its findings are already in the outbox (`markFound`): only its time is left to take. */
+  found: boolean;
 }
 
 export interface AddResult {
@@ -28,6 +30,24 @@ export interface AddResult {
 /** What the inbox stores an event under: its id and its time (a finding updated later is a new event). */
 export function eventKey(event: Pick<SecurityEvent, "id" | "epochMs">): string {
   return `${event.id}|${event.epochMs}`;
+}
+
+interface InboxRow {
+  seq: number;
+  source: string;
+  received_at: number;
+  body: string;
+  found_at: number | null;
+}
+
+function entryOf(row: InboxRow): InboxEntry {
+  return {
+    seq: row.seq,
+    source: row.source,
+    receivedAt: row.received_at,
+    event: JSON.parse(row.body) as SecurityEvent,
+    found: row.found_at !== null,
+  };
 }
 
 interface PendingAdd {
@@ -56,9 +76,18 @@ export class EventInbox {
       insert: db.prepare(
         "INSERT OR IGNORE INTO inbox (event_key, epoch_ms, received_at, source, body) VALUES (?, ?, ?, ?, ?)",
       ),
-      pending: db.prepare<[number], { seq: number; source: string; received_at: number; body: string }>(
-        "SELECT seq, source, received_at, body FROM inbox WHERE processed_at IS NULL ORDER BY epoch_ms, seq LIMIT ?",
+      pending: db.prepare<[number], InboxRow>(
+        "SELECT seq, source, received_at, body, found_at FROM inbox WHERE processed_at IS NULL ORDER BY epoch_ms, seq LIMIT ?",
       ),
+      unfound: db.prepare<[number, number], InboxRow>(
+        "SELECT seq, source, received_at, body, found_at FROM inbox WHERE processed_at IS NULL AND found_at IS NULL AND seq > ? ORDER BY seq LIMIT ?",
+      ),
+      found: db.prepare("UPDATE inbox SET found_at = ? WHERE seq = ?"),
+      // The pending index only: processed rows, kept a day for dedupe, come first by number.
+      firstPending: db.prepare<[], { seq: number | null }>(
+        "SELECT min(seq) AS seq FROM inbox INDEXED BY inbox_pending WHERE processed_at IS NULL",
+      ),
+      last: db.prepare<[], { seq: number | null }>("SELECT max(seq) AS seq FROM inbox"),
       done: db.prepare("UPDATE inbox SET processed_at = ?, body = NULL, error = ? WHERE seq = ?"),
       count: db.prepare<[], { n: number; oldest: number | null }>(
         "SELECT count(*) AS n, min(received_at) AS oldest FROM inbox WHERE processed_at IS NULL",
@@ -147,12 +176,30 @@ export class EventInbox {
 
   /** The oldest pending events by event time (call with the lock held). */
   takePending(limit: number): InboxEntry[] {
-    return this.statements.pending.all(limit).map((row) => ({
-      seq: row.seq,
-      source: row.source,
-      receivedAt: row.received_at,
-      event: JSON.parse(row.body) as SecurityEvent,
-    }));
+    return this.statements.pending.all(limit).map(entryOf);
+  }
+
+  /**
+   * Pending events whose findings are not yet found, in arrival order, after `afterSeq` (the
+   * last one looked at: arrivals get ever larger numbers). Call with the lock held.
+   */
+  takeUnfound(afterSeq: number, limit: number): InboxEntry[] {
+    return this.statements.unfound.all(afterSeq, limit).map(entryOf);
+  }
+
+  /** Where `takeUnfound` starts: just before the oldest pending event, else after the newest. */
+  seqBeforePending(): number {
+    const first = this.statements.firstPending.get()?.seq;
+    return first != null ? first - 1 : (this.statements.last.get()?.seq ?? 0);
+  }
+
+  /**
+   * Note that these pending events' findings are in the outbox (call inside the same transaction
+   * that put them there): a replay after a crash takes their time but never finds them again.
+   */
+  markFound(seqs: readonly number[]): void {
+    const at = this.now();
+    for (const seq of seqs) this.statements.found.run(at, seq);
   }
 
   /**

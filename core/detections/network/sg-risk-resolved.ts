@@ -22,6 +22,20 @@ const RULE_LEVEL: DetectionId[] = [
   "sg-zombie-rule",
   "sg-open-then-connection",
 ];
+const SSH_LEVEL: DetectionId = "sg-ssh-open-world";
+const RISKY_PORT_LEVEL: DetectionId = "sg-high-risk-port-open";
+
+/**
+ * Every detection whose incidents a later finding may resolve. Which incidents it resolves
+ * depends on which was created first, so their findings must come in event-time order.
+ */
+export const RESOLVABLE_DETECTIONS: ReadonlySet<string> = new Set<DetectionId>([
+  ...RULE_LEVEL,
+  SSH_LEVEL,
+  RISKY_PORT_LEVEL,
+  ...ALARMING_LEVEL,
+  ...GROUP_LEVEL,
+]);
 
 /** The detections whose incidents a removal resolves (specific to what is left open on the group). */
 export function resolvedDetections(
@@ -36,10 +50,10 @@ export function resolvedDetections(
     removed.some((open) => ruleCoversPort(open.rule, 22)) &&
     !remaining.some((open) => ruleCoversPort(open.rule, 22))
   ) {
-    detections.add("sg-ssh-open-world");
+    detections.add(SSH_LEVEL);
   }
   if (exposes(removed, (port) => port !== 22) && !exposes(remaining, (port) => port !== 22)) {
-    detections.add("sg-high-risk-port-open");
+    detections.add(RISKY_PORT_LEVEL);
   }
   const alarming = (rules: readonly OpenRule[]) => rules.some((open) => exposesAlarmingPort(open.rule, context.config));
   if (alarming(removed) && !alarming(remaining)) for (const id of ALARMING_LEVEL) detections.add(id);
