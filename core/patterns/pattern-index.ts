@@ -10,7 +10,7 @@ import {
   type PathNode,
   presentBucket,
 } from "./index-paths.js";
-import { holdsAt, indexProofOf, type ProofField } from "./index-proof.js";
+import { holdsAt, indexProofOf, type ProofField, type ProofPart } from "./index-proof.js";
 import { matches } from "./match.js";
 
 /**
@@ -52,12 +52,15 @@ interface Entry<K> {
 }
 
 /**
- * What proves a candidate (nothing refuted it) matches: for each of `found`, one of its buckets
- * reached with no array on the way; each of `tested` holding (`holdsAt`).
+ * What proves a candidate (nothing refuted it) matches (`ProofPart`, with buckets): for each of
+ * `found`, one of its buckets reached with no array on the way; each of `tested` holding
+ * (`holdsAt`); none of `absent` reached; and for each of `ors`, one branch proven.
  */
 interface Proof {
   found: Bucket[][];
   tested: Extract<ProofField, { found: false }>[];
+  absent: Bucket[];
+  ors: Proof[][];
 }
 
 /** Keys after the first that an entry is gated by, at most; and no key this common. */
@@ -154,8 +157,8 @@ export class PatternIndex<K> {
   }
 
   /**
-   * How many distinct patterns `match` would consider for `event`, and how many of those the index
-   * alone proves to match, untested (tests and benchmarks).
+   * How many distinct patterns `match` would consider for `event`: each proven by the index
+   * (`provenCount`) or tested (tests and benchmarks).
    */
   testedCount(event: unknown): number {
     return this.considered(event).size;
@@ -163,10 +166,9 @@ export class PatternIndex<K> {
 
   /** How many distinct patterns that `match` considers for `event` the index proves to match (see `testedCount`). */
   provenCount(event: unknown): number {
-    const generation = this.generation;
+    const considered = this.considered(event);
     let proven = 0;
-    for (const entry of this.considered(event).values())
-      if (entry.proof && provenBy(entry.proof, event, generation)) proven++;
+    for (const entry of considered.values()) if (entry.proof && provenBy(entry.proof, event, this.generation)) proven++;
     return proven;
   }
 
@@ -340,6 +342,14 @@ export class PatternIndex<K> {
       }
       return found;
     };
+    const withBuckets = (part: ProofPart): Proof => ({
+      found: part.fields.flatMap((field) =>
+        field.found ? [bucketsOf(field.terms.map((term) => ({ path: field.path, term })))] : [],
+      ),
+      tested: part.fields.filter((field) => !field.found),
+      absent: part.absent.map((path) => presentBucket(nodeAt(root, path), buckets)),
+      ors: part.ors.map((branches) => branches.map(withBuckets)),
+    });
     const indexing = (found: Bucket[]): Bucket[] => {
       for (const bucket of found) bucket.indexes = true;
       return found;
@@ -350,7 +360,7 @@ export class PatternIndex<K> {
       let found = bySlot.get(entry.slot);
       if (!found) {
         const [filed, ...rest] = indexKeysOf(entry.pattern!.root);
-        const { absent, fields } = indexProofOf(entry.pattern!.root);
+        const { absent, proof } = indexProofOf(entry.pattern!);
         found = {
           filed: filed && indexing(bucketsOf(filed.atoms)),
           gates: rest
@@ -358,12 +368,7 @@ export class PatternIndex<K> {
             .slice(0, MAX_GATES)
             .map((key) => indexing(bucketsOf(key.atoms))),
           refutedBy: indexing(absent.map((path) => presentBucket(nodeAt(root, path), buckets))),
-          proof: fields && {
-            found: fields.flatMap((field) =>
-              field.found ? [bucketsOf(field.terms.map((term) => ({ path: field.path, term })))] : [],
-            ),
-            tested: fields.filter((field) => !field.found),
-          },
+          proof: proof && withBuckets(proof),
         };
         bySlot.set(entry.slot, found);
       }
@@ -397,7 +402,16 @@ function provenBy(proof: Proof, event: unknown, generation: number): boolean {
     for (let j = 0; j < field.length && !reached; j++) reached = field[j]!.direct === generation;
     if (!reached) return false;
   }
+  const absent = proof.absent;
+  for (let i = 0; i < absent.length; i++) if (absent[i]!.seen === generation) return false;
   const tested = proof.tested;
   for (let i = 0; i < tested.length; i++) if (!holdsAt(event, tested[i]!.path, tested[i]!.matchers)) return false;
+  const ors = proof.ors;
+  for (let i = 0; i < ors.length; i++) {
+    const branches = ors[i]!;
+    let any = false;
+    for (let j = 0; j < branches.length && !any; j++) any = provenBy(branches[j]!, event, generation);
+    if (!any) return false;
+  }
   return true;
 }
