@@ -1,4 +1,5 @@
 import type { CompiledPattern, IndexTerm, LeafCondition, ObjectCondition } from "./conditions.js";
+import { copyJson } from "./copy-json.js";
 import { InvalidPattern } from "./errors.js";
 import { expandAlternatives } from "./expand.js";
 import { operatorTerm } from "./index-terms.js";
@@ -60,7 +61,7 @@ export function compilePattern(pattern: unknown): CompiledPattern {
   }
   if (!isPlainObject(value)) throw new InvalidPattern("", `the pattern must be a JSON object, not ${describe(value)}`);
   const root = compileObject(value, "", [], false);
-  return { root, alternatives: expandAlternatives(root), source: structuredClone(value) };
+  return { root, alternatives: expandAlternatives(root), source: copyJson(value) };
 }
 
 function compileObject(

@@ -26,11 +26,12 @@ export interface LeafCondition {
  * with `text`, or (`folded`: once lower-cased as `foldText` does) equals, starts or ends with it;
  * for other operators (`cidr`, numeric ranges, `anything-but`, `exists: true`, a wildcard with no
  * literal end), `test` itself, run once per event for every pattern that has the same operator
- * (`text`); `loose`: one most values pass. A term may be looser than its operator, never stricter.
+ * (`text`); `loose`: one most values pass. A term may be looser than its operator, never stricter;
+ * `wider` when it is (a wildcard's literal end, or its literal text read as an IP address).
  */
 export type IndexTerm =
-  | { kind: "exact"; value: string | number | boolean | null }
-  | { kind: "prefix" | "suffix"; text: string; folded: boolean }
+  | { kind: "exact"; value: string | number | boolean | null; wider?: true }
+  | { kind: "prefix" | "suffix"; text: string; folded: boolean; wider?: true }
   | { kind: "folded"; text: string }
   | { kind: "test"; test: ValueMatcher; text: string; loose: boolean };
 

@@ -21,9 +21,66 @@ export const MAX_ALTERNATIVES = 256;
 export function expandAlternatives(root: ObjectCondition): ObjectCondition[] {
   // No $or: nothing to expand, nothing declared twice (most patterns; compiled at every start-up).
   if (!hasOr(root)) return [root];
+  // No key a $or declares is declared beside it (loop prevention's $or, most rules'): nothing would
+  // be merged or refused, so the answer is known without making every alternative.
+  if (!redeclares(root)) {
+    if (alternativeCount(root) > MAX_ALTERNATIVES) throw tooMany();
+    return [root];
+  }
+  return expandedAlternatives(root);
+}
+
+/** What `expandAlternatives` answers, found by making every alternative (the reference in tests). */
+export function expandedAlternatives(root: ObjectCondition): ObjectCondition[] {
   const state = { shared: false };
   const alternatives = expand(root, state);
   return state.shared ? alternatives.map((fields) => ({ fields, ors: [] })) : [root];
+}
+
+/**
+ * Whether a `$or` branch declares a key that its object, or another `$or` of that object, also
+ * declares (at any depth): only then does expanding merge two fields, or refuse one.
+ */
+function redeclares(condition: ObjectCondition): boolean {
+  const keys = new Set(condition.fields.map((field) => field.key));
+  for (const field of condition.fields) if (field.child && redeclares(field.child)) return true;
+  for (const branches of condition.ors) {
+    const declared = new Set<string>();
+    for (const branch of branches) {
+      if (redeclares(branch)) return true;
+      for (const key of topKeys(branch)) {
+        if (keys.has(key)) return true;
+        declared.add(key);
+      }
+    }
+    for (const key of declared) keys.add(key);
+  }
+  return false;
+}
+
+/** The keys an alternative of `condition` can hold at its top: its fields' and its `$or` branches'. */
+function topKeys(condition: ObjectCondition): string[] {
+  const keys = condition.fields.map((field) => field.key);
+  for (const branches of condition.ors) for (const branch of branches) keys.push(...topKeys(branch));
+  return keys;
+}
+
+/** How many alternatives expanding `condition` makes (counted, not made), at most `MAX_ALTERNATIVES` + 1. */
+function alternativeCount(condition: ObjectCondition): number {
+  let count = 1;
+  for (const field of condition.fields) if (field.child) count = capped(count * alternativeCount(field.child));
+  for (const branches of condition.ors) {
+    let sum = 0;
+    for (const branch of branches) sum = capped(sum + alternativeCount(branch));
+    count = capped(count * sum);
+  }
+  return count;
+}
+
+const capped = (count: number): number => Math.min(count, MAX_ALTERNATIVES + 1);
+
+function tooMany(): InvalidPattern {
+  return new InvalidPattern("", `its $or combinations expand to more than ${MAX_ALTERNATIVES} alternatives`);
 }
 
 function hasOr(condition: ObjectCondition): boolean {
@@ -61,9 +118,7 @@ function expand(condition: ObjectCondition, state: ExpandState): FieldCondition[
 }
 
 function combine(left: FieldCondition[][], right: FieldCondition[][], state: ExpandState): FieldCondition[][] {
-  if (left.length * right.length > MAX_ALTERNATIVES) {
-    throw new InvalidPattern("", `its $or combinations expand to more than ${MAX_ALTERNATIVES} alternatives`);
-  }
+  if (left.length * right.length > MAX_ALTERNATIVES) throw tooMany();
   return left.flatMap((fields) => right.map((more) => merge(fields, more, state)));
 }
 

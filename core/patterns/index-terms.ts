@@ -39,7 +39,8 @@ export function operatorTerm(item: Record<string, unknown>, matcher: ValueMatche
 
 /**
  * A wildcard's literal text before its first star (a prefix), else after its last (a suffix); with
- * no star, the literal itself. `\*` and `\\` are a literal star and backslash.
+ * no star, the literal itself. `\*` and `\\` are a literal star and backslash. Each is `wider`
+ * than the wildcard (a prefix ignores the rest; the literal alone is not matched as an address).
  */
 function wildcardTerm(expression: string): IndexTerm | undefined {
   const segments: string[] = [""];
@@ -49,8 +50,8 @@ function wildcardTerm(expression: string): IndexTerm | undefined {
     else if (char === "*") segments.push("");
     else segments[segments.length - 1] += char;
   }
-  if (segments.length === 1) return { kind: "exact", value: segments[0]! };
-  if (segments[0]) return { kind: "prefix", text: segments[0], folded: false };
+  if (segments.length === 1) return { kind: "exact", value: segments[0]!, wider: true };
+  if (segments[0]) return { kind: "prefix", text: segments[0], folded: false, wider: true };
   const last = segments[segments.length - 1]!;
-  return last ? { kind: "suffix", text: last, folded: false } : undefined;
+  return last ? { kind: "suffix", text: last, folded: false, wider: true } : undefined;
 }

@@ -242,4 +242,44 @@ describe("PatternIndex", () => {
       expect(index.match(event)).toEqual(expected);
     }
   });
+
+  it("refutes a pattern by a field it wants absent, and proves plain fields and a $or from the walk", () => {
+    const index = new PatternIndex<string>();
+    const loopPrevention = {
+      $or: [
+        { sessionContext: { sessionIssuer: { userName: [{ exists: false }] } } },
+        { sessionContext: { sessionIssuer: { userName: [{ "anything-but": { prefix: "riposte-" } }] } } },
+      ],
+    };
+    const pattern = compilePattern({
+      source: ["aws.iam"],
+      detail: {
+        eventName: ["CreateUser"],
+        errorCode: [{ exists: false }],
+        userIdentity: { type: [{ "anything-but": "AWSService" }], ...loopPrevention },
+      },
+    });
+    index.add("create-user", pattern);
+    const user = { type: "IAMUser" };
+    const byTool = { type: "AssumedRole", sessionContext: { sessionIssuer: { userName: "riposte-role" } } };
+    const plain = ct("aws.iam", "CreateUser", { userIdentity: user });
+    const failed = ct("aws.iam", "CreateUser", { userIdentity: user, errorCode: "AccessDenied" });
+    const fromTool = ct("aws.iam", "CreateUser", { userIdentity: byTool });
+    const inArray = { ...plain, detail: [plain.detail] };
+
+    expect([plain, failed, fromTool, inArray].map((event) => matches(pattern, event))).toEqual([
+      true,
+      false,
+      false,
+      true,
+    ]);
+    expect(index.match(plain)).toEqual(["create-user"]);
+    expect(index.provenCount(plain)).toBe(1);
+    expect(index.candidateCount(failed)).toBe(0);
+    expect(index.match(fromTool)).toEqual([]);
+    expect(index.provenCount(fromTool)).toBe(0);
+    // Across an array the fields might sit in different elements: tested, not proven.
+    expect(index.match(inArray)).toEqual(["create-user"]);
+    expect(index.provenCount(inArray)).toBe(0);
+  });
 });

@@ -1,8 +1,17 @@
-import type { CompiledPattern, IndexTerm } from "./compile.js";
+import type { CompiledPattern } from "./compile.js";
 import { type IndexKey, indexKeysOf, tested } from "./index-key.js";
-import { parsePatternIp } from "./ip.js";
+import {
+  type Bucket,
+  bucketFor,
+  countPaths,
+  lookUp,
+  newNode,
+  nodeAt,
+  type PathNode,
+  presentBucket,
+} from "./index-paths.js";
+import { holdsAt, indexProofOf, type ProofField, type ProofPart } from "./index-proof.js";
 import { matches } from "./match.js";
-import { foldText, type ValueMatcher } from "./values.js";
 
 /**
  * Many compiled patterns, matched against one event at a time. A pattern's indexable conditions
@@ -10,70 +19,20 @@ import { foldText, type ValueMatcher } from "./values.js";
  * which every matching event holds there), whatever the field (`detail.eventName`, `source`,
  * `detail.userIdentity.type`, a `$or` whose every branch pins something), are looked up, not
  * tested: the pattern is filed under its most selective one, and the next few are gates that the
- * event must also have reached. An event is walked once along the indexed paths, each value there
- * looked up in hash maps; the patterns filed under what it reached, whose gates it reached too
- * (and the few with no indexable condition), are then tested whole with `matches`. The merged
- * list is kept per set of buckets reached, so the cost per event depends on how many patterns can
- * match it, not on how many are registered; the index only ever leaves out patterns that cannot.
+ * event must also have reached; a leaf value at one of its `exists: false` paths refutes it. An
+ * event is walked once along the indexed paths (`index-paths.ts`), each value there looked up in
+ * hash maps; the patterns filed under what it reached, whose gates it reached too and that nothing
+ * refuted (and the few with no indexable condition), are the candidates. A candidate whose every
+ * condition the index finds exactly (`indexProofOf`) is settled by what the walk reached; the others
+ * are tested whole with `matches`. The merged list is kept per set of buckets reached, so the cost
+ * per event depends on how many patterns can match it, not on how many are registered; the index
+ * only ever leaves out patterns that cannot match, and proves only what `matches` would answer.
  */
 
-/** The patterns filed under one value (or prefix, suffix…) of one path. */
-interface Bucket {
-  id: number;
-  entries: number[];
-  /** The `generation` of the event that last reached it (each counted once per event). */
-  seen: number;
-}
-
-/** Prefixes (or suffixes) of one path, with the lengths to cut event values at. */
-interface Affixes {
-  byText: Map<string, Bucket>;
-  lengths: number[];
-}
-
-/**
- * One step of the indexed paths: the lookups for values there, and the steps further down. Every
- * node has every property (undefined when unused), so they share one shape.
- */
-interface PathNode {
-  children: { key: string; node: PathNode }[];
-  /** Exact values (strings that are not IP addresses, numbers, booleans, null). */
-  exact: Map<unknown, Bucket> | undefined;
-  /** IP address values, by `PatternIp.key` (every spelling of an address has one). */
-  ips: Map<string, Bucket> | undefined;
-  /** `equals-ignore-case` values, folded. */
-  folded: Map<string, Bucket> | undefined;
-  prefixes: Affixes | undefined;
-  suffixes: Affixes | undefined;
-  foldedPrefixes: Affixes | undefined;
-  foldedSuffixes: Affixes | undefined;
-  /** Operators no lookup finds (`IndexTerm` "test"), one per operator text, run on each value. */
-  tests: { test: ValueMatcher; bucket: Bucket }[] | undefined;
-  testTexts: Map<string, Bucket> | undefined;
-  /** The buckets leaf values met here reached (`lookUp`), kept: events repeat their values. */
-  memo: Map<unknown, Bucket[]>;
-}
-
-function newNode(): PathNode {
-  return {
-    children: [],
-    exact: undefined,
-    ips: undefined,
-    folded: undefined,
-    prefixes: undefined,
-    suffixes: undefined,
-    foldedPrefixes: undefined,
-    foldedSuffixes: undefined,
-    tests: undefined,
-    testTexts: undefined,
-    memo: new Map(),
-  };
-}
-
-/** Merged candidate lists, by the ids of the buckets an event reached, in ascending order. */
-interface MergedStep {
-  next: Map<number, MergedStep>;
-  list: number[] | undefined;
+/** A merged candidate list and the set of buckets it is for. */
+interface Merged {
+  buckets: Bucket[];
+  list: number[];
 }
 
 interface Entry<K> {
@@ -86,33 +45,55 @@ interface Entry<K> {
   slot: number;
   /** Keys besides the one the entry is filed under: a bucket of each must be reached. */
   gates: Bucket[][];
+  /** Any of these reached (a leaf value where the pattern has `exists: false`), it cannot match. */
+  refutedBy: Bucket[];
+  /** Set when the index can prove the pattern matches (`provenBy`). */
+  proof: Proof | undefined;
+}
+
+/**
+ * What proves a candidate (nothing refuted it) matches (`ProofPart`, with buckets): for each of
+ * `found`, one of its buckets reached with no array on the way; each of `tested` holding
+ * (`holdsAt`); none of `absent` reached; and for each of `ors`, one branch proven.
+ */
+interface Proof {
+  found: Bucket[][];
+  tested: Extract<ProofField, { found: false }>[];
+  absent: Bucket[];
+  ors: Proof[][];
 }
 
 /** Keys after the first that an entry is gated by, at most; and no key this common. */
 const MAX_GATES = 3;
 const GATE_COST_LIMIT = 0.9;
 
-/** Steps of the merged candidate lists kept (for sets of buckets met before); cleared when full. */
+/** Merged candidate lists kept (for sets of buckets met before); all forgotten when full. */
 const MERGED_LIMIT = 10_000;
 /** Leaf values remembered per path (then forgotten all at once), and the longest text remembered. */
 const MEMO_LIMIT = 2048;
 const MEMO_TEXT_LIMIT = 128;
+
+const hasOwn = Object.prototype.hasOwnProperty;
 
 export class PatternIndex<K> {
   private readonly entries: Entry<K>[] = [];
   private readonly slots = new Map<string, number>();
   private slotGeneration = new Uint32Array(16);
   private slotAnswer = new Uint8Array(16);
+  /** Counts events: a bucket or slot marked with the current one was reached or answered for this event. */
   private generation = 0;
 
   /** Built on first use after an `add` (see `build`). */
   private root: PathNode | undefined;
   private buckets: Bucket[] = [];
-  /** Entries with no indexable condition: candidates for every event. */
+  /** Entries with no indexable condition: candidates for every event nothing refutes them for. */
   private unindexed: number[] = [];
-  private merged: MergedStep = { next: new Map(), list: undefined };
-  private mergedSteps = 0;
+  /** Merged candidate lists by the sum of the salts of their buckets (`candidates`). */
+  private merged = new Map<number, Merged[]>();
+  private mergedCount = 0;
+  /** The buckets that index something reached by the event at hand, and the sum of their salts. */
   private readonly hits: Bucket[] = [];
+  private hitSalts = 0;
 
   get size(): number {
     return this.entries.length;
@@ -120,7 +101,7 @@ export class PatternIndex<K> {
 
   /** Register a pattern under `key` (keys need not be unique). */
   add(key: K, pattern: CompiledPattern): void {
-    this.entries.push({ key, pattern, slot: this.slotOf(pattern), gates: [] });
+    this.entries.push({ key, pattern, slot: this.slotOf(pattern), gates: [], refutedBy: [], proof: undefined });
     this.root = undefined;
   }
 
@@ -130,7 +111,7 @@ export class PatternIndex<K> {
    * thread, whose readers match) never pays for it. What `make` throws is thrown by that first use.
    */
   addLater(key: K, make: () => CompiledPattern): void {
-    this.entries.push({ key, pattern: undefined, make, slot: -1, gates: [] });
+    this.entries.push({ key, pattern: undefined, make, slot: -1, gates: [], refutedBy: [], proof: undefined });
     this.root = undefined;
   }
 
@@ -159,26 +140,46 @@ export class PatternIndex<K> {
   }
 
   /** What the index is made of (tests and benchmarks). */
-  stats(): { patterns: number; unindexed: number; paths: number; buckets: number } {
+  stats(): { patterns: number; unindexed: number; paths: number; buckets: number; provable: number } {
     const root = this.built();
-    let paths = 0;
-    const count = (node: PathNode) => {
-      if (node.exact || node.ips || node.folded || node.prefixes || node.suffixes) paths++;
-      else if (node.foldedPrefixes || node.foldedSuffixes || node.tests) paths++;
-      for (const step of node.children) count(step.node);
+    return {
+      patterns: this.entries.length,
+      unindexed: this.unindexed.length,
+      paths: countPaths(root),
+      buckets: this.buckets.length,
+      provable: this.entries.filter((entry) => entry.proof).length,
     };
-    count(root);
-    return { patterns: this.entries.length, unindexed: this.unindexed.length, paths, buckets: this.buckets.length };
   }
 
-  /** How many patterns `match` would test against `event` (tests and benchmarks). */
+  /** How many patterns `match` would consider for `event` (tests and benchmarks). */
   candidateCount(event: unknown): number {
     return this.candidates(event).length;
   }
 
-  /** How many distinct patterns `match` would test against `event` (tests and benchmarks). */
+  /**
+   * How many distinct patterns `match` would consider for `event`: each proven by the index
+   * (`provenCount`) or tested (tests and benchmarks).
+   */
   testedCount(event: unknown): number {
-    return new Set(this.candidates(event).map((index) => this.entries[index]!.slot)).size;
+    return this.considered(event).size;
+  }
+
+  /** How many distinct patterns that `match` considers for `event` the index proves to match (see `testedCount`). */
+  provenCount(event: unknown): number {
+    const considered = this.considered(event);
+    let proven = 0;
+    for (const entry of considered.values()) if (entry.proof && provenBy(entry.proof, event, this.generation)) proven++;
+    return proven;
+  }
+
+  /** The candidates for `event`, one entry per slot. */
+  private considered(event: unknown): Map<number, Entry<K>> {
+    const bySlot = new Map<number, Entry<K>>();
+    for (const index of this.candidates(event)) {
+      const entry = this.entries[index]!;
+      if (!bySlot.has(entry.slot)) bySlot.set(entry.slot, entry);
+    }
+    return bySlot;
   }
 
   /** The keys of every pattern that matches `event`, in registration order. */
@@ -186,7 +187,7 @@ export class PatternIndex<K> {
     const candidates = this.candidates(event);
     const keys: K[] = [];
     if (candidates.length === 0) return keys;
-    const generation = this.nextGeneration();
+    const generation = this.generation;
     const seen = this.slotGeneration;
     const answers = this.slotAnswer;
     for (let i = 0; i < candidates.length; i++) {
@@ -194,7 +195,9 @@ export class PatternIndex<K> {
       const slot = entry.slot;
       if (seen[slot] !== generation) {
         seen[slot] = generation;
-        answers[slot] = matches(entry.pattern!, event) ? 1 : 0;
+        const proof = entry.proof;
+        answers[slot] =
+          (proof !== undefined && provenBy(proof, event, generation)) || matches(entry.pattern!, event) ? 1 : 0;
       }
       if (answers[slot] === 1) keys.push(entry.key);
     }
@@ -210,57 +213,56 @@ export class PatternIndex<K> {
   private nextGeneration(): number {
     if (this.generation >= 0xfffffffe) {
       this.slotGeneration.fill(0);
-      for (const bucket of this.buckets) bucket.seen = 0;
+      for (const bucket of this.buckets) {
+        bucket.seen = 0;
+        bucket.direct = 0;
+      }
       this.generation = 0;
     }
     return ++this.generation;
   }
 
-  /** Entry indexes worth testing against `event`, in registration order: a superset of the matches. */
+  /**
+   * Entry indexes worth testing against `event`, in registration order: a superset of the matches.
+   * Marks the buckets the event reached with its generation (`this.generation`).
+   */
   private candidates(event: unknown): number[] {
     const root = this.built();
     const hits = this.hits;
     hits.length = 0;
+    this.hitSalts = 0;
     const generation = this.nextGeneration();
-    this.collect(root, event, generation);
+    this.collect(root, event, generation, false, false);
     if (hits.length === 0) return this.unindexed;
-    // Bucket ids in ascending order name the set reached.
-    for (let i = 1; i < hits.length; i++) {
-      const hit = hits[i]!;
-      let j = i - 1;
-      while (j >= 0 && hits[j]!.id > hit.id) {
-        hits[j + 1] = hits[j]!;
-        j--;
-      }
-      hits[j + 1] = hit;
+    // The set reached is named by the sum of its salts, and told from others with that sum by its size
+    // and marks: no sorting, one lookup.
+    const known = this.merged.get(this.hitSalts);
+    if (known) {
+      for (const merged of known) if (reachedAll(merged.buckets, hits.length, generation)) return merged.list;
     }
-    // The merged list of this set of buckets: kept in a tree by bucket id, in ascending order.
-    let step = this.merged;
-    for (let i = 0; i < hits.length; i++) {
-      const id = hits[i]!.id;
-      let next = step.next.get(id);
-      if (!next) {
-        if (this.mergedSteps >= MERGED_LIMIT) {
-          this.merged = { next: new Map(), list: undefined };
-          this.mergedSteps = 0;
-          return this.candidates(event);
-        }
-        next = { next: new Map(), list: undefined };
-        step.next.set(id, next);
-        this.mergedSteps++;
-      }
-      step = next;
+    if (this.mergedCount >= MERGED_LIMIT) {
+      this.merged.clear();
+      this.mergedCount = 0;
     }
-    step.list ??= this.merge(generation);
-    return step.list;
+    const merged = { buckets: hits.slice(), list: this.merge(generation) };
+    const same = this.merged.get(this.hitSalts);
+    if (same) same.push(merged);
+    else this.merged.set(this.hitSalts, [merged]);
+    this.mergedCount++;
+    return merged.list;
   }
 
-  /** The unindexed entries and those filed under a bucket reached whose every gate was reached. */
+  /**
+   * The unindexed entries and those filed under a bucket reached whose every gate was reached,
+   * less those refuted.
+   */
   private merge(generation: number): number[] {
-    const union = new Set<number>(this.unindexed);
+    const union = new Set<number>();
+    const refuted = (index: number) => this.entries[index]!.refutedBy.some((bucket) => bucket.seen === generation);
+    for (const index of this.unindexed) if (!refuted(index)) union.add(index);
     for (const hit of this.hits) {
       for (const index of hit.entries) {
-        if (union.has(index)) continue;
+        if (union.has(index) || refuted(index)) continue;
         const gates = this.entries[index]!.gates;
         if (gates.every((gate) => gate.some((bucket) => bucket.seen === generation))) union.add(index);
       }
@@ -268,20 +270,26 @@ export class PatternIndex<K> {
     return [...union].sort((a, b) => a - b);
   }
 
-  /** The buckets `value` (at `node`'s path) reaches, added to `hits`; arrays are flattened. */
-  private collect(node: PathNode, value: unknown, generation: number): void {
+  /**
+   * Marks the buckets `value` (at `node`'s path) reaches, and adds those that index something to
+   * `hits`; arrays are flattened. `crossed`: an array was crossed on the way to the object holding
+   * `value`; `inArray`: `value` is an element of an array (so its members are reached across one).
+   * Own members only, as `matches` reads them.
+   */
+  private collect(node: PathNode, value: unknown, generation: number, crossed: boolean, inArray: boolean): void {
     if (value === undefined) return;
     if (typeof value === "object" && value !== null) {
       if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) this.collect(node, value[i], generation);
+        for (let i = 0; i < value.length; i++) this.collect(node, value[i], generation, crossed, true);
         return;
       }
-      // Inherited members may be reached too (never own JSON values): more candidates, never fewer.
       const children = node.children;
+      const below = crossed || inArray;
       for (let i = 0; i < children.length; i++) {
         const step = children[i]!;
         const member = (value as Record<string, unknown>)[step.key];
-        if (member !== undefined && typeof member !== "function") this.collect(step.node, member, generation);
+        if (member !== undefined && hasOwn.call(value, step.key))
+          this.collect(step.node, member, generation, below, false);
       }
       return;
     }
@@ -294,13 +302,16 @@ export class PatternIndex<K> {
         memo.set(value, found);
       }
     }
-    for (let i = 0; i < found.length; i++) this.hit(found[i]!, generation);
-  }
-
-  private hit(bucket: Bucket, generation: number): void {
-    if (bucket.seen === generation) return;
-    bucket.seen = generation;
-    this.hits.push(bucket);
+    for (let i = 0; i < found.length; i++) {
+      const bucket = found[i]!;
+      if (!crossed) bucket.direct = generation;
+      if (bucket.seen === generation) continue;
+      bucket.seen = generation;
+      if (bucket.indexes) {
+        this.hits.push(bucket);
+        this.hitSalts = (this.hitSalts + bucket.salt) | 0;
+      }
+    }
   }
 
   private built(): PathNode {
@@ -308,7 +319,10 @@ export class PatternIndex<K> {
     return this.root!;
   }
 
-  /** Files every entry under its cheapest key, gated by the next ones (or in `unindexed`). */
+  /**
+   * Files every entry under its cheapest key, gated by the next ones (or in `unindexed`), refuted
+   * by its `exists: false` paths, and proven by its fields' terms when it can be (`indexProofOf`).
+   */
   private build(): void {
     for (const entry of this.entries) {
       if (entry.pattern) continue;
@@ -320,142 +334,84 @@ export class PatternIndex<K> {
     const root = newNode();
     const buckets: Bucket[] = [];
     const unindexed: number[] = [];
-    const bucketsOf = (key: IndexKey): Bucket[] => {
+    const bucketsOf = (atoms: IndexKey["atoms"]): Bucket[] => {
       const found: Bucket[] = [];
-      for (const { path, term } of key.atoms) {
+      for (const { path, term } of atoms) {
         const bucket = bucketFor(nodeAt(root, path), term, buckets);
         if (!found.includes(bucket)) found.push(bucket);
       }
       return found;
     };
-    // Entries sharing a pattern text share its keys (found once).
-    const keysBySlot = new Map<number, IndexKey[]>();
+    const withBuckets = (part: ProofPart): Proof => ({
+      found: part.fields.flatMap((field) =>
+        field.found ? [bucketsOf(field.terms.map((term) => ({ path: field.path, term })))] : [],
+      ),
+      tested: part.fields.filter((field) => !field.found),
+      absent: part.absent.map((path) => presentBucket(nodeAt(root, path), buckets)),
+      ors: part.ors.map((branches) => branches.map(withBuckets)),
+    });
+    const indexing = (found: Bucket[]): Bucket[] => {
+      for (const bucket of found) bucket.indexes = true;
+      return found;
+    };
+    // Entries sharing a pattern text share what is found of it (once).
+    const bySlot = new Map<number, Pick<Entry<K>, "gates" | "refutedBy" | "proof"> & { filed?: Bucket[] }>();
     this.entries.forEach((entry, index) => {
-      let keys = keysBySlot.get(entry.slot);
-      if (!keys) {
-        keys = indexKeysOf(entry.pattern!.root);
-        keysBySlot.set(entry.slot, keys);
+      let found = bySlot.get(entry.slot);
+      if (!found) {
+        const [filed, ...rest] = indexKeysOf(entry.pattern!.root);
+        const { absent, proof } = indexProofOf(entry.pattern!);
+        found = {
+          filed: filed && indexing(bucketsOf(filed.atoms)),
+          gates: rest
+            .filter((key) => key.cost < GATE_COST_LIMIT && !tested(key))
+            .slice(0, MAX_GATES)
+            .map((key) => indexing(bucketsOf(key.atoms))),
+          refutedBy: indexing(absent.map((path) => presentBucket(nodeAt(root, path), buckets))),
+          proof: proof && withBuckets(proof),
+        };
+        bySlot.set(entry.slot, found);
       }
-      const [filed, ...rest] = keys;
-      if (!filed) {
-        entry.gates = [];
-        unindexed.push(index);
-        return;
-      }
-      for (const bucket of bucketsOf(filed)) bucket.entries.push(index);
-      entry.gates = rest
-        .filter((key) => key.cost < GATE_COST_LIMIT && !tested(key))
-        .slice(0, MAX_GATES)
-        .map(bucketsOf);
+      entry.gates = found.gates;
+      entry.refutedBy = found.refutedBy;
+      entry.proof = found.proof;
+      if (found.filed) for (const bucket of found.filed) bucket.entries.push(index);
+      else unindexed.push(index);
     });
     this.root = root;
     this.buckets = buckets;
     this.unindexed = unindexed;
-    this.merged = { next: new Map(), list: undefined };
-    this.mergedSteps = 0;
+    this.merged = new Map();
+    this.mergedCount = 0;
   }
 }
 
-/** The bucket of `term` at `node`, made when new. */
-function bucketFor(node: PathNode, term: IndexTerm, buckets: Bucket[]): Bucket {
-  switch (term.kind) {
-    case "exact": {
-      const ip = typeof term.value === "string" ? parsePatternIp(term.value) : undefined;
-      if (ip) {
-        node.ips ??= new Map();
-        return bucketIn(node.ips, ip.key, buckets);
-      }
-      node.exact ??= new Map();
-      return bucketIn(node.exact, term.value, buckets);
-    }
-    case "folded":
-      node.folded ??= new Map();
-      return bucketIn(node.folded, term.text, buckets);
-    case "test": {
-      node.testTexts ??= new Map();
-      node.tests ??= [];
-      const known = node.testTexts.get(term.text);
-      if (known) return known;
-      const bucket = bucketIn(node.testTexts, term.text, buckets);
-      node.tests.push({ test: term.test, bucket });
-      return bucket;
-    }
-    case "prefix":
-    case "suffix": {
-      const side =
-        term.kind === "prefix"
-          ? term.folded
-            ? "foldedPrefixes"
-            : "prefixes"
-          : term.folded
-            ? "foldedSuffixes"
-            : "suffixes";
-      const affixes = node[side] ?? newAffixes();
-      node[side] = affixes;
-      return affixBucket(affixes, term.text, buckets);
-    }
-  }
+/** Whether every bucket of `buckets`, which are `count`, was reached by the event of `generation`. */
+function reachedAll(buckets: readonly Bucket[], count: number, generation: number): boolean {
+  if (buckets.length !== count) return false;
+  for (let i = 0; i < buckets.length; i++) if (buckets[i]!.seen !== generation) return false;
+  return true;
 }
 
-/** The buckets a leaf value at `node` reaches (each lookup and test of the node, once). */
-function lookUp(node: PathNode, value: unknown): Bucket[] {
-  const found: Bucket[] = [];
-  const add = (bucket: Bucket | undefined) => {
-    if (bucket && !found.includes(bucket)) found.push(bucket);
-  };
-  if (node.exact) add(node.exact.get(value));
-  if (node.tests) for (const { test, bucket } of node.tests) if (test(value)) add(bucket);
-  if (typeof value !== "string") return found;
-  if (node.ips) add(node.ips.get(parsePatternIp(value)?.key ?? ""));
-  const affixes = (affixes: Affixes | undefined, text: string, prefix: boolean) => {
-    if (!affixes) return;
-    for (const length of affixes.lengths) {
-      if (length > text.length) break;
-      add(affixes.byText.get(prefix ? text.slice(0, length) : text.slice(text.length - length)));
-    }
-  };
-  affixes(node.prefixes, value, true);
-  affixes(node.suffixes, value, false);
-  if (node.folded || node.foldedPrefixes || node.foldedSuffixes) {
-    const folded = foldText(value);
-    add(node.folded?.get(folded));
-    affixes(node.foldedPrefixes, folded, true);
-    affixes(node.foldedSuffixes, folded, false);
+/** Whether `proof` holds for `event`, whose walk had `generation` (see `Proof`). */
+function provenBy(proof: Proof, event: unknown, generation: number): boolean {
+  const found = proof.found;
+  for (let i = 0; i < found.length; i++) {
+    const field = found[i]!;
+    let reached = false;
+    for (let j = 0; j < field.length && !reached; j++) reached = field[j]!.direct === generation;
+    if (!reached) return false;
   }
-  return found;
-}
-
-function nodeAt(root: PathNode, path: readonly string[]): PathNode {
-  let node = root;
-  for (const key of path) {
-    let child = node.children.find((step) => step.key === key)?.node;
-    if (!child) {
-      child = newNode();
-      node.children.push({ key, node: child });
-    }
-    node = child;
+  const absent = proof.absent;
+  for (let i = 0; i < absent.length; i++) if (absent[i]!.seen === generation) return false;
+  const tested = proof.tested;
+  for (let i = 0; i < tested.length; i++) if (!holdsAt(event, tested[i]!.path, tested[i]!.matchers)) return false;
+  const ors = proof.ors;
+  for (let i = 0; i < ors.length; i++) {
+    const branches = ors[i]!;
+    let any = false;
+    for (let j = 0; j < branches.length && !any; j++) any = provenBy(branches[j]!, event, generation);
+    if (!any) return false;
   }
-  return node;
-}
-
-function bucketIn<V>(map: Map<V, Bucket>, value: V, buckets: Bucket[]): Bucket {
-  let bucket = map.get(value);
-  if (!bucket) {
-    bucket = { id: buckets.length, entries: [], seen: 0 };
-    buckets.push(bucket);
-    map.set(value, bucket);
-  }
-  return bucket;
-}
-
-function newAffixes(): Affixes {
-  return { byText: new Map(), lengths: [] };
-}
-
-function affixBucket(affixes: Affixes, text: string, buckets: Bucket[]): Bucket {
-  if (!affixes.lengths.includes(text.length)) {
-    affixes.lengths.push(text.length);
-    affixes.lengths.sort((a, b) => a - b);
-  }
-  return bucketIn(affixes.byText, text, buckets);
+  return true;
 }

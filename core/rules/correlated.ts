@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { declareDistinctCount, declareThreshold } from "../detections/correlate.js";
 import type { Found } from "../detections/declare.js";
-import { copyJson } from "../detections/pattern-helpers.js";
 import { identityFacts, isObject, type Json, principalOf, quote } from "../detections/record.js";
 import type { DetectionText, StatefulDetection } from "../detections/types.js";
 import type { DetectionId } from "../model/catalog.js";
 import type { RuleFinding } from "../model/incident.js";
 import type { RuleId } from "../model/rule-id.js";
+import { copyJson } from "../patterns/copy-json.js";
 import { ruleCondition, valuesAt } from "./condition.js";
 import type { RuleCorrelation, UserRule } from "./format.js";
 

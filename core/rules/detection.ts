@@ -1,12 +1,12 @@
 import type { RiposteConfig } from "../config/schema.js";
 import { detectionPattern } from "../detections/catalog.js";
 import { cloudTrailDraft } from "../detections/draft.js";
-import { copyJson } from "../detections/pattern-helpers.js";
 import { identityFacts, isObject, type Json, principalOf, quote, str } from "../detections/record.js";
 import type { StatefulDetection, StatelessDetection } from "../detections/types.js";
 import type { EventEnvelope } from "../model/event.js";
 import type { RuleId } from "../model/rule-id.js";
 import { compilePattern } from "../patterns/compile.js";
+import { copyJson } from "../patterns/copy-json.js";
 import { matches } from "../patterns/match.js";
 import { ruleCondition } from "./condition.js";
 import { correlatedRule } from "./correlated.js";

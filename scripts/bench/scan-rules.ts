@@ -49,7 +49,7 @@ export async function scanAtRuleCounts(
     let tested = 0;
     for (const event of sample) tested += index.testedCount(event);
     lines.push(
-      `  ${String(size).padStart(4)} patterns${i === 0 ? " (the detections' triggers and state)" : ` (+${extra.length} generated)`}: ${Math.round(best[i]!).toLocaleString("en-US")} events/s, ratio ${(best[i]! / best[0]!).toFixed(2)}; per CPU second ${Math.round(bestCpu[i]!).toLocaleString("en-US")}, ratio ${(bestCpu[i]! / bestCpu[0]!).toFixed(2)}; tested per event ${(tested / sample.length).toFixed(2)}; ${index.stats().unindexed} with nothing to index`,
+      `  ${String(size).padStart(4)} patterns${i === 0 ? " (the detections' triggers and state)" : ` (+${extra.length} generated)`}: ${Math.round(best[i]!).toLocaleString("en-US")} events/s, ratio ${(best[i]! / best[0]!).toFixed(2)}; per CPU second ${Math.round(bestCpu[i]!).toLocaleString("en-US")}, ratio ${(bestCpu[i]! / bestCpu[0]!).toFixed(2)}; considered per event ${(tested / sample.length).toFixed(2)}; ${index.stats().unindexed} with nothing to index`,
     );
   }
   lines.push(
