@@ -1,4 +1,4 @@
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import type { RiposteConfig } from "../config/schema.js";
 import type { EventPattern } from "../detections/types.js";
 import type { InputFile } from "../events/files.js";
@@ -8,8 +8,8 @@ import { buildEngineIndex, enabledSpecs } from "./engine-index.js";
 import { BatchEncoder } from "./prepared-batch.js";
 
 /**
- * A reader thread of `riposte scan` (started by `scan-readers.ts`): claims the next file from the
- * counter all readers share, reads it, normalizes and matches every event against the engine's
+ * A reader thread of `riposte scan` (started by `scan-start.ts`, given its scan by
+ * `scan-readers.ts` in a `start` message): claims the next file from the counter all readers share, reads it, normalizes and matches every event against the engine's
  * index, and posts the batches (`prepared-batch.ts`) and then the file's end — never more than
  * `maxInFlight` messages ahead of what the engine has taken (each is acknowledged).
  */
@@ -24,6 +24,12 @@ export interface ReaderData {
   maxInFlight: number;
   extraPatterns?: readonly EventPattern[];
   rules?: readonly UserRule[];
+}
+
+/** The first message a reader receives: its scan (it loads its code before, while it waits). */
+export interface ReaderStart {
+  type: "start";
+  data: ReaderData;
 }
 
 export type ReaderMessage =
@@ -64,6 +70,7 @@ async function run(port: NonNullable<typeof parentPort>, data: ReaderData): Prom
   };
   const batches = readClaimedFiles(data.files, claim, {
     wholeFileLimit: data.wholeFileLimit,
+    blocking: true,
     capture: true,
     onBytes: (count) => {
       bytes += count;
@@ -84,7 +91,9 @@ async function run(port: NonNullable<typeof parentPort>, data: ReaderData): Prom
 
 if (parentPort) {
   const port = parentPort;
-  run(port, workerData as ReaderData).catch((error: unknown) => {
-    port.postMessage({ type: "failed", reason: (error as Error)?.stack ?? String(error) } satisfies ReaderMessage);
+  port.once("message", (start: ReaderStart) => {
+    run(port, start.data).catch((error: unknown) => {
+      port.postMessage({ type: "failed", reason: (error as Error)?.stack ?? String(error) } satisfies ReaderMessage);
+    });
   });
 }
