@@ -8,10 +8,11 @@ import { buildEngineIndex, enabledSpecs } from "./engine-index.js";
 import { BatchEncoder } from "./prepared-batch.js";
 
 /**
- * A reader thread of `riposte scan` (started by `scan-start.ts`, given its scan by
- * `scan-readers.ts` in a `start` message): claims the next file from the counter all readers share, reads it, normalizes and matches every event against the engine's
- * index, and posts the batches (`prepared-batch.ts`) and then the file's end — never more than
- * `maxInFlight` messages ahead of what the engine has taken (each is acknowledged).
+ * A reader thread of `riposte scan`, started by `scan-start.ts`: it loads its code, waits for its
+ * scan (a `start` message from `scan-readers.ts`), then claims the next file from the counter all
+ * readers share, reads it, normalizes and matches every event against the engine's index, and
+ * posts the batches (`prepared-batch.ts`) and then the file's end — never more than `maxInFlight`
+ * messages ahead of what the engine has taken (each is acknowledged).
  */
 
 export interface ReaderData {
