@@ -71,7 +71,6 @@ async function run(port: NonNullable<typeof parentPort>, data: ReaderData): Prom
   };
   const batches = readClaimedFiles(data.files, claim, {
     wholeFileLimit: data.wholeFileLimit,
-    blocking: true,
     capture: true,
     onBytes: (count) => {
       bytes += count;

@@ -205,44 +205,6 @@ describe("readEventFiles", () => {
     ]);
   });
 
-  it("reads whole files alike with blocking calls (a scan's reader thread), errors included", async () => {
-    // Arrange: listed files that are fine, damaged, gone since the listing, or a directory now.
-    const dir = tempDir();
-    const full = gzipSync(JSON.stringify({ Records: [consoleLogin(true), consoleLogin(false)] }));
-    const files = {
-      good: full,
-      "corrupt.json.gz": full.subarray(0, full.length - 10),
-      "empty.json.gz": Buffer.alloc(0),
-      "cut.json.gz": full.subarray(0, 5),
-      "plain.json.gz": Buffer.from(JSON.stringify(consoleLogin(true))),
-    };
-    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
-    mkdirSync(join(dir, "now-a-directory.json"));
-    const listed = [...Object.keys(files), "gone.json", "now-a-directory.json"].map((name) => ({
-      path: join(dir, name),
-      size: 1,
-    }));
-    const read = async (blocking: boolean) => {
-      const items: ReadItem[] = [];
-      for await (const batch of readListedFiles(listed, { blocking })) items.push(...batch.items);
-      return items;
-    };
-
-    // Act
-    const [blocking, waiting] = [await read(true), await read(false)];
-
-    // Assert
-    expect(blocking).toEqual(waiting);
-    expect(blocking.filter((item) => "event" in item)).toHaveLength(3);
-    expect(blocking.flatMap((item) => ("error" in item ? [item.error.reason] : []))).toEqual([
-      expect.stringMatching(/^gzip: /),
-      "gzip: empty file (0 bytes): truncated or not written",
-      "gzip: truncated (5 bytes)",
-      "no such file or directory",
-      "a special file: not a regular file, skipped",
-    ]);
-  });
-
   it("reads a .gz file that holds plain text (a download decompressed on the way) as text", async () => {
     const dir = tempDir();
     const plain = join(dir, "plain.json.gz");
@@ -255,19 +217,18 @@ describe("readEventFiles", () => {
   });
 
   it.each([
-    ["read whole", undefined, false],
-    ["read whole with blocking calls", undefined, true],
-    ["streamed", 0, false],
+    ["read whole", undefined],
+    ["streamed", 0],
   ])(
     "never opens a listed file that became a FIFO for reading (%s): reports it instead of blocking",
-    async (_, limit, blocking) => {
+    async (_, limit) => {
       // Arrange: listed as a regular file, then replaced by a pipe no one writes to.
       const pipe = join(tempDir(), "swapped.json");
       execFileSync("mkfifo", [pipe]);
 
       // Act
       const items: ReadItem[] = [];
-      for await (const batch of readListedFiles([{ path: pipe, size: 1 }], { wholeFileLimit: limit, blocking })) {
+      for await (const batch of readListedFiles([{ path: pipe, size: 1 }], { wholeFileLimit: limit })) {
         items.push(...batch.items);
       }
 

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
+import { constants } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import { createGunzip, gunzipSync } from "node:zlib";
@@ -22,11 +22,6 @@ export interface ReadOptions {
   onBytes?: (bytes: number) => void;
   /** Files larger than this many bytes are streamed instead of read whole (default 32 MiB). */
   wholeFileLimit?: number;
-  /**
-   * Read whole files with blocking calls: for a thread that only reads (a scan's reader), where
-   * nothing waits meanwhile and the thread pool's round trips cost more than the reads.
-   */
-  blocking?: boolean;
 }
 
 const DEFAULT_WHOLE_FILE_LIMIT = 32 * 1024 * 1024;
@@ -69,7 +64,7 @@ export interface FileBatch {
  */
 export async function* readListedFiles(
   files: readonly InputFile[],
-  options: Pick<ReadOptions, "onBytes" | "wholeFileLimit" | "blocking"> & { capture?: boolean } = {},
+  options: Pick<ReadOptions, "onBytes" | "wholeFileLimit"> & { capture?: boolean } = {},
 ): AsyncIterable<FileBatch> {
   let next = 0;
   for await (const batch of readClaimedFiles(files, () => (next < files.length ? next++ : undefined), options)) {
@@ -92,7 +87,7 @@ export interface FileEnd {
 export async function* readClaimedFiles(
   files: readonly InputFile[],
   claim: () => number | undefined,
-  options: Pick<ReadOptions, "onBytes" | "wholeFileLimit" | "blocking"> & { capture?: boolean } = {},
+  options: Pick<ReadOptions, "onBytes" | "wholeFileLimit"> & { capture?: boolean } = {},
 ): AsyncIterable<FileBatch | FileEnd> {
   const limit = options.wholeFileLimit ?? DEFAULT_WHOLE_FILE_LIMIT;
   const capture = options.capture === true;
@@ -102,9 +97,7 @@ export async function* readClaimedFiles(
       ? undefined
       : file.size > limit
         ? Promise.resolve({ stream: true })
-        : options.blocking
-          ? Promise.resolve(loadWholeNow(file.path))
-          : loadWhole(file.path);
+        : loadWhole(file.path);
   };
 
   let index = claim();
@@ -150,19 +143,6 @@ async function openRegular(path: string): Promise<FileHandle> {
   }
 }
 
-/** `openRegular`, blocking: a file descriptor. */
-function openRegularNow(path: string): number {
-  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  try {
-    const info = fstatSync(fd);
-    if (!info.isFile()) throw new NotRegularFile(`${specialFileKind(info)}: not a regular file, skipped`);
-    return fd;
-  } catch (error) {
-    closeSync(fd);
-    throw error;
-  }
-}
-
 class NotRegularFile extends Error {
   override name = "NotRegularFile";
 }
@@ -193,28 +173,6 @@ async function loadWhole(path: string): Promise<Loaded> {
   } catch (error) {
     return { error: error instanceof NotRegularFile ? error.message : describeFsError(error) };
   }
-  return decompressed(path, buffer);
-}
-
-/** `loadWhole`, blocking (see `ReadOptions.blocking`). */
-function loadWholeNow(path: string): Loaded {
-  let buffer: Buffer;
-  try {
-    const fd = openRegularNow(path);
-    try {
-      buffer = readFileSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch (error) {
-    return { error: error instanceof NotRegularFile ? error.message : describeFsError(error) };
-  }
-  return decompressed(path, buffer);
-}
-
-/** A whole file's bytes as read, decompressed if gzip. */
-function decompressed(path: string, read: Buffer): Loaded {
-  let buffer = read;
   const truncated = truncatedGzip(path, buffer);
   if (truncated) return { error: truncated };
   if (isGzip(buffer)) {
