@@ -5,7 +5,7 @@ import type { InputFile } from "../events/files.js";
 import { readClaimedFiles } from "../events/read.js";
 import type { UserRule } from "../rules/format.js";
 import { buildEngineIndex, enabledSpecs } from "./engine-index.js";
-import { BatchEncoder } from "./prepared-batch.js";
+import { BatchEncoder, type PreparedBatchMessage } from "./prepared-batch.js";
 
 /**
  * A reader thread of `riposte scan`, started by `scan-start.ts`: it loads its code, waits for its
@@ -35,8 +35,9 @@ export interface ReaderStart {
 
 export type ReaderMessage =
   | { type: "ready"; signature: string }
-  | { type: "batch"; message: import("./prepared-batch.js").PreparedBatchMessage; bytes: number }
-  /** Every batch of `file` was posted. */
+  /** `end`: the file's last batch (most files are one batch: one message, one acknowledgement). */
+  | { type: "batch"; message: PreparedBatchMessage; bytes: number; end?: true }
+  /** Every batch of `file` was posted (a file that yields no batch). */
   | { type: "end"; file: number; bytes: number }
   /** No file is left to claim. */
   | { type: "done" }
@@ -76,15 +77,24 @@ async function run(port: NonNullable<typeof parentPort>, data: ReaderData): Prom
       bytes += count;
     },
   });
-  for await (const batch of batches) {
+  const send = async (message: ReaderMessage, transfer?: ArrayBuffer[]) => {
     while (sent - acknowledged >= data.maxInFlight) await new Promise<void>((resolve) => (wake = resolve));
-    if ("end" in batch) post({ type: "end", file: batch.file, bytes });
-    else {
-      const { message, transfer } = encoder.encode(batch, batch.file);
-      post({ type: "batch", message, bytes }, transfer);
+    post(message, transfer);
+    sent++;
+  };
+  // A batch is held until the next item says whether it was its file's last.
+  let held: { message: PreparedBatchMessage; transfer: ArrayBuffer[]; bytes: number } | undefined;
+  for await (const batch of batches) {
+    if ("end" in batch) {
+      if (held)
+        await send({ type: "batch", message: held.message, bytes: held.bytes + bytes, end: true }, held.transfer);
+      else await send({ type: "end", file: batch.file, bytes });
+      held = undefined;
+    } else {
+      if (held) await send({ type: "batch", message: held.message, bytes: held.bytes }, held.transfer);
+      held = { ...encoder.encode(batch, batch.file), bytes };
     }
     bytes = 0;
-    sent++;
   }
   post({ type: "done" });
 }

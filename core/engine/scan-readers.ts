@@ -103,7 +103,7 @@ class Pool {
     const count = ++this.unacknowledged[reader]!;
     if (count > this.stats.maxUnacknowledged) this.stats.maxUnacknowledged = count;
     const file = message.type === "end" ? message.file : message.message.file;
-    if (message.type === "end") this.stats.filesByReader[reader]!++;
+    if (message.type === "end" || message.end) this.stats.filesByReader[reader]!++;
     const waiting = this.waiting;
     if (waiting && waiting.file === file) {
       this.waiting = undefined;
@@ -188,6 +188,7 @@ export async function* readPrepared(options: ReaderPoolOptions): AsyncIterable<P
         if (message.type === "end") break;
         const items = decoder.decode(message.message, reader, options.files[file]!.path);
         if (items.length > 0) yield items;
+        if (message.end) break;
       }
     }
   } finally {
