@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseCidr } from "../net/ip.js";
-import { BOUNDS } from "./condition.js";
+import { BOUNDS, STRING_OPERATORS } from "./condition-operators.js";
 import { checkRegex } from "./regex.js";
 
 /**
@@ -21,17 +21,6 @@ export const FieldPathSchema = z
   .min(1)
   .max(256)
   .regex(/^[^.]+(\.[^.]+)*$/, "expected dot-separated keys such as requestParameters.userName");
-
-const STRING_OPERATORS = [
-  "equals",
-  "contains",
-  "startswith",
-  "endswith",
-  "wildcard",
-  "regex",
-  "jsonContains",
-  "cidr",
-] as const;
 
 const FieldTestSchema = z
   .strictObject({

@@ -1,6 +1,7 @@
 import { cidrContains, parseCidr, parseIp } from "../net/ip.js";
 import { parsePatternIp } from "../patterns/ip.js";
 import { foldText } from "../patterns/values.js";
+import { BOUNDS } from "./condition-operators.js";
 import type { Condition, FieldTest } from "./condition-schema.js";
 import { REGEX_INPUT_LIMIT } from "./regex.js";
 
@@ -33,9 +34,6 @@ import { REGEX_INPUT_LIMIT } from "./regex.js";
  */
 
 export type { Condition, FieldTest };
-
-/** The numeric bounds a field test may set (one or several together). */
-export const BOUNDS = ["gt", "gte", "lt", "lte"] as const;
 
 function list<T>(value: T | T[]): T[] {
   return Array.isArray(value) ? value : [value];
