@@ -747,10 +747,7 @@ export const ConfigSchema = z.strictObject({
 export type RiposteConfig = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
-/** All risky ports: the built-in list plus the configured extras. */
-export function riskyPorts(config: RiposteConfig): number[] {
-  return [...new Set([...config.network.riskyPorts, ...config.network.extraRiskyPorts])];
-}
+export { riskyPorts } from "./risky-ports.js";
 
 /** The configured mode for a detection, or undefined when the catalog default applies. */
 export function configuredMode(config: RiposteConfig, id: DetectionId): DetectionMode | undefined {

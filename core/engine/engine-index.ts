@@ -1,9 +1,9 @@
 import type { RiposteConfig } from "../config/schema.js";
-import { createDetectionSpecs, detectionPattern, type EngineSpec, statePattern } from "../detections/catalog.js";
 import { RESOLVABLE_DETECTIONS } from "../detections/network/sg-risk-resolved.js";
 import { NETWORK_TRACKER } from "../detections/network/tracker.js";
 import type { Json } from "../detections/record.js";
 import { scanHintsOf } from "../detections/scan-hints.js";
+import { createDetectionSpecs, detectionPattern, type EngineSpec, statePattern } from "../detections/specs.js";
 import { bucketHistoryPattern } from "../detections/storage/history.js";
 import type { EventPattern, StatefulDetection, Tracker, TrackerKind } from "../detections/types.js";
 import type { FindingDetection } from "../model/incident.js";

@@ -1,17 +1,18 @@
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import type { RiposteConfig } from "../config/schema.js";
 import type { EventPattern } from "../detections/types.js";
 import type { InputFile } from "../events/files.js";
 import { readClaimedFiles } from "../events/read.js";
 import type { UserRule } from "../rules/format.js";
 import { buildEngineIndex, enabledSpecs } from "./engine-index.js";
-import { BatchEncoder } from "./prepared-batch.js";
+import { BatchEncoder, type PreparedBatchMessage } from "./prepared-batch.js";
 
 /**
- * A reader thread of `riposte scan` (started by `scan-readers.ts`): claims the next file from the
- * counter all readers share, reads it, normalizes and matches every event against the engine's
- * index, and posts the batches (`prepared-batch.ts`) and then the file's end — never more than
- * `maxInFlight` messages ahead of what the engine has taken (each is acknowledged).
+ * A reader thread of `riposte scan`, started by `scan-start.ts`: it loads its code, waits for its
+ * scan (a `start` message from `scan-readers.ts`), then claims the next file from the counter all
+ * readers share, reads it, normalizes and matches every event against the engine's index, and
+ * posts the batches (`prepared-batch.ts`) and then the file's end — never more than `maxInFlight`
+ * messages ahead of what the engine has taken (each is acknowledged).
  */
 
 export interface ReaderData {
@@ -26,10 +27,17 @@ export interface ReaderData {
   rules?: readonly UserRule[];
 }
 
+/** The first message a reader receives: its scan (it loads its code before, while it waits). */
+export interface ReaderStart {
+  type: "start";
+  data: ReaderData;
+}
+
 export type ReaderMessage =
   | { type: "ready"; signature: string }
-  | { type: "batch"; message: import("./prepared-batch.js").PreparedBatchMessage; bytes: number }
-  /** Every batch of `file` was posted. */
+  /** `end`: the file's last batch (most files are one batch: one message, one acknowledgement). */
+  | { type: "batch"; message: PreparedBatchMessage; bytes: number; end?: true }
+  /** Every batch of `file` was posted (a file that yields no batch). */
   | { type: "end"; file: number; bytes: number }
   /** No file is left to claim. */
   | { type: "done" }
@@ -69,22 +77,33 @@ async function run(port: NonNullable<typeof parentPort>, data: ReaderData): Prom
       bytes += count;
     },
   });
-  for await (const batch of batches) {
+  const send = async (message: ReaderMessage, transfer?: ArrayBuffer[]) => {
     while (sent - acknowledged >= data.maxInFlight) await new Promise<void>((resolve) => (wake = resolve));
-    if ("end" in batch) post({ type: "end", file: batch.file, bytes });
-    else {
-      const { message, transfer } = encoder.encode(batch, batch.file);
-      post({ type: "batch", message, bytes }, transfer);
+    post(message, transfer);
+    sent++;
+  };
+  // A batch is held until the next item says whether it was its file's last.
+  let held: { message: PreparedBatchMessage; transfer: ArrayBuffer[]; bytes: number } | undefined;
+  for await (const batch of batches) {
+    if ("end" in batch) {
+      if (held)
+        await send({ type: "batch", message: held.message, bytes: held.bytes + bytes, end: true }, held.transfer);
+      else await send({ type: "end", file: batch.file, bytes });
+      held = undefined;
+    } else {
+      if (held) await send({ type: "batch", message: held.message, bytes: held.bytes }, held.transfer);
+      held = { ...encoder.encode(batch, batch.file), bytes };
     }
     bytes = 0;
-    sent++;
   }
   post({ type: "done" });
 }
 
 if (parentPort) {
   const port = parentPort;
-  run(port, workerData as ReaderData).catch((error: unknown) => {
-    port.postMessage({ type: "failed", reason: (error as Error)?.stack ?? String(error) } satisfies ReaderMessage);
+  port.once("message", (start: ReaderStart) => {
+    run(port, start.data).catch((error: unknown) => {
+      port.postMessage({ type: "failed", reason: (error as Error)?.stack ?? String(error) } satisfies ReaderMessage);
+    });
   });
 }

@@ -1,12 +1,11 @@
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { RiposteConfig } from "../config/schema.js";
 import type { EventPattern } from "../detections/types.js";
 import type { InputFile } from "../events/files.js";
 import type { UserRule } from "../rules/format.js";
 import { BatchDecoder, type PreparedBatchMessage, type PreparedItem } from "./prepared-batch.js";
-import type { ReaderData, ReaderMessage } from "./scan-reader.js";
+import type { ReaderData, ReaderMessage, ReaderStart } from "./scan-reader.js";
+import { ReaderThreads } from "./scan-start.js";
 
 /**
  * Reader threads for `riposte scan`: each reader claims the next file from a counter they share
@@ -32,6 +31,8 @@ export interface ReaderPoolOptions {
   rules?: readonly UserRule[];
   /** Filled in as the pool runs (for tests and benchmarks). */
   stats?: ReaderPoolStats;
+  /** Threads started already (`startScan`); those beyond `readers` or the files are stopped. */
+  threads?: ReaderThreads;
 }
 
 export interface ReaderPoolStats {
@@ -64,6 +65,8 @@ class Pool {
 
   constructor(
     readonly workers: Worker[],
+    stopped: readonly (Error | undefined)[],
+    data: ReaderData,
     private readonly stats: ReaderPoolStats,
   ) {
     this.unacknowledged = workers.map(() => 0);
@@ -85,6 +88,10 @@ class Pool {
               // A reader that posted everything may go; any other stop loses files.
               if (!this.finished[reader]) this.fail(new Error(`a scan reader stopped (exit code ${code})`), reject);
             });
+            // A thread started early may have stopped before this scan took it.
+            const early = stopped[reader];
+            if (early) this.fail(early, reject);
+            else worker.postMessage({ type: "start", data } satisfies ReaderStart);
           }),
       ),
     );
@@ -96,7 +103,7 @@ class Pool {
     const count = ++this.unacknowledged[reader]!;
     if (count > this.stats.maxUnacknowledged) this.stats.maxUnacknowledged = count;
     const file = message.type === "end" ? message.file : message.message.file;
-    if (message.type === "end") this.stats.filesByReader[reader]!++;
+    if (message.type === "end" || message.end) this.stats.filesByReader[reader]!++;
     const waiting = this.waiting;
     if (waiting && waiting.file === file) {
       this.waiting = undefined;
@@ -146,23 +153,22 @@ class Pool {
  */
 export async function* readPrepared(options: ReaderPoolOptions): AsyncIterable<PreparedItem[]> {
   const count = Math.max(1, Math.min(options.readers, options.files.length));
-  const claims = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
-  const workers: Worker[] = [];
+  const threads = options.threads ?? new ReaderThreads(count);
+  const workers = threads.workers.slice(0, count);
   const stats = options.stats ?? { maxUnacknowledged: 0, filesByReader: [] };
+  const data: ReaderData = {
+    config: options.config,
+    files: [...options.files],
+    claims: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT),
+    wholeFileLimit: options.wholeFileLimit,
+    maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+    extraPatterns: options.extraPatterns,
+    rules: options.rules,
+  };
   try {
-    for (let n = 0; n < count; n++) {
-      const data: ReaderData = {
-        config: options.config,
-        files: [...options.files],
-        claims,
-        wholeFileLimit: options.wholeFileLimit,
-        maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
-        extraPatterns: options.extraPatterns,
-        rules: options.rules,
-      };
-      workers.push(startReader(data));
-    }
-    const pool = new Pool(workers, stats);
+    // Threads started beyond what this scan uses.
+    for (const extra of threads.workers.slice(count)) void extra.terminate();
+    const pool = new Pool(workers, threads.stopped, data, stats);
     let signatures: string[];
     try {
       signatures = await pool.ready;
@@ -182,28 +188,11 @@ export async function* readPrepared(options: ReaderPoolOptions): AsyncIterable<P
         if (message.type === "end") break;
         const items = decoder.decode(message.message, reader, options.files[file]!.path);
         if (items.length > 0) yield items;
+        if (message.end) break;
       }
     }
   } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
-  }
-}
-
-/** A reader thread on `scan-reader`, through tsx when running from the TypeScript sources. */
-function startReader(data: ReaderData): Worker {
-  const typescript = import.meta.url.endsWith(".ts");
-  const entry = new URL(typescript ? "./scan-reader.ts" : "./scan-reader.js", import.meta.url).href;
-  if (!typescript) return new Worker(new URL(entry), { workerData: data });
-  const loader = tsxApi();
-  const boot = `import(${JSON.stringify(loader)}).then((api) => { (api.register ?? api.default.register)(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData: data });
-}
-
-function tsxApi(): string {
-  try {
-    return import.meta.resolve("tsx/esm/api");
-  } catch {
-    return pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href;
+    await threads.stop();
   }
 }
 

@@ -1,8 +1,6 @@
-import { availableParallelism } from "node:os";
 import type { RiposteConfig } from "../config/schema.js";
 import type { CorrelationStore } from "../correlation/store.js";
 import type { EventPattern } from "../detections/types.js";
-import { type InputFile, listInputFiles } from "../events/files.js";
 import { type OrderOptions, type OrderStats, orderByEventTime, TimeOrder } from "../events/order.js";
 import { type ReadOptions, readListedFiles } from "../events/read.js";
 import type { ReadError, ReadItem } from "../events/types.js";
@@ -17,6 +15,9 @@ import { createPreparedDetectionEngine } from "./engine.js";
 import type { PreparedEvent } from "./prepared.js";
 import type { PreparedItem } from "./prepared-batch.js";
 import { ReadersUnavailable, readPrepared } from "./scan-readers.js";
+import { type ScanStart, startScan } from "./scan-start.js";
+
+export { DEFAULT_READERS, MAX_READERS, PARALLEL_MIN_BYTES } from "./scan-start.js";
 
 /**
  * Offline triage (`riposte scan`): read files and directories, order events by event time with
@@ -73,28 +74,40 @@ export interface ScanOptions {
    * `PARALLEL_MIN_BYTES` and the machine has more than one core.
    */
   readers?: number;
+  /**
+   * The listing and reader threads begun already for `paths` and `readers` (`startScan`: the CLI
+   * begins them before it loads the scan). Without it, the scan begins them itself.
+   */
+  start?: ScanStart;
   /** Patterns matched and then ignored, for benchmarks only (see `buildEngineIndex`). */
   extraPatterns?: readonly EventPattern[];
   /** Users' rules, run with the catalog's detections. */
   rules?: readonly UserRule[];
 }
 
-/** Below this much input, starting reader threads costs more than it saves. */
-export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
-
-/** Reader threads when the input is large enough and the machine has more than one core. */
-export const DEFAULT_READERS = 2;
-
-/** The most reader threads a scan starts (each holds its own copy of the detections). */
-export const MAX_READERS = 16;
-
-function defaultReaders(files: readonly InputFile[]): number {
-  const bytes = files.reduce((total, file) => total + file.size, 0);
-  const cores = availableParallelism();
-  return bytes >= PARALLEL_MIN_BYTES && cores > 1 ? Math.min(DEFAULT_READERS, cores) : 0;
+/** The start given for these paths, else a new one (a start for other paths is stopped). */
+function startFor(options: ScanOptions): ScanStart {
+  const given = options.start;
+  const same =
+    given !== undefined &&
+    given.paths.length === options.paths.length &&
+    given.paths.every((path, index) => path === options.paths[index]);
+  if (same) return given;
+  void given?.cancel();
+  return startScan(options.paths, options.readers);
 }
 
 export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
+  const start = startFor(options);
+  try {
+    return await scanStarted(start, options);
+  } finally {
+    // Threads the scan did not take (it failed first, or read in this thread) are stopped too.
+    await start.cancel();
+  }
+}
+
+async function scanStarted(start: ScanStart, options: ScanOptions): Promise<ScanSummary> {
   const engine = createPreparedDetectionEngine({
     config: options.config,
     state: options.state ?? new MemoryCorrelationStore(),
@@ -143,7 +156,7 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
     progress.findings = summary.findings;
   };
 
-  const { files, errors } = await listInputFiles(options.paths);
+  const { files, errors } = start.listing;
   summary.files = files.length;
   progress.files = files.length;
   progress.totalBytes = files.reduce((total, file) => total + file.size, 0);
@@ -152,14 +165,15 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
   };
   const listingErrors: { error: ReadError }[] = errors.map((error) => ({ error }));
 
-  const readers = Math.min(options.readers ?? defaultReaders(files), MAX_READERS);
+  const threads = start.threads;
   let parallel: AsyncIterator<PreparedItem[]> | undefined;
   let firstBatch: IteratorResult<PreparedItem[]> | undefined;
-  if (readers > 0 && files.length > 0) {
+  if (threads) {
     parallel = readPrepared({
       files,
       config: options.config,
-      readers,
+      readers: threads.workers.length,
+      threads,
       signature: engine.indexSignature,
       extraPatterns: options.extraPatterns,
       rules: options.rules,

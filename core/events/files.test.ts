@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { listInputFiles } from "./files.js";
+import { listInputFiles as listAsync, listInputFilesSync } from "./files.js";
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "riposte-files-"));
@@ -15,7 +15,11 @@ function fifo(path: string): string {
   return path;
 }
 
-describe("listInputFiles", () => {
+// The same listing, performed without blocking or at once.
+describe.each([
+  ["listInputFiles", listAsync],
+  ["listInputFilesSync", async (paths: string[]) => listInputFilesSync(paths)],
+])("%s", (_name, listInputFiles) => {
   it("follows a symbolic link to a log file inside a directory", async () => {
     // Arrange
     const root = tempDir();

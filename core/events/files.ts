@@ -1,4 +1,4 @@
-import type { BigIntStats, Dirent } from "node:fs";
+import { type BigIntStats, type Dirent, readdirSync, statSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { ReadError } from "./types.js";
@@ -31,24 +31,75 @@ interface Listing {
   seen: Set<string>;
 }
 
-export async function listInputFiles(paths: readonly string[]): Promise<{ files: InputFile[]; errors: ReadError[] }> {
+/**
+ * The listing's file system calls, as requests it yields: `listInputFiles` performs them without
+ * blocking (a server lists while it serves), `listInputFilesSync` at once (a scan has nothing else
+ * to do meanwhile, and thousands of calls through the thread pool cost far more).
+ */
+type FsCall = { stat: string } | { readdir: string };
+type FsAnswer = BigIntStats | Dirent[];
+type Listed = { files: InputFile[]; errors: ReadError[] };
+
+export async function listInputFiles(paths: readonly string[]): Promise<Listed> {
+  const steps = list(paths);
+  let step = steps.next();
+  while (!step.done) {
+    const call = step.value;
+    let answer: FsAnswer;
+    try {
+      answer =
+        "stat" in call ? await stat(call.stat, { bigint: true }) : await readdir(call.readdir, { withFileTypes: true });
+    } catch (error) {
+      step = steps.throw(error);
+      continue;
+    }
+    step = steps.next(answer);
+  }
+  return step.value;
+}
+
+/** `listInputFiles`, blocking this thread until done. */
+export function listInputFilesSync(paths: readonly string[]): Listed {
+  const steps = list(paths);
+  let step = steps.next();
+  while (!step.done) {
+    const call = step.value;
+    let answer: FsAnswer;
+    try {
+      answer =
+        "stat" in call ? statSync(call.stat, { bigint: true }) : readdirSync(call.readdir, { withFileTypes: true });
+    } catch (error) {
+      step = steps.throw(error);
+      continue;
+    }
+    step = steps.next(answer);
+  }
+  return step.value;
+}
+
+function* list(paths: readonly string[]): Generator<FsCall, Listed, FsAnswer> {
   const listing: Listing = { files: [], errors: [], seen: new Set() };
   for (const path of paths) {
     let info: BigIntStats;
     try {
-      info = await stat(path, { bigint: true });
+      info = (yield { stat: path }) as BigIntStats;
     } catch (error) {
       listing.errors.push({ file: path, position: 0, reason: describeFsError(error) });
       continue;
     }
-    if (info.isDirectory()) await walk(path, info, [], listing);
+    if (info.isDirectory()) yield* walk(path, info, [], listing);
     else take(path, info, listing);
   }
   return { files: sortByDeliveryTime(listing.files), errors: listing.errors };
 }
 
 /** `enclosing`: device and inode of the directories above `dir` in this walk (a link back is a loop). */
-async function walk(dir: string, info: BigIntStats, enclosing: string[], listing: Listing): Promise<void> {
+function* walk(
+  dir: string,
+  info: BigIntStats,
+  enclosing: string[],
+  listing: Listing,
+): Generator<FsCall, void, FsAnswer> {
   const key = identity(info);
   if (enclosing.includes(key)) {
     listing.errors.push({ file: dir, position: 0, reason: "symbolic link loop: leads back to an enclosing directory" });
@@ -59,7 +110,7 @@ async function walk(dir: string, info: BigIntStats, enclosing: string[], listing
   listing.seen.add(key);
   let entries: Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = (yield { readdir: dir }) as Dirent[];
   } catch (error) {
     listing.errors.push({ file: dir, position: 0, reason: describeFsError(error) });
     return;
@@ -74,14 +125,14 @@ async function walk(dir: string, info: BigIntStats, enclosing: string[], listing
     let target: BigIntStats;
     try {
       // Follows a symbolic link; a dangling or looping link is an error, named here.
-      target = await stat(path, { bigint: true });
+      target = (yield { stat: path }) as BigIntStats;
     } catch (error) {
       if (entry.isSymbolicLink() || LOG_FILE.test(entry.name))
         listing.errors.push({ file: path, position: 0, reason: describeFsError(error, entry.isSymbolicLink()) });
       continue;
     }
     if (target.isDirectory()) {
-      if (entry.name !== "CloudTrail-Digest") await walk(path, target, inside, listing);
+      if (entry.name !== "CloudTrail-Digest") yield* walk(path, target, inside, listing);
     } else if (LOG_FILE.test(entry.name)) take(path, target, listing);
   }
 }

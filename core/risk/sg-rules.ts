@@ -1,4 +1,5 @@
-import { type RiposteConfig, riskyPorts } from "../config/schema.js";
+import { riskyPorts } from "../config/risky-ports.js";
+import type { RiposteConfig } from "../config/schema.js";
 import type { SgRule } from "../model/facts.js";
 import { canonicalCidr, parseCidr } from "../net/ip.js";
 

@@ -1,7 +1,7 @@
 import { CATEGORIES, isDetectionId, SEVERITIES } from "../model/catalog.js";
 import { RULE_ID_MAX_LENGTH, RULE_ID_PATTERN } from "../model/rule-id.js";
 import { parseCidr } from "../net/ip.js";
-import { FIELD_TEST_KEYS, MAX_CONDITION_DEPTH } from "./condition.js";
+import { FIELD_TEST_KEYS, MAX_CONDITION_DEPTH } from "./condition-schema.js";
 import { isRuleSource, RULE_ACTIONS, RuleSchema, type UserRule } from "./format.js";
 import { checkRegex } from "./regex.js";
 

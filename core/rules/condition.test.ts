@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Condition, ConditionSchema, compileCondition, valuesAt, withoutPinnedTests } from "./condition.js";
+import { type Condition, compileCondition, valuesAt, withoutPinnedTests } from "./condition.js";
+import { ConditionSchema } from "./condition-schema.js";
 
 const check = (condition: unknown, record: unknown) => compileCondition(ConditionSchema.parse(condition))(record);
 

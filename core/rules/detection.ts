@@ -1,7 +1,7 @@
 import type { RiposteConfig } from "../config/schema.js";
-import { detectionPattern } from "../detections/catalog.js";
 import { cloudTrailDraft } from "../detections/draft.js";
 import { identityFacts, isObject, type Json, principalOf, quote, str } from "../detections/record.js";
+import { detectionPattern } from "../detections/specs.js";
 import type { StatefulDetection, StatelessDetection } from "../detections/types.js";
 import type { EventEnvelope } from "../model/event.js";
 import type { RuleId } from "../model/rule-id.js";

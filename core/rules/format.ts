@@ -8,7 +8,7 @@ import { CATEGORIES, SEVERITIES } from "../model/catalog.js";
 import { RuleIdSchema } from "../model/rule-id.js";
 import { compilePattern } from "../patterns/compile.js";
 import { InvalidPattern } from "../patterns/errors.js";
-import { ConditionSchema, conditionDepth, FieldPathSchema, MAX_CONDITION_DEPTH } from "./condition.js";
+import { ConditionSchema, conditionDepth, FieldPathSchema, MAX_CONDITION_DEPTH } from "./condition-schema.js";
 
 /**
  * The format of a user's rule (one file per rule in a rules directory, JSON or YAML): a detection

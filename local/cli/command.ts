@@ -22,7 +22,14 @@ export interface Command {
   /** Full usage text for `riposte <command> --help`. */
   usage: string;
   options: NonNullable<ParseArgsConfig["options"]>;
-  run(args: ParsedArgs, io: CliIo): Promise<number>;
+  /** `early`: what `CommandEntry.begin` began for this run, if anything. */
+  run(args: ParsedArgs, io: CliIo, early?: EarlyWork): Promise<number>;
+}
+
+/** Work a command began before its code loaded (`CommandEntry.begin`), handed to its `run`. */
+export interface EarlyWork {
+  /** Stops what is left of it: called once the command returns, or when it does not run. */
+  cancel(): Promise<void>;
 }
 
 /** Exit codes shared by every command. */

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { type CliIo, type Command, EXIT, UsageError } from "./command.js";
+import { type CliIo, type Command, type EarlyWork, EXIT, UsageError } from "./command.js";
 import { VERSION } from "./version.js";
 
 /**
@@ -13,6 +13,11 @@ export interface CommandEntry {
   name: string;
   summary: string;
   load(): Promise<Command>;
+  /**
+   * Work the command can begin from its arguments (those after its name) while its code loads:
+   * a scan's reader threads load theirs meanwhile. Undefined: nothing to begin for these arguments.
+   */
+  begin?(args: readonly string[], io: CliIo): Promise<EarlyWork | undefined>;
 }
 
 export const COMMANDS: readonly CommandEntry[] = [
@@ -25,6 +30,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "scan",
     summary: "triage exported logs offline",
     load: async () => (await import("./commands/scan.js")).scanCommand,
+    begin: async (args, io) => (await import("./commands/scan-begin.js")).beginScan(args, io),
   },
   {
     name: "rules",
@@ -91,6 +97,21 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     write(io.stderr, `riposte: unknown ${first.startsWith("-") ? "option" : "command"} "${first}"\n\n${mainUsage()}`);
     return EXIT.usage;
   }
+  const help = rest.includes("-h") || rest.includes("--help");
+  const early = help ? undefined : entry.begin?.(rest, io).catch(() => undefined);
+  try {
+    return await runCommand(entry, rest, io, early);
+  } finally {
+    await (await early)?.cancel();
+  }
+}
+
+async function runCommand(
+  entry: CommandEntry,
+  rest: readonly string[],
+  io: CliIo,
+  early: Promise<EarlyWork | undefined> | undefined,
+): Promise<number> {
   const command = await entry.load();
   if (rest.includes("-h") || rest.includes("--help")) {
     write(io.stdout, command.usage);
@@ -104,7 +125,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return EXIT.usage;
   }
   try {
-    return await command.run({ values: parsed.values, positionals: parsed.positionals }, io);
+    return await command.run({ values: parsed.values, positionals: parsed.positionals }, io, await early);
   } catch (error) {
     if (error instanceof UsageError) {
       write(io.stderr, `riposte ${command.name}: ${error.message}\n\n${command.usage}`);

@@ -75,6 +75,23 @@ writeFileSync(
 
 const DETECTION_STORE_OR_AWS = /^(core\/detections\/|core\/store\/|local\/cli\/commands\/|local\/runtime\/)|@aws-sdk\//;
 
+/**
+ * The sources a compiled entry holds with every chunk it imports statically (what a thread started
+ * on it loads before it runs), from dist/.meta.json.
+ */
+function compiledWith(entry: string): string[] {
+  const meta = JSON.parse(readFileSync(join(repoRoot, "dist/.meta.json"), "utf8")) as Record<string, string[]>;
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = readFileSync(join(repoRoot, "dist", file), "utf8");
+    for (const [, chunk] of code.matchAll(/^(?:import|export)\b[^;]*?["']\.\/([^"']+\.js)["']/gms)) visit(chunk!);
+  };
+  visit(entry);
+  return [...seen].flatMap((file) => meta[file] ?? []);
+}
+
 describe("what riposte loads at start", () => {
   it.each([[["--version"]], [["--help"]]])("%j loads no command, detection, store or AWS SDK code", (args) => {
     const loaded = loadedBy(args);
@@ -109,5 +126,13 @@ describe("what riposte loads at start", () => {
         ),
       ),
     ).toEqual([]);
+  });
+
+  it("a scan reader thread loads the detections, but not the configuration schema or its validation library", () => {
+    const loaded = compiledWith("scan-reader.js");
+
+    expect(loaded).toContain("core/engine/scan-reader.ts");
+    expect(loaded).toContain("core/detections/specs.ts");
+    expect(loaded.filter((path) => /(^|\/)node_modules\/zod\/|^core\/config\/(schema|load)\.ts$/.test(path))).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import {
   type ScanProgress,
   scanFiles,
 } from "../../../core/engine/scan.js";
+import { ScanStart } from "../../../core/engine/scan-start.js";
 import { DEFAULT_LATENESS_MS, DEFAULT_MAX_BUFFERED } from "../../../core/events/index.js";
 import { UnexportableFinding } from "../../../core/export/errors.js";
 import { ASFF_BATCH_LIMIT, OCSF_VERSION } from "../../../core/export/facts.js";
@@ -18,6 +19,7 @@ import type { Finding } from "../../../core/model/incident.js";
 import { type CliIo, type Command, EXIT, UsageError } from "../command.js";
 import { loadCliRules } from "../rules-dir.js";
 import { VERSION } from "../version.js";
+import { readersOption, SCAN_OPTIONS } from "./scan-begin.js";
 
 const usage = `Usage: riposte scan [options] <file|dir>...
 
@@ -81,17 +83,6 @@ function exportPlace(values: Record<string, unknown>): ExportPlace {
   return place;
 }
 
-/** `--readers`: a whole number of reader threads, 0 to `MAX_READERS`. */
-function readersOption(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const text = String(value);
-  const count = /^\d{1,3}$/.test(text) ? Number(text) : Number.NaN;
-  if (!(count >= 0 && count <= MAX_READERS)) {
-    throw new UsageError(`--readers must be a whole number from 0 to ${MAX_READERS} (got "${text}")`);
-  }
-  return count;
-}
-
 /** The one warning about events that came too late to be put in event-time order. */
 function lateEventsWarning(count: number): string {
   const events = count === 1 ? "1 event" : `${count} events`;
@@ -134,16 +125,8 @@ export const scanCommand: Command = {
   name: "scan",
   summary: "triage exported logs offline",
   usage,
-  options: {
-    format: { type: "string" },
-    "fail-on": { type: "string" },
-    config: { type: "string" },
-    account: { type: "string" },
-    region: { type: "string" },
-    rules: { type: "string" },
-    readers: { type: "string" },
-  },
-  async run({ values, positionals }, io) {
+  options: SCAN_OPTIONS,
+  async run({ values, positionals }, io, early) {
     if (positionals.length === 0) throw new UsageError("missing the files or directories to scan");
     const format = option("format", values.format, FORMATS) ?? "table";
     const failOn: Severity | undefined = option("fail-on", values["fail-on"], SEVERITIES);
@@ -203,6 +186,7 @@ export const scanCommand: Command = {
       config,
       rules: own.rules.map((loaded) => loaded.rule),
       readers,
+      start: early instanceof ScanStart ? early : undefined,
       logger: createLogger({ level: "error", sink: (line) => io.stderr.write(`${line}\n`) }),
       signal: stop.signal,
       onFinding(finding) {
