@@ -133,6 +133,8 @@ describe("what riposte loads at start", () => {
 
     expect(loaded).toContain("core/engine/scan-reader.ts");
     expect(loaded).toContain("core/detections/specs.ts");
-    expect(loaded.filter((path) => /(^|\/)node_modules\/zod\/|^core\/config\/(schema|load)\.ts$/.test(path))).toEqual([]);
+    expect(loaded.filter((path) => /(^|\/)node_modules\/zod\/|^core\/config\/(schema|load)\.ts$/.test(path))).toEqual(
+      [],
+    );
   });
 });
