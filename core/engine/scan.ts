@@ -6,7 +6,6 @@ import { type InputFile, listInputFiles } from "../events/files.js";
 import { type OrderOptions, type OrderStats, orderByEventTime, TimeOrder } from "../events/order.js";
 import { type ReadOptions, readListedFiles } from "../events/read.js";
 import type { ReadError, ReadItem } from "../events/types.js";
-import { incidentIdFor } from "../incidents/id.js";
 import { type Logger, silentLogger } from "../log.js";
 import type { Severity } from "../model/catalog.js";
 import type { SecurityEvent } from "../model/event.js";
@@ -16,6 +15,7 @@ import { MemoryCorrelationStore } from "../store/memory-correlation.js";
 import { createPreparedDetectionEngine } from "./engine.js";
 import type { PreparedEvent } from "./prepared.js";
 import type { PreparedItem } from "./prepared-batch.js";
+import { ReportedIncidents } from "./reported.js";
 import { ReadersUnavailable, readPrepared } from "./scan-readers.js";
 
 /**
@@ -115,14 +115,12 @@ export async function scanFiles(options: ScanOptions): Promise<ScanSummary> {
     byDetection: {},
   };
   const progress: ScanProgress = { bytesRead: 0, totalBytes: 0, files: 0, events: 0, findings: 0 };
-  const reported = new Set<string>();
+  const reported = new ReportedIncidents();
   let first: number | undefined;
 
   const report = async (findings: Finding[]) => {
     for (const finding of findings) {
-      const id = incidentIdFor(finding);
-      if (reported.has(id)) continue;
-      reported.add(id);
+      if (!reported.firstOf(finding)) continue;
       summary.findings++;
       summary.bySeverity[finding.severity] = (summary.bySeverity[finding.severity] ?? 0) + 1;
       const entry = summary.byDetection[finding.detection] ?? { severity: finding.severity, count: 0 };
