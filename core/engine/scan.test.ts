@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -37,5 +37,33 @@ describe("scanFiles", () => {
       "2024-05-01T10:05:00Z",
       "2024-05-01T11:30:00Z",
     ]);
+  });
+
+  it.each([0, 1])("reports a finding found twice (a duplicated log file) once (%i reader threads)", async (readers) => {
+    const dir = mkdtempSync(join(tmpdir(), "riposte-scan-twice-"));
+    const failed = JSON.stringify(consoleLogin(false, { time: "2024-05-01T10:00:00Z", ip: IP.germany }));
+    writeFileSync(join(dir, "a.jsonl"), failed);
+    writeFileSync(join(dir, "copy-of-a.jsonl"), failed);
+    const detections: string[] = [];
+
+    try {
+      const summary = await scanFiles({
+        paths: [dir],
+        config: parseConfig({}),
+        readers,
+        onFinding: (finding) => {
+          detections.push(finding.detection);
+        },
+        onError: (error) => {
+          throw new Error(error.reason);
+        },
+      });
+
+      expect(summary).toMatchObject({ events: 2, findings: detections.length });
+      expect(detections.length).toBeGreaterThan(0);
+      expect(new Set(detections).size).toBe(detections.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,6 @@ import type { EventPattern } from "../detections/types.js";
 import { type OrderOptions, type OrderStats, orderByEventTime, TimeOrder } from "../events/order.js";
 import { type ReadOptions, readListedFiles } from "../events/read.js";
 import type { ReadError, ReadItem } from "../events/types.js";
-import { incidentIdFor } from "../incidents/id.js";
 import { type Logger, silentLogger } from "../log.js";
 import type { Severity } from "../model/catalog.js";
 import type { SecurityEvent } from "../model/event.js";
@@ -14,6 +13,7 @@ import { MemoryCorrelationStore } from "../store/memory-correlation.js";
 import { createPreparedDetectionEngine } from "./engine.js";
 import type { PreparedEvent } from "./prepared.js";
 import type { PreparedItem } from "./prepared-batch.js";
+import { ReportedIncidents } from "./reported.js";
 import { ReadersUnavailable, readPrepared } from "./scan-readers.js";
 import { type ScanStart, startScan } from "./scan-start.js";
 
@@ -128,14 +128,12 @@ async function scanStarted(start: ScanStart, options: ScanOptions): Promise<Scan
     byDetection: {},
   };
   const progress: ScanProgress = { bytesRead: 0, totalBytes: 0, files: 0, events: 0, findings: 0 };
-  const reported = new Set<string>();
+  const reported = new ReportedIncidents();
   let first: number | undefined;
 
   const report = async (findings: Finding[]) => {
     for (const finding of findings) {
-      const id = incidentIdFor(finding);
-      if (reported.has(id)) continue;
-      reported.add(id);
+      if (!reported.firstOf(finding)) continue;
       summary.findings++;
       summary.bySeverity[finding.severity] = (summary.bySeverity[finding.severity] ?? 0) + 1;
       const entry = summary.byDetection[finding.detection] ?? { severity: finding.severity, count: 0 };

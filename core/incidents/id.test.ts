@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { incidentIdFor } from "./id.js";
+import { incidentDigest, incidentIdFor } from "./id.js";
 
 describe("incidentIdFor", () => {
   it("is stable for the same detection and event ids, in any order", () => {
@@ -20,5 +20,13 @@ describe("incidentIdFor", () => {
     const id = incidentIdFor({ detection: "s3-public-access-block-disabled", eventIds: ["<script>", "x y"] });
 
     expect(id).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
+  });
+});
+
+describe("incidentDigest", () => {
+  it("is the hash part of the incident id", () => {
+    const finding = { detection: "sg-ssh-open-world", eventIds: ["e2", "e1"] } as const;
+
+    expect(incidentIdFor(finding)).toBe(`sg-ssh-open-world-${incidentDigest(finding).toString("hex")}`);
   });
 });
