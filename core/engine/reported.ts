@@ -1,5 +1,4 @@
-import { incidentDigest } from "../incidents/id.js";
-import type { Finding } from "../model/incident.js";
+import { type IncidentKey, incidentDigest } from "../incidents/id.js";
 
 /**
  * The incidents a scan has already reported, so that a finding reported twice (the same detection
@@ -13,7 +12,7 @@ export class ReportedIncidents {
   private count = 0;
 
   /** Whether this is the first finding of its incident; remembers it. */
-  firstOf(finding: Pick<Finding, "detection" | "eventIds">): boolean {
+  firstOf(finding: IncidentKey): boolean {
     let digests = this.byDetection.get(finding.detection);
     if (!digests) {
       digests = new Set();
