@@ -98,6 +98,12 @@ export interface StatelessDetection<Id extends FindingDetection = DetectionId> e
   buildPattern(config: RiposteConfig): EventPattern;
   /** The finding in a candidate event, or undefined when the event does not qualify. */
   evaluate(envelope: EventEnvelope, config: RiposteConfig): FindingDraft | undefined;
+  /**
+   * A check `evaluate` also makes, pure and on the record alone (a user's rule's condition): a
+   * candidate failing it is dropped where it is matched — in `scan`'s reader threads, before the
+   * event crosses to the engine's thread — since `evaluate` would give nothing for it.
+   */
+  qualifies?(record: Json): boolean;
 }
 
 /** A detection that correlates events through the correlation store (a user's correlated rule: `Id` a `RuleId`). */

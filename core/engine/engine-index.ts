@@ -28,6 +28,8 @@ export interface IndexEntry {
   spec?: EngineSpec;
   /** The `tracker` entry's kind. */
   tracker?: AnyTrackerKind;
+  /** A stateless trigger's `qualifies`: a matched event failing it is dropped (`activeEntries`). */
+  qualifies?: (record: Json) => boolean;
 }
 
 export type AnyTrackerKind = TrackerKind<Tracker<unknown>, unknown>;
@@ -85,8 +87,11 @@ export function buildEngineIndex(
   // Patterns are made (loop prevention merged in) and compiled when the index is first matched
   // with: `scan`'s engine thread, whose reader threads match, never does it.
   const add = (role: Role, pattern: () => Record<string, unknown>, spec?: EngineSpec, tracker?: AnyTrackerKind) => {
+    const qualifies = role === "trigger" && spec && !spec.stateful ? spec.qualifies : undefined;
     const entry: IndexEntry = spec
-      ? { id: entries.length, role, spec }
+      ? qualifies
+        ? { id: entries.length, role, spec, qualifies }
+        : { id: entries.length, role, spec }
       : tracker
         ? { id: entries.length, role, tracker }
         : { id: entries.length, role };
@@ -166,17 +171,22 @@ export function statefulEntries(entries: readonly IndexEntry[]): Map<StatefulDet
 /**
  * The entries that can do anything with this event: when a tracker ignores it (its kind's
  * `ignores`), neither the tracker nor the detections that need a change of it can, so they are
- * left out. Processing the rest gives exactly the findings and state of processing all.
+ * left out; so is a stateless trigger whose `qualifies` the event fails (a rule's condition).
+ * Processing the rest gives exactly the findings and state of processing all.
  */
 export function activeEntries(entries: IndexEntry[], record: Json): IndexEntry[] {
   let ignored: AnyTrackerKind[] | undefined;
+  let unqualified = false;
   for (const entry of entries) {
+    if (entry.qualifies && !entry.qualifies(record)) unqualified = true;
     if (!entry.tracker?.ignores(record)) continue;
     ignored ??= [];
     ignored.push(entry.tracker);
   }
-  if (!ignored) return entries;
+  if (!ignored && !unqualified) return entries;
   return entries.filter((entry) => {
+    if (entry.qualifies && !entry.qualifies(record)) return false;
+    if (!ignored) return true;
     if (entry.tracker) return !ignored.includes(entry.tracker);
     const spec = entry.spec;
     return !(spec?.stateful && scanHintsOf(spec)?.requiresChange && ignored.includes(trackerOf(spec)!));

@@ -73,6 +73,7 @@ export function ruleDetection(rule: UserRule): StatelessDetection<RuleId> | Stat
     ...textOf(rule),
     stateful: false,
     buildPattern: () => copyJson(rule.pattern),
+    ...(condition ? { qualifies: (record: Json) => isObject(record) && condition(record) } : {}),
     evaluate(envelope) {
       const record = envelope.detail as Json;
       if (!isObject(record)) return undefined;

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { identity, record } from "../../test/fixtures/events/cloudtrail.js";
 import { GOOD_YAML } from "../../test/fixtures/rules/own-rules.js";
 import { parseConfig } from "../config/load.js";
+import type { Json } from "../detections/record.js";
+import { activeEntries, buildEngineIndex, enabledSpecs } from "../engine/engine-index.js";
 import { scanFiles } from "../engine/scan.js";
 import { createLogger } from "../log.js";
 import type { Finding } from "../model/incident.js";
@@ -16,7 +18,9 @@ describe("scan with users' rules", () => {
     if (!("rule" in parsed)) throw new Error("bad fixture");
     const dir = mkdtempSync(join(tmpdir(), "riposte-rules-scan-"));
     const user = record("iam.amazonaws.com", "CreateUser", { userName: "x" }, null, { user: identity.root() });
-    writeFileSync(join(dir, "trail.json"), JSON.stringify({ Records: [user] }));
+    // Its pattern matches, its condition (not from the console) does not: dropped in the reader.
+    const fromConsole = { ...user, eventID: "console-create-user", userAgent: "console.amazonaws.com" };
+    writeFileSync(join(dir, "trail.json"), JSON.stringify({ Records: [user, fromConsole] }));
     const warnings: string[] = [];
     for (const readers of [0, 1]) {
       const findings: Finding[] = [];
@@ -35,8 +39,27 @@ describe("scan with users' rules", () => {
         },
       });
       expect(summary.byDetection["root-created-user"]?.count).toBe(1);
+      expect(findings.filter((finding) => finding.detection === "root-created-user")[0]?.eventIds).toEqual([
+        user.eventID,
+      ]);
       expect(warnings).toEqual([]);
       expect(findings.find((finding) => finding.detection === "root-created-user")?.rule?.attack?.id).toBe("T1136.003");
     }
+  });
+
+  it("a matched event that fails a rule's condition is left out where it is matched (activeEntries)", () => {
+    const parsed = parseRuleText(GOOD_YAML, "a.yml");
+    if (!("rule" in parsed)) throw new Error("bad fixture");
+    const config = parseConfig({});
+    const engineIndex = buildEngineIndex(enabledSpecs(config, undefined, [parsed.rule]), config);
+    const user = record("iam.amazonaws.com", "CreateUser", { userName: "x" }, null, { user: identity.root() });
+    const ruleEntries = (detail: Json) =>
+      activeEntries(
+        engineIndex.index.match({ source: "aws.iam", "detail-type": "AWS API Call via CloudTrail", detail }),
+        detail,
+      ).filter((entry) => entry.spec?.id === "root-created-user");
+
+    expect(ruleEntries(user as Json)).toHaveLength(1);
+    expect(ruleEntries({ ...user, userAgent: "console.amazonaws.com" } as Json)).toEqual([]);
   });
 });
