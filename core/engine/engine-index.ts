@@ -178,17 +178,31 @@ export function activeEntries(entries: IndexEntry[], record: Json): IndexEntry[]
   let ignored: AnyTrackerKind[] | undefined;
   let unqualified = false;
   for (const entry of entries) {
-    if (entry.qualifies && !entry.qualifies(record)) unqualified = true;
+    if (refuses(entry, record)) unqualified = true;
     if (!entry.tracker?.ignores(record)) continue;
     ignored ??= [];
     ignored.push(entry.tracker);
   }
   if (!ignored && !unqualified) return entries;
   return entries.filter((entry) => {
-    if (entry.qualifies && !entry.qualifies(record)) return false;
+    if (unqualified && refuses(entry, record)) return false;
     if (!ignored) return true;
     if (entry.tracker) return !ignored.includes(entry.tracker);
     const spec = entry.spec;
     return !(spec?.stateful && scanHintsOf(spec)?.requiresChange && ignored.includes(trackerOf(spec)!));
   });
+}
+
+/**
+ * Whether the entry's `qualifies` says no. One that throws on an (attacker-written) record keeps
+ * the entry: the engine then runs the detection's `evaluate`, which logs its failure on that event
+ * and goes on, as for any detection.
+ */
+function refuses(entry: IndexEntry, record: Json): boolean {
+  if (!entry.qualifies) return false;
+  try {
+    return !entry.qualifies(record);
+  } catch {
+    return false;
+  }
 }

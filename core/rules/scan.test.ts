@@ -6,7 +6,7 @@ import { identity, record } from "../../test/fixtures/events/cloudtrail.js";
 import { GOOD_YAML } from "../../test/fixtures/rules/own-rules.js";
 import { parseConfig } from "../config/load.js";
 import type { Json } from "../detections/record.js";
-import { activeEntries, buildEngineIndex, enabledSpecs } from "../engine/engine-index.js";
+import { activeEntries, buildEngineIndex, enabledSpecs, type IndexEntry } from "../engine/engine-index.js";
 import { scanFiles } from "../engine/scan.js";
 import { createLogger } from "../log.js";
 import type { Finding } from "../model/incident.js";
@@ -61,5 +61,18 @@ describe("scan with users' rules", () => {
 
     expect(ruleEntries(user as Json)).toHaveLength(1);
     expect(ruleEntries({ ...user, userAgent: "console.amazonaws.com" } as Json)).toEqual([]);
+  });
+
+  it("a condition that throws keeps the entry, so the engine's evaluate reports the failure", () => {
+    const throwing: IndexEntry = {
+      id: 0,
+      role: "trigger",
+      qualifies: () => {
+        throw new RangeError("too deep");
+      },
+    };
+    const refusing: IndexEntry = { id: 1, role: "trigger", qualifies: () => false };
+
+    expect(activeEntries([throwing, refusing], {})).toEqual([throwing]);
   });
 });
