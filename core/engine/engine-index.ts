@@ -1,5 +1,4 @@
 import type { RiposteConfig } from "../config/schema.js";
-import { RESOLVABLE_DETECTIONS } from "../detections/network/sg-risk-resolved.js";
 import { NETWORK_TRACKER } from "../detections/network/tracker.js";
 import type { Json } from "../detections/record.js";
 import { scanHintsOf } from "../detections/scan-hints.js";
@@ -148,13 +147,14 @@ export function classifyEntries(entries: readonly IndexEntry[]): EntryClass {
 
 /**
  * Whether the finding of a matched entry is the same whatever order events come in: a stateless
- * detection's, unless a later finding may resolve its incidents (which ones it resolves depends on
- * which came first), or it is a storage finding and the event reads or writes the buckets' history
- * (`historyMatters`: the finding carries the bucket's previous policy or CORS).
+ * detection's, unless it is a storage finding and the event reads or writes the buckets' history
+ * (`historyMatters`: the finding carries the bucket's previous policy or CORS). A finding a later
+ * one may resolve (a world-open rule's) is order-free too: which incidents a resolver resolves
+ * goes by event time, whichever was opened first (core/incidents/resolve.ts).
  */
 export function isOrderFreeEntry(entry: IndexEntry, historyMatters: boolean): boolean {
   const spec = entry.spec;
-  if (entry.role !== "trigger" || !spec || spec.stateful || RESOLVABLE_DETECTIONS.has(spec.id)) return false;
+  if (entry.role !== "trigger" || !spec || spec.stateful) return false;
   return !(historyMatters && spec.category === "storage");
 }
 

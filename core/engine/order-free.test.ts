@@ -58,18 +58,20 @@ describe("order-free findings", () => {
     expect(subject.latestTime).toBe(T0);
   });
 
-  it("keeps a world-open rule's finding for the ordered part: a later revoke may resolve its incident", async () => {
+  it("gives a world-open rule's finding at once (a revoke resolves it by event time) and its tracking in order", async () => {
     // Arrange
     const subject = engine();
     const [open] = eventsOf(authorizeIngress(GROUP, open22, options(T0)));
 
     // Act
     const found = orderFreeOf(subject).find(open!);
-    const rest = await orderFreeOf(subject).processBatch([open!], () => false);
+    const rest = await orderFreeOf(subject).processBatch([open!], () => true);
 
-    // Assert
-    expect(found).toEqual([]);
-    expect(detections(rest)).toContain("sg-ssh-open-world");
+    // Assert: the tracker learnt the rule in the ordered part (a revoke then resolves it).
+    expect(detections(found)).toContain("sg-ssh-open-world");
+    expect(detections(rest)).not.toContain("sg-ssh-open-world");
+    const [revoke] = eventsOf(revokeIngress(GROUP, open22, options(T0 + 1000)));
+    expect(detections(await subject.process(revoke!))).toContain("sg-risk-resolved");
   });
 
   it("keeps a public bucket policy's finding for the ordered part: it carries the policy before it", async () => {
@@ -117,7 +119,12 @@ describe("order-free findings", () => {
     const rest = await orderFreeOf(split).processBatch(events, (event) => found.has(event));
 
     // Assert: the same findings, the order-free ones among them, the timer's too.
-    expect(detections(early)).toEqual(["cloudtrail-tampering", "cloudtrail-tampering"]);
+    expect(detections(early).sort()).toEqual([
+      "cloudtrail-tampering",
+      "cloudtrail-tampering",
+      "sg-ssh-open-world",
+      "sg-ssh-open-world",
+    ]);
     expect(detections(expected)).toEqual(
       expect.arrayContaining(["sg-zombie-rule", "sg-risk-resolved", "sg-ssh-open-world"]),
     );

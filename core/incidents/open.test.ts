@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { makeDeps } from "../../test/notify/fixtures.js";
 import { FINDINGS } from "../../test/workflows/fixtures.js";
 import type { ExceptionRecord } from "../model/exception.js";
+import type { Finding } from "../model/incident.js";
 import { incidentIdFor } from "./id.js";
 import { newIncident, openIncident } from "./open.js";
 
@@ -54,6 +55,30 @@ describe("openIncident", () => {
     const retried = await openIncident(FINDINGS.network, execution, deps);
 
     expect(retried.duplicate).toBe(false);
+  });
+
+  it("opens an incident RESOLVED when a later revoke of its rule was delivered and opened first", async () => {
+    // Arrange: the revoke's event is ten minutes after the rule's, its incident already open.
+    const deps = makeDeps();
+    const revoke: Finding = {
+      ...FINDINGS.network,
+      detection: "sg-risk-resolved",
+      eventIds: ["evt-revoke"],
+      time: new Date(Date.parse(FINDINGS.network.time) + 600_000).toISOString(),
+      resolves: { resource: FINDINGS.network.resource, detections: ["sg-ssh-open-world"] },
+    };
+    const resolver = await openIncident(revoke, { id: `${execution.id}-revoke`, name: "revoke" }, deps);
+
+    // Act
+    const opened = await openIncident(FINDINGS.network, execution, deps);
+
+    // Assert: the workflow carries it on RESOLVED (triage then leaves it alone).
+    expect(opened).toMatchObject({ duplicate: false, suppressed: false });
+    expect(opened.incident).toMatchObject({ status: "RESOLVED", resolvedBy: resolver.incident.id });
+    expect((await deps.store.listAudit(opened.incident.id)).map((entry) => entry.action)).toEqual([
+      "incident.opened",
+      "incident.resolved",
+    ]);
   });
 
   describe("with time-boxed exceptions", () => {

@@ -5,7 +5,7 @@ import type { Finding, Incident, RemediationMode } from "../model/incident.js";
 import type { WorkingIncident } from "../model/tasks.js";
 import type { TaskDeps } from "../task-deps.js";
 import { incidentIdFor } from "./id.js";
-import { resolveEarlierIncidents } from "./resolve.js";
+import { resolvedOnOpen, resolveEarlierIncidents } from "./resolve.js";
 
 /**
  * Opening an incident: the first step of every workflow. The incident is created NEW,
@@ -70,6 +70,10 @@ export async function openIncident(
     return { incident: workingIncident(incident), duplicate: true, suppressed: false };
   }
   await resolveEarlierIncidents(incident, deps);
+  // Its risk already removed by a later event delivered first: the workflow finds it RESOLVED
+  // and leaves it alone (triage routes it to dismiss, which does not move a RESOLVED incident).
+  const resolved = await resolvedOnOpen(incident, deps);
+  if (resolved) return { incident: workingIncident(resolved), duplicate: false, suppressed: false };
   const suppressed = await suppressIfExcepted(incident, deps);
   if (suppressed) return { incident: workingIncident(suppressed), duplicate: false, suppressed: true };
   return { incident: workingIncident(incident), duplicate: false, suppressed: false };

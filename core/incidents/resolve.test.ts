@@ -3,7 +3,7 @@ import { makeDeps } from "../../test/notify/fixtures.js";
 import { FINDINGS } from "../../test/workflows/fixtures.js";
 import type { Finding } from "../model/incident.js";
 import { newIncident } from "./open.js";
-import { removesRisk, resolveEarlierIncidents } from "./resolve.js";
+import { removesRisk, resolvedOnOpen, resolveEarlierIncidents } from "./resolve.js";
 
 const ssh = { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" };
 const rdp = { ipProtocol: "tcp", fromPort: 3389, toPort: 3389, cidrIpv4: "0.0.0.0/0" };
@@ -100,5 +100,77 @@ describe("resolveEarlierIncidents", () => {
     expect(deps.callbacks.successes).toEqual([
       { token: "token-1", output: expect.objectContaining({ decision: "reject", approver: "riposte" }) },
     ]);
+  });
+});
+
+describe("resolving by event time, whichever incident opened first", () => {
+  const at = (iso: string) => ({ time: iso });
+  const rule = { ...FINDINGS.network, ...at("2026-03-10T14:29:00Z") };
+  const revokedLater = { ...revocation([ssh]), ...at("2026-03-10T14:40:00Z") };
+  const revokedBefore = { ...revocation([ssh]), ...at("2026-03-10T14:20:00Z") };
+
+  it("a resolver resolves an incident earlier in event time that was opened after it", async () => {
+    // Arrange: the revoke's incident opened first (delivered first), the rule's afterwards.
+    const deps = makeDeps({ overrides: { now: () => later } });
+    const resolver = opened(revokedLater, now);
+    await deps.store.createIncident(resolver);
+    const earlier = opened(rule, later);
+    await deps.store.createIncident(earlier);
+
+    // Act
+    const resolved = await resolveEarlierIncidents(resolver, deps);
+
+    // Assert
+    expect(resolved).toEqual([earlier.id]);
+  });
+
+  it("a resolver leaves an incident later in event time (the rule opened again after the revoke)", async () => {
+    // Arrange: the rule's incident opened first, but its event came after the revoke.
+    const deps = makeDeps({ overrides: { now: () => later } });
+    const reopened = opened(rule, now);
+    await deps.store.createIncident(reopened);
+    const resolver = opened(revokedBefore, later);
+    await deps.store.createIncident(resolver);
+
+    // Act
+    const resolved = await resolveEarlierIncidents(resolver, deps);
+
+    // Assert
+    expect(resolved).toEqual([]);
+    expect((await deps.store.getIncident(reopened.id))?.status).toBe("NEW");
+  });
+
+  it("an incident opened after the resolver of its risk is RESOLVED on opening, audited", async () => {
+    // Arrange
+    const deps = makeDeps({ overrides: { now: () => later } });
+    const resolver = opened(revokedLater, now);
+    await deps.store.createIncident(resolver);
+    const earlier = opened(rule, later);
+    await deps.store.createIncident(earlier);
+
+    // Act
+    const resolved = await resolvedOnOpen(earlier, deps);
+
+    // Assert
+    expect(resolved).toMatchObject({ id: earlier.id, status: "RESOLVED", resolvedBy: resolver.id });
+    expect((await deps.store.listAudit(earlier.id)).map((entry) => entry.action)).toContain("incident.resolved");
+  });
+
+  it("an incident opened after a resolver earlier in event time, or of other rules, stays open", async () => {
+    // Arrange: a revoke before the rule was opened, and a later revoke of another port only.
+    const deps = makeDeps({ overrides: { now: () => later } });
+    await deps.store.createIncident(opened(revokedBefore, now));
+    await deps.store.createIncident(
+      opened({ ...revocation([rdp]), eventIds: ["evt-revoke-rdp"], ...at("2026-03-10T14:50:00Z") }, now),
+    );
+    const incident = opened(rule, later);
+    await deps.store.createIncident(incident);
+
+    // Act
+    const resolved = await resolvedOnOpen(incident, deps);
+
+    // Assert
+    expect(resolved).toBeUndefined();
+    expect((await deps.store.getIncident(incident.id))?.status).toBe("NEW");
   });
 });

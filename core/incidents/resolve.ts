@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { deliverDecision, recordDecision } from "../approval/resume.js";
+import { RESOLVABLE_DETECTIONS, sgRiskResolved } from "../detections/network/sg-risk-resolved.js";
 import { type SgRule, SgRuleSchema } from "../model/facts.js";
 import type { Incident, IncidentSummary } from "../model/incident.js";
 import type { ApprovalResult } from "../model/tasks.js";
@@ -11,11 +12,22 @@ import type { TaskDeps } from "../task-deps.js";
  * was revoked by someone). Those earlier incidents move to RESOLVED, pointing at the incident
  * that resolved them, and an approval still waiting on one of them is closed as rejected so its
  * workflow ends instead of remediating what is already gone.
+ *
+ * "Earlier" and "later" are event times (the findings' `time`), not the order the incidents were
+ * opened in: deliveries come in any order (EventBridge on AWS; separate posts and sources in
+ * `riposte serve`). So a resolver resolves the incidents already open whose event is no later
+ * than its own, and an incident opened after its resolver finds it (`resolvedOnOpen`): either
+ * way round, the incident that opened first is found by the one that opened second. (On AWS the
+ * incidents are listed through DynamoDB's resource index, which is eventually consistent: two
+ * incidents opened within its propagation delay can still miss each other.)
  */
 
 // Finished incidents that were acted on keep their outcome: the risk was already removed by us.
 const UNRESOLVABLE = new Set(["RESOLVED", "MITIGATED"]);
 const PAGE = 200;
+
+/** The detections whose findings resolve earlier incidents (they carry `resolves`). */
+const RESOLVERS: ReadonlySet<string> = new Set([sgRiskResolved.id]);
 
 const RulesSchema = z.object({ rules: z.array(SgRuleSchema) }).passthrough();
 
@@ -36,23 +48,62 @@ export function removesRisk(earlierFacts: unknown, removedFacts: unknown): boole
   return earlier.data.rules.every((rule) => removed.data.rules.some((gone) => sameRule(rule, gone)));
 }
 
-async function candidates(resolver: Incident, deps: TaskDeps): Promise<IncidentSummary[]> {
-  const resolves = resolver.resolves;
-  if (!resolves) return [];
+/**
+ * Whether `earlier`'s event came no later than `resolver`'s (a revoke in the same second as the
+ * rule's creation resolves it). Times that do not parse fall back to the order they were opened in.
+ */
+function happenedNoLater(earlier: Incident, resolver: Incident): boolean {
+  const earlierMs = Date.parse(earlier.time);
+  const resolverMs = Date.parse(resolver.time);
+  if (Number.isNaN(earlierMs) || Number.isNaN(resolverMs)) return earlier.createdAt <= resolver.createdAt;
+  return earlierMs <= resolverMs;
+}
+
+/** Whether `resolver` removes `earlier`'s risk: its detection, its event time, its rules. */
+function resolves(resolver: Incident, earlier: Incident): boolean {
+  return (
+    resolver.resolves !== undefined &&
+    resolver.id !== earlier.id &&
+    resolver.resolves.resource === earlier.resource &&
+    resolver.resolves.detections.includes(earlier.detection) &&
+    !UNRESOLVABLE.has(earlier.status) &&
+    happenedNoLater(earlier, resolver) &&
+    removesRisk(earlier.facts, resolver.resolves.facts ?? resolver.facts)
+  );
+}
+
+/** Every incident on a resource (summaries, all pages). */
+async function incidentsOn(resource: string, deps: TaskDeps): Promise<IncidentSummary[]> {
   const found: IncidentSummary[] = [];
   let cursor: string | undefined;
   do {
-    const page = await deps.store.listIncidents({ resource: resolves.resource, limit: PAGE, cursor });
+    const page = await deps.store.listIncidents({ resource, limit: PAGE, cursor });
     found.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
-  return found.filter(
-    (summary) =>
-      summary.id !== resolver.id &&
-      resolves.detections.includes(summary.detection) &&
-      !UNRESOLVABLE.has(summary.status) &&
-      summary.createdAt <= resolver.createdAt,
+  return found;
+}
+
+/** Move `earlier` to RESOLVED by `resolver`, with its audit entry (one write); undefined if it had moved on. */
+async function markResolved(
+  earlier: Incident,
+  resolver: Incident,
+  at: string,
+  deps: TaskDeps,
+): Promise<Incident | undefined> {
+  const moved = await deps.store.transition(
+    earlier.id,
+    "RESOLVED",
+    { at, by: "open", reason: `the risk was removed by a later event (incident ${resolver.id})` },
+    { resolvedBy: resolver.id },
+    {
+      at,
+      actor: "open",
+      action: "incident.resolved",
+      detail: { resolvedBy: resolver.id, detection: resolver.detection },
+    },
   );
+  return moved.applied ? moved.incident : undefined;
 }
 
 async function closePendingApprovals(incidentId: string, resolverId: string, at: string, deps: TaskDeps) {
@@ -80,28 +131,41 @@ async function closePendingApprovals(incidentId: string, resolverId: string, at:
 /** Resolve the incidents `resolver` (a finding with `resolves`) removes the risk of; returns their ids. */
 export async function resolveEarlierIncidents(resolver: Incident, deps: TaskDeps): Promise<string[]> {
   if (!resolver.resolves) return [];
+  const { detections } = resolver.resolves;
   const at = deps.now().toISOString();
   const resolved: string[] = [];
-  for (const summary of await candidates(resolver, deps)) {
+  for (const summary of await incidentsOn(resolver.resolves.resource, deps)) {
+    if (summary.id === resolver.id || !detections.includes(summary.detection) || UNRESOLVABLE.has(summary.status)) {
+      continue;
+    }
     const earlier = await deps.store.getIncident(summary.id);
-    if (!earlier || !removesRisk(earlier.facts, resolver.resolves.facts ?? resolver.facts)) continue;
-    const moved = await deps.store.transition(
-      earlier.id,
-      "RESOLVED",
-      { at, by: "open", reason: `the risk was removed by a later event (incident ${resolver.id})` },
-      { resolvedBy: resolver.id },
-    );
-    if (!moved.applied) continue;
+    if (!earlier || !resolves(resolver, earlier) || !(await markResolved(earlier, resolver, at, deps))) continue;
     resolved.push(earlier.id);
-    await deps.store.appendAudit({
-      incidentId: earlier.id,
-      at,
-      actor: "open",
-      action: "incident.resolved",
-      detail: { resolvedBy: resolver.id, detection: resolver.detection },
-    });
     await closePendingApprovals(earlier.id, resolver.id, at, deps);
   }
   if (resolved.length > 0) deps.logger.info("earlier incidents resolved", { incidentId: resolver.id, resolved });
   return resolved;
+}
+
+/**
+ * An incident just opened whose risk a resolver already open removed (its event came later, but
+ * was delivered first): RESOLVED at once, by that resolver. Returns the incident as it now is, or
+ * undefined when no resolver covers it. Only the detections a resolver names are looked up.
+ */
+export async function resolvedOnOpen(incident: Incident, deps: TaskDeps): Promise<Incident | undefined> {
+  if (!RESOLVABLE_DETECTIONS.has(incident.detection) || UNRESOLVABLE.has(incident.status)) return undefined;
+  for (const summary of await incidentsOn(incident.resource, deps)) {
+    if (!RESOLVERS.has(summary.detection)) continue;
+    const resolver = await deps.store.getIncident(summary.id);
+    if (!resolver || !resolves(resolver, incident)) continue;
+    const resolved = await markResolved(incident, resolver, deps.now().toISOString(), deps);
+    if (resolved) {
+      deps.logger.info("incident resolved on opening: a later event already removed its risk", {
+        incidentId: incident.id,
+        resolvedBy: resolver.id,
+      });
+    }
+    return resolved;
+  }
+  return undefined;
 }

@@ -9,7 +9,7 @@ import { silentLogger } from "../../core/log.js";
 import type { SecurityEvent } from "../../core/model/event.js";
 import type { Finding } from "../../core/model/incident.js";
 import { SqliteCorrelationStore } from "../../core/store/sqlite/correlation.js";
-import { authorizeIngress, cloudtrail, identity } from "../../test/fixtures/events/cloudtrail.js";
+import { authorizeIngress, cloudtrail, identity, publicReadPolicy, s3 } from "../../test/fixtures/events/cloudtrail.js";
 import { type DetectionDatabase, openDetectionDatabase } from "./detection-db.js";
 import { createDetectionLoop, type DetectionLoop } from "./detection-loop.js";
 import { EventInbox } from "./inbox.js";
@@ -239,7 +239,7 @@ describe("detection loop: order-free findings do not wait for the settle window"
 });
 
 describe("detection loop with the detection engine: which findings wait", () => {
-  it("starts a StopLogging record's finding at once and keeps a world-open rule's for the window", async () => {
+  it("starts a StopLogging record's and a world-open rule's findings at once and keeps a public policy's for the window", async () => {
     // Arrange: the real engine on the loop's own database, a ten-minute window.
     const dir = tempDir();
     const db = openDetectionDatabase(dir);
@@ -248,8 +248,8 @@ describe("detection loop with the detection engine: which findings wait", () => 
     const config = parseConfig({});
     const state = new SqliteCorrelationStore(db);
     const started: string[] = [];
-    let stoppedLoggingStarted: () => void = () => {};
-    const stoppedLogging = new Promise<void>((resolve) => (stoppedLoggingStarted = resolve));
+    let bothStarted: () => void = () => {};
+    const both = new Promise<void>((resolve) => (bothStarted = resolve));
     const loop = createDetectionLoop({
       inbox,
       outbox: new FindingOutbox(db),
@@ -257,7 +257,7 @@ describe("detection loop with the detection engine: which findings wait", () => 
       createEngine: () => createDetectionEngine({ config, state }),
       start: async (found) => {
         started.push(found.detection);
-        if (found.detection === "cloudtrail-tampering") stoppedLoggingStarted();
+        if (started.length === 2) bothStarted();
         return { incidentId: found.detection, started: true };
       },
       batchSize: 500,
@@ -270,17 +270,19 @@ describe("detection loop with the detection engine: which findings wait", () => 
     const options = { user: identity.user("alice"), time: "2026-03-01T10:00:00Z" };
     const events = (record: Record<string, unknown>) => normalizeRecords(record).events;
 
-    // Act: a world-open SSH rule (its incident may be resolved by a revoke: it waits) and a
-    // StopLogging call (order-free), delivered separately.
+    // Act: a public bucket policy (its finding carries the policy before it: it waits), a
+    // world-open SSH rule (a revoke resolves its incident by event time) and a StopLogging call,
+    // delivered separately.
+    await inbox.add(events(s3("PutBucketPolicy", "reports", { policy: publicReadPolicy("reports") }, options)), "api");
     await inbox.add(
       events(authorizeIngress("sg-0123456789abcdef0", [{ from: 22, to: 22, cidrs: ["0.0.0.0/0"] }], options)),
       "api",
     );
     await inbox.add(events(cloudtrail("StopLogging", { name: "trail" }, options)), "api");
-    await stoppedLogging;
+    await both;
 
     // Assert
-    expect(started).toEqual(["cloudtrail-tampering"]);
-    expect(inbox.backlog().pending).toBe(2);
+    expect(started.sort()).toEqual(["cloudtrail-tampering", "sg-ssh-open-world"]);
+    expect(inbox.backlog().pending).toBe(3);
   });
 });

@@ -4,9 +4,9 @@
  * start being called, one record at a time with the loop idle in between, for the default
  * `settleMs` and for 0, in the same run. The real inbox, outbox, detection engine and correlation
  * state on a temporary data directory; no workflows (the start is only noted), so the figures are
- * the detection loop's alone. The three records are the runtime bench's: a world-open SSH rule and
- * a public bucket policy (their findings depend on the order: a later revoke may resolve the
- * first, the second carries the policy before it) and a StopLogging call (order-free).
+ * the detection loop's alone. The three records are the runtime bench's: a world-open SSH rule
+ * (order-free: a revoke resolves its incident by event time), a public bucket policy (its finding
+ * depends on the order: it carries the policy before it) and a StopLogging call (order-free).
  * `npm run bench -- settle`; `BENCH_SETTLE_RECORDS` (default 150) records per setting.
  */
 import { mkdtempSync, rmSync } from "node:fs";

@@ -322,6 +322,31 @@ describe("what the workflows guarantee across categories", () => {
     ]);
   });
 
+  it("a world-open rule whose later revoke was opened first ends RESOLVED by it, announced, nothing remediated", async () => {
+    // Arrange: the revoke (ten minutes later in event time) delivered and handled first.
+    const h = harness();
+    const open = FINDINGS.network;
+    const revoke = await h.run({
+      ...open,
+      detection: "sg-risk-resolved",
+      severity: "info",
+      eventIds: ["evt-revoke-1"],
+      time: new Date(Date.parse(open.time) + 600_000).toISOString(),
+      resolves: { resource: open.resource, detections: [open.detection] },
+    });
+
+    // Act
+    const run = await h.run(open);
+
+    // Assert
+    expect(run.execution.status).toBe("SUCCEEDED");
+    expect(statuses(run)).toEqual(["NEW", "RESOLVED"]);
+    expect(run.incident.resolvedBy).toBe(revoke.incidentId);
+    expect(run.states).toEqual([...OPENING, "Dismiss without notice?", "Close as dismissed", ...CLOSING]);
+    expect(run.incident.actions).toEqual([]);
+    expect(slackThread(run.incidentId).top?.text).toContain("RESOLVED");
+  });
+
   it("runs exactly the definitions asl-validator accepts", () => {
     const h = harness();
 

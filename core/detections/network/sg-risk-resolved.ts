@@ -26,8 +26,8 @@ const SSH_LEVEL: DetectionId = "sg-ssh-open-world";
 const RISKY_PORT_LEVEL: DetectionId = "sg-high-risk-port-open";
 
 /**
- * Every detection whose incidents a later finding may resolve. Which incidents it resolves
- * depends on which was created first, so their findings must come in event-time order.
+ * Every detection whose incidents a later finding may resolve: those no later in event time than
+ * the resolver's, whichever of the two incidents was opened first (core/incidents/resolve.ts).
  */
 export const RESOLVABLE_DETECTIONS: ReadonlySet<string> = new Set<DetectionId>([
   ...RULE_LEVEL,
