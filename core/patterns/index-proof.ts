@@ -15,8 +15,9 @@ export interface IndexProof {
   /**
    * Set when every field outside a `$or` is `exists: false` alone (refuted otherwise) or a plain
    * leaf (`ProofField`), and each `$or` has a branch made of those: then the pattern matches an
-   * event no `absent` path refutes for which the fields and a branch of each `$or` hold. Never
-   * for a pattern whose `$or` shares an object with its parent (several alternatives).
+   * event no `absent` path refutes for which the fields and a branch of each `$or` hold. For a
+   * pattern whose `$or` shares an object with its parent (several alternatives), one `$or` whose
+   * branches are the alternatives that can be proven.
    */
   proof?: ProofPart;
 }
@@ -43,7 +44,16 @@ export function indexProofOf(pattern: CompiledPattern): IndexProof {
   const absent: (readonly string[])[] = [];
   const root = emptyPart();
   const provable = partOf(pattern.root, [], root, absent);
-  return provable && pattern.alternatives.length === 1 ? { absent, proof: root } : { absent };
+  if (pattern.alternatives.length === 1) return provable ? { absent, proof: root } : { absent };
+  // Its `$or` branches merged into the objects they share with their parent (`expand.ts`): the
+  // pattern matches when one alternative does, so proving one proves it. The alternatives are
+  // `$or`-free; those that cannot be proven are left to `matches`.
+  const proven: ProofPart[] = [];
+  for (const alternative of pattern.alternatives) {
+    const part = emptyPart();
+    if (partOf(alternative, [], part, undefined)) proven.push(part);
+  }
+  return proven.length > 0 ? { absent, proof: { fields: [], absent: [], ors: [proven] } } : { absent };
 }
 
 const emptyPart = (): ProofPart => ({ fields: [], absent: [], ors: [] });

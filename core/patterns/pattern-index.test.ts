@@ -282,4 +282,52 @@ describe("PatternIndex", () => {
     expect(index.match(inArray)).toEqual(["create-user"]);
     expect(index.provenCount(inArray)).toBe(0);
   });
+  it("proves a pattern whose $or adds to an object its parent also names, by one of its alternatives", () => {
+    // Arrange: loop prevention names userIdentity beside a $or one of whose branches names it too,
+    // so the pattern is matched as two alternatives (the branches merged into detail).
+    const index = new PatternIndex<string>();
+    const pattern = compilePattern({
+      "detail-type": ["AWS API Call via CloudTrail"],
+      detail: {
+        errorCode: [{ exists: false }],
+        userIdentity: { type: [{ "anything-but": "AWSService" }] },
+        $or: [
+          { eventName: ["ConsoleLogin"], responseElements: { ConsoleLogin: ["Success"] } },
+          { userIdentity: { accessKeyId: [{ prefix: "AKIA" }, { prefix: "ASIA" }] } },
+        ],
+      },
+    });
+    expect(pattern.alternatives).toHaveLength(2);
+    index.add("travel", pattern);
+    const call = (detail: Record<string, unknown>) => ({ "detail-type": "AWS API Call via CloudTrail", detail });
+    const withKey = call({ eventName: "ListUsers", userIdentity: { type: "IAMUser", accessKeyId: "AKIAEXAMPLE" } });
+    const login = call({
+      eventName: "ConsoleLogin",
+      userIdentity: { type: "IAMUser" },
+      responseElements: { ConsoleLogin: "Success" },
+    });
+    const byService = call({
+      eventName: "ListUsers",
+      userIdentity: { type: "AWSService", accessKeyId: "ASIAEXAMPLE" },
+    });
+    const keyInArray = call({
+      eventName: "ListUsers",
+      userIdentity: [{ type: "IAMUser", accessKeyId: "AKIAEXAMPLE" }],
+    });
+
+    // Act
+    const answers = [withKey, login, byService, keyInArray].map((event) => [
+      index.match(event).length,
+      index.provenCount(event),
+      matches(pattern, event) ? 1 : 0,
+    ]);
+
+    // Assert: the index answers as matching does; plain fields are proven, across an array tested.
+    expect(answers).toEqual([
+      [1, 1, 1],
+      [1, 1, 1],
+      [0, 0, 0],
+      [1, 0, 1],
+    ]);
+  });
 });
