@@ -70,7 +70,7 @@ export const sgRiskResolved: StatefulDetection = withScanHints(
     attack: FIREWALL,
     stateful: true,
     description:
-      "A revoke (RevokeSecurityGroupIngress), a modification (ModifySecurityGroupRules) or a group deletion removed an earlier world-open ingress rule. The finding names what it resolves (`resolves`: the group and the detections whose incidents are closed), so earlier incidents move to RESOLVED.",
+      "A revoke (RevokeSecurityGroupIngress), a modification (ModifySecurityGroupRules) or a group deletion removed an earlier world-open ingress rule. The finding names what it resolves (`resolves`: the group and the detections whose incidents are closed), so incidents of rules opened no later in event time move to RESOLVED, whichever was delivered first (one opened after the revoke's opens RESOLVED).",
     why: "Closing the loop: incidents whose risk someone already removed should not wait for remediation or approval.",
     tuning: "Revocations by Riposte's own role do not fire (their incidents are closed by the workflow itself).",
     response: { mode: "notify" },
