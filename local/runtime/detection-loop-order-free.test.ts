@@ -1,17 +1,14 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/load.js";
 import { createDetectionEngine, type DetectionEngine } from "../../core/engine/engine.js";
 import { normalizeRecords } from "../../core/events/index.js";
 import { silentLogger } from "../../core/log.js";
-import type { SecurityEvent } from "../../core/model/event.js";
 import type { Finding } from "../../core/model/incident.js";
 import { SqliteCorrelationStore } from "../../core/store/sqlite/correlation.js";
 import { authorizeIngress, cloudtrail, identity, publicReadPolicy, s3 } from "../../test/fixtures/events/cloudtrail.js";
-import { type DetectionDatabase, openDetectionDatabase } from "./detection-db.js";
-import { createDetectionLoop, type DetectionLoop } from "./detection-loop.js";
+import { closeLoopsAfterEach, loopDir, testEvent } from "../../test/support/detection-loops.js";
+import { openDetectionDatabase } from "./detection-db.js";
+import { createDetectionLoop } from "./detection-loop.js";
 import { EventInbox } from "./inbox.js";
 import { AsyncLock } from "./lock.js";
 import { FindingOutbox } from "./outbox.js";
@@ -25,19 +22,10 @@ import { FindingOutbox } from "./outbox.js";
 
 const T0 = Date.parse("2026-03-01T10:00:00Z");
 const LONG_SETTLE_MS = 10 * 60_000;
-const opened: { db: DetectionDatabase; dir: string; loop: DetectionLoop }[] = [];
-afterEach(async () => {
-  for (const { db, dir, loop } of opened.splice(0)) {
-    await loop.stop();
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+const track = closeLoopsAfterEach();
 
 /** Events whose id starts with `free` yield one order-free finding; the others only what waits. */
-function event(id: string, epochMs: number): SecurityEvent {
-  return { id, epochMs, source: "test", name: "TestEvent" } as unknown as SecurityEvent;
-}
+const event = testEvent;
 
 function finding(eventId: string): Finding {
   return { detection: "cloudtrail-tampering", category: "logging", eventIds: [eventId] } as unknown as Finding;
@@ -120,7 +108,7 @@ function setUp(
   });
   inbox.onArrival(() => loop.wake());
   loop.start();
-  opened.push({ db, dir, loop });
+  track({ db, dir, loop });
   const startedOf = (eventId: string) =>
     new Promise<void>((resolve) => {
       if (recorded.started.includes(eventId)) resolve();
@@ -129,7 +117,7 @@ function setUp(
   return { inbox, outbox, loop, recorded, startedOf };
 }
 
-const tempDir = () => mkdtempSync(join(tmpdir(), "riposte-detection-loop-"));
+const tempDir = loopDir;
 
 describe("detection loop: order-free findings do not wait for the settle window", () => {
   it("starts an order-free finding while the events around it wait out a ten-minute window", async () => {
@@ -266,7 +254,7 @@ describe("detection loop with the detection engine: which findings wait", () => 
     });
     inbox.onArrival(() => loop.wake());
     loop.start();
-    opened.push({ db, dir, loop });
+    track({ db, dir, loop });
     const options = { user: identity.user("alice"), time: "2026-03-01T10:00:00Z" };
     const events = (record: Record<string, unknown>) => normalizeRecords(record).events;
 

@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { DetectionEngine } from "../../core/engine/engine.js";
 import { incidentIdFor } from "../../core/incidents/id.js";
 import { silentLogger } from "../../core/log.js";
-import type { SecurityEvent } from "../../core/model/event.js";
 import type { Finding } from "../../core/model/incident.js";
+import { closeLoopsAfterEach, loopDir, testEvent } from "../../test/support/detection-loops.js";
 import { InvalidExecutionInput } from "../interpreter/errors.js";
-import { type DetectionDatabase, openDetectionDatabase } from "./detection-db.js";
-import { createDetectionLoop, type DetectionLoop } from "./detection-loop.js";
+import { openDetectionDatabase } from "./detection-db.js";
+import { createDetectionLoop } from "./detection-loop.js";
 import { EventInbox } from "./inbox.js";
 import { AsyncLock } from "./lock.js";
 import { FindingOutbox } from "./outbox.js";
@@ -23,22 +20,13 @@ import { FindingOutbox } from "./outbox.js";
  */
 
 const T0 = Date.parse("2026-03-01T10:00:00Z");
-const opened: { db: DetectionDatabase; dir: string; loop: DetectionLoop }[] = [];
-afterEach(async () => {
-  for (const { db, dir, loop } of opened.splice(0)) {
-    await loop.stop();
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+const track = closeLoopsAfterEach();
 
-function event(id: string, epochMs: number): SecurityEvent {
-  return { id, epochMs, source: "test", name: "TestEvent" } as unknown as SecurityEvent;
-}
+const event = testEvent;
 
 /** A real inbox and outbox; an engine that only notes the order it is given events in. */
 function setUp(settleMs: number) {
-  const dir = mkdtempSync(join(tmpdir(), "riposte-detection-loop-"));
+  const dir = loopDir();
   const db = openDetectionDatabase(dir);
   const lock = new AsyncLock();
   const inbox = new EventInbox(db, lock);
@@ -67,7 +55,7 @@ function setUp(settleMs: number) {
   });
   inbox.onArrival(() => loop.wake());
   loop.start();
-  opened.push({ db, dir, loop });
+  track({ db, dir, loop });
   return { inbox, loop, detected };
 }
 
@@ -155,7 +143,7 @@ describe("detection loop: findings whose workflow cannot start", () => {
     });
     inbox.onArrival(() => loop.wake());
     loop.start();
-    opened.push({ db, dir, loop });
+    track({ db, dir, loop });
     return { inbox, outbox, loop, started };
   }
 
@@ -163,7 +151,7 @@ describe("detection loop: findings whose workflow cannot start", () => {
 
   it("dead-letters a finding whose input is too large, with the reason, and starts the ones behind it", async () => {
     // Arrange
-    const dir = mkdtempSync(join(tmpdir(), "riposte-detection-loop-"));
+    const dir = loopDir();
     const { inbox, outbox, loop, started } = setUpStarts(dir, async (eventId) => {
       if (eventId === "poison") throw tooLarge();
     });
@@ -190,7 +178,7 @@ describe("detection loop: findings whose workflow cannot start", () => {
 
   it("keeps a dead-lettered finding set aside after a restart on the same database", async () => {
     // Arrange: a first run dead-letters the poison finding.
-    const dir = mkdtempSync(join(tmpdir(), "riposte-detection-loop-"));
+    const dir = loopDir();
     const first = setUpStarts(dir, async (eventId) => {
       if (eventId === "poison") throw tooLarge();
     });
@@ -210,7 +198,7 @@ describe("detection loop: findings whose workflow cannot start", () => {
 
   it("keeps a finding queued through transient failures and starts it, in order, once they clear", async () => {
     // Arrange: the first two starts of `flaky` fail as a closing interpreter or a full disk would.
-    const dir = mkdtempSync(join(tmpdir(), "riposte-detection-loop-"));
+    const dir = loopDir();
     let failures = 0;
     const { inbox, outbox, loop, started } = setUpStarts(dir, async (eventId) => {
       if (eventId === "flaky" && failures < 2) {
