@@ -33,6 +33,8 @@ interface Affixes {
  */
 export interface PathNode {
   children: { key: string; node: PathNode }[];
+  /** `children` by key, kept once there are more than `KEYED_CHILDREN` (see `PatternIndex.collect`). */
+  childByKey: Map<string, PathNode> | undefined;
   /** Exact values (strings that are not IP addresses, numbers, booleans, null). */
   exact: Map<unknown, Bucket> | undefined;
   /** IP address values, by `PatternIp.key` (every spelling of an address has one). */
@@ -55,6 +57,7 @@ export interface PathNode {
 export function newNode(): PathNode {
   return {
     children: [],
+    childByKey: undefined,
     exact: undefined,
     ips: undefined,
     folded: undefined,
@@ -78,13 +81,24 @@ export function countPaths(node: PathNode): number {
   return paths;
 }
 
+/**
+ * Above this many children, a node also keeps them by key: an object there is walked by its own
+ * keys (a few, in most events) rather than by every child (`requestParameters` has dozens with
+ * hundreds of rules).
+ */
+export const KEYED_CHILDREN = 8;
+
 export function nodeAt(root: PathNode, path: readonly string[]): PathNode {
   let node = root;
   for (const key of path) {
-    let child = node.children.find((step) => step.key === key)?.node;
+    let child = node.childByKey ? node.childByKey.get(key) : node.children.find((step) => step.key === key)?.node;
     if (!child) {
       child = newNode();
       node.children.push({ key, node: child });
+      if (node.childByKey) node.childByKey.set(key, child);
+      else if (node.children.length > KEYED_CHILDREN) {
+        node.childByKey = new Map(node.children.map((step) => [step.key, step.node]));
+      }
     }
     node = child;
   }

@@ -330,4 +330,29 @@ describe("PatternIndex", () => {
       [1, 0, 1],
     ]);
   });
+  it("answers the same when a node has more children than an object has keys (walked by the object's keys)", () => {
+    // Arrange: a dozen patterns, each on its own request field, so requestParameters has a dozen
+    // children; events with a few of those keys, others, JSON's own "__proto__" key and arrays.
+    const index = new PatternIndex<number>();
+    const fields = Array.from({ length: 12 }, (_, n) => `field${n}`);
+    const patterns = fields.map((field, n) =>
+      compilePattern({ detail: { requestParameters: { [field]: [`v${n}`, { prefix: "p" }] } } }),
+    );
+    for (const [key, pattern] of patterns.entries()) index.add(key, pattern);
+    const events = [
+      { detail: { requestParameters: { field3: "v3", other: "v3" } } },
+      { detail: { requestParameters: { field0: "px", field11: "v11", field5: "nope" } } },
+      { detail: { requestParameters: [{ field7: "v7" }, { field8: ["no", "v8"] }] } },
+      JSON.parse('{"detail":{"requestParameters":{"__proto__":{"field1":"v1"},"field2":"v2"}}}'),
+      { detail: { requestParameters: Object.create({ field4: "v4" }) } },
+      { detail: { requestParameters: {} } },
+    ];
+
+    // Act / Assert: every event, the index's answer is testing every pattern's.
+    for (const event of events) {
+      const expected = patterns.flatMap((pattern, key) => (matches(pattern, event) ? [key] : []));
+      expect(index.match(event)).toEqual(expected);
+    }
+    expect(index.match(events[0])).toEqual([3]);
+  });
 });

@@ -283,8 +283,20 @@ export class PatternIndex<K> {
         for (let i = 0; i < value.length; i++) this.collect(node, value[i], generation, crossed, true);
         return;
       }
-      const children = node.children;
       const below = crossed || inArray;
+      const byKey = node.childByKey;
+      if (byKey) {
+        // Many children: the object's own keys are fewer (the same members are reached either way).
+        for (const key in value) {
+          if (!hasOwn.call(value, key)) continue;
+          const child = byKey.get(key);
+          if (child === undefined) continue;
+          const member = (value as Record<string, unknown>)[key];
+          if (member !== undefined) this.collect(child, member, generation, below, false);
+        }
+        return;
+      }
+      const children = node.children;
       for (let i = 0; i < children.length; i++) {
         const step = children[i]!;
         const member = (value as Record<string, unknown>)[step.key];
