@@ -53,21 +53,25 @@ export class SqliteIncidents {
       "SELECT body FROM audit WHERE incident_id = ? ORDER BY at, seq",
     );
     this.createTransaction = db.transaction((stored: Incident, audit: AuditDraft | undefined) => {
-      const inserted = this.insert.run(this.row(stored)).changes === 1;
+      const row = this.row(stored);
+      const inserted = this.insert.run(row).changes === 1;
       if (inserted && audit) this.insertAuditEntry({ ...audit, incidentId: stored.id });
-      return inserted ? { incident: stored, created: true } : { incident: this.read(stored.id)!, created: false };
+      return inserted
+        ? { incident: stored, created: true, body: row.body }
+        : { incident: this.read(stored.id)!, created: false, body: undefined };
     });
     this.writeTransaction = db.transaction(
       (id: string, next: (current: Incident) => Incident | undefined, audit: AuditDraft | undefined) => {
         const current = this.read(id);
         if (!current) throw new NotFound(`incident ${id} does not exist`);
         const updated = next(current);
-        if (!updated) return { incident: current, applied: false, previousStatus: current.status };
-        const written = this.update.run({ ...this.row(updated), expectedVersion: current.version }).changes;
+        if (!updated) return { incident: current, applied: false, previousStatus: current.status, body: undefined };
+        const row = this.row(updated);
+        const written = this.update.run({ ...row, expectedVersion: current.version }).changes;
         // The immediate transaction holds the write lock, so the version cannot have moved.
         if (written !== 1) throw new Error(`incident ${id} changed during a locked write`);
         if (audit) this.insertAuditEntry({ ...audit, incidentId: id });
-        return { incident: updated, applied: true, previousStatus: current.status };
+        return { incident: updated, applied: true, previousStatus: current.status, body: row.body };
       },
     );
   }
@@ -95,10 +99,14 @@ export class SqliteIncidents {
 
   create(incident: Incident, audit?: AuditDraft): { incident: Incident; created: boolean } {
     const stored = structuredClone(incident);
-    const outcome = this.createTransaction.immediate(stored, audit);
-    if (outcome.created) {
-      const change = { type: "incident.created", incident: outcome.incident } as const;
-      this.sync.afterSync(() => this.changes.emit(change));
+    const { body, ...outcome } = this.createTransaction.immediate(stored, audit);
+    if (outcome.created && body !== undefined) {
+      this.sync.afterSync(() =>
+        this.changes.emit({ type: "incident.created", incident: outcome.incident }, () => ({
+          type: "incident.created",
+          incident: JSON.parse(body) as Incident,
+        })),
+      );
     }
     return outcome;
   }
@@ -116,14 +124,17 @@ export class SqliteIncidents {
     next: (current: Incident) => Incident | undefined,
     audit?: AuditDraft,
   ): { incident: Incident; applied: boolean; previousStatus: IncidentStatus } {
-    const outcome = this.writeTransaction.immediate(id, next, audit);
-    if (outcome.applied) {
-      const change = {
-        type: "incident.changed",
-        incident: outcome.incident,
-        previousStatus: outcome.previousStatus,
-      } as const;
-      this.sync.afterSync(() => this.changes.emit(change));
+    const { body, ...outcome } = this.writeTransaction.immediate(id, next, audit);
+    if (outcome.applied && body !== undefined) {
+      const { previousStatus } = outcome;
+      // Each listener's copy parsed from the text just written: what a read would return.
+      this.sync.afterSync(() =>
+        this.changes.emit({ type: "incident.changed", incident: outcome.incident, previousStatus }, () => ({
+          type: "incident.changed",
+          incident: JSON.parse(body) as Incident,
+          previousStatus,
+        })),
+      );
     }
     return outcome;
   }
