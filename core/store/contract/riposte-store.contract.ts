@@ -293,6 +293,34 @@ export function describeRiposteStoreContract(
       expect(versionsSeen.every((version, index) => version !== undefined && version >= index + 1)).toBe(true);
     });
 
+    it("gives each listener a copy of its own, equal to what a read returns", async () => {
+      const harness = await open();
+      const { store, close } = harness;
+      const first: StoreChange[] = [];
+      const second: StoreChange[] = [];
+      store.subscribe((change) => {
+        first.push(change);
+        change.incident.title = "changed by the first listener";
+        change.incident.transitions.length = 0;
+      });
+      store.subscribe((change) => second.push(change));
+      const incident = makeIncident();
+
+      const created = await store.createIncident(incident);
+      created.incident.title = "changed by the writer";
+      const { incident: moved } = await store.transition(incident.id, "TRIAGED", { at: at(1), by: "score" });
+      moved.summary = "changed by the writer";
+      await deliveredOf(harness)();
+      const stored = await store.getIncident(incident.id);
+      await close();
+
+      expect(second.map((change) => change.type)).toEqual(["incident.created", "incident.changed"]);
+      expect(second[0]?.incident.title).toBe(incident.title);
+      expect(second[1]?.incident).toEqual(stored);
+      expect(second[1]).toMatchObject({ previousStatus: incident.status });
+      expect(first[1]?.incident.title).toBe("changed by the first listener");
+    });
+
     it("keeps writing when a listener throws, and stops notifying after unsubscribe", async () => {
       const harness = await open();
       const { store, close } = harness;

@@ -18,6 +18,8 @@ export class SqliteCorrelationStore implements CorrelationStore {
   private readonly db: Database.Database;
   private readonly owned: boolean;
   private readonly statements;
+  /** Each write's transaction, made once (better-sqlite3 builds four wrappers per `transaction` call). */
+  private readonly transactions;
 
   constructor(database: string | Database.Database) {
     this.owned = typeof database === "string";
@@ -82,6 +84,38 @@ export class SqliteCorrelationStore implements CorrelationStore {
       sweepItems: this.db.prepare("DELETE FROM riposte_correlation_items WHERE expires_at <= ?"),
       sweepSets: this.db.prepare("DELETE FROM riposte_correlation_sets WHERE expires_at <= ?"),
     };
+    const statements = this.statements;
+    this.transactions = {
+      put: this.db.transaction((key: string, value: unknown, options: PutOptions) => {
+        const row = statements.get.get(key);
+        const version = row && row.expires_at > options.now ? row.version : 0;
+        if (options.ifVersion !== undefined && version !== options.ifVersion) return false;
+        statements.upsert.run(key, JSON.stringify(value), version + 1, options.expiresAt);
+        return true;
+      }),
+      addToSet: this.db.transaction(
+        (key: string, members: readonly string[], options: { now: number; expiresAt: number }) => {
+          const added: string[] = [];
+          for (const member of members) {
+            const row = statements.member.get(key, member);
+            if (!row || row.expires_at <= options.now) added.push(member);
+            statements.addMember.run(key, member, options.expiresAt, options.now);
+          }
+          return { added, size: statements.count.get(key, options.now)?.n ?? 0 };
+        },
+      ),
+      removeFromSet: this.db.transaction((key: string, members: readonly string[]) => {
+        for (const member of members) statements.removeMember.run(key, member);
+      }),
+      takeDue: this.db.transaction((upTo: number, limit: number) => {
+        const rows = statements.due.all(upTo, limit);
+        for (const row of rows) statements.cancel.run(row.id);
+        return rows.map((row) => ({ id: row.id, dueAt: row.due_at, payload: JSON.parse(row.payload) as unknown }));
+      }),
+      sweep: this.db.transaction(
+        (now: number) => statements.sweepItems.run(now).changes + statements.sweepSets.run(now).changes,
+      ),
+    };
   }
 
   async get<T>(key: string, now: number): Promise<StoredItem<T> | undefined> {
@@ -91,14 +125,7 @@ export class SqliteCorrelationStore implements CorrelationStore {
   }
 
   async put<T>(key: string, value: T, options: PutOptions): Promise<boolean> {
-    const write = this.db.transaction(() => {
-      const row = this.statements.get.get(key);
-      const version = row && row.expires_at > options.now ? row.version : 0;
-      if (options.ifVersion !== undefined && version !== options.ifVersion) return false;
-      this.statements.upsert.run(key, JSON.stringify(value), version + 1, options.expiresAt);
-      return true;
-    });
-    return write.immediate();
+    return this.transactions.put.immediate(key, value, options);
   }
 
   async delete(key: string): Promise<void> {
@@ -106,16 +133,7 @@ export class SqliteCorrelationStore implements CorrelationStore {
   }
 
   async addToSet(key: string, members: readonly string[], options: { now: number; expiresAt: number }) {
-    const add = this.db.transaction(() => {
-      const added: string[] = [];
-      for (const member of members) {
-        const row = this.statements.member.get(key, member);
-        if (!row || row.expires_at <= options.now) added.push(member);
-        this.statements.addMember.run(key, member, options.expiresAt, options.now);
-      }
-      return { added, size: this.statements.count.get(key, options.now)?.n ?? 0 };
-    });
-    return add.immediate();
+    return this.transactions.addToSet.immediate(key, members, options);
   }
 
   async members(key: string, now: number): Promise<string[]> {
@@ -131,10 +149,7 @@ export class SqliteCorrelationStore implements CorrelationStore {
   }
 
   async removeFromSet(key: string, members: readonly string[]): Promise<void> {
-    const remove = this.db.transaction(() => {
-      for (const member of members) this.statements.removeMember.run(key, member);
-    });
-    remove();
+    this.transactions.removeFromSet(key, members);
   }
 
   async schedule(timer: Timer): Promise<void> {
@@ -146,19 +161,11 @@ export class SqliteCorrelationStore implements CorrelationStore {
   }
 
   async takeDue(upTo: number, limit = 1000): Promise<Timer[]> {
-    const take = this.db.transaction(() => {
-      const rows = this.statements.due.all(upTo, limit);
-      for (const row of rows) this.statements.cancel.run(row.id);
-      return rows.map((row) => ({ id: row.id, dueAt: row.due_at, payload: JSON.parse(row.payload) as unknown }));
-    });
-    return take.immediate();
+    return this.transactions.takeDue.immediate(upTo, limit);
   }
 
   async sweep(now: number): Promise<number> {
-    const sweep = this.db.transaction(
-      () => this.statements.sweepItems.run(now).changes + this.statements.sweepSets.run(now).changes,
-    );
-    return sweep();
+    return this.transactions.sweep(now);
   }
 
   /** Close the database if this store opened it. */

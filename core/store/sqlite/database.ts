@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import type { Logger } from "../../log.js";
+import { Checkpointer } from "./checkpointer.js";
 import { assertIntact, namingCorruption } from "./integrity.js";
 import { SyncPoints } from "./sync-points.js";
 
@@ -23,6 +24,11 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs?: number;
   /** Where a failing sync point is reported. */
   logger?: Logger;
+  /**
+   * Checkpoint the WAL from a worker thread (checkpointer.ts) instead of inside the commit that
+   * fills it (default: true for a file; `:memory:` has no WAL).
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 /** The store's file inside a data directory. */
@@ -167,11 +173,25 @@ export function openSqlite(
       logger: options.logger,
     });
     Object.defineProperty(db, SYNC_POINTS, { value: points });
+    if (file !== ":memory:" && options.backgroundCheckpoints !== false)
+      checkpointInBackground(db, file, options.logger);
     return db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/** Start the background checkpointer, stopped by `db.close()` before the connection closes. */
+function checkpointInBackground(db: SqliteDatabase, file: string, logger: Logger | undefined): void {
+  const checkpointer = new Checkpointer(db, file, { logger });
+  const close = db.close.bind(db);
+  Object.defineProperty(db, "close", {
+    value: () => {
+      checkpointer.stop();
+      return close();
+    },
+  });
 }
 
 /**

@@ -11,7 +11,7 @@ export class SqliteExecutionStore implements ExecutionStore {
   private readonly insertEvent;
   private readonly history;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(db: SqliteDatabase) {
     this.upsert = db.prepare(
       `INSERT INTO executions (execution_arn, status, start_date, incident_id, body)
        VALUES (@executionArn, @status, @startDate, @incidentId, @body)
@@ -35,9 +35,13 @@ export class SqliteExecutionStore implements ExecutionStore {
       this.put(execution);
       this.append(execution.executionArn, events);
     });
+    this.appendAll = db.transaction((executionArn: string, events: HistoryEvent[]) =>
+      this.append(executionArn, events),
+    );
   }
 
   private readonly save;
+  private readonly appendAll;
 
   async putExecution(execution: StoredExecution) {
     this.put(execution);
@@ -67,7 +71,7 @@ export class SqliteExecutionStore implements ExecutionStore {
   }
 
   async appendHistory(executionArn: string, events: HistoryEvent[]) {
-    this.db.transaction(() => this.append(executionArn, events))();
+    this.appendAll(executionArn, events);
   }
 
   async getHistory(executionArn: string) {

@@ -27,6 +27,11 @@ export class SqliteIncidents {
   private readonly selectBody;
   private readonly insertAudit;
   private readonly selectAudit;
+  /** The two write transactions, made once (better-sqlite3 builds four wrappers per `transaction` call). */
+  private readonly createTransaction;
+  private readonly writeTransaction;
+  /** `list`'s statements by SQL text: a query's shape (its filters, a cursor or not) repeats. */
+  private readonly listStatements = new Map<string, { all(...params: unknown[]): { summary: string }[] }>();
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -46,6 +51,28 @@ export class SqliteIncidents {
     this.insertAudit = db.prepare("INSERT INTO audit (incident_id, at, body) VALUES (?, ?, ?)");
     this.selectAudit = db.prepare<[string], IncidentRow>(
       "SELECT body FROM audit WHERE incident_id = ? ORDER BY at, seq",
+    );
+    this.createTransaction = db.transaction((stored: Incident, audit: AuditDraft | undefined) => {
+      const row = this.row(stored);
+      const inserted = this.insert.run(row).changes === 1;
+      if (inserted && audit) this.insertAuditEntry({ ...audit, incidentId: stored.id });
+      return inserted
+        ? { incident: stored, created: true, body: row.body }
+        : { incident: this.read(stored.id)!, created: false, body: undefined };
+    });
+    this.writeTransaction = db.transaction(
+      (id: string, next: (current: Incident) => Incident | undefined, audit: AuditDraft | undefined) => {
+        const current = this.read(id);
+        if (!current) throw new NotFound(`incident ${id} does not exist`);
+        const updated = next(current);
+        if (!updated) return { incident: current, applied: false, previousStatus: current.status, body: undefined };
+        const row = this.row(updated);
+        const written = this.update.run({ ...row, expectedVersion: current.version }).changes;
+        // The immediate transaction holds the write lock, so the version cannot have moved.
+        if (written !== 1) throw new Error(`incident ${id} changed during a locked write`);
+        if (audit) this.insertAuditEntry({ ...audit, incidentId: id });
+        return { incident: updated, applied: true, previousStatus: current.status, body: row.body };
+      },
     );
   }
 
@@ -72,16 +99,14 @@ export class SqliteIncidents {
 
   create(incident: Incident, audit?: AuditDraft): { incident: Incident; created: boolean } {
     const stored = structuredClone(incident);
-    const outcome = this.db
-      .transaction(() => {
-        const inserted = this.insert.run(this.row(stored)).changes === 1;
-        if (inserted && audit) this.insertAuditEntry({ ...audit, incidentId: stored.id });
-        return inserted ? { incident: stored, created: true } : { incident: this.read(stored.id)!, created: false };
-      })
-      .immediate();
-    if (outcome.created) {
-      const change = { type: "incident.created", incident: outcome.incident } as const;
-      this.sync.afterSync(() => this.changes.emit(change));
+    const { body, ...outcome } = this.createTransaction.immediate(stored, audit);
+    if (outcome.created && body !== undefined) {
+      this.sync.afterSync(() =>
+        this.changes.emit({ type: "incident.created", incident: outcome.incident }, () => ({
+          type: "incident.created",
+          incident: JSON.parse(body) as Incident,
+        })),
+      );
     }
     return outcome;
   }
@@ -99,26 +124,17 @@ export class SqliteIncidents {
     next: (current: Incident) => Incident | undefined,
     audit?: AuditDraft,
   ): { incident: Incident; applied: boolean; previousStatus: IncidentStatus } {
-    const outcome = this.db
-      .transaction(() => {
-        const current = this.read(id);
-        if (!current) throw new NotFound(`incident ${id} does not exist`);
-        const updated = next(current);
-        if (!updated) return { incident: current, applied: false, previousStatus: current.status };
-        const written = this.update.run({ ...this.row(updated), expectedVersion: current.version }).changes;
-        // The immediate transaction holds the write lock, so the version cannot have moved.
-        if (written !== 1) throw new Error(`incident ${id} changed during a locked write`);
-        if (audit) this.insertAuditEntry({ ...audit, incidentId: id });
-        return { incident: updated, applied: true, previousStatus: current.status };
-      })
-      .immediate();
-    if (outcome.applied) {
-      const change = {
-        type: "incident.changed",
-        incident: outcome.incident,
-        previousStatus: outcome.previousStatus,
-      } as const;
-      this.sync.afterSync(() => this.changes.emit(change));
+    const { body, ...outcome } = this.writeTransaction.immediate(id, next, audit);
+    if (outcome.applied && body !== undefined) {
+      const { previousStatus } = outcome;
+      // Each listener's copy parsed from the text just written: what a read would return.
+      this.sync.afterSync(() =>
+        this.changes.emit({ type: "incident.changed", incident: outcome.incident, previousStatus }, () => ({
+          type: "incident.changed",
+          incident: JSON.parse(body) as Incident,
+          previousStatus,
+        })),
+      );
     }
     return outcome;
   }
@@ -164,9 +180,7 @@ export class SqliteIncidents {
       const clauses = after ? [...where, "(created_at, id) < (?, ?)"] : where;
       const sql = `SELECT summary FROM incidents ${clauses.length ? `WHERE ${clauses.join(" AND ")}` : ""}
         ORDER BY created_at DESC, id DESC LIMIT ${batch}`;
-      const rows = this.db
-        .prepare<unknown[], { summary: string }>(sql)
-        .all(...params, ...(after ? [after.createdAt, after.id] : []));
+      const rows = this.listStatement(sql).all(...params, ...(after ? [after.createdAt, after.id] : []));
       for (const row of rows) {
         const item = JSON.parse(row.summary) as ListRow;
         if (matchesQuery(item, query)) matches.push(item);
@@ -181,6 +195,18 @@ export class SqliteIncidents {
     const lastReturned = items.at(-1);
     if (matches.length > limit && lastReturned) page.nextCursor = encodeCursor(lastReturned);
     return page;
+  }
+
+  /** The prepared statement of `list`'s SQL (its values are parameters, so few shapes exist). */
+  private listStatement(sql: string) {
+    let statement = this.listStatements.get(sql);
+    if (!statement) {
+      // Bounded: a shape is a choice of filters, but keep a long-running server's map small anyway.
+      if (this.listStatements.size >= 64) this.listStatements.clear();
+      statement = this.db.prepare<unknown[], { summary: string }>(sql);
+      this.listStatements.set(sql, statement);
+    }
+    return statement;
   }
 
   appendAudit(entry: AuditEntry): void {

@@ -1,0 +1,215 @@
+/**
+ * The "detection → workflows" baseline of runtime.bench.ts as a script of its own, to profile:
+ * `BENCH_PROFILE_INCIDENTS` CloudTrail records (default 300) through the detection engine and the
+ * workflows with the real handlers on the SQLite store (WAL, synchronous full), after a warm-up
+ * of 100; prints the burst's throughput and CPU per incident.
+ * With `BENCH_PROFILE_PATH=serve`, the serve path instead: `riposte serve` in-process (as
+ * runtime.bench.ts starts it, the default settleMs), each record one `POST /api/events` over 64
+ * keep-alive connections. `npx tsx scripts/bench/runtime-profile.ts`; with `BENCH_PROFILE_OUT=<file>.cpuprofile` the burst
+ * alone is profiled (the inspector's sampling profiler) into that file, which
+ * `scripts/bench/profile-summary.ts` summarises.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { Session } from "node:inspector/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseConfig } from "../../core/config/load.js";
+import { createDetectionEngine } from "../../core/engine/engine.js";
+import { normalizeRecords } from "../../core/events/index.js";
+import { silentLogger } from "../../core/log.js";
+import type { Finding } from "../../core/model/incident.js";
+import { isFinalStatus } from "../../core/model/status.js";
+import { MemoryActionLedger } from "../../core/store/memory-ledger.js";
+import { SqliteCorrelationStore } from "../../core/store/sqlite/correlation.js";
+import { openSqliteStore } from "../../core/store/sqlite/store.js";
+import { startRuntime } from "../../local/runtime/runtime.js";
+import { createLocalWorkflowEngine } from "../../local/runtime/workflow-engine.js";
+import { authorizeIngress, cloudtrail, identity, publicReadPolicy, s3 } from "../../test/fixtures/events/cloudtrail.js";
+
+const INCIDENTS = Number(process.env.BENCH_PROFILE_INCIDENTS ?? 300);
+const PROFILE_OUT = process.env.BENCH_PROFILE_OUT;
+
+/** Run `body` under the sampling profiler when `BENCH_PROFILE_OUT` names a file. */
+async function profiled<T>(body: () => Promise<T>): Promise<T> {
+  if (!PROFILE_OUT) return body();
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 200 });
+  await session.post("Profiler.start");
+  try {
+    return await body();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(PROFILE_OUT, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+function records(count: number, slot: number, batch: string): unknown[] {
+  const base = Date.UTC(2026, 2, 1) + slot * 3_600_000;
+  return Array.from({ length: count }, (_, index) => {
+    const id = `${batch}-${index}`;
+    const account = String(200_000_000_000 + slot * 10_000 + index);
+    const user = { ...identity.user(`user-${id}`), accountId: account, arn: `arn:aws:iam::${account}:user/user-${id}` };
+    const time = new Date(base + index * 1000).toISOString().replace(".000Z", "Z");
+    const options = { user, time, eventId: `bench-${id}` };
+    const record =
+      index % 3 === 0
+        ? authorizeIngress(
+            `sg-${(slot * 10_000 + index).toString(16).padStart(17, "0")}`,
+            [{ from: 22, to: 22, cidrs: ["0.0.0.0/0"] }],
+            options,
+          )
+        : index % 3 === 1
+          ? s3("PutBucketPolicy", `bucket-${id}`, { policy: publicReadPolicy(`bucket-${id}`) }, options)
+          : cloudtrail("StopLogging", { name: `trail-${id}` }, options);
+    return { ...record, recipientAccountId: account };
+  });
+}
+
+const INTAKE_TOKEN = "bench-profile-intake-token-0123456789";
+
+function post(url: URL, agent: Agent, record: unknown): Promise<void> {
+  const body = JSON.stringify({ Records: [record] });
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: "POST",
+        path: "/api/events",
+        headers: {
+          authorization: `Bearer ${INTAKE_TOKEN}`,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () =>
+          res.statusCode === 202 ? resolve() : reject(new Error(`POST answered ${res.statusCode}`)),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** The serve path: POSTs to `riposte serve` in-process, timed to the last final status. */
+async function serve(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), "riposte-profile-serve-"));
+  const runtime = await startRuntime({
+    host: "127.0.0.1",
+    port: 0,
+    dataDir,
+    config: parseConfig({ remediation: { mode: "dry-run", autoRemediateIntake: true } }),
+    demo: false,
+    token: "bench-profile-token-0123456789abcdef",
+    env: { AWS_REGION: "us-east-1", RIPOSTE_INTAKE_TOKEN: INTAKE_TOKEN },
+    logger: silentLogger,
+    synchronous: "full",
+  });
+  const url = new URL(runtime.url);
+  const burst = async (batch: unknown[]) => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    const ids = new Set(batch.map((record) => (record as { eventID: string }).eventID));
+    let done = () => {};
+    const all = new Promise<void>((resolve) => (done = resolve));
+    const unsubscribe = runtime.store.subscribe((change) => {
+      if (change.type !== "incident.changed" || !isFinalStatus(change.incident.status)) return;
+      if (change.incident.status !== "MITIGATED") throw new Error(`ended ${change.incident.status}`);
+      for (const id of change.incident.eventIds) ids.delete(id);
+      if (ids.size === 0) done();
+    });
+    const begin = performance.now();
+    const cpu = process.cpuUsage();
+    await Promise.all(batch.map((record) => post(url, agent, record)));
+    await all;
+    const elapsed = performance.now() - begin;
+    const used = process.cpuUsage(cpu);
+    unsubscribe();
+    agent.destroy();
+    return { elapsed, cpuMs: (used.user + used.system) / 1000 };
+  };
+  try {
+    await burst(records(100, 0, "warm-up"));
+    const { elapsed, cpuMs } = await profiled(() => burst(records(INCIDENTS, 1, "burst")));
+    process.stdout.write(
+      `serve path: ${INCIDENTS} incidents in ${(elapsed / 1000).toFixed(2)} s = ${((INCIDENTS * 1000) / elapsed).toFixed(0)}/s; ` +
+        `CPU ${(cpuMs / INCIDENTS).toFixed(2)} ms per incident\n`,
+    );
+  } finally {
+    await runtime.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "riposte-profile-"));
+  const sqlite = openSqliteStore({ dataDir: dir, synchronous: "full" });
+  const config = parseConfig({});
+  const detection = createDetectionEngine({ config, state: new SqliteCorrelationStore(sqlite.db) });
+  let queue: Promise<unknown> = Promise.resolve();
+  const detect = (record: unknown) => {
+    const found = queue.then(async () => {
+      const all: Finding[] = [];
+      for (const event of normalizeRecords(record).events) all.push(...(await detection.process(event)));
+      return all;
+    });
+    queue = found.catch(() => {});
+    return found;
+  };
+  const burst = async (batch: unknown[]) => {
+    const engine = createLocalWorkflowEngine({
+      deps: {
+        config,
+        store: sqlite,
+        logger: silentLogger,
+        now: () => new Date(),
+        aws: { region: "us-east-1" },
+        mode: "dry-run",
+        secrets: {},
+        ledger: new MemoryActionLedger(),
+      },
+      executions: sqlite,
+    });
+    let left = batch.length;
+    let done = () => {};
+    const all = new Promise<void>((resolve) => (done = resolve));
+    const unsubscribe = sqlite.subscribe((change) => {
+      if (change.type === "incident.changed" && isFinalStatus(change.incident.status)) {
+        if (change.incident.status !== "MITIGATED") throw new Error(`ended ${change.incident.status}`);
+        if (--left === 0) done();
+      }
+    });
+    const begin = performance.now();
+    const cpu = process.cpuUsage();
+    await Promise.all(
+      batch.map(async (record) => Promise.all((await detect(record)).map((f) => engine.startFinding(f)))),
+    );
+    await all;
+    const elapsed = performance.now() - begin;
+    const used = process.cpuUsage(cpu);
+    unsubscribe();
+    await engine.close();
+    return { elapsed, cpuMs: (used.user + used.system) / 1000 };
+  };
+  try {
+    await burst(records(100, 0, "warm-up"));
+    const { elapsed, cpuMs } = await profiled(() => burst(records(INCIDENTS, 1, "burst")));
+    process.stdout.write(
+      `${INCIDENTS} incidents in ${(elapsed / 1000).toFixed(2)} s = ${((INCIDENTS * 1000) / elapsed).toFixed(0)}/s; ` +
+        `CPU ${(cpuMs / INCIDENTS).toFixed(2)} ms per incident\n`,
+    );
+  } finally {
+    sqlite.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await (process.env.BENCH_PROFILE_PATH === "serve" ? serve() : main());
