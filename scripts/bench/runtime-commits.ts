@@ -10,7 +10,6 @@
  * `npx tsx scripts/bench/runtime-commits.ts`
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -18,7 +17,7 @@ import { parseConfig } from "../../core/config/load.js";
 import { silentLogger } from "../../core/log.js";
 import { isFinalStatus } from "../../core/model/status.js";
 import { startRuntime } from "../../local/runtime/runtime.js";
-import { authorizeIngress, cloudtrail, identity, publicReadPolicy, s3 } from "../../test/fixtures/events/cloudtrail.js";
+import { benchRecords, postRecord } from "./runtime-records.js";
 
 const INCIDENTS = Number(process.env.BENCH_COMMITS_INCIDENTS ?? 30);
 const INTAKE_TOKEN = "bench-commits-intake-token-0123456789";
@@ -100,54 +99,6 @@ function instrument(): void {
   };
 }
 
-function record(index: number, batch: string): unknown {
-  const id = `${batch}-${index}`;
-  const account = String(300_000_000_000 + (batch === "burst" ? 10_000 : 0) + index);
-  const user = { ...identity.user(`user-${id}`), accountId: account, arn: `arn:aws:iam::${account}:user/user-${id}` };
-  const time = new Date(Date.UTC(2026, 2, 1) + (batch === "burst" ? 3_600_000 : 0) + index * 1000)
-    .toISOString()
-    .replace(".000Z", "Z");
-  const options = { user, time, eventId: `commits-${id}` };
-  const body =
-    index % 3 === 0
-      ? authorizeIngress(
-          `sg-${(index + 1).toString(16).padStart(17, "0")}`,
-          [{ from: 22, to: 22, cidrs: ["0.0.0.0/0"] }],
-          options,
-        )
-      : index % 3 === 1
-        ? s3("PutBucketPolicy", `bucket-${id}`, { policy: publicReadPolicy(`bucket-${id}`) }, options)
-        : cloudtrail("StopLogging", { name: `trail-${id}` }, options);
-  return { ...body, recipientAccountId: account };
-}
-
-/** One `POST /api/events` on a connection of its own; resolves with the status code. */
-function postRecord(url: URL, item: unknown): Promise<number> {
-  const body = JSON.stringify({ Records: [item] });
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method: "POST",
-        path: "/api/events",
-        agent: false,
-        headers: {
-          authorization: `Bearer ${INTAKE_TOKEN}`,
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
 async function main(): Promise<void> {
   instrument();
   const dataDir = mkdtempSync(join(tmpdir(), "riposte-commits-"));
@@ -179,7 +130,7 @@ async function main(): Promise<void> {
     const done = new Promise<void>((resolve) => (waiting = { ids, done: resolve }));
     await Promise.all(
       records.map(async (item) => {
-        const status = await postRecord(new URL(runtime.url), item);
+        const { status } = await postRecord(new URL(runtime.url), INTAKE_TOKEN, item);
         if (status !== 202) throw new Error(`POST answered ${status}`);
       }),
     );
@@ -201,13 +152,11 @@ async function main(): Promise<void> {
     }
   };
   try {
-    await post([record(0, "warm-up")]);
+    await post(benchRecords(1, 0, "warm-up"));
     await phase(`one at a time, ${INCIDENTS} incidents`, async () => {
-      for (let index = 1; index <= INCIDENTS; index++) await post([record(index, "one")]);
+      for (const item of benchRecords(INCIDENTS, 1, "one")) await post([item]);
     });
-    await phase(`all at once, ${INCIDENTS} incidents`, () =>
-      post(Array.from({ length: INCIDENTS }, (_, index) => record(index, "burst"))),
-    );
+    await phase(`all at once, ${INCIDENTS} incidents`, () => post(benchRecords(INCIDENTS, 2, "burst")));
   } finally {
     await runtime.close();
     rmSync(dataDir, { recursive: true, force: true });

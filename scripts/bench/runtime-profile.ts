@@ -10,7 +10,7 @@
  * `scripts/bench/profile-summary.ts` summarises.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,7 +26,7 @@ import { SqliteCorrelationStore } from "../../core/store/sqlite/correlation.js";
 import { openSqliteStore } from "../../core/store/sqlite/store.js";
 import { startRuntime } from "../../local/runtime/runtime.js";
 import { createLocalWorkflowEngine } from "../../local/runtime/workflow-engine.js";
-import { authorizeIngress, cloudtrail, identity, publicReadPolicy, s3 } from "../../test/fixtures/events/cloudtrail.js";
+import { benchRecords, postRecord } from "./runtime-records.js";
 
 const INCIDENTS = Number(process.env.BENCH_PROFILE_INCIDENTS ?? 300);
 const PROFILE_OUT = process.env.BENCH_PROFILE_OUT;
@@ -48,56 +48,11 @@ async function profiled<T>(body: () => Promise<T>): Promise<T> {
   }
 }
 
-function records(count: number, slot: number, batch: string): unknown[] {
-  const base = Date.UTC(2026, 2, 1) + slot * 3_600_000;
-  return Array.from({ length: count }, (_, index) => {
-    const id = `${batch}-${index}`;
-    const account = String(200_000_000_000 + slot * 10_000 + index);
-    const user = { ...identity.user(`user-${id}`), accountId: account, arn: `arn:aws:iam::${account}:user/user-${id}` };
-    const time = new Date(base + index * 1000).toISOString().replace(".000Z", "Z");
-    const options = { user, time, eventId: `bench-${id}` };
-    const record =
-      index % 3 === 0
-        ? authorizeIngress(
-            `sg-${(slot * 10_000 + index).toString(16).padStart(17, "0")}`,
-            [{ from: 22, to: 22, cidrs: ["0.0.0.0/0"] }],
-            options,
-          )
-        : index % 3 === 1
-          ? s3("PutBucketPolicy", `bucket-${id}`, { policy: publicReadPolicy(`bucket-${id}`) }, options)
-          : cloudtrail("StopLogging", { name: `trail-${id}` }, options);
-    return { ...record, recipientAccountId: account };
-  });
-}
-
 const INTAKE_TOKEN = "bench-profile-intake-token-0123456789";
 
-function post(url: URL, agent: Agent, record: unknown): Promise<void> {
-  const body = JSON.stringify({ Records: [record] });
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        method: "POST",
-        path: "/api/events",
-        headers: {
-          authorization: `Bearer ${INTAKE_TOKEN}`,
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () =>
-          res.statusCode === 202 ? resolve() : reject(new Error(`POST answered ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
+async function post(url: URL, agent: Agent, record: unknown): Promise<void> {
+  const { status } = await postRecord(url, INTAKE_TOKEN, record, agent);
+  if (status !== 202) throw new Error(`POST answered ${status}`);
 }
 
 /** The serve path: POSTs to `riposte serve` in-process, timed to the last final status. */
@@ -137,8 +92,8 @@ async function serve(): Promise<void> {
     return { elapsed, cpuMs: (used.user + used.system) / 1000 };
   };
   try {
-    await burst(records(100, 0, "warm-up"));
-    const { elapsed, cpuMs } = await profiled(() => burst(records(INCIDENTS, 1, "burst")));
+    await burst(benchRecords(100, 0, "warm-up"));
+    const { elapsed, cpuMs } = await profiled(() => burst(benchRecords(INCIDENTS, 1, "burst")));
     process.stdout.write(
       `serve path: ${INCIDENTS} incidents in ${(elapsed / 1000).toFixed(2)} s = ${((INCIDENTS * 1000) / elapsed).toFixed(0)}/s; ` +
         `CPU ${(cpuMs / INCIDENTS).toFixed(2)} ms per incident\n`,
@@ -200,8 +155,8 @@ async function main(): Promise<void> {
     return { elapsed, cpuMs: (used.user + used.system) / 1000 };
   };
   try {
-    await burst(records(100, 0, "warm-up"));
-    const { elapsed, cpuMs } = await profiled(() => burst(records(INCIDENTS, 1, "burst")));
+    await burst(benchRecords(100, 0, "warm-up"));
+    const { elapsed, cpuMs } = await profiled(() => burst(benchRecords(INCIDENTS, 1, "burst")));
     process.stdout.write(
       `${INCIDENTS} incidents in ${(elapsed / 1000).toFixed(2)} s = ${((INCIDENTS * 1000) / elapsed).toFixed(0)}/s; ` +
         `CPU ${(cpuMs / INCIDENTS).toFixed(2)} ms per incident\n`,

@@ -27,7 +27,7 @@
  * `npm run bench -- runtime`; `BENCH_RUNTIME_INCIDENTS=200` for a shorter run.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -50,8 +50,8 @@ import type { LocalFunction } from "../../local/interpreter/integrations.js";
 import { type Runtime, startRuntime } from "../../local/runtime/runtime.js";
 import { localFunctionName } from "../../local/runtime/tasks.js";
 import { createLocalWorkflowEngine } from "../../local/runtime/workflow-engine.js";
-import { authorizeIngress, cloudtrail, identity, publicReadPolicy, s3 } from "../../test/fixtures/events/cloudtrail.js";
 import { FINDINGS } from "../../test/workflows/fixtures.js";
+import { benchRecords, postRecord } from "./runtime-records.js";
 
 const INCIDENTS = Number(process.env.BENCH_RUNTIME_INCIDENTS ?? 1_000);
 const PRINCIPALS = 50;
@@ -92,34 +92,11 @@ function deps(store: RiposteStore): Omit<TaskDeps, "callbacks"> {
   };
 }
 
-// Batches an hour apart in event time, from accounts of their own: no correlation across them
-// (a world-open rule still open a day later would be a zombie-rule finding).
+/** Batches an hour apart in event time, from accounts of their own (see `benchRecords`). */
 const BATCHES: Record<string, number> = { "warm-up": 0, burst: 1, steady: 2 };
-const worldOpenSsh = { from: 22, to: 22, cidrs: ["0.0.0.0/0"] };
 
-/**
- * One raw CloudTrail record per incident, three stateless detections taking turns. Each comes
- * from its own account and actor a second apart (an organisation's trail): several world-open
- * rules within one account and window would add a correlated finding (`sg-repeated-open`) to the
- * one each record makes, and the bench counts one incident per record.
- */
 function records(count: number, batch: string): unknown[] {
-  const slot = BATCHES[batch] ?? 3;
-  const base = Date.UTC(2026, 2, 1) + slot * 3_600_000;
-  return Array.from({ length: count }, (_, index) => {
-    const id = `${batch}-${index}`;
-    const account = String(200_000_000_000 + slot * 10_000 + index);
-    const user = { ...identity.user(`user-${id}`), accountId: account, arn: `arn:aws:iam::${account}:user/user-${id}` };
-    const time = new Date(base + index * 1000).toISOString().replace(".000Z", "Z");
-    const options = { user, time, eventId: `bench-${id}` };
-    const record =
-      index % 3 === 0
-        ? authorizeIngress(`sg-${(slot * 10_000 + index).toString(16).padStart(17, "0")}`, [worldOpenSsh], options)
-        : index % 3 === 1
-          ? s3("PutBucketPolicy", `bucket-${id}`, { policy: publicReadPolicy(`bucket-${id}`) }, options)
-          : cloudtrail("StopLogging", { name: `trail-${id}` }, options);
-    return { ...record, recipientAccountId: account };
-  });
+  return benchRecords(count, BATCHES[batch] ?? 3, batch);
 }
 
 function runtimeSetup(synchronous: "full" | "normal"): Setup {
@@ -279,38 +256,13 @@ async function phase(setup: Setup, batch: unknown[], startAt: (index: number) =>
 }
 
 /** One `POST /api/events` with a CloudTrail body; resolves with whether the one record was accepted. */
-function postRecord(url: URL, agent: Agent, record: unknown): Promise<boolean> {
-  const body = JSON.stringify({ Records: [record] });
-  return new Promise((resolve) => {
-    const req = request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        method: "POST",
-        path: "/api/events",
-        headers: {
-          authorization: `Bearer ${INTAKE_TOKEN}`,
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (text += chunk));
-        res.on("end", () => {
-          try {
-            resolve(res.statusCode === 202 && (JSON.parse(text) as { accepted?: number }).accepted === 1);
-          } catch {
-            resolve(false);
-          }
-        });
-      },
-    );
-    req.on("error", () => resolve(false));
-    req.end(body);
-  });
+async function postAccepted(url: URL, agent: Agent, record: unknown): Promise<boolean> {
+  try {
+    const { status, text } = await postRecord(url, INTAKE_TOKEN, record, agent);
+    return status === 202 && (JSON.parse(text) as { accepted?: number }).accepted === 1;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -353,7 +305,7 @@ async function servePhase(
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const sent = performance.now();
       sentAt.set((record as { eventID: string }).eventID, sent);
-      if (await postRecord(url, agent, record)) accepted.push(performance.now() - sent);
+      if (await postAccepted(url, agent, record)) accepted.push(performance.now() - sent);
       else refused++;
     }),
   );
