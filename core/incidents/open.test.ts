@@ -58,13 +58,13 @@ describe("openIncident", () => {
   });
 
   it("opens an incident RESOLVED when a later revoke of its rule was delivered and opened first", async () => {
-    // Arrange: the revoke's event is ten minutes after the rule's, its incident already open.
+    // Arrange: the revoke's event is two minutes after the rule's, its incident already open.
     const deps = makeDeps();
     const revoke: Finding = {
       ...FINDINGS.network,
       detection: "sg-risk-resolved",
       eventIds: ["evt-revoke"],
-      time: new Date(Date.parse(FINDINGS.network.time) + 600_000).toISOString(),
+      time: new Date(Date.parse(FINDINGS.network.time) + 120_000).toISOString(),
       resolves: { resource: FINDINGS.network.resource, detections: ["sg-ssh-open-world"] },
     };
     const resolver = await openIncident(revoke, { id: `${execution.id}-revoke`, name: "revoke" }, deps);

@@ -143,7 +143,7 @@ describe("resolving by event time, whichever incident opened first", () => {
   it("an incident opened after the resolver of its risk is RESOLVED on opening, audited", async () => {
     // Arrange
     const deps = makeDeps({ overrides: { now: () => later } });
-    const resolver = opened(revokedLater, now);
+    const resolver = opened(revokedLater, later);
     await deps.store.createIncident(resolver);
     const earlier = opened(rule, later);
     await deps.store.createIncident(earlier);
@@ -172,5 +172,39 @@ describe("resolving by event time, whichever incident opened first", () => {
     // Assert
     expect(resolved).toBeUndefined();
     expect((await deps.store.getIncident(incident.id))?.status).toBe("NEW");
+  });
+
+  const at1600 = new Date("2026-03-10T16:00:00.000Z");
+  it.each([
+    ["its event more than an hour after the incident's", { ...revokedLater, time: "2026-03-10T15:30:00Z" }, at1600],
+    ["its event time ahead of when it was opened", { ...revokedLater, time: "2026-03-10T15:20:00Z" }, later],
+    ["posted to the intake, the incident not", { ...revokedLater, fromIntake: true }, later],
+    ["an event time that does not parse", { ...revokedLater, time: "not a time" }, at1600],
+  ])("a resolver does not resolve an incident on opening with %s", async (_case, resolverFinding, openedAt) => {
+    // Arrange: the rule's event at 14:29, its incident opened after the resolver.
+    const deps = makeDeps({ overrides: { now: () => at1600 } });
+    await deps.store.createIncident(opened(resolverFinding as Finding, openedAt));
+    const incident = opened(rule, at1600);
+    await deps.store.createIncident(incident);
+
+    // Act
+    const resolved = await resolvedOnOpen(incident, deps);
+
+    // Assert
+    expect(resolved).toBeUndefined();
+  });
+
+  it("a resolver posted to the intake resolves an intake incident on opening", async () => {
+    // Arrange
+    const deps = makeDeps({ overrides: { now: () => later } });
+    await deps.store.createIncident(opened({ ...revokedLater, fromIntake: true }, later));
+    const incident = opened({ ...rule, fromIntake: true }, later);
+    await deps.store.createIncident(incident);
+
+    // Act
+    const resolved = await resolvedOnOpen(incident, deps);
+
+    // Assert
+    expect(resolved?.status).toBe("RESOLVED");
   });
 });

@@ -147,6 +147,29 @@ export async function resolveEarlierIncidents(resolver: Incident, deps: TaskDeps
   return resolved;
 }
 
+/** How much later in event time a resolver delivered first may be than an incident it resolves on opening. */
+export const LATE_DELIVERY_MS = 60 * 60_000;
+/** How far past its own opening a resolver's event time may be (clocks disagree a little, never by hours). */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * Whether `resolver`, already open, may resolve `incident` as it opens: the out-of-order delivery
+ * this is for is a matter of minutes, so its event is at most `LATE_DELIVERY_MS` later than the
+ * incident's, and not from the future when it was opened (a made-up revoke posted with a far-off
+ * `eventTime` would otherwise close every incident of its group opened until then); a resolver
+ * from `POST /api/events` resolves only incidents from there too (anyone with the intake token
+ * can post one).
+ */
+function mayResolveOnOpen(resolver: Incident, incident: Incident): boolean {
+  const resolverMs = Date.parse(resolver.time);
+  const lateBy = resolverMs - Date.parse(incident.time);
+  return (
+    lateBy <= LATE_DELIVERY_MS &&
+    resolverMs <= Date.parse(resolver.createdAt) + CLOCK_SKEW_MS &&
+    (resolver.fromIntake !== true || incident.fromIntake === true)
+  );
+}
+
 /**
  * An incident just opened whose risk a resolver already open removed (its event came later, but
  * was delivered first): RESOLVED at once, by that resolver. Returns the incident as it now is, or
@@ -157,7 +180,7 @@ export async function resolvedOnOpen(incident: Incident, deps: TaskDeps): Promis
   for (const summary of await incidentsOn(incident.resource, deps)) {
     if (!RESOLVERS.has(summary.detection)) continue;
     const resolver = await deps.store.getIncident(summary.id);
-    if (!resolver || !resolves(resolver, incident)) continue;
+    if (!resolver || !resolves(resolver, incident) || !mayResolveOnOpen(resolver, incident)) continue;
     const resolved = await markResolved(incident, resolver, deps.now().toISOString(), deps);
     if (resolved) {
       deps.logger.info("incident resolved on opening: a later event already removed its risk", {

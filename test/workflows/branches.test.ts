@@ -323,7 +323,7 @@ describe("what the workflows guarantee across categories", () => {
   });
 
   it("a world-open rule whose later revoke was opened first ends RESOLVED by it, announced, nothing remediated", async () => {
-    // Arrange: the revoke (ten minutes later in event time) delivered and handled first.
+    // Arrange: the revoke (two minutes later in event time) delivered and handled first.
     const h = harness();
     const open = FINDINGS.network;
     const revoke = await h.run({
@@ -331,7 +331,7 @@ describe("what the workflows guarantee across categories", () => {
       detection: "sg-risk-resolved",
       severity: "info",
       eventIds: ["evt-revoke-1"],
-      time: new Date(Date.parse(open.time) + 600_000).toISOString(),
+      time: new Date(Date.parse(open.time) + 120_000).toISOString(),
       resolves: { resource: open.resource, detections: [open.detection] },
     });
 
