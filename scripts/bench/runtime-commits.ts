@@ -1,26 +1,8 @@
-/**
- * SQLite commits per incident on `riposte serve`'s path, counted, not timed: `riposte serve`
- * in-process (a temporary data directory, dry-run, `autoRemediateIntake` on, the default
- * `runtime.settleMs`) takes `BENCH_COMMITS_INCIDENTS` CloudTrail records (default 30) posted one at a time, each
- * awaited to its final status, then the same number all at once. Every commit of both files is
- * counted (an explicit COMMIT, or a write statement run outside a transaction, which SQLite
- * commits on its own), with what each committed, and whether it was fsynced (the connection's
- * `synchronous` was FULL): each fsync blocks the one event loop. Prints commits and fsynced
- * commits per incident per file, and the commonest kinds.
- * `npx tsx scripts/bench/runtime-commits.ts`
- */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import Database from "better-sqlite3";
-import { parseConfig } from "../../core/config/load.js";
-import { silentLogger } from "../../core/log.js";
 import { isFinalStatus } from "../../core/model/status.js";
-import { startRuntime } from "../../local/runtime/runtime.js";
-import { benchRecords, postRecord } from "./runtime-records.js";
+import { benchRecords, postRecord, startBenchServe } from "./runtime-records.js";
 
 const INCIDENTS = Number(process.env.BENCH_COMMITS_INCIDENTS ?? 30);
-const INTAKE_TOKEN = "bench-commits-intake-token-0123456789";
 
 interface Statement {
   source: string;
@@ -101,18 +83,7 @@ function instrument(): void {
 
 async function main(): Promise<void> {
   instrument();
-  const dataDir = mkdtempSync(join(tmpdir(), "riposte-commits-"));
-  const runtime = await startRuntime({
-    host: "127.0.0.1",
-    port: 0,
-    dataDir,
-    config: parseConfig({ remediation: { mode: "dry-run", autoRemediateIntake: true } }),
-    demo: false,
-    token: "bench-commits-token-0123456789abcdef",
-    env: { AWS_REGION: "us-east-1", RIPOSTE_INTAKE_TOKEN: INTAKE_TOKEN },
-    logger: silentLogger,
-    synchronous: "full",
-  });
+  const { runtime, close } = await startBenchServe();
   const finals = new Set<string>();
   let waiting: { ids: Set<string>; done: () => void } | undefined;
   runtime.store.subscribe((change) => {
@@ -130,7 +101,7 @@ async function main(): Promise<void> {
     const done = new Promise<void>((resolve) => (waiting = { ids, done: resolve }));
     await Promise.all(
       records.map(async (item) => {
-        const { status } = await postRecord(new URL(runtime.url), INTAKE_TOKEN, item);
+        const { status } = await postRecord(new URL(runtime.url), item);
         if (status !== 202) throw new Error(`POST answered ${status}`);
       }),
     );
@@ -158,8 +129,7 @@ async function main(): Promise<void> {
     });
     await phase(`all at once, ${INCIDENTS} incidents`, () => post(benchRecords(INCIDENTS, 2, "burst")));
   } finally {
-    await runtime.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

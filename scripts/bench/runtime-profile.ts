@@ -18,15 +18,12 @@ import { performance } from "node:perf_hooks";
 import { parseConfig } from "../../core/config/load.js";
 import { createDetectionEngine } from "../../core/engine/engine.js";
 import { normalizeRecords } from "../../core/events/index.js";
-import { silentLogger } from "../../core/log.js";
 import type { Finding } from "../../core/model/incident.js";
 import { isFinalStatus } from "../../core/model/status.js";
-import { MemoryActionLedger } from "../../core/store/memory-ledger.js";
 import { SqliteCorrelationStore } from "../../core/store/sqlite/correlation.js";
 import { openSqliteStore } from "../../core/store/sqlite/store.js";
-import { startRuntime } from "../../local/runtime/runtime.js";
 import { createLocalWorkflowEngine } from "../../local/runtime/workflow-engine.js";
-import { benchRecords, postRecord } from "./runtime-records.js";
+import { benchRecords, benchTaskDeps, postRecord, startBenchServe } from "./runtime-records.js";
 
 const INCIDENTS = Number(process.env.BENCH_PROFILE_INCIDENTS ?? 300);
 const PROFILE_OUT = process.env.BENCH_PROFILE_OUT;
@@ -48,27 +45,14 @@ async function profiled<T>(body: () => Promise<T>): Promise<T> {
   }
 }
 
-const INTAKE_TOKEN = "bench-profile-intake-token-0123456789";
-
 async function post(url: URL, agent: Agent, record: unknown): Promise<void> {
-  const { status } = await postRecord(url, INTAKE_TOKEN, record, agent);
+  const { status } = await postRecord(url, record, agent);
   if (status !== 202) throw new Error(`POST answered ${status}`);
 }
 
 /** The serve path: POSTs to `riposte serve` in-process, timed to the last final status. */
 async function serve(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), "riposte-profile-serve-"));
-  const runtime = await startRuntime({
-    host: "127.0.0.1",
-    port: 0,
-    dataDir,
-    config: parseConfig({ remediation: { mode: "dry-run", autoRemediateIntake: true } }),
-    demo: false,
-    token: "bench-profile-token-0123456789abcdef",
-    env: { AWS_REGION: "us-east-1", RIPOSTE_INTAKE_TOKEN: INTAKE_TOKEN },
-    logger: silentLogger,
-    synchronous: "full",
-  });
+  const { runtime, close } = await startBenchServe();
   const url = new URL(runtime.url);
   const burst = async (batch: unknown[]) => {
     const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -99,8 +83,7 @@ async function serve(): Promise<void> {
         `CPU ${(cpuMs / INCIDENTS).toFixed(2)} ms per incident\n`,
     );
   } finally {
-    await runtime.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 
@@ -121,16 +104,7 @@ async function main(): Promise<void> {
   };
   const burst = async (batch: unknown[]) => {
     const engine = createLocalWorkflowEngine({
-      deps: {
-        config,
-        store: sqlite,
-        logger: silentLogger,
-        now: () => new Date(),
-        aws: { region: "us-east-1" },
-        mode: "dry-run",
-        secrets: {},
-        ledger: new MemoryActionLedger(),
-      },
+      deps: benchTaskDeps(sqlite, config),
       executions: sqlite,
     });
     let left = batch.length;

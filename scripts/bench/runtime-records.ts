@@ -1,12 +1,24 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { type Agent, request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseConfig } from "../../core/config/load.js";
+import { silentLogger } from "../../core/log.js";
+import { MemoryActionLedger } from "../../core/store/memory-ledger.js";
+import type { RiposteStore } from "../../core/store/ports.js";
+import type { TaskDeps } from "../../core/task-deps.js";
+import { type Runtime, startRuntime } from "../../local/runtime/runtime.js";
 import { authorizeIngress, cloudtrail, identity, publicReadPolicy, s3 } from "../../test/fixtures/events/cloudtrail.js";
 
 /**
  * What the runtime benches (runtime.bench.ts, runtime-profile.ts, runtime-commits.ts) push
  * through `riposte serve`: one raw CloudTrail record per incident, three stateless detections
  * taking turns (a world-open SSH rule, a public bucket policy, a StopLogging call), and the
- * `POST /api/events` that delivers one.
+ * `POST /api/events` that delivers one, to `riposte serve` started as they all start it.
  */
+
+/** The intake token the benches' `riposte serve` accepts. */
+export const BENCH_INTAKE_TOKEN = "bench-runtime-intake-token-0123456789";
 
 /**
  * `count` records of batch `slot`, each from its own account and actor a second apart (an
@@ -41,12 +53,7 @@ export function benchRecords(count: number, slot: number, prefix: string): Recor
  * One `POST /api/events` of `record` (over `agent`, or a connection of its own); resolves with
  * the status code and the answer's text, rejects when the request fails.
  */
-export function postRecord(
-  url: URL,
-  token: string,
-  record: unknown,
-  agent?: Agent,
-): Promise<{ status: number; text: string }> {
+export function postRecord(url: URL, record: unknown, agent?: Agent): Promise<{ status: number; text: string }> {
   const body = JSON.stringify({ Records: [record] });
   return new Promise((resolve, reject) => {
     const req = request(
@@ -57,7 +64,7 @@ export function postRecord(
         method: "POST",
         path: "/api/events",
         headers: {
-          authorization: `Bearer ${token}`,
+          authorization: `Bearer ${BENCH_INTAKE_TOKEN}`,
           "content-type": "application/json",
           "content-length": Buffer.byteLength(body),
         },
@@ -72,4 +79,48 @@ export function postRecord(
     req.on("error", reject);
     req.end(body);
   });
+}
+
+/**
+ * `riposte serve` in-process on a temporary data directory (port 0, no demo, dry-run, SQLite
+ * fsynced at sync points), with `remediation.autoRemediateIntake` on: posted events otherwise wait
+ * for approval, and the benches time the automatic path. `close` stops it and removes the directory.
+ */
+export async function startBenchServe(settleMs?: number): Promise<{ runtime: Runtime; close(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), "riposte-bench-serve-"));
+  const runtime = await startRuntime({
+    host: "127.0.0.1",
+    port: 0,
+    dataDir,
+    config: parseConfig({
+      remediation: { mode: "dry-run", autoRemediateIntake: true },
+      ...(settleMs === undefined ? {} : { runtime: { settleMs } }),
+    }),
+    demo: false,
+    token: "bench-runtime-token-0123456789abcdef",
+    env: { AWS_REGION: "us-east-1", RIPOSTE_INTAKE_TOKEN: BENCH_INTAKE_TOKEN },
+    logger: silentLogger,
+    synchronous: "full",
+  });
+  return {
+    runtime,
+    async close() {
+      await runtime.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What the benches' workflow engines give their tasks: dry-run, silent, in us-east-1. */
+export function benchTaskDeps(store: RiposteStore, config = parseConfig({})): Omit<TaskDeps, "callbacks"> {
+  return {
+    config,
+    store,
+    logger: silentLogger,
+    now: () => new Date(),
+    aws: { region: "us-east-1" },
+    mode: "dry-run",
+    secrets: {},
+    ledger: new MemoryActionLedger(),
+  };
 }

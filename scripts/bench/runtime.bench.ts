@@ -35,28 +35,24 @@ import { parseConfig } from "../../core/config/load.js";
 import type { RiposteConfig } from "../../core/config/schema.js";
 import { createDetectionEngine } from "../../core/engine/engine.js";
 import { normalizeRecords } from "../../core/events/index.js";
-import { silentLogger } from "../../core/log.js";
 import type { Finding } from "../../core/model/incident.js";
 import { isFinalStatus } from "../../core/model/status.js";
 import { TASK_NAMES, type TaskName } from "../../core/model/tasks.js";
 import { MemoryStore } from "../../core/store/memory.js";
 import { MemoryExecutionStore } from "../../core/store/memory-executions.js";
-import { MemoryActionLedger } from "../../core/store/memory-ledger.js";
 import type { ExecutionStore, RiposteStore } from "../../core/store/ports.js";
 import { SqliteCorrelationStore } from "../../core/store/sqlite/correlation.js";
 import { openSqliteStore } from "../../core/store/sqlite/store.js";
-import type { TaskDeps } from "../../core/task-deps.js";
 import type { LocalFunction } from "../../local/interpreter/integrations.js";
-import { type Runtime, startRuntime } from "../../local/runtime/runtime.js";
+import type { Runtime } from "../../local/runtime/runtime.js";
 import { localFunctionName } from "../../local/runtime/tasks.js";
 import { createLocalWorkflowEngine } from "../../local/runtime/workflow-engine.js";
 import { FINDINGS } from "../../test/workflows/fixtures.js";
-import { benchRecords, postRecord } from "./runtime-records.js";
+import { benchRecords, benchTaskDeps, postRecord, startBenchServe } from "./runtime-records.js";
 
 const INCIDENTS = Number(process.env.BENCH_RUNTIME_INCIDENTS ?? 1_000);
 const PRINCIPALS = 50;
-const TOKEN = "bench-runtime-token-0123456789abcdef";
-const INTAKE_TOKEN = "bench-runtime-intake-token-0123456789";
+const _TOKEN = "bench-runtime-token-0123456789abcdef";
 /** The detection loop's wait before each batch unless configured (`runtime.settleMs`). */
 const DEFAULT_SETTLE_MS = parseConfig({}).runtime.settleMs;
 /** How long the serve path may take to finish a phase's incidents after the last POST was answered. */
@@ -77,19 +73,6 @@ interface Setup {
   items(count: number, batch: string): unknown[];
   intake: Intake;
   close(): void;
-}
-
-function deps(store: RiposteStore): Omit<TaskDeps, "callbacks"> {
-  return {
-    config: parseConfig({}),
-    store,
-    logger: silentLogger,
-    now: () => new Date(),
-    aws: { region: "us-east-1" },
-    mode: "dry-run",
-    secrets: {},
-    ledger: new MemoryActionLedger(),
-  };
 }
 
 /** Batches an hour apart in event time, from accounts of their own (see `benchRecords`). */
@@ -132,7 +115,10 @@ function runtimeSetup(synchronous: "full" | "normal"): Setup {
 
 /** Every function's answer from one real run, replayed; record answers with the status it is asked for. */
 async function recordedAnswers(): Promise<Partial<Record<TaskName, LocalFunction>>> {
-  const engine = createLocalWorkflowEngine({ deps: deps(new MemoryStore()), executions: new MemoryExecutionStore() });
+  const engine = createLocalWorkflowEngine({
+    deps: benchTaskDeps(new MemoryStore()),
+    executions: new MemoryExecutionStore(),
+  });
   const { executionArn } = await engine.startFinding({ ...FINDINGS.network, eventIds: ["bench-recording"] });
   await engine.interpreter.waitForExecution(executionArn);
   const answers = new Map<string, unknown>();
@@ -195,7 +181,7 @@ interface PhaseResult {
 /** Feed `batch` to a fresh engine over `setup`'s stores, item i at `startAt(i)` ms. */
 async function phase(setup: Setup, batch: unknown[], startAt: (index: number) => number): Promise<PhaseResult> {
   const engine = createLocalWorkflowEngine({
-    deps: deps(setup.store),
+    deps: benchTaskDeps(setup.store),
     executions: setup.executions,
     handlers: setup.handlers,
   });
@@ -258,7 +244,7 @@ async function phase(setup: Setup, batch: unknown[], startAt: (index: number) =>
 /** One `POST /api/events` with a CloudTrail body; resolves with whether the one record was accepted. */
 async function postAccepted(url: URL, agent: Agent, record: unknown): Promise<boolean> {
   try {
-    const { status, text } = await postRecord(url, INTAKE_TOKEN, record, agent);
+    const { status, text } = await postRecord(url, record, agent);
     return status === 202 && (JSON.parse(text) as { accepted?: number }).accepted === 1;
   } catch {
     return false;
@@ -323,29 +309,6 @@ async function servePhase(
 }
 
 /** `riposte serve` in this process: a temporary data directory, no demo, dry-run, port 0. */
-async function serveRuntime(settleMs: number): Promise<{ runtime: Runtime; close(): Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), "riposte-bench-serve-"));
-  const runtime = await startRuntime({
-    host: "127.0.0.1",
-    port: 0,
-    dataDir,
-    // Posted events wait for approval unless `autoRemediateIntake` is on; the bench times the automatic path.
-    config: parseConfig({ remediation: { mode: "dry-run", autoRemediateIntake: true }, runtime: { settleMs } }),
-    demo: false,
-    token: TOKEN,
-    env: { AWS_REGION: "us-east-1", RIPOSTE_INTAKE_TOKEN: INTAKE_TOKEN },
-    logger: silentLogger,
-    synchronous: "full",
-  });
-  return {
-    runtime,
-    async close() {
-      await runtime.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
 /** What a phase measured, for the ratios. */
 interface Figures {
   throughput: number;
@@ -406,7 +369,7 @@ async function measure(
 }
 
 async function measureServe(settleMs: number, steadyRate?: number): Promise<Run> {
-  const served = await serveRuntime(settleMs);
+  const served = await startBenchServe(settleMs);
   try {
     const name =
       `serve path (riposte serve in-process): POST /api/events over 127.0.0.1 → durable inbox → detection loop ` +
