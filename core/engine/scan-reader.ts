@@ -12,7 +12,7 @@ import { BatchEncoder, type PreparedBatchMessage } from "./prepared-batch.js";
  * scan (a `start` message from `scan-readers.ts`), then claims the next file from the counter all
  * readers share, reads it, normalizes and matches every event against the engine's index, and
  * posts the batches (`prepared-batch.ts`) and then the file's end — never more than `maxInFlight`
- * messages ahead of what the engine has taken (each is acknowledged).
+ * messages ahead of what the engine has taken (counted in shared memory: see `acknowledged`).
  */
 
 export interface ReaderData {
@@ -21,6 +21,8 @@ export interface ReaderData {
   files: InputFile[];
   /** One Int32: the next file to claim, shared by every reader (`Atomics.add`). */
   claims: SharedArrayBuffer;
+  /** One Int32 per reader: the messages of that reader the engine took (`Atomics.add`, then `notify`). */
+  acknowledged: SharedArrayBuffer;
   wholeFileLimit?: number;
   maxInFlight: number;
   extraPatterns?: readonly EventPattern[];
@@ -30,6 +32,8 @@ export interface ReaderData {
 /** The first message a reader receives: its scan (it loads its code before, while it waits). */
 export interface ReaderStart {
   type: "start";
+  /** This reader's number (its slot in `acknowledged`). */
+  reader: number;
   data: ReaderData;
 }
 
@@ -43,7 +47,14 @@ export type ReaderMessage =
   | { type: "done" }
   | { type: "failed"; reason: string };
 
-async function run(port: NonNullable<typeof parentPort>, data: ReaderData): Promise<void> {
+/** `Atomics.waitAsync` (ES2024; in Node since 16). */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(array: Int32Array, index: number, value: number): { async: boolean; value: Promise<unknown> | string };
+  }
+).waitAsync;
+
+async function run(port: NonNullable<typeof parentPort>, reader: number, data: ReaderData): Promise<void> {
   const engineIndex = buildEngineIndex(
     enabledSpecs(data.config, undefined, data.rules),
     data.config,
@@ -53,13 +64,7 @@ async function run(port: NonNullable<typeof parentPort>, data: ReaderData): Prom
   // fails the reader's start (and the scan) rather than each file.
   engineIndex.index.prepare();
   const encoder = new BatchEncoder(engineIndex);
-  let acknowledged = 0;
-  let wake: (() => void) | undefined;
-  port.on("message", (message: { type: string }) => {
-    if (message.type !== "ack") return;
-    acknowledged++;
-    wake?.();
-  });
+  const acknowledged = new Int32Array(data.acknowledged);
   const post = (message: ReaderMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   post({ type: "ready", signature: engineIndex.signature });
 
@@ -78,7 +83,13 @@ async function run(port: NonNullable<typeof parentPort>, data: ReaderData): Prom
     },
   });
   const send = async (message: ReaderMessage, transfer?: ArrayBuffer[]) => {
-    while (sent - acknowledged >= data.maxInFlight) await new Promise<void>((resolve) => (wake = resolve));
+    for (;;) {
+      const taken = Atomics.load(acknowledged, reader);
+      if (sent - taken < data.maxInFlight) break;
+      // Woken by the engine's next acknowledgement (or at once if it came since the load).
+      const wait = waitAsync(acknowledged, reader, taken);
+      if (wait.async) await wait.value;
+    }
     post(message, transfer);
     sent++;
   };
@@ -102,7 +113,10 @@ async function run(port: NonNullable<typeof parentPort>, data: ReaderData): Prom
 if (parentPort) {
   const port = parentPort;
   port.once("message", (start: ReaderStart) => {
-    run(port, start.data).catch((error: unknown) => {
+    // Listening keeps the thread alive until the scan stops it: a thread that ran out of work
+    // and exited could do so before the engine received its last messages.
+    port.on("message", () => {});
+    run(port, start.reader, start.data).catch((error: unknown) => {
       port.postMessage({ type: "failed", reason: (error as Error)?.stack ?? String(error) } satisfies ReaderMessage);
     });
   });

@@ -61,6 +61,7 @@ class Pool {
     | { file: number; resolve: (next: { reader: number; message: Received }) => void; reject: (error: Error) => void }
     | undefined;
   private failure: Error | undefined;
+  private readonly acknowledged: Int32Array;
   readonly ready: Promise<string[]>;
 
   constructor(
@@ -70,6 +71,7 @@ class Pool {
     private readonly stats: ReaderPoolStats,
   ) {
     this.unacknowledged = workers.map(() => 0);
+    this.acknowledged = new Int32Array(data.acknowledged);
     this.finished = workers.map(() => false);
     stats.filesByReader = workers.map(() => 0);
     this.ready = Promise.all(
@@ -91,7 +93,7 @@ class Pool {
             // A thread started early may have stopped before this scan took it.
             const early = stopped[reader];
             if (early) this.fail(early, reject);
-            else worker.postMessage({ type: "start", data } satisfies ReaderStart);
+            else worker.postMessage({ type: "start", reader, data } satisfies ReaderStart);
           }),
       ),
     );
@@ -140,10 +142,14 @@ class Pool {
     });
   }
 
-  /** The engine took a message: its reader may post another. */
+  /**
+   * The engine took a message: its reader may post another. Counted in memory the reader shares
+   * (no message: the reader reads the count, and is woken only if it waits for it).
+   */
   acknowledge(reader: number): void {
     this.unacknowledged[reader]!--;
-    this.workers[reader]!.postMessage({ type: "ack" });
+    Atomics.add(this.acknowledged, reader, 1);
+    Atomics.notify(this.acknowledged, reader, 1);
   }
 }
 
@@ -160,6 +166,7 @@ export async function* readPrepared(options: ReaderPoolOptions): AsyncIterable<P
     config: options.config,
     files: [...options.files],
     claims: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT),
+    acknowledged: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * count),
     wholeFileLimit: options.wholeFileLimit,
     maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
     extraPatterns: options.extraPatterns,

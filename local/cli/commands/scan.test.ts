@@ -212,11 +212,11 @@ describe("riposte scan", () => {
   });
 
   it("stops quietly when the reader of its output goes away (scan … | head)", async () => {
-    let lines = 0;
+    let writes = 0;
     const stdout = new Writable({
       write(_chunk, _encoding, callback) {
-        lines++;
-        callback(lines > 1 ? Object.assign(new Error("write EPIPE"), { code: "EPIPE" }) : null);
+        writes++;
+        callback(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }));
       },
     });
     const c = capture();
@@ -224,7 +224,8 @@ describe("riposte scan", () => {
     const code = await main(["scan", "--format", "jsonl", fixtureDir()], { ...c.io, stdout });
 
     expect(code).toBe(0);
-    expect(lines).toBe(2);
+    expect(writes).toBeGreaterThan(0);
+    expect(c.err()).toBe("");
   });
 
   it("draws no progress bar when stderr is not a terminal", async () => {

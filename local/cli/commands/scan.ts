@@ -16,6 +16,7 @@ import { type ExportPlace, isAccountId, isRegionName } from "../../../core/expor
 import { createLogger } from "../../../core/log.js";
 import { SEVERITIES, type Severity } from "../../../core/model/catalog.js";
 import type { Finding } from "../../../core/model/incident.js";
+import { CoalescedOutput } from "../coalesced-output.js";
 import { type CliIo, type Command, EXIT, UsageError } from "../command.js";
 import { loadCliRules } from "../rules-dir.js";
 import { VERSION } from "../version.js";
@@ -95,7 +96,7 @@ function lateEventsWarning(count: number): string {
 }
 
 /** A one-line progress bar on stderr, redrawn at most five times a second, only on a terminal. */
-function progressBar(io: CliIo) {
+function progressBar(io: CliIo, out: CoalescedOutput) {
   const enabled = io.stderr.isTTY === true;
   const started = Date.now();
   let drawn = false;
@@ -105,6 +106,8 @@ function progressBar(io: CliIo) {
       const now = Date.now();
       if (!enabled || now - last < 200 || now - started < 500) return;
       last = now;
+      // Findings not yet written come before the bar (it is drawn on the terminal they go to).
+      out.flush();
       const ratio = progress.totalBytes > 0 ? Math.min(1, progress.bytesRead / progress.totalBytes) : 0;
       const width = 30;
       const filled = Math.round(ratio * width);
@@ -150,7 +153,9 @@ export const scanCommand: Command = {
       return file;
     };
 
-    const bar = progressBar(io);
+    // Findings are written a turn of the event loop at a time, not a system call each.
+    const out = new CoalescedOutput(io.stdout);
+    const bar = progressBar(io, out);
     // A reader that goes away (`scan … | head`) ends the scan quietly, as with any Unix filter.
     // Other output errors (a full disk) stop it too, and are reported. The listener stays: writes
     // still buffered may fail after the scan returns.
@@ -168,20 +173,21 @@ export const scanCommand: Command = {
     const exportFinding = (finding: Finding) => {
       try {
         if (format === "ocsf") {
-          io.stdout.write(`${JSON.stringify(toValidOcsf!(finding, { config, productVersion: VERSION, place }))}\n`);
+          out.write(`${JSON.stringify(toValidOcsf!(finding, { config, productVersion: VERSION, place }))}\n`);
           return;
         }
         // One array, written as findings come: "[" before the first, "," between them.
         const asff = JSON.stringify(toValidAsff!(finding, config, place));
-        io.stdout.write(`${exported === 0 ? "[\n" : ",\n"}${asff}`);
+        out.write(`${exported === 0 ? "[\n" : ",\n"}${asff}`);
         exported++;
       } catch (error) {
         if (!(error instanceof UnexportableFinding)) throw error;
         unexportable++;
+        out.flush();
         io.stderr.write(`riposte scan: ${terminalSafe(error.message)}\n`);
       }
     };
-    const summary = await scanFiles({
+    const scanned = scanFiles({
       paths,
       config,
       rules: own.rules.map((loaded) => loaded.rule),
@@ -194,7 +200,7 @@ export const scanCommand: Command = {
         if (stop.signal.aborted) return;
         bar.clear();
         if (format === "jsonl") {
-          io.stdout.write(`${JSON.stringify(findingJson(finding))}\n`);
+          out.write(`${JSON.stringify(findingJson(finding))}\n`);
           return;
         }
         if (format === "asff" || format === "ocsf") {
@@ -202,12 +208,13 @@ export const scanCommand: Command = {
           return;
         }
         if (!headerPrinted) {
-          io.stdout.write(`${tableHeader()}\n`);
+          out.write(`${tableHeader()}\n`);
           headerPrinted = true;
         }
-        io.stdout.write(`${tableRow(finding)}\n`);
+        out.write(`${tableRow(finding)}\n`);
       },
       onError(error) {
+        out.flush();
         bar.clear();
         io.stderr.write(
           `riposte scan: ${terminalSafe(display(error.file))}:${error.position}: ${terminalSafe(error.reason)}\n`,
@@ -215,6 +222,12 @@ export const scanCommand: Command = {
       },
       onProgress: (progress) => bar.update(progress),
     });
+    let summary: Awaited<typeof scanned>;
+    try {
+      summary = await scanned;
+    } finally {
+      out.flush();
+    }
     bar.clear();
     if (outputError) {
       io.stderr.write(`riposte scan: cannot write the output: ${terminalSafe(outputError.message)}\n`);
