@@ -31,6 +31,19 @@ export interface SkipHint {
    * trip — and, for an event read on a reader thread, rebuilding the record.
    */
   test(facts: readonly string[], at: number, context: CorrelationContext, trigger: boolean): boolean;
+  /**
+   * For an event `test` refused: when its whole effect on the detection can be had from the facts
+   * — no finding, only the state `correlate` would write — that write, to run in the event's turn
+   * (the context's time is read now, not then); undefined when the record is needed. The engine
+   * runs it only when every detection the event concerns skips or settles it; otherwise it rebuilds
+   * the record and runs `correlate` for each, as without hints.
+   */
+  settle?(
+    facts: readonly string[],
+    at: number,
+    context: CorrelationContext,
+    trigger: boolean,
+  ): (() => Promise<void>) | undefined;
 }
 
 const SCAN_HINTS: unique symbol = Symbol("scan hints");

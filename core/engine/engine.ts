@@ -355,9 +355,48 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
   }
 
   /**
+   * What the event's facts settle for the detections `skipsAll` did not skip: each one's write,
+   * or undefined when one of them needs the record.
+   */
+  function settlementsOf(
+    list: EntryList,
+    facts: readonly string[],
+    epochMs: number,
+  ): { spec: StatefulDetection<FindingDetection>; write: () => Promise<void> }[] | undefined {
+    const context = contextAt(epochMs);
+    const { stateful, factOffsets } = list;
+    const writes: { spec: StatefulDetection<FindingDetection>; write: () => Promise<void> }[] = [];
+    for (let i = 0; i < stateful.length; i++) {
+      const [spec, trigger, hint] = stateful[i]!;
+      if (hint.test(facts, factOffsets[i]!, context, trigger)) continue;
+      const write = hint.settle?.(facts, factOffsets[i]!, context, trigger);
+      if (!write) return undefined;
+      writes.push({ spec, write });
+    }
+    return writes;
+  }
+
+  /** The settled writes, after the due timers (as `correlate` would run after them). */
+  async function settle(
+    writes: { spec: StatefulDetection<FindingDetection>; write: () => Promise<void> }[],
+    timers: Promise<Finding[]> | undefined,
+  ): Promise<Finding[]> {
+    const found = timers ? await timers : NO_FINDINGS;
+    for (const { spec, write } of writes) {
+      try {
+        await write();
+      } catch (error) {
+        logger.warn("detection failed on an event", { detection: spec.id, error });
+      }
+    }
+    return found;
+  }
+
+  /**
    * A prepared event: the same as `processNow` on the event it was prepared from, but the record
-   * is rebuilt only when some detection needs it — not when its skip facts settle every skip hint.
-   * (The reader sends no facts for a DeleteBucketPolicy call, which needs the bucket history.)
+   * is rebuilt only when some detection needs it — not when its skip facts skip or settle every
+   * skip hint. (The reader sends no facts for a DeleteBucketPolicy call, which needs the bucket
+   * history.)
    */
   function processPreparedNow(prepared: PreparedEvent): Finding[] | Promise<Finding[]> {
     if (options.dedupe) return processDeduped(prepared.materialize());
@@ -366,7 +405,11 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     const list = entryListOf(prepared.entryIds);
     if (list.skippable) {
       const facts = prepared.skipFacts();
-      if (facts && skipsAll(list, facts, prepared.epochMs)) return timers ?? NO_FINDINGS;
+      if (facts) {
+        if (skipsAll(list, facts, prepared.epochMs)) return timers ?? NO_FINDINGS;
+        const writes = settlementsOf(list, facts, prepared.epochMs);
+        if (writes) return settle(writes, timers);
+      }
     }
     return processMatches(prepared.materialize(), list.entries, timers);
   }

@@ -1,9 +1,10 @@
 import { distanceKm } from "../../geo/distance.js";
+import type { Location } from "../../geo/locate.js";
 import { cloudTrailDraft, eventIdOf } from "../draft.js";
 import { NO_ERROR } from "../pattern-helpers.js";
 import { identityFacts, type Json, principalOf, quote, str, succeeded } from "../record.js";
 import { withScanHints } from "../scan-hints.js";
-import type { StatefulDetection } from "../types.js";
+import type { CorrelationContext, StatefulDetection } from "../types.js";
 import { API_CALL, DAY, isTrusted, principalKey, SIGN_IN } from "./principal-state.js";
 
 interface LastSeen {
@@ -16,9 +17,36 @@ interface LastSeen {
   city?: string;
 }
 
+/** Where a principal was last seen (the record's key order is the finding's). */
+function lastSeen(ip: string, at: number, eventId: string, place: Location): LastSeen {
+  return {
+    ip,
+    at,
+    eventId,
+    latitude: place.latitude!,
+    longitude: place.longitude!,
+    country: place.country,
+    city: place.city,
+  };
+}
+
+/** An address the detection locates: public, with coordinates, not trusted. */
+const located = (ip: string, context: CorrelationContext): Location | undefined => {
+  if (!ip || isTrusted(ip, context)) return undefined;
+  const place = context.locate(ip);
+  return place.kind === "public" && place.latitude !== undefined && place.longitude !== undefined ? place : undefined;
+};
+
+/** Within a minute of the last write, the same address is not written again. */
+const REFRESH_MS = 60_000;
+
 export function createImpossibleTravel(): StatefulDetection {
   // The last address written per principal: a repeat within a minute needs no store round trip.
   const recent = new Map<string, { ip: string; at: number }>();
+  const remember = (key: string, ip: string, at: number) => {
+    if (recent.size >= 100_000) recent.clear();
+    recent.set(key, { ip, at });
+  };
   const keyOf = (record: Json) => `travel|${principalKey(record)}`;
   return withScanHints(
     {
@@ -48,26 +76,17 @@ export function createImpossibleTravel(): StatefulDetection {
         const record = event.envelope.detail as Json;
         if (!succeeded(record)) return [];
         const ip = str(record.sourceIPAddress);
-        if (!ip || isTrusted(ip, context)) return [];
-        const place = context.locate(ip);
-        if (place.kind !== "public" || place.latitude === undefined || place.longitude === undefined) return [];
+        const place = located(ip, context);
+        if (!place) return [];
         const key = keyOf(record);
         const cached = recent.get(key);
-        if (cached && cached.ip === ip && event.epochMs >= cached.at && event.epochMs - cached.at < 60_000) return [];
-        const current: LastSeen = {
-          ip,
-          at: event.epochMs,
-          eventId: eventIdOf(event.envelope),
-          latitude: place.latitude,
-          longitude: place.longitude,
-          country: place.country,
-          city: place.city,
-        };
+        if (cached && cached.ip === ip && event.epochMs >= cached.at && event.epochMs - cached.at < REFRESH_MS)
+          return [];
+        const current = lastSeen(ip, event.epochMs, eventIdOf(event.envelope), place);
         const previous = (await context.state.get<LastSeen>(key, context.now))?.value;
-        if (previous && previous.ip === ip && event.epochMs - previous.at < 60_000) return [];
+        if (previous && previous.ip === ip && event.epochMs - previous.at < REFRESH_MS) return [];
         await context.state.put(key, current, { now: context.now, expiresAt: context.now + 2 * DAY });
-        if (recent.size >= 100_000) recent.clear();
-        recent.set(key, { ip, at: event.epochMs });
+        remember(key, ip, event.epochMs);
         if (!previous || previous.ip === ip || event.epochMs < previous.at) return [];
         // Without a city the point is a country centroid: only a change of country means travel.
         if ((!previous.city || !current.city) && previous.country === current.country) return [];
@@ -96,15 +115,29 @@ export function createImpossibleTravel(): StatefulDetection {
     },
     {
       skip: {
-        facts: (record) => [str(record.sourceIPAddress), keyOf(record)],
-        count: 2,
+        // The address ("" for a failed call: nothing to do), the principal's key, the event's id.
+        facts: (record) => [succeeded(record) ? str(record.sourceIPAddress) : "", keyOf(record), str(record.eventID)],
+        count: 3,
         test(facts, index, context) {
           const ip = facts[index]!;
-          if (!ip || context.locate(ip).kind !== "public") return true;
+          if (!located(ip, context)) return true;
+          // The last address written (the store holds it: only this detection writes the key) is
+          // this one, less than a minute before, or later: `correlate` writes nothing.
           const cached = recent.get(facts[index + 1]!);
-          return (
-            cached !== undefined && cached.ip === ip && context.now >= cached.at && context.now - cached.at < 60_000
-          );
+          return cached !== undefined && cached.ip === ip && context.now - cached.at < REFRESH_MS;
+        },
+        settle(facts, index, context) {
+          const [ip, key, eventId] = [facts[index]!, facts[index + 1]!, facts[index + 2]!];
+          const cached = recent.get(key);
+          // Another address before this one (a journey to measure), or none known: the record is needed.
+          if (cached === undefined || cached.ip !== ip || !eventId) return undefined;
+          // The same address a minute or more later: `correlate` only writes where the principal is.
+          const { now, state } = context;
+          const current = lastSeen(ip, now, eventId, located(ip, context)!);
+          return async () => {
+            await state.put(key, current, { now, expiresAt: now + 2 * DAY });
+            remember(key, ip, now);
+          };
         },
       },
     },
