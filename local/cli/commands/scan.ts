@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { loadConfig } from "../../../core/config/load.js";
+import { defaultConfig } from "../../../core/config/defaults.js";
 import { atLeast, findingJson, summaryText, tableHeader, tableRow, terminalSafe } from "../../../core/engine/report.js";
 import {
   DEFAULT_READERS,
@@ -140,7 +140,11 @@ export const scanCommand: Command = {
       format === "asff" || format === "ocsf"
         ? await Promise.all([import("../../../core/export/asff.js"), import("../../../core/export/ocsf.js")])
         : [{ toValidAsff: undefined }, { toValidOcsf: undefined }];
-    const config = loadConfig(typeof values.config === "string" ? resolve(io.cwd, values.config) : undefined);
+    // The schema's validator loads only to check a configuration file.
+    const config =
+      typeof values.config === "string"
+        ? (await import("../../../core/config/load.js")).loadConfig(resolve(io.cwd, values.config))
+        : defaultConfig();
     const own = await loadCliRules("scan", values.rules, config, io);
     const paths = positionals.map((path) => resolve(io.cwd, path));
     // Errors name the paths as the user typed them.
