@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -217,18 +217,19 @@ describe("readEventFiles", () => {
   });
 
   it.each([
-    ["read whole", undefined],
-    ["streamed", 0],
+    ["read whole", undefined, false],
+    ["read whole with blocking calls", undefined, true],
+    ["streamed", 0, false],
   ])(
     "never opens a listed file that became a FIFO for reading (%s): reports it instead of blocking",
-    async (_, limit) => {
+    async (_, limit, blocking) => {
       // Arrange: listed as a regular file, then replaced by a pipe no one writes to.
       const pipe = join(tempDir(), "swapped.json");
       execFileSync("mkfifo", [pipe]);
 
       // Act
       const items: ReadItem[] = [];
-      for await (const batch of readListedFiles([{ path: pipe, size: 1 }], { wholeFileLimit: limit })) {
+      for await (const batch of readListedFiles([{ path: pipe, size: 1 }], { wholeFileLimit: limit, blocking })) {
         items.push(...batch.items);
       }
 
@@ -253,5 +254,39 @@ describe("readEventFiles", () => {
     expect(streamed.events.map((event) => event.id)).toEqual(records.map((record) => record.eventID));
     expect(whole.events.map((event) => event.id)).toEqual(streamed.events.map((event) => event.id));
     expect(bytes).toBeGreaterThan(0);
+  });
+
+  it("reads the same with blocking calls (a scan reader thread) as without, whatever the files became", async () => {
+    // Arrange: files as listed, then changed: one grown past its listed size, one removed, one cut.
+    const dir = tempDir();
+    const write = (name: string, bytes: string | Buffer) => {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      return path;
+    };
+    const records = Array.from({ length: 300 }, (_, i) => consoleLogin(i % 3 === 0));
+    const gz = write("a.json.gz", gzipSync(JSON.stringify({ Records: records })));
+    const grown = write("b.jsonl", `${JSON.stringify(consoleLogin(true))}\n`);
+    const removed = write("c.json", "{}");
+    const cut = write("d.json.gz", gzipSync(JSON.stringify({ Records: records })).subarray(0, 40));
+    const files = [gz, grown, removed, cut].map((path) => ({ path, size: 100 }));
+    writeFileSync(grown, `${JSON.stringify(consoleLogin(true))}\n`.repeat(200));
+    rmSync(removed);
+    const read = async (blocking: boolean) => {
+      const out: unknown[] = [];
+      for await (const { file, items, slices } of readListedFiles(files, { capture: true, blocking })) {
+        out.push({ file, items, slices: slices?.map((slice) => slice && [slice.start, slice.end, slice.position]) });
+      }
+      return out;
+    };
+
+    // Act
+    const [withBlocking, without] = [await read(true), await read(false)];
+
+    // Assert
+    expect(withBlocking).toEqual(without);
+    const items = (without as { items: ReadItem[] }[]).flatMap((batch) => batch.items);
+    expect(items.filter((item) => "event" in item)).toHaveLength(300 + 200);
+    expect(items.flatMap((item) => ("error" in item ? [item.error.file] : []))).toEqual([removed, cut]);
   });
 });
