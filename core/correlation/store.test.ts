@@ -238,3 +238,21 @@ describe("SqliteCorrelationStore", () => {
     expect(await store.members("ips", 5500)).toEqual(["new", "old"]);
   });
 });
+
+describe("MemoryCorrelationStore.earliestDue", () => {
+  it("is never later than the earliest live timer, and nothing is due before it", async () => {
+    const store = new MemoryCorrelationStore();
+    expect(store.earliestDue()).toBeUndefined();
+    await store.schedule({ id: "t2", dueAt: 20, payload: null });
+    await store.schedule({ id: "t1", dueAt: 10, payload: null });
+    await store.schedule({ id: "t1", dueAt: 25, payload: null });
+    await store.cancel("t2");
+
+    // Early is allowed (a replaced or cancelled entry stays in the heap), late never.
+    const earliest = store.earliestDue()!;
+    expect(earliest).toBeLessThanOrEqual(25);
+    expect(await store.takeDue(earliest - 1)).toEqual([]);
+    expect(await store.takeDue(25)).toEqual([{ id: "t1", dueAt: 25, payload: null }]);
+    expect(store.earliestDue()).toBeUndefined();
+  });
+});

@@ -70,6 +70,12 @@ export interface CorrelationStore {
   cancel(id: string): Promise<void>;
   /** Remove and return the timers due at or before `upTo`, earliest first. */
   takeDue(upTo: number, limit?: number): Promise<Timer[]>;
+  /**
+   * No timer is due before the time returned (undefined: no timer at all) — offered by a store
+   * that holds its timers in this process, so that the engine need not ask `takeDue` for each
+   * second of event time (a scan's hundreds of thousands of events); may be early, never late.
+   */
+  earliestDue?(): number | undefined;
   /** Drop what expired before `now` (DynamoDB's TTL does this on its own). */
   sweep(now: number): Promise<number>;
 }

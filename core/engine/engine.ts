@@ -276,6 +276,9 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     // Deadlines strictly before this event (an event at the deadline can still meet it).
     if (latest - checkedTimersAt < 1000) return undefined;
     checkedTimersAt = latest;
+    // A store that knows its timers says when none can be due yet: no round trip then.
+    const earliest = state.earliestDue?.();
+    if (state.earliestDue && (earliest === undefined || earliest > latest - 1)) return undefined;
     return runDueTimers(latest - 1);
   }
 

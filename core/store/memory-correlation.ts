@@ -151,6 +151,11 @@ export class MemoryCorrelationStore implements CorrelationStore {
     return taken;
   }
 
+  earliestDue(): number | undefined {
+    // Cancelled and rescheduled entries stay in the heap until taken: the answer may be early.
+    return this.due.peek()?.dueAt;
+  }
+
   async sweep(now: number): Promise<number> {
     let removed = 0;
     for (const [key, item] of this.items) {
