@@ -19,6 +19,8 @@ export interface Bucket {
   seen: number;
   /** The generation of the event that last reached it with no array on the way to the leaf's object. */
   direct: number;
+  /** The node whose lookups find it. */
+  node: PathNode;
 }
 
 /** Prefixes (or suffixes) of one path, with the lengths to cut event values at. */
@@ -105,6 +107,27 @@ export function nodeAt(root: PathNode, path: readonly string[]): PathNode {
   return node;
 }
 
+/**
+ * The part of the tree under `root` that reaches the nodes of `wanted`: those nodes with their
+ * lookups (and what they remember), and the steps leading to them with none. Undefined when
+ * `wanted` holds no node under `root`. A walk of the view reaches exactly the buckets of `wanted`'s
+ * nodes that a walk of the whole tree reaches.
+ */
+export function viewOf(root: PathNode, wanted: ReadonlySet<PathNode>): PathNode | undefined {
+  const children: { key: string; node: PathNode }[] = [];
+  for (const step of root.children) {
+    const child = viewOf(step.node, wanted);
+    if (child) children.push({ key: step.key, node: child });
+  }
+  const own = wanted.has(root);
+  if (!own && children.length === 0) return undefined;
+  const view: PathNode = own ? { ...root } : newNode();
+  view.children = children;
+  view.childByKey =
+    children.length > KEYED_CHILDREN ? new Map(children.map((step) => [step.key, step.node])) : undefined;
+  return view;
+}
+
 /** The bucket of `term` at `node`, made when new. */
 export function bucketFor(node: PathNode, term: IndexTerm, buckets: Bucket[]): Bucket {
   switch (term.kind) {
@@ -112,20 +135,20 @@ export function bucketFor(node: PathNode, term: IndexTerm, buckets: Bucket[]): B
       const ip = typeof term.value === "string" ? parsePatternIp(term.value) : undefined;
       if (ip) {
         node.ips ??= new Map();
-        return bucketIn(node.ips, ip.key, buckets);
+        return bucketIn(node.ips, ip.key, buckets, node);
       }
       node.exact ??= new Map();
-      return bucketIn(node.exact, term.value, buckets);
+      return bucketIn(node.exact, term.value, buckets, node);
     }
     case "folded":
       node.folded ??= new Map();
-      return bucketIn(node.folded, term.text, buckets);
+      return bucketIn(node.folded, term.text, buckets, node);
     case "test": {
       node.testTexts ??= new Map();
       node.tests ??= [];
       const known = node.testTexts.get(term.text);
       if (known) return known;
-      const bucket = bucketIn(node.testTexts, term.text, buckets);
+      const bucket = bucketIn(node.testTexts, term.text, buckets, node);
       node.tests.push({ test: term.test, bucket });
       return bucket;
     }
@@ -145,14 +168,14 @@ export function bucketFor(node: PathNode, term: IndexTerm, buckets: Bucket[]): B
         affixes.lengths.push(term.text.length);
         affixes.lengths.sort((a, b) => a - b);
       }
-      return bucketIn(affixes.byText, term.text, buckets);
+      return bucketIn(affixes.byText, term.text, buckets, node);
     }
   }
 }
 
 /** The bucket any leaf value at `node` reaches, made when new. */
 export function presentBucket(node: PathNode, buckets: Bucket[]): Bucket {
-  node.present ??= newBucket(buckets);
+  node.present ??= newBucket(buckets, node);
   return node.present;
 }
 
@@ -186,18 +209,18 @@ function affixes(found: Bucket[], affixes: Affixes, text: string, prefix: boolea
   }
 }
 
-function bucketIn<V>(map: Map<V, Bucket>, value: V, buckets: Bucket[]): Bucket {
+function bucketIn<V>(map: Map<V, Bucket>, value: V, buckets: Bucket[], node: PathNode): Bucket {
   let bucket = map.get(value);
   if (!bucket) {
-    bucket = newBucket(buckets);
+    bucket = newBucket(buckets, node);
     map.set(value, bucket);
   }
   return bucket;
 }
 
-function newBucket(buckets: Bucket[]): Bucket {
+function newBucket(buckets: Bucket[], node: PathNode): Bucket {
   const id = buckets.length;
-  const bucket: Bucket = { id, salt: mix(id), entries: [], indexes: false, seen: 0, direct: 0 };
+  const bucket: Bucket = { id, salt: mix(id), entries: [], indexes: false, seen: 0, direct: 0, node };
   buckets.push(bucket);
   return bucket;
 }

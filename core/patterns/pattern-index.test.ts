@@ -355,4 +355,35 @@ describe("PatternIndex", () => {
     }
     expect(index.match(events[0])).toEqual([3]);
   });
+
+  it("walks an event's other fields only as far as the patterns filed where it reached need them", () => {
+    // Arrange: patterns filed under their event names, each also testing its own request field;
+    // an event named like one of them whose requestParameters records which keys are read.
+    const index = new PatternIndex<string>();
+    for (const name of ["ListUsers", "Decrypt", "GetBucketLocation"]) {
+      index.add(
+        name,
+        compilePattern({ detail: { eventName: [name], requestParameters: { [`${name}Field`]: ["x"] } } }),
+      );
+    }
+    const read = new Set<string>();
+    const requestParameters = new Proxy(
+      { ListUsersField: "x", DecryptField: "x", GetBucketLocationField: "x" },
+      {
+        get(target, key, receiver) {
+          read.add(String(key));
+          return Reflect.get(target, key, receiver);
+        },
+      },
+    );
+    const event = { detail: { eventName: "Decrypt", requestParameters } };
+
+    // Act
+    const matched = index.match(event);
+
+    // Assert: the right answer, having read the Decrypt pattern's field and no other pattern's.
+    expect(matched).toEqual(["Decrypt"]);
+    expect(read.has("DecryptField")).toBe(true);
+    expect(read.has("ListUsersField") || read.has("GetBucketLocationField")).toBe(false);
+  });
 });

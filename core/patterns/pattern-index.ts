@@ -9,6 +9,7 @@ import {
   nodeAt,
   type PathNode,
   presentBucket,
+  viewOf,
 } from "./index-paths.js";
 import { holdsAt, indexProofOf, type ProofField, type ProofPart } from "./index-proof.js";
 import { matches } from "./match.js";
@@ -20,9 +21,12 @@ import { matches } from "./match.js";
  * `detail.userIdentity.type`, a `$or` whose every branch pins something), are looked up, not
  * tested: the pattern is filed under its most selective one, and the next few are gates that the
  * event must also have reached; a leaf value at one of its `exists: false` paths refutes it. An
- * event is walked once along the indexed paths (`index-paths.ts`), each value there looked up in
- * hash maps; the patterns filed under what it reached, whose gates it reached too and that nothing
- * refuted (and the few with no indexable condition), are the candidates. A candidate whose every
+ * event is walked along the indexed paths (`index-paths.ts`), each value there looked up in hash
+ * maps: first the paths patterns are filed at, then only the paths that the gates, refutations and
+ * proofs of the patterns filed where it reached read (`Stage`, kept per set of buckets reached), so
+ * a rule's request fields are read only on events of its `eventName`. The patterns filed under what
+ * it reached, whose gates it reached too and that nothing refuted (and the few with no indexable
+ * condition), are the candidates. A candidate whose every
  * condition the index finds exactly (`indexProofOf`) is settled by what the walk reached; the others
  * are tested whole with `matches`. The merged list is kept per set of buckets reached, so the cost
  * per event depends on how many patterns can match it, not on how many are registered; the index
@@ -33,6 +37,17 @@ import { matches } from "./match.js";
 interface Merged {
   buckets: Bucket[];
   list: number[];
+}
+
+/**
+ * What an event that reached `buckets` along the filing paths must be walked along next: the
+ * nodes the possible candidates' gates, refutations and proofs read (`view`, undefined for none);
+ * `none` when no pattern can match it.
+ */
+interface Stage {
+  buckets: Bucket[];
+  view: PathNode | undefined;
+  none: boolean;
 }
 
 interface Entry<K> {
@@ -49,6 +64,8 @@ interface Entry<K> {
   refutedBy: Bucket[];
   /** Set when the index can prove the pattern matches (`provenBy`). */
   proof: Proof | undefined;
+  /** The nodes its gates, refutations and proof read. */
+  reads: PathNode[];
 }
 
 /**
@@ -75,6 +92,8 @@ const MEMO_TEXT_LIMIT = 128;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+const NONE: number[] = [];
+
 export class PatternIndex<K> {
   private readonly entries: Entry<K>[] = [];
   private readonly slots = new Map<string, number>();
@@ -85,6 +104,12 @@ export class PatternIndex<K> {
 
   /** Built on first use after an `add` (see `build`). */
   private root: PathNode | undefined;
+  /** The part of `root` that reaches the nodes entries are filed at: walked first. */
+  private filing: PathNode | undefined;
+  private filingNodes = new Set<PathNode>();
+  /** Stages by the sum of the salts of the buckets reached along `filing` (`candidates`). */
+  private stages = new Map<number, Stage[]>();
+  private stageCount = 0;
   private buckets: Bucket[] = [];
   /** Entries with no indexable condition: candidates for every event nothing refutes them for. */
   private unindexed: number[] = [];
@@ -101,7 +126,15 @@ export class PatternIndex<K> {
 
   /** Register a pattern under `key` (keys need not be unique). */
   add(key: K, pattern: CompiledPattern): void {
-    this.entries.push({ key, pattern, slot: this.slotOf(pattern), gates: [], refutedBy: [], proof: undefined });
+    this.entries.push({
+      key,
+      pattern,
+      slot: this.slotOf(pattern),
+      gates: [],
+      refutedBy: [],
+      proof: undefined,
+      reads: [],
+    });
     this.root = undefined;
   }
 
@@ -111,7 +144,16 @@ export class PatternIndex<K> {
    * thread, whose readers match) never pays for it. What `make` throws is thrown by that first use.
    */
   addLater(key: K, make: () => CompiledPattern): void {
-    this.entries.push({ key, pattern: undefined, make, slot: -1, gates: [], refutedBy: [], proof: undefined });
+    this.entries.push({
+      key,
+      pattern: undefined,
+      make,
+      slot: -1,
+      gates: [],
+      refutedBy: [],
+      proof: undefined,
+      reads: [],
+    });
     this.root = undefined;
   }
 
@@ -227,12 +269,17 @@ export class PatternIndex<K> {
    * Marks the buckets the event reached with its generation (`this.generation`).
    */
   private candidates(event: unknown): number[] {
-    const root = this.built();
+    this.built();
     const hits = this.hits;
     hits.length = 0;
     this.hitSalts = 0;
     const generation = this.nextGeneration();
-    this.collect(root, event, generation, false, false);
+    // First the paths entries are filed at, then only what the entries filed where the event
+    // reached (and the unindexed ones) read: an event walks the fields its candidates need.
+    if (this.filing) this.collect(this.filing, event, generation, false, false);
+    const stage = this.stage(generation);
+    if (stage.none) return NONE;
+    if (stage.view) this.collect(stage.view, event, generation, false, false);
     if (hits.length === 0) return this.unindexed;
     // The set reached is named by the sum of its salts, and told from others with that sum by its size
     // and marks: no sorting, one lookup.
@@ -250,6 +297,33 @@ export class PatternIndex<K> {
     else this.merged.set(this.hitSalts, [merged]);
     this.mergedCount++;
     return merged.list;
+  }
+
+  /** The stage for the buckets reached so far (along `filing`), made when new (see `Stage`). */
+  private stage(generation: number): Stage {
+    const hits = this.hits;
+    const known = this.stages.get(this.hitSalts);
+    if (known) {
+      for (const stage of known) if (reachedAll(stage.buckets, hits.length, generation)) return stage;
+    }
+    if (this.stageCount >= MERGED_LIMIT) {
+      this.stages.clear();
+      this.stageCount = 0;
+    }
+    const reads = new Set<PathNode>();
+    let none = true;
+    const add = (index: number) => {
+      none = false;
+      for (const node of this.entries[index]!.reads) if (!this.filingNodes.has(node)) reads.add(node);
+    };
+    for (const index of this.unindexed) add(index);
+    for (const hit of hits) for (const index of hit.entries) add(index);
+    const stage: Stage = { buckets: hits.slice(), view: viewOf(this.root!, reads), none };
+    const same = this.stages.get(this.hitSalts);
+    if (same) same.push(stage);
+    else this.stages.set(this.hitSalts, [stage]);
+    this.stageCount++;
+    return stage;
   }
 
   /**
@@ -367,34 +441,43 @@ export class PatternIndex<K> {
       return found;
     };
     // Entries sharing a pattern text share what is found of it (once).
-    const bySlot = new Map<number, Pick<Entry<K>, "gates" | "refutedBy" | "proof"> & { filed?: Bucket[] }>();
+    const bySlot = new Map<number, Pick<Entry<K>, "gates" | "refutedBy" | "proof" | "reads"> & { filed?: Bucket[] }>();
     this.entries.forEach((entry, index) => {
       let found = bySlot.get(entry.slot);
       if (!found) {
         const [filed, ...rest] = indexKeysOf(entry.pattern!.root);
         const { absent, proof } = indexProofOf(entry.pattern!);
+        const gates = rest
+          .filter((key) => key.cost < GATE_COST_LIMIT && !tested(key))
+          .slice(0, MAX_GATES)
+          .map((key) => indexing(bucketsOf(key.atoms)));
+        const refutedBy = indexing(absent.map((path) => presentBucket(nodeAt(root, path), buckets)));
+        const proven = proof && withBuckets(proof);
         found = {
           filed: filed && indexing(bucketsOf(filed.atoms)),
-          gates: rest
-            .filter((key) => key.cost < GATE_COST_LIMIT && !tested(key))
-            .slice(0, MAX_GATES)
-            .map((key) => indexing(bucketsOf(key.atoms))),
-          refutedBy: indexing(absent.map((path) => presentBucket(nodeAt(root, path), buckets))),
-          proof: proof && withBuckets(proof),
+          gates,
+          refutedBy,
+          proof: proven,
+          reads: [...new Set([...gates.flat(), ...refutedBy, ...proofBuckets(proven)].map((bucket) => bucket.node))],
         };
         bySlot.set(entry.slot, found);
       }
       entry.gates = found.gates;
       entry.refutedBy = found.refutedBy;
       entry.proof = found.proof;
+      entry.reads = found.reads;
       if (found.filed) for (const bucket of found.filed) bucket.entries.push(index);
       else unindexed.push(index);
     });
     this.root = root;
     this.buckets = buckets;
     this.unindexed = unindexed;
+    this.filingNodes = new Set(buckets.filter((bucket) => bucket.entries.length > 0).map((bucket) => bucket.node));
+    this.filing = viewOf(root, this.filingNodes);
     this.merged = new Map();
     this.mergedCount = 0;
+    this.stages = new Map();
+    this.stageCount = 0;
   }
 }
 
@@ -403,6 +486,12 @@ function reachedAll(buckets: readonly Bucket[], count: number, generation: numbe
   if (buckets.length !== count) return false;
   for (let i = 0; i < buckets.length; i++) if (buckets[i]!.seen !== generation) return false;
   return true;
+}
+
+/** Every bucket `proof` reads (found, absent, in each `$or` branch). */
+function proofBuckets(proof: Proof | undefined): Bucket[] {
+  if (!proof) return [];
+  return [...proof.found.flat(), ...proof.absent, ...proof.ors.flatMap((branches) => branches.flatMap(proofBuckets))];
 }
 
 /** Whether `proof` holds for `event`, whose walk had `generation` (see `Proof`). */
