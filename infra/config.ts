@@ -4,7 +4,8 @@ import { ConfigError, loadConfig } from "../core/config/load.js";
 import type { RiposteConfig } from "../core/config/schema.js";
 import { actionsInUse } from "../core/remediation/responses.js";
 import type { UserRule } from "../core/rules/format.js";
-import { loadRulesSync, problemLine } from "../core/rules/load.js";
+import { problemLine } from "../core/rules/load.js";
+import { loadRulesSync } from "../core/rules/load-sync.js";
 import type { AccessContext } from "./access.js";
 import { MAX_PATTERN_CHARS } from "./rules.js";
 

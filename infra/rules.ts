@@ -1,4 +1,5 @@
 import { EVENTBRIDGE_DEFAULT_RULES_PER_BUS, type RiposteConfig } from "../core/config/schema.js";
+import { MAX_PATTERN_CHARS } from "../core/deployment/quotas.js";
 import { eventBridgeRules, selectsReadOnlyCalls, wantsReadOnlyEvents } from "../core/deployment/rules.js";
 import type { EventPattern } from "../core/detections/types.js";
 import type { Category, DetectionId } from "../core/model/catalog.js";
@@ -41,8 +42,7 @@ export interface DeployedRule {
   readOnlyEvents: boolean;
 }
 
-/** EventBridge's default quota on the size of an event pattern, in characters. */
-export const MAX_PATTERN_CHARS = 2048;
+export { MAX_PATTERN_CHARS };
 
 /**
  * The input transformer template of a stateless rule. `<aws.events.event.json>` is the whole

@@ -1,4 +1,4 @@
-import { parseConfig } from "../config/load.js";
+import { defaultConfig } from "../config/defaults.js";
 import type { RiposteConfig } from "../config/schema.js";
 import { DETECTION_IDS, type DetectionId } from "../model/catalog.js";
 import { createDetectionSpecs, type DetectionSpec, detectionPattern } from "./specs.js";
@@ -21,7 +21,7 @@ export {
 /** A catalog entry: the spec plus its EventBridge pattern under the default configuration. */
 export type DetectionDefinition = DetectionSpec & { readonly pattern: EventPattern };
 
-const DEFAULT_CONFIG = parseConfig({});
+const DEFAULT_CONFIG = defaultConfig();
 
 export const CATALOG: readonly DetectionDefinition[] = Object.freeze(
   createDetectionSpecs().map((spec) => Object.freeze({ ...spec, pattern: detectionPattern(spec, DEFAULT_CONFIG) })),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isDetectionId } from "./catalog.js";
+import { RULE_ID_MAX_LENGTH, RULE_ID_PATTERN } from "./rule-id-text.js";
 
 /**
  * Ids of users' own rules (a rules directory, Sigma imports): kebab-case like the built-in ids,
@@ -8,8 +9,7 @@ import { isDetectionId } from "./catalog.js";
  * (`isDetectionId`). A finding names either; its `category` says which workflow it takes.
  */
 
-export const RULE_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const RULE_ID_MAX_LENGTH = 64;
+export { RULE_ID_MAX_LENGTH, RULE_ID_PATTERN };
 
 export const RuleIdSchema = z
   .string()

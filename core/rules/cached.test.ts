@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { GOOD_YAML } from "../../test/fixtures/rules/own-rules.js";
 import { cachedRule } from "./cached.js";
-import { parseRuleText } from "./load.js";
+import { FIELD_TEST_KEYS } from "./condition-operators.js";
+import { FIELD_TEST_SCHEMA_KEYS } from "./condition-schema.js";
+import { RuleSchema } from "./format.js";
+import { parseRuleText } from "./parse-text.js";
+import { RULE_KEYS } from "./rule-terms.js";
 
 const validated = (text: string, file = "rule.yml") => {
   const result = parseRuleText(text, file);
@@ -10,6 +14,11 @@ const validated = (text: string, file = "rule.yml") => {
 };
 
 describe("the check of a cached rule", () => {
+  it("knows the keys the schemas know (kept apart from them so that a cached run loads no validator)", () => {
+    expect([...RULE_KEYS].sort()).toEqual(Object.keys(RuleSchema.shape).sort());
+    expect([...FIELD_TEST_KEYS].sort()).toEqual([...FIELD_TEST_SCHEMA_KEYS].sort());
+  });
+
   it("passes every rule validation accepts, as JSON kept it", () => {
     const rule = validated(GOOD_YAML);
     const correlated = validated(

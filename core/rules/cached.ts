@@ -1,9 +1,10 @@
 import { CATEGORIES, isDetectionId, SEVERITIES } from "../model/catalog.js";
-import { RULE_ID_MAX_LENGTH, RULE_ID_PATTERN } from "../model/rule-id.js";
+import { RULE_ID_MAX_LENGTH, RULE_ID_PATTERN } from "../model/rule-id-text.js";
 import { parseCidr } from "../net/ip.js";
-import { FIELD_TEST_KEYS, MAX_CONDITION_DEPTH } from "./condition-schema.js";
-import { isRuleSource, RULE_ACTIONS, RuleSchema, type UserRule } from "./format.js";
+import { FIELD_TEST_KEYS, MAX_CONDITION_DEPTH } from "./condition-operators.js";
+import type { UserRule } from "./format.js";
 import { checkRegex } from "./regex.js";
+import { isRuleSource, RULE_ACTIONS, RULE_KEYS } from "./rule-terms.js";
 
 /**
  * The check a cached rule passes before it is used in place of validating its file again
@@ -23,7 +24,6 @@ import { checkRegex } from "./regex.js";
  * a pattern the engine refuses, and the engine then stops with that pattern's error.
  */
 
-const RULE_KEYS = new Set(Object.keys(RuleSchema.shape));
 const MODES = new Set(["auto", "approval", "notify"]);
 const ACTIONS = new Set<string>(RULE_ACTIONS);
 const CORRELATION_TYPES = new Set(["event-count", "value-count"]);

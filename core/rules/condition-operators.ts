@@ -15,3 +15,17 @@ export const STRING_OPERATORS = [
 
 /** The numeric bounds, which a field test may set together. */
 export const BOUNDS = ["gt", "gte", "lt", "lte"] as const;
+
+/** Every key a field test may have: the schema's (`condition-schema.ts`; `cached.test.ts` keeps them equal). */
+export const FIELD_TEST_KEYS: ReadonlySet<string> = new Set([
+  "field",
+  ...STRING_OPERATORS,
+  "exists",
+  ...BOUNDS,
+  "all",
+  "cased",
+  "regexFlags",
+]);
+
+/** How deep `all`/`any`/`not` may nest. */
+export const MAX_CONDITION_DEPTH = 12;

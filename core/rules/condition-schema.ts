@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseCidr } from "../net/ip.js";
-import { BOUNDS, STRING_OPERATORS } from "./condition-operators.js";
+import { BOUNDS, MAX_CONDITION_DEPTH, STRING_OPERATORS } from "./condition-operators.js";
 import { checkRegex } from "./regex.js";
 
 /**
@@ -8,7 +8,6 @@ import { checkRegex } from "./regex.js";
  * so what evaluates conditions (a scan's reader threads) loads no validation library.
  */
 
-const MAX_DEPTH = 12;
 const MAX_VALUES = 500;
 const MAX_TEXT = 4096;
 
@@ -97,7 +96,6 @@ export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Con
 // Field tests first: they are most of a condition's nodes, and a union tries its options in order
 // (each failed option costs its issues before the next is tried).
 /** The keys a field test may have (what a cached rule's condition is checked against). */
-export const FIELD_TEST_KEYS: ReadonlySet<string> = new Set(Object.keys(FieldTestSchema.shape));
 
 export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
@@ -115,7 +113,10 @@ export function conditionDepth(condition: Condition): number {
   if ("not" in condition) return 1 + conditionDepth(condition.not as Condition);
   return 1;
 }
-export const MAX_CONDITION_DEPTH = MAX_DEPTH;
+export { MAX_CONDITION_DEPTH };
+
+/** The schema's field test keys (`FIELD_TEST_KEYS` in `condition-operators.ts` must equal them). */
+export const FIELD_TEST_SCHEMA_KEYS: readonly string[] = Object.keys(FieldTestSchema.shape);
 
 function list<T>(value: T | T[]): T[] {
   return Array.isArray(value) ? value : [value];

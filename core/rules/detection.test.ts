@@ -8,7 +8,7 @@ import { toValidAsff } from "../export/asff.js";
 import { FindingSchema } from "../model/incident.js";
 import { chooseActions } from "../remediation/responses.js";
 import { MemoryCorrelationStore } from "../store/memory-correlation.js";
-import { parseRuleText } from "./load.js";
+import { parseRuleText } from "./parse-text.js";
 
 const config = parseConfig({});
 function parsed(text: string) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { parseConfig } from "../config/load.js";
+import { defaultConfig as defaultConfiguration } from "../config/defaults.js";
 import type { RiposteConfig } from "../config/schema.js";
-import { detectionPattern } from "../detections/catalog.js";
+import { detectionPattern } from "../detections/specs.js";
 import { REMEDIATION_ACTION_IDS } from "../model/actions.js";
 import { ASFF_TYPE_TAXONOMY } from "../model/asff-taxonomy.js";
 import { CATEGORIES, SEVERITIES } from "../model/catalog.js";
@@ -9,6 +9,9 @@ import { RuleIdSchema } from "../model/rule-id.js";
 import { compilePattern } from "../patterns/compile.js";
 import { InvalidPattern } from "../patterns/errors.js";
 import { ConditionSchema, conditionDepth, FieldPathSchema, MAX_CONDITION_DEPTH } from "./condition-schema.js";
+import { isRuleSource, RULE_ACTIONS } from "./rule-terms.js";
+
+export { EVERY_AWS_SOURCE, isRuleSource, RULE_ACTIONS } from "./rule-terms.js";
 
 /**
  * The format of a user's rule (one file per rule in a rules directory, JSON or YAML): a detection
@@ -46,19 +49,6 @@ import { ConditionSchema, conditionDepth, FieldPathSchema, MAX_CONDITION_DEPTH }
  * fire). Unlike declared detections, a rule also sees failed calls unless its pattern says
  * `errorCode: [{ exists: false }]`: failed calls are what some rules look for.
  */
-
-/**
- * Actions a rule may name: those that act on the event's actor or source address, which every
- * rule's finding carries (principal, access key, source IP). The others need facts only the
- * built-in detections compute (the offending security group rules, the bucket's public grants).
- */
-export const RULE_ACTIONS = [
-  "iam-deactivate-access-key",
-  "iam-revoke-sessions",
-  "iam-deny-temporarily",
-  "waf-block-ip",
-  "nacl-deny-ip",
-] as const satisfies readonly (typeof REMEDIATION_ACTION_IDS)[number][];
 
 const ResponseSchema = z
   .strictObject({
@@ -170,22 +160,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 /** The default configuration, parsed on first use: a run whose rules all come from the cache never needs it. */
 let defaultConfig: RiposteConfig | undefined;
-const defaults = (): RiposteConfig => (defaultConfig ??= parseConfig({}));
-
-/**
- * `source` of a rule about every AWS service. The engine indexes patterns by source and event
- * name: such a rule is tested on every event (it costs one pattern match per event).
- */
-export const EVERY_AWS_SOURCE = [{ prefix: "aws." }];
-
-/** A rule's `source`: exact `aws.` sources, or `EVERY_AWS_SOURCE`. */
-export function isRuleSource(source: unknown): boolean {
-  if (JSON.stringify(source) === JSON.stringify(EVERY_AWS_SOURCE)) return true;
-  return (
-    Array.isArray(source) &&
-    source.every((value) => typeof value === "string" && value.startsWith("aws.") && value.length > 4)
-  );
-}
+const defaults = (): RiposteConfig => (defaultConfig ??= defaultConfiguration());
 
 /** A rule's pattern as the engine and a deployment use it: with loop prevention (throws when it cannot take it). */
 export function withLoopPrevention(pattern: Record<string, unknown>): Record<string, unknown> {

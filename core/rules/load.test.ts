@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GOOD_YAML } from "../../test/fixtures/rules/own-rules.js";
-import { loadRules, loadRulesSync, parseRuleText, problemLine } from "./load.js";
+import { loadRules, problemLine } from "./load.js";
+import { loadRulesSync } from "./load-sync.js";
+import { parseRuleText } from "./parse-text.js";
 
 const dirs: string[] = [];
 afterAll(() => {

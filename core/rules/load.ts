@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
-import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
+import { type Dirent, readdirSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, relative } from "node:path";
-import { parseDocument } from "yaml";
-import { cachedRule, isJsonValue } from "./cached.js";
-import { parseRule, type RuleProblem, type UserRule } from "./format.js";
+import { cachedRule } from "./cached.js";
+import type { RuleProblem, UserRule } from "./format.js";
 
 /**
  * Loading a rules directory: every `.yml`, `.yaml` and `.json` file under it (subdirectories
@@ -14,7 +13,7 @@ import { parseRule, type RuleProblem, type UserRule } from "./format.js";
  */
 
 export const RULE_FILE_EXTENSIONS = [".yml", ".yaml", ".json"] as const;
-const MAX_FILE_BYTES = 256 * 1024;
+export const MAX_FILE_BYTES = 256 * 1024;
 const MAX_FILES = 5000;
 
 export interface LoadedRule {
@@ -58,51 +57,21 @@ export function ruleCacheKey(text: string, file: string, maxPatternChars: number
     .digest("hex");
 }
 
-/** Parse one rule file's text (YAML or JSON by extension; JSON is YAML too, but errors read better this way). */
-export function parseRuleText(
-  text: string,
-  file: string,
-  options: LoadOptions = {},
-): { rule: UserRule } | { problems: RuleProblem[] } {
-  const key = options.cache ? ruleCacheKey(text, file, options.maxPatternChars) : undefined;
-  const cached = key === undefined ? undefined : cachedRule(options.cache!.get(key));
-  if (cached) return { rule: cached };
-  const result = parseDocumentText(text, file, options);
-  // Kept only when JSON holds it exactly (a YAML .inf or .nan would come back as null).
-  if (key !== undefined && "rule" in result && isJsonValue(result.rule)) options.cache!.set(key, result.rule);
-  return result;
+/**
+ * The rule the cache holds for a file's text, when it holds one that passes `cachedRule`'s check
+ * (`cached.ts`); undefined otherwise (the file is then parsed and validated: `parse-text.ts`).
+ */
+export function cachedRuleFor(text: string, file: string, options: LoadOptions): UserRule | undefined {
+  if (!options.cache) return undefined;
+  return cachedRule(options.cache.get(ruleCacheKey(text, file, options.maxPatternChars)));
 }
 
-function parseDocumentText(
+/** Parses and validates one file's text (`parse-text.ts`'s `parseRuleText`). */
+export type ParseRuleText = (
   text: string,
   file: string,
   options: LoadOptions,
-): { rule: UserRule } | { problems: RuleProblem[] } {
-  let document: unknown;
-  if (extname(file).toLowerCase() === ".json") {
-    try {
-      document = JSON.parse(text);
-    } catch (error) {
-      return { problems: [{ file, field: "(the file)", problem: `not valid JSON: ${(error as Error).message}` }] };
-    }
-  } else {
-    const parsed = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-    const error = parsed.errors[0];
-    if (error) {
-      return {
-        problems: [
-          { file, field: "(the file)", problem: `not valid YAML: ${error.message.split("\n")[0]!.replace(/:$/, "")}` },
-        ],
-      };
-    }
-    try {
-      document = parsed.toJS({ maxAliasCount: 100 });
-    } catch (error) {
-      return { problems: [{ file, field: "(the file)", problem: `not valid YAML: ${(error as Error).message}` }] };
-    }
-  }
-  return parseRule(document, file, options);
-}
+) => { rule: UserRule } | { problems: RuleProblem[] };
 
 function isRuleFile(entry: Dirent): boolean {
   return entry.isFile() && (RULE_FILE_EXTENSIONS as readonly string[]).includes(extname(entry.name).toLowerCase());
@@ -132,7 +101,7 @@ async function listRuleFiles(dir: string, problems: RuleProblem[]): Promise<stri
 }
 
 /** `listRuleFiles`, synchronously (the stacks read the rules while SST builds the program). */
-function listRuleFilesSync(dir: string, problems: RuleProblem[]): string[] {
+export function listRuleFilesSync(dir: string, problems: RuleProblem[]): string[] {
   const files: string[] = [];
   const walk = (at: string): void => {
     let entries: Dirent[];
@@ -183,51 +152,36 @@ export async function loadRules(path: string, options: LoadOptions = {}): Promis
       return { file, field: "(the file)", problem: `cannot read: ${(error as Error).message}` };
     }
   });
-  return validateTexts(files, base, texts, problems, options);
-}
-
-/**
- * `loadRules`, synchronously: what a deployment reads (`infra/config.ts`), where SST builds the
- * program without awaiting. The same files, problems and order.
- */
-export function loadRulesSync(path: string, options: { maxPatternChars?: number } = {}): LoadedRules {
-  const problems: RuleProblem[] = [];
-  let files: string[];
-  let base = path;
-  try {
-    if (statSync(path).isDirectory()) files = listRuleFilesSync(path, problems);
-    else {
-      files = [path];
-      base = join(path, "..");
-    }
-  } catch (error) {
-    return unreadable(path, error);
+  // The YAML parser and the schema are loaded only for a file the cache does not hold.
+  const cached = new Map<string, UserRule>();
+  let misses = false;
+  for (const [i, text] of texts.entries()) {
+    if (typeof text !== "string") continue;
+    const file = relative(base, files[i]!) || files[i]!;
+    const rule = cachedRuleFor(text, file, options);
+    if (rule) cached.set(file, rule);
+    else misses = true;
   }
-  files = capped(path, files, problems);
-  const texts = files.map((absolute): string | RuleProblem => {
-    const file = relative(base, absolute) || absolute;
-    try {
-      if (statSync(absolute).size > MAX_FILE_BYTES) return tooLarge(file);
-      return readFileSync(absolute, "utf8");
-    } catch (error) {
-      return { file, field: "(the file)", problem: `cannot read: ${(error as Error).message}` };
-    }
-  });
-  return validateTexts(files, base, texts, problems, options);
+  const parseText = misses ? (await import("./parse-text.js")).parseRuleText : undefined;
+  const parse: ParseRuleText = (text, file, options) => {
+    const rule = cached.get(file);
+    return rule ? { rule } : parseText!(text, file, options);
+  };
+  return validateTexts(files, base, texts, problems, options, parse);
 }
 
-function unreadable(path: string, error: unknown): LoadedRules {
+export function unreadable(path: string, error: unknown): LoadedRules {
   return {
     rules: [],
     problems: [{ file: path, field: "(the path)", problem: `cannot read: ${(error as Error).message}` }],
   };
 }
 
-function tooLarge(file: string): RuleProblem {
+export function tooLarge(file: string): RuleProblem {
   return { file, field: "(the file)", problem: `larger than ${MAX_FILE_BYTES / 1024} KiB` };
 }
 
-function capped(path: string, files: string[], problems: RuleProblem[]): string[] {
+export function capped(path: string, files: string[], problems: RuleProblem[]): string[] {
   if (files.length <= MAX_FILES) return files;
   problems.push({
     file: path,
@@ -238,12 +192,13 @@ function capped(path: string, files: string[], problems: RuleProblem[]): string[
 }
 
 /** Each file's text validated in file order; a second file with an id already loaded is a problem. */
-function validateTexts(
+export function validateTexts(
   files: readonly string[],
   base: string,
   texts: readonly (string | RuleProblem)[],
   problems: RuleProblem[],
   options: LoadOptions,
+  parse: ParseRuleText,
 ): LoadedRules {
   const rules: LoadedRule[] = [];
   const seen = new Map<string, string>();
@@ -254,7 +209,7 @@ function validateTexts(
       problems.push(text);
       continue;
     }
-    const result = parseRuleText(text, file, options);
+    const result = parse(text, file, options);
     if ("problems" in result) {
       problems.push(...result.problems);
       continue;

@@ -10,7 +10,7 @@ import { activeEntries, buildEngineIndex, enabledSpecs, type IndexEntry } from "
 import { scanFiles } from "../engine/scan.js";
 import { createLogger } from "../log.js";
 import type { Finding } from "../model/incident.js";
-import { parseRuleText } from "./load.js";
+import { parseRuleText } from "./parse-text.js";
 
 describe("scan with users' rules", () => {
   it("reader threads build the same index with the rules, and the rule fires", async () => {

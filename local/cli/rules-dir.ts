@@ -11,8 +11,8 @@ import type { CliIo } from "./command.js";
  * (`<command>: rules: file: field: problem`); the rules that loaded are returned either way.
  * Patterns are held to EventBridge's size quota, so what runs here can also be deployed. A
  * directory's validated rules are cached in the user's cache directory, never in the rules
- * directory (`rules-cache.ts`). The rule loader (and its YAML parser) is imported only when there
- * are rules to load: a scan without them does not pay for loading it.
+ * directory (`rules-cache.ts`). The rule loader is imported only when there
+ * are rules to load, and its YAML parser and schema only for a file the cache does not hold.
  */
 export async function loadCliRules(
   command: string,
@@ -24,7 +24,7 @@ export async function loadCliRules(
   if (path === undefined) return { rules: [], problems: [], origin: (file) => file };
   const [{ loadRules, problemLine }, { MAX_PATTERN_CHARS }, { rulesDirCache }] = await Promise.all([
     import("../../core/rules/load.js"),
-    import("../../infra/rules.js"),
+    import("../../core/deployment/quotas.js"),
     import("./rules-cache.js"),
   ]);
   const dir = resolve(io.cwd, path);
