@@ -176,16 +176,19 @@ export function statefulEntries(entries: readonly IndexEntry[]): Map<StatefulDet
  */
 export function activeEntries(entries: IndexEntry[], record: Json): IndexEntry[] {
   let ignored: AnyTrackerKind[] | undefined;
-  let unqualified = false;
+  let refused: IndexEntry[] | undefined;
   for (const entry of entries) {
-    if (refuses(entry, record)) unqualified = true;
+    if (refuses(entry, record)) {
+      refused ??= [];
+      refused.push(entry);
+    }
     if (!entry.tracker?.ignores(record)) continue;
     ignored ??= [];
     ignored.push(entry.tracker);
   }
-  if (!ignored && !unqualified) return entries;
+  if (!ignored && !refused) return entries;
   return entries.filter((entry) => {
-    if (unqualified && refuses(entry, record)) return false;
+    if (refused?.includes(entry)) return false;
     if (!ignored) return true;
     if (entry.tracker) return !ignored.includes(entry.tracker);
     const spec = entry.spec;

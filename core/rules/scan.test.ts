@@ -75,4 +75,20 @@ describe("scan with users' rules", () => {
 
     expect(activeEntries([throwing, refusing], {})).toEqual([throwing]);
   });
+
+  it("tests each entry's condition once per event, whatever the others answer", () => {
+    const calls = [0, 0, 0];
+    const entry = (id: number, answer: boolean): IndexEntry => ({
+      id,
+      role: "trigger",
+      qualifies: () => {
+        calls[id]!++;
+        return answer;
+      },
+    });
+    const entries = [entry(0, true), entry(1, false), entry(2, true)];
+
+    expect(activeEntries(entries, {}).map((kept) => kept.id)).toEqual([0, 2]);
+    expect(calls).toEqual([1, 1, 1]);
+  });
 });
