@@ -40,11 +40,9 @@ export interface PreparedBatchMessage {
   /** Distinct lists of matched entry ids, and each event's list. */
   lists: number[][];
   listIndex: Int32Array;
-  /**
-   * The events' skip facts in order: an event's are `facts[factsStart]` (-1: none) up to
-   * `factsEnd`. Not made distinct: looking each up cost the reader more than sending repeats.
-   */
-  facts: string[];
+  /** Distinct skip facts; each event's facts as indexes into them, from `factsStart` (-1: none) to `factsEnd`. */
+  factTable: string[];
+  factCodes: Int32Array;
   factsStart: Int32Array;
   factsEnd: Int32Array;
   errors: ReadError[];
@@ -155,7 +153,10 @@ export class BatchEncoder {
     const texts: (SentText | null)[] = [];
     const lists: number[][] = [];
     const batchNumber = ++this.batches;
-    const facts: string[] = [];
+    const factTable: string[] = [];
+    const factNumbers = new Map<string, number>();
+    let factCodes = new Int32Array(count * 4);
+    let factCount = 0;
     const errors: ReadError[] = [];
     const copies: SecurityEvent[] = [];
     let current: string | Uint8Array | undefined = this.lastText;
@@ -189,14 +190,26 @@ export class BatchEncoder {
       const record = event.envelope.detail as Json;
       // A deleted bucket policy needs the bucket history, whatever the skips say.
       if (detections && !(this.engineIndex.usesHistory && record.eventName === "DeleteBucketPolicy")) {
-        factsStart[i] = facts.length;
+        factsStart[i] = factCount;
         for (const detection of detections) {
           const hint = scanHintsOf(detection)!.skip!;
           const found = hint.facts(record);
           if (found.length !== hint.count) throw new Error(`${detection.id}: skip facts count mismatch`);
-          for (const fact of found) facts.push(fact);
+          for (const fact of found) {
+            let code = factNumbers.get(fact);
+            if (code === undefined) {
+              code = factTable.push(fact) - 1;
+              factNumbers.set(fact, code);
+            }
+            if (factCount === factCodes.length) {
+              const grown = new Int32Array(factCodes.length * 2 + 16);
+              grown.set(factCodes);
+              factCodes = grown;
+            }
+            factCodes[factCount++] = code;
+          }
         }
-        factsEnd[i] = facts.length;
+        factsEnd[i] = factCount;
       }
       if (slice.text !== current || currentIndex < 0) {
         if (slice.text === current && texts.length === 0) texts.push(null);
@@ -224,7 +237,8 @@ export class BatchEncoder {
       positions,
       lists,
       listIndex,
-      facts,
+      factTable,
+      factCodes: factCodes.slice(0, factCount),
       factsStart,
       factsEnd,
       errors,
@@ -239,6 +253,7 @@ export class BatchEncoder {
       contextPositions,
       positions,
       listIndex,
+      message.factCodes,
       factsStart,
       factsEnd,
       ...texts.filter((text) => text instanceof Uint8Array),
@@ -289,7 +304,8 @@ export class BatchDecoder {
         message.ends[i]!,
         message.contextPositions[i]!,
         message.positions[i]!,
-        message.facts,
+        message.factTable,
+        message.factCodes,
         message.factsStart[i]!,
         message.factsEnd[i]!,
       );

@@ -34,15 +34,20 @@ export class SlicedEvent implements PreparedEvent {
     private readonly contextPosition: number,
     /** Position set on the event after normalizing it; -1 for none. */
     private readonly position: number,
-    /** The batch's facts, the event's from `factsStart` (-1: none) up to `factsEnd`. */
-    private readonly facts: readonly string[] | undefined,
+    /** The batch's distinct facts, and each event's facts as indexes into them. */
+    private readonly factTable: readonly string[] | undefined,
+    private readonly factCodes: Int32Array | undefined,
     private readonly factsStart: number,
     private readonly factsEnd: number,
   ) {}
 
   skipFacts(): readonly string[] | undefined {
-    if (!this.facts || this.factsStart < 0) return undefined;
-    return this.facts.slice(this.factsStart, this.factsEnd);
+    const codes = this.factCodes;
+    if (!codes || this.factsStart < 0) return undefined;
+    const table = this.factTable!;
+    const facts = new Array<string>(this.factsEnd - this.factsStart);
+    for (let i = this.factsStart; i < this.factsEnd; i++) facts[i - this.factsStart] = table[codes[i]!]!;
+    return facts;
   }
 
   materialize(): SecurityEvent {
