@@ -2,7 +2,7 @@ import { extname } from "node:path";
 import { parseDocument } from "yaml";
 import { isJsonValue } from "./cached.js";
 import { parseRule, type RuleProblem, type UserRule } from "./format.js";
-import { cachedRuleFor, type LoadOptions, ruleCacheKey } from "./load.js";
+import { cachedRuleFor, type LoadOptions, ruleCacheKey } from "./rule-cache.js";
 
 /**
  * Parsing and validating a rule file's text (YAML or JSON, then the rule's schema): apart from
