@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { GOOD_YAML } from "../fixtures/rules/own-rules.js";
 
 /**
  * What `node bin/riposte.mjs …` loads, seen from inside the process: an ESM load hook
@@ -30,12 +31,12 @@ writeFileSync(
   `import { register } from "node:module";\nregister(${JSON.stringify(new URL(`file://${join(work, "hooks.mjs")}`).href)});\n`,
 );
 
-function loadedBy(args: string[]): string[] {
+function loadedBy(args: string[], env: Record<string, string> = {}): string[] {
   const log = join(work, `${args.join("-").replace(/[^a-z-]/g, "")}.log`);
   writeFileSync(log, "");
   const result = spawnSync(process.execPath, ["--import", join(work, "register.mjs"), "bin/riposte.mjs", ...args], {
     cwd: repoRoot,
-    env: { ...process.env, RIPOSTE_LOAD_LOG: log },
+    env: { ...process.env, ...env, RIPOSTE_LOAD_LOG: log },
     encoding: "utf8",
     timeout: 120_000,
   });
@@ -122,6 +123,29 @@ describe("what riposte loads at start", () => {
     expect(
       loaded.filter((path) =>
         /^(core\/rules\/load\.ts|core\/export\/(asff|ocsf)\.ts|core\/remediation\/)|node_modules\/(yaml|maxmind)\//.test(
+          path,
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it("a scan whose rules all come from the cache loads no YAML parser, rule schema or validation library", () => {
+    // Arrange: a rules directory and a cache of its own; a first scan validates the rule and fills the cache.
+    const rules = join(work, "rules");
+    mkdirSync(rules, { recursive: true });
+    writeFileSync(join(rules, "root-created-user.yml"), GOOD_YAML);
+    const env = { RIPOSTE_CACHE_DIR: join(work, "cache") };
+    const first = loadedBy(["scan", record, "--format", "jsonl", "--rules", rules], env);
+    expect(first).toContain("core/rules/parse-text.ts");
+
+    // Act
+    const loaded = loadedBy(["scan", record, "--format", "jsonl", "--rules", rules], env);
+
+    // Assert: the rule loader ran, its parser and every schema did not.
+    expect(loaded).toContain("core/rules/load.ts");
+    expect(
+      loaded.filter((path) =>
+        /^core\/rules\/(parse-text|format|condition-schema)\.ts$|^core\/config\/(schema|load)\.ts$|(^|\/)node_modules\/(yaml|zod)\//.test(
           path,
         ),
       ),
