@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -112,5 +113,25 @@ describe("loadRules", () => {
     expect(rules).toEqual([]);
     expect(problems[0]?.problem).toMatch(/cannot read/);
     expect(loadRulesSync(join(tmpdir(), "riposte-no-such-dir-xyz")).problems[0]?.problem).toMatch(/cannot read/);
+  });
+
+  it("reports a rules path that is neither a regular file nor a directory, without reading it (a FIFO would block)", async () => {
+    // Arrange: a named pipe given as the rules path, and one inside a rules directory beside a good rule.
+    const dir = rulesDir({ "good.yml": GOOD_YAML });
+    const pipe = join(dir, "pipe.yml");
+    execFileSync("mkfifo", [pipe]);
+
+    // Act
+    const given = await loadRules(pipe);
+    const listed = await loadRules(dir);
+
+    // Assert: the pipe named as the path is a problem; the one in the directory is not a rule file.
+    expect(given).toEqual({
+      rules: [],
+      problems: [{ file: pipe, field: "(the path)", problem: "not a regular file or a directory" }],
+    });
+    expect(loadRulesSync(pipe)).toEqual(given);
+    expect(listed.problems).toEqual([]);
+    expect(listed.rules.map((loaded) => loaded.file)).toEqual(["good.yml"]);
   });
 });

@@ -1,5 +1,4 @@
-import { type Dirent, readdirSync } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative } from "node:path";
 import type { RuleProblem, UserRule } from "./format.js";
 import { cachedRuleFor, type LoadOptions } from "./rule-cache.js";
@@ -14,7 +13,7 @@ export { cachedRuleFor, type LoadOptions, type RuleCache, ruleCacheKey } from ".
  */
 
 export const RULE_FILE_EXTENSIONS = [".yml", ".yaml", ".json"] as const;
-export const MAX_FILE_BYTES = 256 * 1024;
+const MAX_FILE_BYTES = 256 * 1024;
 const MAX_FILES = 5000;
 
 export interface LoadedRule {
@@ -39,31 +38,8 @@ function isRuleFile(entry: Dirent): boolean {
   return entry.isFile() && (RULE_FILE_EXTENSIONS as readonly string[]).includes(extname(entry.name).toLowerCase());
 }
 
-async function listRuleFiles(dir: string, problems: RuleProblem[]): Promise<string[]> {
-  const files: string[] = [];
-  const walk = async (at: string): Promise<void> => {
-    let entries: Dirent[];
-    try {
-      entries = await readdir(at, { withFileTypes: true });
-    } catch (error) {
-      problems.push({ file: at, field: "(the directory)", problem: `cannot read: ${(error as Error).message}` });
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      if (entry.name.startsWith(".")) continue;
-      const path = join(at, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else if (isRuleFile(entry)) files.push(path);
-      if (files.length > MAX_FILES) return;
-    }
-  };
-  await walk(dir);
-  return files;
-}
-
-/** `listRuleFiles`, synchronously (the stacks read the rules while SST builds the program). */
-export function listRuleFilesSync(dir: string, problems: RuleProblem[]): string[] {
+/** The rule files under `dir`, in name order, hidden files and directories skipped. */
+function listRuleFiles(dir: string, problems: RuleProblem[]): string[] {
   const files: string[] = [];
   const walk = (at: string): void => {
     let entries: Dirent[];
@@ -86,15 +62,34 @@ export function listRuleFilesSync(dir: string, problems: RuleProblem[]): string[
   return files;
 }
 
-/** Every rule of a directory (or of one file), with every problem found. */
-export async function loadRules(path: string, options: LoadOptions = {}): Promise<LoadedRules> {
+/** A rules path's files and their texts (or why each could not be read), before validation. */
+export interface RuleTexts {
+  files: string[];
+  /** What the files are named relative to. */
+  base: string;
+  texts: (string | RuleProblem)[];
+  problems: RuleProblem[];
+}
+
+/**
+ * The texts of every rule file of a directory (or of one file), read with synchronous calls: a
+ * command reads its rules once, at start, and a few hundred small files cost several thread-pool
+ * round trips each when read asynchronously. A path that is not a directory must be a regular file
+ * (a FIFO or a device would block the read); a file larger than `MAX_FILE_BYTES` is not read.
+ */
+export function readRuleTexts(path: string): RuleTexts | LoadedRules {
   const problems: RuleProblem[] = [];
   let files: string[];
   let base = path;
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) files = await listRuleFiles(path, problems);
-    else {
+    const info = statSync(path);
+    if (info.isDirectory()) files = listRuleFiles(path, problems);
+    else if (!info.isFile()) {
+      return {
+        rules: [],
+        problems: [{ file: path, field: "(the path)", problem: "not a regular file or a directory" }],
+      };
+    } else {
       files = [path];
       base = join(path, "..");
     }
@@ -102,18 +97,23 @@ export async function loadRules(path: string, options: LoadOptions = {}): Promis
     return unreadable(path, error);
   }
   files = capped(path, files, problems);
-  // Read concurrently (a few at a time), then validate in order: problems and duplicate ids are
-  // reported the same way whatever order the reads finish in.
-  const texts = await readConcurrently(files, async (absolute): Promise<string | RuleProblem> => {
+  const texts = files.map((absolute): string | RuleProblem => {
     const file = relative(base, absolute) || absolute;
     try {
-      const info = await stat(absolute);
-      if (info.size > MAX_FILE_BYTES) return tooLarge(file);
-      return await readFile(absolute, "utf8");
+      if (statSync(absolute).size > MAX_FILE_BYTES) return tooLarge(file);
+      return readFileSync(absolute, "utf8");
     } catch (error) {
       return { file, field: "(the file)", problem: `cannot read: ${(error as Error).message}` };
     }
   });
+  return { files, base, texts, problems };
+}
+
+/** Every rule of a directory (or of one file), with every problem found. */
+export async function loadRules(path: string, options: LoadOptions = {}): Promise<LoadedRules> {
+  const read = readRuleTexts(path);
+  if ("rules" in read) return read;
+  const { files, base, texts, problems } = read;
   // The YAML parser and the schema are loaded only for a file the cache does not hold.
   const cached = new Map<string, UserRule>();
   let misses = false;
@@ -132,18 +132,18 @@ export async function loadRules(path: string, options: LoadOptions = {}): Promis
   return validateTexts(files, base, texts, problems, options, parse);
 }
 
-export function unreadable(path: string, error: unknown): LoadedRules {
+function unreadable(path: string, error: unknown): LoadedRules {
   return {
     rules: [],
     problems: [{ file: path, field: "(the path)", problem: `cannot read: ${(error as Error).message}` }],
   };
 }
 
-export function tooLarge(file: string): RuleProblem {
+function tooLarge(file: string): RuleProblem {
   return { file, field: "(the file)", problem: `larger than ${MAX_FILE_BYTES / 1024} KiB` };
 }
 
-export function capped(path: string, files: string[], problems: RuleProblem[]): string[] {
+function capped(path: string, files: string[], problems: RuleProblem[]): string[] {
   if (files.length <= MAX_FILES) return files;
   problems.push({
     file: path,
@@ -185,20 +185,6 @@ export function validateTexts(
     rules.push({ rule: result.rule, file });
   }
   return { rules, problems };
-}
-
-/** `read` over every item, at most 16 at a time, results in the items' order. */
-async function readConcurrently<T>(items: readonly string[], read: (item: string) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await read(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, items.length) }, worker));
-  return results;
 }
 
 /** A problem as one line: `file: field: problem`. */
