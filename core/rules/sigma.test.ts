@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { record } from "../../test/fixtures/events/cloudtrail.js";
 import { SIGMA_CASES } from "../../test/fixtures/sigma/cases.js";
 import { parseConfig } from "../config/load.js";
 import { normalizeRecords } from "../events/index.js";
@@ -78,6 +79,113 @@ describe("Sigma translation, construct by construct", () => {
     });
     expect(outcomes).toEqual(SIGMA_CASES.map((testCase) => testCase.outcome));
   });
+});
+
+describe("Sigma OR across fields as EventBridge's $or", () => {
+  const sigma = (detection: string) => `title: Test or ${detection.length}
+logsource:
+    product: aws
+    service: cloudtrail
+level: high
+detection:
+${detection}`;
+  // Each with where the OR must end up: the pattern's $or, or the code condition.
+  const rules: { detection: string; or: boolean }[] = [
+    {
+      // a selection and (a or b), the second on a nested array field with a number
+      detection: `    call:
+        eventSource: ec2.amazonaws.com
+        eventName: DescribeInstances
+    key:
+        requestParameters.keyId: bench-Value
+    denied:
+        errorCode: AccessDenied
+    ports:
+        requestParameters.ipPermissions.items.fromPort: '22'
+    condition: call and (key or denied or ports)
+`,
+      or: true,
+    },
+    {
+      // branches with their own calls: eventName would be declared inside and outside the $or
+      detection: `    one:
+        eventSource: ec2.amazonaws.com
+        eventName: DescribeInstances
+        errorCode: AccessDenied
+    two:
+        eventSource: ec2.amazonaws.com
+        eventName: RunInstances
+        requestParameters.keyId: bench-value
+    condition: 1 of them
+`,
+      or: false,
+    },
+    {
+      // a branch that only repeats the call: the OR always holds, nothing to add
+      detection: `    call:
+        eventSource: ec2.amazonaws.com
+        eventName: DescribeInstances
+    denied:
+        errorCode: AccessDenied
+    condition: call and (call or denied)
+`,
+      or: false,
+    },
+    {
+      // a later conjunct on a field a branch declares: the OR stays in code
+      detection: `    call:
+        eventSource: ec2.amazonaws.com
+        eventName: DescribeInstances
+    key:
+        requestParameters.keyId: bench-value
+    denied:
+        errorCode: AccessDenied
+    denied_too:
+        errorCode|startswith: Access
+    condition: call and (key or denied) and denied_too
+`,
+      or: false,
+    },
+  ];
+  const ec2 = (eventName: string, request: unknown, errorCode?: string) =>
+    record("ec2.amazonaws.com", eventName, request, null, errorCode ? { errorCode } : {});
+  const events = [
+    ...["DescribeInstances", "RunInstances", "describeinstances"].flatMap((name) => [
+      ec2(name, { keyId: "bench-value" }),
+      ec2(name, { keyId: "BENCH-VALUE" }),
+      ec2(name, { keyId: "bench-value-2" }),
+      ec2(name, { keyId: ["other", "bench-value"] }),
+      ec2(name, {}, "AccessDenied"),
+      ec2(name, {}, "accessdenied"),
+      ec2(name, {}, "AccessDeniedException"),
+      ec2(name, null),
+      ec2(name, { ipPermissions: { items: [{ fromPort: 443 }, { fromPort: 22 }] } }),
+      ec2(name, { ipPermissions: { items: [{ fromPort: "22" }] } }),
+      ec2(name, { ipPermissions: { items: [{ fromPort: 2222 }] } }),
+      ec2(name, { keyId: "x" }, "AccessDenied"),
+    ]),
+    record("s3.amazonaws.com", "DescribeInstances", { keyId: "bench-value" }, null),
+  ];
+
+  for (const [i, { detection, or }] of rules.entries()) {
+    it(`rule ${i + 1}: ${or ? "the $or says exactly what the condition in code said" : "stays in code"}`, () => {
+      const document = parse(sigma(detection));
+      const exact = translateSigma(document);
+      // The reference: only the calls pinned, the whole Sigma condition evaluated in code.
+      const inCode = translateSigma(document, { optionalPatternParts: false });
+      expect(inCode.rule!.condition).toBeDefined();
+      expect(JSON.stringify(exact.rule!.pattern).includes('"$or"')).toBe(or);
+      if (or) expect(exact.rule!.condition).toBeUndefined();
+      const check = (rule: Record<string, unknown>) => {
+        const checked = parseRule(rule, "case.yml", { maxPatternChars: 2048 });
+        if ("problems" in checked) throw new Error(JSON.stringify(checked.problems));
+        return fired(checked.rule, events);
+      };
+      const reference = check(inCode.rule!);
+      expect(reference.filter(Boolean).length).toBeGreaterThan(0);
+      expect(check(exact.rule!)).toEqual(reference);
+    });
+  }
 });
 
 describe("simplifyRegex", () => {

@@ -22,10 +22,12 @@ import { checkRegex } from "./regex.js";
  * `startswith`/`endswith` (`prefix`/`suffix` ignoring case), `cidr`, and `gt`… (`numeric`, which
  * matches JSON numbers only: a caveat). eventSource and eventName values, which AWS writes in one
  * case, are pinned as exact strings so the engine indexes the rule by source and event name
- * (written in another case, they are matched ignoring case). The whole Sigma condition is then
- * evaluated in code (`condition.ts`) unless the pattern says exactly the same: `contains` and
- * wildcards (EventBridge's `wildcard` is case-sensitive), `not` (`anything-but` misses absent
- * fields), `re`, `exists`, `null`, OR across fields, and several conditions on one field.
+ * (written in another case, they are matched ignoring case). An OR across fields whose branches
+ * are each such exact tests (`selection and (a or b)`) becomes the pattern's `$or`. The whole
+ * Sigma condition is then evaluated in code (`condition.ts`) unless the pattern says exactly the
+ * same: `contains` and wildcards (EventBridge's `wildcard` is case-sensitive), `not`
+ * (`anything-but` misses absent fields), `re`, `exists`, `null`, an OR with a branch of those or
+ * with branches on other calls, and several conditions on one field.
  *
  * `contains` (or a wildcard) on a field that CloudTrail records as an object
  * (`requestParameters`, `responseElements`, `userIdentity`…) searches the object's JSON text, as
@@ -562,6 +564,60 @@ function setAt(detail: Record<string, unknown>, path: string[], leaf: Leaf): boo
   return true;
 }
 
+/**
+ * An `any` of conjunctions of exact field tests as the branches of a `$or` (each branch an object
+ * of pattern leaves): undefined when a branch has a test EventBridge cannot say exactly (or two on
+ * one field), `true` when a branch holds whenever the pinned eventSource and eventName values do
+ * (the whole `any` then adds nothing to the pattern). A branch's eventSource or eventName test is
+ * left out when its values are the pinned ones, which the pattern requires anyway; other values
+ * of a pinned field cannot go in a branch (EventBridge would see the field on both sides).
+ */
+function exactOr(
+  condition: Condition,
+  pinned: Record<string, Scalar[] | undefined>,
+): { branches: Record<string, unknown>[]; caveats: string[] } | true | undefined {
+  if (!("any" in condition) || !Array.isArray(condition.any) || condition.any.length < 2) return undefined;
+  const branches: Record<string, unknown>[] = [];
+  const caveats: string[] = [];
+  for (const branch of condition.any) {
+    const fields: Record<string, unknown> = {};
+    for (const part of conjuncts(branch)) {
+      const leaf = exactFieldLeaf(part);
+      if (!leaf) return undefined;
+      const values = pinned[leaf.field];
+      if (values) {
+        // Pinned outside the `$or`: implied, or it would be declared on both sides (refused).
+        const implied = necessaryValues(part, leaf.field);
+        if (implied && sameValues(values, implied)) continue;
+        return undefined;
+      }
+      if (!setAt(fields, leaf.field.split("."), leaf.leaf)) return undefined;
+      caveats.push(...leaf.caveats);
+    }
+    if (Object.keys(fields).length === 0) return true;
+    branches.push(fields);
+  }
+  return { branches, caveats };
+}
+
+/** The dotted paths of a pattern object's leaves (`$or` branches not entered). */
+function leafPaths(object: Record<string, unknown>, prefix = ""): string[] {
+  return Object.entries(object).flatMap(([key, value]) => {
+    if (key === "$or") return [];
+    const path = prefix ? `${prefix}.${key}` : key;
+    return Array.isArray(value) ? [path] : leafPaths(value as Record<string, unknown>, path);
+  });
+}
+
+/** Whether a `$or` branch of `detail` declares a leaf that `detail` declares outside it (or over it). */
+function sharesField(detail: Record<string, unknown>): boolean {
+  const outside = leafPaths(detail);
+  const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+  return (detail.$or as Record<string, unknown>[]).some((branch) =>
+    leafPaths(branch).some((path) => outside.some((other) => overlaps(path, other))),
+  );
+}
+
 const CANONICAL_SOURCE = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com$/;
 const CANONICAL_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
@@ -608,11 +664,29 @@ export function patternOf(
       exact = false;
       continue;
     }
+    if (!leaf && options.optionalParts !== false && !("$or" in detail)) {
+      // An OR across fields (`a or b`, parentheses): EventBridge's `$or`, when each branch is exact.
+      const or = exactOr(part, {
+        eventSource: detail.eventSource === undefined ? undefined : eventSources,
+        eventName: detail.eventName === undefined ? undefined : names,
+      });
+      if (or === true) continue;
+      if (or) {
+        detail.$or = or.branches;
+        caveats.push(...or.caveats);
+        continue;
+      }
+    }
     if (!leaf || options.optionalParts === false || !setAt(detail, leaf.field.split("."), leaf.leaf)) {
       exact = false;
       continue;
     }
     caveats.push(...leaf.caveats);
+  }
+  if (detail.$or && sharesField(detail)) {
+    // A later conjunct declared a field a branch declares: the OR stays in code.
+    delete detail.$or;
+    exact = false;
   }
   const pattern: Record<string, unknown> = eventSources
     ? { source: [...new Set(sources.map((value) => sourceForEventSource(value.toLowerCase())))] }
