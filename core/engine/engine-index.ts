@@ -7,7 +7,7 @@ import { bucketHistoryPattern } from "../detections/storage/history.js";
 import type { EventPattern, StatefulDetection, Tracker, TrackerKind } from "../detections/types.js";
 import type { FindingDetection } from "../model/incident.js";
 import { compilePattern } from "../patterns/compile.js";
-import { PatternIndex } from "../patterns/pattern-index.js";
+import { callsOf, PatternIndex } from "../patterns/pattern-index.js";
 import { ruleDetection } from "../rules/detection.js";
 import type { UserRule } from "../rules/format.js";
 
@@ -75,11 +75,15 @@ export function enabledSpecs(
  * `extraPatterns` are registered after the detections' and matched on every event like them, but
  * `index.match` drops them from what it returns, so they change no finding and no state. Only for
  * measuring how matching scales with the number of patterns (`npm run bench -- scan`).
+ * `deferByCall`: a pattern that pins `detail.eventName` is compiled and indexed only once an event
+ * of one of those calls is matched (`PatternIndex.addLater`): a scan's reader threads do not pay,
+ * each, for the many rules about calls its logs never hold.
  */
 export function buildEngineIndex(
   specs: EngineSpec[],
   config: RiposteConfig,
   extraPatterns: readonly EventPattern[] = [],
+  options: { deferByCall?: boolean } = {},
 ): EngineIndex {
   const index = extraPatterns.length > 0 ? new IndexWithExtras() : new PatternIndex<IndexEntry>();
   const entries: IndexEntry[] = [];
@@ -95,7 +99,11 @@ export function buildEngineIndex(
         ? { id: entries.length, role, tracker }
         : { id: entries.length, role };
     entries.push(entry);
-    index.addLater(entry, () => compilePattern(pattern()));
+    if (options.deferByCall) {
+      // Made now (cheap) to read its calls; compiled and indexed when an event of one comes.
+      const made = pattern();
+      index.addLater(entry, () => compilePattern(made), callsOf(made));
+    } else index.addLater(entry, () => compilePattern(pattern()));
   };
   for (const spec of specs) {
     add("trigger", () => detectionPattern(spec, config), spec);

@@ -55,13 +55,15 @@ const waitAsync = (
 ).waitAsync;
 
 async function run(port: NonNullable<typeof parentPort>, reader: number, data: ReaderData): Promise<void> {
+  // A pattern about calls is compiled when this thread first meets one of them (`deferByCall`).
   const engineIndex = buildEngineIndex(
     enabledSpecs(data.config, undefined, data.rules),
     data.config,
     data.extraPatterns,
+    { deferByCall: true },
   );
-  // Readers match every event: make and compile the patterns now, so one that cannot be made
-  // fails the reader's start (and the scan) rather than each file.
+  // Readers match every event: make and compile the other patterns now, so one that cannot be
+  // made fails the reader's start (and the scan) rather than each file.
   engineIndex.index.prepare();
   const encoder = new BatchEncoder(engineIndex);
   const acknowledged = new Int32Array(data.acknowledged);

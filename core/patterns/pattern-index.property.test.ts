@@ -3,7 +3,7 @@ import { seededRandom } from "../../test/support/seeded-random.js";
 import { type CompiledPattern, compilePattern } from "./compile.js";
 import { InvalidPattern } from "./errors.js";
 import { matches } from "./match.js";
-import { PatternIndex } from "./pattern-index.js";
+import { callsOf, PatternIndex } from "./pattern-index.js";
 
 /**
  * The index is an optimisation: for any patterns and any event, asking the index must give the
@@ -136,5 +136,45 @@ describe("PatternIndex against matching every pattern", () => {
       expect(index.match(sample), JSON.stringify(sample)).toEqual(expected);
       expect(index.matchEach(sample)).toEqual(expected);
     }
+  });
+});
+
+describe("PatternIndex filing patterns about calls when an event of one comes", () => {
+  it.each(Array.from({ length: 16 }, (_, i) => i + 1))("never changes an answer (seed %i)", (seed) => {
+    const { pattern, event } = generators(seededRandom(seed));
+    // Half the patterns pin their calls to plain names (those are filed when one comes).
+    const next = seededRandom(seed + 1000);
+    const CALLS = ["CreateUser", "createUSER", "PutUserPolicy", ""];
+    const pinned = (generated: Record<string, unknown>) => {
+      const detail = generated.detail as Record<string, unknown> | undefined;
+      if (next() < 0.5 && detail && !Array.isArray(detail)) {
+        detail.eventName = CALLS.filter(() => next() < 0.5).concat(CALLS[Math.floor(next() * CALLS.length)]!);
+      }
+      return generated;
+    };
+    const compiled = Array.from({ length: 40 }, () => pinned(pattern()))
+      .map(compileOrSkip)
+      .filter((entry): entry is CompiledPattern => entry !== undefined);
+    const index = new PatternIndex<number>();
+    const made = new Set<number>();
+    for (const [key, entry] of compiled.entries()) {
+      const make = () => {
+        made.add(key);
+        return entry;
+      };
+      index.addLater(key, make, callsOf(entry.source));
+    }
+    index.prepare();
+    const waiting = compiled.flatMap((entry, key) => (callsOf(entry.source) ? [key] : []));
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(waiting.filter((key) => made.has(key))).toEqual([]);
+
+    for (let i = 0; i < 400; i++) {
+      const sample = event();
+      const expected = compiled.flatMap((entry, key) => (matches(entry, sample) ? [key] : []));
+      expect(index.match(sample), JSON.stringify(sample)).toEqual(expected);
+    }
+    expect(index.matchEach(event())).toBeDefined();
+    expect(made.size).toBe(compiled.length);
   });
 });

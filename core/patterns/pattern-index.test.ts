@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compilePattern } from "./compile.js";
 import { matches } from "./match.js";
-import { PatternIndex } from "./pattern-index.js";
+import { callsOf, PatternIndex } from "./pattern-index.js";
 
 const ct = (source: string, eventName: string, extra: Record<string, unknown> = {}) => ({
   source,
@@ -25,6 +25,39 @@ describe("PatternIndex", () => {
     expect(index.match({ source: "aws.s3", "detail-type": "x" })).toEqual(["first", "later", "last"]);
     expect(index.match({ source: "aws.ec2", "detail-type": "x" })).toEqual(["last"]);
     expect(made).toBe(1);
+  });
+
+  it("makes a pattern about calls when an event of one of them comes, not at prepare(), in registration order", () => {
+    const index = new PatternIndex<string>();
+    const made: string[] = [];
+    const later = (key: string, pattern: Record<string, unknown>) =>
+      index.addLater(
+        key,
+        () => {
+          made.push(key);
+          return compilePattern(pattern);
+        },
+        callsOf(pattern),
+      );
+    later("create", { detail: { eventName: ["CreateUser"] } });
+    later("delete", { detail: { eventName: ["DeleteUser", "DeleteRole"] } });
+    later("iam", { source: ["aws.iam"] });
+    later("address", { detail: { eventName: ["10.0.0.1"] } });
+    expect(callsOf({ detail: { eventName: ["10.0.0.1"] } })).toBeUndefined();
+    expect(callsOf({ detail: { $or: [{ eventName: ["A"] }, { x: ["B"] }] } })).toBeUndefined();
+
+    index.prepare();
+    expect(made).toEqual(["iam", "address"]);
+    expect(index.match(ct("aws.iam", "ListUsers"))).toEqual(["iam"]);
+    expect(made).toEqual(["iam", "address"]);
+    // Found through arrays at detail and at eventName, as matching reads them.
+    const deleteRole = { source: "aws.iam", detail: [{ eventName: ["x", "DeleteRole"] }] };
+    expect(index.match(deleteRole)).toEqual(["delete", "iam"]);
+    expect(made).toEqual(["iam", "address", "delete"]);
+    // Filed after the others, still answered in registration order; made once.
+    expect(index.match(ct("aws.iam", "CreateUser"))).toEqual(["create", "iam"]);
+    expect(index.match(ct("aws.iam", "DeleteUser"))).toEqual(["delete", "iam"]);
+    expect(made).toEqual(["iam", "address", "delete", "create"]);
   });
 
   it("throws what making a later pattern throws at its first use, or at prepare()", () => {

@@ -12,6 +12,7 @@ import {
   viewOf,
 } from "./index-paths.js";
 import { holdsAt, indexProofOf, type ProofField, type ProofPart } from "./index-proof.js";
+import { parsePatternIp } from "./ip.js";
 import { matches } from "./match.js";
 
 /**
@@ -31,6 +32,9 @@ import { matches } from "./match.js";
  * are tested whole with `matches`. The merged list is kept per set of buckets reached, so the cost
  * per event depends on how many patterns can match it, not on how many are registered; the index
  * only ever leaves out patterns that cannot match, and proves only what `matches` would answer.
+ * A pattern added later with the calls it pins (`addLater` with `calls`: `detail.eventName` values)
+ * is compiled and filed only when an event with one of those calls first comes, so what starting
+ * costs depends on the calls met, not on how many rules wait for calls that never come.
  */
 
 /** A merged candidate list and the set of buckets it is for. */
@@ -56,6 +60,11 @@ interface Entry<K> {
   pattern: CompiledPattern | undefined;
   /** What makes the pattern of an entry added with `addLater`, run when the index is built. */
   make?: () => CompiledPattern;
+  /**
+   * The `detail.eventName` values one of which every event the pattern matches has (`addLater`
+   * with `calls`): the entry is made and filed only when an event with one of them comes.
+   */
+  calls?: readonly string[];
   /** Entries with the same pattern text share a slot: tested once per event. */
   slot: number;
   /** Keys besides the one the entry is filed under: a bucket of each must be reached. */
@@ -104,6 +113,10 @@ export class PatternIndex<K> {
 
   /** Built on first use after an `add` (see `build`). */
   private root: PathNode | undefined;
+  /** Entries not made or filed yet, by the event names they wait for (`addLater` with `calls`). */
+  private deferred = new Map<string, number[]>();
+  /** What is found of each pattern text filed, shared by the entries with that text. */
+  private bySlot = new Map<number, Filed>();
   /** The part of `root` that reaches the nodes entries are filed at: walked first. */
   private filing: PathNode | undefined;
   private filingNodes = new Set<PathNode>();
@@ -143,11 +156,12 @@ export class PatternIndex<K> {
    * used, in registration order with the others: a thread that never matches (`scan`'s engine
    * thread, whose readers match) never pays for it. What `make` throws is thrown by that first use.
    */
-  addLater(key: K, make: () => CompiledPattern): void {
+  addLater(key: K, make: () => CompiledPattern, calls?: readonly string[]): void {
     this.entries.push({
       key,
       pattern: undefined,
       make,
+      ...(calls ? { calls } : {}),
       slot: -1,
       gates: [],
       refutedBy: [],
@@ -157,9 +171,21 @@ export class PatternIndex<K> {
     this.root = undefined;
   }
 
-  /** Make, compile and index every pattern now (what making one throws is thrown here). */
+  /**
+   * Make, compile and index every pattern now (what making one throws is thrown here), but those
+   * added with `calls`: they are made when an event with one of their calls first comes.
+   */
   prepare(): void {
     this.built();
+  }
+
+  /** `prepare`, and the patterns that wait for their calls too (tests and benchmarks). */
+  prepareAll(): void {
+    this.built();
+    const waiting = new Set<number>();
+    for (const indexes of this.deferred.values()) for (const index of indexes) waiting.add(index);
+    this.deferred.clear();
+    if (waiting.size > 0) this.file([...waiting].sort((a, b) => a - b));
   }
 
   /** The slot of a pattern's text (new when no entry had that text). */
@@ -183,6 +209,7 @@ export class PatternIndex<K> {
 
   /** What the index is made of (tests and benchmarks). */
   stats(): { patterns: number; unindexed: number; paths: number; buckets: number; provable: number } {
+    this.prepareAll();
     const root = this.built();
     return {
       patterns: this.entries.length,
@@ -248,7 +275,7 @@ export class PatternIndex<K> {
 
   /** What `match` answers, found by testing every pattern: the reference (tests and benchmarks). */
   matchEach(event: unknown): K[] {
-    this.built();
+    this.prepareAll();
     return this.entries.filter((entry) => matches(entry.pattern!, event)).map((entry) => entry.key);
   }
 
@@ -270,6 +297,7 @@ export class PatternIndex<K> {
    */
   private candidates(event: unknown): number[] {
     this.built();
+    if (this.deferred.size > 0) this.fileCallsOf(event);
     const hits = this.hits;
     hits.length = 0;
     this.hitSalts = 0;
@@ -406,20 +434,81 @@ export class PatternIndex<K> {
   }
 
   /**
-   * Files every entry under its cheapest key, gated by the next ones (or in `unindexed`), refuted
-   * by its `exists: false` paths, and proven by its fields' terms when it can be (`indexProofOf`).
+   * Makes every entry (but those waiting for their calls) and files it (`file`) in a new tree.
    */
   private build(): void {
-    for (const entry of this.entries) {
+    const now: number[] = [];
+    const deferred = new Map<string, number[]>();
+    this.entries.forEach((entry, index) => {
+      if (entry.pattern || !entry.calls) {
+        now.push(index);
+        return;
+      }
+      for (const call of entry.calls) {
+        const waiting = deferred.get(call);
+        if (waiting) waiting.push(index);
+        else deferred.set(call, [index]);
+      }
+    });
+    this.make(now);
+    this.root = newNode();
+    this.buckets = [];
+    this.unindexed = [];
+    this.bySlot = new Map();
+    this.deferred = deferred;
+    this.file(now);
+  }
+
+  /** Makes and compiles the patterns of the entries at `indexes` not made yet. */
+  private make(indexes: readonly number[]): void {
+    for (const index of indexes) {
+      const entry = this.entries[index]!;
       if (entry.pattern) continue;
       const pattern = entry.make!();
       entry.pattern = pattern;
       entry.slot = this.slotOf(pattern);
       entry.make = undefined;
     }
-    const root = newNode();
-    const buckets: Bucket[] = [];
-    const unindexed: number[] = [];
+  }
+
+  /**
+   * Before an event is walked: the entries waiting for one of its `detail.eventName` values
+   * (looked through arrays, own members only, as `matches` reads them) are made and filed.
+   */
+  private fileCallsOf(event: unknown): void {
+    let waiting: number[] | undefined;
+    const take = (name: unknown) => {
+      if (typeof name !== "string") return;
+      const indexes = this.deferred.get(name);
+      if (!indexes) return;
+      this.deferred.delete(name);
+      waiting = waiting ? [...waiting, ...indexes] : indexes;
+    };
+    const names = (value: unknown): void => {
+      if (Array.isArray(value)) for (const item of value) names(item);
+      else take(value);
+    };
+    const details = (value: unknown): void => {
+      if (Array.isArray(value)) for (const item of value) details(item);
+      else names(ownMember(value, "eventName"));
+    };
+    details(ownMember(event, "detail"));
+    if (!waiting) return;
+    // An entry waits under each of its calls: filed once, under the first of them to come.
+    const fresh = [...new Set(waiting)].filter((index) => !this.entries[index]!.pattern);
+    if (fresh.length === 0) return;
+    this.make(fresh);
+    this.file(fresh.sort((a, b) => a - b));
+  }
+
+  /**
+   * Files the (made) entries at `indexes` under their cheapest key, gated by the next ones (or in
+   * `unindexed`), refuted by their `exists: false` paths, and proven by their fields' terms when
+   * they can be (`indexProofOf`); then the walks and lists made before are dropped.
+   */
+  private file(indexes: readonly number[]): void {
+    const root = this.root!;
+    const buckets = this.buckets;
     const bucketsOf = (atoms: IndexKey["atoms"]): Bucket[] => {
       const found: Bucket[] = [];
       for (const { path, term } of atoms) {
@@ -441,9 +530,9 @@ export class PatternIndex<K> {
       return found;
     };
     // Entries sharing a pattern text share what is found of it (once).
-    const bySlot = new Map<number, Pick<Entry<K>, "gates" | "refutedBy" | "proof" | "reads"> & { filed?: Bucket[] }>();
-    this.entries.forEach((entry, index) => {
-      let found = bySlot.get(entry.slot);
+    for (const index of indexes) {
+      const entry = this.entries[index]!;
+      let found = this.bySlot.get(entry.slot);
       if (!found) {
         const [filed, ...rest] = indexKeysOf(entry.pattern!.root);
         const { absent, proof } = indexProofOf(entry.pattern!);
@@ -460,18 +549,17 @@ export class PatternIndex<K> {
           proof: proven,
           reads: [...new Set([...gates.flat(), ...refutedBy, ...proofBuckets(proven)].map((bucket) => bucket.node))],
         };
-        bySlot.set(entry.slot, found);
+        this.bySlot.set(entry.slot, found);
       }
       entry.gates = found.gates;
       entry.refutedBy = found.refutedBy;
       entry.proof = found.proof;
       entry.reads = found.reads;
-      if (found.filed) for (const bucket of found.filed) bucket.entries.push(index);
-      else unindexed.push(index);
-    });
-    this.root = root;
-    this.buckets = buckets;
-    this.unindexed = unindexed;
+      if (found.filed) for (const bucket of found.filed) insertSorted(bucket.entries, index);
+      else insertSorted(this.unindexed, index);
+    }
+    // Lookups remembered before may miss the buckets just made; views copied the nodes' lookups.
+    forgetLookups(root);
     this.filingNodes = new Set(buckets.filter((bucket) => bucket.entries.length > 0).map((bucket) => bucket.node));
     this.filing = viewOf(root, this.filingNodes);
     this.merged = new Map();
@@ -479,6 +567,48 @@ export class PatternIndex<K> {
     this.stages = new Map();
     this.stageCount = 0;
   }
+}
+
+/** What is found of one pattern text (see `Entry`). */
+interface Filed {
+  filed: Bucket[] | undefined;
+  gates: Bucket[][];
+  refutedBy: Bucket[];
+  proof: Proof | undefined;
+  reads: PathNode[];
+}
+
+/** `value[key]` when `value` is an object with that own member. */
+function ownMember(value: unknown, key: string): unknown {
+  return typeof value === "object" && value !== null && hasOwn.call(value, key)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
+}
+
+/** Adds `index` to the ascending `list` (filed later, an entry keeps its registration order). */
+function insertSorted(list: number[], index: number): void {
+  let at = list.length;
+  while (at > 0 && list[at - 1]! > index) at--;
+  if (list[at - 1] !== index) list.splice(at, 0, index);
+}
+
+function forgetLookups(node: PathNode): void {
+  node.memo.clear();
+  for (const step of node.children) forgetLookups(step.node);
+}
+
+/**
+ * The `detail.eventName` values a pattern requires one of (a list of plain strings there, which
+ * no `$or` can declare again), or undefined. Strings that read as IP addresses are left out: the
+ * pattern also matches their other spellings.
+ */
+export function callsOf(pattern: Record<string, unknown>): string[] | undefined {
+  const detail = pattern.detail;
+  if (typeof detail !== "object" || detail === null || Array.isArray(detail)) return undefined;
+  const names = (detail as Record<string, unknown>).eventName;
+  if (!Array.isArray(names) || names.length === 0) return undefined;
+  if (!names.every((name) => typeof name === "string" && !parsePatternIp(name))) return undefined;
+  return names as string[];
 }
 
 /** Whether every bucket of `buckets`, which are `count`, was reached by the event of `generation`. */
