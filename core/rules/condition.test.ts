@@ -94,6 +94,37 @@ describe("field tests", () => {
   });
 });
 
+describe("one value or a list of one", () => {
+  // A field holding one value is read without a list; in a list of one, through `valuesAt`: the same answers.
+  const tests: Record<string, unknown>[] = [
+    { equals: ["abc", "17"] },
+    { equals: ["abc", "ABC"], all: true },
+    { contains: "B" },
+    { contains: ["a", "c"], all: true },
+    { startswith: "ab", cased: true },
+    { endswith: "BC" },
+    { wildcard: "a*c" },
+    { regex: "^a" },
+    { jsonContains: ["null"] },
+    { jsonContains: ['"k":1', "1"], all: true },
+    { cidr: "10.0.0.0/8" },
+    { gt: 16, lte: 17 },
+  ];
+  const values: unknown[] = ["abc", "ABC", 17, "17", true, null, { k: 1 }, "10.1.2.3", "", "x"];
+  it.each(tests.map((test) => [JSON.stringify(test), test]))("%s", (_name, test) => {
+    let held = 0;
+    for (const value of values) {
+      const condition = { field: "requestParameters.f", ...test };
+      const alone = check(condition, { requestParameters: { f: value } });
+      expect(check(condition, { requestParameters: { f: [value] } }), JSON.stringify(value)).toBe(alone);
+      expect(check(condition, { requestParameters: [{ f: value }] }), JSON.stringify(value)).toBe(alone);
+      if (alone) held++;
+    }
+    expect(check({ field: "requestParameters.f", ...test }, { requestParameters: {} })).toBe(false);
+    expect(held).toBeGreaterThan(0);
+  });
+});
+
 describe("withoutPinnedTests", () => {
   const pinned = new Map([
     ["eventSource", ["s3.amazonaws.com"]],

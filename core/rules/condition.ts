@@ -56,6 +56,31 @@ export function valuesAt(record: unknown, path: readonly string[]): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
+/** What `soleValueAt` answers when an array is on the way or at the end: read `valuesAt`. */
+const THROUGH_ARRAY: unique symbol = Symbol("through an array");
+
+/**
+ * The one value at `path` in `record` (undefined when there is none), or `THROUGH_ARRAY` when an
+ * array is met on the way or holds the values: most records have none, and the common case then
+ * costs no list.
+ */
+function soleValueAt(record: unknown, path: readonly string[]): unknown {
+  let value = record;
+  for (let step = 0; step < path.length; step++) {
+    if (Array.isArray(value)) return THROUGH_ARRAY;
+    const key = path[step]!;
+    if (!isObject(value) || !Object.hasOwn(value, key)) return undefined;
+    value = value[key];
+  }
+  return Array.isArray(value) ? THROUGH_ARRAY : value;
+}
+
+/** Whether some of `tests` (every one, with `every`) passes `value`. */
+function passes<T>(tests: readonly ((value: T) => boolean)[], value: T, every: boolean): boolean {
+  for (let i = 0; i < tests.length; i++) if (tests[i]!(value) !== every) return !every;
+  return every;
+}
+
 /** `valuesAt` from `path[from]` on, for the values `current` (some of them arrays). */
 function valuesThrough(current: unknown[], path: readonly string[], from: number): unknown[] {
   for (const key of path.slice(from)) {
@@ -214,13 +239,17 @@ function compileFieldTest(test: FieldTest): CompiledCondition {
     // Each value found is turned into (lower-cased) text once, then tried against every listed value.
     const fold = test.cased ? (text: string) => text : foldText;
     return (record) => {
+      const sole = soleValueAt(record, path);
+      if (sole !== THROUGH_ARRAY) {
+        // One value (or none), no array on the way: no list is made.
+        const found = scalarText(sole);
+        return found !== undefined && passes(textTests, fold(found), every);
+      }
       const values = valuesAt(record, path);
       if (values.length === 0) return false;
       if (values.length === 1) {
         const found = scalarText(values[0]);
-        if (found === undefined) return false;
-        const text = fold(found);
-        return every ? textTests.every((one) => one(text)) : textTests.some((one) => one(text));
+        return found !== undefined && passes(textTests, fold(found), every);
       }
       const texts: string[] = [];
       for (const value of values) {
@@ -235,6 +264,8 @@ function compileFieldTest(test: FieldTest): CompiledCondition {
   }
   const tests = valueTests(test);
   return (record) => {
+    const sole = soleValueAt(record, path);
+    if (sole !== THROUGH_ARRAY) return sole !== undefined && passes(tests, sole, every);
     const values = valuesAt(record, path);
     if (values.length === 0) return false;
     return every
