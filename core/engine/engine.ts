@@ -61,7 +61,8 @@ export interface DetectionEngineOptions {
   /**
    * Make and compile the patterns when the first event is matched rather than now (`scan`, whose
    * reader threads match and whose engine thread may never need to). Otherwise a pattern that
-   * cannot be made fails the engine's creation, as a server start should.
+   * cannot be made fails the engine's creation, as a server start should. A lazy index also
+   * compiles a pattern about calls only when an event of one comes (`deferByCall`).
    */
   lazyIndex?: boolean;
 }
@@ -141,7 +142,10 @@ export function createPreparedDetectionEngine(options: DetectionEngineOptions): 
     trackerUsers,
     usesHistory,
     signature,
-  } = buildEngineIndex(enabledSpecs(config, options.detections, options.rules), config, options.extraPatterns);
+  } = buildEngineIndex(enabledSpecs(config, options.detections, options.rules), config, options.extraPatterns, {
+    // A scan's engine (lazy) compiles a pattern about calls when it first meets one of them.
+    deferByCall: options.lazyIndex,
+  });
   if (!options.lazyIndex) index.prepare();
   const byId = new Map(specs.map((spec) => [spec.id, spec]));
 
