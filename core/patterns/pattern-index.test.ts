@@ -60,6 +60,23 @@ describe("PatternIndex", () => {
     expect(made).toEqual(["iam", "address", "delete", "create"]);
   });
 
+  it("makes the patterns still waiting for their calls for the reference answer and the stats", () => {
+    const make = (key: string, pattern: Record<string, unknown>) => {
+      const index = new PatternIndex<string>();
+      index.addLater(key, () => compilePattern(pattern), callsOf(pattern));
+      index.addLater("any", () => compilePattern({ source: ["aws.iam"] }));
+      return index;
+    };
+    const never = { detail: { eventName: ["NeverCalled"] } };
+    const event = { source: "aws.iam", detail: { eventName: "NeverCalled" } };
+    expect(make("never", never).matchEach(event)).toEqual(["never", "any"]);
+    expect(make("never", never).stats()).toMatchObject({ patterns: 2, unindexed: 0 });
+    const index = make("never", never);
+    expect(index.match({ source: "aws.iam", detail: { eventName: "Other" } })).toEqual(["any"]);
+    expect(index.stats().buckets).toBeGreaterThan(1);
+    expect(index.match(event)).toEqual(["never", "any"]);
+  });
+
   it("throws what making a later pattern throws at its first use, or at prepare()", () => {
     const bad = () => compilePattern({ source: [{ wildcard: 5 }] });
     const index = new PatternIndex<string>();

@@ -184,8 +184,11 @@ export class PatternIndex<K> {
     this.built();
     const waiting = new Set<number>();
     for (const indexes of this.deferred.values()) for (const index of indexes) waiting.add(index);
+    if (waiting.size === 0) return;
+    const indexes = [...waiting].sort((a, b) => a - b);
+    this.make(indexes);
     this.deferred.clear();
-    if (waiting.size > 0) this.file([...waiting].sort((a, b) => a - b));
+    this.file(indexes);
   }
 
   /** The slot of a pattern's text (new when no entry had that text). */
