@@ -479,6 +479,10 @@ export class PatternIndex<K> {
    * (looked through arrays, own members only, as `matches` reads them) are made and filed.
    */
   private fileCallsOf(event: unknown): void {
+    const detail = ownMember(event, "detail");
+    const name = ownMember(detail, "eventName");
+    // The common event: one object, one name, no call waiting for it.
+    if (typeof name === "string" && !Array.isArray(detail) && !this.deferred.has(name)) return;
     let waiting: number[] | undefined;
     const take = (name: unknown) => {
       if (typeof name !== "string") return;
@@ -495,7 +499,7 @@ export class PatternIndex<K> {
       if (Array.isArray(value)) for (const item of value) details(item);
       else names(ownMember(value, "eventName"));
     };
-    details(ownMember(event, "detail"));
+    details(detail);
     if (!waiting) return;
     // An entry waits under each of its calls: filed once, under the first of them to come.
     const fresh = [...new Set(waiting)].filter((index) => !this.entries[index]!.pattern);
