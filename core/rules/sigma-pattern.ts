@@ -1,6 +1,6 @@
 import { CLOUDTRAIL_DETAIL_TYPES, sourceForEventSource } from "../events/cloudtrail.js";
 import type { Condition, FieldTest } from "./condition.js";
-import { EVERY_AWS_SOURCE } from "./format.js";
+import { EVERY_AWS_SOURCE } from "./rule-terms.js";
 
 /**
  * The EventBridge pattern of a translated Sigma condition (`sigma.ts`): the calls it pins, for the
