@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { MAX_READERS, type ScanStart, startScan } from "../../../core/engine/scan-start.js";
 import { type CliIo, UsageError } from "../command.js";
+import { tuneV8ForScan } from "../v8-tuning.js";
 
 /**
  * What `riposte scan` can begin from its arguments alone, before its own code (the detections,
@@ -40,6 +41,8 @@ export function beginScan(args: readonly string[], io: CliIo): ScanStart | undef
       strict: true,
     });
     if (positionals.length === 0) return undefined;
+    // Before the scan's code loads and its reader threads start (flags apply to later compiles).
+    tuneV8ForScan();
     return startScan(
       positionals.map((path) => resolve(io.cwd, path)),
       readersOption(values.readers),
