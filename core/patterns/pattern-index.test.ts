@@ -60,6 +60,30 @@ describe("PatternIndex", () => {
     expect(made).toEqual(["iam", "address", "delete", "create"]);
   });
 
+  it("finds a field's values by every lookup once a later pattern adds a prefix where there were only exact values", () => {
+    const index = new PatternIndex<string>();
+    const later = (key: string, pattern: Record<string, unknown>) =>
+      index.addLater(key, () => compilePattern(pattern), callsOf(pattern));
+    later("exact", { detail: { eventName: ["GetObject"], bucket: ["logs"] } });
+    later("prefix", { detail: { eventName: ["PutObject"], bucket: [{ prefix: "lo" }] } });
+    later("absent", { detail: { eventName: ["PutObject"], owner: [{ exists: false }] } });
+    const event = (eventName: string, bucket: unknown, extra: Record<string, unknown> = {}) => ({
+      source: "aws.s3",
+      detail: { eventName, bucket, ...extra },
+    });
+
+    // Only exact values at detail.bucket: looked up without a memo.
+    expect(index.match(event("GetObject", "logs"))).toEqual(["exact"]);
+    expect(index.match(event("GetObject", "other"))).toEqual([]);
+    // A prefix filed at the same field later: both lookups answer from then on.
+    expect(index.match(event("PutObject", "logs"))).toEqual(["prefix", "absent"]);
+    expect(index.match(event("PutObject", "lot", { owner: "me" }))).toEqual(["prefix"]);
+    expect(index.match(event("PutObject", ["x", "low"]))).toEqual(["prefix", "absent"]);
+    expect(index.match(event("GetObject", "logs"))).toEqual(["exact"]);
+    for (const one of [event("GetObject", "lo"), event("PutObject", 7), event("PutObject", null, { owner: null })])
+      expect(index.match(one)).toEqual(index.matchEach(one));
+  });
+
   it("makes the patterns still waiting for their calls for the reference answer and the stats", () => {
     const make = (key: string, pattern: Record<string, unknown>) => {
       const index = new PatternIndex<string>();

@@ -516,6 +516,7 @@ export class PatternIndex<K> {
   private file(indexes: readonly number[]): void {
     const root = this.root!;
     const buckets = this.buckets;
+    const known = buckets.length;
     const bucketsOf = (atoms: IndexKey["atoms"]): Bucket[] => {
       const found: Bucket[] = [];
       for (const { path, term } of atoms) {
@@ -565,8 +566,9 @@ export class PatternIndex<K> {
       if (found.filed) for (const bucket of found.filed) insertSorted(bucket.entries, index);
       else insertSorted(this.unindexed, index);
     }
-    // Lookups remembered before may miss the buckets just made; views copied the nodes' lookups.
-    forgetLookups(root);
+    // A node's remembered lookups may miss the buckets just made there (and only there: `lookUp`
+    // reads the node's own lookups); views copied the nodes' lookups, so they are made again.
+    for (let i = known; i < buckets.length; i++) buckets[i]!.node.memo.clear();
     this.filingNodes = new Set(buckets.filter((bucket) => bucket.entries.length > 0).map((bucket) => bucket.node));
     this.filing = viewOf(root, this.filingNodes);
     this.merged = new Map();
@@ -597,11 +599,6 @@ function insertSorted(list: number[], index: number): void {
   let at = list.length;
   while (at > 0 && list[at - 1]! > index) at--;
   if (list[at - 1] !== index) list.splice(at, 0, index);
-}
-
-function forgetLookups(node: PathNode): void {
-  node.memo.clear();
-  for (const step of node.children) forgetLookups(step.node);
 }
 
 /**
