@@ -7,7 +7,7 @@ describe("scanFlagsFor", () => {
       "--max-inlined-bytecode-size-cumulative=500",
       "--interrupt-budget=540000",
     ]);
-    expect(scanFlagsFor("12.4.254.21-node.33", "")).toEqual(["--max-inlined-bytecode-size-cumulative=500"]);
+    expect(scanFlagsFor("12.4.254.21-node.33", "")).toEqual([]);
     expect(scanFlagsFor("13.6.233.10-node.24", "")).toEqual([]);
     expect(scanFlagsFor("10.2.154.26", "")).toEqual([]);
     expect(scanFlagsFor("", "")).toEqual([]);
@@ -21,7 +21,9 @@ describe("scanFlagsFor", () => {
     expect(scanFlagsFor("11.3.244.8", " --max_inlined_bytecode_size_cumulative=100")).toEqual([
       "--interrupt-budget=540000",
     ]);
-    expect(scanFlagsFor("12.4.254.21", "--enable-source-maps --max-inlined-bytecode-size-cumulative")).toEqual([]);
+    expect(
+      scanFlagsFor("11.3.244.8", "--enable-source-maps --max-inlined-bytecode-size-cumulative --interrupt-budget=9"),
+    ).toEqual([]);
     // A longer flag that starts with the same name is another flag.
     expect(scanFlagsFor("11.3.244.8", "--interrupt-budget-for-feedback-allocation=10 ")).toHaveLength(2);
   });
