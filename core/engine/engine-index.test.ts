@@ -25,4 +25,29 @@ describe("buildEngineIndex with deferByCall (a scan's reader threads)", () => {
     }
     expect(matched).toBeGreaterThan(envelopes.length);
   });
+
+  it("makes no pattern until the index is first used (a scan's engine thread never uses it), then each once", () => {
+    const made = new Map<string, number>();
+    const specs = enabledSpecs(config).map((spec) => ({
+      ...spec,
+      buildPattern: (at: typeof config) => {
+        made.set(spec.id, (made.get(spec.id) ?? 0) + 1);
+        return spec.buildPattern(at);
+      },
+    }));
+    const { index } = buildEngineIndex(specs, config, [], {
+      deferByCall: true,
+    });
+    expect(made.size).toBe(0);
+
+    index.prepare();
+    // Every trigger is made once at the first use, to read its calls; those about calls no event
+    // brought yet are compiled later without being made again.
+    expect(made.size).toBe(specs.length);
+    expect([...made.values()].every((times) => times === 1)).toBe(true);
+    for (const scenario of SCENARIOS.slice(0, 20))
+      for (const event of normalizeRecords(scenario.records).events) index.match(event.envelope);
+    index.prepareAll();
+    expect([...made.values()].every((times) => times === 1)).toBe(true);
+  });
 });

@@ -100,9 +100,15 @@ export function buildEngineIndex(
         : { id: entries.length, role };
     entries.push(entry);
     if (options.deferByCall) {
-      // Made now (cheap) to read its calls; compiled and indexed when an event of one comes.
-      const made = pattern();
-      index.addLater(entry, () => compilePattern(made), callsOf(made));
+      // Made at the index's first use, to read its calls; compiled and indexed when an event of
+      // one comes. An index never used (a scan's engine thread, whose readers match) makes none.
+      let made: Record<string, unknown> | undefined;
+      const make = () => (made ??= pattern());
+      index.addLater(
+        entry,
+        () => compilePattern(make()),
+        () => callsOf(make()),
+      );
     } else index.addLater(entry, () => compilePattern(pattern()));
   };
   for (const spec of specs) {

@@ -65,6 +65,8 @@ interface Entry<K> {
    * with `calls`): the entry is made and filed only when an event with one of them comes.
    */
   calls?: readonly string[];
+  /** What finds `calls`, run when the index is first built (`addLater` with a function). */
+  findCalls?: () => readonly string[] | undefined;
   /** Entries with the same pattern text share a slot: tested once per event. */
   slot: number;
   /** Keys besides the one the entry is filed under: a bucket of each must be reached. */
@@ -155,13 +157,18 @@ export class PatternIndex<K> {
    * Register under `key` the pattern `make` returns, made and compiled when the index is first
    * used, in registration order with the others: a thread that never matches (`scan`'s engine
    * thread, whose readers match) never pays for it. What `make` throws is thrown by that first use.
+   * `calls` (or what finds them, run at that first use too): see `Entry.calls`.
    */
-  addLater(key: K, make: () => CompiledPattern, calls?: readonly string[]): void {
+  addLater(
+    key: K,
+    make: () => CompiledPattern,
+    calls?: readonly string[] | (() => readonly string[] | undefined),
+  ): void {
     this.entries.push({
       key,
       pattern: undefined,
       make,
-      ...(calls ? { calls } : {}),
+      ...(typeof calls === "function" ? { findCalls: calls } : calls ? { calls } : {}),
       slot: -1,
       gates: [],
       refutedBy: [],
@@ -443,6 +450,11 @@ export class PatternIndex<K> {
     const now: number[] = [];
     const deferred = new Map<string, number[]>();
     this.entries.forEach((entry, index) => {
+      if (entry.findCalls) {
+        const calls = entry.findCalls();
+        entry.findCalls = undefined;
+        if (calls) entry.calls = calls;
+      }
       if (entry.pattern || !entry.calls) {
         now.push(index);
         return;
