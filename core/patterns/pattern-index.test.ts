@@ -72,7 +72,7 @@ describe("PatternIndex", () => {
       detail: { eventName, bucket, ...extra },
     });
 
-    // Only exact values at detail.bucket: looked up without a memo.
+    // Only exact values at detail.bucket so far: what is remembered there knows only those.
     expect(index.match(event("GetObject", "logs"))).toEqual(["exact"]);
     expect(index.match(event("GetObject", "other"))).toEqual([]);
     // A prefix filed at the same field later: both lookups answer from then on.
