@@ -7,7 +7,7 @@ import { scanFlagsFor } from "../../local/cli/v8-tuning.js";
  * The scan's V8 flags are ones the running V8 knows: setting an unknown flag makes V8 print an
  * error through C's standard output, into a scan's JSON lines (or lost in a buffer, depending on
  * where the output goes). Checked against the V8's own list of flags, on this machine's Node and
- * on Node 22.
+ * on Node 22 (which gets no flag today: `scanFlagsFor` gives them only to the V8 measured).
  */
 
 const run = promisify(execFile);
