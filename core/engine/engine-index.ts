@@ -190,20 +190,21 @@ export function statefulEntries(entries: readonly IndexEntry[]): Map<StatefulDet
  */
 export function activeEntries(entries: IndexEntry[], record: Json): IndexEntry[] {
   let ignored: AnyTrackerKind[] | undefined;
-  let refused: IndexEntry[] | undefined;
-  for (const entry of entries) {
+  // The entries kept, made only once one is refused (most events keep all).
+  let kept: IndexEntry[] | undefined;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
     if (refuses(entry, record)) {
-      refused ??= [];
-      refused.push(entry);
+      kept ??= entries.slice(0, i);
+      continue;
     }
+    kept?.push(entry);
     if (!entry.tracker?.ignores(record)) continue;
     ignored ??= [];
     ignored.push(entry.tracker);
   }
-  if (!ignored && !refused) return entries;
-  return entries.filter((entry) => {
-    if (refused?.includes(entry)) return false;
-    if (!ignored) return true;
+  if (!ignored) return kept ?? entries;
+  return (kept ?? entries).filter((entry) => {
     if (entry.tracker) return !ignored.includes(entry.tracker);
     const spec = entry.spec;
     return !(spec?.stateful && scanHintsOf(spec)?.requiresChange && ignored.includes(trackerOf(spec)!));

@@ -47,6 +47,17 @@ describe("field tests", () => {
     expect(check({ field: "requestParameters.policy", contains: "Principal" }, record)).toBe(false);
   });
 
+  it("search each object's own text with jsonContains, whichever object was searched before", () => {
+    // The text of the object searched last is kept for the next rule: it must never answer for another.
+    const test = compileCondition(ConditionSchema.parse({ field: "requestParameters", jsonContains: "needle" }));
+    const withNeedle = { requestParameters: { name: "Needle-1" } };
+    const without = { requestParameters: { name: "hay" } };
+    const answers = [withNeedle, without, without, withNeedle, { requestParameters: ["a", "NEEDLE"] }, without].map(
+      test,
+    );
+    expect(answers).toEqual([true, false, false, true, true, false]);
+  });
+
   it("exists, cidr, regex", () => {
     expect(check({ field: "errorCode", exists: false }, record)).toBe(true);
     expect(check({ field: "requestParameters.bucketName", exists: true }, record)).toBe(true);

@@ -181,13 +181,20 @@ export type CompiledCondition = (record: unknown) => boolean;
 
 /** Compile a validated condition (`ConditionSchema`) into a function of the record. */
 export function compileCondition(condition: Condition): CompiledCondition {
+  // Loops, not `every`/`some`: those would make a closure over `record` at each test.
   if ("all" in condition && Array.isArray(condition.all)) {
     const parts = condition.all.map(compileCondition);
-    return (record) => parts.every((part) => part(record));
+    return (record) => {
+      for (let i = 0; i < parts.length; i++) if (!parts[i]!(record)) return false;
+      return true;
+    };
   }
   if ("any" in condition && Array.isArray(condition.any)) {
     const parts = condition.any.map(compileCondition);
-    return (record) => parts.some((part) => part(record));
+    return (record) => {
+      for (let i = 0; i < parts.length; i++) if (parts[i]!(record)) return true;
+      return false;
+    };
   }
   if ("not" in condition) {
     const inner = compileCondition(condition.not as Condition);
@@ -197,20 +204,22 @@ export function compileCondition(condition: Condition): CompiledCondition {
 }
 
 /**
- * The lower-cased JSON text of objects and arrays `jsonContains` searched, each written once
- * however many rules search it (weakly held: gone with the event).
+ * The lower-cased JSON text of the object or array `jsonContains` searched last: the rules that
+ * search one event's field run one after another, so it is written once for all of them. (One
+ * slot, not a `WeakMap`: a weak map's entries cost every garbage collection.) An event's fields
+ * are not changed while it is matched.
  */
-const jsonTexts = new WeakMap<object, string>();
+let lastJson: object | undefined;
+let lastJsonText = "";
 
 function lowerJsonText(value: unknown): string {
   if (typeof value === "string") return foldText(value);
   if (typeof value !== "object" || value === null) return JSON.stringify(value).toLowerCase();
-  let text = jsonTexts.get(value);
-  if (text === undefined) {
-    text = JSON.stringify(value).toLowerCase();
-    jsonTexts.set(value, text);
+  if (value !== lastJson) {
+    lastJsonText = JSON.stringify(value).toLowerCase();
+    lastJson = value;
   }
-  return text;
+  return lastJsonText;
 }
 
 function compileFieldTest(test: FieldTest): CompiledCondition {

@@ -90,5 +90,10 @@ describe("scan with users' rules", () => {
 
     expect(activeEntries(entries, {}).map((kept) => kept.id)).toEqual([0, 2]);
     expect(calls).toEqual([1, 1, 1]);
+    const alternating = [entry(0, false), entry(1, true), entry(2, false)];
+    expect(activeEntries(alternating, {}).map((kept) => kept.id)).toEqual([1]);
+    // Nothing refused: the list it was given, not a copy.
+    const kept = [entry(0, true), entry(2, true)];
+    expect(activeEntries(kept, {})).toBe(kept);
   });
 });
