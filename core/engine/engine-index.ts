@@ -89,7 +89,14 @@ export function buildEngineIndex(
   const entries: IndexEntry[] = [];
   // Patterns are made (loop prevention merged in) and compiled when the index is first matched
   // with: `scan`'s engine thread, whose reader threads match, never does it.
-  const add = (role: Role, pattern: () => Record<string, unknown>, spec?: EngineSpec, tracker?: AnyTrackerKind) => {
+  /** `calls`: what finds the pattern's calls more cheaply than making it (see `callsOf`). */
+  const add = (
+    role: Role,
+    pattern: () => Record<string, unknown>,
+    spec?: EngineSpec,
+    tracker?: AnyTrackerKind,
+    calls?: () => readonly string[] | undefined,
+  ) => {
     const qualifies = role === "trigger" && spec && !spec.stateful ? spec.qualifies : undefined;
     const entry: IndexEntry = spec
       ? qualifies
@@ -100,19 +107,23 @@ export function buildEngineIndex(
         : { id: entries.length, role };
     entries.push(entry);
     if (options.deferByCall) {
-      // Made at the index's first use, to read its calls; compiled and indexed when an event of
-      // one comes. An index never used (a scan's engine thread, whose readers match) makes none.
+      // Its calls are read at the index's first use; made, compiled and indexed when an event of
+      // one comes (or then, with no calls). An index never used (a scan's engine thread, whose
+      // readers match) makes none.
       let made: Record<string, unknown> | undefined;
       const make = () => (made ??= pattern());
-      index.addLater(
-        entry,
-        () => compilePattern(make()),
-        () => callsOf(make()),
-      );
+      index.addLater(entry, () => compilePattern(make()), calls ?? (() => callsOf(make())));
     } else index.addLater(entry, () => compilePattern(pattern()));
   };
   for (const spec of specs) {
-    add("trigger", () => detectionPattern(spec, config), spec);
+    // Loop prevention never names calls: the detection's own pattern has them, without the merging.
+    add(
+      "trigger",
+      () => detectionPattern(spec, config),
+      spec,
+      undefined,
+      () => callsOf(spec.buildPattern(config)),
+    );
     // Detections that learn from a tracker are called through the tracker's entry.
     if (spec.stateful && spec.buildStatePattern && !trackerOf(spec)) {
       add("state", () => statePattern(spec, config)!, spec);

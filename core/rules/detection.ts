@@ -8,7 +8,7 @@ import type { RuleId } from "../model/rule-id.js";
 import { compilePattern } from "../patterns/compile.js";
 import { copyJson } from "../patterns/copy-json.js";
 import { matches } from "../patterns/match.js";
-import { ruleCondition } from "./condition.js";
+import { type CompiledCondition, ruleCondition } from "./condition.js";
 import { correlatedRule } from "./correlated.js";
 import type { UserRule } from "./format.js";
 
@@ -67,17 +67,23 @@ function callFacts(record: Json): { summary: string; facts: Record<string, unkno
  */
 export function ruleDetection(rule: UserRule): StatelessDetection<RuleId> | StatefulDetection<RuleId> {
   if (rule.correlation) return correlatedRule(rule, rule.correlation, declaredOf(rule), textOf(rule));
-  const condition = ruleCondition(rule.condition, rule.pattern);
+  // Compiled at its first test: a scan's reader thread never tests the many rules about calls its
+  // logs do not hold.
+  let compiled: CompiledCondition | undefined | null = null;
+  const condition = (record: Json): boolean => {
+    if (compiled === null) compiled = ruleCondition(rule.condition, rule.pattern);
+    return compiled === undefined || compiled(record);
+  };
   const declared = declaredOf(rule);
   return {
     ...textOf(rule),
     stateful: false,
     buildPattern: () => copyJson(rule.pattern),
-    ...(condition ? { qualifies: (record: Json) => isObject(record) && condition(record) } : {}),
+    ...(rule.condition ? { qualifies: (record: Json) => isObject(record) && condition(record) } : {}),
     evaluate(envelope) {
       const record = envelope.detail as Json;
       if (!isObject(record)) return undefined;
-      if (condition && !condition(record)) return undefined;
+      if (rule.condition && !condition(record)) return undefined;
       const { summary, facts } = callFacts(record);
       const draft = cloudTrailDraft(envelope, { resource: resourceOf(record), summary, facts });
       return { ...draft, rule: declared };
