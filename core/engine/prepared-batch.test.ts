@@ -8,7 +8,14 @@ import { parseConfig } from "../config/load.js";
 import { type FileBatch, readListedFiles } from "../events/read.js";
 import type { SecurityEvent } from "../model/event.js";
 import { buildEngineIndex, enabledSpecs } from "./engine-index.js";
-import { BatchDecoder, BatchEncoder, MOVED_TEXT_MIN, type PreparedBatchMessage } from "./prepared-batch.js";
+import { SlicedEvent } from "./prepared.js";
+import {
+  BatchDecoder,
+  BatchEncoder,
+  MOVED_TEXT_MIN,
+  type PreparedBatchMessage,
+  type PreparedItem,
+} from "./prepared-batch.js";
 
 const config = parseConfig({});
 
@@ -89,6 +96,51 @@ describe("prepared batches", () => {
     expect(events).toHaveLength(300);
     expect(events[299]!.envelope.detail).toMatchObject({ userAgent: "navigateur é ✓ 🛡" });
     expect(events[299]!.origin).toEqual({ file: path, position: 300 });
+  });
+
+  it("frees a file's moved bytes once every event read from them is finished and no later batch can name them", async () => {
+    const first = cloudTrailFile(dir, "first.json", 200, "aws-cli/2", true);
+    const second = cloudTrailFile(dir, "second.json", 200, "aws-cli/2", true);
+    const encoder = new BatchEncoder(buildEngineIndex(enabledSpecs(config), config));
+    const decoder = new BatchDecoder();
+    const { port1, port2 } = new MessageChannel();
+    const received = async (path: string, file: number): Promise<PreparedItem[]> => {
+      const items: PreparedItem[] = [];
+      for (const batch of await batchesOf(path, true)) {
+        const { message, transfer } = encoder.encode(batch, file);
+        port1.postMessage(message, transfer);
+        items.push(...decoder.decode(receiveMessageOnPort(port2)!.message as PreparedBatchMessage, 0, path));
+      }
+      return items;
+    };
+    const bytesOf = (items: PreparedItem[]) => {
+      const all = new Set(items.map((item) => (item instanceof SlicedEvent ? item.bytes : undefined)));
+      expect(all.size).toBe(1);
+      return [...all][0]!;
+    };
+    try {
+      const a = await received(first, 0);
+      const bytesA = bytesOf(a);
+      const size = bytesA.byteLength;
+      expect(size).toBeGreaterThan(0);
+      const eventsA = a.map((item) => (item as SlicedEvent).materialize());
+
+      decoder.finished(a.slice(0, 150));
+      const b = await received(second, 1);
+      // 50 events of the first file still to go: its bytes stay, and still read the same.
+      expect(bytesA.byteLength).toBe(size);
+      expect(a.slice(150).map((item) => (item as SlicedEvent).materialize())).toEqual(eventsA.slice(150));
+
+      decoder.finished(a.slice(150));
+      expect(bytesA.byteLength).toBe(0);
+
+      // The reader's last bytes stay while a later batch may name them again, even when finished.
+      const bytesB = bytesOf(b);
+      decoder.finished(b);
+      expect(bytesB.byteLength).toBeGreaterThan(0);
+    } finally {
+      port1.close();
+    }
   });
 
   it("copies a text that is not ASCII as a string (byte offsets would not be character offsets)", async () => {

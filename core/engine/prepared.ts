@@ -41,6 +41,11 @@ export class SlicedEvent implements PreparedEvent {
     private readonly factsEnd: number,
   ) {}
 
+  /** The file's bytes this event is read from, when it was sent as bytes (see `BatchDecoder.finished`). */
+  get bytes(): Buffer | undefined {
+    return typeof this.text === "string" ? undefined : this.text;
+  }
+
   skipFacts(): readonly string[] | undefined {
     const codes = this.factCodes;
     if (!codes || this.factsStart < 0) return undefined;

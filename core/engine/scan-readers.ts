@@ -33,6 +33,8 @@ export interface ReaderPoolOptions {
   stats?: ReaderPoolStats;
   /** Threads started already (`startScan`); those beyond `readers` or the files are stopped. */
   threads?: ReaderThreads;
+  /** Decodes the messages; the caller tells it the items it has finished (`BatchDecoder.finished`). */
+  decoder?: BatchDecoder;
 }
 
 export interface ReaderPoolStats {
@@ -186,7 +188,7 @@ export async function* readPrepared(options: ReaderPoolOptions): AsyncIterable<P
       throw new ReadersUnavailable("scan reader threads built a different pattern index");
     }
 
-    const decoder = new BatchDecoder();
+    const decoder = options.decoder ?? new BatchDecoder();
     for (let file = 0; file < options.files.length; file++) {
       for (;;) {
         const { reader, message } = await pool.next(file);

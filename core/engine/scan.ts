@@ -12,7 +12,7 @@ import type { UserRule } from "../rules/format.js";
 import { MemoryCorrelationStore } from "../store/memory-correlation.js";
 import { createPreparedDetectionEngine } from "./engine.js";
 import type { PreparedEvent } from "./prepared.js";
-import type { PreparedItem } from "./prepared-batch.js";
+import { BatchDecoder, type PreparedItem } from "./prepared-batch.js";
 import { ReportedIncidents } from "./reported.js";
 import { ReadersUnavailable, readPrepared } from "./scan-readers.js";
 import { type ScanStart, startScan } from "./scan-start.js";
@@ -164,10 +164,12 @@ async function scanStarted(start: ScanStart, options: ScanOptions): Promise<Scan
   const listingErrors: { error: ReadError }[] = errors.map((error) => ({ error }));
 
   const threads = start.threads;
+  const decoder = new BatchDecoder();
   let parallel: AsyncIterator<PreparedItem[]> | undefined;
   let firstBatch: IteratorResult<PreparedItem[]> | undefined;
   if (threads) {
     parallel = readPrepared({
+      decoder,
       files,
       config: options.config,
       readers: threads.workers.length,
@@ -202,7 +204,12 @@ async function scanStarted(start: ScanStart, options: ScanOptions): Promise<Scan
         if (earliest === undefined || item.epochMs < earliest) earliest = item.epochMs;
       }
       counted(events.length, earliest);
-      if (events.length > 0) await report(await engine.processPrepared(events));
+      if (events.length > 0) {
+        const findings = await engine.processPrepared(events);
+        // Their files' bytes can go as soon as no event left reads them.
+        decoder.finished(events);
+        await report(findings);
+      }
       progress.findings = summary.findings;
       options.onProgress?.(progress);
     };
