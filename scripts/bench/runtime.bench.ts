@@ -49,6 +49,7 @@ import { localFunctionName } from "../../local/runtime/tasks.js";
 import { createLocalWorkflowEngine } from "../../local/runtime/workflow-engine.js";
 import { FINDINGS } from "../../test/workflows/fixtures.js";
 import { benchRecords, benchTaskDeps, postRecord, startBenchServe } from "./runtime-records.js";
+import { percentile } from "./stats.js";
 
 const INCIDENTS = Number(process.env.BENCH_RUNTIME_INCIDENTS ?? 1_000);
 const PRINCIPALS = 50;
@@ -161,10 +162,6 @@ function findings(count: number, batch: string): Finding[] {
     const principal = base.principal.replace(/[^/]+$/, `user-${index % PRINCIPALS}`);
     return { ...base, principal, eventIds: [`bench-${batch}-${index}`] };
   });
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 interface PhaseResult {

@@ -4,13 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CliRun, runCli } from "./cli-run.js";
+import { median } from "./stats.js";
 
 const GENERATOR = fileURLToPath(new URL("./gen-sigma-rules.mjs", import.meta.url));
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 /**
  * The whole `riposte scan` over `paths` with the built-in detections only, then with 300 rules

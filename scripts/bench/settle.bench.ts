@@ -25,6 +25,7 @@ import { EventInbox } from "../../local/runtime/inbox.js";
 import { AsyncLock } from "../../local/runtime/lock.js";
 import { FindingOutbox } from "../../local/runtime/outbox.js";
 import { authorizeIngress, cloudtrail, identity, publicReadPolicy, s3 } from "../../test/fixtures/events/cloudtrail.js";
+import { percentile } from "./stats.js";
 
 const RECORDS = Number(process.env.BENCH_SETTLE_RECORDS ?? 150);
 const DEFAULT_SETTLE_MS = parseConfig({}).runtime.settleMs;
@@ -52,9 +53,6 @@ function recordAt(index: number): { kind: Kind; record: Record<string, unknown> 
         : cloudtrail("StopLogging", { name: `trail-${index}` }, options);
   return { kind, record: { ...record, recipientAccountId: account } };
 }
-
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
 async function measure(settleMs: number, records = RECORDS): Promise<Map<Kind, number[]>> {
   const dir = mkdtempSync(join(tmpdir(), "riposte-bench-settle-"));
