@@ -59,9 +59,10 @@ function fold(text: string): string {
 }
 
 /**
- * Lower-cased texts of the events at hand: every pattern and rule condition an event is tested
- * against reads the same few fields of it (`eventSource`, `eventName`, a request field), each of
- * which is then lower-cased once, not once per pattern or rule. Bounded; long texts are not kept.
+ * Lower-cased texts of the events at hand: every pattern an event is tested against reads the
+ * same few fields of it (`eventSource`, `eventName`, a request field), each of which is then
+ * lower-cased once, not once per pattern. Bounded; long texts are not kept. (Rule conditions
+ * lower-case a field once per event instead: `core/rules/condition.ts`.)
  */
 const foldedTexts = new Map<string, string>();
 const FOLD_CACHE_LIMIT = 10_000;

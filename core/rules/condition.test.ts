@@ -58,6 +58,31 @@ describe("field tests", () => {
     expect(answers).toEqual([true, false, false, true, true, false]);
   });
 
+  it("read a field once per record for every test of it, and never answer one record with another's value", () => {
+    // Tests of one path share the value (and its lower-cased text) read from the record tested last.
+    const compile = (condition: unknown) => compileCondition(ConditionSchema.parse(condition));
+    const tests = [
+      compile({ field: "requestParameters.roleArn", endswith: "/admin" }),
+      compile({ field: "requestParameters.roleArn", contains: "ROLE/ADM", cased: true }),
+      compile({ field: "requestParameters.roleArn", equals: "arn:aws:iam::1:role/admin" }),
+      compile({ not: { field: "requestParameters.roleArn", startswith: "arn:aws:iam::1:" } }),
+      compile({ field: "requestParameters", jsonContains: "role/admin" }),
+    ];
+    const admin = { requestParameters: { roleArn: "arn:aws:iam::1:role/Admin" } };
+    const app = { requestParameters: { roleArn: "arn:aws:iam::2:role/app" } };
+    const listed = { requestParameters: { roleArn: ["x", "arn:aws:iam::1:role/ADMIN"] } };
+    const none = { requestParameters: {} };
+    const order = [admin, app, app, none, admin, listed, admin, none, listed, app];
+    const expected = new Map<object, boolean[]>([
+      [admin, [true, false, true, false, true]],
+      [app, [false, false, false, true, false]],
+      [listed, [true, false, true, false, true]],
+      [none, [false, false, false, true, false]],
+    ]);
+    // Each test right after the others on the same record, and each test alone over the sequence.
+    for (const one of order) expect(tests.map((test) => test(one))).toEqual(expected.get(one));
+    for (const [i, test] of tests.entries()) expect(order.map(test)).toEqual(order.map((one) => expected.get(one)![i]));
+  });
   it("exists, cidr, regex", () => {
     expect(check({ field: "errorCode", exists: false }, record)).toBe(true);
     expect(check({ field: "requestParameters.bucketName", exists: true }, record)).toBe(true);

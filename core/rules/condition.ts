@@ -1,6 +1,5 @@
 import { cidrContains, parseCidr, parseIp } from "../net/ip.js";
 import { parsePatternIp } from "../patterns/ip.js";
-import { foldText } from "../patterns/values.js";
 import { BOUNDS } from "./condition-operators.js";
 import type { Condition, FieldTest } from "./condition-schema.js";
 import { REGEX_INPUT_LIMIT } from "./regex.js";
@@ -73,6 +72,52 @@ function soleValueAt(record: unknown, path: readonly string[]): unknown {
     value = value[key];
   }
   return Array.isArray(value) ? THROUGH_ARRAY : value;
+}
+
+/**
+ * The value at one field path in the record read last, shared by every test of that path: the
+ * rules an event is tested against often read the same field (`requestParameters` for each of
+ * several `jsonContains`, a selection's request field), which is then walked to, and lower-cased,
+ * once per event. One slot per path: the tests of one event run one after another, and an event's
+ * fields are not changed while it is matched (it keeps the last record tested alive, no more).
+ */
+class FieldRead {
+  private record: unknown = NOTHING;
+  private value: unknown;
+  private folded: string | undefined;
+
+  constructor(private readonly path: readonly string[]) {}
+
+  /** `soleValueAt(record, path)`. */
+  soleIn(record: unknown): unknown {
+    if (record !== this.record) {
+      this.value = soleValueAt(record, this.path);
+      this.folded = undefined;
+      this.record = record;
+    }
+    return this.value;
+  }
+
+  /** `text` lower-cased: the text of the value `soleIn(record)` just answered. */
+  foldedText(text: string): string {
+    this.folded ??= text.toLowerCase();
+    return this.folded;
+  }
+}
+
+const NOTHING = {};
+
+/** The shared reads, by path; past this many paths each test reads for itself (bounds memory). */
+const fieldReads = new Map<string, FieldRead>();
+const FIELD_READS_LIMIT = 4096;
+
+function fieldRead(field: string): FieldRead {
+  let read = fieldReads.get(field);
+  if (!read) {
+    read = new FieldRead(field.split("."));
+    if (fieldReads.size < FIELD_READS_LIMIT) fieldReads.set(field, read);
+  }
+  return read;
 }
 
 /** Whether some of `tests` (every one, with `every`) passes `value`. */
@@ -213,7 +258,7 @@ let lastJson: object | undefined;
 let lastJsonText = "";
 
 function lowerJsonText(value: unknown): string {
-  if (typeof value === "string") return foldText(value);
+  if (typeof value === "string") return value.toLowerCase();
   if (typeof value !== "object" || value === null) return JSON.stringify(value).toLowerCase();
   if (value !== lastJson) {
     lastJsonText = JSON.stringify(value).toLowerCase();
@@ -221,6 +266,13 @@ function lowerJsonText(value: unknown): string {
   }
   return lastJsonText;
 }
+
+/**
+ * Lower-casing for the conditions' case-insensitive comparisons. Not `foldText`'s table: the
+ * fields rules test are mostly a request's own values, new at each event, which the table would
+ * only fill (and keep alive); a field's text is lower-cased once per event (`FieldRead`).
+ */
+const lowerCase = (text: string): string => text.toLowerCase();
 
 function compileFieldTest(test: FieldTest): CompiledCondition {
   const path = test.field.split(".");
@@ -244,15 +296,17 @@ function compileFieldTest(test: FieldTest): CompiledCondition {
   }
   const every = test.all === true;
   const textTests = textValueTests(test);
+  const read = fieldRead(test.field);
   if (textTests) {
     // Each value found is turned into (lower-cased) text once, then tried against every listed value.
-    const fold = test.cased ? (text: string) => text : foldText;
+    const cased = test.cased === true;
+    const fold = cased ? (text: string) => text : lowerCase;
     return (record) => {
-      const sole = soleValueAt(record, path);
+      const sole = read.soleIn(record);
       if (sole !== THROUGH_ARRAY) {
         // One value (or none), no array on the way: no list is made.
         const found = scalarText(sole);
-        return found !== undefined && passes(textTests, fold(found), every);
+        return found !== undefined && passes(textTests, cased ? found : read.foldedText(found), every);
       }
       const values = valuesAt(record, path);
       if (values.length === 0) return false;
@@ -273,7 +327,7 @@ function compileFieldTest(test: FieldTest): CompiledCondition {
   }
   const tests = valueTests(test);
   return (record) => {
-    const sole = soleValueAt(record, path);
+    const sole = read.soleIn(record);
     if (sole !== THROUGH_ARRAY) return sole !== undefined && passes(tests, sole, every);
     const values = valuesAt(record, path);
     if (values.length === 0) return false;
