@@ -11,11 +11,11 @@ const GENERATOR = fileURLToPath(new URL("./gen-sigma-rules.mjs", import.meta.url
 /**
  * The whole `riposte scan` over `paths` with the built-in detections only, then with 300 rules
  * imported from Sigma (`gen-sigma-rules.mjs`, then `riposte rules import-sigma`; the rules cache
- * warm, as from the second run on), rounds interleaved: medians of wall and CPU time, the ratio
- * round by round, and peak memory. Both must write the same findings (the generated rules select
+ * warm, as from the second run on), rounds interleaved, each side first in every other round:
+ * medians of wall and CPU time, the ratio round by round, and peak memory. Both must write the same findings (the generated rules select
  * nothing in the corpus: what they cost is matching them).
  */
-export function scanWithImportedRules(paths: readonly string[], rounds = 5): string[] {
+export function scanWithImportedRules(paths: readonly string[], rounds = 6): string[] {
   const work = mkdtempSync(join(tmpdir(), "riposte-bench-rules-"));
   try {
     const sigma = join(work, "sigma");
@@ -28,9 +28,18 @@ export function scanWithImportedRules(paths: readonly string[], rounds = 5): str
     const withRules = ["scan", "--format", "jsonl", "--rules", rules, ...paths];
     // Fills the rules cache, as any earlier run over the same directory has.
     runCli(withRules, env);
+    // Each side runs first in every other round: neither always follows the other (a warmer page
+    // cache, a host whose other load comes and goes in step).
     const runs: { builtIn: CliRun; rules: CliRun }[] = [];
-    for (let round = 0; round < rounds; round++)
-      runs.push({ builtIn: runCli(builtIn, env), rules: runCli(withRules, env) });
+    for (let round = 0; round < rounds; round++) {
+      if (round % 2 === 0) {
+        const first = runCli(builtIn, env);
+        runs.push({ builtIn: first, rules: runCli(withRules, env) });
+      } else {
+        const first = runCli(withRules, env);
+        runs.push({ builtIn: runCli(builtIn, env), rules: first });
+      }
+    }
     const findings = (run: CliRun) => run.stdout.split("\n").filter(Boolean).sort().join("\n");
     if (runs.some((run) => findings(run.rules) !== findings(run.builtIn))) {
       throw new Error("the 300 imported rules changed the scan's findings");
