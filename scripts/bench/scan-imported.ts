@@ -12,8 +12,9 @@ const GENERATOR = fileURLToPath(new URL("./gen-sigma-rules.mjs", import.meta.url
  * The whole `riposte scan` over `paths` with the built-in detections only, then with 300 rules
  * imported from Sigma (`gen-sigma-rules.mjs`, then `riposte rules import-sigma`; the rules cache
  * warm, as from the second run on), rounds interleaved, each side first in every other round:
- * medians of wall and CPU time, the ratio round by round, and peak memory. Both must write the same findings (the generated rules select
- * nothing in the corpus: what they cost is matching them).
+ * medians of wall and CPU time, the ratio round by round, and peak memory. Both must write the
+ * same findings (the generated rules select nothing in the corpus: what they cost is matching
+ * them).
  */
 export function scanWithImportedRules(paths: readonly string[], rounds = 6): string[] {
   const work = mkdtempSync(join(tmpdir(), "riposte-bench-rules-"));
