@@ -157,6 +157,15 @@ function numberOf(value: unknown): number | undefined {
 type Test = (value: unknown) => boolean;
 
 /**
+ * How a test compares text: as it is with `cased`, else lower-cased. Not `foldText`'s table: the
+ * fields rules test are mostly a request's own values, new at each event, which the table would
+ * only fill (and keep alive); a field's text is lower-cased once per event (`FieldRead`).
+ */
+const asIs = (text: string): string => text;
+const lowerCase = (text: string): string => text.toLowerCase();
+const foldFor = (cased: boolean | undefined): ((text: string) => string) => (cased ? asIs : lowerCase);
+
+/**
  * `condition` without the field tests a pattern already decides: `pinned` holds, per top-level
  * field of the record, the exact strings the pattern requires there (one of them is in every
  * event the pattern selects). A case-insensitive or cased `equals` on such a field that every
@@ -187,7 +196,7 @@ export function withoutPinnedTests(
   const test = condition as FieldTest;
   const values = pinned.get(test.field);
   if (test.equals === undefined || test.all === true || !values || values.length === 0) return condition;
-  const fold = test.cased ? (value: string) => value : (value: string) => value.toLowerCase();
+  const fold = foldFor(test.cased);
   const wanted = new Set(list(test.equals).map((value) => fold(String(value))));
   return values.every((value) => wanted.has(fold(value))) ? true : condition;
 }
@@ -267,13 +276,6 @@ function lowerJsonText(value: unknown): string {
   return lastJsonText;
 }
 
-/**
- * Lower-casing for the conditions' case-insensitive comparisons. Not `foldText`'s table: the
- * fields rules test are mostly a request's own values, new at each event, which the table would
- * only fill (and keep alive); a field's text is lower-cased once per event (`FieldRead`).
- */
-const lowerCase = (text: string): string => text.toLowerCase();
-
 function compileFieldTest(test: FieldTest): CompiledCondition {
   const path = test.field.split(".");
   if (test.exists !== undefined) {
@@ -300,7 +302,7 @@ function compileFieldTest(test: FieldTest): CompiledCondition {
   if (textTests) {
     // Each value found is turned into (lower-cased) text once, then tried against every listed value.
     const cased = test.cased === true;
-    const fold = cased ? (text: string) => text : lowerCase;
+    const fold = foldFor(cased);
     return (record) => {
       const sole = read.soleIn(record);
       if (sole !== THROUGH_ARRAY) {
@@ -342,7 +344,7 @@ function compileFieldTest(test: FieldTest): CompiledCondition {
  * `wildcard`): one test per listed value, of the found text already folded as `cased` says.
  */
 function textValueTests(test: FieldTest): ((text: string) => boolean)[] | undefined {
-  const fold = test.cased ? (value: string) => value : (value: string) => value.toLowerCase();
+  const fold = foldFor(test.cased);
   if (test.equals !== undefined) {
     return list(test.equals).map((expected) => {
       const want = fold(String(expected));
